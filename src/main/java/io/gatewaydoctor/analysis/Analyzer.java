@@ -1,0 +1,101 @@
+package io.gatewaydoctor.analysis;
+
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.gatewaydoctor.api.BackendStatus;
+import io.gatewaydoctor.api.EndpointStatus;
+import io.gatewaydoctor.api.ResourceRef;
+import io.gatewaydoctor.model.ChainResolver;
+import io.gatewaydoctor.model.ClusterSnapshot;
+import io.gatewaydoctor.model.Endpoint;
+import io.gatewaydoctor.model.ResolvedBackend;
+import io.gatewaydoctor.model.TargetChain;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The pure analysis core: (cluster view, instant) in, diagnosis out. Shared by the operator,
+ * {@code analyze} and {@code demo}. No client, no clock, no I/O.
+ */
+public final class Analyzer {
+  public static final int MAX_BACKENDS = 20;
+  public static final int MAX_ENDPOINTS = 50;
+
+  private final List<Rule> rules;
+
+  public Analyzer() { this(Rules.all()); }
+
+  public Analyzer(List<Rule> rules) { this.rules = List.copyOf(rules); }
+
+  public Diagnosis analyze(Ingress ingress, ClusterSnapshot cluster, Instant now, Duration window) {
+    TargetChain chain = ChainResolver.resolve(ingress, cluster);
+    AnalysisContext ctx = new AnalysisContext(chain, cluster, now, window == null ? AnalysisContext.DEFAULT_WINDOW : window);
+    List<RuleFinding> found = new ArrayList<>();
+    for (Rule rule : rules) {
+      try {
+        found.addAll(rule.check(ctx));
+      } catch (RuntimeException e) {
+        // an odd object must not take the whole verdict down: say which rule could not run
+        found.add(RuleFinding.of(Code.BackendNotDiagnosed, Severity.Info,
+            new ResourceRef("Ingress", chain.namespace(), chain.name()),
+            "check " + rule.getClass().getSimpleName() + " could not run: " + e, List.of()));
+      }
+    }
+    List<RuleFinding> ranked = Ranker.rank(found);
+    Health health = Ranker.health(ranked, !chain.backends().isEmpty());
+    Optional<RuleFinding> root = Ranker.root(ranked);
+    return new Diagnosis("Ingress/" + chain.name(), health, root.map(f -> f.code().name()).orElse(Code.NONE),
+        summary(chain, ranked, root, health), ranked, backends(chain));
+  }
+
+  private static String summary(TargetChain chain, List<RuleFinding> ranked, Optional<RuleFinding> root, Health health) {
+    if (root.isPresent()) {
+      long others = ranked.stream().filter(f -> f != root.get() && f.severity().atLeast(Severity.Warning)).count();
+      return root.get().message() + (others == 0 ? "" : "; " + others + " more finding" + (others == 1 ? "" : "s"));
+    }
+    if (health == Health.Unknown) {
+      return "Nothing to diagnose: " + (chain.notDiagnosed().isEmpty() ? "no Service backend" : chain.notDiagnosed().get(0));
+    }
+    int ready = 0;
+    int total = 0;
+    for (ResolvedBackend b : chain.backends()) {
+      for (Endpoint e : Endpoint.of(b)) {
+        total++;
+        ready += e.ready() && !e.terminating() ? 1 : 0;
+      }
+    }
+    int n = chain.backends().size();
+    String s = (n == 1 ? "Service " + chain.backends().get(0).serviceKey() + ":" + chain.backends().get(0).ref().portLabel()
+        : "All " + n + " backend Services") + " healthy (" + ready + " of " + total + " endpoints ready)";
+    List<RuleFinding> risks = ranked.stream().filter(f -> f.code().kind() == Code.Kind.RISK).toList();
+    if (!risks.isEmpty()) {
+      s += "; risks: " + risks.stream().map(f -> f.code() + " on " + f.resource()).distinct().limit(3)
+          .collect(Collectors.joining(", "));
+    }
+    return s;
+  }
+
+  private static List<BackendStatus> backends(TargetChain chain) {
+    List<BackendStatus> out = new ArrayList<>();
+    for (ResolvedBackend b : chain.backends().stream().limit(MAX_BACKENDS).toList()) {
+      BackendStatus bs = new BackendStatus();
+      bs.service = b.serviceKey();
+      bs.port = b.ref().portLabel();
+      bs.targetPort = b.targetPortLabel();
+      bs.usedBy.addAll(b.ref().usedBy());
+      for (Endpoint e : Endpoint.of(b).stream().limit(MAX_ENDPOINTS).toList()) {
+        EndpointStatus es = new EndpointStatus();
+        es.pod = e.pod();
+        es.ip = e.ip();
+        es.port = e.port();
+        es.ready = e.ready() && !e.terminating();
+        bs.endpoints.add(es);
+      }
+      out.add(bs);
+    }
+    return out;
+  }
+}

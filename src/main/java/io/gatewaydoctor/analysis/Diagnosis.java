@@ -1,0 +1,15 @@
+package io.gatewaydoctor.analysis;
+
+import io.gatewaydoctor.api.BackendStatus;
+import java.util.List;
+
+/** The pure core's verdict on one target, before it becomes a GatewayDiagnosis status. */
+public record Diagnosis(
+    String target, Health health, String rootCause, String summary,
+    List<RuleFinding> findings, List<BackendStatus> backends) {
+
+  public static Diagnosis targetMissing(String kind, String namespace, String name) {
+    return new Diagnosis(kind + "/" + name, Health.Unknown, Code.NONE,
+        kind + " " + namespace + "/" + name + " does not exist: nothing to diagnose", List.of(), List.of());
+  }
+}

@@ -1,0 +1,3 @@
+package io.gatewaydoctor.analysis;
+
+public enum Health { Healthy, Degraded, Failing, Unknown }

@@ -1,0 +1,34 @@
+package io.gatewaydoctor.analysis;
+
+import io.gatewaydoctor.analysis.rules.BackendCrashLoopingRule;
+import io.gatewaydoctor.analysis.rules.BackendNotDiagnosedRule;
+import io.gatewaydoctor.analysis.rules.BackendOOMKilledRule;
+import io.gatewaydoctor.analysis.rules.BackendServiceMissingRule;
+import io.gatewaydoctor.analysis.rules.IngressClassMissingRule;
+import io.gatewaydoctor.analysis.rules.NoPodsSelectedRule;
+import io.gatewaydoctor.analysis.rules.NoReadyEndpointsRule;
+import io.gatewaydoctor.analysis.rules.ReadinessProbeMissingRule;
+import io.gatewaydoctor.analysis.rules.ServicePortMismatchRule;
+import io.gatewaydoctor.analysis.rules.TargetPortMismatchRule;
+import io.gatewaydoctor.analysis.rules.TlsSecretMissingRule;
+import java.util.List;
+
+/** The rule set. Adding a code: one Rule class, one Code constant, one line here, one fixture. */
+public final class Rules {
+  private Rules() {}
+
+  public static List<Rule> all() {
+    return List.of(
+        new BackendServiceMissingRule(),
+        new ServicePortMismatchRule(),
+        new TargetPortMismatchRule(),
+        new NoPodsSelectedRule(),
+        new NoReadyEndpointsRule(),
+        new BackendCrashLoopingRule(),
+        new BackendOOMKilledRule(),
+        new ReadinessProbeMissingRule(),
+        new IngressClassMissingRule(),
+        new TlsSecretMissingRule(),
+        new BackendNotDiagnosedRule());
+  }
+}

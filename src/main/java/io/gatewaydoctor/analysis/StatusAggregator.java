@@ -1,0 +1,103 @@
+package io.gatewaydoctor.analysis;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.gatewaydoctor.api.Finding;
+import io.gatewaydoctor.api.GatewayDiagnosisStatus;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Builds the whole status from a diagnosis: conditions (lastTransitionTime carried forward while a
+ * condition keeps its status), findings (their {@code since} carried forward while they persist),
+ * caps on every list. Pure: the instant comes in as an argument.
+ */
+public final class StatusAggregator {
+  public static final String HEALTHY = "Healthy";
+  public static final String REMEDIATION_APPLIED = "RemediationApplied";
+  public static final int MAX_FINDINGS = 50;
+  public static final int MAX_EVIDENCE = 5;
+  public static final int MAX_TEXT = 1024;
+
+  private StatusAggregator() {}
+
+  public static GatewayDiagnosisStatus build(Diagnosis d, GatewayDiagnosisStatus previous, Long generation,
+      Instant now, String remediationReason, String remediationMessage) {
+    GatewayDiagnosisStatus prev = previous == null ? new GatewayDiagnosisStatus() : previous;
+    String ts = now.truncatedTo(ChronoUnit.SECONDS).toString();
+    GatewayDiagnosisStatus s = new GatewayDiagnosisStatus();
+    s.observedGeneration = generation;
+    s.target = d.target();
+    s.health = d.health().name();
+    s.rootCause = d.rootCause();
+    s.summary = cap(d.summary());
+    s.lastEvaluated = ts;
+    s.backends = d.backends();
+    for (RuleFinding f : d.findings().stream().limit(MAX_FINDINGS).toList()) {
+      Finding out = new Finding();
+      out.code = f.code().name();
+      out.severity = f.severity().name();
+      out.resource = f.resource();
+      out.message = cap(f.message());
+      out.evidence = f.evidence().stream().limit(MAX_EVIDENCE).map(StatusAggregator::cap).toList();
+      out.remediation = f.remediation();
+      out.since = prev.findings == null ? null : prev.findings.stream()
+          .filter(p -> Objects.equals(p.code, out.code) && Objects.equals(String.valueOf(p.resource), String.valueOf(out.resource)))
+          .map(p -> p.since).filter(Objects::nonNull).findFirst().orElse(null);
+      if (out.since == null) {
+        out.since = f.since() != null ? f.since().truncatedTo(ChronoUnit.SECONDS).toString() : ts;
+      }
+      s.findings.add(out);
+    }
+    String healthStatus = switch (d.health()) {
+      case Healthy -> "True";
+      case Degraded, Failing -> "False";
+      case Unknown -> "Unknown";
+    };
+    String healthReason = switch (d.health()) {
+      case Healthy -> "BackendsHealthy";
+      case Unknown -> "NothingToDiagnose";
+      default -> d.rootCause();
+    };
+    s.conditions.add(condition(prev, HEALTHY, healthStatus, healthReason, s.summary, generation, ts));
+    s.conditions.add(condition(prev, REMEDIATION_APPLIED, "False", remediationReason, remediationMessage, generation, ts));
+    s.drift = prev.drift == null ? new ArrayList<>() : prev.drift;
+    s.remediations = prev.remediations == null ? new ArrayList<>() : prev.remediations;
+    return s;
+  }
+
+  private static Condition condition(GatewayDiagnosisStatus prev, String type, String status, String reason,
+      String message, Long generation, String ts) {
+    String since = ts;
+    if (prev.conditions != null) {
+      for (Condition c : prev.conditions) {
+        if (type.equals(c.getType()) && status.equals(c.getStatus()) && c.getLastTransitionTime() != null) {
+          since = c.getLastTransitionTime();
+        }
+      }
+    }
+    return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(cap(message))
+        .withObservedGeneration(generation).withLastTransitionTime(since).build();
+  }
+
+  /** True when the two statuses differ in anything but lastEvaluated. */
+  public static boolean differs(GatewayDiagnosisStatus a, GatewayDiagnosisStatus b) {
+    if (a == null || b == null) {
+      return a != b;
+    }
+    ObjectNode x = Serialization.jsonMapper().valueToTree(a);
+    ObjectNode y = Serialization.jsonMapper().valueToTree(b);
+    x.remove("lastEvaluated");
+    y.remove("lastEvaluated");
+    return !x.equals(y);
+  }
+
+  private static String cap(String s) {
+    return s == null || s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT - 1) + "…";
+  }
+}

@@ -1,0 +1,12 @@
+package io.gatewaydoctor.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class GatewayErrors {
+  @JsonPropertyDescription("Errors the gateway generated itself (no upstream answer with that status).")
+  public StatusCounts gateway;
+  @JsonPropertyDescription("Errors the backend application returned and the gateway passed on.")
+  public StatusCounts app;
+}

@@ -1,0 +1,13 @@
+package io.gatewaydoctor.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ProbeResult {
+  @JsonPropertyDescription("ok, http5xx, refused, reset, prematureClose, invalidResponse, headersTooLarge, tlsExpected, plainExpected, connectTimeout, readTimeout.")
+  public String outcome;
+  public Long latencyMillis;
+  public String detail;
+  public String time;
+}

@@ -1,0 +1,38 @@
+package io.gatewaydoctor.cli;
+
+import io.gatewaydoctor.demo.DemoCluster;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import jakarta.inject.Inject;
+import picocli.CommandLine;
+
+/**
+ * Entry point. {@code demo} needs its embedded API server up before Quarkus reads the client
+ * configuration, so it is started here, ahead of the application.
+ */
+@QuarkusMain
+public class Main implements QuarkusApplication {
+  @Inject CommandLine.IFactory factory;
+
+  public static void main(String... args) {
+    if (args.length > 0 && "demo".equals(args[0]) && !wantsHelp(args)) {
+      DemoCluster.startAndConfigure();
+    }
+    Quarkus.run(Main.class, args);
+  }
+
+  private static boolean wantsHelp(String[] args) {
+    for (String a : args) {
+      if ("-h".equals(a) || "--help".equals(a)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public int run(String... args) {
+    return new CommandLine(new GatewayDoctorCommand(), factory).execute(args);
+  }
+}

@@ -1,0 +1,133 @@
+package io.gatewaydoctor.demo;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A small shop, seeded into whatever API server the client points at (the embedded one in
+ * {@code demo}): one healthy Ingress served by real loopback backends, one whose Service has a
+ * wrong targetPort, one whose pods crash-loop, one that names a Service that does not exist.
+ */
+public final class DemoScenario {
+  public static final String NAMESPACE = "shop";
+  public static final List<String> INGRESSES = List.of("storefront", "checkout", "cart", "search");
+
+  private DemoScenario() {}
+
+  /** Seeds the shop; healthy pods get real servers on 127.0.0.x from {@code backends}. */
+  public static void seed(KubernetesClient client, DemoBackends backends, Instant now) throws IOException {
+    List<HasMetadata> objects = new ArrayList<>();
+    objects.add(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build());
+    objects.add(new IngressClassBuilder().withNewMetadata().withName("nginx")
+        .addToAnnotations("ingressclass.kubernetes.io/is-default-class", "true").endMetadata()
+        .withNewSpec().withController("k8s.io/ingress-nginx").endSpec().build());
+
+    // storefront: healthy, two ready pods answering on loopback
+    int p1 = backends.start("127.0.0.11", 8080, "storefront-6f7c9d8b5-x2k4q");
+    int p2 = backends.start("127.0.0.12", 8080, "storefront-6f7c9d8b5-m9z7t");
+    objects.add(ingress("storefront", "shop.example.com", "/", "storefront", 80));
+    objects.add(service("storefront", 80, new IntOrString("http")));
+    objects.add(pod("storefront", "6f7c9d8b5", "x2k4q", "127.0.0.11", p1, true, 0, now));
+    objects.add(pod("storefront", "6f7c9d8b5", "m9z7t", "127.0.0.12", p2, true, 0, now));
+    objects.add(slice("storefront", "http", p1, List.of("127.0.0.11", "127.0.0.12"),
+        List.of("storefront-6f7c9d8b5-x2k4q", "storefront-6f7c9d8b5-m9z7t"), true));
+
+    // checkout: the Service sends traffic to 8081, the pods listen on 8080
+    int p3 = backends.start("127.0.0.21", 8080, "checkout-5b8d7c6f4-q8w2e");
+    objects.add(ingress("checkout", "shop.example.com", "/checkout", "checkout", 80));
+    objects.add(service("checkout", 80, new IntOrString(8081)));
+    objects.add(pod("checkout", "5b8d7c6f4", "q8w2e", "127.0.0.21", p3, true, 0, now));
+    objects.add(slice("checkout", "http", 8081, List.of("127.0.0.21"), List.of("checkout-5b8d7c6f4-q8w2e"), true));
+
+    // cart: both pods in CrashLoopBackOff
+    objects.add(ingress("cart", "shop.example.com", "/cart", "cart", 80));
+    objects.add(service("cart", 80, new IntOrString("http")));
+    objects.add(pod("cart", "7c9f6d5b8", "h4j6k", "127.0.0.31", 8080, false, 7, now));
+    objects.add(pod("cart", "7c9f6d5b8", "p3r5s", "127.0.0.32", 8080, false, 6, now));
+    objects.add(slice("cart", "http", 8080, List.of("127.0.0.31", "127.0.0.32"),
+        List.of("cart-7c9f6d5b8-h4j6k", "cart-7c9f6d5b8-p3r5s"), false));
+
+    // search: routes to a Service that was never created
+    objects.add(ingress("search", "shop.example.com", "/search", "search-api", 8080));
+
+    for (HasMetadata o : objects) {
+      HasMetadata created = client.resource(o).create();
+      if (o instanceof Pod p && p.getStatus() != null) {
+        Pod c = (Pod) created;
+        c.setStatus(p.getStatus());
+        client.resource(c).updateStatus();
+      }
+    }
+  }
+
+  static Ingress ingress(String name, String host, String path, String service, int port) {
+    return new IngressBuilder().withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata()
+        .withNewSpec().withIngressClassName("nginx").addNewRule().withHost(host).withNewHttp().addNewPath()
+        .withPath(path).withPathType("Prefix").withNewBackend().withNewService().withName(service)
+        .withNewPort().withNumber(port).endPort().endService().endBackend().endPath().endHttp().endRule()
+        .endSpec().build();
+  }
+
+  static io.fabric8.kubernetes.api.model.Service service(String name, int port, IntOrString targetPort) {
+    return new ServiceBuilder().withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata()
+        .withNewSpec().withSelector(Map.of("app", name)).addNewPort().withName("http").withPort(port)
+        .withTargetPort(targetPort).withProtocol("TCP").endPort().endSpec().build();
+  }
+
+  static Pod pod(String app, String hash, String suffix, String ip, int port, boolean healthy, int restarts, Instant now) {
+    String name = app + "-" + hash + "-" + suffix;
+    var cs = new ContainerStatusBuilder().withName(app).withImage("registry.example.com/" + app + ":1.4.2")
+        .withRestartCount(restarts).withReady(healthy);
+    if (healthy) {
+      cs.withNewState().withNewRunning().withStartedAt(now.minus(2, ChronoUnit.HOURS).toString()).endRunning().endState();
+    } else {
+      cs.withNewState().withNewWaiting().withReason("CrashLoopBackOff")
+          .withMessage("back-off 5m0s restarting failed container=" + app).endWaiting().endState()
+          .withNewLastState().withNewTerminated().withExitCode(1).withReason("Error")
+          .withStartedAt(now.minusSeconds(95).toString()).withFinishedAt(now.minusSeconds(90).toString())
+          .endTerminated().endLastState();
+    }
+    return new PodBuilder().withNewMetadata().withName(name).withNamespace(NAMESPACE)
+        .withLabels(Map.of("app", app, "pod-template-hash", hash))
+        .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet").withName(app + "-" + hash)
+        .withUid("rs-" + app).withController(true).endOwnerReference().endMetadata()
+        .withNewSpec().addNewContainer().withName(app).withImage("registry.example.com/" + app + ":1.4.2")
+        .addNewPort().withName("http").withContainerPort(port).withProtocol("TCP").endPort()
+        .withNewReadinessProbe().withNewHttpGet().withPath("/healthz").withPort(new IntOrString("http")).endHttpGet()
+        .endReadinessProbe().endContainer().endSpec()
+        .withNewStatus().withPhase("Running").withPodIP(ip)
+        .addNewCondition().withType("Ready").withStatus(healthy ? "True" : "False")
+        .withReason(healthy ? null : "ContainersNotReady").endCondition()
+        .withContainerStatuses(cs.build()).endStatus().build();
+  }
+
+  static EndpointSlice slice(String service, String portName, int port, List<String> ips, List<String> pods, boolean ready) {
+    var b = new EndpointSliceBuilder().withNewMetadata().withName(service + "-abcde").withNamespace(NAMESPACE)
+        .addToLabels("kubernetes.io/service-name", service).endMetadata()
+        .withAddressType("IPv4").addNewPort().withName(portName).withPort(port).withProtocol("TCP").endPort();
+    for (int i = 0; i < ips.size(); i++) {
+      b.addToEndpoints(new EndpointBuilder().withAddresses(ips.get(i)).withNewConditions().withReady(ready)
+          .withServing(ready).withTerminating(false).endConditions()
+          .withNewTargetRef().withKind("Pod").withName(pods.get(i)).withNamespace(NAMESPACE).endTargetRef().build());
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,67 @@
+package io.gatewaydoctor.demo;
+
+import io.gatewaydoctor.api.GatewayDiagnosis;
+import io.gatewaydoctor.api.GatewayDiagnosisStatus;
+import io.gatewaydoctor.model.Times;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** Renders diagnoses the way {@code kubectl get gd -A} prints them, plus each summary. */
+public final class DiagnosisTable {
+  private DiagnosisTable() {}
+
+  public static String render(List<GatewayDiagnosis> items, Instant now, boolean withSummaries) {
+    List<GatewayDiagnosis> sorted = new ArrayList<>(items);
+    sorted.sort(Comparator.comparing((GatewayDiagnosis g) -> g.getMetadata().getNamespace())
+        .thenComparing(g -> g.getMetadata().getName()));
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"NAMESPACE", "NAME", "TARGET", "HEALTH", "ROOT-CAUSE", "502/MIN", "AGE"});
+    for (GatewayDiagnosis g : sorted) {
+      GatewayDiagnosisStatus s = g.getStatus();
+      rows.add(new String[] {g.getMetadata().getNamespace(), g.getMetadata().getName(),
+          s == null || s.target == null ? "" : s.target, s == null || s.health == null ? "" : s.health,
+          s == null || s.rootCause == null ? "" : s.rootCause,
+          s == null || s.errorRate == null ? "<none>" : String.format("%.1f", s.errorRate),
+          age(Times.parse(g.getMetadata().getCreationTimestamp()), now)});
+    }
+    int[] width = new int[rows.get(0).length];
+    for (String[] r : rows) {
+      for (int i = 0; i < r.length; i++) {
+        width[i] = Math.max(width[i], r[i].length());
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    for (String[] r : rows) {
+      for (int i = 0; i < r.length; i++) {
+        sb.append(i == r.length - 1 ? r[i] : String.format("%-" + (width[i] + 3) + "s", r[i]));
+      }
+      sb.append('\n');
+    }
+    if (withSummaries) {
+      sb.append('\n');
+      for (GatewayDiagnosis g : sorted) {
+        if (g.getStatus() != null && g.getStatus().summary != null) {
+          sb.append(g.getMetadata().getName()).append(": ").append(g.getStatus().summary).append('\n');
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  static String age(Instant created, Instant now) {
+    if (created == null) {
+      return "<unknown>";
+    }
+    Duration d = Duration.between(created, now);
+    if (d.isNegative() || d.getSeconds() < 120) {
+      return Math.max(0, d.getSeconds()) + "s";
+    }
+    if (d.toMinutes() < 120) {
+      return d.toMinutes() + "m";
+    }
+    return d.toHours() < 48 ? d.toHours() + "h" : d.toDays() + "d";
+  }
+}

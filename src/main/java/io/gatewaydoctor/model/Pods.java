@@ -1,0 +1,88 @@
+package io.gatewaydoctor.model;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.gatewaydoctor.api.ResourceRef;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Small null-safe readers of Pod fields. */
+public final class Pods {
+  private Pods() {}
+
+  public static List<Container> containers(Pod p) {
+    return p.getSpec() == null || p.getSpec().getContainers() == null ? List.of() : p.getSpec().getContainers();
+  }
+
+  public static List<ContainerStatus> containerStatuses(Pod p) {
+    return p.getStatus() == null || p.getStatus().getContainerStatuses() == null
+        ? List.of() : p.getStatus().getContainerStatuses();
+  }
+
+  public static List<ContainerPort> ports(Container c) {
+    return c.getPorts() == null ? List.of() : c.getPorts();
+  }
+
+  public static List<ContainerPort> ports(Pod p) {
+    List<ContainerPort> out = new ArrayList<>();
+    containers(p).forEach(c -> out.addAll(ports(c)));
+    return out;
+  }
+
+  public static boolean isReady(Pod p) {
+    if (p.getStatus() == null || p.getStatus().getConditions() == null) {
+      return false;
+    }
+    for (PodCondition c : p.getStatus().getConditions()) {
+      if ("Ready".equals(c.getType())) {
+        return "True".equals(c.getStatus());
+      }
+    }
+    return false;
+  }
+
+  public static boolean isTerminating(Pod p) {
+    return p.getMetadata().getDeletionTimestamp() != null;
+  }
+
+  /**
+   * The workload to blame for a pod: a Deployment when the pod's ReplicaSet carries the
+   * pod-template-hash suffix, else the controlling owner, else the pod itself.
+   */
+  public static ResourceRef workload(Pod p) {
+    String ns = p.getMetadata().getNamespace();
+    OwnerReference owner = null;
+    if (p.getMetadata().getOwnerReferences() != null) {
+      for (OwnerReference o : p.getMetadata().getOwnerReferences()) {
+        if (owner == null || Boolean.TRUE.equals(o.getController())) {
+          owner = o;
+        }
+      }
+    }
+    if (owner == null || owner.getName() == null) {
+      return new ResourceRef("Pod", ns, p.getMetadata().getName());
+    }
+    String hash = p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get("pod-template-hash");
+    if ("ReplicaSet".equals(owner.getKind()) && hash != null && owner.getName().endsWith("-" + hash)) {
+      return new ResourceRef("Deployment", ns, owner.getName().substring(0, owner.getName().length() - hash.length() - 1));
+    }
+    return new ResourceRef(owner.getKind(), ns, owner.getName());
+  }
+
+  public static String describePorts(List<Pod> pods) {
+    List<String> seen = new ArrayList<>();
+    for (Pod p : pods) {
+      for (ContainerPort cp : ports(p)) {
+        String s = (cp.getName() == null ? "" : cp.getName() + ":") + cp.getContainerPort();
+        if (!seen.contains(s)) {
+          seen.add(s);
+        }
+      }
+    }
+    return seen.isEmpty() ? "no ports" : String.join(", ", seen);
+  }
+}

@@ -1,0 +1,30 @@
+package io.gatewaydoctor.model;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.util.List;
+
+/**
+ * A backend reference followed down the chain: the Service (null when missing), the Service port it
+ * resolves to (null when it does not), the Service's EndpointSlices and the pods its selector picks.
+ */
+public record ResolvedBackend(
+    String namespace, BackendRef ref, Service service, ServicePort servicePort,
+    List<EndpointSlice> slices, List<Pod> pods) {
+
+  public String serviceKey() { return namespace + "/" + ref.service(); }
+
+  /** The targetPort as written (defaults to the port number), or null without a Service port. */
+  public String targetPortLabel() {
+    if (servicePort == null) {
+      return null;
+    }
+    var tp = servicePort.getTargetPort();
+    if (tp == null || (tp.getIntVal() == null && tp.getStrVal() == null)) {
+      return String.valueOf(servicePort.getPort());
+    }
+    return tp.getIntVal() != null ? String.valueOf(tp.getIntVal()) : tp.getStrVal();
+  }
+}

@@ -1,0 +1,155 @@
+package io.gatewaydoctor.operator;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gatewaydoctor.analysis.Analyzer;
+import io.gatewaydoctor.analysis.Diagnosis;
+import io.gatewaydoctor.analysis.StatusAggregator;
+import io.gatewaydoctor.api.GatewayDiagnosis;
+import io.gatewaydoctor.api.GatewayDiagnosisStatus;
+import io.gatewaydoctor.api.TargetRef;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.quarkiverse.operatorsdk.annotations.RBACRule;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Evaluates one GatewayDiagnosis: gathers its backend chain from the informer caches, runs the pure
+ * analysis core and writes the status when it changed. Every object on the chain is watched, and
+ * its events map to the diagnoses through index lookups.
+ */
+@ControllerConfiguration(name = DiagnosisReconciler.NAME)
+@RBACRule(apiGroups = "networking.k8s.io", resources = {"ingresses", "ingressclasses"}, verbs = {"get", "list", "watch"})
+@RBACRule(apiGroups = "", resources = {"services", "pods", "namespaces"}, verbs = {"get", "list", "watch"})
+@RBACRule(apiGroups = "discovery.k8s.io", resources = "endpointslices", verbs = {"get", "list", "watch"})
+@RBACRule(apiGroups = "", resources = "secrets", verbs = "get")
+public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
+  public static final String NAME = "gatewaydiagnosis";
+  private static final Logger LOG = Logger.getLogger(DiagnosisReconciler.class);
+
+  @Inject KubernetesClient client;
+  @Inject Clock clock;
+
+  @ConfigProperty(name = "gatewaydoctor.tls-secret-check", defaultValue = "true")
+  boolean tlsSecretCheck;
+
+  @ConfigProperty(name = "gatewaydoctor.status-heartbeat", defaultValue = "PT10M")
+  Duration heartbeat;
+
+  private final Analyzer analyzer = new Analyzer();
+  private IndexerResourceCache<GatewayDiagnosis> diagnoses;
+  private InformerEventSource<Ingress, GatewayDiagnosis> ingresses;
+  private InformerEventSource<IngressClass, GatewayDiagnosis> classes;
+  private InformerEventSource<Service, GatewayDiagnosis> services;
+  private InformerEventSource<EndpointSlice, GatewayDiagnosis> slices;
+  private InformerEventSource<Pod, GatewayDiagnosis> pods;
+  private InformerEventSource<Namespace, GatewayDiagnosis> namespaces;
+
+  @Override
+  public List<EventSource<?, GatewayDiagnosis>> prepareEventSources(EventSourceContext<GatewayDiagnosis> ctx) {
+    diagnoses = ctx.getPrimaryCache();
+    diagnoses.addIndexer(Indexes.BY_TARGET, Indexes::diagnosisTarget);
+    ingresses = informer(ctx, Ingress.class, i -> forIngresses(Stream.of(i)), true);
+    ingresses.addIndexers(Map.of(Indexes.BY_SERVICE, Indexes::ingressServices, Indexes.BY_CLASS, Indexes::ingressClass));
+    classes = informer(ctx, IngressClass.class, c -> forIngresses(Stream.concat(
+        ingresses.byIndex(Indexes.BY_CLASS, c.getMetadata().getName()).stream(),
+        ingresses.byIndex(Indexes.BY_CLASS, Indexes.NO_CLASS).stream())), false);
+    services = informer(ctx, Service.class,
+        s -> forServiceKeys(Stream.of(key(s.getMetadata().getNamespace(), s.getMetadata().getName()))), true);
+    services.addIndexer(Indexes.BY_SELECTOR_PAIR, Indexes::serviceSelectorPairs);
+    slices = informer(ctx, EndpointSlice.class, es -> forServiceKeys(Indexes.sliceService(es).stream()), true);
+    slices.addIndexer(Indexes.BY_SERVICE, Indexes::sliceService);
+    pods = informer(ctx, Pod.class, p -> forServiceKeys(servicesSelecting(p)), true);
+    pods.addIndexer(Indexes.BY_LABEL_PAIR, Indexes::podLabelPairs);
+    namespaces = informer(ctx, Namespace.class, n -> diagnoses.list(n.getMetadata().getName())
+        .map(ResourceID::fromResource).collect(Collectors.toSet()), false);
+    return List.of(ingresses, classes, services, slices, pods, namespaces);
+  }
+
+  private <R extends io.fabric8.kubernetes.api.model.HasMetadata> InformerEventSource<R, GatewayDiagnosis> informer(
+      EventSourceContext<GatewayDiagnosis> ctx, Class<R> type,
+      io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper<R> mapper, boolean namespaced) {
+    var b = InformerEventSourceConfiguration.from(type, GatewayDiagnosis.class)
+        .withName(type.getSimpleName()).withSecondaryToPrimaryMapper(mapper);
+    if (namespaced) {
+      b.withNamespacesInheritedFromController();
+    } else {
+      b.withWatchAllNamespaces();
+    }
+    return new InformerEventSource<>(b.build(), ctx);
+  }
+
+  private static String key(String ns, String name) { return ns + "/" + name; }
+
+  private Stream<String> servicesSelecting(Pod p) {
+    return Indexes.podLabelPairs(p).stream()
+        .flatMap(pair -> services.byIndex(Indexes.BY_SELECTOR_PAIR, pair).stream())
+        .filter(s -> io.gatewaydoctor.model.Labels.matches(s.getSpec().getSelector(), p.getMetadata().getLabels()))
+        .map(s -> key(s.getMetadata().getNamespace(), s.getMetadata().getName())).distinct();
+  }
+
+  private Set<ResourceID> forServiceKeys(Stream<String> serviceKeys) {
+    return forIngresses(serviceKeys.flatMap(k -> ingresses.byIndex(Indexes.BY_SERVICE, k).stream()));
+  }
+
+  private Set<ResourceID> forIngresses(Stream<Ingress> found) {
+    return found.flatMap(i -> diagnoses.byIndex(Indexes.BY_TARGET, Indexes.targetKey(i.getMetadata().getNamespace(),
+            TargetRef.INGRESS, i.getMetadata().getName())).stream())
+        .map(ResourceID::fromResource).collect(Collectors.toSet());
+  }
+
+  @Override
+  public UpdateControl<GatewayDiagnosis> reconcile(GatewayDiagnosis gd, Context<GatewayDiagnosis> context) {
+    Instant now = clock.instant();
+    Diagnosis d = diagnose(gd, now);
+    GatewayDiagnosisStatus next = StatusAggregator.build(d, gd.getStatus(), gd.getMetadata().getGeneration(), now,
+        "RemediationOff", "Remediation is off (annotation " + GatewayDiagnosis.ANNOTATION_PREFIX + "remediation)");
+    if (StatusWriter.due(gd.getStatus(), next, now, heartbeat)) {
+      StatusWriter.write(client, gd, next);
+      LOG.debugf("%s/%s: %s %s", gd.getMetadata().getNamespace(), gd.getMetadata().getName(), next.health, next.rootCause);
+    }
+    return UpdateControl.noUpdate();
+  }
+
+  Diagnosis diagnose(GatewayDiagnosis gd, Instant now) {
+    String ns = gd.getMetadata().getNamespace();
+    TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
+    if (t == null || t.getName() == null) {
+      return Diagnosis.targetMissing("Ingress", ns, "(spec.targetRef not set)");
+    }
+    if (t.getKind() != null && !TargetRef.INGRESS.equals(t.getKind())) {
+      return new Diagnosis(t.getKind() + "/" + t.getName(), io.gatewaydoctor.analysis.Health.Unknown,
+          io.gatewaydoctor.analysis.Code.NONE, "Targets of kind " + t.getKind() + " are not supported yet (Ingress only)",
+          List.of(), List.of());
+    }
+    Ingress ingress = ingresses.get(new ResourceID(t.getName(), ns)).orElse(null);
+    if (ingress == null) {
+      return Diagnosis.targetMissing(TargetRef.INGRESS, ns, t.getName());
+    }
+    var snapshot = new ChainGatherer(client, services, slices, pods, classes, namespaces, tlsSecretCheck).gather(ingress);
+    return analyzer.analyze(ingress, snapshot, now, Windows.parse(gd.getSpec().getWindow()));
+  }
+}

@@ -1,0 +1,87 @@
+package io.gatewaydoctor.operator;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.gatewaydoctor.api.GatewayDiagnosis;
+import io.gatewaydoctor.api.TargetRef;
+import io.gatewaydoctor.model.ChainResolver;
+import io.gatewaydoctor.model.ClusterSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Pure index functions of the informer caches, so that every secondary-to-primary mapping is an
+ * index lookup (never a scan): GatewayDiagnosis by target, Ingress by backend Service and by class,
+ * Service by selector pair, Pod by label pair, EndpointSlice by Service.
+ */
+public final class Indexes {
+  public static final String BY_TARGET = "gd-target";
+  public static final String BY_SERVICE = "backend-service";
+  public static final String BY_CLASS = "ingress-class";
+  public static final String BY_SELECTOR_PAIR = "selector-pair";
+  public static final String BY_LABEL_PAIR = "label-pair";
+  /** Index key of Ingresses that name no IngressClass (served by the default class). */
+  public static final String NO_CLASS = "";
+
+  private Indexes() {}
+
+  public static String targetKey(String ns, String kind, String name) { return ns + "/" + kind + "/" + name; }
+
+  public static List<String> diagnosisTarget(GatewayDiagnosis gd) {
+    TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
+    if (t == null || t.getName() == null) {
+      return List.of();
+    }
+    return List.of(targetKey(gd.getMetadata().getNamespace(), t.getKind() == null ? TargetRef.INGRESS : t.getKind(), t.getName()));
+  }
+
+  public static List<String> ingressServices(Ingress i) {
+    List<String> keys = new ArrayList<>();
+    for (var ref : ChainResolver.backendRefs(i, new ArrayList<>()).values()) {
+      String k = ClusterSnapshot.key(i.getMetadata().getNamespace(), ref.service());
+      if (!keys.contains(k)) {
+        keys.add(k);
+      }
+    }
+    return keys;
+  }
+
+  public static List<String> ingressClass(Ingress i) {
+    String c = i.getSpec() == null ? null : i.getSpec().getIngressClassName();
+    return List.of(c == null ? NO_CLASS : c);
+  }
+
+  public static List<String> serviceSelectorPairs(Service s) {
+    Map<String, String> sel = s.getSpec() == null ? null : s.getSpec().getSelector();
+    return pairs(s.getMetadata().getNamespace(), sel);
+  }
+
+  public static List<String> podLabelPairs(Pod p) {
+    return pairs(p.getMetadata().getNamespace(), p.getMetadata().getLabels());
+  }
+
+  /** The first selector pair (in key order): enough to find candidate pods by index. */
+  public static String firstPair(String ns, Map<String, String> selector) {
+    List<String> pairs = pairs(ns, selector);
+    return pairs.isEmpty() ? null : pairs.get(0);
+  }
+
+  public static List<String> sliceService(EndpointSlice es) {
+    Map<String, String> labels = es.getMetadata().getLabels();
+    String svc = labels == null ? null : labels.get(ClusterSnapshot.SERVICE_NAME_LABEL);
+    return svc == null ? List.of() : List.of(ClusterSnapshot.key(es.getMetadata().getNamespace(), svc));
+  }
+
+  private static List<String> pairs(String ns, Map<String, String> m) {
+    if (m == null || m.isEmpty()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    new TreeMap<>(m).forEach((k, v) -> out.add(ns + "/" + k + "=" + v));
+    return out;
+  }
+}

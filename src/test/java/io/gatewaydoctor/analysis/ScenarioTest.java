@@ -1,0 +1,86 @@
+package io.gatewaydoctor.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.gatewaydoctor.model.ClusterSnapshot;
+import io.gatewaydoctor.model.ObjectLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * One directory per scenario under src/test/resources/scenarios: {@code in-*.yaml} (objects as
+ * kubectl prints them) and {@code expected.yaml} (health, rootCause, the exact set of findings as
+ * "code severity resource"). Evaluated at a fixed instant.
+ */
+class ScenarioTest {
+  static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
+  static final Path ROOT = Path.of("src/test/resources/scenarios");
+  static final List<String> LISTED = List.of("Namespace", "IngressClass", "Ingress", "Service", "EndpointSlice", "Pod");
+
+  static Stream<String> scenarios() throws IOException {
+    try (Stream<Path> dirs = Files.list(ROOT)) {
+      return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList().stream();
+    }
+  }
+
+  static Diagnosis run(String scenario) throws IOException {
+    Path dir = ROOT.resolve(scenario);
+    List<HasMetadata> objects = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith("in-")).sorted().toList()) {
+        objects.addAll(ObjectLoader.parse(Files.readString(f), f.toString()));
+      }
+    }
+    JsonNode expected = Serialization.yamlMapper().readTree(dir.resolve("expected.yaml").toFile());
+    String[] target = expected.get("target").asText().split("/");
+    // the kinds the dump command listed (see each in-cluster.yaml header), even where none came back
+    ClusterSnapshot snapshot = ClusterSnapshot.of(objects, LISTED);
+    Ingress ingress = snapshot.ingress(target[0], target[1]).orElseThrow();
+    return new Analyzer().analyze(ingress, snapshot, NOW, null);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("scenarios")
+  void scenarioYieldsExpectedVerdict(String scenario) throws IOException {
+    Diagnosis d = run(scenario);
+    JsonNode expected = Serialization.yamlMapper().readTree(ROOT.resolve(scenario).resolve("expected.yaml").toFile());
+    List<String> wanted = new ArrayList<>();
+    expected.get("findings").forEach(f -> wanted.add(f.get("code").asText() + " " + f.get("severity").asText() + " "
+        + f.get("resource").asText()));
+    List<String> got = d.findings().stream().map(f -> f.code() + " " + f.severity() + " " + f.resource()).toList();
+    String context = "scenario " + scenario + "\nsummary: " + d.summary() + "\nfindings:\n  "
+        + String.join("\n  ", d.findings().stream().map(f -> f.code() + " " + f.severity() + " " + f.resource() + ": " + f.message()).toList());
+    assertThat(got).as(context).containsExactlyInAnyOrderElementsOf(wanted);
+    assertThat(d.health().name()).as(context).isEqualTo(expected.get("health").asText());
+    assertThat(d.rootCause()).as(context).isEqualTo(expected.get("rootCause").asText());
+    assertThat(d.summary()).as(context).isNotBlank();
+    if (!"None".equals(d.rootCause())) {
+      // the summary names the culprit object
+      RuleFinding root = d.findings().get(0);
+      assertThat(root.code().name()).isEqualTo(d.rootCause());
+      assertThat(d.summary()).as(context).contains(root.resource().namespace + "/" + root.resource().name);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("scenarios")
+  void healthyCorpusHasNoWarningOrCritical(String scenario) throws IOException {
+    if (!scenario.startsWith("healthy-")) {
+      return;
+    }
+    Diagnosis d = run(scenario);
+    assertThat(d.findings()).as(scenario).noneMatch(f -> f.severity().atLeast(Severity.Warning));
+    assertThat(d.health()).isEqualTo(Health.Healthy);
+  }
+}

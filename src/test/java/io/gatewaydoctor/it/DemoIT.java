@@ -1,0 +1,40 @@
+package io.gatewaydoctor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's first command, end to end: the packaged application runs {@code demo --once} with
+ * no cluster (embedded API server, real loopback backends, the real operator) and prints the
+ * settled table within 60 s.
+ */
+class DemoIT {
+  @Test
+  void demoPrintsTheSettledTable() throws IOException, InterruptedException {
+    String jar = System.getProperty("app.jar", "target/quarkus-app/quarkus-run.jar");
+    Path log = Files.createTempFile(Path.of("target"), "demo", ".err");
+    Process p = new ProcessBuilder("java", "-jar", jar, "demo", "--once")
+        .redirectError(log.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+    p.getOutputStream().close();
+    boolean done = p.waitFor(90, TimeUnit.SECONDS);
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!done) {
+      p.destroyForcibly();
+    }
+    String context = "stdout:\n" + out + "\nstderr:\n" + Files.readString(log);
+    assertThat(done).as(context).isTrue();
+    assertThat(p.exitValue()).as(context).isZero();
+    assertThat(out).as(context)
+        .containsPattern("shop\\s+storefront\\s+Ingress/storefront\\s+Healthy\\s+None")
+        .containsPattern("shop\\s+checkout\\s+Ingress/checkout\\s+Failing\\s+TargetPortMismatch")
+        .containsPattern("shop\\s+cart\\s+Ingress/cart\\s+Failing\\s+BackendCrashLooping")
+        .containsPattern("shop\\s+search\\s+Ingress/search\\s+Failing\\s+BackendServiceMissing")
+        .contains("checkout: Service shop/checkout port 80 has targetPort 8081");
+  }
+}
