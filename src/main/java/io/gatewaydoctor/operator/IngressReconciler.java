@@ -32,7 +32,8 @@ import org.jboss.logging.Logger;
  * hand-made one of the same name, and deletes the one it created when the Ingress or its namespace
  * opts out with {@code gatewaydoctor.io/diagnose: "false"} (the Ingress's annotation wins).
  */
-@ControllerConfiguration(name = IngressReconciler.NAME)
+// annotations (the opt-out) do not bump metadata.generation, so every Ingress update must be seen
+@ControllerConfiguration(name = IngressReconciler.NAME, generationAwareEventProcessing = false)
 @RBACRule(apiGroups = GatewayDiagnosis.GROUP, resources = "gatewaydiagnoses", verbs = {"get", "list", "watch", "create", "update", "patch", "delete"})
 public class IngressReconciler implements Reconciler<Ingress> {
   public static final String NAME = "ingress";

@@ -1,0 +1,321 @@
+package io.gatewaydoctor.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPathBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gatewaydoctor.analysis.StatusAggregator;
+import io.gatewaydoctor.api.GatewayDiagnosis;
+import io.gatewaydoctor.api.GatewayDiagnosisSpec;
+import io.gatewaydoctor.api.GatewayDiagnosisStatus;
+import io.gatewaydoctor.api.TargetRef;
+import io.gatewaydoctor.model.ObjectLoader;
+import io.javaoperatorsdk.operator.Operator;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real operator against the Fabric8 mock API server in CRUD mode: objects are created, broken
+ * step by step and healed, and the written status must follow each step. Each test has its own
+ * namespace, seeded from the healthy-basic fixture.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class OperatorTest {
+  /** Far below the periodic resync (5 min): a pass proves the change was seen through events. */
+  static final Duration EVENT_DRIVEN = Duration.ofSeconds(2);
+  static final Duration SETTLE = Duration.ofSeconds(15);
+
+  @Inject KubernetesClient client;
+  @Inject Operator operator;
+
+  @BeforeEach
+  void startOperator() {
+    if (!operator.getRuntimeInfo().isStarted()) {
+      operator.start();
+    }
+  }
+
+  void seed(String ns) throws IOException {
+    String yaml = Files.readString(Path.of("src/test/resources/scenarios/healthy-basic/in-cluster.yaml"));
+    List<HasMetadata> objects = ObjectLoader.parse(yaml, "healthy-basic");
+    for (HasMetadata o : objects) {
+      if ("IngressClass".equals(o.getKind()) && client.resource(o).get() != null) {
+        continue;
+      }
+      var m = o.getMetadata();
+      m.setUid(null);
+      m.setResourceVersion(null);
+      m.setCreationTimestamp(null);
+      m.setManagedFields(null);
+      if ("Namespace".equals(o.getKind())) {
+        m.setName(ns);
+      } else if (m.getNamespace() != null) {
+        m.setNamespace(ns);
+      }
+      HasMetadata created = client.resource(o).create();
+      if (o instanceof Pod p) {
+        Pod c = (Pod) created;
+        c.setStatus(p.getStatus());
+        client.resource(c).updateStatus();
+      }
+    }
+  }
+
+  GatewayDiagnosisStatus statusOf(String ns, String name) {
+    GatewayDiagnosis gd = client.resources(GatewayDiagnosis.class).inNamespace(ns).withName(name).get();
+    return gd == null ? null : gd.getStatus();
+  }
+
+  GatewayDiagnosisStatus awaitStatus(String ns, Duration within, Predicate<GatewayDiagnosisStatus> p) {
+    await().atMost(within).pollInterval(Duration.ofMillis(50)).until(() -> {
+      GatewayDiagnosisStatus s = statusOf(ns, "web");
+      return s != null && p.test(s);
+    });
+    return statusOf(ns, "web");
+  }
+
+  static Predicate<GatewayDiagnosisStatus> verdict(String health, String rootCause) {
+    return s -> health.equals(s.health) && rootCause.equals(s.rootCause);
+  }
+
+  @Test
+  void statusFollowsEveryBreakageAndHeals() throws IOException {
+    String ns = "follow";
+    seed(ns);
+    GatewayDiagnosisStatus healthy = awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    GatewayDiagnosis gd = client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").get();
+    Ingress ingress = client.network().v1().ingresses().inNamespace(ns).withName("web").get();
+    assertThat(gd.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getUid()).isEqualTo(ingress.getMetadata().getUid()));
+    assertThat(healthy.target).isEqualTo("Ingress/web");
+    assertThat(healthy.backends).singleElement().satisfies(b -> assertThat(b.endpoints).hasSize(2));
+    assertThat(healthy.conditions).extracting(c -> c.getType()).containsExactly("Healthy", "RemediationApplied");
+    String healthySince = healthy.conditions.get(0).getLastTransitionTime();
+
+    // delete the Service: BackendServiceMissing within 2 s, then recreate it
+    Service svc = client.services().inNamespace(ns).withName("web").get();
+    client.resource(svc).delete();
+    GatewayDiagnosisStatus missing = awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "BackendServiceMissing"));
+    assertThat(missing.summary).contains("Service " + ns + "/web").contains("does not exist");
+    assertThat(missing.conditions.get(0).getStatus()).isEqualTo("False");
+    assertThat(missing.conditions.get(0).getReason()).isEqualTo("BackendServiceMissing");
+    svc.getMetadata().setResourceVersion(null);
+    svc.getMetadata().setUid(null);
+    client.resource(svc).create();
+    awaitStatus(ns, EVENT_DRIVEN, verdict("Healthy", "None"));
+
+    // wrong targetPort, then back
+    client.services().inNamespace(ns).withName("web").edit(s -> {
+      s.getSpec().getPorts().get(0).setTargetPort(new IntOrString(8081));
+      return s;
+    });
+    GatewayDiagnosisStatus wrongPort = awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "TargetPortMismatch"));
+    assertThat(wrongPort.summary).contains("targetPort 8081").contains("http:8080");
+    assertThat(wrongPort.findings.get(0).remediation.action).isEqualTo("fix-target-port");
+    client.services().inNamespace(ns).withName("web").edit(s -> {
+      s.getSpec().getPorts().get(0).setTargetPort(new IntOrString("http"));
+      return s;
+    });
+    awaitStatus(ns, EVENT_DRIVEN, verdict("Healthy", "None"));
+
+    // pods not ready (the kubelet flips the condition, the slice controller the endpoints)
+    setEndpointsReady(ns, false);
+    forEachPod(ns, p -> setReady(p, false));
+    GatewayDiagnosisStatus notReady = awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "NoReadyEndpoints"));
+    assertThat(notReady.summary).contains("0 of 2 endpoints ready");
+
+    // and then the containers crash-loop
+    forEachPod(ns, p -> {
+      p.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder().withName("web").withRestartCount(5)
+          .withReady(false).withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
+          .withNewLastState().withNewTerminated().withExitCode(1).withReason("Error").endTerminated().endLastState().build()));
+    });
+    GatewayDiagnosisStatus crash = awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "BackendCrashLooping"));
+    assertThat(crash.findings).extracting(f -> f.code).contains("BackendCrashLooping", "NoReadyEndpoints");
+    assertThat(crash.findings.get(0).resource.kind).isEqualTo("Deployment");
+
+    // heal
+    forEachPod(ns, p -> {
+      p.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder().withName("web").withRestartCount(5)
+          .withReady(true).withNewState().withNewRunning().withStartedAt("2026-12-01T11:00:00Z").endRunning().endState().build()));
+      setReady(p, true);
+    });
+    setEndpointsReady(ns, true);
+    GatewayDiagnosisStatus healed = awaitStatus(ns, EVENT_DRIVEN, verdict("Healthy", "None"));
+    assertThat(healed.conditions).hasSize(2);
+    assertThat(healed.findings).isEmpty();
+    assertThat(healed.conditions.get(0).getLastTransitionTime()).isGreaterThanOrEqualTo(healthySince);
+  }
+
+  @Test
+  void unchangedHealthKeepsLastTransitionTimeAndListsStayBounded() throws IOException {
+    String ns = "carry";
+    seed(ns);
+    GatewayDiagnosisStatus first = awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    String since = first.conditions.get(0).getLastTransitionTime();
+    // a change on the chain that rewrites the status (one endpoint less) but keeps it Healthy
+    client.resources(EndpointSlice.class).inNamespace(ns).withName("web-x7k2p").edit(es -> {
+      es.setEndpoints(List.of(es.getEndpoints().get(0)));
+      return es;
+    });
+    GatewayDiagnosisStatus after = awaitStatus(ns, EVENT_DRIVEN,
+        s -> s.backends.size() == 1 && s.backends.get(0).endpoints.size() == 1);
+    assertThat(after.health).isEqualTo("Healthy");
+    assertThat(after.conditions).hasSize(2);
+    assertThat(after.conditions.get(0).getLastTransitionTime()).isEqualTo(since);
+    assertThat(StatusAggregator.differs(first, after)).isTrue();
+  }
+
+  @Test
+  void optOutDeletesTheDiagnosisAndOptInBringsItBack() throws IOException {
+    String ns = "optout";
+    seed(ns);
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    client.network().v1().ingresses().inNamespace(ns).withName("web").edit(i -> {
+      i.getMetadata().setAnnotations(Map.of(GatewayDiagnosis.DIAGNOSE_ANNOTATION, "false"));
+      return i;
+    });
+    await().atMost(SETTLE).until(() -> client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").get() == null);
+    client.network().v1().ingresses().inNamespace(ns).withName("web").edit(i -> {
+      i.getMetadata().setAnnotations(Map.of(GatewayDiagnosis.DIAGNOSE_ANNOTATION, "true"));
+      return i;
+    });
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    // the namespace annotation opts out every Ingress that does not say otherwise
+    client.network().v1().ingresses().inNamespace(ns).withName("web").edit(i -> {
+      i.getMetadata().setAnnotations(Map.of());
+      return i;
+    });
+    client.namespaces().withName(ns).edit(n -> {
+      n.getMetadata().setAnnotations(Map.of(GatewayDiagnosis.DIAGNOSE_ANNOTATION, "false"));
+      return n;
+    });
+    await().atMost(SETTLE).until(() -> client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").get() == null);
+  }
+
+  @Test
+  void handMadeDiagnosisIsAdoptedAndTuned() throws IOException {
+    String ns = "adopt";
+    client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+        .withName(ns).endMetadata().build()).create();
+    GatewayDiagnosis mine = new GatewayDiagnosis();
+    mine.setMetadata(new ObjectMetaBuilder().withName("web").withNamespace(ns).build());
+    GatewayDiagnosisSpec spec = new GatewayDiagnosisSpec();
+    spec.setTargetRef(TargetRef.ingress("web"));
+    spec.setWindow("30m");
+    mine.setSpec(spec);
+    client.resource(mine).create();
+    // before the Ingress exists: Unknown, saying so
+    GatewayDiagnosisStatus unknown = awaitStatus(ns, SETTLE, verdict("Unknown", "None"));
+    assertThat(unknown.summary).contains("does not exist");
+    seedSkippingNamespace(ns);
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    await().atMost(SETTLE).untilAsserted(() -> {
+      GatewayDiagnosis gd = client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").get();
+      assertThat(gd.getMetadata().getOwnerReferences()).extracting(o -> o.getKind()).containsExactly("Ingress");
+      assertThat(gd.getSpec().getWindow()).isEqualTo("30m");
+    });
+    assertThat(client.resources(GatewayDiagnosis.class).inNamespace(ns).list().getItems()).hasSize(1);
+  }
+
+  @Test
+  void oddIngressNeverBreaksTheReconciler() throws IOException {
+    String ns = "odd";
+    seed(ns);
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    client.network().v1().ingresses().inNamespace(ns).withName("web").edit(i -> {
+      var paths = i.getSpec().getRules().get(0).getHttp().getPaths();
+      for (int n = 0; n < 200; n++) {
+        paths.add(new HTTPIngressPathBuilder().withPath("/p" + n).withPathType("Prefix").withNewBackend().withNewService()
+            .withName("web").withNewPort().withNumber(80).endPort().endService().endBackend().build());
+      }
+      paths.add(new HTTPIngressPathBuilder().withPath("/none").withPathType("Prefix").build());
+      paths.add(new HTTPIngressPathBuilder().withPath("/bucket").withPathType("Prefix").withNewBackend()
+          .withNewResource("k8s.example.com", "StorageBucket", "assets").endBackend().build());
+      paths.add(new HTTPIngressPathBuilder().withPath("/metrics").withPathType("Prefix").withNewBackend().withNewService()
+          .withName("web").withNewPort().withName("metrics").endPort().endService().endBackend().build());
+      return i;
+    });
+    GatewayDiagnosisStatus s = awaitStatus(ns, SETTLE, verdict("Failing", "ServicePortMismatch"));
+    assertThat(s.findings).extracting(f -> f.code).contains("ServicePortMismatch", "BackendNotDiagnosed");
+    assertThat(s.backends).hasSize(2);
+    assertThat(s.backends.get(0).usedBy).hasSizeLessThanOrEqualTo(10);
+    // the defaultBackend-only form is diagnosed too
+    client.network().v1().ingresses().inNamespace(ns).withName("web").edit(i -> {
+      i.getSpec().setRules(null);
+      i.getSpec().setDefaultBackend(new io.fabric8.kubernetes.api.model.networking.v1.IngressBackendBuilder()
+          .withNewService().withName("web").withNewPort().withNumber(80).endPort().endService().build());
+      return i;
+    });
+    awaitStatus(ns, SETTLE, s2 -> "Healthy".equals(s2.health) && s2.backends.get(0).usedBy.contains("(default backend)"));
+  }
+
+  void seedSkippingNamespace(String ns) throws IOException {
+    String yaml = Files.readString(Path.of("src/test/resources/scenarios/healthy-basic/in-cluster.yaml"));
+    for (HasMetadata o : ObjectLoader.parse(yaml, "healthy-basic")) {
+      if ("Namespace".equals(o.getKind()) || ("IngressClass".equals(o.getKind()) && client.resource(o).get() != null)) {
+        continue;
+      }
+      var m = o.getMetadata();
+      m.setUid(null);
+      m.setResourceVersion(null);
+      m.setCreationTimestamp(null);
+      m.setManagedFields(null);
+      if (m.getNamespace() != null) {
+        m.setNamespace(ns);
+      }
+      HasMetadata created = client.resource(o).create();
+      if (o instanceof Pod p) {
+        Pod c = (Pod) created;
+        c.setStatus(p.getStatus());
+        client.resource(c).updateStatus();
+      }
+    }
+  }
+
+  void setEndpointsReady(String ns, boolean ready) {
+    client.resources(EndpointSlice.class).inNamespace(ns).withName("web-x7k2p").edit(es -> {
+      es.getEndpoints().forEach(e -> {
+        e.getConditions().setReady(ready);
+        e.getConditions().setServing(ready);
+      });
+      return es;
+    });
+  }
+
+  static void setReady(Pod p, boolean ready) {
+    for (PodCondition c : p.getStatus().getConditions()) {
+      if ("Ready".equals(c.getType())) {
+        c.setStatus(ready ? "True" : "False");
+      }
+    }
+  }
+
+  void forEachPod(String ns, java.util.function.Consumer<Pod> change) {
+    for (Pod p : client.pods().inNamespace(ns).list().getItems()) {
+      change.accept(p);
+      client.resource(p).updateStatus();
+    }
+  }
+}
