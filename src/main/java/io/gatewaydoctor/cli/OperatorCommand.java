@@ -13,9 +13,14 @@ import picocli.CommandLine.Command;
 public class OperatorCommand implements Callable<Integer> {
   @Inject Operator operator;
 
+  @org.eclipse.microprofile.config.inject.ConfigProperty(name = "gatewaydoctor.watch-namespaces")
+  String namespaces;
+
   @Override
   public Integer call() {
     operator.start();
+    org.jboss.logging.Logger.getLogger(OperatorCommand.class).infof(
+        "gateway-doctor operator started; watching namespaces: %s", namespaces);
     Quarkus.waitForExit();
     return 0;
   }
