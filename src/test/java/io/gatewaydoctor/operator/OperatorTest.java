@@ -57,10 +57,16 @@ class OperatorTest {
   }
 
   void seed(String ns) throws IOException {
+    seed(ns, true);
+  }
+
+  /** Creates the healthy-basic fixture in {@code ns} (with the Namespace object unless told not to). */
+  void seed(String ns, boolean withNamespace) throws IOException {
     String yaml = Files.readString(Path.of("src/test/resources/scenarios/healthy-basic/in-cluster.yaml"));
     List<HasMetadata> objects = ObjectLoader.parse(yaml, "healthy-basic");
     for (HasMetadata o : objects) {
-      if ("IngressClass".equals(o.getKind()) && client.resource(o).get() != null) {
+      if (("IngressClass".equals(o.getKind()) && client.resource(o).get() != null)
+          || ("Namespace".equals(o.getKind()) && !withNamespace)) {
         continue;
       }
       var m = o.getMetadata();
@@ -188,6 +194,24 @@ class OperatorTest {
   }
 
   @Test
+  void ingressClassChangesReachTheDiagnosis() throws IOException {
+    String ns = "klass";
+    seed(ns);
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    client.network().v1().ingresses().inNamespace(ns).withName("web").edit(i -> {
+      i.getSpec().setIngressClassName("nginx-internal");
+      return i;
+    });
+    GatewayDiagnosisStatus s = awaitStatus(ns, EVENT_DRIVEN, st -> st.findings.stream().anyMatch(f -> "IngressClassMissing".equals(f.code)));
+    assertThat(s.health).as("a risk does not make the target unhealthy").isEqualTo("Healthy");
+    assertThat(s.summary).contains("risks: IngressClassMissing");
+    client.network().v1().ingressClasses().resource(new io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder()
+        .withNewMetadata().withName("nginx-internal").endMetadata().withNewSpec().withController("k8s.io/ingress-nginx")
+        .endSpec().build()).create();
+    awaitStatus(ns, EVENT_DRIVEN, st -> st.findings.isEmpty());
+  }
+
+  @Test
   void optOutDeletesTheDiagnosisAndOptInBringsItBack() throws IOException {
     String ns = "optout";
     seed(ns);
@@ -229,7 +253,7 @@ class OperatorTest {
     // before the Ingress exists: Unknown, saying so
     GatewayDiagnosisStatus unknown = awaitStatus(ns, SETTLE, verdict("Unknown", "None"));
     assertThat(unknown.summary).contains("does not exist");
-    seedSkippingNamespace(ns);
+    seed(ns, false);
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
     await().atMost(SETTLE).untilAsserted(() -> {
       GatewayDiagnosis gd = client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").get();
@@ -269,29 +293,6 @@ class OperatorTest {
       return i;
     });
     awaitStatus(ns, SETTLE, s2 -> "Healthy".equals(s2.health) && s2.backends.get(0).usedBy.contains("(default backend)"));
-  }
-
-  void seedSkippingNamespace(String ns) throws IOException {
-    String yaml = Files.readString(Path.of("src/test/resources/scenarios/healthy-basic/in-cluster.yaml"));
-    for (HasMetadata o : ObjectLoader.parse(yaml, "healthy-basic")) {
-      if ("Namespace".equals(o.getKind()) || ("IngressClass".equals(o.getKind()) && client.resource(o).get() != null)) {
-        continue;
-      }
-      var m = o.getMetadata();
-      m.setUid(null);
-      m.setResourceVersion(null);
-      m.setCreationTimestamp(null);
-      m.setManagedFields(null);
-      if (m.getNamespace() != null) {
-        m.setNamespace(ns);
-      }
-      HasMetadata created = client.resource(o).create();
-      if (o instanceof Pod p) {
-        Pod c = (Pod) created;
-        c.setStatus(p.getStatus());
-        client.resource(c).updateStatus();
-      }
-    }
   }
 
   void setEndpointsReady(String ns, boolean ready) {

@@ -1,0 +1,68 @@
+package io.gatewaydoctor.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatewaydoctor.api.GatewayDiagnosisStatus;
+import io.gatewaydoctor.api.ResourceRef;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StatusAggregatorTest {
+  static final Instant T0 = Instant.parse("2026-12-01T12:00:00Z");
+  static final Instant T1 = T0.plusSeconds(60);
+
+  static Diagnosis failing(int findings) {
+    List<RuleFinding> fs = new ArrayList<>();
+    for (int i = 0; i < findings; i++) {
+      fs.add(RuleFinding.of(Code.NoReadyEndpoints, Severity.Critical, new ResourceRef("Service", "shop", "web" + i),
+          "Service shop/web" + i + " has no ready endpoint", List.of("a", "b", "c", "d", "e", "f", "g")));
+    }
+    return new Diagnosis("Ingress/web", Health.Failing, "NoReadyEndpoints", "Service shop/web0 has no ready endpoint", fs, List.of());
+  }
+
+  static Diagnosis healthy() {
+    return new Diagnosis("Ingress/web", Health.Healthy, Code.NONE, "Service shop/web:80 healthy", List.of(), List.of());
+  }
+
+  static GatewayDiagnosisStatus build(Diagnosis d, GatewayDiagnosisStatus prev, Instant now) {
+    return StatusAggregator.build(d, prev, 3L, now, "RemediationOff", "off");
+  }
+
+  @Test
+  void conditionsFollowTheConventions() {
+    GatewayDiagnosisStatus s = build(failing(1), null, T0);
+    assertThat(s.conditions).extracting(c -> c.getType()).containsExactly("Healthy", "RemediationApplied");
+    assertThat(s.conditions.get(0).getStatus()).isEqualTo("False");
+    assertThat(s.conditions.get(0).getReason()).isEqualTo("NoReadyEndpoints");
+    assertThat(s.conditions.get(0).getObservedGeneration()).isEqualTo(3L);
+    assertThat(s.conditions.get(0).getLastTransitionTime()).isEqualTo("2026-12-01T12:00:00Z");
+    assertThat(build(healthy(), null, T0).conditions.get(0).getReason()).isEqualTo("BackendsHealthy");
+  }
+
+  @Test
+  void lastTransitionTimeAndSinceAreCarriedWhileTheyHold() {
+    GatewayDiagnosisStatus first = build(failing(1), null, T0);
+    GatewayDiagnosisStatus second = build(failing(1), first, T1);
+    assertThat(second.conditions.get(0).getLastTransitionTime()).isEqualTo("2026-12-01T12:00:00Z");
+    assertThat(second.findings.get(0).since).isEqualTo("2026-12-01T12:00:00Z");
+    assertThat(second.lastEvaluated).isEqualTo("2026-12-01T12:01:00Z");
+    assertThat(StatusAggregator.differs(first, second)).as("only lastEvaluated moved").isFalse();
+    GatewayDiagnosisStatus healed = build(healthy(), second, T1);
+    assertThat(healed.conditions.get(0).getStatus()).isEqualTo("True");
+    assertThat(healed.conditions.get(0).getLastTransitionTime()).isEqualTo("2026-12-01T12:01:00Z");
+    assertThat(healed.conditions.get(1).getLastTransitionTime()).as("RemediationApplied did not flip")
+        .isEqualTo("2026-12-01T12:00:00Z");
+    assertThat(StatusAggregator.differs(second, healed)).isTrue();
+  }
+
+  @Test
+  void listsAndTextsAreCapped() {
+    GatewayDiagnosisStatus s = build(failing(80), null, T0);
+    assertThat(s.findings).hasSize(StatusAggregator.MAX_FINDINGS);
+    assertThat(s.findings.get(0).evidence).hasSize(StatusAggregator.MAX_EVIDENCE);
+    Diagnosis longSummary = new Diagnosis("Ingress/web", Health.Failing, "NoReadyEndpoints", "x".repeat(5000), List.of(), List.of());
+    assertThat(build(longSummary, null, T0).summary).hasSize(StatusAggregator.MAX_TEXT);
+  }
+}
