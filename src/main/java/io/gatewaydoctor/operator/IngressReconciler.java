@@ -107,7 +107,11 @@ public class IngressReconciler implements Reconciler<Ingress> {
         if (e.getCode() != 409) {
           throw e;
         }
-        LOG.warnf("GatewayDiagnosis %s/%s exists but targets another object; not creating one for Ingress %s", ns, name, name);
+        // created a moment ago and not in the cache yet, or a hand-made one that targets something else
+        GatewayDiagnosis other = gds.withName(name).get();
+        if (other != null && !targetOf(other).contains(new ResourceID(name, ns))) {
+          LOG.warnf("GatewayDiagnosis %s/%s exists but targets another object; not creating one for Ingress %s", ns, name, name);
+        }
       }
       return UpdateControl.noUpdate();
     }

@@ -36,5 +36,7 @@ class DemoIT {
         .containsPattern("shop\\s+cart\\s+Ingress/cart\\s+Failing\\s+BackendCrashLooping")
         .containsPattern("shop\\s+search\\s+Ingress/search\\s+Failing\\s+BackendServiceMissing")
         .contains("checkout: Service shop/checkout port 80 has targetPort 8081");
+    assertThat(Files.readString(log)).as("the operator ran clean: " + context)
+        .doesNotContainPattern("(WARN|ERROR) +\\[io\\.gatewaydoctor");
   }
 }
