@@ -67,6 +67,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   private InformerEventSource<EndpointSlice, GatewayDiagnosis> slices;
   private InformerEventSource<Pod, GatewayDiagnosis> pods;
   private InformerEventSource<Namespace, GatewayDiagnosis> namespaces;
+  private ChainGatherer gatherer;
 
   @Override
   public List<EventSource<?, GatewayDiagnosis>> prepareEventSources(EventSourceContext<GatewayDiagnosis> ctx) {
@@ -86,6 +87,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     pods.addIndexer(Indexes.BY_LABEL_PAIR, Indexes::podLabelPairs);
     namespaces = informer(ctx, Namespace.class, n -> diagnoses.list(n.getMetadata().getName())
         .map(ResourceID::fromResource).collect(Collectors.toSet()), false);
+    gatherer = new ChainGatherer(client, services, slices, pods, classes, namespaces, tlsSecretCheck);
     return List.of(ingresses, classes, services, slices, pods, namespaces);
   }
 
@@ -149,7 +151,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     if (ingress == null) {
       return Diagnosis.targetMissing(TargetRef.INGRESS, ns, t.getName());
     }
-    var snapshot = new ChainGatherer(client, services, slices, pods, classes, namespaces, tlsSecretCheck).gather(ingress);
+    var snapshot = gatherer.gather(ingress);
     return analyzer.analyze(ingress, snapshot, now, Windows.parse(gd.getSpec().getWindow()));
   }
 }

@@ -12,6 +12,7 @@ import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.Pods;
 import io.gatewaydoctor.model.ResolvedBackend;
 import io.gatewaydoctor.model.Times;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,8 +97,7 @@ final class ContainerTrouble {
   }
 
   static boolean isRecent(AnalysisContext ctx, ContainerStateTerminated t) {
-    java.time.Instant finished = t == null ? null : Times.parse(t.getFinishedAt());
+    Instant finished = t == null ? null : Times.parse(t.getFinishedAt());
     return finished == null || ctx.isRecent(finished);
   }
-
 }
