@@ -47,11 +47,14 @@ public final class Analyzer {
     List<RuleFinding> ranked = Ranker.rank(found);
     Health health = Ranker.health(ranked, !chain.backends().isEmpty());
     Optional<RuleFinding> root = Ranker.root(ranked);
+    // endpoints per backend, in chain order: read once for the summary and the status
+    List<List<Endpoint>> endpoints = chain.backends().stream().map(Endpoint::of).toList();
     return new Diagnosis("Ingress/" + chain.name(), health, root.map(f -> f.code().name()).orElse(Code.NONE),
-        summary(chain, ranked, root, health), ranked, backends(chain));
+        summary(chain, endpoints, ranked, root, health), ranked, backends(chain, endpoints));
   }
 
-  private static String summary(TargetChain chain, List<RuleFinding> ranked, Optional<RuleFinding> root, Health health) {
+  private static String summary(TargetChain chain, List<List<Endpoint>> endpoints, List<RuleFinding> ranked,
+      Optional<RuleFinding> root, Health health) {
     if (root.isPresent()) {
       long others = ranked.stream().filter(f -> f != root.get() && f.severity().atLeast(Severity.Warning)).count();
       return root.get().message() + (others == 0 ? "" : "; " + others + " more finding" + (others == 1 ? "" : "s"));
@@ -61,8 +64,8 @@ public final class Analyzer {
     }
     int ready = 0;
     int total = 0;
-    for (ResolvedBackend b : chain.backends()) {
-      for (Endpoint e : Endpoint.of(b)) {
+    for (List<Endpoint> eps : endpoints) {
+      for (Endpoint e : eps) {
         total++;
         ready += e.ready() && !e.terminating() ? 1 : 0;
       }
@@ -78,15 +81,16 @@ public final class Analyzer {
     return s;
   }
 
-  private static List<BackendStatus> backends(TargetChain chain) {
+  private static List<BackendStatus> backends(TargetChain chain, List<List<Endpoint>> endpoints) {
     List<BackendStatus> out = new ArrayList<>();
-    for (ResolvedBackend b : chain.backends().stream().limit(MAX_BACKENDS).toList()) {
+    for (int i = 0; i < Math.min(MAX_BACKENDS, chain.backends().size()); i++) {
+      ResolvedBackend b = chain.backends().get(i);
       BackendStatus bs = new BackendStatus();
       bs.service = b.serviceKey();
       bs.port = b.ref().portLabel();
       bs.targetPort = b.targetPortLabel();
       bs.usedBy.addAll(b.ref().usedBy());
-      for (Endpoint e : Endpoint.of(b).stream().limit(MAX_ENDPOINTS).toList()) {
+      for (Endpoint e : endpoints.get(i).stream().limit(MAX_ENDPOINTS).toList()) {
         EndpointStatus es = new EndpointStatus();
         es.pod = e.pod();
         es.ip = e.ip();
