@@ -69,13 +69,22 @@ public final class DemoScenario {
     objects.add(ingress("search", "shop.example.com", "/search", "search-api", 8080));
 
     for (HasMetadata o : objects) {
-      HasMetadata created = client.resource(o).create();
-      if (o instanceof Pod p && p.getStatus() != null) {
-        Pod c = (Pod) created;
-        c.setStatus(p.getStatus());
-        client.resource(c).updateStatus();
-      }
+      create(client, o);
     }
+  }
+
+  /**
+   * Creates an object as a cluster would hold it. An API server drops a Pod's status on create
+   * (the kubelet owns it), so a seeded status is written through the status subresource after.
+   */
+  public static HasMetadata create(KubernetesClient client, HasMetadata o) {
+    HasMetadata created = client.resource(o).create();
+    if (o instanceof Pod p && p.getStatus() != null) {
+      Pod c = (Pod) created;
+      c.setStatus(p.getStatus());
+      return client.resource(c).updateStatus();
+    }
+    return created;
   }
 
   static Ingress ingress(String name, String host, String path, String service, int port) {

@@ -19,6 +19,7 @@ import io.gatewaydoctor.api.GatewayDiagnosis;
 import io.gatewaydoctor.api.GatewayDiagnosisSpec;
 import io.gatewaydoctor.api.GatewayDiagnosisStatus;
 import io.gatewaydoctor.api.TargetRef;
+import io.gatewaydoctor.demo.DemoScenario;
 import io.gatewaydoctor.model.ObjectLoader;
 import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.test.junit.QuarkusTest;
@@ -79,12 +80,7 @@ class OperatorTest {
       } else if (m.getNamespace() != null) {
         m.setNamespace(ns);
       }
-      HasMetadata created = client.resource(o).create();
-      if (o instanceof Pod p) {
-        Pod c = (Pod) created;
-        c.setStatus(p.getStatus());
-        client.resource(c).updateStatus();
-      }
+      DemoScenario.create(client, o);
     }
   }
 
@@ -198,7 +194,7 @@ class OperatorTest {
     String ns = "klass";
     seed(ns);
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
-    client.network().v1().ingresses().inNamespace(ns).withName("web").edit(i -> {
+    editIngress(ns, i -> {
       i.getSpec().setIngressClassName("nginx-internal");
       return i;
     });
@@ -216,18 +212,18 @@ class OperatorTest {
     String ns = "optout";
     seed(ns);
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
-    client.network().v1().ingresses().inNamespace(ns).withName("web").edit(i -> {
+    editIngress(ns, i -> {
       i.getMetadata().setAnnotations(Map.of(GatewayDiagnosis.DIAGNOSE_ANNOTATION, "false"));
       return i;
     });
     await().atMost(SETTLE).until(() -> client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").get() == null);
-    client.network().v1().ingresses().inNamespace(ns).withName("web").edit(i -> {
+    editIngress(ns, i -> {
       i.getMetadata().setAnnotations(Map.of(GatewayDiagnosis.DIAGNOSE_ANNOTATION, "true"));
       return i;
     });
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
     // the namespace annotation opts out every Ingress that does not say otherwise
-    client.network().v1().ingresses().inNamespace(ns).withName("web").edit(i -> {
+    editIngress(ns, i -> {
       i.getMetadata().setAnnotations(Map.of());
       return i;
     });
@@ -268,7 +264,7 @@ class OperatorTest {
     String ns = "odd";
     seed(ns);
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
-    client.network().v1().ingresses().inNamespace(ns).withName("web").edit(i -> {
+    editIngress(ns, i -> {
       var paths = i.getSpec().getRules().get(0).getHttp().getPaths();
       for (int n = 0; n < 200; n++) {
         paths.add(new HTTPIngressPathBuilder().withPath("/p" + n).withPathType("Prefix").withNewBackend().withNewService()
@@ -286,13 +282,17 @@ class OperatorTest {
     assertThat(s.backends).hasSize(2);
     assertThat(s.backends.get(0).usedBy).hasSizeLessThanOrEqualTo(10);
     // the defaultBackend-only form is diagnosed too
-    client.network().v1().ingresses().inNamespace(ns).withName("web").edit(i -> {
+    editIngress(ns, i -> {
       i.getSpec().setRules(null);
       i.getSpec().setDefaultBackend(new io.fabric8.kubernetes.api.model.networking.v1.IngressBackendBuilder()
           .withNewService().withName("web").withNewPort().withNumber(80).endPort().endService().build());
       return i;
     });
     awaitStatus(ns, SETTLE, s2 -> "Healthy".equals(s2.health) && s2.backends.get(0).usedBy.contains("(default backend)"));
+  }
+
+  void editIngress(String ns, java.util.function.UnaryOperator<Ingress> change) {
+    client.network().v1().ingresses().inNamespace(ns).withName("web").edit(change);
   }
 
   void setEndpointsReady(String ns, boolean ready) {
