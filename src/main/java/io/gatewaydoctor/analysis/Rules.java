@@ -5,10 +5,13 @@ import io.gatewaydoctor.analysis.rules.BackendNotDiagnosedRule;
 import io.gatewaydoctor.analysis.rules.BackendOOMKilledRule;
 import io.gatewaydoctor.analysis.rules.BackendServiceMissingRule;
 import io.gatewaydoctor.analysis.rules.IngressClassMissingRule;
+import io.gatewaydoctor.analysis.rules.NetworkPolicyBlockedRule;
 import io.gatewaydoctor.analysis.rules.NoPodsSelectedRule;
+import io.gatewaydoctor.analysis.rules.NoPreStopHookRule;
 import io.gatewaydoctor.analysis.rules.NoReadyEndpointsRule;
 import io.gatewaydoctor.analysis.rules.ReadinessProbeMissingRule;
 import io.gatewaydoctor.analysis.rules.ServicePortMismatchRule;
+import io.gatewaydoctor.analysis.rules.SingleReplicaRule;
 import io.gatewaydoctor.analysis.rules.TargetPortMismatchRule;
 import io.gatewaydoctor.analysis.rules.TlsSecretMissingRule;
 import java.util.List;
@@ -23,12 +26,15 @@ public final class Rules {
         new ServicePortMismatchRule(),
         new TargetPortMismatchRule(),
         new NoPodsSelectedRule(),
+        new NetworkPolicyBlockedRule(),
         new NoReadyEndpointsRule(),
         new BackendCrashLoopingRule(),
         new BackendOOMKilledRule(),
         new ReadinessProbeMissingRule(),
         new IngressClassMissingRule(),
         new TlsSecretMissingRule(),
+        new SingleReplicaRule(),
+        new NoPreStopHookRule(),
         new BackendNotDiagnosedRule());
   }
 }

@@ -5,9 +5,12 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -16,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * An immutable view of the objects the analysis may look at. The operator fills it from informer
@@ -31,6 +37,12 @@ public final class ClusterSnapshot {
   private final Map<String, Service> services = new HashMap<>();
   private final Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
   private final Map<String, List<Pod>> podsByNamespace = new HashMap<>();
+  /** namespace → "key=value" → pods carrying that label: selector lookups start from the rarest pair. */
+  private final Map<String, Map<String, List<Pod>>> podsByLabel = new HashMap<>();
+  private final Map<String, List<NetworkPolicy>> policiesByNamespace = new HashMap<>();
+  private final Map<String, Deployment> deployments = new HashMap<>();
+  private final Map<String, ReplicaSet> replicaSets = new HashMap<>();
+  private final Map<String, Object> memo = new ConcurrentHashMap<>();
   private final Map<String, Secret> secrets = new HashMap<>();
   private final Set<String> knownKinds = new HashSet<>();
 
@@ -62,7 +74,18 @@ public final class ClusterSnapshot {
               k -> new ArrayList<>()).add(es);
         }
       } else if (o instanceof Pod p) {
-        s.podsByNamespace.computeIfAbsent(nz(p.getMetadata().getNamespace()), k -> new ArrayList<>()).add(p);
+        String ns = nz(p.getMetadata().getNamespace());
+        s.podsByNamespace.computeIfAbsent(ns, k -> new ArrayList<>()).add(p);
+        if (p.getMetadata().getLabels() != null) {
+          Map<String, List<Pod>> byLabel = s.podsByLabel.computeIfAbsent(ns, k -> new HashMap<>());
+          p.getMetadata().getLabels().forEach((k, v) -> byLabel.computeIfAbsent(k + "=" + v, x -> new ArrayList<>()).add(p));
+        }
+      } else if (o instanceof NetworkPolicy np) {
+        s.policiesByNamespace.computeIfAbsent(nz(np.getMetadata().getNamespace()), k -> new ArrayList<>()).add(np);
+      } else if (o instanceof Deployment d) {
+        s.deployments.put(key, d);
+      } else if (o instanceof ReplicaSet rs) {
+        s.replicaSets.put(key, rs);
       } else if (o instanceof Secret sec) {
         s.secrets.put(key, sec);
       }
@@ -97,13 +120,63 @@ public final class ClusterSnapshot {
     if (selector == null || selector.isEmpty()) {
       return List.of();
     }
+    Map<String, List<Pod>> byLabel = podsByLabel.getOrDefault(nz(ns), Map.of());
+    List<Pod> candidates = null;
+    for (Map.Entry<String, String> e : selector.entrySet()) {
+      List<Pod> withPair = byLabel.getOrDefault(e.getKey() + "=" + e.getValue(), List.of());
+      if (candidates == null || withPair.size() < candidates.size()) {
+        candidates = withPair;
+      }
+    }
     List<Pod> out = new ArrayList<>();
-    for (Pod p : podsByNamespace.getOrDefault(nz(ns), List.of())) {
+    for (Pod p : candidates) {
       if (Labels.matches(selector, p.getMetadata().getLabels())) {
         out.add(p);
       }
     }
     return out;
+  }
+
+  /** Every pod of the input, in no particular order. */
+  public List<Pod> allPods() {
+    List<Pod> out = new ArrayList<>();
+    podsByNamespace.values().forEach(out::addAll);
+    return out;
+  }
+
+  public List<NetworkPolicy> networkPolicies(String ns) {
+    return policiesByNamespace.getOrDefault(nz(ns), List.of());
+  }
+
+  public Optional<Deployment> deployment(String ns, String name) { return Optional.ofNullable(deployments.get(key(ns, name))); }
+
+  public Optional<ReplicaSet> replicaSet(String ns, String name) { return Optional.ofNullable(replicaSets.get(key(ns, name))); }
+
+  /**
+   * The labels of a namespace as a namespaceSelector sees them. {@code complete} is false when the
+   * Namespace object is not in the input: then only the automatic kubernetes.io/metadata.name is known.
+   */
+  public record NamespaceLabels(Map<String, String> labels, boolean complete) {}
+
+  public NamespaceLabels namespaceLabels(String name) {
+    Map<String, String> labels = new TreeMap<>();
+    Namespace n = namespaces.get(name);
+    if (n != null && n.getMetadata().getLabels() != null) {
+      labels.putAll(n.getMetadata().getLabels());
+    }
+    labels.put("kubernetes.io/metadata.name", name);
+    return new NamespaceLabels(labels, n != null);
+  }
+
+  /** A value derived from the snapshot, computed once (the snapshot never changes). */
+  @SuppressWarnings("unchecked")
+  public <T> T memo(String key, Supplier<T> compute) {
+    Object v = memo.get(key);
+    if (v == null) {
+      v = compute.get();
+      memo.put(key, v);
+    }
+    return (T) v;
   }
 
   public enum Presence { PRESENT, ABSENT, UNKNOWN }

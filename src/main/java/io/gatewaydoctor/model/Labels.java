@@ -1,11 +1,14 @@
 package io.gatewaydoctor.model;
 
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import java.util.List;
 import java.util.Map;
 
 public final class Labels {
   private Labels() {}
 
-  /** Equality-based selector match, as a Service selector works. */
+  /** Equality-based selector match, as a Service selector works: an empty selector selects nothing. */
   public static boolean matches(Map<String, String> selector, Map<String, String> labels) {
     if (selector == null || selector.isEmpty() || labels == null) {
       return false;
@@ -16,5 +19,65 @@ public final class Labels {
       }
     }
     return true;
+  }
+
+  /**
+   * A set-based {@link LabelSelector} as NetworkPolicies use it: an empty selector selects
+   * everything; matchLabels and every matchExpressions requirement must hold. An operator this
+   * code does not know selects nothing (the API server rejects those anyway).
+   */
+  public static boolean selects(LabelSelector selector, Map<String, String> labels) {
+    Map<String, String> l = labels == null ? Map.of() : labels;
+    if (selector == null) {
+      return true;
+    }
+    if (selector.getMatchLabels() != null) {
+      for (Map.Entry<String, String> e : selector.getMatchLabels().entrySet()) {
+        if (e.getValue() == null || !e.getValue().equals(l.get(e.getKey()))) {
+          return false;
+        }
+      }
+    }
+    if (selector.getMatchExpressions() != null) {
+      for (LabelSelectorRequirement r : selector.getMatchExpressions()) {
+        if (r == null || !holds(r, l)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static boolean holds(LabelSelectorRequirement r, Map<String, String> labels) {
+    List<String> values = r.getValues() == null ? List.of() : r.getValues();
+    String v = labels.get(r.getKey());
+    return switch (r.getOperator() == null ? "" : r.getOperator()) {
+      case "In" -> v != null && values.contains(v);
+      case "NotIn" -> v == null || !values.contains(v);
+      case "Exists" -> labels.containsKey(r.getKey());
+      case "DoesNotExist" -> !labels.containsKey(r.getKey());
+      default -> false;
+    };
+  }
+
+  /** kubectl's rendering of a selector, for messages. */
+  public static String describe(LabelSelector selector) {
+    if (selector == null || ((selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty())
+        && (selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty()))) {
+      return "{} (everything)";
+    }
+    StringBuilder sb = new StringBuilder();
+    if (selector.getMatchLabels() != null) {
+      new java.util.TreeMap<>(selector.getMatchLabels()).forEach((k, v) -> sb.append(sb.isEmpty() ? "" : ",").append(k).append('=').append(v));
+    }
+    if (selector.getMatchExpressions() != null) {
+      for (LabelSelectorRequirement r : selector.getMatchExpressions()) {
+        if (r != null) {
+          sb.append(sb.isEmpty() ? "" : ",").append(r.getKey()).append(' ').append(r.getOperator())
+              .append(r.getValues() == null ? "" : " (" + String.join(",", r.getValues()) + ")");
+        }
+      }
+    }
+    return sb.toString();
   }
 }

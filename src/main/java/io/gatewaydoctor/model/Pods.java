@@ -85,4 +85,13 @@ public final class Pods {
     }
     return seen.isEmpty() ? "no ports" : String.join(", ", seen);
   }
+
+  /** The containers declaring the target port (by name or number); all containers when none declares it. */
+  public static List<Container> serving(Pod p, String targetPort) {
+    List<Container> all = containers(p);
+    List<Container> serving = all.stream().filter(c -> ports(c).stream().anyMatch(cp ->
+        targetPort != null && (targetPort.equals(cp.getName()) || targetPort.equals(String.valueOf(cp.getContainerPort())))))
+        .toList();
+    return serving.isEmpty() ? all : serving;
+  }
 }

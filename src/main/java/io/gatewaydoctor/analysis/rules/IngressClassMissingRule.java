@@ -1,6 +1,5 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
@@ -8,6 +7,7 @@ import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
 import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ResourceRef;
+import io.gatewaydoctor.model.Gateways;
 import java.util.List;
 import java.util.Map;
 
@@ -17,8 +17,7 @@ import java.util.Map;
  * serve it.
  */
 public final class IngressClassMissingRule implements Rule {
-  public static final String DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class";
-  public static final String LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
+  private static final String LEGACY_CLASS_ANNOTATION = Gateways.LEGACY_CLASS_ANNOTATION;
 
   @Override
   public List<RuleFinding> check(AnalysisContext ctx) {
@@ -44,7 +43,7 @@ public final class IngressClassMissingRule implements Rule {
     if (annotations != null && annotations.containsKey(LEGACY_CLASS_ANNOTATION)) {
       return List.of();
     }
-    boolean hasDefault = ctx.cluster().ingressClasses().stream().anyMatch(IngressClassMissingRule::isDefault);
+    boolean hasDefault = ctx.cluster().ingressClasses().stream().anyMatch(Gateways::isDefault);
     if (hasDefault) {
       return List.of();
     }
@@ -53,11 +52,6 @@ public final class IngressClassMissingRule implements Rule {
         List.of("spec.ingressClassName unset", "IngressClasses: " + classes(ctx)))
         .withRemediation(new FindingRemediation("manual",
             "Set spec.ingressClassName of Ingress " + ns + "/" + name + " (classes: " + classes(ctx) + ")", false)));
-  }
-
-  public static boolean isDefault(IngressClass c) {
-    return c.getMetadata().getAnnotations() != null
-        && "true".equalsIgnoreCase(c.getMetadata().getAnnotations().get(DEFAULT_CLASS_ANNOTATION));
   }
 
   private static String classes(AnalysisContext ctx) {

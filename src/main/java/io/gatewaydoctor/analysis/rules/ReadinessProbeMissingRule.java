@@ -32,7 +32,7 @@ public final class ReadinessProbeMissingRule implements Rule {
           continue;
         }
         List<String> missing = new ArrayList<>();
-        for (Container c : serving(p, tp)) {
+        for (Container c : Pods.serving(p, tp)) {
           if (c.getReadinessProbe() == null) {
             missing.add(c.getName());
           }
@@ -50,14 +50,5 @@ public final class ReadinessProbeMissingRule implements Rule {
       }
     }
     return new ArrayList<>(out.values());
-  }
-
-  /** The containers declaring the target port; all containers when none declares it. */
-  private static List<Container> serving(Pod p, String targetPort) {
-    List<Container> all = Pods.containers(p);
-    List<Container> serving = all.stream().filter(c -> Pods.ports(c).stream().anyMatch(cp ->
-        targetPort != null && (targetPort.equals(cp.getName()) || targetPort.equals(String.valueOf(cp.getContainerPort())))))
-        .toList();
-    return serving.isEmpty() ? all : serving;
   }
 }

@@ -1,0 +1,116 @@
+package io.gatewaydoctor.model;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Finds the ingress controller that serves an Ingress and its pods: the IngressClass's
+ * {@code spec.controller}, matched against the controllers' pods by their {@code --controller-class}
+ * argument or, failing that, by the labels their official charts set. Pure.
+ */
+public final class Gateways {
+  public static final String INGRESS_NGINX = "k8s.io/ingress-nginx";
+  public static final String DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class";
+  public static final String LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
+
+  /** Known controllers: name, the binary of their container, and the chart labels of their pods. */
+  private record Known(String controller, String binary, Map<String, String> labels) {}
+
+  private static final List<Known> KNOWN = List.of(
+      new Known(INGRESS_NGINX, "/nginx-ingress-controller",
+          Map.of("app.kubernetes.io/name", "ingress-nginx", "app.kubernetes.io/component", "controller")),
+      new Known("traefik.io/ingress-controller", "traefik", Map.of("app.kubernetes.io/name", "traefik")),
+      new Known("haproxy.org/ingress-controller/haproxy", "haproxy-ingress-controller",
+          Map.of("app.kubernetes.io/name", "kubernetes-ingress")));
+
+  private Gateways() {}
+
+  /** The IngressClass name an Ingress uses: spec, else the legacy annotation, else the default class. */
+  public static Optional<String> className(Ingress ing, ClusterSnapshot cluster) {
+    String c = ing.getSpec() == null ? null : ing.getSpec().getIngressClassName();
+    if (c != null && !c.isBlank()) {
+      return Optional.of(c);
+    }
+    Map<String, String> a = ing.getMetadata().getAnnotations();
+    if (a != null && a.get(LEGACY_CLASS_ANNOTATION) != null && !a.get(LEGACY_CLASS_ANNOTATION).isBlank()) {
+      return Optional.of(a.get(LEGACY_CLASS_ANNOTATION));
+    }
+    return cluster.ingressClasses().stream().filter(Gateways::isDefault).map(k -> k.getMetadata().getName()).sorted().findFirst();
+  }
+
+  public static boolean isDefault(IngressClass c) {
+    return c.getMetadata().getAnnotations() != null
+        && "true".equalsIgnoreCase(c.getMetadata().getAnnotations().get(DEFAULT_CLASS_ANNOTATION));
+  }
+
+  /** The controller name (IngressClass spec.controller); "nginx" without a class object means ingress-nginx. */
+  public static Optional<String> controller(Ingress ing, ClusterSnapshot cluster) {
+    Optional<String> cls = className(ing, cluster);
+    if (cls.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<IngressClass> obj = cluster.ingressClass(cls.get());
+    if (obj.isPresent()) {
+      return Optional.ofNullable(obj.get().getSpec() == null ? null : obj.get().getSpec().getController());
+    }
+    return "nginx".equals(cls.get()) ? Optional.of(INGRESS_NGINX) : Optional.empty();
+  }
+
+  /**
+   * The pods of a controller; with no controller name, the pods of every controller recognised. Pods
+   * that finished (Succeeded/Failed) are left out. Computed once per snapshot.
+   */
+  public static List<Pod> controllerPods(ClusterSnapshot cluster, String controller) {
+    return cluster.memo("gateway-pods:" + controller, () -> {
+      List<Pod> out = new ArrayList<>();
+      for (Pod p : cluster.allPods()) {
+        String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
+        if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+          continue;
+        }
+        Optional<String> c = controllerOf(p);
+        if (c.isPresent() && (controller == null || controller.equals(c.get()))) {
+          out.add(p);
+        }
+      }
+      out.sort(java.util.Comparator.comparing((Pod p) -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()));
+      return List.copyOf(out);
+    });
+  }
+
+  /** Which controller a pod runs, if it runs one this code recognises. */
+  public static Optional<String> controllerOf(Pod p) {
+    for (Container c : Pods.containers(p)) {
+      List<String> words = new ArrayList<>();
+      if (c.getCommand() != null) {
+        words.addAll(c.getCommand());
+      }
+      if (c.getArgs() != null) {
+        words.addAll(c.getArgs());
+      }
+      for (String w : words) {
+        if (w != null && w.startsWith("--controller-class=")) {
+          return Optional.of(w.substring("--controller-class=".length()));
+        }
+      }
+      for (Known k : KNOWN) {
+        if (words.stream().anyMatch(w -> w != null && (w.equals(k.binary()) || w.endsWith("/" + k.binary().replaceFirst("^/", ""))))) {
+          return Optional.of(k.controller());
+        }
+      }
+    }
+    Map<String, String> labels = p.getMetadata().getLabels();
+    for (Known k : KNOWN) {
+      if (Labels.matches(k.labels(), labels)) {
+        return Optional.of(k.controller());
+      }
+    }
+    return Optional.empty();
+  }
+}
