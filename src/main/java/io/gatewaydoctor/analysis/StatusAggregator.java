@@ -26,6 +26,14 @@ public final class StatusAggregator {
 
   private StatusAggregator() {}
 
+  public static final String REMEDIATION_OFF = "RemediationOff";
+  public static final String REMEDIATION_OFF_MESSAGE = "Remediation is off (annotation gatewaydoctor.io/remediation)";
+
+  /** The status with remediation off (the only mode until remediation lands). */
+  public static GatewayDiagnosisStatus build(Diagnosis d, GatewayDiagnosisStatus previous, Long generation, Instant now) {
+    return build(d, previous, generation, now, REMEDIATION_OFF, REMEDIATION_OFF_MESSAGE);
+  }
+
   public static GatewayDiagnosisStatus build(Diagnosis d, GatewayDiagnosisStatus previous, Long generation,
       Instant now, String remediationReason, String remediationMessage) {
     GatewayDiagnosisStatus prev = previous == null ? new GatewayDiagnosisStatus() : previous;

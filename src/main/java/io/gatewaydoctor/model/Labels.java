@@ -80,4 +80,59 @@ public final class Labels {
     }
     return sb.toString();
   }
+
+  private static final java.util.regex.Pattern SET_TERM =
+      java.util.regex.Pattern.compile("([^\\s!=(),]+)\\s+(in|notin)\\s+\\(([^)]*)\\)");
+  private static final java.util.regex.Pattern KEY = java.util.regex.Pattern.compile("[A-Za-z0-9][-A-Za-z0-9_./]*");
+
+  /**
+   * Parses a kubectl {@code -l} selector: {@code k=v}, {@code k==v}, {@code k!=v}, {@code k},
+   * {@code !k}, {@code k in (a,b)}, {@code k notin (a,b)}, comma-separated.
+   *
+   * @throws IllegalArgumentException naming the term that is not understood
+   */
+  public static LabelSelector parseSelector(String text) {
+    LabelSelector sel = new LabelSelector();
+    sel.setMatchLabels(new java.util.LinkedHashMap<>());
+    sel.setMatchExpressions(new java.util.ArrayList<>());
+    List<String> terms = new java.util.ArrayList<>();
+    int depth = 0;
+    StringBuilder cur = new StringBuilder();
+    for (char c : text.toCharArray()) {
+      depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+      if (c == ',' && depth == 0) {
+        terms.add(cur.toString().trim());
+        cur.setLength(0);
+      } else {
+        cur.append(c);
+      }
+    }
+    terms.add(cur.toString().trim());
+    for (String t : terms) {
+      java.util.regex.Matcher m = SET_TERM.matcher(t);
+      if (m.matches()) {
+        List<String> values = java.util.Arrays.stream(m.group(3).split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+        sel.getMatchExpressions().add(new LabelSelectorRequirement(m.group(1), m.group(2).equals("in") ? "In" : "NotIn", values));
+      } else if (t.contains("!=")) {
+        String[] kv = t.split("!=", 2);
+        sel.getMatchExpressions().add(new LabelSelectorRequirement(key(kv[0], t), "NotIn", List.of(kv[1].trim())));
+      } else if (t.contains("=")) {
+        String[] kv = t.split("==?", 2);
+        sel.getMatchLabels().put(key(kv[0], t), kv[1].trim());
+      } else if (t.startsWith("!")) {
+        sel.getMatchExpressions().add(new LabelSelectorRequirement(key(t.substring(1), t), "DoesNotExist", List.of()));
+      } else {
+        sel.getMatchExpressions().add(new LabelSelectorRequirement(key(t, t), "Exists", List.of()));
+      }
+    }
+    return sel;
+  }
+
+  private static String key(String k, String term) {
+    String s = k.trim();
+    if (!KEY.matcher(s).matches()) {
+      throw new IllegalArgumentException("cannot read the selector term '" + term + "'");
+    }
+    return s;
+  }
 }

@@ -127,8 +127,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   public UpdateControl<GatewayDiagnosis> reconcile(GatewayDiagnosis gd, Context<GatewayDiagnosis> context) {
     Instant now = clock.instant();
     Diagnosis d = diagnose(gd, now);
-    GatewayDiagnosisStatus next = StatusAggregator.build(d, gd.getStatus(), gd.getMetadata().getGeneration(), now,
-        "RemediationOff", "Remediation is off (annotation " + GatewayDiagnosis.ANNOTATION_PREFIX + "remediation)");
+    GatewayDiagnosisStatus next = StatusAggregator.build(d, gd.getStatus(), gd.getMetadata().getGeneration(), now);
     if (StatusWriter.due(gd.getStatus(), next, now, heartbeat)) {
       StatusWriter.write(client, gd, next);
       LOG.debugf("%s/%s: %s %s", gd.getMetadata().getNamespace(), gd.getMetadata().getName(), next.health, next.rootCause);

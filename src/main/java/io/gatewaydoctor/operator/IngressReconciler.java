@@ -37,7 +37,7 @@ import org.jboss.logging.Logger;
 @RBACRule(apiGroups = GatewayDiagnosis.GROUP, resources = "gatewaydiagnoses", verbs = {"get", "list", "watch", "create", "update", "patch", "delete"})
 public class IngressReconciler implements Reconciler<Ingress> {
   public static final String NAME = "ingress";
-  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String MANAGED_BY = io.gatewaydoctor.report.DiagnosisResources.MANAGED_BY;
   private static final Logger LOG = Logger.getLogger(IngressReconciler.class);
 
   @Inject KubernetesClient client;

@@ -12,6 +12,11 @@ public final class Windows {
 
   private Windows() {}
 
+  /** True when the text is a window this parser reads (not the fallback to the default). */
+  public static boolean valid(String s) {
+    return s != null && s.matches("^(" + PART.pattern() + ")+$") && !parse(s).isZero() && s.chars().anyMatch(c -> c > '0' && c <= '9');
+  }
+
   public static Duration parse(String s) {
     if (s == null || s.isBlank() || !s.matches("^(" + PART.pattern() + ")+$")) {
       return AnalysisContext.DEFAULT_WINDOW;

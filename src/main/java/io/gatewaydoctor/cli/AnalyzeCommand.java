@@ -1,0 +1,310 @@
+package io.gatewaydoctor.cli;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.gatewaydoctor.analysis.Analyzer;
+import io.gatewaydoctor.analysis.Diagnosis;
+import io.gatewaydoctor.api.GatewayDiagnosis;
+import io.gatewaydoctor.model.ChainResolver;
+import io.gatewaydoctor.model.ClusterSnapshot;
+import io.gatewaydoctor.model.Labels;
+import io.gatewaydoctor.model.Newest;
+import io.gatewaydoctor.operator.Windows;
+import io.gatewaydoctor.report.AnalyzeTable;
+import io.gatewaydoctor.report.DiagnosisResources;
+import io.gatewaydoctor.report.Explainer;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "analyze", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Diagnose every Ingress of a `kubectl get -o yaml|json` dump (-f) or of the live cluster of the",
+        "current kubeconfig context (read-only), with the same analysis the operator runs.",
+        "Exit codes: 0 every target healthy, 1 a target Degraded/Failing (see --fail-on), 2 bad usage or unreadable input."},
+    footer = {"", "Examples:",
+        "  kubectl get ingress,ingressclass,svc,endpointslices,pods,deploy,rs,networkpolicy,events -A -o yaml > dump.yaml",
+        "  gateway-doctor analyze -f dump.yaml",
+        "  gateway-doctor analyze -f dump.yaml --target ingress/shop/checkout --explain",
+        "  gateway-doctor analyze -n shop -o json        # live cluster, current context"})
+public class AnalyzeCommand implements Callable<Integer> {
+  public enum Output { table, wide, json, yaml }
+
+  public enum FailOn { critical, warning, never }
+
+  /** A bug, not the input's fault: distinct from 1 (a target is unhealthy) and 2 (bad usage or input). */
+  public static final int INTERNAL_ERROR = 3;
+
+  @Option(names = {"-f", "--filename"}, paramLabel = "FILE|DIR",
+      description = "Objects as kubectl prints them (List, multi-document YAML, JSON); a directory is read recursively. Repeatable.")
+  List<Path> files = new ArrayList<>();
+
+  @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig for the live cluster (default: $KUBECONFIG or ~/.kube/config).")
+  Path kubeconfig;
+
+  @Option(names = "--context", description = "Kubeconfig context for the live cluster (default: the current one).")
+  String context;
+
+  @Option(names = {"-n", "--namespace"}, description = "Only this namespace (live default: the context's namespace).")
+  String namespace;
+
+  @Option(names = {"-A", "--all-namespaces"}, description = "All namespaces (the default for -f).")
+  boolean allNamespaces;
+
+  @Option(names = "--target", paramLabel = "ingress/[NS/]NAME", description = "Only this target. Repeatable.")
+  List<String> targets = new ArrayList<>();
+
+  @Option(names = {"-l", "--selector"}, description = "Only Ingresses with these labels (kubectl syntax: k=v,k!=v,k in (a,b),!k).")
+  String selector;
+
+  @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table (default), wide, json or yaml.")
+  Output output;
+
+  @Option(names = "--explain", description = "Per target: the chain Ingress → Service:port → targetPort → endpoints → pods, each link's state, the evidence and the fix.")
+  boolean explain;
+
+  @Option(names = "--fail-on", defaultValue = "warning",
+      description = "Exit 1 when a target is: Failing (critical), Degraded or Failing (warning, the default), never (never).")
+  FailOn failOn;
+
+  @Option(names = "--now", paramLabel = "RFC3339", description = "Evaluation instant (default: the newest timestamp in a dump; the wall clock live).")
+  String now;
+
+  @Option(names = "--window", defaultValue = "10m", description = "How far back evidence counts (default ${DEFAULT-VALUE}).")
+  String window;
+
+  @Option(names = "--gateway-log", paramLabel = "FILE", description = "An ingress-controller pod's log (not available yet).")
+  List<Path> gatewayLogs = new ArrayList<>();
+
+  @Option(names = "--baseline", paramLabel = "FILE|DIR", description = "An earlier dump, for drift (not available yet).")
+  Path baseline;
+
+  @Option(names = "--probe", description = "Probe the backend endpoints (not available yet).")
+  boolean probe;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      AnalyzeRun run = AnalyzeRun.of(this);
+      Input in = load(err);
+      List<Ingress> selected = run.select(in.snapshot().ingresses(), err);
+      Instant at = run.instant(in);
+      Duration w = Windows.parse(window);
+      Analyzer analyzer = new Analyzer();
+      List<GatewayDiagnosis> items = new ArrayList<>();
+      StringBuilder explained = new StringBuilder();
+      for (Ingress ing : selected) {
+        Diagnosis d = analyzer.analyze(ing, in.snapshot(), at, w);
+        items.add(DiagnosisResources.of(ing, d, at));
+        if (explain) {
+          explained.append(Explainer.explain(ChainResolver.resolve(ing, in.snapshot()), in.snapshot(), d)).append('\n');
+        }
+      }
+      switch (output) {
+        case json -> out.println(Serialization.asJson(DiagnosisResources.list(items)));
+        case yaml -> out.print(Serialization.asYaml(DiagnosisResources.list(items)));
+        default -> {
+          if (explain) {
+            out.print(explained);
+          } else if (items.isEmpty()) {
+            err.println("No Ingresses found" + (in.live() ? "" : " in the input") + ".");
+          } else {
+            out.print(AnalyzeTable.render(items, output == Output.wide));
+          }
+        }
+      }
+      if (explain && (output == Output.json || output == Output.yaml)) {
+        err.print(explained);
+      }
+      out.flush();
+      return run.exitCode(items);
+    } catch (UsageException e) {
+      err.println("analyze: " + e.getMessage());
+      return 2;
+    } catch (InputFiles.InputException e) {
+      err.println("analyze: " + e.getMessage());
+      return 2;
+    } catch (KubernetesClientException e) {
+      err.println("analyze: cannot read the cluster: " + firstLine(e.getMessage()));
+      return 2;
+    } catch (RuntimeException e) {
+      err.println("analyze: internal error, please report it with the input that caused it: " + e);
+      return INTERNAL_ERROR;
+    }
+  }
+
+  record Input(ClusterSnapshot snapshot, List<HasMetadata> objects, boolean live) {}
+
+  private Input load(PrintWriter err) throws InputFiles.InputException, UsageException {
+    if (!files.isEmpty()) {
+      InputFiles.Loaded loaded = InputFiles.read(files);
+      List<HasMetadata> objects = new ArrayList<>();
+      int skipped = 0;
+      for (HasMetadata o : loaded.objects()) {
+        if (o.getMetadata() == null || o.getMetadata().getName() == null) {
+          skipped++;
+          continue;
+        }
+        if (o.getMetadata().getNamespace() == null && namespaced(o)) {
+          o.getMetadata().setNamespace(namespace != null ? namespace : "default"); // as kubectl apply would place it
+        }
+        objects.add(o);
+      }
+      if (skipped > 0) {
+        err.println("warning: skipped " + skipped + " object" + (skipped == 1 ? "" : "s") + " without metadata.name");
+      }
+      if (objects.isEmpty()) {
+        throw new UsageException(String.join(", ", files.stream().map(Path::toString).toList()) + ": no Kubernetes objects found");
+      }
+      return new Input(ClusterSnapshot.of(objects, List.of()), objects, false);
+    }
+    Config config;
+    try {
+      config = kubeconfig != null ? Config.fromKubeconfig(context, Files.readString(kubeconfig), kubeconfig.toString())
+          : Config.autoConfigure(context);
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new UsageException("cannot read the kubeconfig" + (kubeconfig == null ? "" : " " + kubeconfig) + ": " + firstLine(e.getMessage()));
+    }
+    if (config.getMasterUrl() == null || (kubeconfig == null && context == null && config.getCurrentContext() == null
+        && System.getenv("KUBERNETES_SERVICE_HOST") == null)) {
+      throw new UsageException("no cluster configured (no kubeconfig context found); give -f FILE|DIR to analyze a dump");
+    }
+    String ns = allNamespaces ? null : namespace != null ? namespace : config.getNamespace() != null ? config.getNamespace() : "default";
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+      LiveCluster live = new LiveCluster(client, ns, err);
+      ClusterSnapshot snapshot = live.read();
+      return new Input(snapshot, live.objects, true);
+    }
+  }
+
+  private static boolean namespaced(HasMetadata o) {
+    String k = o.getKind();
+    return k != null && !List.of("Namespace", "IngressClass", "Node", "ClusterRole", "ClusterRoleBinding",
+        "CustomResourceDefinition", "PersistentVolume", "StorageClass", "PriorityClass").contains(k);
+  }
+
+  static String firstLine(String s) {
+    return s == null ? "unknown error" : s.lines().findFirst().orElse(s);
+  }
+
+  static final class UsageException extends Exception {
+    UsageException(String message) { super(message); }
+  }
+
+  /** The validated options and the pure decisions (selection, instant, exit code). */
+  record AnalyzeRun(AnalyzeCommand c, LabelSelector labels, Instant fixedNow) {
+    static AnalyzeRun of(AnalyzeCommand c) throws UsageException {
+      if (!c.gatewayLogs.isEmpty()) {
+        throw new UsageException("--gateway-log is not available yet (gateway evidence is issue #6); run without it");
+      }
+      if (c.baseline != null) {
+        throw new UsageException("--baseline is not available yet (history and drift is issue #7); run without it");
+      }
+      if (c.probe) {
+        throw new UsageException("--probe is not available yet (the active prober is issue #5); run without it");
+      }
+      if (c.allNamespaces && c.namespace != null) {
+        throw new UsageException("give either -n/--namespace or -A/--all-namespaces, not both");
+      }
+      if (!c.files.isEmpty() && (c.context != null || c.kubeconfig != null)) {
+        throw new UsageException("--context/--kubeconfig read a live cluster; they do not go with -f");
+      }
+      if (!Windows.valid(c.window)) {
+        throw new UsageException("--window " + c.window + ": expected a duration like 10m, 90s or 1h30m (at most 24h)");
+      }
+      for (String t : c.targets) {
+        String[] parts = t.split("/");
+        if (parts.length < 2 || parts.length > 3 || !parts[0].equalsIgnoreCase("ingress") && !parts[0].equalsIgnoreCase("ingresses")
+            && !parts[0].equalsIgnoreCase("ing") || java.util.Arrays.stream(parts).anyMatch(String::isBlank)) {
+          throw new UsageException("--target " + t + ": expected ingress/NAME or ingress/NAMESPACE/NAME");
+        }
+      }
+      LabelSelector labels = null;
+      if (c.selector != null) {
+        try {
+          labels = Labels.parseSelector(c.selector);
+        } catch (IllegalArgumentException e) {
+          throw new UsageException("-l " + c.selector + ": " + e.getMessage());
+        }
+      }
+      Instant fixed = null;
+      if (c.now != null) {
+        try {
+          fixed = OffsetDateTime.parse(c.now).toInstant();
+        } catch (DateTimeParseException e) {
+          throw new UsageException("--now " + c.now + ": not an RFC 3339 time (e.g. 2026-12-01T12:00:00Z)");
+        }
+      }
+      return new AnalyzeRun(c, labels, fixed);
+    }
+
+    List<Ingress> select(java.util.Collection<Ingress> all, PrintWriter err) throws UsageException {
+      List<Ingress> out = new ArrayList<>();
+      for (Ingress i : all) {
+        String ns = i.getMetadata().getNamespace();
+        if (c.namespace != null && !c.namespace.equals(ns)) {
+          continue;
+        }
+        if (labels != null && !Labels.selects(labels, i.getMetadata().getLabels())) {
+          continue;
+        }
+        if (!c.targets.isEmpty() && c.targets.stream().noneMatch(t -> matches(t, i))) {
+          continue;
+        }
+        out.add(i);
+      }
+      for (String t : c.targets) {
+        if (out.stream().noneMatch(i -> matches(t, i))) {
+          throw new UsageException("--target " + t + ": no such Ingress" + (c.namespace == null ? "" : " in namespace " + c.namespace));
+        }
+      }
+      out.sort(Comparator.comparing((Ingress i) -> i.getMetadata().getNamespace()).thenComparing(i -> i.getMetadata().getName()));
+      return out;
+    }
+
+    private static boolean matches(String target, Ingress i) {
+      String[] p = target.split("/");
+      return p.length == 2 ? p[1].equals(i.getMetadata().getName())
+          : p[1].equals(i.getMetadata().getNamespace()) && p[2].equals(i.getMetadata().getName());
+    }
+
+    Instant instant(Input in) {
+      if (fixedNow != null) {
+        return fixedNow;
+      }
+      return in.live() ? Instant.now() : Newest.in(in.objects()).orElseGet(Instant::now);
+    }
+
+    int exitCode(List<GatewayDiagnosis> items) {
+      for (GatewayDiagnosis g : items) {
+        String h = g.getStatus() == null ? null : g.getStatus().health;
+        if (c.failOn == FailOn.critical && "Failing".equals(h)
+            || c.failOn == FailOn.warning && ("Failing".equals(h) || "Degraded".equals(h))) {
+          return 1;
+        }
+      }
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package io.gatewaydoctor.cli;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.gatewaydoctor.model.ClusterSnapshot;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * Reads a live cluster for {@code analyze}, read-only: lists the kinds the analysis needs in one
+ * namespace or all, plus the ingress controller's pods cluster-wide. A kind it may not list (RBAC)
+ * stays unknown to the analysis, with a warning, instead of failing the run. TLS secrets are read
+ * by name and only their existence is kept.
+ */
+final class LiveCluster {
+  private final KubernetesClient client;
+  private final String namespace; // null: all namespaces
+  private final PrintWriter err;
+  final List<HasMetadata> objects = new ArrayList<>();
+  final Set<String> known = new TreeSet<>();
+
+  LiveCluster(KubernetesClient client, String namespace, PrintWriter err) {
+    this.client = client;
+    this.namespace = namespace;
+    this.err = err;
+  }
+
+  ClusterSnapshot read() {
+    list("Ingress", () -> items(client.network().v1().ingresses()));
+    list("IngressClass", () -> client.network().v1().ingressClasses().list().getItems());
+    list("Service", () -> items(client.services()));
+    list("EndpointSlice", () -> items(client.discovery().v1().endpointSlices()));
+    list("Pod", () -> items(client.pods()));
+    list("NetworkPolicy", () -> items(client.network().v1().networkPolicies()));
+    list("Deployment", () -> items(client.apps().deployments()));
+    list("ReplicaSet", () -> items(client.apps().replicaSets()));
+    list("Namespace", () -> namespace == null ? client.namespaces().list().getItems()
+        : java.util.Optional.ofNullable(client.namespaces().withName(namespace).get()).stream().map(HasMetadata.class::cast).toList());
+    if (namespace != null) {
+      // the ingress controller usually runs elsewhere; its pods matter for NetworkPolicy checks
+      optional(() -> client.pods().inAnyNamespace().withLabel("app.kubernetes.io/name", "ingress-nginx").list().getItems());
+    }
+    if (secrets()) {
+      known.add("Secret");
+    }
+    return ClusterSnapshot.of(objects, known);
+  }
+
+  private <T extends HasMetadata> List<T> items(MixedOperation<T, ? extends io.fabric8.kubernetes.api.model.KubernetesResourceList<T>, ?> op) {
+    return namespace == null ? op.inAnyNamespace().list().getItems() : op.inNamespace(namespace).list().getItems();
+  }
+
+  private void list(String kind, Supplier<List<? extends HasMetadata>> lister) {
+    try {
+      objects.addAll(lister.get());
+      known.add(kind);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 403 || e.getCode() == 404) {
+        err.println("warning: cannot list " + kind + " (" + (e.getCode() == 403 ? "forbidden" : "not served")
+            + "); checks that need it are skipped");
+      } else {
+        throw e;
+      }
+    }
+  }
+
+  private void optional(Supplier<List<? extends HasMetadata>> lister) {
+    try {
+      objects.addAll(lister.get());
+    } catch (KubernetesClientException e) {
+      // not allowed to look outside the namespace: the checks fall back to what they can tell
+    }
+  }
+
+  private boolean secrets() {
+    try {
+      for (HasMetadata o : List.copyOf(objects)) {
+        if (!(o instanceof Ingress ing) || ing.getSpec() == null || ing.getSpec().getTls() == null) {
+          continue;
+        }
+        String ns = ing.getMetadata().getNamespace();
+        for (var tls : ing.getSpec().getTls()) {
+          if (tls == null || tls.getSecretName() == null || tls.getSecretName().isBlank()) {
+            continue;
+          }
+          Secret s = client.secrets().inNamespace(ns).withName(tls.getSecretName()).get();
+          if (s != null) {
+            Secret meta = new Secret();
+            meta.setMetadata(new ObjectMetaBuilder().withName(tls.getSecretName()).withNamespace(ns).build());
+            objects.add(meta);
+          }
+        }
+      }
+      return true;
+    } catch (KubernetesClientException e) {
+      err.println("warning: cannot read Secrets (" + e.getCode() + "); the TLS secret check is skipped");
+      return false;
+    }
+  }
+}

@@ -1,0 +1,221 @@
+package io.gatewaydoctor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code analyze} on files: selection, output formats, exit codes and error messages. */
+class AnalyzeCommandTest {
+  static final Path SCENARIOS = Path.of("src/test/resources/scenarios");
+
+  record Result(int code, String out, String err) {
+    JsonNode json() {
+      try {
+        return Serialization.jsonMapper().readTree(out);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON: " + out, e);
+      }
+    }
+  }
+
+  static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(new AnalyzeCommand());
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  /** -f for every in-*.yaml of the scenarios given. */
+  static List<String> inputs(String... scenarios) throws IOException {
+    List<String> args = new ArrayList<>();
+    for (String s : scenarios) {
+      try (var files = Files.list(SCENARIOS.resolve(s))) {
+        for (Path f : files.filter(f -> f.getFileName().toString().startsWith("in-")).sorted().toList()) {
+          args.add("-f");
+          args.add(f.toString());
+        }
+      }
+    }
+    return args;
+  }
+
+  static String[] args(List<String> inputs, String... more) {
+    List<String> all = new ArrayList<>(inputs);
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
+  @Test
+  void healthyInputExitsZeroWithATable() throws IOException {
+    Result r = run(args(inputs("healthy-basic")));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out().lines().findFirst().orElseThrow()).containsSubsequence("NAMESPACE", "TARGET", "HEALTH", "ROOT-CAUSE", "502/MIN", "SUMMARY");
+    assertThat(r.out()).contains("shop", "Ingress/web", "Healthy", "None", "Service shop/web:80 healthy (2 of 2 endpoints ready)");
+  }
+
+  @Test
+  void failingTargetExitsOneUnlessFailOnSaysOtherwise() throws IOException {
+    List<String> in = inputs("target-port-mismatch-number");
+    assertThat(run(args(in)).code()).isEqualTo(1);
+    assertThat(run(args(in, "--fail-on", "critical")).code()).isEqualTo(1);
+    assertThat(run(args(in, "--fail-on", "never")).code()).isZero();
+    List<String> degraded = inputs("network-policy-same-namespace-gateway-unknown");
+    Result r = run(args(degraded, "-o", "wide"));
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).contains("Degraded", "NetworkPolicyBlocked", "NetworkPolicy shop/allow-same-namespace", "0C/1W/0I");
+    assertThat(run(args(degraded, "--fail-on", "critical")).code()).isZero();
+  }
+
+  @Test
+  void jsonIsAListOfGatewayDiagnosesWithTheOperatorsStatus() throws IOException {
+    Result r = run(args(inputs("mixed-target-port-and-not-ready"), "-o", "json", "--now", "2026-12-01T12:00:00Z"));
+    JsonNode list = r.json();
+    assertThat(list.get("apiVersion").asText()).isEqualTo("v1");
+    assertThat(list.get("kind").asText()).isEqualTo("List");
+    JsonNode gd = list.get("items").get(0);
+    assertThat(gd.get("apiVersion").asText()).isEqualTo("gatewaydoctor.io/v1alpha1");
+    assertThat(gd.get("kind").asText()).isEqualTo("GatewayDiagnosis");
+    assertThat(gd.at("/metadata/name").asText()).isEqualTo("web");
+    assertThat(gd.at("/spec/targetRef/kind").asText()).isEqualTo("Ingress");
+    assertThat(gd.at("/status/health").asText()).isEqualTo("Failing");
+    assertThat(gd.at("/status/rootCause").asText()).isEqualTo("TargetPortMismatch");
+    assertThat(gd.at("/status/findings/0/code").asText()).isEqualTo("TargetPortMismatch");
+    assertThat(gd.at("/status/findings/1/code").asText()).isEqualTo("NoReadyEndpoints");
+    assertThat(gd.at("/status/lastEvaluated").asText()).isEqualTo("2026-12-01T12:00:00Z");
+    assertThat(gd.at("/status/conditions/0/type").asText()).isEqualTo("Healthy");
+    assertThat(gd.at("/status/conditions/0/reason").asText()).isEqualTo("TargetPortMismatch");
+    Result y = run(args(inputs("mixed-target-port-and-not-ready"), "-o", "yaml", "--now", "2026-12-01T12:00:00Z"));
+    assertThat(y.code()).isEqualTo(1);
+    assertThat(Serialization.yamlMapper().readTree(y.out())).isEqualTo(list);
+  }
+
+  @Test
+  void nowDefaultsToTheNewestTimestampOfTheDump() throws IOException {
+    // oom-killed's newest evidence is a container termination; the dump has no later time
+    JsonNode gd = run(args(inputs("oom-killed"), "-o", "json")).json().get("items").get(0);
+    String newest = gd.at("/status/lastEvaluated").asText();
+    assertThat(newest).isNotEmpty().isLessThanOrEqualTo("2026-12-01T12:00:00Z").isGreaterThan("2026-11-30T00:00:00Z");
+    assertThat(gd.at("/status/rootCause").asText()).isEqualTo("BackendOOMKilled");
+    // two days later the same kills are outside the window and no longer a cause
+    JsonNode later = run(args(inputs("oom-killed"), "-o", "json", "--now", "2026-12-03T00:00:00Z")).json().get("items").get(0);
+    assertThat(later.at("/status/findings").findValuesAsText("code")).doesNotContain("BackendOOMKilled");
+  }
+
+  @Test
+  void targetsAndSelectorsNarrowTheRun() throws IOException {
+    List<String> in = inputs("healthy-basic", "no-prestop-hook");
+    // both scenarios hold shop/web; the later file wins, so there is one Ingress
+    assertThat(run(args(in, "-o", "json")).json().get("items")).hasSize(1);
+    assertThat(run(args(in, "--target", "ingress/shop/web", "-o", "json")).json().get("items")).hasSize(1);
+    assertThat(run(args(in, "--target", "ingress/web", "-n", "shop", "-o", "json")).json().get("items")).hasSize(1);
+    assertThat(run(args(in, "-l", "app=nothing", "-o", "json")).json().get("items")).isEmpty();
+    assertThat(run(args(in, "-l", "!team", "-o", "json")).json().get("items")).hasSize(1);
+    assertThat(run(args(in, "-n", "other", "-o", "json")).json().get("items")).isEmpty();
+    Result missing = run(args(in, "--target", "ingress/shop/nope"));
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("--target ingress/shop/nope: no such Ingress");
+  }
+
+  @Test
+  void explainShowsTheChainWithTheFailingLinkMarked() throws IOException {
+    Result r = run(args(inputs("target-port-mismatch-number"), "--explain"));
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).contains("Ingress shop/web: Failing — TargetPortMismatch", "chain", "findings (most explanatory first)");
+    String link = r.out().lines().filter(l -> l.contains("→ targetPort")).findFirst().orElseThrow();
+    assertThat(link.trim()).startsWith("FAIL");
+    assertThat(r.out().lines().filter(l -> l.trim().startsWith("FAIL"))).hasSize(1);
+    assertThat(r.out()).contains("fix: Set targetPort of Service shop/web");
+  }
+
+  @Test
+  void badUsageAndUnreadableInputExitTwoWithAMessageNamingTheProblem(@TempDir Path tmp) throws IOException {
+    Path broken = tmp.resolve("broken.yaml");
+    Files.writeString(broken, "apiVersion: v1\nkind: List\nitems:\n- kind: Service\n  metadata: {name: [unclosed\n");
+    Result r = run("-f", broken.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains(broken.toString()).contains("document 1");
+    assertThat(r.err()).doesNotContain("\tat ");
+
+    Result missing = run("-f", tmp.resolve("nope.yaml").toString());
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("nope.yaml: no such file or directory");
+
+    Path empty = Files.createDirectory(tmp.resolve("empty"));
+    assertThat(run("-f", empty.toString()).err()).contains("no Kubernetes objects found");
+
+    Path binary = tmp.resolve("dump.yaml");
+    Files.write(binary, new byte[] {(byte) 0x1f, (byte) 0x8b, 8, 0, (byte) 0xff, (byte) 0xfe});
+    Result bin = run("-f", binary.toString());
+    assertThat(bin.code()).isEqualTo(2);
+    assertThat(bin.err()).contains("dump.yaml");
+
+    List<String> in = inputs("healthy-basic");
+    assertThat(run(args(in, "--gateway-log", "x.log")).err()).contains("--gateway-log is not available yet");
+    assertThat(run(args(in, "--baseline", "old.yaml")).err()).contains("--baseline is not available yet");
+    assertThat(run(args(in, "--probe")).err()).contains("--probe is not available yet");
+    for (String[] bad : List.of(new String[] {"-o", "xml"}, new String[] {"--now", "yesterday"}, new String[] {"--target", "svc/web"},
+        new String[] {"-n", "a", "-A"}, new String[] {"--window", "forever"}, new String[] {"-l", "a b"},
+        new String[] {"--fail-on", "sometimes"}, new String[] {"--context", "prod"})) {
+      Result b = run(args(in, bad));
+      assertThat(b.code()).as(String.join(" ", bad)).isEqualTo(2);
+      assertThat(b.err()).as(String.join(" ", bad)).isNotBlank().doesNotContain("\tat ");
+    }
+  }
+
+  @Test
+  void directoriesAreReadRecursivelyAndNonManifestsSkipped(@TempDir Path tmp) throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("bundle/cluster"));
+    Files.copy(SCENARIOS.resolve("network-policy-blocked/in-cluster.yaml"), dir.resolve("objects.yaml"));
+    Files.copy(SCENARIOS.resolve("network-policy-blocked/in-extra.yaml"), tmp.resolve("bundle/policies.yml"));
+    Files.writeString(tmp.resolve("bundle/controller.log"), "not yaml at all: [");
+    Files.writeString(tmp.resolve("bundle/.hidden.yaml"), "garbage: [");
+    Result r = run("-f", tmp.resolve("bundle").toString(), "-o", "json");
+    assertThat(r.code()).as(r.err()).isEqualTo(1);
+    assertThat(r.json().at("/items/0/status/rootCause").asText()).isEqualTo("NetworkPolicyBlocked");
+  }
+
+  @Test
+  void objectsWithoutNamespaceOrNameAreHandled(@TempDir Path tmp) throws IOException {
+    Path f = tmp.resolve("local.yaml");
+    Files.writeString(f, """
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: web}
+        spec:
+          defaultBackend: {service: {name: web, port: {number: 80}}}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {}
+        spec: {ports: [{port: 80}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: api}
+        spec: {ports: [{port: 80}], selector: {app: api}}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: unrelated}
+        """);
+    Result r = run("-f", f.toString(), "-o", "json");
+    assertThat(r.err()).contains("skipped 1 object without metadata.name");
+    JsonNode gd = r.json().at("/items/0");
+    assertThat(gd.at("/metadata/namespace").asText()).isEqualTo("default");
+    assertThat(gd.at("/status/rootCause").asText()).isEqualTo("BackendServiceMissing");
+  }
+}
