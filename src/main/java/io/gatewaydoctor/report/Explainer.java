@@ -81,7 +81,7 @@ public final class Explainer {
     Set<Integer> published = Ports.published(b);
     link(sb, 3, d, TARGET_PORT, b, svc + " port " + b.servicePort().getPort()
         + (b.servicePort().getName() == null ? "" : " (" + b.servicePort().getName() + ")") + " → targetPort " + b.targetPortLabel()
-        + "  [pods declare " + Pods.describePorts(b.pods()) + (published.isEmpty() ? "" : "; EndpointSlices publish " + published) + "]");
+        + "  [pods declare " + Pods.describePorts(b.pods()) + (published.isEmpty() ? "" : "; EndpointSlices publish " + published.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))) + "]");
     List<Endpoint> eps = Endpoint.of(b);
     long ready = eps.stream().filter(e -> e.ready() && !e.terminating()).count();
     link(sb, 3, d, ENDPOINTS, b, cluster.knows("EndpointSlice")
