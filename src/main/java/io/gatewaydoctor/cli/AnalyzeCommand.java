@@ -101,6 +101,8 @@ public class AnalyzeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  private String server;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -146,7 +148,7 @@ public class AnalyzeCommand implements Callable<Integer> {
       err.println("analyze: " + e.getMessage());
       return 2;
     } catch (KubernetesClientException e) {
-      err.println("analyze: cannot read the cluster: " + firstLine(e.getMessage()));
+      err.println("analyze: cannot read the cluster" + (server == null ? "" : " at " + server) + ": " + firstLine(e.getMessage()));
       return 2;
     } catch (RuntimeException e) {
       err.println("analyze: internal error, please report it with the input that caused it: " + e);
@@ -190,6 +192,10 @@ public class AnalyzeCommand implements Callable<Integer> {
         && System.getenv("KUBERNETES_SERVICE_HOST") == null)) {
       throw new UsageException("no cluster configured (no kubeconfig context found); give -f FILE|DIR to analyze a dump");
     }
+    // an incident is no time for ten silent retries: fail fast and say so
+    config.setRequestRetryBackoffLimit(1);
+    config.setRequestRetryBackoffInterval(250);
+    server = config.getMasterUrl();
     String ns = allNamespaces ? null : namespace != null ? namespace : config.getNamespace() != null ? config.getNamespace() : "default";
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       LiveCluster live = new LiveCluster(client, ns, err);

@@ -1,0 +1,113 @@
+package io.gatewaydoctor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.gatewaydoctor.demo.DemoScenario;
+import io.gatewaydoctor.model.ObjectLoader;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code analyze} against a live API server (the Fabric8 mock in CRUD mode on loopback) through a
+ * kubeconfig file: the same objects as the kubectl dump give the same verdicts as {@code -f}.
+ */
+class AnalyzeLiveTest {
+  static final String NOW = "2026-12-01T11:58:30Z";
+  static KubernetesMockServer server;
+  static Path kubeconfig;
+
+  @BeforeAll
+  static void seed(@TempDir Path tmp) throws IOException {
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+    server.init(InetAddress.getByName("127.0.0.1"), 0);
+    String url = "http://127.0.0.1:" + server.getPort();
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(Config.empty()).editOrNewConfig()
+        .withMasterUrl(url).endConfig().build()) {
+      for (HasMetadata o : ObjectLoader.parse(Files.readString(Path.of(KubectlDumpTest.DUMP)), KubectlDumpTest.DUMP)) {
+        ObjectMeta m = o.getMetadata();
+        m.setResourceVersion(null);
+        m.setManagedFields(null);
+        DemoScenario.create(client, o);
+      }
+    }
+    kubeconfig = tmp.resolve("kubeconfig");
+    Files.writeString(kubeconfig, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: mock
+          cluster: {server: "%s"}
+        users:
+        - name: me
+          user: {token: test}
+        contexts:
+        - name: mock
+          context: {cluster: mock, user: me, namespace: shop}
+        - name: other
+          context: {cluster: mock, user: me, namespace: payments}
+        current-context: mock
+        """.formatted(url));
+  }
+
+  @AfterAll
+  static void stop() {
+    server.destroy();
+  }
+
+  static String verdicts(JsonNode list) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonNode gd : list.get("items")) {
+      sb.append(gd.at("/metadata/namespace").asText()).append('/').append(gd.at("/metadata/name").asText()).append(' ')
+          .append(gd.at("/status/health").asText()).append(' ').append(gd.at("/status/rootCause").asText()).append(' ')
+          .append(gd.at("/status/findings").findValuesAsText("code")).append('\n');
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void allNamespacesGiveTheSameVerdictsAsTheDump() {
+    var live = AnalyzeCommandTest.run("--kubeconfig", kubeconfig.toString(), "-A", "-o", "json", "--now", NOW);
+    assertThat(live.code()).as(live.err()).isEqualTo(1);
+    var dump = AnalyzeCommandTest.run("-f", KubectlDumpTest.DUMP, "-o", "json", "--now", NOW);
+    assertThat(verdicts(live.json())).isEqualTo(verdicts(dump.json())).contains("payments/payments-api Failing NetworkPolicyBlocked");
+  }
+
+  @Test
+  void theContextsNamespaceIsTheDefaultAndNetworkPoliciesStillSeeTheController() {
+    var shop = AnalyzeCommandTest.run("--kubeconfig", kubeconfig.toString(), "-o", "json", "--now", NOW);
+    assertThat(verdicts(shop.json())).contains("shop/checkout Failing TargetPortMismatch").doesNotContain("payments/");
+    // a namespaced run still finds the ingress-nginx pods (listed by label cluster-wide) for the policy check
+    var payments = AnalyzeCommandTest.run("--kubeconfig", kubeconfig.toString(), "--context", "other", "-o", "json", "--now", NOW);
+    assertThat(verdicts(payments.json())).contains("payments/payments-api Failing NetworkPolicyBlocked [NetworkPolicyBlocked]")
+        .contains("payments/ledger Healthy None []").doesNotContain("shop/");
+  }
+
+  @Test
+  void anUnreachableClusterIsAClearErrorNotAStackTrace(@TempDir Path tmp) throws IOException {
+    Path dead = tmp.resolve("dead");
+    Files.writeString(dead, Files.readString(kubeconfig).replaceAll("127\\.0\\.0\\.1:\\d+", "127.0.0.1:1"));
+    var r = AnalyzeCommandTest.run("--kubeconfig", dead.toString(), "-A");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).startsWith("analyze: cannot read the cluster").doesNotContain("\tat ");
+    var missing = AnalyzeCommandTest.run("--kubeconfig", tmp.resolve("nope").toString());
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("cannot read the kubeconfig");
+  }
+}
