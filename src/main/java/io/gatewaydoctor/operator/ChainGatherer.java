@@ -6,9 +6,13 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.gatewaydoctor.api.ResourceRef;
+import io.gatewaydoctor.model.Pods;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gatewaydoctor.model.ChainResolver;
@@ -22,27 +26,28 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Does the I/O for one target: reads its backend chain from the informer caches (index lookups) and
+ * Does the I/O for one target: reads its backend chain from the informer caches (index lookups: the
+ * Services, slices, pods and their Deployments, the namespace's NetworkPolicies and, when there are
+ * any, the ingress controller's pods), and
  * the TLS secrets it names (metadata only, by GET), and returns the snapshot the pure core reads.
  */
 final class ChainGatherer {
+  /** The informer caches the chain is read from. */
+  record Caches(InformerEventSource<Service, ?> services, InformerEventSource<EndpointSlice, ?> slices,
+      InformerEventSource<Pod, ?> pods, InformerEventSource<IngressClass, ?> classes,
+      InformerEventSource<Namespace, ?> namespaces, InformerEventSource<NetworkPolicy, ?> policies,
+      InformerEventSource<Deployment, ?> deployments) {}
+
+  static final List<String> KNOWN_KINDS = List.of("Ingress", "IngressClass", "Service", "EndpointSlice", "Pod", "Namespace",
+      "NetworkPolicy", "Deployment");
+
   private final KubernetesClient client;
-  private final InformerEventSource<Service, ?> services;
-  private final InformerEventSource<EndpointSlice, ?> slices;
-  private final InformerEventSource<Pod, ?> pods;
-  private final InformerEventSource<IngressClass, ?> classes;
-  private final InformerEventSource<Namespace, ?> namespaces;
+  private final Caches c;
   private final boolean tlsSecretCheck;
 
-  ChainGatherer(KubernetesClient client, InformerEventSource<Service, ?> services, InformerEventSource<EndpointSlice, ?> slices,
-      InformerEventSource<Pod, ?> pods, InformerEventSource<IngressClass, ?> classes,
-      InformerEventSource<Namespace, ?> namespaces, boolean tlsSecretCheck) {
+  ChainGatherer(KubernetesClient client, Caches caches, boolean tlsSecretCheck) {
     this.client = client;
-    this.services = services;
-    this.slices = slices;
-    this.pods = pods;
-    this.classes = classes;
-    this.namespaces = namespaces;
+    this.c = caches;
     this.tlsSecretCheck = tlsSecretCheck;
   }
 
@@ -50,23 +55,41 @@ final class ChainGatherer {
     String ns = ingress.getMetadata().getNamespace();
     List<HasMetadata> objects = new ArrayList<>();
     objects.add(ingress);
-    namespaces.get(new ResourceID(ns)).ifPresent(objects::add);
-    classes.list(c -> true).forEach(objects::add);
+    c.namespaces().get(new ResourceID(ns)).ifPresent(objects::add);
+    c.classes().list(x -> true).forEach(objects::add);
+    Set<String> seenDeployments = new java.util.HashSet<>();
     for (var ref : ChainResolver.backendRefs(ingress, new ArrayList<>()).values()) {
-      Service svc = services.get(new ResourceID(ref.service(), ns)).orElse(null);
+      Service svc = c.services().get(new ResourceID(ref.service(), ns)).orElse(null);
       if (svc == null) {
         continue;
       }
       objects.add(svc);
-      objects.addAll(slices.byIndex(Indexes.BY_SERVICE, ClusterSnapshot.key(ns, ref.service())));
+      objects.addAll(c.slices().byIndex(Indexes.BY_SERVICE, ClusterSnapshot.key(ns, ref.service())));
       Map<String, String> selector = svc.getSpec() == null ? null : svc.getSpec().getSelector();
       String pair = Indexes.firstPair(ns, selector);
       if (pair != null) {
-        pods.byIndex(Indexes.BY_LABEL_PAIR, pair).stream()
-            .filter(p -> Labels.matches(selector, p.getMetadata().getLabels())).forEach(objects::add);
+        for (Pod p : c.pods().byIndex(Indexes.BY_LABEL_PAIR, pair)) {
+          if (Labels.matches(selector, p.getMetadata().getLabels())) {
+            objects.add(p);
+            ResourceRef w = Pods.workload(p);
+            if ("Deployment".equals(w.kind) && seenDeployments.add(w.name)) {
+              c.deployments().get(new ResourceID(w.name, ns)).ifPresent(objects::add);
+            }
+          }
+        }
       }
     }
-    List<String> known = new ArrayList<>(List.of("Ingress", "IngressClass", "Service", "EndpointSlice", "Pod", "Namespace"));
+    List<NetworkPolicy> policies = c.policies().list(ns).toList();
+    objects.addAll(policies);
+    if (!policies.isEmpty()) { // the gateway's pods and namespaces, to tell whether the policies admit them
+      for (Pod g : c.pods().byIndex(Indexes.BY_GATEWAY, Indexes.GATEWAY)) {
+        if (!objects.contains(g)) {
+          objects.add(g);
+          c.namespaces().get(new ResourceID(g.getMetadata().getNamespace())).ifPresent(objects::add);
+        }
+      }
+    }
+    List<String> known = new ArrayList<>(KNOWN_KINDS);
     if (tlsSecretCheck && gatherSecrets(ingress, objects)) {
       known.add("Secret");
     }

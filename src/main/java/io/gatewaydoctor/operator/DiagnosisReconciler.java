@@ -3,9 +3,11 @@ package io.gatewaydoctor.operator;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gatewaydoctor.analysis.Analyzer;
 import io.gatewaydoctor.analysis.Diagnosis;
@@ -42,7 +44,8 @@ import org.jboss.logging.Logger;
  * its events map to the diagnoses through index lookups.
  */
 @ControllerConfiguration(name = DiagnosisReconciler.NAME)
-@RBACRule(apiGroups = "networking.k8s.io", resources = {"ingresses", "ingressclasses"}, verbs = {"get", "list", "watch"})
+@RBACRule(apiGroups = "networking.k8s.io", resources = {"ingresses", "ingressclasses", "networkpolicies"}, verbs = {"get", "list", "watch"})
+@RBACRule(apiGroups = "apps", resources = "deployments", verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "", resources = {"services", "pods", "namespaces"}, verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "discovery.k8s.io", resources = "endpointslices", verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "", resources = "secrets", verbs = "get")
@@ -67,6 +70,8 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   private InformerEventSource<EndpointSlice, GatewayDiagnosis> slices;
   private InformerEventSource<Pod, GatewayDiagnosis> pods;
   private InformerEventSource<Namespace, GatewayDiagnosis> namespaces;
+  private InformerEventSource<NetworkPolicy, GatewayDiagnosis> policies;
+  private InformerEventSource<Deployment, GatewayDiagnosis> deployments;
   private ChainGatherer gatherer;
 
   @Override
@@ -83,12 +88,31 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     services.addIndexer(Indexes.BY_SELECTOR_PAIR, Indexes::serviceSelectorPairs);
     slices = informer(ctx, EndpointSlice.class, es -> forServiceKeys(Indexes.sliceService(es).stream()), true);
     slices.addIndexer(Indexes.BY_SERVICE, Indexes::sliceService);
-    pods = informer(ctx, Pod.class, p -> forServiceKeys(servicesSelecting(p)), true);
-    pods.addIndexer(Indexes.BY_LABEL_PAIR, Indexes::podLabelPairs);
-    namespaces = informer(ctx, Namespace.class, n -> diagnoses.list(n.getMetadata().getName())
-        .map(ResourceID::fromResource).collect(Collectors.toSet()), false);
-    gatherer = new ChainGatherer(client, services, slices, pods, classes, namespaces, tlsSecretCheck);
-    return List.of(ingresses, classes, services, slices, pods, namespaces);
+    pods = informer(ctx, Pod.class, p -> {
+      Set<ResourceID> out = new java.util.HashSet<>(forServiceKeys(servicesSelecting(Indexes.podLabelPairs(p), p.getMetadata().getLabels())));
+      if (!Indexes.gatewayPod(p).isEmpty()) { // a gateway pod moved: every target behind a NetworkPolicy may change
+        out.addAll(behindNetworkPolicies());
+      }
+      return out;
+    }, true);
+    pods.addIndexers(Map.of(Indexes.BY_LABEL_PAIR, Indexes::podLabelPairs, Indexes.BY_GATEWAY, Indexes::gatewayPod));
+    policies = informer(ctx, NetworkPolicy.class, np -> diagnoses.list(np.getMetadata().getNamespace())
+        .map(ResourceID::fromResource).collect(Collectors.toSet()), true);
+    deployments = informer(ctx, Deployment.class, d -> forServiceKeys(servicesSelecting(Indexes.templateLabelPairs(d),
+        d.getSpec() == null || d.getSpec().getTemplate() == null || d.getSpec().getTemplate().getMetadata() == null ? null
+            : d.getSpec().getTemplate().getMetadata().getLabels())), true);
+    namespaces = informer(ctx, Namespace.class, n -> {
+      Set<ResourceID> out = diagnoses.list(n.getMetadata().getName()).map(ResourceID::fromResource)
+          .collect(Collectors.toCollection(java.util.HashSet::new));
+      if (pods.byIndex(Indexes.BY_GATEWAY, Indexes.GATEWAY).stream()
+          .anyMatch(g -> n.getMetadata().getName().equals(g.getMetadata().getNamespace()))) {
+        out.addAll(behindNetworkPolicies()); // namespaceSelectors may now admit the gateway, or stop to
+      }
+      return out;
+    }, false);
+    gatherer = new ChainGatherer(client, new ChainGatherer.Caches(services, slices, pods, classes, namespaces, policies, deployments),
+        tlsSecretCheck);
+    return List.of(ingresses, classes, services, slices, pods, namespaces, policies, deployments);
   }
 
   private <R extends io.fabric8.kubernetes.api.model.HasMetadata> InformerEventSource<R, GatewayDiagnosis> informer(
@@ -106,10 +130,16 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
 
   private static String key(String ns, String name) { return ns + "/" + name; }
 
-  private Stream<String> servicesSelecting(Pod p) {
-    return Indexes.podLabelPairs(p).stream()
+  /** The diagnoses of every namespace that has a NetworkPolicy. */
+  private Set<ResourceID> behindNetworkPolicies() {
+    return policies.list(np -> true).map(np -> np.getMetadata().getNamespace()).distinct()
+        .flatMap(ns -> diagnoses.list(ns)).map(ResourceID::fromResource).collect(Collectors.toSet());
+  }
+
+  private Stream<String> servicesSelecting(List<String> labelPairs, Map<String, String> labels) {
+    return labelPairs.stream()
         .flatMap(pair -> services.byIndex(Indexes.BY_SELECTOR_PAIR, pair).stream())
-        .filter(s -> io.gatewaydoctor.model.Labels.matches(s.getSpec().getSelector(), p.getMetadata().getLabels()))
+        .filter(s -> io.gatewaydoctor.model.Labels.matches(s.getSpec().getSelector(), labels))
         .map(s -> key(s.getMetadata().getNamespace(), s.getMetadata().getName())).distinct();
   }
 

@@ -24,6 +24,9 @@ public final class Indexes {
   public static final String BY_CLASS = "ingress-class";
   public static final String BY_SELECTOR_PAIR = "selector-pair";
   public static final String BY_LABEL_PAIR = "label-pair";
+  /** Pods of an ingress controller, all under one key: there are few, and the analysis filters by controller. */
+  public static final String BY_GATEWAY = "gateway-pod";
+  public static final String GATEWAY = "gateway";
   /** Index key of Ingresses that name no IngressClass (served by the default class). */
   public static final String NO_CLASS = "";
 
@@ -58,6 +61,16 @@ public final class Indexes {
   public static List<String> serviceSelectorPairs(Service s) {
     Map<String, String> sel = s.getSpec() == null ? null : s.getSpec().getSelector();
     return pairs(s.getMetadata().getNamespace(), sel);
+  }
+
+  public static List<String> gatewayPod(Pod p) {
+    return io.gatewaydoctor.model.Gateways.controllerOf(p).isPresent() ? List.of(GATEWAY) : List.of();
+  }
+
+  /** The selector pairs of a Deployment's pod template labels, as pods of it will carry them. */
+  public static List<String> templateLabelPairs(io.fabric8.kubernetes.api.model.apps.Deployment d) {
+    var t = d.getSpec() == null ? null : d.getSpec().getTemplate();
+    return pairs(d.getMetadata().getNamespace(), t == null || t.getMetadata() == null ? null : t.getMetadata().getLabels());
   }
 
   public static List<String> podLabelPairs(Pod p) {

@@ -208,6 +208,57 @@ class OperatorTest {
   }
 
   @Test
+  void networkPolicyAndGatewayPodEventsReachTheDiagnosis() throws IOException {
+    String ns = "netpol";
+    seed(ns);
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    String gwNs = "gateway-netpol";
+    DemoScenario.create(client, new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(gwNs)
+        .addToLabels("team", "platform").endMetadata().build());
+    DemoScenario.create(client, new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("controller-0")
+        .withNamespace(gwNs).addToLabels("app.kubernetes.io/name", "ingress-nginx").addToLabels("app.kubernetes.io/component", "controller")
+        .endMetadata().withNewSpec().addNewContainer().withName("controller").withImage("registry.k8s.io/ingress-nginx/controller:v1.11.2")
+        .withArgs("/nginx-ingress-controller", "--controller-class=k8s.io/ingress-nginx").endContainer().endSpec()
+        .withNewStatus().withPhase("Running").withPodIP("127.0.0.50").endStatus().build());
+    var policies = client.network().v1().networkPolicies().inNamespace(ns);
+    policies.resource(new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder().withNewMetadata()
+        .withName("allow-same-namespace").endMetadata().withNewSpec().withNewPodSelector().endPodSelector()
+        .withPolicyTypes("Ingress").addNewIngress().addNewFrom().withNewPodSelector().endPodSelector().endFrom().endIngress()
+        .endSpec().build()).create();
+    GatewayDiagnosisStatus blocked = awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "NetworkPolicyBlocked"));
+    assertThat(blocked.summary).contains("NetworkPolicy " + ns + "/allow-same-namespace", gwNs + "/controller-0", "port 8080");
+    policies.resource(new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder().withNewMetadata()
+        .withName("allow-platform").endMetadata().withNewSpec().withNewPodSelector().endPodSelector()
+        .withPolicyTypes("Ingress").addNewIngress().addNewFrom().withNewNamespaceSelector().addToMatchLabels("team", "platform")
+        .endNamespaceSelector().endFrom().endIngress().endSpec().build()).create();
+    awaitStatus(ns, EVENT_DRIVEN, verdict("Healthy", "None"));
+    // the gateway namespace loses the label the policy admits: the change arrives through the Namespace event
+    client.namespaces().withName(gwNs).edit(n -> {
+      n.getMetadata().getLabels().put("team", "retail");
+      return n;
+    });
+    awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "NetworkPolicyBlocked"));
+    policies.withName("allow-same-namespace").delete();
+    policies.withName("allow-platform").delete();
+    awaitStatus(ns, EVENT_DRIVEN, verdict("Healthy", "None"));
+  }
+
+  @Test
+  void deploymentReplicasReachTheDiagnosis() throws IOException {
+    String ns = "replicas";
+    seed(ns);
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    client.pods().inNamespace(ns).withName("web-6d4b7c9f8-bbbbb").withGracePeriod(0).delete();
+    awaitStatus(ns, EVENT_DRIVEN, s -> s.findings.stream().anyMatch(f -> "SingleReplica".equals(f.code)));
+    // the Deployment asks for 3: a scale-up in progress, not a single-replica design
+    client.apps().deployments().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+        .withNewMetadata().withName("web").endMetadata().withNewSpec().withReplicas(3).withNewSelector().addToMatchLabels("app", "web")
+        .endSelector().withNewTemplate().withNewMetadata().addToLabels("app", "web").endMetadata().withNewSpec().addNewContainer()
+        .withName("web").withImage("registry.example.com/web:2.3.1").endContainer().endSpec().endTemplate().endSpec().build()).create();
+    awaitStatus(ns, EVENT_DRIVEN, s -> s.findings.stream().noneMatch(f -> "SingleReplica".equals(f.code)));
+  }
+
+  @Test
   void optOutDeletesTheDiagnosisAndOptInBringsItBack() throws IOException {
     String ns = "optout";
     seed(ns);
