@@ -99,6 +99,9 @@ public class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--probe", description = "Probe the backend endpoints (not available yet).")
   boolean probe;
 
+  @Option(names = "--timings", hidden = true, description = "Print how long each phase took, on stderr.")
+  boolean timings;
+
   @Spec CommandSpec spec;
 
   private String server;
@@ -108,8 +111,10 @@ public class AnalyzeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
+      long t0 = System.nanoTime();
       AnalyzeRun run = AnalyzeRun.of(this);
       Input in = load(err);
+      long t1 = System.nanoTime();
       List<Ingress> selected = run.select(in.snapshot().ingresses(), err);
       Instant at = run.instant(in);
       Duration w = Windows.parse(window);
@@ -123,6 +128,7 @@ public class AnalyzeCommand implements Callable<Integer> {
           explained.append(Explainer.explain(ChainResolver.resolve(ing, in.snapshot()), in.snapshot(), d)).append('\n');
         }
       }
+      long t2 = System.nanoTime();
       switch (output) {
         case json -> out.println(Serialization.asJson(DiagnosisResources.list(items)));
         case yaml -> out.print(Serialization.asYaml(DiagnosisResources.list(items)));
@@ -140,6 +146,10 @@ public class AnalyzeCommand implements Callable<Integer> {
         err.print(explained);
       }
       out.flush();
+      if (timings) {
+        err.printf(java.util.Locale.ROOT, "timings: read %.2f s, analyse %d targets %.2f s, write %.2f s%n",
+            (t1 - t0) / 1e9, items.size(), (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
+      }
       return run.exitCode(items);
     } catch (UsageException e) {
       err.println("analyze: " + e.getMessage());

@@ -20,7 +20,13 @@ public final class Gateways {
   public static final String LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
 
   /** Known controllers: name, the binary of their container, and the chart labels of their pods. */
-  private record Known(String controller, String binary, Map<String, String> labels) {}
+  private record Known(String controller, String binary, Map<String, String> labels) {
+    /** The binary as a command word: itself, or a path ending in it. */
+    boolean runs(String word) {
+      String base = binary.startsWith("/") ? binary.substring(1) : binary;
+      return word.equals(binary) || word.equals(base) || word.endsWith("/" + base);
+    }
+  }
 
   private static final List<Known> KNOWN = List.of(
       new Known(INGRESS_NGINX, "/nginx-ingress-controller",
@@ -100,7 +106,7 @@ public final class Gateways {
         }
       }
       for (Known k : KNOWN) {
-        if (words.stream().anyMatch(w -> w != null && (w.equals(k.binary()) || w.endsWith("/" + k.binary().replaceFirst("^/", ""))))) {
+        if (words.stream().anyMatch(w -> w != null && k.runs(w))) {
           return Optional.of(k.controller());
         }
       }

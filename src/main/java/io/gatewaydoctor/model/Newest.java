@@ -68,8 +68,21 @@ public final class Newest {
     }
   }
 
+  private String newestText;
+
   private void see(String ts) {
+    if (ts == null) {
+      return;
+    }
+    // the API server's canonical form (2026-12-01T11:58:30Z) orders as text: parse only what may be newer
+    boolean canonical = ts.length() == 20 && ts.charAt(19) == 'Z';
+    if (canonical && newestText != null && ts.compareTo(newestText) <= 0) {
+      return;
+    }
     Instant t = Times.parse(ts);
+    if (canonical && t != null && (newest == null || !t.isBefore(newest))) {
+      newestText = ts;
+    }
     if (t != null && (newest == null || t.isAfter(newest))) {
       newest = t;
     }

@@ -1,19 +1,84 @@
 package io.gatewaydoctor.model;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Reads Kubernetes objects as {@code kubectl get -o yaml|json} prints them: a {@code kind: List},
- * multi-document YAML or single objects. A document that is not a Kubernetes object is reported
- * with its position, never silently dropped.
+ * multi-document YAML, JSON, or single objects, of any size (SnakeYAML's 3 MiB default limit does
+ * not apply). Anything that is not a readable Kubernetes object is reported with the document, the
+ * line, and for list items the item's index, kind and name: never silently dropped.
  */
 public final class ObjectLoader {
-  private static final Pattern DOC_SEPARATOR = Pattern.compile("(?m)^---[ \\t]*$");
+  /** YAML 1.1 implicit types as Kubernetes reads them, except timestamps: they stay strings. */
+  private static final class KubernetesResolver extends Resolver {
+    @Override
+    protected void addImplicitResolvers() {
+      addImplicitResolver(Tag.BOOL, BOOL, "yYnNtTfFoO");
+      addImplicitResolver(Tag.INT, INT, "-+0123456789");
+      addImplicitResolver(Tag.FLOAT, FLOAT, "-+0123456789.");
+      addImplicitResolver(Tag.MERGE, MERGE, "<");
+      addImplicitResolver(Tag.NULL, NULL, "~nN\0");
+      addImplicitResolver(Tag.NULL, EMPTY, null);
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper FAST_YAML;
+
+  static {
+    LoaderOptions options = new LoaderOptions();
+    options.setCodePointLimit(Integer.MAX_VALUE);
+    FAST_YAML = new com.fasterxml.jackson.databind.ObjectMapper(
+        com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder().loaderOptions(options).build());
+  }
+
+  /**
+   * Whether the text holds a YAML alias ({@code *name} after "key: " or "- "): only SnakeYAML's
+   * composer resolves those. A plain scan: dumps run to hundreds of MiB.
+   */
+  static boolean hasAlias(String text) {
+    for (int i = text.indexOf('*'); i >= 0; i = text.indexOf('*', i + 1)) {
+      int j = i - 1;
+      while (j >= 0 && (text.charAt(j) == ' ' || text.charAt(j) == '\t')) {
+        j--;
+      }
+      if (j == i - 1 || j < 0 || (text.charAt(j) != ':' && text.charAt(j) != '-')) {
+        continue;
+      }
+      int k = i + 1;
+      while (k < text.length() && !Character.isWhitespace(text.charAt(k)) && ",[]{}".indexOf(text.charAt(k)) < 0) {
+        k++;
+      }
+      while (k < text.length() && (text.charAt(k) == ' ' || text.charAt(k) == '\t')) {
+        k++;
+      }
+      if (k > i + 1 && (k == text.length() || text.charAt(k) == '\n' || text.charAt(k) == '\r')) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Yaml yaml() {
+    LoaderOptions options = new LoaderOptions();
+    options.setCodePointLimit(Integer.MAX_VALUE); // dumps of large clusters run to hundreds of MiB
+    options.setMaxAliasesForCollections(50); // no billion laughs
+    DumperOptions dump = new DumperOptions();
+    return new Yaml(new SafeConstructor(options), new Representer(dump), dump, options, new KubernetesResolver());
+  }
 
   private ObjectLoader() {}
 
@@ -21,33 +86,116 @@ public final class ObjectLoader {
     public InvalidInputException(String message, Throwable cause) { super(message, cause); }
   }
 
+  /**
+   * Reads every object of the text. JSON (kubectl -o json) and plain YAML (kubectl -o yaml) go
+   * through Jackson's streaming parsers, which are several times faster than composing YAML nodes;
+   * YAML with aliases goes through SnakeYAML, which resolves them.
+   */
   public static List<HasMetadata> parse(String text, String source) {
     List<HasMetadata> out = new ArrayList<>();
-    String[] docs = DOC_SEPARATOR.split(text);
-    for (int i = 0; i < docs.length; i++) {
-      String doc = docs[i];
-      if (doc.isBlank() || doc.lines().allMatch(l -> l.isBlank() || l.trim().startsWith("#"))) {
-        continue;
-      }
-      Object o;
-      try {
-        o = Serialization.unmarshal(doc);
-      } catch (RuntimeException e) {
-        throw new InvalidInputException(source + ": document " + (i + 1) + " is not a Kubernetes object: "
-            + firstLine(e.getMessage()), e);
-      }
-      if (o instanceof KubernetesList list) {
-        list.getItems().stream().filter(java.util.Objects::nonNull).forEach(out::add);
-      } else if (o instanceof HasMetadata h) {
-        out.add(h);
-      } else if (o != null) {
-        throw new InvalidInputException(source + ": document " + (i + 1) + " is not a Kubernetes object", null);
-      }
+    String head = text.stripLeading();
+    if (head.startsWith("{") || head.startsWith("[")) {
+      readAll(Serialization.jsonMapper(), text, source, out);
+    } else if (hasAlias(text)) {
+      readAllWithAliases(text, source, out);
+    } else {
+      readAll(FAST_YAML, text, source, out);
     }
     return out;
   }
 
-  private static String firstLine(String s) {
-    return s == null ? "unreadable" : s.lines().findFirst().orElse(s);
+  private static void readAll(com.fasterxml.jackson.databind.ObjectMapper mapper, String text, String source, List<HasMetadata> out) {
+    int doc = 0;
+    try (com.fasterxml.jackson.databind.MappingIterator<JsonNode> docs = mapper.readerFor(JsonNode.class).readValues(text)) {
+      while (true) {
+        JsonNode node;
+        try {
+          if (!docs.hasNextValue()) {
+            break;
+          }
+          doc++;
+          node = docs.nextValue();
+        } catch (java.io.IOException | RuntimeException e) {
+          throw new InvalidInputException(source + ": document " + Math.max(doc, 1) + " is not valid " + (mapper == FAST_YAML ? "YAML" : "JSON")
+              + where(e) + ": " + reason(e), e);
+        }
+        accept(node, source + ": document " + doc, out);
+      }
+    } catch (java.io.IOException e) {
+      throw new InvalidInputException(source + ": cannot read: " + reason(e), e);
+    }
+  }
+
+  private static void readAllWithAliases(String text, String source, List<HasMetadata> out) {
+    int doc = 0;
+    java.util.Iterator<Object> docs = yaml().loadAll(text).iterator();
+    while (true) {
+      JsonNode node;
+      try {
+        if (!docs.hasNext()) {
+          break;
+        }
+        doc++;
+        node = Serialization.jsonMapper().valueToTree(docs.next());
+      } catch (RuntimeException e) {
+        throw new InvalidInputException(source + ": document " + Math.max(doc, 1) + " is not valid YAML" + where(e) + ": " + reason(e), e);
+      }
+      accept(node, source + ": document " + doc, out);
+    }
+  }
+
+  private static void accept(JsonNode node, String where, List<HasMetadata> out) {
+    if (node == null || node.isNull() || node.isMissingNode() || (node.isObject() && node.isEmpty())) {
+      return;
+    }
+    read(node, where, out);
+  }
+
+  private static void read(JsonNode node, String where, List<HasMetadata> out) {
+    if (!node.isObject() || !node.path("kind").isTextual()) {
+      throw new InvalidInputException(where + " is not a Kubernetes object (no kind)", null);
+    }
+    JsonNode items = node.get("items");
+    if (node.get("kind").asText().endsWith("List") && items != null && (items.isArray() || items.isNull())) {
+      for (int i = 0; items.isArray() && i < items.size(); i++) {
+        JsonNode item = items.get(i);
+        if (item == null || item.isNull()) {
+          continue;
+        }
+        String label = "item " + i + (item.path("kind").isTextual() ? " (" + item.get("kind").asText() + " "
+            + (item.at("/metadata/namespace").isTextual() ? item.at("/metadata/namespace").asText() + "/" : "")
+            + item.at("/metadata/name").asText("?") + ")" : "");
+        read(item, where + " " + label, out);
+      }
+      return;
+    }
+    Object o;
+    try {
+      o = Serialization.jsonMapper().treeToValue(node, KubernetesResource.class);
+    } catch (JsonProcessingException | RuntimeException e) {
+      throw new InvalidInputException(where + " cannot be read: " + reason(e), e);
+    }
+    if (!(o instanceof HasMetadata h)) {
+      throw new InvalidInputException(where + " is not a Kubernetes object", null);
+    }
+    out.add(h);
+  }
+
+  private static String where(Exception e) {
+    if (e instanceof JsonProcessingException j && j.getLocation() != null && j.getLocation().getLineNr() > 0) {
+      return " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")";
+    }
+    Throwable c = e instanceof MarkedYAMLException ? e : e.getCause();
+    if (c instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+      return " (line " + (m.getProblemMark().getLine() + 1) + ", column " + (m.getProblemMark().getColumn() + 1) + ")";
+    }
+    return "";
+  }
+
+  private static String reason(Exception e) {
+    Throwable c = e.getCause() instanceof MarkedYAMLException ? e.getCause() : e;
+    String m = c instanceof MarkedYAMLException y ? y.getProblem()
+        : e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
   }
 }

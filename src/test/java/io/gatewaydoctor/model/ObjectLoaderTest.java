@@ -36,4 +36,68 @@ class ObjectLoaderTest {
         .isInstanceOf(ObjectLoader.InvalidInputException.class)
         .hasMessageContaining("broken.yaml").hasMessageContaining("document");
   }
+
+  @Test
+  void aliasesAreResolvedAndUnquotedTimestampsStayText() {
+    String yaml = """
+        apiVersion: v1
+        kind: List
+        items:
+        - apiVersion: v1
+          kind: Pod
+          metadata: {name: a, namespace: shop, creationTimestamp: 2026-11-30T08:00:00Z}
+          status:
+            containerStatuses:
+            - name: web
+              state: &running
+                running: {startedAt: 2026-12-01T09:00:00Z}
+            - name: sidecar
+              state: *running
+        """;
+    var pod = (io.fabric8.kubernetes.api.model.Pod) ObjectLoader.parse(yaml, "aliases.yaml").get(0);
+    assertThat(pod.getMetadata().getCreationTimestamp()).isEqualTo("2026-11-30T08:00:00Z");
+    assertThat(pod.getStatus().getContainerStatuses().get(1).getState().getRunning().getStartedAt()).isEqualTo("2026-12-01T09:00:00Z");
+  }
+
+  @Test
+  void jsonAsKubectlPrintsIt() {
+    String json = "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[{\"apiVersion\":\"v1\",\"kind\":\"Service\","
+        + "\"metadata\":{\"name\":\"web\",\"namespace\":\"shop\"},\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":\"http\"}]}}]}";
+    Service svc = (Service) ObjectLoader.parse(json, "dump.json").get(0);
+    assertThat(svc.getSpec().getPorts().get(0).getTargetPort().getStrVal()).isEqualTo("http");
+  }
+
+  @Test
+  void dumpsLargerThanSnakeYamlsDefaultLimitAreRead() {
+    StringBuilder sb = new StringBuilder("apiVersion: v1\nkind: List\nitems:\n");
+    int n = 0;
+    while (sb.length() < 4 * 1024 * 1024) {
+      sb.append("- apiVersion: v1\n  kind: Service\n  metadata:\n    name: svc-").append(n++)
+          .append("\n    namespace: shop\n    annotations: {note: '").append("x".repeat(200)).append("'}\n  spec:\n    ports:\n    - port: 80\n");
+    }
+    assertThat(ObjectLoader.parse(sb.toString(), "big.yaml")).hasSize(n);
+  }
+
+  @Test
+  void anUnreadableItemIsNamedWithItsIndexKindAndName() {
+    String yaml = """
+        apiVersion: v1
+        kind: List
+        items:
+        - apiVersion: v1
+          kind: Service
+          metadata: {name: fine, namespace: shop}
+        - apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: web, namespace: shop}
+          spec: {replicas: {three: 3}}
+        """;
+    assertThatThrownBy(() -> ObjectLoader.parse(yaml, "dump.yaml"))
+        .isInstanceOf(ObjectLoader.InvalidInputException.class)
+        .hasMessageContaining("dump.yaml: document 1 item 1 (Deployment shop/web) cannot be read");
+    assertThatThrownBy(() -> ObjectLoader.parse("apiVersion: v1\nkind: Service\nmetadata:\n  name: [a\n", "broken.yaml"))
+        .hasMessageContaining("broken.yaml: document 1 is not valid YAML (line");
+    assertThatThrownBy(() -> ObjectLoader.parse("- just\n- a list\n", "list.yaml"))
+        .hasMessageContaining("list.yaml: document 1 is not a Kubernetes object (no kind)");
+  }
 }

@@ -1,0 +1,84 @@
+package io.gatewaydoctor.cli;
+
+import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.gatewaydoctor.bench.SyntheticCluster;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The analyze benchmark (docs/benchmarks.md): writes a synthetic dump of N Ingresses, then times
+ * complete {@code analyze -f DUMP -o json} runs in this JVM (read, parse, analyse, serialise), and
+ * the read-and-parse step alone. Run it on one core with {@code taskset -c 0}.
+ */
+@Command(name = "bench", hidden = true, mixinStandardHelpOptions = true,
+    description = "Benchmark analyze on a synthetic dump (see docs/benchmarks.md).")
+public class BenchCommand implements Callable<Integer> {
+  @Option(names = "--ingresses", defaultValue = "5000") int ingresses;
+  @Option(names = "--pods-per-ingress", defaultValue = "4") int podsPerIngress;
+  @Option(names = "--namespaces", defaultValue = "50") int namespaces;
+  @Option(names = "--format", defaultValue = "yaml", description = "yaml or json") String format;
+  @Option(names = "--runs", defaultValue = "3") int runs;
+  @Option(names = "--keep", description = "Write the dump here and keep it.") Path keep;
+  @Option(names = "--fat", description = "Pods as big as real ones (env, volumes, managedFields): about 4 KiB each.") boolean fat;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = new PrintWriter(System.out, true);
+    KubernetesList dump = SyntheticCluster.generate(ingresses, podsPerIngress, namespaces, fat);
+    Path file = keep != null ? keep : Files.createTempFile("gateway-doctor-bench-", "." + format);
+    Files.writeString(file, "json".equals(format) ? Serialization.asJson(dump) : Serialization.asYaml(dump));
+    out.printf(Locale.ROOT, "dump: %s, %d objects (%d Ingresses, %d Pods), %.1f MiB %s; %d processor(s) available, max heap %d MiB%n",
+        file, dump.getItems().size(), ingresses, ingresses * podsPerIngress, Files.size(file) / 1048576.0, format,
+        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / 1048576);
+    List<Long> totals = new ArrayList<>();
+    for (int r = 1; r <= runs; r++) {
+      System.gc();
+      long t0 = System.nanoTime();
+      InputFiles.Loaded loaded;
+      try {
+        loaded = InputFiles.read(List.of(file));
+      } catch (InputFiles.InputException e) {
+        out.println("bench: " + e.getMessage());
+        return 2;
+      }
+      long parsed = System.nanoTime() - t0;
+      loaded = null;
+      System.gc();
+      CountingWriter sink = new CountingWriter();
+      CommandLine cl = new CommandLine(new AnalyzeCommand());
+      cl.setOut(new PrintWriter(sink));
+      cl.setErr(new PrintWriter(System.err, true));
+      long t1 = System.nanoTime();
+      int code = cl.execute("-f", file.toString(), "-o", "json");
+      long total = System.nanoTime() - t1;
+      totals.add(total);
+      Runtime rt = Runtime.getRuntime();
+      out.printf(Locale.ROOT, "run %d: analyze -f -o json %.2f s (exit %d, %.1f MiB of JSON); read+parse alone %.2f s; heap in use after %d MiB%n",
+          r, total / 1e9, code, sink.chars / 1048576.0, parsed / 1e9, (rt.totalMemory() - rt.freeMemory()) / 1048576);
+    }
+    out.printf(Locale.ROOT, "best %.2f s%n", totals.stream().mapToLong(Long::longValue).min().orElse(0) / 1e9);
+    if (keep == null) {
+      Files.deleteIfExists(file);
+    }
+    return 0;
+  }
+
+  private static final class CountingWriter extends Writer {
+    long chars;
+
+    @Override public void write(char[] cbuf, int off, int len) { chars += len; }
+    @Override public void flush() {}
+    @Override public void close() {}
+  }
+}
