@@ -19,7 +19,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
 /**
  * Reads Kubernetes objects as {@code kubectl get -o yaml|json} prints them: a {@code kind: List},
  * multi-document YAML, JSON, or single objects, of any size (SnakeYAML's 3 MiB default limit does
- * not apply). Anything that is not a readable Kubernetes object is reported with the document, the
+ * not apply). Bulk that no check reads (container env, volumes, managedFields' fieldsV1) is left
+ * out while reading, see {@link SlimTree}. Anything that is not a readable Kubernetes object is reported with the document, the
  * line, and for list items the item's index, kind and name: never silently dropped.
  */
 public final class ObjectLoader {
@@ -106,15 +107,15 @@ public final class ObjectLoader {
 
   private static void readAll(com.fasterxml.jackson.databind.ObjectMapper mapper, String text, String source, List<HasMetadata> out) {
     int doc = 0;
-    try (com.fasterxml.jackson.databind.MappingIterator<JsonNode> docs = mapper.readerFor(JsonNode.class).readValues(text)) {
+    try (com.fasterxml.jackson.core.JsonParser p = mapper.getFactory().createParser(text)) {
       while (true) {
         JsonNode node;
         try {
-          if (!docs.hasNextValue()) {
+          if (p.nextToken() == null) {
             break;
           }
           doc++;
-          node = docs.nextValue();
+          node = SlimTree.read(p);
         } catch (java.io.IOException | RuntimeException e) {
           throw new InvalidInputException(source + ": document " + Math.max(doc, 1) + " is not valid " + (mapper == FAST_YAML ? "YAML" : "JSON")
               + where(e) + ": " + reason(e), e);

@@ -100,4 +100,35 @@ class ObjectLoaderTest {
     assertThatThrownBy(() -> ObjectLoader.parse("- just\n- a list\n", "list.yaml"))
         .hasMessageContaining("list.yaml: document 1 is not a Kubernetes object (no kind)");
   }
+
+  @Test
+  void bulkNoCheckReadsIsLeftOutButLabelsAndTimesAreKept() {
+    String yaml = """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+          namespace: shop
+          labels: {env: prod, volumes: many}
+          managedFields:
+          - {manager: kubelet, operation: Update, time: '2026-12-01T09:00:00Z', fieldsType: FieldsV1, fieldsV1: {'f:status': {}}}
+        spec:
+          volumes: [{name: cache, emptyDir: {}}]
+          containers:
+          - name: web
+            image: web:1
+            env: [{name: A, value: b}]
+            volumeMounts: [{name: cache, mountPath: /cache}]
+            ports: [{name: http, containerPort: 8080}]
+        """;
+    var pod = (io.fabric8.kubernetes.api.model.Pod) ObjectLoader.parse(yaml, "pod.yaml").get(0);
+    assertThat(pod.getMetadata().getLabels()).containsEntry("env", "prod").containsEntry("volumes", "many");
+    assertThat(pod.getMetadata().getManagedFields().get(0).getTime()).isEqualTo("2026-12-01T09:00:00Z");
+    assertThat(pod.getMetadata().getManagedFields().get(0).getFieldsV1()).isNull();
+    assertThat(pod.getSpec().getVolumes()).isEmpty();
+    assertThat(pod.getSpec().getContainers().get(0).getEnv()).isEmpty();
+    assertThat(pod.getSpec().getContainers().get(0).getPorts().get(0).getName()).isEqualTo("http");
+    assertThat(ObjectLoader.hasAlias("path: /api/*\nregex: a*b\n")).isFalse();
+    assertThat(ObjectLoader.hasAlias("a: &x {b: 1}\nc: *x\n")).isTrue();
+  }
 }
