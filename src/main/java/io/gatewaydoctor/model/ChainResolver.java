@@ -22,13 +22,15 @@ public final class ChainResolver {
     List<String> notDiagnosed = new ArrayList<>();
     Map<String, BackendRef> refs = backendRefs(ingress, notDiagnosed);
     String ns = ingress.getMetadata().getNamespace();
+    boolean nginx = Gateways.INGRESS_NGINX.equals(Gateways.controller(ingress, cluster).orElse(null));
     List<ResolvedBackend> resolved = new ArrayList<>();
     for (BackendRef ref : refs.values()) {
       Service svc = cluster.service(ns, ref.service()).orElse(null);
       ServicePort port = svc == null ? null : servicePort(svc, ref);
-      resolved.add(new ResolvedBackend(ns, ref, svc, port,
+      ServicePort byTarget = svc == null || port != null || !nginx ? null : byTargetPort(svc, ref);
+      resolved.add(new ResolvedBackend(ns, ref, svc, port != null ? port : byTarget,
           svc == null ? List.of() : cluster.endpointSlices(ns, ref.service()),
-          svc == null || svc.getSpec() == null ? List.of() : cluster.pods(ns, svc.getSpec().getSelector())));
+          svc == null || svc.getSpec() == null ? List.of() : cluster.pods(ns, svc.getSpec().getSelector()), byTarget != null));
     }
     return new TargetChain(ingress, resolved, notDiagnosed);
   }
@@ -93,6 +95,25 @@ public final class ChainResolver {
     if (ref.usedBy().size() < MAX_USED_BY) {
       ref.usedBy().add(where);
     }
+  }
+
+  /**
+   * ingress-nginx also matches a backend port against each Service port's targetPort (its
+   * serviceEndpoints compares number, targetPort and name), so such an Ingress works there.
+   */
+  static ServicePort byTargetPort(Service svc, BackendRef ref) {
+    if (svc.getSpec() == null || svc.getSpec().getPorts() == null) {
+      return null;
+    }
+    String wanted = ref.portLabel();
+    for (ServicePort p : svc.getSpec().getPorts()) {
+      var tp = p.getTargetPort();
+      String target = tp == null ? null : tp.getIntVal() != null ? String.valueOf(tp.getIntVal()) : tp.getStrVal();
+      if (wanted.equals(target)) {
+        return p;
+      }
+    }
+    return null;
   }
 
   static ServicePort servicePort(Service svc, BackendRef ref) {

@@ -9,10 +9,17 @@ import java.util.List;
 /**
  * A backend reference followed down the chain: the Service (null when missing), the Service port it
  * resolves to (null when it does not), the Service's EndpointSlices and the pods its selector picks.
+ * {@code portByTargetPort}: the Ingress names the port's targetPort, not the port; only
+ * ingress-nginx accepts that.
  */
 public record ResolvedBackend(
     String namespace, BackendRef ref, Service service, ServicePort servicePort,
-    List<EndpointSlice> slices, List<Pod> pods) {
+    List<EndpointSlice> slices, List<Pod> pods, boolean portByTargetPort) {
+
+  public ResolvedBackend(String namespace, BackendRef ref, Service service, ServicePort servicePort,
+      List<EndpointSlice> slices, List<Pod> pods) {
+    this(namespace, ref, service, servicePort, slices, pods, false);
+  }
 
   public String serviceKey() { return namespace + "/" + ref.service(); }
 

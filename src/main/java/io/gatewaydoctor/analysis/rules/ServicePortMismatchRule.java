@@ -12,12 +12,20 @@ import io.gatewaydoctor.model.ResolvedBackend;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The Ingress backend port (number or name) is not a port of the Service. */
+/**
+ * The Ingress backend port (number or name) is not a port of the Service: Critical. Info when it
+ * names a port's targetPort instead and the controller is ingress-nginx, which accepts that (other
+ * controllers and Gateway API do not).
+ */
 public final class ServicePortMismatchRule implements Rule {
   @Override
   public List<RuleFinding> check(AnalysisContext ctx) {
     List<RuleFinding> out = new ArrayList<>();
     for (ResolvedBackend b : ctx.chain().backends()) {
+      if (b.portByTargetPort()) {
+        out.add(lenient(ctx, b));
+        continue;
+      }
       if (b.service() == null || b.servicePort() != null) {
         continue;
       }
@@ -40,5 +48,16 @@ public final class ServicePortMismatchRule implements Rule {
           .withRemediation(new FindingRemediation("manual", fix, false)));
     }
     return out;
+  }
+
+  private static RuleFinding lenient(AnalysisContext ctx, ResolvedBackend b) {
+    String ing = ctx.chain().namespace() + "/" + ctx.chain().name();
+    return RuleFinding.of(Code.ServicePortMismatch, Severity.Info, new ResourceRef("Ingress", ctx.chain().namespace(), ctx.chain().name()),
+        "Ingress " + ing + " routes to port " + b.ref().portLabel() + " of Service " + b.serviceKey() + ", which is the targetPort of its port "
+            + b.servicePort().getPort() + ", not a port: ingress-nginx accepts this, other controllers and Gateway API do not",
+        List.of("backend " + b.ref().key() + " used by " + String.join(", ", b.ref().usedBy()),
+            "Service " + b.serviceKey() + " port " + b.servicePort().getPort() + " targetPort " + b.targetPortLabel()))
+        .withRemediation(new FindingRemediation("manual", "Set the Ingress backend port to " + b.servicePort().getPort()
+            + (b.servicePort().getName() == null ? "" : " (or name '" + b.servicePort().getName() + "')"), false));
   }
 }
