@@ -1,0 +1,57 @@
+package io.gatewaydoctor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged application runs {@code analyze} on a dump with no cluster and no kubeconfig: the
+ * table on stdout, nothing on stderr, the exit code CI scripts rely on.
+ */
+class AnalyzeIT {
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) throws IOException, InterruptedException {
+    String jar = System.getProperty("app.jar", "target/quarkus-app/quarkus-run.jar");
+    List<String> cmd = new ArrayList<>(List.of("java", "-jar", jar, "analyze"));
+    cmd.addAll(List.of(args));
+    Path err = Files.createTempFile(Path.of("target"), "analyze", ".err");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
+    pb.environment().put("KUBECONFIG", "/nonexistent/kubeconfig");
+    Process p = pb.start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    boolean done = p.waitFor(60, TimeUnit.SECONDS);
+    if (!done) {
+      p.destroyForcibly();
+    }
+    assertThat(done).as("analyze finished within 60 s").isTrue();
+    return new Run(p.exitValue(), out, Files.readString(err));
+  }
+
+  @Test
+  void aDumpIsAnalysedWithoutACluster() throws IOException, InterruptedException {
+    Run r = run("-f", "src/test/resources/dumps/kubectl-all/cluster.yaml");
+    assertThat(r.code()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out()).containsPattern("shop\\s+Ingress/checkout\\s+Failing\\s+TargetPortMismatch")
+        .containsPattern("payments\\s+Ingress/payments-api\\s+Failing\\s+NetworkPolicyBlocked")
+        .containsPattern("shop\\s+Ingress/storefront\\s+Healthy\\s+None");
+    Run healthy = run("-f", "src/test/resources/dumps/kubectl-all/cluster.yaml", "--target", "ingress/shop/storefront");
+    assertThat(healthy.code()).as(healthy.err()).isZero();
+  }
+
+  @Test
+  void noInputAndNoClusterIsAUsageError() throws IOException, InterruptedException {
+    Run r = run();
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("analyze: ").contains("-f FILE|DIR").doesNotContain("\tat ");
+  }
+}
