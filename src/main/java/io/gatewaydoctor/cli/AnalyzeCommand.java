@@ -193,9 +193,12 @@ public class AnalyzeCommand implements Callable<Integer> {
     }
     Config config;
     try {
-      config = kubeconfig != null ? Config.fromKubeconfig(context, Files.readString(kubeconfig), kubeconfig.toString())
-          : Config.autoConfigure(context);
-    } catch (java.io.IOException | RuntimeException e) {
+      if (kubeconfig != null && !Files.isReadable(kubeconfig)) {
+        throw new UsageException("cannot read the kubeconfig " + kubeconfig + ": no such file or not readable");
+      }
+      // an explicit kubeconfig is taken as it is: no system property or environment overrides it
+      config = kubeconfig != null ? Config.fromKubeconfig(context, kubeconfig.toFile()) : Config.autoConfigure(context);
+    } catch (RuntimeException e) {
       throw new UsageException("cannot read the kubeconfig" + (kubeconfig == null ? "" : " " + kubeconfig) + ": " + firstLine(e.getMessage()));
     }
     if (config.getMasterUrl() == null || (kubeconfig == null && context == null && config.getCurrentContext() == null
