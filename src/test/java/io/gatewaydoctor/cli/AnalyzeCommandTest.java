@@ -218,4 +218,31 @@ class AnalyzeCommandTest {
     assertThat(gd.at("/metadata/namespace").asText()).isEqualTo("default");
     assertThat(gd.at("/status/rootCause").asText()).isEqualTo("BackendServiceMissing");
   }
+
+  @Test
+  void unknownKindsAndFieldsAreIgnored(@TempDir Path tmp) throws IOException {
+    Path extra = tmp.resolve("extra.yaml");
+    Files.writeString(extra, """
+        apiVersion: cert-manager.io/v1
+        kind: Certificate
+        metadata: {name: shop-tls, namespace: shop}
+        spec: {secretName: shop-tls, dnsNames: [shop.example.com]}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: settings, namespace: shop}
+        data: {env: prod}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: unrelated, namespace: shop, futureField: {x: 1}}
+        spec: {ports: [{port: 80, futurePortField: true}], selector: {app: unrelated}, someNewSetting: 3}
+        """);
+    List<String> in = new ArrayList<>(inputs("healthy-basic"));
+    in.addAll(List.of("-f", extra.toString()));
+    Result r = run(args(in, "-o", "json"));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).isEmpty();
+    assertThat(r.json().at("/items/0/status/health").asText()).isEqualTo("Healthy");
+  }
 }
