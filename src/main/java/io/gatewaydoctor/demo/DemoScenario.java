@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.time.Instant;
@@ -24,11 +25,14 @@ import java.util.Map;
 /**
  * A small shop, seeded into whatever API server the client points at (the embedded one in
  * {@code demo}): one healthy Ingress served by real loopback backends, one whose Service has a
- * wrong targetPort, one whose pods crash-loop, one that names a Service that does not exist.
+ * wrong targetPort, one whose pods crash-loop, one that names a Service that does not exist, and
+ * one whose pods a NetworkPolicy shuts off from the ingress controller (whose pod runs in
+ * ingress-nginx).
  */
 public final class DemoScenario {
   public static final String NAMESPACE = "shop";
-  public static final List<String> INGRESSES = List.of("storefront", "checkout", "cart", "search");
+  public static final List<String> INGRESSES = List.of("storefront", "checkout", "cart", "search", "payments");
+  public static final String GATEWAY_NAMESPACE = "ingress-nginx";
 
   private DemoScenario() {}
 
@@ -67,6 +71,26 @@ public final class DemoScenario {
 
     // search: routes to a Service that was never created
     objects.add(ingress("search", "shop.example.com", "/search", "search-api", 8080));
+
+    // payments: healthy pods, but a NetworkPolicy admits only pods of shop, not the ingress controller
+    int p4 = backends.start("127.0.0.41", 8080, "payments-8d5f7c6b9-t6y8u");
+    int p5 = backends.start("127.0.0.42", 8080, "payments-8d5f7c6b9-w2e4r");
+    objects.add(ingress("payments", "shop.example.com", "/pay", "payments", 80));
+    objects.add(service("payments", 80, new IntOrString("http")));
+    objects.add(pod("payments", "8d5f7c6b9", "t6y8u", "127.0.0.41", p4, true, 0, now));
+    objects.add(pod("payments", "8d5f7c6b9", "w2e4r", "127.0.0.42", p5, true, 0, now));
+    objects.add(slice("payments", "http", p4, List.of("127.0.0.41", "127.0.0.42"),
+        List.of("payments-8d5f7c6b9-t6y8u", "payments-8d5f7c6b9-w2e4r"), true));
+    objects.add(new NetworkPolicyBuilder().withNewMetadata().withName("payments-from-shop-only").withNamespace(NAMESPACE)
+        .endMetadata().withNewSpec().withNewPodSelector().addToMatchLabels("app", "payments").endPodSelector()
+        .withPolicyTypes("Ingress").addNewIngress().addNewFrom().withNewPodSelector().endPodSelector().endFrom().endIngress()
+        .endSpec().build());
+    objects.add(new NamespaceBuilder().withNewMetadata().withName(GATEWAY_NAMESPACE).endMetadata().build());
+    objects.add(new PodBuilder().withNewMetadata().withName("ingress-nginx-controller-5c8d66c76d-x7k2p").withNamespace(GATEWAY_NAMESPACE)
+        .addToLabels("app.kubernetes.io/name", "ingress-nginx").addToLabels("app.kubernetes.io/component", "controller")
+        .endMetadata().withNewSpec().addNewContainer().withName("controller").withImage("registry.k8s.io/ingress-nginx/controller:v1.11.2")
+        .withArgs("/nginx-ingress-controller", "--controller-class=k8s.io/ingress-nginx", "--ingress-class=nginx").endContainer()
+        .endSpec().withNewStatus().withPhase("Running").withPodIP("127.0.0.2").endStatus().build());
 
     for (HasMetadata o : objects) {
       create(client, o);
@@ -121,7 +145,8 @@ public final class DemoScenario {
         .withNewSpec().addNewContainer().withName(app).withImage("registry.example.com/" + app + ":1.4.2")
         .addNewPort().withName("http").withContainerPort(port).withProtocol("TCP").endPort()
         .withNewReadinessProbe().withNewHttpGet().withPath("/healthz").withPort(new IntOrString("http")).endHttpGet()
-        .endReadinessProbe().endContainer().endSpec()
+        .endReadinessProbe().withNewLifecycle().withNewPreStop().withNewExec().withCommand("sleep", "5").endExec().endPreStop()
+        .endLifecycle().endContainer().endSpec()
         .withNewStatus().withPhase("Running").withPodIP(ip)
         .addNewCondition().withType("Ready").withStatus(healthy ? "True" : "False")
         .withReason(healthy ? null : "ContainersNotReady").endCondition()

@@ -35,6 +35,8 @@ class DemoIT {
         .containsPattern("shop\\s+checkout\\s+Ingress/checkout\\s+Failing\\s+TargetPortMismatch")
         .containsPattern("shop\\s+cart\\s+Ingress/cart\\s+Failing\\s+BackendCrashLooping")
         .containsPattern("shop\\s+search\\s+Ingress/search\\s+Failing\\s+BackendServiceMissing")
+        .containsPattern("shop\\s+payments\\s+Ingress/payments\\s+Failing\\s+NetworkPolicyBlocked")
+        .contains("payments: NetworkPolicy shop/payments-from-shop-only")
         .contains("checkout: Service shop/checkout port 80 has targetPort 8081");
     assertThat(Files.readString(log)).as("the operator ran clean: " + context)
         .doesNotContainPattern("(WARN|ERROR) +\\[io\\.gatewaydoctor");
