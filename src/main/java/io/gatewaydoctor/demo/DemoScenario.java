@@ -45,14 +45,7 @@ public final class DemoScenario {
         .withNewSpec().withController("k8s.io/ingress-nginx").endSpec().build());
 
     // storefront: healthy, two ready pods answering on loopback
-    int p1 = backends.start("127.0.0.11", 8080, "storefront-6f7c9d8b5-x2k4q");
-    int p2 = backends.start("127.0.0.12", 8080, "storefront-6f7c9d8b5-m9z7t");
-    objects.add(ingress("storefront", "shop.example.com", "/", "storefront", 80));
-    objects.add(service("storefront", 80, new IntOrString("http")));
-    objects.add(pod("storefront", "6f7c9d8b5", "x2k4q", "127.0.0.11", p1, true, 0, now));
-    objects.add(pod("storefront", "6f7c9d8b5", "m9z7t", "127.0.0.12", p2, true, 0, now));
-    objects.add(slice("storefront", "http", p1, List.of("127.0.0.11", "127.0.0.12"),
-        List.of("storefront-6f7c9d8b5-x2k4q", "storefront-6f7c9d8b5-m9z7t"), true));
+    servedApp(objects, backends, now, "storefront", "/", "6f7c9d8b5", "x2k4q", "127.0.0.11", "m9z7t", "127.0.0.12");
 
     // checkout: the Service sends traffic to 8081, the pods listen on 8080
     int p3 = backends.start("127.0.0.21", 8080, "checkout-5b8d7c6f4-q8w2e");
@@ -73,14 +66,7 @@ public final class DemoScenario {
     objects.add(ingress("search", "shop.example.com", "/search", "search-api", 8080));
 
     // payments: healthy pods, but a NetworkPolicy admits only pods of shop, not the ingress controller
-    int p4 = backends.start("127.0.0.41", 8080, "payments-8d5f7c6b9-t6y8u");
-    int p5 = backends.start("127.0.0.42", 8080, "payments-8d5f7c6b9-w2e4r");
-    objects.add(ingress("payments", "shop.example.com", "/pay", "payments", 80));
-    objects.add(service("payments", 80, new IntOrString("http")));
-    objects.add(pod("payments", "8d5f7c6b9", "t6y8u", "127.0.0.41", p4, true, 0, now));
-    objects.add(pod("payments", "8d5f7c6b9", "w2e4r", "127.0.0.42", p5, true, 0, now));
-    objects.add(slice("payments", "http", p4, List.of("127.0.0.41", "127.0.0.42"),
-        List.of("payments-8d5f7c6b9-t6y8u", "payments-8d5f7c6b9-w2e4r"), true));
+    servedApp(objects, backends, now, "payments", "/pay", "8d5f7c6b9", "t6y8u", "127.0.0.41", "w2e4r", "127.0.0.42");
     objects.add(new NetworkPolicyBuilder().withNewMetadata().withName("payments-from-shop-only").withNamespace(NAMESPACE)
         .endMetadata().withNewSpec().withNewPodSelector().addToMatchLabels("app", "payments").endPodSelector()
         .withPolicyTypes("Ingress").addNewIngress().addNewFrom().withNewPodSelector().endPodSelector().endFrom().endIngress()
@@ -95,6 +81,20 @@ public final class DemoScenario {
     for (HasMetadata o : objects) {
       create(client, o);
     }
+  }
+
+  /** An Ingress, its Service and two ready pods answering for real on loopback. */
+  private static void servedApp(List<HasMetadata> objects, DemoBackends backends, Instant now, String app, String path,
+      String hash, String suffix1, String ip1, String suffix2, String ip2) throws IOException {
+    String pod1 = app + "-" + hash + "-" + suffix1;
+    String pod2 = app + "-" + hash + "-" + suffix2;
+    int port1 = backends.start(ip1, 8080, pod1);
+    int port2 = backends.start(ip2, 8080, pod2);
+    objects.add(ingress(app, "shop.example.com", path, app, 80));
+    objects.add(service(app, 80, new IntOrString("http")));
+    objects.add(pod(app, hash, suffix1, ip1, port1, true, 0, now));
+    objects.add(pod(app, hash, suffix2, ip2, port2, true, 0, now));
+    objects.add(slice(app, "http", port1, List.of(ip1, ip2), List.of(pod1, pod2), true));
   }
 
   /**
