@@ -53,7 +53,7 @@ public class AnalyzeCommand implements Callable<Integer> {
   public static final int INTERNAL_ERROR = 3;
 
   @Option(names = {"-f", "--filename"}, paramLabel = "FILE|DIR",
-      description = "Objects as kubectl prints them (List, multi-document YAML, JSON); a directory is read recursively. Repeatable.")
+      description = "Objects as kubectl prints them (List, multi-document YAML, JSON); a directory is read recursively; - reads standard input. Repeatable.")
   List<Path> files = new ArrayList<>();
 
   @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig for the live cluster (default: $KUBECONFIG or ~/.kube/config).")
@@ -158,9 +158,17 @@ public class AnalyzeCommand implements Callable<Integer> {
       err.println("analyze: " + e.getMessage());
       return 2;
     } catch (KubernetesClientException e) {
-      err.println("analyze: cannot read the cluster" + (server == null ? "" : " at " + server) + ": " + firstLine(e.getMessage()));
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      err.println("analyze: cannot read the cluster" + (server == null ? "" : " at " + server) + ": " + firstLine(e.getMessage())
+          + (root == e ? "" : " (" + root.getClass().getSimpleName() + ": " + firstLine(root.getMessage()) + ")"));
       return 2;
-    } catch (RuntimeException e) {
+    } catch (OutOfMemoryError e) {
+      err.println("analyze: out of memory reading the input; give the JVM more (JAVA_OPTS=-Xmx4g) or analyze fewer namespaces (-n)");
+      return INTERNAL_ERROR;
+    } catch (RuntimeException | StackOverflowError e) {
       err.println("analyze: internal error, please report it with the input that caused it: " + e);
       return INTERNAL_ERROR;
     }
@@ -201,6 +209,11 @@ public class AnalyzeCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       throw new UsageException("cannot read the kubeconfig" + (kubeconfig == null ? "" : " " + kubeconfig) + ": " + firstLine(e.getMessage()));
     }
+    if (context != null && (config.getCurrentContext() == null || !context.equals(config.getCurrentContext().getName()))) {
+      // Fabric8 falls back to the current context for an unknown name: never analyse the wrong cluster
+      throw new UsageException("context " + context + " is not in the kubeconfig (contexts: " + (config.getContexts() == null
+          ? "none" : String.join(", ", config.getContexts().stream().map(c -> c.getName()).sorted().toList())) + ")");
+    }
     if (config.getMasterUrl() == null || (kubeconfig == null && context == null && config.getCurrentContext() == null
         && System.getenv("KUBERNETES_SERVICE_HOST") == null)) {
       throw new UsageException("no cluster configured (no kubeconfig context found); give -f FILE|DIR to analyze a dump");
@@ -210,6 +223,8 @@ public class AnalyzeCommand implements Callable<Integer> {
     config.setRequestRetryBackoffInterval(250);
     server = config.getMasterUrl();
     String ns = allNamespaces ? null : namespace != null ? namespace : config.getNamespace() != null ? config.getNamespace() : "default";
+    err.println("analyze: reading " + server + (config.getCurrentContext() == null ? "" : " (context " + config.getCurrentContext().getName() + ")")
+        + ", " + (ns == null ? "all namespaces" : "namespace " + ns));
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       LiveCluster live = new LiveCluster(client, ns, err);
       ClusterSnapshot snapshot = live.read();

@@ -110,7 +110,7 @@ public final class NetworkPolicies {
         if (port >= v.getIntVal() && port <= end) {
           return true;
         }
-      } else if (v.getStrVal().equals(Ports.nameOf(target, port))) {
+      } else if (Ports.tcpNamesOf(target, port).contains(v.getStrVal())) {
         return true;
       }
     }
@@ -124,16 +124,18 @@ public final class NetworkPolicies {
     boolean unknown = false;
     Pod src = source.pod();
     boolean hostNetwork = src.getSpec() != null && Boolean.TRUE.equals(src.getSpec().getHostNetwork());
-    String srcIp = src.getStatus() == null ? null : src.getStatus().getPodIP();
+    List<String> srcIps = addresses(src);
     for (NetworkPolicyPeer peer : from) {
       if (peer == null) {
         continue;
       }
       Admission a;
-      if (peer.getIpBlock() != null) {
-        a = srcIp == null ? Admission.UNKNOWN : inBlock(peer.getIpBlock(), srcIp);
-      } else if (hostNetwork) {
-        a = Admission.UNKNOWN; // host-network traffic is matched by node address, CNI-dependent
+      if (hostNetwork) {
+        // host-network traffic comes from a node address: always admitted from the pod's own node,
+        // and from others as the CNI rewrites it; nothing here can tell
+        a = Admission.UNKNOWN;
+      } else if (peer.getIpBlock() != null) {
+        a = inBlock(peer.getIpBlock(), srcIps);
       } else {
         a = selectorsAdmit(peer, policyNamespace, source);
       }
@@ -159,14 +161,44 @@ public final class NetworkPolicies {
     return source.namespaceLabels().complete() ? Admission.DENIED : Admission.UNKNOWN;
   }
 
+  /** Every address of the pod (dual-stack pods have one per family). */
+  public static List<String> addresses(Pod p) {
+    List<String> out = new ArrayList<>();
+    if (p.getStatus() != null && p.getStatus().getPodIPs() != null) {
+      p.getStatus().getPodIPs().stream().filter(java.util.Objects::nonNull).map(io.fabric8.kubernetes.api.model.PodIP::getIp)
+          .filter(java.util.Objects::nonNull).forEach(out::add);
+    }
+    if (p.getStatus() != null && p.getStatus().getPodIP() != null && !out.contains(p.getStatus().getPodIP())) {
+      out.add(p.getStatus().getPodIP());
+    }
+    return out;
+  }
+
+  /** ALLOWED when an address of the block's family is in it; UNKNOWN when the pod has none of that family. */
+  static Admission inBlock(IPBlock block, List<String> ips) {
+    boolean sameFamily = false;
+    for (String ip : ips) {
+      Admission a = inBlock(block, ip);
+      if (a == Admission.ALLOWED) {
+        return a;
+      }
+      sameFamily |= a == Admission.DENIED;
+    }
+    return sameFamily ? Admission.DENIED : Admission.UNKNOWN;
+  }
+
+  /** DENIED also covers "not this block's family" only through the list form above: here it is UNKNOWN. */
   static Admission inBlock(IPBlock block, String ip) {
     try {
+      if (block.getCidr() == null || isV6(block.getCidr()) != isV6(ip)) {
+        return Admission.UNKNOWN;
+      }
       if (!inCidr(block.getCidr(), ip)) {
         return Admission.DENIED;
       }
       if (block.getExcept() != null) {
         for (String ex : block.getExcept()) {
-          if (inCidr(ex, ip)) {
+          if (ex != null && isV6(ex) == isV6(ip) && inCidr(ex, ip)) {
             return Admission.DENIED;
           }
         }
@@ -176,6 +208,8 @@ public final class NetworkPolicies {
       return Admission.UNKNOWN;
     }
   }
+
+  private static boolean isV6(String addressOrCidr) { return addressOrCidr.contains(":"); }
 
   /** Literal address arithmetic only: never resolves a name. */
   static boolean inCidr(String cidr, String ip) throws java.net.UnknownHostException {

@@ -12,7 +12,7 @@ import java.util.Collection;
 import java.util.Optional;
 
 /**
- * The newest instant recorded in a set of objects (creation, deletion and managedFields times, pod
+ * The newest instant recorded in a set of objects (creation and managedFields times, pod
  * conditions and container states, Event times): the evaluation instant of an offline dump, so that
  * "within the window" means "shortly before the dump was taken". Pure.
  */
@@ -28,7 +28,7 @@ public final class Newest {
         continue;
       }
       n.see(o.getMetadata().getCreationTimestamp());
-      n.see(o.getMetadata().getDeletionTimestamp());
+      // not deletionTimestamp: it is the deletion request plus the grace period, in the future
       if (o.getMetadata().getManagedFields() != null) {
         for (ManagedFieldsEntry m : o.getMetadata().getManagedFields()) {
           n.see(m == null ? null : m.getTime());

@@ -46,33 +46,6 @@ public final class ObjectLoader {
         com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder().loaderOptions(options).build());
   }
 
-  /**
-   * Whether the text holds a YAML alias ({@code *name} after "key: " or "- "): only SnakeYAML's
-   * composer resolves those. A plain scan: dumps run to hundreds of MiB.
-   */
-  static boolean hasAlias(String text) {
-    for (int i = text.indexOf('*'); i >= 0; i = text.indexOf('*', i + 1)) {
-      int j = i - 1;
-      while (j >= 0 && (text.charAt(j) == ' ' || text.charAt(j) == '\t')) {
-        j--;
-      }
-      if (j == i - 1 || j < 0 || (text.charAt(j) != ':' && text.charAt(j) != '-')) {
-        continue;
-      }
-      int k = i + 1;
-      while (k < text.length() && !Character.isWhitespace(text.charAt(k)) && ",[]{}".indexOf(text.charAt(k)) < 0) {
-        k++;
-      }
-      while (k < text.length() && (text.charAt(k) == ' ' || text.charAt(k) == '\t')) {
-        k++;
-      }
-      if (k > i + 1 && (k == text.length() || text.charAt(k) == '\n' || text.charAt(k) == '\r')) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private static Yaml yaml() {
     LoaderOptions options = new LoaderOptions();
     options.setCodePointLimit(Integer.MAX_VALUE); // dumps of large clusters run to hundreds of MiB
@@ -83,6 +56,10 @@ public final class ObjectLoader {
 
   private ObjectLoader() {}
 
+  private static final class AliasInDocument extends RuntimeException {
+    AliasInDocument() { super(null, null, false, false); }
+  }
+
   public static final class InvalidInputException extends RuntimeException {
     public InvalidInputException(String message, Throwable cause) { super(message, cause); }
   }
@@ -90,17 +67,20 @@ public final class ObjectLoader {
   /**
    * Reads every object of the text. JSON (kubectl -o json) and plain YAML (kubectl -o yaml) go
    * through Jackson's streaming parsers, which are several times faster than composing YAML nodes;
-   * YAML with aliases goes through SnakeYAML, which resolves them.
+   * YAML that turns out to use aliases is read again by SnakeYAML, which resolves them.
    */
   public static List<HasMetadata> parse(String text, String source) {
     List<HasMetadata> out = new ArrayList<>();
     String head = text.stripLeading();
     if (head.startsWith("{") || head.startsWith("[")) {
       readAll(Serialization.jsonMapper(), text, source, out);
-    } else if (hasAlias(text)) {
-      readAllWithAliases(text, source, out);
     } else {
-      readAll(FAST_YAML, text, source, out);
+      try {
+        readAll(FAST_YAML, text, source, out);
+      } catch (AliasInDocument e) {
+        out.clear();
+        readAllWithAliases(text, source, out);
+      }
     }
     return out;
   }
@@ -116,6 +96,8 @@ public final class ObjectLoader {
           }
           doc++;
           node = SlimTree.read(p);
+        } catch (SlimTree.AliasFound e) {
+          throw new AliasInDocument();
         } catch (java.io.IOException | RuntimeException e) {
           throw new InvalidInputException(source + ": document " + Math.max(doc, 1) + " is not valid " + (mapper == FAST_YAML ? "YAML" : "JSON")
               + where(e) + ": " + reason(e), e);

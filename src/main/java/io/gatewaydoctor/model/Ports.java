@@ -55,14 +55,16 @@ public final class Ports {
     return Endpoint.of(b).stream().filter(e -> e.port() != null && Objects.equals(e.ip(), ip)).map(Endpoint::port).findFirst();
   }
 
-  /** The name of the pod's containerPort with this number, or null. */
-  public static String nameOf(Pod p, int number) {
+  /** The names of the pod's TCP containerPorts with this number (a UDP port may share it). */
+  public static java.util.List<String> tcpNamesOf(Pod p, int number) {
+    java.util.List<String> out = new java.util.ArrayList<>();
     for (ContainerPort cp : Pods.ports(p)) {
-      if (cp.getContainerPort() != null && cp.getContainerPort() == number && cp.getName() != null) {
-        return cp.getName();
+      if (cp.getContainerPort() != null && cp.getContainerPort() == number && cp.getName() != null
+          && (cp.getProtocol() == null || "TCP".equals(cp.getProtocol()))) {
+        out.add(cp.getName());
       }
     }
-    return null;
+    return out;
   }
 
   /** The port numbers the backend's EndpointSlices publish for its Service port. */

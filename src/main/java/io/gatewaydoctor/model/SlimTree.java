@@ -25,6 +25,11 @@ final class SlimTree {
 
   private SlimTree() {}
 
+  /** The document uses a YAML alias: only SnakeYAML's composer resolves those. */
+  static final class AliasFound extends IOException {
+    AliasFound() { super("YAML alias", null); }
+  }
+
   /** Reads the value at the parser's current token (which must be set). */
   static JsonNode read(JsonParser p) throws IOException {
     // the names of the fields enclosing the current container, outermost first ("[]" for array items)
@@ -61,6 +66,9 @@ final class SlimTree {
         return a;
       }
       case VALUE_STRING -> {
+        if (p instanceof com.fasterxml.jackson.dataformat.yaml.YAMLParser y && y.isCurrentAlias()) {
+          throw new AliasFound(); // Jackson would hand back the anchor's name as a string
+        }
         return NODES.textNode(p.getText());
       }
       case VALUE_NUMBER_INT -> {

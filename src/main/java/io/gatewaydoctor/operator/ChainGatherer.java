@@ -82,8 +82,10 @@ final class ChainGatherer {
     List<NetworkPolicy> policies = c.policies().list(ns).toList();
     objects.addAll(policies);
     if (!policies.isEmpty()) { // the gateway's pods and namespaces, to tell whether the policies admit them
+      Set<String> have = new java.util.HashSet<>();
+      objects.stream().filter(o -> o instanceof Pod).forEach(o -> have.add(ResourceID.fromResource(o).toString()));
       for (Pod g : c.pods().byIndex(Indexes.BY_GATEWAY, Indexes.GATEWAY)) {
-        if (!objects.contains(g)) {
+        if (have.add(ResourceID.fromResource(g).toString())) {
           objects.add(g);
           c.namespaces().get(new ResourceID(g.getMetadata().getNamespace())).ifPresent(objects::add);
         }

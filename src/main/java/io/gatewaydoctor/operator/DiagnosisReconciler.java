@@ -94,7 +94,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
         out.addAll(behindNetworkPolicies());
       }
       return out;
-    }, true);
+    }, true, Indexes::podUpdateMatters);
     pods.addIndexers(Map.of(Indexes.BY_LABEL_PAIR, Indexes::podLabelPairs, Indexes.BY_GATEWAY, Indexes::gatewayPod));
     policies = informer(ctx, NetworkPolicy.class, np -> diagnoses.list(np.getMetadata().getNamespace())
         .map(ResourceID::fromResource).collect(Collectors.toSet()), true);
@@ -118,8 +118,18 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   private <R extends io.fabric8.kubernetes.api.model.HasMetadata> InformerEventSource<R, GatewayDiagnosis> informer(
       EventSourceContext<GatewayDiagnosis> ctx, Class<R> type,
       io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper<R> mapper, boolean namespaced) {
+    return informer(ctx, type, mapper, namespaced, null);
+  }
+
+  private <R extends io.fabric8.kubernetes.api.model.HasMetadata> InformerEventSource<R, GatewayDiagnosis> informer(
+      EventSourceContext<GatewayDiagnosis> ctx, Class<R> type,
+      io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper<R> mapper, boolean namespaced,
+      io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter<R> onUpdate) {
     var b = InformerEventSourceConfiguration.from(type, GatewayDiagnosis.class)
         .withName(type.getSimpleName()).withSecondaryToPrimaryMapper(mapper);
+    if (onUpdate != null) {
+      b.withOnUpdateFilter(onUpdate);
+    }
     if (namespaced) {
       b.withNamespacesInheritedFromController();
     } else {

@@ -67,6 +67,24 @@ public final class Indexes {
     return io.gatewaydoctor.model.Gateways.controllerOf(p).isPresent() ? List.of(GATEWAY) : List.of();
   }
 
+  /**
+   * Update filter of the pod informer: an ingress controller's pod counts only when what the
+   * NetworkPolicy check reads of it changed (labels, addresses, host network, phase, deletion), so a
+   * controller's status churn does not re-evaluate every target behind a policy. Other pods always pass.
+   */
+  public static boolean podUpdateMatters(Pod now, Pod before) {
+    if (before == null || gatewayPod(now).isEmpty()) {
+      return true;
+    }
+    return !java.util.Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels())
+        || !java.util.Objects.equals(now.getMetadata().getDeletionTimestamp(), before.getMetadata().getDeletionTimestamp())
+        || !java.util.Objects.equals(now.getSpec() == null ? null : now.getSpec().getHostNetwork(),
+            before.getSpec() == null ? null : before.getSpec().getHostNetwork())
+        || !java.util.Objects.equals(io.gatewaydoctor.model.NetworkPolicies.addresses(now), io.gatewaydoctor.model.NetworkPolicies.addresses(before))
+        || !java.util.Objects.equals(now.getStatus() == null ? null : now.getStatus().getPhase(),
+            before.getStatus() == null ? null : before.getStatus().getPhase());
+  }
+
   /** The selector pairs of a Deployment's pod template labels, as pods of it will carry them. */
   public static List<String> templateLabelPairs(io.fabric8.kubernetes.api.model.apps.Deployment d) {
     var t = d.getSpec() == null ? null : d.getSpec().getTemplate();

@@ -73,10 +73,10 @@ class AnalyzeCommandTest {
     assertThat(run(args(in)).code()).isEqualTo(1);
     assertThat(run(args(in, "--fail-on", "critical")).code()).isEqualTo(1);
     assertThat(run(args(in, "--fail-on", "never")).code()).isZero();
-    List<String> degraded = inputs("network-policy-same-namespace-gateway-unknown");
+    List<String> degraded = inputs("network-policy-partial");
     Result r = run(args(degraded, "-o", "wide"));
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.out()).contains("Degraded", "NetworkPolicyBlocked", "NetworkPolicy shop/allow-same-namespace", "0C/1W/0I");
+    assertThat(r.out()).contains("Degraded", "NetworkPolicyBlocked", "NetworkPolicy shop/deny-canary", "0C/1W/0I");
     assertThat(run(args(degraded, "--fail-on", "critical")).code()).isZero();
   }
 
@@ -244,5 +244,32 @@ class AnalyzeCommandTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.err()).isEmpty();
     assertThat(r.json().at("/items/0/status/health").asText()).isEqualTo("Healthy");
+  }
+
+  @Test
+  void standardInputUtf16AndHiddenRootsAreReadAsKubectlUsersExpect(@TempDir Path tmp) throws IOException {
+    String yaml = Files.readString(SCENARIOS.resolve("target-port-mismatch-number/in-cluster.yaml"));
+    var saved = System.in;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      Result r = run("-f", "-", "-o", "json");
+      assertThat(r.code()).as(r.err()).isEqualTo(1);
+      assertThat(r.json().at("/items/0/status/rootCause").asText()).isEqualTo("TargetPortMismatch");
+    } finally {
+      System.setIn(saved);
+    }
+    // what Windows PowerShell 5 writes with `kubectl get ... -o yaml > dump.yaml`
+    Path utf16 = tmp.resolve("dump.yaml");
+    byte[] body = yaml.getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+    byte[] withBom = new byte[body.length + 2];
+    withBom[0] = (byte) 0xff;
+    withBom[1] = (byte) 0xfe;
+    System.arraycopy(body, 0, withBom, 2, body.length);
+    Files.write(utf16, withBom);
+    assertThat(run("-f", utf16.toString(), "-o", "json").json().at("/items/0/status/rootCause").asText()).isEqualTo("TargetPortMismatch");
+    // a bundle unpacked under a hidden directory of the user's is still read
+    Path hidden = Files.createDirectories(tmp.resolve(".cache/bundle"));
+    Files.writeString(hidden.resolve("cluster.yaml"), yaml);
+    assertThat(run("-f", hidden.toString(), "-o", "json").code()).isEqualTo(1);
   }
 }

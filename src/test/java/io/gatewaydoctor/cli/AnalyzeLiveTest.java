@@ -92,6 +92,7 @@ class AnalyzeLiveTest {
   @Test
   void theContextsNamespaceIsTheDefaultAndNetworkPoliciesStillSeeTheController() {
     var shop = AnalyzeCommandTest.run("--kubeconfig", kubeconfig.toString(), "-o", "json", "--now", NOW);
+    assertThat(shop.err()).contains("analyze: reading http://127.0.0.1:").contains("(context mock), namespace shop");
     assertThat(verdicts(shop.json())).contains("shop/checkout Failing TargetPortMismatch").doesNotContain("payments/");
     // a namespaced run still finds the ingress-nginx pods (listed by label cluster-wide) for the policy check
     var payments = AnalyzeCommandTest.run("--kubeconfig", kubeconfig.toString(), "--context", "other", "-o", "json", "--now", NOW);
@@ -105,7 +106,10 @@ class AnalyzeLiveTest {
     Files.writeString(dead, Files.readString(kubeconfig).replaceAll("127\\.0\\.0\\.1:\\d+", "127.0.0.1:1"));
     var r = AnalyzeCommandTest.run("--kubeconfig", dead.toString(), "-A");
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).startsWith("analyze: cannot read the cluster").doesNotContain("\tat ");
+    assertThat(r.err()).contains("analyze: cannot read the cluster at http://127.0.0.1:1/").contains("Connect").doesNotContain("\tat ");
+    var typo = AnalyzeCommandTest.run("--kubeconfig", kubeconfig.toString(), "--context", "mokc");
+    assertThat(typo.code()).as("a mistyped context never falls back to the current one").isEqualTo(2);
+    assertThat(typo.err()).contains("context mokc is not in the kubeconfig (contexts: mock, other)");
     var missing = AnalyzeCommandTest.run("--kubeconfig", tmp.resolve("nope").toString());
     assertThat(missing.code()).isEqualTo(2);
     assertThat(missing.err()).contains("cannot read the kubeconfig");

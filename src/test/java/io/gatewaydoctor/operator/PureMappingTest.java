@@ -65,4 +65,21 @@ class PureMappingTest {
   void windowParsing(String spec, String expected) {
     assertThat(Windows.parse(spec)).isEqualTo(Duration.parse(expected));
   }
+
+  @org.junit.jupiter.api.Test
+  void gatewayPodUpdatesPassOnlyWhenThePolicyCheckCouldChange() {
+    io.fabric8.kubernetes.api.model.Pod gw = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("c")
+        .withNamespace("ingress-nginx").addToLabels("app.kubernetes.io/name", "ingress-nginx")
+        .addToLabels("app.kubernetes.io/component", "controller").endMetadata()
+        .withNewStatus().withPhase("Running").withPodIP("10.0.0.5").endStatus().build();
+    io.fabric8.kubernetes.api.model.Pod readyFlip = new io.fabric8.kubernetes.api.model.PodBuilder(gw).editStatus()
+        .addNewCondition().withType("Ready").withStatus("False").endCondition().endStatus().build();
+    io.fabric8.kubernetes.api.model.Pod moved = new io.fabric8.kubernetes.api.model.PodBuilder(gw).editStatus()
+        .withPodIP("10.0.0.9").endStatus().build();
+    org.assertj.core.api.Assertions.assertThat(Indexes.podUpdateMatters(readyFlip, gw)).isFalse();
+    org.assertj.core.api.Assertions.assertThat(Indexes.podUpdateMatters(moved, gw)).isTrue();
+    io.fabric8.kubernetes.api.model.Pod app = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("web")
+        .withNamespace("shop").addToLabels("app", "web").endMetadata().build();
+    org.assertj.core.api.Assertions.assertThat(Indexes.podUpdateMatters(app, app)).as("app pods always pass").isTrue();
+  }
 }

@@ -24,8 +24,9 @@ import java.util.TreeMap;
 
 /**
  * The NetworkPolicies selecting the backend pods admit none of the ingress controller's pods on the
- * target port. Critical when every backend pod is cut off, Warning when only some are, or when the
- * controller's pods are not in the input and the policies admit only the backend's own namespace.
+ * target port. Critical when every backend pod is cut off, Warning when only some are. When the
+ * controller's pods are not in the input, a policy that admits nothing at all still counts; one
+ * that admits only the backend's own namespace is Info (the controller may run there).
  */
 public final class NetworkPolicyBlockedRule implements Rule {
   @Override
@@ -64,7 +65,13 @@ public final class NetworkPolicyBlockedRule implements Rule {
       }
       boolean all = blocked.size() == judged;
       boolean denyAll = blamed.values().stream().allMatch(np -> NetworkPolicies.rules(np).isEmpty());
-      Severity severity = all && (!gateways.isEmpty() || denyAll) ? Severity.Critical : Severity.Warning;
+      Severity severity;
+      if (!gateways.isEmpty() || denyAll) {
+        severity = all ? Severity.Critical : Severity.Warning;
+      } else {
+        // the controller's pods are not in the input: it may run in this very namespace
+        severity = Severity.Info;
+      }
       out.add(finding(ctx, b, gateways, controller, new ArrayList<>(blamed.values()), blocked, judged, blockedPort, severity));
     }
     return out;
@@ -89,7 +96,8 @@ public final class NetworkPolicyBlockedRule implements Rule {
     NetworkPolicy first = policies.get(0);
     String ns = b.namespace();
     String names = String.join(", ", policies.stream().map(np -> ns + "/" + np.getMetadata().getName()).toList());
-    String who = gateways.isEmpty() ? "pods of other namespaces (the ingress controller's pods are not in the input)"
+    String who = gateways.isEmpty() ? "pods of other namespaces (the ingress controller's pods are not in the input;"
+        + " if it runs in another namespace, it is blocked)"
         : "the ingress controller's pods (" + gateways.get(0).getMetadata().getNamespace() + "/" + gateways.get(0).getMetadata().getName()
             + (gateways.size() > 1 ? " and " + (gateways.size() - 1) + " more" : "") + ")";
     String msg = (policies.size() == 1 ? "NetworkPolicy " : "NetworkPolicies ") + names + " select"
