@@ -1,0 +1,309 @@
+package io.gatewaydoctor.probe;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.Locale;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * HTTP/1.1 over a plain socket (TLS on top when the target says so), one request, Connection:
+ * close, everything bounded by one deadline and a byte cap, so a hostile backend (slowloris,
+ * endless headers or body, TLS garbage) costs at most the timeout. Like ingress-nginx, it does not
+ * verify the backend's certificate. The address must be a literal IP: no name is ever resolved.
+ */
+public final class HttpProber implements Prober {
+  private static final SSLContext TRUST_ALL = trustAll();
+
+  @Override
+  public Probe probe(ProbeTarget t) {
+    Probe first = once(t);
+    // a TLS server that gets plain bytes often just closes or resets: ask it in TLS before concluding
+    if (!t.tls() && (first.outcome() == Outcome.prematureClose || first.outcome() == Outcome.reset
+        || first.outcome() == Outcome.invalidResponse)) {
+      Probe tls = once(t.withTls(true));
+      if (!tls.outcome().failed()) {
+        return new Probe(t, Outcome.tlsExpected, null, first.latencyMillis(),
+            "the backend speaks TLS: a plain HTTP request got " + first.outcome() + " (" + first.detail()
+                + "), an HTTPS request got " + tls.status(), first.afterRequest(), 0);
+      }
+    }
+    return first;
+  }
+
+  private Probe once(ProbeTarget t) {
+    long start = System.nanoTime();
+    long deadline = start + t.timeoutMillis() * 1_000_000L;
+    Exchange x = new Exchange(t, start);
+    InetAddress addr;
+    try {
+      addr = literal(t.ip());
+    } catch (IOException e) {
+      return x.end(Outcome.error, null, "not an IP address: " + t.ip());
+    }
+    try (Socket raw = new Socket()) {
+      try {
+        raw.connect(new InetSocketAddress(addr, t.port()), t.timeoutMillis());
+      } catch (SocketTimeoutException e) {
+        return x.end(Outcome.connectTimeout, null, "no connection within " + t.timeoutMillis() + " ms");
+      } catch (ConnectException e) {
+        return x.end(Outcome.refused, null, "connection refused");
+      } catch (IOException e) {
+        return x.end(Outcome.error, null, "cannot connect: " + e.getMessage());
+      }
+      Socket s = raw;
+      if (t.tls()) {
+        SSLSocket ssl = (SSLSocket) TRUST_ALL.getSocketFactory().createSocket(raw, t.ip(), t.port(), true);
+        try {
+          ssl.setSoTimeout(remaining(deadline));
+          ssl.startHandshake();
+        } catch (SocketTimeoutException e) {
+          return x.end(Outcome.readTimeout, null, "TLS handshake not done within " + t.timeoutMillis() + " ms");
+        } catch (SSLException e) {
+          String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+          if (m.contains("unrecognized ssl message") || m.contains("plaintext")) {
+            return x.end(Outcome.plainExpected, null, "the backend answered a TLS handshake in plain text");
+          }
+          if (e.getCause() instanceof EOFException || m.contains("remote host terminated")) {
+            return x.end(Outcome.prematureClose, null, "closed during the TLS handshake");
+          }
+          return x.end(Outcome.error, null, "TLS handshake failed: " + e.getMessage());
+        } catch (SocketException e) {
+          return x.end(Outcome.reset, null, "reset during the TLS handshake");
+        } catch (IOException e) {
+          return x.end(Outcome.error, null, "TLS handshake failed: " + e.getMessage());
+        }
+        s = ssl;
+      }
+      try {
+        s.getOutputStream().write(request(t));
+        s.getOutputStream().flush();
+      } catch (IOException e) {
+        return x.end(Outcome.reset, null, "reset while sending the request");
+      }
+      x.afterRequest = true;
+      return read(s, t, deadline, x);
+    } catch (IOException e) {
+      return x.end(Outcome.error, null, e.toString());
+    }
+  }
+
+  private static Probe read(Socket s, ProbeTarget t, long deadline, Exchange x) {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    byte[] buf = new byte[4096];
+    int end = -1;
+    int total = 0;
+    try {
+      InputStream in = s.getInputStream();
+      while (end < 0) {
+        int left = remaining(deadline);
+        if (left <= 0) {
+          return x.end(Outcome.readTimeout, null, head.size() == 0 ? "no response within " + t.timeoutMillis() + " ms"
+              : "response header incomplete after " + t.timeoutMillis() + " ms (" + head.size() + " bytes)");
+        }
+        s.setSoTimeout(left);
+        int n = in.read(buf);
+        if (n < 0) {
+          return x.end(Outcome.prematureClose, null, head.size() == 0 ? "closed without a response"
+              : "closed in the middle of the response header (" + head.size() + " bytes)");
+        }
+        if (head.size() == 0 && (buf[0] == 0x15 || buf[0] == 0x16) && n > 1 && buf[1] == 0x03) {
+          return x.end(Outcome.tlsExpected, null, "the backend answered a plain HTTP request with TLS");
+        }
+        head.write(buf, 0, n);
+        total += n;
+        end = headerEnd(head.toByteArray());
+        if (end < 0 && head.size() > t.headerLimit()) {
+          // keep reading up to the cap to say how large it is
+          if (head.size() >= t.byteCap()) {
+            return x.end(Outcome.headersTooLarge, null, "response header larger than " + t.byteCap() + " bytes (limit "
+                + t.headerLimit() + ")", head.size());
+          }
+        }
+      }
+      byte[] bytes = head.toByteArray();
+      if (end > t.headerLimit()) {
+        return x.end(Outcome.headersTooLarge, null, "response header of " + end + " bytes exceeds the gateway's "
+            + t.headerLimit() + "-byte proxy buffer", end);
+      }
+      String header = new String(bytes, 0, end, StandardCharsets.ISO_8859_1);
+      Integer status = statusOf(header);
+      if (status == null) {
+        return x.end(Outcome.invalidResponse, null, "not an HTTP response: " + printable(bytes, 40), end);
+      }
+      x.headerBytes = end;
+      x.firstByteNanos = System.nanoTime();
+      return body(s, in(s), t, deadline, x, status, header, bytes, end, total);
+    } catch (SocketTimeoutException e) {
+      return x.end(Outcome.readTimeout, null, head.size() == 0 ? "no response within " + t.timeoutMillis() + " ms"
+          : "response header incomplete after " + t.timeoutMillis() + " ms");
+    } catch (IOException e) {
+      return x.end(Outcome.reset, null, "reset while reading the response" + (head.size() == 0 ? "" : " header"));
+    }
+  }
+
+  private static InputStream in(Socket s) throws IOException { return s.getInputStream(); }
+
+  /** Reads the body as far as its length says (or to the byte cap) to tell a complete response from a cut one. */
+  private static Probe body(Socket s, InputStream in, ProbeTarget t, long deadline, Exchange x, int status, String header,
+      byte[] bytes, int end, int total) throws IOException {
+    String lower = header.toLowerCase(Locale.ROOT);
+    long length = contentLength(lower);
+    boolean chunked = lower.contains("\ntransfer-encoding: chunked");
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.write(bytes, end, bytes.length - end);
+    byte[] buf = new byte[8192];
+    boolean capped = false;
+    while (true) {
+      if (length >= 0 && body.size() >= length) {
+        break;
+      }
+      if (chunked && endsChunked(body.toByteArray())) {
+        break;
+      }
+      if (total >= t.byteCap()) {
+        capped = true;
+        break;
+      }
+      if (length < 0 && !chunked && status < 200) {
+        break;
+      }
+      int left = remaining(deadline);
+      if (left <= 0) {
+        return x.end(Outcome.readTimeout, status, "response body incomplete after " + t.timeoutMillis() + " ms");
+      }
+      s.setSoTimeout(left);
+      int n = in.read(buf);
+      if (n < 0) {
+        if (length >= 0 || chunked) {
+          return x.end(Outcome.prematureClose, status, "closed after " + body.size() + " body bytes"
+              + (length >= 0 ? " of " + length : " of a chunked body"));
+        }
+        break; // no length: the close ends the body
+      }
+      body.write(buf, 0, n);
+      total += n;
+    }
+    String text = body.toString(StandardCharsets.ISO_8859_1);
+    if (status == 400 && (text.contains("plain HTTP request was sent to HTTPS port")
+        || text.contains("Client sent an HTTP request to an HTTPS server"))) {
+      return x.end(Outcome.tlsExpected, status, "the backend answered 400: " + text.strip().lines().findFirst().orElse(""));
+    }
+    String detail = "HTTP " + status + (capped ? " (body read up to " + t.byteCap() + " bytes)" : "");
+    return x.end(status >= 500 ? Outcome.http5xx : Outcome.ok, status, detail);
+  }
+
+  private static byte[] request(ProbeTarget t) {
+    String host = t.host() == null || t.host().isBlank() ? t.address() : t.host();
+    String path = t.path() == null || !t.path().startsWith("/") ? "/" : t.path();
+    return ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: gateway-doctor-probe\r\nAccept: */*\r\n"
+        + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  static int headerEnd(byte[] b) {
+    for (int i = 3; i < b.length; i++) {
+      if (b[i] == '\n' && b[i - 1] == '\r' && b[i - 2] == '\n' && b[i - 3] == '\r') {
+        return i + 1;
+      }
+    }
+    return -1;
+  }
+
+  static Integer statusOf(String header) {
+    String line = header.lines().findFirst().orElse("");
+    if (!line.matches("HTTP/1\\.[01] [0-9]{3}( .*)?")) {
+      return null;
+    }
+    return Integer.parseInt(line.substring(9, 12));
+  }
+
+  private static long contentLength(String lowerHeader) {
+    for (String l : lowerHeader.split("\r\n")) {
+      if (l.startsWith("content-length:")) {
+        try {
+          return Long.parseLong(l.substring(15).trim());
+        } catch (NumberFormatException e) {
+          return -1;
+        }
+      }
+    }
+    return -1;
+  }
+
+  private static boolean endsChunked(byte[] b) {
+    String tail = new String(b, Math.max(0, b.length - 7), Math.min(7, b.length), StandardCharsets.ISO_8859_1);
+    return tail.endsWith("\r\n0\r\n\r\n") || (b.length == 5 && tail.equals("0\r\n\r\n"));
+  }
+
+  private static String printable(byte[] b, int max) {
+    StringBuilder sb = new StringBuilder("\"");
+    for (int i = 0; i < Math.min(max, b.length); i++) {
+      int c = b[i] & 0xff;
+      sb.append(c >= 0x20 && c < 0x7f ? String.valueOf((char) c) : String.format("\\x%02x", c));
+    }
+    return sb.append(b.length > max ? "…\"" : "\"").toString();
+  }
+
+  private static int remaining(long deadline) {
+    return (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
+  }
+
+  /** Literal IPv4/IPv6 only: the prober never resolves a name. */
+  static InetAddress literal(String ip) throws IOException {
+    if (ip == null || !ip.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+      throw new IOException("not an IP literal");
+    }
+    return InetAddress.getByName(ip);
+  }
+
+  private static SSLContext trustAll() {
+    try {
+      SSLContext c = SSLContext.getInstance("TLS");
+      c.init(null, new TrustManager[] {new X509TrustManager() {
+        @Override public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+        @Override public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+        @Override public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
+      }}, new SecureRandom());
+      return c;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("no TLS in this JVM", e);
+    }
+  }
+
+  /** The state of one exchange, for building its result. */
+  private static final class Exchange {
+    final ProbeTarget t;
+    final long start;
+    long firstByteNanos;
+    boolean afterRequest;
+    int headerBytes;
+
+    Exchange(ProbeTarget t, long start) {
+      this.t = t;
+      this.start = start;
+    }
+
+    Probe end(Outcome o, Integer status, String detail) {
+      return end(o, status, detail, headerBytes);
+    }
+
+    Probe end(Outcome o, Integer status, String detail, int header) {
+      long until = firstByteNanos != 0 ? firstByteNanos : System.nanoTime();
+      return new Probe(t, o, status, (until - start) / 1_000_000L, detail, afterRequest, header);
+    }
+  }
+}

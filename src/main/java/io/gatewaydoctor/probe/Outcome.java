@@ -1,0 +1,34 @@
+package io.gatewaydoctor.probe;
+
+/**
+ * How one probe of one endpoint ended, in the words of the CRD's {@code lastProbe.outcome}. Each
+ * failure is what the gateway would meet on the same connection.
+ */
+public enum Outcome {
+  /** A complete HTTP response below 500. */
+  ok,
+  /** A complete HTTP response of 500 or more: the app answered, with an error. */
+  http5xx,
+  /** The connection was refused: nothing listens on that port (or only on 127.0.0.1 inside the pod). */
+  refused,
+  /** The backend reset the connection (see {@link Probe#afterRequest()}). */
+  reset,
+  /** The backend closed the connection cleanly before a complete response. */
+  prematureClose,
+  /** The backend answered with something that is not HTTP. */
+  invalidResponse,
+  /** The response header is larger than the gateway's proxy buffer. */
+  headersTooLarge,
+  /** The backend speaks TLS where plain HTTP was sent. */
+  tlsExpected,
+  /** The backend speaks plain HTTP where TLS was sent. */
+  plainExpected,
+  /** No connection within the timeout (packets dropped: a NetworkPolicy, a dead node). */
+  connectTimeout,
+  /** Connected, but no complete response header within the timeout. */
+  readTimeout,
+  /** Anything else (unreachable network, a TLS failure other than the protocol mismatch). */
+  error;
+
+  public boolean failed() { return this != ok && this != http5xx; }
+}

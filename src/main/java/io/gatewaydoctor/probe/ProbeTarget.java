@@ -1,0 +1,25 @@
+package io.gatewaydoctor.probe;
+
+/**
+ * One endpoint to probe, as the gateway reaches it: the pod's address and port (from an
+ * EndpointSlice, never from an annotation), plain HTTP or TLS, the Host header and path of the
+ * Ingress rule, a timeout for the whole exchange, the gateway's proxy buffer (the largest response
+ * header it accepts) and a cap on the bytes read.
+ */
+public record ProbeTarget(String ip, int port, String pod, boolean tls, String host, String path,
+    int timeoutMillis, int headerLimit, int byteCap) {
+  public static final int DEFAULT_TIMEOUT_MILLIS = 2000;
+  /** ingress-nginx's default proxy-buffer-size. */
+  public static final int DEFAULT_HEADER_LIMIT = 4096;
+  public static final int DEFAULT_BYTE_CAP = 64 * 1024;
+
+  public String address() { return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port; }
+
+  public ProbeTarget withTls(boolean t) {
+    return new ProbeTarget(ip, port, pod, t, host, path, timeoutMillis, headerLimit, byteCap);
+  }
+
+  public ProbeTarget withPort(int p) {
+    return new ProbeTarget(ip, p, pod, tls, host, path, timeoutMillis, headerLimit, byteCap);
+  }
+}

@@ -1,0 +1,113 @@
+package io.gatewaydoctor.probe;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+
+/**
+ * Real servers on loopback that misbehave in one way each, for the prober's tests: raw sockets,
+ * one thread per server, every connection handled by the behaviour given. Closed after each test.
+ */
+final class Backends implements AutoCloseable {
+  interface Behaviour {
+    void serve(Socket s) throws Exception;
+  }
+
+  private final List<ServerSocket> servers = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
+
+  int start(String ip, Behaviour b) throws IOException {
+    return serve(new ServerSocket(0, 50, InetAddress.getByName(ip)), b);
+  }
+
+  int startTls(String ip, Path keystore, Behaviour b) throws Exception {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(keystore)) {
+      ks.load(in, "changeit".toCharArray());
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, "changeit".toCharArray());
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), null, null);
+    SSLServerSocket ss = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getByName(ip));
+    return serve(ss, b);
+  }
+
+  private int serve(ServerSocket ss, Behaviour b) {
+    servers.add(ss);
+    Thread t = new Thread(() -> {
+      while (!ss.isClosed()) {
+        try {
+          Socket s = ss.accept();
+          Thread c = new Thread(() -> {
+            try (s) {
+              b.serve(s);
+            } catch (Exception e) {
+              // the behaviour is the point; its errors are not
+            }
+          });
+          c.setDaemon(true);
+          c.start();
+        } catch (IOException e) {
+          return;
+        }
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    threads.add(t);
+    return ss.getLocalPort();
+  }
+
+  /** Reads the request header (up to the blank line) so that the client's write completes. */
+  static String readRequest(Socket s) throws IOException {
+    s.setSoTimeout(5000);
+    InputStream in = s.getInputStream();
+    StringBuilder sb = new StringBuilder();
+    int c;
+    while ((c = in.read()) >= 0) {
+      sb.append((char) c);
+      if (sb.length() >= 4 && sb.substring(sb.length() - 4).equals("\r\n\r\n")) {
+        break;
+      }
+    }
+    return sb.toString();
+  }
+
+  static void write(Socket s, String text) throws IOException {
+    s.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
+    s.getOutputStream().flush();
+  }
+
+  /** A self-signed key pair made by the JDK's keytool, as an operator would make one. */
+  static Path keystore(Path dir) throws Exception {
+    Path ks = dir.resolve("backend.p12");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+        "-genkeypair", "-alias", "backend", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+        "-dname", "CN=backend.shop.svc", "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass", "changeit",
+        "-keypass", "changeit").redirectErrorStream(true).start();
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("keytool failed: " + new String(p.getInputStream().readAllBytes()));
+    }
+    return ks;
+  }
+
+  @Override
+  public void close() throws IOException {
+    for (ServerSocket s : servers) {
+      s.close();
+    }
+  }
+}

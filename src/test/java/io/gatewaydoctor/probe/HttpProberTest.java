@@ -1,0 +1,189 @@
+package io.gatewaydoctor.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The prober against real loopback servers that misbehave in each way a gateway meets. */
+class HttpProberTest {
+  static final String IP = "127.0.0.61";
+  static Path keystore;
+  Backends backends;
+  final HttpProber prober = new HttpProber();
+
+  @BeforeAll
+  static void keys(@TempDir Path dir) throws Exception {
+    keystore = Backends.keystore(dir);
+  }
+
+  @BeforeEach
+  void start() {
+    backends = new Backends();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    backends.close();
+  }
+
+  static ProbeTarget target(int port, boolean tls, int timeoutMillis) {
+    return new ProbeTarget(IP, port, "web-0", tls, "shop.example.com", "/healthz", timeoutMillis,
+        ProbeTarget.DEFAULT_HEADER_LIMIT, ProbeTarget.DEFAULT_BYTE_CAP);
+  }
+
+  Probe probe(Backends.Behaviour b) throws Exception {
+    return prober.probe(target(backends.start(IP, b), false, 1000));
+  }
+
+  @Test
+  void aCompleteResponseIsOkAndTheRequestLooksLikeTheGateways() throws Exception {
+    String[] seen = new String[1];
+    Probe p = probe(s -> {
+      seen[0] = Backends.readRequest(s);
+      Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    });
+    assertThat(p.outcome()).isEqualTo(Outcome.ok);
+    assertThat(p.status()).isEqualTo(200);
+    assertThat(seen[0]).startsWith("GET /healthz HTTP/1.1\r\n").contains("Host: shop.example.com\r\n");
+  }
+
+  @Test
+  void anErrorStatusIsHttp5xx() throws Exception {
+    Probe p = probe(s -> {
+      Backends.readRequest(s);
+      Backends.write(s, "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
+    });
+    assertThat(p.outcome()).isEqualTo(Outcome.http5xx);
+    assertThat(p.status()).isEqualTo(503);
+  }
+
+  @Test
+  void nothingListeningIsRefused() throws Exception {
+    int port;
+    try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getByName(IP))) {
+      port = ss.getLocalPort();
+    }
+    assertThat(prober.probe(target(port, false, 1000)).outcome()).isEqualTo(Outcome.refused);
+  }
+
+  @Test
+  void aResetAfterTheRequestIsReset() throws Exception {
+    Probe p = probe(s -> {
+      Backends.readRequest(s);
+      s.setSoLinger(true, 0); // close with RST
+    });
+    assertThat(p.outcome()).isEqualTo(Outcome.reset);
+    assertThat(p.afterRequest()).isTrue();
+  }
+
+  @Test
+  void aCleanCloseWithoutResponseOrInTheBodyIsPrematureClose() throws Exception {
+    Probe none = probe(Backends::readRequest);
+    assertThat(none.outcome()).isEqualTo(Outcome.prematureClose);
+    assertThat(none.detail()).isEqualTo("closed without a response");
+    Probe cut = probe(s -> {
+      Backends.readRequest(s);
+      Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b");
+    });
+    assertThat(cut.outcome()).isEqualTo(Outcome.prematureClose);
+    assertThat(cut.status()).isEqualTo(200);
+    assertThat(cut.detail()).contains("10 body bytes of 100");
+  }
+
+  @Test
+  void somethingThatIsNotHttpIsInvalidResponse() throws Exception {
+    Probe p = probe(s -> {
+      Backends.readRequest(s);
+      Backends.write(s, "SSH-2.0-OpenSSH_9.6\r\n\r\n");
+    });
+    assertThat(p.outcome()).isEqualTo(Outcome.invalidResponse);
+    assertThat(p.detail()).contains("SSH-2.0");
+  }
+
+  @Test
+  void aHeaderLargerThanTheProxyBufferIsHeadersTooLarge() throws Exception {
+    Probe p = probe(s -> {
+      Backends.readRequest(s);
+      Backends.write(s, "HTTP/1.1 200 OK\r\nSet-Cookie: session=" + "x".repeat(6000) + "\r\nContent-Length: 0\r\n\r\n");
+    });
+    assertThat(p.outcome()).isEqualTo(Outcome.headersTooLarge);
+    assertThat(p.headerBytes()).isGreaterThan(6000);
+    assertThat(p.detail()).contains("exceeds the gateway's 4096-byte proxy buffer");
+  }
+
+  @Test
+  void tlsWherePlainHttpWasSentIsTlsExpected() throws Exception {
+    int port = backends.startTls(IP, keystore, s -> {
+      Backends.readRequest(s);
+      Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    });
+    Probe p = prober.probe(target(port, false, 2000));
+    assertThat(p.outcome()).as(p.detail()).isEqualTo(Outcome.tlsExpected);
+    assertThat(prober.probe(target(port, true, 2000)).outcome()).as("the same backend over TLS").isEqualTo(Outcome.ok);
+  }
+
+  @Test
+  void plainHttpWhereTlsWasSentIsPlainExpected() throws Exception {
+    int port = backends.start(IP, s -> {
+      s.getInputStream().read(new byte[1024]); // a ClientHello is no HTTP request: answer 400 as HTTP servers do
+      Backends.write(s, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    });
+    Probe p = prober.probe(target(port, true, 2000));
+    assertThat(p.outcome()).as(p.detail()).isEqualTo(Outcome.plainExpected);
+  }
+
+  @Test
+  void silenceAndSlowlorisCostAtMostTheTimeout() throws Exception {
+    Probe silent = prober.probe(target(backends.start(IP, s -> {
+      Backends.readRequest(s);
+      Thread.sleep(5000);
+    }), false, 300));
+    assertThat(silent.outcome()).isEqualTo(Outcome.readTimeout);
+    long t0 = System.nanoTime();
+    Probe drip = prober.probe(target(backends.start(IP, s -> {
+      Backends.readRequest(s);
+      for (int i = 0; i < 200; i++) {
+        Backends.write(s, i == 0 ? "HTTP/1.1 200 OK\r\n" : "X");
+        Thread.sleep(20);
+      }
+    }), false, 300));
+    long took = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(drip.outcome()).isEqualTo(Outcome.readTimeout);
+    assertThat(took).as("ms").isLessThan(1500);
+  }
+
+  @Test
+  void endlessHeadersAndBodiesStopAtTheByteCap() throws Exception {
+    Probe headers = probe(s -> {
+      Backends.readRequest(s);
+      Backends.write(s, "HTTP/1.1 200 OK\r\n");
+      for (int i = 0; i < 100_000; i++) {
+        Backends.write(s, "X-Filler-" + i + ": " + "y".repeat(100) + "\r\n");
+      }
+    });
+    assertThat(headers.outcome()).isEqualTo(Outcome.headersTooLarge);
+    Probe body = probe(s -> {
+      Backends.readRequest(s);
+      Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n");
+      for (int i = 0; i < 100_000; i++) {
+        Backends.write(s, "z".repeat(1000));
+      }
+    });
+    assertThat(body.outcome()).isEqualTo(Outcome.ok);
+    assertThat(body.detail()).contains("body read up to 65536 bytes");
+  }
+
+  @Test
+  void namesAreNeverResolved() {
+    Probe p = prober.probe(new ProbeTarget("localhost", 80, null, false, null, "/", 500, 4096, 65536));
+    assertThat(p.outcome()).isEqualTo(Outcome.error);
+    assertThat(p.detail()).contains("not an IP address");
+  }
+}
