@@ -3,12 +3,14 @@ package io.gatewaydoctor.analysis;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.gatewaydoctor.api.BackendStatus;
 import io.gatewaydoctor.api.EndpointStatus;
+import io.gatewaydoctor.api.ProbeResult;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.ChainResolver;
 import io.gatewaydoctor.model.ClusterSnapshot;
 import io.gatewaydoctor.model.Endpoint;
 import io.gatewaydoctor.model.ResolvedBackend;
 import io.gatewaydoctor.model.TargetChain;
+import io.gatewaydoctor.probe.ProbeEvidence;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +19,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The pure analysis core: (cluster view, instant) in, diagnosis out. Shared by the operator,
+ * The pure analysis core: (cluster view, probe evidence, instant) in, diagnosis out. Shared by the operator,
  * {@code analyze} and {@code demo}. No client, no clock, no I/O.
  */
 public final class Analyzer {
@@ -31,8 +33,12 @@ public final class Analyzer {
   public Analyzer(List<Rule> rules) { this.rules = List.copyOf(rules); }
 
   public Diagnosis analyze(Ingress ingress, ClusterSnapshot cluster, Instant now, Duration window) {
+    return analyze(ingress, cluster, now, window, ProbeEvidence.NONE);
+  }
+
+  public Diagnosis analyze(Ingress ingress, ClusterSnapshot cluster, Instant now, Duration window, ProbeEvidence probes) {
     TargetChain chain = ChainResolver.resolve(ingress, cluster);
-    AnalysisContext ctx = new AnalysisContext(chain, cluster, now, window == null ? AnalysisContext.DEFAULT_WINDOW : window);
+    AnalysisContext ctx = new AnalysisContext(chain, cluster, now, window == null ? AnalysisContext.DEFAULT_WINDOW : window, probes);
     List<RuleFinding> found = new ArrayList<>();
     for (Rule rule : rules) {
       try {
@@ -44,13 +50,36 @@ public final class Analyzer {
             "check " + rule.getClass().getSimpleName() + " could not run: " + e, List.of()));
       }
     }
-    List<RuleFinding> ranked = Ranker.rank(found);
+    List<RuleFinding> ranked = Ranker.rank(dedupe(found));
     Health health = Ranker.health(ranked, !chain.backends().isEmpty());
     Optional<RuleFinding> root = Ranker.root(ranked);
     // endpoints per backend, in chain order: read once for the summary and the status
     List<List<Endpoint>> endpoints = chain.backends().stream().map(Endpoint::of).toList();
     return new Diagnosis("Ingress/" + chain.name(), health, root.map(f -> f.code().name()).orElse(Code.NONE),
-        summary(chain, endpoints, ranked, root, health), ranked, backends(chain, endpoints));
+        summary(chain, endpoints, ranked, root, health), ranked, backends(chain, endpoints, ctx.probes(), now));
+  }
+
+  /**
+   * One finding per code and object: when a static check and a probe both raise it (a wrong
+   * targetPort seen in the spec and proven by a refused connection), the first one keeps the
+   * other's evidence and the higher severity.
+   */
+  static List<RuleFinding> dedupe(List<RuleFinding> found) {
+    java.util.Map<String, RuleFinding> out = new java.util.LinkedHashMap<>();
+    for (RuleFinding f : found) {
+      String k = f.code() + " " + f.resource();
+      RuleFinding prev = out.get(k);
+      if (prev == null) {
+        out.put(k, f);
+        continue;
+      }
+      List<String> evidence = new ArrayList<>(prev.evidence());
+      f.evidence().stream().filter(e -> !evidence.contains(e)).forEach(evidence::add);
+      Severity sev = f.severity().compareTo(prev.severity()) < 0 ? f.severity() : prev.severity();
+      out.put(k, new RuleFinding(prev.code(), sev, prev.resource(), prev.message(), evidence, prev.since(),
+          prev.remediation() != null ? prev.remediation() : f.remediation()));
+    }
+    return new ArrayList<>(out.values());
   }
 
   private static String summary(TargetChain chain, List<List<Endpoint>> endpoints, List<RuleFinding> ranked,
@@ -81,7 +110,8 @@ public final class Analyzer {
     return s;
   }
 
-  private static List<BackendStatus> backends(TargetChain chain, List<List<Endpoint>> endpoints) {
+  private static List<BackendStatus> backends(TargetChain chain, List<List<Endpoint>> endpoints, ProbeEvidence probes,
+      Instant now) {
     List<BackendStatus> out = new ArrayList<>();
     for (int i = 0; i < Math.min(MAX_BACKENDS, chain.backends().size()); i++) {
       ResolvedBackend b = chain.backends().get(i);
@@ -96,6 +126,14 @@ public final class Analyzer {
         es.ip = e.ip();
         es.port = e.port();
         es.ready = e.ready() && !e.terminating();
+        probes.at(e.ip(), e.port()).ifPresent(p -> {
+          ProbeResult r = new ProbeResult();
+          r.outcome = p.outcome().name();
+          r.latencyMillis = p.latencyMillis();
+          r.detail = p.detail();
+          r.time = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+          es.lastProbe = r;
+        });
         bs.endpoints.add(es);
       }
       out.add(bs);

@@ -1,9 +1,16 @@
 package io.gatewaydoctor.analysis;
 
 import io.gatewaydoctor.analysis.rules.BackendCrashLoopingRule;
+import io.gatewaydoctor.analysis.rules.BackendHeadersTooLargeRule;
+import io.gatewaydoctor.analysis.rules.BackendInvalidResponseRule;
 import io.gatewaydoctor.analysis.rules.BackendNotDiagnosedRule;
 import io.gatewaydoctor.analysis.rules.BackendOOMKilledRule;
+import io.gatewaydoctor.analysis.rules.BackendPrematureCloseRule;
+import io.gatewaydoctor.analysis.rules.BackendProtocolMismatchRule;
+import io.gatewaydoctor.analysis.rules.BackendRefusingConnectionsRule;
+import io.gatewaydoctor.analysis.rules.BackendResettingConnectionsRule;
 import io.gatewaydoctor.analysis.rules.BackendServiceMissingRule;
+import io.gatewaydoctor.analysis.rules.BackendTimeoutRule;
 import io.gatewaydoctor.analysis.rules.IngressClassMissingRule;
 import io.gatewaydoctor.analysis.rules.NetworkPolicyBlockedRule;
 import io.gatewaydoctor.analysis.rules.NoPodsSelectedRule;
@@ -30,6 +37,13 @@ public final class Rules {
         new NoReadyEndpointsRule(),
         new BackendCrashLoopingRule(),
         new BackendOOMKilledRule(),
+        new BackendRefusingConnectionsRule(),
+        new BackendResettingConnectionsRule(),
+        new BackendPrematureCloseRule(),
+        new BackendInvalidResponseRule(),
+        new BackendHeadersTooLargeRule(),
+        new BackendProtocolMismatchRule(),
+        new BackendTimeoutRule(),
         new ReadinessProbeMissingRule(),
         new IngressClassMissingRule(),
         new TlsSecretMissingRule(),

@@ -16,6 +16,11 @@ import io.gatewaydoctor.model.ClusterSnapshot;
 import io.gatewaydoctor.model.Labels;
 import io.gatewaydoctor.model.Newest;
 import io.gatewaydoctor.operator.Windows;
+import io.gatewaydoctor.api.ProbeSpec;
+import io.gatewaydoctor.probe.HttpProber;
+import io.gatewaydoctor.probe.ProbeEvidence;
+import io.gatewaydoctor.probe.ProbePlanner;
+import io.gatewaydoctor.probe.ProbeRunner;
 import io.gatewaydoctor.report.AnalyzeTable;
 import io.gatewaydoctor.report.DiagnosisResources;
 import io.gatewaydoctor.report.Explainer;
@@ -96,8 +101,15 @@ public class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--baseline", paramLabel = "FILE|DIR", description = "An earlier dump, for drift (not available yet).")
   Path baseline;
 
-  @Option(names = "--probe", description = "Probe the backend endpoints (not available yet).")
+  @Option(names = "--probe", description = {"Probe every backend endpoint (pod IP:port from the EndpointSlices) the way the gateway",
+      "would; run it where the pod network is reachable (in the cluster, or through a VPN)."})
   boolean probe;
+
+  @Option(names = "--probe-timeout", paramLabel = "MS", defaultValue = "2000", description = "Timeout of one probe (default ${DEFAULT-VALUE} ms).")
+  int probeTimeout;
+
+  @Option(names = "--probe-concurrency", paramLabel = "N", defaultValue = "32", description = "Probes at once (default ${DEFAULT-VALUE}).")
+  int probeConcurrency;
 
   @Option(names = "--timings", hidden = true, description = "Print how long each phase took, on stderr.")
   boolean timings;
@@ -121,8 +133,9 @@ public class AnalyzeCommand implements Callable<Integer> {
       Analyzer analyzer = new Analyzer();
       List<GatewayDiagnosis> items = new ArrayList<>();
       StringBuilder explained = new StringBuilder();
+      ProbeEvidence probes = probe ? probe(selected, in.snapshot(), err) : ProbeEvidence.NONE;
       for (Ingress ing : selected) {
-        Diagnosis d = analyzer.analyze(ing, in.snapshot(), at, w);
+        Diagnosis d = analyzer.analyze(ing, in.snapshot(), at, w, probes);
         items.add(DiagnosisResources.of(ing, d, at));
         if (explain) {
           explained.append(Explainer.explain(ChainResolver.resolve(ing, in.snapshot()), in.snapshot(), d)).append('\n');
@@ -175,6 +188,38 @@ public class AnalyzeCommand implements Callable<Integer> {
   }
 
   record Input(ClusterSnapshot snapshot, List<HasMetadata> objects, boolean live) {}
+
+  /** Probes the endpoints of the selected targets; evidence is dropped when nothing at all was reachable from here. */
+  private ProbeEvidence probe(List<Ingress> selected, ClusterSnapshot snapshot, PrintWriter err) {
+    ProbeSpec spec = new ProbeSpec();
+    spec.setTimeoutMillis(probeTimeout);
+    List<ProbePlanner.Planned> plan = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (Ingress ing : selected) {
+      for (ProbePlanner.Planned p : ProbePlanner.plan(ChainResolver.resolve(ing, snapshot), snapshot, spec)) {
+        if (seen.add(p.target().address() + (p.target().tls() ? "/tls" : ""))) {
+          plan.add(p);
+        }
+      }
+    }
+    if (plan.isEmpty()) {
+      return ProbeEvidence.NONE;
+    }
+    ProbeEvidence evidence;
+    try (ProbeRunner runner = new ProbeRunner(new HttpProber(), probeConcurrency)) {
+      evidence = runner.run(plan);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ProbeEvidence.NONE;
+    }
+    if (!evidence.reachedAny()) {
+      err.println("warning: none of the " + plan.size() + " endpoints was reachable from here (pod network not routable?);"
+          + " probe results are left out of the verdict");
+      return ProbeEvidence.NONE;
+    }
+    err.println("probed " + plan.size() + " endpoint" + (plan.size() == 1 ? "" : "s"));
+    return evidence;
+  }
 
   private Input load(PrintWriter err) throws InputFiles.InputException, UsageException {
     if (!files.isEmpty()) {
@@ -255,8 +300,11 @@ public class AnalyzeCommand implements Callable<Integer> {
       if (c.baseline != null) {
         throw new UsageException("--baseline is not available yet (history and drift is issue #7); run without it");
       }
-      if (c.probe) {
-        throw new UsageException("--probe is not available yet (the active prober is issue #5); run without it");
+      if (c.probeTimeout < 50 || c.probeTimeout > 60000) {
+        throw new UsageException("--probe-timeout " + c.probeTimeout + ": between 50 and 60000 ms");
+      }
+      if (c.probeConcurrency < 1 || c.probeConcurrency > 512) {
+        throw new UsageException("--probe-concurrency " + c.probeConcurrency + ": between 1 and 512");
       }
       if (c.allNamespaces && c.namespace != null) {
         throw new UsageException("give either -n/--namespace or -A/--all-namespaces, not both");

@@ -166,7 +166,7 @@ class AnalyzeCommandTest {
     List<String> in = inputs("healthy-basic");
     assertThat(run(args(in, "--gateway-log", "x.log")).err()).contains("--gateway-log is not available yet");
     assertThat(run(args(in, "--baseline", "old.yaml")).err()).contains("--baseline is not available yet");
-    assertThat(run(args(in, "--probe")).err()).contains("--probe is not available yet");
+    assertThat(run(args(in, "--probe", "--probe-timeout", "5")).err()).contains("--probe-timeout 5: between 50 and 60000 ms");
     for (String[] bad : List.of(new String[] {"-o", "xml"}, new String[] {"--now", "yesterday"}, new String[] {"--target", "svc/web"},
         new String[] {"-n", "a", "-A"}, new String[] {"--window", "forever"}, new String[] {"-l", "a b"},
         new String[] {"--fail-on", "sometimes"}, new String[] {"--context", "prod"})) {

@@ -20,19 +20,19 @@ import javax.net.ssl.SSLServerSocket;
  * Real servers on loopback that misbehave in one way each, for the prober's tests: raw sockets,
  * one thread per server, every connection handled by the behaviour given. Closed after each test.
  */
-final class Backends implements AutoCloseable {
-  interface Behaviour {
+public final class Backends implements AutoCloseable {
+  public interface Behaviour {
     void serve(Socket s) throws Exception;
   }
 
   private final List<ServerSocket> servers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
 
-  int start(String ip, Behaviour b) throws IOException {
+  public int start(String ip, Behaviour b) throws IOException {
     return serve(new ServerSocket(0, 50, InetAddress.getByName(ip)), b);
   }
 
-  int startTls(String ip, Path keystore, Behaviour b) throws Exception {
+  public int startTls(String ip, Path keystore, Behaviour b) throws Exception {
     KeyStore ks = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(keystore)) {
       ks.load(in, "changeit".toCharArray());
@@ -72,7 +72,7 @@ final class Backends implements AutoCloseable {
   }
 
   /** Reads the request header (up to the blank line) so that the client's write completes. */
-  static String readRequest(Socket s) throws IOException {
+  public static String readRequest(Socket s) throws IOException {
     s.setSoTimeout(5000);
     InputStream in = s.getInputStream();
     StringBuilder sb = new StringBuilder();
@@ -86,13 +86,13 @@ final class Backends implements AutoCloseable {
     return sb.toString();
   }
 
-  static void write(Socket s, String text) throws IOException {
+  public static void write(Socket s, String text) throws IOException {
     s.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
     s.getOutputStream().flush();
   }
 
   /** A self-signed key pair made by the JDK's keytool, as an operator would make one. */
-  static Path keystore(Path dir) throws Exception {
+  public static Path keystore(Path dir) throws Exception {
     Path ks = dir.resolve("backend.p12");
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
         "-genkeypair", "-alias", "backend", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",

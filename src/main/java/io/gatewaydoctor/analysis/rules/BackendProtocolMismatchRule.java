@@ -1,0 +1,34 @@
+package io.gatewaydoctor.analysis.rules;
+
+import io.gatewaydoctor.analysis.AnalysisContext;
+import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.Rule;
+import io.gatewaydoctor.analysis.RuleFinding;
+import io.gatewaydoctor.api.FindingRemediation;
+import io.gatewaydoctor.api.ResourceRef;
+import io.gatewaydoctor.probe.Outcome;
+import io.gatewaydoctor.probe.ProbePlanner;
+import java.util.List;
+
+/**
+ * The backend speaks TLS where the gateway speaks plain HTTP, or the reverse. ingress-nginx decides
+ * by the backend-protocol annotation alone, so that is the field to change.
+ */
+public final class BackendProtocolMismatchRule implements Rule {
+  @Override
+  public List<RuleFinding> check(AnalysisContext ctx) {
+    String ns = ctx.chain().namespace();
+    String name = ctx.chain().name();
+    return ProbeTrouble.hits(ctx, p -> p.outcome() == Outcome.tlsExpected || p.outcome() == Outcome.plainExpected).stream().map(h -> {
+      boolean wantsTls = h.probes().get(0).outcome() == Outcome.tlsExpected;
+      String msg = wantsTls
+          ? h.culprit() + " speaks TLS on port " + h.probes().get(0).target().port() + ", but Ingress " + ns + "/" + name
+              + " proxies to Service " + h.backend().serviceKey() + " in plain HTTP (no " + ProbePlanner.BACKEND_PROTOCOL + ": HTTPS)"
+          : h.culprit() + " speaks plain HTTP on port " + h.probes().get(0).target().port() + ", but Ingress " + ns + "/" + name
+              + " proxies to Service " + h.backend().serviceKey() + " over TLS (" + ProbePlanner.BACKEND_PROTOCOL + ")";
+      return ProbeTrouble.finding(Code.BackendProtocolMismatch, h, new ResourceRef("Ingress", ns, name), msg,
+          new FindingRemediation("set-backend-protocol", "Set annotation " + ProbePlanner.BACKEND_PROTOCOL + ": \""
+              + (wantsTls ? "HTTPS" : "HTTP") + "\" on Ingress " + ns + "/" + name, true));
+    }).toList();
+  }
+}

@@ -1,0 +1,88 @@
+package io.gatewaydoctor.analysis.rules;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.gatewaydoctor.analysis.AnalysisContext;
+import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.RuleFinding;
+import io.gatewaydoctor.analysis.Severity;
+import io.gatewaydoctor.api.FindingRemediation;
+import io.gatewaydoctor.api.ResourceRef;
+import io.gatewaydoctor.model.Endpoint;
+import io.gatewaydoctor.model.Pods;
+import io.gatewaydoctor.model.ResolvedBackend;
+import io.gatewaydoctor.probe.Probe;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Shared walk of the probe evidence: per backend, the ready endpoints whose probe shows one kind of
+ * failure. Critical when every probed ready endpoint shows it, else Warning. Not-ready endpoints
+ * are probed and shown in the status, but the gateway sends them nothing, so they raise nothing.
+ */
+final class ProbeTrouble {
+  private ProbeTrouble() {}
+
+  /** The failing probes of one backend and how many ready endpoints were probed at all. */
+  record Hits(ResolvedBackend backend, List<Probe> probes, int probed) {
+    Severity severity() { return probes.size() == probed ? Severity.Critical : Severity.Warning; }
+
+    String share() {
+      return probes.size() == probed ? (probed == 1 ? "its endpoint" : "all " + probed + " endpoints")
+          : probes.size() + " of " + probed + " endpoints";
+    }
+
+    /** The workload of the failing pods (the first one's), else the Service. */
+    ResourceRef culprit() {
+      for (Probe p : probes) {
+        for (Pod pod : backend.pods()) {
+          if (pod.getMetadata().getName().equals(p.target().pod())) {
+            return Pods.workload(pod);
+          }
+        }
+      }
+      return new ResourceRef("Service", backend.namespace(), backend.ref().service());
+    }
+
+    List<String> evidence() {
+      List<String> out = new ArrayList<>();
+      for (Probe p : probes.stream().limit(3).toList()) {
+        out.add("probe " + p.key() + (p.target().pod() == null ? "" : " (pod " + p.target().pod() + ")") + " over "
+            + (p.target().tls() ? "HTTPS" : "HTTP") + ": " + p.outcome() + ", " + p.detail() + " after " + p.latencyMillis() + " ms");
+      }
+      return out;
+    }
+  }
+
+  static List<Hits> hits(AnalysisContext ctx, Predicate<Probe> matches) {
+    List<Hits> out = new ArrayList<>();
+    if (ctx.probes().isEmpty()) {
+      return out;
+    }
+    for (ResolvedBackend b : ctx.chain().backends()) {
+      int probed = 0;
+      List<Probe> hit = new ArrayList<>();
+      for (Endpoint e : Endpoint.of(b)) {
+        if (!e.ready() || e.terminating()) {
+          continue;
+        }
+        var p = ctx.probes().at(e.ip(), e.port());
+        if (p.isEmpty()) {
+          continue;
+        }
+        probed++;
+        if (matches.test(p.get())) {
+          hit.add(p.get());
+        }
+      }
+      if (!hit.isEmpty()) {
+        out.add(new Hits(b, hit, probed));
+      }
+    }
+    return out;
+  }
+
+  static RuleFinding finding(Code code, Hits h, ResourceRef culprit, String message, FindingRemediation fix) {
+    return RuleFinding.of(code, h.severity(), culprit, message, h.evidence()).withRemediation(fix);
+  }
+}

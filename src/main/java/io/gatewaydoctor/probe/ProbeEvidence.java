@@ -1,0 +1,49 @@
+package io.gatewaydoctor.probe;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the prober saw, as the analysis reads it: one probe per endpoint address ("ip:port"), and
+ * for a refused endpoint the probes of the pod's other declared ports. Immutable.
+ */
+public final class ProbeEvidence {
+  public static final ProbeEvidence NONE = new ProbeEvidence(Map.of(), Map.of());
+
+  private final Map<String, Probe> byAddress;
+  private final Map<String, List<Probe>> alternates;
+
+  public ProbeEvidence(Map<String, Probe> byAddress, Map<String, List<Probe>> alternates) {
+    this.byAddress = Map.copyOf(byAddress);
+    this.alternates = Map.copyOf(alternates);
+  }
+
+  public static ProbeEvidence of(Collection<Probe> probes) {
+    Map<String, Probe> m = new LinkedHashMap<>();
+    probes.forEach(p -> m.put(p.key(), p));
+    return new ProbeEvidence(m, Map.of());
+  }
+
+  public boolean isEmpty() { return byAddress.isEmpty(); }
+
+  /**
+   * Whether any endpoint answered at all (even with a refusal). When none did, the pod network is
+   * most likely not routable from where the prober runs, and the results say nothing about the pods.
+   */
+  public boolean reachedAny() {
+    return byAddress.values().stream().anyMatch(p -> p.outcome() != Outcome.connectTimeout && p.outcome() != Outcome.error);
+  }
+
+  public Optional<Probe> at(String ip, Integer port) {
+    return ip == null || port == null ? Optional.empty()
+        : Optional.ofNullable(byAddress.get((ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port));
+  }
+
+  /** Probes of the same pod on its other containerPorts, when the endpoint refused. */
+  public List<Probe> alternates(String address) { return alternates.getOrDefault(address, List.of()); }
+
+  public Collection<Probe> all() { return byAddress.values(); }
+}

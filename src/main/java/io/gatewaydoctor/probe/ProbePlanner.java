@@ -1,0 +1,142 @@
+package io.gatewaydoctor.probe;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.gatewaydoctor.api.ProbeSpec;
+import io.gatewaydoctor.model.ClusterSnapshot;
+import io.gatewaydoctor.model.Endpoint;
+import io.gatewaydoctor.model.Gateways;
+import io.gatewaydoctor.model.Pods;
+import io.gatewaydoctor.model.ResolvedBackend;
+import io.gatewaydoctor.model.TargetChain;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decides what to probe for a target, as its gateway would talk to it. Pure. The addresses come
+ * only from the EndpointSlices of the Services the target references: nothing in an annotation or
+ * spec can point the prober elsewhere (annotations only choose TLS, the header limit and the path).
+ */
+public final class ProbePlanner {
+  public static final String BACKEND_PROTOCOL = "nginx.ingress.kubernetes.io/backend-protocol";
+  public static final String PROXY_BUFFER_SIZE = "nginx.ingress.kubernetes.io/proxy-buffer-size";
+  /** Upper bound on endpoints probed per target (the status lists at most 50 per backend anyway). */
+  public static final int MAX_PER_TARGET = 200;
+
+  private ProbePlanner() {}
+
+  /** One endpoint to probe, and the backend and pod it belongs to. */
+  public record Planned(ProbeTarget target, ResolvedBackend backend, Pod pod, boolean ready) {}
+
+  public static List<Planned> plan(TargetChain chain, ClusterSnapshot cluster, ProbeSpec spec) {
+    Map<String, Planned> out = new LinkedHashMap<>();
+    Map<String, String> annotations = chain.ingress().getMetadata().getAnnotations() == null ? Map.of()
+        : chain.ingress().getMetadata().getAnnotations();
+    boolean nginx = Gateways.INGRESS_NGINX.equals(Gateways.controller(chain.ingress(), cluster).orElse(Gateways.INGRESS_NGINX));
+    int headerLimit = bufferSize(annotations.get(PROXY_BUFFER_SIZE)).orElse(ProbeTarget.DEFAULT_HEADER_LIMIT);
+    int timeout = spec == null || spec.getTimeoutMillis() == null ? ProbeTarget.DEFAULT_TIMEOUT_MILLIS : spec.getTimeoutMillis();
+    for (ResolvedBackend b : chain.backends()) {
+      if (b.servicePort() == null) {
+        continue;
+      }
+      boolean tls = tls(annotations.get(BACKEND_PROTOCOL), b, nginx);
+      String host = host(b);
+      for (Endpoint e : Endpoint.of(b)) {
+        if (e.ip() == null || e.port() == null || out.size() >= MAX_PER_TARGET) {
+          continue;
+        }
+        Pod pod = pod(b, e);
+        String path = path(pod, e.port(), spec);
+        ProbeTarget t = new ProbeTarget(e.ip(), e.port(), e.pod(), tls, host, path, timeout, headerLimit, ProbeTarget.DEFAULT_BYTE_CAP);
+        out.putIfAbsent(t.address(), new Planned(t, b, pod, e.ready() && !e.terminating()));
+      }
+    }
+    return new ArrayList<>(out.values());
+  }
+
+  /** The pod's other TCP containerPorts: where to look when the target port refuses. */
+  public static List<Integer> alternatePorts(Pod pod, int port) {
+    List<Integer> out = new ArrayList<>();
+    if (pod != null) {
+      for (ContainerPort cp : Pods.ports(pod)) {
+        Integer n = cp.getContainerPort();
+        if (n != null && n != port && (cp.getProtocol() == null || "TCP".equals(cp.getProtocol())) && !out.contains(n)) {
+          out.add(n);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * What the gateway speaks: ingress-nginx follows only its backend-protocol annotation (HTTPS or
+   * GRPCS mean TLS); other gateways also read the Service port's appProtocol or an "https" name.
+   */
+  static boolean tls(String backendProtocol, ResolvedBackend b, boolean nginx) {
+    if (backendProtocol != null && !backendProtocol.isBlank()) {
+      String p = backendProtocol.trim().toUpperCase(Locale.ROOT);
+      return p.equals("HTTPS") || p.equals("GRPCS");
+    }
+    if (nginx) {
+      return false;
+    }
+    String app = b.servicePort().getAppProtocol();
+    return (app != null && app.toLowerCase(Locale.ROOT).endsWith("https")) || "https".equals(b.servicePort().getName());
+  }
+
+  private static String host(ResolvedBackend b) {
+    for (String where : b.ref().usedBy()) {
+      int slash = where.indexOf('/');
+      String h = slash < 0 ? where : where.substring(0, slash);
+      if (!h.equals("*") && !h.startsWith("(") && !h.startsWith("*.")) {
+        return h;
+      }
+    }
+    return null;
+  }
+
+  private static Pod pod(ResolvedBackend b, Endpoint e) {
+    for (Pod p : b.pods()) {
+      if (p.getMetadata().getName().equals(e.pod())
+          || (p.getStatus() != null && e.ip().equals(p.getStatus().getPodIP()))) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /** The readinessProbe httpGet path of the container serving the port, else spec.probe.path, else /. */
+  static String path(Pod pod, int port, ProbeSpec spec) {
+    if (pod != null) {
+      for (Container c : Pods.containers(pod)) {
+        var rp = c.getReadinessProbe();
+        if (rp == null || rp.getHttpGet() == null || rp.getHttpGet().getPath() == null) {
+          continue;
+        }
+        var p = rp.getHttpGet().getPort();
+        boolean samePort = p == null || (p.getIntVal() != null ? p.getIntVal() == port
+            : Pods.ports(c).stream().anyMatch(cp -> p.getStrVal().equals(cp.getName()) && Integer.valueOf(port).equals(cp.getContainerPort())));
+        if (samePort) {
+          return rp.getHttpGet().getPath();
+        }
+      }
+    }
+    return spec != null && spec.getPath() != null && spec.getPath().startsWith("/") ? spec.getPath() : "/";
+  }
+
+  /** nginx sizes: "4k", "16K", "1m", "8192". Empty when unreadable. */
+  static Optional<Integer> bufferSize(String s) {
+    if (s == null || !s.trim().matches("(?i)[0-9]{1,7}[km]?")) {
+      return Optional.empty();
+    }
+    String v = s.trim().toLowerCase(Locale.ROOT);
+    int mult = v.endsWith("k") ? 1024 : v.endsWith("m") ? 1024 * 1024 : 1;
+    long n = Long.parseLong(mult == 1 ? v : v.substring(0, v.length() - 1)) * mult;
+    return n <= 0 || n > 64 * 1024 * 1024 ? Optional.empty() : Optional.of((int) n);
+  }
+}

@@ -1,0 +1,71 @@
+package io.gatewaydoctor.probe;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a plan with bounded concurrency: every planned endpoint once and, where one refuses, the
+ * pod's other declared ports (to tell a wrong targetPort from an app that is not listening). Each
+ * probe is bounded by its own timeout, so a round is bounded by (probes / threads + 1) timeouts.
+ */
+public final class ProbeRunner implements AutoCloseable {
+  private final Prober prober;
+  private final ExecutorService pool;
+
+  public ProbeRunner(Prober prober, int concurrency) {
+    this.prober = prober;
+    this.pool = Executors.newFixedThreadPool(Math.max(1, concurrency), r -> {
+      Thread t = new Thread(r, "gateway-doctor-probe");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public ProbeEvidence run(List<ProbePlanner.Planned> plan) throws InterruptedException {
+    Map<String, Probe> results = probeAll(plan.stream().map(ProbePlanner.Planned::target).toList());
+    Map<String, List<ProbeTarget>> alternateTargets = new LinkedHashMap<>();
+    for (ProbePlanner.Planned p : plan) {
+      Probe r = results.get(p.target().address());
+      if (r != null && r.outcome() == Outcome.refused) {
+        List<ProbeTarget> alts = new ArrayList<>();
+        for (int port : ProbePlanner.alternatePorts(p.pod(), p.target().port())) {
+          alts.add(p.target().withPort(port));
+        }
+        alternateTargets.put(p.target().address(), alts);
+      }
+    }
+    Map<String, Probe> altResults = probeAll(alternateTargets.values().stream().flatMap(List::stream).toList());
+    Map<String, List<Probe>> alternates = new LinkedHashMap<>();
+    alternateTargets.forEach((addr, alts) -> alternates.put(addr, alts.stream().map(t -> altResults.get(t.address())).toList()));
+    return new ProbeEvidence(results, alternates);
+  }
+
+  private Map<String, Probe> probeAll(List<ProbeTarget> targets) throws InterruptedException {
+    List<Future<Probe>> futures = new ArrayList<>();
+    for (ProbeTarget t : targets) {
+      futures.add(pool.submit(() -> prober.probe(t)));
+    }
+    Map<String, Probe> out = new LinkedHashMap<>();
+    for (int i = 0; i < futures.size(); i++) {
+      ProbeTarget t = targets.get(i);
+      try {
+        out.put(t.address(), futures.get(i).get(t.timeoutMillis() * 3L + 1000, TimeUnit.MILLISECONDS));
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        futures.get(i).cancel(true);
+        out.put(t.address(), new Probe(t, Outcome.error, null, t.timeoutMillis(), "probe did not finish: " + e, false, 0));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+}

@@ -1,0 +1,174 @@
+package io.gatewaydoctor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.gatewaydoctor.probe.Backends;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code analyze --probe} on a dump whose pod IPs are loopback addresses served by real servers
+ * that misbehave in one way each: every Ingress gets the root cause its backend deserves, and the
+ * status carries each endpoint's probe result.
+ */
+class AnalyzeProbeTest {
+  static Backends backends = new Backends();
+  static Path dump;
+  static JsonNode result;
+  static AnalyzeCommandTest.Result run;
+
+  /** app → [ip, served port, extra declared port or -1] */
+  static final Map<String, int[]> PORTS = new LinkedHashMap<>();
+
+  @BeforeAll
+  static void seed(@TempDir Path tmp) throws Exception {
+    Path ks = Backends.keystore(tmp);
+    List<HasMetadata> items = new ArrayList<>();
+    add(items, "healthy", "127.0.0.71", backends.start("127.0.0.71", s -> {
+      Backends.readRequest(s);
+      Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    }), -1);
+    add(items, "notlistening", "127.0.0.72", closedPort("127.0.0.72"), -1);
+    int admin = backends.start("127.0.0.73", s -> {
+      Backends.readRequest(s);
+      Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    });
+    add(items, "wrongport", "127.0.0.73", closedPort("127.0.0.73"), admin);
+    add(items, "resetting", "127.0.0.74", backends.start("127.0.0.74", s -> {
+      Backends.readRequest(s);
+      s.setSoLinger(true, 0);
+    }), -1);
+    add(items, "closing", "127.0.0.75", backends.start("127.0.0.75", Backends::readRequest), -1);
+    add(items, "tls", "127.0.0.76", backends.startTls("127.0.0.76", ks, s -> {
+      Backends.readRequest(s);
+      Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    }), -1);
+    add(items, "cookies", "127.0.0.77", backends.start("127.0.0.77", s -> {
+      Backends.readRequest(s);
+      Backends.write(s, "HTTP/1.1 200 OK\r\nSet-Cookie: s=" + "c".repeat(5000) + "\r\nContent-Length: 0\r\n\r\n");
+    }), -1);
+    add(items, "slow", "127.0.0.78", backends.start("127.0.0.78", s -> {
+      Backends.readRequest(s);
+      Thread.sleep(3000);
+    }), -1);
+    KubernetesList list = new KubernetesList();
+    list.setItems(items);
+    dump = tmp.resolve("dump.yaml");
+    Files.writeString(dump, Serialization.asYaml(list));
+    run = AnalyzeCommandTest.run("-f", dump.toString(), "--probe", "--probe-timeout", "500", "-o", "json", "--now", "2026-12-01T12:00:00Z");
+    result = run.json();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    backends.close();
+  }
+
+  static int closedPort(String ip) throws Exception {
+    try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
+      return ss.getLocalPort();
+    }
+  }
+
+  static void add(List<HasMetadata> items, String app, String ip, int port, int extraPort) {
+    PORTS.put(app, new int[] {ip.hashCode(), port, extraPort});
+    String pod = app + "-7d9f8c6b5-abcde";
+    items.add(new IngressBuilder().withNewMetadata().withName(app).withNamespace("probe").endMetadata().withNewSpec()
+        .addNewRule().withHost(app + ".example.com").withNewHttp().addNewPath().withPath("/").withPathType("Prefix").withNewBackend()
+        .withNewService().withName(app).withNewPort().withNumber(80).endPort().endService().endBackend().endPath().endHttp()
+        .endRule().endSpec().build());
+    items.add(new ServiceBuilder().withNewMetadata().withName(app).withNamespace("probe").endMetadata().withNewSpec()
+        .addToSelector("app", app).addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString(port)).endPort()
+        .endSpec().build());
+    var c = new PodBuilder().withNewMetadata().withName(pod).withNamespace("probe").addToLabels("app", app).endMetadata()
+        .withNewSpec().addNewContainer().withName(app).withImage(app + ":1").addNewPort().withName("http").withContainerPort(port)
+        .endPort();
+    if (extraPort > 0) {
+      c.addNewPort().withName("admin").withContainerPort(extraPort).endPort();
+    }
+    items.add(c.withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(port)).endTcpSocket().endReadinessProbe()
+        .withNewLifecycle().withNewPreStop().withNewExec().withCommand("sleep", "5").endExec().endPreStop().endLifecycle()
+        .endContainer().endSpec().withNewStatus().withPhase("Running").withPodIP(ip).addNewCondition().withType("Ready")
+        .withStatus("True").endCondition().endStatus().build());
+    items.add(new PodBuilder().withNewMetadata().withName(app + "-7d9f8c6b5-fghij").withNamespace("probe").addToLabels("app", app)
+        .endMetadata().withNewSpec().addNewContainer().withName(app).withImage(app + ":1").addNewPort().withName("http")
+        .withContainerPort(port).endPort().endContainer().endSpec().withNewStatus().withPhase("Pending").endStatus().build());
+    items.add(new EndpointSliceBuilder().withNewMetadata().withName(app + "-x1").withNamespace("probe")
+        .addToLabels("kubernetes.io/service-name", app).endMetadata().withAddressType("IPv4")
+        .addNewPort().withName("http").withPort(port).withProtocol("TCP").endPort()
+        .addNewEndpoint().withAddresses(ip).withNewConditions().withReady(true).endConditions()
+        .withNewTargetRef().withKind("Pod").withName(pod).withNamespace("probe").endTargetRef().endEndpoint().build());
+  }
+
+  static JsonNode gd(String name) {
+    for (JsonNode gd : result.get("items")) {
+      if (gd.at("/metadata/name").asText().equals(name)) {
+        return gd;
+      }
+    }
+    throw new AssertionError("no diagnosis for " + name + " in " + run.out() + run.err());
+  }
+
+  static void verdict(String app, String health, String rootCause, String outcome) {
+    JsonNode s = gd(app).get("status");
+    assertThat(s.get("health").asText() + " " + s.get("rootCause").asText()).as(app + ": " + s.get("summary"))
+        .isEqualTo(health + " " + rootCause);
+    assertThat(s.at("/backends/0/endpoints/0/lastProbe/outcome").asText()).as(app).isEqualTo(outcome);
+  }
+
+  @Test
+  void everyMisbehaviourGetsItsRootCause() {
+    assertThat(run.code()).as(run.err()).isEqualTo(1);
+    assertThat(run.err()).contains("probed 8 endpoints");
+    verdict("healthy", "Healthy", "None", "ok");
+    verdict("notlistening", "Failing", "BackendRefusingConnections", "refused");
+    verdict("wrongport", "Failing", "TargetPortMismatch", "refused");
+    verdict("resetting", "Failing", "BackendResettingConnections", "reset");
+    verdict("closing", "Failing", "BackendPrematureClose", "prematureClose");
+    verdict("tls", "Failing", "BackendProtocolMismatch", "tlsExpected");
+    verdict("cookies", "Failing", "BackendHeadersTooLarge", "headersTooLarge");
+    verdict("slow", "Failing", "BackendTimeout", "readTimeout");
+  }
+
+  @Test
+  void theFixesNameTheFieldAndTheValue() {
+    assertThat(gd("wrongport").at("/status/findings/0/remediation/description").asText())
+        .contains("to " + PORTS.get("wrongport")[2] + " (the port the pods answer on)");
+    assertThat(gd("tls").at("/status/findings/0/remediation/description").asText())
+        .isEqualTo("Set annotation nginx.ingress.kubernetes.io/backend-protocol: \"HTTPS\" on Ingress probe/tls");
+    assertThat(gd("cookies").at("/status/findings/0/remediation/description").asText())
+        .isEqualTo("Set annotation nginx.ingress.kubernetes.io/proxy-buffer-size: \"8k\" on Ingress probe/cookies");
+  }
+
+  @Test
+  void evidenceWhereNothingWasReachedIsNoEvidence() {
+    // decided on probe results alone: no traffic is sent beyond loopback by these tests
+    var t = new io.gatewaydoctor.probe.ProbeTarget("10.0.0.1", 80, null, false, null, "/", 200, 4096, 65536);
+    var timedOut = io.gatewaydoctor.probe.ProbeEvidence.of(List.of(
+        new io.gatewaydoctor.probe.Probe(t, io.gatewaydoctor.probe.Outcome.connectTimeout, null, 200, "no connection", false, 0),
+        new io.gatewaydoctor.probe.Probe(t.withPort(81), io.gatewaydoctor.probe.Outcome.error, null, 1, "no route", false, 0)));
+    assertThat(timedOut.reachedAny()).isFalse();
+    var refused = io.gatewaydoctor.probe.ProbeEvidence.of(List.of(
+        new io.gatewaydoctor.probe.Probe(t, io.gatewaydoctor.probe.Outcome.refused, null, 1, "refused", false, 0)));
+    assertThat(refused.reachedAny()).as("a refusal comes from the pod's host: the network was reached").isTrue();
+  }
+}
