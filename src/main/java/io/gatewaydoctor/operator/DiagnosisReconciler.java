@@ -24,7 +24,11 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.gatewaydoctor.probe.HttpProber;
+import io.gatewaydoctor.probe.ProbeEvidence;
+import io.gatewaydoctor.probe.ProbeRunner;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -62,6 +66,15 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   @ConfigProperty(name = "gatewaydoctor.status-heartbeat", defaultValue = "PT10M")
   Duration heartbeat;
 
+  @ConfigProperty(name = "gatewaydoctor.probe.enabled", defaultValue = "true")
+  boolean probeEnabled;
+
+  @ConfigProperty(name = "gatewaydoctor.probe.concurrency", defaultValue = "64")
+  int probeConcurrency;
+
+  @ConfigProperty(name = "gatewaydoctor.probe.targets-at-once", defaultValue = "8")
+  int probeTargetsAtOnce;
+
   private final Analyzer analyzer = new Analyzer();
   private IndexerResourceCache<GatewayDiagnosis> diagnoses;
   private InformerEventSource<Ingress, GatewayDiagnosis> ingresses;
@@ -73,6 +86,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   private InformerEventSource<NetworkPolicy, GatewayDiagnosis> policies;
   private InformerEventSource<Deployment, GatewayDiagnosis> deployments;
   private ChainGatherer gatherer;
+  private ProbeScheduler prober;
 
   @Override
   public List<EventSource<?, GatewayDiagnosis>> prepareEventSources(EventSourceContext<GatewayDiagnosis> ctx) {
@@ -112,7 +126,11 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     }, false);
     gatherer = new ChainGatherer(client, new ChainGatherer.Caches(services, slices, pods, classes, namespaces, policies, deployments),
         tlsSecretCheck);
-    return List.of(ingresses, classes, services, slices, pods, namespaces, policies, deployments);
+    SimpleInboundEventSource<GatewayDiagnosis> probed = new SimpleInboundEventSource<>("probes");
+    prober = new ProbeScheduler(diagnoses, ingresses, gatherer, probed,
+        new ProbeRunner(new HttpProber(), probeConcurrency), probeTargetsAtOnce, clock, probeEnabled);
+    prober.start();
+    return List.of(ingresses, classes, services, slices, pods, namespaces, policies, deployments, probed);
   }
 
   private <R extends io.fabric8.kubernetes.api.model.HasMetadata> InformerEventSource<R, GatewayDiagnosis> informer(
@@ -191,6 +209,14 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
       return Diagnosis.targetMissing(TargetRef.INGRESS, ns, t.getName());
     }
     var snapshot = gatherer.gather(ingress);
-    return analyzer.analyze(ingress, snapshot, now, Windows.parse(gd.getSpec().getWindow()));
+    Duration window = Windows.parse(gd.getSpec().getWindow());
+    ProbeEvidence probes = ProbeEvidence.NONE;
+    if (ProbeScheduler.probingOn(gd)) {
+      ResourceID id = ResourceID.fromResource(gd);
+      prober.endpointsAre(id, io.gatewaydoctor.probe.ProbePlanner.plan(io.gatewaydoctor.model.ChainResolver.resolve(ingress, snapshot),
+          snapshot, gd.getSpec().getProbe()).stream().map(p -> p.target().address()).collect(Collectors.toSet()));
+      probes = prober.evidence(id, window);
+    }
+    return analyzer.analyze(ingress, snapshot, now, window, probes);
   }
 }

@@ -43,6 +43,25 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 class OperatorTest {
+  /** The fixtures' pod addresses, served for real: the operator probes every endpoint. */
+  static final io.gatewaydoctor.probe.Backends BACKENDS = new io.gatewaydoctor.probe.Backends();
+
+  @org.junit.jupiter.api.BeforeAll
+  static void backends() throws IOException {
+    BACKENDS.start("127.0.0.11", 8080, io.gatewaydoctor.probe.Backends::ok);
+    BACKENDS.start("127.0.0.12", 8080, io.gatewaydoctor.probe.Backends::ok);
+    for (String ip : List.of("127.0.0.81", "127.0.0.82")) {
+      BACKENDS.start(ip, 8080, s -> {
+        io.gatewaydoctor.probe.Backends.readRequest(s);
+        s.setSoLinger(true, 0); // reset
+      });
+    }
+  }
+
+  @org.junit.jupiter.api.AfterAll
+  static void stopBackends() throws IOException {
+    BACKENDS.close();
+  }
   /** Far below the periodic resync (5 min): a pass proves the change was seen through events. */
   static final Duration EVENT_DRIVEN = Duration.ofSeconds(2);
   static final Duration SETTLE = Duration.ofSeconds(15);
@@ -256,6 +275,30 @@ class OperatorTest {
         .endSelector().withNewTemplate().withNewMetadata().addToLabels("app", "web").endMetadata().withNewSpec().addNewContainer()
         .withName("web").withImage("registry.example.com/web:2.3.1").endContainer().endSpec().endTemplate().endSpec().build()).create();
     awaitStatus(ns, EVENT_DRIVEN, s -> s.findings.stream().noneMatch(f -> "SingleReplica".equals(f.code)));
+  }
+
+  @Test
+  void probesFindWhatTheSpecCannotAndCanBeSwitchedOff() throws IOException {
+    String ns = "probed";
+    seed(ns);
+    GatewayDiagnosisStatus ok = awaitStatus(ns, SETTLE, s -> verdict("Healthy", "None").test(s) && !s.backends.isEmpty()
+        && s.backends.get(0).endpoints.stream().allMatch(e -> e.lastProbe != null && "ok".equals(e.lastProbe.outcome)));
+    assertThat(ok.backends.get(0).endpoints.get(0).lastProbe.latencyMillis).isNotNull();
+    // the pods move to addresses whose servers reset every connection: nothing in the spec shows it
+    forEachPod(ns, p -> p.getStatus().setPodIP(p.getStatus().getPodIP().replace("127.0.0.1", "127.0.0.8")));
+    EndpointSlice slice = client.discovery().v1().endpointSlices().inNamespace(ns).list().getItems().get(0);
+    slice.getEndpoints().forEach(e -> e.setAddresses(List.of(e.getAddresses().get(0).replace("127.0.0.1", "127.0.0.8"))));
+    client.resource(slice).update();
+    GatewayDiagnosisStatus reset = awaitStatus(ns, Duration.ofSeconds(8), verdict("Failing", "BackendResettingConnections"));
+    assertThat(reset.findings.get(0).evidence).anyMatch(e -> e.contains("127.0.0.81:8080") && e.contains("reset"));
+    // switched off for this target: the probe evidence leaves the verdict
+    client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").edit(g -> {
+      io.gatewaydoctor.api.ProbeSpec probe = new io.gatewaydoctor.api.ProbeSpec();
+      probe.setEnabled(false);
+      g.getSpec().setProbe(probe);
+      return g;
+    });
+    awaitStatus(ns, Duration.ofSeconds(5), verdict("Healthy", "None"));
   }
 
   @Test

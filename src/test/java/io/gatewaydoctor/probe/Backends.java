@@ -29,7 +29,14 @@ public final class Backends implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
 
   public int start(String ip, Behaviour b) throws IOException {
-    return serve(new ServerSocket(0, 50, InetAddress.getByName(ip)), b);
+    return start(ip, 0, b);
+  }
+
+  public int start(String ip, int port, Behaviour b) throws IOException {
+    ServerSocket ss = new ServerSocket();
+    ss.setReuseAddress(true);
+    ss.bind(new java.net.InetSocketAddress(InetAddress.getByName(ip), port), 50);
+    return serve(ss, b);
   }
 
   public int startTls(String ip, Path keystore, Behaviour b) throws Exception {
@@ -69,6 +76,12 @@ public final class Backends implements AutoCloseable {
     t.start();
     threads.add(t);
     return ss.getLocalPort();
+  }
+
+  /** An HTTP server that answers 200 to everything. */
+  public static void ok(Socket s) throws IOException {
+    readRequest(s);
+    write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
   }
 
   /** Reads the request header (up to the blank line) so that the client's write completes. */

@@ -1,0 +1,167 @@
+package io.gatewaydoctor.operator;
+
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.gatewaydoctor.api.GatewayDiagnosis;
+import io.gatewaydoctor.api.ProbeSpec;
+import io.gatewaydoctor.api.TargetRef;
+import io.gatewaydoctor.model.ChainResolver;
+import io.gatewaydoctor.model.ClusterSnapshot;
+import io.gatewaydoctor.probe.Probe;
+import io.gatewaydoctor.probe.ProbeEvidence;
+import io.gatewaydoctor.probe.ProbePlanner;
+import io.gatewaydoctor.probe.ProbeRunner;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Probes every diagnosed target on its own schedule (spec.probe.intervalSeconds, default 30 s,
+ * jittered by up to a tenth), never in a reconcile thread: a one-second tick picks the targets that
+ * are due, one round per target at a time, on a bounded pool (the global concurrency limit; a round
+ * probes at most {@link ProbePlanner#MAX_PER_TARGET} endpoints). The evidence is kept per diagnosis,
+ * and a round whose outcomes differ from the last one triggers a reconcile through an inbound event.
+ */
+final class ProbeScheduler implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(ProbeScheduler.class);
+  static final int DEFAULT_INTERVAL_SECONDS = 30;
+
+  record Round(ProbeEvidence evidence, Instant at, Map<String, String> outcomes) {}
+
+  private final IndexerResourceCache<GatewayDiagnosis> diagnoses;
+  private final InformerEventSource<Ingress, GatewayDiagnosis> ingresses;
+  private final ChainGatherer gatherer;
+  private final SimpleInboundEventSource<GatewayDiagnosis> trigger;
+  private final Clock clock;
+  private final boolean enabled;
+  private final Map<ResourceID, Round> rounds = new ConcurrentHashMap<>();
+  private final Map<ResourceID, Instant> due = new ConcurrentHashMap<>();
+  private final Map<ResourceID, Boolean> running = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService tick = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "gateway-doctor-probe-tick"));
+  private final ExecutorService rounds_;
+  private final ProbeRunner runner;
+
+  ProbeScheduler(IndexerResourceCache<GatewayDiagnosis> diagnoses, InformerEventSource<Ingress, GatewayDiagnosis> ingresses,
+      ChainGatherer gatherer, SimpleInboundEventSource<GatewayDiagnosis> trigger, ProbeRunner runner, int targetsAtOnce,
+      Clock clock, boolean enabled) {
+    this.diagnoses = diagnoses;
+    this.ingresses = ingresses;
+    this.gatherer = gatherer;
+    this.trigger = trigger;
+    this.runner = runner;
+    this.clock = clock;
+    this.enabled = enabled;
+    this.rounds_ = Executors.newFixedThreadPool(Math.max(1, targetsAtOnce), r -> daemon(r, "gateway-doctor-probe-round"));
+  }
+
+  void start() {
+    if (enabled) {
+      tick.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The latest evidence for a diagnosis, if it is not older than the window. */
+  ProbeEvidence evidence(ResourceID id, Duration window) {
+    Round r = rounds.get(id);
+    if (r == null || r.at().isBefore(clock.instant().minus(window))) {
+      return ProbeEvidence.NONE;
+    }
+    return r.evidence();
+  }
+
+  /** The endpoints of a target changed since its last round: probe it at the next tick, not at the next interval. */
+  void endpointsAre(ResourceID id, java.util.Set<String> addresses) {
+    Round r = rounds.get(id);
+    if (r != null && !r.outcomes().keySet().equals(addresses)) {
+      due.put(id, Instant.EPOCH);
+    }
+  }
+
+  static boolean probingOn(GatewayDiagnosis gd) {
+    ProbeSpec p = gd.getSpec() == null ? null : gd.getSpec().getProbe();
+    return p == null || p.getEnabled() == null || p.getEnabled();
+  }
+
+  private void tick() {
+    try {
+      Instant now = clock.instant();
+      diagnoses.list().forEach(gd -> {
+        ResourceID id = ResourceID.fromResource(gd);
+        if (!probingOn(gd)) {
+          if (rounds.remove(id) != null) {
+            trigger.propagateEvent(id); // switched off: the verdict drops the probe evidence
+          }
+          return;
+        }
+        if (running.containsKey(id) || now.isBefore(due.getOrDefault(id, Instant.EPOCH))) {
+          return;
+        }
+        running.put(id, true);
+        rounds_.submit(() -> round(gd, id));
+      });
+      // forget diagnoses that are gone
+      rounds.keySet().removeIf(id -> diagnoses.get(id).isEmpty());
+      due.keySet().removeIf(id -> diagnoses.get(id).isEmpty());
+    } catch (RuntimeException e) {
+      LOG.warnf("probe tick failed: %s", e.toString());
+    }
+  }
+
+  private void round(GatewayDiagnosis gd, ResourceID id) {
+    try {
+      ProbeSpec spec = gd.getSpec() == null ? null : gd.getSpec().getProbe();
+      int interval = spec == null || spec.getIntervalSeconds() == null ? DEFAULT_INTERVAL_SECONDS : spec.getIntervalSeconds();
+      long jitterMillis = ThreadLocalRandom.current().nextLong(interval * 100L + 1);
+      due.put(id, clock.instant().plusSeconds(interval).plusMillis(jitterMillis));
+      TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
+      Ingress ing = t == null || t.getName() == null ? null
+          : ingresses.get(new ResourceID(t.getName(), gd.getMetadata().getNamespace())).orElse(null);
+      if (ing == null) {
+        return;
+      }
+      ClusterSnapshot snapshot = gatherer.gather(ing);
+      List<ProbePlanner.Planned> plan = ProbePlanner.plan(ChainResolver.resolve(ing, snapshot), snapshot, spec);
+      ProbeEvidence evidence = plan.isEmpty() ? ProbeEvidence.NONE : runner.run(plan);
+      Map<String, String> outcomes = new java.util.TreeMap<>();
+      for (Probe p : evidence.all()) {
+        outcomes.put(p.key(), p.outcome().name());
+      }
+      Round previous = rounds.put(id, new Round(evidence, clock.instant(), outcomes));
+      if (previous == null || !Objects.equals(previous.outcomes(), outcomes)) {
+        trigger.propagateEvent(id);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.warnf("probe round of %s failed: %s", id, e.toString());
+    } finally {
+      running.remove(id);
+    }
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  @Override
+  public void close() {
+    tick.shutdownNow();
+    rounds_.shutdownNow();
+    runner.close();
+  }
+}
