@@ -27,11 +27,12 @@ import java.util.Map;
  * {@code demo}): one healthy Ingress served by real loopback backends, one whose Service has a
  * wrong targetPort, one whose pods crash-loop, one that names a Service that does not exist, and
  * one whose pods a NetworkPolicy shuts off from the ingress controller (whose pod runs in
- * ingress-nginx).
+ * ingress-nginx), and two that only the prober can diagnose: pods that reset every connection, and
+ * pods that speak TLS behind an Ingress that proxies in plain HTTP.
  */
 public final class DemoScenario {
   public static final String NAMESPACE = "shop";
-  public static final List<String> INGRESSES = List.of("storefront", "checkout", "cart", "search", "payments");
+  public static final List<String> INGRESSES = List.of("storefront", "checkout", "cart", "search", "payments", "reviews", "admin");
   public static final String GATEWAY_NAMESPACE = "ingress-nginx";
 
   private DemoScenario() {}
@@ -71,6 +72,29 @@ public final class DemoScenario {
         .endMetadata().withNewSpec().withNewPodSelector().addToMatchLabels("app", "payments").endPodSelector()
         .withPolicyTypes("Ingress").addNewIngress().addNewFrom().withNewPodSelector().endPodSelector().endFrom().endIngress()
         .endSpec().build());
+    // reviews: the pods are Ready, but reset every connection (only a probe shows it)
+    int p6 = backends.startResetting("127.0.0.51", 8080);
+    int p7 = backends.startResetting("127.0.0.52", 8080);
+    objects.add(ingress("reviews", "shop.example.com", "/reviews", "reviews", 80));
+    objects.add(service("reviews", 80, new IntOrString("http")));
+    objects.add(pod("reviews", "5c7d9e8f6", "k3l5m", "127.0.0.51", p6, true, 0, now));
+    objects.add(pod("reviews", "5c7d9e8f6", "n7p9q", "127.0.0.52", p7, true, 0, now));
+    objects.add(slice("reviews", "http", p6, List.of("127.0.0.51", "127.0.0.52"),
+        List.of("reviews-5c7d9e8f6-k3l5m", "reviews-5c7d9e8f6-n7p9q"), true));
+
+    // admin: the pod serves HTTPS; the Ingress has no backend-protocol annotation, so nginx speaks HTTP to it
+    int p8 = backends.startTls("127.0.0.61", 8443, "admin-6b8c7d9e5-r2s4t");
+    objects.add(ingress("admin", "admin.shop.example.com", "/", "admin", 443));
+    objects.add(new ServiceBuilder().withNewMetadata().withName("admin").withNamespace(NAMESPACE).endMetadata()
+        .withNewSpec().withSelector(Map.of("app", "admin")).addNewPort().withName("https").withPort(443)
+        .withTargetPort(new IntOrString("https")).withProtocol("TCP").endPort().endSpec().build());
+    Pod admin = pod("admin", "6b8c7d9e5", "r2s4t", "127.0.0.61", p8, true, 0, now);
+    admin.getSpec().getContainers().get(0).getPorts().get(0).setName("https");
+    admin.getSpec().getContainers().get(0).getReadinessProbe().getHttpGet().setPort(new IntOrString("https"));
+    admin.getSpec().getContainers().get(0).getReadinessProbe().getHttpGet().setScheme("HTTPS");
+    objects.add(admin);
+    objects.add(slice("admin", "https", p8, List.of("127.0.0.61"), List.of("admin-6b8c7d9e5-r2s4t"), true));
+
     objects.add(new NamespaceBuilder().withNewMetadata().withName(GATEWAY_NAMESPACE).endMetadata().build());
     objects.add(new PodBuilder().withNewMetadata().withName("ingress-nginx-controller-5c8d66c76d-x7k2p").withNamespace(GATEWAY_NAMESPACE)
         .addToLabels("app.kubernetes.io/name", "ingress-nginx").addToLabels("app.kubernetes.io/component", "controller")

@@ -37,6 +37,9 @@ class DemoIT {
         .containsPattern("shop\\s+search\\s+Ingress/search\\s+Failing\\s+BackendServiceMissing")
         .containsPattern("shop\\s+payments\\s+Ingress/payments\\s+Failing\\s+NetworkPolicyBlocked")
         .contains("payments: NetworkPolicy shop/payments-from-shop-only")
+        .containsPattern("shop\\s+reviews\\s+Ingress/reviews\\s+Failing\\s+BackendResettingConnections")
+        .containsPattern("shop\\s+admin\\s+Ingress/admin\\s+Failing\\s+BackendProtocolMismatch")
+        .contains("admin: Deployment shop/admin speaks TLS on port")
         .contains("checkout: Service shop/checkout port 80 has targetPort 8081");
     assertThat(Files.readString(log)).as("the operator ran clean: " + context)
         .doesNotContainPattern("(WARN|ERROR) +\\[io\\.gatewaydoctor");
