@@ -13,6 +13,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Locale;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -199,9 +200,10 @@ public final class HttpProber implements Prober {
       total += n;
     }
     String text = body.toString(StandardCharsets.ISO_8859_1);
-    if (status == 400 && (text.contains("plain HTTP request was sent to HTTPS port")
-        || text.contains("Client sent an HTTP request to an HTTPS server"))) {
-      return x.end(Outcome.tlsExpected, status, "the backend answered 400: " + text.strip().lines().findFirst().orElse(""));
+    for (String said : List.of("The plain HTTP request was sent to HTTPS port", "Client sent an HTTP request to an HTTPS server")) {
+      if (status == 400 && text.contains(said)) { // nginx, Go's net/http
+        return x.end(Outcome.tlsExpected, status, "the backend answered 400 \"" + said + "\"");
+      }
     }
     String detail = "HTTP " + status + (capped ? " (body read up to " + t.byteCap() + " bytes)" : "");
     return x.end(status >= 500 ? Outcome.http5xx : Outcome.ok, status, detail);
