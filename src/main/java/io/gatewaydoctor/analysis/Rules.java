@@ -12,6 +12,7 @@ import io.gatewaydoctor.analysis.rules.BackendResettingConnectionsRule;
 import io.gatewaydoctor.analysis.rules.BackendServiceMissingRule;
 import io.gatewaydoctor.analysis.rules.BackendTimeoutRule;
 import io.gatewaydoctor.analysis.rules.IngressClassMissingRule;
+import io.gatewaydoctor.analysis.rules.KeepAliveTimeoutRaceRule;
 import io.gatewaydoctor.analysis.rules.NetworkPolicyBlockedRule;
 import io.gatewaydoctor.analysis.rules.NoPodsSelectedRule;
 import io.gatewaydoctor.analysis.rules.NoPreStopHookRule;
@@ -44,6 +45,7 @@ public final class Rules {
         new BackendHeadersTooLargeRule(),
         new BackendProtocolMismatchRule(),
         new BackendTimeoutRule(),
+        new KeepAliveTimeoutRaceRule(),
         new ReadinessProbeMissingRule(),
         new IngressClassMissingRule(),
         new TlsSecretMissingRule(),

@@ -111,6 +111,14 @@ public class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--probe-concurrency", paramLabel = "N", defaultValue = "32", description = "Probes at once (default ${DEFAULT-VALUE}).")
   int probeConcurrency;
 
+  @Option(names = "--probe-keepalive", description = {"With --probe: also hold an idle keep-alive connection to one endpoint per Service",
+      "and see whether the backend closes it before the gateway would (waits up to --upstream-keepalive-timeout)."})
+  boolean probeKeepAlive;
+
+  @Option(names = "--upstream-keepalive-timeout", paramLabel = "SECONDS", defaultValue = "60",
+      description = "The gateway's idle upstream keep-alive timeout (ingress-nginx upstream-keepalive-timeout, default ${DEFAULT-VALUE}).")
+  int upstreamKeepAlive;
+
   @Option(names = "--timings", hidden = true, description = "Print how long each phase took, on stderr.")
   boolean timings;
 
@@ -208,6 +216,10 @@ public class AnalyzeCommand implements Callable<Integer> {
     ProbeEvidence evidence;
     try (ProbeRunner runner = new ProbeRunner(new HttpProber(), probeConcurrency)) {
       evidence = runner.run(plan);
+      if (probeKeepAlive && evidence.reachedAny()) {
+        Duration gateway = Duration.ofSeconds(upstreamKeepAlive);
+        evidence = evidence.withKeepAlive(runner.keepAlive(plan, evidence, gateway.plusSeconds(1)), gateway);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return ProbeEvidence.NONE;
@@ -302,6 +314,12 @@ public class AnalyzeCommand implements Callable<Integer> {
       }
       if (c.probeTimeout < 50 || c.probeTimeout > 60000) {
         throw new UsageException("--probe-timeout " + c.probeTimeout + ": between 50 and 60000 ms");
+      }
+      if (c.upstreamKeepAlive < 1 || c.upstreamKeepAlive > 3600) {
+        throw new UsageException("--upstream-keepalive-timeout " + c.upstreamKeepAlive + ": between 1 and 3600 seconds");
+      }
+      if (c.probeKeepAlive && !c.probe) {
+        throw new UsageException("--probe-keepalive goes with --probe");
       }
       if (c.probeConcurrency < 1 || c.probeConcurrency > 512) {
         throw new UsageException("--probe-concurrency " + c.probeConcurrency + ": between 1 and 512");

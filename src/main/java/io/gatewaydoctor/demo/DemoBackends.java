@@ -16,6 +16,14 @@ import java.util.List;
  * in the application; it protects nothing).
  */
 public final class DemoBackends implements AutoCloseable {
+  static {
+    // the JDK server drops idle keep-alive connections after 30 s, sooner than ingress-nginx's 60 s: a real
+    // KeepAliveTimeoutRace, but not the demo's story for its healthy pods
+    if (System.getProperty("sun.net.httpserver.idleInterval") == null) {
+      System.setProperty("sun.net.httpserver.idleInterval", "120");
+    }
+  }
+
   private static final String KEYSTORE = "/demo/backend-tls.p12";
   private static final char[] KEYSTORE_PASSWORD = "demo-only".toCharArray();
   private final List<HttpServer> servers = new ArrayList<>();

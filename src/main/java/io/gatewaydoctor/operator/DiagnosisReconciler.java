@@ -75,6 +75,12 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   @ConfigProperty(name = "gatewaydoctor.probe.targets-at-once", defaultValue = "8")
   int probeTargetsAtOnce;
 
+  @ConfigProperty(name = "gatewaydoctor.probe.upstream-keepalive-timeout", defaultValue = "PT60S")
+  Duration upstreamKeepAlive;
+
+  @ConfigProperty(name = "gatewaydoctor.probe.keepalive-every", defaultValue = "PT5M")
+  Duration keepAliveEvery;
+
   private final Analyzer analyzer = new Analyzer();
   private IndexerResourceCache<GatewayDiagnosis> diagnoses;
   private InformerEventSource<Ingress, GatewayDiagnosis> ingresses;
@@ -128,7 +134,8 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
         tlsSecretCheck);
     SimpleInboundEventSource<GatewayDiagnosis> probed = new SimpleInboundEventSource<>("probes");
     prober = new ProbeScheduler(diagnoses, ingresses, gatherer, probed,
-        new ProbeRunner(new HttpProber(), probeConcurrency), probeTargetsAtOnce, clock, probeEnabled);
+        new ProbeRunner(new HttpProber(), probeConcurrency), probeTargetsAtOnce, clock, probeEnabled)
+        .keepAlive(upstreamKeepAlive, keepAliveEvery);
     prober.start();
     return List.of(ingresses, classes, services, slices, pods, namespaces, policies, deployments, probed);
   }

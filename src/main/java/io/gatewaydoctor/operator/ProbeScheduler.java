@@ -53,6 +53,14 @@ final class ProbeScheduler implements AutoCloseable {
   private final ScheduledExecutorService tick = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "gateway-doctor-probe-tick"));
   private final ExecutorService rounds_;
   private final ProbeRunner runner;
+  /** Keep-alive measurements hold a connection for up to the gateway's timeout: their own few threads. */
+  private final ExecutorService keepAlivePool = Executors.newFixedThreadPool(2, r -> daemon(r, "gateway-doctor-keepalive"));
+  private final ProbeRunner keepAliveRunner = new ProbeRunner(new io.gatewaydoctor.probe.HttpProber(), 4);
+  private final Map<ResourceID, Map<String, io.gatewaydoctor.probe.KeepAlive>> keepAlive = new ConcurrentHashMap<>();
+  private final Map<ResourceID, Instant> keepAliveDue = new ConcurrentHashMap<>();
+  private final Map<ResourceID, Boolean> keepAliveRunning = new ConcurrentHashMap<>();
+  private Duration gatewayKeepAlive = ProbeEvidence.DEFAULT_GATEWAY_KEEPALIVE;
+  private Duration keepAliveEvery = Duration.ofMinutes(5);
 
   ProbeScheduler(IndexerResourceCache<GatewayDiagnosis> diagnoses, InformerEventSource<Ingress, GatewayDiagnosis> ingresses,
       ChainGatherer gatherer, SimpleInboundEventSource<GatewayDiagnosis> trigger, ProbeRunner runner, int targetsAtOnce,
@@ -67,6 +75,13 @@ final class ProbeScheduler implements AutoCloseable {
     this.rounds_ = Executors.newFixedThreadPool(Math.max(1, targetsAtOnce), r -> daemon(r, "gateway-doctor-probe-round"));
   }
 
+  /** How long the gateway keeps idle upstream connections, and how often to measure the backends' side of it. */
+  ProbeScheduler keepAlive(Duration gateway, Duration every) {
+    this.gatewayKeepAlive = gateway;
+    this.keepAliveEvery = every;
+    return this;
+  }
+
   void start() {
     if (enabled) {
       tick.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
@@ -79,7 +94,7 @@ final class ProbeScheduler implements AutoCloseable {
     if (r == null || r.at().isBefore(clock.instant().minus(window))) {
       return ProbeEvidence.NONE;
     }
-    return r.evidence();
+    return r.evidence().withKeepAlive(keepAlive.getOrDefault(id, Map.of()), gatewayKeepAlive);
   }
 
   /** The endpoints of a target changed since its last round: probe it at the next tick, not at the next interval. */
@@ -114,6 +129,7 @@ final class ProbeScheduler implements AutoCloseable {
       });
       // forget diagnoses that are gone
       rounds.keySet().removeIf(id -> diagnoses.get(id).isEmpty());
+      keepAlive.keySet().removeIf(id -> diagnoses.get(id).isEmpty());
       due.keySet().removeIf(id -> diagnoses.get(id).isEmpty());
     } catch (RuntimeException e) {
       LOG.warnf("probe tick failed: %s", e.toString());
@@ -143,6 +159,12 @@ final class ProbeScheduler implements AutoCloseable {
       if (previous == null || !Objects.equals(previous.outcomes(), outcomes)) {
         trigger.propagateEvent(id);
       }
+      if (!keepAliveRunning.containsKey(id) && !clock.instant().isBefore(keepAliveDue.getOrDefault(id, Instant.EPOCH))
+          && !plan.isEmpty()) {
+        keepAliveRunning.put(id, true);
+        keepAliveDue.put(id, clock.instant().plus(keepAliveEvery));
+        keepAlivePool.submit(() -> measureKeepAlive(id, plan, evidence));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
@@ -150,6 +172,35 @@ final class ProbeScheduler implements AutoCloseable {
     } finally {
       running.remove(id);
     }
+  }
+
+  private void measureKeepAlive(ResourceID id, List<ProbePlanner.Planned> plan, ProbeEvidence evidence) {
+    try {
+      var measured = keepAliveRunner.keepAlive(plan, evidence, gatewayKeepAlive.plusSeconds(1));
+      var before = keepAlive.put(id, measured);
+      if (!Objects.equals(racing(before), racing(measured))) {
+        trigger.propagateEvent(id);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.warnf("keep-alive measurement of %s failed: %s", id, e.toString());
+    } finally {
+      keepAliveRunning.remove(id);
+    }
+  }
+
+  /** The endpoints that close idle connections before the gateway does. */
+  private java.util.Set<String> racing(Map<String, io.gatewaydoctor.probe.KeepAlive> m) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    if (m != null) {
+      m.forEach((addr, k) -> {
+        if (k.measured() && k.closedAfter() != null && k.closedAfter().compareTo(gatewayKeepAlive) < 0) {
+          out.add(addr);
+        }
+      });
+    }
+    return out;
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -162,6 +213,8 @@ final class ProbeScheduler implements AutoCloseable {
   public void close() {
     tick.shutdownNow();
     rounds_.shutdownNow();
+    keepAlivePool.shutdownNow();
     runner.close();
+    keepAliveRunner.close();
   }
 }

@@ -272,6 +272,9 @@ public final class HttpProber implements Prober {
     return InetAddress.getByName(ip);
   }
 
+  /** The client TLS context: trusts any certificate, as ingress-nginx does by default (proxy_ssl_verify off). */
+  static SSLContext tlsContext() { return TRUST_ALL; }
+
   private static SSLContext trustAll() {
     try {
       SSLContext c = SSLContext.getInstance("TLS");

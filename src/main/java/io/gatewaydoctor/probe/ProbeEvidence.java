@@ -12,14 +12,43 @@ import java.util.Optional;
  */
 public final class ProbeEvidence {
   public static final ProbeEvidence NONE = new ProbeEvidence(Map.of(), Map.of());
+  /** ingress-nginx's default upstream-keepalive-timeout. */
+  public static final java.time.Duration DEFAULT_GATEWAY_KEEPALIVE = java.time.Duration.ofSeconds(60);
 
   private final Map<String, Probe> byAddress;
   private final Map<String, List<Probe>> alternates;
+  private final Map<String, KeepAlive> keepAlive;
+  private final java.time.Duration gatewayKeepAlive;
 
   public ProbeEvidence(Map<String, Probe> byAddress, Map<String, List<Probe>> alternates) {
+    this(byAddress, alternates, Map.of(), DEFAULT_GATEWAY_KEEPALIVE);
+  }
+
+  /**
+   * @param keepAlive idle keep-alive measurements by endpoint address
+   * @param gatewayKeepAlive how long the gateway keeps idle upstream connections for reuse
+   */
+  public ProbeEvidence(Map<String, Probe> byAddress, Map<String, List<Probe>> alternates, Map<String, KeepAlive> keepAlive,
+      java.time.Duration gatewayKeepAlive) {
     this.byAddress = Map.copyOf(byAddress);
     this.alternates = Map.copyOf(alternates);
+    this.keepAlive = Map.copyOf(keepAlive);
+    this.gatewayKeepAlive = gatewayKeepAlive;
   }
+
+  /** The same probes with these keep-alive measurements. */
+  public ProbeEvidence withKeepAlive(Map<String, KeepAlive> measured, java.time.Duration gateway) {
+    return new ProbeEvidence(byAddress, alternates, measured, gateway);
+  }
+
+  public Optional<KeepAlive> keepAlive(String ip, Integer port) {
+    return ip == null || port == null ? Optional.empty()
+        : Optional.ofNullable(keepAlive.get((ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port));
+  }
+
+  public Map<String, KeepAlive> keepAlives() { return keepAlive; }
+
+  public java.time.Duration gatewayKeepAlive() { return gatewayKeepAlive; }
 
   public static ProbeEvidence of(Collection<Probe> probes) {
     Map<String, Probe> m = new LinkedHashMap<>();

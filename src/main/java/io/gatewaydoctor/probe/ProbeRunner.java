@@ -46,6 +46,37 @@ public final class ProbeRunner implements AutoCloseable {
     return new ProbeEvidence(results, alternates);
   }
 
+  /**
+   * Measures the idle keep-alive timeout of one endpoint per backend Service (the first ready one
+   * that probed ok), all at once, each waiting at most {@code wait}.
+   */
+  public Map<String, KeepAlive> keepAlive(List<ProbePlanner.Planned> plan, ProbeEvidence evidence, java.time.Duration wait)
+      throws InterruptedException {
+    Map<String, ProbeTarget> one = new LinkedHashMap<>();
+    for (ProbePlanner.Planned p : plan) {
+      String service = p.backend().serviceKey() + ":" + p.backend().ref().portLabel();
+      boolean ok = evidence.at(p.target().ip(), p.target().port()).map(r -> r.outcome() == Outcome.ok).orElse(false);
+      if (p.ready() && ok) {
+        one.putIfAbsent(service, p.target());
+      }
+    }
+    List<ProbeTarget> targets = new ArrayList<>(one.values());
+    List<Future<KeepAlive>> futures = new ArrayList<>();
+    for (ProbeTarget t : targets) {
+      futures.add(pool.submit(() -> KeepAliveMeter.measure(t, wait)));
+    }
+    Map<String, KeepAlive> out = new LinkedHashMap<>();
+    for (int i = 0; i < futures.size(); i++) {
+      try {
+        out.put(targets.get(i).address(), futures.get(i).get(wait.toMillis() + targets.get(i).timeoutMillis() * 3L + 1000,
+            TimeUnit.MILLISECONDS));
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        futures.get(i).cancel(true);
+      }
+    }
+    return out;
+  }
+
   private Map<String, Probe> probeAll(List<ProbeTarget> targets) throws InterruptedException {
     List<Future<Probe>> futures = new ArrayList<>();
     for (ProbeTarget t : targets) {

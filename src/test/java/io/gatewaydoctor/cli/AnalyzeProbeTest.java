@@ -171,4 +171,53 @@ class AnalyzeProbeTest {
         new io.gatewaydoctor.probe.Probe(t, io.gatewaydoctor.probe.Outcome.refused, null, 1, "refused", false, 0)));
     assertThat(refused.reachedAny()).as("a refusal comes from the pod's host: the network was reached").isTrue();
   }
+
+  /** Answers with keep-alive, then closes the idle connection after {@code idleMillis}. */
+  static Backends.Behaviour keepAlive(int idleMillis) {
+    return s -> {
+      while (true) {
+        String req = Backends.readRequest(s);
+        if (req.isEmpty()) {
+          return;
+        }
+        Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        if (req.toLowerCase(java.util.Locale.ROOT).contains("connection: close")) {
+          return;
+        }
+        s.setSoTimeout(idleMillis);
+        try {
+          int b = s.getInputStream().read();
+          if (b < 0) {
+            return;
+          }
+        } catch (java.net.SocketTimeoutException e) {
+          return; // idle too long: close, as Node.js does after keepAliveTimeout
+        }
+      }
+    };
+  }
+
+  @Test
+  void aBackendThatDropsIdleConnectionsBeforeTheGatewayIsAKeepAliveRace(@TempDir Path tmp) throws Exception {
+    List<HasMetadata> items = new ArrayList<>();
+    add(items, "shortidle", "127.0.0.79", backends.start("127.0.0.79", keepAlive(1000)), -1);
+    add(items, "longidle", "127.0.0.80", backends.start("127.0.0.80", keepAlive(20_000)), -1);
+    KubernetesList list = new KubernetesList();
+    list.setItems(items);
+    Path f = tmp.resolve("keepalive.yaml");
+    Files.writeString(f, Serialization.asYaml(list));
+    long t0 = System.nanoTime();
+    var r = AnalyzeCommandTest.run("-f", f.toString(), "--probe", "--probe-keepalive", "--upstream-keepalive-timeout", "3", "-o", "json");
+    assertThat((System.nanoTime() - t0) / 1_000_000).as("bounded by the gateway's timeout, ms").isLessThan(8000);
+    JsonNode items2 = r.json().get("items");
+    JsonNode shortIdle = items2.get(1);
+    JsonNode longIdle = items2.get(0);
+    assertThat(shortIdle.at("/metadata/name").asText()).isEqualTo("shortidle");
+    assertThat(shortIdle.at("/status/health").asText()).isEqualTo("Degraded");
+    assertThat(shortIdle.at("/status/rootCause").asText()).isEqualTo("KeepAliveTimeoutRace");
+    assertThat(shortIdle.at("/status/summary").asText()).contains("closes idle keep-alive connections after 1.")
+        .contains("for up to 3 s");
+    assertThat(longIdle.at("/status/health").asText()).as(longIdle.toString()).isEqualTo("Healthy");
+    assertThat(AnalyzeCommandTest.run("-f", f.toString(), "--probe-keepalive").err()).contains("--probe-keepalive goes with --probe");
+  }
 }

@@ -1,0 +1,108 @@
+package io.gatewaydoctor.probe;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * Holds an idle keep-alive connection to a backend, as a gateway's upstream pool does, and
+ * measures when the backend closes it. One request, a complete response (its length must be known,
+ * or keep-alive is not on), then silence for at most the wait. Bounded: one connection, the wait
+ * plus one timeout, and the byte cap.
+ */
+public final class KeepAliveMeter {
+  /** A close this soon after the response is a backend without keep-alive, not an idle timeout. */
+  static final Duration NO_KEEPALIVE = Duration.ofMillis(250);
+
+  private KeepAliveMeter() {}
+
+  public static KeepAlive measure(ProbeTarget t, Duration maxWait) {
+    try (Socket raw = new Socket()) {
+      raw.connect(new InetSocketAddress(HttpProber.literal(t.ip()), t.port()), t.timeoutMillis());
+      Socket s = raw;
+      if (t.tls()) {
+        SSLSocket ssl = (SSLSocket) HttpProber.tlsContext().getSocketFactory().createSocket(raw, t.ip(), t.port(), true);
+        ssl.setSoTimeout(t.timeoutMillis());
+        ssl.startHandshake();
+        s = ssl;
+      }
+      String host = t.host() == null || t.host().isBlank() ? t.address() : t.host();
+      s.getOutputStream().write(("GET " + (t.path() == null ? "/" : t.path()) + " HTTP/1.1\r\nHost: " + host
+          + "\r\nUser-Agent: gateway-doctor-probe\r\nConnection: keep-alive\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      s.setSoTimeout(t.timeoutMillis());
+      String why = readWholeResponse(s.getInputStream(), t.byteCap());
+      if (why != null) {
+        return new KeepAlive(t, null, Duration.ZERO, why);
+      }
+      long idleSince = System.nanoTime();
+      s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, maxWait.toMillis()));
+      try {
+        int b = s.getInputStream().read();
+        Duration idle = Duration.ofNanos(System.nanoTime() - idleSince);
+        if (b < 0 && idle.compareTo(NO_KEEPALIVE) < 0) {
+          return new KeepAlive(t, null, idle, "the backend closes each connection right after the response (no keep-alive)");
+        }
+        return b < 0 ? new KeepAlive(t, idle, idle, null)
+            : new KeepAlive(t, null, idle, "the backend sent data on an idle connection");
+      } catch (SocketTimeoutException e) {
+        return new KeepAlive(t, null, maxWait, null); // still open: no race
+      } catch (IOException e) {
+        Duration idle = Duration.ofNanos(System.nanoTime() - idleSince);
+        return new KeepAlive(t, idle, idle, null); // reset on an idle connection: closed as well
+      }
+    } catch (IOException e) {
+      return new KeepAlive(t, null, Duration.ZERO, "cannot measure: " + e.getMessage());
+    }
+  }
+
+  /** Reads one response; null when it was complete and keeps the connection, else why not. */
+  private static String readWholeResponse(InputStream in, int cap) throws IOException {
+    byte[] buf = new byte[8192];
+    java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+    int end = -1;
+    while (end < 0) {
+      int n = in.read(buf);
+      if (n < 0) {
+        return "closed before a complete response";
+      }
+      got.write(buf, 0, n);
+      if (got.size() > cap) {
+        return "response larger than the byte cap";
+      }
+      end = HttpProber.headerEnd(got.toByteArray());
+    }
+    String raw = new String(got.toByteArray(), 0, end, StandardCharsets.ISO_8859_1);
+    String header = raw.toLowerCase(Locale.ROOT);
+    if (HttpProber.statusOf(raw) == null) {
+      return "not an HTTP response";
+    }
+    if (header.contains("\nconnection: close")) {
+      return "the backend answers Connection: close (no keep-alive)";
+    }
+    long length = -1;
+    for (String l : header.split("\r\n")) {
+      if (l.startsWith("content-length:")) {
+        length = Long.parseLong(l.substring(15).trim());
+      }
+    }
+    if (length < 0) {
+      return "no Content-Length: keep-alive cannot be told";
+    }
+    long body = got.size() - end;
+    while (body < length) {
+      int n = in.read(buf, 0, (int) Math.min(buf.length, length - body));
+      if (n < 0) {
+        return "closed before the end of the body";
+      }
+      body += n;
+    }
+    return null;
+  }
+}
