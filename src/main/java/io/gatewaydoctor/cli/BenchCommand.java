@@ -31,10 +31,18 @@ public class BenchCommand implements Callable<Integer> {
   @Option(names = "--runs", defaultValue = "3") int runs;
   @Option(names = "--keep", description = "Write the dump here and keep it.") Path keep;
   @Option(names = "--fat", description = "Pods as big as real ones (env, volumes, managedFields): about 4 KiB each.") boolean fat;
+  @Option(names = "--probes", description = "Benchmark the prober instead: a sweep of --endpoints loopback endpoints.") boolean probes;
+  @Option(names = "--endpoints", defaultValue = "10000") int endpoints;
+  @Option(names = "--listeners", defaultValue = "50") int listeners;
+  @Option(names = "--concurrency", defaultValue = "64") int concurrency;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws Exception {
     PrintWriter out = new PrintWriter(System.out, true);
+    if (probes) {
+      io.gatewaydoctor.bench.ProbeBench.run(out, endpoints, listeners, concurrency);
+      return 0;
+    }
     KubernetesList dump = SyntheticCluster.generate(ingresses, podsPerIngress, namespaces, fat);
     Path file = keep != null ? keep : Files.createTempFile("gateway-doctor-bench-", "." + format);
     Files.writeString(file, "json".equals(format) ? Serialization.asJson(dump) : Serialization.asYaml(dump));
