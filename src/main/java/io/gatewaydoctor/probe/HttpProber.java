@@ -210,10 +210,32 @@ public final class HttpProber implements Prober {
   }
 
   private static byte[] request(ProbeTarget t) {
-    String host = t.host() == null || t.host().isBlank() ? t.address() : t.host();
-    String path = t.path() == null || !t.path().startsWith("/") ? "/" : t.path();
+    return request(t, "close");
+  }
+
+  /**
+   * The request line and headers. The Host and path come from objects (an Ingress rule, a
+   * readiness probe, a spec) and are used only when they are plain visible ASCII: a CR, LF or space
+   * in them can never add a header or a second request.
+   */
+  static byte[] request(ProbeTarget t, String connection) {
+    String host = visible(t.host()) ? t.host() : t.address();
+    String path = visible(t.path()) && t.path().startsWith("/") ? t.path() : "/";
     return ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: gateway-doctor-probe\r\nAccept: */*\r\n"
-        + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        + "Connection: " + connection + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  static boolean visible(String s) {
+    if (s == null || s.isEmpty() || s.length() > 2048) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c <= 0x20 || c >= 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static int headerEnd(byte[] b) {

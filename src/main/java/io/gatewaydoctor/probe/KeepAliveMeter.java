@@ -32,9 +32,7 @@ public final class KeepAliveMeter {
         ssl.startHandshake();
         s = ssl;
       }
-      String host = t.host() == null || t.host().isBlank() ? t.address() : t.host();
-      s.getOutputStream().write(("GET " + (t.path() == null ? "/" : t.path()) + " HTTP/1.1\r\nHost: " + host
-          + "\r\nUser-Agent: gateway-doctor-probe\r\nConnection: keep-alive\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().write(HttpProber.request(t, "keep-alive"));
       s.getOutputStream().flush();
       s.setSoTimeout(t.timeoutMillis());
       String why = readWholeResponse(s.getInputStream(), t.byteCap());

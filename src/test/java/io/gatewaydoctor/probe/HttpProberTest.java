@@ -186,4 +186,17 @@ class HttpProberTest {
     assertThat(p.outcome()).isEqualTo(Outcome.error);
     assertThat(p.detail()).contains("not an IP address");
   }
+
+  @Test
+  void hostAndPathFromObjectsCannotInjectHeaders() throws Exception {
+    String[] seen = new String[1];
+    int port = backends.start(IP, s -> {
+      seen[0] = Backends.readRequest(s);
+      Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    });
+    Probe p = prober.probe(new ProbeTarget(IP, port, null, false, "shop.example.com\r\nX-Evil: 1", "/x HTTP/1.1\r\nX-Evil: 2",
+        1000, 4096, 65536));
+    assertThat(p.outcome()).isEqualTo(Outcome.ok);
+    assertThat(seen[0]).startsWith("GET / HTTP/1.1\r\nHost: " + IP + ":" + port + "\r\n").doesNotContain("X-Evil");
+  }
 }
