@@ -131,7 +131,7 @@ public final class Analyzer {
           r.outcome = p.outcome().name();
           r.latencyMillis = p.latencyMillis();
           r.detail = p.detail();
-          r.time = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+          r.time = (probes.takenAt() != null ? probes.takenAt() : now).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
           es.lastProbe = r;
         });
         bs.endpoints.add(es);

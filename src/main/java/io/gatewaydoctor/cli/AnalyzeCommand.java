@@ -141,9 +141,9 @@ public class AnalyzeCommand implements Callable<Integer> {
       Analyzer analyzer = new Analyzer();
       List<GatewayDiagnosis> items = new ArrayList<>();
       StringBuilder explained = new StringBuilder();
-      ProbeEvidence probes = probe ? probe(selected, in.snapshot(), err) : ProbeEvidence.NONE;
+      java.util.Map<Ingress, ProbeEvidence> probes = probe ? probe(selected, in.snapshot(), err) : java.util.Map.of();
       for (Ingress ing : selected) {
-        Diagnosis d = analyzer.analyze(ing, in.snapshot(), at, w, probes);
+        Diagnosis d = analyzer.analyze(ing, in.snapshot(), at, w, probes.getOrDefault(ing, ProbeEvidence.NONE));
         items.add(DiagnosisResources.of(ing, d, at));
         if (explain) {
           explained.append(Explainer.explain(ChainResolver.resolve(ing, in.snapshot()), in.snapshot(), d)).append('\n');
@@ -186,6 +186,10 @@ public class AnalyzeCommand implements Callable<Integer> {
       err.println("analyze: cannot read the cluster" + (server == null ? "" : " at " + server) + ": " + firstLine(e.getMessage())
           + (root == e ? "" : " (" + root.getClass().getSimpleName() + ": " + firstLine(root.getMessage()) + ")"));
       return 2;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("analyze: interrupted");
+      return INTERNAL_ERROR;
     } catch (OutOfMemoryError e) {
       err.println("analyze: out of memory reading the input; give the JVM more (JAVA_OPTS=-Xmx4g) or analyze fewer namespaces (-n)");
       return INTERNAL_ERROR;
@@ -197,40 +201,53 @@ public class AnalyzeCommand implements Callable<Integer> {
 
   record Input(ClusterSnapshot snapshot, List<HasMetadata> objects, boolean live) {}
 
-  /** Probes the endpoints of the selected targets; evidence is dropped when nothing at all was reachable from here. */
-  private ProbeEvidence probe(List<Ingress> selected, ClusterSnapshot snapshot, PrintWriter err) {
+  /**
+   * Probes the endpoints of each selected target as its own Ingress says (protocol, Host, path,
+   * buffer): one evidence per Ingress; a target shared by several is probed once. Evidence is
+   * dropped when nothing at all was reachable from here.
+   */
+  private java.util.Map<Ingress, ProbeEvidence> probe(List<Ingress> selected, ClusterSnapshot snapshot, PrintWriter err)
+      throws InterruptedException {
     ProbeSpec spec = new ProbeSpec();
     spec.setTimeoutMillis(probeTimeout);
-    List<ProbePlanner.Planned> plan = new ArrayList<>();
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    java.util.Map<Ingress, List<ProbePlanner.Planned>> plans = new java.util.LinkedHashMap<>();
+    java.util.Set<io.gatewaydoctor.probe.ProbeTarget> distinct = new java.util.HashSet<>();
     for (Ingress ing : selected) {
-      for (ProbePlanner.Planned p : ProbePlanner.plan(ChainResolver.resolve(ing, snapshot), snapshot, spec)) {
-        if (seen.add(p.target().address() + (p.target().tls() ? "/tls" : ""))) {
-          plan.add(p);
-        }
+      List<ProbePlanner.Planned> plan = ProbePlanner.plan(ChainResolver.resolve(ing, snapshot), snapshot, spec);
+      plans.put(ing, plan);
+      plan.forEach(p -> distinct.add(p.target()));
+    }
+    java.util.Map<Ingress, ProbeEvidence> out = new java.util.LinkedHashMap<>();
+    if (distinct.isEmpty()) {
+      return out;
+    }
+    java.util.concurrent.ConcurrentHashMap<io.gatewaydoctor.probe.ProbeTarget, io.gatewaydoctor.probe.Probe> seen =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    io.gatewaydoctor.probe.Prober once = new HttpProber();
+    io.gatewaydoctor.probe.Prober cached = t -> seen.computeIfAbsent(t, once::probe);
+    boolean reached = false;
+    try (ProbeRunner runner = new ProbeRunner(cached, probeConcurrency)) {
+      List<ProbePlanner.Planned> all = new ArrayList<>();
+      for (var e : plans.entrySet()) {
+        ProbeEvidence evidence = e.getValue().isEmpty() ? ProbeEvidence.NONE : runner.run(e.getValue());
+        reached |= evidence.reachedAny();
+        out.put(e.getKey(), evidence);
+        all.addAll(e.getValue());
       }
-    }
-    if (plan.isEmpty()) {
-      return ProbeEvidence.NONE;
-    }
-    ProbeEvidence evidence;
-    try (ProbeRunner runner = new ProbeRunner(new HttpProber(), probeConcurrency)) {
-      evidence = runner.run(plan);
-      if (probeKeepAlive && evidence.reachedAny()) {
+      if (probeKeepAlive && reached) {
+        // one idle connection per Service for all targets at once: each waits up to the gateway's timeout
         Duration gateway = Duration.ofSeconds(upstreamKeepAlive);
-        evidence = evidence.withKeepAlive(runner.keepAlive(plan, evidence, gateway.plusSeconds(1)), gateway);
+        var measured = runner.keepAlive(all, ProbeEvidence.of(seen.values()), gateway.plusSeconds(1));
+        out.replaceAll((ing, ev) -> ev.withKeepAlive(measured, gateway));
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return ProbeEvidence.NONE;
     }
-    if (!evidence.reachedAny()) {
-      err.println("warning: none of the " + plan.size() + " endpoints was reachable from here (pod network not routable?);"
+    if (!reached) {
+      err.println("warning: none of the " + distinct.size() + " endpoints was reachable from here (pod network not routable?);"
           + " probe results are left out of the verdict");
-      return ProbeEvidence.NONE;
+      return java.util.Map.of();
     }
-    err.println("probed " + plan.size() + " endpoint" + (plan.size() == 1 ? "" : "s"));
-    return evidence;
+    err.println("probed " + distinct.size() + " endpoint" + (distinct.size() == 1 ? "" : "s"));
+    return out;
   }
 
   private Input load(PrintWriter err) throws InputFiles.InputException, UsageException {

@@ -133,6 +133,9 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     gatherer = new ChainGatherer(client, new ChainGatherer.Caches(services, slices, pods, classes, namespaces, policies, deployments),
         tlsSecretCheck);
     SimpleInboundEventSource<GatewayDiagnosis> probed = new SimpleInboundEventSource<>("probes");
+    if (prober != null) {
+      prober.close(); // event sources prepared again: the old scheduler's threads go
+    }
     prober = new ProbeScheduler(diagnoses, ingresses, gatherer, probed,
         new ProbeRunner(new HttpProber(), probeConcurrency), probeTargetsAtOnce, clock, probeEnabled)
         .keepAlive(upstreamKeepAlive, keepAliveEvery);
@@ -188,6 +191,13 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
         .map(ResourceID::fromResource).collect(Collectors.toSet());
   }
 
+  @jakarta.annotation.PreDestroy
+  void stopProbing() {
+    if (prober != null) {
+      prober.close();
+    }
+  }
+
   @Override
   public UpdateControl<GatewayDiagnosis> reconcile(GatewayDiagnosis gd, Context<GatewayDiagnosis> context) {
     Instant now = clock.instant();
@@ -221,7 +231,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     if (ProbeScheduler.probingOn(gd)) {
       ResourceID id = ResourceID.fromResource(gd);
       prober.endpointsAre(id, io.gatewaydoctor.probe.ProbePlanner.plan(io.gatewaydoctor.model.ChainResolver.resolve(ingress, snapshot),
-          snapshot, gd.getSpec().getProbe()).stream().map(p -> p.target().address()).collect(Collectors.toSet()));
+          snapshot, gd.getSpec().getProbe()).stream().map(p -> p.target()).collect(Collectors.toSet()));
       probes = prober.evidence(id, window);
     }
     return analyzer.analyze(ingress, snapshot, now, window, probes);

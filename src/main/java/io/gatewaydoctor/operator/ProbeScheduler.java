@@ -39,7 +39,7 @@ final class ProbeScheduler implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ProbeScheduler.class);
   static final int DEFAULT_INTERVAL_SECONDS = 30;
 
-  record Round(ProbeEvidence evidence, Instant at, Map<String, String> outcomes) {}
+  record Round(ProbeEvidence evidence, Instant at, Map<String, String> outcomes, java.util.Set<io.gatewaydoctor.probe.ProbeTarget> planned) {}
 
   private final IndexerResourceCache<GatewayDiagnosis> diagnoses;
   private final InformerEventSource<Ingress, GatewayDiagnosis> ingresses;
@@ -91,17 +91,19 @@ final class ProbeScheduler implements AutoCloseable {
   /** The latest evidence for a diagnosis, if it is not older than the window. */
   ProbeEvidence evidence(ResourceID id, Duration window) {
     Round r = rounds.get(id);
-    if (r == null || r.at().isBefore(clock.instant().minus(window))) {
+    if (r == null || r.at().isBefore(clock.instant().minus(window)) || !r.evidence().reachedAny()) {
+      // nothing reached at all: the operator's pod cannot reach these pods (a NetworkPolicy that admits only
+      // the gateway, say), which says nothing about what the gateway meets
       return ProbeEvidence.NONE;
     }
-    return r.evidence().withKeepAlive(keepAlive.getOrDefault(id, Map.of()), gatewayKeepAlive);
+    return r.evidence().withKeepAlive(keepAlive.getOrDefault(id, Map.of()), gatewayKeepAlive).takenAt(r.at());
   }
 
   /** The endpoints of a target changed since its last round: probe it at the next tick, not at the next interval. */
-  void endpointsAre(ResourceID id, java.util.Set<String> addresses) {
+  void endpointsAre(ResourceID id, java.util.Set<io.gatewaydoctor.probe.ProbeTarget> planned) {
     Round r = rounds.get(id);
-    if (r != null && !r.outcomes().keySet().equals(addresses)) {
-      due.put(id, Instant.EPOCH);
+    if (r != null && !r.planned().equals(planned)) {
+      due.put(id, Instant.EPOCH); // new addresses, or a new protocol, Host, path or buffer size
     }
   }
 
@@ -130,6 +132,7 @@ final class ProbeScheduler implements AutoCloseable {
       // forget diagnoses that are gone
       rounds.keySet().removeIf(id -> diagnoses.get(id).isEmpty());
       keepAlive.keySet().removeIf(id -> diagnoses.get(id).isEmpty());
+      keepAliveDue.keySet().removeIf(id -> diagnoses.get(id).isEmpty());
       due.keySet().removeIf(id -> diagnoses.get(id).isEmpty());
     } catch (RuntimeException e) {
       LOG.warnf("probe tick failed: %s", e.toString());
@@ -155,7 +158,8 @@ final class ProbeScheduler implements AutoCloseable {
       for (Probe p : evidence.all()) {
         outcomes.put(p.key(), p.outcome().name());
       }
-      Round previous = rounds.put(id, new Round(evidence, clock.instant(), outcomes));
+      Round previous = rounds.put(id, new Round(evidence, clock.instant(), outcomes,
+          plan.stream().map(ProbePlanner.Planned::target).collect(java.util.stream.Collectors.toSet())));
       if (previous == null || !Objects.equals(previous.outcomes(), outcomes)) {
         trigger.propagateEvent(id);
       }

@@ -70,6 +70,9 @@ public final class HttpProber implements Prober {
       if (t.tls()) {
         SSLSocket ssl = (SSLSocket) TRUST_ALL.getSocketFactory().createSocket(raw, t.ip(), t.port(), true);
         try {
+          if (remaining(deadline) <= 0) {
+            return x.end(Outcome.readTimeout, null, "no time left for the TLS handshake within " + t.timeoutMillis() + " ms");
+          }
           ssl.setSoTimeout(remaining(deadline));
           ssl.startHandshake();
         } catch (SocketTimeoutException e) {
@@ -125,15 +128,24 @@ public final class HttpProber implements Prober {
         if (head.size() == 0 && (buf[0] == 0x15 || buf[0] == 0x16) && n > 1 && buf[1] == 0x03) {
           return x.end(Outcome.tlsExpected, null, "the backend answered a plain HTTP request with TLS");
         }
+        int before = head.size();
         head.write(buf, 0, n);
         total += n;
-        end = headerEnd(head.toByteArray());
-        if (end < 0 && head.size() > t.headerLimit()) {
-          // keep reading up to the cap to say how large it is
-          if (head.size() >= t.byteCap()) {
-            return x.end(Outcome.headersTooLarge, null, "response header larger than " + t.byteCap() + " bytes (limit "
-                + t.headerLimit() + ")", head.size());
+        end = headerEnd(head.toByteArray(), Math.max(0, before - 3));
+        if (end > 0) {
+          Integer interim = statusOf(new String(head.toByteArray(), 0, end, StandardCharsets.ISO_8859_1));
+          if (interim != null && interim >= 100 && interim < 200 && interim != 101) {
+            // 100 Continue, 103 Early Hints: the real response follows
+            byte[] rest = java.util.Arrays.copyOfRange(head.toByteArray(), end, head.size());
+            head.reset();
+            head.write(rest, 0, rest.length);
+            end = headerEnd(rest, 0);
+            continue;
           }
+        }
+        if (end < 0 && head.size() >= Math.min(t.byteCap(), Math.max(t.headerLimit() * 2, t.headerLimit() + 1))) {
+          return x.end(Outcome.headersTooLarge, null, "response header larger than " + head.size() + " bytes exceeds the gateway's "
+              + t.headerLimit() + "-byte proxy buffer", head.size());
         }
       }
       byte[] bytes = head.toByteArray();
@@ -173,7 +185,7 @@ public final class HttpProber implements Prober {
       if (length >= 0 && body.size() >= length) {
         break;
       }
-      if (chunked && endsChunked(body.toByteArray())) {
+      if (chunked && chunkedComplete(body.toByteArray())) {
         break;
       }
       if (total >= t.byteCap()) {
@@ -239,8 +251,13 @@ public final class HttpProber implements Prober {
   }
 
   static int headerEnd(byte[] b) {
-    for (int i = 3; i < b.length; i++) {
-      if (b[i] == '\n' && b[i - 1] == '\r' && b[i - 2] == '\n' && b[i - 3] == '\r') {
+    return headerEnd(b, 0);
+  }
+
+  /** The end of the header (after CRLF CRLF, or LF LF as nginx also accepts), searching from {@code from}. */
+  static int headerEnd(byte[] b, int from) {
+    for (int i = Math.max(1, from); i < b.length; i++) {
+      if (b[i] == '\n' && (b[i - 1] == '\n' || (i >= 2 && b[i - 1] == '\r' && b[i - 2] == '\n'))) {
         return i + 1;
       }
     }
@@ -248,7 +265,7 @@ public final class HttpProber implements Prober {
   }
 
   static Integer statusOf(String header) {
-    String line = header.lines().findFirst().orElse("");
+    String line = header.lines().findFirst().orElse("").trim();
     if (!line.matches("HTTP/1\\.[01] [0-9]{3}( .*)?")) {
       return null;
     }
@@ -268,9 +285,55 @@ public final class HttpProber implements Prober {
     return -1;
   }
 
-  private static boolean endsChunked(byte[] b) {
-    String tail = new String(b, Math.max(0, b.length - 7), Math.min(7, b.length), StandardCharsets.ISO_8859_1);
-    return tail.endsWith("\r\n0\r\n\r\n") || (b.length == 5 && tail.equals("0\r\n\r\n"));
+  /** Whether a chunked body is complete: chunk sizes (extensions ignored), the last chunk, trailers, the blank line. */
+  static boolean chunkedComplete(byte[] b) {
+    int i = 0;
+    while (true) {
+      int eol = indexOf(b, '\n', i);
+      if (eol < 0) {
+        return false;
+      }
+      String line = new String(b, i, eol - i, StandardCharsets.ISO_8859_1).trim();
+      int semi = line.indexOf(';');
+      long size;
+      try {
+        size = Long.parseLong(semi < 0 ? line : line.substring(0, semi).trim(), 16);
+      } catch (NumberFormatException e) {
+        return false;
+      }
+      i = eol + 1;
+      if (size == 0) {
+        while (true) { // trailers, then an empty line
+          int end = indexOf(b, '\n', i);
+          if (end < 0) {
+            return false;
+          }
+          boolean empty = new String(b, i, end - i, StandardCharsets.ISO_8859_1).trim().isEmpty();
+          i = end + 1;
+          if (empty) {
+            return true;
+          }
+        }
+      }
+      if (size > b.length) {
+        return false;
+      }
+      i += (int) size;
+      int crlf = indexOf(b, '\n', i);
+      if (crlf < 0) {
+        return false;
+      }
+      i = crlf + 1;
+    }
+  }
+
+  private static int indexOf(byte[] b, char c, int from) {
+    for (int i = from; i < b.length; i++) {
+      if (b[i] == c) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static String printable(byte[] b, int max) {
@@ -282,16 +345,22 @@ public final class HttpProber implements Prober {
     return sb.append(b.length > max ? "…\"" : "\"").toString();
   }
 
-  private static int remaining(long deadline) {
+  static int remaining(long deadline) {
     return (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
   }
 
   /** Literal IPv4/IPv6 only: the prober never resolves a name. */
   static InetAddress literal(String ip) throws IOException {
-    if (ip == null || !ip.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+    if (!isLiteral(ip)) {
       throw new IOException("not an IP literal");
     }
     return InetAddress.getByName(ip);
+  }
+
+  /** A dotted-quad IPv4 address or an IPv6 address (with at least one colon): never a name. */
+  public static boolean isLiteral(String ip) {
+    return ip != null && (ip.matches("(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}")
+        || (ip.contains(":") && ip.matches("[0-9a-fA-F:.]+")));
   }
 
   /** The client TLS context: trusts any certificate, as ingress-nginx does by default (proxy_ssl_verify off). */

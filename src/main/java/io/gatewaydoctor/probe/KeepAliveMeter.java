@@ -28,14 +28,14 @@ public final class KeepAliveMeter {
       Socket s = raw;
       if (t.tls()) {
         SSLSocket ssl = (SSLSocket) HttpProber.tlsContext().getSocketFactory().createSocket(raw, t.ip(), t.port(), true);
-        ssl.setSoTimeout(t.timeoutMillis());
+        ssl.setSoTimeout(Math.max(1, t.timeoutMillis()));
         ssl.startHandshake();
         s = ssl;
       }
       s.getOutputStream().write(HttpProber.request(t, "keep-alive"));
       s.getOutputStream().flush();
-      s.setSoTimeout(t.timeoutMillis());
-      String why = readWholeResponse(s.getInputStream(), t.byteCap());
+      long deadline = System.nanoTime() + t.timeoutMillis() * 1_000_000L;
+      String why = readWholeResponse(s, t.byteCap(), deadline);
       if (why != null) {
         return new KeepAlive(t, null, Duration.ZERO, why);
       }
@@ -60,12 +60,26 @@ public final class KeepAliveMeter {
     }
   }
 
+  /** Sets the read timeout to what is left of the deadline; false when nothing is left. */
+  private static boolean timeLeft(Socket s, long deadline) throws IOException {
+    int left = HttpProber.remaining(deadline);
+    if (left <= 0) {
+      return false;
+    }
+    s.setSoTimeout(left);
+    return true;
+  }
+
   /** Reads one response; null when it was complete and keeps the connection, else why not. */
-  private static String readWholeResponse(InputStream in, int cap) throws IOException {
+  private static String readWholeResponse(Socket s, int cap, long deadline) throws IOException {
+    InputStream in = s.getInputStream();
     byte[] buf = new byte[8192];
     java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
     int end = -1;
     while (end < 0) {
+      if (!timeLeft(s, deadline)) {
+        return "no complete response header in time";
+      }
       int n = in.read(buf);
       if (n < 0) {
         return "closed before a complete response";
@@ -93,8 +107,14 @@ public final class KeepAliveMeter {
     if (length < 0) {
       return "no Content-Length: keep-alive cannot be told";
     }
+    if (length > cap) {
+      return "response body larger than the byte cap";
+    }
     long body = got.size() - end;
     while (body < length) {
+      if (!timeLeft(s, deadline)) {
+        return "no complete response body in time";
+      }
       int n = in.read(buf, 0, (int) Math.min(buf.length, length - body));
       if (n < 0) {
         return "closed before the end of the body";

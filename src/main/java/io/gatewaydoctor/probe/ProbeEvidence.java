@@ -19,6 +19,7 @@ public final class ProbeEvidence {
   private final Map<String, List<Probe>> alternates;
   private final Map<String, KeepAlive> keepAlive;
   private final java.time.Duration gatewayKeepAlive;
+  private final java.time.Instant takenAt;
 
   public ProbeEvidence(Map<String, Probe> byAddress, Map<String, List<Probe>> alternates) {
     this(byAddress, alternates, Map.of(), DEFAULT_GATEWAY_KEEPALIVE);
@@ -30,16 +31,30 @@ public final class ProbeEvidence {
    */
   public ProbeEvidence(Map<String, Probe> byAddress, Map<String, List<Probe>> alternates, Map<String, KeepAlive> keepAlive,
       java.time.Duration gatewayKeepAlive) {
+    this(byAddress, alternates, keepAlive, gatewayKeepAlive, null);
+  }
+
+  private ProbeEvidence(Map<String, Probe> byAddress, Map<String, List<Probe>> alternates, Map<String, KeepAlive> keepAlive,
+      java.time.Duration gatewayKeepAlive, java.time.Instant takenAt) {
     this.byAddress = Map.copyOf(byAddress);
     this.alternates = Map.copyOf(alternates);
     this.keepAlive = Map.copyOf(keepAlive);
     this.gatewayKeepAlive = gatewayKeepAlive;
+    this.takenAt = takenAt;
   }
 
   /** The same probes with these keep-alive measurements. */
   public ProbeEvidence withKeepAlive(Map<String, KeepAlive> measured, java.time.Duration gateway) {
-    return new ProbeEvidence(byAddress, alternates, measured, gateway);
+    return new ProbeEvidence(byAddress, alternates, measured, gateway, takenAt);
   }
+
+  /** The same evidence, stamped with when its round ran. */
+  public ProbeEvidence takenAt(java.time.Instant at) {
+    return new ProbeEvidence(byAddress, alternates, keepAlive, gatewayKeepAlive, at);
+  }
+
+  /** When the probes ran; null when not known (then the evaluation instant stands in). */
+  public java.time.Instant takenAt() { return takenAt; }
 
   public Optional<KeepAlive> keepAlive(String ip, Integer port) {
     return ip == null || port == null ? Optional.empty()

@@ -27,6 +27,9 @@ public final class ProbePlanner {
   public static final String PROXY_BUFFER_SIZE = "nginx.ingress.kubernetes.io/proxy-buffer-size";
   /** Upper bound on endpoints probed per target (the status lists at most 50 per backend anyway). */
   public static final int MAX_PER_TARGET = 200;
+  static final int MAX_HEADER_LIMIT = 1024 * 1024;
+  /** Backend protocols that are not HTTP/1.1 over TCP or TLS: not probed at the HTTP level. */
+  static final java.util.Set<String> NOT_HTTP = java.util.Set.of("GRPC", "GRPCS", "FCGI", "AJP");
 
   private ProbePlanner() {}
 
@@ -38,7 +41,13 @@ public final class ProbePlanner {
     Map<String, String> annotations = chain.ingress().getMetadata().getAnnotations() == null ? Map.of()
         : chain.ingress().getMetadata().getAnnotations();
     boolean nginx = Gateways.INGRESS_NGINX.equals(Gateways.controller(chain.ingress(), cluster).orElse(Gateways.INGRESS_NGINX));
-    int headerLimit = bufferSize(annotations.get(PROXY_BUFFER_SIZE)).orElse(ProbeTarget.DEFAULT_HEADER_LIMIT);
+    // the header limit is bounded (1 MiB) so that an odd annotation cannot make each probe buffer much
+    int headerLimit = Math.min(MAX_HEADER_LIMIT, bufferSize(annotations.get(PROXY_BUFFER_SIZE)).orElse(ProbeTarget.DEFAULT_HEADER_LIMIT));
+    int byteCap = Math.max(ProbeTarget.DEFAULT_BYTE_CAP, headerLimit * 2);
+    String protocol = annotations.get(BACKEND_PROTOCOL);
+    if (protocol != null && NOT_HTTP.contains(protocol.trim().toUpperCase(Locale.ROOT))) {
+      return List.of(); // gRPC, FastCGI, AJP: an HTTP/1.1 probe would misjudge a healthy backend
+    }
     int timeout = spec == null || spec.getTimeoutMillis() == null ? ProbeTarget.DEFAULT_TIMEOUT_MILLIS : spec.getTimeoutMillis();
     for (ResolvedBackend b : chain.backends()) {
       if (b.servicePort() == null) {
@@ -47,12 +56,12 @@ public final class ProbePlanner {
       boolean tls = tls(annotations.get(BACKEND_PROTOCOL), b, nginx);
       String host = host(b);
       for (Endpoint e : Endpoint.of(b)) {
-        if (e.ip() == null || e.port() == null || out.size() >= MAX_PER_TARGET) {
+        if (!HttpProber.isLiteral(e.ip()) || e.port() == null || out.size() >= MAX_PER_TARGET) {
           continue;
         }
         Pod pod = pod(b, e);
         String path = path(pod, e.port(), spec);
-        ProbeTarget t = new ProbeTarget(e.ip(), e.port(), e.pod(), tls, host, path, timeout, headerLimit, ProbeTarget.DEFAULT_BYTE_CAP);
+        ProbeTarget t = new ProbeTarget(e.ip(), e.port(), e.pod(), tls, host, path, timeout, headerLimit, byteCap);
         out.putIfAbsent(t.address(), new Planned(t, b, pod, e.ready() && !e.terminating()));
       }
     }

@@ -17,9 +17,11 @@ import java.util.concurrent.TimeUnit;
 public final class ProbeRunner implements AutoCloseable {
   private final Prober prober;
   private final ExecutorService pool;
+  private final int concurrency;
 
   public ProbeRunner(Prober prober, int concurrency) {
     this.prober = prober;
+    this.concurrency = Math.max(1, concurrency);
     this.pool = Executors.newFixedThreadPool(Math.max(1, concurrency), r -> {
       Thread t = new Thread(r, "gateway-doctor-probe");
       t.setDaemon(true);
@@ -83,10 +85,15 @@ public final class ProbeRunner implements AutoCloseable {
       futures.add(pool.submit(() -> prober.probe(t)));
     }
     Map<String, Probe> out = new LinkedHashMap<>();
+    // every probe bounds itself (one deadline, twice for the TLS retry); this only guards against a bug,
+    // from the start of the whole batch, so that queued probes are not cut short
+    int longest = targets.stream().mapToInt(ProbeTarget::timeoutMillis).max().orElse(0);
+    long waves = (targets.size() + concurrency - 1) / concurrency + 1;
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waves * (2L * longest + 1000));
     for (int i = 0; i < futures.size(); i++) {
       ProbeTarget t = targets.get(i);
       try {
-        out.put(t.address(), futures.get(i).get(t.timeoutMillis() * 3L + 1000, TimeUnit.MILLISECONDS));
+        out.put(t.address(), futures.get(i).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
         futures.get(i).cancel(true);
         out.put(t.address(), new Probe(t, Outcome.error, null, t.timeoutMillis(), "probe did not finish: " + e, false, 0));

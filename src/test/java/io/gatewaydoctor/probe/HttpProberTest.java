@@ -199,4 +199,36 @@ class HttpProberTest {
     assertThat(p.outcome()).isEqualTo(Outcome.ok);
     assertThat(seen[0]).startsWith("GET / HTTP/1.1\r\nHost: " + IP + ":" + port + "\r\n").doesNotContain("X-Evil");
   }
+
+  @Test
+  void unusualButValidResponsesAreRead() throws Exception {
+    Probe bareLf = probe(s -> {
+      Backends.readRequest(s);
+      Backends.write(s, "HTTP/1.1 200 OK\nContent-Length: 2\n\nhi");
+    });
+    assertThat(bareLf.outcome()).as(bareLf.detail()).isEqualTo(Outcome.ok);
+    Probe trailers = probe(s -> {
+      Backends.readRequest(s);
+      Backends.write(s, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n"
+          + "5;ext=1\r\nhello\r\n0\r\nX-Sum: abc\r\n\r\n");
+      Thread.sleep(1500); // keeps the connection: the body's own end must tell it is complete
+    });
+    assertThat(trailers.outcome()).as(trailers.detail()).isEqualTo(Outcome.ok);
+    Probe early = probe(s -> {
+      Backends.readRequest(s);
+      Backends.write(s, "HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"
+          + "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
+    });
+    assertThat(early.outcome()).as(early.detail()).isEqualTo(Outcome.http5xx);
+    assertThat(early.status()).isEqualTo(500);
+  }
+
+  @Test
+  void onlyDottedQuadsAndIpv6AreAddresses() {
+    assertThat(HttpProber.isLiteral("10.0.0.1")).isTrue();
+    assertThat(HttpProber.isLiteral("fd00::1")).isTrue();
+    assertThat(HttpProber.isLiteral("cafe")).as("a hex word is a name").isFalse();
+    assertThat(HttpProber.isLiteral("1.2.3")).isFalse();
+    assertThat(HttpProber.isLiteral("web.shop.svc")).isFalse();
+  }
 }

@@ -29,8 +29,9 @@ public final class BackendRefusingConnectionsRule implements Rule {
       Set<Integer> answering = new LinkedHashSet<>();
       boolean allElsewhere = true;
       for (Probe p : h.probes()) {
-        Integer alt = ctx.probes().alternates(p.key()).stream().filter(a -> a != null && a.outcome() != Outcome.refused
-            && a.outcome() != Outcome.connectTimeout && a.outcome() != Outcome.error).map(a -> a.target().port()).findFirst().orElse(null);
+        // answering means an HTTP response: a port that resets, or speaks something else, is no better
+        Integer alt = ctx.probes().alternates(p.key()).stream().filter(a -> a != null
+            && (a.outcome() == Outcome.ok || a.outcome() == Outcome.http5xx)).map(a -> a.target().port()).findFirst().orElse(null);
         if (alt == null) {
           allElsewhere = false;
         } else {
@@ -45,7 +46,7 @@ public final class BackendRefusingConnectionsRule implements Rule {
             "Service " + b.serviceKey() + " port " + b.servicePort().getPort() + " has targetPort " + b.targetPortLabel()
                 + ": " + h.share() + " refuse connections on " + port + ", while the pods answer on " + right, ev)
             .withRemediation(new FindingRemediation("fix-target-port", "Set targetPort of Service " + b.serviceKey() + " port "
-                + b.servicePort().getPort() + " to " + right + " (the port the pods answer on)", true)));
+                + b.servicePort().getPort() + " to " + right + " (the port the pods answer on)", !declared(b, port))));
         continue;
       }
       var culprit = h.culprit();
@@ -56,5 +57,11 @@ public final class BackendRefusingConnectionsRule implements Rule {
               + ", or set targetPort of Service " + b.serviceKey() + " to the port it listens on", false)));
     }
     return out;
+  }
+
+  /** Whether the pods declare the refusing port: then the app may just listen on 127.0.0.1, and a human decides. */
+  private static boolean declared(io.gatewaydoctor.model.ResolvedBackend b, int port) {
+    return b.pods().stream().flatMap(p -> io.gatewaydoctor.model.Pods.ports(p).stream())
+        .anyMatch(cp -> cp.getContainerPort() != null && cp.getContainerPort() == port);
   }
 }

@@ -24,8 +24,9 @@ final class ProbeTrouble {
   private ProbeTrouble() {}
 
   /** The failing probes of one backend and how many ready endpoints were probed at all. */
-  record Hits(ResolvedBackend backend, List<Probe> probes, int probed) {
-    Severity severity() { return probes.size() == probed ? Severity.Critical : Severity.Warning; }
+  record Hits(ResolvedBackend backend, List<Probe> probes, int probed, int failed) {
+    /** Critical when no probed ready endpoint works, whatever way each fails; else Warning. */
+    Severity severity() { return failed == probed ? Severity.Critical : Severity.Warning; }
 
     String share() {
       return probes.size() == probed ? (probed == 1 ? "its endpoint" : "all " + probed + " endpoints")
@@ -61,6 +62,7 @@ final class ProbeTrouble {
     }
     for (ResolvedBackend b : ctx.chain().backends()) {
       int probed = 0;
+      int failed = 0;
       List<Probe> hit = new ArrayList<>();
       for (Endpoint e : Endpoint.of(b)) {
         if (!e.ready() || e.terminating()) {
@@ -71,12 +73,13 @@ final class ProbeTrouble {
           continue;
         }
         probed++;
+        failed += p.get().outcome().failed() ? 1 : 0;
         if (matches.test(p.get())) {
           hit.add(p.get());
         }
       }
       if (!hit.isEmpty()) {
-        out.add(new Hits(b, hit, probed));
+        out.add(new Hits(b, hit, probed, failed));
       }
     }
     return out;
