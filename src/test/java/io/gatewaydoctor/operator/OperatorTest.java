@@ -56,6 +56,32 @@ class OperatorTest {
         s.setSoLinger(true, 0); // reset
       });
     }
+    Path keys;
+    try {
+      keys = io.gatewaydoctor.probe.Backends.keystore(Files.createTempDirectory("operator-test-keys"));
+      for (String ip : List.of("127.0.0.83", "127.0.0.84")) {
+        BACKENDS.startTls(ip, 8080, keys, io.gatewaydoctor.probe.Backends::ok);
+      }
+    } catch (Exception e) {
+      throw new IOException("cannot start the TLS backends", e);
+    }
+    for (String ip : List.of("127.0.0.85", "127.0.0.86")) {
+      BACKENDS.start(ip, 8080, io.gatewaydoctor.probe.Backends::readRequest); // closes without a response
+    }
+    for (String ip : List.of("127.0.0.87", "127.0.0.88")) {
+      BACKENDS.start(ip, 8080, s -> {
+        io.gatewaydoctor.probe.Backends.readRequest(s);
+        io.gatewaydoctor.probe.Backends.write(s, "HTTP/1.1 200 OK\r\nSet-Cookie: s=" + "x".repeat(6000) + "\r\nContent-Length: 0\r\n\r\n");
+      });
+    }
+  }
+
+  /** Moves the pods and their endpoints from 127.0.0.1x to 127.0.0.{digit}x, where other servers answer. */
+  void moveEndpoints(String ns, String from, String to) {
+    forEachPod(ns, p -> p.getStatus().setPodIP(p.getStatus().getPodIP().replace(from, to)));
+    EndpointSlice slice = client.discovery().v1().endpointSlices().inNamespace(ns).list().getItems().get(0);
+    slice.getEndpoints().forEach(e -> e.setAddresses(List.of(e.getAddresses().get(0).replace(from, to))));
+    client.resource(slice).update();
   }
 
   @org.junit.jupiter.api.AfterAll
@@ -285,10 +311,7 @@ class OperatorTest {
         && s.backends.get(0).endpoints.stream().allMatch(e -> e.lastProbe != null && "ok".equals(e.lastProbe.outcome)));
     assertThat(ok.backends.get(0).endpoints.get(0).lastProbe.latencyMillis).isNotNull();
     // the pods move to addresses whose servers reset every connection: nothing in the spec shows it
-    forEachPod(ns, p -> p.getStatus().setPodIP(p.getStatus().getPodIP().replace("127.0.0.1", "127.0.0.8")));
-    EndpointSlice slice = client.discovery().v1().endpointSlices().inNamespace(ns).list().getItems().get(0);
-    slice.getEndpoints().forEach(e -> e.setAddresses(List.of(e.getAddresses().get(0).replace("127.0.0.1", "127.0.0.8"))));
-    client.resource(slice).update();
+    moveEndpoints(ns, "127.0.0.1", "127.0.0.8");
     GatewayDiagnosisStatus reset = awaitStatus(ns, Duration.ofSeconds(8), verdict("Failing", "BackendResettingConnections"));
     assertThat(reset.findings.get(0).evidence).anyMatch(e -> e.contains("127.0.0.81:8080") && e.contains("reset"));
     // switched off for this target: the probe evidence leaves the verdict
@@ -299,6 +322,32 @@ class OperatorTest {
       return g;
     });
     awaitStatus(ns, Duration.ofSeconds(5), verdict("Healthy", "None"));
+  }
+
+  @Test
+  void eachMisbehaviourTheProberSeesBecomesItsRootCause() throws IOException {
+    String ns = "misbehave";
+    seed(ns);
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    moveEndpoints(ns, "127.0.0.1", "127.0.0.8");
+    awaitStatus(ns, Duration.ofSeconds(8), verdict("Failing", "BackendResettingConnections"));
+    // .81/.82 reset; shift by two to .83/.84 (TLS), four to .85/.86 (premature close), six to .87/.88 (headers)
+    for (String[] c : List.of(new String[] {"3", "BackendProtocolMismatch"}, new String[] {"5", "BackendPrematureClose"},
+        new String[] {"7", "BackendHeadersTooLarge"})) {
+      forEachPod(ns, p -> p.getStatus().setPodIP(shift(p.getStatus().getPodIP(), c[0])));
+      EndpointSlice slice = client.discovery().v1().endpointSlices().inNamespace(ns).list().getItems().get(0);
+      slice.getEndpoints().forEach(e -> e.setAddresses(List.of(shift(e.getAddresses().get(0), c[0]))));
+      client.resource(slice).update();
+      GatewayDiagnosisStatus st = awaitStatus(ns, Duration.ofSeconds(8), verdict("Failing", c[1]));
+      assertThat(st.backends.get(0).endpoints).allMatch(e -> e.lastProbe != null && !"ok".equals(e.lastProbe.outcome));
+    }
+  }
+
+  /** 127.0.0.8N → 127.0.0.8M, keeping the pod's own last digit parity (first pod odd, second even). */
+  static String shift(String ip, String base) {
+    int last = Integer.parseInt(ip.substring(ip.length() - 1));
+    int first = Integer.parseInt(base);
+    return "127.0.0.8" + (last % 2 == 1 ? first : first + 1);
   }
 
   @Test

@@ -40,6 +40,10 @@ public final class Backends implements AutoCloseable {
   }
 
   public int startTls(String ip, Path keystore, Behaviour b) throws Exception {
+    return startTls(ip, 0, keystore, b);
+  }
+
+  public int startTls(String ip, int port, Path keystore, Behaviour b) throws Exception {
     KeyStore ks = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(keystore)) {
       ks.load(in, "changeit".toCharArray());
@@ -48,7 +52,9 @@ public final class Backends implements AutoCloseable {
     kmf.init(ks, "changeit".toCharArray());
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(kmf.getKeyManagers(), null, null);
-    SSLServerSocket ss = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getByName(ip));
+    SSLServerSocket ss = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket();
+    ss.setReuseAddress(true);
+    ss.bind(new java.net.InetSocketAddress(InetAddress.getByName(ip), port), 50);
     return serve(ss, b);
   }
 
