@@ -3,6 +3,9 @@ package io.gatewaydoctor.analysis;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.gatewaydoctor.api.BackendStatus;
 import io.gatewaydoctor.api.EndpointStatus;
+import io.gatewaydoctor.api.EndpointTraffic;
+import io.gatewaydoctor.api.GatewayErrors;
+import io.gatewaydoctor.api.StatusCounts;
 import io.gatewaydoctor.api.ProbeResult;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.ChainResolver;
@@ -11,6 +14,7 @@ import io.gatewaydoctor.model.Endpoint;
 import io.gatewaydoctor.model.ResolvedBackend;
 import io.gatewaydoctor.model.TargetChain;
 import io.gatewaydoctor.probe.ProbeEvidence;
+import io.gatewaydoctor.signals.GatewayEvidence;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,8 +41,14 @@ public final class Analyzer {
   }
 
   public Diagnosis analyze(Ingress ingress, ClusterSnapshot cluster, Instant now, Duration window, ProbeEvidence probes) {
+    return analyze(ingress, cluster, now, window, probes, GatewayEvidence.NONE);
+  }
+
+  public Diagnosis analyze(Ingress ingress, ClusterSnapshot cluster, Instant now, Duration window, ProbeEvidence probes,
+      GatewayEvidence gateway) {
     TargetChain chain = ChainResolver.resolve(ingress, cluster);
-    AnalysisContext ctx = new AnalysisContext(chain, cluster, now, window == null ? AnalysisContext.DEFAULT_WINDOW : window, probes);
+    AnalysisContext ctx = new AnalysisContext(chain, cluster, now, window == null ? AnalysisContext.DEFAULT_WINDOW : window,
+        probes, gateway);
     List<RuleFinding> found = new ArrayList<>();
     for (Rule rule : rules) {
       try {
@@ -55,8 +65,56 @@ public final class Analyzer {
     Optional<RuleFinding> root = Ranker.root(ranked);
     // endpoints per backend, in chain order: read once for the summary and the status
     List<List<Endpoint>> endpoints = chain.backends().stream().map(Endpoint::of).toList();
+    GatewayErrors errors = gatewayErrors(ctx);
+    Double rate = errors == null ? null
+        : Math.round(errors.gateway.s502 * 10.0 / Math.max(1.0, ctx.window().toSeconds() / 60.0)) / 10.0;
+    List<BackendStatus> backendStatus = backends(chain, endpoints, ctx.probes(), now);
+    fillTraffic(backendStatus, gateway);
     return new Diagnosis("Ingress/" + chain.name(), health, root.map(f -> f.code().name()).orElse(Code.NONE),
-        summary(chain, endpoints, ranked, root, health), ranked, backends(chain, endpoints, ctx.probes(), now));
+        summary(chain, endpoints, ranked, root, health), ranked, backendStatus, rate, errors);
+  }
+
+  /** The target's 500/502/503/504 from the gateway's logs, summed over its backends; null without logs. */
+  private static GatewayErrors gatewayErrors(AnalysisContext ctx) {
+    if (ctx.gateway().isEmpty()) {
+      return null;
+    }
+    GatewayErrors g = new GatewayErrors();
+    g.gateway = new StatusCounts();
+    g.app = new StatusCounts();
+    for (ResolvedBackend b : ctx.chain().backends()) {
+      GatewayEvidence.Counts c = ctx.upstream(b);
+      if (c != null) {
+        g.gateway.s500 += c.gateway[0];
+        g.gateway.s502 += c.gateway[1];
+        g.gateway.s503 += c.gateway[2];
+        g.gateway.s504 += c.gateway[3];
+        g.app.s500 += c.app[0];
+        g.app.s502 += c.app[1];
+        g.app.s503 += c.app[2];
+        g.app.s504 += c.app[3];
+      }
+    }
+    return g;
+  }
+
+  private static void fillTraffic(List<BackendStatus> backends, GatewayEvidence gateway) {
+    if (gateway.isEmpty()) {
+      return;
+    }
+    for (BackendStatus b : backends) {
+      for (EndpointStatus e : b.endpoints) {
+        GatewayEvidence.Counts c = e.ip == null || e.port == null ? null
+            : gateway.address((e.ip.contains(":") ? "[" + e.ip + "]" : e.ip) + ":" + e.port);
+        if (c != null) {
+          EndpointTraffic t = new EndpointTraffic();
+          t.requests = c.requests;
+          t.errors5xx = c.gatewayErrors() + c.app[0] + c.app[1] + c.app[2] + c.app[3];
+          t.errors502 = c.gateway502() + c.app502();
+          e.gateway = t;
+        }
+      }
+    }
   }
 
   /**

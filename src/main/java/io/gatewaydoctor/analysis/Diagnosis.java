@@ -1,12 +1,18 @@
 package io.gatewaydoctor.analysis;
 
 import io.gatewaydoctor.api.BackendStatus;
+import io.gatewaydoctor.api.GatewayErrors;
 import java.util.List;
 
 /** The pure core's verdict on one target, before it becomes a GatewayDiagnosis status. */
 public record Diagnosis(
     String target, Health health, String rootCause, String summary,
-    List<RuleFinding> findings, List<BackendStatus> backends) {
+    List<RuleFinding> findings, List<BackendStatus> backends, Double errorRate, GatewayErrors gatewayErrors) {
+
+  public Diagnosis(String target, Health health, String rootCause, String summary, List<RuleFinding> findings,
+      List<BackendStatus> backends) {
+    this(target, health, rootCause, summary, findings, backends, null, null);
+  }
 
   public static Diagnosis targetMissing(String kind, String namespace, String name) {
     return new Diagnosis(kind + "/" + name, Health.Unknown, Code.NONE,

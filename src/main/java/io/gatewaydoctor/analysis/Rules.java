@@ -9,8 +9,10 @@ import io.gatewaydoctor.analysis.rules.BackendPrematureCloseRule;
 import io.gatewaydoctor.analysis.rules.BackendProtocolMismatchRule;
 import io.gatewaydoctor.analysis.rules.BackendRefusingConnectionsRule;
 import io.gatewaydoctor.analysis.rules.BackendResettingConnectionsRule;
+import io.gatewaydoctor.analysis.rules.BackendServerErrorRule;
 import io.gatewaydoctor.analysis.rules.BackendServiceMissingRule;
 import io.gatewaydoctor.analysis.rules.BackendTimeoutRule;
+import io.gatewaydoctor.analysis.rules.GatewayErrorReasonsRule;
 import io.gatewaydoctor.analysis.rules.IngressClassMissingRule;
 import io.gatewaydoctor.analysis.rules.KeepAliveTimeoutRaceRule;
 import io.gatewaydoctor.analysis.rules.NetworkPolicyBlockedRule;
@@ -46,6 +48,8 @@ public final class Rules {
         new BackendProtocolMismatchRule(),
         new BackendTimeoutRule(),
         new KeepAliveTimeoutRaceRule(),
+        new GatewayErrorReasonsRule(),
+        new BackendServerErrorRule(),
         new ReadinessProbeMissingRule(),
         new IngressClassMissingRule(),
         new TlsSecretMissingRule(),

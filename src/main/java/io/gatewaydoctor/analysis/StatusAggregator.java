@@ -46,6 +46,8 @@ public final class StatusAggregator {
     s.summary = cap(d.summary());
     s.lastEvaluated = ts;
     s.backends = d.backends();
+    s.errorRate = d.errorRate();
+    s.gatewayErrors = d.gatewayErrors();
     for (RuleFinding f : d.findings().stream().limit(MAX_FINDINGS).toList()) {
       Finding out = new Finding();
       out.code = f.code().name();

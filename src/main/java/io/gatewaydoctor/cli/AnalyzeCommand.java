@@ -95,7 +95,8 @@ public class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--window", defaultValue = "10m", description = "How far back evidence counts (default ${DEFAULT-VALUE}).")
   String window;
 
-  @Option(names = "--gateway-log", paramLabel = "FILE", description = "An ingress-controller pod's log (not available yet).")
+  @Option(names = "--gateway-log", paramLabel = "FILE", description = {"An ingress-nginx controller pod's log (kubectl logs),",
+      "access and error lines: the gateway's own 500/502/503/504, per pod, with nginx's reasons. Repeatable."})
   List<Path> gatewayLogs = new ArrayList<>();
 
   @Option(names = "--baseline", paramLabel = "FILE|DIR", description = "An earlier dump, for drift (not available yet).")
@@ -142,8 +143,14 @@ public class AnalyzeCommand implements Callable<Integer> {
       List<GatewayDiagnosis> items = new ArrayList<>();
       StringBuilder explained = new StringBuilder();
       java.util.Map<Ingress, ProbeEvidence> probes = probe ? probe(selected, in.snapshot(), err) : java.util.Map.of();
+      io.gatewaydoctor.signals.GatewayEvidence gateway = gatewayLogs.isEmpty() ? io.gatewaydoctor.signals.GatewayEvidence.NONE
+          : GatewayLogs.read(gatewayLogs, at, w);
+      if (gateway.skipped() > 0) {
+        err.println("gateway logs: " + gateway.skipped() + " line" + (gateway.skipped() == 1 ? "" : "s")
+            + " neither an access line nor an upstream error (skipped)");
+      }
       for (Ingress ing : selected) {
-        Diagnosis d = analyzer.analyze(ing, in.snapshot(), at, w, probes.getOrDefault(ing, ProbeEvidence.NONE));
+        Diagnosis d = analyzer.analyze(ing, in.snapshot(), at, w, probes.getOrDefault(ing, ProbeEvidence.NONE), gateway);
         items.add(DiagnosisResources.of(ing, d, at));
         if (explain) {
           explained.append(Explainer.explain(ChainResolver.resolve(ing, in.snapshot()), in.snapshot(), d)).append('\n');
@@ -323,9 +330,6 @@ public class AnalyzeCommand implements Callable<Integer> {
   /** The validated options and the pure decisions (selection, instant, exit code). */
   record AnalyzeRun(AnalyzeCommand c, LabelSelector labels, Instant fixedNow) {
     static AnalyzeRun of(AnalyzeCommand c) throws UsageException {
-      if (!c.gatewayLogs.isEmpty()) {
-        throw new UsageException("--gateway-log is not available yet (gateway evidence is issue #6); run without it");
-      }
       if (c.baseline != null) {
         throw new UsageException("--baseline is not available yet (history and drift is issue #7); run without it");
       }
@@ -406,11 +410,17 @@ public class AnalyzeCommand implements Callable<Integer> {
           : p[1].equals(i.getMetadata().getNamespace()) && p[2].equals(i.getMetadata().getName());
     }
 
-    Instant instant(Input in) {
+    Instant instant(Input in) throws InputFiles.InputException {
       if (fixedNow != null) {
         return fixedNow;
       }
-      return in.live() ? Instant.now() : Newest.in(in.objects()).orElseGet(Instant::now);
+      if (in.live()) {
+        return Instant.now();
+      }
+      java.util.Optional<Instant> objects = Newest.in(in.objects());
+      java.util.Optional<Instant> logs = c.gatewayLogs.isEmpty() ? java.util.Optional.empty() : GatewayLogs.newest(c.gatewayLogs);
+      return java.util.stream.Stream.of(objects, logs).flatMap(java.util.Optional::stream).max(Instant::compareTo)
+          .orElseGet(Instant::now);
     }
 
     int exitCode(List<GatewayDiagnosis> items) {

@@ -164,7 +164,7 @@ class AnalyzeCommandTest {
     assertThat(bin.err()).contains("dump.yaml");
 
     List<String> in = inputs("healthy-basic");
-    assertThat(run(args(in, "--gateway-log", "x.log")).err()).contains("--gateway-log is not available yet");
+    assertThat(run(args(in, "--gateway-log", "x.log")).err()).contains("x.log: no such file (--gateway-log)");
     assertThat(run(args(in, "--baseline", "old.yaml")).err()).contains("--baseline is not available yet");
     assertThat(run(args(in, "--probe", "--probe-timeout", "5")).err()).contains("--probe-timeout 5: between 50 and 60000 ms");
     for (String[] bad : List.of(new String[] {"-o", "xml"}, new String[] {"--now", "yesterday"}, new String[] {"--target", "svc/web"},

@@ -87,7 +87,7 @@ public final class Backends implements AutoCloseable {
   /** An HTTP server that answers 200 to everything. */
   public static void ok(Socket s) throws IOException {
     readRequest(s);
-    write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
   }
 
   /** Reads the request header (up to the blank line) so that the client's write completes. */

@@ -1,0 +1,52 @@
+package io.gatewaydoctor.analysis.rules;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.gatewaydoctor.analysis.AnalysisContext;
+import io.gatewaydoctor.api.ResourceRef;
+import io.gatewaydoctor.model.Endpoint;
+import io.gatewaydoctor.model.Pods;
+import io.gatewaydoctor.model.ResolvedBackend;
+import io.gatewaydoctor.signals.GatewayEvidence;
+import java.util.function.ToLongFunction;
+
+/** Shared reading of the gateway evidence: which endpoint (and pod, and workload) an error count points at. */
+final class GatewayTrouble {
+  private GatewayTrouble() {}
+
+  /** The blamed object, and a few words on the share of the endpoint that weighs most. */
+  record Culprit(ResourceRef ref, String detail) {}
+
+  static String address(Endpoint e) {
+    return (e.ip().contains(":") ? "[" + e.ip() + "]" : e.ip()) + ":" + e.port();
+  }
+
+  static GatewayEvidence.Counts at(AnalysisContext ctx, Endpoint e) {
+    return e.ip() == null || e.port() == null ? null : ctx.gateway().address(address(e));
+  }
+
+  static Culprit culpritOf(AnalysisContext ctx, ResolvedBackend b, ToLongFunction<GatewayEvidence.Counts> count) {
+    Endpoint worst = null;
+    long most = 0;
+    long total = 0;
+    for (Endpoint e : Endpoint.of(b)) {
+      GatewayEvidence.Counts c = at(ctx, e);
+      long n = c == null ? 0 : count.applyAsLong(c);
+      total += n;
+      if (n > most) {
+        most = n;
+        worst = e;
+      }
+    }
+    if (worst == null) {
+      return new Culprit(new ResourceRef("Service", b.namespace(), b.ref().service()), "");
+    }
+    ResourceRef ref = new ResourceRef("Service", b.namespace(), b.ref().service());
+    for (Pod p : b.pods()) {
+      if (p.getMetadata().getName().equals(worst.pod())) {
+        ref = Pods.workload(p);
+      }
+    }
+    return new Culprit(ref, "; " + Math.round(100.0 * most / Math.max(1, total)) + "% from " + address(worst)
+        + (worst.pod() == null ? "" : " (pod " + worst.pod() + ")"));
+  }
+}

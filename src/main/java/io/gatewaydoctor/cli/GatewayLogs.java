@@ -1,0 +1,74 @@
+package io.gatewaydoctor.cli;
+
+import io.gatewaydoctor.signals.GatewayEvidence;
+import io.gatewaydoctor.signals.NginxLogParser;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Reads {@code --gateway-log FILE} (ingress-nginx controller logs: access and error lines mixed, as
+ * {@code kubectl logs} prints them). Bytes are read as ISO-8859-1, so no encoding stops the stream;
+ * lines longer than 64 KiB are cut; lines that are neither kind are counted, never fatal.
+ */
+final class GatewayLogs {
+  static final int MAX_LINE = 64 * 1024;
+
+  private GatewayLogs() {}
+
+  /** The newest time stamped on any line, for the evaluation instant of offline input. */
+  static Optional<Instant> newest(List<Path> files) throws InputFiles.InputException {
+    Instant[] newest = {null};
+    each(files, line -> {
+      var a = NginxLogParser.access(line);
+      Instant t = a != null ? a.time() : null;
+      if (t == null) {
+        var e = NginxLogParser.error(line);
+        t = e == null ? null : e.time();
+      }
+      if (t != null && (newest[0] == null || t.isAfter(newest[0]))) {
+        newest[0] = t;
+      }
+    });
+    return Optional.ofNullable(newest[0]);
+  }
+
+  static GatewayEvidence read(List<Path> files, Instant now, Duration window) throws InputFiles.InputException {
+    GatewayEvidence.Builder b = new GatewayEvidence.Builder(now, window);
+    each(files, b::line);
+    return b.build();
+  }
+
+  private static void each(List<Path> files, Consumer<String> sink) throws InputFiles.InputException {
+    for (Path f : files) {
+      if (!Files.isRegularFile(f)) {
+        throw new InputFiles.InputException(f + ": no such file (--gateway-log)");
+      }
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(Files.newInputStream(f), StandardCharsets.ISO_8859_1), 1 << 16)) {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = r.read()) >= 0) {
+          if (c == '\n') {
+            sink.accept(line.toString());
+            line.setLength(0);
+          } else if (line.length() < MAX_LINE) {
+            line.append((char) c);
+          }
+        }
+        if (line.length() > 0) {
+          sink.accept(line.toString());
+        }
+      } catch (IOException e) {
+        throw new InputFiles.InputException(f + ": cannot read: " + e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package io.gatewaydoctor.signals;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the gateway's own logs say, per upstream ({@code <namespace>-<service>-<port>}) and per
+ * upstream address, within a window: requests, the 500/502/503/504 the gateway generated apart from
+ * those the application returned, and the error-log reasons. Immutable once built; bounded (a few
+ * counters per upstream and address, at most {@link #MAX_SAMPLES} sample lines per address).
+ */
+public final class GatewayEvidence {
+  public static final GatewayEvidence NONE = new Builder(Instant.EPOCH, Duration.ZERO).build();
+  public static final int MAX_SAMPLES = 3;
+
+  /** Counters of one upstream or one address. */
+  public static final class Counts {
+    public long requests;
+    public final long[] gateway = new long[4]; // 500, 502, 503, 504
+    public final long[] app = new long[4];
+    public final Map<ErrorLine.Reason, Long> reasons = new HashMap<>();
+    public final List<String> samples = new ArrayList<>();
+
+    public long gateway502() { return gateway[1]; }
+
+    public long app502() { return app[1]; }
+
+    public long gatewayErrors() { return gateway[0] + gateway[1] + gateway[2] + gateway[3]; }
+  }
+
+  private final Map<String, Counts> byUpstream;
+  private final Map<String, Counts> byAddress;
+  private final Duration window;
+  private final long skipped;
+  private final Instant newest;
+
+  private GatewayEvidence(Builder b) {
+    this.byUpstream = Map.copyOf(b.byUpstream);
+    this.byAddress = Map.copyOf(b.byAddress);
+    this.window = b.window;
+    this.skipped = b.skipped;
+    this.newest = b.newest;
+  }
+
+  public boolean isEmpty() { return byUpstream.isEmpty() && byAddress.isEmpty(); }
+
+  public Counts upstream(String name) { return byUpstream.get(name); }
+
+  public Counts address(String addr) { return byAddress.get(addr); }
+
+  public Duration window() { return window; }
+
+  /** Lines that were neither an access line nor an upstream error line. */
+  public long skipped() { return skipped; }
+
+  public Instant newest() { return newest; }
+
+  /** ingress-nginx's name of the upstream for a Service port. */
+  public static String upstreamName(String namespace, String service, String port) {
+    return namespace + "-" + service + "-" + port;
+  }
+
+  /** Collects lines; only those within [now - window, now] count. Not thread-safe. */
+  public static final class Builder {
+    private final Instant now;
+    private final Duration window;
+    private final Map<String, Counts> byUpstream = new HashMap<>();
+    private final Map<String, Counts> byAddress = new HashMap<>();
+    private long skipped;
+    private Instant newest;
+
+    public Builder(Instant now, Duration window) {
+      this.now = now;
+      this.window = window;
+    }
+
+    private boolean inWindow(Instant t) {
+      if (newest == null || t.isAfter(newest)) {
+        newest = t;
+      }
+      return !t.isAfter(now) && !t.isBefore(now.minus(window));
+    }
+
+    /** One raw line of either log; returns false when it was not understood. */
+    public boolean line(String raw) {
+      AccessLine a = NginxLogParser.access(raw);
+      if (a != null) {
+        add(a);
+        return true;
+      }
+      ErrorLine e = NginxLogParser.error(raw);
+      if (e != null) {
+        add(e);
+        return true;
+      }
+      skipped++;
+      return false;
+    }
+
+    public void add(AccessLine a) {
+      if (!inWindow(a.time())) {
+        return;
+      }
+      Counts u = byUpstream.computeIfAbsent(a.upstream(), k -> new Counts());
+      u.requests++;
+      int slot = slot(a.status());
+      if (slot >= 0) {
+        (a.fromApp() ? u.app : u.gateway)[slot]++;
+      }
+      for (int i = 0; i < a.upstreamAddrs().size(); i++) {
+        String addr = a.upstreamAddrs().get(i);
+        if (addr.equals("-") || addr.startsWith("unix:")) {
+          continue;
+        }
+        Counts c = byAddress.computeIfAbsent(addr, k -> new Counts());
+        c.requests++;
+        String st = i < a.upstreamStatuses().size() ? a.upstreamStatuses().get(i) : "-";
+        boolean last = i == a.upstreamAddrs().size() - 1;
+        if (!a.tryAnswered(i)) {
+          // this try failed at the gateway: nothing came back (refused, reset, timed out, cut short)
+          c.gateway[st.equals("504") ? 3 : 1]++;
+        } else if (last && slot >= 0 && a.fromApp()) {
+          c.app[slot]++;
+        }
+      }
+    }
+
+    public void add(ErrorLine e) {
+      if (!inWindow(e.time()) || e.upstreamAddr() == null) {
+        return;
+      }
+      Counts c = byAddress.computeIfAbsent(e.upstreamAddr(), k -> new Counts());
+      c.reasons.merge(e.reason(), 1L, Long::sum);
+      if (c.samples.size() < MAX_SAMPLES) {
+        c.samples.add(e.message().length() > 300 ? e.message().substring(0, 300) : e.message());
+      }
+    }
+
+    private static int slot(int status) {
+      return switch (status) {
+        case 500 -> 0;
+        case 502 -> 1;
+        case 503 -> 2;
+        case 504 -> 3;
+        default -> -1;
+      };
+    }
+
+    public GatewayEvidence build() { return new GatewayEvidence(this); }
+  }
+}

@@ -1,0 +1,271 @@
+package io.gatewaydoctor.signals;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Parses ingress-nginx's logs line by line, by hand (no regex on the hot path): the default
+ * access format
+ * {@code $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer"
+ * "$http_user_agent" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name]
+ * $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id}
+ * and the error-log lines about upstreams. A line it does not understand yields null and is counted
+ * by the caller; nothing here throws on input.
+ */
+public final class NginxLogParser {
+  private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+  private NginxLogParser() {}
+
+  /** An access line, or null. */
+  public static AccessLine access(String line) {
+    if (line == null || line.length() < 40 || line.length() > 64 * 1024) {
+      return null;
+    }
+    int lb = line.indexOf('[');
+    int rb = lb < 0 ? -1 : line.indexOf(']', lb);
+    if (rb < 0) {
+      return null;
+    }
+    Instant time = localTime(line, lb + 1, rb);
+    int q1 = line.indexOf('"', rb);
+    int q2 = q1 < 0 ? -1 : line.indexOf('"', q1 + 1); // nginx escapes quotes inside as \x22
+    if (q2 < 0 || time == null) {
+      return null;
+    }
+    int i = q2 + 1;
+    int[] statusSpan = token(line, i);
+    if (statusSpan == null) {
+      return null;
+    }
+    int status = number(line, statusSpan[0], statusSpan[1]);
+    if (status < 100 || status > 599) {
+      return null;
+    }
+    // after the user agent: request_length request_time [upstream] [alternative] then the upstream lists
+    int ua1 = nthQuote(line, statusSpan[1], 3);
+    if (ua1 < 0) {
+      return null;
+    }
+    int up1 = line.indexOf('[', ua1);
+    int up2 = up1 < 0 ? -1 : line.indexOf(']', up1);
+    int alt1 = up2 < 0 ? -1 : line.indexOf('[', up2);
+    int alt2 = alt1 < 0 ? -1 : line.indexOf(']', alt1);
+    if (alt2 < 0) {
+      return null;
+    }
+    String upstream = line.substring(up1 + 1, up2);
+    List<String> rest = fields(line, alt2 + 1);
+    if (rest.size() < 4) {
+      return null;
+    }
+    return new AccessLine(time, status, upstream, list(rest.get(0)), list(rest.get(3)), list(rest.get(1)));
+  }
+
+  /** An error-log line about an upstream, or null. */
+  public static ErrorLine error(String line) {
+    if (line == null || line.length() < 30 || line.length() > 64 * 1024 || line.charAt(4) != '/' || line.charAt(7) != '/') {
+      return null;
+    }
+    ErrorLine.Reason reason = reason(line);
+    if (reason == null) {
+      return null;
+    }
+    Instant time = errorTime(line);
+    if (time == null) {
+      return null;
+    }
+    String upstream = quoted(line, "upstream: \"");
+    String addr = null;
+    if (upstream != null) {
+      int scheme = upstream.indexOf("://");
+      String hostPort = scheme < 0 ? upstream : upstream.substring(scheme + 3);
+      int slash = hostPort.indexOf('/');
+      addr = slash < 0 ? hostPort : hostPort.substring(0, slash);
+    }
+    int msgStart = line.indexOf("] ", 20);
+    String msg = msgStart < 0 ? line : line.substring(msgStart + 2);
+    int pid = msg.indexOf(": ");
+    if (pid > 0 && pid < 24 && msg.substring(0, pid).contains("#")) {
+      msg = msg.substring(pid + 2); // "32#32: " is nginx's pid#tid
+    }
+    int comma = msg.indexOf(", client: ");
+    return new ErrorLine(time, reason, addr, line.contains("server: ") ? quotedBare(line, "server: ") : null,
+        comma < 0 ? msg : msg.substring(0, comma));
+  }
+
+  static ErrorLine.Reason reason(String l) {
+    if (l.contains("(111: Connection refused)") || l.contains("(111: Unknown error)")) {
+      return ErrorLine.Reason.refused;
+    }
+    if (l.contains("(104: Connection reset by peer)")) {
+      return ErrorLine.Reason.reset;
+    }
+    if (l.contains("upstream prematurely closed connection")) {
+      return ErrorLine.Reason.prematureClose;
+    }
+    if (l.contains("upstream sent too big header")) {
+      return ErrorLine.Reason.headersTooLarge;
+    }
+    if (l.contains("upstream sent no valid HTTP/1.0 header") || l.contains("upstream sent invalid header")) {
+      return ErrorLine.Reason.invalidResponse;
+    }
+    if (l.contains("upstream timed out (110")) {
+      return ErrorLine.Reason.timeout;
+    }
+    if (l.contains("SSL_do_handshake() failed") || l.contains("upstream SSL certificate")) {
+      return ErrorLine.Reason.tls;
+    }
+    if (l.contains("no live upstreams")) {
+      return ErrorLine.Reason.noLiveUpstreams;
+    }
+    return null;
+  }
+
+  /** "01/Dec/2026:11:58:30 +0000" */
+  static Instant localTime(String s, int from, int to) {
+    try {
+      if (to - from < 26) {
+        return null;
+      }
+      int day = number(s, from, from + 2);
+      String mon = s.substring(from + 3, from + 6);
+      int month = -1;
+      for (int m = 0; m < 12; m++) {
+        if (MONTHS[m].equals(mon)) {
+          month = m + 1;
+        }
+      }
+      int year = number(s, from + 7, from + 11);
+      int hh = number(s, from + 12, from + 14);
+      int mm = number(s, from + 15, from + 17);
+      int ss = number(s, from + 18, from + 20);
+      int sign = s.charAt(from + 21) == '-' ? -1 : 1;
+      int oh = number(s, from + 22, from + 24);
+      int om = number(s, from + 24, from + 26);
+      if (month < 0 || day < 1 || year < 0 || hh < 0 || mm < 0 || ss < 0 || oh < 0 || om < 0) {
+        return null;
+      }
+      return LocalDateTime.of(year, month, day, hh, mm, ss).toInstant(ZoneOffset.ofHoursMinutes(sign * oh, sign * om));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** "2026/12/01 11:58:30" (the error log is in the controller's local time: UTC in ingress-nginx). */
+  static Instant errorTime(String s) {
+    try {
+      int year = number(s, 0, 4);
+      int month = number(s, 5, 7);
+      int day = number(s, 8, 10);
+      int hh = number(s, 11, 13);
+      int mm = number(s, 14, 16);
+      int ss = number(s, 17, 19);
+      if (year < 0 || month < 1 || day < 1 || hh < 0 || mm < 0 || ss < 0) {
+        return null;
+      }
+      return LocalDateTime.of(year, month, day, hh, mm, ss).toInstant(ZoneOffset.UTC);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static int number(String s, int from, int to) {
+    if (from < 0 || to > s.length() || from >= to) {
+      return -1;
+    }
+    int n = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
+  }
+
+  private static int[] token(String s, int from) {
+    int i = from;
+    while (i < s.length() && s.charAt(i) == ' ') {
+      i++;
+    }
+    int j = i;
+    while (j < s.length() && s.charAt(j) != ' ') {
+      j++;
+    }
+    return j > i ? new int[] {i, j} : null;
+  }
+
+  /** The index of the n-th '"' at or after from, or -1. */
+  private static int nthQuote(String s, int from, int n) {
+    int i = from - 1;
+    for (int k = 0; k < n; k++) {
+      i = s.indexOf('"', i + 1);
+      if (i < 0) {
+        return -1;
+      }
+    }
+    return i;
+  }
+
+  /** Space-separated fields, where "a, b" and "a : b" (retries, internal redirects) stay one field. */
+  static List<String> fields(String s, int from) {
+    List<String> out = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    int i = from;
+    while (i < s.length()) {
+      char c = s.charAt(i);
+      if (c == ' ') {
+        boolean joins = cur.length() > 0 && (cur.charAt(cur.length() - 1) == ',' || cur.charAt(cur.length() - 1) == ':')
+            || (i + 1 < s.length() && s.charAt(i + 1) == ':' && i + 2 < s.length() && s.charAt(i + 2) == ' ');
+        if (joins) {
+          cur.append(c);
+        } else if (cur.length() > 0) {
+          out.add(cur.toString());
+          cur.setLength(0);
+        }
+      } else {
+        cur.append(c);
+      }
+      i++;
+    }
+    if (cur.length() > 0) {
+      out.add(cur.toString());
+    }
+    return out;
+  }
+
+  /** "10.0.0.5:8080, 10.0.0.6:8080 : 10.0.0.7:8080" → each address, "-" kept. */
+  static List<String> list(String field) {
+    List<String> out = new ArrayList<>();
+    for (String part : field.split("[,:]\\s+|\\s+:\\s+")) {
+      String p = part.trim();
+      if (!p.isEmpty()) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  private static String quoted(String line, String prefix) {
+    int i = line.indexOf(prefix);
+    if (i < 0) {
+      return null;
+    }
+    int start = i + prefix.length();
+    int end = line.indexOf('"', start);
+    return end < 0 ? null : line.substring(start, end);
+  }
+
+  private static String quotedBare(String line, String prefix) {
+    int i = line.indexOf(prefix);
+    int start = i + prefix.length();
+    int end = line.indexOf(',', start);
+    return (end < 0 ? line.substring(start) : line.substring(start, end)).trim().toLowerCase(Locale.ROOT);
+  }
+}

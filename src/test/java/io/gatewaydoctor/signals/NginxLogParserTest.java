@@ -1,0 +1,74 @@
+package io.gatewaydoctor.signals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The default ingress-nginx formats, retries, dashes, and garbage. */
+class NginxLogParserTest {
+  static final String RETRIED = "10.0.0.1 - - [01/Dec/2026:11:58:30 +0000] \"GET /cart HTTP/1.1\" 502 150 \"-\" \"curl/8.5\" 81 0.004"
+      + " [shop-cart-80] [] 10.244.1.5:8080, 10.244.2.6:8080 0, 0 0.001, 0.002 502, 502 3f1c9e2a7b";
+
+  @Test
+  void accessLineWithRetries() {
+    AccessLine a = NginxLogParser.access(RETRIED);
+    assertThat(a).isNotNull();
+    assertThat(a.time()).isEqualTo(Instant.parse("2026-12-01T11:58:30Z"));
+    assertThat(a.status()).isEqualTo(502);
+    assertThat(a.upstream()).isEqualTo("shop-cart-80");
+    assertThat(a.upstreamAddrs()).containsExactly("10.244.1.5:8080", "10.244.2.6:8080");
+    assertThat(a.upstreamStatuses()).containsExactly("502", "502");
+    assertThat(a.fromApp()).as("nginx writes 502 for a failed try, with no bytes: the gateway's own").isFalse();
+    AccessLine app = NginxLogParser.access(RETRIED.replace("0, 0 0.001", "0, 157 0.001"));
+    assertThat(app.fromApp()).as("the last try answered 502 with a body: the app's").isTrue();
+  }
+
+  @Test
+  void dashesAndOffsets() {
+    AccessLine a = NginxLogParser.access("10.0.0.1 - alice [01/Dec/2026:12:58:30 +0100] \"GET / HTTP/1.1\" 504 0 \"-\" \"Mozilla/5.0 (X11)\""
+        + " 77 5.001 [shop-web-80] [] 10.244.1.5:8080 0 5.000 - abc");
+    assertThat(a.time()).isEqualTo(Instant.parse("2026-12-01T11:58:30Z"));
+    assertThat(a.lastUpstreamStatus()).isNull();
+    assertThat(a.fromApp()).isFalse();
+  }
+
+  @Test
+  void errorLines() {
+    ErrorLine e = NginxLogParser.error("2026/12/01 11:58:29 [error] 32#32: *1234 connect() failed (111: Connection refused) while"
+        + " connecting to upstream, client: 10.0.0.1, server: shop.example.com, request: \"GET /cart HTTP/1.1\", upstream:"
+        + " \"http://10.244.1.5:8080/cart\", host: \"shop.example.com\"");
+    assertThat(e.reason()).isEqualTo(ErrorLine.Reason.refused);
+    assertThat(e.upstreamAddr()).isEqualTo("10.244.1.5:8080");
+    assertThat(e.server()).isEqualTo("shop.example.com");
+    assertThat(e.message()).startsWith("*1234 connect() failed (111: Connection refused)");
+    for (var c : List.of(List.of("recv() failed (104: Connection reset by peer) while reading response header from upstream", "reset"),
+        List.of("upstream prematurely closed connection while reading response header from upstream", "prematureClose"),
+        List.of("upstream sent too big header while reading response header from upstream", "headersTooLarge"),
+        List.of("upstream sent no valid HTTP/1.0 header while reading response header from upstream", "invalidResponse"),
+        List.of("upstream timed out (110: Connection timed out) while reading response header from upstream", "timeout"),
+        List.of("SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking", "tls"))) {
+      ErrorLine x = NginxLogParser.error("2026/12/01 11:58:29 [error] 32#32: *9 " + c.get(0) + ", client: 10.0.0.1, server: _,"
+          + " request: \"GET / HTTP/1.1\", upstream: \"https://10.244.1.5:8443/\", host: \"x\"");
+      assertThat(x).as(c.get(0)).isNotNull();
+      assertThat(x.reason().name()).isEqualTo(c.get(1));
+      assertThat(x.upstreamAddr()).isEqualTo("10.244.1.5:8443");
+    }
+  }
+
+  @Test
+  void garbageTruncatedHugeAndBinaryLinesAreSkippedNotFatal() {
+    GatewayEvidence.Builder b = new GatewayEvidence.Builder(Instant.parse("2026-12-01T12:00:00Z"), java.time.Duration.ofMinutes(10));
+    assertThat(b.line("")).isFalse();
+    assertThat(b.line("I1201 11:58:30.000000 7 controller.go:190] \"Configuration changes detected\"")).isFalse();
+    assertThat(b.line(RETRIED.substring(0, 60))).isFalse();
+    assertThat(b.line("x".repeat(5_000_000))).isFalse();
+    assertThat(b.line("\u00ff\u00fe\u0000[01/Dec/2026:11:58:30 +0000] \"\u0080\"")).isFalse();
+    assertThat(b.line("2026/13/45 99:99:99 [error] 1#1: *1 connect() failed (111: Connection refused), upstream: \"http://a:1/\"")).isFalse();
+    assertThat(b.line(RETRIED)).isTrue();
+    GatewayEvidence e = b.build();
+    assertThat(e.skipped()).isEqualTo(6);
+    assertThat(e.upstream("shop-cart-80").requests).isEqualTo(1);
+  }
+}
