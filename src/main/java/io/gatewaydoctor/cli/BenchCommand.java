@@ -35,10 +35,16 @@ public class BenchCommand implements Callable<Integer> {
   @Option(names = "--endpoints", defaultValue = "10000") int endpoints;
   @Option(names = "--listeners", defaultValue = "50") int listeners;
   @Option(names = "--concurrency", defaultValue = "64") int concurrency;
+  @Option(names = "--logs", description = "Benchmark the gateway-log parser instead, on --lines access lines.") boolean logs;
+  @Option(names = "--lines", defaultValue = "2000000") int lines;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = new PrintWriter(System.out, true);
+    if (logs) {
+      io.gatewaydoctor.bench.LogBench.run(out, lines, runs);
+      return 0;
+    }
     if (probes) {
       io.gatewaydoctor.bench.ProbeBench.run(out, endpoints, listeners, concurrency);
       return 0;

@@ -59,7 +59,7 @@ public final class NginxLogParser {
       return null;
     }
     String upstream = line.substring(up1 + 1, up2);
-    List<String> rest = fields(line, alt2 + 1);
+    List<String> rest = fields(line, alt2 + 1, 4);
     if (rest.size() < 4) {
       return null;
     }
@@ -126,12 +126,34 @@ public final class NginxLogParser {
     return null;
   }
 
+  /** The last minute parsed ("01/Dec/2026:11:58" and its offset) and its epoch second: lines come in time order. */
+  private static final ThreadLocal<Object[]> LAST_MINUTE = ThreadLocal.withInitial(() -> new Object[] {null, 0L});
+
   /** "01/Dec/2026:11:58:30 +0000" */
   static Instant localTime(String s, int from, int to) {
     try {
       if (to - from < 26) {
         return null;
       }
+      Object[] last = LAST_MINUTE.get();
+      String minute = (String) last[0];
+      if (minute != null && s.regionMatches(from, minute, 0, 17) && s.regionMatches(from + 20, minute, 17, 6)) {
+        int sec = number(s, from + 18, from + 20);
+        return sec < 0 || sec > 60 ? null : Instant.ofEpochSecond((Long) last[1] + sec);
+      }
+      Instant full = parseLocalTime(s, from);
+      if (full != null) {
+        last[0] = s.substring(from, from + 17) + s.substring(from + 20, from + 26);
+        last[1] = full.getEpochSecond() - number(s, from + 18, from + 20);
+      }
+      return full;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static Instant parseLocalTime(String s, int from) {
+    try {
       int day = number(s, from, from + 2);
       String mon = s.substring(from + 3, from + 6);
       int month = -1;
@@ -213,40 +235,57 @@ public final class NginxLogParser {
     return i;
   }
 
-  /** Space-separated fields, where "a, b" and "a : b" (retries, internal redirects) stay one field. */
-  static List<String> fields(String s, int from) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
+  /**
+   * The first {@code max} space-separated fields from {@code from}, where "a, b" and "a : b"
+   * (retries, internal redirects) stay one field.
+   */
+  static List<String> fields(String s, int from, int max) {
+    List<String> out = new ArrayList<>(max);
+    int n = s.length();
     int i = from;
-    while (i < s.length()) {
-      char c = s.charAt(i);
-      if (c == ' ') {
-        boolean joins = cur.length() > 0 && (cur.charAt(cur.length() - 1) == ',' || cur.charAt(cur.length() - 1) == ':')
-            || (i + 1 < s.length() && s.charAt(i + 1) == ':' && i + 2 < s.length() && s.charAt(i + 2) == ' ');
-        if (joins) {
-          cur.append(c);
-        } else if (cur.length() > 0) {
-          out.add(cur.toString());
-          cur.setLength(0);
-        }
-      } else {
-        cur.append(c);
+    while (i < n && out.size() < max) {
+      while (i < n && s.charAt(i) == ' ') {
+        i++;
       }
-      i++;
-    }
-    if (cur.length() > 0) {
-      out.add(cur.toString());
+      int start = i;
+      while (i < n) {
+        char c = s.charAt(i);
+        if (c == ' ') {
+          char prev = s.charAt(i - 1);
+          boolean joins = prev == ',' || prev == ':' || (i + 2 < n && s.charAt(i + 1) == ':' && s.charAt(i + 2) == ' ');
+          if (!joins) {
+            break;
+          }
+        }
+        i++;
+      }
+      if (i > start) {
+        out.add(s.substring(start, i));
+      }
     }
     return out;
   }
 
   /** "10.0.0.5:8080, 10.0.0.6:8080 : 10.0.0.7:8080" → each address, "-" kept. */
   static List<String> list(String field) {
-    List<String> out = new ArrayList<>();
-    for (String part : field.split("[,:]\\s+|\\s+:\\s+")) {
-      String p = part.trim();
-      if (!p.isEmpty()) {
-        out.add(p);
+    if (field.indexOf(' ') < 0) {
+      return List.of(field);
+    }
+    List<String> out = new ArrayList<>(3);
+    int start = 0;
+    int n = field.length();
+    for (int i = 0; i <= n; i++) {
+      boolean sep = i == n || (field.charAt(i) == ' ' && i > 0 && (field.charAt(i - 1) == ',' || field.charAt(i - 1) == ':'
+          || (i + 1 < n && field.charAt(i + 1) == ':')));
+      if (sep) {
+        String p = field.substring(start, i).trim();
+        if (p.endsWith(",") || p.endsWith(" :")) {
+          p = p.substring(0, p.length() - 1).trim();
+        }
+        if (!p.isEmpty() && !p.equals(":")) {
+          out.add(p);
+        }
+        start = i + 1;
       }
     }
     return out;
