@@ -272,4 +272,22 @@ class AnalyzeCommandTest {
     Files.writeString(hidden.resolve("cluster.yaml"), yaml);
     assertThat(run("-f", hidden.toString(), "-o", "json").code()).isEqualTo(1);
   }
+
+  @Test
+  void gatewayLogsWithGarbageHugeAndBinaryLinesAreReadToTheEnd(@TempDir Path tmp) throws IOException {
+    Path log = tmp.resolve("controller.log");
+    try (var out = Files.newOutputStream(log)) {
+      out.write("I1201 11:58:00.000000 7 main.go:100] \"starting\"\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(new byte[] {(byte) 0xff, (byte) 0xfe, 0, (byte) 0x80, '\n'});
+      out.write(("x".repeat(3_000_000) + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write("10.0.0.1 - - [01/Dec/2026:11:59:00 +0000] \"GET / HTTP/1.1\" 502 150 \"-\" \"curl\" 81 0.004".getBytes());
+      out.write(" [shop-web-80] [] 127.0.0.11:8080 0 0.001 502 abc\n".getBytes());
+      out.write("10.0.0.1 - - [01/Dec/2026:11:59:01 +0000] \"GET / HT".getBytes()); // truncated, no newline
+    }
+    Result r = run(args(inputs("healthy-basic"), "--gateway-log", log.toString(), "-o", "json", "--now", "2026-12-01T12:00:00Z"));
+    assertThat(r.code()).as(r.err()).isIn(0, 1);
+    assertThat(r.err()).contains("gateway logs: 4 lines neither an access line nor an upstream error (skipped)");
+    assertThat(r.json().at("/items/0/status/gatewayErrors/gateway/502").asLong()).isEqualTo(1);
+    assertThat(r.json().at("/items/0/status/errorRate").asDouble()).isEqualTo(0.1);
+  }
 }
