@@ -41,7 +41,15 @@ public final class Explainer {
     StringBuilder sb = new StringBuilder();
     sb.append("Ingress ").append(chain.namespace()).append('/').append(chain.name()).append(": ").append(d.health())
         .append(Code.NONE.equals(d.rootCause()) ? "" : " — " + d.rootCause()).append('\n');
-    sb.append("  ").append(d.summary()).append("\n\n  chain\n");
+    sb.append("  ").append(d.summary()).append('\n');
+    if (d.gatewayErrors() != null) {
+      var g = d.gatewayErrors();
+      sb.append("  gateway, last window: ").append(d.errorRate()).append(" 502/min; generated 500/502/503/504: ")
+          .append(g.gateway.s500).append('/').append(g.gateway.s502).append('/').append(g.gateway.s503).append('/').append(g.gateway.s504)
+          .append("; returned by the app: ").append(g.app.s500).append('/').append(g.app.s502).append('/').append(g.app.s503)
+          .append('/').append(g.app.s504).append('\n');
+    }
+    sb.append("\n  chain\n");
     String cls = Gateways.className(chain.ingress(), cluster).orElse("none");
     String controller = Gateways.controller(chain.ingress(), cluster).orElse("unknown");
     link(sb, 2, d, INGRESS, null, "Ingress " + chain.namespace() + "/" + chain.name() + " (class " + cls + ", controller " + controller + ")");
@@ -89,7 +97,16 @@ public final class Explainer {
     for (Endpoint e : eps.stream().limit(MAX_LISTED).toList()) {
       sb.append("             ").append(e.ip()).append(':').append(e.port() == null ? "?" : e.port())
           .append(e.terminating() ? "  terminating" : e.ready() ? "  ready      " : "  not ready  ")
-          .append(e.pod() == null ? "" : "  pod " + e.pod()).append('\n');
+          .append(e.pod() == null ? "" : "  pod " + e.pod());
+      io.gatewaydoctor.api.EndpointStatus st = status(d, b, e);
+      if (st != null && st.lastProbe != null) {
+        sb.append("  probe: ").append(st.lastProbe.outcome).append(" (").append(st.lastProbe.detail).append(", ")
+            .append(st.lastProbe.latencyMillis).append(" ms)");
+      }
+      if (st != null && st.gateway != null) {
+        sb.append("  gateway: ").append(st.gateway.requests).append(" tries, ").append(st.gateway.errors502).append(" 502");
+      }
+      sb.append('\n');
     }
     if (eps.size() > MAX_LISTED) {
       sb.append("             … ").append(eps.size() - MAX_LISTED).append(" more\n");
@@ -107,6 +124,20 @@ public final class Explainer {
       link(sb, 3, d, POLICY, b, policies.isEmpty() ? "network policies: none isolate the pods"
           : "network policies isolating the pods: " + String.join(", ", policies));
     }
+  }
+
+  /** The status line of an endpoint (probe and gateway results), matched by backend, address and port. */
+  private static io.gatewaydoctor.api.EndpointStatus status(Diagnosis d, ResolvedBackend b, Endpoint e) {
+    for (var bs : d.backends()) {
+      if (b.serviceKey().equals(bs.service) && b.ref().portLabel().equals(bs.port)) {
+        for (var es : bs.endpoints) {
+          if (java.util.Objects.equals(es.ip, e.ip()) && java.util.Objects.equals(es.port, e.port())) {
+            return es;
+          }
+        }
+      }
+    }
+    return null;
   }
 
   private static String selector(ResolvedBackend b) {

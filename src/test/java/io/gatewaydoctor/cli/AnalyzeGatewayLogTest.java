@@ -40,6 +40,7 @@ class AnalyzeGatewayLogTest {
   static RealNginx nginx;
   static JsonNode result;
   static AnalyzeCommandTest.Result run;
+  static List<String> args;
 
   @BeforeAll
   static void traffic(@TempDir Path dir) throws Exception {
@@ -83,6 +84,8 @@ class AnalyzeGatewayLogTest {
     list.setItems(items);
     Path dump = dir.resolve("dump.yaml");
     Files.writeString(dump, Serialization.asYaml(list));
+    args = new ArrayList<>(List.of("-f", dump.toString(), "--gateway-log", dir.resolve("access.log").toString(),
+        "--gateway-log", dir.resolve("error.log").toString(), "--explain", "--target", "ingress/shop/web"));
     run = AnalyzeCommandTest.run("-f", dump.toString(), "--gateway-log", dir.resolve("access.log").toString(),
         "--gateway-log", dir.resolve("error.log").toString(), "-o", "json");
     result = run.json();
@@ -157,5 +160,13 @@ class AnalyzeGatewayLogTest {
     assertThat(s.at("/gatewayErrors/app/502").asLong()).isEqualTo(REQUESTS);
     assertThat(s.at("/gatewayErrors/gateway/502").asLong()).isZero();
     assertThat(s.get("summary").asText()).contains("itself answered 20 of 20 requests with 502");
+  }
+
+  @Test
+  void explainShowsEachEndpointsGatewayCounts() {
+    var r = AnalyzeCommandTest.run(args.toArray(String[]::new));
+    assertThat(r.out()).contains("gateway, last window:");
+    String bad = r.out().lines().filter(l -> l.contains("127.0.0.102:") && l.contains("  pod web-5d8f7c9b6-bbcde")).findFirst().orElseThrow();
+    assertThat(bad).contains("gateway: ").doesNotContain("gateway: 0 tries");
   }
 }
