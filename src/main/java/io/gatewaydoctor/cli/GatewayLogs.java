@@ -1,7 +1,6 @@
 package io.gatewaydoctor.cli;
 
 import io.gatewaydoctor.signals.GatewayEvidence;
-import io.gatewaydoctor.signals.NginxLogParser;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -26,19 +25,10 @@ final class GatewayLogs {
 
   /** The newest time stamped on any line, for the evaluation instant of offline input. */
   static Optional<Instant> newest(List<Path> files) throws InputFiles.InputException {
-    Instant[] newest = {null};
-    each(files, line -> {
-      var a = NginxLogParser.access(line);
-      Instant t = a != null ? a.time() : null;
-      if (t == null) {
-        var e = NginxLogParser.error(line);
-        t = e == null ? null : e.time();
-      }
-      if (t != null && (newest[0] == null || t.isAfter(newest[0]))) {
-        newest[0] = t;
-      }
-    });
-    return Optional.ofNullable(newest[0]);
+    // the same reading as the real one (error-log times shifted by the access lines' offset), with no window
+    GatewayEvidence.Builder b = new GatewayEvidence.Builder(Instant.MAX, java.time.Duration.ZERO);
+    each(files, b::line);
+    return Optional.ofNullable(b.newest());
   }
 
   static GatewayEvidence read(List<Path> files, Instant now, Duration window) throws InputFiles.InputException {

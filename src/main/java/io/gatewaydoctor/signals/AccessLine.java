@@ -21,28 +21,30 @@ public record AccessLine(Instant time, int status, String upstream, List<String>
     return s.length() == 3 && Character.isDigit(s.charAt(0)) ? Integer.valueOf(s) : null;
   }
 
-  /**
-   * The client's status came from the application, not from the gateway. nginx also writes 502
-   * (or 504) into $upstream_status for a try that failed to connect or timed out, so equality is not
-   * enough: the application must also have sent a body ($upstream_response_length above 0), which a
-   * failed try never has. (An application's 502 with an empty body reads as the gateway's.)
-   */
+  /** The client's status came from the application: its last try answered, with that status. */
   public boolean fromApp() {
     Integer u = lastUpstreamStatus();
-    return u != null && u == status && tryAnswered(upstreamStatuses.size() - 1);
+    return u != null && u == status && !tryFailed(upstreamStatuses.size() - 1);
   }
 
-  /** Whether try {@code i} got a response from the backend (an HTTP status and some bytes). */
-  public boolean tryAnswered(int i) {
-    if (i < 0 || i >= upstreamStatuses.size()) {
+  /**
+   * Whether try {@code i} failed at the gateway. nginx writes 502 (or 504) into $upstream_status for
+   * a try that could not connect or timed out, with no bytes received, and "-" when nothing was
+   * set; a retry moving on means the earlier try failed. A 304, 204 or HEAD answer without a body
+   * is an answer, and a client that went away (499) is no failure of the backend.
+   */
+  public boolean tryFailed(int i) {
+    if (i < 0 || i >= upstreamStatuses.size() || status == 499) {
       return false;
     }
     String s = upstreamStatuses.get(i);
-    if (s.length() != 3 || !Character.isDigit(s.charAt(0))) {
-      return false;
-    }
     String len = i < upstreamLengths.size() ? upstreamLengths.get(i) : "-";
-    return !len.equals("-") && !len.equals("0");
+    boolean empty = len.equals("-") || len.equals("0");
+    boolean last = i == upstreamStatuses.size() - 1;
+    if (s.equals("-")) {
+      return !last || status >= 500;
+    }
+    return (s.equals("502") || s.equals("504")) && empty;
   }
 
   public String lastUpstreamAddr() {

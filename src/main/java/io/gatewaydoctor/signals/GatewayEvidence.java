@@ -85,16 +85,21 @@ public final class GatewayEvidence {
       return !t.isAfter(now) && !t.isBefore(now.minus(window));
     }
 
+    /** The offset of the access lines' $time_local, applied to error lines (which carry none). */
+    private int offsetSeconds;
+
     /** One raw line of either log; returns false when it was not understood. */
     public boolean line(String raw) {
       AccessLine a = NginxLogParser.access(raw);
       if (a != null) {
+        Integer off = NginxLogParser.offsetSeconds(raw);
+        offsetSeconds = off == null ? offsetSeconds : off;
         add(a);
         return true;
       }
       ErrorLine e = NginxLogParser.error(raw);
       if (e != null) {
-        add(e);
+        add(new ErrorLine(e.time().minusSeconds(offsetSeconds), e.reason(), e.upstreamAddr(), e.server(), e.message()));
         return true;
       }
       skipped++;
@@ -120,9 +125,9 @@ public final class GatewayEvidence {
         c.requests++;
         String st = i < a.upstreamStatuses().size() ? a.upstreamStatuses().get(i) : "-";
         boolean last = i == a.upstreamAddrs().size() - 1;
-        if (!a.tryAnswered(i)) {
+        if (a.tryFailed(i)) {
           // this try failed at the gateway: nothing came back (refused, reset, timed out, cut short)
-          c.gateway[st.equals("504") ? 3 : 1]++;
+          c.gateway[st.equals("504") || (last && a.status() == 504) ? 3 : 1]++;
         } else if (last && slot >= 0 && a.fromApp()) {
           c.app[slot]++;
         }
@@ -151,5 +156,8 @@ public final class GatewayEvidence {
     }
 
     public GatewayEvidence build() { return new GatewayEvidence(this); }
+
+    /** The newest instant seen on a line so far, in or out of the window. */
+    public Instant newest() { return newest; }
   }
 }

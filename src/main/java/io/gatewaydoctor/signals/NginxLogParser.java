@@ -46,19 +46,23 @@ public final class NginxLogParser {
     if (status < 100 || status > 599) {
       return null;
     }
-    // after the user agent: request_length request_time [upstream] [alternative] then the upstream lists
-    int ua1 = nthQuote(line, statusSpan[1], 3);
-    if (ua1 < 0) {
+    // after the user agent (its closing quote: a '[' inside it is no field): request_length request_time
+    // [upstream] [alternative], then the upstream lists
+    int uaEnd = nthQuote(line, statusSpan[1], 4);
+    if (uaEnd < 0) {
       return null;
     }
-    int up1 = line.indexOf('[', ua1);
+    int up1 = line.indexOf(" [", uaEnd);
+    up1 = up1 < 0 ? -1 : up1 + 1;
     int up2 = up1 < 0 ? -1 : line.indexOf(']', up1);
     int alt1 = up2 < 0 ? -1 : line.indexOf('[', up2);
     int alt2 = alt1 < 0 ? -1 : line.indexOf(']', alt1);
     if (alt2 < 0) {
       return null;
     }
-    String upstream = line.substring(up1 + 1, up2);
+    // a canary's requests carry its name as the alternative upstream (ingress-nginx's balancer sets it only then)
+    String alternative = line.substring(alt1 + 1, alt2);
+    String upstream = alternative.isEmpty() ? line.substring(up1 + 1, up2) : alternative;
     List<String> rest = fields(line, alt2 + 1, 4);
     if (rest.size() < 4) {
       return null;
@@ -71,7 +75,8 @@ public final class NginxLogParser {
     if (line == null || line.length() < 30 || line.length() > 64 * 1024 || line.charAt(4) != '/' || line.charAt(7) != '/') {
       return null;
     }
-    ErrorLine.Reason reason = reason(line);
+    int client = line.indexOf(", client: ");
+    ErrorLine.Reason reason = reason(client < 0 ? line : line.substring(0, client)); // not the client's referrer or request
     if (reason == null) {
       return null;
     }
@@ -126,6 +131,21 @@ public final class NginxLogParser {
     return null;
   }
 
+  /** The UTC offset in seconds of an access line's $time_local ("+0100" → 3600), or null. */
+  public static Integer offsetSeconds(String line) {
+    int lb = line == null ? -1 : line.indexOf('[');
+    if (lb < 0 || line.length() < lb + 27 || line.charAt(lb + 27) != ']') {
+      return null;
+    }
+    char sign = line.charAt(lb + 22);
+    int oh = number(line, lb + 23, lb + 25);
+    int om = number(line, lb + 25, lb + 27);
+    if ((sign != '+' && sign != '-') || oh < 0 || om < 0) {
+      return null;
+    }
+    return (sign == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+  }
+
   /** The last minute parsed ("01/Dec/2026:11:58" and its offset) and its epoch second: lines come in time order. */
   private static final ThreadLocal<Object[]> LAST_MINUTE = ThreadLocal.withInitial(() -> new Object[] {null, 0L});
 
@@ -178,7 +198,10 @@ public final class NginxLogParser {
     }
   }
 
-  /** "2026/12/01 11:58:30" (the error log is in the controller's local time: UTC in ingress-nginx). */
+  /**
+   * "2026/12/01 11:58:30", read as UTC: the error log is in the controller's local time without an
+   * offset; {@link GatewayEvidence.Builder} shifts it by the offset the access lines carry.
+   */
   static Instant errorTime(String s) {
     try {
       int year = number(s, 0, 4);

@@ -71,4 +71,36 @@ class NginxLogParserTest {
     assertThat(e.skipped()).isEqualTo(6);
     assertThat(e.upstream("shop-cart-80").requests).isEqualTo(1);
   }
+
+  static String line(String ua, String status, String upstream, String alt, String addr, String len, String ust) {
+    return "10.0.0.1 - - [01/Dec/2026:12:58:30 +0100] \"GET /x HTTP/1.1\" " + status + " 0 \"-\" \"" + ua + "\" 81 0.004 ["
+        + upstream + "] [" + alt + "] " + addr + " " + len + " 0.001 " + ust + " id1";
+  }
+
+  @Test
+  void oddButRealLinesAreAttributedRight() {
+    AccessLine fb = NginxLogParser.access(line("Mozilla/5.0 (iPhone) [FBAN/FBIOS;FBAV/400.0]", "200", "shop-web-80", "",
+        "10.244.1.5:8080", "12", "200"));
+    assertThat(fb.upstream()).as("a [ in the user agent is no field").isEqualTo("shop-web-80");
+    assertThat(fb.upstreamAddrs()).containsExactly("10.244.1.5:8080");
+    AccessLine canary = NginxLogParser.access(line("curl", "502", "shop-web-80", "shop-web-canary-80", "10.244.3.9:8080", "0", "502"));
+    assertThat(canary.upstream()).isEqualTo("shop-web-canary-80");
+    GatewayEvidence.Builder b = new GatewayEvidence.Builder(Instant.parse("2026-12-01T12:00:00Z"), java.time.Duration.ofMinutes(10));
+    b.line(line("curl", "304", "shop-web-80", "", "10.244.1.5:8080", "0", "304"));
+    b.line(line("curl", "499", "shop-web-80", "", "10.244.1.5:8080", "-", "-"));
+    b.line(line("curl", "502", "shop-web-80", "", "10.244.1.6:8080", "0", "502"));
+    // the error log carries no offset: read in the access lines' (+0100), 12:58:29 local is 11:58:29Z
+    b.line("2026/12/01 12:58:29 [error] 32#32: *7 connect() failed (111: Connection refused) while connecting to upstream,"
+        + " client: 10.0.0.1, server: _, request: \"GET /x HTTP/1.1\", upstream: \"http://10.244.1.6:8080/x\", host: \"x\"");
+    GatewayEvidence e = b.build();
+    assertThat(e.address("10.244.1.5:8080").gatewayErrors()).as("a 304 without body and a 499 are no gateway errors").isZero();
+    assertThat(e.address("10.244.1.6:8080").gateway502()).isEqualTo(1);
+    assertThat(e.address("10.244.1.6:8080").reasons).containsEntry(ErrorLine.Reason.refused, 1L);
+    assertThat(e.newest()).isEqualTo(Instant.parse("2026-12-01T11:58:30Z"));
+    // a reason in the client's own request or referrer is no reason
+    ErrorLine spoof = NginxLogParser.error("2026/12/01 11:58:29 [error] 32#32: *8 upstream timed out (110: Connection timed out)"
+        + " while reading response header from upstream, client: 10.0.0.1, server: _, request: \"GET /(111: Connection refused)"
+        + " HTTP/1.1\", upstream: \"http://10.244.1.5:8080/\", host: \"x\", referrer: \"(104: Connection reset by peer)\"");
+    assertThat(spoof.reason()).isEqualTo(ErrorLine.Reason.timeout);
+  }
 }

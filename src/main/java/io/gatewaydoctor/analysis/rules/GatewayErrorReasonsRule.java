@@ -84,7 +84,8 @@ public final class GatewayErrorReasonsRule implements Rule {
         }
         long share = targetErrors == 0 ? 100 : Math.round(100.0 * worstErrors / targetErrors);
         String who = worst.pod() != null ? "pod " + worst.pod() + " (" + worst.ip() + ")" : GatewayTrouble.address(worst);
-        Severity sev = failing >= Math.max(1, withTraffic) ? Severity.Critical : Severity.Warning;
+        // Critical only when clients saw the failures (not all hidden by retries) and every endpoint with traffic failed
+        Severity sev = failing >= Math.max(1, withTraffic) && clientVisible(ctx, b) ? Severity.Critical : Severity.Warning;
         out.add(RuleFinding.of(rc.getValue(), sev, culprit,
             share + "% of the gateway's errors for Service " + b.serviceKey() + " in the last " + ctx.window().toMinutes()
                 + " min came from " + who + ": " + words(rc.getKey()) + (failing > 1 ? " (" + failing + " endpoints affected)" : ""),
@@ -93,6 +94,11 @@ public final class GatewayErrorReasonsRule implements Rule {
       }
     }
     return out;
+  }
+
+  private static boolean clientVisible(AnalysisContext ctx, ResolvedBackend b) {
+    GatewayEvidence.Counts u = ctx.upstream(b);
+    return u != null && u.gatewayErrors() > 0;
   }
 
   static String words(Reason r) {
