@@ -9,6 +9,6 @@ import java.time.Instant;
 public record ErrorLine(Instant time, Reason reason, String upstreamAddr, String server, String message) {
 
   public enum Reason {
-    refused, reset, prematureClose, headersTooLarge, invalidResponse, timeout, tls, noLiveUpstreams
+    refused, reset, prematureClose, headersTooLarge, invalidResponse, connectTimeout, timeout, tls, noLiveUpstreams
   }
 }

@@ -120,7 +120,8 @@ public final class NginxLogParser {
       return ErrorLine.Reason.invalidResponse;
     }
     if (l.contains("upstream timed out (110")) {
-      return ErrorLine.Reason.timeout;
+      // no connection at all is dropped packets (a NetworkPolicy, a firewall, a dead node), not a slow app
+      return l.contains("while connecting to upstream") ? ErrorLine.Reason.connectTimeout : ErrorLine.Reason.timeout;
     }
     if (l.contains("SSL_do_handshake() failed") || l.contains("upstream SSL certificate")) {
       return ErrorLine.Reason.tls;

@@ -48,6 +48,7 @@ class NginxLogParserTest {
         List.of("upstream sent too big header while reading response header from upstream", "headersTooLarge"),
         List.of("upstream sent no valid HTTP/1.0 header while reading response header from upstream", "invalidResponse"),
         List.of("upstream timed out (110: Connection timed out) while reading response header from upstream", "timeout"),
+        List.of("upstream timed out (110: Connection timed out) while connecting to upstream", "connectTimeout"),
         List.of("SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking", "tls"))) {
       ErrorLine x = NginxLogParser.error("2026/12/01 11:58:29 [error] 32#32: *9 " + c.get(0) + ", client: 10.0.0.1, server: _,"
           + " request: \"GET / HTTP/1.1\", upstream: \"https://10.244.1.5:8443/\", host: \"x\"");

@@ -31,6 +31,7 @@ public final class GatewayErrorReasonsRule implements Rule {
       Reason.headersTooLarge, Code.BackendHeadersTooLarge,
       Reason.invalidResponse, Code.BackendInvalidResponse,
       Reason.timeout, Code.BackendTimeout,
+      Reason.connectTimeout, Code.BackendTimeout,
       Reason.tls, Code.BackendProtocolMismatch));
 
   @Override
@@ -108,7 +109,8 @@ public final class GatewayErrorReasonsRule implements Rule {
       case prematureClose -> "the backend closed the connection before a complete response";
       case headersTooLarge -> "response headers too big for the proxy buffer";
       case invalidResponse -> "the backend answered something that is not HTTP";
-      case timeout -> "upstream timed out";
+      case timeout -> "upstream timed out waiting for the response";
+      case connectTimeout -> "no connection within proxy-connect-timeout (packets dropped: a NetworkPolicy, a firewall or a dead node)";
       case tls -> "TLS handshake with the backend failed";
       case noLiveUpstreams -> "no live upstreams";
     };
