@@ -66,20 +66,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   @ConfigProperty(name = "gatewaydoctor.status-heartbeat", defaultValue = "PT10M")
   Duration heartbeat;
 
-  @ConfigProperty(name = "gatewaydoctor.probe.enabled", defaultValue = "true")
-  boolean probeEnabled;
-
-  @ConfigProperty(name = "gatewaydoctor.probe.concurrency", defaultValue = "64")
-  int probeConcurrency;
-
-  @ConfigProperty(name = "gatewaydoctor.probe.targets-at-once", defaultValue = "8")
-  int probeTargetsAtOnce;
-
-  @ConfigProperty(name = "gatewaydoctor.probe.upstream-keepalive-timeout", defaultValue = "PT60S")
-  Duration upstreamKeepAlive;
-
-  @ConfigProperty(name = "gatewaydoctor.probe.keepalive-every", defaultValue = "PT5M")
-  Duration keepAliveEvery;
+  @Inject ProbeSettings probing;
 
   private final Analyzer analyzer = new Analyzer();
   private IndexerResourceCache<GatewayDiagnosis> diagnoses;
@@ -137,8 +124,8 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
       prober.close(); // event sources prepared again: the old scheduler's threads go
     }
     prober = new ProbeScheduler(diagnoses, ingresses, gatherer, probed,
-        new ProbeRunner(new HttpProber(), probeConcurrency), probeTargetsAtOnce, clock, probeEnabled)
-        .keepAlive(upstreamKeepAlive, keepAliveEvery);
+        new ProbeRunner(new HttpProber(), probing.concurrency()), probing.targetsAtOnce(), clock, probing.enabled())
+        .keepAlive(probing.upstreamKeepaliveTimeout(), probing.keepaliveEvery());
     prober.start();
     return List.of(ingresses, classes, services, slices, pods, namespaces, policies, deployments, probed);
   }

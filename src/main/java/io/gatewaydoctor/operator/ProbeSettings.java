@@ -1,0 +1,29 @@
+package io.gatewaydoctor.operator;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** The operator's probe settings ({@code gatewaydoctor.probe.*}, see application.properties and the README). */
+@ConfigMapping(prefix = "gatewaydoctor.probe")
+public interface ProbeSettings {
+  /** Probes at all, for every target (per target: spec.probe.enabled). */
+  @WithDefault("true")
+  boolean enabled();
+
+  /** Probes in flight at once, all targets together. */
+  @WithDefault("64")
+  int concurrency();
+
+  /** Targets probed at once. */
+  @WithDefault("8")
+  int targetsAtOnce();
+
+  /** The gateway's idle upstream keep-alive timeout (ingress-nginx upstream-keepalive-timeout). */
+  @WithDefault("PT60S")
+  Duration upstreamKeepaliveTimeout();
+
+  /** How often, per target, to measure the backends' idle keep-alive timeout. */
+  @WithDefault("PT5M")
+  Duration keepaliveEvery();
+}
