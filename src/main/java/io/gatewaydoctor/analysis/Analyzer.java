@@ -46,7 +46,12 @@ public final class Analyzer {
 
   public Diagnosis analyze(Ingress ingress, ClusterSnapshot cluster, Instant now, Duration window, ProbeEvidence probes,
       GatewayEvidence gateway) {
-    TargetChain chain = ChainResolver.resolve(ingress, cluster);
+    return analyze(ChainResolver.resolve(ingress, cluster), cluster, now, window, probes, gateway);
+  }
+
+  /** The same, on a chain the caller resolved already (to plan probes or explain it from the same one). */
+  public Diagnosis analyze(TargetChain chain, ClusterSnapshot cluster, Instant now, Duration window, ProbeEvidence probes,
+      GatewayEvidence gateway) {
     AnalysisContext ctx = new AnalysisContext(chain, cluster, now, window == null ? AnalysisContext.DEFAULT_WINDOW : window,
         probes, gateway);
     List<RuleFinding> found = new ArrayList<>();
@@ -105,7 +110,7 @@ public final class Analyzer {
     for (BackendStatus b : backends) {
       for (EndpointStatus e : b.endpoints) {
         GatewayEvidence.Counts c = e.ip == null || e.port == null ? null
-            : gateway.address((e.ip.contains(":") ? "[" + e.ip + "]" : e.ip) + ":" + e.port);
+            : gateway.address(Endpoint.address(e.ip, e.port));
         if (c != null) {
           EndpointTraffic t = new EndpointTraffic();
           t.requests = c.requests;

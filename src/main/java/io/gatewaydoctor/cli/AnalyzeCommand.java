@@ -150,10 +150,11 @@ public class AnalyzeCommand implements Callable<Integer> {
             + " neither an access line nor an upstream error (skipped)");
       }
       for (Ingress ing : selected) {
-        Diagnosis d = analyzer.analyze(ing, in.snapshot(), at, w, probes.getOrDefault(ing, ProbeEvidence.NONE), gateway);
+        var chain = ChainResolver.resolve(ing, in.snapshot());
+        Diagnosis d = analyzer.analyze(chain, in.snapshot(), at, w, probes.getOrDefault(ing, ProbeEvidence.NONE), gateway);
         items.add(DiagnosisResources.of(ing, d, at));
         if (explain) {
-          explained.append(Explainer.explain(ChainResolver.resolve(ing, in.snapshot()), in.snapshot(), d)).append('\n');
+          explained.append(Explainer.explain(chain, in.snapshot(), d)).append('\n');
         }
       }
       long t2 = System.nanoTime();

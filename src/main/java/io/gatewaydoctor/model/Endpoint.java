@@ -44,5 +44,12 @@ public record Endpoint(String ip, Integer port, boolean ready, boolean terminati
     return new ArrayList<>(out.values());
   }
 
+  /** "ip:port", IPv6 in brackets: the key probes and gateway logs use for an endpoint. */
+  public static String address(String ip, Integer port) {
+    return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port;
+  }
+
+  public String address() { return address(ip, port); }
+
   private static String emptyToNull(String s) { return s == null || s.isEmpty() ? null : s; }
 }

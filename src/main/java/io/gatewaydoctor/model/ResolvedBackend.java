@@ -23,6 +23,20 @@ public record ResolvedBackend(
 
   public String serviceKey() { return namespace + "/" + ref.service(); }
 
+  public io.gatewaydoctor.api.ResourceRef serviceRef() {
+    return new io.gatewaydoctor.api.ResourceRef("Service", namespace, ref.service());
+  }
+
+  /** The selected pod of that name, if any. */
+  public java.util.Optional<Pod> pod(String name) {
+    return name == null ? java.util.Optional.empty() : pods.stream().filter(p -> name.equals(p.getMetadata().getName())).findFirst();
+  }
+
+  /** The workload to blame for the pod of that name; the Service when the pod is not in the input. */
+  public io.gatewaydoctor.api.ResourceRef workloadOf(String podName) {
+    return pod(podName).map(Pods::workload).orElseGet(this::serviceRef);
+  }
+
   /** The targetPort as written (defaults to the port number), or null without a Service port. */
   public String targetPortLabel() {
     if (servicePort == null) {

@@ -213,14 +213,15 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
       return Diagnosis.targetMissing(TargetRef.INGRESS, ns, t.getName());
     }
     var snapshot = gatherer.gather(ingress);
+    var chain = io.gatewaydoctor.model.ChainResolver.resolve(ingress, snapshot);
     Duration window = Windows.parse(gd.getSpec().getWindow());
     ProbeEvidence probes = ProbeEvidence.NONE;
     if (ProbeScheduler.probingOn(gd)) {
       ResourceID id = ResourceID.fromResource(gd);
-      prober.endpointsAre(id, io.gatewaydoctor.probe.ProbePlanner.plan(io.gatewaydoctor.model.ChainResolver.resolve(ingress, snapshot),
+      prober.endpointsAre(id, io.gatewaydoctor.probe.ProbePlanner.plan(chain,
           snapshot, gd.getSpec().getProbe()).stream().map(p -> p.target()).collect(Collectors.toSet()));
       probes = prober.evidence(id, window);
     }
-    return analyzer.analyze(ingress, snapshot, now, window, probes);
+    return analyzer.analyze(chain, snapshot, now, window, probes, io.gatewaydoctor.signals.GatewayEvidence.NONE);
   }
 }

@@ -58,7 +58,7 @@ public final class ProbeEvidence {
 
   public Optional<KeepAlive> keepAlive(String ip, Integer port) {
     return ip == null || port == null ? Optional.empty()
-        : Optional.ofNullable(keepAlive.get((ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port));
+        : Optional.ofNullable(keepAlive.get(io.gatewaydoctor.model.Endpoint.address(ip, port)));
   }
 
   public Map<String, KeepAlive> keepAlives() { return keepAlive; }
@@ -83,7 +83,7 @@ public final class ProbeEvidence {
 
   public Optional<Probe> at(String ip, Integer port) {
     return ip == null || port == null ? Optional.empty()
-        : Optional.ofNullable(byAddress.get((ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port));
+        : Optional.ofNullable(byAddress.get(io.gatewaydoctor.model.Endpoint.address(ip, port)));
   }
 
   /** Probes of the same pod on its other containerPorts, when the endpoint refused. */

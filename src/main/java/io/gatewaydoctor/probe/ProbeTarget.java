@@ -13,7 +13,7 @@ public record ProbeTarget(String ip, int port, String pod, boolean tls, String h
   public static final int DEFAULT_HEADER_LIMIT = 4096;
   public static final int DEFAULT_BYTE_CAP = 64 * 1024;
 
-  public String address() { return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port; }
+  public String address() { return io.gatewaydoctor.model.Endpoint.address(ip, port); }
 
   public ProbeTarget withTls(boolean t) {
     return new ProbeTarget(ip, port, pod, t, host, path, timeoutMillis, headerLimit, byteCap);

@@ -8,7 +8,6 @@ import io.gatewaydoctor.analysis.Severity;
 import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.Endpoint;
-import io.gatewaydoctor.model.Pods;
 import io.gatewaydoctor.model.ResolvedBackend;
 import io.gatewaydoctor.signals.ErrorLine.Reason;
 import io.gatewaydoctor.signals.GatewayEvidence;
@@ -70,21 +69,16 @@ public final class GatewayErrorReasonsRule implements Rule {
             worst = e;
           }
           if (evidence.size() < 3) {
-            evidence.add("gateway error log, " + n + "× for " + GatewayTrouble.address(e) + (e.pod() == null ? "" : " (pod " + e.pod() + ")")
+            evidence.add("gateway error log, " + n + "× for " + e.address() + (e.pod() == null ? "" : " (pod " + e.pod() + ")")
                 + ": " + (c.samples.isEmpty() ? rc.getKey() : c.samples.get(0)));
           }
         }
         if (failing == 0) {
           continue;
         }
-        ResourceRef culprit = new ResourceRef("Service", b.namespace(), b.ref().service());
-        for (var p : b.pods()) {
-          if (worst != null && p.getMetadata().getName().equals(worst.pod())) {
-            culprit = Pods.workload(p);
-          }
-        }
+        ResourceRef culprit = b.workloadOf(worst.pod());
         long share = targetErrors == 0 ? 100 : Math.round(100.0 * worstErrors / targetErrors);
-        String who = worst.pod() != null ? "pod " + worst.pod() + " (" + worst.ip() + ")" : GatewayTrouble.address(worst);
+        String who = worst.pod() != null ? "pod " + worst.pod() + " (" + worst.ip() + ")" : worst.address();
         // Critical only when clients saw the failures (not all hidden by retries) and every endpoint with traffic failed
         Severity sev = failing >= Math.max(1, withTraffic) && clientVisible(ctx, b) ? Severity.Critical : Severity.Warning;
         out.add(RuleFinding.of(rc.getValue(), sev, culprit,

@@ -1,10 +1,8 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.fabric8.kubernetes.api.model.Pod;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.Endpoint;
-import io.gatewaydoctor.model.Pods;
 import io.gatewaydoctor.model.ResolvedBackend;
 import io.gatewaydoctor.signals.GatewayEvidence;
 import java.util.function.ToLongFunction;
@@ -16,12 +14,8 @@ final class GatewayTrouble {
   /** The blamed object, and a few words on the share of the endpoint that weighs most. */
   record Culprit(ResourceRef ref, String detail) {}
 
-  static String address(Endpoint e) {
-    return (e.ip().contains(":") ? "[" + e.ip() + "]" : e.ip()) + ":" + e.port();
-  }
-
   static GatewayEvidence.Counts at(AnalysisContext ctx, Endpoint e) {
-    return e.ip() == null || e.port() == null ? null : ctx.gateway().address(address(e));
+    return e.ip() == null || e.port() == null ? null : ctx.gateway().address(e.address());
   }
 
   static Culprit culpritOf(AnalysisContext ctx, ResolvedBackend b, ToLongFunction<GatewayEvidence.Counts> count) {
@@ -38,15 +32,9 @@ final class GatewayTrouble {
       }
     }
     if (worst == null) {
-      return new Culprit(new ResourceRef("Service", b.namespace(), b.ref().service()), "");
+      return new Culprit(b.serviceRef(), "");
     }
-    ResourceRef ref = new ResourceRef("Service", b.namespace(), b.ref().service());
-    for (Pod p : b.pods()) {
-      if (p.getMetadata().getName().equals(worst.pod())) {
-        ref = Pods.workload(p);
-      }
-    }
-    return new Culprit(ref, "; " + Math.round(100.0 * most / Math.max(1, total)) + "% from " + address(worst)
+    return new Culprit(b.workloadOf(worst.pod()), "; " + Math.round(100.0 * most / Math.max(1, total)) + "% from " + worst.address()
         + (worst.pod() == null ? "" : " (pod " + worst.pod() + ")"));
   }
 }

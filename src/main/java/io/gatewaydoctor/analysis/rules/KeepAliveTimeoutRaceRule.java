@@ -1,6 +1,5 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.fabric8.kubernetes.api.model.Pod;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
@@ -9,7 +8,6 @@ import io.gatewaydoctor.analysis.Severity;
 import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.Endpoint;
-import io.gatewaydoctor.model.Pods;
 import io.gatewaydoctor.model.ResolvedBackend;
 import io.gatewaydoctor.probe.KeepAlive;
 import java.util.ArrayList;
@@ -32,7 +30,7 @@ public final class KeepAliveTimeoutRaceRule implements Rule {
         if (k == null || !k.measured() || k.closedAfter() == null || k.closedAfter().compareTo(gateway) >= 0) {
           continue;
         }
-        ResourceRef w = workload(b, e);
+        ResourceRef w = b.workloadOf(e.pod());
         double secs = k.closedAfter().toMillis() / 1000.0;
         out.add(RuleFinding.of(Code.KeepAliveTimeoutRace, Severity.Warning, w,
             w + " closes idle keep-alive connections after " + String.format(java.util.Locale.ROOT, "%.1f", secs)
@@ -48,14 +46,5 @@ public final class KeepAliveTimeoutRaceRule implements Rule {
       }
     }
     return out;
-  }
-
-  private static ResourceRef workload(ResolvedBackend b, Endpoint e) {
-    for (Pod p : b.pods()) {
-      if (p.getMetadata().getName().equals(e.pod())) {
-        return Pods.workload(p);
-      }
-    }
-    return new ResourceRef("Service", b.namespace(), b.ref().service());
   }
 }

@@ -1,6 +1,5 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.fabric8.kubernetes.api.model.Pod;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.RuleFinding;
@@ -35,14 +34,8 @@ final class ProbeTrouble {
 
     /** The workload of the failing pods (the first one's), else the Service. */
     ResourceRef culprit() {
-      for (Probe p : probes) {
-        for (Pod pod : backend.pods()) {
-          if (pod.getMetadata().getName().equals(p.target().pod())) {
-            return Pods.workload(pod);
-          }
-        }
-      }
-      return new ResourceRef("Service", backend.namespace(), backend.ref().service());
+      return probes.stream().map(p -> backend.pod(p.target().pod())).flatMap(java.util.Optional::stream).findFirst()
+          .map(Pods::workload).orElseGet(backend::serviceRef);
     }
 
     List<String> evidence() {
