@@ -78,9 +78,14 @@ class OperatorTest {
 
   /** Moves the pods and their endpoints from 127.0.0.1x to 127.0.0.{digit}x, where other servers answer. */
   void moveEndpoints(String ns, String from, String to) {
-    forEachPod(ns, p -> p.getStatus().setPodIP(p.getStatus().getPodIP().replace(from, to)));
+    moveEndpoints(ns, ip -> ip.replace(from, to));
+  }
+
+  /** Gives each pod, and its endpoint, the address {@code move} makes of its current one. */
+  void moveEndpoints(String ns, java.util.function.UnaryOperator<String> move) {
+    forEachPod(ns, p -> p.getStatus().setPodIP(move.apply(p.getStatus().getPodIP())));
     EndpointSlice slice = client.discovery().v1().endpointSlices().inNamespace(ns).list().getItems().get(0);
-    slice.getEndpoints().forEach(e -> e.setAddresses(List.of(e.getAddresses().get(0).replace(from, to))));
+    slice.getEndpoints().forEach(e -> e.setAddresses(List.of(move.apply(e.getAddresses().get(0)))));
     client.resource(slice).update();
   }
 
@@ -334,10 +339,7 @@ class OperatorTest {
     // .81/.82 reset; shift by two to .83/.84 (TLS), four to .85/.86 (premature close), six to .87/.88 (headers)
     for (String[] c : List.of(new String[] {"3", "BackendProtocolMismatch"}, new String[] {"5", "BackendPrematureClose"},
         new String[] {"7", "BackendHeadersTooLarge"})) {
-      forEachPod(ns, p -> p.getStatus().setPodIP(shift(p.getStatus().getPodIP(), c[0])));
-      EndpointSlice slice = client.discovery().v1().endpointSlices().inNamespace(ns).list().getItems().get(0);
-      slice.getEndpoints().forEach(e -> e.setAddresses(List.of(shift(e.getAddresses().get(0), c[0]))));
-      client.resource(slice).update();
+      moveEndpoints(ns, ip -> shift(ip, c[0]));
       GatewayDiagnosisStatus st = awaitStatus(ns, Duration.ofSeconds(8), verdict("Failing", c[1]));
       assertThat(st.backends.get(0).endpoints).allMatch(e -> e.lastProbe != null && !"ok".equals(e.lastProbe.outcome));
     }
