@@ -1,10 +1,7 @@
 package io.gatewaydoctor.cli;
 
 import io.gatewaydoctor.signals.GatewayEvidence;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,12 +12,10 @@ import java.util.function.Consumer;
 
 /**
  * Reads {@code --gateway-log FILE} (ingress-nginx controller logs: access and error lines mixed, as
- * {@code kubectl logs} prints them). Bytes are read as ISO-8859-1, so no encoding stops the stream;
- * lines longer than 64 KiB are cut; lines that are neither kind are counted, never fatal.
+ * {@code kubectl logs} prints them), cut into lines by {@link io.gatewaydoctor.signals.LineSplitter}; lines
+ * that are neither kind are counted, never fatal.
  */
 final class GatewayLogs {
-  static final int MAX_LINE = 64 * 1024;
-
   private GatewayLogs() {}
 
   /** The newest time stamped on any line, for the evaluation instant of offline input. */
@@ -42,20 +37,8 @@ final class GatewayLogs {
       if (!Files.isRegularFile(f)) {
         throw new InputFiles.InputException(f + ": no such file (--gateway-log)");
       }
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(Files.newInputStream(f), StandardCharsets.ISO_8859_1), 1 << 16)) {
-        StringBuilder line = new StringBuilder();
-        int c;
-        while ((c = r.read()) >= 0) {
-          if (c == '\n') {
-            sink.accept(line.toString());
-            line.setLength(0);
-          } else if (line.length() < MAX_LINE) {
-            line.append((char) c);
-          }
-        }
-        if (line.length() > 0) {
-          sink.accept(line.toString());
-        }
+      try (var in = Files.newInputStream(f)) {
+        io.gatewaydoctor.signals.LineSplitter.split(in, sink);
       } catch (IOException e) {
         throw new InputFiles.InputException(f + ": cannot read: " + e.getMessage());
       }

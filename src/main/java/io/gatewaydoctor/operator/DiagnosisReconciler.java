@@ -53,6 +53,7 @@ import org.jboss.logging.Logger;
 @RBACRule(apiGroups = "", resources = {"services", "pods", "namespaces"}, verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "discovery.k8s.io", resources = "endpointslices", verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "", resources = "secrets", verbs = "get")
+@RBACRule(apiGroups = "", resources = "pods/log", verbs = "get")
 public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   public static final String NAME = "gatewaydiagnosis";
   private static final Logger LOG = Logger.getLogger(DiagnosisReconciler.class);
@@ -67,6 +68,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   Duration heartbeat;
 
   @Inject ProbeSettings probing;
+  @Inject GatewaySettings gatewaySettings;
 
   private final Analyzer analyzer = new Analyzer();
   private IndexerResourceCache<GatewayDiagnosis> diagnoses;
@@ -80,6 +82,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   private InformerEventSource<Deployment, GatewayDiagnosis> deployments;
   private ChainGatherer gatherer;
   private ProbeScheduler prober;
+  private GatewayLogStreams logs;
 
   @Override
   public List<EventSource<?, GatewayDiagnosis>> prepareEventSources(EventSourceContext<GatewayDiagnosis> ctx) {
@@ -127,7 +130,15 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
         new ProbeRunner(new HttpProber(), probing.concurrency()), probing.targetsAtOnce(), clock, probing.enabled())
         .keepAlive(probing.upstreamKeepaliveTimeout(), probing.keepaliveEvery());
     prober.start();
-    return List.of(ingresses, classes, services, slices, pods, namespaces, policies, deployments, probed);
+    SimpleInboundEventSource<GatewayDiagnosis> logged = new SimpleInboundEventSource<>("gateway-logs");
+    if (logs != null) {
+      logs.close();
+    }
+    logs = new GatewayLogStreams(client, () -> pods.isRunning() ? pods.byIndex(Indexes.BY_GATEWAY, Indexes.GATEWAY) : List.of(),
+        diagnoses, logged,
+        gatewaySettings, clock);
+    logs.start();
+    return List.of(ingresses, classes, services, slices, pods, namespaces, policies, deployments, probed, logged);
   }
 
   private <R extends io.fabric8.kubernetes.api.model.HasMetadata> InformerEventSource<R, GatewayDiagnosis> informer(
@@ -183,7 +194,13 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     if (prober != null) {
       prober.close();
     }
+    if (logs != null) {
+      logs.close();
+    }
   }
+
+  /** The gateway log streams (tests look at them). */
+  GatewayLogStreams logs() { return logs; }
 
   @Override
   public UpdateControl<GatewayDiagnosis> reconcile(GatewayDiagnosis gd, Context<GatewayDiagnosis> context) {
@@ -222,6 +239,14 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
           snapshot, gd.getSpec().getProbe()).stream().map(p -> p.target()).collect(Collectors.toSet()));
       probes = prober.evidence(id, window);
     }
-    return analyzer.analyze(chain, snapshot, now, window, probes, io.gatewaydoctor.signals.GatewayEvidence.NONE);
+    Set<String> upstreams = new java.util.HashSet<>();
+    Set<String> addresses = new java.util.HashSet<>();
+    for (var b : chain.backends()) {
+      upstreams.add(io.gatewaydoctor.signals.GatewayEvidence.upstreamName(b.namespace(), b.ref().service(), b.ref().portLabel()));
+      io.gatewaydoctor.model.Endpoint.of(b).stream().filter(e -> e.ip() != null && e.port() != null)
+          .forEach(e -> addresses.add(e.address()));
+    }
+    var gateway = logs.evidence(ResourceID.fromResource(gd), window, upstreams, addresses);
+    return analyzer.analyze(chain, snapshot, now, window, probes, gateway);
   }
 }

@@ -24,8 +24,43 @@ public final class GatewayEvidence {
     public final long[] app = new long[4];
     public final Map<ErrorLine.Reason, Long> reasons = new HashMap<>();
     public final List<String> samples = new ArrayList<>();
+    /** Gateway-generated errors per epoch minute: when they began, and whether steadily or in bursts. */
+    public final java.util.TreeMap<Long, Long> errorMinutes = new java.util.TreeMap<>();
 
     public long gateway502() { return gateway[1]; }
+
+    /** Adds another's counts to these (samples stay capped). */
+    void add(Counts o) {
+      requests += o.requests;
+      for (int i = 0; i < 4; i++) {
+        gateway[i] += o.gateway[i];
+        app[i] += o.app[i];
+      }
+      o.reasons.forEach((r, n) -> reasons.merge(r, n, Long::sum));
+      for (String s : o.samples) {
+        if (samples.size() < MAX_SAMPLES) {
+          samples.add(s);
+        }
+      }
+      o.errorMinutes.forEach((m, n) -> errorMinutes.merge(m, n, Long::sum));
+    }
+
+    /** The first minute with gateway errors, or null. */
+    public Instant errorsSince() {
+      return errorMinutes.isEmpty() ? null : Instant.ofEpochSecond(errorMinutes.firstKey() * 60);
+    }
+
+    /**
+     * Whether the errors came in most minutes since they began ("steady": a broken pod, a wrong
+     * port) rather than in a few bursts (a rollout, a restart, a traffic spike).
+     */
+    public boolean steady() {
+      if (errorMinutes.isEmpty()) {
+        return false;
+      }
+      long span = errorMinutes.lastKey() - errorMinutes.firstKey() + 1;
+      return span <= 2 || errorMinutes.size() * 4 >= span * 3;
+    }
 
     public long app502() { return app[1]; }
 
@@ -54,6 +89,26 @@ public final class GatewayEvidence {
 
   public Duration window() { return window; }
 
+  /** A digest of every count (not the samples): equal when a verdict read from it cannot differ. */
+  public long digest() {
+    long h = 17;
+    for (Map<String, Counts> m : List.of(byUpstream, byAddress)) {
+      for (String k : new java.util.TreeSet<>(m.keySet())) {
+        Counts c = m.get(k);
+        h = h * 31 + k.hashCode();
+        h = h * 31 + c.requests;
+        for (int i = 0; i < 4; i++) {
+          h = h * 31 + c.gateway[i];
+          h = h * 31 + c.app[i];
+        }
+        h = h * 31 + new java.util.TreeMap<>(c.reasons).hashCode();
+        h = h * 31 + c.errorMinutes.hashCode();
+      }
+      h = h * 31 + 7;
+    }
+    return h;
+  }
+
   /** Lines that were neither an access line nor an upstream error line. */
   public long skipped() { return skipped; }
 
@@ -74,37 +129,64 @@ public final class GatewayEvidence {
     private Instant newest;
 
     public Builder(Instant now, Duration window) {
+      this(now, window, false);
+    }
+
+    private Builder(Instant now, Duration window, boolean unbounded) {
       this.now = now;
       this.window = window;
+      this.unbounded = unbounded;
+      this.feed = new LogFeed(this::add, this::add);
     }
+
+    private final boolean unbounded;
+
+    /** A builder that counts every line, whatever its time (a bucket of a longer-lived store). */
+    static Builder unbounded() {
+      return new Builder(Instant.EPOCH, Duration.ZERO, true);
+    }
+
+    /** Adds what another builder counted, for the upstreams and addresses asked for. */
+    void merge(Builder o, java.util.function.Predicate<String> upstreams, java.util.function.Predicate<String> addresses) {
+      o.byUpstream.forEach((k, c) -> {
+        if (upstreams.test(k)) {
+          byUpstream.computeIfAbsent(k, x -> new Counts()).add(c);
+        }
+      });
+      o.byAddress.forEach((k, c) -> {
+        if (addresses.test(k)) {
+          byAddress.computeIfAbsent(k, x -> new Counts()).add(c);
+        }
+      });
+      skipped += o.skipped;
+      if (o.newest != null && (newest == null || o.newest.isAfter(newest))) {
+        newest = o.newest;
+      }
+    }
+
+    /** How many upstreams and addresses this builder counts: its size. */
+    int keys() { return byUpstream.size() + byAddress.size(); }
 
     private boolean inWindow(Instant t) {
       if (newest == null || t.isAfter(newest)) {
         newest = t;
       }
-      return !t.isAfter(now) && !t.isBefore(now.minus(window));
+      return unbounded || (!t.isAfter(now) && !t.isBefore(now.minus(window)));
     }
 
-    /** The offset of the access lines' $time_local, applied to error lines (which carry none). */
-    private int offsetSeconds;
+    private final LogFeed feed;
 
-    /** One raw line of either log; returns false when it was not understood. */
+    /** One raw line of either log; returns false when it was not understood (and counts it). */
     public boolean line(String raw) {
-      AccessLine a = NginxLogParser.access(raw);
-      if (a != null) {
-        Integer off = NginxLogParser.offsetSeconds(raw);
-        offsetSeconds = off == null ? offsetSeconds : off;
-        add(a);
-        return true;
-      }
-      ErrorLine e = NginxLogParser.error(raw);
-      if (e != null) {
-        add(new ErrorLine(e.time().minusSeconds(offsetSeconds), e.reason(), e.upstreamAddr(), e.server(), e.message()));
+      if (feed.line(raw)) {
         return true;
       }
       skipped++;
       return false;
     }
+
+    /** Counts a line that was not understood. */
+    void skipped(long n) { skipped += n; }
 
     public void add(AccessLine a) {
       if (!inWindow(a.time())) {
@@ -115,6 +197,9 @@ public final class GatewayEvidence {
       int slot = slot(a.status());
       if (slot >= 0) {
         (a.fromApp() ? u.app : u.gateway)[slot]++;
+        if (!a.fromApp()) {
+          u.errorMinutes.merge(Math.floorDiv(a.time().getEpochSecond(), 60), 1L, Long::sum);
+        }
       }
       for (int i = 0; i < a.upstreamAddrs().size(); i++) {
         String addr = a.upstreamAddrs().get(i);

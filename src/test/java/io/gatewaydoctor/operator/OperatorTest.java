@@ -29,6 +29,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -99,6 +100,8 @@ class OperatorTest {
 
   @Inject KubernetesClient client;
   @Inject Operator operator;
+  @io.quarkus.test.kubernetes.client.KubernetesTestServer io.quarkus.test.kubernetes.client.KubernetesServer server;
+  @Inject DiagnosisReconciler reconciler;
 
   @BeforeEach
   void startOperator() {
@@ -350,6 +353,68 @@ class OperatorTest {
     int last = Integer.parseInt(ip.substring(ip.length() - 1));
     int first = Integer.parseInt(base);
     return "127.0.0.8" + (last % 2 == 1 ? first : first + 1);
+  }
+
+  @Test
+  void theControllerPodsLogPinsTheErrorsOnThePodAndIsReadOnceAcrossReconnects(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    String ns = "gwlog";
+    seed(ns);
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    // probes off for this target: whatever it concludes comes from the gateway's log
+    client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").edit(g -> {
+      io.gatewaydoctor.api.ProbeSpec probe = new io.gatewaydoctor.api.ProbeSpec();
+      probe.setEnabled(false);
+      g.getSpec().setProbe(probe);
+      return g;
+    });
+    // pod bbbbb moves to an address where nothing listens; nginx keeps sending it its share, and retries on aaaaa
+    moveEndpoints(ns, ip -> ip.equals("127.0.0.12") ? "127.0.0.13" : ip);
+    List<String> lines = GatewayLogTraffic.kubeletLines(dir, ns, 20, "127.0.0.11:8080", "127.0.0.13:8080");
+    assertThat(lines).anyMatch(l -> l.contains("(111: Connection refused)"));
+    String gwNs = "gateway-gwlog";
+    String base = "/api/v1/namespaces/" + gwNs + "/pods/controller-0/log?pretty=false&container=controller";
+    server.expect().get().withPath(base + "&sinceSeconds=600&timestamps=true&follow=true")
+        .andReturn(200, String.join("\n", lines) + "\n").once();
+    // every reconnect resumes at the last second read: the same lines again, and one more, must count once
+    String last = lines.get(lines.size() - 1);
+    String resumed = last.substring(0, last.indexOf(' '));
+    String again = lines.stream().filter(l -> l.startsWith(resumed)).collect(java.util.stream.Collectors.joining("\n"));
+    server.expect().get().withPath(base + "&sinceTime=" + Instant.parse(resumed).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        + "&timestamps=true&follow=true").andReturn(200, again + "\n" + last + "\n").always();
+    DemoScenario.create(client, new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(gwNs).endMetadata()
+        .build());
+    Pod controller = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("controller-0")
+        .withNamespace(gwNs).endMetadata().withNewSpec().addNewContainer().withName("controller")
+        .withImage("registry.k8s.io/ingress-nginx/controller:v1.11.2").withArgs("/nginx-ingress-controller").endContainer()
+        .addNewContainer().withName("sidecar").withImage("busybox").endContainer().endSpec()
+        .withNewStatus().withPhase("Running").withPodIP("127.0.0.51").endStatus().build();
+    DemoScenario.create(client, controller);
+    try {
+      GatewayDiagnosisStatus s;
+      try {
+        s = awaitStatus(ns, SETTLE, verdict("Degraded", "BackendRefusingConnections"));
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        throw new AssertionError("status: " + io.fabric8.kubernetes.client.utils.Serialization.asYaml(statusOf(ns, "web"))
+            + "\nstore lines " + reconciler.logs().store().lines() + "\n" + String.join("\n", lines), e);
+      }
+      assertThat(s.summary).contains("web-6d4b7c9f8-bbbbb", "127.0.0.13", "connection refused");
+      assertThat(s.findings.get(0).evidence).anyMatch(e -> e.startsWith("gateway error log") && e.contains("127.0.0.13:8080"));
+      var bad = s.backends.get(0).endpoints.stream().filter(e -> "127.0.0.13".equals(e.ip)).findFirst().orElseThrow();
+      assertThat(bad.gateway.errors502).isPositive();
+      long requests = s.backends.get(0).endpoints.stream().mapToLong(e -> e.gateway == null ? 0 : e.gateway.requests).sum();
+      // resumed at least twice, yet each line counted once: the lines carry one attempt each at .11, and ~half at .13 too
+      await().atMost(Duration.ofSeconds(10)).until(() -> reconciler.logs().streams().stream().anyMatch(p -> p.connections >= 3));
+      long understood = reconciler.logs().store().lines();
+      long accessLines = lines.stream().filter(l -> l.contains("[" + ns + "-web-80]")).count();
+      long errorLines = lines.stream().filter(l -> l.contains("upstream: ")).count();
+      assertThat(understood).isEqualTo(accessLines + errorLines);
+      assertThat(requests).isGreaterThanOrEqualTo(20);
+    } finally {
+      client.resource(controller).delete();
+      await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.logs().streams().stream().noneMatch(p -> p.pod.equals("controller-0")
+          && p.namespace.equals(gwNs)));
+    }
   }
 
   @Test

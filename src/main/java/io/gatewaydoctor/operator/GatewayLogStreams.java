@@ -1,0 +1,184 @@
+package io.gatewaydoctor.operator;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gatewaydoctor.api.GatewayDiagnosis;
+import io.gatewaydoctor.model.Gateways;
+import io.gatewaydoctor.signals.EvidenceStore;
+import io.gatewaydoctor.signals.GatewayEvidence;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * The operator's gateway evidence: one {@link PodLogStream} per running ingress-nginx controller
+ * pod (matched to the pods every tick: new pods are followed, gone ones dropped), all feeding one
+ * bounded {@link EvidenceStore}. A reconcile asks for its target's evidence and so registers what
+ * it reads (the target's upstreams and endpoint addresses, its window); each tick re-reads that
+ * for every target and triggers a reconcile where it changed (new errors, or old ones leaving the window).
+ */
+final class GatewayLogStreams implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(GatewayLogStreams.class);
+
+  /** What one target reads, and a digest of what it read last. */
+  private record Interest(Duration window, Set<String> upstreams, Set<String> addresses, long digest) {}
+
+  private final KubernetesClient client;
+  private final Supplier<Collection<Pod>> gatewayPods;
+  private final IndexerResourceCache<GatewayDiagnosis> diagnoses;
+  private final SimpleInboundEventSource<GatewayDiagnosis> trigger;
+  private final GatewaySettings settings;
+  private final Clock clock;
+  private final EvidenceStore store;
+  private final Map<String, PodLogStream> streams = new HashMap<>();
+  private final Map<ResourceID, Interest> interests = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService tick = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "gateway-doctor-logs-tick"));
+
+  GatewayLogStreams(KubernetesClient client, Supplier<Collection<Pod>> gatewayPods, IndexerResourceCache<GatewayDiagnosis> diagnoses,
+      SimpleInboundEventSource<GatewayDiagnosis> trigger, GatewaySettings settings, Clock clock) {
+    this.client = client;
+    this.gatewayPods = gatewayPods;
+    this.diagnoses = diagnoses;
+    this.trigger = trigger;
+    this.settings = settings;
+    this.clock = clock;
+    this.store = new EvidenceStore(settings.horizon(), settings.maxKeysPerMinute());
+  }
+
+  void start() {
+    if (settings.enabled()) {
+      long ms = Math.max(100, settings.tick().toMillis());
+      tick.scheduleWithFixedDelay(this::tick, 0, ms, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** The evidence of one target's upstreams and endpoints in its window; registers them for the tick. */
+  GatewayEvidence evidence(ResourceID id, Duration window, Set<String> upstreams, Set<String> addresses) {
+    if (!settings.enabled()) {
+      return GatewayEvidence.NONE;
+    }
+    GatewayEvidence e = store.evidence(clock.instant(), window, upstreams::contains, addresses::contains);
+    interests.put(id, new Interest(window, Set.copyOf(upstreams), Set.copyOf(addresses), digest(e)));
+    return e;
+  }
+
+  private void tick() {
+    try {
+      syncStreams();
+      store.prune(clock.instant());
+      for (Map.Entry<ResourceID, Interest> e : interests.entrySet()) {
+        ResourceID id = e.getKey();
+        if (diagnoses.get(id).isEmpty()) {
+          interests.remove(id); // the diagnosis is gone
+          continue;
+        }
+        Interest i = e.getValue();
+        GatewayEvidence now = store.evidence(clock.instant(), i.window(), i.upstreams()::contains, i.addresses()::contains);
+        if (digest(now) != i.digest()) {
+          trigger.propagateEvent(id);
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warnf(e, "gateway log tick failed");
+    }
+  }
+
+  /** One stream per running controller pod, as the pod informer sees them now. */
+  private synchronized void syncStreams() {
+    Map<String, Pod> want = new HashMap<>();
+    for (Pod p : gatewayPods.get()) {
+      String container = nginxContainer(p);
+      boolean running = p.getStatus() != null && "Running".equals(p.getStatus().getPhase())
+          && p.getMetadata().getDeletionTimestamp() == null;
+      if (container != null && running && want.size() < settings.maxStreams()) {
+        want.put(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName() + "/" + container, p);
+      }
+    }
+    streams.entrySet().removeIf(s -> {
+      if (!want.containsKey(s.getKey())) {
+        s.getValue().close();
+        LOG.infof("stopped following the log of %s", s.getKey());
+        return true;
+      }
+      return false;
+    });
+    for (Map.Entry<String, Pod> w : want.entrySet()) {
+      if (!streams.containsKey(w.getKey())) {
+        Pod p = w.getValue();
+        PodLogStream s = new PodLogStream(client, p.getMetadata().getNamespace(), p.getMetadata().getName(), nginxContainer(p),
+            store.feed(), settings.backfill());
+        streams.put(w.getKey(), s);
+        daemon(s, "gateway-doctor-log-" + p.getMetadata().getName()).start();
+        LOG.infof("following the log of %s", w.getKey());
+      }
+    }
+  }
+
+  /** The container of an ingress-nginx controller pod whose log to read, or null for other controllers. */
+  static String nginxContainer(Pod p) {
+    if (!Gateways.controllerOf(p).map(c -> c.equals(Gateways.INGRESS_NGINX) || runsNginx(p)).orElse(false)) {
+      return null;
+    }
+    Container first = null;
+    for (Container c : p.getSpec() == null || p.getSpec().getContainers() == null ? java.util.List.<Container>of()
+        : p.getSpec().getContainers()) {
+      first = first == null ? c : first;
+      if (runs(c)) {
+        return c.getName();
+      }
+    }
+    for (Container c : p.getSpec() == null || p.getSpec().getContainers() == null ? java.util.List.<Container>of()
+        : p.getSpec().getContainers()) {
+      if ("controller".equals(c.getName())) {
+        return c.getName();
+      }
+    }
+    return first == null ? null : first.getName();
+  }
+
+  private static boolean runsNginx(Pod p) {
+    return p.getSpec() != null && p.getSpec().getContainers() != null && p.getSpec().getContainers().stream().anyMatch(GatewayLogStreams::runs);
+  }
+
+  private static boolean runs(Container c) {
+    return java.util.stream.Stream.concat(c.getCommand() == null ? java.util.stream.Stream.empty() : c.getCommand().stream(),
+            c.getArgs() == null ? java.util.stream.Stream.empty() : c.getArgs().stream())
+        .anyMatch(w -> w != null && (w.equals("/nginx-ingress-controller") || w.endsWith("/nginx-ingress-controller")));
+  }
+
+  /** A digest of the counts a target reads (what its verdict can depend on). */
+  static long digest(GatewayEvidence e) {
+    return e.digest();
+  }
+
+  /** The streams followed now (for tests and logs). */
+  synchronized Collection<PodLogStream> streams() { return java.util.List.copyOf(streams.values()); }
+
+  EvidenceStore store() { return store; }
+
+  @Override
+  public synchronized void close() {
+    tick.shutdownNow();
+    streams.values().forEach(PodLogStream::close);
+    streams.clear();
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+}

@@ -1,0 +1,33 @@
+package io.gatewaydoctor.operator;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** How the operator reads the gateway's evidence ({@code gatewaydoctor.gateway-logs.*}, see the README). */
+@ConfigMapping(prefix = "gatewaydoctor.gateway-logs")
+public interface GatewaySettings {
+  /** Follow the logs of the ingress-nginx controller pods (needs get on pods/log). */
+  @WithDefault("true")
+  boolean enabled();
+
+  /** How far back a new stream starts (a controller pod seen for the first time, or the operator's start). */
+  @WithDefault("PT10M")
+  Duration backfill();
+
+  /** How long counted lines are kept (the longest spec.window that can be served). */
+  @WithDefault("PT1H")
+  Duration horizon();
+
+  /** How often the streams are matched to the controller pods and changed evidence re-evaluates targets. */
+  @WithDefault("PT5S")
+  Duration tick();
+
+  /** Controller pods followed at most (one thread and one connection each). */
+  @WithDefault("16")
+  int maxStreams();
+
+  /** Upstreams and addresses counted per minute at most (memory bound). */
+  @WithDefault("50000")
+  int maxKeysPerMinute();
+}

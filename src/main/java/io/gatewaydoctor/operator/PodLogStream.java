@@ -1,0 +1,141 @@
+package io.gatewaydoctor.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.LogWatch;
+import io.gatewaydoctor.signals.LineSplitter;
+import io.gatewaydoctor.signals.LogFeed;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import org.jboss.logging.Logger;
+
+/**
+ * Follows the log of one container of one controller pod through the pods/log API, with the
+ * kubelet's timestamps: the first connection starts {@code backfill} back, every later one (the
+ * stream ended: a restart of the container, an API server that cut the watch, a network error)
+ * resumes at the last timestamp seen, skipping the lines already read. Reconnects back off from
+ * one second to thirty while nothing arrives. Runs on its own thread until {@link #close()}.
+ */
+final class PodLogStream implements Runnable, AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(PodLogStream.class);
+  static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
+  static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+  final String namespace;
+  final String pod;
+  final String container;
+  private final KubernetesClient client;
+  private final LogFeed feed;
+  private final Duration backfill;
+  private volatile boolean closed;
+  private volatile LogWatch current;
+  /** The newest kubelet timestamp read, and how many lines carried exactly it (skipped when resuming). */
+  private Instant lastTs;
+  private int atLastTs;
+  private int skipAtLastTs;
+  volatile long lines;
+  volatile long connections;
+
+  PodLogStream(KubernetesClient client, String namespace, String pod, String container, LogFeed feed, Duration backfill) {
+    this.client = client;
+    this.namespace = namespace;
+    this.pod = pod;
+    this.container = container;
+    this.feed = feed;
+    this.backfill = backfill;
+  }
+
+  @Override
+  public void run() {
+    Duration backoff = MIN_BACKOFF;
+    while (!closed) {
+      long before = lines;
+      try {
+        connect();
+      } catch (RuntimeException | java.io.IOException e) {
+        LOG.debugf("log of %s/%s: %s", namespace, pod, e.getMessage());
+      }
+      if (closed) {
+        return;
+      }
+      backoff = lines > before ? MIN_BACKOFF : min(backoff.multipliedBy(2), MAX_BACKOFF);
+      try {
+        Thread.sleep(backoff.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void connect() throws java.io.IOException {
+    var log = client.pods().inNamespace(namespace).withName(pod).inContainer(container).usingTimestamps();
+    connections++;
+    resuming();
+    LogWatch w = lastTs == null
+        ? log.sinceSeconds((int) Math.max(1, backfill.toSeconds())).watchLog()
+        : log.sinceTime(lastTs.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()).watchLog();
+    current = w;
+    try (w; InputStream in = w.getOutput()) {
+      if (closed) {
+        return;
+      }
+      LineSplitter.split(in, this::line);
+    }
+  }
+
+  /** A new connection repeats the last second read: the lines of its last instant are skipped once more. */
+  void resuming() {
+    skipAtLastTs = atLastTs;
+  }
+
+  /** One line as the kubelet sends it: an RFC 3339 timestamp, a space, the container's line. */
+  void line(String raw) {
+    int sp = raw.indexOf(' ');
+    Instant ts = null;
+    if (sp > 19 && sp < 40) {
+      try {
+        ts = Instant.parse(raw.substring(0, sp));
+      } catch (DateTimeParseException e) {
+        ts = null;
+      }
+    }
+    if (ts != null) {
+      if (lastTs != null && ts.isBefore(lastTs)) {
+        return; // read already (the resumed second starts before the last line read)
+      }
+      if (lastTs != null && ts.equals(lastTs) && skipAtLastTs > 0) {
+        skipAtLastTs--;
+        return; // read already: the same instant, as many lines as were read with it
+      }
+      if (lastTs == null || ts.isAfter(lastTs)) {
+        lastTs = ts;
+        atLastTs = 0;
+        skipAtLastTs = 0;
+      }
+      atLastTs++;
+      raw = raw.substring(sp + 1);
+    }
+    lines++;
+    try {
+      feed.line(raw);
+    } catch (RuntimeException e) { // a line must never end the stream
+      LOG.debugf(e, "log of %s/%s: line not counted", namespace, pod);
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) { return a.compareTo(b) <= 0 ? a : b; }
+
+  @Override
+  public void close() {
+    closed = true;
+    LogWatch w = current;
+    if (w != null) {
+      w.close();
+    }
+  }
+
+  @Override
+  public String toString() { return namespace + "/" + pod + "/" + container; }
+}

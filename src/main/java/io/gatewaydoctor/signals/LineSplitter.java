@@ -1,0 +1,61 @@
+package io.gatewaydoctor.signals;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+/**
+ * Cuts a byte stream into lines for the log readers: bytes are read as ISO-8859-1, so no encoding
+ * (or garbage) stops the stream; a line longer than {@link #MAX_LINE} is cut there (the rest of it
+ * is skipped), so memory stays flat whatever arrives. A final line without a newline is delivered.
+ */
+public final class LineSplitter {
+  public static final int MAX_LINE = 64 * 1024;
+
+  private LineSplitter() {}
+
+  /** Reads {@code in} to its end; returns the number of lines delivered. */
+  public static long split(InputStream in, Consumer<String> sink) throws IOException {
+    byte[] buf = new byte[1 << 16];
+    byte[] carry = new byte[MAX_LINE];
+    int carried = 0;
+    boolean overlong = false;
+    long lines = 0;
+    int n;
+    while ((n = in.read(buf)) >= 0) {
+      int start = 0;
+      for (int i = 0; i < n; i++) {
+        if (buf[i] != '\n') {
+          continue;
+        }
+        if (carried == 0 && !overlong) {
+          sink.accept(new String(buf, start, i - start, StandardCharsets.ISO_8859_1));
+        } else {
+          int take = Math.min(i - start, MAX_LINE - carried);
+          if (!overlong && take > 0) {
+            System.arraycopy(buf, start, carry, carried, take);
+            carried += take;
+          }
+          sink.accept(new String(carry, 0, carried, StandardCharsets.ISO_8859_1));
+          carried = 0;
+          overlong = false;
+        }
+        lines++;
+        start = i + 1;
+      }
+      int rest = n - start;
+      if (rest > 0 && !overlong) {
+        int take = Math.min(rest, MAX_LINE - carried);
+        System.arraycopy(buf, start, carry, carried, take);
+        carried += take;
+        overlong = take < rest || carried == MAX_LINE;
+      }
+    }
+    if (carried > 0) {
+      sink.accept(new String(carry, 0, carried, StandardCharsets.ISO_8859_1));
+      lines++;
+    }
+    return lines;
+  }
+}

@@ -1,0 +1,45 @@
+package io.gatewaydoctor.signals;
+
+import java.util.function.Consumer;
+
+/**
+ * Reads one gateway's log stream line by line (access and error lines mixed, as the controller
+ * pod writes them) and hands on what it understood. Error lines carry no UTC offset: they are
+ * shifted by the offset of the same stream's access lines. One per stream, not thread-safe.
+ */
+public final class LogFeed {
+  private final Consumer<AccessLine> access;
+  private final Consumer<ErrorLine> error;
+  private int offsetSeconds;
+  private long understood;
+  private long skipped;
+
+  public LogFeed(Consumer<AccessLine> access, Consumer<ErrorLine> error) {
+    this.access = access;
+    this.error = error;
+  }
+
+  /** One raw line; false when it was neither an access line nor an upstream error line. */
+  public boolean line(String raw) {
+    AccessLine a = NginxLogParser.access(raw);
+    if (a != null) {
+      Integer off = NginxLogParser.offsetSeconds(raw);
+      offsetSeconds = off == null ? offsetSeconds : off;
+      understood++;
+      access.accept(a);
+      return true;
+    }
+    ErrorLine e = NginxLogParser.error(raw);
+    if (e != null) {
+      understood++;
+      error.accept(new ErrorLine(e.time().minusSeconds(offsetSeconds), e.reason(), e.upstreamAddr(), e.server(), e.message()));
+      return true;
+    }
+    skipped++;
+    return false;
+  }
+
+  public long understood() { return understood; }
+
+  public long skipped() { return skipped; }
+}
