@@ -213,6 +213,7 @@ public final class GatewayEvidence {
         if (a.tryFailed(i)) {
           // this try failed at the gateway: nothing came back (refused, reset, timed out, cut short)
           c.gateway[st.equals("504") || (last && a.status() == 504) ? 3 : 1]++;
+          c.errorMinutes.merge(Math.floorDiv(a.time().getEpochSecond(), 60), 1L, Long::sum);
         } else if (last && slot >= 0 && a.fromApp()) {
           c.app[slot]++;
         }

@@ -21,7 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * One directory per scenario under src/test/resources/scenarios: {@code in-*.yaml} (objects as
  * kubectl prints them) and {@code expected.yaml} (health, rootCause, the exact set of findings as
- * "code severity resource"). Evaluated at a fixed instant.
+ * "code severity resource", and optionally {@code summaryContains}: words the summary must carry). A
+ * scenario may add {@code in-gateway.log}: the gateway's access and error lines, as kubectl logs
+ * prints them. Evaluated at a fixed instant.
  */
 class ScenarioTest {
   static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
@@ -38,7 +40,7 @@ class ScenarioTest {
     Path dir = ROOT.resolve(scenario);
     List<HasMetadata> objects = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(f -> f.getFileName().toString().startsWith("in-")).sorted().toList()) {
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith("in-") && f.getFileName().toString().endsWith(".yaml")).sorted().toList()) {
         objects.addAll(ObjectLoader.parse(Files.readString(f), f.toString()));
       }
     }
@@ -47,7 +49,16 @@ class ScenarioTest {
     // the kinds the dump command listed (see each in-cluster.yaml header), even where none came back
     ClusterSnapshot snapshot = ClusterSnapshot.of(objects, LISTED);
     Ingress ingress = snapshot.ingress(target[0], target[1]).orElseThrow();
-    return new Analyzer().analyze(ingress, snapshot, NOW, null);
+    Path log = dir.resolve("in-gateway.log");
+    if (!Files.exists(log)) {
+      return new Analyzer().analyze(ingress, snapshot, NOW, null);
+    }
+    // the gateway's log as kubectl logs prints it (access and error lines mixed)
+    var gateway = new io.gatewaydoctor.signals.GatewayEvidence.Builder(NOW, AnalysisContext.DEFAULT_WINDOW);
+    Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1).forEach(gateway::line);
+    var chain = io.gatewaydoctor.model.ChainResolver.resolve(ingress, snapshot);
+    return new Analyzer().analyze(chain, snapshot, NOW, AnalysisContext.DEFAULT_WINDOW, io.gatewaydoctor.probe.ProbeEvidence.NONE,
+        gateway.build());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -65,6 +76,9 @@ class ScenarioTest {
     assertThat(d.health().name()).as(context).isEqualTo(expected.get("health").asText());
     assertThat(d.rootCause()).as(context).isEqualTo(expected.get("rootCause").asText());
     assertThat(d.summary()).as(context).isNotBlank();
+    if (expected.has("summaryContains")) {
+      expected.get("summaryContains").forEach(w -> assertThat(d.summary()).as(context).contains(w.asText()));
+    }
     if (!"None".equals(d.rootCause())) {
       // the summary names the culprit object
       RuleFinding root = d.findings().get(0);

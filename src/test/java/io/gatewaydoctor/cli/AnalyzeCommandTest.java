@@ -39,13 +39,13 @@ class AnalyzeCommandTest {
     return new Result(code, out.toString(), err.toString());
   }
 
-  /** -f for every in-*.yaml of the scenarios given. */
+  /** -f for every in-*.yaml of the scenarios given, --gateway-log for their in-*.log. */
   static List<String> inputs(String... scenarios) throws IOException {
     List<String> args = new ArrayList<>();
     for (String s : scenarios) {
       try (var files = Files.list(SCENARIOS.resolve(s))) {
         for (Path f : files.filter(f -> f.getFileName().toString().startsWith("in-")).sorted().toList()) {
-          args.add("-f");
+          args.add(f.toString().endsWith(".log") ? "--gateway-log" : "-f");
           args.add(f.toString());
         }
       }
@@ -65,6 +65,21 @@ class AnalyzeCommandTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out().lines().findFirst().orElseThrow()).containsSubsequence("NAMESPACE", "TARGET", "HEALTH", "ROOT-CAUSE", "502/MIN", "SUMMARY");
     assertThat(r.out()).contains("shop", "Ingress/web", "Healthy", "None", "Service shop/web:80 healthy (2 of 2 endpoints ready)");
+  }
+
+  @Test
+  void gatewayLogScenarioGivesTheSameVerdictThroughTheCommandWithOnsetAndPerPodCounts() throws IOException {
+    Result r = run(args(inputs("gateway-all-pods-resetting-in-bursts"), "-o", "json", "--now", "2026-12-01T12:00:00Z"));
+    assertThat(r.code()).as(r.err()).isEqualTo(1);
+    var status = r.json().at("/items/0/status");
+    assertThat(status.get("rootCause").asText()).isEqualTo("BackendResettingConnections");
+    assertThat(status.at("/findings/0/since").asText()).isEqualTo("2026-12-01T11:51:00Z");
+    assertThat(status.at("/gatewayErrors/gateway/502").asLong()).isEqualTo(6);
+    assertThat(status.get("errorRate").asDouble()).isEqualTo(0.6);
+    assertThat(status.at("/backends/0/endpoints/0/gateway/errors502").asLong()).isEqualTo(6);
+    // the garbage and the cut line were skipped, not fatal
+    Result garbage = run(args(inputs("gateway-all-pods-resetting-in-bursts"), "--now", "2026-12-01T12:00:00Z"));
+    assertThat(garbage.out()).contains("in bursts (3 of 9 min)");
   }
 
   @Test

@@ -82,9 +82,13 @@ public final class GatewayErrorReasonsRule implements Rule {
         // Critical only when clients saw the failures (not all hidden by retries) and every endpoint with traffic failed
         Severity sev = failing >= Math.max(1, withTraffic) && clientVisible(ctx, b) ? Severity.Critical : Severity.Warning;
         out.add(RuleFinding.of(rc.getValue(), sev, culprit,
-            share + "% of the gateway's errors for Service " + b.serviceKey() + " in the last " + ctx.window().toMinutes()
-                + " min came from " + who + ": " + words(rc.getKey()) + (failing > 1 ? " (" + failing + " endpoints affected)" : ""),
-            evidence).withRemediation(new FindingRemediation("manual", "See docs/root-causes.md#" + rc.getValue().name().toLowerCase()
+            (failing > 1 && failing >= withTraffic
+                ? "All " + failing + " endpoints of Service " + b.serviceKey() + " failed at the gateway in the last "
+                    + ctx.window().toMinutes() + " min (most: " + who + "): " + words(rc.getKey())
+                : share + "% of the gateway's errors for Service " + b.serviceKey() + " in the last " + ctx.window().toMinutes()
+                    + " min came from " + who + ": " + words(rc.getKey()) + (failing > 1 ? " (" + failing + " endpoints affected)" : ""))
+                + GatewayTrouble.shape(GatewayTrouble.at(ctx, worst)),
+            evidence).withSince(GatewayTrouble.at(ctx, worst).errorsSince()).withRemediation(new FindingRemediation("manual", "See docs/root-causes.md#" + rc.getValue().name().toLowerCase()
                 + " for " + rc.getValue(), false)));
       }
     }

@@ -37,4 +37,14 @@ final class GatewayTrouble {
     return new Culprit(b.workloadOf(worst.pod()), "; " + Math.round(100.0 * most / Math.max(1, total)) + "% from " + worst.address()
         + (worst.pod() == null ? "" : " (pod " + worst.pod() + ")"));
   }
+
+  /** When the errors began and their shape: "; failing since 11:52 UTC, steadily" or "…, in bursts (3 of 9 min)". */
+  static String shape(GatewayEvidence.Counts c) {
+    if (c == null || c.errorsSince() == null) {
+      return "";
+    }
+    String since = java.time.format.DateTimeFormatter.ofPattern("HH:mm").withZone(java.time.ZoneOffset.UTC).format(c.errorsSince());
+    long span = c.errorMinutes.lastKey() - c.errorMinutes.firstKey() + 1;
+    return "; failing since " + since + " UTC, " + (c.steady() ? "steadily" : "in bursts (" + c.errorMinutes.size() + " of " + span + " min)");
+  }
 }
