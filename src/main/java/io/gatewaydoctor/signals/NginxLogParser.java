@@ -43,7 +43,7 @@ public final class NginxLogParser {
       return null;
     }
     int status = number(line, statusSpan[0], statusSpan[1]);
-    if (status < 100 || status > 599) {
+    if ((status < 100 && status != 9) || status > 599) { // 009: nginx passed on an answer that was not HTTP/1.x
       return null;
     }
     // after the user agent (its closing quote: a '[' inside it is no field): request_length request_time

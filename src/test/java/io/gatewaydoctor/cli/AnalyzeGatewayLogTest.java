@@ -50,6 +50,19 @@ class AnalyzeGatewayLogTest {
       Backends.readRequest(s);
       Backends.write(s, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 3\r\nConnection: close\r\n\r\nbad");
     });
+    int reset = backends.start("127.0.0.104", sock -> {
+      Backends.readRequest(sock);
+      sock.setSoLinger(true, 0); // RST
+    });
+    int cut = backends.start("127.0.0.105", sock -> {
+      Backends.readRequest(sock);
+      Backends.write(sock, "HTTP/1.1 200 OK\r\nContent-Ty"); // then closes mid-header
+    });
+    int big = backends.start("127.0.0.106", sock -> {
+      Backends.readRequest(sock);
+      Backends.write(sock, "HTTP/1.1 200 OK\r\nSet-Cookie: s=" + "x".repeat(6000) + "\r\nContent-Length: 0\r\n\r\n");
+    });
+    int tls = backends.startTls("127.0.0.107", Backends.keystore(dir), Backends::ok);
     int port = RealNginx.freePort(GW);
     nginx = RealNginx.start(dir, """
           log_format upstreaminfo '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $request_id';
@@ -57,6 +70,10 @@ class AnalyzeGatewayLogTest {
           upstream shop-web-80 { server 127.0.0.101:%2$d max_fails=0; server 127.0.0.102:%3$d max_fails=0; keepalive 8; }
           upstream shop-down-80 { server 127.0.0.102:%3$d max_fails=0; keepalive 8; }
           upstream shop-api-80 { server 127.0.0.103:%4$d max_fails=0; keepalive 8; }
+          upstream shop-reset-80 { server 127.0.0.104:%7$d max_fails=0; keepalive 8; }
+          upstream shop-cut-80 { server 127.0.0.105:%8$d max_fails=0; keepalive 8; }
+          upstream shop-big-80 { server 127.0.0.106:%9$d max_fails=0; keepalive 8; }
+          upstream shop-tls-80 { server 127.0.0.107:%10$d max_fails=0; keepalive 8; }
           server {
             listen %5$s:%6$d;
             proxy_http_version 1.1;
@@ -66,13 +83,21 @@ class AnalyzeGatewayLogTest {
             location /web { set $proxy_upstream_name "shop-web-80"; set $proxy_alternative_upstream_name ""; proxy_pass http://shop-web-80; }
             location /down { set $proxy_upstream_name "shop-down-80"; set $proxy_alternative_upstream_name ""; proxy_pass http://shop-down-80; }
             location /api { set $proxy_upstream_name "shop-api-80"; set $proxy_alternative_upstream_name ""; proxy_pass http://shop-api-80; }
+            location /reset { set $proxy_upstream_name "shop-reset-80"; set $proxy_alternative_upstream_name ""; proxy_pass http://shop-reset-80; }
+            location /cut { set $proxy_upstream_name "shop-cut-80"; set $proxy_alternative_upstream_name ""; proxy_pass http://shop-cut-80; }
+            location /big { set $proxy_upstream_name "shop-big-80"; set $proxy_alternative_upstream_name ""; proxy_pass http://shop-big-80; }
+            location /tls { set $proxy_upstream_name "shop-tls-80"; set $proxy_alternative_upstream_name ""; proxy_pass http://shop-tls-80; }
           }
-        """.formatted(dir, healthy, refused, app502, GW, port), GW, port);
+        """.formatted(dir, healthy, refused, app502, GW, port, reset, cut, big, tls), GW, port);
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    for (String path : List.of("/web", "/down", "/api")) {
+    for (String path : List.of("/web", "/down", "/api", "/reset", "/cut", "/big", "/tls")) {
       for (int i = 0; i < REQUESTS; i++) {
-        http.send(HttpRequest.newBuilder(URI.create("http://" + GW + ":" + port + path)).timeout(Duration.ofSeconds(5)).build(),
-            HttpResponse.BodyHandlers.discarding());
+        try {
+          http.send(HttpRequest.newBuilder(URI.create("http://" + GW + ":" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.discarding());
+        } catch (java.io.IOException e) {
+          // what nginx passes on from a backend that is not HTTP may not be HTTP either: the logs tell
+        }
       }
     }
     nginx.close(); // flushes the logs
@@ -80,6 +105,15 @@ class AnalyzeGatewayLogTest {
     app(items, "web", new String[] {"127.0.0.101", "127.0.0.102"}, new int[] {healthy, refused});
     app(items, "down", new String[] {"127.0.0.102"}, new int[] {refused});
     app(items, "api", new String[] {"127.0.0.103"}, new int[] {app502});
+    app(items, "reset", new String[] {"127.0.0.104"}, new int[] {reset});
+    app(items, "cut", new String[] {"127.0.0.105"}, new int[] {cut});
+    app(items, "big", new String[] {"127.0.0.106"}, new int[] {big});
+    app(items, "tls", new String[] {"127.0.0.107"}, new int[] {tls});
+    // the TLS backend's port is named as such, as it would be
+    items.stream().filter(o -> o instanceof io.fabric8.kubernetes.api.model.Service && o.getMetadata().getName().equals("tls"))
+        .forEach(o -> ((io.fabric8.kubernetes.api.model.Service) o).getSpec().getPorts().get(0).setName("https"));
+    items.stream().filter(o -> o instanceof io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice && o.getMetadata().getName().equals("tls-x"))
+        .forEach(o -> ((io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice) o).getPorts().get(0).setName("https"));
     KubernetesList list = new KubernetesList();
     list.setItems(items);
     Path dump = dir.resolve("dump.yaml");
@@ -160,6 +194,22 @@ class AnalyzeGatewayLogTest {
     assertThat(s.at("/gatewayErrors/app/502").asLong()).isEqualTo(REQUESTS);
     assertThat(s.at("/gatewayErrors/gateway/502").asLong()).isZero();
     assertThat(s.get("summary").asText()).contains("itself answered 20 of 20 requests with 502");
+  }
+
+  /** Each misbehaving backend, as nginx's real logs tell it, becomes its own root cause on its pod. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+      "reset, BackendResettingConnections, connection reset",
+      "cut, BackendPrematureClose, closed the connection before a complete response",
+      "big, BackendHeadersTooLarge, too big for the proxy buffer",
+      "tls, BackendProtocolMismatch, backend-protocol: HTTPS"})
+  void eachMisbehaviourInTheRealLogsBecomesItsRootCause(String app, String code, String words) {
+    JsonNode s = status(app);
+    assertThat(s.get("rootCause").asText()).as(s.toPrettyString()).isEqualTo(code);
+    assertThat(s.get("health").asText()).isEqualTo("Failing");
+    assertThat(s.get("summary").asText()).contains(app + "-5d8f7c9b6-abcde", words);
+    // nginx passes a non-HTTP answer on as it came (status 009), every other failure here is a 502
+    assertThat(s.at("/gatewayErrors/gateway/502").asLong()).isEqualTo(app.equals("tls") ? 0 : REQUESTS);
   }
 
   @Test

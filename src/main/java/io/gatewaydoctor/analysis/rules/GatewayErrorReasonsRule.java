@@ -77,6 +77,21 @@ public final class GatewayErrorReasonsRule implements Rule {
           continue;
         }
         ResourceRef culprit = b.workloadOf(worst.pod());
+        String tlsPort = rc.getKey() == Reason.invalidResponse ? tlsPort(ctx, b) : null;
+        if (tlsPort != null) {
+          // nginx cannot say what it got instead of HTTP, but a TLS port answering a plain request looks just so
+          String ing = ctx.chain().namespace() + "/" + ctx.chain().name();
+          out.add(RuleFinding.of(Code.BackendProtocolMismatch, Severity.Critical, new ResourceRef("Ingress", ctx.chain().namespace(),
+                  ctx.chain().name()),
+              "The gateway got no HTTP from " + culprit + " on Service " + b.serviceKey() + " port " + tlsPort + ", a TLS port (" + failing
+                  + " endpoint" + (failing > 1 ? "s" : "") + "): Ingress " + ing + " proxies to Service " + b.serviceKey()
+                  + " in plain HTTP (no " + io.gatewaydoctor.probe.ProbePlanner.BACKEND_PROTOCOL + ": HTTPS)"
+                  + GatewayTrouble.shape(GatewayTrouble.at(ctx, worst)),
+              evidence).withSince(GatewayTrouble.at(ctx, worst).errorsSince())
+              .withRemediation(new FindingRemediation("set-backend-protocol", "Set annotation "
+                  + io.gatewaydoctor.probe.ProbePlanner.BACKEND_PROTOCOL + ": \"HTTPS\" on Ingress " + ing, true)));
+          continue;
+        }
         long share = targetErrors == 0 ? 100 : Math.round(100.0 * worstErrors / targetErrors);
         String who = worst.pod() != null ? "pod " + worst.pod() + " (" + worst.ip() + ")" : worst.address();
         // Critical only when clients saw the failures (not all hidden by retries) and every endpoint with traffic failed
@@ -93,6 +108,29 @@ public final class GatewayErrorReasonsRule implements Rule {
       }
     }
     return out;
+  }
+
+  /**
+   * The backend port is a TLS port by its name or number (https, tls, 443, 8443, appProtocol https)
+   * while the Ingress does not ask for TLS to the backend: the word that says so, or null.
+   */
+  static String tlsPort(AnalysisContext ctx, ResolvedBackend b) {
+    var ann = ctx.chain().ingress().getMetadata().getAnnotations();
+    String proto = ann == null ? null : ann.get(io.gatewaydoctor.probe.ProbePlanner.BACKEND_PROTOCOL);
+    if (proto != null && !proto.isBlank() && !proto.trim().equalsIgnoreCase("HTTP")) {
+      return null;
+    }
+    if (b.servicePort() == null) {
+      return null;
+    }
+    java.util.List<String> words = new ArrayList<>();
+    words.add(b.servicePort().getName());
+    words.add(b.servicePort().getAppProtocol());
+    words.add(b.targetPortLabel());
+    words.add(String.valueOf(b.servicePort().getPort()));
+    return words.stream().filter(java.util.Objects::nonNull)
+        .filter(w -> w.toLowerCase(java.util.Locale.ROOT).contains("https") || w.equalsIgnoreCase("tls") || w.equals("443")
+            || w.equals("8443")).findFirst().orElse(null);
   }
 
   private static boolean clientVisible(AnalysisContext ctx, ResolvedBackend b) {
