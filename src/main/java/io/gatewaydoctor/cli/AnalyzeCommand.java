@@ -99,6 +99,10 @@ public class AnalyzeCommand implements Callable<Integer> {
       "access and error lines: the gateway's own 500/502/503/504, per pod, with nginx's reasons. Repeatable."})
   List<Path> gatewayLogs = new ArrayList<>();
 
+  @Option(names = "--log-format", paramLabel = "FORMAT", description = {"The access-log format of the gateway logs when it is not",
+      "ingress-nginx's default: the log-format-upstream value of its ConfigMap (nginx log_format syntax, JSON templates too)."})
+  String logFormat;
+
   @Option(names = "--baseline", paramLabel = "FILE|DIR", description = "An earlier dump, for drift (not available yet).")
   Path baseline;
 
@@ -144,7 +148,7 @@ public class AnalyzeCommand implements Callable<Integer> {
       StringBuilder explained = new StringBuilder();
       java.util.Map<Ingress, ProbeEvidence> probes = probe ? probe(selected, in.snapshot(), err) : java.util.Map.of();
       io.gatewaydoctor.signals.GatewayEvidence gateway = gatewayLogs.isEmpty() ? io.gatewaydoctor.signals.GatewayEvidence.NONE
-          : GatewayLogs.read(gatewayLogs, at, w);
+          : GatewayLogs.read(gatewayLogs, at, w, run.format());
       if (gateway.skipped() > 0) {
         err.println("gateway logs: " + gateway.skipped() + " line" + (gateway.skipped() == 1 ? "" : "s")
             + " neither an access line nor an upstream error (skipped)");
@@ -329,8 +333,19 @@ public class AnalyzeCommand implements Callable<Integer> {
   }
 
   /** The validated options and the pure decisions (selection, instant, exit code). */
-  record AnalyzeRun(AnalyzeCommand c, LabelSelector labels, Instant fixedNow) {
+  record AnalyzeRun(AnalyzeCommand c, LabelSelector labels, Instant fixedNow, io.gatewaydoctor.signals.LogFormat format) {
     static AnalyzeRun of(AnalyzeCommand c) throws UsageException {
+      io.gatewaydoctor.signals.LogFormat format = null;
+      if (c.logFormat != null) {
+        if (c.gatewayLogs.isEmpty()) {
+          throw new UsageException("--log-format goes with --gateway-log");
+        }
+        try {
+          format = io.gatewaydoctor.signals.LogFormat.of(c.logFormat);
+        } catch (IllegalArgumentException e) {
+          throw new UsageException("--log-format: " + e.getMessage());
+        }
+      }
       if (c.baseline != null) {
         throw new UsageException("--baseline is not available yet (history and drift is issue #7); run without it");
       }
@@ -378,7 +393,7 @@ public class AnalyzeCommand implements Callable<Integer> {
           throw new UsageException("--now " + c.now + ": not an RFC 3339 time (e.g. 2026-12-01T12:00:00Z)");
         }
       }
-      return new AnalyzeRun(c, labels, fixed);
+      return new AnalyzeRun(c, labels, fixed, format);
     }
 
     List<Ingress> select(java.util.Collection<Ingress> all, PrintWriter err) throws UsageException {
@@ -419,7 +434,8 @@ public class AnalyzeCommand implements Callable<Integer> {
         return Instant.now();
       }
       java.util.Optional<Instant> objects = Newest.in(in.objects());
-      java.util.Optional<Instant> logs = c.gatewayLogs.isEmpty() ? java.util.Optional.empty() : GatewayLogs.newest(c.gatewayLogs);
+      java.util.Optional<Instant> logs = c.gatewayLogs.isEmpty() ? java.util.Optional.empty()
+          : GatewayLogs.newest(c.gatewayLogs, format());
       return java.util.stream.Stream.of(objects, logs).flatMap(java.util.Optional::stream).max(Instant::compareTo)
           .orElseGet(Instant::now);
     }

@@ -19,15 +19,16 @@ final class GatewayLogs {
   private GatewayLogs() {}
 
   /** The newest time stamped on any line, for the evaluation instant of offline input. */
-  static Optional<Instant> newest(List<Path> files) throws InputFiles.InputException {
+  static Optional<Instant> newest(List<Path> files, io.gatewaydoctor.signals.LogFormat format) throws InputFiles.InputException {
     // the same reading as the real one (error-log times shifted by the access lines' offset), with no window
-    GatewayEvidence.Builder b = new GatewayEvidence.Builder(Instant.MAX, java.time.Duration.ZERO);
+    GatewayEvidence.Builder b = new GatewayEvidence.Builder(Instant.MAX, java.time.Duration.ZERO).format(format);
     each(files, b::line);
     return Optional.ofNullable(b.newest());
   }
 
-  static GatewayEvidence read(List<Path> files, Instant now, Duration window) throws InputFiles.InputException {
-    GatewayEvidence.Builder b = new GatewayEvidence.Builder(now, window);
+  static GatewayEvidence read(List<Path> files, Instant now, Duration window, io.gatewaydoctor.signals.LogFormat format)
+      throws InputFiles.InputException {
+    GatewayEvidence.Builder b = new GatewayEvidence.Builder(now, window).format(format);
     each(files, b::line);
     return b.build();
   }

@@ -56,7 +56,18 @@ final class GatewayLogStreams implements AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.store = new EvidenceStore(settings.horizon(), settings.maxKeysPerMinute());
+    io.gatewaydoctor.signals.LogFormat f = null;
+    if (settings.logFormat().isPresent() && !settings.logFormat().get().isBlank()) {
+      try {
+        f = io.gatewaydoctor.signals.LogFormat.of(settings.logFormat().get());
+      } catch (IllegalArgumentException e) {
+        LOG.errorf("gatewaydoctor.gateway-logs.log-format is not usable, reading the default format instead: %s", e.getMessage());
+      }
+    }
+    this.format = f;
   }
+
+  private final io.gatewaydoctor.signals.LogFormat format;
 
   void start() {
     if (settings.enabled()) {
@@ -119,7 +130,7 @@ final class GatewayLogStreams implements AutoCloseable {
       if (!streams.containsKey(w.getKey())) {
         Pod p = w.getValue();
         PodLogStream s = new PodLogStream(client, p.getMetadata().getNamespace(), p.getMetadata().getName(), nginxContainer(p),
-            store.feed(), settings.backfill());
+            store.feed(format), settings.backfill());
         streams.put(w.getKey(), s);
         daemon(s, "gateway-doctor-log-" + p.getMetadata().getName()).start();
         LOG.infof("following the log of %s", w.getKey());

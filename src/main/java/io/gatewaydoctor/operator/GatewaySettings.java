@@ -27,6 +27,9 @@ public interface GatewaySettings {
   @WithDefault("16")
   int maxStreams();
 
+  /** The controllers' access-log format when it is not the default (their ConfigMap's log-format-upstream). */
+  java.util.Optional<String> logFormat();
+
   /** Upstreams and addresses counted per minute at most (memory bound). */
   @WithDefault("50000")
   int maxKeysPerMinute();

@@ -29,7 +29,12 @@ public final class EvidenceStore {
 
   /** A line reader feeding this store; one per stream. */
   public LogFeed feed() {
-    return new LogFeed(this::add, this::add);
+    return feed(null);
+  }
+
+  /** A line reader with a custom access format (null: the default log-format-upstream). */
+  public LogFeed feed(LogFormat format) {
+    return new LogFeed(this::add, this::add, format);
   }
 
   public synchronized void add(AccessLine a) {

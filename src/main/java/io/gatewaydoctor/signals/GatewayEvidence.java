@@ -174,7 +174,13 @@ public final class GatewayEvidence {
       return unbounded || (!t.isAfter(now) && !t.isBefore(now.minus(window)));
     }
 
-    private final LogFeed feed;
+    private LogFeed feed;
+
+    /** Reads access lines in a custom format (null: the default log-format-upstream). */
+    public Builder format(LogFormat f) {
+      this.feed = new LogFeed(this::add, this::add, f);
+      return this;
+    }
 
     /** One raw line of either log; returns false when it was not understood (and counts it). */
     public boolean line(String raw) {

@@ -10,21 +10,36 @@ import java.util.function.Consumer;
 public final class LogFeed {
   private final Consumer<AccessLine> access;
   private final Consumer<ErrorLine> error;
+  private final LogFormat format;
+  private final int[] offset = new int[1];
   private int offsetSeconds;
   private long understood;
   private long skipped;
 
   public LogFeed(Consumer<AccessLine> access, Consumer<ErrorLine> error) {
+    this(access, error, null);
+  }
+
+  /** With a custom access format (null: ingress-nginx's default log-format-upstream). */
+  public LogFeed(Consumer<AccessLine> access, Consumer<ErrorLine> error, LogFormat format) {
     this.access = access;
     this.error = error;
+    this.format = format;
   }
 
   /** One raw line; false when it was neither an access line nor an upstream error line. */
   public boolean line(String raw) {
-    AccessLine a = NginxLogParser.access(raw);
-    if (a != null) {
-      Integer off = NginxLogParser.offsetSeconds(raw);
+    AccessLine a;
+    if (format == null) {
+      a = NginxLogParser.access(raw);
+      Integer off = a == null ? null : NginxLogParser.offsetSeconds(raw);
       offsetSeconds = off == null ? offsetSeconds : off;
+    } else {
+      offset[0] = offsetSeconds;
+      a = format.parse(raw, offset);
+      offsetSeconds = a == null ? offsetSeconds : offset[0];
+    }
+    if (a != null) {
       understood++;
       access.accept(a);
       return true;

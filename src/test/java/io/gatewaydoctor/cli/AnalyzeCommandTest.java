@@ -83,6 +83,16 @@ class AnalyzeCommandTest {
   }
 
   @Test
+  void aLogFormatThatCannotBeReadIsAUsageError() throws IOException {
+    Result alone = run(args(inputs("healthy-basic"), "--log-format", "$status $upstream_addr [$time_local]"));
+    assertThat(alone.code()).isEqualTo(2);
+    assertThat(alone.err()).contains("--log-format goes with --gateway-log");
+    Result bad = run(args(inputs("gateway-one-pod-refusing"), "--log-format", "$remote_addr $upstream_addr"));
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--log-format: log format must contain $status");
+  }
+
+  @Test
   void failingTargetExitsOneUnlessFailOnSaysOtherwise() throws IOException {
     List<String> in = inputs("target-port-mismatch-number");
     assertThat(run(args(in)).code()).isEqualTo(1);
