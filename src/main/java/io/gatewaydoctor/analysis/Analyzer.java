@@ -71,12 +71,18 @@ public final class Analyzer {
     // endpoints per backend, in chain order: read once for the summary and the status
     List<List<Endpoint>> endpoints = chain.backends().stream().map(Endpoint::of).toList();
     GatewayErrors errors = gatewayErrors(ctx);
-    Double rate = errors == null ? null
-        : Math.round(errors.gateway.s502 * 10.0 / Math.max(1.0, ctx.window().toSeconds() / 60.0)) / 10.0;
+    // 502s per minute: the gateway's own from its logs; from its metrics (gateway and app together) without logs
+    long n502 = errors == null ? 0 : errors.gateway != null ? errors.gateway.s502 : errors.returned != null ? errors.returned.s502 : 0;
+    Double rate = errors == null ? null : Math.round(n502 * 10.0 / Math.max(1.0, ctx.window().toSeconds() / 60.0)) / 10.0;
+    Unexplained unexplained = Unexplained.of(ctx, errors, ranked);
+    if (unexplained != null && health == Health.Healthy) {
+      health = Health.Degraded;
+    }
     List<BackendStatus> backendStatus = backends(chain, endpoints, ctx.probes(), now);
     fillTraffic(backendStatus, gateway);
     return new Diagnosis("Ingress/" + chain.name(), health, root.map(f -> f.code().name()).orElse(Code.NONE),
-        summary(chain, endpoints, ranked, root, health), ranked, backendStatus, rate, errors);
+        unexplained != null && root.isEmpty() ? unexplained.summary() : summary(chain, endpoints, ranked, root, health), ranked,
+        backendStatus, rate, errors);
   }
 
   /** The target's 500/502/503/504 from the gateway's logs, summed over its backends; null without logs. */
@@ -85,6 +91,18 @@ public final class Analyzer {
       return null;
     }
     GatewayErrors g = new GatewayErrors();
+    GatewayEvidence.Returned r = ctx.gateway().returned(ctx.chain().namespace(), ctx.chain().name());
+    if (r != null) {
+      g.returned = new StatusCounts();
+      g.returned.s500 = r.statuses()[0];
+      g.returned.s502 = r.statuses()[1];
+      g.returned.s503 = r.statuses()[2];
+      g.returned.s504 = r.statuses()[3];
+      g.requests = r.requests();
+    }
+    if (!ctx.gateway().hasLogs()) {
+      return r == null ? null : g;
+    }
     g.gateway = new StatusCounts();
     g.app = new StatusCounts();
     for (ResolvedBackend b : ctx.chain().backends()) {

@@ -9,4 +9,9 @@ public class GatewayErrors {
   public StatusCounts gateway;
   @JsonPropertyDescription("Errors the backend application returned and the gateway passed on.")
   public StatusCounts app;
+  @JsonPropertyDescription("Statuses the clients got, gateway-generated and app-returned together, from the controller's request"
+      + " metrics (nginx_ingress_controller_requests), which cannot tell the two apart.")
+  public StatusCounts returned;
+  @JsonPropertyDescription("Requests the clients made in the window, from the controller's request metrics.")
+  public Long requests;
 }

@@ -99,6 +99,10 @@ public class AnalyzeCommand implements Callable<Integer> {
       "access and error lines: the gateway's own 500/502/503/504, per pod, with nginx's reasons. Repeatable."})
   List<Path> gatewayLogs = new ArrayList<>();
 
+  @Option(names = "--prometheus", paramLabel = "URL", description = {"A Prometheus HTTP API (e.g. http://localhost:9090 through a",
+      "port-forward) to read nginx_ingress_controller_requests from: what the clients of each Ingress got in the window."})
+  String prometheus;
+
   @Option(names = "--log-format", paramLabel = "FORMAT", description = {"The access-log format of the gateway logs when it is not",
       "ingress-nginx's default: the log-format-upstream value of its ConfigMap (nginx log_format syntax, JSON templates too)."})
   String logFormat;
@@ -153,9 +157,21 @@ public class AnalyzeCommand implements Callable<Integer> {
         err.println("gateway logs: " + gateway.skipped() + " line" + (gateway.skipped() == 1 ? "" : "s")
             + " neither an access line nor an upstream error (skipped)");
       }
+      java.util.Map<String, java.util.Map<String, Long>> metrics = java.util.Map.of();
+      if (prometheus != null) {
+        try {
+          metrics = new io.gatewaydoctor.signals.PrometheusClient(Duration.ofSeconds(10))
+              .requestsByIngress(java.net.URI.create(prometheus), w, at);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+          throw new InputFiles.InputException("--prometheus " + prometheus + ": " + e.getMessage());
+        }
+      }
       for (Ingress ing : selected) {
         var chain = ChainResolver.resolve(ing, in.snapshot());
-        Diagnosis d = analyzer.analyze(chain, in.snapshot(), at, w, probes.getOrDefault(ing, ProbeEvidence.NONE), gateway);
+        String key = ing.getMetadata().getNamespace() + "/" + ing.getMetadata().getName();
+        var evidence = !metrics.containsKey(key) ? gateway : gateway.withReturned(ing.getMetadata().getNamespace(),
+            ing.getMetadata().getName(), io.gatewaydoctor.signals.GatewayEvidence.Returned.of(metrics.get(key), "prometheus"));
+        Diagnosis d = analyzer.analyze(chain, in.snapshot(), at, w, probes.getOrDefault(ing, ProbeEvidence.NONE), evidence);
         items.add(DiagnosisResources.of(ing, d, at));
         if (explain) {
           explained.append(Explainer.explain(chain, in.snapshot(), d)).append('\n');

@@ -246,7 +246,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
       io.gatewaydoctor.model.Endpoint.of(b).stream().filter(e -> e.ip() != null && e.port() != null)
           .forEach(e -> addresses.add(e.address()));
     }
-    var gateway = logs.evidence(ResourceID.fromResource(gd), window, upstreams, addresses);
+    var gateway = logs.evidence(ResourceID.fromResource(gd), ns, t.getName(), window, upstreams, addresses);
     return analyzer.analyze(chain, snapshot, now, window, probes, gateway);
   }
 }

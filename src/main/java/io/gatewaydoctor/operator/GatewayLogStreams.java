@@ -33,8 +33,9 @@ import org.jboss.logging.Logger;
 final class GatewayLogStreams implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(GatewayLogStreams.class);
 
-  /** What one target reads, and a digest of what it read last. */
-  private record Interest(Duration window, Set<String> upstreams, Set<String> addresses, long digest) {}
+  /** What one target reads (its Ingress's metrics, its upstreams' and endpoints' log lines), and a digest of what it read last. */
+  private record Interest(String namespace, String ingress, Duration window, Set<String> upstreams, Set<String> addresses,
+      long digest) {}
 
   private final KubernetesClient client;
   private final Supplier<Collection<Pod>> gatewayPods;
@@ -65,31 +66,41 @@ final class GatewayLogStreams implements AutoCloseable {
       }
     }
     this.format = f;
+    this.metrics = new GatewayMetrics(gatewayPods, settings.metrics(), settings.horizon(), clock);
   }
+
+  private final GatewayMetrics metrics;
 
   private final io.gatewaydoctor.signals.LogFormat format;
 
   void start() {
-    if (settings.enabled()) {
+    if (settings.enabled() || settings.metrics().enabled()) {
       long ms = Math.max(100, settings.tick().toMillis());
       tick.scheduleWithFixedDelay(this::tick, 0, ms, TimeUnit.MILLISECONDS);
     }
   }
 
   /** The evidence of one target's upstreams and endpoints in its window; registers them for the tick. */
-  GatewayEvidence evidence(ResourceID id, Duration window, Set<String> upstreams, Set<String> addresses) {
-    if (!settings.enabled()) {
-      return GatewayEvidence.NONE;
-    }
-    GatewayEvidence e = store.evidence(clock.instant(), window, upstreams::contains, addresses::contains);
-    interests.put(id, new Interest(window, Set.copyOf(upstreams), Set.copyOf(addresses), digest(e)));
+  GatewayEvidence evidence(ResourceID id, String namespace, String ingress, Duration window, Set<String> upstreams,
+      Set<String> addresses) {
+    GatewayEvidence e = read(namespace, ingress, window, upstreams, addresses);
+    interests.put(id, new Interest(namespace, ingress, window, Set.copyOf(upstreams), Set.copyOf(addresses), digest(e)));
     return e;
+  }
+
+  private GatewayEvidence read(String namespace, String ingress, Duration window, Set<String> upstreams, Set<String> addresses) {
+    java.time.Instant now = clock.instant();
+    GatewayEvidence e = settings.enabled() ? store.evidence(now, window, upstreams::contains, addresses::contains) : GatewayEvidence.NONE;
+    return e.withReturned(namespace, ingress, metrics.returned(namespace, ingress, now, window));
   }
 
   private void tick() {
     try {
-      syncStreams();
-      store.prune(clock.instant());
+      if (settings.enabled()) {
+        syncStreams();
+        store.prune(clock.instant());
+      }
+      metrics.round();
       for (Map.Entry<ResourceID, Interest> e : interests.entrySet()) {
         ResourceID id = e.getKey();
         if (diagnoses.get(id).isEmpty()) {
@@ -97,7 +108,7 @@ final class GatewayLogStreams implements AutoCloseable {
           continue;
         }
         Interest i = e.getValue();
-        GatewayEvidence now = store.evidence(clock.instant(), i.window(), i.upstreams()::contains, i.addresses()::contains);
+        GatewayEvidence now = read(i.namespace(), i.ingress(), i.window(), i.upstreams(), i.addresses());
         if (digest(now) != i.digest()) {
           trigger.propagateEvent(id);
         }

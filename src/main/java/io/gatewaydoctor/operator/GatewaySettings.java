@@ -33,4 +33,32 @@ public interface GatewaySettings {
   /** Upstreams and addresses counted per minute at most (memory bound). */
   @WithDefault("50000")
   int maxKeysPerMinute();
+
+  /** The controllers' request metrics ({@code gatewaydoctor.gateway-logs.metrics.*}). */
+  Metrics metrics();
+
+  interface Metrics {
+    /** Read nginx_ingress_controller_requests at all. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** The controller pods' metrics port (ingress-nginx: 10254). */
+    @WithDefault("10254")
+    int port();
+
+    /** How often to scrape (or query Prometheus). */
+    @WithDefault("PT30S")
+    Duration interval();
+
+    /** One scrape or query at most this long. */
+    @WithDefault("PT5S")
+    Duration timeout();
+
+    /** A Prometheus to query instead of scraping the pods (e.g. http://prometheus.monitoring:9090). */
+    java.util.Optional<String> prometheusUrl();
+
+    /** The window of the Prometheus query (increase over it). */
+    @WithDefault("PT10M")
+    Duration prometheusWindow();
+  }
 }

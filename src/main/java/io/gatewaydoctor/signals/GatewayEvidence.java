@@ -67,8 +67,37 @@ public final class GatewayEvidence {
     public long gatewayErrors() { return gateway[0] + gateway[1] + gateway[2] + gateway[3]; }
   }
 
+  /**
+   * What the clients of one Ingress got, from the controller's request metrics: requests and the
+   * 500/502/503/504 among them, gateway-generated and app-returned together.
+   */
+  public record Returned(long requests, long[] statuses, String source) {
+    public long errors() { return statuses[1] + statuses[2] + statuses[3]; }
+
+    /** From requests per status ("200" → 812, "502" → 37). */
+    public static Returned of(Map<String, Long> byStatus, String source) {
+      long[] st = new long[4];
+      long total = 0;
+      for (Map.Entry<String, Long> e : byStatus.entrySet()) {
+        total += e.getValue();
+        int slot = switch (e.getKey()) {
+          case "500" -> 0;
+          case "502" -> 1;
+          case "503" -> 2;
+          case "504" -> 3;
+          default -> -1;
+        };
+        if (slot >= 0) {
+          st[slot] += e.getValue();
+        }
+      }
+      return new Returned(total, st, source);
+    }
+  }
+
   private final Map<String, Counts> byUpstream;
   private final Map<String, Counts> byAddress;
+  private final Map<String, Returned> byIngress;
   private final Duration window;
   private final long skipped;
   private final Instant newest;
@@ -76,12 +105,39 @@ public final class GatewayEvidence {
   private GatewayEvidence(Builder b) {
     this.byUpstream = Map.copyOf(b.byUpstream);
     this.byAddress = Map.copyOf(b.byAddress);
+    this.byIngress = Map.of();
     this.window = b.window;
     this.skipped = b.skipped;
     this.newest = b.newest;
   }
 
-  public boolean isEmpty() { return byUpstream.isEmpty() && byAddress.isEmpty(); }
+  private GatewayEvidence(GatewayEvidence e, Map<String, Returned> byIngress) {
+    this.byUpstream = e.byUpstream;
+    this.byAddress = e.byAddress;
+    this.window = e.window;
+    this.skipped = e.skipped;
+    this.newest = e.newest;
+    this.byIngress = Map.copyOf(byIngress);
+  }
+
+  /** Nothing from logs nor from metrics. */
+  public boolean isEmpty() { return byUpstream.isEmpty() && byAddress.isEmpty() && byIngress.isEmpty(); }
+
+  /** Whether any log line counted. */
+  public boolean hasLogs() { return !byUpstream.isEmpty() || !byAddress.isEmpty(); }
+
+  /** What the clients of an Ingress got, from metrics, or null. */
+  public Returned returned(String namespace, String ingress) { return byIngress.get(namespace + "/" + ingress); }
+
+  /** The same evidence with the metrics of one Ingress added. */
+  public GatewayEvidence withReturned(String namespace, String ingress, Returned r) {
+    if (r == null) {
+      return this;
+    }
+    Map<String, Returned> m = new HashMap<>(byIngress);
+    m.put(namespace + "/" + ingress, r);
+    return new GatewayEvidence(this, m);
+  }
 
   public Counts upstream(String name) { return byUpstream.get(name); }
 
@@ -105,6 +161,12 @@ public final class GatewayEvidence {
         h = h * 31 + c.errorMinutes.hashCode();
       }
       h = h * 31 + 7;
+    }
+    for (String k : new java.util.TreeSet<>(byIngress.keySet())) {
+      Returned r = byIngress.get(k);
+      h = h * 31 + k.hashCode();
+      h = h * 31 + r.requests();
+      h = h * 31 + java.util.Arrays.hashCode(r.statuses());
     }
     return h;
   }

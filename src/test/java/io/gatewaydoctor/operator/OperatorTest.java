@@ -418,6 +418,48 @@ class OperatorTest {
   }
 
   @Test
+  void theControllerPodsRequestMetricsShowErrorsNothingElseExplains() throws Exception {
+    String ns = "gwmetrics";
+    seed(ns);
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    java.util.concurrent.atomic.AtomicLong scrapes = new java.util.concurrent.atomic.AtomicLong();
+    com.sun.net.httpserver.HttpServer metrics = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.52", 10254), 0);
+    metrics.createContext("/metrics", x -> {
+      long n = scrapes.incrementAndGet(); // every scrape sees 5 more 502s, and the third one a restarted controller
+      long base = n >= 3 ? n - 3 : n;
+      byte[] body = ("# TYPE nginx_ingress_controller_requests counter\n"
+          + "nginx_ingress_controller_requests{ingress=\"web\",namespace=\"" + ns + "\",service=\"web\",status=\"200\"} "
+          + 100 * base + "\n"
+          + "nginx_ingress_controller_requests{ingress=\"web\",namespace=\"" + ns + "\",service=\"web\",status=\"502\"} "
+          + 5 * base + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      x.sendResponseHeaders(200, body.length);
+      x.getResponseBody().write(body);
+      x.close();
+    });
+    metrics.start();
+    String gwNs = "gateway-gwmetrics";
+    DemoScenario.create(client, new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(gwNs).endMetadata()
+        .build());
+    Pod controller = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("controller-0")
+        .withNamespace(gwNs).endMetadata().withNewSpec().addNewContainer().withName("controller")
+        .withImage("registry.k8s.io/ingress-nginx/controller:v1.11.2").withArgs("/nginx-ingress-controller").endContainer().endSpec()
+        .withNewStatus().withPhase("Running").withPodIP("127.0.0.52").endStatus().build();
+    DemoScenario.create(client, controller);
+    try {
+      GatewayDiagnosisStatus s = awaitStatus(ns, SETTLE, st -> verdict("Degraded", "None").test(st) && st.gatewayErrors != null
+          && st.gatewayErrors.returned != null && st.gatewayErrors.returned.s502 >= 10);
+      assertThat(s.summary).contains("Clients got", "502/503/504", "controller's metrics");
+      assertThat(s.gatewayErrors.gateway).as("no log read: nothing to tell gateway from app").isNull();
+      assertThat(s.errorRate).isPositive();
+      assertThat(scrapes.get()).isGreaterThanOrEqualTo(3);
+    } finally {
+      client.resource(controller).delete();
+      metrics.stop(0);
+    }
+  }
+
+  @Test
   void optOutDeletesTheDiagnosisAndOptInBringsItBack() throws IOException {
     String ns = "optout";
     seed(ns);

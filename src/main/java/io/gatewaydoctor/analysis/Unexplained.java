@@ -1,0 +1,32 @@
+package io.gatewaydoctor.analysis;
+
+import io.gatewaydoctor.api.GatewayErrors;
+import java.util.List;
+
+/**
+ * Clients got 502/503/504 and nothing found on the chain explains them: the target is not
+ * Healthy, and the summary says what was seen and where to look next. Errors the app returned
+ * itself are {@code BackendServerError}'s, so they never count here.
+ */
+record Unexplained(long errors, String source, long minutes) {
+  static Unexplained of(AnalysisContext ctx, GatewayErrors errors, List<RuleFinding> ranked) {
+    if (errors == null || ranked.stream().anyMatch(f -> f.severity().atLeast(Severity.Warning))) {
+      return null;
+    }
+    long n;
+    String source;
+    if (errors.gateway != null) {
+      n = errors.gateway.s502 + errors.gateway.s503 + errors.gateway.s504;
+      source = "the gateway's logs";
+    } else {
+      n = errors.returned == null ? 0 : errors.returned.s502 + errors.returned.s503 + errors.returned.s504;
+      source = "the controller's metrics, gateway and app together";
+    }
+    return n == 0 ? null : new Unexplained(n, source, Math.max(1, ctx.window().toMinutes()));
+  }
+
+  String summary() {
+    return "Clients got " + errors + " 502/503/504 in the last " + minutes + " min (" + source + "), and nothing on the chain"
+        + " explains them yet: probes and the gateway's error log name the pod and the reason";
+  }
+}

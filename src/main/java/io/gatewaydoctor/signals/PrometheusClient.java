@@ -1,0 +1,97 @@
+package io.gatewaydoctor.signals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The two HTTP reads of controller metrics: a scrape of a pod's /metrics (text format, at most
+ * {@link #MAX_BODY} bytes) and an instant query of a Prometheus HTTP API for the requests per
+ * Ingress and status in a window ({@code increase()}, which handles counter resets). Each with
+ * one timeout; errors are IOExceptions with the reason.
+ */
+public final class PrometheusClient {
+  public static final int MAX_BODY = 16 * 1024 * 1024;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http;
+  private final Duration timeout;
+
+  public PrometheusClient(Duration timeout) {
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+  }
+
+  /** The text a /metrics endpoint serves. */
+  public String scrape(URI uri) throws IOException {
+    return new String(get(uri), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Requests per status of every Ingress in [at - window, at]: "namespace/ingress" → status → count.
+   */
+  public Map<String, Map<String, Long>> requestsByIngress(URI base, Duration window, Instant at) throws IOException {
+    String q = "sum by (namespace, ingress, status) (increase(" + RequestCounters.METRIC + "[" + Math.max(60, window.toSeconds()) + "s]))";
+    String path = base.toString().replaceAll("/+$", "") + "/api/v1/query?query=" + URLEncoder.encode(q, StandardCharsets.UTF_8)
+        + "&time=" + at.getEpochSecond();
+    JsonNode root;
+    try {
+      root = JSON.readTree(get(URI.create(path)));
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw new IOException("Prometheus answered no JSON: " + e.getOriginalMessage());
+    }
+    if (!"success".equals(root.path("status").asText())) {
+      throw new IOException("Prometheus query failed: " + root.path("error").asText(root.toString()));
+    }
+    Map<String, Map<String, Long>> out = new HashMap<>();
+    for (JsonNode r : root.path("data").path("result")) {
+      String ns = r.path("metric").path("namespace").asText("");
+      String ing = r.path("metric").path("ingress").asText("");
+      String st = r.path("metric").path("status").asText("");
+      double v;
+      try {
+        v = Double.parseDouble(r.path("value").path(1).asText("x"));
+      } catch (NumberFormatException e) {
+        continue;
+      }
+      if (ns.isEmpty() || ing.isEmpty() || st.isEmpty() || !Double.isFinite(v)) {
+        continue;
+      }
+      out.computeIfAbsent(ns + "/" + ing, k -> new HashMap<>()).merge(st, Math.round(v), Long::sum);
+    }
+    return out;
+  }
+
+  private byte[] get(URI uri) throws IOException {
+    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+      throw new IOException(uri + ": not an http(s) URL");
+    }
+    HttpResponse<InputStream> r;
+    try {
+      r = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted");
+    }
+    try (InputStream in = r.body()) {
+      byte[] body = in.readNBytes(MAX_BODY + 1);
+      if (r.statusCode() != 200) {
+        throw new IOException(uri + ": HTTP " + r.statusCode());
+      }
+      if (body.length > MAX_BODY) {
+        throw new IOException(uri + ": more than " + MAX_BODY + " bytes");
+      }
+      return body;
+    }
+  }
+}

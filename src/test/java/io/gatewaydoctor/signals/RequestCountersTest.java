@@ -1,0 +1,55 @@
+package io.gatewaydoctor.signals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The controller's request counters: the text format read strictly enough, and increases across resets. */
+class RequestCountersTest {
+  static final Instant T0 = Instant.parse("2026-12-01T12:00:00Z");
+
+  static String scrape(long ok, long bad) {
+    return """
+        # HELP nginx_ingress_controller_requests The total number of client requests
+        # TYPE nginx_ingress_controller_requests counter
+        nginx_ingress_controller_requests{canary="",controller_class="k8s.io/ingress-nginx",ingress="web",method="GET",namespace="shop",path="/",service="web",status="200"} %d
+        nginx_ingress_controller_requests{canary="",controller_class="k8s.io/ingress-nginx",ingress="web",method="POST",namespace="shop",path="/",service="web",status="200"} 1
+        nginx_ingress_controller_requests{ingress="web",namespace="shop",status="502",service="web",path="/a \\"quoted\\" \\\\ path"} %d
+        nginx_ingress_controller_requests_total{ingress="web",namespace="shop",status="502"} 999
+        nginx_ingress_controller_requests{ingress="web",namespace="shop",status="502" 12
+        nginx_ingress_controller_requests{ingress="web",namespace="shop",status="503"} NaN
+        garbage line
+        """.formatted(ok, bad);
+  }
+
+  @Test
+  void theTextFormatKeepsOneFamilyAndSkipsWhatItCannotRead() {
+    long[] skipped = new long[1];
+    var samples = PrometheusText.samples(scrape(10, 2), RequestCounters.METRIC, skipped);
+    assertThat(samples).hasSize(3);
+    assertThat(samples.get(2).labels()).containsEntry("path", "/a \"quoted\" \\ path").containsEntry("status", "502");
+    assertThat(skipped[0]).as("the unclosed brace, the NaN and the _total family").isEqualTo(3);
+  }
+
+  @Test
+  void increasesAddUpAcrossAControllerRestart() {
+    RequestCounters c = new RequestCounters(Duration.ofHours(1), 1000);
+    c.add(T0, scrape(100, 10));
+    assertThat(c.increase("shop", "web", T0, Duration.ofMinutes(10))).as("one scrape is no rate").isNull();
+    c.add(T0.plusSeconds(30), scrape(160, 15));
+    c.add(T0.plusSeconds(60), scrape(20, 3)); // the controller restarted: counted from zero
+    c.add(T0.plusSeconds(90), scrape(50, 4));
+    Map<String, Long> inc = c.increase("shop", "web", T0.plusSeconds(90), Duration.ofMinutes(10));
+    assertThat(inc).containsEntry("502", 5L + 3 + 1).containsEntry("200", 60L + 21 + 30);
+    assertThat(GatewayEvidence.Returned.of(inc, "metrics").statuses()[1]).isEqualTo(9);
+    assertThat(c.increase("shop", "other", T0.plusSeconds(90), Duration.ofMinutes(10))).isEmpty();
+    // the last 40 s: the scrape before them (at +30 s) is the starting point, so the reset at +60 s counts whole
+    assertThat(c.increase("shop", "web", T0.plusSeconds(90), Duration.ofSeconds(40))).containsEntry("502", 3L + 1);
+    assertThat(c.increase("shop", "web", T0.plusSeconds(90), Duration.ofSeconds(20))).containsEntry("502", 1L);
+    c.add(T0.plusSeconds(80), scrape(1, 1)); // out of order: ignored
+    assertThat(c.scrapes()).isEqualTo(4);
+  }
+}
