@@ -292,6 +292,12 @@ public final class NginxLogParser {
 
   /** "10.0.0.5:8080, 10.0.0.6:8080 : 10.0.0.7:8080" → each address, "-" kept. */
   static List<String> list(String field) {
+    // "a, b : c": after " : " come the tries of an internal redirect (custom-http-errors sends the
+    // error to the default backend); they are not the app's, so only the first group counts
+    int redirect = field.indexOf(" : ");
+    if (redirect >= 0) {
+      field = field.substring(0, redirect);
+    }
     if (field.indexOf(' ') < 0) {
       return List.of(field);
     }

@@ -11,6 +11,20 @@ class NginxLogParserTest {
   static final String RETRIED = "10.0.0.1 - - [01/Dec/2026:11:58:30 +0000] \"GET /cart HTTP/1.1\" 502 150 \"-\" \"curl/8.5\" 81 0.004"
       + " [shop-cart-80] [] 10.244.1.5:8080, 10.244.2.6:8080 0, 0 0.001, 0.002 502, 502 3f1c9e2a7b";
 
+  /**
+   * custom-http-errors: the app's pod failed (502, nothing read), nginx redirected internally to the
+   * default backend, which served the error page with 502. The 502 is the gateway's, on the app's pod.
+   */
+  @Test
+  void anInternalRedirectToTheDefaultBackendIsNotTheAppsAnswer() {
+    AccessLine a = NginxLogParser.access(RETRIED.replace("10.244.1.5:8080, 10.244.2.6:8080 0, 0 0.001, 0.002 502, 502",
+        "10.244.1.5:8080 : 10.244.9.9:8080 0 : 1543 0.001 : 0.002 502 : 502"));
+    assertThat(a.upstreamAddrs()).containsExactly("10.244.1.5:8080");
+    assertThat(a.upstreamStatuses()).containsExactly("502");
+    assertThat(a.fromApp()).isFalse();
+    assertThat(a.tryFailed(0)).isTrue();
+  }
+
   @Test
   void accessLineWithRetries() {
     AccessLine a = NginxLogParser.access(RETRIED);
