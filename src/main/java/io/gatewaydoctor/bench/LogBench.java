@@ -20,9 +20,10 @@ import java.util.Locale;
 public final class LogBench {
   private LogBench() {}
 
-  public static Path write(Path file, int lines) throws IOException {
+  public static Path write(Path file, long lines) throws IOException {
     try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.ISO_8859_1)) {
-      for (int i = 0; i < lines; i++) {
+      for (long l = 0; l < lines; l++) {
+        int i = (int) (l % 1_000_000_000L);
         int svc = i % 50;
         boolean bad = i % 10 == 3;
         String addr = "10.244." + (svc % 4) + "." + (10 + i % 3) + ":8080";
@@ -42,7 +43,7 @@ public final class LogBench {
     return file;
   }
 
-  public static void run(PrintWriter out, int lines, int runs) throws IOException {
+  public static void run(PrintWriter out, long lines, int runs) throws IOException {
     Path file = write(Files.createTempFile("gateway-doctor-access-", ".log"), lines);
     out.printf(Locale.ROOT, "log: %s, %d access lines, %.1f MiB%n", file, lines, Files.size(file) / 1048576.0);
     for (int r = 1; r <= runs; r++) {
