@@ -67,6 +67,6 @@ public final class LogBench {
       out.printf(Locale.ROOT, "run %d: %d lines in %.2f s = %.0f lines/s; 502s counted %d; skipped %d%n", r, n, secs, n / secs, bad,
           e.skipped());
     }
-    out.println("same file with awk: time awk '$9 == 502 { n[$(NF-5)]++ } END { for (u in n) print u, n[u] }' " + file);
+    out.println("same file with awk: time awk '$9 == 502 { n[$(NF-6)]++ } END { for (u in n) print u, n[u] }' " + file);
   }
 }
