@@ -1,0 +1,188 @@
+package io.gatewaydoctor.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.TemplateCommand;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Helm chart, linted and rendered by a real Helm (helm-java: Helm's Go code through JNI): with
+ * default values and with every feature on. Every rendered object must be a typed Kubernetes object
+ * with no field the model does not know; RBAC has no wildcard, no secrets by default and write
+ * verbs only with remediation; the Deployment passes Pod Security "restricted"; deploy/ is the
+ * default render and the chart's CRDs are crds/.
+ */
+class ChartTest {
+  static final Path CHART = Path.of("helm/gateway-doctor");
+  static final String RELEASE = "gateway-doctor";
+
+  static TemplateCommand template() {
+    return new Helm(CHART).template().withName(RELEASE).withNamespace(RELEASE);
+  }
+
+  static List<HasMetadata> render(Map<String, Object> values) {
+    TemplateCommand t = template();
+    values.forEach(t::set);
+    return Manifests.parse(t.call(), "helm template " + values);
+  }
+
+  static final Map<String, Object> ALL_FEATURES = Map.ofEntries(Map.entry("remediation.enabled", true),
+      Map.entry("serviceMonitor.enabled", true), Map.entry("prometheusRule.enabled", true),
+      Map.entry("grafanaDashboard.enabled", true), Map.entry("replicaCount", 2), Map.entry("tlsSecretCheck", true),
+      Map.entry("gatewayLogs.metrics.prometheusUrl", "http://prometheus-operated.monitoring:9090"),
+      Map.entry("gatewayLogs.logFormat", "$remote_addr [$time_local] $status $upstream_addr"),
+      Map.entry("watchNamespaces", "shop,ingress-nginx"), Map.entry("imagePullSecrets[0].name", "registry"),
+      Map.entry("nodeSelector.kubernetes\\.io/os", "linux"));
+
+  @Test
+  void lintsStrictlyClean() {
+    var r = new Helm(CHART).lint().strict().call();
+    assertThat(r.isFailed()).as(String.join("\n", r.getMessages())).isFalse();
+  }
+
+  @Test
+  void rendersWithDefaultsAndWithEveryFeatureIntoStrictlyTypedObjects() {
+    List<HasMetadata> defaults = render(Map.of());
+    assertThat(defaults).extracting(HasMetadata::getKind)
+        .containsExactlyInAnyOrder("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Deployment");
+    List<HasMetadata> all = render(ALL_FEATURES);
+    assertThat(all).extracting(HasMetadata::getKind).contains("ServiceMonitor", "PrometheusRule", "ConfigMap")
+        .filteredOn("ClusterRole"::equals).hasSize(2);
+    assertThat(deployment(all).getSpec().getReplicas()).isEqualTo(2);
+    assertThat(deployment(all).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anyMatch(e -> e.getName().equals("GATEWAYDOCTOR_GATEWAY_LOGS_METRICS_PROMETHEUS_URL"));
+  }
+
+  @Test
+  void aMistypedValueFailsTheRender() {
+    assertThatThrownBy(() -> template().set("replicaCont", 2).call()).hasMessageContaining("replicaCont");
+    assertThatThrownBy(() -> template().set("gatewayLogs.metrics.port", 70000).call()).hasMessageContaining("port");
+    assertThatThrownBy(() -> template().set("resyncInterval", "5 minutes").call()).hasMessageContaining("resyncInterval");
+  }
+
+  @Test
+  void rbacHasNoWildcardNoSecretsByDefaultAndWritesOnlyWithRemediation() {
+    List<PolicyRule> defaults = rules(render(Map.of()));
+    List<PolicyRule> all = rules(render(ALL_FEATURES));
+    for (PolicyRule r : Stream.concat(defaults.stream(), all.stream()).toList()) {
+      assertThat(Stream.of(r.getApiGroups(), r.getResources(), r.getVerbs()).flatMap(List::stream)).doesNotContain("*");
+      assertThat(r.getResourceNames()).isNullOrEmpty();
+    }
+    assertThat(grants(defaults, "", "secrets", "get")).isFalse();
+    assertThat(grants(all, "", "secrets", "get")).isTrue();
+    // the write verbs of remediation
+    List<String[]> writes = List.of(new String[] {"", "pods", "delete"}, new String[] {"", "services", "patch"},
+        new String[] {"apps", "deployments", "patch"}, new String[] {"networking.k8s.io", "ingresses", "patch"});
+    for (String[] w : writes) {
+      assertThat(grants(defaults, w[0], w[1], w[2])).as("default: %s %s", w[2], w[1]).isFalse();
+      assertThat(grants(all, w[0], w[1], w[2])).as("remediation: %s %s", w[2], w[1]).isTrue();
+    }
+    // by default, writes only to its own kinds, Events and its Lease
+    for (PolicyRule r : defaults) {
+      if (r.getVerbs().stream().anyMatch(v -> !List.of("get", "list", "watch").contains(v))) {
+        assertThat(r.getResources()).allMatch(res -> res.startsWith("gatewaydiagnoses") || res.equals("events") || res.equals("leases"));
+      }
+    }
+    // what the operator watches is granted
+    for (String kind : List.of("ingresses", "ingressclasses", "networkpolicies", "services", "pods", "namespaces")) {
+      assertThat(defaults).as(kind).anyMatch(r -> r.getResources().contains(kind) && r.getVerbs().containsAll(List.of("list", "watch")));
+    }
+    assertThat(grants(defaults, "", "pods/log", "get")).isTrue();
+    assertThat(grants(rules(render(Map.of("gatewayLogs.enabled", false))), "", "pods/log", "get")).isFalse();
+  }
+
+  @Test
+  void aMistypedFieldOrAnUnknownKindIsCaught() {
+    String deployment = java.util.Arrays.stream(template().call().split("(?m)^---\\s*$"))
+        .filter(d -> d.contains("kind: Deployment")).findFirst().orElseThrow();
+    assertThat(deployment).contains("kind: Deployment", "readOnlyRootFilesystem");
+    assertThatThrownBy(() -> Manifests.parse(deployment.replace("readOnlyRootFilesystem", "readOnlyRootFileSystem"), "typo"))
+        .hasMessageContaining("readOnlyRootFileSystem");
+    assertThatThrownBy(() -> Manifests.parse("apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: x}\n", "kind"))
+        .hasMessageContaining("not a typed Kubernetes object");
+  }
+
+  @Test
+  void theDeploymentPassesPodSecurityRestricted() {
+    for (List<HasMetadata> objects : List.of(render(Map.of()), render(ALL_FEATURES))) {
+      PodSpec pod = deployment(objects).getSpec().getTemplate().getSpec();
+      assertThat(PodSecurity.restrictedViolations(pod)).isEmpty();
+      for (Container c : pod.getContainers()) {
+        assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+      }
+    }
+    // and the check itself catches what it must
+    PodSpec bad = deployment(render(Map.of())).getSpec().getTemplate().getSpec();
+    bad.setHostNetwork(true);
+    bad.getContainers().get(0).getSecurityContext().setAllowPrivilegeEscalation(true);
+    bad.getContainers().get(0).getSecurityContext().getCapabilities().setAdd(List.of("NET_ADMIN"));
+    assertThat(PodSecurity.restrictedViolations(bad)).hasSize(3);
+  }
+
+  @Test
+  void deployIsTheDefaultRenderAndEveryFileThereIsStrictlyTyped() throws IOException {
+    String rendered = template().call();
+    Files.createDirectories(Path.of("target"));
+    Files.writeString(Path.of("target/deploy-rendered.yaml"), rendered);
+    List<HasMetadata> deploy = new ArrayList<>();
+    try (Stream<Path> files = Files.list(Path.of("deploy"))) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        deploy.addAll(Manifests.parse(Files.readString(f), f.toString()));
+      }
+    }
+    List<HasMetadata> expected = new ArrayList<>(Manifests.parse(rendered, "helm template"));
+    expected.add(0, new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(RELEASE).endMetadata().build());
+    String regenerate = "deploy/gateway-doctor.yaml drifted from the chart: regenerate it (deploy/README.md)";
+    var have = Manifests.canonical(deploy);
+    var want = Manifests.canonical(expected);
+    assertThat(have.keySet()).as(regenerate).isEqualTo(want.keySet());
+    want.forEach((k, v) -> assertThat(have.get(k).toPrettyString()).as(regenerate + ": " + k).isEqualTo(v.toPrettyString()));
+  }
+
+  @Test
+  void theChartsCrdsAreTheTopLevelCrds() throws IOException {
+    try (Stream<Path> files = Files.list(Path.of("crds"))) {
+      for (Path f : files.toList()) {
+        assertThat(CHART.resolve("crds").resolve(f.getFileName())).hasSameTextualContentAs(f);
+      }
+    }
+    Manifests.parse(Files.readString(Path.of("crds/gatewaydiagnoses.gatewaydoctor.io-v1.yml")), "crds/");
+  }
+
+  static Deployment deployment(List<HasMetadata> objects) {
+    return objects.stream().filter(o -> o instanceof Deployment).map(o -> (Deployment) o).findFirst().orElseThrow();
+  }
+
+  static List<PolicyRule> rules(List<HasMetadata> objects) {
+    List<PolicyRule> out = new ArrayList<>();
+    for (HasMetadata o : objects) {
+      if (o instanceof ClusterRole cr) {
+        out.addAll(cr.getRules());
+      } else if (o instanceof Role r) {
+        out.addAll(r.getRules());
+      }
+    }
+    return out;
+  }
+
+  static boolean grants(List<PolicyRule> rules, String group, String resource, String verb) {
+    return rules.stream().anyMatch(r -> r.getApiGroups().contains(group) && r.getResources().contains(resource)
+        && r.getVerbs().contains(verb));
+  }
+}
