@@ -19,6 +19,10 @@ public class Main implements QuarkusApplication {
     if (args.length > 0 && "demo".equals(args[0]) && !wantsHelp(args)) {
       DemoCluster.startAndConfigure();
     }
+    if (args.length == 0 || !"operator".equals(args[0])) {
+      // health and metrics are the operator's; a command-line run listens on no port
+      System.setProperty("quarkus.http.host-enabled", "false");
+    }
     Quarkus.run(Main.class, args);
   }
 

@@ -54,6 +54,7 @@ import org.jboss.logging.Logger;
 @RBACRule(apiGroups = "discovery.k8s.io", resources = "endpointslices", verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "", resources = "secrets", verbs = "get")
 @RBACRule(apiGroups = "", resources = "pods/log", verbs = "get")
+@RBACRule(apiGroups = "", resources = "events", verbs = {"create", "patch"})
 public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   public static final String NAME = "gatewaydiagnosis";
   private static final Logger LOG = Logger.getLogger(DiagnosisReconciler.class);
@@ -69,6 +70,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
 
   @Inject ProbeSettings probing;
   @Inject GatewaySettings gatewaySettings;
+  @Inject OperatorMetrics metrics;
 
   private final Analyzer analyzer = new Analyzer();
   private IndexerResourceCache<GatewayDiagnosis> diagnoses;
@@ -128,7 +130,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     }
     prober = new ProbeScheduler(diagnoses, ingresses, gatherer, probed,
         new ProbeRunner(new HttpProber(), probing.concurrency()), probing.targetsAtOnce(), clock, probing.enabled())
-        .keepAlive(probing.upstreamKeepaliveTimeout(), probing.keepaliveEvery());
+        .keepAlive(probing.upstreamKeepaliveTimeout(), probing.keepaliveEvery()).onProbe(metrics::probed);
     prober.start();
     SimpleInboundEventSource<GatewayDiagnosis> logged = new SimpleInboundEventSource<>("gateway-logs");
     if (logs != null) {
@@ -136,7 +138,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     }
     logs = new GatewayLogStreams(client, () -> pods.isRunning() ? pods.byIndex(Indexes.BY_GATEWAY, Indexes.GATEWAY) : List.of(),
         diagnoses, logged,
-        gatewaySettings, clock);
+        gatewaySettings, clock).onGone(id -> metrics.forget(id.getNamespace().orElse(""), id.getName()));
     logs.start();
     return List.of(ingresses, classes, services, slices, pods, namespaces, policies, deployments, probed, logged);
   }
@@ -205,10 +207,14 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   @Override
   public UpdateControl<GatewayDiagnosis> reconcile(GatewayDiagnosis gd, Context<GatewayDiagnosis> context) {
     Instant now = clock.instant();
+    long t0 = System.nanoTime();
     Diagnosis d = diagnose(gd, now);
     GatewayDiagnosisStatus next = StatusAggregator.build(d, gd.getStatus(), gd.getMetadata().getGeneration(), now);
+    metrics.verdict(gd.getMetadata().getNamespace(), gd.getMetadata().getName(), d);
+    metrics.reconciled(Duration.ofNanos(System.nanoTime() - t0));
     if (StatusWriter.due(gd.getStatus(), next, now, heartbeat)) {
       StatusWriter.write(client, gd, next);
+      HealthEvents.changed(client, gd, gd.getStatus(), next, now);
       LOG.debugf("%s/%s: %s %s", gd.getMetadata().getNamespace(), gd.getMetadata().getName(), next.health, next.rootCause);
     }
     return UpdateControl.noUpdate();

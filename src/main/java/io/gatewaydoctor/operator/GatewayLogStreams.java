@@ -46,6 +46,8 @@ final class GatewayLogStreams implements AutoCloseable {
   private final EvidenceStore store;
   private final Map<String, PodLogStream> streams = new HashMap<>();
   private final Map<ResourceID, Interest> interests = new ConcurrentHashMap<>();
+  private final Map<ResourceID, java.time.Instant> triggered = new ConcurrentHashMap<>();
+  private boolean closed;
   private final ScheduledExecutorService tick = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "gateway-doctor-logs-tick"));
 
   GatewayLogStreams(KubernetesClient client, Supplier<Collection<Pod>> gatewayPods, IndexerResourceCache<GatewayDiagnosis> diagnoses,
@@ -66,7 +68,7 @@ final class GatewayLogStreams implements AutoCloseable {
       }
     }
     this.format = f;
-    this.metrics = new GatewayMetrics(gatewayPods, settings.metrics(), settings.horizon(), clock);
+    this.metrics = new GatewayMetrics(gatewayPods, this::trusted, settings.metrics(), settings.horizon(), clock);
   }
 
   private final GatewayMetrics metrics;
@@ -74,10 +76,16 @@ final class GatewayLogStreams implements AutoCloseable {
   private final io.gatewaydoctor.signals.LogFormat format;
 
   void start() {
-    if (settings.enabled() || settings.metrics().enabled()) {
-      long ms = Math.max(100, settings.tick().toMillis());
-      tick.scheduleWithFixedDelay(this::tick, 0, ms, TimeUnit.MILLISECONDS);
-    }
+    long ms = Math.max(100, settings.tick().toMillis());
+    tick.scheduleWithFixedDelay(this::tick, 0, ms, TimeUnit.MILLISECONDS);
+  }
+
+  private java.util.function.Consumer<ResourceID> gone = id -> {};
+
+  /** Told when a diagnosis is gone (the metrics forget it). */
+  GatewayLogStreams onGone(java.util.function.Consumer<ResourceID> c) {
+    this.gone = c;
+    return this;
   }
 
   /** The evidence of one target's upstreams and endpoints in its window; registers them for the tick. */
@@ -90,7 +98,7 @@ final class GatewayLogStreams implements AutoCloseable {
 
   private GatewayEvidence read(String namespace, String ingress, Duration window, Set<String> upstreams, Set<String> addresses) {
     java.time.Instant now = clock.instant();
-    GatewayEvidence e = settings.enabled() ? store.evidence(now, window, upstreams::contains, addresses::contains) : GatewayEvidence.NONE;
+    GatewayEvidence e = settings.enabled() ? store.evidence(now, window, upstreams, addresses) : GatewayEvidence.NONE;
     return e.withReturned(namespace, ingress, metrics.returned(namespace, ingress, now, window));
   }
 
@@ -105,11 +113,17 @@ final class GatewayLogStreams implements AutoCloseable {
         ResourceID id = e.getKey();
         if (diagnoses.get(id).isEmpty()) {
           interests.remove(id); // the diagnosis is gone
+          triggered.remove(id);
+          gone.accept(id);
           continue;
         }
         Interest i = e.getValue();
         GatewayEvidence now = read(i.namespace(), i.ingress(), i.window(), i.upstreams(), i.addresses());
-        if (digest(now) != i.digest()) {
+        java.time.Instant at = clock.instant();
+        // what the verdict reads changed: re-evaluate, at most once per min-reevaluation per target
+        if (digest(now) != i.digest() && !at.isBefore(triggered.getOrDefault(id, java.time.Instant.EPOCH)
+            .plus(settings.minReevaluation()))) {
+          triggered.put(id, at);
           trigger.propagateEvent(id);
         }
       }
@@ -120,15 +134,30 @@ final class GatewayLogStreams implements AutoCloseable {
 
   /** One stream per running controller pod, as the pod informer sees them now. */
   private synchronized void syncStreams() {
-    Map<String, Pod> want = new HashMap<>();
+    if (closed) {
+      return;
+    }
+    Map<String, Pod> candidates = new java.util.TreeMap<>();
     for (Pod p : gatewayPods.get()) {
       String container = nginxContainer(p);
       boolean running = p.getStatus() != null && "Running".equals(p.getStatus().getPhase())
           && p.getMetadata().getDeletionTimestamp() == null;
-      if (container != null && running && want.size() < settings.maxStreams()) {
-        want.put(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName() + "/" + container, p);
+      if (container != null && running && trusted(p)) {
+        candidates.put(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName() + "/" + container, p);
       }
     }
+    // the streams followed already stay (their resume point with them); new pods fill what is left
+    Map<String, Pod> want = new HashMap<>();
+    candidates.forEach((k, p) -> {
+      if (streams.containsKey(k) && want.size() < settings.maxStreams()) {
+        want.put(k, p);
+      }
+    });
+    candidates.forEach((k, p) -> {
+      if (want.size() < settings.maxStreams()) {
+        want.putIfAbsent(k, p);
+      }
+    });
     streams.entrySet().removeIf(s -> {
       if (!want.containsKey(s.getKey())) {
         s.getValue().close();
@@ -147,6 +176,11 @@ final class GatewayLogStreams implements AutoCloseable {
         LOG.infof("following the log of %s", w.getKey());
       }
     }
+  }
+
+  /** A controller pod in a namespace trusted to run controllers (gatewaydoctor.gateway-logs.controller-namespaces). */
+  boolean trusted(Pod p) {
+    return settings.controllerNamespaces().map(l -> l.contains(p.getMetadata().getNamespace())).orElse(true);
   }
 
   /** The container of an ingress-nginx controller pod whose log to read, or null for other controllers. */
@@ -183,7 +217,7 @@ final class GatewayLogStreams implements AutoCloseable {
 
   /** A digest of the counts a target reads (what its verdict can depend on). */
   static long digest(GatewayEvidence e) {
-    return e.digest();
+    return e.verdictDigest();
   }
 
   /** The streams followed now (for tests and logs). */
@@ -193,7 +227,9 @@ final class GatewayLogStreams implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closed = true;
     tick.shutdownNow();
+    metrics.close();
     streams.values().forEach(PodLogStream::close);
     streams.clear();
   }

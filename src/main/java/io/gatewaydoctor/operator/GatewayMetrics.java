@@ -29,38 +29,75 @@ final class GatewayMetrics {
   private final Clock clock;
   private final PrometheusClient client;
   private final Map<String, RequestCounters> perPod = new ConcurrentHashMap<>();
-  private volatile Map<String, Map<String, Long>> fromPrometheus = Map.of();
-  private volatile Instant queriedAt;
-  private Instant lastRound = Instant.EPOCH;
+  /** Prometheus answers per window asked (targets may have different spec.window). */
+  private final Map<Duration, Map<String, Map<String, Long>>> fromPrometheus = new ConcurrentHashMap<>();
+  private final java.util.Set<Duration> windows = ConcurrentHashMap.newKeySet();
+  private volatile Instant lastRound = Instant.EPOCH;
+  private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "gateway-doctor-metrics");
+    t.setDaemon(true);
+    return t;
+  });
+  static final int MAX_WINDOWS = 4;
 
-  GatewayMetrics(Supplier<Collection<Pod>> gatewayPods, GatewaySettings.Metrics settings, Duration horizon, Clock clock) {
+  private final java.util.function.Predicate<Pod> trusted;
+
+  GatewayMetrics(Supplier<Collection<Pod>> gatewayPods, java.util.function.Predicate<Pod> trusted, GatewaySettings.Metrics settings,
+      Duration horizon, Clock clock) {
     this.gatewayPods = gatewayPods;
+    this.trusted = trusted;
     this.settings = settings;
     this.horizon = horizon;
     this.clock = clock;
     this.client = new PrometheusClient(settings.timeout());
   }
 
-  /** One round when the interval has passed; false when nothing was read. */
-  boolean round() {
+  /** Starts a round, off the caller's thread, when the interval has passed and none is running. */
+  void round() {
     Instant now = clock.instant();
-    if (!settings.enabled() || now.isBefore(lastRound.plus(settings.interval()))) {
-      return false;
+    if (!settings.enabled() || now.isBefore(lastRound.plus(settings.interval())) || !running.compareAndSet(false, true)) {
+      return;
     }
     lastRound = now;
+    try {
+      pool.submit(() -> {
+        try {
+          read(now);
+        } catch (RuntimeException e) {
+          LOG.warnf(e, "metrics round failed");
+        } finally {
+          running.set(false);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      running.set(false);
+    }
+  }
+
+  void close() {
+    pool.shutdownNow();
+  }
+
+  private void read(Instant now) {
     if (settings.prometheusUrl().isPresent()) {
-      try {
-        fromPrometheus = client.requestsByIngress(URI.create(settings.prometheusUrl().get()), settings.prometheusWindow(), now);
-        queriedAt = now;
-      } catch (java.io.IOException | IllegalArgumentException e) {
-        LOG.warnf("Prometheus %s: %s", settings.prometheusUrl().get(), e.getMessage());
+      java.util.Set<Duration> asked = new java.util.HashSet<>(windows);
+      asked.add(settings.prometheusWindow());
+      fromPrometheus.keySet().retainAll(asked);
+      for (Duration w : asked) {
+        try {
+          fromPrometheus.put(w, client.requestsByIngress(URI.create(settings.prometheusUrl().get()), w, now));
+        } catch (java.io.IOException | IllegalArgumentException e) {
+          LOG.warnf("Prometheus %s: %s", settings.prometheusUrl().get(), e.getMessage());
+        }
       }
-      return true;
+      return;
     }
     Map<String, Pod> pods = new HashMap<>();
     for (Pod p : gatewayPods.get()) {
       String ip = p.getStatus() == null ? null : p.getStatus().getPodIP();
-      if (ip != null && GatewayLogStreams.nginxContainer(p) != null && "Running".equals(p.getStatus().getPhase())) {
+      if (ip != null && GatewayLogStreams.nginxContainer(p) != null && "Running".equals(p.getStatus().getPhase())
+          && trusted.test(p)) {
         pods.put(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName(), p);
       }
     }
@@ -75,7 +112,6 @@ final class GatewayMetrics {
         LOG.debugf("metrics of %s (%s): %s", e.getKey(), uri, ex.getMessage());
       }
     }
-    return true;
   }
 
   /** What the clients of one Ingress got in the window, or null when no source covers it. */
@@ -84,7 +120,11 @@ final class GatewayMetrics {
       return null;
     }
     if (settings.prometheusUrl().isPresent()) {
-      Map<String, Long> m = queriedAt == null ? null : fromPrometheus.get(namespace + "/" + ingress);
+      if (windows.size() < MAX_WINDOWS) {
+        windows.add(window); // asked for from the next round on
+      }
+      Map<String, Map<String, Long>> answer = fromPrometheus.get(window);
+      Map<String, Long> m = answer == null ? null : answer.get(namespace + "/" + ingress);
       return m == null ? null : GatewayEvidence.Returned.of(m, "prometheus");
     }
     Map<String, Long> sum = null;

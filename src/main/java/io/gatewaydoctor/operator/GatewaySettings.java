@@ -23,6 +23,16 @@ public interface GatewaySettings {
   @WithDefault("PT5S")
   Duration tick();
 
+  /** At most this often, per target, changed gateway evidence re-evaluates it (the first change at once). */
+  @WithDefault("PT30S")
+  Duration minReevaluation();
+
+  /**
+   * Only controller pods in these namespaces are read (their logs and metrics); unset: any watched
+   * namespace. Set it where others may create pods that look like a controller.
+   */
+  java.util.Optional<java.util.List<String>> controllerNamespaces();
+
   /** Controller pods followed at most (one thread and one connection each). */
   @WithDefault("16")
   int maxStreams();

@@ -30,10 +30,15 @@ final class PodLogStream implements Runnable, AutoCloseable {
   private final Duration backfill;
   private volatile boolean closed;
   private volatile LogWatch current;
-  /** The newest kubelet timestamp read, and how many lines carried exactly it (skipped when resuming). */
+  /**
+   * The newest kubelet timestamp read, and how many lines read so far carry a timestamp in or after
+   * its second: a reconnect asks for lines since that second, and the kubelet sends them again in
+   * the same order, so that many lines are skipped (by position: stdout and stderr lines may be
+   * stamped out of order, and none is dropped while reading live).
+   */
   private Instant lastTs;
-  private int atLastTs;
-  private int skipAtLastTs;
+  private final java.util.TreeMap<Long, Integer> perSecond = new java.util.TreeMap<>();
+  private long skip;
   volatile long lines;
   volatile long connections;
 
@@ -77,17 +82,24 @@ final class PodLogStream implements Runnable, AutoCloseable {
         ? log.sinceSeconds((int) Math.max(1, backfill.toSeconds())).watchLog()
         : log.sinceTime(lastTs.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()).watchLog();
     current = w;
-    try (w; InputStream in = w.getOutput()) {
-      if (closed) {
-        return;
+    boolean ended = false;
+    try (InputStream in = w.getOutput()) {
+      if (!closed) {
+        LineSplitter.split(in, this::line);
+        ended = true;
       }
-      LineSplitter.split(in, this::line);
+    } finally {
+      current = null;
+      if (!ended) {
+        w.close(); // cut short (closed, or a read error): release the connection
+      }
+      // a watch whose response ended is not closed again: its connection may already serve another request
     }
   }
 
-  /** A new connection repeats the last second read: the lines of its last instant are skipped once more. */
+  /** A new connection repeats the lines read since the second of the newest timestamp: they are skipped once more. */
   void resuming() {
-    skipAtLastTs = atLastTs;
+    skip = lastTs == null ? 0 : perSecond.tailMap(lastTs.getEpochSecond(), true).values().stream().mapToLong(Integer::longValue).sum();
   }
 
   /** One line as the kubelet sends it: an RFC 3339 timestamp, a space, the container's line. */
@@ -102,24 +114,22 @@ final class PodLogStream implements Runnable, AutoCloseable {
       }
     }
     if (ts != null) {
-      if (lastTs != null && ts.isBefore(lastTs)) {
-        return; // read already (the resumed second starts before the last line read)
-      }
-      if (lastTs != null && ts.equals(lastTs) && skipAtLastTs > 0) {
-        skipAtLastTs--;
-        return; // read already: the same instant, as many lines as were read with it
+      raw = raw.substring(sp + 1);
+      if (skip > 0) {
+        skip--;
+        return; // read before the reconnect
       }
       if (lastTs == null || ts.isAfter(lastTs)) {
         lastTs = ts;
-        atLastTs = 0;
-        skipAtLastTs = 0;
+        perSecond.headMap(ts.getEpochSecond()).clear();
       }
-      atLastTs++;
-      raw = raw.substring(sp + 1);
+      if (ts.getEpochSecond() >= lastTs.getEpochSecond()) {
+        perSecond.merge(ts.getEpochSecond(), 1, Integer::sum);
+      }
     }
     lines++;
     try {
-      feed.line(raw);
+      feed.line(raw, ts);
     } catch (RuntimeException e) { // a line must never end the stream
       LOG.debugf(e, "log of %s/%s: line not counted", namespace, pod);
     }

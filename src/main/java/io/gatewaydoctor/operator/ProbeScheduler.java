@@ -61,6 +61,13 @@ final class ProbeScheduler implements AutoCloseable {
   private final Map<ResourceID, Boolean> keepAliveRunning = new ConcurrentHashMap<>();
   private Duration gatewayKeepAlive = ProbeEvidence.DEFAULT_GATEWAY_KEEPALIVE;
   private Duration keepAliveEvery = Duration.ofMinutes(5);
+  private java.util.function.Consumer<Probe> onProbe = p -> {};
+
+  /** Sees every probe result (the metrics). */
+  ProbeScheduler onProbe(java.util.function.Consumer<Probe> c) {
+    this.onProbe = c;
+    return this;
+  }
 
   ProbeScheduler(IndexerResourceCache<GatewayDiagnosis> diagnoses, InformerEventSource<Ingress, GatewayDiagnosis> ingresses,
       ChainGatherer gatherer, SimpleInboundEventSource<GatewayDiagnosis> trigger, ProbeRunner runner, int targetsAtOnce,
@@ -157,6 +164,7 @@ final class ProbeScheduler implements AutoCloseable {
       Map<String, String> outcomes = new java.util.TreeMap<>();
       for (Probe p : evidence.all()) {
         outcomes.put(p.key(), p.outcome().name());
+        onProbe.accept(p);
       }
       Round previous = rounds.put(id, new Round(evidence, clock.instant(), outcomes,
           plan.stream().map(ProbePlanner.Planned::target).collect(java.util.stream.Collectors.toSet())));

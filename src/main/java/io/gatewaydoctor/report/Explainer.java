@@ -37,6 +37,10 @@ public final class Explainer {
 
   private Explainer() {}
 
+  private static String counts(io.gatewaydoctor.api.StatusCounts c) {
+    return c == null ? "-" : c.s500 + "/" + c.s502 + "/" + c.s503 + "/" + c.s504;
+  }
+
   public static String explain(TargetChain chain, ClusterSnapshot cluster, Diagnosis d) {
     StringBuilder sb = new StringBuilder();
     sb.append("Ingress ").append(chain.namespace()).append('/').append(chain.name()).append(": ").append(d.health())
@@ -44,10 +48,14 @@ public final class Explainer {
     sb.append("  ").append(d.summary()).append('\n');
     if (d.gatewayErrors() != null) {
       var g = d.gatewayErrors();
-      sb.append("  gateway, last window: ").append(d.errorRate()).append(" 502/min; generated 500/502/503/504: ")
-          .append(g.gateway.s500).append('/').append(g.gateway.s502).append('/').append(g.gateway.s503).append('/').append(g.gateway.s504)
-          .append("; returned by the app: ").append(g.app.s500).append('/').append(g.app.s502).append('/').append(g.app.s503)
-          .append('/').append(g.app.s504).append('\n');
+      sb.append("  gateway, last window: ").append(d.errorRate()).append(" 502/min");
+      if (g.gateway != null) {
+        sb.append("; generated 500/502/503/504: ").append(counts(g.gateway)).append("; returned by the app: ").append(counts(g.app));
+      }
+      if (g.returned != null) {
+        sb.append("; clients got (controller metrics) ").append(counts(g.returned)).append(" of ").append(g.requests).append(" requests");
+      }
+      sb.append('\n');
     }
     sb.append("\n  chain\n");
     String cls = Gateways.className(chain.ingress(), cluster).orElse("none");

@@ -11,7 +11,8 @@ import java.util.function.Predicate;
  * into one-minute buckets over a fixed horizon, and {@link #evidence} sums the buckets of a window
  * for the upstreams and addresses of one target. Bounded: buckets older than the horizon (behind
  * the newest line, or behind the instant given to {@link #prune}) are dropped, and a bucket
- * counts at most {@code maxKeys} upstreams and addresses (lines past that are counted as dropped).
+ * counts at most {@code maxKeys} upstreams and addresses (lines about further ones are counted as
+ * dropped; keys counted already keep counting).
  * Window edges are rounded to whole minutes. Thread-safe; pure (no clock).
  */
 public final class EvidenceStore {
@@ -61,13 +62,8 @@ public final class EvidenceStore {
       dropped++; // older than anything kept
       return null;
     }
-    GatewayEvidence.Builder b = buckets.computeIfAbsent(m, x -> GatewayEvidence.Builder.unbounded());
-    if (b.keys() >= maxKeys) {
-      dropped++;
-      return null;
-    }
     lines++;
-    return b;
+    return buckets.computeIfAbsent(m, x -> GatewayEvidence.Builder.unbounded().maxKeys(maxKeys));
   }
 
   private void evictBefore(long minute) {
@@ -79,7 +75,19 @@ public final class EvidenceStore {
     evictBefore(Math.floorDiv(now.getEpochSecond(), 60) - horizonMinutes);
   }
 
-  /** The evidence of [now - window, now] (whole minutes) for the upstreams and addresses asked for. */
+  /** The evidence of [now - window, now] (whole minutes) for these upstreams and addresses (one lookup each per minute). */
+  public synchronized GatewayEvidence evidence(Instant now, Duration window, java.util.Set<String> upstreams,
+      java.util.Set<String> addresses) {
+    long last = Math.floorDiv(now.getEpochSecond(), 60);
+    long first = Math.floorDiv(now.minus(window).getEpochSecond(), 60);
+    GatewayEvidence.Builder out = new GatewayEvidence.Builder(now, window);
+    for (GatewayEvidence.Builder b : buckets.subMap(first, true, last, true).values()) {
+      out.merge(b, upstreams, addresses);
+    }
+    return out.build();
+  }
+
+  /** The same for the upstreams and addresses a predicate picks (scans every key: for tests and tools). */
   public synchronized GatewayEvidence evidence(Instant now, Duration window, Predicate<String> upstreams,
       Predicate<String> addresses) {
     long last = Math.floorDiv(now.getEpochSecond(), 60);
@@ -94,7 +102,9 @@ public final class EvidenceStore {
   /** Lines counted, and lines dropped (too old, or past the key limit of their minute). */
   public synchronized long lines() { return lines; }
 
-  public synchronized long dropped() { return dropped; }
+  public synchronized long dropped() {
+    return dropped + buckets.values().stream().mapToLong(GatewayEvidence.Builder::droppedKeys).sum();
+  }
 
   public synchronized int buckets() { return buckets.size(); }
 }

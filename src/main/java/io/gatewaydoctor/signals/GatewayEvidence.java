@@ -145,14 +145,26 @@ public final class GatewayEvidence {
 
   public Duration window() { return window; }
 
-  /** A digest of every count (not the samples): equal when a verdict read from it cannot differ. */
+  /** A digest of every count (not the samples). */
   public long digest() {
+    return digest(true);
+  }
+
+  /**
+   * A digest of what a verdict reads: errors, reasons, the minutes with errors, what clients got;
+   * not the request counts alone (traffic without errors changes no verdict).
+   */
+  public long verdictDigest() {
+    return digest(false);
+  }
+
+  private long digest(boolean requests) {
     long h = 17;
     for (Map<String, Counts> m : List.of(byUpstream, byAddress)) {
       for (String k : new java.util.TreeSet<>(m.keySet())) {
         Counts c = m.get(k);
         h = h * 31 + k.hashCode();
-        h = h * 31 + c.requests;
+        h = h * 31 + (requests ? c.requests : 0);
         for (int i = 0; i < 4; i++) {
           h = h * 31 + c.gateway[i];
           h = h * 31 + c.app[i];
@@ -165,7 +177,7 @@ public final class GatewayEvidence {
     for (String k : new java.util.TreeSet<>(byIngress.keySet())) {
       Returned r = byIngress.get(k);
       h = h * 31 + k.hashCode();
-      h = h * 31 + r.requests();
+      h = h * 31 + (requests ? r.requests() : 0);
       h = h * 31 + java.util.Arrays.hashCode(r.statuses());
     }
     return h;
@@ -206,6 +218,25 @@ public final class GatewayEvidence {
     /** A builder that counts every line, whatever its time (a bucket of a longer-lived store). */
     static Builder unbounded() {
       return new Builder(Instant.EPOCH, Duration.ZERO, true);
+    }
+
+    /** Adds what another builder counted for these upstreams and addresses (looked up, not scanned). */
+    void merge(Builder o, java.util.Set<String> upstreams, java.util.Set<String> addresses) {
+      for (String k : upstreams) {
+        Counts c = o.byUpstream.get(k);
+        if (c != null) {
+          byUpstream.computeIfAbsent(k, x -> new Counts()).add(c);
+        }
+      }
+      for (String k : addresses) {
+        Counts c = o.byAddress.get(k);
+        if (c != null) {
+          byAddress.computeIfAbsent(k, x -> new Counts()).add(c);
+        }
+      }
+      if (o.newest != null && (newest == null || o.newest.isAfter(newest))) {
+        newest = o.newest;
+      }
     }
 
     /** Adds what another builder counted, for the upstreams and addresses asked for. */
@@ -256,13 +287,41 @@ public final class GatewayEvidence {
     /** Counts a line that was not understood. */
     void skipped(long n) { skipped += n; }
 
+    /** The counters of a key; a new key only while fewer than maxKeys are counted (else null, and counted as dropped). */
+    private Counts counts(Map<String, Counts> m, String key) {
+      Counts c = m.get(key);
+      if (c == null) {
+        if (keys() >= maxKeys) {
+          droppedKeys++;
+          return null;
+        }
+        c = new Counts();
+        m.put(key, c);
+      }
+      return c;
+    }
+
+    private int maxKeys = Integer.MAX_VALUE;
+    private long droppedKeys;
+
+    /** Counts at most this many upstreams and addresses; lines about further ones are dropped. */
+    Builder maxKeys(int n) {
+      this.maxKeys = n;
+      return this;
+    }
+
+    long droppedKeys() { return droppedKeys; }
+
     public void add(AccessLine a) {
       if (!inWindow(a.time())) {
         return;
       }
-      Counts u = byUpstream.computeIfAbsent(a.upstream(), k -> new Counts());
-      u.requests++;
+      Counts u = counts(byUpstream, a.upstream());
       int slot = slot(a.status());
+      if (u == null) {
+        u = new Counts(); // past the key limit: counted nowhere
+      }
+      u.requests++;
       if (slot >= 0) {
         (a.fromApp() ? u.app : u.gateway)[slot]++;
         if (!a.fromApp()) {
@@ -274,7 +333,10 @@ public final class GatewayEvidence {
         if (addr.equals("-") || addr.startsWith("unix:")) {
           continue;
         }
-        Counts c = byAddress.computeIfAbsent(addr, k -> new Counts());
+        Counts c = counts(byAddress, addr);
+        if (c == null) {
+          continue;
+        }
         c.requests++;
         String st = i < a.upstreamStatuses().size() ? a.upstreamStatuses().get(i) : "-";
         boolean last = i == a.upstreamAddrs().size() - 1;
@@ -292,7 +354,10 @@ public final class GatewayEvidence {
       if (!inWindow(e.time()) || e.upstreamAddr() == null) {
         return;
       }
-      Counts c = byAddress.computeIfAbsent(e.upstreamAddr(), k -> new Counts());
+      Counts c = counts(byAddress, e.upstreamAddr());
+      if (c == null) {
+        return;
+      }
       c.reasons.merge(e.reason(), 1L, Long::sum);
       if (c.samples.size() < MAX_SAMPLES) {
         c.samples.add(e.message().length() > 300 ? e.message().substring(0, 300) : e.message());

@@ -29,6 +29,14 @@ public final class LogFeed {
 
   /** One raw line; false when it was neither an access line nor an upstream error line. */
   public boolean line(String raw) {
+    return line(raw, null);
+  }
+
+  /**
+   * One raw line, counted at {@code at} when given (the kubelet's timestamp of the line: what a
+   * client wrote into the line, or a controller's time zone, cannot move it in time).
+   */
+  public boolean line(String raw, java.time.Instant at) {
     AccessLine a;
     if (format == null) {
       a = NginxLogParser.access(raw);
@@ -41,13 +49,15 @@ public final class LogFeed {
     }
     if (a != null) {
       understood++;
-      access.accept(a);
+      access.accept(at == null ? a : new AccessLine(at, a.status(), a.upstream(), a.upstreamAddrs(), a.upstreamStatuses(),
+          a.upstreamLengths()));
       return true;
     }
     ErrorLine e = NginxLogParser.error(raw);
     if (e != null) {
       understood++;
-      error.accept(new ErrorLine(e.time().minusSeconds(offsetSeconds), e.reason(), e.upstreamAddr(), e.server(), e.message()));
+      error.accept(new ErrorLine(at != null ? at : e.time().minusSeconds(offsetSeconds), e.reason(), e.upstreamAddr(), e.server(),
+          e.message()));
       return true;
     }
     skipped++;

@@ -141,7 +141,7 @@ public final class LogFormat {
     String local = v.get("time_local");
     if (local != null) {
       Instant t = NginxLogParser.localTime(local, 0, local.length());
-      Integer off = NginxLogParser.offsetSeconds("[" + local + "]");
+      Integer off = NginxLogParser.offsetSeconds("[" + local + "] \"");
       if (off != null && offset != null) {
         offset[0] = off;
       }

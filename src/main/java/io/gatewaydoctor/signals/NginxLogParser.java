@@ -26,9 +26,11 @@ public final class NginxLogParser {
     if (line == null || line.length() < 40 || line.length() > 64 * 1024) {
       return null;
     }
-    int lb = line.indexOf('[');
-    int rb = lb < 0 ? -1 : line.indexOf(']', lb);
-    if (rb < 0) {
+    // [$time_local] is 26 characters and right before "$request": found from there, so a '[' in
+    // $remote_user (a client can send any user name) cannot pass for the time
+    int rb = line.indexOf("] \"");
+    int lb = rb - 27;
+    if (lb < 0 || line.charAt(lb) != '[') {
       return null;
     }
     Instant time = localTime(line, lb + 1, rb);
@@ -134,7 +136,8 @@ public final class NginxLogParser {
 
   /** The UTC offset in seconds of an access line's $time_local ("+0100" → 3600), or null. */
   public static Integer offsetSeconds(String line) {
-    int lb = line == null ? -1 : line.indexOf('[');
+    int rb = line == null ? -1 : line.indexOf("] \"");
+    int lb = rb < 27 ? -1 : rb - 27;
     if (lb < 0 || line.length() < lb + 27 || line.charAt(lb + 27) != ']') {
       return null;
     }

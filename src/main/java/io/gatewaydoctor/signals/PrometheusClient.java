@@ -3,7 +3,6 @@ package io.gatewaydoctor.signals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -13,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -76,22 +76,65 @@ public final class PrometheusClient {
     if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
       throw new IOException(uri + ": not an http(s) URL");
     }
-    HttpResponse<InputStream> r;
+    int[] status = new int[1];
+    var future = http.sendAsync(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), info -> {
+      status[0] = info.statusCode();
+      return limited(MAX_BODY);
+    });
     try {
-      r = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+      byte[] body = future.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).body();
+      if (status[0] != 200) {
+        throw new IOException(uri + ": HTTP " + status[0]);
+      }
+      return body;
+    } catch (java.util.concurrent.TimeoutException e) {
+      future.cancel(true);
+      throw new IOException(uri + ": no complete answer within " + timeout.toMillis() + " ms");
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable c = e.getCause() == null ? e : e.getCause();
+      throw new IOException(uri + ": " + (c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage()));
     } catch (InterruptedException e) {
+      future.cancel(true);
       Thread.currentThread().interrupt();
       throw new IOException("interrupted");
     }
-    try (InputStream in = r.body()) {
-      byte[] body = in.readNBytes(MAX_BODY + 1);
-      if (r.statusCode() != 200) {
-        throw new IOException(uri + ": HTTP " + r.statusCode());
+  }
+
+  /** A body of at most {@code max} bytes: past that the exchange is cancelled. */
+  static HttpResponse.BodySubscriber<byte[]> limited(int max) {
+    return new HttpResponse.BodySubscriber<>() {
+      private final java.util.concurrent.CompletableFuture<byte[]> result = new java.util.concurrent.CompletableFuture<>();
+      private final java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+      private java.util.concurrent.Flow.Subscription sub;
+
+      @Override
+      public java.util.concurrent.CompletionStage<byte[]> getBody() { return result; }
+
+      @Override
+      public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+        sub = s;
+        s.request(Long.MAX_VALUE);
       }
-      if (body.length > MAX_BODY) {
-        throw new IOException(uri + ": more than " + MAX_BODY + " bytes");
+
+      @Override
+      public void onNext(List<java.nio.ByteBuffer> items) {
+        for (java.nio.ByteBuffer b : items) {
+          if (buf.size() + b.remaining() > max) {
+            sub.cancel();
+            result.completeExceptionally(new IOException("more than " + max + " bytes"));
+            return;
+          }
+          byte[] a = new byte[b.remaining()];
+          b.get(a);
+          buf.write(a, 0, a.length);
+        }
       }
-      return body;
-    }
+
+      @Override
+      public void onError(Throwable t) { result.completeExceptionally(t); }
+
+      @Override
+      public void onComplete() { result.complete(buf.toByteArray()); }
+    };
   }
 }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -17,9 +16,13 @@ import java.util.Map;
 public final class RequestCounters {
   public static final String METRIC = "nginx_ingress_controller_requests";
 
-  private record Scrape(Instant at, Map<String, Double> counts) {}
+  /** What changed between two scrapes, per Ingress and status, in the interval ending at {@code at}. */
+  private record Interval(Instant at, Map<String, Double> increments) {}
 
-  private final ArrayDeque<Scrape> scrapes = new ArrayDeque<>();
+  private final ArrayDeque<Interval> intervals = new ArrayDeque<>();
+  /** The last scrape, per series (every label): a reset is told apart per series, before summing. */
+  private Map<String, Double> last;
+  private Instant lastAt;
   private final Duration horizon;
   private final int maxKeys;
 
@@ -38,8 +41,12 @@ public final class RequestCounters {
     add(at, PrometheusText.samples(text, METRIC, null));
   }
 
-  public void add(Instant at, List<PrometheusText.Sample> samples) {
-    Map<String, Double> counts = new HashMap<>();
+  public synchronized void add(Instant at, List<PrometheusText.Sample> samples) {
+    if (lastAt != null && !at.isAfter(lastAt)) {
+      return; // out of order: ignored
+    }
+    Map<String, Double> series = new HashMap<>();
+    Map<String, String> keyOf = new HashMap<>();
     for (PrometheusText.Sample s : samples) {
       String ns = s.labels().get("namespace");
       String ing = s.labels().get("ingress");
@@ -47,52 +54,50 @@ public final class RequestCounters {
       if (ns == null || ing == null || st == null || ns.isEmpty() || ing.isEmpty()) {
         continue;
       }
-      String k = key(ns, ing, st);
-      if (counts.containsKey(k) || counts.size() < maxKeys) {
-        counts.merge(k, s.value(), Double::sum);
+      String id = new java.util.TreeMap<>(s.labels()).toString();
+      if (series.containsKey(id) || series.size() < maxKeys) {
+        series.put(id, s.value());
+        keyOf.put(id, key(ns, ing, st));
       }
     }
-    if (!scrapes.isEmpty() && !at.isAfter(scrapes.peekLast().at())) {
-      return; // out of order: ignored
+    if (last != null) {
+      Map<String, Double> inc = new HashMap<>();
+      for (Map.Entry<String, Double> e : series.entrySet()) {
+        Double before = last.get(e.getKey());
+        // a new series, or one that went down (a restarted controller), counts from zero
+        double d = before == null || e.getValue() < before ? e.getValue() : e.getValue() - before;
+        if (d > 0) {
+          inc.merge(keyOf.get(e.getKey()), d, Double::sum);
+        }
+      }
+      intervals.addLast(new Interval(at, inc));
     }
-    scrapes.addLast(new Scrape(at, counts));
-    while (scrapes.size() > 2 && scrapes.peekFirst().at().isBefore(at.minus(horizon))) {
-      scrapes.removeFirst();
+    last = series;
+    lastAt = at;
+    while (!intervals.isEmpty() && intervals.peekFirst().at().isBefore(at.minus(horizon))) {
+      intervals.removeFirst();
     }
   }
 
   /**
-   * Requests per status of one Ingress in [now - window, now]: the sum of the increases between
-   * consecutive scrapes in it (the scrape just before the window is the starting point). Null
-   * when fewer than two scrapes cover it.
+   * Requests per status of one Ingress in [now - window, now]: the sum of the increases of the
+   * intervals that end in it. Null before two scrapes.
    */
-  public Map<String, Long> increase(String namespace, String ingress, Instant now, Duration window) {
+  public synchronized Map<String, Long> increase(String namespace, String ingress, Instant now, Duration window) {
     String prefix = namespace + "/" + ingress + " ";
     Instant from = now.minus(window);
-    Scrape prev = null;
     Map<String, Double> sum = new HashMap<>();
     int used = 0;
-    for (Iterator<Scrape> it = scrapes.iterator(); it.hasNext();) {
-      Scrape s = it.next();
-      if (s.at().isAfter(now)) {
-        break;
-      }
-      if (s.at().isBefore(from)) {
-        prev = s;
+    for (Interval i : intervals) {
+      if (i.at().isBefore(from) || i.at().isAfter(now)) {
         continue;
       }
-      if (prev != null) {
-        used++;
-        for (Map.Entry<String, Double> e : s.counts().entrySet()) {
-          if (!e.getKey().startsWith(prefix)) {
-            continue;
-          }
-          double before = prev.counts().getOrDefault(e.getKey(), 0.0);
-          double inc = e.getValue() >= before ? e.getValue() - before : e.getValue(); // reset: counted from zero
-          sum.merge(e.getKey().substring(prefix.length()), inc, Double::sum);
+      used++;
+      i.increments().forEach((k, v) -> {
+        if (k.startsWith(prefix)) {
+          sum.merge(k.substring(prefix.length()), v, Double::sum);
         }
-      }
-      prev = s;
+      });
     }
     if (used == 0) {
       return null;
@@ -102,5 +107,5 @@ public final class RequestCounters {
     return out;
   }
 
-  public int scrapes() { return scrapes.size(); }
+  public synchronized int scrapes() { return intervals.size() + (last == null ? 0 : 1); }
 }

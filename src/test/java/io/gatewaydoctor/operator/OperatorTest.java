@@ -102,6 +102,14 @@ class OperatorTest {
   @Inject Operator operator;
   @io.quarkus.test.kubernetes.client.KubernetesTestServer io.quarkus.test.kubernetes.client.KubernetesServer server;
   @Inject DiagnosisReconciler reconciler;
+  @io.quarkus.test.common.http.TestHTTPResource("/q/metrics") java.net.URL metricsUrl;
+  @io.quarkus.test.common.http.TestHTTPResource("/q/health/ready") java.net.URL readyUrl;
+
+  static String get(java.net.URL url) throws Exception {
+    var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(url.toURI())
+        .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    return r.statusCode() + " " + r.body();
+  }
 
   @BeforeEach
   void startOperator() {
@@ -457,6 +465,33 @@ class OperatorTest {
       client.resource(controller).delete();
       metrics.stop(0);
     }
+  }
+
+  @Test
+  void healthChangesBecomeEventsAndMetricsAndTheOperatorReportsReady() throws Exception {
+    String ns = "observed";
+    seed(ns);
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    assertThat(get(readyUrl)).startsWith("200 ").contains("\"UP\"");
+    setEndpointsReady(ns, false);
+    awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "NoReadyEndpoints"));
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      var events = client.v1().events().inNamespace(ns).list().getItems();
+      assertThat(events).anyMatch(e -> "Ingress".equals(e.getInvolvedObject().getKind()) && "web".equals(e.getInvolvedObject().getName())
+          && "Warning".equals(e.getType()) && "NoReadyEndpoints".equals(e.getReason()) && e.getMessage().startsWith("Healthy → Failing: "));
+      assertThat(events).anyMatch(e -> "GatewayDiagnosis".equals(e.getInvolvedObject().getKind()) && "NoReadyEndpoints".equals(e.getReason()));
+    });
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(get(metricsUrl)).startsWith("200 ")
+        .contains("gatewaydoctor_targets{health=\"Failing\",namespace=\"" + ns + "\",root_cause=\"NoReadyEndpoints\",target=\"web\"} 1.0")
+        .contains("gatewaydoctor_findings{code=\"NoReadyEndpoints\",severity=\"Critical\"}")
+        .contains("gatewaydoctor_reconcile_seconds_count").contains("gatewaydoctor_probes_total{outcome=\"ok\"}"));
+    setEndpointsReady(ns, true);
+    awaitStatus(ns, EVENT_DRIVEN, verdict("Healthy", "None"));
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      assertThat(client.v1().events().inNamespace(ns).list().getItems()).anyMatch(e -> "Normal".equals(e.getType())
+          && "Healthy".equals(e.getReason()) && "Ingress".equals(e.getInvolvedObject().getKind()));
+      assertThat(get(metricsUrl)).doesNotContain("namespace=\"" + ns + "\",root_cause=\"NoReadyEndpoints\"");
+    });
   }
 
   @Test

@@ -36,4 +36,32 @@ class PodLogStreamTest {
     assertThat(store.lines()).isEqualTo(7);
     assertThat(s.lines).isEqualTo(9);
   }
+
+  /** stdout and stderr are stamped apart: a line stamped a little earlier than the one before it is read, not dropped. */
+  @Test
+  void linesStampedOutOfOrderAreCountedLiveAndOnceAfterAReconnect() {
+    EvidenceStore store = new EvidenceStore(Duration.ofHours(1), 1000);
+    PodLogStream s = new PodLogStream(null, "ingress-nginx", "c", "controller", store.feed(), Duration.ofMinutes(10));
+    s.line(access("2026-12-01T10:17:54.900Z", "late"));
+    s.line(access("2026-12-01T10:17:54.100Z", "stamped-earlier"));
+    s.line(access("2026-12-01T10:17:53.990Z", "previous-second"));
+    assertThat(store.lines()).isEqualTo(3);
+    // the kubelet resends what is stamped since 10:17:54, in the order it has them
+    s.resuming();
+    s.line(access("2026-12-01T10:17:54.900Z", "late"));
+    s.line(access("2026-12-01T10:17:54.100Z", "stamped-earlier"));
+    s.line(access("2026-12-01T10:17:55.000Z", "new"));
+    assertThat(store.lines()).isEqualTo(4);
+  }
+
+  /** A client-chosen user name with a bracketed date cannot move a line in time; the kubelet's stamp places it. */
+  @Test
+  void theKubeletTimestampPlacesTheLine() {
+    EvidenceStore store = new EvidenceStore(Duration.ofHours(1), 1000);
+    PodLogStream s = new PodLogStream(null, "ingress-nginx", "c", "controller", store.feed(), Duration.ofMinutes(10));
+    s.line(access("2026-12-01T10:17:54Z", "a").replace("10.0.0.1 - -", "10.0.0.1 - x[01/Jan/2099:00:00:00 +0000]"));
+    s.line(access("2026-12-01T10:18:10Z", "b"));
+    var e = store.evidence(java.time.Instant.parse("2026-12-01T10:20:00Z"), Duration.ofMinutes(10), u -> true, a -> true);
+    assertThat(e.upstream("shop-web-80").requests).isEqualTo(2);
+  }
 }

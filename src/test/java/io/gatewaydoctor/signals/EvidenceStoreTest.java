@@ -48,9 +48,12 @@ class EvidenceStoreTest {
     }
     assertThat(store.buckets()).isEqualTo(5);
     feed.line(line(59, 1, "200", "shop-b-80", "10.0.0.7:8080", "200")); // a third and fourth key in minute 59
-    assertThat(store.dropped()).isEqualTo(1);
-    feed.line(line(1, 0, "200", "shop-web-80", "10.0.0.5:8080", "200")); // far older than the horizon
     assertThat(store.dropped()).isEqualTo(2);
+    feed.line(line(59, 2, "502", "shop-web-80", "10.0.0.5:8080", "502")); // keys counted already keep counting
+    assertThat(store.evidence(NOON, Duration.ofMinutes(10), java.util.Set.of("shop-web-80", "shop-b-80"), java.util.Set.of("10.0.0.5:8080"))
+        .upstream("shop-web-80").requests).isEqualTo(5 + 1); // minutes 55 to 59, and the new line
+    feed.line(line(1, 0, "200", "shop-web-80", "10.0.0.5:8080", "200")); // far older than the horizon
+    assertThat(store.dropped()).isEqualTo(3);
     store.prune(NOON.plus(Duration.ofMinutes(30)));
     assertThat(store.buckets()).isZero();
     assertThat(feed.skipped()).isZero();

@@ -25,6 +25,14 @@ class NginxLogParserTest {
     assertThat(a.tryFailed(0)).isTrue();
   }
 
+  /** $remote_user is the client's to choose: a bracketed date in it is not the line's time. */
+  @Test
+  void aBracketInTheUserNameIsNotTheTime() {
+    AccessLine a = NginxLogParser.access(RETRIED.replace("10.0.0.1 - -", "10.0.0.1 - x[01/Jan/2099:00:00:00 +0000]"));
+    assertThat(a.time()).isEqualTo(java.time.Instant.parse("2026-12-01T11:58:30Z"));
+    assertThat(NginxLogParser.offsetSeconds(RETRIED.replace("+0000]", "+0130]"))).isEqualTo(5400);
+  }
+
   @Test
   void accessLineWithRetries() {
     AccessLine a = NginxLogParser.access(RETRIED);

@@ -43,7 +43,7 @@ class RequestCountersTest {
     c.add(T0.plusSeconds(60), scrape(20, 3)); // the controller restarted: counted from zero
     c.add(T0.plusSeconds(90), scrape(50, 4));
     Map<String, Long> inc = c.increase("shop", "web", T0.plusSeconds(90), Duration.ofMinutes(10));
-    assertThat(inc).containsEntry("502", 5L + 3 + 1).containsEntry("200", 60L + 21 + 30);
+    assertThat(inc).containsEntry("502", 5L + 3 + 1).containsEntry("200", 60L + 20 + 30); // the POST series stayed at 1
     assertThat(GatewayEvidence.Returned.of(inc, "metrics").statuses()[1]).isEqualTo(9);
     assertThat(c.increase("shop", "other", T0.plusSeconds(90), Duration.ofMinutes(10))).isEmpty();
     // the last 40 s: the scrape before them (at +30 s) is the starting point, so the reset at +60 s counts whole
@@ -51,5 +51,16 @@ class RequestCountersTest {
     assertThat(c.increase("shop", "web", T0.plusSeconds(90), Duration.ofSeconds(20))).containsEntry("502", 1L);
     c.add(T0.plusSeconds(80), scrape(1, 1)); // out of order: ignored
     assertThat(c.scrapes()).isEqualTo(4);
+  }
+
+  /** Resets are told per series: one series going away is no reset of the others. */
+  @Test
+  void aSeriesThatGoesAwayIsNoReset() {
+    RequestCounters c = new RequestCounters(Duration.ofHours(1), 1000);
+    String get = "nginx_ingress_controller_requests{ingress=\"web\",namespace=\"shop\",method=\"GET\",status=\"200\"} ";
+    String post = "nginx_ingress_controller_requests{ingress=\"web\",namespace=\"shop\",method=\"POST\",status=\"200\"} ";
+    c.add(T0, get + "1000\n" + post + "500\n");
+    c.add(T0.plusSeconds(30), get + "1010\n");
+    assertThat(c.increase("shop", "web", T0.plusSeconds(30), Duration.ofMinutes(5))).containsEntry("200", 10L);
   }
 }

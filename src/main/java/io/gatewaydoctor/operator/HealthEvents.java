@@ -1,0 +1,63 @@
+package io.gatewaydoctor.operator;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.gatewaydoctor.api.GatewayDiagnosis;
+import io.gatewaydoctor.api.GatewayDiagnosisStatus;
+import io.gatewaydoctor.api.TargetRef;
+import java.time.Instant;
+import java.util.Objects;
+import org.jboss.logging.Logger;
+
+/**
+ * A Kubernetes Event when a target's health or root cause changes, on the GatewayDiagnosis (so
+ * {@code kubectl describe gd} shows it) and on the target: Warning for Degraded and Failing, with
+ * the root cause as the reason and the summary as the message; Normal when it heals. An Event
+ * that cannot be written (no RBAC, API trouble) is logged, never fails the reconcile.
+ */
+final class HealthEvents {
+  private static final Logger LOG = Logger.getLogger(HealthEvents.class);
+  static final String COMPONENT = "gateway-doctor";
+
+  private HealthEvents() {}
+
+  static void changed(KubernetesClient client, GatewayDiagnosis gd, GatewayDiagnosisStatus before, GatewayDiagnosisStatus after,
+      Instant now) {
+    String was = before == null ? null : before.health + "/" + before.rootCause;
+    String is = after.health + "/" + after.rootCause;
+    if (Objects.equals(was, is) || (before == null && "Healthy".equals(after.health))) {
+      return; // unchanged, or a new target that is fine: nothing to tell
+    }
+    boolean bad = "Failing".equals(after.health) || "Degraded".equals(after.health);
+    String reason = bad ? after.rootCause : after.health;
+    String message = (before == null ? "" : before.health + " → ") + after.health + ": " + after.summary;
+    String ns = gd.getMetadata().getNamespace();
+    emit(client, ns, new ObjectReferenceBuilder().withApiVersion("gatewaydoctor.io/v1alpha1").withKind("GatewayDiagnosis")
+        .withNamespace(ns).withName(gd.getMetadata().getName()).withUid(gd.getMetadata().getUid()).build(), bad, reason, message, now);
+    TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
+    if (t != null && t.getName() != null && (t.getKind() == null || TargetRef.INGRESS.equals(t.getKind()))) {
+      emit(client, ns, new ObjectReferenceBuilder().withApiVersion("networking.k8s.io/v1").withKind("Ingress").withNamespace(ns)
+          .withName(t.getName()).build(), bad, reason, message, now);
+    }
+  }
+
+  private static void emit(KubernetesClient client, String ns, ObjectReference about, boolean warning, String reason, String message,
+      Instant now) {
+    String ts = now.toString();
+    Event e = new EventBuilder().withNewMetadata().withNamespace(ns)
+        .withName(about.getName() + "." + Long.toHexString(now.toEpochMilli()) + Integer.toHexString(about.getKind().hashCode() & 0xfff))
+        .endMetadata().withInvolvedObject(about).withType(warning ? "Warning" : "Normal").withReason(reason)
+        .withMessage(message.length() > 1000 ? message.substring(0, 1000) : message).withCount(1).withFirstTimestamp(ts)
+        .withLastTimestamp(ts).withNewSource().withComponent(COMPONENT).endSource().withReportingComponent(COMPONENT)
+        .withReportingInstance(System.getenv().getOrDefault("HOSTNAME", COMPONENT)).build();
+    try {
+      client.v1().events().inNamespace(ns).resource(e).create();
+    } catch (KubernetesClientException ex) {
+      LOG.debugf("event on %s %s/%s not written: %s", about.getKind(), ns, about.getName(), ex.getMessage());
+    }
+  }
+}
