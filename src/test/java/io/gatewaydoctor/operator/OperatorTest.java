@@ -472,7 +472,7 @@ class OperatorTest {
     String ns = "observed";
     seed(ns);
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
-    assertThat(get(readyUrl)).startsWith("200 ").contains("\"UP\"");
+    assertThat(get(readyUrl)).startsWith("200 ").contains("\"UP\"", "Quarkus Operator SDK health check");
     setEndpointsReady(ns, false);
     awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "NoReadyEndpoints"));
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
