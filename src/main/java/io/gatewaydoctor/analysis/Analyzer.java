@@ -52,8 +52,14 @@ public final class Analyzer {
   /** The same, on a chain the caller resolved already (to plan probes or explain it from the same one). */
   public Diagnosis analyze(TargetChain chain, ClusterSnapshot cluster, Instant now, Duration window, ProbeEvidence probes,
       GatewayEvidence gateway) {
+    return analyze(chain, cluster, now, window, probes, gateway, null);
+  }
+
+  /** The same, with what changed on the chain against a baseline (null: no baseline). */
+  public Diagnosis analyze(TargetChain chain, ClusterSnapshot cluster, Instant now, Duration window, ProbeEvidence probes,
+      GatewayEvidence gateway, List<io.gatewaydoctor.api.DriftEntry> drift) {
     AnalysisContext ctx = new AnalysisContext(chain, cluster, now, window == null ? AnalysisContext.DEFAULT_WINDOW : window,
-        probes, gateway);
+        probes, gateway, drift);
     List<RuleFinding> found = new ArrayList<>();
     for (Rule rule : rules) {
       try {
@@ -66,6 +72,12 @@ public final class Analyzer {
       }
     }
     List<RuleFinding> ranked = Ranker.rank(dedupe(found));
+    RuleFinding drifted = DriftFinding.of(ctx, ranked, gatewayErrors(ctx));
+    if (drifted != null) {
+      List<RuleFinding> with = new ArrayList<>(ranked);
+      with.add(drifted);
+      ranked = Ranker.rank(with);
+    }
     Health health = Ranker.health(ranked, !chain.backends().isEmpty());
     Optional<RuleFinding> root = Ranker.root(ranked);
     // endpoints per backend, in chain order: read once for the summary and the status
@@ -82,7 +94,7 @@ public final class Analyzer {
     fillTraffic(backendStatus, gateway);
     return new Diagnosis("Ingress/" + chain.name(), health, root.map(f -> f.code().name()).orElse(Code.NONE),
         unexplained != null && root.isEmpty() ? unexplained.summary() : summary(chain, endpoints, ranked, root, health), ranked,
-        backendStatus, rate, errors);
+        backendStatus, rate, errors, drift);
   }
 
   /** The target's 500/502/503/504 from the gateway's logs, summed over its backends; null without logs. */

@@ -7,7 +7,13 @@ import java.util.List;
 /** The pure core's verdict on one target, before it becomes a GatewayDiagnosis status. */
 public record Diagnosis(
     String target, Health health, String rootCause, String summary,
-    List<RuleFinding> findings, List<BackendStatus> backends, Double errorRate, GatewayErrors gatewayErrors) {
+    List<RuleFinding> findings, List<BackendStatus> backends, Double errorRate, GatewayErrors gatewayErrors,
+    List<io.gatewaydoctor.api.DriftEntry> drift) {
+
+  public Diagnosis(String target, Health health, String rootCause, String summary, List<RuleFinding> findings,
+      List<BackendStatus> backends, Double errorRate, GatewayErrors gatewayErrors) {
+    this(target, health, rootCause, summary, findings, backends, errorRate, gatewayErrors, null);
+  }
 
   public Diagnosis(String target, Health health, String rootCause, String summary, List<RuleFinding> findings,
       List<BackendStatus> backends) {

@@ -18,6 +18,7 @@ import java.util.Objects;
  * caps on every list. Pure: the instant comes in as an argument.
  */
 public final class StatusAggregator {
+  public static final String CONFIG_DRIFT = "ConfigDrift";
   public static final String HEALTHY = "Healthy";
   public static final String REMEDIATION_APPLIED = "RemediationApplied";
   public static final int MAX_FINDINGS = 50;
@@ -76,7 +77,15 @@ public final class StatusAggregator {
     };
     s.conditions.add(condition(prev, HEALTHY, healthStatus, healthReason, s.summary, generation, ts));
     s.conditions.add(condition(prev, REMEDIATION_APPLIED, "False", remediationReason, remediationMessage, generation, ts));
-    s.drift = prev.drift == null ? new ArrayList<>() : prev.drift;
+    s.drift = d.drift() != null ? new ArrayList<>(d.drift()) : prev.drift == null ? new ArrayList<>() : prev.drift;
+    if (s.drift.isEmpty()) {
+      s.conditions.add(condition(prev, CONFIG_DRIFT, "False", d.drift() == null ? "NoBaseline" : "NoDrift",
+          d.drift() == null ? "No baseline of the chain to compare with yet" : "The chain is as in its baseline", generation, ts));
+    } else {
+      var last = s.drift.get(s.drift.size() - 1);
+      s.conditions.add(condition(prev, CONFIG_DRIFT, "True", "ChainChanged", s.drift.size() + " field(s) changed since the baseline; latest: "
+          + io.gatewaydoctor.history.Drift.describe(last), generation, ts));
+    }
     s.remediations = prev.remediations == null ? new ArrayList<>() : prev.remediations;
     return s;
   }

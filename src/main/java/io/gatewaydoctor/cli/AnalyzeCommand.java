@@ -107,8 +107,9 @@ public class AnalyzeCommand implements Callable<Integer> {
       "ingress-nginx's default: the log-format-upstream value of its ConfigMap (nginx log_format syntax, JSON templates too)."})
   String logFormat;
 
-  @Option(names = "--baseline", paramLabel = "FILE|DIR", description = "An earlier dump, for drift (not available yet).")
-  Path baseline;
+  @Option(names = "--baseline", paramLabel = "FILE|DIR", description = {"An earlier dump (kubectl get -o yaml, from when it worked):",
+      "what changed on each target's chain since then goes into status.drift and a ConfigDrift finding."})
+  List<Path> baseline = new ArrayList<>();
 
   @Option(names = "--probe", description = {"Probe every backend endpoint (pod IP:port from the EndpointSlices) the way the gateway",
       "would; run it where the pod network is reachable (in the cluster, or through a VPN)."})
@@ -166,12 +167,21 @@ public class AnalyzeCommand implements Callable<Integer> {
           throw new InputFiles.InputException("--prometheus " + prometheus + ": " + e.getMessage());
         }
       }
+      ClusterSnapshot before = baseline.isEmpty() ? null : baselineSnapshot();
       for (Ingress ing : selected) {
         var chain = ChainResolver.resolve(ing, in.snapshot());
+        List<io.gatewaydoctor.api.DriftEntry> drift = null;
+        if (before != null) {
+          var old = before.ingress(ing.getMetadata().getNamespace(), ing.getMetadata().getName()).orElse(null);
+          // a target the baseline does not have has no drift to tell (it is new)
+          drift = old == null ? null
+              : io.gatewaydoctor.history.Drift.between(io.gatewaydoctor.history.ChainBaseline.of(ChainResolver.resolve(old, before), before),
+                  chain, in.snapshot());
+        }
         String key = ing.getMetadata().getNamespace() + "/" + ing.getMetadata().getName();
         var evidence = !metrics.containsKey(key) ? gateway : gateway.withReturned(ing.getMetadata().getNamespace(),
             ing.getMetadata().getName(), io.gatewaydoctor.signals.GatewayEvidence.Returned.of(metrics.get(key), "prometheus"));
-        Diagnosis d = analyzer.analyze(chain, in.snapshot(), at, w, probes.getOrDefault(ing, ProbeEvidence.NONE), evidence);
+        Diagnosis d = analyzer.analyze(chain, in.snapshot(), at, w, probes.getOrDefault(ing, ProbeEvidence.NONE), evidence, drift);
         items.add(DiagnosisResources.of(ing, d, at));
         if (explain) {
           explained.append(Explainer.explain(chain, in.snapshot(), d)).append('\n');
@@ -278,6 +288,24 @@ public class AnalyzeCommand implements Callable<Integer> {
     return out;
   }
 
+  /** The baseline dump, read as -f input is. */
+  private ClusterSnapshot baselineSnapshot() throws InputFiles.InputException {
+    List<HasMetadata> objects = new ArrayList<>();
+    for (HasMetadata o : InputFiles.read(baseline).objects()) {
+      if (o.getMetadata() != null && o.getMetadata().getName() != null) {
+        if (o.getMetadata().getNamespace() == null && namespaced(o)) {
+          o.getMetadata().setNamespace(namespace != null ? namespace : "default");
+        }
+        objects.add(o);
+      }
+    }
+    if (objects.isEmpty()) {
+      throw new InputFiles.InputException(String.join(", ", baseline.stream().map(Path::toString).toList())
+          + ": no Kubernetes objects found (--baseline)");
+    }
+    return ClusterSnapshot.of(objects, List.of());
+  }
+
   private Input load(PrintWriter err) throws InputFiles.InputException, UsageException {
     if (!files.isEmpty()) {
       InputFiles.Loaded loaded = InputFiles.read(files);
@@ -361,9 +389,6 @@ public class AnalyzeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
           throw new UsageException("--log-format: " + e.getMessage());
         }
-      }
-      if (c.baseline != null) {
-        throw new UsageException("--baseline is not available yet (history and drift is issue #7); run without it");
       }
       if (c.probeTimeout < 50 || c.probeTimeout > 60000) {
         throw new UsageException("--probe-timeout " + c.probeTimeout + ": between 50 and 60000 ms");

@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * kubectl prints them) and {@code expected.yaml} (health, rootCause, the exact set of findings as
  * "code severity resource", and optionally {@code summaryContains}: words the summary must carry). A
  * scenario may add {@code in-gateway.log}: the gateway's access and error lines, as kubectl logs
- * prints them. Evaluated at a fixed instant.
+ * prints them, and {@code baseline.yaml}: the objects as they were when the target worked (for
+ * drift). Evaluated at a fixed instant.
  */
 class ScenarioTest {
   static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
@@ -50,15 +51,26 @@ class ScenarioTest {
     ClusterSnapshot snapshot = ClusterSnapshot.of(objects, LISTED);
     Ingress ingress = snapshot.ingress(target[0], target[1]).orElseThrow();
     Path log = dir.resolve("in-gateway.log");
-    if (!Files.exists(log)) {
+    Path baseline = dir.resolve("baseline.yaml");
+    if (!Files.exists(log) && !Files.exists(baseline)) {
       return new Analyzer().analyze(ingress, snapshot, NOW, null);
+    }
+    List<io.gatewaydoctor.api.DriftEntry> drift = null;
+    if (Files.exists(baseline)) {
+      // what the chain was when it worked (kubectl get -o yaml of then)
+      ClusterSnapshot before = ClusterSnapshot.of(ObjectLoader.parse(Files.readString(baseline), baseline.toString()), LISTED);
+      drift = io.gatewaydoctor.history.Drift.between(io.gatewaydoctor.history.ChainBaseline.of(
+          io.gatewaydoctor.model.ChainResolver.resolve(before.ingress(target[0], target[1]).orElseThrow(), before), before),
+          io.gatewaydoctor.model.ChainResolver.resolve(ingress, snapshot), snapshot);
     }
     // the gateway's log as kubectl logs prints it (access and error lines mixed)
     var gateway = new io.gatewaydoctor.signals.GatewayEvidence.Builder(NOW, AnalysisContext.DEFAULT_WINDOW);
-    Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1).forEach(gateway::line);
+    if (Files.exists(log)) {
+      Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1).forEach(gateway::line);
+    }
     var chain = io.gatewaydoctor.model.ChainResolver.resolve(ingress, snapshot);
     return new Analyzer().analyze(chain, snapshot, NOW, AnalysisContext.DEFAULT_WINDOW, io.gatewaydoctor.probe.ProbeEvidence.NONE,
-        gateway.build());
+        gateway.build(), drift);
   }
 
   @ParameterizedTest(name = "{0}")

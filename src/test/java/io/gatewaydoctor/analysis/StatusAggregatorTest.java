@@ -33,11 +33,27 @@ class StatusAggregatorTest {
   @Test
   void conditionsFollowTheConventions() {
     GatewayDiagnosisStatus s = build(failing(1), null, T0);
-    assertThat(s.conditions).extracting(c -> c.getType()).containsExactly("Healthy", "RemediationApplied");
+    assertThat(s.conditions).extracting(c -> c.getType()).containsExactly("Healthy", "RemediationApplied", "ConfigDrift");
     assertThat(s.conditions.get(0).getStatus()).isEqualTo("False");
     assertThat(s.conditions.get(0).getReason()).isEqualTo("NoReadyEndpoints");
     assertThat(s.conditions.get(0).getObservedGeneration()).isEqualTo(3L);
     assertThat(s.conditions.get(0).getLastTransitionTime()).isEqualTo("2026-12-01T12:00:00Z");
+    assertThat(s.conditions.get(2).getStatus()).isEqualTo("False");
+    assertThat(s.conditions.get(2).getReason()).isEqualTo("NoBaseline");
+    // with a drift: the ConfigDrift condition says what changed last
+    io.gatewaydoctor.api.DriftEntry e = new io.gatewaydoctor.api.DriftEntry();
+    e.resource = "Service shop/web";
+    e.field = "spec.ports[80].targetPort";
+    e.from = "8080";
+    e.to = "8081";
+    e.changedAt = "2026-12-01T11:59:00Z";
+    Diagnosis f = failing(1);
+    GatewayDiagnosisStatus drifted = build(new Diagnosis(f.target(), f.health(), f.rootCause(), f.summary(), f.findings(), f.backends(),
+        null, null, java.util.List.of(e)), s, T0);
+    assertThat(drifted.conditions.get(2).getStatus()).isEqualTo("True");
+    assertThat(drifted.conditions.get(2).getReason()).isEqualTo("ChainChanged");
+    assertThat(drifted.conditions.get(2).getMessage()).contains("Service shop/web spec.ports[80].targetPort 8080 → 8081");
+    assertThat(drifted.drift).singleElement().satisfies(x -> assertThat(x.changedAt).isEqualTo("2026-12-01T11:59:00Z"));
     assertThat(build(healthy(), null, T0).conditions.get(0).getReason()).isEqualTo("BackendsHealthy");
   }
 

@@ -39,7 +39,7 @@ class AnalyzeCommandTest {
     return new Result(code, out.toString(), err.toString());
   }
 
-  /** -f for every in-*.yaml of the scenarios given, --gateway-log for their in-*.log. */
+  /** -f for every in-*.yaml of the scenarios given, --gateway-log for their in-*.log, --baseline for baseline.yaml. */
   static List<String> inputs(String... scenarios) throws IOException {
     List<String> args = new ArrayList<>();
     for (String s : scenarios) {
@@ -47,6 +47,11 @@ class AnalyzeCommandTest {
         for (Path f : files.filter(f -> f.getFileName().toString().startsWith("in-")).sorted().toList()) {
           args.add(f.toString().endsWith(".log") ? "--gateway-log" : "-f");
           args.add(f.toString());
+        }
+        Path baseline = SCENARIOS.resolve(s).resolve("baseline.yaml");
+        if (Files.exists(baseline)) {
+          args.add("--baseline");
+          args.add(baseline.toString());
         }
       }
     }
@@ -90,6 +95,36 @@ class AnalyzeCommandTest {
     Result bad = run(args(inputs("gateway-one-pod-refusing"), "--log-format", "$remote_addr $upstream_addr"));
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("--log-format: log format must contain $status");
+  }
+
+  /** --baseline: the healthy dump of before against the broken one of now. */
+  @Test
+  void aBaselineShowsWhatChangedOnTheChainAndWhen(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+    String before = "src/test/resources/scenarios/healthy-basic/in-cluster.yaml";
+    Result r = run(args(inputs("target-port-mismatch-number"), "--baseline", before, "-o", "json"));
+    var s = r.json().at("/items/0/status");
+    assertThat(s.get("rootCause").asText()).as(r.out()).isEqualTo("TargetPortMismatch"); // the direct cause stays first
+    assertThat(s.get("drift")).anySatisfy(d -> {
+      assertThat(d.get("resource").asText()).isEqualTo("Service shop/web");
+      assertThat(d.get("field").asText()).isEqualTo("spec.ports[80].targetPort");
+      assertThat(d.get("from").asText()).isEqualTo("http");
+      assertThat(d.get("to").asText()).isEqualTo("8081");
+    });
+    assertThat(s.get("findings")).anySatisfy(f -> {
+      assertThat(f.get("code").asText()).isEqualTo("ConfigDrift");
+      assertThat(f.get("severity").asText()).isEqualTo("Warning");
+      assertThat(f.get("message").asText()).contains("Service shop/web spec.ports[80].targetPort http → 8081");
+    });
+    // a change on a target that works is only information; the same dump against itself is no drift
+    String now = Files.readString(Path.of(before)).replace("image: registry.example.com/web:2.3.1", "image: registry.example.com/web:2.4.0");
+    assertThat(now).contains("web:2.4.0");
+    Path changed = tmp.resolve("now.yaml");
+    Files.writeString(changed, now);
+    var healthy = run("-f", changed.toString(), "--baseline", before, "-o", "json").json().at("/items/0/status");
+    assertThat(healthy.get("health").asText()).isEqualTo("Healthy");
+    assertThat(healthy.get("drift")).anySatisfy(d -> assertThat(d.get("field").asText()).endsWith(".image"));
+    assertThat(healthy.get("findings")).anySatisfy(f -> assertThat(f.get("severity").asText()).isEqualTo("Info"));
+    assertThat(run("-f", before, "--baseline", before, "-o", "json").json().at("/items/0/status/drift")).isEmpty();
   }
 
   @Test
@@ -190,7 +225,9 @@ class AnalyzeCommandTest {
 
     List<String> in = inputs("healthy-basic");
     assertThat(run(args(in, "--gateway-log", "x.log")).err()).contains("x.log: no such file (--gateway-log)");
-    assertThat(run(args(in, "--baseline", "old.yaml")).err()).contains("--baseline is not available yet");
+    Result noBaseline = run(args(in, "--baseline", "old.yaml"));
+    assertThat(noBaseline.code()).isEqualTo(2);
+    assertThat(noBaseline.err()).contains("old.yaml");
     assertThat(run(args(in, "--probe", "--probe-timeout", "5")).err()).contains("--probe-timeout 5: between 50 and 60000 ms");
     for (String[] bad : List.of(new String[] {"-o", "xml"}, new String[] {"--now", "yesterday"}, new String[] {"--target", "svc/web"},
         new String[] {"-n", "a", "-A"}, new String[] {"--window", "forever"}, new String[] {"-l", "a b"},

@@ -173,7 +173,7 @@ class OperatorTest {
         .satisfies(o -> assertThat(o.getUid()).isEqualTo(ingress.getMetadata().getUid()));
     assertThat(healthy.target).isEqualTo("Ingress/web");
     assertThat(healthy.backends).singleElement().satisfies(b -> assertThat(b.endpoints).hasSize(2));
-    assertThat(healthy.conditions).extracting(c -> c.getType()).containsExactly("Healthy", "RemediationApplied");
+    assertThat(healthy.conditions).extracting(c -> c.getType()).containsExactly("Healthy", "RemediationApplied", "ConfigDrift");
     String healthySince = healthy.conditions.get(0).getLastTransitionTime();
 
     // delete the Service: BackendServiceMissing within 2 s, then recreate it
@@ -226,7 +226,7 @@ class OperatorTest {
     });
     setEndpointsReady(ns, true);
     GatewayDiagnosisStatus healed = awaitStatus(ns, EVENT_DRIVEN, verdict("Healthy", "None"));
-    assertThat(healed.conditions).hasSize(2);
+    assertThat(healed.conditions).hasSize(3);
     assertThat(healed.findings).isEmpty();
     assertThat(healed.conditions.get(0).getLastTransitionTime()).isGreaterThanOrEqualTo(healthySince);
   }
@@ -245,7 +245,7 @@ class OperatorTest {
     GatewayDiagnosisStatus after = awaitStatus(ns, EVENT_DRIVEN,
         s -> s.backends.size() == 1 && s.backends.get(0).endpoints.size() == 1);
     assertThat(after.health).isEqualTo("Healthy");
-    assertThat(after.conditions).hasSize(2);
+    assertThat(after.conditions).hasSize(3);
     assertThat(after.conditions.get(0).getLastTransitionTime()).isEqualTo(since);
     assertThat(StatusAggregator.differs(first, after)).isTrue();
   }
