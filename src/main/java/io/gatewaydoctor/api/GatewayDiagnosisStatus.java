@@ -25,7 +25,7 @@ public class GatewayDiagnosisStatus {
   public GatewayErrors gatewayErrors;
   @JsonPropertyDescription("When the operator last wrote this status (RFC 3339).")
   public String lastEvaluated;
-  @JsonPropertyDescription("Healthy and RemediationApplied, per the Kubernetes API conventions.")
+  @JsonPropertyDescription("Healthy, RemediationApplied and ConfigDrift, per the Kubernetes API conventions.")
   public List<Condition> conditions = new ArrayList<>();
   @JsonPropertyDescription("Backend chain per Service:port with its endpoints.")
   public List<BackendStatus> backends = new ArrayList<>();
@@ -33,6 +33,8 @@ public class GatewayDiagnosisStatus {
   public List<Finding> findings = new ArrayList<>();
   @JsonPropertyDescription("Changes of the config chain against the healthy baseline.")
   public List<DriftEntry> drift = new ArrayList<>();
+  @JsonPropertyDescription("The chain as it was when the target was last Healthy (kept by the operator across restarts).")
+  public Baseline baseline;
   @JsonPropertyDescription("History of remediation actions, newest last.")
   public List<RemediationRecord> remediations = new ArrayList<>();
 }

@@ -26,8 +26,10 @@ import java.util.TreeMap;
  * selecting the pods. Pure.
  */
 public final class ChainBaseline {
-  /** A picture of this many fields at most (a chain with hundreds of paths stays small). */
-  public static final int MAX_FIELDS = 400;
+  /** A picture of this many fields at most (a chain with hundreds of paths stays small: it is kept in the status). */
+  public static final int MAX_FIELDS = 150;
+  /** Values longer than this are kept as a digest (a NetworkPolicy spec, a preStop command). */
+  public static final int MAX_VALUE = 120;
 
   private ChainBaseline() {}
 
@@ -164,7 +166,16 @@ public final class ChainBaseline {
 
   private static void put(Map<String, String> out, String resource, String field, String value) {
     if (value != null && out.size() < MAX_FIELDS) {
-      out.put(resource + "|" + field, value.length() > 500 ? value.substring(0, 500) : value);
+      out.put(resource + "|" + field, value.length() > MAX_VALUE ? digest(value) : value);
+    }
+  }
+
+  static String digest(String v) {
+    try {
+      byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(v.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "sha256:" + java.util.HexFormat.of().formatHex(h, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -72,7 +72,8 @@ public final class Drift {
 
   /** One line: "Service shop/web spec.ports[80].targetPort http → 8081 (changed 12:03:10)". */
   public static String describe(DriftEntry e) {
-    String v = e.from.length() + e.to.length() > 120 ? "changed" : e.from + " → " + e.to;
+    String v = e.from.startsWith("sha256:") || e.to.startsWith("sha256:") || e.from.length() + e.to.length() > 120 ? "changed"
+        : e.from + " → " + e.to;
     return e.resource + " " + e.field + " " + v + (e.changedAt == null ? "" : " (changed " + e.changedAt + ")");
   }
 }

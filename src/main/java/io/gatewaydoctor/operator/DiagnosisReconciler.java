@@ -73,6 +73,8 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   @Inject OperatorMetrics metrics;
 
   private final Analyzer analyzer = new Analyzer();
+  /** The chain's picture of the reconcile in progress (reconciles of one diagnosis never overlap; this thread's only). */
+  private final ThreadLocal<java.util.Map<String, String>> picture = new ThreadLocal<>();
   private IndexerResourceCache<GatewayDiagnosis> diagnoses;
   private InformerEventSource<Ingress, GatewayDiagnosis> ingresses;
   private InformerEventSource<IngressClass, GatewayDiagnosis> classes;
@@ -208,8 +210,11 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   public UpdateControl<GatewayDiagnosis> reconcile(GatewayDiagnosis gd, Context<GatewayDiagnosis> context) {
     Instant now = clock.instant();
     long t0 = System.nanoTime();
+    picture.remove();
     Diagnosis d = diagnose(gd, now);
     GatewayDiagnosisStatus next = StatusAggregator.build(d, gd.getStatus(), gd.getMetadata().getGeneration(), now);
+    next.baseline = Baselines.next(gd.getStatus() == null ? null : gd.getStatus().baseline, d, picture.get(), now);
+    picture.remove();
     metrics.verdict(gd.getMetadata().getNamespace(), gd.getMetadata().getName(), d);
     metrics.reconciled(Duration.ofNanos(System.nanoTime() - t0));
     if (StatusWriter.due(gd.getStatus(), next, now, heartbeat)) {
@@ -253,6 +258,20 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
           .forEach(e -> addresses.add(e.address()));
     }
     var gateway = logs.evidence(ResourceID.fromResource(gd), ns, t.getName(), window, upstreams, addresses);
-    return analyzer.analyze(chain, snapshot, now, window, probes, gateway);
+    Diagnosis d = analyzer.analyze(chain, snapshot, now, window, probes, gateway);
+    java.util.Map<String, String> fields = io.gatewaydoctor.history.ChainBaseline.of(chain, snapshot);
+    picture.set(fields);
+    var baseline = gd.getStatus() == null ? null : gd.getStatus().baseline;
+    if (d.health() == io.gatewaydoctor.analysis.Health.Healthy) {
+      // Healthy: the chain becomes the baseline, so nothing has drifted from it
+      return new Diagnosis(d.target(), d.health(), d.rootCause(), d.summary(), d.findings(), d.backends(), d.errorRate(),
+          d.gatewayErrors(), List.of());
+    }
+    if (baseline != null && baseline.fields != null) {
+      // in trouble: what changed since it was last Healthy
+      d = analyzer.analyze(chain, snapshot, now, window, probes, gateway,
+          io.gatewaydoctor.history.Drift.between(baseline.fields, chain, snapshot));
+    }
+    return d;
   }
 }

@@ -38,6 +38,7 @@ final class GatewayLogStreams implements AutoCloseable {
       long digest) {}
 
   private final KubernetesClient client;
+  private final boolean ownClient;
   private final Supplier<Collection<Pod>> gatewayPods;
   private final IndexerResourceCache<GatewayDiagnosis> diagnoses;
   private final SimpleInboundEventSource<GatewayDiagnosis> trigger;
@@ -52,7 +53,11 @@ final class GatewayLogStreams implements AutoCloseable {
 
   GatewayLogStreams(KubernetesClient client, Supplier<Collection<Pod>> gatewayPods, IndexerResourceCache<GatewayDiagnosis> diagnoses,
       SimpleInboundEventSource<GatewayDiagnosis> trigger, GatewaySettings settings, Clock clock) {
-    this.client = client;
+    // the log streams get a client (and connection pool) of their own: a long-lived stream that
+    // ends or is cut must never take down a connection the reconciler's requests share
+    this.client = settings.enabled() ? new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+        .withConfig(client.getConfiguration()).build() : client;
+    this.ownClient = settings.enabled();
     this.gatewayPods = gatewayPods;
     this.diagnoses = diagnoses;
     this.trigger = trigger;
@@ -232,6 +237,9 @@ final class GatewayLogStreams implements AutoCloseable {
     metrics.close();
     streams.values().forEach(PodLogStream::close);
     streams.clear();
+    if (ownClient) {
+      client.close();
+    }
   }
 
   private static Thread daemon(Runnable r, String name) {

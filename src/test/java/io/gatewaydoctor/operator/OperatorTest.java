@@ -495,6 +495,36 @@ class OperatorTest {
   }
 
   @Test
+  void aChangedTargetPortIsDriftAgainstTheHealthyBaselineAndChangingItBackClearsIt() throws IOException {
+    String ns = "drift";
+    seed(ns);
+    GatewayDiagnosisStatus healthy = awaitStatus(ns, SETTLE, s -> verdict("Healthy", "None").test(s) && s.baseline != null);
+    assertThat(healthy.baseline.fields).containsEntry("Service " + ns + "/web|spec.ports[80].targetPort", "http");
+    String recorded = healthy.baseline.recordedAt;
+    client.services().inNamespace(ns).withName("web").edit(svc -> {
+      svc.getSpec().getPorts().get(0).setTargetPort(new IntOrString(8081));
+      return svc;
+    });
+    GatewayDiagnosisStatus broken = awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "TargetPortMismatch"));
+    assertThat(broken.drift).singleElement().satisfies(d -> {
+      assertThat(d.resource).isEqualTo("Service " + ns + "/web");
+      assertThat(d.field).isEqualTo("spec.ports[80].targetPort");
+      assertThat(d.from).isEqualTo("http");
+      assertThat(d.to).isEqualTo("8081");
+    });
+    assertThat(broken.findings).anyMatch(f -> "ConfigDrift".equals(f.code) && "Warning".equals(f.severity));
+    assertThat(broken.conditions).anyMatch(c -> "ConfigDrift".equals(c.getType()) && "True".equals(c.getStatus()));
+    assertThat(broken.baseline.recordedAt).as("the baseline is the healthy one").isEqualTo(recorded);
+    client.services().inNamespace(ns).withName("web").edit(svc -> {
+      svc.getSpec().getPorts().get(0).setTargetPort(new IntOrString("http"));
+      return svc;
+    });
+    GatewayDiagnosisStatus back = awaitStatus(ns, EVENT_DRIVEN, verdict("Healthy", "None"));
+    assertThat(back.drift).isEmpty();
+    assertThat(back.conditions).anyMatch(c -> "ConfigDrift".equals(c.getType()) && "False".equals(c.getStatus()));
+  }
+
+  @Test
   void optOutDeletesTheDiagnosisAndOptInBringsItBack() throws IOException {
     String ns = "optout";
     seed(ns);
