@@ -22,6 +22,7 @@ import io.gatewaydoctor.analysis.rules.NoReadyEndpointsRule;
 import io.gatewaydoctor.analysis.rules.ReadinessProbeMissingRule;
 import io.gatewaydoctor.analysis.rules.ServicePortMismatchRule;
 import io.gatewaydoctor.analysis.rules.SingleReplicaRule;
+import io.gatewaydoctor.analysis.rules.RolloutWithoutGracefulShutdownRule;
 import io.gatewaydoctor.analysis.rules.TargetPortMismatchRule;
 import io.gatewaydoctor.analysis.rules.TlsSecretMissingRule;
 import java.util.List;
@@ -50,6 +51,7 @@ public final class Rules {
         new KeepAliveTimeoutRaceRule(),
         new GatewayErrorReasonsRule(),
         new BackendServerErrorRule(),
+        new RolloutWithoutGracefulShutdownRule(),
         new ReadinessProbeMissingRule(),
         new IngressClassMissingRule(),
         new TlsSecretMissingRule(),

@@ -152,6 +152,18 @@ public final class ClusterSnapshot {
 
   public Optional<ReplicaSet> replicaSet(String ns, String name) { return Optional.ofNullable(replicaSets.get(key(ns, name))); }
 
+  /** The ReplicaSets a Deployment owns, as the input has them. */
+  public List<ReplicaSet> replicaSetsOf(String ns, String deployment) {
+    List<ReplicaSet> out = new ArrayList<>();
+    for (ReplicaSet rs : replicaSets.values()) {
+      if (ns.equals(rs.getMetadata().getNamespace()) && rs.getMetadata().getOwnerReferences() != null
+          && rs.getMetadata().getOwnerReferences().stream().anyMatch(o -> "Deployment".equals(o.getKind()) && deployment.equals(o.getName()))) {
+        out.add(rs);
+      }
+    }
+    return out;
+  }
+
   /**
    * The labels of a namespace as a namespaceSelector sees them. {@code complete} is false when the
    * Namespace object is not in the input: then only the automatic kubernetes.io/metadata.name is known.

@@ -16,6 +16,7 @@ import java.util.Map;
 public final class GatewayEvidence {
   public static final GatewayEvidence NONE = new Builder(Instant.EPOCH, Duration.ZERO).build();
   public static final int MAX_SAMPLES = 3;
+  public static final int MAX_FAILED_ADDRESSES = 64;
 
   /** Counters of one upstream or one address. */
   public static final class Counts {
@@ -24,6 +25,8 @@ public final class GatewayEvidence {
     public final long[] app = new long[4];
     public final Map<ErrorLine.Reason, Long> reasons = new HashMap<>();
     public final List<String> samples = new ArrayList<>();
+    /** For an upstream: its addresses whose tries failed, with how many (at most {@link #MAX_FAILED_ADDRESSES}). */
+    public final Map<String, Long> failedAddresses = new HashMap<>();
     /** Gateway-generated errors per epoch minute: when they began, and whether steadily or in bursts. */
     public final java.util.TreeMap<Long, Long> errorMinutes = new java.util.TreeMap<>();
 
@@ -43,6 +46,11 @@ public final class GatewayEvidence {
         }
       }
       o.errorMinutes.forEach((m, n) -> errorMinutes.merge(m, n, Long::sum));
+      o.failedAddresses.forEach((a, n) -> {
+        if (failedAddresses.containsKey(a) || failedAddresses.size() < MAX_FAILED_ADDRESSES) {
+          failedAddresses.merge(a, n, Long::sum);
+        }
+      });
     }
 
     /** The first minute with gateway errors, or null. */
@@ -344,6 +352,9 @@ public final class GatewayEvidence {
           // this try failed at the gateway: nothing came back (refused, reset, timed out, cut short)
           c.gateway[st.equals("504") || (last && a.status() == 504) ? 3 : 1]++;
           c.errorMinutes.merge(Math.floorDiv(a.time().getEpochSecond(), 60), 1L, Long::sum);
+          if (u.failedAddresses.containsKey(addr) || u.failedAddresses.size() < MAX_FAILED_ADDRESSES) {
+            u.failedAddresses.merge(addr, 1L, Long::sum);
+          }
         } else if (last && slot >= 0 && a.fromApp()) {
           c.app[slot]++;
         }
