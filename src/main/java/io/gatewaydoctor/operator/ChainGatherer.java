@@ -36,10 +36,11 @@ final class ChainGatherer {
   record Caches(InformerEventSource<Service, ?> services, InformerEventSource<EndpointSlice, ?> slices,
       InformerEventSource<Pod, ?> pods, InformerEventSource<IngressClass, ?> classes,
       InformerEventSource<Namespace, ?> namespaces, InformerEventSource<NetworkPolicy, ?> policies,
-      InformerEventSource<Deployment, ?> deployments) {}
+      InformerEventSource<Deployment, ?> deployments,
+      InformerEventSource<io.fabric8.kubernetes.api.model.apps.ReplicaSet, ?> replicaSets) {}
 
   static final List<String> KNOWN_KINDS = List.of("Ingress", "IngressClass", "Service", "EndpointSlice", "Pod", "Namespace",
-      "NetworkPolicy", "Deployment");
+      "NetworkPolicy", "Deployment", "ReplicaSet");
 
   private final KubernetesClient client;
   private final Caches c;
@@ -74,6 +75,7 @@ final class ChainGatherer {
             ResourceRef w = Pods.workload(p);
             if ("Deployment".equals(w.kind) && seenDeployments.add(w.name)) {
               c.deployments().get(new ResourceID(w.name, ns)).ifPresent(objects::add);
+              objects.addAll(c.replicaSets().byIndex(Indexes.BY_OWNER, ns + "/" + w.name)); // its rollouts
             }
           }
         }

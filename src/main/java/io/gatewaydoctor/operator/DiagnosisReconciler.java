@@ -49,7 +49,7 @@ import org.jboss.logging.Logger;
  */
 @ControllerConfiguration(name = DiagnosisReconciler.NAME)
 @RBACRule(apiGroups = "networking.k8s.io", resources = {"ingresses", "ingressclasses", "networkpolicies"}, verbs = {"get", "list", "watch"})
-@RBACRule(apiGroups = "apps", resources = "deployments", verbs = {"get", "list", "watch"})
+@RBACRule(apiGroups = "apps", resources = {"deployments", "replicasets"}, verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "", resources = {"services", "pods", "namespaces"}, verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "discovery.k8s.io", resources = "endpointslices", verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "", resources = "secrets", verbs = "get")
@@ -84,6 +84,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   private InformerEventSource<Namespace, GatewayDiagnosis> namespaces;
   private InformerEventSource<NetworkPolicy, GatewayDiagnosis> policies;
   private InformerEventSource<Deployment, GatewayDiagnosis> deployments;
+  private InformerEventSource<io.fabric8.kubernetes.api.model.apps.ReplicaSet, GatewayDiagnosis> replicaSets;
   private ChainGatherer gatherer;
   private ProbeScheduler prober;
   private GatewayLogStreams logs;
@@ -115,6 +116,10 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     deployments = informer(ctx, Deployment.class, d -> forServiceKeys(servicesSelecting(Indexes.templateLabelPairs(d),
         d.getSpec() == null || d.getSpec().getTemplate() == null || d.getSpec().getTemplate().getMetadata() == null ? null
             : d.getSpec().getTemplate().getMetadata().getLabels())), true);
+    replicaSets = informer(ctx, io.fabric8.kubernetes.api.model.apps.ReplicaSet.class, rs -> forServiceKeys(servicesSelecting(
+        Indexes.templateLabelPairs(rs), rs.getSpec() == null || rs.getSpec().getTemplate() == null
+            || rs.getSpec().getTemplate().getMetadata() == null ? null : rs.getSpec().getTemplate().getMetadata().getLabels())), true);
+    replicaSets.addIndexer(Indexes.BY_OWNER, Indexes::replicaSetOwner);
     namespaces = informer(ctx, Namespace.class, n -> {
       Set<ResourceID> out = diagnoses.list(n.getMetadata().getName()).map(ResourceID::fromResource)
           .collect(Collectors.toCollection(java.util.HashSet::new));
@@ -124,7 +129,8 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
       }
       return out;
     }, false);
-    gatherer = new ChainGatherer(client, new ChainGatherer.Caches(services, slices, pods, classes, namespaces, policies, deployments),
+    gatherer = new ChainGatherer(client, new ChainGatherer.Caches(services, slices, pods, classes, namespaces, policies, deployments,
+        replicaSets),
         tlsSecretCheck);
     SimpleInboundEventSource<GatewayDiagnosis> probed = new SimpleInboundEventSource<>("probes");
     if (prober != null) {
@@ -142,7 +148,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
         diagnoses, logged,
         gatewaySettings, clock).onGone(id -> metrics.forget(id.getNamespace().orElse(""), id.getName()));
     logs.start();
-    return List.of(ingresses, classes, services, slices, pods, namespaces, policies, deployments, probed, logged);
+    return List.of(ingresses, classes, services, slices, pods, namespaces, policies, deployments, replicaSets, probed, logged);
   }
 
   private <R extends io.fabric8.kubernetes.api.model.HasMetadata> InformerEventSource<R, GatewayDiagnosis> informer(

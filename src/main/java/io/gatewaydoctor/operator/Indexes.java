@@ -91,6 +91,22 @@ public final class Indexes {
     return pairs(d.getMetadata().getNamespace(), t == null || t.getMetadata() == null ? null : t.getMetadata().getLabels());
   }
 
+  /** The Deployment owning a ReplicaSet, as "namespace/name" (index BY_OWNER). */
+  public static final String BY_OWNER = "owner";
+
+  public static List<String> replicaSetOwner(io.fabric8.kubernetes.api.model.apps.ReplicaSet rs) {
+    if (rs.getMetadata().getOwnerReferences() == null) {
+      return List.of();
+    }
+    return rs.getMetadata().getOwnerReferences().stream().filter(o -> "Deployment".equals(o.getKind()))
+        .map(o -> rs.getMetadata().getNamespace() + "/" + o.getName()).toList();
+  }
+
+  public static List<String> templateLabelPairs(io.fabric8.kubernetes.api.model.apps.ReplicaSet rs) {
+    var t = rs.getSpec() == null ? null : rs.getSpec().getTemplate();
+    return pairs(rs.getMetadata().getNamespace(), t == null || t.getMetadata() == null ? null : t.getMetadata().getLabels());
+  }
+
   public static List<String> podLabelPairs(Pod p) {
     return pairs(p.getMetadata().getNamespace(), p.getMetadata().getLabels());
   }

@@ -100,7 +100,8 @@ class ChartTest {
       }
     }
     // what the operator watches is granted
-    for (String kind : List.of("ingresses", "ingressclasses", "networkpolicies", "services", "pods", "namespaces")) {
+    for (String kind : List.of("ingresses", "ingressclasses", "networkpolicies", "services", "pods", "namespaces", "endpointslices",
+        "deployments", "replicasets")) {
       assertThat(defaults).as(kind).anyMatch(r -> r.getResources().contains(kind) && r.getVerbs().containsAll(List.of("list", "watch")));
     }
     assertThat(grants(defaults, "", "pods/log", "get")).isTrue();

@@ -524,6 +524,86 @@ class OperatorTest {
     assertThat(back.conditions).anyMatch(c -> "ConfigDrift".equals(c.getType()) && "False".equals(c.getStatus()));
   }
 
+  /** A rollout replaces the pods: with the gateway's real 502s on the pods that left and no preStop, it is named; with preStop and no errors, Healthy. */
+  @Test
+  void aRolloutWhosePodsStopBeforeTheGatewayDropsThemIsNamed(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    String ns = "rollout";
+    String ok = "rollout-ok";
+    for (String n : List.of(ns, ok)) {
+      seed(n);
+      awaitStatus(n, SETTLE, verdict("Healthy", "None"));
+      // the pods that leave are not served: the gateway's log tells (the status writer may race the edit: retried)
+      await().atMost(Duration.ofSeconds(5)).ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+          .until(() -> {
+            client.resources(GatewayDiagnosis.class).inNamespace(n).withName("web").edit(g -> {
+              io.gatewaydoctor.api.ProbeSpec probe = new io.gatewaydoctor.api.ProbeSpec();
+              probe.setEnabled(false);
+              g.getSpec().setProbe(probe);
+              return g;
+            });
+            return true;
+          });
+    }
+    // the old pods (now at addresses where nothing listens) give nginx real refusals while the rollout replaces them
+    moveEndpoints(ns, ip -> ip.replace("127.0.0.1", "127.0.0.9")); // .11/.12 -> .91/.92
+    List<String> lines = GatewayLogTraffic.kubeletLines(dir, ns, 12, "127.0.0.91:8080", "127.0.0.92:8080");
+    String gwNs = "gateway-rollout";
+    server.expect().get().withPath("/api/v1/namespaces/" + gwNs + "/pods/controller-0/log?pretty=false&container=controller"
+        + "&sinceSeconds=600&timestamps=true&follow=true").andReturn(200, String.join("\n", lines) + "\n").once();
+    rollOut(ns, false);
+    rollOut(ok, true);
+    DemoScenario.create(client, new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(gwNs).endMetadata()
+        .build());
+    Pod controller = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("controller-0").withNamespace(gwNs)
+        .endMetadata().withNewSpec().addNewContainer().withName("controller").withImage("registry.k8s.io/ingress-nginx/controller:v1.11.2")
+        .withArgs("/nginx-ingress-controller").endContainer().endSpec().withNewStatus().withPhase("Running").withPodIP("127.0.0.53")
+        .endStatus().build();
+    DemoScenario.create(client, controller);
+    try {
+      GatewayDiagnosisStatus s = awaitStatus(ns, SETTLE, verdict("Degraded", "RolloutWithoutGracefulShutdown"));
+      assertThat(s.summary).contains("ReplicaSet web-7f9c8d6b5", "revision 2", "127.0.0.91:8080", "preStop");
+      awaitStatus(ok, EVENT_DRIVEN, verdict("Healthy", "None"));
+    } finally {
+      client.resource(controller).delete();
+    }
+  }
+
+  /** The Deployment's new ReplicaSet (revision 2) and its pods at 127.0.0.2x take over; the old pods go. */
+  void rollOut(String ns, boolean preStop) {
+    var owner = new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("Deployment").withName("web")
+        .withUid("uid-deploy-" + ns).withController(true).build();
+    DemoScenario.create(client, new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder().withNewMetadata().withName("web-7f9c8d6b5")
+        .withNamespace(ns).addToAnnotations("deployment.kubernetes.io/revision", "2").withOwnerReferences(owner).endMetadata()
+        .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "web").addToMatchLabels("pod-template-hash", "7f9c8d6b5")
+        .endSelector().withNewTemplate().withNewMetadata().addToLabels("app", "web").addToLabels("pod-template-hash", "7f9c8d6b5")
+        .endMetadata().withNewSpec().addNewContainer().withName("web").withImage("web:2").endContainer().endSpec().endTemplate().endSpec()
+        .build());
+    List<String> names = new java.util.ArrayList<>();
+    for (Pod old : client.pods().inNamespace(ns).list().getItems()) {
+      Pod p = new io.fabric8.kubernetes.api.model.PodBuilder(old).editMetadata().withName(old.getMetadata().getName()
+          .replace("6d4b7c9f8", "7f9c8d6b5")).withResourceVersion(null).withUid(null).addToLabels("pod-template-hash", "7f9c8d6b5")
+          .withOwnerReferences(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("ReplicaSet")
+              .withName("web-7f9c8d6b5").withUid("uid-rs-new-" + ns).withController(true).build()).endMetadata().build();
+      p.getSpec().getContainers().forEach(c -> {
+        if (!preStop) {
+          c.setLifecycle(null);
+        }
+      });
+      p.getStatus().setPodIP(old.getStatus().getPodIP().replaceAll("127\\.0\\.0\\.[0-9]", "127.0.0.2"));
+      p.getStatus().setPodIPs(List.of(new io.fabric8.kubernetes.api.model.PodIPBuilder().withIp(p.getStatus().getPodIP()).build()));
+      names.add(p.getMetadata().getName());
+      client.resource(old).delete();
+      DemoScenario.create(client, p);
+    }
+    EndpointSlice slice = client.discovery().v1().endpointSlices().inNamespace(ns).list().getItems().get(0);
+    for (int i = 0; i < slice.getEndpoints().size(); i++) {
+      var e = slice.getEndpoints().get(i);
+      e.setAddresses(List.of(e.getAddresses().get(0).replaceAll("127\\.0\\.0\\.[0-9]", "127.0.0.2")));
+      e.getTargetRef().setName(e.getTargetRef().getName().replace("6d4b7c9f8", "7f9c8d6b5"));
+    }
+    client.resource(slice).update();
+  }
+
   @Test
   void optOutDeletesTheDiagnosisAndOptInBringsItBack() throws IOException {
     String ns = "optout";
