@@ -60,6 +60,7 @@ final class ContainerTrouble {
       Map<String, ResourceRef> workloads = new LinkedHashMap<>();
       Map<String, List<String>> evidence = new LinkedHashMap<>();
       Map<String, List<String>> containers = new LinkedHashMap<>();
+      Map<String, List<Pod>> failingPods = new LinkedHashMap<>();
       int affectedPods = 0;
       for (Pod p : b.pods()) {
         boolean affected = false;
@@ -75,6 +76,10 @@ final class ContainerTrouble {
           if (ev.size() < 5) {
             ev.add(describe(p, cs));
           }
+          List<Pod> fp = failingPods.computeIfAbsent(k, x -> new ArrayList<>());
+          if (!fp.contains(p)) {
+            fp.add(p);
+          }
           List<String> cn = containers.computeIfAbsent(k, x -> new ArrayList<>());
           if (!cn.contains(cs.getName())) {
             cn.add(cs.getName());
@@ -88,9 +93,14 @@ final class ContainerTrouble {
       for (var e : workloads.entrySet()) {
         List<String> ev = new ArrayList<>(evidence.get(e.getKey()));
         ev.add(0, affectedPods + " of " + b.pods().size() + " pods of Service " + b.serviceKey() + " affected");
+        var rollout = Rollouts.failingNewRevision(ctx, b.namespace(), e.getValue(), failingPods.get(e.getKey()));
         out.add(RuleFinding.of(code, severity, e.getValue(), message.apply(e.getValue(), containers.get(e.getKey()))
-                + " (" + affectedPods + " of " + b.pods().size() + " pods behind Service " + b.serviceKey() + ")", ev)
-            .withRemediation(fix.apply(e.getValue(), containers.get(e.getKey()))));
+                + " (" + affectedPods + " of " + b.pods().size() + " pods behind Service " + b.serviceKey() + ")" + rollout.orElse(""), ev)
+            .withRemediation(rollout.isPresent()
+                ? new FindingRemediation("rollback", "Roll " + e.getValue() + " back to its previous ReplicaSet's template"
+                    + " (kubectl rollout undo deployment/" + e.getValue().name + " -n " + b.namespace() + "), then find why the new"
+                    + " revision fails", false)
+                : fix.apply(e.getValue(), containers.get(e.getKey()))));
       }
     }
     return out;
