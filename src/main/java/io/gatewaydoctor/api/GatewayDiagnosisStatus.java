@@ -33,6 +33,8 @@ public class GatewayDiagnosisStatus {
   public List<Finding> findings = new ArrayList<>();
   @JsonPropertyDescription("Changes of the config chain against the healthy baseline.")
   public List<DriftEntry> drift = new ArrayList<>();
+  @JsonPropertyDescription("What changed on the chain lately (restarts, readiness, endpoints, rollouts, config), newest last; capped.")
+  public List<TimelineEntry> timeline;
   @JsonPropertyDescription("The chain as it was when the target was last Healthy (kept by the operator across restarts).")
   public Baseline baseline;
   @JsonPropertyDescription("History of remediation actions, newest last.")

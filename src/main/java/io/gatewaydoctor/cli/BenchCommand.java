@@ -37,12 +37,19 @@ public class BenchCommand implements Callable<Integer> {
   @Option(names = "--concurrency", defaultValue = "64") int concurrency;
   @Option(names = "--logs", description = "Benchmark the gateway-log parser instead, on --lines access lines.") boolean logs;
   @Option(names = "--lines", defaultValue = "2000000") long lines;
+  @Option(names = "--timeline", description = "Benchmark the timelines' memory instead: --ingresses targets churning --rounds rounds.")
+  boolean timeline;
+  @Option(names = "--rounds", defaultValue = "400") int rounds;
   @Option(names = "--write-log", description = "Only write the --lines access-log lines of the log benchmark to this file"
       + " (for the flat-memory run of analyze --gateway-log and for awk).") Path writeLog;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = new PrintWriter(System.out, true);
+    if (timeline) {
+      io.gatewaydoctor.bench.TimelineBench.run(out, ingresses, rounds);
+      return 0;
+    }
     if (writeLog != null) {
       io.gatewaydoctor.bench.LogBench.write(writeLog, lines);
       out.printf(Locale.ROOT, "log: %s, %d access lines, %.1f MiB%n", writeLog, lines, Files.size(writeLog) / 1048576.0);

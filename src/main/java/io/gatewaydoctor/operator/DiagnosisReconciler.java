@@ -75,6 +75,13 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   private final Analyzer analyzer = new Analyzer();
   /** The chain's picture of the reconcile in progress (reconciles of one diagnosis never overlap; this thread's only). */
   private final ThreadLocal<java.util.Map<String, String>> picture = new ThreadLocal<>();
+  /** Each target's timeline (bounded; seeded from its status after a restart; dropped with the diagnosis). */
+  private final java.util.Map<ResourceID, io.gatewaydoctor.history.Timeline> timelines = new java.util.concurrent.ConcurrentHashMap<>();
+
+  @ConfigProperty(name = "gatewaydoctor.timeline.horizon", defaultValue = "PT1H")
+  Duration timelineHorizon;
+
+  static final int TIMELINE_IN_STATUS = 20;
   private IndexerResourceCache<GatewayDiagnosis> diagnoses;
   private InformerEventSource<Ingress, GatewayDiagnosis> ingresses;
   private InformerEventSource<IngressClass, GatewayDiagnosis> classes;
@@ -146,7 +153,10 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     }
     logs = new GatewayLogStreams(client, () -> pods.isRunning() ? pods.byIndex(Indexes.BY_GATEWAY, Indexes.GATEWAY) : List.of(),
         diagnoses, logged,
-        gatewaySettings, clock).onGone(id -> metrics.forget(id.getNamespace().orElse(""), id.getName()));
+        gatewaySettings, clock).onGone(id -> {
+          metrics.forget(id.getNamespace().orElse(""), id.getName());
+          timelines.remove(id);
+        });
     logs.start();
     return List.of(ingresses, classes, services, slices, pods, namespaces, policies, deployments, replicaSets, probed, logged);
   }
@@ -220,6 +230,8 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     Diagnosis d = diagnose(gd, now);
     GatewayDiagnosisStatus next = StatusAggregator.build(d, gd.getStatus(), gd.getMetadata().getGeneration(), now);
     next.baseline = Baselines.next(gd.getStatus() == null ? null : gd.getStatus().baseline, d, picture.get(), now);
+    var timeline = timelines.get(ResourceID.fromResource(gd));
+    next.timeline = timeline == null ? null : timeline.newest(TIMELINE_IN_STATUS);
     picture.remove();
     metrics.verdict(gd.getMetadata().getNamespace(), gd.getMetadata().getName(), d);
     metrics.reconciled(Duration.ofNanos(System.nanoTime() - t0));
@@ -265,6 +277,13 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     }
     var gateway = logs.evidence(ResourceID.fromResource(gd), ns, t.getName(), window, upstreams, addresses);
     Diagnosis d = analyzer.analyze(chain, snapshot, now, window, probes, gateway);
+    timelines.computeIfAbsent(ResourceID.fromResource(gd), id -> {
+      var tl = new io.gatewaydoctor.history.Timeline(timelineHorizon);
+      if (gd.getStatus() != null && gd.getStatus().timeline != null) {
+        gd.getStatus().timeline.forEach(tl::add); // what the last run saw
+      }
+      return tl;
+    }).observe(io.gatewaydoctor.history.ChainState.of(chain, snapshot), now);
     java.util.Map<String, String> fields = io.gatewaydoctor.history.ChainBaseline.of(chain, snapshot);
     picture.set(fields);
     var baseline = gd.getStatus() == null ? null : gd.getStatus().baseline;

@@ -515,6 +515,8 @@ class OperatorTest {
     assertThat(broken.findings).anyMatch(f -> "ConfigDrift".equals(f.code) && "Warning".equals(f.severity));
     assertThat(broken.conditions).anyMatch(c -> "ConfigDrift".equals(c.getType()) && "True".equals(c.getStatus()));
     assertThat(broken.baseline.recordedAt).as("the baseline is the healthy one").isEqualTo(recorded);
+    assertThat(broken.timeline).anyMatch(e -> "config".equals(e.kind) && ("Service " + ns + "/web").equals(e.object)
+        && e.detail.equals("spec.ports[80].targetPort http → 8081"));
     client.services().inNamespace(ns).withName("web").edit(svc -> {
       svc.getSpec().getPorts().get(0).setTargetPort(new IntOrString("http"));
       return svc;
@@ -562,6 +564,8 @@ class OperatorTest {
     try {
       GatewayDiagnosisStatus s = awaitStatus(ns, SETTLE, verdict("Degraded", "RolloutWithoutGracefulShutdown"));
       assertThat(s.summary).contains("ReplicaSet web-7f9c8d6b5", "revision 2", "127.0.0.91:8080", "preStop");
+      assertThat(s.timeline).anyMatch(e -> "rollout".equals(e.kind) && e.object.endsWith("/web-7f9c8d6b5"))
+          .anyMatch(e -> "endpoint".equals(e.kind) && e.detail.equals("removed") && e.object.contains("127.0.0.91:8080"));
       awaitStatus(ok, EVENT_DRIVEN, verdict("Healthy", "None"));
     } finally {
       client.resource(controller).delete();
