@@ -182,7 +182,11 @@ public class AnalyzeCommand implements Callable<Integer> {
         var evidence = !metrics.containsKey(key) ? gateway : gateway.withReturned(ing.getMetadata().getNamespace(),
             ing.getMetadata().getName(), io.gatewaydoctor.signals.GatewayEvidence.Returned.of(metrics.get(key), "prometheus"));
         Diagnosis d = analyzer.analyze(chain, in.snapshot(), at, w, probes.getOrDefault(ing, ProbeEvidence.NONE), evidence, drift);
-        items.add(DiagnosisResources.of(ing, d, at));
+        GatewayDiagnosis gd = DiagnosisResources.of(ing, d, at);
+        // what the dump itself tells of the last hour: rollouts, pod starts, restarts
+        var timeline = io.gatewaydoctor.history.DumpTimeline.of(chain, in.snapshot(), at, Duration.ofHours(1), 20);
+        gd.getStatus().timeline = timeline.isEmpty() ? null : timeline;
+        items.add(gd);
         if (explain) {
           explained.append(Explainer.explain(chain, in.snapshot(), d)).append('\n');
         }

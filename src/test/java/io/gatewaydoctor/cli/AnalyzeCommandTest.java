@@ -127,6 +127,20 @@ class AnalyzeCommandTest {
     assertThat(run("-f", before, "--baseline", before, "-o", "json").json().at("/items/0/status/drift")).isEmpty();
   }
 
+  /** A dump's own timeline: the rollout (ReplicaSets with their revision) and the new pods' start. */
+  @Test
+  void aDumpTellsItsRolloutOnTheTimeline() throws IOException {
+    var s = run(args(inputs("rollout-without-graceful-shutdown"), "-o", "json", "--now", "2026-12-01T12:00:00Z")).json()
+        .at("/items/0/status");
+    assertThat(s.get("rootCause").asText()).isEqualTo("RolloutWithoutGracefulShutdown");
+    assertThat(s.get("timeline")).anySatisfy(e -> {
+      assertThat(e.get("kind").asText()).isEqualTo("rollout");
+      assertThat(e.get("object").asText()).isEqualTo("ReplicaSet shop/web-7f9c8d6b5");
+      assertThat(e.get("detail").asText()).contains("revision 2");
+      assertThat(e.get("at").asText()).isEqualTo("2026-12-01T11:56:00Z");
+    });
+  }
+
   @Test
   void failingTargetExitsOneUnlessFailOnSaysOtherwise() throws IOException {
     List<String> in = inputs("target-port-mismatch-number");
