@@ -87,6 +87,17 @@ public final class Pods {
   }
 
   /** The containers declaring the target port (by name or number); all containers when none declares it. */
+  /** The names of the containers serving the target port that have no preStop hook (they stop at once on SIGTERM). */
+  public static List<String> servingWithoutPreStop(Pod p, String targetPort) {
+    List<String> out = new java.util.ArrayList<>();
+    for (Container c : serving(p, targetPort)) {
+      if ((c.getLifecycle() == null || c.getLifecycle().getPreStop() == null) && !out.contains(c.getName())) {
+        out.add(c.getName());
+      }
+    }
+    return out;
+  }
+
   public static List<Container> serving(Pod p, String targetPort) {
     List<Container> all = containers(p);
     List<Container> serving = all.stream().filter(c -> ports(c).stream().anyMatch(cp ->

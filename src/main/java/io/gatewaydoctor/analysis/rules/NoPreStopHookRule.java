@@ -1,6 +1,5 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
@@ -31,12 +30,7 @@ public final class NoPreStopHookRule implements Rule {
         if (out.containsKey(w.toString())) {
           continue;
         }
-        List<String> missing = new ArrayList<>();
-        for (Container c : Pods.serving(p, b.targetPortLabel())) {
-          if (c.getLifecycle() == null || c.getLifecycle().getPreStop() == null) {
-            missing.add(c.getName());
-          }
-        }
+        List<String> missing = Pods.servingWithoutPreStop(p, b.targetPortLabel());
         if (missing.isEmpty()) {
           continue;
         }

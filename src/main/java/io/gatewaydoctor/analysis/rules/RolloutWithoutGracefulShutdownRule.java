@@ -1,6 +1,5 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.gatewaydoctor.analysis.AnalysisContext;
@@ -63,12 +62,7 @@ public final class RolloutWithoutGracefulShutdownRule implements Rule {
       if (rolled == null || !ctx.isRecent(rolled) || rolled.isAfter(ctx.now())) {
         continue;
       }
-      List<String> graceless = new ArrayList<>();
-      for (Container c : Pods.serving(pod, b.targetPortLabel())) {
-        if (c.getLifecycle() == null || c.getLifecycle().getPreStop() == null) {
-          graceless.add(c.getName());
-        }
-      }
+      List<String> graceless = Pods.servingWithoutPreStop(pod, b.targetPortLabel());
       if (graceless.isEmpty()) {
         continue; // they drain: whatever failed, it was not the shutdown
       }
