@@ -82,6 +82,12 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   Duration timelineHorizon;
 
   static final int TIMELINE_IN_STATUS = 20;
+
+  @ConfigProperty(name = "gatewaydoctor.remediation.max-mode", defaultValue = "auto")
+  String remediationMaxMode;
+
+  @ConfigProperty(name = "gatewaydoctor.remediation.forbidden-actions")
+  java.util.Optional<java.util.List<String>> forbiddenActions;
   private IndexerResourceCache<GatewayDiagnosis> diagnoses;
   private InformerEventSource<Ingress, GatewayDiagnosis> ingresses;
   private InformerEventSource<IngressClass, GatewayDiagnosis> classes;
@@ -228,7 +234,10 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     long t0 = System.nanoTime();
     picture.remove();
     Diagnosis d = diagnose(gd, now);
-    GatewayDiagnosisStatus next = StatusAggregator.build(d, gd.getStatus(), gd.getMetadata().getGeneration(), now);
+    var policy = policy(gd);
+    String[] remediation = policy.condition();
+    GatewayDiagnosisStatus next = StatusAggregator.build(d, gd.getStatus(), gd.getMetadata().getGeneration(), now, remediation[0],
+        remediation[1]);
     next.baseline = Baselines.next(gd.getStatus() == null ? null : gd.getStatus().baseline, d, picture.get(), now);
     var timeline = timelines.get(ResourceID.fromResource(gd));
     next.timeline = timeline == null ? null : timeline.newest(TIMELINE_IN_STATUS);
@@ -238,9 +247,23 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     if (StatusWriter.due(gd.getStatus(), next, now, heartbeat)) {
       StatusWriter.write(client, gd, next);
       HealthEvents.changed(client, gd, gd.getStatus(), next, now);
+      HealthEvents.policyChanged(client, gd, gd.getStatus(), next, policy, now);
       LOG.debugf("%s/%s: %s %s", gd.getMetadata().getNamespace(), gd.getMetadata().getName(), next.health, next.rootCause);
     }
     return UpdateControl.noUpdate();
+  }
+
+  /** The remediation policy of the target: its Ingress's annotations over its namespace's, under the operator's cap. */
+  io.gatewaydoctor.remediation.RemediationPolicy policy(GatewayDiagnosis gd) {
+    String ns = gd.getMetadata().getNamespace();
+    TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
+    var ing = t == null || t.getName() == null ? null : ingresses.get(new ResourceID(t.getName(), ns)).orElse(null);
+    var namespace = namespaces.get(new ResourceID(ns)).orElse(null);
+    var max = io.gatewaydoctor.remediation.RemediationPolicy.Mode.parse(remediationMaxMode);
+    return io.gatewaydoctor.remediation.RemediationPolicy.of(ing == null ? null : ing.getMetadata().getAnnotations(),
+        namespace == null ? null : namespace.getMetadata().getAnnotations(),
+        max == null ? io.gatewaydoctor.remediation.RemediationPolicy.Mode.off : max,
+        forbiddenActions.orElse(List.of()).stream().map(String::trim).filter(a -> !a.isEmpty()).collect(Collectors.toSet()));
   }
 
   Diagnosis diagnose(GatewayDiagnosis gd, Instant now) {

@@ -45,6 +45,25 @@ final class HealthEvents {
     }
   }
 
+  /** A Warning Event on the target when its remediation annotations became malformed (they mean off). */
+  static void policyChanged(KubernetesClient client, GatewayDiagnosis gd, GatewayDiagnosisStatus before, GatewayDiagnosisStatus after,
+      io.gatewaydoctor.remediation.RemediationPolicy policy, Instant now) {
+    if (policy.error() == null) {
+      return;
+    }
+    String was = before == null || before.conditions == null ? null : before.conditions.stream()
+        .filter(c -> "RemediationApplied".equals(c.getType())).map(c -> c.getReason() + c.getMessage()).findFirst().orElse(null);
+    if (Objects.equals(was, "PolicyInvalid" + policy.error())) {
+      return; // told already
+    }
+    TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
+    String ns = gd.getMetadata().getNamespace();
+    if (t != null && t.getName() != null) {
+      emit(client, ns, new ObjectReferenceBuilder().withApiVersion("networking.k8s.io/v1").withKind("Ingress").withNamespace(ns)
+          .withName(t.getName()).build(), true, "RemediationPolicyInvalid", policy.error(), now);
+    }
+  }
+
   private static void emit(KubernetesClient client, String ns, ObjectReference about, boolean warning, String reason, String message,
       Instant now) {
     String ts = now.toString();

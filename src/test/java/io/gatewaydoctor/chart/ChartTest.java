@@ -66,7 +66,11 @@ class ChartTest {
         .filteredOn("ClusterRole"::equals).hasSize(2);
     assertThat(deployment(all).getSpec().getReplicas()).isEqualTo(2);
     assertThat(deployment(all).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
-        .anyMatch(e -> e.getName().equals("GATEWAYDOCTOR_GATEWAY_LOGS_METRICS_PROMETHEUS_URL"));
+        .anyMatch(e -> e.getName().equals("GATEWAYDOCTOR_GATEWAY_LOGS_METRICS_PROMETHEUS_URL"))
+        .anyMatch(e -> e.getName().equals("GATEWAYDOCTOR_REMEDIATION_MAX_MODE") && e.getValue().equals("auto"));
+    // without the write rights, remediation is held at dry-run whatever a target asks
+    assertThat(deployment(defaults).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anyMatch(e -> e.getName().equals("GATEWAYDOCTOR_REMEDIATION_MAX_MODE") && e.getValue().equals("dry-run"));
   }
 
   @Test

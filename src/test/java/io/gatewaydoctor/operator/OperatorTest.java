@@ -609,6 +609,29 @@ class OperatorTest {
   }
 
   @Test
+  void remediationAnnotationsSetTheConditionAndAMalformedOneIsAWarningEvent() throws IOException {
+    String ns = "policy";
+    seed(ns);
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    editIngress(ns, i -> {
+      i.getMetadata().getAnnotations().put("gatewaydoctor.io/remediation", "dry-run");
+      return i;
+    });
+    awaitStatus(ns, EVENT_DRIVEN, s -> s.conditions.stream().anyMatch(c -> "RemediationApplied".equals(c.getType())
+        && "DryRun".equals(c.getReason()) && c.getMessage().contains("restart-pod")));
+    editIngress(ns, i -> {
+      i.getMetadata().getAnnotations().put("gatewaydoctor.io/remediation", "sometimes");
+      return i;
+    });
+    GatewayDiagnosisStatus bad = awaitStatus(ns, EVENT_DRIVEN, s -> s.conditions.stream().anyMatch(c ->
+        "RemediationApplied".equals(c.getType()) && "PolicyInvalid".equals(c.getReason())));
+    assertThat(bad.health).as("a bad annotation is no reason to fail the target").isEqualTo("Healthy");
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(client.v1().events().inNamespace(ns).list().getItems())
+        .anyMatch(e -> "RemediationPolicyInvalid".equals(e.getReason()) && "Warning".equals(e.getType())
+            && e.getMessage().contains("\"sometimes\" is not off, dry-run or auto")));
+  }
+
+  @Test
   void optOutDeletesTheDiagnosisAndOptInBringsItBack() throws IOException {
     String ns = "optout";
     seed(ns);
