@@ -97,7 +97,7 @@ final class GatewayLogStreams implements AutoCloseable {
   GatewayEvidence evidence(ResourceID id, String namespace, String ingress, Duration window, Set<String> upstreams,
       Set<String> addresses) {
     GatewayEvidence e = read(namespace, ingress, window, upstreams, addresses);
-    interests.put(id, new Interest(namespace, ingress, window, Set.copyOf(upstreams), Set.copyOf(addresses), digest(e)));
+    interests.put(id, new Interest(namespace, ingress, window, Set.copyOf(upstreams), Set.copyOf(addresses), e.digest()));
     return e;
   }
 
@@ -126,7 +126,7 @@ final class GatewayLogStreams implements AutoCloseable {
         GatewayEvidence now = read(i.namespace(), i.ingress(), i.window(), i.upstreams(), i.addresses());
         java.time.Instant at = clock.instant();
         // what the verdict reads changed: re-evaluate, at most once per min-reevaluation per target
-        if (digest(now) != i.digest() && !at.isBefore(triggered.getOrDefault(id, java.time.Instant.EPOCH)
+        if (now.digest() != i.digest() && !at.isBefore(triggered.getOrDefault(id, java.time.Instant.EPOCH)
             .plus(settings.minReevaluation()))) {
           triggered.put(id, at);
           trigger.propagateEvent(id);
@@ -220,10 +220,6 @@ final class GatewayLogStreams implements AutoCloseable {
         .anyMatch(w -> w != null && (w.equals("/nginx-ingress-controller") || w.endsWith("/nginx-ingress-controller")));
   }
 
-  /** A digest of the counts a target reads (what its verdict can depend on). */
-  static long digest(GatewayEvidence e) {
-    return e.verdictDigest();
-  }
 
   /** The streams followed now (for tests and logs). */
   synchronized Collection<PodLogStream> streams() { return java.util.List.copyOf(streams.values()); }

@@ -2,9 +2,7 @@ package io.gatewaydoctor.signals;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 
 /**
  * The gateway evidence of a long-running reader (the operator's log streams): lines are counted
@@ -83,18 +81,6 @@ public final class EvidenceStore {
     GatewayEvidence.Builder out = new GatewayEvidence.Builder(now, window);
     for (GatewayEvidence.Builder b : buckets.subMap(first, true, last, true).values()) {
       out.merge(b, upstreams, addresses);
-    }
-    return out.build();
-  }
-
-  /** The same for the upstreams and addresses a predicate picks (scans every key: for tests and tools). */
-  public synchronized GatewayEvidence evidence(Instant now, Duration window, Predicate<String> upstreams,
-      Predicate<String> addresses) {
-    long last = Math.floorDiv(now.getEpochSecond(), 60);
-    long first = Math.floorDiv(now.minus(window).getEpochSecond(), 60);
-    GatewayEvidence.Builder out = new GatewayEvidence.Builder(now, window);
-    for (Map.Entry<Long, GatewayEvidence.Builder> e : buckets.subMap(first, true, last, true).entrySet()) {
-      out.merge(e.getValue(), upstreams, addresses);
     }
     return out.build();
   }

@@ -153,26 +153,16 @@ public final class GatewayEvidence {
 
   public Duration window() { return window; }
 
-  /** A digest of every count (not the samples). */
-  public long digest() {
-    return digest(true);
-  }
-
   /**
    * A digest of what a verdict reads: errors, reasons, the minutes with errors, what clients got;
-   * not the request counts alone (traffic without errors changes no verdict).
+   * not the request counts alone (traffic without errors changes no verdict) nor the samples.
    */
-  public long verdictDigest() {
-    return digest(false);
-  }
-
-  private long digest(boolean requests) {
+  public long digest() {
     long h = 17;
     for (Map<String, Counts> m : List.of(byUpstream, byAddress)) {
       for (String k : new java.util.TreeSet<>(m.keySet())) {
         Counts c = m.get(k);
         h = h * 31 + k.hashCode();
-        h = h * 31 + (requests ? c.requests : 0);
         for (int i = 0; i < 4; i++) {
           h = h * 31 + c.gateway[i];
           h = h * 31 + c.app[i];
@@ -185,7 +175,6 @@ public final class GatewayEvidence {
     for (String k : new java.util.TreeSet<>(byIngress.keySet())) {
       Returned r = byIngress.get(k);
       h = h * 31 + k.hashCode();
-      h = h * 31 + (requests ? r.requests() : 0);
       h = h * 31 + java.util.Arrays.hashCode(r.statuses());
     }
     return h;
@@ -242,24 +231,6 @@ public final class GatewayEvidence {
           byAddress.computeIfAbsent(k, x -> new Counts()).add(c);
         }
       }
-      if (o.newest != null && (newest == null || o.newest.isAfter(newest))) {
-        newest = o.newest;
-      }
-    }
-
-    /** Adds what another builder counted, for the upstreams and addresses asked for. */
-    void merge(Builder o, java.util.function.Predicate<String> upstreams, java.util.function.Predicate<String> addresses) {
-      o.byUpstream.forEach((k, c) -> {
-        if (upstreams.test(k)) {
-          byUpstream.computeIfAbsent(k, x -> new Counts()).add(c);
-        }
-      });
-      o.byAddress.forEach((k, c) -> {
-        if (addresses.test(k)) {
-          byAddress.computeIfAbsent(k, x -> new Counts()).add(c);
-        }
-      });
-      skipped += o.skipped;
       if (o.newest != null && (newest == null || o.newest.isAfter(newest))) {
         newest = o.newest;
       }

@@ -61,7 +61,8 @@ class PodLogStreamTest {
     PodLogStream s = new PodLogStream(null, "ingress-nginx", "c", "controller", store.feed(), Duration.ofMinutes(10));
     s.line(access("2026-12-01T10:17:54Z", "a").replace("10.0.0.1 - -", "10.0.0.1 - x[01/Jan/2099:00:00:00 +0000]"));
     s.line(access("2026-12-01T10:18:10Z", "b"));
-    var e = store.evidence(java.time.Instant.parse("2026-12-01T10:20:00Z"), Duration.ofMinutes(10), u -> true, a -> true);
+    var e = store.evidence(java.time.Instant.parse("2026-12-01T10:20:00Z"), Duration.ofMinutes(10), java.util.Set.of("shop-web-80"),
+        java.util.Set.of("10.0.0.5:8080"));
     assertThat(e.upstream("shop-web-80").requests).isEqualTo(2);
   }
 }

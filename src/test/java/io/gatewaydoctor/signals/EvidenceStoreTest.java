@@ -27,8 +27,8 @@ class EvidenceStoreTest {
         once.line(l);
       }
     }
-    GatewayEvidence windowed = store.evidence(NOON, Duration.ofMinutes(10), u -> u.equals("shop-web-80"),
-        a -> a.startsWith("10.0.0."));
+    GatewayEvidence windowed = store.evidence(NOON, Duration.ofMinutes(10), java.util.Set.of("shop-web-80"),
+        java.util.Set.of("10.0.0.5:8080", "10.0.0.6:8080"));
     GatewayEvidence direct = once.build();
     assertThat(windowed.upstream("shop-web-80").gateway502()).isEqualTo(direct.upstream("shop-web-80").gateway502()).isEqualTo(10);
     assertThat(windowed.address("10.0.0.5:8080").gateway502()).isEqualTo(10);
@@ -36,7 +36,7 @@ class EvidenceStoreTest {
     assertThat(windowed.upstream("shop-web-80").errorsSince()).isEqualTo(Instant.parse("2026-12-01T11:50:00Z"));
     assertThat(windowed.upstream("shop-web-80").steady()).isTrue();
     assertThat(windowed.digest()).isNotEqualTo(store.evidence(NOON.plusSeconds(60), Duration.ofMinutes(10),
-        u -> u.equals("shop-web-80"), a -> true).digest()); // a minute later the oldest errors have left the window
+        java.util.Set.of("shop-web-80"), java.util.Set.of("10.0.0.5:8080", "10.0.0.6:8080")).digest()); // a minute later the oldest errors have left the window
   }
 
   @Test
