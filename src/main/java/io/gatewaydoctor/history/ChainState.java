@@ -27,9 +27,10 @@ public final class ChainState {
 
   private ChainState() {}
 
-  public static Map<String, String> of(TargetChain chain, ClusterSnapshot cluster) {
+  /** The state, around the chain's config picture ({@link ChainBaseline#of}) taken already. */
+  public static Map<String, String> of(Map<String, String> picture, TargetChain chain, ClusterSnapshot cluster) {
     Map<String, String> s = new TreeMap<>();
-    ChainBaseline.of(chain, cluster).forEach((k, v) -> s.put("config\u0000" + k, v));
+    picture.forEach((k, v) -> s.put("config\u0000" + k, v));
     for (ResolvedBackend b : chain.backends()) {
       for (Pod p : b.pods()) {
         if (s.size() >= MAX_KEYS) {

@@ -24,7 +24,12 @@ public final class Drift {
   private Drift() {}
 
   public static List<DriftEntry> between(Map<String, String> baseline, TargetChain chain, ClusterSnapshot cluster) {
-    Map<String, String> now = ChainBaseline.of(chain, cluster);
+    return between(baseline, ChainBaseline.of(chain, cluster), chain, cluster);
+  }
+
+  /** The same, with the chain's current picture taken already. */
+  public static List<DriftEntry> between(Map<String, String> baseline, Map<String, String> now, TargetChain chain,
+      ClusterSnapshot cluster) {
     Map<String, HasMetadata> objects = ChainBaseline.objects(chain, cluster);
     List<DriftEntry> out = new ArrayList<>();
     TreeSet<String> keys = new TreeSet<>(baseline.keySet());

@@ -73,8 +73,8 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   @Inject OperatorMetrics metrics;
 
   private final Analyzer analyzer = new Analyzer();
-  /** The chain's picture of the reconcile in progress (reconciles of one diagnosis never overlap; this thread's only). */
-  private final ThreadLocal<java.util.Map<String, String>> picture = new ThreadLocal<>();
+  /** A verdict, and the chain's config picture it was taken on (null when there is no chain). */
+  record Evaluation(Diagnosis diagnosis, java.util.Map<String, String> picture) {}
   /** Each target's timeline (bounded; seeded from its status after a restart; dropped with the diagnosis). */
   private final java.util.Map<ResourceID, io.gatewaydoctor.history.Timeline> timelines = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -232,16 +232,15 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   public UpdateControl<GatewayDiagnosis> reconcile(GatewayDiagnosis gd, Context<GatewayDiagnosis> context) {
     Instant now = clock.instant();
     long t0 = System.nanoTime();
-    picture.remove();
-    Diagnosis d = diagnose(gd, now);
+    Evaluation ev = diagnose(gd, now);
+    Diagnosis d = ev.diagnosis();
     var policy = policy(gd);
     String[] remediation = policy.condition();
     GatewayDiagnosisStatus next = StatusAggregator.build(d, gd.getStatus(), gd.getMetadata().getGeneration(), now, remediation[0],
         remediation[1]);
-    next.baseline = Baselines.next(gd.getStatus() == null ? null : gd.getStatus().baseline, d, picture.get(), now);
+    next.baseline = Baselines.next(gd.getStatus() == null ? null : gd.getStatus().baseline, d, ev.picture(), now);
     var timeline = timelines.get(ResourceID.fromResource(gd));
     next.timeline = timeline == null ? null : timeline.newest(TIMELINE_IN_STATUS);
-    picture.remove();
     metrics.verdict(gd.getMetadata().getNamespace(), gd.getMetadata().getName(), d);
     metrics.reconciled(Duration.ofNanos(System.nanoTime() - t0));
     if (StatusWriter.due(gd.getStatus(), next, now, heartbeat)) {
@@ -266,20 +265,20 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
         forbiddenActions.orElse(List.of()).stream().map(String::trim).filter(a -> !a.isEmpty()).collect(Collectors.toSet()));
   }
 
-  Diagnosis diagnose(GatewayDiagnosis gd, Instant now) {
+  Evaluation diagnose(GatewayDiagnosis gd, Instant now) {
     String ns = gd.getMetadata().getNamespace();
     TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
     if (t == null || t.getName() == null) {
-      return Diagnosis.targetMissing("Ingress", ns, "(spec.targetRef not set)");
+      return new Evaluation(Diagnosis.targetMissing("Ingress", ns, "(spec.targetRef not set)"), null);
     }
     if (t.getKind() != null && !TargetRef.INGRESS.equals(t.getKind())) {
-      return new Diagnosis(t.getKind() + "/" + t.getName(), io.gatewaydoctor.analysis.Health.Unknown,
+      return new Evaluation(new Diagnosis(t.getKind() + "/" + t.getName(), io.gatewaydoctor.analysis.Health.Unknown,
           io.gatewaydoctor.analysis.Code.NONE, "Targets of kind " + t.getKind() + " are not supported yet (Ingress only)",
-          List.of(), List.of());
+          List.of(), List.of()), null);
     }
     Ingress ingress = ingresses.get(new ResourceID(t.getName(), ns)).orElse(null);
     if (ingress == null) {
-      return Diagnosis.targetMissing(TargetRef.INGRESS, ns, t.getName());
+      return new Evaluation(Diagnosis.targetMissing(TargetRef.INGRESS, ns, t.getName()), null);
     }
     var snapshot = gatherer.gather(ingress);
     var chain = io.gatewaydoctor.model.ChainResolver.resolve(ingress, snapshot);
@@ -300,26 +299,25 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     }
     var gateway = logs.evidence(ResourceID.fromResource(gd), ns, t.getName(), window, upstreams, addresses);
     Diagnosis d = analyzer.analyze(chain, snapshot, now, window, probes, gateway);
+    java.util.Map<String, String> fields = io.gatewaydoctor.history.ChainBaseline.of(chain, snapshot); // taken once
     timelines.computeIfAbsent(ResourceID.fromResource(gd), id -> {
       var tl = new io.gatewaydoctor.history.Timeline(timelineHorizon);
       if (gd.getStatus() != null && gd.getStatus().timeline != null) {
         gd.getStatus().timeline.forEach(tl::add); // what the last run saw
       }
       return tl;
-    }).observe(io.gatewaydoctor.history.ChainState.of(chain, snapshot), now);
-    java.util.Map<String, String> fields = io.gatewaydoctor.history.ChainBaseline.of(chain, snapshot);
-    picture.set(fields);
+    }).observe(io.gatewaydoctor.history.ChainState.of(fields, chain, snapshot), now);
     var baseline = gd.getStatus() == null ? null : gd.getStatus().baseline;
     if (d.health() == io.gatewaydoctor.analysis.Health.Healthy) {
       // Healthy: the chain becomes the baseline, so nothing has drifted from it
-      return new Diagnosis(d.target(), d.health(), d.rootCause(), d.summary(), d.findings(), d.backends(), d.errorRate(),
-          d.gatewayErrors(), List.of());
+      return new Evaluation(new Diagnosis(d.target(), d.health(), d.rootCause(), d.summary(), d.findings(), d.backends(),
+          d.errorRate(), d.gatewayErrors(), List.of()), fields);
     }
     if (baseline != null && baseline.fields != null) {
       // in trouble: what changed since it was last Healthy
       d = analyzer.analyze(chain, snapshot, now, window, probes, gateway,
-          io.gatewaydoctor.history.Drift.between(baseline.fields, chain, snapshot));
+          io.gatewaydoctor.history.Drift.between(baseline.fields, fields, chain, snapshot));
     }
-    return d;
+    return new Evaluation(d, fields);
   }
 }
