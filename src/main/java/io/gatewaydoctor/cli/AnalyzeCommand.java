@@ -292,17 +292,24 @@ public class AnalyzeCommand implements Callable<Integer> {
     return out;
   }
 
+  /** The objects that have a name, namespaced ones without a namespace placed as kubectl apply would place them. */
+  private List<HasMetadata> named(List<HasMetadata> loaded) {
+    List<HasMetadata> objects = new ArrayList<>();
+    for (HasMetadata o : loaded) {
+      if (o.getMetadata() == null || o.getMetadata().getName() == null) {
+        continue;
+      }
+      if (o.getMetadata().getNamespace() == null && namespaced(o)) {
+        o.getMetadata().setNamespace(namespace != null ? namespace : "default");
+      }
+      objects.add(o);
+    }
+    return objects;
+  }
+
   /** The baseline dump, read as -f input is. */
   private ClusterSnapshot baselineSnapshot() throws InputFiles.InputException {
-    List<HasMetadata> objects = new ArrayList<>();
-    for (HasMetadata o : InputFiles.read(baseline).objects()) {
-      if (o.getMetadata() != null && o.getMetadata().getName() != null) {
-        if (o.getMetadata().getNamespace() == null && namespaced(o)) {
-          o.getMetadata().setNamespace(namespace != null ? namespace : "default");
-        }
-        objects.add(o);
-      }
-    }
+    List<HasMetadata> objects = named(InputFiles.read(baseline).objects());
     if (objects.isEmpty()) {
       throw new InputFiles.InputException(String.join(", ", baseline.stream().map(Path::toString).toList())
           + ": no Kubernetes objects found (--baseline)");
@@ -313,18 +320,8 @@ public class AnalyzeCommand implements Callable<Integer> {
   private Input load(PrintWriter err) throws InputFiles.InputException, UsageException {
     if (!files.isEmpty()) {
       InputFiles.Loaded loaded = InputFiles.read(files);
-      List<HasMetadata> objects = new ArrayList<>();
-      int skipped = 0;
-      for (HasMetadata o : loaded.objects()) {
-        if (o.getMetadata() == null || o.getMetadata().getName() == null) {
-          skipped++;
-          continue;
-        }
-        if (o.getMetadata().getNamespace() == null && namespaced(o)) {
-          o.getMetadata().setNamespace(namespace != null ? namespace : "default"); // as kubectl apply would place it
-        }
-        objects.add(o);
-      }
+      List<HasMetadata> objects = named(loaded.objects());
+      int skipped = loaded.objects().size() - objects.size();
       if (skipped > 0) {
         err.println("warning: skipped " + skipped + " object" + (skipped == 1 ? "" : "s") + " without metadata.name");
       }
