@@ -331,12 +331,7 @@ class OperatorTest {
     GatewayDiagnosisStatus reset = awaitStatus(ns, Duration.ofSeconds(8), verdict("Failing", "BackendResettingConnections"));
     assertThat(reset.findings.get(0).evidence).anyMatch(e -> e.contains("127.0.0.81:8080") && e.contains("reset"));
     // switched off for this target: the probe evidence leaves the verdict
-    client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").edit(g -> {
-      io.gatewaydoctor.api.ProbeSpec probe = new io.gatewaydoctor.api.ProbeSpec();
-      probe.setEnabled(false);
-      g.getSpec().setProbe(probe);
-      return g;
-    });
+    probesOff(ns);
     awaitStatus(ns, Duration.ofSeconds(5), verdict("Healthy", "None"));
   }
 
@@ -370,12 +365,7 @@ class OperatorTest {
     seed(ns);
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
     // probes off for this target: whatever it concludes comes from the gateway's log
-    client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").edit(g -> {
-      io.gatewaydoctor.api.ProbeSpec probe = new io.gatewaydoctor.api.ProbeSpec();
-      probe.setEnabled(false);
-      g.getSpec().setProbe(probe);
-      return g;
-    });
+    probesOff(ns);
     // pod bbbbb moves to an address where nothing listens; nginx keeps sending it its share, and retries on aaaaa
     moveEndpoints(ns, ip -> ip.equals("127.0.0.12") ? "127.0.0.13" : ip);
     List<String> lines = GatewayLogTraffic.kubeletLines(dir, ns, 20, "127.0.0.11:8080", "127.0.0.13:8080");
@@ -534,17 +524,7 @@ class OperatorTest {
     for (String n : List.of(ns, ok)) {
       seed(n);
       awaitStatus(n, SETTLE, verdict("Healthy", "None"));
-      // the pods that leave are not served: the gateway's log tells (the status writer may race the edit: retried)
-      await().atMost(Duration.ofSeconds(5)).ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
-          .until(() -> {
-            client.resources(GatewayDiagnosis.class).inNamespace(n).withName("web").edit(g -> {
-              io.gatewaydoctor.api.ProbeSpec probe = new io.gatewaydoctor.api.ProbeSpec();
-              probe.setEnabled(false);
-              g.getSpec().setProbe(probe);
-              return g;
-            });
-            return true;
-          });
+      probesOff(n); // the pods that leave are not served: the gateway's log tells
     }
     // the old pods (now at addresses where nothing listens) give nginx real refusals while the rollout replaces them
     moveEndpoints(ns, ip -> ip.replace("127.0.0.1", "127.0.0.9")); // .11/.12 -> .91/.92
@@ -713,6 +693,20 @@ class OperatorTest {
       return i;
     });
     awaitStatus(ns, SETTLE, s2 -> "Healthy".equals(s2.health) && s2.backends.get(0).usedBy.contains("(default backend)"));
+  }
+
+  /** Switches probing off in the diagnosis's spec (retried: the status writer may race the edit). */
+  void probesOff(String ns) {
+    await().atMost(Duration.ofSeconds(5)).ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .until(() -> {
+          client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").edit(g -> {
+            io.gatewaydoctor.api.ProbeSpec probe = new io.gatewaydoctor.api.ProbeSpec();
+            probe.setEnabled(false);
+            g.getSpec().setProbe(probe);
+            return g;
+          });
+          return true;
+        });
   }
 
   void editIngress(String ns, java.util.function.UnaryOperator<Ingress> change) {
