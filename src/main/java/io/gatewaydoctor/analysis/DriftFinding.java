@@ -26,8 +26,7 @@ final class DriftFinding {
       return null;
     }
     boolean trouble = ranked.stream().anyMatch(f -> f.code().isCause() && f.severity().atLeast(Severity.Warning))
-        || (errors != null && ((errors.gateway != null && errors.gateway.s502 + errors.gateway.s503 + errors.gateway.s504 > 0)
-            || (errors.returned != null && errors.returned.s502 + errors.returned.s503 + errors.returned.s504 > 0)));
+        || (errors != null && (Unexplained.family(errors.gateway) > 0 || Unexplained.family(errors.returned) > 0));
     DriftEntry last = drift.get(drift.size() - 1);
     for (DriftEntry e : drift) {
       if (e.changedAt != null) {

@@ -16,13 +16,18 @@ record Unexplained(long errors, String source, long minutes) {
     long n;
     String source;
     if (errors.gateway != null) {
-      n = errors.gateway.s502 + errors.gateway.s503 + errors.gateway.s504;
+      n = family(errors.gateway);
       source = "the gateway's logs";
     } else {
-      n = errors.returned == null ? 0 : errors.returned.s502 + errors.returned.s503 + errors.returned.s504;
+      n = family(errors.returned);
       source = "the controller's metrics, gateway and app together";
     }
     return n == 0 ? null : new Unexplained(n, source, Math.max(1, ctx.window().toMinutes()));
+  }
+
+  /** The 502, 503 and 504 of these counts (the gateway-error family a verdict weighs). */
+  static long family(io.gatewaydoctor.api.StatusCounts c) {
+    return c == null ? 0 : c.s502 + c.s503 + c.s504;
   }
 
   String summary() {
