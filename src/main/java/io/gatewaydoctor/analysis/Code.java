@@ -32,6 +32,7 @@ public enum Code {
   ReadinessProbeMissing(Kind.RISK, "backend containers have no readiness probe"),
   NoPreStopHook(Kind.RISK, "backend pods have no preStop hook or drain time"),
   SingleReplica(Kind.RISK, "only one backend endpoint serves the target"),
+  RemediationPolicyInvalid(Kind.RISK, "a gatewaydoctor.io/remediation annotation is malformed: remediation is off"),
   // information: something was not diagnosed, with the reason
   BackendNotDiagnosed(Kind.INFO, "a backend of the target cannot be diagnosed (resource backend, invalid entry)");
 

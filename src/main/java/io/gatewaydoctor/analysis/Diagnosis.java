@@ -20,6 +20,13 @@ public record Diagnosis(
     this(target, health, rootCause, summary, findings, backends, null, null);
   }
 
+  /** This verdict with one more finding, ranked among the others (a risk or information never changes health or root cause). */
+  public Diagnosis plus(RuleFinding f) {
+    var all = new java.util.ArrayList<>(findings);
+    all.add(f);
+    return new Diagnosis(target, health, rootCause, summary, Ranker.rank(all), backends, errorRate, gatewayErrors, drift);
+  }
+
   public static Diagnosis targetMissing(String kind, String namespace, String name) {
     return new Diagnosis(kind + "/" + name, Health.Unknown, Code.NONE,
         kind + " " + namespace + "/" + name + " does not exist: nothing to diagnose", List.of(), List.of());

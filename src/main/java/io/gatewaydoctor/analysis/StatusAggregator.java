@@ -37,6 +37,12 @@ public final class StatusAggregator {
 
   public static GatewayDiagnosisStatus build(Diagnosis d, GatewayDiagnosisStatus previous, Long generation,
       Instant now, String remediationReason, String remediationMessage) {
+    return build(d, previous, generation, now, new String[] {"False", remediationReason, remediationMessage});
+  }
+
+  /** The status, with the RemediationApplied condition as status, reason and message. */
+  public static GatewayDiagnosisStatus build(Diagnosis d, GatewayDiagnosisStatus previous, Long generation,
+      Instant now, String[] remediation) {
     GatewayDiagnosisStatus prev = previous == null ? new GatewayDiagnosisStatus() : previous;
     String ts = now.truncatedTo(ChronoUnit.SECONDS).toString();
     GatewayDiagnosisStatus s = new GatewayDiagnosisStatus();
@@ -76,7 +82,7 @@ public final class StatusAggregator {
       default -> d.rootCause();
     };
     s.conditions.add(condition(prev, HEALTHY, healthStatus, healthReason, s.summary, generation, ts));
-    s.conditions.add(condition(prev, REMEDIATION_APPLIED, "False", remediationReason, remediationMessage, generation, ts));
+    s.conditions.add(condition(prev, REMEDIATION_APPLIED, remediation[0], remediation[1], remediation[2], generation, ts));
     s.drift = d.drift() != null ? new ArrayList<>(d.drift()) : prev.drift == null ? new ArrayList<>() : prev.drift;
     if (s.drift.isEmpty()) {
       s.conditions.add(condition(prev, CONFIG_DRIFT, "False", d.drift() == null ? "NoBaseline" : "NoDrift",

@@ -11,4 +11,6 @@ public class Baseline {
   public String recordedAt;
   @JsonPropertyDescription("The chain's fields as \"Kind namespace/name|field\" → value (long values as a sha256 prefix); bounded.")
   public Map<String, String> fields;
+  @JsonPropertyDescription("The ReplicaSets (namespace/name) whose pods were the ready endpoints then: the revisions proven to work.")
+  public java.util.List<String> servedBy;
 }

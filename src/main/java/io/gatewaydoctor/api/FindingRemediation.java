@@ -11,6 +11,14 @@ public class FindingRemediation {
   public String description;
   @JsonPropertyDescription("Whether gateway-doctor may apply it by itself when the target opts in.")
   public Boolean automatic;
+  @JsonPropertyDescription("The object the action changes (automatic actions only).")
+  public ResourceRef target;
+  @JsonPropertyDescription("How: merge (a JSON merge patch), json (a JSON patch) or delete.")
+  public String patchType;
+  @JsonPropertyDescription("The exact patch (for merge and json), as sent to the API server.")
+  public String patch;
+  @JsonPropertyDescription("What the patch restores (rollback: the previous ReplicaSet).")
+  public ResourceRef source;
 
   public FindingRemediation() {}
 
@@ -18,5 +26,14 @@ public class FindingRemediation {
     this.action = action;
     this.description = description;
     this.automatic = automatic;
+  }
+
+  /** This remediation, made a typed change of {@code target}. */
+  public FindingRemediation on(ResourceRef target, String patchType, String patch) {
+    FindingRemediation r = new FindingRemediation(action, description, Boolean.TRUE.equals(automatic));
+    r.target = target;
+    r.patchType = patchType;
+    r.patch = patch;
+    return r;
   }
 }

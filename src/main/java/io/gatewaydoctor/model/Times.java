@@ -17,4 +17,9 @@ public final class Times {
       return null;
     }
   }
+
+  /** RFC 3339 to the second, as the status writes times. */
+  public static String format(Instant t) {
+    return t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+  }
 }

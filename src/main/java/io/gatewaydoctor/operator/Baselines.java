@@ -16,16 +16,33 @@ import java.util.TreeMap;
 final class Baselines {
   private Baselines() {}
 
-  static Baseline next(Baseline previous, Diagnosis d, Map<String, String> picture, Instant now) {
+  static Baseline next(Baseline previous, Diagnosis d, Map<String, String> picture, java.util.List<String> servedBy, Instant now) {
     if (picture == null || d.health() != Health.Healthy) {
       return previous;
     }
-    if (previous != null && Objects.equals(previous.fields, picture)) {
+    boolean sameFields = previous != null && Objects.equals(previous.fields, picture);
+    if (sameFields && Objects.equals(previous.servedBy, servedBy)) {
       return previous;
     }
     Baseline b = new Baseline();
-    b.recordedAt = now.toString();
+    b.recordedAt = sameFields ? previous.recordedAt : now.toString();
     b.fields = new TreeMap<>(picture);
+    b.servedBy = servedBy;
     return b;
+  }
+
+  /** The ReplicaSets owning the pods behind the chain's ready endpoints, sorted (namespace/name). */
+  static java.util.List<String> servedBy(io.gatewaydoctor.model.TargetChain chain) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (var b : chain.backends()) {
+      for (var e : io.gatewaydoctor.model.Endpoint.of(b)) {
+        if (!e.ready()) {
+          continue;
+        }
+        b.pod(e.pod()).map(p -> p.getMetadata().getOwnerReferences()).orElse(java.util.List.of()).stream()
+            .filter(o -> "ReplicaSet".equals(o.getKind())).forEach(o -> out.add(b.namespace() + "/" + o.getName()));
+      }
+    }
+    return out.isEmpty() ? null : java.util.List.copyOf(out);
   }
 }

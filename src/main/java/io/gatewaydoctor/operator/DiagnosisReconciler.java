@@ -71,10 +71,15 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   @Inject ProbeSettings probing;
   @Inject GatewaySettings gatewaySettings;
   @Inject OperatorMetrics metrics;
+  @Inject Remediator remediator;
 
   private final Analyzer analyzer = new Analyzer();
   /** A verdict, and the chain's config picture it was taken on (null when there is no chain). */
-  record Evaluation(Diagnosis diagnosis, java.util.Map<String, String> picture) {}
+  record Evaluation(Diagnosis diagnosis, java.util.Map<String, String> picture, List<String> servedBy) {
+    Evaluation(Diagnosis diagnosis, java.util.Map<String, String> picture) {
+      this(diagnosis, picture, null);
+    }
+  }
   /** Each target's timeline (bounded; seeded from its status after a restart; dropped with the diagnosis). */
   private final java.util.Map<ResourceID, io.gatewaydoctor.history.Timeline> timelines = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -161,6 +166,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
         diagnoses, logged,
         gatewaySettings, clock).onGone(id -> {
           metrics.forget(id.getNamespace().orElse(""), id.getName());
+          remediator.forget(id.getNamespace().orElse(""), id.getName());
           timelines.remove(id);
         });
     logs.start();
@@ -235,10 +241,22 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     Evaluation ev = diagnose(gd, now);
     Diagnosis d = ev.diagnosis();
     var policy = policy(gd);
-    String[] remediation = policy.condition();
-    GatewayDiagnosisStatus next = StatusAggregator.build(d, gd.getStatus(), gd.getMetadata().getGeneration(), now, remediation[0],
-        remediation[1]);
-    next.baseline = Baselines.next(gd.getStatus() == null ? null : gd.getStatus().baseline, d, ev.picture(), now);
+    String ns = gd.getMetadata().getNamespace();
+    TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
+    var ingressRef = new io.gatewaydoctor.api.ResourceRef("Ingress", ns, t == null ? null : t.getName());
+    if (policy.error() != null) {
+      d = d.plus(policy.finding(ingressRef));
+    }
+    var prev = gd.getStatus();
+    var round = ev.picture() == null ? null : remediator.run(ingressRef, prev == null ? null : prev.remediations, d, policy,
+        prev == null ? null : prev.baseline, now, Windows.parse(gd.getSpec().getWindow()),
+        cachesRunning() ? now : null, this::cached, e -> timelineOf(gd).add(e));
+    GatewayDiagnosisStatus next = StatusAggregator.build(d, prev, gd.getMetadata().getGeneration(), now,
+        round == null ? io.gatewaydoctor.remediation.Remediation.condition(policy, List.of(), false) : round.condition());
+    if (round != null) {
+      next.remediations = round.records();
+    }
+    next.baseline = Baselines.next(gd.getStatus() == null ? null : gd.getStatus().baseline, d, ev.picture(), ev.servedBy(), now);
     var timeline = timelines.get(ResourceID.fromResource(gd));
     next.timeline = timeline == null ? null : timeline.newest(TIMELINE_IN_STATUS);
     metrics.verdict(gd.getMetadata().getNamespace(), gd.getMetadata().getName(), d);
@@ -249,7 +267,34 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
       HealthEvents.policyChanged(client, gd, gd.getStatus(), next, policy, now);
       LOG.debugf("%s/%s: %s %s", gd.getMetadata().getNamespace(), gd.getMetadata().getName(), next.health, next.rootCause);
     }
-    return UpdateControl.noUpdate();
+    return round != null && round.recheck() != null ? UpdateControl.<GatewayDiagnosis>noUpdate().rescheduleAfter(round.recheck())
+        : UpdateControl.noUpdate();
+  }
+
+  private boolean cachesRunning() {
+    return Stream.of(ingresses, services, slices, pods, deployments, replicaSets, namespaces).allMatch(InformerEventSource::isRunning);
+  }
+
+  /** The cached copy of an object a remediation acts on. */
+  private java.util.Optional<io.fabric8.kubernetes.api.model.HasMetadata> cached(io.gatewaydoctor.api.ResourceRef o) {
+    ResourceID id = new ResourceID(o.name, o.namespace);
+    return switch (o.kind) {
+      case "Pod" -> pods.get(id).map(x -> x);
+      case "Service" -> services.get(id).map(x -> x);
+      case "Deployment" -> deployments.get(id).map(x -> x);
+      case "Ingress" -> ingresses.get(id).map(x -> x);
+      default -> java.util.Optional.empty();
+    };
+  }
+
+  private io.gatewaydoctor.history.Timeline timelineOf(GatewayDiagnosis gd) {
+    return timelines.computeIfAbsent(ResourceID.fromResource(gd), id -> {
+      var tl = new io.gatewaydoctor.history.Timeline(timelineHorizon);
+      if (gd.getStatus() != null && gd.getStatus().timeline != null) {
+        gd.getStatus().timeline.forEach(tl::add); // what the last run saw
+      }
+      return tl;
+    });
   }
 
   /** The remediation policy of the target: its Ingress's annotations over its namespace's, under the operator's cap. */
@@ -300,24 +345,18 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     var gateway = logs.evidence(ResourceID.fromResource(gd), ns, t.getName(), window, upstreams, addresses);
     Diagnosis d = analyzer.analyze(chain, snapshot, now, window, probes, gateway);
     java.util.Map<String, String> fields = io.gatewaydoctor.history.ChainBaseline.of(chain, snapshot); // taken once
-    timelines.computeIfAbsent(ResourceID.fromResource(gd), id -> {
-      var tl = new io.gatewaydoctor.history.Timeline(timelineHorizon);
-      if (gd.getStatus() != null && gd.getStatus().timeline != null) {
-        gd.getStatus().timeline.forEach(tl::add); // what the last run saw
-      }
-      return tl;
-    }).observe(io.gatewaydoctor.history.ChainState.of(fields, chain, snapshot), now);
+    timelineOf(gd).observe(io.gatewaydoctor.history.ChainState.of(fields, chain, snapshot), now);
     var baseline = gd.getStatus() == null ? null : gd.getStatus().baseline;
     if (d.health() == io.gatewaydoctor.analysis.Health.Healthy) {
       // Healthy: the chain becomes the baseline, so nothing has drifted from it
       return new Evaluation(new Diagnosis(d.target(), d.health(), d.rootCause(), d.summary(), d.findings(), d.backends(),
-          d.errorRate(), d.gatewayErrors(), List.of()), fields);
+          d.errorRate(), d.gatewayErrors(), List.of()), fields, Baselines.servedBy(chain));
     }
     if (baseline != null && baseline.fields != null) {
       // in trouble: what changed since it was last Healthy
       d = analyzer.analyze(chain, snapshot, now, window, probes, gateway,
           io.gatewaydoctor.history.Drift.between(baseline.fields, fields, chain, snapshot));
     }
-    return new Evaluation(d, fields);
+    return new Evaluation(d, fields, Baselines.servedBy(chain));
   }
 }

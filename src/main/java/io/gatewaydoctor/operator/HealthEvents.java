@@ -64,11 +64,23 @@ final class HealthEvents {
     }
   }
 
+  /** An Event about any object (remediation plans and effects on the target and the patched object). */
+  static void about(KubernetesClient client, io.gatewaydoctor.api.ResourceRef o, boolean warning, String reason, String message,
+      Instant now) {
+    String api = switch (o.kind) {
+      case "Ingress" -> "networking.k8s.io/v1";
+      case "Deployment" -> "apps/v1";
+      default -> "v1";
+    };
+    emit(client, o.namespace, new ObjectReferenceBuilder().withApiVersion(api).withKind(o.kind).withNamespace(o.namespace)
+        .withName(o.name).build(), warning, reason, message, now);
+  }
+
   private static void emit(KubernetesClient client, String ns, ObjectReference about, boolean warning, String reason, String message,
       Instant now) {
     String ts = now.toString();
     Event e = new EventBuilder().withNewMetadata().withNamespace(ns)
-        .withName(about.getName() + "." + Long.toHexString(now.toEpochMilli()) + Integer.toHexString(about.getKind().hashCode() & 0xfff))
+        .withName(about.getName() + "." + Long.toHexString(now.toEpochMilli()) + Integer.toHexString((about.getKind() + reason).hashCode() & 0xffffff))
         .endMetadata().withInvolvedObject(about).withType(warning ? "Warning" : "Normal").withReason(reason)
         .withMessage(message.length() > 1000 ? message.substring(0, 1000) : message).withCount(1).withFirstTimestamp(ts)
         .withLastTimestamp(ts).withNewSource().withComponent(COMPONENT).endSource().withReportingComponent(COMPONENT)

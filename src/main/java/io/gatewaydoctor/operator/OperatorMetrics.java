@@ -114,6 +114,12 @@ public class OperatorMetrics {
         .register(registry).record(took);
   }
 
+  /** One remediation plan or effect (DryRun, Applied, Blocked, Failed, Improved, NoImprovement, Resumed). */
+  public void remediation(String action, String result) {
+    Counter.builder("gatewaydoctor.remediations").description("Remediation plans and effects by action and result")
+        .tag("action", action == null ? "none" : action).tag("result", result).register(registry).increment();
+  }
+
   public void probed(Probe p) {
     Counter.builder("gatewaydoctor.probes").description("Probes of backend endpoints by outcome").tag("outcome", p.outcome().name())
         .register(registry).increment();

@@ -85,6 +85,18 @@ public record RemediationPolicy(Mode mode, Set<String> actions, String source, S
     return s.length() > 60 ? s.substring(0, 60) + "…" : s;
   }
 
+  /** The finding of a malformed policy on the target (null when the policy is fine). */
+  public io.gatewaydoctor.analysis.RuleFinding finding(io.gatewaydoctor.api.ResourceRef target) {
+    if (error == null) {
+      return null;
+    }
+    return io.gatewaydoctor.analysis.RuleFinding.of(io.gatewaydoctor.analysis.Code.RemediationPolicyInvalid,
+        io.gatewaydoctor.analysis.Severity.Warning, target, "The remediation annotations of " + target + " (" + source
+            + ") are malformed, so remediation is off: " + error, java.util.List.of(error))
+        .withRemediation(new io.gatewaydoctor.api.FindingRemediation("manual", "Set " + MODE + " to off, dry-run or auto and "
+            + ACTIONS + " to a comma list of " + String.join(", ", ALL_ACTIONS), false));
+  }
+
   /** The RemediationApplied condition's reason and message for this policy, while no action has run. */
   public String[] condition() {
     if (error != null) {

@@ -22,7 +22,7 @@ public final class BackendCrashLoopingRule implements Rule {
         (w, containers) -> w + " is crash-looping: container " + String.join(", ", containers) + " keeps restarting",
         (w, containers) -> new FindingRemediation("restart-pod",
             "Read the previous logs (kubectl logs -p) of " + w + " container " + String.join(", ", containers)
-                + " and fix the crash; roll back if it began with a rollout", false));
+                + " and fix the crash; deleting the pod (restart-pod) only helps a crash that a fresh start clears", true));
   }
 
   static boolean crashLooping(AnalysisContext ctx, ContainerStatus cs) {

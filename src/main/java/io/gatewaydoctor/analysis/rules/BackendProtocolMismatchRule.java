@@ -27,8 +27,9 @@ public final class BackendProtocolMismatchRule implements Rule {
           : h.culprit() + " speaks plain HTTP on port " + h.probes().get(0).target().port() + ", but Ingress " + ns + "/" + name
               + " proxies to Service " + h.backend().serviceKey() + " over TLS (" + ProbePlanner.BACKEND_PROTOCOL + ")";
       return ProbeTrouble.finding(Code.BackendProtocolMismatch, h, new ResourceRef("Ingress", ns, name), msg,
-          new FindingRemediation("set-backend-protocol", "Set annotation " + ProbePlanner.BACKEND_PROTOCOL + ": \""
-              + (wantsTls ? "HTTPS" : "HTTP") + "\" on Ingress " + ns + "/" + name, true));
+          io.gatewaydoctor.remediation.Patches.annotation(new FindingRemediation("set-backend-protocol", "Set annotation "
+              + ProbePlanner.BACKEND_PROTOCOL + ": \"" + (wantsTls ? "HTTPS" : "HTTP") + "\" on Ingress " + ns + "/" + name, true),
+              ctx.chain().ingress(), ProbePlanner.BACKEND_PROTOCOL, wantsTls ? "HTTPS" : "HTTP"));
     }).toList();
   }
 }

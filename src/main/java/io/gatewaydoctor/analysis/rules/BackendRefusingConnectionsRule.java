@@ -45,18 +45,24 @@ public final class BackendRefusingConnectionsRule implements Rule {
         out.add(RuleFinding.of(Code.TargetPortMismatch, h.severity(), new ResourceRef("Service", b.namespace(), b.ref().service()),
             "Service " + b.serviceKey() + " port " + b.servicePort().getPort() + " has targetPort " + b.targetPortLabel()
                 + ": " + h.share() + " refuse connections on " + port + ", while the pods answer on " + right, ev)
-            .withRemediation(new FindingRemediation("fix-target-port", "Set targetPort of Service " + b.serviceKey() + " port "
-                + b.servicePort().getPort() + " to " + right + " (the port the pods answer on)", !declared(b, port))));
+            .withRemediation(fixTargetPort(b, right, !declared(b, port))));
         continue;
       }
       var culprit = h.culprit();
       out.add(ProbeTrouble.finding(Code.BackendRefusingConnections, h, culprit,
           h.share().substring(0, 1).toUpperCase() + h.share().substring(1) + " of Service " + b.serviceKey()
               + " refuse connections on port " + port + ": " + culprit + " is not listening there (or listens only on 127.0.0.1)",
-          new FindingRemediation("manual", "Make the container of " + culprit + " listen on 0.0.0.0:" + port
-              + ", or set targetPort of Service " + b.serviceKey() + " to the port it listens on", false)));
+          ProbeTrouble.restartFirst(h, "Make the container of " + culprit + " listen on 0.0.0.0:" + port
+              + ", or set targetPort of Service " + b.serviceKey() + " to the port it listens on")));
     }
     return out;
+  }
+
+  private static FindingRemediation fixTargetPort(io.gatewaydoctor.model.ResolvedBackend b, int right, boolean automatic) {
+    var r = new FindingRemediation("fix-target-port", "Set targetPort of Service " + b.serviceKey() + " port "
+        + b.servicePort().getPort() + " to " + right + " (the port the pods answer on)", automatic);
+    return automatic ? io.gatewaydoctor.remediation.Patches.targetPort(r, b.service(), b.servicePort().getPort(),
+        new io.fabric8.kubernetes.api.model.IntOrString(right)) : r;
   }
 
   /** Whether the pods declare the refusing port: then the app may just listen on 127.0.0.1, and a human decides. */

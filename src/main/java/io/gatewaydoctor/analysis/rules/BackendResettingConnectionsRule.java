@@ -18,7 +18,7 @@ public final class BackendResettingConnectionsRule implements Rule {
       return ProbeTrouble.finding(Code.BackendResettingConnections, h, culprit,
           culprit + " resets connections " + (after ? "after the request was sent" : "before the request was sent")
               + " on " + h.share() + " of Service " + h.backend().serviceKey(),
-          new FindingRemediation("manual", "Read the logs of " + culprit + " for crashes or connection limits at the time of the resets", false));
+          ProbeTrouble.restartFirst(h, "Read the logs of " + culprit + " for crashes or connection limits at the time of the resets"));
     }).toList();
   }
 }

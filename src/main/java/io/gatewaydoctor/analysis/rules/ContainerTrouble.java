@@ -94,16 +94,30 @@ final class ContainerTrouble {
         List<String> ev = new ArrayList<>(evidence.get(e.getKey()));
         ev.add(0, affectedPods + " of " + b.pods().size() + " pods of Service " + b.serviceKey() + " affected");
         var rollout = Rollouts.failingNewRevision(ctx, b.namespace(), e.getValue(), failingPods.get(e.getKey()));
+        FindingRemediation fixIt = rollout.isPresent() ? rollback(ctx, b, e.getValue(), failingPods.get(e.getKey()))
+            : fix.apply(e.getValue(), containers.get(e.getKey()));
+        if ("restart-pod".equals(fixIt.action)) {
+          fixIt = io.gatewaydoctor.remediation.Patches.deletePod(fixIt, failingPods.get(e.getKey()).get(0));
+        }
         out.add(RuleFinding.of(code, severity, e.getValue(), message.apply(e.getValue(), containers.get(e.getKey()))
                 + " (" + affectedPods + " of " + b.pods().size() + " pods behind Service " + b.serviceKey() + ")" + rollout.orElse(""), ev)
-            .withRemediation(rollout.isPresent()
-                ? new FindingRemediation("rollback", "Roll " + e.getValue() + " back to its previous ReplicaSet's template"
-                    + " (kubectl rollout undo deployment/" + e.getValue().name + " -n " + b.namespace() + "), then find why the new"
-                    + " revision fails", false)
-                : fix.apply(e.getValue(), containers.get(e.getKey()))));
+            .withRemediation(fixIt));
       }
     }
     return out;
+  }
+
+  /** Roll the Deployment back to the previous ReplicaSet's template: typed when both objects are in the input. */
+  private static FindingRemediation rollback(AnalysisContext ctx, ResolvedBackend b, ResourceRef w, List<Pod> failing) {
+    FindingRemediation r = new FindingRemediation("rollback", "Roll " + w + " back to its previous ReplicaSet's template"
+        + " (kubectl rollout undo deployment/" + w.name + " -n " + b.namespace() + "), then find why the new revision fails", true);
+    var rollout = Rollouts.rollout(ctx, b.namespace(), w, failing);
+    var d = ctx.cluster().deployment(b.namespace(), w.name);
+    if (rollout.isEmpty() || d.isEmpty() || rollout.get().previous().getSpec() == null
+        || rollout.get().previous().getSpec().getTemplate() == null) {
+      return new FindingRemediation("rollback", r.description, false);
+    }
+    return io.gatewaydoctor.remediation.Patches.rollback(r, d.get(), rollout.get().previous());
   }
 
   static boolean isRecent(AnalysisContext ctx, ContainerStateTerminated t) {

@@ -88,8 +88,9 @@ public final class GatewayErrorReasonsRule implements Rule {
                   + " in plain HTTP (no " + io.gatewaydoctor.probe.ProbePlanner.BACKEND_PROTOCOL + ": HTTPS)"
                   + GatewayTrouble.shape(GatewayTrouble.at(ctx, worst)),
               evidence).withSince(GatewayTrouble.at(ctx, worst).errorsSince())
-              .withRemediation(new FindingRemediation("set-backend-protocol", "Set annotation "
-                  + io.gatewaydoctor.probe.ProbePlanner.BACKEND_PROTOCOL + ": \"HTTPS\" on Ingress " + ing, true)));
+              .withRemediation(io.gatewaydoctor.remediation.Patches.annotation(new FindingRemediation("set-backend-protocol",
+                  "Set annotation " + io.gatewaydoctor.probe.ProbePlanner.BACKEND_PROTOCOL + ": \"HTTPS\" on Ingress " + ing, true),
+                  ctx.chain().ingress(), io.gatewaydoctor.probe.ProbePlanner.BACKEND_PROTOCOL, "HTTPS")));
           continue;
         }
         long share = targetErrors == 0 ? 100 : Math.round(100.0 * worstErrors / targetErrors);

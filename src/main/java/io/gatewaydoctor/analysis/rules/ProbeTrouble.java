@@ -78,6 +78,20 @@ final class ProbeTrouble {
     return out;
   }
 
+  /**
+   * restart-pod of the first failing pod, with the manual fix beside it; gateway-doctor deletes it only while other endpoints
+   * answer (the guard's floor). Manual when the failing endpoint names no pod of the input.
+   */
+  static FindingRemediation restartFirst(Hits h, String manual) {
+    var pod = h.backend().pod(h.probes().get(0).target().pod());
+    if (pod.isEmpty()) {
+      return new FindingRemediation("manual", manual, false);
+    }
+    return io.gatewaydoctor.remediation.Patches.deletePod(new FindingRemediation("restart-pod", "Delete pod "
+        + pod.get().getMetadata().getName() + " so that its controller replaces it (only while other endpoints answer); " + manual, true),
+        pod.get());
+  }
+
   static RuleFinding finding(Code code, Hits h, ResourceRef culprit, String message, FindingRemediation fix) {
     return RuleFinding.of(code, h.severity(), culprit, message, h.evidence()).withRemediation(fix);
   }

@@ -14,8 +14,20 @@ import java.util.Optional;
 final class Rollouts {
   private Rollouts() {}
 
+  /** The newest and the previous ReplicaSet of a rollout whose new pods are the failing ones. */
+  record Rollout(ReplicaSet newest, ReplicaSet previous) {}
+
   /** "the pods of the new ReplicaSet … fail while revision 1 (…) ran before", when so. */
   static Optional<String> failingNewRevision(AnalysisContext ctx, String namespace, ResourceRef workload, List<Pod> failing) {
+    return rollout(ctx, namespace, workload, failing).map(r -> {
+      Instant at = Times.parse(r.newest().getMetadata().getCreationTimestamp());
+      return "; the pods of the new ReplicaSet " + r.newest().getMetadata().getName() + " (" + revision(r.newest()) + ", rolled out "
+          + at + ") fail, while " + revision(r.previous()) + " (" + r.previous().getMetadata().getName() + ") ran before: roll back with"
+          + " kubectl rollout undo deployment/" + workload.name + " -n " + namespace;
+    });
+  }
+
+  static Optional<Rollout> rollout(AnalysisContext ctx, String namespace, ResourceRef workload, List<Pod> failing) {
     if (!"Deployment".equals(workload.kind) || failing.isEmpty()) {
       return Optional.empty();
     }
@@ -32,10 +44,7 @@ final class Rollouts {
     if (!allNew) {
       return Optional.empty();
     }
-    Instant at = Times.parse(newest.getMetadata().getCreationTimestamp());
-    return Optional.of("; the pods of the new ReplicaSet " + newest.getMetadata().getName() + " (" + revision(newest) + ", rolled out "
-        + at + ") fail, while " + revision(previous) + " (" + previous.getMetadata().getName() + ") ran before: roll back with"
-        + " kubectl rollout undo deployment/" + workload.name + " -n " + namespace);
+    return Optional.of(new Rollout(newest, previous));
   }
 
   private static String revision(ReplicaSet rs) {

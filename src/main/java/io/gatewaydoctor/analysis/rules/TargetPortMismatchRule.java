@@ -80,12 +80,15 @@ public final class TargetPortMismatchRule implements Rule {
       }
     }
     if (sameName != null) {
-      return new FindingRemediation("fix-target-port", "Set targetPort of Service " + b.serviceKey() + " port "
-          + b.servicePort().getPort() + " to '" + sameName + "' (the containerPort of the same name)", true);
+      return io.gatewaydoctor.remediation.Patches.targetPort(new FindingRemediation("fix-target-port", "Set targetPort of Service "
+          + b.serviceKey() + " port " + b.servicePort().getPort() + " to '" + sameName + "' (the containerPort of the same name)", true),
+          b.service(), b.servicePort().getPort(), new IntOrString(sameName));
     }
     if (candidates.size() == 1) {
-      return new FindingRemediation("fix-target-port", "Set targetPort of Service " + b.serviceKey() + " port "
-          + b.servicePort().getPort() + " to " + candidates.iterator().next() + " (the only containerPort of the pods)", true);
+      int only = candidates.iterator().next();
+      return io.gatewaydoctor.remediation.Patches.targetPort(new FindingRemediation("fix-target-port", "Set targetPort of Service "
+          + b.serviceKey() + " port " + b.servicePort().getPort() + " to " + only + " (the only containerPort of the pods)", true),
+          b.service(), b.servicePort().getPort(), new IntOrString(only));
     }
     return new FindingRemediation("manual", "Set targetPort of Service " + b.serviceKey() + " port "
         + b.servicePort().getPort() + " to the port the application listens on (pods declare "

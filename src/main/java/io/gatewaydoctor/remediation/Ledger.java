@@ -1,0 +1,118 @@
+package io.gatewaydoctor.remediation;
+
+import io.gatewaydoctor.analysis.Diagnosis;
+import io.gatewaydoctor.analysis.Health;
+import io.gatewaydoctor.api.RemediationRecord;
+import io.gatewaydoctor.model.Times;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a target's remediation history (status.remediations) says now: the last applied action, whether
+ * it is still awaiting its effect, and whether remediation stopped because an action did not help.
+ * After an action the verdict is watched for one cooldown: the finding gone (or Healthy) is
+ * {@code Improved}; still there when the cooldown ends is {@code NoImprovement}, and the target gets
+ * no further action until it is Healthy again ({@code Resumed}). Pure.
+ */
+public final class Ledger {
+  public static final String DRY_RUN = "DryRun";
+  public static final String APPLIED = "Applied";
+  public static final String BLOCKED = "Blocked";
+  public static final String FAILED = "Failed";
+  public static final String IMPROVED = "Improved";
+  public static final String NO_IMPROVEMENT = "NoImprovement";
+  public static final String RESUMED = "Resumed";
+  /** Records kept in the status, newest last. */
+  public static final int MAX_RECORDS = 30;
+
+  private Ledger() {}
+
+  public record State(RemediationRecord lastApplied, boolean pending, boolean stopped) {
+    public Instant lastAppliedAt() { return lastApplied == null ? null : Times.parse(lastApplied.time); }
+
+    /** Until when no other action may run on the target, or null. */
+    public Instant cooldownUntil(Duration cooldown) {
+      Instant at = lastAppliedAt();
+      return at == null ? null : at.plus(cooldown);
+    }
+  }
+
+  public static State of(List<RemediationRecord> records) {
+    RemediationRecord last = null;
+    boolean pending = false;
+    boolean stopped = false;
+    for (RemediationRecord r : records == null ? List.<RemediationRecord>of() : records) {
+      switch (Objects.toString(r.result, "")) {
+        case APPLIED -> {
+          last = r;
+          pending = true;
+          stopped = false;
+        }
+        case IMPROVED -> pending = false;
+        case NO_IMPROVEMENT -> {
+          pending = false;
+          stopped = true;
+        }
+        case RESUMED -> stopped = false;
+        default -> { }
+      }
+    }
+    return new State(last, pending, stopped);
+  }
+
+  /** The records that the verdict at {@code now} adds to the history: Improved, NoImprovement or Resumed. */
+  public static List<RemediationRecord> bookkeeping(State s, Diagnosis d, Instant now, Duration cooldown) {
+    List<RemediationRecord> out = new ArrayList<>();
+    String ts = Times.format(now);
+    var a = s.lastApplied();
+    if (s.pending()) {
+      boolean gone = d.health() == Health.Healthy || d.findings().stream().noneMatch(f -> f.code().name().equals(a.finding));
+      Instant until = s.cooldownUntil(cooldown);
+      if (gone) {
+        out.add(new RemediationRecord(a.action, a.target, ts, false, IMPROVED, a.finding, null,
+            a.finding + " is gone since " + a.action + " at " + a.time + "; the target is " + d.health()));
+      } else if (until == null || !now.isBefore(until)) {
+        out.add(new RemediationRecord(a.action, a.target, ts, false, NO_IMPROVEMENT, a.finding, null,
+            a.finding + " is still there " + cooldown + " after " + a.action + " at " + a.time + " (" + d.rootCause()
+                + "); no further action on this target until it is Healthy again: fix it by hand"));
+      }
+    } else if (s.stopped() && d.health() == Health.Healthy) {
+      out.add(new RemediationRecord(a == null ? null : a.action, a == null ? null : a.target, ts, false, RESUMED, null, null,
+          "the target is Healthy again: remediation resumes"));
+    }
+    return out;
+  }
+
+  /**
+   * The history with {@code r} appended, unless the newest record of the same action and object says
+   * the same (a plan seen again, a block that still holds); capped to the newest {@link #MAX_RECORDS}.
+   */
+  public static List<RemediationRecord> append(List<RemediationRecord> history, RemediationRecord r) {
+    List<RemediationRecord> out = new ArrayList<>(history == null ? List.of() : history);
+    if (repeats(out, r)) {
+      return out;
+    }
+    out.add(r);
+    while (out.size() > MAX_RECORDS) {
+      out.remove(0);
+    }
+    return out;
+  }
+
+  /** Whether the newest record of r's action and object says what r says. */
+  public static boolean repeats(List<RemediationRecord> history, RemediationRecord r) {
+    if (history == null) {
+      return false;
+    }
+    for (int i = history.size() - 1; i >= 0; i--) {
+      var h = history.get(i);
+      if (Objects.equals(h.action, r.action) && Objects.equals(h.target, r.target)) {
+        return h.sameAs(r);
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,45 @@
+package io.gatewaydoctor.remediation;
+
+import io.gatewaydoctor.analysis.Diagnosis;
+import io.gatewaydoctor.analysis.RuleFinding;
+import io.gatewaydoctor.api.ResourceRef;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One typed remediation before it is an effect: the action, the finding it answers, the object it
+ * changes and the exact patch ({@link Patches}), and why. Plans come from the verdict's findings,
+ * most important first, and only from those whose rule made the fix automatic. Pure.
+ */
+public record Plan(String action, String finding, ResourceRef object, String patchType, String patch, String why, ResourceRef source) {
+
+  public static List<Plan> of(Diagnosis d) {
+    List<Plan> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (RuleFinding f : d.findings()) {
+      var r = f.remediation();
+      if (r == null || !Boolean.TRUE.equals(r.automatic) || r.target == null || r.patchType == null
+          || !RemediationPolicy.ALL_ACTIONS.contains(r.action) || (!Patches.DELETE.equals(r.patchType) && r.patch == null)) {
+        continue;
+      }
+      Plan p = new Plan(r.action, f.code().name(), r.target, r.patchType, r.patch, f.message(), r.source);
+      if (seen.add(p.action + " " + p.objectKey())) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  /** The object as Kind namespace/name. */
+  public String objectKey() { return object.toString(); }
+
+  /** "delete Pod shop/web-1" or "patch Service shop/web (merge): {...}". */
+  public String describe() {
+    return Patches.DELETE.equals(patchType) ? "delete " + objectKey() : "patch " + objectKey() + " (" + patchType + "): " + patch;
+  }
+
+  /** The record's patch field: the patch, or "delete". */
+  public String recordedPatch() { return Patches.DELETE.equals(patchType) ? Patches.DELETE : patch; }
+}

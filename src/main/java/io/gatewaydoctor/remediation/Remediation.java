@@ -1,0 +1,83 @@
+package io.gatewaydoctor.remediation;
+
+import io.gatewaydoctor.analysis.Diagnosis;
+import io.gatewaydoctor.api.RemediationRecord;
+import io.gatewaydoctor.model.Times;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One round of remediation for one target, without effects: the history's bookkeeping, the plans of
+ * the verdict, the first plan that passes the {@link Guard} (or, when none does, the first plan and
+ * why it is blocked), and the RemediationApplied condition. The operator carries the decision out;
+ * {@code analyze} prints it. Pure.
+ */
+public final class Remediation {
+  private Remediation() {}
+
+  public enum Verdict { Apply, DryRun, Blocked }
+
+  public record Decision(Plan plan, Verdict verdict, String reason) {
+    /** The record of this decision's outcome. */
+    public RemediationRecord record(String result, String why, java.time.Instant now) {
+      return new RemediationRecord(plan.action(), plan.objectKey(), Times.format(now), !Ledger.APPLIED.equals(result), result,
+          plan.finding(), plan.recordedPatch(), why);
+    }
+  }
+
+  /** The history with this round's bookkeeping, what it added, and the decision (null: nothing to do). */
+  public record Outlook(List<RemediationRecord> records, List<RemediationRecord> added, Decision decision) {}
+
+  public static Outlook decide(Diagnosis d, List<RemediationRecord> history, Guard.Situation s) {
+    List<RemediationRecord> records = new ArrayList<>(history == null ? List.of() : history);
+    if (s.policy().mode() == RemediationPolicy.Mode.off) {
+      return new Outlook(records, List.of(), null);
+    }
+    List<RemediationRecord> added = Ledger.bookkeeping(s.ledger(), d, s.now(), s.limits().cooldown());
+    for (RemediationRecord r : added) {
+      records = Ledger.append(records, r);
+    }
+    Guard.Situation now = new Guard.Situation(s.policy(), s.now(), s.window(), s.freshAt(), s.backends(), s.baseline(),
+        Ledger.of(records), s.appliedInPeriod(), s.limits());
+    List<Plan> plans = Plan.of(d);
+    Decision blocked = null;
+    for (Plan p : plans) {
+      Optional<String> why = Guard.check(p, now);
+      if (why.isEmpty()) {
+        return new Outlook(records, added, new Decision(p, s.policy().mode() == RemediationPolicy.Mode.auto ? Verdict.Apply
+            : Verdict.DryRun, p.why()));
+      }
+      if (blocked == null) {
+        blocked = new Decision(p, Verdict.Blocked, why.get());
+      }
+    }
+    return new Outlook(records, added, blocked);
+  }
+
+  /** The RemediationApplied condition: status, reason, message. */
+  public static String[] condition(RemediationPolicy policy, List<RemediationRecord> records, boolean planned) {
+    String[] idle = policy.condition();
+    if (policy.error() != null || policy.mode() == RemediationPolicy.Mode.off || records == null || records.isEmpty()) {
+      return new String[] {"False", idle[0], idle[1]};
+    }
+    if (Ledger.of(records).stopped()) {
+      RemediationRecord stop = records.stream().filter(r -> Ledger.NO_IMPROVEMENT.equals(r.result)).reduce((a, b) -> b).orElseThrow();
+      return new String[] {"False", "Stopped", stop.action + " on " + stop.target + " at " + stop.time + ": " + stop.reason};
+    }
+    RemediationRecord last = records.get(records.size() - 1);
+    String what = last.action + " on " + last.target + " at " + last.time;
+    return switch (String.valueOf(last.result)) {
+      case Ledger.APPLIED -> new String[] {"True", "Applied", what + " (" + last.finding + "): " + last.patch
+          + "; the verdict is watched for one cooldown"};
+      case Ledger.IMPROVED -> new String[] {"True", "Improved", what + ": " + last.reason};
+      case Ledger.DRY_RUN -> planned ? new String[] {"False", "DryRun", "Would " + ("delete".equals(last.patch) ? "delete "
+          + last.target : "patch " + last.target + ": " + last.patch) + " (" + last.action + ", " + last.finding + ")"}
+          : new String[] {"False", idle[0], idle[1]};
+      case Ledger.BLOCKED -> planned ? new String[] {"False", "Blocked", last.action + " on " + last.target + " blocked: " + last.reason}
+          : new String[] {"False", idle[0], idle[1]};
+      case Ledger.FAILED -> planned ? new String[] {"False", "Failed", what + ": " + last.reason} : new String[] {"False", idle[0], idle[1]};
+      default -> new String[] {"False", idle[0], idle[1]};
+    };
+  }
+}

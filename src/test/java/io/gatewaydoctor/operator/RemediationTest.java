@@ -1,0 +1,362 @@
+package io.gatewaydoctor.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.gatewaydoctor.api.GatewayDiagnosisStatus;
+import io.gatewaydoctor.api.RemediationRecord;
+import io.gatewaydoctor.demo.DemoScenario;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each remediation action on the mock API server, first in dry-run (nothing changes; the plan, its
+ * exact patch and the API server's dry-run are in the status and in Events), then in auto (applied
+ * once, the diagnosis heals, the history is recorded); and the safety rules: cooldown, the
+ * ready-endpoint floor, no retry of a fix that did not help. The test cooldown is 8 s.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class RemediationTest extends OperatorTestBase {
+  static final Duration COOLDOWN = Duration.ofSeconds(8);
+  DryRunRecorder api;
+
+  @BeforeAll
+  static void moreBackends() throws IOException {
+    BACKENDS.start("127.0.0.18", 8080, io.gatewaydoctor.probe.Backends::ok); // a replacement pod; 127.0.0.17 refuses (nothing listens)
+  }
+
+  @BeforeEach
+  void recorder() throws ReflectiveOperationException {
+    api = DryRunRecorder.install(server.getKubernetesMockServer());
+  }
+
+  void mode(String ns, String mode) {
+    editIngress(ns, i -> {
+      i.getMetadata().getAnnotations().put("gatewaydoctor.io/remediation", mode);
+      return i;
+    });
+  }
+
+  static Predicate<GatewayDiagnosisStatus> has(String result, String action) {
+    return s -> s.remediations.stream().anyMatch(r -> result.equals(r.result) && action.equals(r.action));
+  }
+
+  static long count(GatewayDiagnosisStatus s, String result) {
+    return s.remediations.stream().filter(r -> result.equals(r.result)).count();
+  }
+
+  static RemediationRecord first(GatewayDiagnosisStatus s, String result) {
+    return s.remediations.stream().filter(r -> result.equals(r.result)).findFirst().orElseThrow();
+  }
+
+  static String condition(GatewayDiagnosisStatus s) {
+    return s.conditions.stream().filter(c -> "RemediationApplied".equals(c.getType()))
+        .map(c -> c.getStatus() + "/" + c.getReason() + ": " + c.getMessage()).findFirst().orElse("");
+  }
+
+  List<Event> events(String ns, String reason, String kind) {
+    return client.v1().events().inNamespace(ns).list().getItems().stream().filter(e -> reason.equals(e.getReason())
+        && kind.equals(e.getInvolvedObject().getKind())).toList();
+  }
+
+  /** Dry-run: the plan is recorded with its exact patch, the API server saw only a dry-run, Events tell it; then auto applies it once. */
+  GatewayDiagnosisStatus dryRunThenAuto(String ns, String action, String rootCause, String objectSuffix, String objectKind,
+      String patchHas) {
+    GatewayDiagnosisStatus planned = awaitStatus(ns, SETTLE, has("DryRun", action));
+    assertThat(planned.rootCause).isEqualTo(rootCause);
+    RemediationRecord plan = first(planned, "DryRun");
+    assertThat(plan.dryRun).isTrue();
+    assertThat(plan.finding).isEqualTo(rootCause);
+    assertThat(plan.patch).contains(patchHas);
+    assertThat(condition(planned)).startsWith("False/DryRun: Would ").contains(patchHas);
+    assertThat(api.to(ns, objectSuffix, true)).as("a server-side dry-run").isNotEmpty();
+    assertThat(api.to(ns, objectSuffix, false)).as("nothing changed in dry-run").isEmpty();
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      assertThat(events(ns, "RemediationDryRun", "Ingress")).isNotEmpty();
+      assertThat(events(ns, "RemediationDryRun", objectKind)).isNotEmpty();
+    });
+    mode(ns, "auto");
+    GatewayDiagnosisStatus applied = awaitStatus(ns, SETTLE, has("Applied", action));
+    assertThat(first(applied, "Applied").dryRun).isFalse();
+    assertThat(first(applied, "Applied").patch).contains(patchHas);
+    assertThat(applied.timeline).anyMatch(e -> "remediation".equals(e.kind) && e.detail.startsWith(action));
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(events(ns, "RemediationApplied", objectKind)).isNotEmpty());
+    return applied;
+  }
+
+  GatewayDiagnosisStatus awaitHealed(String ns, String action) {
+    GatewayDiagnosisStatus healed = awaitStatus(ns, SETTLE, s -> "Healthy".equals(s.health) && has("Improved", action).test(s));
+    assertThat(count(healed, "Applied")).isEqualTo(1);
+    assertThat(condition(healed)).startsWith("True/Improved");
+    return healed;
+  }
+
+  @Test
+  void fixTargetPort() throws IOException {
+    String ns = "rem-port";
+    seed(ns);
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    mode(ns, "dry-run");
+    client.services().inNamespace(ns).withName("web").edit(s -> {
+      s.getSpec().getPorts().get(0).setTargetPort(new IntOrString("web-http"));
+      return s;
+    });
+    dryRunThenAuto(ns, "fix-target-port", "TargetPortMismatch", "/services/web", "Service", "\"path\":\"/spec/ports/0/targetPort\",\"value\":\"http\"");
+    awaitHealed(ns, "fix-target-port");
+    assertThat(client.services().inNamespace(ns).withName("web").get().getSpec().getPorts().get(0).getTargetPort().getStrVal())
+        .isEqualTo("http");
+    assertThat(api.to(ns, "/services/web", false)).as("applied once").hasSize(1);
+  }
+
+  @Test
+  void setBackendProtocol() throws IOException {
+    String ns = "rem-tls";
+    seed(ns);
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    mode(ns, "dry-run");
+    moveEndpoints(ns, ip -> ip.replace("127.0.0.11", "127.0.0.83").replace("127.0.0.12", "127.0.0.84")); // TLS servers
+    dryRunThenAuto(ns, "set-backend-protocol", "BackendProtocolMismatch", "/ingresses/web", "Ingress",
+        "\"nginx.ingress.kubernetes.io/backend-protocol\":\"HTTPS\"");
+    awaitHealed(ns, "set-backend-protocol");
+    assertThat(client.network().v1().ingresses().inNamespace(ns).withName("web").get().getMetadata().getAnnotations())
+        .containsEntry("nginx.ingress.kubernetes.io/backend-protocol", "HTTPS");
+  }
+
+  @Test
+  void raiseProxyBufferSize() throws IOException {
+    String ns = "rem-buffer";
+    seed(ns);
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    mode(ns, "dry-run");
+    moveEndpoints(ns, ip -> ip.replace("127.0.0.11", "127.0.0.87").replace("127.0.0.12", "127.0.0.88")); // 6 KB headers
+    dryRunThenAuto(ns, "raise-proxy-buffer-size", "BackendHeadersTooLarge", "/ingresses/web", "Ingress",
+        "\"nginx.ingress.kubernetes.io/proxy-buffer-size\":\"8k\"");
+    awaitHealed(ns, "raise-proxy-buffer-size");
+  }
+
+  @Test
+  void restartPod() throws IOException {
+    String ns = "rem-restart";
+    seed(ns);
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    mode(ns, "dry-run");
+    moveOne(ns, "web-6d4b7c9f8-aaaaa", "127.0.0.17"); // refuses; bbbbb still answers
+    dryRunThenAuto(ns, "restart-pod", "BackendRefusingConnections", "/pods/web-6d4b7c9f8-aaaaa", "Pod", "delete");
+    await().atMost(Duration.ofSeconds(5)).until(() -> client.pods().inNamespace(ns).withName("web-6d4b7c9f8-aaaaa").get() == null);
+    replace(ns, "web-6d4b7c9f8-aaaaa", "web-6d4b7c9f8-ccccc", "127.0.0.18"); // the ReplicaSet's new pod, answering
+    awaitHealed(ns, "restart-pod");
+    assertThat(api.to(ns, "/pods/web-6d4b7c9f8-aaaaa", false)).as("deleted once").hasSize(1);
+    assertThat(api.to(ns, "/pods/web-6d4b7c9f8-bbbbb", false)).as("the answering pod is left alone").isEmpty();
+  }
+
+  @Test
+  void rollback() throws IOException {
+    String ns = "rem-rollback";
+    seed(ns);
+    var owner = new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("Deployment").withName("web").withUid("uid-deploy-" + ns)
+        .withController(true).build();
+    DemoScenario.create(client, new DeploymentBuilder().withNewMetadata().withName("web").withNamespace(ns).endMetadata().withNewSpec()
+        .withReplicas(2).withNewSelector().addToMatchLabels("app", "web").endSelector().withTemplate(template("registry.example.com/web:2.3.1",
+            null)).endSpec().build());
+    DemoScenario.create(client, new ReplicaSetBuilder().withNewMetadata().withName("web-6d4b7c9f8").withNamespace(ns)
+        .addToAnnotations("deployment.kubernetes.io/revision", "1").withOwnerReferences(owner).endMetadata().withNewSpec().withReplicas(2)
+        .withNewSelector().addToMatchLabels("app", "web").endSelector().withTemplate(template("registry.example.com/web:2.3.1", "6d4b7c9f8"))
+        .endSpec().build());
+    awaitStatus(ns, SETTLE, s -> "Healthy".equals(s.health) && s.baseline != null
+        && "registry.example.com/web:2.3.1".equals(s.baseline.fields.get("Deployment " + ns + "/web|spec.template.spec.containers[web].image"))
+        && s.baseline.servedBy != null && s.baseline.servedBy.contains(ns + "/web-6d4b7c9f8"));
+    mode(ns, "dry-run");
+    await().pollDelay(Duration.ofMillis(1100)).until(() -> true); // the new ReplicaSet is created a second later
+    client.apps().deployments().inNamespace(ns).withName("web").edit(d -> {
+      d.getSpec().setTemplate(template("registry.example.com/web:2.4.0-broken", null));
+      return d;
+    });
+    DemoScenario.create(client, new ReplicaSetBuilder().withNewMetadata().withName("web-7f9c8d6b5").withNamespace(ns)
+        .addToAnnotations("deployment.kubernetes.io/revision", "2").withOwnerReferences(owner).endMetadata().withNewSpec().withReplicas(2)
+        .withNewSelector().addToMatchLabels("app", "web").endSelector()
+        .withTemplate(template("registry.example.com/web:2.4.0-broken", "7f9c8d6b5")).endSpec().build());
+    for (String old : List.of("aaaaa", "bbbbb")) { // the new revision's pods crash
+      Pod p = client.pods().inNamespace(ns).withName("web-6d4b7c9f8-" + old).get();
+      client.resource(p).delete();
+      Pod n = new PodBuilder(p).editMetadata().withName("web-7f9c8d6b5-" + old).withResourceVersion(null).withUid(null)
+          .addToLabels("pod-template-hash", "7f9c8d6b5").withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1")
+              .withKind("ReplicaSet").withName("web-7f9c8d6b5").withUid("uid-rs2-" + ns).withController(true).build()).endMetadata().build();
+      n.getSpec().getContainers().get(0).setImage("registry.example.com/web:2.4.0-broken");
+      setReady(n, false);
+      n.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder().withName("web").withImage("registry.example.com/web:2.4.0-broken")
+          .withReady(false).withRestartCount(5).withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
+          .withNewLastState().withNewTerminated().withExitCode(1).withReason("Error").endTerminated().endLastState().build()));
+      DemoScenario.create(client, n);
+    }
+    client.resources(EndpointSlice.class).inNamespace(ns).withName("web-x7k2p").edit(es -> {
+      es.getEndpoints().forEach(e -> {
+        e.getConditions().setReady(false);
+        e.getTargetRef().setName(e.getTargetRef().getName().replace("6d4b7c9f8", "7f9c8d6b5"));
+      });
+      return es;
+    });
+    GatewayDiagnosisStatus applied = dryRunThenAuto(ns, "rollback", "BackendCrashLooping", "/deployments/web", "Deployment",
+        "registry.example.com/web:2.3.1");
+    assertThat(first(applied, "Applied").reason).contains("web-7f9c8d6b5", "revision 2");
+    Deployment d = client.apps().deployments().inNamespace(ns).withName("web").get();
+    assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("registry.example.com/web:2.3.1");
+    assertThat(d.getSpec().getTemplate().getMetadata().getLabels()).doesNotContainKey("pod-template-hash");
+    for (String n : List.of("aaaaa", "bbbbb")) { // the controllers bring the previous revision's pods back
+      client.pods().inNamespace(ns).withName("web-7f9c8d6b5-" + n).delete();
+    }
+    seedPodsOnly(ns);
+    awaitHealed(ns, "rollback");
+  }
+
+  @Test
+  void oneActionPerTargetPerCooldown() throws IOException {
+    String ns = "rem-cooldown";
+    seed(ns);
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    mode(ns, "auto");
+    breakTargetPort(ns);
+    GatewayDiagnosisStatus healed = awaitHealed(ns, "fix-target-port");
+    breakTargetPort(ns); // again, within the cooldown
+    GatewayDiagnosisStatus blocked = awaitStatus(ns, SETTLE, has("Blocked", "fix-target-port"));
+    RemediationRecord b = first(blocked, "Blocked");
+    assertThat(b.reason).contains("cooldown", first(healed, "Applied").time);
+    assertThat(condition(blocked)).startsWith("False/Blocked").contains("cooldown");
+    assertThat(client.services().inNamespace(ns).withName("web").get().getSpec().getPorts().get(0).getTargetPort().getStrVal())
+        .as("left broken during the cooldown").isEqualTo("web-http");
+    GatewayDiagnosisStatus again = awaitStatus(ns, COOLDOWN.plus(SETTLE), s -> count(s, "Applied") == 2 && "Healthy".equals(s.health));
+    var applied = again.remediations.stream().filter(r -> "Applied".equals(r.result)).map(r -> java.time.Instant.parse(r.time)).toList();
+    assertThat(Duration.between(applied.get(0), applied.get(1))).isGreaterThanOrEqualTo(COOLDOWN);
+    assertThat(api.to(ns, "/services/web", false)).hasSize(2);
+  }
+
+  @Test
+  void theFloorKeepsTheLastReadyEndpoint() throws IOException {
+    String ns = "rem-floor";
+    seed(ns);
+    client.pods().inNamespace(ns).withName("web-6d4b7c9f8-bbbbb").delete();
+    client.resources(EndpointSlice.class).inNamespace(ns).withName("web-x7k2p").edit(es -> {
+      es.setEndpoints(es.getEndpoints().subList(0, 1));
+      return es;
+    });
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    mode(ns, "auto");
+    moveOne(ns, "web-6d4b7c9f8-aaaaa", "127.0.0.17"); // the only endpoint refuses
+    GatewayDiagnosisStatus s = awaitStatus(ns, SETTLE, has("Blocked", "restart-pod"));
+    assertThat(s.rootCause).isEqualTo("BackendRefusingConnections");
+    assertThat(first(s, "Blocked").reason).startsWith("floor: ").contains("would leave 0 of 1 ready endpoints");
+    assertThat(condition(s)).startsWith("False/Blocked");
+    await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+    assertThat(client.pods().inNamespace(ns).withName("web-6d4b7c9f8-aaaaa").get()).isNotNull();
+    assertThat(api.to(ns, "/pods/web-6d4b7c9f8-aaaaa", false)).isEmpty();
+    assertThat(api.to(ns, "/pods/web-6d4b7c9f8-aaaaa", true)).as("not even a dry-run").isEmpty();
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(events(ns, "RemediationBlocked", "Ingress"))
+        .anyMatch(e -> "Warning".equals(e.getType()) && e.getMessage().contains("floor")));
+  }
+
+  @Test
+  void aFixThatDidNotHelpIsNotRetried() throws IOException {
+    String ns = "rem-noloop";
+    seed(ns);
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    mode(ns, "auto");
+    moveOne(ns, "web-6d4b7c9f8-aaaaa", "127.0.0.17");
+    awaitStatus(ns, SETTLE, has("Applied", "restart-pod"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> client.pods().inNamespace(ns).withName("web-6d4b7c9f8-aaaaa").get() == null);
+    replace(ns, "web-6d4b7c9f8-aaaaa", "web-6d4b7c9f8-ccccc", "127.0.0.17"); // the new pod refuses too
+    GatewayDiagnosisStatus stopped = awaitStatus(ns, COOLDOWN.plus(SETTLE), has("NoImprovement", "restart-pod"));
+    assertThat(condition(stopped)).startsWith("False/Stopped").contains("by hand");
+    await().pollDelay(COOLDOWN.plusSeconds(2)).until(() -> true); // another cooldown: still no second action
+    GatewayDiagnosisStatus later = statusOf(ns, "web");
+    assertThat(count(later, "Applied")).isEqualTo(1);
+    assertThat(later.remediations).anyMatch(r -> "Blocked".equals(r.result) && r.reason.startsWith("remediation stopped"));
+    assertThat(api.writes.stream().filter(w -> !w.dryRun() && "DELETE".equals(w.method()) && w.path().contains("/namespaces/" + ns + "/")))
+        .hasSize(1);
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(events(ns, "RemediationNoImprovement", "Ingress")).isNotEmpty());
+    moveOne(ns, "web-6d4b7c9f8-ccccc", "127.0.0.18"); // fixed by hand
+    awaitStatus(ns, SETTLE, s -> "Healthy".equals(s.health) && has("Resumed", "restart-pod").test(s));
+  }
+
+  void breakTargetPort(String ns) {
+    client.services().inNamespace(ns).withName("web").edit(s -> {
+      s.getSpec().getPorts().get(0).setTargetPort(new IntOrString("web-http"));
+      return s;
+    });
+  }
+
+  /** Gives one pod, and its endpoint, another address. */
+  void moveOne(String ns, String pod, String ip) {
+    Pod p = client.pods().inNamespace(ns).withName(pod).get();
+    p.getStatus().setPodIP(ip);
+    p.getStatus().setPodIPs(List.of(new io.fabric8.kubernetes.api.model.PodIPBuilder().withIp(ip).build()));
+    client.resource(p).updateStatus();
+    client.resources(EndpointSlice.class).inNamespace(ns).withName("web-x7k2p").edit(es -> {
+      es.getEndpoints().stream().filter(e -> pod.equals(e.getTargetRef().getName())).forEach(e -> e.setAddresses(List.of(ip)));
+      return es;
+    });
+  }
+
+  /** What the ReplicaSet and EndpointSlice controllers do after a pod was deleted: a new pod at {@code ip} takes its endpoint. */
+  void replace(String ns, String gone, String name, String ip) {
+    Pod model = client.pods().inNamespace(ns).list().getItems().get(0);
+    Pod p = new PodBuilder(model).editMetadata().withName(name).withResourceVersion(null).withUid(null).endMetadata().build();
+    p.getStatus().setPodIP(ip);
+    p.getStatus().setPodIPs(List.of(new io.fabric8.kubernetes.api.model.PodIPBuilder().withIp(ip).build()));
+    DemoScenario.create(client, p);
+    client.resources(EndpointSlice.class).inNamespace(ns).withName("web-x7k2p").edit(es -> {
+      es.getEndpoints().stream().filter(e -> gone.equals(e.getTargetRef().getName())).forEach(e -> {
+        e.setAddresses(List.of(ip));
+        e.getTargetRef().setName(name);
+      });
+      return es;
+    });
+  }
+
+  /** The fixture's pods and endpoints again (the previous revision back). */
+  void seedPodsOnly(String ns) throws IOException {
+    var objects = io.gatewaydoctor.model.ObjectLoader.parse(java.nio.file.Files.readString(java.nio.file.Path.of(
+        "src/test/resources/scenarios/healthy-basic/in-cluster.yaml")), "healthy-basic");
+    for (var o : objects) {
+      if (o instanceof Pod p) {
+        p.getMetadata().setNamespace(ns);
+        p.getMetadata().setUid(null);
+        p.getMetadata().setResourceVersion(null);
+        DemoScenario.create(client, p);
+      } else if (o instanceof EndpointSlice es) {
+        client.resources(EndpointSlice.class).inNamespace(ns).withName(es.getMetadata().getName()).edit(x -> {
+          x.setEndpoints(es.getEndpoints());
+          return x;
+        });
+      }
+    }
+  }
+
+  static PodTemplateSpec template(String image, String hash) {
+    var b = new PodTemplateSpecBuilder().withNewMetadata().addToLabels("app", "web");
+    if (hash != null) {
+      b.addToLabels("pod-template-hash", hash);
+    }
+    return b.endMetadata().withNewSpec().addNewContainer().withName("web").withImage(image).addNewPort().withName("http")
+        .withContainerPort(8080).endPort().endContainer().endSpec().build();
+  }
+}
