@@ -182,13 +182,28 @@ public class AnalyzeCommand implements Callable<Integer> {
         var evidence = !metrics.containsKey(key) ? gateway : gateway.withReturned(ing.getMetadata().getNamespace(),
             ing.getMetadata().getName(), io.gatewaydoctor.signals.GatewayEvidence.Returned.of(metrics.get(key), "prometheus"));
         Diagnosis d = analyzer.analyze(chain, in.snapshot(), at, w, probes.getOrDefault(ing, ProbeEvidence.NONE), evidence, drift);
+        var ns = in.snapshot().namespace(ing.getMetadata().getNamespace()).orElse(null);
+        var policy = io.gatewaydoctor.remediation.RemediationPolicy.of(ing.getMetadata().getAnnotations(),
+            ns == null ? null : ns.getMetadata().getAnnotations(), io.gatewaydoctor.remediation.RemediationPolicy.Mode.auto, java.util.Set.of());
+        var ingressRef = new io.gatewaydoctor.api.ResourceRef("Ingress", ing.getMetadata().getNamespace(), ing.getMetadata().getName());
+        if (policy.error() != null) {
+          d = d.plus(policy.finding(ingressRef));
+        }
+        io.gatewaydoctor.api.Baseline healthy = null;
+        if (before != null) { // the revisions that served when it worked
+          var old = before.ingress(ing.getMetadata().getNamespace(), ing.getMetadata().getName()).orElse(null);
+          healthy = new io.gatewaydoctor.api.Baseline();
+          healthy.servedBy = old == null ? null : io.gatewaydoctor.history.ChainBaseline.servedBy(ChainResolver.resolve(old, before));
+        }
+        var plans = io.gatewaydoctor.remediation.Remediation.preview(d, policy, at, w, healthy);
         GatewayDiagnosis gd = DiagnosisResources.of(ing, d, at);
+        gd.getStatus().remediations = new ArrayList<>(plans);
         // what the dump itself tells of the last hour: rollouts, pod starts, restarts
         var timeline = io.gatewaydoctor.history.DumpTimeline.of(chain, in.snapshot(), at, Duration.ofHours(1), 20);
         gd.getStatus().timeline = timeline.isEmpty() ? null : timeline;
         items.add(gd);
         if (explain) {
-          explained.append(Explainer.explain(chain, in.snapshot(), d)).append('\n');
+          explained.append(Explainer.explain(chain, in.snapshot(), d)).append(Explainer.plans(plans)).append('\n');
         }
       }
       long t2 = System.nanoTime();

@@ -216,4 +216,19 @@ public final class ChainBaseline {
     String ns = o.getMetadata().getNamespace();
     out.put(o.getKind() + " " + (ns == null ? "" : ns + "/") + o.getMetadata().getName(), o);
   }
+
+  /** The ReplicaSets owning the pods behind the chain's ready endpoints, sorted (namespace/name). */
+  public static java.util.List<String> servedBy(io.gatewaydoctor.model.TargetChain chain) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (var b : chain.backends()) {
+      for (var e : io.gatewaydoctor.model.Endpoint.of(b)) {
+        if (!e.ready()) {
+          continue;
+        }
+        b.pod(e.pod()).map(p -> p.getMetadata().getOwnerReferences()).orElse(java.util.List.of()).stream()
+            .filter(o -> "ReplicaSet".equals(o.getKind())).forEach(o -> out.add(b.namespace() + "/" + o.getName()));
+      }
+    }
+    return out.isEmpty() ? null : java.util.List.copyOf(out);
+  }
 }

@@ -350,13 +350,13 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     if (d.health() == io.gatewaydoctor.analysis.Health.Healthy) {
       // Healthy: the chain becomes the baseline, so nothing has drifted from it
       return new Evaluation(new Diagnosis(d.target(), d.health(), d.rootCause(), d.summary(), d.findings(), d.backends(),
-          d.errorRate(), d.gatewayErrors(), List.of()), fields, Baselines.servedBy(chain));
+          d.errorRate(), d.gatewayErrors(), List.of()), fields, io.gatewaydoctor.history.ChainBaseline.servedBy(chain));
     }
     if (baseline != null && baseline.fields != null) {
       // in trouble: what changed since it was last Healthy
       d = analyzer.analyze(chain, snapshot, now, window, probes, gateway,
           io.gatewaydoctor.history.Drift.between(baseline.fields, fields, chain, snapshot));
     }
-    return new Evaluation(d, fields, Baselines.servedBy(chain));
+    return new Evaluation(d, fields, io.gatewaydoctor.history.ChainBaseline.servedBy(chain));
   }
 }

@@ -57,8 +57,8 @@ public final class Guard {
     }
     var l = s.ledger();
     if (l.stopped()) {
-      return Optional.of("remediation stopped: " + l.lastApplied().action + " at " + l.lastApplied().time
-          + " did not improve the verdict; it resumes when the target is Healthy again");
+      return Optional.of("remediation stopped: " + (l.lastApplied() == null ? "an earlier action"
+          : l.lastApplied().action + " at " + l.lastApplied().time) + " did not improve the verdict; it resumes when the target is Healthy again");
     }
     Instant until = l.cooldownUntil(s.limits().cooldown());
     if (until != null && s.now().isBefore(until)) {
@@ -91,8 +91,8 @@ public final class Guard {
       }
       found = true;
       long ready = eps.stream().filter(e -> Boolean.TRUE.equals(e.ready)).count();
-      boolean victimReady = eps.stream().anyMatch(e -> pod.equals(e.pod) && Boolean.TRUE.equals(e.ready));
-      long after = ready - (victimReady ? 1 : 0);
+      // every endpoint of the pod goes with it (a dual-stack pod has one per address family)
+      long after = eps.stream().filter(e -> Boolean.TRUE.equals(e.ready) && !pod.equals(e.pod)).count();
       long answering = eps.stream().filter(e -> Boolean.TRUE.equals(e.ready) && !pod.equals(e.pod) && e.lastProbe != null
           && "ok".equals(e.lastProbe.outcome)).count();
       long floor = Math.max(1, (ready + 1) / 2);
@@ -125,14 +125,14 @@ public final class Guard {
   }
 
   static Optional<String> bufferCap(Plan p) {
+    String v;
     try {
-      String v = Serialization.jsonMapper().readTree(p.patch()).path("metadata").path("annotations")
-          .path(ProbePlanner.PROXY_BUFFER_SIZE).asText();
-      int k = Integer.parseInt(v.replaceAll("[kK]$", ""));
-      return k > 0 && k <= 64 && v.matches("\\d+[kK]") ? Optional.empty()
-          : Optional.of("proxy-buffer-size " + v + " is over the cap of 64k");
+      v = Serialization.jsonMapper().readTree(p.patch()).path("metadata").path("annotations").path(ProbePlanner.PROXY_BUFFER_SIZE).asText();
     } catch (Exception e) {
       return Optional.of("the proxy-buffer-size patch cannot be read: " + e.getMessage());
     }
+    boolean within = v.matches("\\d{1,2}[kK]") && Integer.parseInt(v.substring(0, v.length() - 1)) >= 1
+        && Integer.parseInt(v.substring(0, v.length() - 1)) <= 64;
+    return within ? Optional.empty() : Optional.of("proxy-buffer-size \"" + v + "\" is not within 1k..64k (the cap)");
   }
 }

@@ -55,6 +55,31 @@ public final class Remediation {
     return new Outlook(records, added, blocked);
   }
 
+  /** A plan that would run, in {@link #preview}. */
+  public static final String PLANNED = "Planned";
+
+  /**
+   * Every plan of the verdict with what the guard says of it, for {@code analyze}: Planned (it would run) or Blocked (why).
+   * Without history or rate limit (a dump has neither); a target whose policy is off is judged as in dry-run, and says so.
+   */
+  public static List<RemediationRecord> preview(Diagnosis d, RemediationPolicy policy, java.time.Instant now, java.time.Duration window,
+      io.gatewaydoctor.api.Baseline baseline) {
+    RemediationPolicy judged = policy.mode() == RemediationPolicy.Mode.off && policy.error() == null
+        ? new RemediationPolicy(RemediationPolicy.Mode.dryRun, java.util.Set.copyOf(RemediationPolicy.ALL_ACTIONS), "preview", null) : policy;
+    String off = policy.error() != null ? "the remediation annotations are malformed (" + policy.error() + "); "
+        : policy.mode() == RemediationPolicy.Mode.off ? "remediation is off for this target (" + RemediationPolicy.MODE + "); " : "";
+    var s = new Guard.Situation(judged, now, window, now, d.backends(), baseline, Ledger.of(List.of()), 0, Guard.Limits.DEFAULT);
+    List<RemediationRecord> out = new ArrayList<>();
+    for (Plan p : Plan.of(d)) {
+      Optional<String> why = policy.error() != null ? Optional.of("remediation is off") : Guard.check(p, s);
+      Decision decision = new Decision(p, why.isEmpty() ? Verdict.DryRun : Verdict.Blocked, why.orElse(p.why()));
+      out.add(decision.record(why.isEmpty() ? PLANNED : Ledger.BLOCKED, off + (why.isEmpty() ? "would "
+          + (policy.mode() == RemediationPolicy.Mode.auto ? "run" : "run with " + RemediationPolicy.MODE + ": auto") + ": " + p.why()
+          : "blocked: " + why.get()), now));
+    }
+    return out;
+  }
+
   /** The RemediationApplied condition: status, reason, message. */
   public static String[] condition(RemediationPolicy policy, List<RemediationRecord> records, boolean planned) {
     String[] idle = policy.condition();

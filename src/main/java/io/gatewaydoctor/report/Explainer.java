@@ -86,6 +86,21 @@ public final class Explainer {
     return sb.toString();
   }
 
+  /** The remediation plans of a target, with the exact change and whether the guard would let it run. */
+  public static String plans(List<io.gatewaydoctor.api.RemediationRecord> plans) {
+    if (plans.isEmpty()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder("\n  remediation plans\n");
+    for (var p : plans) {
+      sb.append("    ").append(p.result).append("  ").append(p.action).append("  ").append(p.target).append(" (").append(p.finding)
+          .append(")\n");
+      sb.append("       ").append("delete".equals(p.patch) ? "delete " + p.target : "patch: " + p.patch).append('\n');
+      sb.append("       ").append(p.reason).append('\n');
+    }
+    return sb.toString();
+  }
+
   private static void backend(StringBuilder sb, ResolvedBackend b, ClusterSnapshot cluster, Diagnosis d) {
     String svc = "Service " + b.serviceKey();
     link(sb, 2, d, ROUTE, b, String.join(", ", b.ref().usedBy()) + " → " + svc + " port " + b.ref().portLabel()

@@ -91,6 +91,13 @@ class ScenarioTest {
     if (expected.has("summaryContains")) {
       expected.get("summaryContains").forEach(w -> assertThat(d.summary()).as(context).contains(w.asText()));
     }
+    if (expected.has("plans")) {
+      // the typed remediation plans, in order: "action Kind ns/name"
+      List<String> plans = new ArrayList<>();
+      expected.get("plans").forEach(p -> plans.add(p.asText()));
+      assertThat(io.gatewaydoctor.remediation.Plan.of(d).stream().map(p -> p.action() + " " + p.objectKey()).toList()).as(context)
+          .containsExactlyElementsOf(plans);
+    }
     if (!"None".equals(d.rootCause())) {
       // the summary names the culprit object
       RuleFinding root = d.findings().get(0);

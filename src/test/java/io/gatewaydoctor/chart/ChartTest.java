@@ -70,7 +70,9 @@ class ChartTest {
         .anyMatch(e -> e.getName().equals("GATEWAYDOCTOR_REMEDIATION_MAX_MODE") && e.getValue().equals("auto"));
     // without the write rights, remediation is held at dry-run whatever a target asks
     assertThat(deployment(defaults).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
-        .anyMatch(e -> e.getName().equals("GATEWAYDOCTOR_REMEDIATION_MAX_MODE") && e.getValue().equals("dry-run"));
+        .anyMatch(e -> e.getName().equals("GATEWAYDOCTOR_REMEDIATION_MAX_MODE") && e.getValue().equals("dry-run"))
+        .anyMatch(e -> e.getName().equals("GATEWAYDOCTOR_REMEDIATION_COOLDOWN") && e.getValue().equals("PT10M"))
+        .anyMatch(e -> e.getName().equals("GATEWAYDOCTOR_REMEDIATION_RATE_LIMIT") && e.getValue().equals("5"));
   }
 
   @Test
@@ -78,6 +80,7 @@ class ChartTest {
     assertThatThrownBy(() -> template().set("replicaCont", 2).call()).hasMessageContaining("replicaCont");
     assertThatThrownBy(() -> template().set("gatewayLogs.metrics.port", 70000).call()).hasMessageContaining("port");
     assertThatThrownBy(() -> template().set("resyncInterval", "5 minutes").call()).hasMessageContaining("resyncInterval");
+    assertThatThrownBy(() -> template().set("remediation.cooldown", "10m").call()).hasMessageContaining("cooldown");
   }
 
   @Test

@@ -88,6 +88,29 @@ class AnalyzeCommandTest {
   }
 
   @Test
+  void theRemediationPlanIsShownWithItsExactPatchAndWhatTheGuardSays() throws IOException {
+    Result r = run(args(inputs("target-port-mismatch-name"), "-o", "yaml"));
+    assertThat(r.code()).as(r.err()).isEqualTo(1);
+    var plan = Serialization.yamlMapper().readTree(r.out()).at("/items/0/status/remediations/0");
+    assertThat(plan.get("action").asText()).isEqualTo("fix-target-port");
+    assertThat(plan.get("target").asText()).isEqualTo("Service shop/web");
+    assertThat(plan.get("result").asText()).isEqualTo("Planned");
+    assertThat(plan.get("dryRun").asBoolean()).isTrue();
+    assertThat(plan.get("patch").asText()).contains("{\"op\":\"replace\",\"path\":\"/spec/ports/0/targetPort\"");
+    assertThat(plan.get("reason").asText()).startsWith("remediation is off for this target (gatewaydoctor.io/remediation); would run with");
+    Result explained = run(args(inputs("target-port-mismatch-name"), "--explain"));
+    assertThat(explained.out()).contains("remediation plans", "Planned  fix-target-port  Service shop/web (TargetPortMismatch)",
+        "patch: [{\"op\":\"test\"");
+    // a rollback without a dump of when it worked is blocked, and says why
+    Result rollback = run(args(inputs("rollout-new-revision-crash-looping"), "-o", "json"));
+    var blocked = rollback.json().at("/items/0/status/remediations/0");
+    assertThat(blocked.get("action").asText()).isEqualTo("rollback");
+    assertThat(blocked.get("result").asText()).isEqualTo("Blocked");
+    assertThat(blocked.get("reason").asText()).contains("nothing proves that ReplicaSet shop/web-5c8d9e7f6 worked");
+    assertThat(blocked.get("patch").asText()).contains("registry.example.com/web:2.2.0").doesNotContain("pod-template-hash");
+  }
+
+  @Test
   void aLogFormatThatCannotBeReadIsAUsageError() throws IOException {
     Result alone = run(args(inputs("healthy-basic"), "--log-format", "$status $upstream_addr [$time_local]"));
     assertThat(alone.code()).isEqualTo(2);

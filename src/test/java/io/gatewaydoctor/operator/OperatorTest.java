@@ -489,6 +489,8 @@ class OperatorTest extends OperatorTestBase {
     GatewayDiagnosisStatus bad = awaitStatus(ns, EVENT_DRIVEN, s -> s.conditions.stream().anyMatch(c ->
         "RemediationApplied".equals(c.getType()) && "PolicyInvalid".equals(c.getReason())));
     assertThat(bad.health).as("a bad annotation is no reason to fail the target").isEqualTo("Healthy");
+    assertThat(bad.findings).anyMatch(f -> "RemediationPolicyInvalid".equals(f.code) && "Warning".equals(f.severity)
+        && f.message.contains("\"sometimes\" is not off, dry-run or auto") && "Ingress".equals(f.resource.kind));
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(client.v1().events().inNamespace(ns).list().getItems())
         .anyMatch(e -> "RemediationPolicyInvalid".equals(e.getReason()) && "Warning".equals(e.getType())
             && e.getMessage().contains("\"sometimes\" is not off, dry-run or auto")));

@@ -113,7 +113,7 @@ class RemediationTest extends OperatorTestBase {
   }
 
   @Test
-  void fixTargetPort() throws IOException {
+  void fixTargetPort() throws Exception {
     String ns = "rem-port";
     seed(ns);
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
@@ -127,6 +127,8 @@ class RemediationTest extends OperatorTestBase {
     assertThat(client.services().inNamespace(ns).withName("web").get().getSpec().getPorts().get(0).getTargetPort().getStrVal())
         .isEqualTo("http");
     assertThat(api.to(ns, "/services/web", false)).as("applied once").hasSize(1);
+    assertThat(get(metricsUrl)).contains("gatewaydoctor_remediations_total{action=\"fix-target-port\",result=\"Applied\"}",
+        "gatewaydoctor_remediations_total{action=\"fix-target-port\",result=\"DryRun\"}");
   }
 
   @Test
@@ -286,7 +288,7 @@ class RemediationTest extends OperatorTestBase {
     replace(ns, "web-6d4b7c9f8-aaaaa", "web-6d4b7c9f8-ccccc", "127.0.0.17"); // the new pod refuses too
     GatewayDiagnosisStatus stopped = awaitStatus(ns, COOLDOWN.plus(SETTLE), has("NoImprovement", "restart-pod"));
     assertThat(condition(stopped)).startsWith("False/Stopped").contains("by hand");
-    await().pollDelay(COOLDOWN.plusSeconds(2)).until(() -> true); // another cooldown: still no second action
+    await().pollDelay(COOLDOWN.plusSeconds(2)).atMost(COOLDOWN.plusSeconds(10)).until(() -> true); // another cooldown: no second action
     GatewayDiagnosisStatus later = statusOf(ns, "web");
     assertThat(count(later, "Applied")).isEqualTo(1);
     assertThat(later.remediations).anyMatch(r -> "Blocked".equals(r.result) && r.reason.startsWith("remediation stopped"));

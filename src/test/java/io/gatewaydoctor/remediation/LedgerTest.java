@@ -1,0 +1,76 @@
+package io.gatewaydoctor.remediation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.Diagnosis;
+import io.gatewaydoctor.analysis.Health;
+import io.gatewaydoctor.analysis.RuleFinding;
+import io.gatewaydoctor.analysis.Severity;
+import io.gatewaydoctor.api.RemediationRecord;
+import io.gatewaydoctor.api.ResourceRef;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LedgerTest {
+  static final Instant T = Instant.parse("2026-12-01T12:00:00Z");
+  static final Duration COOLDOWN = Duration.ofMinutes(10);
+
+  static RemediationRecord applied() {
+    return new RemediationRecord("restart-pod", "Pod shop/web-1", T.toString(), false, Ledger.APPLIED, "BackendRefusingConnections",
+        "delete", "refuses");
+  }
+
+  static Diagnosis still(Health h) {
+    var f = RuleFinding.of(Code.BackendRefusingConnections, Severity.Warning, new ResourceRef("Deployment", "shop", "web"), "m", List.of());
+    return new Diagnosis("Ingress/web", h, "BackendRefusingConnections", "s", List.of(f), List.of());
+  }
+
+  static Diagnosis healthy() {
+    return new Diagnosis("Ingress/web", Health.Healthy, "None", "s", List.of(), List.of());
+  }
+
+  @Test
+  void anActionIsImprovedWhenItsFindingGoesAndStoppedWhenItOutlivesTheCooldown() {
+    var s = Ledger.of(List.of(applied()));
+    assertThat(s.pending()).isTrue();
+    assertThat(Ledger.bookkeeping(s, still(Health.Degraded), T.plusSeconds(60), COOLDOWN)).as("still waiting").isEmpty();
+    assertThat(Ledger.bookkeeping(s, healthy(), T.plusSeconds(60), COOLDOWN)).singleElement()
+        .satisfies(r -> assertThat(r.result).isEqualTo(Ledger.IMPROVED));
+    var stop = Ledger.bookkeeping(s, still(Health.Degraded), T.plus(COOLDOWN), COOLDOWN);
+    assertThat(stop).singleElement().satisfies(r -> {
+      assertThat(r.result).isEqualTo(Ledger.NO_IMPROVEMENT);
+      assertThat(r.reason).contains("BackendRefusingConnections is still there PT10M after restart-pod at 2026-12-01T12:00:00Z",
+          "until it is Healthy again");
+    });
+    var history = new ArrayList<>(List.of(applied(), stop.get(0)));
+    var stopped = Ledger.of(history);
+    assertThat(stopped.stopped()).isTrue();
+    assertThat(Ledger.bookkeeping(stopped, still(Health.Degraded), T.plus(COOLDOWN.multipliedBy(3)), COOLDOWN)).isEmpty();
+    var resumed = Ledger.bookkeeping(stopped, healthy(), T.plus(COOLDOWN.multipliedBy(3)), COOLDOWN);
+    assertThat(resumed).singleElement().satisfies(r -> assertThat(r.result).isEqualTo(Ledger.RESUMED));
+    history.add(resumed.get(0));
+    assertThat(Ledger.of(history).stopped()).isFalse();
+  }
+
+  @Test
+  void aRepeatedPlanIsRecordedOnceAndTheHistoryIsCapped() {
+    var blocked = new RemediationRecord("restart-pod", "Pod shop/web-1", T.toString(), true, Ledger.BLOCKED, "X", "delete", "floor");
+    var later = new RemediationRecord("restart-pod", "Pod shop/web-1", T.plusSeconds(5).toString(), true, Ledger.BLOCKED, "X", "delete",
+        "floor");
+    List<RemediationRecord> h = Ledger.append(List.of(), blocked);
+    assertThat(Ledger.append(h, later)).hasSize(1);
+    var other = new RemediationRecord("restart-pod", "Pod shop/web-1", T.toString(), true, Ledger.BLOCKED, "X", "delete", "cooldown");
+    assertThat(Ledger.append(h, other)).hasSize(2);
+    List<RemediationRecord> many = List.of();
+    for (int i = 0; i < Ledger.MAX_RECORDS + 10; i++) {
+      many = Ledger.append(many, new RemediationRecord("restart-pod", "Pod shop/p" + i, T.toString(), true, Ledger.DRY_RUN, "X", "delete",
+          "r"));
+    }
+    assertThat(many).hasSize(Ledger.MAX_RECORDS);
+    assertThat(many.get(many.size() - 1).target).isEqualTo("Pod shop/p" + (Ledger.MAX_RECORDS + 9));
+  }
+}
