@@ -38,9 +38,17 @@ public class RemediationRecord {
     this.reason = reason;
   }
 
-  /** The same plan and outcome, whenever it was: a repeat of it is not recorded again. */
+  /**
+   * The same plan and outcome, whenever it was: a repeat of it is not recorded again. The object's resourceVersion inside a
+   * patch does not count (it moves with every write to the object, the plan stays the same).
+   */
   public boolean sameAs(RemediationRecord o) {
     return o != null && Objects.equals(action, o.action) && Objects.equals(target, o.target) && Objects.equals(result, o.result)
-        && Objects.equals(patch, o.patch) && Objects.equals(reason, o.reason) && Objects.equals(dryRun, o.dryRun);
+        && Objects.equals(unversioned(patch), unversioned(o.patch)) && Objects.equals(reason, o.reason) && Objects.equals(dryRun, o.dryRun);
+  }
+
+  static String unversioned(String patch) {
+    return patch == null ? null : patch.replaceAll("\\{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"[^\"]*\"},?", "")
+        .replaceAll("\"resourceVersion\":\"[^\"]*\",?", "");
   }
 }

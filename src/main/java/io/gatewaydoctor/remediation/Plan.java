@@ -40,6 +40,15 @@ public record Plan(String action, String finding, ResourceRef object, String pat
     return Patches.DELETE.equals(patchType) ? "delete " + objectKey() : "patch " + objectKey() + " (" + patchType + "): " + patch;
   }
 
-  /** The record's patch field: the patch, or "delete". */
-  public String recordedPatch() { return Patches.DELETE.equals(patchType) ? Patches.DELETE : patch; }
+  /** A record keeps at most this much of a patch; a longer one (a rollback's pod template) is in the finding whole. */
+  public static final int MAX_RECORDED_PATCH = 2048;
+
+  /** The record's patch field: the patch (shortened past {@link #MAX_RECORDED_PATCH}), or "delete". */
+  public String recordedPatch() {
+    if (Patches.DELETE.equals(patchType)) {
+      return Patches.DELETE;
+    }
+    return patch.length() <= MAX_RECORDED_PATCH ? patch : patch.substring(0, MAX_RECORDED_PATCH) + "… (" + patch.length()
+        + " characters; whole in status.findings[].remediation.patch)";
+  }
 }

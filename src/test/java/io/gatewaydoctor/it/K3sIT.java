@@ -86,6 +86,23 @@ class K3sIT {
           assertThat(List.of("Healthy", "Degraded")).as(d.getStatus().summary).contains(d.getStatus().health);
           assertThat(d.getStatus().rootCause).as(d.getStatus().summary).isEqualTo("None");
         });
+        // remediation against a real API server: its server-side dry-run, then the JSON patch with its test ops
+        client.network().v1().ingresses().inNamespace("shop").withName("web").edit(i -> {
+          i.getMetadata().setAnnotations(new java.util.HashMap<>(java.util.Map.of("gatewaydoctor.io/remediation", "auto")));
+          return i;
+        });
+        client.services().inNamespace("shop").withName("web").edit(s -> {
+          s.getSpec().getPorts().get(0).setTargetPort(new IntOrString(8080));
+          return s;
+        });
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+          GatewayDiagnosis d = gd.get();
+          assertThat(d.getStatus().remediations).as(String.valueOf(d.getStatus().conditions))
+              .anyMatch(r -> "fix-target-port".equals(r.action) && "Applied".equals(r.result));
+          assertThat(client.services().inNamespace("shop").withName("web").get().getSpec().getPorts().get(0).getTargetPort().getIntVal())
+              .isEqualTo(80);
+          assertThat(d.getStatus().rootCause).as(d.getStatus().summary).isEqualTo("None");
+        });
       } finally {
         operator.destroy();
       }

@@ -63,6 +63,14 @@ class LedgerTest {
         "floor");
     List<RemediationRecord> h = Ledger.append(List.of(), blocked);
     assertThat(Ledger.append(h, later)).hasSize(1);
+    var v1 = new RemediationRecord("fix-target-port", "Service shop/web", T.toString(), true, Ledger.DRY_RUN, "X",
+        "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"5\"},{\"op\":\"replace\",\"path\":\"/spec/ports/0/targetPort\",\"value\":\"http\"}]", "r");
+    var v2 = new RemediationRecord("fix-target-port", "Service shop/web", T.toString(), true, Ledger.DRY_RUN, "X",
+        v1.patch.replace("\"5\"", "\"6\""), "r");
+    assertThat(Ledger.append(Ledger.append(List.of(), v1), v2)).as("only the resourceVersion moved").hasSize(1);
+    var v3 = new RemediationRecord("fix-target-port", "Service shop/web", T.toString(), true, Ledger.DRY_RUN, "X",
+        v1.patch.replace("\"http\"", "\"web\""), "r");
+    assertThat(Ledger.append(Ledger.append(List.of(), v1), v3)).as("another change").hasSize(2);
     var other = new RemediationRecord("restart-pod", "Pod shop/web-1", T.toString(), true, Ledger.BLOCKED, "X", "delete", "cooldown");
     assertThat(Ledger.append(h, other)).hasSize(2);
     List<RemediationRecord> many = List.of();
