@@ -19,6 +19,9 @@ public class FindingRemediation {
   public String patch;
   @JsonPropertyDescription("What the patch restores (rollback: the previous ReplicaSet).")
   public ResourceRef source;
+  @JsonPropertyDescription("The uid and resourceVersion of the target the plan was made on: it runs only on that object, unchanged.")
+  public String targetUid;
+  public String targetResourceVersion;
 
   public FindingRemediation() {}
 

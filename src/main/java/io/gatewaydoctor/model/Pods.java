@@ -53,6 +53,12 @@ public final class Pods {
    * The workload to blame for a pod: a Deployment when the pod's ReplicaSet carries the
    * pod-template-hash suffix, else the controlling owner, else the pod itself.
    */
+  /** Whether a ReplicaSet controls the pod: deleted, it is replaced (a bare, Job or StatefulSet pod is not, or not so). */
+  public static boolean replacedWhenDeleted(Pod p) {
+    return p.getMetadata().getOwnerReferences() != null && p.getMetadata().getOwnerReferences().stream()
+        .anyMatch(o -> "ReplicaSet".equals(o.getKind()) && Boolean.TRUE.equals(o.getController()));
+  }
+
   public static ResourceRef workload(Pod p) {
     String ns = p.getMetadata().getNamespace();
     OwnerReference owner = null;

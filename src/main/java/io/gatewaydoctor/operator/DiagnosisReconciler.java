@@ -109,6 +109,12 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
 
   @Override
   public List<EventSource<?, GatewayDiagnosis>> prepareEventSources(EventSourceContext<GatewayDiagnosis> ctx) {
+    // the remediation cap is read once, and a mistake in it stops the start (it would silently forbid nothing)
+    forbidden = forbidden();
+    maxMode = io.gatewaydoctor.remediation.RemediationPolicy.Mode.parse(remediationMaxMode);
+    if (maxMode == null) {
+      throw new IllegalArgumentException("gatewaydoctor.remediation.max-mode: \"" + remediationMaxMode + "\" is not off, dry-run or auto");
+    }
     diagnoses = ctx.getPrimaryCache();
     diagnoses.addIndexer(Indexes.BY_TARGET, Indexes::diagnosisTarget);
     ingresses = informer(ctx, Ingress.class, i -> forIngresses(Stream.of(i)), true);
@@ -248,9 +254,8 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
       d = d.plus(policy.finding(ingressRef));
     }
     var prev = gd.getStatus();
-    var round = ev.picture() == null ? null : remediator.run(ingressRef, prev == null ? null : prev.remediations, d, policy,
-        prev == null ? null : prev.baseline, now, Windows.parse(gd.getSpec().getWindow()),
-        cachesRunning() ? now : null, this::cached, e -> timelineOf(gd).add(e));
+    var round = ev.picture() == null ? null : remediator.run(gd, ingressRef, d, policy, prev == null ? null : prev.baseline, now,
+        Windows.parse(gd.getSpec().getWindow()), freshAt(d, now), this::cached, diagnoses.list().toList(), e -> timelineOf(gd).add(e));
     GatewayDiagnosisStatus next = StatusAggregator.build(d, prev, gd.getMetadata().getGeneration(), now,
         round == null ? io.gatewaydoctor.remediation.Remediation.condition(policy, List.of(), false) : round.condition());
     if (round != null) {
@@ -262,7 +267,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     metrics.verdict(gd.getMetadata().getNamespace(), gd.getMetadata().getName(), d);
     metrics.reconciled(Duration.ofNanos(System.nanoTime() - t0));
     if (StatusWriter.due(gd.getStatus(), next, now, heartbeat)) {
-      StatusWriter.write(client, gd, next);
+      StatusWriter.write(client, gd, next, round == null ? null : round.resourceVersion());
       HealthEvents.changed(client, gd, gd.getStatus(), next, now);
       HealthEvents.policyChanged(client, gd, gd.getStatus(), next, policy, now);
       LOG.debugf("%s/%s: %s %s", gd.getMetadata().getNamespace(), gd.getMetadata().getName(), next.health, next.rootCause);
@@ -271,8 +276,19 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
         : UpdateControl.noUpdate();
   }
 
-  private boolean cachesRunning() {
-    return Stream.of(ingresses, services, slices, pods, deployments, replicaSets, namespaces).allMatch(InformerEventSource::isRunning);
+  /**
+   * When the verdict's inputs were last fresh, for the remediation guard: null while an informer is not watching and synced;
+   * else the newest probe of the target when it was probed (a stalled prober shows), else now.
+   */
+  private Instant freshAt(Diagnosis d, Instant now) {
+    boolean watching = Stream.of(ingresses, services, slices, pods, deployments, replicaSets, namespaces)
+        .allMatch(i -> i.getStatus() == io.javaoperatorsdk.operator.health.Status.HEALTHY);
+    if (!watching) {
+      return null;
+    }
+    return d.backends().stream().flatMap(b -> b.endpoints == null ? Stream.empty() : b.endpoints.stream())
+        .filter(e -> e.lastProbe != null).map(e -> io.gatewaydoctor.model.Times.parse(e.lastProbe.time))
+        .filter(java.util.Objects::nonNull).max(Instant::compareTo).orElse(now);
   }
 
   /** The cached copy of an object a remediation acts on. */
@@ -297,17 +313,30 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     });
   }
 
+  private Set<String> forbidden = Set.of();
+  private io.gatewaydoctor.remediation.RemediationPolicy.Mode maxMode = io.gatewaydoctor.remediation.RemediationPolicy.Mode.off;
+
+  /** The operator's forbidden actions, lower case; an unknown name is a configuration error (it would forbid nothing). */
+  Set<String> forbidden() {
+    Set<String> out = forbiddenActions.orElse(List.of()).stream().map(a -> a.trim().toLowerCase(java.util.Locale.ROOT))
+        .filter(a -> !a.isEmpty()).collect(Collectors.toSet());
+    var unknown = out.stream().filter(a -> !io.gatewaydoctor.remediation.RemediationPolicy.ALL_ACTIONS.contains(a)).sorted().toList();
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException("gatewaydoctor.remediation.forbidden-actions: unknown action " + String.join(", ", unknown)
+          + " (known: " + String.join(", ", io.gatewaydoctor.remediation.RemediationPolicy.ALL_ACTIONS) + ")");
+    }
+    return out;
+  }
+
   /** The remediation policy of the target: its Ingress's annotations over its namespace's, under the operator's cap. */
   io.gatewaydoctor.remediation.RemediationPolicy policy(GatewayDiagnosis gd) {
     String ns = gd.getMetadata().getNamespace();
     TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
     var ing = t == null || t.getName() == null ? null : ingresses.get(new ResourceID(t.getName(), ns)).orElse(null);
     var namespace = namespaces.get(new ResourceID(ns)).orElse(null);
-    var max = io.gatewaydoctor.remediation.RemediationPolicy.Mode.parse(remediationMaxMode);
     return io.gatewaydoctor.remediation.RemediationPolicy.of(ing == null ? null : ing.getMetadata().getAnnotations(),
         namespace == null ? null : namespace.getMetadata().getAnnotations(),
-        max == null ? io.gatewaydoctor.remediation.RemediationPolicy.Mode.off : max,
-        forbiddenActions.orElse(List.of()).stream().map(String::trim).filter(a -> !a.isEmpty()).collect(Collectors.toSet()));
+        maxMode, forbidden);
   }
 
   Evaluation diagnose(GatewayDiagnosis gd, Instant now) {

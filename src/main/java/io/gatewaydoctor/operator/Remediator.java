@@ -1,28 +1,31 @@
 package io.gatewaydoctor.operator;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.gatewaydoctor.analysis.Diagnosis;
+import io.gatewaydoctor.api.Baseline;
+import io.gatewaydoctor.api.GatewayDiagnosis;
 import io.gatewaydoctor.api.RemediationRecord;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.api.TimelineEntry;
+import io.gatewaydoctor.model.Times;
 import io.gatewaydoctor.remediation.Guard;
 import io.gatewaydoctor.remediation.Ledger;
 import io.gatewaydoctor.remediation.Patches;
 import io.gatewaydoctor.remediation.Plan;
 import io.gatewaydoctor.remediation.Remediation;
 import io.gatewaydoctor.remediation.RemediationPolicy;
-import io.gatewaydoctor.model.Times;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,12 +36,20 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Carries out a target's remediation decision ({@link Remediation#decide}). Runs inside the reconcile,
- * which only the leader runs. Before any change it reads the object from the API server: when that
- * differs from the cache the verdict was made on, nothing happens this round (the informer event
- * brings a fresh verdict). Every patch or delete is first sent as a server-side dry-run; dry-run mode
- * stops there. Each plan and effect becomes a record, an Event on the target and on the object, a
- * metric and, when applied, a timeline entry.
+ * Carries out a target's remediation decision ({@link Remediation#decide}) inside the reconcile, which
+ * only the leader runs:
+ * <ol>
+ *   <li>reads the object from the API server; a plan made on another version of it (another uid for a pod) waits for the
+ *       fresh verdict the informer event brings;</li>
+ *   <li>sends the change as a server-side dry-run (dry-run mode stops here);</li>
+ *   <li>takes a slot of the global rate limit (counted over every diagnosis's records, so a restart or a failover does not
+ *       reset it) and writes the {@code Applied} record to the status before the change, so that a crash or a failed
+ *       status write can never lead to the change being made twice;</li>
+ *   <li>makes the change: a patch, or for restart-pod an eviction (PodDisruptionBudgets apply) of that very pod (uid
+ *       precondition).</li>
+ * </ol>
+ * Each plan and effect becomes a record, an Event on the target and on the object, a metric and, when applied, a timeline
+ * entry. A plan the API server refused is not sent again within a cooldown.
  */
 @ApplicationScoped
 public class Remediator {
@@ -55,25 +66,48 @@ public class Remediator {
   Duration ratePeriod;
 
   /**
-   * The records last written per target: the cached primary can lag behind the operator's own status write, and a history read
-   * from it could miss an action just taken. The status seeds it after a restart.
+   * The records last written per diagnosis (namespace/name): the cached primary can lag behind the operator's own status
+   * write, and a history read from it could miss an action just taken. The status seeds it after a restart.
    */
   private final Map<String, List<RemediationRecord>> written = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Rate-limit slots taken by this process ("target|time" → when), beside the Applied records of every status. */
+  private final Map<String, Instant> slots = new HashMap<>();
 
-  /** When actions ran, over all targets, for the rate limit. */
-  private final Deque<Instant> applied = new ArrayDeque<>();
-
-  /** The target's records after this round and the RemediationApplied condition (status, reason, message). */
-  public record Round(List<RemediationRecord> records, String[] condition, Duration recheck) {}
+  /** The target's records after this round, the RemediationApplied condition, when to look again, the diagnosis's new version. */
+  public record Round(List<RemediationRecord> records, String[] condition, Duration recheck, String resourceVersion) {}
 
   Guard.Limits limits() { return new Guard.Limits(cooldown, rateLimit, ratePeriod); }
 
-  Round run(ResourceRef ingress, List<RemediationRecord> history, Diagnosis d, RemediationPolicy policy, io.gatewaydoctor.api.Baseline baseline,
-      Instant now, Duration window, Instant freshAt, Function<ResourceRef, Optional<HasMetadata>> cached,
+  /** The records of every diagnosis: the status of each, or what this process wrote last when newer. */
+  static Map<String, List<RemediationRecord>> all(List<GatewayDiagnosis> diagnoses, Map<String, List<RemediationRecord>> written) {
+    Map<String, List<RemediationRecord>> out = new HashMap<>();
+    for (GatewayDiagnosis g : diagnoses) {
+      String k = key(g);
+      out.put(k, written.getOrDefault(k, g.getStatus() == null || g.getStatus().remediations == null ? List.of()
+          : g.getStatus().remediations));
+    }
+    return out;
+  }
+
+  static String key(GatewayDiagnosis gd) {
+    return gd.getMetadata().getNamespace() + "/" + gd.getMetadata().getName();
+  }
+
+  Round run(GatewayDiagnosis gd, ResourceRef ingress, Diagnosis d, RemediationPolicy policy, Baseline baseline, Instant now,
+      Duration window, Instant freshAt, Function<ResourceRef, Optional<HasMetadata>> cached, List<GatewayDiagnosis> diagnoses,
       Consumer<TimelineEntry> timeline) {
-    history = written.getOrDefault(ingress.toString(), history == null ? List.of() : history);
-    var situation = new Guard.Situation(policy, now, window, freshAt, d.backends(), baseline, Ledger.of(history), appliedSince(now),
-        limits());
+    String me = key(gd);
+    var everyone = all(diagnoses, written);
+    List<RemediationRecord> history = written.getOrDefault(me, gd.getStatus() == null || gd.getStatus().remediations == null
+        ? List.of() : gd.getStatus().remediations);
+    List<RemediationRecord> elsewhere = new ArrayList<>();
+    everyone.forEach((k, v) -> {
+      if (!k.equals(me)) {
+        elsewhere.addAll(v);
+      }
+    });
+    var situation = new Guard.Situation(policy, now, window, freshAt, d.backends(), baseline, Ledger.of(history),
+        appliedInPeriod(everyone, now), limits(), elsewhere);
     var outlook = Remediation.decide(d, history, situation);
     List<RemediationRecord> records = outlook.records();
     for (RemediationRecord r : outlook.added()) {
@@ -81,104 +115,171 @@ public class Remediator {
       boolean bad = Ledger.NO_IMPROVEMENT.equals(r.result);
       HealthEvents.about(client, ingress, bad, "Remediation" + r.result, r.action + " on " + r.target + ": " + r.reason, now);
     }
+    String version = null;
     var decision = outlook.decision();
     if (decision != null) {
-      records = carryOut(ingress, records, decision, now, cached, timeline);
+      var done = carryOut(gd, ingress, records, decision, now, cached, everyone, timeline);
+      records = done.records();
+      version = done.resourceVersion();
     }
-    written.put(ingress.toString(), List.copyOf(records));
+    written.put(me, List.copyOf(records));
     // a cooldown's end changes what may happen (judge the action, allow the next one): reconcile then, event or not
     Instant until = Ledger.of(records).cooldownUntil(cooldown);
     Duration recheck = policy.mode() != RemediationPolicy.Mode.off && until != null && until.isAfter(now)
         ? Duration.between(now, until).plusMillis(500) : null;
-    return new Round(records, Remediation.condition(policy, records, decision != null), recheck);
+    return new Round(records, Remediation.condition(policy, records, decision != null), recheck, version);
   }
 
-  private List<RemediationRecord> carryOut(ResourceRef ingress, List<RemediationRecord> records, Remediation.Decision decision,
-      Instant now, Function<ResourceRef, Optional<HasMetadata>> cached, Consumer<TimelineEntry> timeline) {
+  private record Done(List<RemediationRecord> records, String resourceVersion) {}
+
+  private Done carryOut(GatewayDiagnosis gd, ResourceRef ingress, List<RemediationRecord> records, Remediation.Decision decision,
+      Instant now, Function<ResourceRef, Optional<HasMetadata>> cached, Map<String, List<RemediationRecord>> everyone,
+      Consumer<TimelineEntry> timeline) {
     Plan plan = decision.plan();
     if (decision.verdict() == Remediation.Verdict.Blocked) {
-      return note(ingress, records, decision.record(Ledger.BLOCKED, decision.reason(), now), plan, true, false, now);
+      return new Done(note(ingress, records, decision.record(Ledger.BLOCKED, decision.reason(), now), plan, true, false, now), null);
     }
     boolean apply = decision.verdict() == Remediation.Verdict.Apply;
-    if (!apply && Ledger.repeats(records, decision.record(Ledger.DRY_RUN, dryRunReason(plan), now))) {
-      return records; // this plan was dry-run already
+    RemediationRecord last = lastOf(records, plan);
+    if (last != null && sameUnversioned(last, plan)) {
+      if (!apply && (Ledger.DRY_RUN.equals(last.result) || Ledger.FAILED.equals(last.result))) {
+        return new Done(records, null); // dry-run already, or refused: not again
+      }
+      Instant at = Times.parse(last.time);
+      if (apply && Ledger.FAILED.equals(last.result) && at != null && now.isBefore(at.plus(cooldown))) {
+        return new Done(records, null); // refused lately: not before a cooldown
+      }
     }
     HasMetadata live;
     try {
       live = resource(plan.object()).get();
     } catch (KubernetesClientException e) {
       LOG.debugf("remediation of %s: cannot read it (%s), next round", plan.objectKey(), e.getMessage());
-      return records;
+      return new Done(records, null);
     }
     if (live == null) {
-      return note(ingress, records, decision.record(Ledger.BLOCKED, plan.objectKey() + " is gone", now), plan, true, false, now);
+      return new Done(note(ingress, records, decision.record(Ledger.BLOCKED, plan.objectKey() + " is gone", now), plan, true, false,
+          now), null);
     }
-    String seen = cached.apply(plan.object()).map(o -> o.getMetadata().getResourceVersion()).orElse(null);
-    if (!Objects.equals(seen, live.getMetadata().getResourceVersion())) {
-      LOG.debugf("remediation of %s: the cache (%s) is behind the API server (%s), next round", plan.objectKey(), seen,
-          live.getMetadata().getResourceVersion());
-      return records;
+    if (stale(plan, live, cached)) {
+      LOG.debugf("remediation of %s: the verdict saw another version of it, next round", plan.objectKey());
+      return new Done(records, null);
     }
     try {
       send(plan, true);
     } catch (KubernetesClientException e) {
-      if (e.getCode() == 409) {
+      if (e.getCode() == 409 || e.getCode() == 422 && String.valueOf(e.getMessage()).contains("test")) {
         LOG.debugf("remediation of %s: changed meanwhile, next round", plan.objectKey());
-        return records;
+        return new Done(records, null);
       }
-      return note(ingress, records, decision.record(Ledger.FAILED, "the API server refused the dry-run: " + message(e), now), plan,
-          true, true, now);
+      String why = e.getCode() == 403 ? "the API server refused the dry-run (403: no write permission; the chart grants it with"
+          + " remediation.enabled): " + message(e) : "the API server refused the dry-run: " + message(e);
+      return new Done(note(ingress, records, decision.record(Ledger.FAILED, why, now), plan, true, true, now), null);
+    } catch (Refused e) {
+      return new Done(note(ingress, records, decision.record(Ledger.BLOCKED, e.getMessage(), now), plan, true, false, now), null);
     }
     if (!apply) {
-      return note(ingress, records, decision.record(Ledger.DRY_RUN, dryRunReason(plan), now), plan, false, true, now);
+      return new Done(note(ingress, records, decision.record(Ledger.DRY_RUN, plan.why() + "; accepted by the API server's dry-run",
+          now), plan, false, true, now), null);
     }
+    RemediationRecord intent = decision.record(Ledger.APPLIED, plan.why(), now);
+    if (!reserve(everyone, intent, now)) {
+      return new Done(note(ingress, records, decision.record(Ledger.BLOCKED, "rate limit: " + rateLimit + " actions in the last "
+          + ratePeriod + " over all targets", now), plan, true, false, now), null);
+    }
+    List<RemediationRecord> withIntent = Ledger.append(records, intent);
+    String version;
+    try {
+      version = persist(gd, withIntent);
+    } catch (KubernetesClientException e) {
+      LOG.infof("remediation of %s: its record could not be written first (%s); not applied", plan.objectKey(), message(e));
+      return new Done(records, null);
+    }
+    written.put(key(gd), List.copyOf(withIntent));
     try {
       send(plan, false);
-    } catch (KubernetesClientException e) {
-      return note(ingress, records, decision.record(Ledger.FAILED, "the API server refused it: " + message(e), now), plan, true, true, now);
-    }
-    synchronized (applied) {
-      applied.addLast(now);
+    } catch (KubernetesClientException | Refused e) {
+      String why = e instanceof Refused ? e.getMessage() : "the API server refused it: " + message((KubernetesClientException) e);
+      return new Done(note(ingress, withIntent, decision.record(Ledger.FAILED, why, now), plan, true, true, now), version);
     }
     LOG.infof("remediation: %s (%s, finding %s)", plan.describe(), plan.action(), plan.finding());
+    metrics.remediation(plan.action(), Ledger.APPLIED);
+    String msg = "Applied: " + plan.describe() + " (" + plan.finding() + ")";
+    HealthEvents.about(client, ingress, false, "RemediationApplied", msg, now);
+    if (!plan.object().toString().equals(ingress.toString())) {
+      HealthEvents.about(client, plan.object(), false, "RemediationApplied", msg, now);
+    }
     TimelineEntry e = new TimelineEntry();
     e.at = Times.format(now);
     e.kind = "remediation";
     e.object = plan.objectKey();
     e.detail = plan.action() + " (" + plan.finding() + ")";
     timeline.accept(e);
-    return note(ingress, records, decision.record(Ledger.APPLIED, plan.why(), now), plan, false, true, now);
+    return new Done(withIntent, version);
   }
 
-  private static String dryRunReason(Plan plan) {
-    return plan.why() + "; accepted by the API server's dry-run";
+  private static RemediationRecord lastOf(List<RemediationRecord> records, Plan plan) {
+    for (int i = records.size() - 1; i >= 0; i--) {
+      var r = records.get(i);
+      if (Objects.equals(r.action, plan.action()) && Objects.equals(r.target, plan.objectKey()) && r.patch != null) {
+        return r;
+      }
+    }
+    return null;
   }
 
-  /** Appends the record unless it repeats the last one of its plan; a new one is told by Events and counted. */
-  private List<RemediationRecord> note(ResourceRef ingress, List<RemediationRecord> records, RemediationRecord r, Plan plan,
-      boolean warning, boolean onObject, Instant now) {
-    if (Ledger.repeats(records, r)) {
-      return records;
+  private static boolean sameUnversioned(RemediationRecord last, Plan plan) {
+    if (last == null) {
+      return false;
     }
-    metrics.remediation(r.action, r.result);
-    String msg = switch (r.result) {
-      case Ledger.DRY_RUN -> "Dry-run: would " + plan.describe() + " (" + plan.finding() + ")";
-      case Ledger.APPLIED -> "Applied: " + plan.describe() + " (" + plan.finding() + ")";
-      default -> r.result + ": " + plan.action() + " on " + plan.objectKey() + ": " + r.reason;
-    };
-    HealthEvents.about(client, ingress, warning, "Remediation" + r.result, msg, now);
-    if (onObject && !plan.object().toString().equals(ingress.toString())) {
-      HealthEvents.about(client, plan.object(), warning, "Remediation" + r.result, msg, now);
+    RemediationRecord probe = new RemediationRecord(last.action, last.target, last.time, last.dryRun, last.result, last.finding,
+        plan.recordedPatch(), last.reason);
+    return last.sameAs(probe);
+  }
+
+  /** Whether the verdict saw another version of the object: another uid for a pod (its status moves all the time), else another resourceVersion. */
+  private static boolean stale(Plan plan, HasMetadata live, Function<ResourceRef, Optional<HasMetadata>> cached) {
+    if ("Pod".equals(plan.object().kind)) {
+      String uid = plan.objectUid() != null ? plan.objectUid() : cached.apply(plan.object()).map(o -> o.getMetadata().getUid()).orElse(null);
+      return !Objects.equals(uid, live.getMetadata().getUid());
     }
-    return Ledger.append(records, r);
+    String seen = plan.objectVersion() != null ? plan.objectVersion()
+        : cached.apply(plan.object()).map(o -> o.getMetadata().getResourceVersion()).orElse(null);
+    return !Objects.equals(seen, live.getMetadata().getResourceVersion());
+  }
+
+  /** The history with the Applied record, written to the status before the change is made; returns the diagnosis's new version. */
+  private String persist(GatewayDiagnosis gd, List<RemediationRecord> records) {
+    GatewayDiagnosis out = client.resources(GatewayDiagnosis.class).inNamespace(gd.getMetadata().getNamespace())
+        .withName(gd.getMetadata().getName()).editStatus(g -> {
+          if (g.getStatus() == null) {
+            g.setStatus(new io.gatewaydoctor.api.GatewayDiagnosisStatus());
+          }
+          g.getStatus().remediations = new ArrayList<>(records);
+          return g;
+        });
+    return out.getMetadata().getResourceVersion();
+  }
+
+  /** A change the API server turned down for a reason that is no error (a PodDisruptionBudget). */
+  static final class Refused extends RuntimeException {
+    Refused(String m) {
+      super(m);
+    }
   }
 
   private void send(Plan plan, boolean dryRun) {
-    Resource<? extends HasMetadata> res = resource(plan.object());
     if (Patches.DELETE.equals(plan.patchType())) {
-      (dryRun ? res.dryRun() : res).delete();
+      var options = new io.fabric8.kubernetes.api.model.DeleteOptionsBuilder().withDryRun(dryRun ? List.of("All") : null)
+          .withNewPreconditions().withUid(plan.objectUid()).endPreconditions().build();
+      var b = new EvictionBuilder().withNewMetadata().withName(plan.object().name).withNamespace(plan.object().namespace).endMetadata()
+          .withDeleteOptions(options);
+      if (!client.pods().inNamespace(plan.object().namespace).withName(plan.object().name).evict(b.build())) {
+        throw new Refused("the eviction of " + plan.objectKey() + " is not allowed now (a PodDisruptionBudget)");
+      }
       return;
     }
+    Resource<? extends HasMetadata> res = resource(plan.object());
     PatchContext ctx = new PatchContext.Builder()
         .withPatchType(Patches.JSON.equals(plan.patchType()) ? PatchType.JSON : PatchType.JSON_MERGE).build();
     (dryRun ? res.dryRun() : res).patch(ctx, plan.patch());
@@ -199,18 +300,51 @@ public class Remediator {
     return m == null ? "HTTP " + e.getCode() : m.length() > 300 ? m.substring(0, 300) + "…" : m;
   }
 
-  /** Forgets a target whose diagnosis is gone. */
-  void forget(String namespace, String ingress) {
-    written.remove(new ResourceRef("Ingress", namespace, ingress).toString());
+  /** Appends the record unless it repeats the last one of its plan; a new one is told by Events and counted. */
+  private List<RemediationRecord> note(ResourceRef ingress, List<RemediationRecord> records, RemediationRecord r, Plan plan,
+      boolean warning, boolean onObject, Instant now) {
+    if (Ledger.repeats(records, r)) {
+      return records;
+    }
+    metrics.remediation(r.action, r.result);
+    String msg = Ledger.DRY_RUN.equals(r.result) ? "Dry-run: would " + plan.describe() + " (" + plan.finding() + ")"
+        : r.result + ": " + plan.action() + " on " + plan.objectKey() + ": " + r.reason;
+    HealthEvents.about(client, ingress, warning, "Remediation" + r.result, msg, now);
+    if (onObject && !plan.object().toString().equals(ingress.toString())) {
+      HealthEvents.about(client, plan.object(), warning, "Remediation" + r.result, msg, now);
+    }
+    return Ledger.append(records, r);
   }
 
-  /** Actions in the last rate period, over all targets. */
-  int appliedSince(Instant now) {
-    synchronized (applied) {
-      while (!applied.isEmpty() && applied.peekFirst().isBefore(now.minus(ratePeriod))) {
-        applied.removeFirst();
+  /** Applied actions in the last rate period over all targets: every status's records and this process's slots. */
+  synchronized int appliedInPeriod(Map<String, List<RemediationRecord>> everyone, Instant now) {
+    return keysInPeriod(everyone, now).size();
+  }
+
+  private java.util.Set<String> keysInPeriod(Map<String, List<RemediationRecord>> everyone, Instant now) {
+    Instant since = now.minus(ratePeriod);
+    slots.values().removeIf(t -> !t.isAfter(since));
+    java.util.Set<String> keys = new java.util.HashSet<>(slots.keySet());
+    everyone.values().forEach(list -> list.stream().filter(r -> Ledger.APPLIED.equals(r.result)).forEach(r -> {
+      Instant at = Times.parse(r.time);
+      if (at != null && at.isAfter(since)) {
+        keys.add(r.target + "|" + r.time);
       }
-      return applied.size();
+    }));
+    return keys;
+  }
+
+  /** Takes a rate-limit slot for the record, atomically with the count. */
+  synchronized boolean reserve(Map<String, List<RemediationRecord>> everyone, RemediationRecord r, Instant now) {
+    if (keysInPeriod(everyone, now).size() >= rateLimit) {
+      return false;
     }
+    slots.put(r.target + "|" + r.time, now);
+    return true;
+  }
+
+  /** Forgets a diagnosis that is gone. */
+  void forget(String namespace, String name) {
+    written.remove(namespace + "/" + name);
   }
 }

@@ -25,8 +25,14 @@ final class StatusWriter {
   }
 
   static void write(KubernetesClient client, GatewayDiagnosis gd, GatewayDiagnosisStatus status) {
+    write(client, gd, status, null);
+  }
+
+  /** As {@link #write}, at {@code resourceVersion} when the status was just written (a remediation's record) since gd was read. */
+  static void write(KubernetesClient client, GatewayDiagnosis gd, GatewayDiagnosisStatus status, String resourceVersion) {
     GatewayDiagnosis copy = new GatewayDiagnosis();
-    copy.setMetadata(gd.getMetadata());
+    copy.setMetadata(resourceVersion == null ? gd.getMetadata()
+        : new io.fabric8.kubernetes.api.model.ObjectMetaBuilder(gd.getMetadata()).withResourceVersion(resourceVersion).build());
     copy.setSpec(gd.getSpec());
     copy.setStatus(status);
     client.resources(GatewayDiagnosis.class).inNamespace(gd.getMetadata().getNamespace()).resource(copy).updateStatus();

@@ -3,6 +3,7 @@ package io.gatewaydoctor.remediation;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.gatewaydoctor.api.BackendStatus;
 import io.gatewaydoctor.api.Baseline;
+import io.gatewaydoctor.api.RemediationRecord;
 import io.gatewaydoctor.api.EndpointStatus;
 import io.gatewaydoctor.probe.ProbePlanner;
 import java.time.Duration;
@@ -34,17 +35,51 @@ public final class Guard {
 
   /**
    * What the guard knows besides the plan: the policy, the time, the window and when the inputs were last fresh (null: never),
-   * the verdict's backends, the healthy baseline (may be null), the target's ledger and how many actions ran in the last period.
+   * the verdict's backends, the healthy baseline (may be null), the target's ledger, how many actions ran in the last period
+   * over all targets, and the actions other targets applied (several Ingresses may share a Service or a Deployment).
    */
   public record Situation(RemediationPolicy policy, Instant now, Duration window, Instant freshAt, List<BackendStatus> backends,
-      Baseline baseline, Ledger.State ledger, int appliedInPeriod, Limits limits) {}
+      Baseline baseline, Ledger.State ledger, int appliedInPeriod, Limits limits, List<RemediationRecord> elsewhere) {
+    public Situation(RemediationPolicy policy, Instant now, Duration window, Instant freshAt, List<BackendStatus> backends,
+        Baseline baseline, Ledger.State ledger, int appliedInPeriod, Limits limits) {
+      this(policy, now, window, freshAt, backends, baseline, ledger, appliedInPeriod, limits, List.of());
+    }
+
+    /** The same, with the target's ledger as it is now. */
+    public Situation with(Ledger.State l) {
+      return new Situation(policy, now, window, freshAt, backends, baseline, l, appliedInPeriod, limits, elsewhere);
+    }
+  }
 
   /** The first reason that blocks the plan, or empty when it may run (in the policy's mode). */
   public static Optional<String> check(Plan p, Situation s) {
     if (!s.policy().actions().contains(p.action())) {
       return Optional.of(p.action() + " is not among the actions this target allows (" + RemediationPolicy.ACTIONS + ")");
     }
-    return target(s).or(() -> specific(p, s));
+    return target(s).or(() -> shared(p, s)).or(() -> specific(p, s));
+  }
+
+  /**
+   * The cooldown holds per changed object too, over all targets; and one pod per namespace per cooldown, so two targets on one
+   * Service cannot each take a pod before the EndpointSlice shows the first one gone.
+   */
+  static Optional<String> shared(Plan p, Situation s) {
+    Instant since = s.now().minus(s.limits().cooldown());
+    for (RemediationRecord r : s.elsewhere() == null ? List.<RemediationRecord>of() : s.elsewhere()) {
+      Instant at = io.gatewaydoctor.model.Times.parse(r.time);
+      if (!Ledger.APPLIED.equals(r.result) || at == null || !at.isAfter(since)) {
+        continue;
+      }
+      if (p.objectKey().equals(r.target)) {
+        return Optional.of("cooldown: another target's " + r.action + " changed " + r.target + " at " + r.time);
+      }
+      if ("restart-pod".equals(p.action()) && "restart-pod".equals(r.action) && r.target != null
+          && r.target.startsWith("Pod " + p.object().namespace + "/")) {
+        return Optional.of("cooldown: another target's restart-pod deleted " + r.target + " at " + r.time
+            + "; one pod per namespace per " + s.limits().cooldown());
+      }
+    }
+    return Optional.empty();
   }
 
   /** The checks that hold for any plan of the target. */

@@ -13,9 +13,11 @@ import java.util.Objects;
 /**
  * What a target's remediation history (status.remediations) says now: the last applied action, whether
  * it is still awaiting its effect, and whether remediation stopped because an action did not help.
- * After an action the verdict is watched for one cooldown: the finding gone (or Healthy) is
- * {@code Improved}; still there when the cooldown ends is {@code NoImprovement}, and the target gets
- * no further action until it is Healthy again ({@code Resumed}). Pure.
+ * An action is judged when its cooldown ends, not before (a deleted pod's trouble vanishes with it
+ * at once, and may come back with its replacement): its finding gone then is {@code Improved}, still
+ * there is {@code NoImprovement}. The same finding back within {@link #RECURRENCE} cooldowns of the
+ * action is {@code NoImprovement} too (the fix did not hold). After {@code NoImprovement} the target
+ * gets no further action until it is Healthy again ({@code Resumed}). Pure.
  */
 public final class Ledger {
   public static final String DRY_RUN = "DryRun";
@@ -27,10 +29,12 @@ public final class Ledger {
   public static final String RESUMED = "Resumed";
   /** Records kept in the status, newest last. */
   public static final int MAX_RECORDS = 30;
+  /** How many cooldowns after an action its finding coming back means the fix did not hold. */
+  public static final int RECURRENCE = 3;
 
   private Ledger() {}
 
-  public record State(RemediationRecord lastApplied, boolean pending, boolean stopped) {
+  public record State(RemediationRecord lastApplied, boolean pending, boolean stopped, boolean improved) {
     public Instant lastAppliedAt() { return lastApplied == null ? null : Times.parse(lastApplied.time); }
 
     /** Until when no other action may run on the target, or null. */
@@ -44,23 +48,29 @@ public final class Ledger {
     RemediationRecord last = null;
     boolean pending = false;
     boolean stopped = false;
+    boolean improved = false;
     for (RemediationRecord r : records == null ? List.<RemediationRecord>of() : records) {
       switch (Objects.toString(r.result, "")) {
         case APPLIED -> {
           last = r;
           pending = true;
           stopped = false;
+          improved = false;
         }
-        case IMPROVED -> pending = false;
+        case IMPROVED -> {
+          pending = false;
+          improved = true;
+        }
         case NO_IMPROVEMENT -> {
           pending = false;
           stopped = true;
+          improved = false;
         }
         case RESUMED -> stopped = false;
         default -> { }
       }
     }
-    return new State(last, pending, stopped);
+    return new State(last, pending, stopped, improved);
   }
 
   /** The records that the verdict at {@code now} adds to the history: Improved, NoImprovement or Resumed. */
@@ -68,17 +78,26 @@ public final class Ledger {
     List<RemediationRecord> out = new ArrayList<>();
     String ts = Times.format(now);
     var a = s.lastApplied();
+    boolean present = d.health() != Health.Healthy && d.findings().stream().anyMatch(f -> f.code().name().equals(a == null ? null
+        : a.finding));
+    Instant until = s.cooldownUntil(cooldown);
     if (s.pending()) {
-      boolean gone = d.health() == Health.Healthy || d.findings().stream().noneMatch(f -> f.code().name().equals(a.finding));
-      Instant until = s.cooldownUntil(cooldown);
-      if (gone) {
+      if (until != null && now.isBefore(until)) {
+        return out; // judged when the cooldown ends
+      }
+      if (!present) {
         out.add(new RemediationRecord(a.action, a.target, ts, false, IMPROVED, a.finding, null,
-            a.finding + " is gone since " + a.action + " at " + a.time + "; the target is " + d.health()));
-      } else if (until == null || !now.isBefore(until)) {
+            a.finding + " is gone " + cooldown + " after " + a.action + " at " + a.time + "; the target is " + d.health()));
+      } else {
         out.add(new RemediationRecord(a.action, a.target, ts, false, NO_IMPROVEMENT, a.finding, null,
             a.finding + " is still there " + cooldown + " after " + a.action + " at " + a.time + " (" + d.rootCause()
                 + "); no further action on this target until it is Healthy again: fix it by hand"));
       }
+    } else if (s.improved() && present && until != null && now.isBefore(a.time == null ? until
+        : Times.parse(a.time).plus(cooldown.multipliedBy(RECURRENCE)))) {
+      out.add(new RemediationRecord(a.action, a.target, ts, false, NO_IMPROVEMENT, a.finding, null,
+          a.finding + " came back within " + cooldown.multipliedBy(RECURRENCE) + " of " + a.action + " at " + a.time
+              + ": the fix did not hold; no further action on this target until it is Healthy again: fix it by hand"));
     } else if (s.stopped() && d.health() == Health.Healthy) {
       out.add(new RemediationRecord(a == null ? null : a.action, a == null ? null : a.target, ts, false, RESUMED, null, null,
           "the target is Healthy again: remediation resumes"));
@@ -97,9 +116,27 @@ public final class Ledger {
     }
     out.add(r);
     while (out.size() > MAX_RECORDS) {
-      out.remove(0);
+      out.remove(droppable(out));
     }
     return out;
+  }
+
+  /** The oldest record whose loss changes no state: the newest Applied, Improved, NoImprovement and Resumed stay. */
+  private static int droppable(List<RemediationRecord> records) {
+    java.util.Set<String> kept = new java.util.HashSet<>();
+    java.util.Set<Integer> keep = new java.util.HashSet<>();
+    for (int i = records.size() - 1; i >= 0; i--) {
+      String result = Objects.toString(records.get(i).result, "");
+      if (List.of(APPLIED, IMPROVED, NO_IMPROVEMENT, RESUMED).contains(result) && kept.add(result)) {
+        keep.add(i);
+      }
+    }
+    for (int i = 0; i < records.size(); i++) {
+      if (!keep.contains(i)) {
+        return i;
+      }
+    }
+    return 0;
   }
 
   /** Whether the newest record of r's action and object says what r says. */

@@ -33,31 +33,40 @@ public final class Patches {
    * fix-target-port: a JSON patch of the one port's targetPort, tested against the port number at that index and the
    * resourceVersion (a merge patch would have to replace the whole ports list).
    */
-  public static FindingRemediation targetPort(FindingRemediation r, Service svc, int port, IntOrString target) {
+  public static FindingRemediation targetPort(FindingRemediation r, Service svc, ServicePort port, IntOrString target) {
     ArrayNode ops = Serialization.jsonMapper().createArrayNode();
     versionTest(ops, svc);
     var ports = svc.getSpec().getPorts();
     for (int i = 0; i < ports.size(); i++) {
-      if (Objects.equals(ports.get(i).getPort(), port)) {
-        ops.addObject().put("op", "test").put("path", "/spec/ports/" + i + "/port").put("value", port);
+      ServicePort sp = ports.get(i);
+      if (Objects.equals(sp.getPort(), port.getPort()) && Objects.equals(sp.getName(), port.getName())
+          && Objects.equals(protocol(sp), protocol(port))) {
+        ops.addObject().put("op", "test").put("path", "/spec/ports/" + i + "/port").put("value", sp.getPort());
+        if (sp.getName() != null) {
+          ops.addObject().put("op", "test").put("path", "/spec/ports/" + i + "/name").put("value", sp.getName());
+        }
         ops.addObject().put("op", "replace").put("path", "/spec/ports/" + i + "/targetPort")
             .set("value", Serialization.jsonMapper().valueToTree(target));
-        return r.on(ref(svc), JSON, ops.toString());
+        return on(r, svc, JSON, ops.toString());
       }
     }
     return new FindingRemediation(r.action, r.description, false);
+  }
+
+  private static String protocol(ServicePort p) {
+    return p.getProtocol() == null ? "TCP" : p.getProtocol();
   }
 
   /** set-backend-protocol, raise-proxy-buffer-size: one annotation of the Ingress. */
   public static FindingRemediation annotation(FindingRemediation r, HasMetadata ingress, String key, String value) {
     ObjectNode patch = withVersion(ingress);
     ((ObjectNode) patch.get("metadata")).putObject("annotations").put(key, value);
-    return r.on(ref(ingress), MERGE, patch.toString());
+    return on(r, ingress, MERGE, patch.toString());
   }
 
   /** restart-pod: delete the pod; its ReplicaSet makes a new one. */
   public static FindingRemediation deletePod(FindingRemediation r, HasMetadata pod) {
-    return r.on(ref(pod), DELETE, null);
+    return on(r, pod, DELETE, null);
   }
 
   /** rollback: the Deployment's template replaced by the previous ReplicaSet's (without its pod-template-hash label). */
@@ -71,7 +80,7 @@ public final class Patches {
     ArrayNode ops = Serialization.jsonMapper().createArrayNode();
     versionTest(ops, d);
     ops.addObject().put("op", "replace").put("path", "/spec/template").set("value", Serialization.jsonMapper().valueToTree(template));
-    FindingRemediation out = r.on(ref(d), JSON, ops.toString());
+    FindingRemediation out = on(r, d, JSON, ops.toString());
     out.source = ref(previous);
     return out;
   }
@@ -89,6 +98,14 @@ public final class Patches {
       meta.put("resourceVersion", o.getMetadata().getResourceVersion());
     }
     return patch;
+  }
+
+  /** The remediation, made a typed change of the object {@code o} as the verdict saw it. */
+  private static FindingRemediation on(FindingRemediation r, HasMetadata o, String type, String patch) {
+    FindingRemediation out = r.on(ref(o), type, patch);
+    out.targetUid = o.getMetadata().getUid();
+    out.targetResourceVersion = o.getMetadata().getResourceVersion();
+    return out;
   }
 
   static ResourceRef ref(HasMetadata o) {

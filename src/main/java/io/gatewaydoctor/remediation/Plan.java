@@ -13,7 +13,12 @@ import java.util.Set;
  * changes and the exact patch ({@link Patches}), and why. Plans come from the verdict's findings,
  * most important first, and only from those whose rule made the fix automatic. Pure.
  */
-public record Plan(String action, String finding, ResourceRef object, String patchType, String patch, String why, ResourceRef source) {
+public record Plan(String action, String finding, ResourceRef object, String patchType, String patch, String why, ResourceRef source,
+    String objectUid, String objectVersion) {
+
+  public Plan(String action, String finding, ResourceRef object, String patchType, String patch, String why, ResourceRef source) {
+    this(action, finding, object, patchType, patch, why, source, null, null);
+  }
 
   public static List<Plan> of(Diagnosis d) {
     List<Plan> out = new ArrayList<>();
@@ -24,7 +29,8 @@ public record Plan(String action, String finding, ResourceRef object, String pat
           || !RemediationPolicy.ALL_ACTIONS.contains(r.action) || (!Patches.DELETE.equals(r.patchType) && r.patch == null)) {
         continue;
       }
-      Plan p = new Plan(r.action, f.code().name(), r.target, r.patchType, r.patch, f.message(), r.source);
+      Plan p = new Plan(r.action, f.code().name(), r.target, r.patchType, r.patch, f.message(), r.source, r.targetUid,
+          r.targetResourceVersion);
       if (seen.add(p.action + " " + p.objectKey())) {
         out.add(p);
       }
@@ -49,6 +55,15 @@ public record Plan(String action, String finding, ResourceRef object, String pat
       return Patches.DELETE;
     }
     return patch.length() <= MAX_RECORDED_PATCH ? patch : patch.substring(0, MAX_RECORDED_PATCH) + "… (" + patch.length()
-        + " characters; whole in status.findings[].remediation.patch)";
+        + " characters, sha256 " + digest(patch) + "; whole in status.findings[].remediation.patch)";
+  }
+
+  private static String digest(String s) {
+    try {
+      byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(h, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -38,8 +38,7 @@ public final class Remediation {
     for (RemediationRecord r : added) {
       records = Ledger.append(records, r);
     }
-    Guard.Situation now = new Guard.Situation(s.policy(), s.now(), s.window(), s.freshAt(), s.backends(), s.baseline(),
-        Ledger.of(records), s.appliedInPeriod(), s.limits());
+    Guard.Situation now = s.with(Ledger.of(records));
     List<Plan> plans = Plan.of(d);
     Decision blocked = null;
     for (Plan p : plans) {

@@ -81,6 +81,8 @@ class ChartTest {
     assertThatThrownBy(() -> template().set("gatewayLogs.metrics.port", 70000).call()).hasMessageContaining("port");
     assertThatThrownBy(() -> template().set("resyncInterval", "5 minutes").call()).hasMessageContaining("resyncInterval");
     assertThatThrownBy(() -> template().set("remediation.cooldown", "10m").call()).hasMessageContaining("cooldown");
+    assertThatThrownBy(() -> template().set("replicaCount", 2).set("leaderElection.enabled", false).call())
+        .hasMessageContaining("replicaCount > 1 needs leaderElection.enabled");
   }
 
   @Test
@@ -94,7 +96,8 @@ class ChartTest {
     assertThat(grants(defaults, "", "secrets", "get")).isFalse();
     assertThat(grants(all, "", "secrets", "get")).isTrue();
     // the write verbs of remediation
-    List<String[]> writes = List.of(new String[] {"", "pods", "delete"}, new String[] {"", "services", "patch"},
+    List<String[]> writes = List.of(new String[] {"", "pods", "delete"}, new String[] {"", "pods/eviction", "create"},
+        new String[] {"", "services", "patch"},
         new String[] {"apps", "deployments", "patch"}, new String[] {"networking.k8s.io", "ingresses", "patch"});
     for (String[] w : writes) {
       assertThat(grants(defaults, w[0], w[1], w[2])).as("default: %s %s", w[2], w[1]).isFalse();

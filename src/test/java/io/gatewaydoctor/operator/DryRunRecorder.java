@@ -41,15 +41,38 @@ final class DryRunRecorder extends Dispatcher {
     return r;
   }
 
+  /** Dry-runs to paths ending so are refused with this status (RBAC, an admission webhook). */
+  final java.util.Map<String, Integer> refuse = new java.util.concurrent.ConcurrentHashMap<>();
+
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     String method = request.getMethod();
-    if (!"PATCH".equals(method) && !"DELETE".equals(method)) {
+    String path = request.getPath().replaceAll("\\?.*", "");
+    boolean eviction = "POST".equals(method) && path.endsWith("/eviction");
+    if (!"PATCH".equals(method) && !"DELETE".equals(method) && !eviction) {
       return crud.dispatch(request);
     }
     String body = request.getBody() == null ? "" : new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8);
     boolean dryRun = request.getPath().contains("dryRun=All") || body.replace(" ", "").contains("\"dryRun\":[\"All\"]");
-    writes.add(new Write(method, request.getPath().replaceAll("\\?.*", ""), body, dryRun));
+    String target = eviction ? path.substring(0, path.length() - "/eviction".length()) : path;
+    writes.add(new Write(eviction ? "EVICT" : method, target, body, dryRun));
+    for (var r : refuse.entrySet()) {
+      if (dryRun && target.endsWith(r.getKey())) {
+        return new MockResponse().setResponseCode(r.getValue()).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+            + "\"message\":\"refused by the test\",\"code\":" + r.getValue() + "}");
+      }
+    }
+    if (eviction) {
+      // the API server's eviction: a delete of the pod (no PodDisruptionBudget here), nothing when dry-run
+      if (!dryRun) {
+        MockResponse deleted = crud.dispatch(new RecordedRequest("HTTP/1.1", io.fabric8.mockwebserver.dsl.HttpMethod.DELETE, target,
+            request.getHeaders(), new io.fabric8.mockwebserver.http.Buffer()));
+        if (deleted.code() >= 300) {
+          return deleted;
+        }
+      }
+      return new MockResponse().setResponseCode(201).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Success\"}");
+    }
     if (!dryRun) {
       return crud.dispatch(request);
     }
@@ -66,11 +89,11 @@ final class DryRunRecorder extends Dispatcher {
   }
 
   /**
-   * The operator's writes to paths ending with {@code suffix} ("/services/web"), dry-run or real: deletes, merge patches and
-   * JSON patches with a test op (the tests' own edits are JSON patches without one).
+   * The operator's writes to paths ending with {@code suffix} ("/services/web"), dry-run or real: evictions, merge patches
+   * and JSON patches with a test op (the tests' own edits are JSON patches without one, or deletes).
    */
   List<Write> to(String namespace, String suffix, boolean dryRun) {
-    return writes.stream().filter(w -> "DELETE".equals(w.method()) || w.body().startsWith("{") || w.body().contains("\"op\":\"test\""))
+    return writes.stream().filter(w -> "EVICT".equals(w.method()) || w.body().startsWith("{") || w.body().contains("\"op\":\"test\""))
         .filter(w -> w.dryRun() == dryRun && w.path().contains("/namespaces/" + namespace + "/")
         && w.path().endsWith(suffix)).toList();
   }

@@ -97,10 +97,11 @@ class RemediationTest extends OperatorTestBase {
       assertThat(events(ns, "RemediationDryRun", objectKind)).isNotEmpty();
     });
     mode(ns, "auto");
-    GatewayDiagnosisStatus applied = awaitStatus(ns, SETTLE, has("Applied", action));
+    // the Applied record is written before the change; the timeline entry with the status after it
+    GatewayDiagnosisStatus applied = awaitStatus(ns, SETTLE, s -> has("Applied", action).test(s) && s.timeline != null
+        && s.timeline.stream().anyMatch(e -> "remediation".equals(e.kind) && e.detail.startsWith(action)));
     assertThat(first(applied, "Applied").dryRun).isFalse();
     assertThat(first(applied, "Applied").patch).contains(patchHas);
-    assertThat(applied.timeline).anyMatch(e -> "remediation".equals(e.kind) && e.detail.startsWith(action));
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(events(ns, "RemediationApplied", objectKind)).isNotEmpty());
     return applied;
   }
@@ -143,6 +144,7 @@ class RemediationTest extends OperatorTestBase {
     awaitHealed(ns, "set-backend-protocol");
     assertThat(client.network().v1().ingresses().inNamespace(ns).withName("web").get().getMetadata().getAnnotations())
         .containsEntry("nginx.ingress.kubernetes.io/backend-protocol", "HTTPS");
+    assertThat(api.to(ns, "/ingresses/web", false)).as("applied once").hasSize(1);
   }
 
   @Test
@@ -155,6 +157,7 @@ class RemediationTest extends OperatorTestBase {
     dryRunThenAuto(ns, "raise-proxy-buffer-size", "BackendHeadersTooLarge", "/ingresses/web", "Ingress",
         "\"nginx.ingress.kubernetes.io/proxy-buffer-size\":\"8k\"");
     awaitHealed(ns, "raise-proxy-buffer-size");
+    assertThat(api.to(ns, "/ingresses/web", false)).as("applied once").hasSize(1);
   }
 
   @Test
@@ -229,6 +232,7 @@ class RemediationTest extends OperatorTestBase {
     }
     seedPodsOnly(ns);
     awaitHealed(ns, "rollback");
+    assertThat(api.to(ns, "/deployments/web", false)).as("applied once").hasSize(1);
   }
 
   @Test
@@ -238,18 +242,39 @@ class RemediationTest extends OperatorTestBase {
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
     mode(ns, "auto");
     breakTargetPort(ns);
-    GatewayDiagnosisStatus healed = awaitHealed(ns, "fix-target-port");
-    breakTargetPort(ns); // again, within the cooldown
-    GatewayDiagnosisStatus blocked = awaitStatus(ns, SETTLE, has("Blocked", "fix-target-port"));
+    GatewayDiagnosisStatus fixed = awaitStatus(ns, SETTLE, s -> "Healthy".equals(s.health) && has("Applied", "fix-target-port").test(s));
+    moveOne(ns, "web-6d4b7c9f8-aaaaa", "127.0.0.17"); // another trouble, within the cooldown
+    GatewayDiagnosisStatus blocked = awaitStatus(ns, SETTLE, has("Blocked", "restart-pod"));
     RemediationRecord b = first(blocked, "Blocked");
-    assertThat(b.reason).contains("cooldown", first(healed, "Applied").time);
+    assertThat(b.reason).contains("cooldown", first(fixed, "Applied").time);
     assertThat(condition(blocked)).startsWith("False/Blocked").contains("cooldown");
-    assertThat(client.services().inNamespace(ns).withName("web").get().getSpec().getPorts().get(0).getTargetPort().getStrVal())
-        .as("left broken during the cooldown").isEqualTo("web-http");
-    GatewayDiagnosisStatus again = awaitStatus(ns, COOLDOWN.plus(SETTLE), s -> count(s, "Applied") == 2 && "Healthy".equals(s.health));
-    var applied = again.remediations.stream().filter(r -> "Applied".equals(r.result)).map(r -> java.time.Instant.parse(r.time)).toList();
+    assertThat(client.pods().inNamespace(ns).withName("web-6d4b7c9f8-aaaaa").get()).as("left alone during the cooldown").isNotNull();
+    GatewayDiagnosisStatus next = awaitStatus(ns, COOLDOWN.plus(SETTLE), has("Applied", "restart-pod"));
+    var applied = next.remediations.stream().filter(r -> "Applied".equals(r.result)).map(r -> java.time.Instant.parse(r.time)).toList();
+    assertThat(applied).hasSize(2);
     assertThat(Duration.between(applied.get(0), applied.get(1))).isGreaterThanOrEqualTo(COOLDOWN);
-    assertThat(api.to(ns, "/services/web", false)).hasSize(2);
+    assertThat(next.remediations).anyMatch(r -> "Improved".equals(r.result) && "fix-target-port".equals(r.action));
+    assertThat(api.to(ns, "/pods/web-6d4b7c9f8-aaaaa", false)).hasSize(1);
+  }
+
+  @Test
+  void aDryRunTheApiServerRefusesIsRecordedOnceAndNotRetried() throws IOException {
+    String ns = "rem-forbidden";
+    seed(ns);
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    api.refuse.put("/namespaces/" + ns + "/services/web", 403); // no write permission (the chart without remediation.enabled)
+    try {
+      mode(ns, "dry-run");
+      breakTargetPort(ns);
+      GatewayDiagnosisStatus s = awaitStatus(ns, SETTLE, has("Failed", "fix-target-port"));
+      assertThat(first(s, "Failed").reason).startsWith("the API server refused the dry-run (403: no write permission");
+      assertThat(condition(s)).startsWith("False/Failed");
+      await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+      assertThat(api.to(ns, "/services/web", true)).as("sent once, not every round").hasSize(1);
+      assertThat(statusOf(ns, "web").remediations.stream().filter(r -> "Failed".equals(r.result))).hasSize(1);
+    } finally {
+      api.refuse.clear();
+    }
   }
 
   @Test
@@ -292,7 +317,7 @@ class RemediationTest extends OperatorTestBase {
     GatewayDiagnosisStatus later = statusOf(ns, "web");
     assertThat(count(later, "Applied")).isEqualTo(1);
     assertThat(later.remediations).anyMatch(r -> "Blocked".equals(r.result) && r.reason.startsWith("remediation stopped"));
-    assertThat(api.writes.stream().filter(w -> !w.dryRun() && "DELETE".equals(w.method()) && w.path().contains("/namespaces/" + ns + "/")))
+    assertThat(api.writes.stream().filter(w -> !w.dryRun() && "EVICT".equals(w.method()) && w.path().contains("/namespaces/" + ns + "/")))
         .hasSize(1);
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(events(ns, "RemediationNoImprovement", "Ingress")).isNotEmpty());
     moveOne(ns, "web-6d4b7c9f8-ccccc", "127.0.0.18"); // fixed by hand

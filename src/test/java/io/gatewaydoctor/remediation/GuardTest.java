@@ -81,6 +81,11 @@ class GuardTest {
     return situation(policy("auto", null), NOW, backends, null, List.of(), 0);
   }
 
+  static Guard.Situation elsewhere(List<BackendStatus> backends, RemediationRecord other) {
+    return new Guard.Situation(policy("auto", null), NOW, WINDOW, NOW, backends, null, Ledger.of(List.of()), 0, Guard.Limits.DEFAULT,
+        List.of(other));
+  }
+
   static Baseline servedBy(String... rs) {
     Baseline b = new Baseline();
     b.recordedAt = "2026-12-01T11:00:00Z";
@@ -134,6 +139,18 @@ class GuardTest {
             "no healthy baseline of the chain: nothing proves that ReplicaSet shop/web-1 worked"),
         Arguments.of("rollback to a revision the baseline never saw serve", rollback("web-0"), situation(policy("auto", null), NOW, two,
             servedBy("shop/web-1"), List.of(), 0), "ReplicaSet shop/web-0 did not serve the target when it was last Healthy"),
+        Arguments.of("another target changed the same Service within the cooldown", port(), elsewhere(two,
+            new RemediationRecord("fix-target-port", "Service shop/web", NOW.minusSeconds(120).toString(), false, Ledger.APPLIED, "X",
+                "[]", "x")), "cooldown: another target's fix-target-port changed Service shop/web at 2026-12-01T11:58:00Z"),
+        Arguments.of("another target deleted a pod of the namespace", restart("a"), elsewhere(two,
+            new RemediationRecord("restart-pod", "Pod shop/c", NOW.minusSeconds(60).toString(), false, Ledger.APPLIED, "X", "delete",
+                "x")), "cooldown: another target's restart-pod deleted Pod shop/c"),
+        Arguments.of("another target's old action", port(), elsewhere(two,
+            new RemediationRecord("fix-target-port", "Service shop/web", NOW.minusSeconds(700).toString(), false, Ledger.APPLIED, "X",
+                "[]", "x")), null),
+        Arguments.of("another target's dry-run of the same change", port(), elsewhere(two,
+            new RemediationRecord("fix-target-port", "Service shop/web", NOW.minusSeconds(60).toString(), true, Ledger.DRY_RUN, "X",
+                "[]", "x")), null),
         Arguments.of("buffer within the cap", buffer("16k"), ok(two), null),
         Arguments.of("buffer over the cap", buffer("128k"), ok(two), "proxy-buffer-size \"128k\" is not within 1k..64k (the cap)"),
         Arguments.of("buffer in another unit", buffer("1m"), ok(two), "proxy-buffer-size \"1m\" is not within 1k..64k"));

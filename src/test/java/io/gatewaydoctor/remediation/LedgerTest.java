@@ -38,8 +38,19 @@ class LedgerTest {
     var s = Ledger.of(List.of(applied()));
     assertThat(s.pending()).isTrue();
     assertThat(Ledger.bookkeeping(s, still(Health.Degraded), T.plusSeconds(60), COOLDOWN)).as("still waiting").isEmpty();
-    assertThat(Ledger.bookkeeping(s, healthy(), T.plusSeconds(60), COOLDOWN)).singleElement()
-        .satisfies(r -> assertThat(r.result).isEqualTo(Ledger.IMPROVED));
+    assertThat(Ledger.bookkeeping(s, healthy(), T.plusSeconds(60), COOLDOWN)).as("judged when the cooldown ends, not before")
+        .isEmpty();
+    var improved = Ledger.bookkeeping(s, healthy(), T.plus(COOLDOWN), COOLDOWN);
+    assertThat(improved).singleElement().satisfies(r -> assertThat(r.result).isEqualTo(Ledger.IMPROVED));
+    // the same finding back within three cooldowns: the fix did not hold
+    var back = Ledger.of(List.of(applied(), improved.get(0)));
+    assertThat(Ledger.bookkeeping(back, still(Health.Degraded), T.plus(COOLDOWN.multipliedBy(2)), COOLDOWN)).singleElement()
+        .satisfies(r -> {
+          assertThat(r.result).isEqualTo(Ledger.NO_IMPROVEMENT);
+          assertThat(r.reason).contains("came back within PT30M", "the fix did not hold");
+        });
+    assertThat(Ledger.bookkeeping(back, still(Health.Degraded), T.plus(COOLDOWN.multipliedBy(3)), COOLDOWN)).as("later: a new trouble")
+        .isEmpty();
     var stop = Ledger.bookkeeping(s, still(Health.Degraded), T.plus(COOLDOWN), COOLDOWN);
     assertThat(stop).singleElement().satisfies(r -> {
       assertThat(r.result).isEqualTo(Ledger.NO_IMPROVEMENT);

@@ -20,13 +20,22 @@ class PatchesTest {
     var svc = new ServiceBuilder().withNewMetadata().withName("web").withNamespace("shop").withResourceVersion("41").endMetadata()
         .withNewSpec().addNewPort().withName("metrics").withPort(9090).endPort().addNewPort().withName("http").withPort(80)
         .withTargetPort(new IntOrString(9999)).endPort().endSpec().build();
-    var r = Patches.targetPort(FIX, svc, 80, new IntOrString("http"));
+    var r = Patches.targetPort(FIX, svc, svc.getSpec().getPorts().get(1), new IntOrString("http"));
     assertThat(r.patchType).isEqualTo("json");
     assertThat(r.target.toString()).isEqualTo("Service shop/web");
+    assertThat(r.targetResourceVersion).isEqualTo("41");
     assertThat(r.patch).isEqualTo("[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"41\"},"
         + "{\"op\":\"test\",\"path\":\"/spec/ports/1/port\",\"value\":80},"
+        + "{\"op\":\"test\",\"path\":\"/spec/ports/1/name\",\"value\":\"http\"},"
         + "{\"op\":\"replace\",\"path\":\"/spec/ports/1/targetPort\",\"value\":\"http\"}]");
-    assertThat(Patches.targetPort(FIX, svc, 443, new IntOrString(8443)).automatic).as("no such port: nothing to patch").isFalse();
+    var other = new io.fabric8.kubernetes.api.model.ServicePortBuilder().withPort(443).build();
+    assertThat(Patches.targetPort(FIX, svc, other, new IntOrString(8443)).automatic).as("no such port: nothing to patch").isFalse();
+    // the same number over UDP and TCP: the TCP entry is the one patched
+    var dns = new ServiceBuilder().withNewMetadata().withName("dns").withNamespace("kube").endMetadata().withNewSpec()
+        .addNewPort().withName("dns").withPort(53).withProtocol("UDP").endPort().addNewPort().withName("dns-tcp").withPort(53)
+        .withProtocol("TCP").endPort().endSpec().build();
+    assertThat(Patches.targetPort(FIX, dns, dns.getSpec().getPorts().get(1), new IntOrString(5353)).patch)
+        .contains("/spec/ports/1/targetPort").doesNotContain("/spec/ports/0/");
   }
 
   @Test
@@ -57,8 +66,10 @@ class PatchesTest {
 
   @Test
   void restartPodIsADelete() {
-    var r = Patches.deletePod(FIX, new PodBuilder().withNewMetadata().withName("web-1").withNamespace("shop").endMetadata().build());
+    var r = Patches.deletePod(FIX, new PodBuilder().withNewMetadata().withName("web-1").withNamespace("shop").withUid("u-1").endMetadata()
+        .build());
     assertThat(r.patchType).isEqualTo("delete");
+    assertThat(r.targetUid).as("the eviction's precondition").isEqualTo("u-1");
     assertThat(r.patch).isNull();
     assertThat(r.target.toString()).isEqualTo("Pod shop/web-1");
   }

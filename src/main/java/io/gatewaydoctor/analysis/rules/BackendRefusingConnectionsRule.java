@@ -61,7 +61,7 @@ public final class BackendRefusingConnectionsRule implements Rule {
   private static FindingRemediation fixTargetPort(io.gatewaydoctor.model.ResolvedBackend b, int right, boolean automatic) {
     var r = new FindingRemediation("fix-target-port", "Set targetPort of Service " + b.serviceKey() + " port "
         + b.servicePort().getPort() + " to " + right + " (the port the pods answer on)", automatic);
-    return automatic ? io.gatewaydoctor.remediation.Patches.targetPort(r, b.service(), b.servicePort().getPort(),
+    return automatic ? io.gatewaydoctor.remediation.Patches.targetPort(r, b.service(), b.servicePort(),
         new io.fabric8.kubernetes.api.model.IntOrString(right)) : r;
   }
 

@@ -97,7 +97,9 @@ final class ContainerTrouble {
         FindingRemediation fixIt = rollout.isPresent() ? rollback(ctx, b, e.getValue(), failingPods.get(e.getKey()))
             : fix.apply(e.getValue(), containers.get(e.getKey()));
         if ("restart-pod".equals(fixIt.action)) {
-          fixIt = io.gatewaydoctor.remediation.Patches.deletePod(fixIt, failingPods.get(e.getKey()).get(0));
+          var replaced = failingPods.get(e.getKey()).stream().filter(Pods::replacedWhenDeleted).findFirst();
+          fixIt = replaced.isPresent() ? io.gatewaydoctor.remediation.Patches.deletePod(fixIt, replaced.get())
+              : new FindingRemediation(fixIt.action, fixIt.description, false);
         }
         out.add(RuleFinding.of(code, severity, e.getValue(), message.apply(e.getValue(), containers.get(e.getKey()))
                 + " (" + affectedPods + " of " + b.pods().size() + " pods behind Service " + b.serviceKey() + ")" + rollout.orElse(""), ev)

@@ -88,9 +88,13 @@ public final class GatewayErrorReasonsRule implements Rule {
                   + " in plain HTTP (no " + io.gatewaydoctor.probe.ProbePlanner.BACKEND_PROTOCOL + ": HTTPS)"
                   + GatewayTrouble.shape(GatewayTrouble.at(ctx, worst)),
               evidence).withSince(GatewayTrouble.at(ctx, worst).errorsSince())
-              .withRemediation(io.gatewaydoctor.remediation.Patches.annotation(new FindingRemediation("set-backend-protocol",
+              .withRemediation(ctx.chain().backends().stream().allMatch(o -> o.serviceKey().equals(b.serviceKey()))
+                  ? io.gatewaydoctor.remediation.Patches.annotation(new FindingRemediation("set-backend-protocol",
                   "Set annotation " + io.gatewaydoctor.probe.ProbePlanner.BACKEND_PROTOCOL + ": \"HTTPS\" on Ingress " + ing, true),
-                  ctx.chain().ingress(), io.gatewaydoctor.probe.ProbePlanner.BACKEND_PROTOCOL, "HTTPS")));
+                  ctx.chain().ingress(), io.gatewaydoctor.probe.ProbePlanner.BACKEND_PROTOCOL, "HTTPS")
+                  : new FindingRemediation("manual", "Serve Service " + b.serviceKey() + " from an Ingress of its own with "
+                      + io.gatewaydoctor.probe.ProbePlanner.BACKEND_PROTOCOL + ": \"HTTPS\" (the annotation applies to every backend of"
+                      + " Ingress " + ing + ")", false)));
           continue;
         }
         long share = targetErrors == 0 ? 100 : Math.round(100.0 * worstErrors / targetErrors);

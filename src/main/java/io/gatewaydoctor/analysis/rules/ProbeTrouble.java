@@ -83,12 +83,13 @@ final class ProbeTrouble {
    * answer (the guard's floor). Manual when the failing endpoint names no pod of the input.
    */
   static FindingRemediation restartFirst(Hits h, String manual) {
-    var pod = h.backend().pod(h.probes().get(0).target().pod());
+    var pod = h.probes().stream().map(p -> h.backend().pod(p.target().pod())).flatMap(java.util.Optional::stream)
+        .filter(io.gatewaydoctor.model.Pods::replacedWhenDeleted).findFirst();
     if (pod.isEmpty()) {
-      return new FindingRemediation("manual", manual, false);
+      return new FindingRemediation("manual", manual, false); // no pod its ReplicaSet would replace
     }
-    return io.gatewaydoctor.remediation.Patches.deletePod(new FindingRemediation("restart-pod", "Delete pod "
-        + pod.get().getMetadata().getName() + " so that its controller replaces it (only while other endpoints answer); " + manual, true),
+    return io.gatewaydoctor.remediation.Patches.deletePod(new FindingRemediation("restart-pod", "Evict pod "
+        + pod.get().getMetadata().getName() + " so that its ReplicaSet replaces it (only while other endpoints answer); " + manual, true),
         pod.get());
   }
 

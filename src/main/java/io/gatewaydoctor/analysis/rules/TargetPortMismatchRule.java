@@ -82,13 +82,13 @@ public final class TargetPortMismatchRule implements Rule {
     if (sameName != null) {
       return io.gatewaydoctor.remediation.Patches.targetPort(new FindingRemediation("fix-target-port", "Set targetPort of Service "
           + b.serviceKey() + " port " + b.servicePort().getPort() + " to '" + sameName + "' (the containerPort of the same name)", true),
-          b.service(), b.servicePort().getPort(), new IntOrString(sameName));
+          b.service(), b.servicePort(), new IntOrString(sameName));
     }
     if (candidates.size() == 1) {
       int only = candidates.iterator().next();
       return io.gatewaydoctor.remediation.Patches.targetPort(new FindingRemediation("fix-target-port", "Set targetPort of Service "
           + b.serviceKey() + " port " + b.servicePort().getPort() + " to " + only + " (the only containerPort of the pods)", true),
-          b.service(), b.servicePort().getPort(), new IntOrString(only));
+          b.service(), b.servicePort(), new IntOrString(only));
     }
     return new FindingRemediation("manual", "Set targetPort of Service " + b.serviceKey() + " port "
         + b.servicePort().getPort() + " to the port the application listens on (pods declare "
