@@ -19,6 +19,8 @@ public class RemediationRecord {
   public String result;
   @JsonPropertyDescription("The finding code the action answers.")
   public String finding;
+  @JsonPropertyDescription("The object of that finding (Kind namespace/name): an action is judged by its finding on it.")
+  public String findingOn;
   @JsonPropertyDescription("The exact patch (merge or json), or delete.")
   public String patch;
   @JsonPropertyDescription("Why: the finding's message, or why the plan was blocked or failed.")
@@ -47,7 +49,8 @@ public class RemediationRecord {
         && Objects.equals(unversioned(patch), unversioned(o.patch)) && Objects.equals(reason, o.reason) && Objects.equals(dryRun, o.dryRun);
   }
 
-  static String unversioned(String patch) {
+  /** The patch without the object's resourceVersion (a test op or a metadata field). */
+  public static String unversioned(String patch) {
     return patch == null ? null : patch.replaceAll("\\{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"[^\"]*\"},?", "")
         .replaceAll("\"resourceVersion\":\"[^\"]*\",?", "");
   }

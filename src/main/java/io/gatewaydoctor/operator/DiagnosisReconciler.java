@@ -255,7 +255,8 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     }
     var prev = gd.getStatus();
     var round = ev.picture() == null ? null : remediator.run(gd, ingressRef, d, policy, prev == null ? null : prev.baseline, now,
-        Windows.parse(gd.getSpec().getWindow()), freshAt(d, now), this::cached, diagnoses.list().toList(), e -> timelineOf(gd).add(e));
+        Windows.parse(gd.getSpec().getWindow()), freshAt(gd, now), healthySince(prev, d, now), this::cached, diagnoses.list().toList(),
+        e -> timelineOf(gd).add(e));
     GatewayDiagnosisStatus next = StatusAggregator.build(d, prev, gd.getMetadata().getGeneration(), now,
         round == null ? io.gatewaydoctor.remediation.Remediation.condition(policy, List.of(), false) : round.condition());
     if (round != null) {
@@ -280,15 +281,25 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
    * When the verdict's inputs were last fresh, for the remediation guard: null while an informer is not watching and synced;
    * else the newest probe of the target when it was probed (a stalled prober shows), else now.
    */
-  private Instant freshAt(Diagnosis d, Instant now) {
+  private Instant freshAt(GatewayDiagnosis gd, Instant now) {
     boolean watching = Stream.of(ingresses, services, slices, pods, deployments, replicaSets, namespaces)
         .allMatch(i -> i.getStatus() == io.javaoperatorsdk.operator.health.Status.HEALTHY);
     if (!watching) {
       return null;
     }
-    return d.backends().stream().flatMap(b -> b.endpoints == null ? Stream.empty() : b.endpoints.stream())
-        .filter(e -> e.lastProbe != null).map(e -> io.gatewaydoctor.model.Times.parse(e.lastProbe.time))
-        .filter(java.util.Objects::nonNull).max(Instant::compareTo).orElse(now);
+    return ProbeScheduler.probingOn(gd) && probing.enabled() ? prober.lastRound(ResourceID.fromResource(gd)) : now;
+  }
+
+  /** Since when the target has been Healthy (the Healthy condition's transition), or null when it is not. */
+  static Instant healthySince(GatewayDiagnosisStatus prev, Diagnosis d, Instant now) {
+    if (d.health() != io.gatewaydoctor.analysis.Health.Healthy) {
+      return null;
+    }
+    if (prev == null || !"Healthy".equals(prev.health) || prev.conditions == null) {
+      return now;
+    }
+    return prev.conditions.stream().filter(c -> StatusAggregator.HEALTHY.equals(c.getType()) && "True".equals(c.getStatus()))
+        .map(c -> io.gatewaydoctor.model.Times.parse(c.getLastTransitionTime())).filter(java.util.Objects::nonNull).findFirst().orElse(now);
   }
 
   /** The cached copy of an object a remediation acts on. */

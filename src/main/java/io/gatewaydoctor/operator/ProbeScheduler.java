@@ -106,6 +106,12 @@ final class ProbeScheduler implements AutoCloseable {
     return r.evidence().withKeepAlive(keepAlive.getOrDefault(id, Map.of()), gatewayKeepAlive).takenAt(r.at());
   }
 
+  /** When the target's last probe round ended, or null before its first. */
+  Instant lastRound(ResourceID id) {
+    Round r = rounds.get(id);
+    return r == null ? null : r.at();
+  }
+
   /** The endpoints of a target changed since its last round: probe it at the next tick, not at the next interval. */
   void endpointsAre(ResourceID id, java.util.Set<io.gatewaydoctor.probe.ProbeTarget> planned) {
     Round r = rounds.get(id);

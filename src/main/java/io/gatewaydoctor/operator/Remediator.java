@@ -70,8 +70,12 @@ public class Remediator {
    * write, and a history read from it could miss an action just taken. The status seeds it after a restart.
    */
   private final Map<String, List<RemediationRecord>> written = new java.util.concurrent.ConcurrentHashMap<>();
-  /** Rate-limit slots taken by this process ("target|time" → when), beside the Applied records of every status. */
-  private final Map<String, Instant> slots = new HashMap<>();
+  /** Actions this process took ("target|time" → the diagnosis and its record), beside the Applied records of every status. */
+  private final Map<String, Slot> slots = new HashMap<>();
+  /** When a plan (action, object, patch without version) was last refused by the API server: not sent again within a cooldown. */
+  private final Map<String, Instant> refused = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record Slot(String diagnosis, RemediationRecord record, Instant at) {}
 
   /** The target's records after this round, the RemediationApplied condition, when to look again, the diagnosis's new version. */
   public record Round(List<RemediationRecord> records, String[] condition, Duration recheck, String resourceVersion) {}
@@ -94,8 +98,8 @@ public class Remediator {
   }
 
   Round run(GatewayDiagnosis gd, ResourceRef ingress, Diagnosis d, RemediationPolicy policy, Baseline baseline, Instant now,
-      Duration window, Instant freshAt, Function<ResourceRef, Optional<HasMetadata>> cached, List<GatewayDiagnosis> diagnoses,
-      Consumer<TimelineEntry> timeline) {
+      Duration window, Instant freshAt, Instant healthySince, Function<ResourceRef, Optional<HasMetadata>> cached,
+      List<GatewayDiagnosis> diagnoses, Consumer<TimelineEntry> timeline) {
     String me = key(gd);
     var everyone = all(diagnoses, written);
     List<RemediationRecord> history = written.getOrDefault(me, gd.getStatus() == null || gd.getStatus().remediations == null
@@ -107,7 +111,7 @@ public class Remediator {
       }
     });
     var situation = new Guard.Situation(policy, now, window, freshAt, d.backends(), baseline, Ledger.of(history),
-        appliedInPeriod(everyone, now), limits(), elsewhere);
+        appliedInPeriod(everyone, now), limits(), elsewhere, healthySince);
     var outlook = Remediation.decide(d, history, situation);
     List<RemediationRecord> records = outlook.records();
     for (RemediationRecord r : outlook.added()) {
@@ -118,13 +122,17 @@ public class Remediator {
     String version = null;
     var decision = outlook.decision();
     if (decision != null) {
-      var done = carryOut(gd, ingress, records, decision, now, cached, everyone, timeline);
+      var done = carryOut(gd, ingress, records, decision, situation, now, cached, diagnoses, timeline);
       records = done.records();
       version = done.resourceVersion();
     }
     written.put(me, List.copyOf(records));
     // a cooldown's end changes what may happen (judge the action, allow the next one): reconcile then, event or not
-    Instant until = Ledger.of(records).cooldownUntil(cooldown);
+    var state = Ledger.of(records);
+    Instant until = state.cooldownUntil(cooldown);
+    if (state.stopped() && healthySince != null) {
+      until = healthySince.plus(cooldown); // when the stop may end
+    }
     Duration recheck = policy.mode() != RemediationPolicy.Mode.off && until != null && until.isAfter(now)
         ? Duration.between(now, until).plusMillis(500) : null;
     return new Round(records, Remediation.condition(policy, records, decision != null), recheck, version);
@@ -133,22 +141,23 @@ public class Remediator {
   private record Done(List<RemediationRecord> records, String resourceVersion) {}
 
   private Done carryOut(GatewayDiagnosis gd, ResourceRef ingress, List<RemediationRecord> records, Remediation.Decision decision,
-      Instant now, Function<ResourceRef, Optional<HasMetadata>> cached, Map<String, List<RemediationRecord>> everyone,
+      Guard.Situation situation, Instant now, Function<ResourceRef, Optional<HasMetadata>> cached, List<GatewayDiagnosis> diagnoses,
       Consumer<TimelineEntry> timeline) {
     Plan plan = decision.plan();
+    if (decision.verdict() == Remediation.Verdict.Blocked && decision.reason().startsWith(Guard.WAITING)) {
+      return new Done(records, null); // the informers or the prober are about to catch up: the next round decides
+    }
     if (decision.verdict() == Remediation.Verdict.Blocked) {
       return new Done(note(ingress, records, decision.record(Ledger.BLOCKED, decision.reason(), now), plan, true, false, now), null);
     }
     boolean apply = decision.verdict() == Remediation.Verdict.Apply;
     RemediationRecord last = lastOf(records, plan);
-    if (last != null && sameUnversioned(last, plan)) {
-      if (!apply && (Ledger.DRY_RUN.equals(last.result) || Ledger.FAILED.equals(last.result))) {
-        return new Done(records, null); // dry-run already, or refused: not again
-      }
-      Instant at = Times.parse(last.time);
-      if (apply && Ledger.FAILED.equals(last.result) && at != null && now.isBefore(at.plus(cooldown))) {
-        return new Done(records, null); // refused lately: not before a cooldown
-      }
+    if (!apply && last != null && Ledger.DRY_RUN.equals(last.result) && plan.sameChange(last)) {
+      return new Done(records, null); // dry-run already
+    }
+    Instant refusedAt = refused.get(planKey(plan));
+    if (refusedAt != null && now.isBefore(refusedAt.plus(cooldown))) {
+      return new Done(records, null); // refused lately: not before a cooldown
     }
     HasMetadata live;
     try {
@@ -165,13 +174,15 @@ public class Remediator {
       LOG.debugf("remediation of %s: the verdict saw another version of it, next round", plan.objectKey());
       return new Done(records, null);
     }
+    String uid = live.getMetadata().getUid();
     try {
-      send(plan, true);
+      send(plan, uid, true);
     } catch (KubernetesClientException e) {
-      if (e.getCode() == 409 || e.getCode() == 422 && String.valueOf(e.getMessage()).contains("test")) {
-        LOG.debugf("remediation of %s: changed meanwhile, next round", plan.objectKey());
+      if (notApplied(e) || transientError(e)) {
+        LOG.debugf("remediation of %s: %s, next round", plan.objectKey(), message(e));
         return new Done(records, null);
       }
+      refused.put(planKey(plan), now);
       String why = e.getCode() == 403 ? "the API server refused the dry-run (403: no write permission; the chart grants it with"
           + " remediation.enabled): " + message(e) : "the API server refused the dry-run: " + message(e);
       return new Done(note(ingress, records, decision.record(Ledger.FAILED, why, now), plan, true, true, now), null);
@@ -183,24 +194,35 @@ public class Remediator {
           now), plan, false, true, now), null);
     }
     RemediationRecord intent = decision.record(Ledger.APPLIED, plan.why(), now);
-    if (!reserve(everyone, intent, now)) {
-      return new Done(note(ingress, records, decision.record(Ledger.BLOCKED, "rate limit: " + rateLimit + " actions in the last "
-          + ratePeriod + " over all targets", now), plan, true, false, now), null);
+    Optional<String> no = reserve(key(gd), plan, intent, situation, diagnoses, now);
+    if (no.isPresent()) {
+      return new Done(note(ingress, records, decision.record(Ledger.BLOCKED, no.get(), now), plan, true, false, now), null);
     }
     List<RemediationRecord> withIntent = Ledger.append(records, intent);
     String version;
     try {
       version = persist(gd, withIntent);
-    } catch (KubernetesClientException e) {
-      LOG.infof("remediation of %s: its record could not be written first (%s); not applied", plan.objectKey(), message(e));
+    } catch (KubernetesClientException | IllegalStateException e) {
+      release(intent);
+      LOG.debugf("remediation of %s: its record could not be written first (%s); next round", plan.objectKey(), e.getMessage());
       return new Done(records, null);
     }
     written.put(key(gd), List.copyOf(withIntent));
     try {
-      send(plan, false);
-    } catch (KubernetesClientException | Refused e) {
-      String why = e instanceof Refused ? e.getMessage() : "the API server refused it: " + message((KubernetesClientException) e);
-      return new Done(note(ingress, withIntent, decision.record(Ledger.FAILED, why, now), plan, true, true, now), version);
+      send(plan, uid, false);
+    } catch (KubernetesClientException e) {
+      if (notApplied(e)) { // nothing changed: as if not tried
+        release(intent);
+        return new Done(note(ingress, withIntent, decision.record(Ledger.NOT_APPLIED, "not applied: " + message(e), now), plan, true,
+            false, now), version);
+      }
+      refused.put(planKey(plan), now);
+      return new Done(note(ingress, withIntent, decision.record(Ledger.FAILED, "the API server refused it (it may or may not have"
+          + " changed; counted as applied): " + message(e), now), plan, true, true, now), version);
+    } catch (Refused e) {
+      release(intent);
+      return new Done(note(ingress, withIntent, decision.record(Ledger.NOT_APPLIED, e.getMessage(), now), plan, true, false, now),
+          version);
     }
     LOG.infof("remediation: %s (%s, finding %s)", plan.describe(), plan.action(), plan.finding());
     metrics.remediation(plan.action(), Ledger.APPLIED);
@@ -218,6 +240,20 @@ public class Remediator {
     return new Done(withIntent, version);
   }
 
+  private static String planKey(Plan p) {
+    return p.action() + " " + p.objectKey() + " " + RemediationRecord.unversioned(p.recordedPatch());
+  }
+
+  /** Refusals that prove nothing changed: a conflict, a failed JSON-patch test, the object gone. */
+  private static boolean notApplied(KubernetesClientException e) {
+    return e.getCode() == 409 || e.getCode() == 404 || e.getCode() == 422 && String.valueOf(e.getMessage()).contains("test");
+  }
+
+  /** Trouble of the moment (the network, throttling, the API server): try again next round, record nothing. */
+  private static boolean transientError(KubernetesClientException e) {
+    return e.getCode() == 0 || e.getCode() == 429 || e.getCode() >= 500;
+  }
+
   private static RemediationRecord lastOf(List<RemediationRecord> records, Plan plan) {
     for (int i = records.size() - 1; i >= 0; i--) {
       var r = records.get(i);
@@ -226,15 +262,6 @@ public class Remediator {
       }
     }
     return null;
-  }
-
-  private static boolean sameUnversioned(RemediationRecord last, Plan plan) {
-    if (last == null) {
-      return false;
-    }
-    RemediationRecord probe = new RemediationRecord(last.action, last.target, last.time, last.dryRun, last.result, last.finding,
-        plan.recordedPatch(), last.reason);
-    return last.sameAs(probe);
   }
 
   /** Whether the verdict saw another version of the object: another uid for a pod (its status moves all the time), else another resourceVersion. */
@@ -252,6 +279,10 @@ public class Remediator {
   private String persist(GatewayDiagnosis gd, List<RemediationRecord> records) {
     GatewayDiagnosis out = client.resources(GatewayDiagnosis.class).inNamespace(gd.getMetadata().getNamespace())
         .withName(gd.getMetadata().getName()).editStatus(g -> {
+          if (!Objects.equals(g.getMetadata().getResourceVersion(), gd.getMetadata().getResourceVersion())) {
+            // the status moved since this verdict's copy: the later full write must not replace it blindly
+            throw new IllegalStateException("the diagnosis changed since it was read");
+          }
           if (g.getStatus() == null) {
             g.setStatus(new io.gatewaydoctor.api.GatewayDiagnosisStatus());
           }
@@ -268,14 +299,15 @@ public class Remediator {
     }
   }
 
-  private void send(Plan plan, boolean dryRun) {
+  private void send(Plan plan, String uid, boolean dryRun) {
     if (Patches.DELETE.equals(plan.patchType())) {
       var options = new io.fabric8.kubernetes.api.model.DeleteOptionsBuilder().withDryRun(dryRun ? List.of("All") : null)
-          .withNewPreconditions().withUid(plan.objectUid()).endPreconditions().build();
+          .withNewPreconditions().withUid(uid).endPreconditions().build();
       var b = new EvictionBuilder().withNewMetadata().withName(plan.object().name).withNamespace(plan.object().namespace).endMetadata()
           .withDeleteOptions(options);
       if (!client.pods().inNamespace(plan.object().namespace).withName(plan.object().name).evict(b.build())) {
-        throw new Refused("the eviction of " + plan.objectKey() + " is not allowed now (a PodDisruptionBudget)");
+        throw new Refused("the eviction of " + plan.objectKey() + " is not allowed now (429: a PodDisruptionBudget, or the API"
+            + " server's rate limit)");
       }
       return;
     }
@@ -322,9 +354,15 @@ public class Remediator {
   }
 
   private java.util.Set<String> keysInPeriod(Map<String, List<RemediationRecord>> everyone, Instant now) {
+    Instant keep = now.minus(ratePeriod.compareTo(cooldown) > 0 ? ratePeriod : cooldown);
+    slots.values().removeIf(t -> !t.at().isAfter(keep));
     Instant since = now.minus(ratePeriod);
-    slots.values().removeIf(t -> !t.isAfter(since));
-    java.util.Set<String> keys = new java.util.HashSet<>(slots.keySet());
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    slots.forEach((k, v) -> {
+      if (v.at().isAfter(since)) {
+        keys.add(k);
+      }
+    });
     everyone.values().forEach(list -> list.stream().filter(r -> Ledger.APPLIED.equals(r.result)).forEach(r -> {
       Instant at = Times.parse(r.time);
       if (at != null && at.isAfter(since)) {
@@ -334,13 +372,34 @@ public class Remediator {
     return keys;
   }
 
-  /** Takes a rate-limit slot for the record, atomically with the count. */
-  synchronized boolean reserve(Map<String, List<RemediationRecord>> everyone, RemediationRecord r, Instant now) {
+  /**
+   * Takes the slot for the action, atomically with the checks that span targets: the rate limit, and the per-object and
+   * per-namespace cooldowns against what every other diagnosis did, including actions of this process not yet in any status.
+   * Empty when taken, else why not.
+   */
+  synchronized Optional<String> reserve(String me, Plan plan, RemediationRecord r, Guard.Situation s, List<GatewayDiagnosis> diagnoses,
+      Instant now) {
+    var everyone = all(diagnoses, written);
     if (keysInPeriod(everyone, now).size() >= rateLimit) {
-      return false;
+      return Optional.of("rate limit: " + rateLimit + " actions in the last " + ratePeriod + " over all targets");
     }
-    slots.put(r.target + "|" + r.time, now);
-    return true;
+    List<RemediationRecord> others = new ArrayList<>();
+    everyone.forEach((k, v) -> {
+      if (!k.equals(me)) {
+        others.addAll(v);
+      }
+    });
+    slots.values().stream().filter(x -> !x.diagnosis().equals(me)).forEach(x -> others.add(x.record()));
+    Optional<String> shared = Guard.shared(plan, s.withElsewhere(others));
+    if (shared.isPresent()) {
+      return shared;
+    }
+    slots.put(r.target + "|" + r.time, new Slot(me, r, now));
+    return Optional.empty();
+  }
+
+  private synchronized void release(RemediationRecord r) {
+    slots.remove(r.target + "|" + r.time);
   }
 
   /** Forgets a diagnosis that is gone. */

@@ -28,6 +28,9 @@ import java.util.Optional;
 public final class Guard {
   private Guard() {}
 
+  /** The start of the reason while the inputs are not fresh yet (a start, a new target): a wait, not worth a record. */
+  public static final String WAITING = "no fresh evidence yet";
+
   /** The operator's limits. */
   public record Limits(Duration cooldown, int rateLimit, Duration ratePeriod) {
     public static final Limits DEFAULT = new Limits(Duration.ofMinutes(10), 5, Duration.ofMinutes(10));
@@ -39,15 +42,26 @@ public final class Guard {
    * over all targets, and the actions other targets applied (several Ingresses may share a Service or a Deployment).
    */
   public record Situation(RemediationPolicy policy, Instant now, Duration window, Instant freshAt, List<BackendStatus> backends,
-      Baseline baseline, Ledger.State ledger, int appliedInPeriod, Limits limits, List<RemediationRecord> elsewhere) {
+      Baseline baseline, Ledger.State ledger, int appliedInPeriod, Limits limits, List<RemediationRecord> elsewhere,
+      Instant healthySince) {
     public Situation(RemediationPolicy policy, Instant now, Duration window, Instant freshAt, List<BackendStatus> backends,
         Baseline baseline, Ledger.State ledger, int appliedInPeriod, Limits limits) {
-      this(policy, now, window, freshAt, backends, baseline, ledger, appliedInPeriod, limits, List.of());
+      this(policy, now, window, freshAt, backends, baseline, ledger, appliedInPeriod, limits, List.of(), null);
+    }
+
+    public Situation(RemediationPolicy policy, Instant now, Duration window, Instant freshAt, List<BackendStatus> backends,
+        Baseline baseline, Ledger.State ledger, int appliedInPeriod, Limits limits, List<RemediationRecord> elsewhere) {
+      this(policy, now, window, freshAt, backends, baseline, ledger, appliedInPeriod, limits, elsewhere, null);
     }
 
     /** The same, with the target's ledger as it is now. */
     public Situation with(Ledger.State l) {
-      return new Situation(policy, now, window, freshAt, backends, baseline, l, appliedInPeriod, limits, elsewhere);
+      return new Situation(policy, now, window, freshAt, backends, baseline, l, appliedInPeriod, limits, elsewhere, healthySince);
+    }
+
+    /** The same, with other targets' actions as they are now. */
+    public Situation withElsewhere(List<RemediationRecord> e) {
+      return new Situation(policy, now, window, freshAt, backends, baseline, ledger, appliedInPeriod, limits, e, healthySince);
     }
   }
 
@@ -63,7 +77,7 @@ public final class Guard {
    * The cooldown holds per changed object too, over all targets; and one pod per namespace per cooldown, so two targets on one
    * Service cannot each take a pod before the EndpointSlice shows the first one gone.
    */
-  static Optional<String> shared(Plan p, Situation s) {
+  public static Optional<String> shared(Plan p, Situation s) {
     Instant since = s.now().minus(s.limits().cooldown());
     for (RemediationRecord r : s.elsewhere() == null ? List.<RemediationRecord>of() : s.elsewhere()) {
       Instant at = io.gatewaydoctor.model.Times.parse(r.time);
@@ -85,7 +99,8 @@ public final class Guard {
   /** The checks that hold for any plan of the target. */
   static Optional<String> target(Situation s) {
     if (s.freshAt() == null) {
-      return Optional.of("the operator's caches are not synced: no action on a verdict they may not back");
+      return Optional.of(WAITING + " (an informer is not watching, or the target was not probed yet): no action on a"
+          + " verdict it may not back");
     }
     if (s.freshAt().isBefore(s.now().minus(s.window()))) {
       return Optional.of("the newest evidence (" + s.freshAt() + ") is older than the window (" + s.window() + ")");

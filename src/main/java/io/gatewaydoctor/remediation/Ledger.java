@@ -17,7 +17,7 @@ import java.util.Objects;
  * at once, and may come back with its replacement): its finding gone then is {@code Improved}, still
  * there is {@code NoImprovement}. The same finding back within {@link #RECURRENCE} cooldowns of the
  * action is {@code NoImprovement} too (the fix did not hold). After {@code NoImprovement} the target
- * gets no further action until it is Healthy again ({@code Resumed}). Pure.
+ * gets no further action until it has been Healthy for a cooldown ({@code Resumed}). Pure.
  */
 public final class Ledger {
   public static final String DRY_RUN = "DryRun";
@@ -27,6 +27,8 @@ public final class Ledger {
   public static final String IMPROVED = "Improved";
   public static final String NO_IMPROVEMENT = "NoImprovement";
   public static final String RESUMED = "Resumed";
+  /** The change was refused in a way that proves nothing changed (a conflict, a failed test, a PodDisruptionBudget): as if not tried. */
+  public static final String NOT_APPLIED = "NotApplied";
   /** Records kept in the status, newest last. */
   public static final int MAX_RECORDS = 30;
   /** How many cooldowns after an action its finding coming back means the fix did not hold. */
@@ -49,9 +51,19 @@ public final class Ledger {
     boolean pending = false;
     boolean stopped = false;
     boolean improved = false;
+    State before = new State(null, false, false, false);
     for (RemediationRecord r : records == null ? List.<RemediationRecord>of() : records) {
       switch (Objects.toString(r.result, "")) {
+        case NOT_APPLIED -> {
+          if (pending && last != null && Objects.equals(last.action, r.action) && Objects.equals(last.target, r.target)) {
+            last = before.lastApplied();
+            pending = before.pending();
+            stopped = before.stopped();
+            improved = before.improved();
+          }
+        }
         case APPLIED -> {
+          before = new State(last, pending, stopped, improved);
           last = r;
           pending = true;
           stopped = false;
@@ -73,13 +85,17 @@ public final class Ledger {
     return new State(last, pending, stopped, improved);
   }
 
-  /** The records that the verdict at {@code now} adds to the history: Improved, NoImprovement or Resumed. */
-  public static List<RemediationRecord> bookkeeping(State s, Diagnosis d, Instant now, Duration cooldown) {
+  /**
+   * The records that the verdict at {@code now} adds to the history: Improved, NoImprovement or Resumed. {@code healthySince}:
+   * since when the target has been Healthy (null when it is not); a stop ends only after a whole cooldown of it.
+   */
+  public static List<RemediationRecord> bookkeeping(State s, Diagnosis d, Instant now, Duration cooldown, Instant healthySince) {
     List<RemediationRecord> out = new ArrayList<>();
     String ts = Times.format(now);
     var a = s.lastApplied();
-    boolean present = d.health() != Health.Healthy && d.findings().stream().anyMatch(f -> f.code().name().equals(a == null ? null
-        : a.finding));
+    // the action's finding on the object it was about (another backend's trouble of the same code is another matter)
+    boolean present = a != null && d.health() != Health.Healthy && d.findings().stream().anyMatch(f -> f.code().name().equals(a.finding)
+        && (a.findingOn == null || a.findingOn.equals(String.valueOf(f.resource()))));
     Instant until = s.cooldownUntil(cooldown);
     if (s.pending()) {
       if (until != null && now.isBefore(until)) {
@@ -98,9 +114,9 @@ public final class Ledger {
       out.add(new RemediationRecord(a.action, a.target, ts, false, NO_IMPROVEMENT, a.finding, null,
           a.finding + " came back within " + cooldown.multipliedBy(RECURRENCE) + " of " + a.action + " at " + a.time
               + ": the fix did not hold; no further action on this target until it is Healthy again: fix it by hand"));
-    } else if (s.stopped() && d.health() == Health.Healthy) {
+    } else if (s.stopped() && d.health() == Health.Healthy && healthySince != null && !healthySince.isAfter(now.minus(cooldown))) {
       out.add(new RemediationRecord(a == null ? null : a.action, a == null ? null : a.target, ts, false, RESUMED, null, null,
-          "the target is Healthy again: remediation resumes"));
+          "the target has been Healthy for " + cooldown + ": remediation resumes"));
     }
     return out;
   }

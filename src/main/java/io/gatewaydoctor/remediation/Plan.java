@@ -14,10 +14,10 @@ import java.util.Set;
  * most important first, and only from those whose rule made the fix automatic. Pure.
  */
 public record Plan(String action, String finding, ResourceRef object, String patchType, String patch, String why, ResourceRef source,
-    String objectUid, String objectVersion) {
+    String objectUid, String objectVersion, String findingOn) {
 
   public Plan(String action, String finding, ResourceRef object, String patchType, String patch, String why, ResourceRef source) {
-    this(action, finding, object, patchType, patch, why, source, null, null);
+    this(action, finding, object, patchType, patch, why, source, null, null, null);
   }
 
   public static List<Plan> of(Diagnosis d) {
@@ -30,12 +30,19 @@ public record Plan(String action, String finding, ResourceRef object, String pat
         continue;
       }
       Plan p = new Plan(r.action, f.code().name(), r.target, r.patchType, r.patch, f.message(), r.source, r.targetUid,
-          r.targetResourceVersion);
+          r.targetResourceVersion, String.valueOf(f.resource()));
       if (seen.add(p.action + " " + p.objectKey())) {
         out.add(p);
       }
     }
     return out;
+  }
+
+  /** This plan and that record are about the same change (the object's version aside). */
+  public boolean sameChange(io.gatewaydoctor.api.RemediationRecord r) {
+    return r != null && action.equals(r.action) && objectKey().equals(r.target)
+        && java.util.Objects.equals(io.gatewaydoctor.api.RemediationRecord.unversioned(recordedPatch()),
+            io.gatewaydoctor.api.RemediationRecord.unversioned(r.patch));
   }
 
   /** The object as Kind namespace/name. */
@@ -54,8 +61,13 @@ public record Plan(String action, String finding, ResourceRef object, String pat
     if (Patches.DELETE.equals(patchType)) {
       return Patches.DELETE;
     }
-    return patch.length() <= MAX_RECORDED_PATCH ? patch : patch.substring(0, MAX_RECORDED_PATCH) + "… (" + patch.length()
-        + " characters, sha256 " + digest(patch) + "; whole in status.findings[].remediation.patch)";
+    if (patch.length() <= MAX_RECORDED_PATCH) {
+      return patch;
+    }
+    // the same plan must read the same whatever the object's version: cut and hash it without the version
+    String plain = io.gatewaydoctor.api.RemediationRecord.unversioned(patch);
+    return plain.substring(0, Math.min(plain.length(), MAX_RECORDED_PATCH)) + "… (" + patch.length() + " characters, sha256 "
+        + digest(plain) + " without the resourceVersion test; whole in status.findings[].remediation.patch)";
   }
 
   private static String digest(String s) {

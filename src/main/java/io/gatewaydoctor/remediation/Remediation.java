@@ -21,8 +21,10 @@ public final class Remediation {
   public record Decision(Plan plan, Verdict verdict, String reason) {
     /** The record of this decision's outcome. */
     public RemediationRecord record(String result, String why, java.time.Instant now) {
-      return new RemediationRecord(plan.action(), plan.objectKey(), Times.format(now), !Ledger.APPLIED.equals(result), result,
+      var r = new RemediationRecord(plan.action(), plan.objectKey(), Times.format(now), !Ledger.APPLIED.equals(result), result,
           plan.finding(), plan.recordedPatch(), why);
+      r.findingOn = plan.findingOn();
+      return r;
     }
   }
 
@@ -34,12 +36,15 @@ public final class Remediation {
     if (s.policy().mode() == RemediationPolicy.Mode.off) {
       return new Outlook(records, List.of(), null);
     }
-    List<RemediationRecord> added = Ledger.bookkeeping(s.ledger(), d, s.now(), s.limits().cooldown());
+    List<RemediationRecord> added = Ledger.bookkeeping(s.ledger(), d, s.now(), s.limits().cooldown(), s.healthySince());
     for (RemediationRecord r : added) {
       records = Ledger.append(records, r);
     }
     Guard.Situation now = s.with(Ledger.of(records));
-    List<Plan> plans = Plan.of(d);
+    var state = now.ledger();
+    // the action awaiting its judgement is not planned again meanwhile (nor recorded as blocked by its own cooldown)
+    List<Plan> plans = Plan.of(d).stream().filter(p -> !(state.pending() && p.action().equals(state.lastApplied().action)
+        && p.objectKey().equals(state.lastApplied().target))).toList();
     Decision blocked = null;
     for (Plan p : plans) {
       Optional<String> why = Guard.check(p, now);
@@ -85,15 +90,19 @@ public final class Remediation {
     if (policy.error() != null || policy.mode() == RemediationPolicy.Mode.off || records == null || records.isEmpty()) {
       return new String[] {"False", idle[0], idle[1]};
     }
-    if (Ledger.of(records).stopped()) {
+    var state = Ledger.of(records);
+    if (state.stopped()) {
       RemediationRecord stop = records.stream().filter(r -> Ledger.NO_IMPROVEMENT.equals(r.result)).reduce((a, b) -> b).orElseThrow();
       return new String[] {"False", "Stopped", stop.action + " on " + stop.target + " at " + stop.time + ": " + stop.reason};
+    }
+    if (state.pending()) {
+      var a = state.lastApplied();
+      return new String[] {"True", "Applied", a.action + " on " + a.target + " at " + a.time + " (" + a.finding + "): " + a.patch
+          + "; judged when its cooldown ends"};
     }
     RemediationRecord last = records.get(records.size() - 1);
     String what = last.action + " on " + last.target + " at " + last.time;
     return switch (String.valueOf(last.result)) {
-      case Ledger.APPLIED -> new String[] {"True", "Applied", what + " (" + last.finding + "): " + last.patch
-          + "; the verdict is watched for one cooldown"};
       case Ledger.IMPROVED -> new String[] {"True", "Improved", what + ": " + last.reason};
       case Ledger.DRY_RUN -> planned ? new String[] {"False", "DryRun", "Would " + ("delete".equals(last.patch) ? "delete "
           + last.target : "patch " + last.target + ": " + last.patch) + " (" + last.action + ", " + last.finding + ")"}

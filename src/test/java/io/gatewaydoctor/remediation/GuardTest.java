@@ -116,7 +116,7 @@ class GuardTest {
         Arguments.of("action not allowed", port(), situation(policy("auto", "restart-pod"), NOW, two, null, List.of(), 0),
             "fix-target-port is not among the actions this target allows"),
         Arguments.of("caches not synced", port(), situation(policy("auto", null), null, two, null, List.of(), 0),
-            "the operator's caches are not synced"),
+            "no fresh evidence yet (an informer is not watching, or the target was not probed yet)"),
         Arguments.of("stale evidence", port(), situation(policy("auto", null), NOW.minus(Duration.ofMinutes(11)), two, null, List.of(), 0),
             "the newest evidence (2026-12-01T11:49:00Z) is older than the window (PT10M)"),
         Arguments.of("within the cooldown", port(), situation(policy("auto", null), NOW, two, null,

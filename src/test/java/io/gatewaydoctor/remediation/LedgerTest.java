@@ -37,21 +37,21 @@ class LedgerTest {
   void anActionIsImprovedWhenItsFindingGoesAndStoppedWhenItOutlivesTheCooldown() {
     var s = Ledger.of(List.of(applied()));
     assertThat(s.pending()).isTrue();
-    assertThat(Ledger.bookkeeping(s, still(Health.Degraded), T.plusSeconds(60), COOLDOWN)).as("still waiting").isEmpty();
-    assertThat(Ledger.bookkeeping(s, healthy(), T.plusSeconds(60), COOLDOWN)).as("judged when the cooldown ends, not before")
+    assertThat(Ledger.bookkeeping(s, still(Health.Degraded), T.plusSeconds(60), COOLDOWN, null)).as("still waiting").isEmpty();
+    assertThat(Ledger.bookkeeping(s, healthy(), T.plusSeconds(60), COOLDOWN, T)).as("judged when the cooldown ends, not before")
         .isEmpty();
-    var improved = Ledger.bookkeeping(s, healthy(), T.plus(COOLDOWN), COOLDOWN);
+    var improved = Ledger.bookkeeping(s, healthy(), T.plus(COOLDOWN), COOLDOWN, T);
     assertThat(improved).singleElement().satisfies(r -> assertThat(r.result).isEqualTo(Ledger.IMPROVED));
     // the same finding back within three cooldowns: the fix did not hold
     var back = Ledger.of(List.of(applied(), improved.get(0)));
-    assertThat(Ledger.bookkeeping(back, still(Health.Degraded), T.plus(COOLDOWN.multipliedBy(2)), COOLDOWN)).singleElement()
+    assertThat(Ledger.bookkeeping(back, still(Health.Degraded), T.plus(COOLDOWN.multipliedBy(2)), COOLDOWN, null)).singleElement()
         .satisfies(r -> {
           assertThat(r.result).isEqualTo(Ledger.NO_IMPROVEMENT);
           assertThat(r.reason).contains("came back within PT30M", "the fix did not hold");
         });
-    assertThat(Ledger.bookkeeping(back, still(Health.Degraded), T.plus(COOLDOWN.multipliedBy(3)), COOLDOWN)).as("later: a new trouble")
+    assertThat(Ledger.bookkeeping(back, still(Health.Degraded), T.plus(COOLDOWN.multipliedBy(3)), COOLDOWN, null)).as("later: a new trouble")
         .isEmpty();
-    var stop = Ledger.bookkeeping(s, still(Health.Degraded), T.plus(COOLDOWN), COOLDOWN);
+    var stop = Ledger.bookkeeping(s, still(Health.Degraded), T.plus(COOLDOWN), COOLDOWN, null);
     assertThat(stop).singleElement().satisfies(r -> {
       assertThat(r.result).isEqualTo(Ledger.NO_IMPROVEMENT);
       assertThat(r.reason).contains("BackendRefusingConnections is still there PT10M after restart-pod at 2026-12-01T12:00:00Z",
@@ -60,11 +60,27 @@ class LedgerTest {
     var history = new ArrayList<>(List.of(applied(), stop.get(0)));
     var stopped = Ledger.of(history);
     assertThat(stopped.stopped()).isTrue();
-    assertThat(Ledger.bookkeeping(stopped, still(Health.Degraded), T.plus(COOLDOWN.multipliedBy(3)), COOLDOWN)).isEmpty();
-    var resumed = Ledger.bookkeeping(stopped, healthy(), T.plus(COOLDOWN.multipliedBy(3)), COOLDOWN);
+    assertThat(Ledger.bookkeeping(stopped, still(Health.Degraded), T.plus(COOLDOWN.multipliedBy(3)), COOLDOWN, null)).isEmpty();
+    assertThat(Ledger.bookkeeping(stopped, healthy(), T.plus(COOLDOWN.multipliedBy(3)), COOLDOWN, T.plus(COOLDOWN.multipliedBy(3))))
+        .as("one Healthy verdict does not end the stop").isEmpty();
+    var resumed = Ledger.bookkeeping(stopped, healthy(), T.plus(COOLDOWN.multipliedBy(3)), COOLDOWN, T.plus(COOLDOWN.multipliedBy(2)));
     assertThat(resumed).singleElement().satisfies(r -> assertThat(r.result).isEqualTo(Ledger.RESUMED));
     history.add(resumed.get(0));
     assertThat(Ledger.of(history).stopped()).isFalse();
+  }
+
+  @Test
+  void aChangeKnownNotToHaveHappenedIsAsIfNotTriedAndAFindingIsJudgedOnItsObject() {
+    var notApplied = new RemediationRecord("restart-pod", "Pod shop/web-1", T.toString(), false, Ledger.NOT_APPLIED,
+        "BackendRefusingConnections", "delete", "409");
+    var s = Ledger.of(List.of(applied(), notApplied));
+    assertThat(s.pending()).isFalse();
+    assertThat(s.lastApplied()).as("no cooldown from it").isNull();
+    var on = applied();
+    on.findingOn = "Deployment shop/other";
+    var d = still(Health.Degraded); // the finding is on Deployment shop/web
+    assertThat(Ledger.bookkeeping(Ledger.of(List.of(on)), d, T.plus(COOLDOWN), COOLDOWN, null)).singleElement()
+        .satisfies(r -> assertThat(r.result).as("another object's trouble of the same code").isEqualTo(Ledger.IMPROVED));
   }
 
   @Test

@@ -98,8 +98,10 @@ class RemediationPropertyTest {
     for (int round = 0; round < 60; round++) {
       now = now.plusSeconds(30 + r.nextInt(400));
       Case c = randomCase(r, now);
+      Instant healthySince = c.diagnosis().health() == Health.Healthy ? now.minusSeconds(r.nextInt(1800)) : null;
       var s = new Guard.Situation(RemediationPolicy.of(Map.of(RemediationPolicy.MODE, "auto"), null, RemediationPolicy.Mode.auto,
-          Set.of()), now, WINDOW, now, c.situation().backends(), c.situation().baseline(), Ledger.of(history), r.nextInt(4), LIMITS);
+          Set.of()), now, WINDOW, now, c.situation().backends(), c.situation().baseline(), Ledger.of(history), r.nextInt(4), LIMITS,
+          List.of(), healthySince);
       var o = Remediation.decide(c.diagnosis(), history, s);
       log.addAll(o.added());
       history = o.records();
@@ -134,6 +136,8 @@ class RemediationPropertyTest {
         default -> { }
       }
     }
+    net.jqwik.api.statistics.Statistics.label("resumed").collect(log.stream().anyMatch(x -> Ledger.RESUMED.equals(x.result)));
+    net.jqwik.api.statistics.Statistics.label("resumed").coverage(k -> k.check(true).count(n -> n > 0));
     assertThat(Ledger.of(history).stopped()).as("the capped history keeps the state of the whole log").isEqualTo(stopped);
     net.jqwik.api.statistics.Statistics.label("applied").collect(applied == 0 ? "none" : applied < 3 ? "1-2" : "3+");
     net.jqwik.api.statistics.Statistics.label("applied").coverage(k -> k.check("3+").count(n -> n > 0));
