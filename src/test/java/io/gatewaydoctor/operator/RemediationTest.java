@@ -257,6 +257,33 @@ class RemediationTest extends OperatorTestBase {
   }
 
   @Test
+  void twoIngressesOnOneServiceTakeOnePodBetweenThem() throws IOException {
+    String ns = "rem-shared";
+    seed(ns);
+    var second = client.network().v1().ingresses().inNamespace(ns).withName("web").get();
+    second.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("web-internal").withNamespace(ns)
+        .withAnnotations(new java.util.HashMap<>(java.util.Map.of("gatewaydoctor.io/remediation", "auto"))).build());
+    second.getSpec().getRules().forEach(r -> r.setHost("internal.shop.example.com"));
+    DemoScenario.create(client, second);
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    await().atMost(SETTLE).until(() -> statusOf(ns, "web-internal") != null && "Healthy".equals(statusOf(ns, "web-internal").health));
+    mode(ns, "auto");
+    moveOne(ns, "web-6d4b7c9f8-aaaaa", "127.0.0.17"); // both targets see the same refusing pod
+    await().atMost(SETTLE).until(() -> {
+      var a = statusOf(ns, "web");
+      var b = statusOf(ns, "web-internal");
+      return has("Applied", "restart-pod").test(a) ^ has("Applied", "restart-pod").test(b)
+          && (has("Blocked", "restart-pod").test(a) || has("Blocked", "restart-pod").test(b));
+    });
+    var blocked = java.util.stream.Stream.of(statusOf(ns, "web"), statusOf(ns, "web-internal")).flatMap(x -> x.remediations.stream())
+        .filter(r -> "Blocked".equals(r.result)).findFirst().orElseThrow();
+    assertThat(blocked.reason).startsWith("cooldown: another target's restart-pod");
+    await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+    assertThat(api.to(ns, "/pods/web-6d4b7c9f8-aaaaa", false)).as("one eviction between the two targets").hasSize(1);
+    assertThat(api.to(ns, "/pods/web-6d4b7c9f8-bbbbb", false)).isEmpty();
+  }
+
+  @Test
   void aDryRunTheApiServerRefusesIsRecordedOnceAndNotRetried() throws IOException {
     String ns = "rem-forbidden";
     seed(ns);
