@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * The embedded Kubernetes API of {@code demo}: the Fabric8 mock API server in CRUD mode on
- * loopback, and the client configuration that points the operator at it (plain HTTP, no
+ * loopback (behind a {@link DryRunDispatcher}, so that a dry-run changes nothing), and the client configuration that points the operator at it (plain HTTP, no
  * kubeconfig, quiet logs on stderr so that stdout holds only the table).
  */
 public final class DemoCluster {
@@ -19,7 +19,7 @@ public final class DemoCluster {
   public static synchronized String startAndConfigure() {
     if (server == null) {
       server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new io.fabric8.mockwebserver.MockWebServer(),
-          new java.util.HashMap<>(), new io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher(), false);
+          new java.util.HashMap<>(), new DryRunDispatcher(new io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher()), false);
       try {
         server.init(InetAddress.getByName("127.0.0.1"), 0);
       } catch (IOException e) {

@@ -50,7 +50,9 @@ public final class DemoScenario {
 
     // checkout: the Service sends traffic to 8081, the pods listen on 8080
     int p3 = backends.start("127.0.0.21", 8080, "checkout-5b8d7c6f4-q8w2e");
-    objects.add(ingress("checkout", "shop.example.com", "/checkout", "checkout", 80));
+    Ingress checkout = ingress("checkout", "shop.example.com", "/checkout", "checkout", 80);
+    checkout.getMetadata().setAnnotations(Map.of("gatewaydoctor.io/remediation", "dry-run")); // the fix is planned, not made
+    objects.add(checkout);
     objects.add(service("checkout", 80, new IntOrString(8081)));
     objects.add(pod("checkout", "5b8d7c6f4", "q8w2e", "127.0.0.21", p3, true, 0, now));
     objects.add(slice("checkout", "http", 8081, List.of("127.0.0.21"), List.of("checkout-5b8d7c6f4-q8w2e"), true));

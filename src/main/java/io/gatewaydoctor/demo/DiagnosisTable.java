@@ -46,6 +46,12 @@ public final class DiagnosisTable {
         if (g.getStatus() != null && g.getStatus().summary != null) {
           sb.append(g.getMetadata().getName()).append(": ").append(g.getStatus().summary).append('\n');
         }
+        // a remediation at work: its plan (dry-run), its action, or why it is held back
+        (g.getStatus() == null || g.getStatus().conditions == null ? java.util.List.<io.fabric8.kubernetes.api.model.Condition>of()
+            : g.getStatus().conditions).stream().filter(c -> "RemediationApplied".equals(c.getType())
+            && !java.util.List.of("RemediationOff", "Armed").contains(c.getReason())).findFirst()
+            .ifPresent(c -> sb.append(g.getMetadata().getName()).append(": remediation ").append(c.getReason()).append(": ")
+                .append(c.getMessage()).append('\n'));
       }
     }
     return sb.toString();

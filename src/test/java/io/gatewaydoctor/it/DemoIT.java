@@ -40,7 +40,10 @@ class DemoIT {
         .containsPattern("shop\\s+reviews\\s+Ingress/reviews\\s+Failing\\s+BackendResettingConnections")
         .containsPattern("shop\\s+admin\\s+Ingress/admin\\s+Failing\\s+BackendProtocolMismatch")
         .contains("admin: Deployment shop/admin speaks TLS on port")
-        .contains("checkout: Service shop/checkout port 80 has targetPort 8081");
+        .contains("checkout: Service shop/checkout port 80 has targetPort 8081")
+        // checkout opts into dry-run: the plan is shown, checked by the (embedded) API server, and nothing changes
+        .containsPattern("checkout: remediation DryRun: Would patch Service shop/checkout: \\[.*\"path\":\"/spec/ports/0/targetPort\","
+            + "\"value\":\"http\"}\\] \\(fix-target-port, TargetPortMismatch\\)");
     assertThat(Files.readString(log)).as("the operator ran clean: " + context)
         .doesNotContainPattern("(WARN|ERROR) +\\[io\\.gatewaydoctor");
   }
