@@ -255,7 +255,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     }
     var prev = gd.getStatus();
     var round = ev.picture() == null ? null : remediator.run(gd, ingressRef, d, policy, prev == null ? null : prev.baseline, now,
-        Windows.parse(gd.getSpec().getWindow()), freshAt(gd, now), healthySince(prev, d, now), this::cached, diagnoses.list().toList(),
+        Windows.parse(gd.getSpec().getWindow()), freshAt(gd, now), healthySince(prev, d, now), this::cached, () -> diagnoses.list().toList(),
         e -> timelineOf(gd).add(e));
     GatewayDiagnosisStatus next = StatusAggregator.build(d, prev, gd.getMetadata().getGeneration(), now,
         round == null ? io.gatewaydoctor.remediation.Remediation.condition(policy, List.of(), false) : round.condition());

@@ -99,11 +99,14 @@ public class Remediator {
 
   Round run(GatewayDiagnosis gd, ResourceRef ingress, Diagnosis d, RemediationPolicy policy, Baseline baseline, Instant now,
       Duration window, Instant freshAt, Instant healthySince, Function<ResourceRef, Optional<HasMetadata>> cached,
-      List<GatewayDiagnosis> diagnoses, Consumer<TimelineEntry> timeline) {
+      java.util.function.Supplier<List<GatewayDiagnosis>> diagnoses, Consumer<TimelineEntry> timeline) {
     String me = key(gd);
-    var everyone = all(diagnoses, written);
     List<RemediationRecord> history = written.getOrDefault(me, gd.getStatus() == null || gd.getStatus().remediations == null
         ? List.of() : gd.getStatus().remediations);
+    if (policy.mode() == RemediationPolicy.Mode.off) {
+      return new Round(history, Remediation.condition(policy, history, false), null, null); // the common case: nothing to look at
+    }
+    var everyone = all(diagnoses.get(), written);
     List<RemediationRecord> elsewhere = new ArrayList<>();
     everyone.forEach((k, v) -> {
       if (!k.equals(me)) {
@@ -141,8 +144,8 @@ public class Remediator {
   private record Done(List<RemediationRecord> records, String resourceVersion) {}
 
   private Done carryOut(GatewayDiagnosis gd, ResourceRef ingress, List<RemediationRecord> records, Remediation.Decision decision,
-      Guard.Situation situation, Instant now, Function<ResourceRef, Optional<HasMetadata>> cached, List<GatewayDiagnosis> diagnoses,
-      Consumer<TimelineEntry> timeline) {
+      Guard.Situation situation, Instant now, Function<ResourceRef, Optional<HasMetadata>> cached,
+      java.util.function.Supplier<List<GatewayDiagnosis>> diagnoses, Consumer<TimelineEntry> timeline) {
     Plan plan = decision.plan();
     if (decision.verdict() == Remediation.Verdict.Blocked && decision.reason().startsWith(Guard.WAITING)) {
       return new Done(records, null); // the informers or the prober are about to catch up: the next round decides
@@ -377,9 +380,9 @@ public class Remediator {
    * per-namespace cooldowns against what every other diagnosis did, including actions of this process not yet in any status.
    * Empty when taken, else why not.
    */
-  synchronized Optional<String> reserve(String me, Plan plan, RemediationRecord r, Guard.Situation s, List<GatewayDiagnosis> diagnoses,
-      Instant now) {
-    var everyone = all(diagnoses, written);
+  synchronized Optional<String> reserve(String me, Plan plan, RemediationRecord r, Guard.Situation s,
+      java.util.function.Supplier<List<GatewayDiagnosis>> diagnoses, Instant now) {
+    var everyone = all(diagnoses.get(), written); // read now, under the lock
     if (keysInPeriod(everyone, now).size() >= rateLimit) {
       return Optional.of("rate limit: " + rateLimit + " actions in the last " + ratePeriod + " over all targets");
     }
