@@ -258,7 +258,8 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
         Windows.parse(gd.getSpec().getWindow()), freshAt(gd, now), healthySince(prev, d, now), this::cached, () -> diagnoses.list().toList(),
         e -> timelineOf(gd).add(e));
     GatewayDiagnosisStatus next = StatusAggregator.build(d, prev, gd.getMetadata().getGeneration(), now,
-        round == null ? io.gatewaydoctor.remediation.Remediation.condition(policy, List.of(), false) : round.condition());
+        round == null ? io.gatewaydoctor.remediation.Remediation.condition(policy, prev == null || prev.remediations == null ? List.of()
+            : prev.remediations, false) : round.condition()); // no chain: what the history says (pending, stopped) still holds
     if (round != null) {
       next.remediations = round.records();
     }

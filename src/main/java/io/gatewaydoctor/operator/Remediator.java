@@ -66,10 +66,12 @@ public class Remediator {
   Duration ratePeriod;
 
   /**
-   * The records last written per diagnosis (namespace/name): the cached primary can lag behind the operator's own status
+   * The records last written per diagnosis ({@link #key}): the cached primary can lag behind the operator's own status
    * write, and a history read from it could miss an action just taken. The status seeds it after a restart.
    */
   private final Map<String, List<RemediationRecord>> written = new java.util.concurrent.ConcurrentHashMap<>();
+  /** namespace/name → the key of the diagnosis last seen under it, to forget it by name. */
+  private final Map<String, String> keys = new java.util.concurrent.ConcurrentHashMap<>();
   /** Actions this process took ("target|time" → the diagnosis and its record), beside the Applied records of every status. */
   private final Map<String, Slot> slots = new HashMap<>();
   /** When a plan (action, object, patch without version) was last refused by the API server: not sent again within a cooldown. */
@@ -93,14 +95,17 @@ public class Remediator {
     return out;
   }
 
+  /** A diagnosis by its uid (one deleted and made again is another), else by namespace/name. */
   static String key(GatewayDiagnosis gd) {
-    return gd.getMetadata().getNamespace() + "/" + gd.getMetadata().getName();
+    String uid = gd.getMetadata().getUid();
+    return uid != null ? uid : gd.getMetadata().getNamespace() + "/" + gd.getMetadata().getName();
   }
 
   Round run(GatewayDiagnosis gd, ResourceRef ingress, Diagnosis d, RemediationPolicy policy, Baseline baseline, Instant now,
       Duration window, Instant freshAt, Instant healthySince, Function<ResourceRef, Optional<HasMetadata>> cached,
       java.util.function.Supplier<List<GatewayDiagnosis>> diagnoses, Consumer<TimelineEntry> timeline) {
     String me = key(gd);
+    keys.put(gd.getMetadata().getNamespace() + "/" + gd.getMetadata().getName(), me);
     List<RemediationRecord> history = written.getOrDefault(me, gd.getStatus() == null || gd.getStatus().remediations == null
         ? List.of() : gd.getStatus().remediations);
     if (policy.mode() == RemediationPolicy.Mode.off) {
@@ -407,6 +412,9 @@ public class Remediator {
 
   /** Forgets a diagnosis that is gone. */
   void forget(String namespace, String name) {
-    written.remove(namespace + "/" + name);
+    String k = keys.remove(namespace + "/" + name);
+    if (k != null) {
+      written.remove(k);
+    }
   }
 }
