@@ -40,8 +40,7 @@ final class HealthEvents {
         .withNamespace(ns).withName(gd.getMetadata().getName()).withUid(gd.getMetadata().getUid()).build(), bad, reason, message, now);
     TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
     if (t != null && t.getName() != null && (t.getKind() == null || TargetRef.INGRESS.equals(t.getKind()))) {
-      emit(client, ns, new ObjectReferenceBuilder().withApiVersion("networking.k8s.io/v1").withKind("Ingress").withNamespace(ns)
-          .withName(t.getName()).build(), bad, reason, message, now);
+      about(client, new io.gatewaydoctor.api.ResourceRef("Ingress", ns, t.getName()), bad, reason, message, now);
     }
   }
 
@@ -59,8 +58,8 @@ final class HealthEvents {
     TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
     String ns = gd.getMetadata().getNamespace();
     if (t != null && t.getName() != null) {
-      emit(client, ns, new ObjectReferenceBuilder().withApiVersion("networking.k8s.io/v1").withKind("Ingress").withNamespace(ns)
-          .withName(t.getName()).build(), true, "RemediationPolicyInvalid", policy.error(), now);
+      about(client, new io.gatewaydoctor.api.ResourceRef("Ingress", ns, t.getName()), true, "RemediationPolicyInvalid", policy.error(),
+          now);
     }
   }
 

@@ -159,7 +159,7 @@ public class Remediator {
       return new Done(note(ingress, records, decision.record(Ledger.BLOCKED, decision.reason(), now), plan, true, false, now), null);
     }
     boolean apply = decision.verdict() == Remediation.Verdict.Apply;
-    RemediationRecord last = lastOf(records, plan);
+    RemediationRecord last = Ledger.latest(records, plan.action(), plan.objectKey(), r -> r.patch != null);
     if (!apply && last != null && Ledger.DRY_RUN.equals(last.result) && plan.sameChange(last)) {
       return new Done(records, null); // dry-run already
     }
@@ -260,16 +260,6 @@ public class Remediator {
   /** Trouble of the moment (the network, throttling, the API server): try again next round, record nothing. */
   private static boolean transientError(KubernetesClientException e) {
     return e.getCode() == 0 || e.getCode() == 429 || e.getCode() >= 500;
-  }
-
-  private static RemediationRecord lastOf(List<RemediationRecord> records, Plan plan) {
-    for (int i = records.size() - 1; i >= 0; i--) {
-      var r = records.get(i);
-      if (Objects.equals(r.action, plan.action()) && Objects.equals(r.target, plan.objectKey()) && r.patch != null) {
-        return r;
-      }
-    }
-    return null;
   }
 
   /** Whether the verdict saw another version of the object: another uid for a pod (its status moves all the time), else another resourceVersion. */

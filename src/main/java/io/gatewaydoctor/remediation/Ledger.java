@@ -157,15 +157,19 @@ public final class Ledger {
 
   /** Whether the newest record of r's action and object says what r says. */
   public static boolean repeats(List<RemediationRecord> history, RemediationRecord r) {
-    if (history == null) {
-      return false;
-    }
-    for (int i = history.size() - 1; i >= 0; i--) {
+    var h = latest(history, r.action, r.target, x -> true);
+    return h != null && h.sameAs(r);
+  }
+
+  /** The newest record of that action on that object that also matches {@code which}, or null. */
+  public static RemediationRecord latest(List<RemediationRecord> history, String action, String target,
+      java.util.function.Predicate<RemediationRecord> which) {
+    for (int i = history == null ? -1 : history.size() - 1; i >= 0; i--) {
       var h = history.get(i);
-      if (Objects.equals(h.action, r.action) && Objects.equals(h.target, r.target)) {
-        return h.sameAs(r);
+      if (Objects.equals(h.action, action) && Objects.equals(h.target, target) && which.test(h)) {
+        return h;
       }
     }
-    return false;
+    return null;
   }
 }
