@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real nginx (the Debian package, installed by .ci/run) in the foreground with a config of the
+ * A real nginx (the Debian package, installed by bin/test) in the foreground with a config of the
  * test's, listening on loopback only. Stopped by {@link #close()}.
  */
 public final class RealNginx implements AutoCloseable {
@@ -29,7 +29,7 @@ public final class RealNginx implements AutoCloseable {
         return b;
       }
     }
-    throw new IllegalStateException("nginx is not installed: the gateway tests need it (apt-get install -y nginx-light, as .ci/run does)");
+    throw new IllegalStateException("nginx is not installed: the gateway tests need it (run bin/test, which installs it, or apt-get install -y nginx-light)");
   }
 
   /** Starts nginx with the given http{} body; waits until every given loopback port accepts. */
