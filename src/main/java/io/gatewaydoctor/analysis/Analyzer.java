@@ -71,12 +71,14 @@ public final class Analyzer {
             "check " + rule.getClass().getSimpleName() + " could not run: " + e, List.of()));
       }
     }
-    List<RuleFinding> ranked = Ranker.rank(dedupe(found));
+    long observed = io.gatewaydoctor.analysis.rules.Explained.observed(ctx);
+    java.util.function.ToLongFunction<RuleFinding> score = f -> io.gatewaydoctor.analysis.rules.Explained.score(ctx, f);
+    List<RuleFinding> ranked = Ranker.rank(dedupe(found), observed, score);
     RuleFinding drifted = DriftFinding.of(ctx, ranked, gatewayErrors(ctx));
     if (drifted != null) {
       List<RuleFinding> with = new ArrayList<>(ranked);
       with.add(drifted);
-      ranked = Ranker.rank(with);
+      ranked = Ranker.rank(with, observed, score);
     }
     Health health = Ranker.health(ranked, !chain.backends().isEmpty());
     Optional<RuleFinding> root = Ranker.root(ranked);

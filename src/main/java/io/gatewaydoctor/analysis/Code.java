@@ -13,6 +13,7 @@ public enum Code {
   NoPodsSelected(Kind.CAUSE, "Service selector matches no pods"),
   NetworkPolicyBlocked(Kind.CAUSE, "a NetworkPolicy on the backend pods does not admit the gateway"),
   BackendProtocolMismatch(Kind.CAUSE, "TLS backend behind plain-HTTP proxying, or the reverse"),
+  BackendTLSFailure(Kind.CAUSE, "the TLS handshake or certificate verification to the backend fails"),
   BackendOOMKilled(Kind.CAUSE, "backend containers were OOMKilled"),
   BackendCrashLooping(Kind.CAUSE, "backend containers restart / CrashLoopBackOff"),
   ConfigDrift(Kind.CAUSE, "errors began after a change to the config chain"),
@@ -25,7 +26,7 @@ public enum Code {
   BackendHeadersTooLarge(Kind.CAUSE, "response headers exceed the gateway's proxy buffer"),
   BackendTimeout(Kind.CAUSE, "backend does not answer in time"),
   KeepAliveTimeoutRace(Kind.CAUSE, "backend closes idle keep-alive connections before the gateway"),
-  BackendServerError(Kind.CAUSE, "the backend itself returns 502; the gateway is not at fault"),
+  BackendServerError(Kind.CAUSE, "the backend itself returns the 5xx; the gateway passes it on and is not at fault"),
   // risks: findings, never the root cause while errors are explained by something else
   IngressClassMissing(Kind.RISK, "the Ingress names no IngressClass that exists, or none is default"),
   TlsSecretMissing(Kind.RISK, "a TLS secret of the Ingress does not exist"),

@@ -22,9 +22,15 @@ public record Diagnosis(
 
   /** This verdict with one more finding, ranked among the others (a risk or information never changes health or root cause). */
   public Diagnosis plus(RuleFinding f) {
+    // inserted in its place without sorting the others again: their order came from the evidence
     var all = new java.util.ArrayList<>(findings);
-    all.add(f);
-    return new Diagnosis(target, health, rootCause, summary, Ranker.rank(all), backends, errorRate, gatewayErrors, drift);
+    int at = 0;
+    while (at < all.size() && (all.get(at).code().kind().compareTo(f.code().kind()) < 0
+        || (all.get(at).code().kind() == f.code().kind() && (f.code().isCause() || Ranker.ORDER.compare(all.get(at), f) <= 0)))) {
+      at++;
+    }
+    all.add(at, f);
+    return new Diagnosis(target, health, rootCause, summary, all, backends, errorRate, gatewayErrors, drift);
   }
 
   public static Diagnosis targetMissing(String kind, String namespace, String name) {

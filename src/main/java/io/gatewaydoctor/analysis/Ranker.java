@@ -2,13 +2,19 @@ package io.gatewaydoctor.analysis;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 
 /**
- * Orders findings and picks the root cause: causes before risks before information; within those,
- * Critical before Warning, then the catalogue order of {@link Code} (a config-chain cause before
- * the symptoms it explains, e.g. TargetPortMismatch before NoReadyEndpoints).
+ * Orders findings and picks the root cause (docs/root-causes.md, "How the verdict is chosen").
+ * Causes before risks before information. Without errors in the gateway's logs: Critical before
+ * Warning, then the catalogue order of {@link Code} (a config-chain cause before the symptoms it
+ * explains, e.g. TargetPortMismatch before NoReadyEndpoints). With errors in the logs, a cause
+ * ranks by how many of them it accounts for (in place and in time), then as before; a cause that
+ * accounts for none of them while another does loses one step of severity and says so.
  */
 public final class Ranker {
   private Ranker() {}
@@ -22,6 +28,51 @@ public final class Ranker {
     List<RuleFinding> sorted = new ArrayList<>(findings);
     sorted.sort(ORDER);
     return sorted;
+  }
+
+  /**
+   * Ranks by the evidence: {@code score} is what a finding accounts for of the {@code observed}
+   * errors (as {@link io.gatewaydoctor.analysis.rules.Explained#score} counts it, larger is more);
+   * with nothing observed it is {@link #rank(List)}.
+   */
+  public static List<RuleFinding> rank(List<RuleFinding> findings, long observed, ToLongFunction<RuleFinding> score) {
+    if (observed <= 0) {
+      return rank(findings);
+    }
+    Map<RuleFinding, Long> scores = new IdentityHashMap<>();
+    long best = 0;
+    for (RuleFinding f : findings) {
+      long s = f.code().isCause() ? score.applyAsLong(f) : 0;
+      scores.put(f, s);
+      best = Math.max(best, s);
+    }
+    RuleFinding leader = null;
+    for (RuleFinding f : findings) {
+      if (scores.get(f) == best && (leader == null || ORDER.compare(f, leader) < 0)) {
+        leader = f;
+      }
+    }
+    List<RuleFinding> out = new ArrayList<>();
+    for (RuleFinding f : findings) {
+      long s = scores.get(f);
+      if (f.code().isCause() && s == 0 && best > 1 && f.severity() != Severity.Info) {
+        // explains nothing the gateway saw while something else does: listed, one step lower, and says why
+        List<String> ev = new ArrayList<>(f.evidence());
+        ev.add("accounts for none of the " + observed + " errors in the gateway's logs in the window"
+            + (leader == null ? "" : " (" + leader.code() + " does)"));
+        RuleFinding demoted = new RuleFinding(f.code(), f.severity() == Severity.Critical ? Severity.Warning : Severity.Info,
+            f.resource(), f.message(), ev, f.since(), f.remediation());
+        scores.put(demoted, s);
+        out.add(demoted);
+      } else {
+        out.add(f);
+      }
+    }
+    out.sort(Comparator.comparing((RuleFinding f) -> f.code().kind())
+        .thenComparing((RuleFinding f) -> -scores.get(f))
+        .thenComparing(RuleFinding::severity)
+        .thenComparing(RuleFinding::code));
+    return out;
   }
 
   /** The root cause among ranked findings: the first cause that is at least a Warning. */

@@ -17,6 +17,17 @@ public class ResourceRef {
   }
 
   @Override
+  public boolean equals(Object o) {
+    return o instanceof ResourceRef r && java.util.Objects.equals(kind, r.kind) && java.util.Objects.equals(namespace, r.namespace)
+        && java.util.Objects.equals(name, r.name);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(kind, namespace, name);
+  }
+
+  @Override
   public String toString() {
     return kind + " " + (namespace == null ? "" : namespace + "/") + name;
   }

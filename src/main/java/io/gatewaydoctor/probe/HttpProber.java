@@ -122,6 +122,11 @@ public final class HttpProber implements Prober {
         s.setSoTimeout(left);
         int n = in.read(buf);
         if (n < 0) {
+          if (head.size() > 0 && !startsLikeHttp(head.toByteArray())) {
+            // bytes that cannot begin a status line, then the close: nginx says "upstream sent no valid HTTP/1.0 header"
+            return x.end(Outcome.invalidResponse, null, "not an HTTP response: " + head.size()
+                + " bytes that do not begin a status line, then closed", head.size());
+          }
           return x.end(Outcome.prematureClose, null, head.size() == 0 ? "closed without a response"
               : "closed in the middle of the response header (" + head.size() + " bytes)");
         }
@@ -167,6 +172,17 @@ public final class HttpProber implements Prober {
     } catch (IOException e) {
       return x.end(Outcome.reset, null, "reset while reading the response" + (head.size() == 0 ? "" : " header"));
     }
+  }
+
+  /** Whether the first bytes can begin "HTTP/1.x NNN" (as many of them as there are). */
+  static boolean startsLikeHttp(byte[] b) {
+    byte[] http = "HTTP/".getBytes(StandardCharsets.US_ASCII);
+    for (int i = 0; i < Math.min(b.length, http.length); i++) {
+      if (b[i] != http[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static InputStream in(Socket s) throws IOException { return s.getInputStream(); }

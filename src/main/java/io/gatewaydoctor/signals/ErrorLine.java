@@ -8,7 +8,12 @@ import java.time.Instant;
  */
 public record ErrorLine(Instant time, Reason reason, String upstreamAddr, String server, String message) {
 
+  /**
+   * {@code tls}: the TLS handshake or certificate verification to the backend failed (CA, name,
+   * client certificate, protocol, cipher); {@code tlsToPlain}: the gateway spoke TLS to a backend
+   * that answered in plain HTTP ("wrong version number").
+   */
   public enum Reason {
-    refused, reset, prematureClose, headersTooLarge, invalidResponse, connectTimeout, timeout, tls, noLiveUpstreams
+    refused, reset, prematureClose, headersTooLarge, invalidResponse, connectTimeout, timeout, tls, tlsToPlain, noLiveUpstreams
   }
 }

@@ -27,7 +27,11 @@ public final class LogFeed {
     this.format = format;
   }
 
-  /** One raw line; false when it was neither an access line nor an upstream error line. */
+  /**
+   * One raw line; false when it was neither an access line nor an upstream error line. The wrappers
+   * of kubectl's --prefix and --timestamps, stern, CRI log files and Docker's JSON files are taken off
+   * first ({@link LogShapes}).
+   */
   public boolean line(String raw) {
     return line(raw, null);
   }
@@ -37,6 +41,19 @@ public final class LogFeed {
    * client wrote into the line, or a controller's time zone, cannot move it in time).
    */
   public boolean line(String raw, java.time.Instant at) {
+    LogShapes.Unwrapped u = LogShapes.unwrap(raw);
+    if (parse(u.line(), at != null ? at : u.at())) {
+      return true;
+    }
+    LogShapes.Unwrapped stern = LogShapes.stern(u.line());
+    if (stern != null && parse(stern.line(), at != null ? at : stern.at() != null ? stern.at() : u.at())) {
+      return true;
+    }
+    skipped++;
+    return false;
+  }
+
+  private boolean parse(String raw, java.time.Instant at) {
     AccessLine a;
     if (format == null) {
       a = NginxLogParser.access(raw);
@@ -60,7 +77,6 @@ public final class LogFeed {
           e.message()));
       return true;
     }
-    skipped++;
     return false;
   }
 

@@ -106,6 +106,13 @@ public final class NginxLogParser {
   }
 
   static ErrorLine.Reason reason(String l) {
+    // first: "peer closed connection in SSL handshake (104: Connection reset by peer)" is a TLS failure, not a reset
+    if (l.contains("while SSL handshaking to upstream") || l.contains("SSL_do_handshake() failed") || l.contains("upstream SSL certificate")
+        || (l.contains("SSL_read() failed") && l.contains(" alert "))) {
+      // "wrong version number": nginx spoke TLS and the backend answered in plain HTTP
+      return l.contains("wrong version number") || l.contains("http request") || l.contains("packet length too long")
+          ? ErrorLine.Reason.tlsToPlain : ErrorLine.Reason.tls;
+    }
     if (l.contains("(111: Connection refused)") || l.contains("(111: Unknown error)")) {
       return ErrorLine.Reason.refused;
     }
@@ -124,9 +131,6 @@ public final class NginxLogParser {
     if (l.contains("upstream timed out (110")) {
       // no connection at all is dropped packets (a NetworkPolicy, a firewall, a dead node), not a slow app
       return l.contains("while connecting to upstream") ? ErrorLine.Reason.connectTimeout : ErrorLine.Reason.timeout;
-    }
-    if (l.contains("SSL_do_handshake() failed") || l.contains("upstream SSL certificate")) {
-      return ErrorLine.Reason.tls;
     }
     if (l.contains("no live upstreams")) {
       return ErrorLine.Reason.noLiveUpstreams;

@@ -62,7 +62,20 @@ class AnalyzeGatewayLogTest {
       Backends.readRequest(sock);
       Backends.write(sock, "HTTP/1.1 200 OK\r\nSet-Cookie: s=" + "x".repeat(6000) + "\r\nContent-Length: 0\r\n\r\n");
     });
-    int tls = backends.startTls("127.0.0.107", Backends.keystore(dir), Backends::ok);
+    Path keystore = Backends.keystore(dir);
+    int tls = backends.startTls("127.0.0.107", keystore, Backends::ok);
+    int unavailable = backends.start("127.0.0.108", s -> {
+      Backends.readRequest(s);
+      Backends.write(s, "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbusy");
+    });
+    // a TLS backend that wants a client certificate, and one whose certificate the gateway's CA did not sign
+    int mtls = backends.startTls("127.0.0.109", 0, keystore, true, Backends::ok);
+    int verify = backends.startTls("127.0.0.110", keystore, Backends::ok);
+    Path otherCa = dir.resolve("other-ca.pem");
+    Process ca = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir.resolve("other-ca.key")
+        .toString(), "-out", otherCa.toString(), "-subj", "/CN=another-ca", "-days", "2").redirectErrorStream(true).start();
+    assertThat(ca.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && ca.exitValue() == 0)
+        .as(new String(ca.getInputStream().readAllBytes())).isTrue();
     int port = RealNginx.freePort(GW);
     nginx = RealNginx.start(dir, """
           log_format upstreaminfo '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $request_id';
@@ -74,6 +87,9 @@ class AnalyzeGatewayLogTest {
           upstream shop-cut-80 { server 127.0.0.105:%8$d max_fails=0; keepalive 8; }
           upstream shop-big-80 { server 127.0.0.106:%9$d max_fails=0; keepalive 8; }
           upstream shop-tls-80 { server 127.0.0.107:%10$d max_fails=0; keepalive 8; }
+          upstream shop-unavailable-80 { server 127.0.0.108:%11$d max_fails=0; keepalive 8; }
+          upstream shop-mtls-80 { server 127.0.0.109:%12$d max_fails=0; keepalive 8; }
+          upstream shop-verify-80 { server 127.0.0.110:%13$d max_fails=0; keepalive 8; }
           server {
             listen %5$s:%6$d;
             proxy_http_version 1.1;
@@ -87,10 +103,15 @@ class AnalyzeGatewayLogTest {
             location /cut { set $proxy_upstream_name "shop-cut-80"; set $proxy_alternative_upstream_name ""; proxy_pass http://shop-cut-80; }
             location /big { set $proxy_upstream_name "shop-big-80"; set $proxy_alternative_upstream_name ""; proxy_pass http://shop-big-80; }
             location /tls { set $proxy_upstream_name "shop-tls-80"; set $proxy_alternative_upstream_name ""; proxy_pass http://shop-tls-80; }
+            location /unavailable { set $proxy_upstream_name "shop-unavailable-80"; set $proxy_alternative_upstream_name ""; proxy_pass http://shop-unavailable-80; }
+            # backend-protocol: HTTPS, as ingress-nginx renders it; the second with proxy-ssl-verify on and a CA that did not sign it
+            location /mtls { set $proxy_upstream_name "shop-mtls-80"; set $proxy_alternative_upstream_name ""; proxy_pass https://shop-mtls-80; }
+            location /verify { set $proxy_upstream_name "shop-verify-80"; set $proxy_alternative_upstream_name "";
+              proxy_ssl_verify on; proxy_ssl_trusted_certificate %14$s; proxy_ssl_name backend.shop.svc; proxy_pass https://shop-verify-80; }
           }
-        """.formatted(dir, healthy, refused, app502, GW, port, reset, cut, big, tls), GW, port);
+        """.formatted(dir, healthy, refused, app502, GW, port, reset, cut, big, tls, unavailable, mtls, verify, otherCa), GW, port);
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    for (String path : List.of("/web", "/down", "/api", "/reset", "/cut", "/big", "/tls")) {
+    for (String path : List.of("/web", "/down", "/api", "/reset", "/cut", "/big", "/tls", "/unavailable", "/mtls", "/verify")) {
       for (int i = 0; i < REQUESTS; i++) {
         try {
           http.send(HttpRequest.newBuilder(URI.create("http://" + GW + ":" + port + path)).timeout(Duration.ofSeconds(5)).build(),
@@ -109,6 +130,13 @@ class AnalyzeGatewayLogTest {
     app(items, "cut", new String[] {"127.0.0.105"}, new int[] {cut});
     app(items, "big", new String[] {"127.0.0.106"}, new int[] {big});
     app(items, "tls", new String[] {"127.0.0.107"}, new int[] {tls});
+    app(items, "unavailable", new String[] {"127.0.0.108"}, new int[] {unavailable});
+    app(items, "mtls", new String[] {"127.0.0.109"}, new int[] {mtls});
+    app(items, "verify", new String[] {"127.0.0.110"}, new int[] {verify});
+    items.stream().filter(o -> o instanceof io.fabric8.kubernetes.api.model.networking.v1.Ingress
+            && List.of("mtls", "verify").contains(o.getMetadata().getName()))
+        .forEach(o -> o.getMetadata().setAnnotations(new java.util.HashMap<>(java.util.Map.of(
+            "nginx.ingress.kubernetes.io/backend-protocol", "HTTPS"))));
     // the TLS backend's port is named as such, as it would be
     items.stream().filter(o -> o instanceof io.fabric8.kubernetes.api.model.Service && o.getMetadata().getName().equals("tls"))
         .forEach(o -> ((io.fabric8.kubernetes.api.model.Service) o).getSpec().getPorts().get(0).setName("https"));
@@ -193,7 +221,34 @@ class AnalyzeGatewayLogTest {
     assertThat(s.get("rootCause").asText()).as(s.toPrettyString()).isEqualTo("BackendServerError");
     assertThat(s.at("/gatewayErrors/app/502").asLong()).isEqualTo(REQUESTS);
     assertThat(s.at("/gatewayErrors/gateway/502").asLong()).isZero();
-    assertThat(s.get("summary").asText()).contains("itself answered 20 of 20 requests with 502");
+    assertThat(s.get("summary").asText()).contains("pod api-5d8f7c9b6-abcde (127.0.0.103) answered 20 of 20 requests (100%) with 502");
+  }
+
+  /** An app that answers 503 to every request: clients fail, and it is the app, named with its pod. */
+  @Test
+  void anAppAnswering503ToEverythingIsTheBackendsOwnError() {
+    JsonNode s = status("unavailable");
+    assertThat(s.get("rootCause").asText()).as(s.toPrettyString()).isEqualTo("BackendServerError");
+    assertThat(s.get("health").asText()).isEqualTo("Failing");
+    assertThat(s.at("/gatewayErrors/app/503").asLong()).isEqualTo(REQUESTS);
+    assertThat(s.at("/gatewayErrors/gateway/503").asLong()).isZero();
+    assertThat(s.get("summary").asText()).contains("pod unavailable-5d8f7c9b6-abcde (127.0.0.108)", "with 503", "not at fault");
+  }
+
+  /**
+   * TLS to the backend that fails: a backend that wants a client certificate, and a certificate the
+   * gateway's CA did not sign. nginx's own words for each are read as a TLS failure (not a reset).
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+      "mtls, it requires a client certificate the gateway did not send",
+      "verify, did not verify against the gateway's CA"})
+  void aFailingTlsHandshakeToTheBackendIsBackendTlsFailure(String app, String words) {
+    JsonNode s = status(app);
+    assertThat(s.get("rootCause").asText()).as(s.toPrettyString()).isEqualTo("BackendTLSFailure");
+    assertThat(s.get("health").asText()).isEqualTo("Failing");
+    assertThat(s.get("summary").asText()).contains(app + "-5d8f7c9b6-abcde", words);
+    assertThat(s.at("/gatewayErrors/gateway/502").asLong()).isEqualTo(REQUESTS);
   }
 
   /** Each misbehaving backend, as nginx's real logs tell it, becomes its own root cause on its pod. */

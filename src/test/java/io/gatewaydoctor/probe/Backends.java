@@ -44,6 +44,11 @@ public final class Backends implements AutoCloseable {
   }
 
   public int startTls(String ip, int port, Path keystore, Behaviour b) throws Exception {
+    return startTls(ip, port, keystore, false, b);
+  }
+
+  /** A TLS server; with {@code needClientAuth} it ends every handshake that brings no client certificate. */
+  public int startTls(String ip, int port, Path keystore, boolean needClientAuth, Behaviour b) throws Exception {
     KeyStore ks = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(keystore)) {
       ks.load(in, "changeit".toCharArray());
@@ -54,6 +59,7 @@ public final class Backends implements AutoCloseable {
     ctx.init(kmf.getKeyManagers(), null, null);
     SSLServerSocket ss = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket();
     ss.setReuseAddress(true);
+    ss.setNeedClientAuth(needClientAuth);
     ss.bind(new java.net.InetSocketAddress(InetAddress.getByName(ip), port), 50);
     return serve(ss, b);
   }

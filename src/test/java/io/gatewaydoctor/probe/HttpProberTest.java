@@ -107,6 +107,26 @@ class HttpProberTest {
     assertThat(p.detail()).contains("SSH-2.0");
   }
 
+  /**
+   * Bytes that cannot begin a status line, then a close, before any header end: nginx calls that
+   * "upstream sent no valid HTTP/1.0 header" (an invalid response), not a premature close; a cut
+   * status line that did begin like HTTP stays a premature close.
+   */
+  @Test
+  void notHttpBytesThenCloseIsInvalidResponseNotPrematureClose() throws Exception {
+    Probe p = probe(s -> {
+      Backends.readRequest(s);
+      Backends.write(s, "hello from a raw TCP server\n");
+    });
+    assertThat(p.outcome()).isEqualTo(Outcome.invalidResponse);
+    assertThat(p.detail()).isEqualTo("not an HTTP response: 28 bytes that do not begin a status line, then closed");
+    Probe cutHttp = probe(s -> {
+      Backends.readRequest(s);
+      Backends.write(s, "HTTP/1.1 200 O");
+    });
+    assertThat(cutHttp.outcome()).isEqualTo(Outcome.prematureClose);
+  }
+
   @Test
   void aHeaderLargerThanTheProxyBufferIsHeadersTooLarge() throws Exception {
     Probe p = probe(s -> {

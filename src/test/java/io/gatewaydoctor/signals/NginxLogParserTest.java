@@ -71,7 +71,22 @@ class NginxLogParserTest {
         List.of("upstream sent no valid HTTP/1.0 header while reading response header from upstream", "invalidResponse"),
         List.of("upstream timed out (110: Connection timed out) while reading response header from upstream", "timeout"),
         List.of("upstream timed out (110: Connection timed out) while connecting to upstream", "connectTimeout"),
-        List.of("SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking", "tls"))) {
+        // nginx spoke TLS to a plain backend: the protocol is wrong, not the certificate
+        List.of("SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream",
+            "tlsToPlain"),
+        // a backend that wants a client certificate ends the handshake: nginx logs a reset inside the handshake, a TLS failure
+        List.of("peer closed connection in SSL handshake (104: Connection reset by peer) while SSL handshaking to upstream", "tls"),
+        List.of("upstream SSL certificate verify error: (20:unable to get local issuer certificate) while SSL handshaking to upstream",
+            "tls"),
+        // the two below as nginx 1.22 (Debian 12, OpenSSL 3) wrote them in AnalyzeGatewayLogTest
+        List.of("upstream SSL certificate verify error: (18:self-signed certificate) while SSL handshaking to upstream", "tls"),
+        List.of("SSL_do_handshake() failed (SSL: error:0A000412:SSL routines::sslv3 alert bad certificate:SSL alert number 42)"
+            + " while SSL handshaking to upstream", "tls"),
+        List.of("upstream SSL certificate does not match \"web.shop.svc\" while SSL handshaking to upstream", "tls"),
+        List.of("SSL_do_handshake() failed (SSL: error:0A000410:SSL routines::sslv3 alert handshake failure:SSL alert number 40)"
+            + " while SSL handshaking to upstream", "tls"),
+        List.of("SSL_read() failed (SSL: error:0A00045C:SSL routines::tlsv13 alert certificate required:SSL alert number 116)"
+            + " while reading response header from upstream", "tls"))) {
       ErrorLine x = NginxLogParser.error("2026/12/01 11:58:29 [error] 32#32: *9 " + c.get(0) + ", client: 10.0.0.1, server: _,"
           + " request: \"GET / HTTP/1.1\", upstream: \"https://10.244.1.5:8443/\", host: \"x\"");
       assertThat(x).as(c.get(0)).isNotNull();

@@ -31,7 +31,8 @@ public final class GatewayErrorReasonsRule implements Rule {
       Reason.invalidResponse, Code.BackendInvalidResponse,
       Reason.timeout, Code.BackendTimeout,
       Reason.connectTimeout, Code.BackendTimeout,
-      Reason.tls, Code.BackendProtocolMismatch));
+      Reason.tls, Code.BackendTLSFailure,
+      Reason.tlsToPlain, Code.BackendProtocolMismatch));
 
   @Override
   public List<RuleFinding> check(AnalysisContext ctx) {
@@ -56,6 +57,7 @@ public final class GatewayErrorReasonsRule implements Rule {
         long errors = 0;
         Endpoint worst = null;
         long worstErrors = -1;
+        List<Endpoint> failingEndpoints = new ArrayList<>();
         for (Endpoint e : endpoints) {
           GatewayEvidence.Counts c = GatewayTrouble.at(ctx, e);
           long n = c == null ? 0 : c.reasons.getOrDefault(rc.getKey(), 0L);
@@ -63,6 +65,7 @@ public final class GatewayErrorReasonsRule implements Rule {
             continue;
           }
           failing++;
+          failingEndpoints.add(e);
           errors += c.gatewayErrors();
           if (c.gatewayErrors() > worstErrors) {
             worstErrors = c.gatewayErrors();
@@ -76,6 +79,7 @@ public final class GatewayErrorReasonsRule implements Rule {
         if (failing == 0) {
           continue;
         }
+        failingEndpoints.sort(java.util.Comparator.comparingLong((Endpoint e) -> -GatewayTrouble.at(ctx, e).gatewayErrors()));
         ResourceRef culprit = b.workloadOf(worst.pod());
         String tlsPort = rc.getKey() == Reason.invalidResponse ? tlsPort(ctx, b) : null;
         if (tlsPort != null) {
@@ -97,19 +101,20 @@ public final class GatewayErrorReasonsRule implements Rule {
                       + " Ingress " + ing + ")", false)));
           continue;
         }
-        long share = targetErrors == 0 ? 100 : Math.round(100.0 * worstErrors / targetErrors);
-        String who = worst.pod() != null ? "pod " + worst.pod() + " (" + worst.ip() + ")" : worst.address();
-        // Critical only when clients saw the failures (not all hidden by retries) and every endpoint with traffic failed
-        Severity sev = failing >= Math.max(1, withTraffic) && clientVisible(ctx, b) ? Severity.Critical : Severity.Warning;
+        long share = targetErrors == 0 ? 100 : Math.round(100.0 * errorsOf(ctx, failingEndpoints) / targetErrors);
+        boolean all = failing > 1 && failing >= withTraffic;
+        Severity sev = GatewayTrouble.impact(ctx, b, failing >= Math.max(1, withTraffic));
+        String sample = sample(ctx, failingEndpoints, rc.getKey());
         out.add(RuleFinding.of(rc.getValue(), sev, culprit,
-            (failing > 1 && failing >= withTraffic
+            (all
                 ? "All " + failing + " endpoints of Service " + b.serviceKey() + " failed at the gateway in the last "
-                    + ctx.window().toMinutes() + " min (most: " + who + "): " + words(rc.getKey())
+                    + ctx.window().toMinutes() + " min (" + GatewayTrouble.pods(failingEndpoints) + "): " + words(rc.getKey())
                 : share + "% of the gateway's errors for Service " + b.serviceKey() + " in the last " + ctx.window().toMinutes()
-                    + " min came from " + who + ": " + words(rc.getKey()) + (failing > 1 ? " (" + failing + " endpoints affected)" : ""))
-                + GatewayTrouble.shape(GatewayTrouble.at(ctx, worst)),
-            evidence).withSince(GatewayTrouble.at(ctx, worst).errorsSince()).withRemediation(new FindingRemediation("manual", "See docs/root-causes.md#" + rc.getValue().name().toLowerCase()
-                + " for " + rc.getValue(), false)));
+                    + " min came from " + GatewayTrouble.pods(failingEndpoints) + ": " + words(rc.getKey()))
+                + (rc.getKey() == Reason.tls && sample != null ? " (" + tlsDetail(sample) + ")" : "")
+                + GatewayTrouble.impactText(ctx, b) + GatewayTrouble.shape(GatewayTrouble.at(ctx, worst)),
+            evidence).withSince(GatewayTrouble.at(ctx, worst).errorsSince()).withRemediation(new FindingRemediation("manual",
+                fix(rc.getKey(), culprit, b), false)));
       }
     }
     return out;
@@ -138,9 +143,51 @@ public final class GatewayErrorReasonsRule implements Rule {
             || w.equals("8443")).findFirst().orElse(null);
   }
 
-  private static boolean clientVisible(AnalysisContext ctx, ResolvedBackend b) {
-    GatewayEvidence.Counts u = ctx.upstream(b);
-    return u != null && u.gatewayErrors() > 0;
+  private static long errorsOf(AnalysisContext ctx, List<Endpoint> endpoints) {
+    return endpoints.stream().mapToLong(e -> GatewayTrouble.at(ctx, e).gatewayErrors()).sum();
+  }
+
+  /** The first sample line of this reason among the endpoints' samples (the samples hold any reason), or null. */
+  private static String sample(AnalysisContext ctx, List<Endpoint> endpoints, Reason r) {
+    for (Endpoint e : endpoints) {
+      for (String s : GatewayTrouble.at(ctx, e).samples) {
+        if (r != Reason.tls || s.contains("SSL")) {
+          return s;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** What nginx's words say failed in the TLS handshake. */
+  static String tlsDetail(String sample) {
+    String l = sample.toLowerCase(java.util.Locale.ROOT);
+    if (l.contains("certificate verify error") || l.contains("unable to get") || l.contains("self-signed")
+        || l.contains("self signed") || l.contains("certificate has expired")) {
+      return "the backend's certificate did not verify against the gateway's CA";
+    }
+    if (l.contains("does not match")) {
+      return "the backend's certificate does not match the name the gateway expects (proxy-ssl-name)";
+    }
+    if (l.contains("certificate required") || l.contains("alert bad certificate") || l.contains("peer closed connection in ssl handshake")) {
+      // TLS 1.3 servers send "certificate required" (116), TLS 1.2 ones and Java "bad certificate" (42), others just close
+      return "the backend ended the handshake: it requires a client certificate the gateway did not send"
+          + (l.contains("peer closed") ? ", or another SNI name" : "");
+    }
+    if (l.contains("protocol version") || l.contains("handshake failure") || l.contains("no shared cipher")) {
+      return "no TLS protocol version or cipher in common";
+    }
+    return "see the error line";
+  }
+
+  private static String fix(Reason r, ResourceRef culprit, ResolvedBackend b) {
+    return switch (r) {
+      case tls -> "Make the gateway's TLS settings for Service " + b.serviceKey() + " match " + culprit + ": the CA that signed its"
+          + " certificate (nginx.ingress.kubernetes.io/proxy-ssl-secret, proxy-ssl-verify), the name it serves (proxy-ssl-name,"
+          + " proxy-ssl-server-name: \"on\" for SNI), a client certificate when it asks for one (proxy-ssl-secret with tls.crt/tls.key),"
+          + " and proxy-ssl-protocols/ciphers; see docs/root-causes.md#backendtlsfailure";
+      default -> "See docs/root-causes.md#" + CODES.get(r).name().toLowerCase(java.util.Locale.ROOT) + " for " + CODES.get(r);
+    };
   }
 
   static String words(Reason r) {
@@ -152,7 +199,8 @@ public final class GatewayErrorReasonsRule implements Rule {
       case invalidResponse -> "the backend answered something that is not HTTP";
       case timeout -> "upstream timed out waiting for the response";
       case connectTimeout -> "no connection within proxy-connect-timeout (packets dropped: a NetworkPolicy, a firewall or a dead node)";
-      case tls -> "TLS handshake with the backend failed";
+      case tls -> "the TLS handshake with the backend failed";
+      case tlsToPlain -> "the gateway spoke TLS and the backend answered in plain HTTP";
       case noLiveUpstreams -> "no live upstreams";
     };
   }

@@ -47,4 +47,45 @@ final class GatewayTrouble {
     long span = c.errorMinutes.lastKey() - c.errorMinutes.firstKey() + 1;
     return "; failing since " + since + " UTC, " + (c.steady() ? "steadily" : "in bursts (" + c.errorMinutes.size() + " of " + span + " min)");
   }
+
+  /** "pod a (10.0.0.1), pod b (10.0.0.2) and 3 more": the endpoints named by pod and IP, at most three. */
+  static String pods(java.util.List<Endpoint> endpoints) {
+    java.util.List<String> names = endpoints.stream().limit(3)
+        .map(e -> e.pod() != null ? "pod " + e.pod() + " (" + e.ip() + ")" : e.address()).toList();
+    String s = names.size() <= 1 ? String.join("", names)
+        : String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
+    return endpoints.size() > 3 ? String.join(", ", names) + " and " + (endpoints.size() - 3) + " more" : s;
+  }
+
+  /**
+   * Severity from impact (DESIGN section 4): Critical when most of the requests the gateway sent to
+   * the backend failed for the client, Warning for a share. Without request counts (error lines only),
+   * Critical when every endpoint with traffic failed, as before.
+   */
+  static io.gatewaydoctor.analysis.Severity impact(AnalysisContext ctx, ResolvedBackend b, boolean everyEndpoint) {
+    GatewayEvidence.Counts u = ctx.upstream(b);
+    if (u == null || u.requests == 0) {
+      return everyEndpoint ? io.gatewaydoctor.analysis.Severity.Critical : io.gatewaydoctor.analysis.Severity.Warning;
+    }
+    return u.gatewayErrors() * 2 > u.requests ? io.gatewaydoctor.analysis.Severity.Critical : io.gatewaydoctor.analysis.Severity.Warning;
+  }
+
+  /** "; clients got 7 errors in 120 requests (6%)" or "; retries hid every failure from clients"; "" without request counts. */
+  static String impactText(AnalysisContext ctx, ResolvedBackend b) {
+    GatewayEvidence.Counts u = ctx.upstream(b);
+    if (u == null || u.requests == 0) {
+      return "";
+    }
+    long n = u.gatewayErrors();
+    if (n == 0) {
+      return "; retries to other endpoints hid every failure from clients (" + u.requests + " requests)";
+    }
+    return "; clients got " + n + " gateway error" + (n == 1 ? "" : "s") + " in " + u.requests + " requests ("
+        + percent(n, u.requests) + ")";
+  }
+
+  static String percent(long n, long of) {
+    double p = 100.0 * n / Math.max(1, of);
+    return (p < 1 && n > 0 ? "<1" : p > 99 && n < of ? ">99" : String.valueOf(Math.round(p))) + "%";
+  }
 }

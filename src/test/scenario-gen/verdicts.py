@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""Writes the mixed-evidence scenarios of "Verdicts that follow the evidence" from one base (the
+two-pod shop/web of gateway-one-pod-refusing): each scenario states only what differs (pod states,
+the Ingress annotations, the gateway's log), and this script writes the full fixture directories.
+Run from the repository root: python3 src/test/scenario-gen/verdicts.py  (PyYAML not needed)."""
+import copy, json, os, re
+
+ROOT = 'src/test/resources/scenarios'
+BASE = open(f'{ROOT}/gateway-one-pod-refusing/in-cluster.yaml').read()
+
+def pods3(text):
+    """A third pod, web-...-ccccc on 127.0.0.13, and its endpoint."""
+    pod_start = text.index('- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: web-6d4b7c9f8-bbbbb')
+    pod_end = text.index('- apiVersion: discovery.k8s.io/v1')
+    pod = text[pod_start:pod_end].replace('bbbbb', 'ccccc').replace('127.0.0.12', '127.0.0.13')
+    text = text[:pod_end] + pod + text[pod_end:]
+    ep_start = text.index('  - addresses:\n    - 127.0.0.12')
+    ep = text[ep_start:].replace('bbbbb', 'ccccc').replace('127.0.0.12', '127.0.0.13')
+    return text + ep
+
+def restarted(text, pod, reason, restarts, finished, ready_since, exit_code):
+    """The pod's container ended (reason, when) and has been Running and Ready since."""
+    i = text.index(f'    name: {pod}\n')
+    j = text.index('\n- apiVersion:', i) + 1 if '\n- apiVersion:' in text[i:] else len(text)
+    block = text[i:j]
+    block = block.replace("    - type: Ready\n      status: 'True'\n",
+        f"    - type: Ready\n      status: 'True'\n      lastTransitionTime: '{ready_since}'\n")
+    block = block.replace('      restartCount: 0\n', f'      restartCount: {restarts}\n')
+    block = block.replace("          startedAt: '2026-12-01T09:00:00Z'\n",
+        f"          startedAt: '{ready_since}'\n      lastState:\n        terminated:\n          exitCode: {exit_code}\n"
+        f"          reason: {reason}\n          startedAt: '2026-12-01T11:40:00Z'\n          finishedAt: '{finished}'\n")
+    return text[:i] + block + text[j:]
+
+def annotate(text, key, value):
+    return text.replace("  kind: Ingress\n  metadata:\n    name: web\n",
+        f"  kind: Ingress\n  metadata:\n    name: web\n    annotations:\n      {key}: '{value}'\n", 1)
+
+def tls_port(text):
+    return text.replace("    - name: http\n      port: 80\n      protocol: TCP\n      targetPort: http\n",
+        "    - name: https\n      port: 443\n      protocol: TCP\n      targetPort: https\n") \
+        .replace("        protocol: TCP\n        name: http\n", "        protocol: TCP\n        name: https\n") \
+        .replace("containerPort: 8080", "containerPort: 8443").replace("port: 8080\n        periodSeconds", "port: 8443\n        periodSeconds") \
+        .replace("  ports:\n  - name: http\n    port: 8080", "  ports:\n  - name: https\n    port: 8443") \
+        .replace("number: 80", "number: 443")
+
+# ---- the gateway's log: ingress-nginx's default log-format-upstream and nginx error lines
+def access(t, status, addrs, lens, ups, rid, upstream='shop-web-80'):
+    return (f'10.244.0.1 - - [01/Dec/2026:{t} +0000] "GET /cart HTTP/1.1" {status} 2 "-" "curl/8.5.0" 217 0.004'
+            f' [{upstream}] [] {addrs} {lens} 0.003 {ups} {rid}')
+
+def error(t, what, addr, scheme='http', path='/cart'):
+    return (f'2026/12/01 {t} [error] 31#31: *{t.replace(":", "")} {what}, client: 10.244.0.1, server: shop.example.com,'
+            f' request: "GET /cart HTTP/1.1", upstream: "{scheme}://{addr}{path}", host: "shop.example.com"')
+
+RESET = 'recv() failed (104: Connection reset by peer) while reading response header from upstream'
+REFUSED = 'connect() failed (111: Connection refused) while connecting to upstream'
+PREMATURE = 'upstream prematurely closed connection while reading response header from upstream'
+TLS_PEER = 'peer closed connection in SSL handshake (104: Connection reset by peer) while SSL handshaking to upstream'
+
+def times(start_min=50, end_min=59, every=20):
+    for m in range(start_min, end_min + 1):
+        for s in range(5, 60, every):
+            yield f'11:{m:02d}:{s:02d}'
+
+def write(name, cluster, log, expected):
+    d = f'{ROOT}/{name}'
+    os.makedirs(d, exist_ok=True)
+    open(f'{d}/in-cluster.yaml', 'w').write(cluster.replace('# scenario gateway-one-pod-refusing', f'# scenario {name}'))
+    if log is not None:
+        open(f'{d}/in-gateway.log', 'w').write('\n'.join(log) + '\n')
+    open(f'{d}/expected.yaml', 'w').write(expected)
+
+def steady_failures(bad, what, start_min, good='127.0.0.11:8080', retried=True):
+    """Requests alternate between the good pod and the bad one; tries on the bad one fail (retried on the good one)."""
+    out = []
+    for n, t in enumerate(times()):
+        rid = f'r{n:04x}'
+        if n % 2 == 1 and int(t[3:5]) >= start_min:
+            if retried:
+                out.append(access(t, 200, f'{bad}, {good}', '0, 2', '502, 200', rid))
+            else:
+                out.append(access(t, 502, bad, '0', '502', rid))
+            out.append(error(t, what, bad))
+        else:
+            out.append(access(t, 200, good, '2', '200', rid))
+    return out
+
+# 1. an OOM kill at 11:45, Ready again since 11:45:30; the gateway's resets to that pod go on steadily from 11:52
+c = restarted(BASE, 'web-6d4b7c9f8-bbbbb', 'OOMKilled', 1, '2026-12-01T11:51:00Z', '2026-12-01T11:51:20Z', 137)
+write('verdict-oom-earlier-resets-now', c, steady_failures('127.0.0.12:8080', RESET, 53, retried=False), """\
+# An OOM kill at 11:51 (Ready again at 11:51:20) is the decoy; the gateway's resets to the same pod,
+# steadily from 11:53 while it runs Ready, are the cause. The kill accounts for none of them: Info.
+target: shop/web
+health: Degraded
+rootCause: BackendResettingConnections
+summaryContains: [web-6d4b7c9f8-bbbbb (127.0.0.12), connection reset, steadily]
+findings:
+- code: BackendResettingConnections
+  severity: Warning
+  resource: Deployment shop/web
+- code: BackendOOMKilled
+  severity: Info
+  resource: Deployment shop/web
+""")
+
+# 2. seven restarts, the last at 11:50, Running and Ready since; resets from 11:53
+c = restarted(BASE, 'web-6d4b7c9f8-bbbbb', 'Error', 7, '2026-12-01T11:50:00Z', '2026-12-01T11:50:15Z', 1)
+write('verdict-restarts-then-ready-resets', c, steady_failures('127.0.0.12:8080', RESET, 53, retried=False), """\
+# Many restarts, the last at 11:50; Running and Ready since. The resets at 11:53 and later are not
+# explained by a crash loop (the pod was up); the crash loop stays a finding, one step lower.
+target: shop/web
+health: Degraded
+rootCause: BackendResettingConnections
+summaryContains: [web-6d4b7c9f8-bbbbb (127.0.0.12), connection reset]
+findings:
+- code: BackendResettingConnections
+  severity: Warning
+  resource: Deployment shop/web
+- code: BackendCrashLooping
+  severity: Info
+  resource: Deployment shop/web
+""")
+
+# 3. the same restart, but the errors are the restart's: refused while it was down (11:49:30 to 11:50:15)
+c = restarted(BASE, 'web-6d4b7c9f8-bbbbb', 'Error', 7, '2026-12-01T11:55:00Z', '2026-12-01T11:55:40Z', 1)
+log = []
+for n, t in enumerate(times()):
+    rid = f'r{n:04x}'
+    if n % 2 == 1 and t[:5] in ('11:54', '11:55'):
+        log.append(access(t, 502, '127.0.0.12:8080', '0', '502', rid))
+        log.append(error(t, REFUSED, '127.0.0.12:8080'))
+    else:
+        log.append(access(t, 200, '127.0.0.11:8080', '2', '200', rid))
+write('verdict-restart-explains-its-errors', c, log, """\
+# Control for the two above: the refusals came while the container was down (11:54 to 11:55:40),
+# so the crash loop accounts for them as much as the refusals do, and ranks first as the cause.
+target: shop/web
+health: Degraded
+rootCause: BackendCrashLooping
+summaryContains: [web-6d4b7c9f8-bbbbb (127.0.0.12)]
+findings:
+- code: BackendCrashLooping
+  severity: Warning
+  resource: Deployment shop/web
+- code: BackendRefusingConnections
+  severity: Warning
+  resource: Deployment shop/web
+""")
+
+# 4. three ready pods: one resets, one refuses, both named; the refusals are more
+c = pods3(BASE)
+log = []
+for n, t in enumerate(times()):
+    rid = f'r{n:04x}'
+    k = n % 3
+    if k == 1:
+        log.append(access(t, 502, '127.0.0.12:8080', '0', '502', rid))
+        log.append(error(t, REFUSED, '127.0.0.12:8080'))
+    elif k == 2 and n % 2 == 0:
+        log.append(access(t, 502, '127.0.0.13:8080', '0', '502', rid))
+        log.append(error(t, RESET, '127.0.0.13:8080'))
+    else:
+        log.append(access(t, 200, '127.0.0.11:8080', '2', '200', rid))
+write('verdict-three-pods-one-resets-one-refuses', c, log, """\
+# Three Ready pods: bbbbb refuses every try, ccccc resets some; both are named with their IP. The
+# refusals account for more of the errors, so they are the root cause; a third of the requests fail: Warning.
+target: shop/web
+health: Degraded
+rootCause: BackendRefusingConnections
+summaryContains: [web-6d4b7c9f8-bbbbb (127.0.0.12), connection refused]
+messagesContain: [web-6d4b7c9f8-ccccc (127.0.0.13)]
+findings:
+- code: BackendRefusingConnections
+  severity: Warning
+  resource: Deployment shop/web
+- code: BackendResettingConnections
+  severity: Warning
+  resource: Deployment shop/web
+""")
+
+# 5. the app answers 503 to everything (no nginx error line: the gateway passes it on)
+log = [access(t, 503, f'127.0.0.1{1 + n % 2}:8080', '19', '503', f'r{n:04x}') for n, t in enumerate(times())]
+write('verdict-app-503-everything', BASE, log, """\
+# Every request gets the app's own 503 ($upstream_status = $status, a body, no error line): the app, not the gateway.
+target: shop/web
+health: Failing
+rootCause: BackendServerError
+summaryContains: [web-6d4b7c9f8-aaaaa (127.0.0.11), web-6d4b7c9f8-bbbbb (127.0.0.12), '503', not at fault]
+findings:
+- code: BackendServerError
+  severity: Critical
+  resource: Deployment shop/web
+""")
+
+# 6. 500s from one pod of two
+log = []
+for n, t in enumerate(times()):
+    rid = f'r{n:04x}'
+    if n % 2 == 1:
+        log.append(access(t, 500, '127.0.0.12:8080', '21', '500', rid))
+    else:
+        log.append(access(t, 200, '127.0.0.11:8080', '2', '200', rid))
+write('verdict-app-500-one-pod-of-two', BASE, log, """\
+# Pod bbbbb answers 500 to every request it gets, aaaaa answers 200: half the requests fail, the app's own 500s.
+target: shop/web
+health: Degraded
+rootCause: BackendServerError
+summaryContains: [web-6d4b7c9f8-bbbbb (127.0.0.12), '500', 50%]
+findings:
+- code: BackendServerError
+  severity: Warning
+  resource: Deployment shop/web
+""")
+
+# 7. a TLS backend that requires a client certificate: nginx logs a reset inside the TLS handshake
+c = annotate(tls_port(BASE), 'nginx.ingress.kubernetes.io/backend-protocol', 'HTTPS')
+log = []
+for n, t in enumerate(times()):
+    rid = f'r{n:04x}'
+    a = f'127.0.0.1{1 + n % 2}:8443'
+    log.append(access(t, 502, a, '0', '502', rid, upstream='shop-web-443'))
+    log.append(error(t, TLS_PEER, a, scheme='https'))
+write('verdict-tls-client-certificate-required', c, log, """\
+# backend-protocol HTTPS to a backend that wants a client certificate: nginx's "peer closed connection in SSL
+# handshake (104: Connection reset by peer)" is a TLS failure, not a reset.
+target: shop/web
+health: Failing
+rootCause: BackendTLSFailure
+summaryContains: [requires a client certificate, another SNI name, web-6d4b7c9f8-aaaaa (127.0.0.11)]
+findings:
+- code: BackendTLSFailure
+  severity: Critical
+  resource: Deployment shop/web
+""")
+
+# 8. the keep-alive race: 2 premature closes in 90 requests, retried or not; a Warning, never Critical
+log = []
+for n, t in enumerate(times(start_min=50, end_min=59, every=6)):
+    rid = f'r{n:04x}'
+    a = f'127.0.0.1{1 + n % 2}:8080'
+    if n in (17, 61):
+        log.append(access(t, 502, a, '0', '502', rid))
+        log.append(error(t, PREMATURE, a))
+    else:
+        log.append(access(t, 200, a, '2', '200', rid))
+write('verdict-sporadic-premature-close', BASE, log, """\
+# Two premature closes in 100 requests (2%): a Warning with the share stated, never Critical.
+target: shop/web
+health: Degraded
+rootCause: BackendPrematureClose
+summaryContains: [2 gateway errors in 100 requests (2%)]
+findings:
+- code: BackendPrematureClose
+  severity: Warning
+  resource: Deployment shop/web
+""")
+print('ok')
