@@ -248,7 +248,7 @@ write('verdict-sporadic-premature-close', BASE, log, """\
 target: shop/web
 health: Degraded
 rootCause: BackendPrematureClose
-summaryContains: [2 gateway errors in 100 requests (2%)]
+summaryContains: [2 gateway errors in 100 requests (2%), the signature of a keep-alive race]
 findings:
 - code: BackendPrematureClose
   severity: Warning

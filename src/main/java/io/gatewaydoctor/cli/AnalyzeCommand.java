@@ -121,9 +121,11 @@ public class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--probe-concurrency", paramLabel = "N", defaultValue = "32", description = "Probes at once (default ${DEFAULT-VALUE}).")
   int probeConcurrency;
 
-  @Option(names = "--probe-keepalive", description = {"With --probe: also hold an idle keep-alive connection to one endpoint per Service",
-      "and see whether the backend closes it before the gateway would (waits up to --upstream-keepalive-timeout)."})
-  boolean probeKeepAlive;
+  @Option(names = "--probe-keepalive", negatable = true, description = {"With --probe: also hold an idle keep-alive connection to one",
+      "endpoint per Service and see whether the backend closes it before the gateway would (waits up to",
+      "--upstream-keepalive-timeout). Without it, only the Services whose gateway logs show the keep-alive race's",
+      "signature (sporadic premature closes or resets) are measured; --no-probe-keepalive measures none."})
+  Boolean probeKeepAlive;
 
   @Option(names = "--upstream-keepalive-timeout", paramLabel = "SECONDS", defaultValue = "60",
       description = "The gateway's idle upstream keep-alive timeout (ingress-nginx upstream-keepalive-timeout, default ${DEFAULT-VALUE}).")
@@ -151,9 +153,9 @@ public class AnalyzeCommand implements Callable<Integer> {
       Analyzer analyzer = new Analyzer();
       List<GatewayDiagnosis> items = new ArrayList<>();
       StringBuilder explained = new StringBuilder();
-      java.util.Map<Ingress, ProbeEvidence> probes = probe ? probe(selected, in.snapshot(), err) : java.util.Map.of();
       io.gatewaydoctor.signals.GatewayEvidence gateway = gatewayLogs.isEmpty() ? io.gatewaydoctor.signals.GatewayEvidence.NONE
           : GatewayLogs.read(gatewayLogs, at, w, run.format());
+      java.util.Map<Ingress, ProbeEvidence> probes = probe ? probe(selected, in.snapshot(), gateway, err) : java.util.Map.of();
       if (gateway.skipped() > 0) {
         err.println("gateway logs: " + gateway.skipped() + " line" + (gateway.skipped() == 1 ? "" : "s")
             + " neither an access line nor an upstream error (skipped)");
@@ -263,14 +265,17 @@ public class AnalyzeCommand implements Callable<Integer> {
    * buffer): one evidence per Ingress; a target shared by several is probed once. Evidence is
    * dropped when nothing at all was reachable from here.
    */
-  private java.util.Map<Ingress, ProbeEvidence> probe(List<Ingress> selected, ClusterSnapshot snapshot, PrintWriter err)
-      throws InterruptedException {
+  private java.util.Map<Ingress, ProbeEvidence> probe(List<Ingress> selected, ClusterSnapshot snapshot,
+      io.gatewaydoctor.signals.GatewayEvidence gateway, PrintWriter err) throws InterruptedException {
+    java.util.Set<String> suspected = new java.util.LinkedHashSet<>(); // Services whose logs show the keep-alive race's signature
     ProbeSpec spec = new ProbeSpec();
     spec.setTimeoutMillis(probeTimeout);
     java.util.Map<Ingress, List<ProbePlanner.Planned>> plans = new java.util.LinkedHashMap<>();
     java.util.Set<io.gatewaydoctor.probe.ProbeTarget> distinct = new java.util.HashSet<>();
     for (Ingress ing : selected) {
-      List<ProbePlanner.Planned> plan = ProbePlanner.plan(ChainResolver.resolve(ing, snapshot), snapshot, spec);
+      var chain = ChainResolver.resolve(ing, snapshot);
+      List<ProbePlanner.Planned> plan = ProbePlanner.plan(chain, snapshot, spec);
+      suspected.addAll(io.gatewaydoctor.analysis.rules.KeepAliveSignature.suspected(chain, gateway));
       plans.put(ing, plan);
       plan.forEach(p -> distinct.add(p.target()));
     }
@@ -291,11 +296,19 @@ public class AnalyzeCommand implements Callable<Integer> {
         out.put(e.getKey(), evidence);
         all.addAll(e.getValue());
       }
-      if (probeKeepAlive && reached) {
+      if (!Boolean.TRUE.equals(probeKeepAlive)) {
+        // by default only where the logs point at a keep-alive race; --no-probe-keepalive: nowhere
+        all.removeIf(p -> probeKeepAlive != null || !suspected.contains(p.backend().serviceKey() + ":" + p.backend().ref().portLabel()));
+      }
+      if (!all.isEmpty() && reached) {
         // one idle connection per Service for all targets at once: each waits up to the gateway's timeout
-        Duration gateway = Duration.ofSeconds(upstreamKeepAlive);
-        var measured = runner.keepAlive(all, ProbeEvidence.of(seen.values()), gateway.plusSeconds(1));
-        out.replaceAll((ing, ev) -> ev.withKeepAlive(measured, gateway));
+        Duration keepAlive = Duration.ofSeconds(upstreamKeepAlive);
+        if (!Boolean.TRUE.equals(probeKeepAlive)) {
+          err.println("measuring the idle keep-alive timeout of " + String.join(", ", suspected) + " (up to " + (upstreamKeepAlive + 1)
+              + " s): the gateway's logs show sporadic premature closes or resets there (--no-probe-keepalive skips it)");
+        }
+        var measured = runner.keepAlive(all, ProbeEvidence.of(seen.values()), keepAlive.plusSeconds(1));
+        out.replaceAll((ing, ev) -> ev.withKeepAlive(measured, keepAlive));
       }
     }
     if (!reached) {
@@ -412,7 +425,7 @@ public class AnalyzeCommand implements Callable<Integer> {
       if (c.upstreamKeepAlive < 1 || c.upstreamKeepAlive > 3600) {
         throw new UsageException("--upstream-keepalive-timeout " + c.upstreamKeepAlive + ": between 1 and 3600 seconds");
       }
-      if (c.probeKeepAlive && !c.probe) {
+      if (Boolean.TRUE.equals(c.probeKeepAlive) && !c.probe) {
         throw new UsageException("--probe-keepalive goes with --probe");
       }
       if (c.probeConcurrency < 1 || c.probeConcurrency > 512) {

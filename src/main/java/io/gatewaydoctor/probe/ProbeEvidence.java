@@ -20,6 +20,7 @@ public final class ProbeEvidence {
   private final Map<String, KeepAlive> keepAlive;
   private final java.time.Duration gatewayKeepAlive;
   private final java.time.Instant takenAt;
+  private final List<Probe> routed;
 
   public ProbeEvidence(Map<String, Probe> byAddress, Map<String, List<Probe>> alternates) {
     this(byAddress, alternates, Map.of(), DEFAULT_GATEWAY_KEEPALIVE);
@@ -31,11 +32,12 @@ public final class ProbeEvidence {
    */
   public ProbeEvidence(Map<String, Probe> byAddress, Map<String, List<Probe>> alternates, Map<String, KeepAlive> keepAlive,
       java.time.Duration gatewayKeepAlive) {
-    this(byAddress, alternates, keepAlive, gatewayKeepAlive, null);
+    this(byAddress, alternates, keepAlive, gatewayKeepAlive, null, List.of());
   }
 
   private ProbeEvidence(Map<String, Probe> byAddress, Map<String, List<Probe>> alternates, Map<String, KeepAlive> keepAlive,
-      java.time.Duration gatewayKeepAlive, java.time.Instant takenAt) {
+      java.time.Duration gatewayKeepAlive, java.time.Instant takenAt, List<Probe> routed) {
+    this.routed = List.copyOf(routed);
     this.byAddress = Map.copyOf(byAddress);
     this.alternates = Map.copyOf(alternates);
     this.keepAlive = Map.copyOf(keepAlive);
@@ -45,12 +47,22 @@ public final class ProbeEvidence {
 
   /** The same probes with these keep-alive measurements. */
   public ProbeEvidence withKeepAlive(Map<String, KeepAlive> measured, java.time.Duration gateway) {
-    return new ProbeEvidence(byAddress, alternates, measured, gateway, takenAt);
+    return new ProbeEvidence(byAddress, alternates, measured, gateway, takenAt, routed);
   }
 
   /** The same evidence, stamped with when its round ran. */
   public ProbeEvidence takenAt(java.time.Instant at) {
-    return new ProbeEvidence(byAddress, alternates, keepAlive, gatewayKeepAlive, at);
+    return new ProbeEvidence(byAddress, alternates, keepAlive, gatewayKeepAlive, at, routed);
+  }
+
+  /** The same evidence with the probes of routed paths (one ready endpoint per backend, the gateway's read timeout). */
+  public ProbeEvidence withRouted(List<Probe> probes) {
+    return new ProbeEvidence(byAddress, alternates, keepAlive, gatewayKeepAlive, takenAt, probes);
+  }
+
+  /** Probes of the literal paths the Ingress routes, beside the readiness path of {@link #at}. */
+  public List<Probe> routed() {
+    return routed;
   }
 
   /** When the probes ran; null when not known (then the evaluation instant stands in). */

@@ -25,6 +25,13 @@ import java.util.Optional;
 public final class ProbePlanner {
   public static final String BACKEND_PROTOCOL = "nginx.ingress.kubernetes.io/backend-protocol";
   public static final String PROXY_BUFFER_SIZE = "nginx.ingress.kubernetes.io/proxy-buffer-size";
+  public static final String PROXY_READ_TIMEOUT = "nginx.ingress.kubernetes.io/proxy-read-timeout";
+  /** ingress-nginx's default proxy-read-timeout, in seconds. */
+  public static final int DEFAULT_PROXY_READ_TIMEOUT = 60;
+  /** The longest proxy-read-timeout a routed-path probe waits for (an annotation cannot hold a thread longer). */
+  static final int MAX_PROXY_READ_TIMEOUT = 120;
+  /** Routed paths probed per backend, at most. */
+  public static final int MAX_ROUTED_PATHS = 3;
   /** Upper bound on endpoints probed per target (the status lists at most 50 per backend anyway). */
   public static final int MAX_PER_TARGET = 200;
   static final int MAX_HEADER_LIMIT = 1024 * 1024;
@@ -33,8 +40,21 @@ public final class ProbePlanner {
 
   private ProbePlanner() {}
 
-  /** One endpoint to probe, and the backend and pod it belongs to. */
-  public record Planned(ProbeTarget target, ResolvedBackend backend, Pod pod, boolean ready) {}
+  /**
+   * One endpoint to probe, and the backend and pod it belongs to; for one ready endpoint per backend
+   * also the literal paths the Ingress routes to it, probed with the gateway's proxy-read-timeout
+   * as the deadline (a backend slower there than the gateway waits is a 504 the readiness path hides).
+   */
+  public record Planned(ProbeTarget target, ResolvedBackend backend, Pod pod, boolean ready, List<String> routedPaths,
+      int routedTimeoutMillis) {
+    public Planned {
+      routedPaths = routedPaths == null ? List.of() : List.copyOf(routedPaths);
+    }
+
+    public Planned(ProbeTarget target, ResolvedBackend backend, Pod pod, boolean ready) {
+      this(target, backend, pod, ready, List.of(), 0);
+    }
+  }
 
   public static List<Planned> plan(TargetChain chain, ClusterSnapshot cluster, ProbeSpec spec) {
     Map<String, Planned> out = new LinkedHashMap<>();
@@ -49,12 +69,14 @@ public final class ProbePlanner {
       return List.of(); // gRPC, FastCGI, AJP: an HTTP/1.1 probe would misjudge a healthy backend
     }
     int timeout = spec == null || spec.getTimeoutMillis() == null ? ProbeTarget.DEFAULT_TIMEOUT_MILLIS : spec.getTimeoutMillis();
+    int readTimeout = proxyReadTimeout(annotations.get(PROXY_READ_TIMEOUT)) * 1000;
     for (ResolvedBackend b : chain.backends()) {
       if (b.servicePort() == null) {
         continue;
       }
       boolean tls = tls(annotations.get(BACKEND_PROTOCOL), b, nginx);
       String host = host(b);
+      List<String> routed = routedPaths(chain.ingress(), b);
       for (Endpoint e : Endpoint.of(b)) {
         if (!HttpProber.isLiteral(e.ip()) || e.port() == null || out.size() >= MAX_PER_TARGET) {
           continue;
@@ -62,10 +84,68 @@ public final class ProbePlanner {
         Pod pod = pod(b, e);
         String path = path(pod, e.port(), spec);
         ProbeTarget t = new ProbeTarget(e.ip(), e.port(), e.pod(), tls, host, path, timeout, headerLimit, byteCap);
-        out.putIfAbsent(t.address(), new Planned(t, b, pod, e.ready() && !e.terminating()));
+        boolean ready = e.ready() && !e.terminating();
+        List<String> paths = ready ? routed.stream().filter(r -> !r.equals(path)).toList() : List.of();
+        Planned planned = new Planned(t, b, pod, ready, paths, readTimeout);
+        if (out.putIfAbsent(t.address(), planned) == null && !paths.isEmpty()) {
+          routed = List.of(); // one endpoint per backend carries the routed paths
+        }
       }
     }
     return new ArrayList<>(out.values());
+  }
+
+  /**
+   * The literal paths (Prefix or Exact, no regular-expression characters) of the Ingress's rules
+   * that route to this backend, at most {@link #MAX_ROUTED_PATHS}, in rule order.
+   */
+  static List<String> routedPaths(io.fabric8.kubernetes.api.model.networking.v1.Ingress ingress, ResolvedBackend b) {
+    List<String> out = new ArrayList<>();
+    if (ingress.getSpec() == null || ingress.getSpec().getRules() == null) {
+      return out;
+    }
+    for (var rule : ingress.getSpec().getRules()) {
+      if (rule == null || rule.getHttp() == null || rule.getHttp().getPaths() == null) {
+        continue;
+      }
+      for (var p : rule.getHttp().getPaths()) {
+        var svc = p == null || p.getBackend() == null ? null : p.getBackend().getService();
+        if (svc == null || !b.ref().service().equals(svc.getName()) || svc.getPort() == null) {
+          continue;
+        }
+        boolean samePort = b.ref().portNumber() != null ? b.ref().portNumber().equals(svc.getPort().getNumber())
+            : b.ref().portName() != null && b.ref().portName().equals(svc.getPort().getName());
+        String path = p.getPath() == null || p.getPath().isEmpty() ? "/" : p.getPath();
+        if (samePort && ("Prefix".equals(p.getPathType()) || "Exact".equals(p.getPathType())) && literal(path) && !out.contains(path)
+            && out.size() < MAX_ROUTED_PATHS) {
+          out.add(path);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A path without regular-expression or control characters, short enough for a request line. */
+  static boolean literal(String path) {
+    if (!path.startsWith("/") || path.length() > 256) {
+      return false;
+    }
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c <= ' ' || c >= 127 || "*()[]{}^$|?+\\".indexOf(c) >= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** nginx.ingress.kubernetes.io/proxy-read-timeout in seconds (1 to 120), else ingress-nginx's default 60. */
+  static int proxyReadTimeout(String s) {
+    if (s == null || !s.trim().matches("[0-9]{1,4}s?")) {
+      return DEFAULT_PROXY_READ_TIMEOUT;
+    }
+    int n = Integer.parseInt(s.trim().replace("s", ""));
+    return n < 1 ? DEFAULT_PROXY_READ_TIMEOUT : Math.min(n, MAX_PROXY_READ_TIMEOUT);
   }
 
   /** The pod's other TCP containerPorts: where to look when the target port refuses. */

@@ -45,7 +45,31 @@ public final class ProbeRunner implements AutoCloseable {
     Map<String, Probe> altResults = probeAll(alternateTargets.values().stream().flatMap(List::stream).toList());
     Map<String, List<Probe>> alternates = new LinkedHashMap<>();
     alternateTargets.forEach((addr, alts) -> alternates.put(addr, alts.stream().map(t -> altResults.get(t.address())).toList()));
-    return new ProbeEvidence(results, alternates);
+    return new ProbeEvidence(results, alternates).withRouted(routed(plan, results));
+  }
+
+  /** The routed paths of endpoints whose readiness path answered, each with the gateway's read timeout as its deadline. */
+  private List<Probe> routed(List<ProbePlanner.Planned> plan, Map<String, Probe> results) throws InterruptedException {
+    List<ProbeTarget> targets = new ArrayList<>();
+    for (ProbePlanner.Planned p : plan) {
+      Probe main = results.get(p.target().address());
+      if (main != null && main.outcome() == Outcome.ok && p.routedTimeoutMillis() > 0) {
+        p.routedPaths().forEach(path -> targets.add(p.target().withPath(path).withTimeout(p.routedTimeoutMillis())));
+      }
+    }
+    List<Future<Probe>> futures = new ArrayList<>();
+    for (ProbeTarget t : targets) {
+      futures.add(pool.submit(() -> prober.probe(t)));
+    }
+    List<Probe> out = new ArrayList<>();
+    for (int i = 0; i < futures.size(); i++) {
+      try {
+        out.add(futures.get(i).get(targets.get(i).timeoutMillis() * 3L + 1000, TimeUnit.MILLISECONDS));
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        futures.get(i).cancel(true);
+      }
+    }
+    return out;
   }
 
   /**

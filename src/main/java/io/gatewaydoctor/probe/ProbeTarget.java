@@ -19,6 +19,14 @@ public record ProbeTarget(String ip, int port, String pod, boolean tls, String h
     return new ProbeTarget(ip, port, pod, t, host, path, timeoutMillis, headerLimit, byteCap);
   }
 
+  public ProbeTarget withPath(String p) {
+    return new ProbeTarget(ip, port, pod, tls, host, p, timeoutMillis, headerLimit, byteCap);
+  }
+
+  public ProbeTarget withTimeout(int millis) {
+    return new ProbeTarget(ip, port, pod, tls, host, path, millis, headerLimit, byteCap);
+  }
+
   public ProbeTarget withPort(int p) {
     return new ProbeTarget(ip, p, pod, tls, host, path, timeoutMillis, headerLimit, byteCap);
   }

@@ -220,4 +220,91 @@ class AnalyzeProbeTest {
     assertThat(longIdle.at("/status/health").asText()).as(longIdle.toString()).isEqualTo("Healthy");
     assertThat(AnalyzeCommandTest.run("-f", f.toString(), "--probe-keepalive").err()).contains("--probe-keepalive goes with --probe");
   }
+
+  /**
+   * The gateway's logs show the keep-alive race's signature (two premature closes in 40 requests to a
+   * pod that otherwise answers; lines shaped as ingress-nginx writes them): {@code analyze --probe}
+   * measures that Service's idle timeout by itself, without --probe-keepalive, and the measured race
+   * becomes the root cause over the premature closes it explains; --no-probe-keepalive skips it.
+   */
+  @Test
+  void theLogsSignatureOfAKeepAliveRaceIsMeasuredWithoutBeingAsked(@TempDir Path tmp) throws Exception {
+    List<HasMetadata> items = new ArrayList<>();
+    int port = backends.start("127.0.0.81", keepAlive(1000));
+    add(items, "racing", "127.0.0.81", port, -1);
+    KubernetesList list = new KubernetesList();
+    list.setItems(items);
+    Path f = tmp.resolve("racing.yaml");
+    Files.writeString(f, Serialization.asYaml(list));
+    List<String> log = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      String t = String.format("11:%02d:%02d", 50 + i / 4, (i % 4) * 15);
+      boolean race = i == 13 || i == 29;
+      log.add("10.244.0.1 - - [01/Dec/2026:" + t + " +0000] \"GET / HTTP/1.1\" " + (race ? "502 150" : "200 2") + " \"-\" \"curl/8.5.0\""
+          + " 70 0.004 [probe-racing-80] [] 127.0.0.81:" + port + " " + (race ? "0" : "2") + " 0.003 " + (race ? "502" : "200") + " r" + i);
+      if (race) {
+        log.add("2026/12/01 " + t + " [error] 31#31: *" + i + " upstream prematurely closed connection while reading response header"
+            + " from upstream, client: 10.244.0.1, server: racing.example.com, request: \"GET / HTTP/1.1\", upstream:"
+            + " \"http://127.0.0.81:" + port + "/\", host: \"racing.example.com\"");
+      }
+    }
+    Path gw = tmp.resolve("gateway.log");
+    Files.write(gw, log);
+    var r = AnalyzeCommandTest.run("-f", f.toString(), "--probe", "--upstream-keepalive-timeout", "3", "--gateway-log", gw.toString(),
+        "--now", "2026-12-01T12:00:00Z", "-o", "json");
+    JsonNode s = r.json().at("/items/0/status");
+    assertThat(r.err()).contains("measuring the idle keep-alive timeout of probe/racing:80");
+    assertThat(s.get("rootCause").asText()).as(s.toPrettyString()).isEqualTo("KeepAliveTimeoutRace");
+    assertThat(s.get("health").asText()).as("2 of 40 requests: never Critical").isEqualTo("Degraded");
+    assertThat(s.at("/findings/1/code").asText()).isEqualTo("BackendPrematureClose");
+    var skipped = AnalyzeCommandTest.run("-f", f.toString(), "--probe", "--no-probe-keepalive", "--upstream-keepalive-timeout", "3",
+        "--gateway-log", gw.toString(), "--now", "2026-12-01T12:00:00Z", "-o", "json");
+    JsonNode s2 = skipped.json().at("/items/0/status");
+    assertThat(skipped.err()).doesNotContain("measuring the idle keep-alive");
+    assertThat(s2.get("rootCause").asText()).isEqualTo("BackendPrematureClose");
+    assertThat(s2.get("summary").asText()).contains("2 gateway errors in 40 requests (5%)", "the signature of a keep-alive race");
+  }
+
+  /**
+   * The readiness path answers at once, but the path the Ingress routes takes longer than the
+   * gateway's proxy-read-timeout (1 s by annotation here): a 504 at the gateway that only a probe of
+   * the routed path sees. The other routed path, and the fast one, stay quiet.
+   */
+  @Test
+  void aRoutedPathSlowerThanTheGatewaysReadTimeoutIsABackendTimeout(@TempDir Path tmp) throws Exception {
+    List<HasMetadata> items = new ArrayList<>();
+    int port = backends.start("127.0.0.82", s -> {
+      String req = Backends.readRequest(s);
+      if (req.startsWith("GET /report ")) {
+        Thread.sleep(2500);
+      }
+      Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+    });
+    add(items, "reports", "127.0.0.82", port, -1);
+    var ing = (io.fabric8.kubernetes.api.model.networking.v1.Ingress) items.get(0);
+    ing.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of("nginx.ingress.kubernetes.io/proxy-read-timeout", "1")));
+    var paths = ing.getSpec().getRules().get(0).getHttp().getPaths();
+    paths.get(0).setPath("/report");
+    var fast = Serialization.clone(paths.get(0));
+    fast.setPath("/list");
+    fast.setPathType("Exact");
+    var regex = Serialization.clone(paths.get(0));
+    regex.setPath("/api/(v1|v2)/.*");
+    regex.setPathType("ImplementationSpecific");
+    paths.add(fast);
+    paths.add(regex);
+    KubernetesList list = new KubernetesList();
+    list.setItems(items);
+    Path f = tmp.resolve("routed.yaml");
+    Files.writeString(f, Serialization.asYaml(list));
+    long t0 = System.nanoTime();
+    var r = AnalyzeCommandTest.run("-f", f.toString(), "--probe", "--now", "2026-12-01T12:00:00Z", "-o", "json");
+    assertThat((System.nanoTime() - t0) / 1_000_000).as("bounded by the read timeout, ms").isLessThan(6000);
+    JsonNode s = r.json().at("/items/0/status");
+    assertThat(s.get("rootCause").asText()).as(s.toPrettyString()).isEqualTo("BackendTimeout");
+    assertThat(s.get("health").asText()).isEqualTo("Degraded");
+    assertThat(s.get("summary").asText()).contains("GET /report on pod reports-7d9f8c6b5-abcde (127.0.0.82)",
+        "proxy-read-timeout of 1 s", "while the readiness path / answers in").doesNotContain("/list");
+    assertThat(s.at("/backends/0/endpoints/0/lastProbe/outcome").asText()).isEqualTo("ok");
+  }
 }

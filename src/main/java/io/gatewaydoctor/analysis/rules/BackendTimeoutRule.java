@@ -15,7 +15,8 @@ import java.util.List;
 public final class BackendTimeoutRule implements Rule {
   @Override
   public List<RuleFinding> check(AnalysisContext ctx) {
-    return ProbeTrouble.hits(ctx, p -> p.outcome() == Outcome.connectTimeout || p.outcome() == Outcome.readTimeout).stream().map(h -> {
+    List<RuleFinding> out = new java.util.ArrayList<>(ProbeTrouble.hits(ctx, p -> p.outcome() == Outcome.connectTimeout
+        || p.outcome() == Outcome.readTimeout).stream().map(h -> {
       var culprit = h.culprit();
       boolean connect = h.probes().stream().allMatch(p -> p.outcome() == Outcome.connectTimeout);
       return ProbeTrouble.finding(Code.BackendTimeout, h, culprit,
@@ -24,6 +25,48 @@ public final class BackendTimeoutRule implements Rule {
               + (connect ? " (packets dropped: a NetworkPolicy, a firewall or a dead node)" : ""),
           new FindingRemediation("manual", connect ? "Check NetworkPolicies and the node of the pods of " + culprit
               : "Find what " + culprit + " waits on (a database, a lock), or raise proxy-read-timeout if slow answers are expected", false));
-    }).toList();
+    }).toList());
+    out.addAll(slowRoutedPaths(ctx));
+    return out;
+  }
+
+  /**
+   * A path the Ingress routes answers later than the gateway's proxy-read-timeout while the
+   * readiness path answers: the gateway gives 504 there, and only a probe of that path sees it.
+   */
+  static List<RuleFinding> slowRoutedPaths(AnalysisContext ctx) {
+    List<RuleFinding> out = new java.util.ArrayList<>();
+    for (var b : ctx.chain().backends()) {
+      for (var e : io.gatewaydoctor.model.Endpoint.of(b)) {
+        List<io.gatewaydoctor.probe.Probe> slow = ctx.probes().routed().stream()
+            .filter(p -> p.target().ip().equals(e.ip()) && e.port() != null && p.target().port() == e.port())
+            .filter(p -> p.outcome() == Outcome.readTimeout).toList();
+        if (slow.isEmpty()) {
+          continue;
+        }
+        var culprit = b.workloadOf(e.pod());
+        var main = ctx.probes().at(e.ip(), e.port()).orElse(null);
+        long secs = slow.get(0).target().timeoutMillis() / 1000;
+        String paths = String.join(", ", slow.stream().map(p -> p.target().path()).toList());
+        List<String> evidence = new java.util.ArrayList<>();
+        for (var p : slow) {
+          evidence.add("probe GET " + p.target().path() + " on " + p.key() + (e.pod() == null ? "" : " (pod " + e.pod() + ")") + ": "
+              + p.outcome() + ", " + p.detail());
+        }
+        if (main != null) {
+          evidence.add("probe GET " + main.target().path() + " on " + main.key() + ": " + main.outcome() + " in " + main.latencyMillis()
+              + " ms");
+        }
+        out.add(RuleFinding.of(Code.BackendTimeout, io.gatewaydoctor.analysis.Severity.Warning, culprit,
+            "GET " + paths + " on " + (e.pod() == null ? e.address() : "pod " + e.pod() + " (" + e.ip() + ")") + " of " + culprit
+                + " got no response within the gateway's proxy-read-timeout of " + secs + " s (the gateway answers 504 there)"
+                + (main != null && main.outcome() == Outcome.ok ? ", while the readiness path " + main.target().path() + " answers in "
+                    + main.latencyMillis() + " ms" : ""),
+            evidence).withRemediation(new FindingRemediation("manual", "Find what " + culprit + " waits on for " + paths
+                + ", or raise nginx.ingress.kubernetes.io/proxy-read-timeout on the Ingress if answers that slow are expected", false)));
+        break; // one endpoint per backend carries the routed paths
+      }
+    }
+    return out;
   }
 }

@@ -30,7 +30,9 @@ import java.util.Set;
  *   endpoints of the named workload where the gateway gave that reason;</li>
  *   <li>a probe result accounts for nothing the gateway contradicts: the gateway's reason wins,
  *   unless the probe is strictly more specific (TLS where plain was sent, a header size measured),
- *   which then accounts for the errors at the same endpoints and wins the tie;</li>
+ *   which then accounts for the errors at the same endpoints and wins the tie; a measured
+ *   keep-alive race accounts for the premature closes and resets at its endpoints and wins the tie
+ *   with them;</li>
  *   <li>a restart or OOM kill accounts for the errors at that pod from {@link #BEFORE} before the
  *   container ended until {@link #AFTER} after the pod was Ready again (to now while it is not):
  *   not for steady errors while it runs Ready;</li>
@@ -104,7 +106,8 @@ public final class Explained {
       }
     }
     if (byReason > 0) {
-      return 2 * byReason;
+      // a measured idle timeout shorter than the gateway's names the mechanism behind those closes: it wins the tie
+      return 2 * byReason + (f.code() == Code.KeepAliveTimeoutRace ? 1 : 0);
     }
     if (MORE_SPECIFIC.contains(f.code()) && atSamePods > 0 && f.evidence().stream().anyMatch(l -> l.startsWith("probe "))) {
       return 2 * atSamePods + 1;

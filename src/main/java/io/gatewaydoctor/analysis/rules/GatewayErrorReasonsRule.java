@@ -112,6 +112,11 @@ public final class GatewayErrorReasonsRule implements Rule {
                 : share + "% of the gateway's errors for Service " + b.serviceKey() + " in the last " + ctx.window().toMinutes()
                     + " min came from " + GatewayTrouble.pods(failingEndpoints) + ": " + words(rc.getKey()))
                 + (rc.getKey() == Reason.tls && sample != null ? " (" + tlsDetail(sample) + ")" : "")
+                + ((rc.getKey() == Reason.prematureClose || rc.getKey() == Reason.reset)
+                    && KeepAliveSignature.shows(GatewayTrouble.at(ctx, worst)) && !measured(ctx, b)
+                    ? "; sporadic on an endpoint that otherwise answers: the signature of a keep-alive race (the backend closes idle"
+                        + " connections before the gateway stops reusing them), which a keep-alive measurement (analyze --probe, the"
+                        + " operator's prober) confirms" : "")
                 + GatewayTrouble.impactText(ctx, b) + GatewayTrouble.shape(GatewayTrouble.at(ctx, worst)),
             evidence).withSince(GatewayTrouble.at(ctx, worst).errorsSince()).withRemediation(new FindingRemediation("manual",
                 fix(rc.getKey(), culprit, b), false)));
@@ -141,6 +146,11 @@ public final class GatewayErrorReasonsRule implements Rule {
     return words.stream().filter(java.util.Objects::nonNull)
         .filter(w -> w.toLowerCase(java.util.Locale.ROOT).contains("https") || w.equalsIgnoreCase("tls") || w.equals("443")
             || w.equals("8443")).findFirst().orElse(null);
+  }
+
+  /** Whether the idle keep-alive timeout of an endpoint of this backend was measured. */
+  private static boolean measured(AnalysisContext ctx, ResolvedBackend b) {
+    return Endpoint.of(b).stream().anyMatch(e -> ctx.probes().keepAlive(e.ip(), e.port()).map(k -> k.measured()).orElse(false));
   }
 
   private static long errorsOf(AnalysisContext ctx, List<Endpoint> endpoints) {
