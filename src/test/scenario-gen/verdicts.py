@@ -255,3 +255,57 @@ findings:
   resource: Deployment shop/web
 """)
 print('ok')
+
+# 9. a wrong targetPort behind three pods: nginx tries all three (refused) before it answers 502; one client error, three tries
+c = pods3(BASE).replace("      targetPort: http\n", "      targetPort: 8081\n").replace("  - name: http\n    port: 8080\n    protocol: TCP", "  - name: http\n    port: 8081\n    protocol: TCP")
+log = []
+for n, t in enumerate(times()):
+    rid = f'r{n:04x}'
+    log.append(access(t, 502, '127.0.0.11:8081, 127.0.0.12:8081, 127.0.0.13:8081', '0, 0, 0', '502, 502, 502', rid))
+    for a in ('127.0.0.11:8081', '127.0.0.12:8081', '127.0.0.13:8081'):
+        log.append(error(t, REFUSED, a))
+write('verdict-target-port-with-retries', c, log, """\
+# Service port 80 targets 8081, the pods listen on http:8080. ingress-nginx retries every request on all three pods:
+# three refused tries per client error. The wrong targetPort explains them all and stays the root cause.
+target: shop/web
+health: Failing
+rootCause: TargetPortMismatch
+summaryContains: [targetPort 8081]
+findings:
+- code: TargetPortMismatch
+  severity: Critical
+  resource: Service shop/web
+- code: BackendRefusingConnections
+  severity: Critical
+  resource: Deployment shop/web
+""")
+
+# 10. every replica crash-looping: not Ready, no endpoint, the gateway answers 503 without a pod behind it
+def crash_looping(text, pod):
+    text = restarted(text, pod, 'Error', 6, '2026-12-01T11:58:30Z', '2026-12-01T11:40:00Z', 1)
+    i = text.index(f'    name: {pod}\n')
+    j = text.index('\n- apiVersion:', i) + 1
+    block = text[i:j].replace("    - type: Ready\n      status: 'True'\n", "    - type: Ready\n      status: 'False'\n") \
+        .replace("      ready: true\n", "      ready: false\n") \
+        .replace("      state:\n        running:\n          startedAt: '2026-12-01T11:40:00Z'\n",
+                 "      state:\n        waiting:\n          reason: CrashLoopBackOff\n")
+    return text[:i] + block + text[j:]
+c = crash_looping(crash_looping(BASE, 'web-6d4b7c9f8-aaaaa'), 'web-6d4b7c9f8-bbbbb')
+c = c.replace("      ready: true\n      serving: true\n", "      ready: false\n      serving: false\n")
+log = [access(t, 503, '-', '-', '-', f'r{n:04x}') for n, t in enumerate(times())]
+write('verdict-all-crash-looping-503s', c, log, """\
+# Both pods crash-loop, no endpoint is ready, and ingress-nginx answers 503 with no pod behind it. The crash loop is
+# why no endpoint is ready: it is the root cause, NoReadyEndpoints its symptom.
+target: shop/web
+health: Failing
+rootCause: BackendCrashLooping
+summaryContains: [web-6d4b7c9f8-aaaaa, web-6d4b7c9f8-bbbbb]
+findings:
+- code: BackendCrashLooping
+  severity: Critical
+  resource: Deployment shop/web
+- code: NoReadyEndpoints
+  severity: Critical
+  resource: Service shop/web
+""")
+print('ok')

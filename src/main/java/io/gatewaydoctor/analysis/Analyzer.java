@@ -73,13 +73,12 @@ public final class Analyzer {
     }
     long observed = io.gatewaydoctor.analysis.rules.Explained.observed(ctx);
     java.util.function.ToLongFunction<RuleFinding> score = f -> io.gatewaydoctor.analysis.rules.Explained.score(ctx, f);
-    List<RuleFinding> ranked = Ranker.rank(dedupe(found), observed, score);
-    RuleFinding drifted = DriftFinding.of(ctx, ranked, gatewayErrors(ctx));
+    List<RuleFinding> deduped = dedupe(found);
+    RuleFinding drifted = DriftFinding.of(ctx, deduped, gatewayErrors(ctx)); // reads whether there is trouble, not the order
     if (drifted != null) {
-      List<RuleFinding> with = new ArrayList<>(ranked);
-      with.add(drifted);
-      ranked = Ranker.rank(with, observed, score);
+      deduped.add(drifted);
     }
+    List<RuleFinding> ranked = Ranker.rank(deduped, observed, score); // once: a finding drops at most one step
     Health health = Ranker.health(ranked, !chain.backends().isEmpty());
     Optional<RuleFinding> root = Ranker.root(ranked);
     // endpoints per backend, in chain order: read once for the summary and the status

@@ -19,6 +19,14 @@ import java.util.function.ToLongFunction;
 public final class Ranker {
   private Ranker() {}
 
+  /** The start of the evidence line a finding that accounts for none of the errors gets (remediation plans skip it). */
+  public static final String DEMOTED = "accounts for none of the ";
+
+  /** Whether the ranking lowered this finding because it accounts for none of the errors clients got. */
+  public static boolean demoted(RuleFinding f) {
+    return f.evidence().stream().anyMatch(l -> l.startsWith(DEMOTED));
+  }
+
   public static final Comparator<RuleFinding> ORDER = Comparator
       .comparing((RuleFinding f) -> f.code().kind())
       .thenComparing(RuleFinding::severity)
@@ -58,8 +66,7 @@ public final class Ranker {
       if (f.code().isCause() && s == 0 && best > 1 && f.severity() != Severity.Info) {
         // explains nothing the gateway saw while something else does: listed, one step lower, and says why
         List<String> ev = new ArrayList<>(f.evidence());
-        ev.add("accounts for none of the " + observed + " errors in the gateway's logs in the window"
-            + (leader == null ? "" : " (" + leader.code() + " does)"));
+        ev.add(DEMOTED + observed + " errors in the gateway's logs in the window" + (leader == null ? "" : " (" + leader.code() + " does)"));
         RuleFinding demoted = new RuleFinding(f.code(), f.severity() == Severity.Critical ? Severity.Warning : Severity.Info,
             f.resource(), f.message(), ev, f.since(), f.remediation());
         scores.put(demoted, s);

@@ -29,6 +29,13 @@ public final class GatewayEvidence {
     public final Map<String, Long> failedAddresses = new HashMap<>();
     /** Gateway-generated errors per epoch minute: when they began, and whether steadily or in bursts. */
     public final java.util.TreeMap<Long, Long> errorMinutes = new java.util.TreeMap<>();
+    /**
+     * For an address: the gateway-generated errors clients got whose last failed try went to it (a
+     * request retried on three pods is one client error, charged to the last), and their minutes.
+     * Tries that a retry hid from the client are in {@link #gateway} only.
+     */
+    public long clientErrors;
+    public final java.util.TreeMap<Long, Long> clientErrorMinutes = new java.util.TreeMap<>();
 
     public long gateway502() { return gateway[1]; }
 
@@ -46,6 +53,8 @@ public final class GatewayEvidence {
         }
       }
       o.errorMinutes.forEach((m, n) -> errorMinutes.merge(m, n, Long::sum));
+      clientErrors += o.clientErrors;
+      o.clientErrorMinutes.forEach((m, n) -> clientErrorMinutes.merge(m, n, Long::sum));
       o.failedAddresses.forEach((a, n) -> {
         if (failedAddresses.containsKey(a) || failedAddresses.size() < MAX_FAILED_ADDRESSES) {
           failedAddresses.merge(a, n, Long::sum);
@@ -169,6 +178,7 @@ public final class GatewayEvidence {
         }
         h = h * 31 + new java.util.TreeMap<>(c.reasons).hashCode();
         h = h * 31 + c.errorMinutes.hashCode();
+        h = h * 31 + c.clientErrors;
       }
       h = h * 31 + 7;
     }
@@ -328,6 +338,20 @@ public final class GatewayEvidence {
           }
         } else if (last && slot >= 0 && a.fromApp()) {
           c.app[slot]++;
+        }
+      }
+      if (slot >= 0 && !a.fromApp()) {
+        // the client got the gateway's error: charge it once, to the address of the last try that failed
+        for (int i = a.upstreamAddrs().size() - 1; i >= 0; i--) {
+          String addr = a.upstreamAddrs().get(i);
+          if (!addr.equals("-") && !addr.startsWith("unix:") && (a.tryFailed(i) || i == a.upstreamAddrs().size() - 1)) {
+            Counts c = byAddress.get(addr);
+            if (c != null) {
+              c.clientErrors++;
+              c.clientErrorMinutes.merge(Math.floorDiv(a.time().getEpochSecond(), 60), 1L, Long::sum);
+            }
+            break;
+          }
         }
       }
     }

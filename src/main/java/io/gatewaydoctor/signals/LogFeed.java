@@ -42,12 +42,22 @@ public final class LogFeed {
    */
   public boolean line(String raw, java.time.Instant at) {
     LogShapes.Unwrapped u = LogShapes.unwrap(raw);
+    if (u.line() == null) {
+      skipped++; // a fragment of a longer line (CRI "P"): not a line of its own
+      return false;
+    }
     if (parse(u.line(), at != null ? at : u.at())) {
       return true;
     }
-    LogShapes.Unwrapped stern = LogShapes.stern(u.line());
-    if (stern != null && parse(stern.line(), at != null ? at : stern.at() != null ? stern.at() : u.at())) {
+    // a custom format may begin with its own $time_iso8601: then the "wrapper" was the line's
+    if (!u.line().equals(raw) && raw != null && parse(raw, at)) {
       return true;
+    }
+    for (int names = 2; names <= 3; names++) { // stern: POD CONTAINER, or with -A NAMESPACE POD CONTAINER
+      LogShapes.Unwrapped stern = LogShapes.stern(u.line(), names);
+      if (stern != null && parse(stern.line(), at != null ? at : stern.at() != null ? stern.at() : u.at())) {
+        return true;
+      }
     }
     skipped++;
     return false;

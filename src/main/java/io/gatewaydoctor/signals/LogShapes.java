@@ -19,8 +19,10 @@ import java.time.format.DateTimeParseException;
 public final class LogShapes {
   private LogShapes() {}
 
-  /** The line inside its wrappers, and the wrapper's time (null when it had none). */
+  /** The line inside its wrappers, and the wrapper's time (null when it had none); line null: a fragment (CRI "P"). */
   public record Unwrapped(String line, Instant at) {}
+
+  private static final java.util.regex.Pattern ANSI = java.util.regex.Pattern.compile("\u001b\\[[0-9;]*m");
 
   /** Takes off the prefix, timestamp, CRI and JSON wrappers that are certainly wrappers. */
   public static Unwrapped unwrap(String raw) {
@@ -31,6 +33,9 @@ public final class LogShapes {
     Instant at = null;
     if (line.startsWith("{\"log\":")) {
       Unwrapped j = dockerJson(line);
+      if (j != null && j.line() == null) {
+        return j;
+      }
       if (j != null) {
         line = j.line();
         at = j.at();
@@ -38,7 +43,8 @@ public final class LogShapes {
     }
     if (line.startsWith("[pod/")) {
       int end = line.indexOf("] ");
-      if (end > 5 && end < 320 && line.indexOf('/', 5) < end) {
+      int slash = line.indexOf('/', 5);
+      if (end > 5 && end < 600 && slash > 5 && slash < end) {
         line = line.substring(end + 2);
       }
     }
@@ -46,23 +52,36 @@ public final class LogShapes {
     if (t != null) {
       line = t.line();
       at = t.at();
-      line = cri(line);
+      String inner = cri(line);
+      if (inner == null) {
+        return new Unwrapped(null, at);
+      }
+      line = inner;
     }
     return new Unwrapped(line, at);
   }
 
   /**
-   * stern's {@code POD CONTAINER } prefix (two Kubernetes names) taken off a line that was not
-   * understood as it is, and a timestamp after it ({@code --timestamps}); null when it has none.
+   * stern's {@code POD CONTAINER } prefix (two Kubernetes names; three with {@code -A}: the
+   * namespace first) taken off a line that was not understood as it is, and a timestamp after it
+   * ({@code --timestamps}); null when it has none.
    */
   public static Unwrapped stern(String line) {
-    String l = line.indexOf('\u001b') >= 0 ? line.replaceAll("\u001b\\[[0-9;]*m", "") : line;
-    int s1 = l.indexOf(' ');
-    int s2 = s1 < 0 ? -1 : l.indexOf(' ', s1 + 1);
-    if (s2 < 0 || !k8sName(l, 0, s1) || !k8sName(l, s1 + 1, s2)) {
-      return null;
+    return stern(line, 2);
+  }
+
+  /** The same with {@code names} leading names (stern -A prints three). */
+  public static Unwrapped stern(String line, int names) {
+    String l = line.indexOf('\u001b') >= 0 ? ANSI.matcher(line).replaceAll("") : line;
+    int at = 0;
+    for (int i = 0; i < names; i++) {
+      int sp = l.indexOf(' ', at);
+      if (sp < 0 || !k8sName(l, at, sp)) {
+        return null;
+      }
+      at = sp + 1;
     }
-    String rest = l.substring(s2 + 1);
+    String rest = l.substring(at);
     Unwrapped t = timestamp(rest);
     return t != null ? t : new Unwrapped(rest, null);
   }
@@ -84,36 +103,60 @@ public final class LogShapes {
     }
   }
 
-  /** "stderr F line" / "stdout P line" after a CRI timestamp: the line. */
+  /** "stderr F line" after a CRI timestamp: the line; "stdout P …" is a fragment of a longer line: null. */
   private static String cri(String line) {
     for (String stream : new String[] {"stdout ", "stderr "}) {
       if (line.startsWith(stream) && line.length() > stream.length() + 1 && line.charAt(stream.length() + 1) == ' ') {
         char tag = line.charAt(stream.length());
-        if (tag == 'F' || tag == 'P') {
+        if (tag == 'F') {
           return line.substring(stream.length() + 2);
+        }
+        if (tag == 'P') {
+          return null;
         }
       }
     }
     return line;
   }
 
-  /** {"log":"…","stream":"…","time":"…"}: the log value unescaped (its trailing newline off) and the time. */
+  /**
+   * {"log":"…","stream":"…","time":"…"}: the log value unescaped (its trailing newline off) and the
+   * time, read with Jackson's streaming parser (no tree per line). A value without its newline is a
+   * fragment of a line longer than the driver's 16 KiB: null line.
+   */
   private static Unwrapped dockerJson(String line) {
-    try {
-      var node = JSON.readTree(line);
-      var log = node.get("log");
-      if (log == null || !log.isTextual()) {
+    try (var p = JSON.createParser(line)) {
+      if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
         return null;
       }
-      String l = log.asText();
+      String log = null;
+      String time = null;
+      com.fasterxml.jackson.core.JsonToken t;
+      while ((t = p.nextToken()) == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        com.fasterxml.jackson.core.JsonToken v = p.nextToken();
+        if (v == com.fasterxml.jackson.core.JsonToken.VALUE_STRING && "log".equals(name)) {
+          log = p.getText();
+        } else if (v == com.fasterxml.jackson.core.JsonToken.VALUE_STRING && "time".equals(name)) {
+          time = p.getText();
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (log == null || t != com.fasterxml.jackson.core.JsonToken.END_OBJECT) {
+        return null;
+      }
+      if (!log.endsWith("\n")) {
+        return new Unwrapped(null, null); // a fragment: the driver split a long line
+      }
+      String l = log;
       while (l.endsWith("\n") || l.endsWith("\r")) {
         l = l.substring(0, l.length() - 1);
       }
       Instant at = null;
-      var time = node.get("time");
-      if (time != null && time.isTextual()) {
+      if (time != null) {
         try {
-          at = OffsetDateTime.parse(time.asText()).toInstant();
+          at = OffsetDateTime.parse(time).toInstant();
         } catch (DateTimeParseException e) {
           at = null;
         }
@@ -124,7 +167,7 @@ public final class LogShapes {
     }
   }
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
 
   /** A DNS-1123 name (what pod and container names are): lower-case letters, digits, '-' and '.', at most 253. */
   private static boolean k8sName(String s, int from, int to) {

@@ -105,7 +105,10 @@ public final class NginxLogParser {
         comma < 0 ? msg : msg.substring(0, comma));
   }
 
-  static ErrorLine.Reason reason(String l) {
+  static ErrorLine.Reason reason(String line) {
+    // what follows "upstream sent invalid header:" is the backend's own bytes: no reason is read from them
+    int invalid = line.indexOf("upstream sent invalid header");
+    String l = invalid < 0 ? line : line.substring(0, invalid + "upstream sent invalid header".length());
     // first: "peer closed connection in SSL handshake (104: Connection reset by peer)" is a TLS failure, not a reset
     if (l.contains("while SSL handshaking to upstream") || l.contains("SSL_do_handshake() failed") || l.contains("upstream SSL certificate")
         || (l.contains("SSL_read() failed") && l.contains(" alert "))) {

@@ -79,4 +79,34 @@ class LogShapesTest {
     assertThat(b.line("2026-99-99T99:99:99Z stderr F garbage")).as("a bad timestamp is no wrapper").isFalse();
     assertThat(b.build().skipped()).isEqualTo(6);
   }
+
+  /** A custom format that begins with $time_iso8601 looks like a --timestamps wrapper: the bare line is read then. */
+  @Test
+  void aCustomFormatBeginningWithItsOwnTimeIsStillRead() {
+    GatewayEvidence.Builder b = new GatewayEvidence.Builder(NOW, Duration.ofMinutes(10))
+        .format(LogFormat.of("'$time_iso8601 $remote_addr $status [$proxy_upstream_name] $upstream_addr $upstream_response_length"
+            + " $upstream_status'"));
+    String line = "2026-12-01T11:58:30+00:00 10.0.0.1 502 [shop-cart-80] 10.244.1.5:8080 0 502";
+    assertThat(b.line(line)).isTrue();
+    assertThat(b.line("2026-12-01T11:58:31.000000001Z " + line)).as("and behind kubectl --timestamps").isTrue();
+    assertThat(b.build().upstream("shop-cart-80").gateway502()).isEqualTo(2);
+  }
+
+  @Test
+  void sternDashAPrintsTheNamespaceToo() {
+    GatewayEvidence.Builder b = new GatewayEvidence.Builder(NOW, Duration.ofMinutes(10));
+    assertThat(b.line("ingress-nginx ingress-nginx-controller-5c8d66c76d-x7k2p controller " + ERROR)).isTrue();
+    assertThat(b.build().address("10.244.1.5:8080").reasons).containsEntry(ErrorLine.Reason.refused, 1L);
+  }
+
+  /** A line longer than the runtime's buffer arrives in fragments (CRI "P", Docker without the newline): none is misread. */
+  @Test
+  void fragmentsOfALongLineAreSkippedNotMisread() {
+    GatewayEvidence.Builder b = new GatewayEvidence.Builder(NOW, Duration.ofMinutes(10));
+    assertThat(b.line("2026-12-01T11:58:30.1Z stdout P " + ACCESS)).isFalse();
+    assertThat(b.line("{\"log\":\"" + ERROR.replace("\"", "\\\"") + "\",\"stream\":\"stderr\",\"time\":\"2026-12-01T11:58:30Z\"}")).isFalse();
+    GatewayEvidence e = b.build();
+    assertThat(e.skipped()).isEqualTo(2);
+    assertThat(e.upstream("shop-cart-80")).isNull();
+  }
 }

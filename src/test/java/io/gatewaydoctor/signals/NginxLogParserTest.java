@@ -95,6 +95,15 @@ class NginxLogParserTest {
     }
   }
 
+  /** What follows "upstream sent invalid header:" is the backend's own bytes: a backend cannot name its failure there. */
+  @Test
+  void aBackendsInvalidHeaderCannotPassForATlsFailure() {
+    ErrorLine e = NginxLogParser.error("2026/12/01 11:58:29 [error] 32#32: *9 upstream sent invalid header: \"X-A: SSL_do_handshake() failed"
+        + " while SSL handshaking to upstream\" while reading response header from upstream, client: 10.0.0.1, server: _, request:"
+        + " \"GET / HTTP/1.1\", upstream: \"http://10.244.1.5:8080/\", host: \"x\"");
+    assertThat(e.reason()).isEqualTo(ErrorLine.Reason.invalidResponse);
+  }
+
   @Test
   void garbageTruncatedHugeAndBinaryLinesAreSkippedNotFatal() {
     GatewayEvidence.Builder b = new GatewayEvidence.Builder(Instant.parse("2026-12-01T12:00:00Z"), java.time.Duration.ofMinutes(10));

@@ -42,7 +42,7 @@ public final class BackendServerErrorRule implements Rule {
       }
       answering.sort(Comparator.comparingLong((Endpoint e) -> -appErrors(GatewayTrouble.at(ctx, e))));
       var culprit = answering.isEmpty() ? b.serviceRef() : b.workloadOf(answering.get(0).pod());
-      Severity sev = app * 2 > c.requests ? Severity.Critical : Severity.Warning;
+      Severity sev = GatewayTrouble.critical(app, c.requests) ? Severity.Critical : Severity.Warning;
       String statuses = byStatus(c);
       String who = answering.isEmpty() ? culprit.toString()
           : GatewayTrouble.pods(answering) + (answering.size() < Endpoint.of(b).size() ? " of " + culprit : "");

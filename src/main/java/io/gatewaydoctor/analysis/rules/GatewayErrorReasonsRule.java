@@ -103,7 +103,8 @@ public final class GatewayErrorReasonsRule implements Rule {
         }
         long share = targetErrors == 0 ? 100 : Math.round(100.0 * errorsOf(ctx, failingEndpoints) / targetErrors);
         boolean all = failing > 1 && failing >= withTraffic;
-        Severity sev = GatewayTrouble.impact(ctx, b, failing >= Math.max(1, withTraffic));
+        long lines = failingEndpoints.stream().mapToLong(e -> GatewayTrouble.at(ctx, e).reasons.getOrDefault(rc.getKey(), 0L)).sum();
+        Severity sev = GatewayTrouble.impact(ctx, b, failing >= Math.max(1, withTraffic), lines);
         String sample = sample(ctx, failingEndpoints, rc.getKey());
         out.add(RuleFinding.of(rc.getValue(), sev, culprit,
             (all

@@ -62,12 +62,20 @@ final class GatewayTrouble {
    * the backend failed for the client, Warning for a share. Without request counts (error lines only),
    * Critical when every endpoint with traffic failed, as before.
    */
-  static io.gatewaydoctor.analysis.Severity impact(AnalysisContext ctx, ResolvedBackend b, boolean everyEndpoint) {
+  static io.gatewaydoctor.analysis.Severity impact(AnalysisContext ctx, ResolvedBackend b, boolean everyEndpoint, long lines) {
     GatewayEvidence.Counts u = ctx.upstream(b);
     if (u == null || u.requests == 0) {
-      return everyEndpoint ? io.gatewaydoctor.analysis.Severity.Critical : io.gatewaydoctor.analysis.Severity.Warning;
+      return everyEndpoint && lines >= MIN_CRITICAL ? io.gatewaydoctor.analysis.Severity.Critical : io.gatewaydoctor.analysis.Severity.Warning;
     }
-    return u.gatewayErrors() * 2 > u.requests ? io.gatewaydoctor.analysis.Severity.Critical : io.gatewaydoctor.analysis.Severity.Warning;
+    return critical(u.gatewayErrors(), u.requests) ? io.gatewaydoctor.analysis.Severity.Critical : io.gatewaydoctor.analysis.Severity.Warning;
+  }
+
+  /** Fewer errors than this in the window are never Critical, whatever their share: a handful is not an outage. */
+  static final int MIN_CRITICAL = 5;
+
+  /** Critical: most requests failed, and more than a handful. */
+  static boolean critical(long errors, long requests) {
+    return errors >= MIN_CRITICAL && errors * 2 > requests;
   }
 
   /** "; clients got 7 errors in 120 requests (6%)" or "; retries hid every failure from clients"; "" without request counts. */
