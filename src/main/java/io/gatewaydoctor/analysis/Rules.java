@@ -11,6 +11,7 @@ import io.gatewaydoctor.analysis.rules.BackendRefusingConnectionsRule;
 import io.gatewaydoctor.analysis.rules.BackendResettingConnectionsRule;
 import io.gatewaydoctor.analysis.rules.BackendServerErrorRule;
 import io.gatewaydoctor.analysis.rules.BackendServiceMissingRule;
+import io.gatewaydoctor.analysis.rules.BackendTLSFailureRule;
 import io.gatewaydoctor.analysis.rules.BackendTimeoutRule;
 import io.gatewaydoctor.analysis.rules.GatewayErrorReasonsRule;
 import io.gatewaydoctor.analysis.rules.IngressClassMissingRule;
@@ -47,6 +48,7 @@ public final class Rules {
         new BackendInvalidResponseRule(),
         new BackendHeadersTooLargeRule(),
         new BackendProtocolMismatchRule(),
+        new BackendTLSFailureRule(),
         new BackendTimeoutRule(),
         new KeepAliveTimeoutRaceRule(),
         new GatewayErrorReasonsRule(),

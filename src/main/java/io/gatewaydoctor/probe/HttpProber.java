@@ -69,6 +69,15 @@ public final class HttpProber implements Prober {
       Socket s = raw;
       if (t.tls()) {
         SSLSocket ssl = (SSLSocket) TRUST_ALL.getSocketFactory().createSocket(raw, t.ip(), t.port(), true);
+        if (t.sni() != null) {
+          try {
+            javax.net.ssl.SSLParameters params = ssl.getSSLParameters();
+            params.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(t.sni())));
+            ssl.setSSLParameters(params);
+          } catch (IllegalArgumentException e) {
+            return x.end(Outcome.error, null, "not a host name for SNI");
+          }
+        }
         try {
           if (remaining(deadline) <= 0) {
             return x.end(Outcome.readTimeout, null, "no time left for the TLS handshake within " + t.timeoutMillis() + " ms");
@@ -85,7 +94,8 @@ public final class HttpProber implements Prober {
           if (e.getCause() instanceof EOFException || m.contains("remote host terminated")) {
             return x.end(Outcome.prematureClose, null, "closed during the TLS handshake");
           }
-          return x.end(Outcome.error, null, "TLS handshake failed: " + e.getMessage());
+          String why = tlsAlert(m);
+          return why != null ? x.end(Outcome.tlsFailed, null, why) : x.end(Outcome.error, null, "TLS handshake failed");
         } catch (SocketException e) {
           return x.end(Outcome.reset, null, "reset during the TLS handshake");
         } catch (IOException e) {
@@ -97,7 +107,8 @@ public final class HttpProber implements Prober {
         s.getOutputStream().write(request(t));
         s.getOutputStream().flush();
       } catch (IOException e) {
-        return x.end(Outcome.reset, null, "reset while sending the request");
+        String why = t.tls() ? alertAfter(s) : null; // TLS 1.3: the backend's verdict on the handshake may arrive as we write
+        return why != null ? x.end(Outcome.tlsFailed, null, why) : x.end(Outcome.reset, null, "reset while sending the request");
       }
       x.afterRequest = true;
       return read(s, t, deadline, x);
@@ -169,9 +180,48 @@ public final class HttpProber implements Prober {
     } catch (SocketTimeoutException e) {
       return x.end(Outcome.readTimeout, null, head.size() == 0 ? "no response within " + t.timeoutMillis() + " ms"
           : "response header incomplete after " + t.timeoutMillis() + " ms");
+    } catch (SSLException e) {
+      // TLS 1.3: a server that wants a client certificate says so after the handshake, at the first read
+      String why = tlsAlert(String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT));
+      return why != null ? x.end(Outcome.tlsFailed, null, why)
+          : x.end(Outcome.reset, null, "TLS error while reading the response" + (head.size() == 0 ? "" : " header"));
     } catch (IOException e) {
       return x.end(Outcome.reset, null, "reset while reading the response" + (head.size() == 0 ? "" : " header"));
     }
+  }
+
+  /**
+   * The fixed words for a TLS alert the backend sent (never the backend's own text), or null for
+   * an alert of no known kind.
+   */
+  static String tlsAlert(String m) {
+    if (m.contains("bad_certificate") || m.contains("certificate_required") || m.contains("certificate required")) {
+      return "the backend requires a client certificate";
+    }
+    if (m.contains("handshake_failure") || m.contains("protocol_version") || m.contains("insufficient_security")
+        || m.contains("no cipher suites in common") || m.contains("no appropriate protocol")) {
+      return "no TLS protocol version or cipher in common with the backend";
+    }
+    if (m.contains("unrecognized_name")) {
+      return "the backend serves no certificate for the SNI name";
+    }
+    if (m.contains("unknown_ca") || m.contains("access_denied")) {
+      return "the backend refused the handshake (" + (m.contains("unknown_ca") ? "unknown_ca" : "access_denied") + ")";
+    }
+    return null;
+  }
+
+  /** The TLS alert waiting on a socket whose write failed, in fixed words, or null (read for at most 200 ms). */
+  private static String alertAfter(Socket s) {
+    try {
+      s.setSoTimeout(200);
+      s.getInputStream().read();
+    } catch (SSLException e) {
+      return tlsAlert(String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT));
+    } catch (IOException e) {
+      return null;
+    }
+    return null;
   }
 
   /** Whether the first bytes can begin "HTTP/1.x NNN" (as many of them as there are). */

@@ -23,11 +23,13 @@ public enum Outcome {
   tlsExpected,
   /** The backend speaks plain HTTP where TLS was sent. */
   plainExpected,
+  /** The TLS handshake the gateway would make fails: a client certificate required, no protocol or cipher in common, the SNI name. */
+  tlsFailed,
   /** No connection within the timeout (packets dropped: a NetworkPolicy, a dead node). */
   connectTimeout,
   /** Connected, but no complete response header within the timeout. */
   readTimeout,
-  /** Anything else (unreachable network, a TLS failure other than the protocol mismatch). */
+  /** Anything else (an unreachable network, a TLS failure of no known kind). */
   error;
 
   public boolean failed() { return this != ok && this != http5xx; }

@@ -26,6 +26,10 @@ public final class ProbePlanner {
   public static final String BACKEND_PROTOCOL = "nginx.ingress.kubernetes.io/backend-protocol";
   public static final String PROXY_BUFFER_SIZE = "nginx.ingress.kubernetes.io/proxy-buffer-size";
   public static final String PROXY_READ_TIMEOUT = "nginx.ingress.kubernetes.io/proxy-read-timeout";
+  public static final String PROXY_SSL_SERVER_NAME = "nginx.ingress.kubernetes.io/proxy-ssl-server-name";
+  public static final String PROXY_SSL_NAME = "nginx.ingress.kubernetes.io/proxy-ssl-name";
+  /** The Secret (ca.crt, tls.crt/tls.key) ingress-nginx uses toward the backend: its client certificate, never read here. */
+  public static final String PROXY_SSL_SECRET = "nginx.ingress.kubernetes.io/proxy-ssl-secret";
   /** ingress-nginx's default proxy-read-timeout, in seconds. */
   public static final int DEFAULT_PROXY_READ_TIMEOUT = 60;
   /** The longest proxy-read-timeout a routed-path probe waits for (an annotation cannot hold a thread longer). */
@@ -70,6 +74,7 @@ public final class ProbePlanner {
     }
     int timeout = spec == null || spec.getTimeoutMillis() == null ? ProbeTarget.DEFAULT_TIMEOUT_MILLIS : spec.getTimeoutMillis();
     int readTimeout = proxyReadTimeout(annotations.get(PROXY_READ_TIMEOUT)) * 1000;
+    String sni = sni(annotations);
     for (ResolvedBackend b : chain.backends()) {
       if (b.servicePort() == null) {
         continue;
@@ -83,7 +88,7 @@ public final class ProbePlanner {
         }
         Pod pod = pod(b, e);
         String path = path(pod, e.port(), spec);
-        ProbeTarget t = new ProbeTarget(e.ip(), e.port(), e.pod(), tls, host, path, timeout, headerLimit, byteCap);
+        ProbeTarget t = new ProbeTarget(e.ip(), e.port(), e.pod(), tls, host, path, timeout, headerLimit, byteCap, tls ? sni : null);
         boolean ready = e.ready() && !e.terminating();
         List<String> paths = ready ? routed.stream().filter(r -> !r.equals(path)).toList() : List.of();
         Planned planned = new Planned(t, b, pod, ready, paths, readTimeout);
@@ -137,6 +142,20 @@ public final class ProbePlanner {
       }
     }
     return true;
+  }
+
+  /**
+   * The SNI name ingress-nginx sends to a TLS backend: proxy-ssl-name, only when proxy-ssl-server-name
+   * is "on" and the name is a DNS name; else none (nginx's default).
+   */
+  static String sni(Map<String, String> annotations) {
+    String on = annotations.get(PROXY_SSL_SERVER_NAME);
+    String name = annotations.get(PROXY_SSL_NAME);
+    if (on == null || !on.trim().equalsIgnoreCase("on") || name == null) {
+      return null;
+    }
+    String n = name.trim().toLowerCase(Locale.ROOT);
+    return n.length() <= 253 && n.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*") ? n : null;
   }
 
   /** nginx.ingress.kubernetes.io/proxy-read-timeout in seconds (1 to 120), else ingress-nginx's default 60. */

@@ -7,7 +7,13 @@ package io.gatewaydoctor.probe;
  * header it accepts) and a cap on the bytes read.
  */
 public record ProbeTarget(String ip, int port, String pod, boolean tls, String host, String path,
-    int timeoutMillis, int headerLimit, int byteCap) {
+    int timeoutMillis, int headerLimit, int byteCap, String sni) {
+
+  /** Without SNI (ingress-nginx sends none unless proxy-ssl-server-name is on). */
+  public ProbeTarget(String ip, int port, String pod, boolean tls, String host, String path, int timeoutMillis, int headerLimit,
+      int byteCap) {
+    this(ip, port, pod, tls, host, path, timeoutMillis, headerLimit, byteCap, null);
+  }
   public static final int DEFAULT_TIMEOUT_MILLIS = 2000;
   /** ingress-nginx's default proxy-buffer-size. */
   public static final int DEFAULT_HEADER_LIMIT = 4096;
@@ -16,18 +22,18 @@ public record ProbeTarget(String ip, int port, String pod, boolean tls, String h
   public String address() { return io.gatewaydoctor.model.Endpoint.address(ip, port); }
 
   public ProbeTarget withTls(boolean t) {
-    return new ProbeTarget(ip, port, pod, t, host, path, timeoutMillis, headerLimit, byteCap);
+    return new ProbeTarget(ip, port, pod, t, host, path, timeoutMillis, headerLimit, byteCap, sni);
   }
 
   public ProbeTarget withPath(String p) {
-    return new ProbeTarget(ip, port, pod, tls, host, p, timeoutMillis, headerLimit, byteCap);
+    return new ProbeTarget(ip, port, pod, tls, host, p, timeoutMillis, headerLimit, byteCap, sni);
   }
 
   public ProbeTarget withTimeout(int millis) {
-    return new ProbeTarget(ip, port, pod, tls, host, path, millis, headerLimit, byteCap);
+    return new ProbeTarget(ip, port, pod, tls, host, path, millis, headerLimit, byteCap, sni);
   }
 
   public ProbeTarget withPort(int p) {
-    return new ProbeTarget(ip, p, pod, tls, host, path, timeoutMillis, headerLimit, byteCap);
+    return new ProbeTarget(ip, p, pod, tls, host, path, timeoutMillis, headerLimit, byteCap, sni);
   }
 }

@@ -307,4 +307,41 @@ class AnalyzeProbeTest {
         "proxy-read-timeout of 1 s", "while the readiness path / answers in").doesNotContain("/list");
     assertThat(s.at("/backends/0/endpoints/0/lastProbe/outcome").asText()).isEqualTo("ok");
   }
+
+  /**
+   * backend-protocol HTTPS to a backend that requires a client certificate: from the probe alone a
+   * BackendTLSFailure; with proxy-ssl-secret the gateway sends one (the prober does not read it), so
+   * it is no finding.
+   */
+  @Test
+  void aBackendThatRequiresAClientCertificateIsATlsFailureUnlessTheGatewayHasOne(@TempDir Path tmp) throws Exception {
+    List<HasMetadata> items = new ArrayList<>();
+    int port = backends.startTls("127.0.0.83", 0, Backends.keystore(tmp), true, Backends::ok);
+    add(items, "mtls", "127.0.0.83", port, -1);
+    add(items, "mtlsok", "127.0.0.83", port, -1);
+    items.stream().filter(o -> o instanceof io.fabric8.kubernetes.api.model.networking.v1.Ingress).forEach(o -> o.getMetadata()
+        .setAnnotations(new java.util.HashMap<>(Map.of("nginx.ingress.kubernetes.io/backend-protocol", "HTTPS"))));
+    items.stream().filter(o -> o instanceof io.fabric8.kubernetes.api.model.networking.v1.Ingress && o.getMetadata().getName().equals("mtlsok"))
+        .forEach(o -> o.getMetadata().getAnnotations().put("nginx.ingress.kubernetes.io/proxy-ssl-secret", "probe/client-cert"));
+    KubernetesList list = new KubernetesList();
+    list.setItems(items);
+    Path f = tmp.resolve("mtls.yaml");
+    Files.writeString(f, Serialization.asYaml(list));
+    var r = AnalyzeCommandTest.run("-f", f.toString(), "--probe", "--now", "2026-12-01T12:00:00Z", "-o", "json");
+    JsonNode mtls = null;
+    JsonNode ok = null;
+    for (JsonNode gd : r.json().get("items")) {
+      if (gd.at("/metadata/name").asText().equals("mtls")) {
+        mtls = gd.get("status");
+      } else {
+        ok = gd.get("status");
+      }
+    }
+    assertThat(mtls.get("rootCause").asText()).as(mtls.toPrettyString()).isEqualTo("BackendTLSFailure");
+    assertThat(mtls.get("health").asText()).isEqualTo("Failing");
+    assertThat(mtls.get("summary").asText()).contains("pod mtls-7d9f8c6b5-abcde (127.0.0.83)", "requires a client certificate");
+    assertThat(mtls.at("/findings/0/remediation/description").asText()).contains("proxy-ssl-secret");
+    assertThat(ok.get("rootCause").asText()).as(ok.toPrettyString()).isEqualTo("None");
+    assertThat(ok.at("/backends/0/endpoints/0/lastProbe/outcome").asText()).isEqualTo("tlsFailed");
+  }
 }

@@ -251,4 +251,35 @@ class HttpProberTest {
     assertThat(HttpProber.isLiteral("1.2.3")).isFalse();
     assertThat(HttpProber.isLiteral("web.shop.svc")).isFalse();
   }
+
+  /**
+   * The handshake the gateway would make: a backend that requires a client certificate (the gateway
+   * sends none without proxy-ssl-secret) is a TLS failure in fixed words, and the SNI name
+   * ingress-nginx sends with proxy-ssl-server-name reaches the backend.
+   */
+  @Test
+  void aBackendThatRequiresAClientCertificateIsATlsFailureAndSniIsSent() throws Exception {
+    int mtls = backends.startTls(IP, 0, keystore, true, Backends::ok);
+    Probe p = prober.probe(target(mtls, true, 2000));
+    assertThat(p.outcome()).as(p.detail()).isEqualTo(Outcome.tlsFailed);
+    assertThat(p.detail()).isEqualTo("the backend requires a client certificate");
+    String[] sni = new String[1];
+    Backends.Behaviour recordSni = s -> {
+      Backends.readRequest(s);
+      var names = ((javax.net.ssl.ExtendedSSLSession) ((javax.net.ssl.SSLSocket) s).getSession()).getRequestedServerNames();
+      sni[0] = names.isEmpty() ? "none" : ((javax.net.ssl.SNIHostName) names.get(0)).getAsciiName();
+      Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    };
+    // two servers: a resumed TLS session would carry the first connection's (absent) name
+    int plain = backends.startTls("127.0.0.62", 0, keystore, false, recordSni);
+    int named = backends.startTls("127.0.0.63", 0, keystore, false, recordSni);
+    var t = new ProbeTarget("127.0.0.63", named, "web-0", true, "shop.example.com", "/", 2000, ProbeTarget.DEFAULT_HEADER_LIMIT,
+        ProbeTarget.DEFAULT_BYTE_CAP, "web.shop.svc");
+    var noSni = new ProbeTarget("127.0.0.62", plain, "web-0", true, "shop.example.com", "/", 2000, ProbeTarget.DEFAULT_HEADER_LIMIT,
+        ProbeTarget.DEFAULT_BYTE_CAP);
+    assertThat(prober.probe(noSni).outcome()).isEqualTo(Outcome.ok);
+    assertThat(sni[0]).as("ingress-nginx sends no SNI by default, nor does the prober").isEqualTo("none");
+    assertThat(prober.probe(t).outcome()).isEqualTo(Outcome.ok);
+    assertThat(sni[0]).isEqualTo("web.shop.svc");
+  }
 }

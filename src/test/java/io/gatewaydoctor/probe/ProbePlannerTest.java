@@ -28,4 +28,14 @@ class ProbePlannerTest {
     assertThat(ProbePlanner.literal("report")).isFalse();
     assertThat(ProbePlanner.literal("/" + "a".repeat(300))).isFalse();
   }
+
+  @Test
+  void sniOnlyAsIngressNginxSendsIt() {
+    assertThat(ProbePlanner.sni(java.util.Map.of())).isNull();
+    assertThat(ProbePlanner.sni(java.util.Map.of(ProbePlanner.PROXY_SSL_NAME, "web.shop.svc"))).as("server-name off: no SNI").isNull();
+    assertThat(ProbePlanner.sni(java.util.Map.of(ProbePlanner.PROXY_SSL_SERVER_NAME, "on", ProbePlanner.PROXY_SSL_NAME, "Web.Shop.svc")))
+        .isEqualTo("web.shop.svc");
+    assertThat(ProbePlanner.sni(java.util.Map.of(ProbePlanner.PROXY_SSL_SERVER_NAME, "on", ProbePlanner.PROXY_SSL_NAME, "$host")))
+        .as("an nginx variable or garbage is no name").isNull();
+  }
 }
