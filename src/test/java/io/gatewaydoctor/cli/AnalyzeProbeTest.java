@@ -147,6 +147,9 @@ class AnalyzeProbeTest {
     verdict("tls", "Failing", "BackendProtocolMismatch", "tlsExpected");
     verdict("cookies", "Failing", "BackendHeadersTooLarge", "headersTooLarge");
     verdict("slow", "Failing", "BackendTimeout", "readTimeout");
+    // findings about endpoints name the pods, with their IPs
+    assertThat(gd("resetting").at("/status/summary").asText()).contains("pod resetting-7d9f8c6b5-abcde (127.0.0.74)");
+    assertThat(gd("closing").at("/status/summary").asText()).contains("pod closing-7d9f8c6b5-abcde (127.0.0.75)");
   }
 
   @Test

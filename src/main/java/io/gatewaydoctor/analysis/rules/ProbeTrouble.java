@@ -94,6 +94,21 @@ final class ProbeTrouble {
   }
 
   static RuleFinding finding(Code code, Hits h, ResourceRef culprit, String message, FindingRemediation fix) {
-    return RuleFinding.of(code, h.severity(), culprit, message, h.evidence()).withRemediation(fix);
+    return RuleFinding.of(code, h.severity(), culprit, named(h, message), h.evidence()).withRemediation(fix);
+  }
+
+  /** The message with the failing pods named (name and IP, at most three, then "and N more") unless it names them already. */
+  static String named(Hits h, String message) {
+    List<String> names = new ArrayList<>();
+    for (Probe p : h.probes()) {
+      names.add(p.target().pod() != null ? "pod " + p.target().pod() + " (" + p.target().ip() + ")" : p.key());
+    }
+    if (names.isEmpty() || message.contains(names.get(0))) {
+      return message;
+    }
+    String list = names.size() <= 3 ? (names.size() == 1 ? names.get(0)
+        : String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1))
+        : String.join(", ", names.subList(0, 3)) + " and " + (names.size() - 3) + " more";
+    return message + ": " + list;
   }
 }
