@@ -61,6 +61,7 @@ public final class Ranker {
       }
     }
     List<RuleFinding> out = new ArrayList<>();
+    List<String> contradicted = new ArrayList<>(); // what a lowered probe said about the leader's own object
     for (RuleFinding f : findings) {
       long s = scores.get(f);
       if (f.code().isCause() && s == 0 && best > 1 && f.severity() != Severity.Info) {
@@ -71,9 +72,24 @@ public final class Ranker {
             f.resource(), f.message(), ev, f.since(), f.remediation());
         scores.put(demoted, s);
         out.add(demoted);
+        if (leader != null && leader.resource() != null && leader.resource().equals(f.resource())) {
+          Code wins = leader.code();
+          f.evidence().stream().filter(l -> l.startsWith("probe ")).findFirst()
+              .ifPresent(l -> contradicted.add(l + " (the gateway's own reason wins: " + wins + ")"));
+        }
       } else {
         out.add(f);
       }
+    }
+    if (!contradicted.isEmpty()) {
+      // the cause cites the probe that disagreed with the gateway on the same object
+      int i = out.indexOf(leader);
+      List<String> ev = new ArrayList<>(leader.evidence());
+      contradicted.stream().filter(l -> !ev.contains(l)).forEach(ev::add);
+      RuleFinding cited = new RuleFinding(leader.code(), leader.severity(), leader.resource(), leader.message(), ev, leader.since(),
+          leader.remediation());
+      scores.put(cited, scores.get(leader));
+      out.set(i, cited);
     }
     out.sort(Comparator.comparing((RuleFinding f) -> f.code().kind())
         .thenComparing((RuleFinding f) -> -scores.get(f))

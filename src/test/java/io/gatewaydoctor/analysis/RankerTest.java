@@ -73,4 +73,16 @@ class RankerTest {
     assertThat(Ranker.root(out)).isEmpty();
     assertThat(Ranker.health(out, true)).isEqualTo(Health.Healthy);
   }
+
+  @Test
+  void theCauseCitesTheProbeThatDisagreedOnTheSameObject() {
+    var probe = RuleFinding.of(Code.BackendResettingConnections, Severity.Warning, WEB, "resets",
+        List.of("probe 10.0.0.5:8080 (pod web-1) over HTTP: reset, reset while reading the response after 3 ms"));
+    var out = Ranker.rank(List.of(probe, f(Code.BackendRefusingConnections, Severity.Warning)), 10,
+        x -> x.code() == Code.BackendRefusingConnections ? 20 : 0);
+    assertThat(out.get(0).code()).isEqualTo(Code.BackendRefusingConnections);
+    assertThat(out.get(0).evidence()).containsExactly("probe 10.0.0.5:8080 (pod web-1) over HTTP: reset, reset while reading the response"
+        + " after 3 ms (the gateway's own reason wins: BackendRefusingConnections)");
+    assertThat(out.get(1).severity()).isEqualTo(Severity.Info);
+  }
 }
