@@ -220,6 +220,13 @@ public final class Analyzer {
         es.ip = e.ip();
         es.port = e.port();
         es.ready = e.ready() && !e.terminating();
+        String skipped = e.ip() == null || e.port() == null ? null : probes.skipped(e.address());
+        if (skipped != null) {
+          ProbeResult r = new ProbeResult();
+          r.outcome = "skipped";
+          r.detail = skipped;
+          es.lastProbe = r;
+        }
         probes.at(e.ip(), e.port()).ifPresent(p -> {
           ProbeResult r = new ProbeResult();
           r.outcome = p.outcome().name();

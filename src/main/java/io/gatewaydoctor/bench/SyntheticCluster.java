@@ -69,7 +69,8 @@ public final class SyntheticCluster {
           .withNewMetadata().addToLabels("app", app).endMetadata().withNewSpec().addNewContainer().withName("web")
           .withImage("registry.example.com/web:1").endContainer().endSpec().endTemplate().endSpec().build());
       EndpointSliceBuilder slice = new EndpointSliceBuilder().withNewMetadata().withName(app + "-abcde").withNamespace(ns)
-          .addToLabels("kubernetes.io/service-name", app).endMetadata().withAddressType("IPv4")
+          .addToLabels("kubernetes.io/service-name", app).addToLabels("endpointslice.kubernetes.io/managed-by", "endpointslice-controller.k8s.io")
+          .endMetadata().withAddressType("IPv4")
           .addNewPort().withName("http").withPort(wrongPort ? 8081 : 8080).withProtocol("TCP").endPort();
       for (int p = 0; p < podsPerIngress; p++) {
         String pod = app + "-6d4b7c9f8-" + p;

@@ -115,6 +115,11 @@ public class AnalyzeCommand implements Callable<Integer> {
       "would; run it where the pod network is reachable (in the cluster, or through a VPN)."})
   boolean probe;
 
+  @Option(names = "--probe-allowed-cidr", paramLabel = "CIDR", description = {"With --probe: also probe addresses in this block that",
+      "are not provably pods of their Service (selectorless Services, hand-made EndpointSlices). Repeatable. Link-local",
+      "and cloud metadata addresses are never probed."})
+  List<String> probeAllowedCidrs = new ArrayList<>();
+
   @Option(names = "--probe-timeout", paramLabel = "MS", defaultValue = "2000", description = "Timeout of one probe (default ${DEFAULT-VALUE} ms).")
   int probeTimeout;
 
@@ -147,7 +152,15 @@ public class AnalyzeCommand implements Callable<Integer> {
       AnalyzeRun run = AnalyzeRun.of(this);
       Input in = load(err);
       long t1 = System.nanoTime();
-      List<Ingress> selected = run.select(in.snapshot().ingresses(), err);
+      List<Ingress> selected = new ArrayList<>(run.select(in.snapshot().ingresses(), err));
+      // gatewaydoctor.io/diagnose: "false" is honoured as the operator honours it (the namespace's is final)
+      int listed = selected.size();
+      selected.removeIf(i -> io.gatewaydoctor.model.OptOut.of(i.getMetadata().getAnnotations(), in.snapshot()
+          .namespace(i.getMetadata().getNamespace()).map(n -> n.getMetadata().getAnnotations()).orElse(null)).out());
+      if (selected.size() < listed) {
+        err.println("skipped " + (listed - selected.size()) + " Ingress" + (listed - selected.size() == 1 ? "" : "es")
+            + " opted out (gatewaydoctor.io/diagnose: \"false\" on it or its namespace)");
+      }
       Instant at = run.instant(in);
       Duration w = Windows.parse(window);
       Analyzer analyzer = new Analyzer();
@@ -268,19 +281,31 @@ public class AnalyzeCommand implements Callable<Integer> {
   private java.util.Map<Ingress, ProbeEvidence> probe(List<Ingress> selected, ClusterSnapshot snapshot,
       io.gatewaydoctor.signals.GatewayEvidence gateway, PrintWriter err) throws InterruptedException {
     java.util.Set<String> suspected = new java.util.LinkedHashSet<>(); // Services whose logs show the keep-alive race's signature
+    io.gatewaydoctor.probe.ProbeScope scope = io.gatewaydoctor.probe.ProbeScope.of(probeAllowedCidrs); // checked at parse time
     ProbeSpec spec = new ProbeSpec();
     spec.setTimeoutMillis(probeTimeout);
     java.util.Map<Ingress, List<ProbePlanner.Planned>> plans = new java.util.LinkedHashMap<>();
     java.util.Set<io.gatewaydoctor.probe.ProbeTarget> distinct = new java.util.HashSet<>();
     for (Ingress ing : selected) {
       var chain = ChainResolver.resolve(ing, snapshot);
-      List<ProbePlanner.Planned> plan = ProbePlanner.plan(chain, snapshot, spec);
+      List<ProbePlanner.Planned> plan = ProbePlanner.plan(chain, snapshot, spec, scope);
       suspected.addAll(io.gatewaydoctor.analysis.rules.KeepAliveSignature.suspected(chain, gateway));
       plans.put(ing, plan);
-      plan.forEach(p -> distinct.add(p.target()));
+      plan.stream().filter(ProbePlanner.Planned::probed).forEach(p -> distinct.add(p.target()));
     }
     java.util.Map<Ingress, ProbeEvidence> out = new java.util.LinkedHashMap<>();
     if (distinct.isEmpty()) {
+      // nothing may be probed: only what was not, and why
+      plans.forEach((ing, plan) -> {
+        java.util.Map<String, String> why = new java.util.LinkedHashMap<>();
+        plan.stream().filter(p -> !p.probed()).forEach(p -> why.put(p.target().address(), p.skipped()));
+        out.put(ing, ProbeEvidence.NONE.withSkipped(why));
+      });
+      long n = out.values().stream().mapToLong(e -> e.skipped().size()).sum();
+      if (n > 0) {
+        err.println("not probed: " + n + " endpoint" + (n == 1 ? "" : "s") + " not provably a pod of its Service"
+            + " (status.backends[].endpoints[].lastProbe says why; --probe-allowed-cidr allows a block)");
+      }
       return out;
     }
     java.util.concurrent.ConcurrentHashMap<io.gatewaydoctor.probe.ProbeTarget, io.gatewaydoctor.probe.Probe> seen =
@@ -311,10 +336,16 @@ public class AnalyzeCommand implements Callable<Integer> {
         out.replaceAll((ing, ev) -> ev.withKeepAlive(measured, keepAlive));
       }
     }
+    long skipped = out.values().stream().mapToLong(e -> e.skipped().size()).sum();
+    if (skipped > 0) {
+      err.println("not probed: " + skipped + " endpoint" + (skipped == 1 ? "" : "s") + " not provably a pod of its Service"
+          + " (status.backends[].endpoints[].lastProbe says why; --probe-allowed-cidr allows a block)");
+    }
     if (!reached) {
       err.println("warning: none of the " + distinct.size() + " endpoints was reachable from here (pod network not routable?);"
           + " probe results are left out of the verdict");
-      return java.util.Map.of();
+      out.replaceAll((ing, ev) -> ev.skippedOnly());
+      return out;
     }
     err.println("probed " + distinct.size() + " endpoint" + (distinct.size() == 1 ? "" : "s"));
     return out;
@@ -418,6 +449,11 @@ public class AnalyzeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
           throw new UsageException("--log-format: " + e.getMessage());
         }
+      }
+      try {
+        io.gatewaydoctor.probe.ProbeScope.of(c.probeAllowedCidrs);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--probe-allowed-cidr: " + e.getMessage());
       }
       if (c.probeTimeout < 50 || c.probeTimeout > 60000) {
         throw new UsageException("--probe-timeout " + c.probeTimeout + ": between 50 and 60000 ms");

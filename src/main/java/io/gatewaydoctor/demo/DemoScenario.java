@@ -181,7 +181,8 @@ public final class DemoScenario {
 
   static EndpointSlice slice(String service, String portName, int port, List<String> ips, List<String> pods, boolean ready) {
     var b = new EndpointSliceBuilder().withNewMetadata().withName(service + "-abcde").withNamespace(NAMESPACE)
-        .addToLabels("kubernetes.io/service-name", service).endMetadata()
+        .addToLabels("kubernetes.io/service-name", service)
+        .addToLabels("endpointslice.kubernetes.io/managed-by", "endpointslice-controller.k8s.io").endMetadata()
         .withAddressType("IPv4").addNewPort().withName(portName).withPort(port).withProtocol("TCP").endPort();
     for (int i = 0; i < ips.size(); i++) {
       b.addToEndpoints(new EndpointBuilder().withAddresses(ips.get(i)).withNewConditions().withReady(ready)

@@ -93,6 +93,10 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
 
   @ConfigProperty(name = "gatewaydoctor.remediation.forbidden-actions")
   java.util.Optional<java.util.List<String>> forbiddenActions;
+
+  /** The namespaces where auto may run ("*": every one); unset: none, auto is dry-run everywhere. */
+  @ConfigProperty(name = "gatewaydoctor.remediation.auto-namespaces")
+  java.util.Optional<java.util.List<String>> autoNamespaces;
   private IndexerResourceCache<GatewayDiagnosis> diagnoses;
   private InformerEventSource<Ingress, GatewayDiagnosis> ingresses;
   private InformerEventSource<IngressClass, GatewayDiagnosis> classes;
@@ -162,7 +166,8 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     }
     prober = new ProbeScheduler(diagnoses, ingresses, gatherer, probed,
         new ProbeRunner(new HttpProber(), probing.concurrency()), probing.targetsAtOnce(), clock, probing.enabled())
-        .keepAlive(probing.upstreamKeepaliveTimeout(), probing.keepaliveEvery()).onProbe(metrics::probed);
+        .keepAlive(probing.upstreamKeepaliveTimeout(), probing.keepaliveEvery()).onProbe(metrics::probed)
+        .scope(io.gatewaydoctor.probe.ProbeScope.of(probing.allowedCidrs().orElse(List.of())));
     prober.start();
     SimpleInboundEventSource<GatewayDiagnosis> logged = new SimpleInboundEventSource<>("gateway-logs");
     if (logs != null) {
@@ -348,7 +353,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     var namespace = namespaces.get(new ResourceID(ns)).orElse(null);
     return io.gatewaydoctor.remediation.RemediationPolicy.of(ing == null ? null : ing.getMetadata().getAnnotations(),
         namespace == null ? null : namespace.getMetadata().getAnnotations(),
-        maxMode, forbidden);
+        maxMode, forbidden, ns, autoNamespaces.map(l -> l.stream().map(String::trim).collect(Collectors.toSet())).orElse(Set.of()));
   }
 
   Evaluation diagnose(GatewayDiagnosis gd, Instant now) {
@@ -373,7 +378,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     if (ProbeScheduler.probingOn(gd)) {
       ResourceID id = ResourceID.fromResource(gd);
       prober.endpointsAre(id, io.gatewaydoctor.probe.ProbePlanner.plan(chain,
-          snapshot, gd.getSpec().getProbe()).stream().map(p -> p.target()).collect(Collectors.toSet()));
+          snapshot, gd.getSpec().getProbe(), prober.scope()).stream().map(p -> p.target()).collect(Collectors.toSet()));
       probes = prober.evidence(id, window);
     }
     Set<String> upstreams = new java.util.HashSet<>();

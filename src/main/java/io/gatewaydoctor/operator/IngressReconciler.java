@@ -30,7 +30,7 @@ import org.jboss.logging.Logger;
 /**
  * Keeps one GatewayDiagnosis per Ingress: creates it (same name, owned by the Ingress), adopts a
  * hand-made one of the same name, and deletes the one it created when the Ingress or its namespace
- * opts out with {@code gatewaydoctor.io/diagnose: "false"} (the Ingress's annotation wins).
+ * opts out with {@code gatewaydoctor.io/diagnose: "false"} (the namespace's is final).
  */
 // annotations (the opt-out) do not bump metadata.generation, so every Ingress update must be seen
 @ControllerConfiguration(name = IngressReconciler.NAME, generationAwareEventProcessing = false)
@@ -69,18 +69,10 @@ public class IngressReconciler implements Reconciler<Ingress> {
     return Set.of(new ResourceID(t.getName(), gd.getMetadata().getNamespace()));
   }
 
-  /** The opt-out decision: the Ingress annotation, else the namespace annotation, else diagnose. */
+  /** The opt-out decision: the namespace's "false" is final, else the Ingress's own (see {@link io.gatewaydoctor.model.OptOut}). */
   static boolean optedOut(Ingress ingress, Namespace ns) {
-    String own = annotation(ingress.getMetadata().getAnnotations());
-    if (own != null) {
-      return "false".equalsIgnoreCase(own.trim());
-    }
-    String inherited = ns == null ? null : annotation(ns.getMetadata().getAnnotations());
-    return inherited != null && "false".equalsIgnoreCase(inherited.trim());
-  }
-
-  private static String annotation(Map<String, String> annotations) {
-    return annotations == null ? null : annotations.get(GatewayDiagnosis.DIAGNOSE_ANNOTATION);
+    return io.gatewaydoctor.model.OptOut.of(ingress.getMetadata().getAnnotations(),
+        ns == null ? null : ns.getMetadata().getAnnotations()).out();
   }
 
   @Override

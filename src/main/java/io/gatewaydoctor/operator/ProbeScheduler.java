@@ -82,6 +82,16 @@ final class ProbeScheduler implements AutoCloseable {
     this.rounds_ = Executors.newFixedThreadPool(Math.max(1, targetsAtOnce), r -> daemon(r, "gateway-doctor-probe-round"));
   }
 
+  private io.gatewaydoctor.probe.ProbeScope scope = io.gatewaydoctor.probe.ProbeScope.PODS_ONLY;
+
+  /** Which addresses may be probed beyond the pods of each Service (probe.allowed-cidrs). */
+  ProbeScheduler scope(io.gatewaydoctor.probe.ProbeScope s) {
+    this.scope = s;
+    return this;
+  }
+
+  io.gatewaydoctor.probe.ProbeScope scope() { return scope; }
+
   /** How long the gateway keeps idle upstream connections, and how often to measure the backends' side of it. */
   ProbeScheduler keepAlive(Duration gateway, Duration every) {
     this.gatewayKeepAlive = gateway;
@@ -98,10 +108,13 @@ final class ProbeScheduler implements AutoCloseable {
   /** The latest evidence for a diagnosis, if it is not older than the window. */
   ProbeEvidence evidence(ResourceID id, Duration window) {
     Round r = rounds.get(id);
-    if (r == null || r.at().isBefore(clock.instant().minus(window)) || !r.evidence().reachedAny()) {
-      // nothing reached at all: the operator's pod cannot reach these pods (a NetworkPolicy that admits only
-      // the gateway, say), which says nothing about what the gateway meets
+    if (r == null || r.at().isBefore(clock.instant().minus(window))) {
       return ProbeEvidence.NONE;
+    }
+    if (!r.evidence().reachedAny()) {
+      // nothing reached at all: the operator's pod cannot reach these pods (a NetworkPolicy that admits only
+      // the gateway, say), which says nothing about what the gateway meets; what was not probed, and why, stays
+      return r.evidence().skippedOnly();
     }
     return r.evidence().withKeepAlive(keepAlive.getOrDefault(id, Map.of()), gatewayKeepAlive).takenAt(r.at());
   }
@@ -165,7 +178,7 @@ final class ProbeScheduler implements AutoCloseable {
         return;
       }
       ClusterSnapshot snapshot = gatherer.gather(ing);
-      List<ProbePlanner.Planned> plan = ProbePlanner.plan(ChainResolver.resolve(ing, snapshot), snapshot, spec);
+      List<ProbePlanner.Planned> plan = ProbePlanner.plan(ChainResolver.resolve(ing, snapshot), snapshot, spec, scope);
       ProbeEvidence evidence = plan.isEmpty() ? ProbeEvidence.NONE : runner.run(plan);
       Map<String, String> outcomes = new java.util.TreeMap<>();
       for (Probe p : evidence.all()) {

@@ -23,6 +23,13 @@ public interface ProbeSettings {
   @WithDefault("PT60S")
   Duration upstreamKeepaliveTimeout();
 
+  /**
+   * Addresses the prober may reach although they are not provably pods of the referenced Service
+   * (selectorless Services, hand-made or mirrored EndpointSlices). Empty by default; link-local and
+   * cloud metadata addresses are never probed whatever this says.
+   */
+  java.util.Optional<java.util.List<String>> allowedCidrs();
+
   /** How often, per target, to measure the backends' idle keep-alive timeout. */
   @WithDefault("PT5M")
   Duration keepaliveEvery();

@@ -21,6 +21,7 @@ public final class ProbeEvidence {
   private final java.time.Duration gatewayKeepAlive;
   private final java.time.Instant takenAt;
   private final List<Probe> routed;
+  private Map<String, String> skipped = Map.of();
 
   public ProbeEvidence(Map<String, Probe> byAddress, Map<String, List<Probe>> alternates) {
     this(byAddress, alternates, Map.of(), DEFAULT_GATEWAY_KEEPALIVE);
@@ -47,18 +48,34 @@ public final class ProbeEvidence {
 
   /** The same probes with these keep-alive measurements. */
   public ProbeEvidence withKeepAlive(Map<String, KeepAlive> measured, java.time.Duration gateway) {
-    return new ProbeEvidence(byAddress, alternates, measured, gateway, takenAt, routed);
+    return new ProbeEvidence(byAddress, alternates, measured, gateway, takenAt, routed).withSkipped(skipped);
   }
 
   /** The same evidence, stamped with when its round ran. */
   public ProbeEvidence takenAt(java.time.Instant at) {
-    return new ProbeEvidence(byAddress, alternates, keepAlive, gatewayKeepAlive, at, routed);
+    return new ProbeEvidence(byAddress, alternates, keepAlive, gatewayKeepAlive, at, routed).withSkipped(skipped);
   }
 
   /** The same evidence with the probes of routed paths (one ready endpoint per backend, the gateway's read timeout). */
   public ProbeEvidence withRouted(List<Probe> probes) {
-    return new ProbeEvidence(byAddress, alternates, keepAlive, gatewayKeepAlive, takenAt, probes);
+    return new ProbeEvidence(byAddress, alternates, keepAlive, gatewayKeepAlive, takenAt, probes).withSkipped(skipped);
   }
+
+  /** The same evidence with the endpoints that were not probed, and why (not provably pods of their Service). */
+  public ProbeEvidence withSkipped(Map<String, String> why) {
+    ProbeEvidence e = new ProbeEvidence(byAddress, alternates, keepAlive, gatewayKeepAlive, takenAt, routed);
+    e.skipped = Map.copyOf(why);
+    return e;
+  }
+
+  /** Every endpoint that was not probed, and why. */
+  public Map<String, String> skipped() { return skipped; }
+
+  /** Nothing probed, only what was not probed and why (when nothing at all was reached, the probes say nothing). */
+  public ProbeEvidence skippedOnly() { return NONE.withSkipped(skipped); }
+
+  /** Why an endpoint ("ip:port") was not probed, or null. */
+  public String skipped(String address) { return skipped.get(address); }
 
   /** Probes of the literal paths the Ingress routes, beside the readiness path of {@link #at}. */
   public List<Probe> routed() {

@@ -50,17 +50,28 @@ public final class ProbePlanner {
    * as the deadline (a backend slower there than the gateway waits is a 504 the readiness path hides).
    */
   public record Planned(ProbeTarget target, ResolvedBackend backend, Pod pod, boolean ready, List<String> routedPaths,
-      int routedTimeoutMillis) {
+      int routedTimeoutMillis, String skipped) {
     public Planned {
       routedPaths = routedPaths == null ? List.of() : List.copyOf(routedPaths);
     }
 
     public Planned(ProbeTarget target, ResolvedBackend backend, Pod pod, boolean ready) {
-      this(target, backend, pod, ready, List.of(), 0);
+      this(target, backend, pod, ready, List.of(), 0, null);
     }
+
+    /** Whether the address may be probed ({@link ProbeScope}); when not, {@link #skipped} says why. */
+    public boolean probed() { return skipped == null; }
   }
 
   public static List<Planned> plan(TargetChain chain, ClusterSnapshot cluster, ProbeSpec spec) {
+    return plan(chain, cluster, spec, ProbeScope.PODS_ONLY);
+  }
+
+  /**
+   * The plan, each endpoint judged by {@code scope}: one that is not provably a pod of its Service
+   * is planned as skipped, with the reason, and never probed.
+   */
+  public static List<Planned> plan(TargetChain chain, ClusterSnapshot cluster, ProbeSpec spec, ProbeScope scope) {
     Map<String, Planned> out = new LinkedHashMap<>();
     Map<String, String> annotations = chain.ingress().getMetadata().getAnnotations() == null ? Map.of()
         : chain.ingress().getMetadata().getAnnotations();
@@ -82,16 +93,24 @@ public final class ProbePlanner {
       boolean tls = tls(annotations.get(BACKEND_PROTOCOL), b, nginx);
       String host = host(b);
       List<String> routed = routedPaths(chain.ingress(), b);
+      Map<String, String> refusals = refusals(b, scope);
       for (Endpoint e : Endpoint.of(b)) {
-        if (!HttpProber.isLiteral(e.ip()) || e.port() == null || out.size() >= MAX_PER_TARGET) {
+        if (e.port() == null || out.size() >= MAX_PER_TARGET) {
           continue;
         }
-        Pod pod = pod(b, e);
+        String refused = HttpProber.isLiteral(e.ip()) ? refusals.get(e.ip()) : "not an IP address";
+        if (refused != null) {
+          // never probed; the status says why
+          ProbeTarget t = new ProbeTarget(e.ip(), e.port(), e.pod(), false, null, "/", timeout, headerLimit, byteCap);
+          out.putIfAbsent(t.address(), new Planned(t, b, null, e.ready() && !e.terminating(), List.of(), 0, refused));
+          continue;
+        }
+        Pod pod = b.pod(e.pod()).orElse(null); // the pod the address provably belongs to: its path, nobody else's
         String path = path(pod, e.port(), spec);
         ProbeTarget t = new ProbeTarget(e.ip(), e.port(), e.pod(), tls, host, path, timeout, headerLimit, byteCap, tls ? sni : null);
         boolean ready = e.ready() && !e.terminating();
         List<String> paths = ready ? routed.stream().filter(r -> !r.equals(path)).toList() : List.of();
-        Planned planned = new Planned(t, b, pod, ready, paths, readTimeout);
+        Planned planned = new Planned(t, b, pod, ready, paths, readTimeout, null);
         if (out.putIfAbsent(t.address(), planned) == null && !paths.isEmpty()) {
           routed = List.of(); // one endpoint per backend carries the routed paths
         }
@@ -167,6 +186,33 @@ public final class ProbePlanner {
     return n < 1 ? DEFAULT_PROXY_READ_TIMEOUT : Math.min(n, MAX_PROXY_READ_TIMEOUT);
   }
 
+  /** Per first address of each endpoint of the backend's slices: why it may not be probed (absent: it may). */
+  static Map<String, String> refusals(ResolvedBackend b, ProbeScope scope) {
+    Map<String, String> out = new java.util.HashMap<>();
+    java.util.Set<String> allowed = new java.util.HashSet<>();
+    for (var s : b.slices()) {
+      if (s.getEndpoints() == null) {
+        continue;
+      }
+      for (var e : s.getEndpoints()) {
+        if (e == null || e.getAddresses() == null || e.getAddresses().isEmpty()) {
+          continue;
+        }
+        String ip = e.getAddresses().get(0);
+        var ref = e.getTargetRef();
+        String why = scope.refusal(b, s, ip, ref == null ? null : ref.getKind(), ref == null ? null : ref.getNamespace(),
+            ref == null ? null : ref.getName());
+        if (why == null) {
+          allowed.add(ip); // one slice that proves the address is enough: a copy elsewhere adds nothing
+        } else {
+          out.putIfAbsent(ip, why);
+        }
+      }
+    }
+    allowed.forEach(out::remove);
+    return out;
+  }
+
   /** The pod's other TCP containerPorts: where to look when the target port refuses. */
   public static List<Integer> alternatePorts(Pod pod, int port) {
     List<Integer> out = new ArrayList<>();
@@ -203,16 +249,6 @@ public final class ProbePlanner {
       String h = slash < 0 ? where : where.substring(0, slash);
       if (!h.equals("*") && !h.startsWith("(") && !h.startsWith("*.")) {
         return h;
-      }
-    }
-    return null;
-  }
-
-  private static Pod pod(ResolvedBackend b, Endpoint e) {
-    for (Pod p : b.pods()) {
-      if (p.getMetadata().getName().equals(e.pod())
-          || (p.getStatus() != null && e.ip().equals(p.getStatus().getPodIP()))) {
-        return p;
       }
     }
     return null;

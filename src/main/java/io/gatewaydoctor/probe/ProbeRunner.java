@@ -29,7 +29,10 @@ public final class ProbeRunner implements AutoCloseable {
     });
   }
 
-  public ProbeEvidence run(List<ProbePlanner.Planned> plan) throws InterruptedException {
+  public ProbeEvidence run(List<ProbePlanner.Planned> all) throws InterruptedException {
+    Map<String, String> skipped = new LinkedHashMap<>();
+    all.stream().filter(p -> !p.probed()).forEach(p -> skipped.put(p.target().address(), p.skipped()));
+    List<ProbePlanner.Planned> plan = all.stream().filter(ProbePlanner.Planned::probed).toList(); // the rest is never reached
     Map<String, Probe> results = probeAll(plan.stream().map(ProbePlanner.Planned::target).toList());
     Map<String, List<ProbeTarget>> alternateTargets = new LinkedHashMap<>();
     for (ProbePlanner.Planned p : plan) {
@@ -45,7 +48,7 @@ public final class ProbeRunner implements AutoCloseable {
     Map<String, Probe> altResults = probeAll(alternateTargets.values().stream().flatMap(List::stream).toList());
     Map<String, List<Probe>> alternates = new LinkedHashMap<>();
     alternateTargets.forEach((addr, alts) -> alternates.put(addr, alts.stream().map(t -> altResults.get(t.address())).toList()));
-    return new ProbeEvidence(results, alternates).withRouted(routed(plan, results));
+    return new ProbeEvidence(results, alternates).withRouted(routed(plan, results)).withSkipped(skipped);
   }
 
   /** The routed paths of endpoints whose readiness path answered, each with the gateway's read timeout as its deadline. */
@@ -80,6 +83,9 @@ public final class ProbeRunner implements AutoCloseable {
       throws InterruptedException {
     Map<String, ProbeTarget> one = new LinkedHashMap<>();
     for (ProbePlanner.Planned p : plan) {
+      if (!p.probed()) {
+        continue;
+      }
       String service = p.backend().serviceKey() + ":" + p.backend().ref().portLabel();
       boolean ok = evidence.at(p.target().ip(), p.target().port()).map(r -> r.outcome() == Outcome.ok).orElse(false);
       if (p.ready() && ok) {

@@ -10,9 +10,10 @@ import java.util.Set;
 /**
  * Who may fix what, from annotations: {@code gatewaydoctor.io/remediation: off|dry-run|auto}
  * (default off) and {@code gatewaydoctor.io/remediation-actions: <comma list>} (default: every
- * action), on the target or its namespace (the target's own annotation wins, key by key), under the
- * operator's cap ({@code maxMode}, forbidden actions). A malformed value means off and carries the
- * reason, for a finding and a Warning Event. Pure.
+ * action), on the target or its namespace. The namespace's are a ceiling no target can lift (the
+ * lower mode, the common actions); the operator caps both ({@code maxMode}, forbidden actions, the
+ * namespaces where auto may run). A malformed value means off and carries the reason, for a finding
+ * and a Warning Event. Pure.
  */
 public record RemediationPolicy(Mode mode, Set<String> actions, String source, String error) {
   public static final String MODE = "gatewaydoctor.io/remediation";
@@ -36,45 +37,74 @@ public record RemediationPolicy(Mode mode, Set<String> actions, String source, S
   }
 
   public static RemediationPolicy of(Map<String, String> target, Map<String, String> namespace, Mode maxMode, Set<String> forbidden) {
-    String modeValue = value(target, MODE);
-    String modeSource = "target";
-    if (modeValue == null) {
-      modeValue = value(namespace, MODE);
-      modeSource = "namespace";
-    }
-    String actionsValue = value(target, ACTIONS) != null ? value(target, ACTIONS) : value(namespace, ACTIONS);
-    if (modeValue == null) {
+    return of(target, namespace, maxMode, forbidden, null, null);
+  }
+
+  /**
+   * The policy of a target in namespace {@code namespaceName}. The namespace's annotations are a
+   * ceiling: the mode is the lowest of the namespace's, the target's and the operator's, and the
+   * actions those both allow, minus the forbidden ones. {@code auto} runs only in a namespace of
+   * {@code autoNamespaces} ("*" for every one; null: no such limit); elsewhere it is dry-run.
+   */
+  public static RemediationPolicy of(Map<String, String> target, Map<String, String> namespace, Mode maxMode, Set<String> forbidden,
+      String namespaceName, Set<String> autoNamespaces) {
+    String targetMode = value(target, MODE);
+    String nsMode = value(namespace, MODE);
+    if (targetMode == null && nsMode == null) {
       return new RemediationPolicy(Mode.off, Set.of(), "default", null);
     }
-    Mode mode = Mode.parse(modeValue);
-    if (mode == null) {
-      return new RemediationPolicy(Mode.off, Set.of(), modeSource, MODE + ": \"" + shorten(modeValue)
+    Mode t = targetMode == null ? null : Mode.parse(targetMode);
+    Mode n = nsMode == null ? null : Mode.parse(nsMode);
+    if (targetMode != null && t == null) {
+      return new RemediationPolicy(Mode.off, Set.of(), "target", MODE + ": \"" + shorten(targetMode)
+          + "\" is not off, dry-run or auto; remediation stays off");
+    }
+    if (nsMode != null && n == null) {
+      return new RemediationPolicy(Mode.off, Set.of(), "namespace", MODE + " on the namespace: \"" + shorten(nsMode)
           + "\" is not off, dry-run or auto; remediation stays off");
     }
     Set<String> actions = new LinkedHashSet<>(ALL_ACTIONS);
-    if (actionsValue != null) {
-      actions.clear();
+    for (String[] side : new String[][] {{"target", value(target, ACTIONS)}, {"namespace", value(namespace, ACTIONS)}}) {
+      if (side[1] == null) {
+        continue;
+      }
+      Set<String> listed = new LinkedHashSet<>();
       List<String> unknown = new ArrayList<>();
-      for (String a : actionsValue.split(",")) {
+      for (String a : side[1].split(",", 64)) {
         String x = a.trim().toLowerCase(Locale.ROOT);
         if (x.isEmpty()) {
           continue;
         }
         if (ALL_ACTIONS.contains(x)) {
-          actions.add(x);
+          listed.add(x);
         } else {
           unknown.add(shorten(a.trim()));
         }
       }
       if (!unknown.isEmpty()) {
-        return new RemediationPolicy(Mode.off, Set.of(), modeSource, ACTIONS + ": unknown action" + (unknown.size() == 1 ? " " : "s ")
-            + String.join(", ", unknown) + " (known: " + String.join(", ", ALL_ACTIONS) + "); remediation stays off");
+        return new RemediationPolicy(Mode.off, Set.of(), side[0], ACTIONS + (side[0].equals("namespace") ? " on the namespace" : "")
+            + ": unknown action" + (unknown.size() == 1 ? " " : "s ") + String.join(", ", unknown.stream().limit(5).toList())
+            + " (known: " + String.join(", ", ALL_ACTIONS) + "); remediation stays off");
       }
+      actions.retainAll(listed); // the namespace's list is a ceiling too
     }
     actions.removeAll(forbidden);
-    Mode capped = mode.ordinal() > maxMode.ordinal() ? maxMode : mode;
-    return new RemediationPolicy(capped, Set.copyOf(actions), modeSource + (capped != mode ? ", capped to " + maxMode.label()
-        + " by the operator" : ""), null);
+    // the lowest of what the target asks (else the namespace), the namespace's ceiling and the operator's cap
+    Mode mode = t != null ? t : n;
+    String source = t != null ? "target" : "namespace";
+    if (t != null && n != null && n.ordinal() < t.ordinal()) {
+      mode = n;
+      source = "namespace (a ceiling on the target's " + t.label() + ")";
+    }
+    if (mode.ordinal() > maxMode.ordinal()) {
+      mode = maxMode;
+      source += ", capped to " + maxMode.label() + " by the operator";
+    }
+    if (mode == Mode.auto && autoNamespaces != null && !autoNamespaces.contains("*") && !autoNamespaces.contains(namespaceName)) {
+      mode = Mode.dryRun;
+      source += ", dry-run: the operator allows auto only in the namespaces of remediation.auto-namespaces";
+    }
+    return new RemediationPolicy(mode, Set.copyOf(actions), source, null);
   }
 
   private static String value(Map<String, String> m, String k) {

@@ -118,6 +118,16 @@ class ChartTest {
     assertThat(grants(rules(render(Map.of("gatewayLogs.enabled", false))), "", "pods/log", "get")).isFalse();
   }
 
+  /** probe.allowedCidrs reaches the operator as one comma list, only when set; a value that is no CIDR fails the install. */
+  @Test
+  void theProbesAllowedCidrsAreOptInAndChecked() {
+    String env = "GATEWAYDOCTOR_PROBE_ALLOWED_CIDRS";
+    assertThat(template().call()).doesNotContain(env);
+    String set = template().set("probe.allowedCidrs[0]", "10.0.0.0/8").set("probe.allowedCidrs[1]", "fd00::/8").call();
+    assertThat(set).contains("name: " + env + ", value: \"10.0.0.0/8,fd00::/8\"");
+    assertThatThrownBy(() -> template().set("probe.allowedCidrs[0]", "169.254.169.254").call()).hasMessageContaining("allowedCidrs");
+  }
+
   @Test
   void aMistypedFieldOrAnUnknownKindIsCaught() {
     String deployment = java.util.Arrays.stream(template().call().split("(?m)^---\\s*$"))

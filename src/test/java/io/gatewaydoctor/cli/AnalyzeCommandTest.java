@@ -389,4 +389,20 @@ class AnalyzeCommandTest {
     assertThat(r.json().at("/items/0/status/gatewayErrors/gateway/502").asLong()).isEqualTo(1);
     assertThat(r.json().at("/items/0/status/errorRate").asDouble()).isEqualTo(0.1);
   }
+
+  /** gatewaydoctor.io/diagnose: "false" on a namespace is final for analyze as for the operator. */
+  @org.junit.jupiter.api.Test
+  void aNamespaceThatOptedOutIsNotDiagnosedEvenIfItsIngressOptsIn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    String yaml = java.nio.file.Files.readString(java.nio.file.Path.of("src/test/resources/scenarios/healthy-basic/in-cluster.yaml"));
+    java.nio.file.Path out = tmp.resolve("out.yaml");
+    java.nio.file.Files.writeString(out, yaml.replaceFirst("kind: Namespace\n  metadata:\n", "kind: Namespace\n  metadata:\n"
+        + "    annotations:\n      gatewaydoctor.io/diagnose: 'false'\n").replaceFirst("kind: Ingress\n  metadata:\n",
+        "kind: Ingress\n  metadata:\n    annotations:\n      gatewaydoctor.io/diagnose: 'true'\n"));
+    Result r = run("-f", out.toString(), "-A");
+    assertThat(r.err()).contains("skipped 1 Ingress opted out");
+    assertThat(r.out()).doesNotContain("Ingress/web");
+    Result in = run("-f", java.nio.file.Path.of("src/test/resources/scenarios/healthy-basic/in-cluster.yaml").toString(), "-A");
+    assertThat(in.out()).contains("Ingress/web");
+  }
 }

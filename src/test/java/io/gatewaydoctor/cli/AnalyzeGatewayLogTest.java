@@ -168,7 +168,8 @@ class AnalyzeGatewayLogTest {
         .addToSelector("app", app).addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString("http")).endPort()
         .endSpec().build());
     var slice = new EndpointSliceBuilder().withNewMetadata().withName(app + "-x").withNamespace("shop")
-        .addToLabels("kubernetes.io/service-name", app).endMetadata().withAddressType("IPv4");
+        .addToLabels("kubernetes.io/service-name", app)
+        .addToLabels("endpointslice.kubernetes.io/managed-by", "endpointslice-controller.k8s.io").endMetadata().withAddressType("IPv4");
     for (int i = 0; i < ips.length; i++) {
       String pod = app + "-5d8f7c9b6-" + (char) ('a' + i) + "bcde";
       items.add(new PodBuilder().withNewMetadata().withName(pod).withNamespace("shop").addToLabels("app", app).endMetadata()

@@ -113,7 +113,8 @@ class AnalyzeProbeTest {
         .endMetadata().withNewSpec().addNewContainer().withName(app).withImage(app + ":1").addNewPort().withName("http")
         .withContainerPort(port).endPort().endContainer().endSpec().withNewStatus().withPhase("Pending").endStatus().build());
     items.add(new EndpointSliceBuilder().withNewMetadata().withName(app + "-x1").withNamespace("probe")
-        .addToLabels("kubernetes.io/service-name", app).endMetadata().withAddressType("IPv4")
+        .addToLabels("kubernetes.io/service-name", app)
+        .addToLabels("endpointslice.kubernetes.io/managed-by", "endpointslice-controller.k8s.io").endMetadata().withAddressType("IPv4")
         .addNewPort().withName("http").withPort(port).withProtocol("TCP").endPort()
         .addNewEndpoint().withAddresses(ip).withNewConditions().withReady(true).endConditions()
         .withNewTargetRef().withKind("Pod").withName(pod).withNamespace("probe").endTargetRef().endEndpoint().build());
@@ -346,5 +347,45 @@ class AnalyzeProbeTest {
     assertThat(mtls.at("/findings/0/remediation/description").asText()).contains("proxy-ssl-secret");
     assertThat(ok.get("rootCause").asText()).as(ok.toPrettyString()).isEqualTo("None");
     assertThat(ok.at("/backends/0/endpoints/0/lastProbe/outcome").asText()).isEqualTo("tlsFailed");
+  }
+
+  /**
+   * A tenant's hand-made EndpointSlice (no controller label, a selectorless Service) pointing at an
+   * address that is no pod: the prober never connects to it (a loopback server counts the
+   * connections), the status says why; --probe-allowed-cidr opens that block.
+   */
+  @Test
+  void aHandMadeSliceCannotPointTheProberAnywhere(@TempDir Path tmp) throws Exception {
+    java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+    int port = backends.start("127.0.0.84", s -> {
+      connections.incrementAndGet();
+      Backends.ok(s);
+    });
+    List<HasMetadata> items = new ArrayList<>();
+    add(items, "steered", "127.0.0.84", port, -1);
+    // the tenant's version: a selectorless Service and a slice of their own, no pod behind the address
+    items.removeIf(o -> o instanceof io.fabric8.kubernetes.api.model.Pod);
+    items.stream().filter(o -> o instanceof io.fabric8.kubernetes.api.model.Service)
+        .forEach(o -> ((io.fabric8.kubernetes.api.model.Service) o).getSpec().setSelector(null));
+    items.stream().filter(o -> o instanceof io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice).forEach(o -> {
+      o.getMetadata().getLabels().remove("endpointslice.kubernetes.io/managed-by");
+      ((io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice) o).getEndpoints().get(0).setTargetRef(null);
+    });
+    KubernetesList list = new KubernetesList();
+    list.setItems(items);
+    Path f = tmp.resolve("steered.yaml");
+    Files.writeString(f, Serialization.asYaml(list));
+    var r = AnalyzeCommandTest.run("-f", f.toString(), "--probe", "--now", "2026-12-01T12:00:00Z", "-o", "json");
+    assertThat(connections.get()).as("no connection to an address that is not provably a pod").isZero();
+    assertThat(r.err()).contains("not probed: 1 endpoint not provably a pod of its Service");
+    JsonNode probe = r.json().at("/items/0/status/backends/0/endpoints/0/lastProbe");
+    assertThat(probe.get("outcome").asText()).isEqualTo("skipped");
+    assertThat(probe.get("detail").asText()).startsWith("an EndpointSlice the EndpointSlice controller does not manage");
+    var allowed = AnalyzeCommandTest.run("-f", f.toString(), "--probe", "--probe-allowed-cidr", "127.0.0.84/32", "--now",
+        "2026-12-01T12:00:00Z", "-o", "json");
+    assertThat(allowed.json().at("/items/0/status/backends/0/endpoints/0/lastProbe/outcome").asText()).isEqualTo("ok");
+    assertThat(connections.get()).isPositive();
+    assertThat(AnalyzeCommandTest.run("-f", f.toString(), "--probe", "--probe-allowed-cidr", "10.0.0.0/40").err())
+        .contains("--probe-allowed-cidr: not a CIDR (prefix length)");
   }
 }

@@ -53,6 +53,7 @@ class K3sIT {
       pb.environment().put("GATEWAYDOCTOR_HTTP_PORT", String.valueOf(freePort()));
       pb.environment().put("GATEWAYDOCTOR_PROBE_ENABLED", "false");
       pb.environment().put("GATEWAYDOCTOR_GATEWAY_LOGS_METRICS_ENABLED", "false");
+      pb.environment().put("GATEWAYDOCTOR_REMEDIATION_AUTO_NAMESPACES", "*"); // auto only where the operator allows it
       Process operator = pb.start();
       try {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();

@@ -521,6 +521,13 @@ class OperatorTest extends OperatorTestBase {
       return n;
     });
     await().atMost(SETTLE).until(() -> client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").get() == null);
+    // the namespace's "false" is final: an Ingress in it cannot opt back in
+    editIngress(ns, i -> {
+      i.getMetadata().setAnnotations(Map.of(GatewayDiagnosis.DIAGNOSE_ANNOTATION, "true"));
+      return i;
+    });
+    await().during(java.time.Duration.ofSeconds(2)).atMost(SETTLE)
+        .until(() -> client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").get() == null);
   }
 
   @Test

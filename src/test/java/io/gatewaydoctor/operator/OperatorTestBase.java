@@ -138,6 +138,10 @@ abstract class OperatorTestBase {
       } else if (m.getNamespace() != null) {
         m.setNamespace(ns);
       }
+      if (o instanceof EndpointSlice es && es.getEndpoints() != null) {
+        // as the EndpointSlice controller writes it: the pod's own namespace on each targetRef
+        es.getEndpoints().stream().filter(e -> e.getTargetRef() != null).forEach(e -> e.getTargetRef().setNamespace(ns));
+      }
       DemoScenario.create(client, o);
     }
   }

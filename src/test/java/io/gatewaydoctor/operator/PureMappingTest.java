@@ -50,10 +50,11 @@ class PureMappingTest {
       "false, '', true",
       "FALSE, '', true",
       "'', false, true",
-      "true, false, false",
-      "yes, false, false",
-      "false, true, true"})
-  void optOutTheIngressAnnotationWins(String onIngress, String onNamespace, boolean optedOut) {
+      "true, false, true",
+      "yes, false, true",
+      "false, true, true",
+      "true, true, false"})
+  void optOutTheNamespacesFalseIsFinal(String onIngress, String onNamespace, boolean optedOut) {
     Map<String, String> ia = onIngress.isEmpty() ? Map.of() : Map.of(GatewayDiagnosis.DIAGNOSE_ANNOTATION, onIngress);
     Map<String, String> na = onNamespace.isEmpty() ? Map.of() : Map.of(GatewayDiagnosis.DIAGNOSE_ANNOTATION, onNamespace);
     var ns = new NamespaceBuilder().withNewMetadata().withName("shop").withAnnotations(na).endMetadata().build();

@@ -394,6 +394,7 @@ class RemediationTest extends OperatorTestBase {
         p.getMetadata().setResourceVersion(null);
         DemoScenario.create(client, p);
       } else if (o instanceof EndpointSlice es) {
+        es.getEndpoints().stream().filter(e -> e.getTargetRef() != null).forEach(e -> e.getTargetRef().setNamespace(ns));
         client.resources(EndpointSlice.class).inNamespace(ns).withName(es.getMetadata().getName()).edit(x -> {
           x.setEndpoints(es.getEndpoints());
           return x;
