@@ -54,9 +54,41 @@ public final class HttpProber implements Prober {
     try {
       addr = literal(t.ip());
     } catch (IOException e) {
-      return x.end(Outcome.error, null, "not an IP address: " + t.ip());
+      return x.end(Outcome.error, null, "not an IP address");
     }
-    try (Socket raw = new Socket()) {
+    Socket sock = new Socket();
+    // one hard deadline for the whole exchange: the socket is closed when it passes, whatever read or
+    // handshake is blocked (a TLS backend that drips its handshake one byte at a time included)
+    java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
+      expired.set(true);
+      try {
+        sock.close();
+      } catch (IOException e) {
+        // closing is all it can do
+      }
+    }, t.timeoutMillis() + DEADLINE_SLACK_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    try {
+      Probe p = exchange(sock, addr, t, deadline, x);
+      return expired.get() && p.outcome() != Outcome.readTimeout && p.outcome() != Outcome.connectTimeout
+          ? x.end(Outcome.readTimeout, null, "the exchange did not finish within " + t.timeoutMillis() + " ms") : p;
+    } finally {
+      watchdog.cancel(false);
+    }
+  }
+
+  /** A little past the probe's own timeout: the per-read timeouts end most exchanges first, with a precise word. */
+  static final int DEADLINE_SLACK_MILLIS = 50;
+
+  private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread th = new Thread(r, "gateway-doctor-probe-deadline");
+        th.setDaemon(true);
+        return th;
+      });
+
+  private Probe exchange(Socket sock, InetAddress addr, ProbeTarget t, long deadline, Exchange x) {
+    try (Socket raw = sock) {
       try {
         raw.connect(new InetSocketAddress(addr, t.port()), t.timeoutMillis());
       } catch (SocketTimeoutException e) {
@@ -64,7 +96,7 @@ public final class HttpProber implements Prober {
       } catch (ConnectException e) {
         return x.end(Outcome.refused, null, "connection refused");
       } catch (IOException e) {
-        return x.end(Outcome.error, null, "cannot connect: " + e.getMessage());
+        return x.end(Outcome.error, null, e instanceof java.net.NoRouteToHostException ? "no route to host" : "cannot connect");
       }
       Socket s = raw;
       if (t.tls()) {
@@ -99,7 +131,7 @@ public final class HttpProber implements Prober {
         } catch (SocketException e) {
           return x.end(Outcome.reset, null, "reset during the TLS handshake");
         } catch (IOException e) {
-          return x.end(Outcome.error, null, "TLS handshake failed: " + e.getMessage());
+          return x.end(Outcome.error, null, "TLS handshake failed");
         }
         s = ssl;
       }
@@ -113,7 +145,7 @@ public final class HttpProber implements Prober {
       x.afterRequest = true;
       return read(s, t, deadline, x);
     } catch (IOException e) {
-      return x.end(Outcome.error, null, e.toString());
+      return x.end(Outcome.error, null, "probe failed (" + e.getClass().getSimpleName() + ")");
     }
   }
 
@@ -172,7 +204,7 @@ public final class HttpProber implements Prober {
       String header = new String(bytes, 0, end, StandardCharsets.ISO_8859_1);
       Integer status = statusOf(header);
       if (status == null) {
-        return x.end(Outcome.invalidResponse, null, "not an HTTP response: " + printable(bytes, 40), end);
+        return x.end(Outcome.invalidResponse, null, "not an HTTP response: " + looksLike(bytes), end);
       }
       x.headerBytes = end;
       x.firstByteNanos = System.nanoTime();
@@ -402,13 +434,31 @@ public final class HttpProber implements Prober {
     return -1;
   }
 
-  private static String printable(byte[] b, int max) {
-    StringBuilder sb = new StringBuilder("\"");
-    for (int i = 0; i < Math.min(max, b.length); i++) {
-      int c = b[i] & 0xff;
-      sb.append(c >= 0x20 && c < 0x7f ? String.valueOf((char) c) : String.format("\\x%02x", c));
+  /**
+   * What bytes that are not HTTP look like, in fixed words (never the bytes themselves: a backend's
+   * answer must not travel into the status, Events or logs).
+   */
+  static String looksLike(byte[] b) {
+    String head = new String(b, 0, Math.min(b.length, 8), StandardCharsets.ISO_8859_1);
+    if (head.startsWith("SSH-")) {
+      return "an SSH banner";
     }
-    return sb.append(b.length > max ? "…\"" : "\"").toString();
+    if (head.startsWith("220 ") || head.startsWith("220-")) {
+      return "an SMTP or FTP greeting";
+    }
+    if (head.startsWith("-ERR") || head.startsWith("+OK") || head.startsWith("-NOAUTH") || head.startsWith("+PONG")) {
+      return "a Redis or POP3 reply";
+    }
+    if (head.startsWith("<")) {
+      return "markup without a status line";
+    }
+    for (int i = 0; i < Math.min(b.length, 64); i++) {
+      int c = b[i] & 0xff;
+      if (c < 0x09 || (c > 0x0d && c < 0x20) || c >= 0x7f) {
+        return "binary data";
+      }
+    }
+    return "text without a status line";
   }
 
   static int remaining(long deadline) {

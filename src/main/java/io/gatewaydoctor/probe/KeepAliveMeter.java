@@ -56,7 +56,7 @@ public final class KeepAliveMeter {
         return new KeepAlive(t, idle, idle, null); // reset on an idle connection: closed as well
       }
     } catch (IOException e) {
-      return new KeepAlive(t, null, Duration.ZERO, "cannot measure: " + e.getMessage());
+      return new KeepAlive(t, null, Duration.ZERO, "cannot measure");
     }
   }
 

@@ -104,7 +104,8 @@ class HttpProberTest {
       Backends.write(s, "SSH-2.0-OpenSSH_9.6\r\n\r\n");
     });
     assertThat(p.outcome()).isEqualTo(Outcome.invalidResponse);
-    assertThat(p.detail()).contains("SSH-2.0");
+    assertThat(p.detail()).as("fixed words, never the backend's bytes").isEqualTo("not an HTTP response: an SSH banner")
+        .doesNotContain("OpenSSH");
   }
 
   /**
@@ -281,5 +282,29 @@ class HttpProberTest {
     assertThat(sni[0]).as("ingress-nginx sends no SNI by default, nor does the prober").isEqualTo("none");
     assertThat(prober.probe(t).outcome()).isEqualTo(Outcome.ok);
     assertThat(sni[0]).isEqualTo("web.shop.svc");
+  }
+
+  /**
+   * A TLS backend that drips its handshake one byte at a time never lets a read time out; the probe's
+   * one deadline still ends it (the socket is closed), so the thread is free after the timeout.
+   */
+  @Test
+  void aDrippingTlsHandshakeEndsAtTheProbesDeadline() throws Exception {
+    int port = backends.start(IP, s -> {
+      s.getInputStream().read(new byte[1024]); // the ClientHello
+      var out = s.getOutputStream();
+      out.write(new byte[] {0x16, 0x03, 0x03, 0x40, 0x00}); // a handshake record of 16 KiB is coming...
+      out.flush();
+      for (int i = 0; i < 40; i++) { // ...one byte every 150 ms, at most 6 s
+        Thread.sleep(150);
+        out.write(0x02);
+        out.flush();
+      }
+    });
+    long t0 = System.nanoTime();
+    Probe p = prober.probe(target(port, true, 1000));
+    long took = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(p.outcome()).isEqualTo(Outcome.readTimeout);
+    assertThat(took).as("ms").isLessThan(2500);
   }
 }
