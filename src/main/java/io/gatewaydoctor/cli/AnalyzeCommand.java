@@ -229,7 +229,8 @@ public class AnalyzeCommand implements Callable<Integer> {
           if (explain) {
             out.print(explained);
           } else if (items.isEmpty()) {
-            err.println("No Ingresses found" + (in.live() ? "" : " in the input") + ".");
+            err.println("No Ingresses found" + (in.live() ? (allNamespaces ? " in any namespace"
+                : " in namespace " + readNamespace + "; -A reads all namespaces, -n NS another one") : " in the input") + ".");
           } else {
             out.print(AnalyzeTable.render(items, output == Output.wide));
           }
@@ -272,6 +273,9 @@ public class AnalyzeCommand implements Callable<Integer> {
   }
 
   record Input(ClusterSnapshot snapshot, List<HasMetadata> objects, boolean live) {}
+
+  /** The namespace a live read was limited to (null: all). */
+  private String readNamespace;
 
   /**
    * Probes the endpoints of each selected target as its own Ingress says (protocol, Host, path,
@@ -413,6 +417,7 @@ public class AnalyzeCommand implements Callable<Integer> {
     config.setRequestRetryBackoffInterval(250);
     server = config.getMasterUrl();
     String ns = allNamespaces ? null : namespace != null ? namespace : config.getNamespace() != null ? config.getNamespace() : "default";
+    readNamespace = ns;
     err.println("analyze: reading " + server + (config.getCurrentContext() == null ? "" : " (context " + config.getCurrentContext().getName() + ")")
         + ", " + (ns == null ? "all namespaces" : "namespace " + ns));
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {

@@ -100,6 +100,14 @@ class AnalyzeLiveTest {
         .contains("payments/ledger Healthy None []").doesNotContain("shop/");
   }
 
+  /** A namespace with no Ingress says which namespace was read and how to widen it, instead of a bare "none". */
+  @Test
+  void anEmptyNamespaceSaysWhichOneAndHowToWiden() {
+    var r = AnalyzeCommandTest.run("--kubeconfig", kubeconfig.toString(), "-n", "empty-ns", "--now", NOW);
+    assertThat(r.err()).contains("No Ingresses found in namespace empty-ns; -A reads all namespaces, -n NS another one.");
+    assertThat(r.code()).isZero();
+  }
+
   @Test
   void anUnreachableClusterIsAClearErrorNotAStackTrace(@TempDir Path tmp) throws IOException {
     Path dead = tmp.resolve("dead");
