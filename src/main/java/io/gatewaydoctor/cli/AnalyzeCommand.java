@@ -157,6 +157,12 @@ public class AnalyzeCommand implements Callable<Integer> {
       int listed = selected.size();
       selected.removeIf(i -> io.gatewaydoctor.model.OptOut.of(i.getMetadata().getAnnotations(), in.snapshot()
           .namespace(i.getMetadata().getNamespace()).map(n -> n.getMetadata().getAnnotations()).orElse(null)).out());
+      long unseen = selected.stream().map(i -> i.getMetadata().getNamespace()).distinct()
+          .filter(n -> in.snapshot().namespace(n).isEmpty()).count();
+      if (unseen > 0) {
+        err.println("warning: " + unseen + " namespace" + (unseen == 1 ? "" : "s") + " of the Ingresses not in the input: their"
+            + " gatewaydoctor.io/diagnose and remediation annotations are not seen (dump namespaces too)");
+      }
       if (selected.size() < listed) {
         err.println("skipped " + (listed - selected.size()) + " Ingress" + (listed - selected.size() == 1 ? "" : "es")
             + " opted out (gatewaydoctor.io/diagnose: \"false\" on it or its namespace)");

@@ -351,6 +351,12 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
     var ing = t == null || t.getName() == null ? null : ingresses.get(new ResourceID(t.getName(), ns)).orElse(null);
     var namespace = namespaces.get(new ResourceID(ns)).orElse(null);
+    if (namespace == null || ing == null || io.gatewaydoctor.model.OptOut.of(ing.getMetadata().getAnnotations(),
+        namespace.getMetadata().getAnnotations()).out()) {
+      // the namespace's ceiling unknown (not in the cache yet), or the target opted out: nothing may change
+      return new io.gatewaydoctor.remediation.RemediationPolicy(io.gatewaydoctor.remediation.RemediationPolicy.Mode.off, Set.of(),
+          namespace == null ? "namespace not known yet" : "opted out", null);
+    }
     return io.gatewaydoctor.remediation.RemediationPolicy.of(ing == null ? null : ing.getMetadata().getAnnotations(),
         namespace == null ? null : namespace.getMetadata().getAnnotations(),
         maxMode, forbidden, ns, autoNamespaces.map(l -> l.stream().map(String::trim).collect(Collectors.toSet())).orElse(Set.of()));
@@ -370,6 +376,15 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     Ingress ingress = ingresses.get(new ResourceID(t.getName(), ns)).orElse(null);
     if (ingress == null) {
       return new Evaluation(Diagnosis.targetMissing(TargetRef.INGRESS, ns, t.getName()), null);
+    }
+    var namespace = namespaces.get(new ResourceID(ns)).orElse(null);
+    var optOut = io.gatewaydoctor.model.OptOut.of(ingress.getMetadata().getAnnotations(),
+        namespace == null ? null : namespace.getMetadata().getAnnotations());
+    if (optOut.out()) {
+      // a diagnosis made by hand does not lift the opt-out: nothing is probed, read or changed for it
+      return new Evaluation(new Diagnosis("Ingress/" + t.getName(), io.gatewaydoctor.analysis.Health.Unknown,
+          io.gatewaydoctor.analysis.Code.NONE, "Not diagnosed: " + io.gatewaydoctor.model.OptOut.ANNOTATION + " is \"false\" on the "
+          + optOut.by(), List.of(), List.of()), null);
     }
     var snapshot = gatherer.gather(ingress);
     var chain = io.gatewaydoctor.model.ChainResolver.resolve(ingress, snapshot);

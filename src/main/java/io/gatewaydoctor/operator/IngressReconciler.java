@@ -82,6 +82,9 @@ public class IngressReconciler implements Reconciler<Ingress> {
     Namespace namespace = namespaces.get(new ResourceID(ns)).orElse(null);
     List<GatewayDiagnosis> existing = diagnoses.byIndex(Indexes.BY_TARGET, Indexes.targetKey(ns, TargetRef.INGRESS, name));
     var gds = client.resources(GatewayDiagnosis.class).inNamespace(ns);
+    if (namespace == null) {
+      return UpdateControl.noUpdate(); // its namespace's word is not known yet; the Namespace event brings this back
+    }
     if (optedOut(ingress, namespace)) {
       existing.stream().filter(gd -> ownedBy(gd, ingress)).forEach(gd -> gds.resource(gd).delete());
       return UpdateControl.noUpdate();

@@ -178,6 +178,11 @@ final class ProbeScheduler implements AutoCloseable {
         return;
       }
       ClusterSnapshot snapshot = gatherer.gather(ing);
+      var namespace = snapshot.namespace(ing.getMetadata().getNamespace()).orElse(null);
+      if (namespace == null || io.gatewaydoctor.model.OptOut.of(ing.getMetadata().getAnnotations(),
+          namespace.getMetadata().getAnnotations()).out()) {
+        return; // opted out (or its namespace not seen yet): its backends are not reached
+      }
       List<ProbePlanner.Planned> plan = ProbePlanner.plan(ChainResolver.resolve(ing, snapshot), snapshot, spec, scope);
       ProbeEvidence evidence = plan.isEmpty() ? ProbeEvidence.NONE : runner.run(plan);
       Map<String, String> outcomes = new java.util.TreeMap<>();

@@ -70,8 +70,10 @@ public final class HttpProber implements Prober {
     }, t.timeoutMillis() + DEADLINE_SLACK_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
     try {
       Probe p = exchange(sock, addr, t, deadline, x);
-      return expired.get() && p.outcome() != Outcome.readTimeout && p.outcome() != Outcome.connectTimeout
-          ? x.end(Outcome.readTimeout, null, "the exchange did not finish within " + t.timeoutMillis() + " ms") : p;
+      // only an exchange the closed socket broke is a timeout; one that finished stays what it was
+      boolean broken = p.outcome() == Outcome.reset || p.outcome() == Outcome.prematureClose || p.outcome() == Outcome.error;
+      return expired.get() && broken ? x.end(Outcome.readTimeout, null, "the exchange did not finish within " + t.timeoutMillis() + " ms")
+          : p;
     } finally {
       watchdog.cancel(false);
     }
@@ -80,12 +82,17 @@ public final class HttpProber implements Prober {
   /** A little past the probe's own timeout: the per-read timeouts end most exchanges first, with a precise word. */
   static final int DEADLINE_SLACK_MILLIS = 50;
 
-  private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread th = new Thread(r, "gateway-doctor-probe-deadline");
-        th.setDaemon(true);
-        return th;
-      });
+  static final java.util.concurrent.ScheduledThreadPoolExecutor WATCHDOG = watchdog();
+
+  private static java.util.concurrent.ScheduledThreadPoolExecutor watchdog() {
+    var w = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+      Thread th = new Thread(r, "gateway-doctor-probe-deadline");
+      th.setDaemon(true);
+      return th;
+    });
+    w.setRemoveOnCancelPolicy(true); // a finished probe leaves nothing queued behind it
+    return w;
+  }
 
   private Probe exchange(Socket sock, InetAddress addr, ProbeTarget t, long deadline, Exchange x) {
     try (Socket raw = sock) {
@@ -149,58 +156,68 @@ public final class HttpProber implements Prober {
     }
   }
 
+  /** The most of a response header the prober holds, whatever proxy-buffer-size says (a tenant's annotation). */
+  static final int HEADER_BUFFER = ProbeTarget.DEFAULT_BYTE_CAP;
+
   private static Probe read(Socket s, ProbeTarget t, long deadline, Exchange x) {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    byte[] head = new byte[HEADER_BUFFER]; // one buffer, never copied on a read
+    int len = 0;
     byte[] buf = new byte[4096];
     int end = -1;
     int total = 0;
+    // read as far as twice the gateway's buffer (to measure by how much it is exceeded), at most the buffer we hold
+    int enough = Math.min(HEADER_BUFFER, Math.max(t.headerLimit() * 2, t.headerLimit() + 1));
     try {
       InputStream in = s.getInputStream();
       while (end < 0) {
         int left = remaining(deadline);
         if (left <= 0) {
-          return x.end(Outcome.readTimeout, null, head.size() == 0 ? "no response within " + t.timeoutMillis() + " ms"
-              : "response header incomplete after " + t.timeoutMillis() + " ms (" + head.size() + " bytes)");
+          return x.end(Outcome.readTimeout, null, len == 0 ? "no response within " + t.timeoutMillis() + " ms"
+              : "response header incomplete after " + t.timeoutMillis() + " ms (" + len + " bytes)");
         }
         s.setSoTimeout(left);
-        int n = in.read(buf);
+        int n = in.read(buf, 0, Math.min(buf.length, Math.max(1, HEADER_BUFFER - len)));
         if (n < 0) {
-          if (head.size() > 0 && !startsLikeHttp(head.toByteArray())) {
+          if (len > 0 && !startsLikeHttp(java.util.Arrays.copyOf(head, Math.min(len, 8)))) {
             // bytes that cannot begin a status line, then the close: nginx says "upstream sent no valid HTTP/1.0 header"
-            return x.end(Outcome.invalidResponse, null, "not an HTTP response: " + head.size()
-                + " bytes that do not begin a status line, then closed", head.size());
+            return x.end(Outcome.invalidResponse, null, "not an HTTP response: " + len
+                + " bytes that do not begin a status line, then closed", len);
           }
-          return x.end(Outcome.prematureClose, null, head.size() == 0 ? "closed without a response"
-              : "closed in the middle of the response header (" + head.size() + " bytes)");
+          return x.end(Outcome.prematureClose, null, len == 0 ? "closed without a response"
+              : "closed in the middle of the response header (" + len + " bytes)");
         }
-        if (head.size() == 0 && (buf[0] == 0x15 || buf[0] == 0x16) && n > 1 && buf[1] == 0x03) {
+        if (len == 0 && (buf[0] == 0x15 || buf[0] == 0x16) && n > 1 && buf[1] == 0x03) {
           return x.end(Outcome.tlsExpected, null, "the backend answered a plain HTTP request with TLS");
         }
-        int before = head.size();
-        head.write(buf, 0, n);
+        int before = len;
+        System.arraycopy(buf, 0, head, len, n);
+        len += n;
         total += n;
-        end = headerEnd(head.toByteArray(), Math.max(0, before - 3));
+        end = headerEnd(head, Math.max(0, before - 3), len);
         if (end > 0) {
-          Integer interim = statusOf(new String(head.toByteArray(), 0, end, StandardCharsets.ISO_8859_1));
+          Integer interim = statusOf(new String(head, 0, end, StandardCharsets.ISO_8859_1));
           if (interim != null && interim >= 100 && interim < 200 && interim != 101) {
             // 100 Continue, 103 Early Hints: the real response follows
-            byte[] rest = java.util.Arrays.copyOfRange(head.toByteArray(), end, head.size());
-            head.reset();
-            head.write(rest, 0, rest.length);
-            end = headerEnd(rest, 0);
+            System.arraycopy(head, end, head, 0, len - end);
+            len -= end;
+            end = headerEnd(head, 0, len);
             continue;
           }
         }
-        if (end < 0 && head.size() >= Math.min(t.byteCap(), Math.max(t.headerLimit() * 2, t.headerLimit() + 1))) {
-          return x.end(Outcome.headersTooLarge, null, "response header larger than " + head.size() + " bytes exceeds the gateway's "
-              + t.headerLimit() + "-byte proxy buffer", head.size());
+        if (end < 0 && len >= enough) {
+          if (t.headerLimit() < len) {
+            return x.end(Outcome.headersTooLarge, null, "response header larger than " + len + " bytes exceeds the gateway's "
+                + t.headerLimit() + "-byte proxy buffer", len);
+          }
+          // the gateway's buffer is larger than what the prober holds: count the rest of the header, keep nothing of it
+          return beyondBuffer(s, in, t, deadline, x, head, len);
         }
       }
-      byte[] bytes = head.toByteArray();
       if (end > t.headerLimit()) {
         return x.end(Outcome.headersTooLarge, null, "response header of " + end + " bytes exceeds the gateway's "
             + t.headerLimit() + "-byte proxy buffer", end);
       }
+      byte[] bytes = java.util.Arrays.copyOf(head, len);
       String header = new String(bytes, 0, end, StandardCharsets.ISO_8859_1);
       Integer status = statusOf(header);
       if (status == null) {
@@ -210,15 +227,61 @@ public final class HttpProber implements Prober {
       x.firstByteNanos = System.nanoTime();
       return body(s, in(s), t, deadline, x, status, header, bytes, end, total);
     } catch (SocketTimeoutException e) {
-      return x.end(Outcome.readTimeout, null, head.size() == 0 ? "no response within " + t.timeoutMillis() + " ms"
+      return x.end(Outcome.readTimeout, null, len == 0 ? "no response within " + t.timeoutMillis() + " ms"
           : "response header incomplete after " + t.timeoutMillis() + " ms");
     } catch (SSLException e) {
       // TLS 1.3: a server that wants a client certificate says so after the handshake, at the first read
       String why = tlsAlert(String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT));
       return why != null ? x.end(Outcome.tlsFailed, null, why)
-          : x.end(Outcome.reset, null, "TLS error while reading the response" + (head.size() == 0 ? "" : " header"));
+          : x.end(Outcome.reset, null, "TLS error while reading the response" + (len == 0 ? "" : " header"));
     } catch (IOException e) {
-      return x.end(Outcome.reset, null, "reset while reading the response" + (head.size() == 0 ? "" : " header"));
+      return x.end(Outcome.reset, null, "reset while reading the response" + (len == 0 ? "" : " header"));
+    }
+  }
+
+  /**
+   * A header longer than the prober's buffer, under a gateway buffer larger still: counted to its end
+   * (or past the gateway's limit) without holding it. The status comes from the first line, which the
+   * buffer holds; the body is not read.
+   */
+  private static Probe beyondBuffer(Socket s, InputStream in, ProbeTarget t, long deadline, Exchange x, byte[] head, int len)
+      throws IOException {
+    Integer status = statusOf(new String(head, 0, Math.min(len, 256), StandardCharsets.ISO_8859_1).lines().findFirst().orElse(""));
+    if (status == null) {
+      return x.end(Outcome.invalidResponse, null, "not an HTTP response: " + looksLike(head), len);
+    }
+    long seen = len;
+    byte a = head[len - 3];
+    byte b = head[len - 2];
+    byte c = head[len - 1];
+    byte[] buf = new byte[8192];
+    while (true) {
+      int left = remaining(deadline);
+      if (left <= 0) {
+        return x.end(Outcome.readTimeout, status, "response header incomplete after " + t.timeoutMillis() + " ms (" + seen + " bytes)");
+      }
+      s.setSoTimeout(left);
+      int n = in.read(buf);
+      if (n < 0) {
+        return x.end(Outcome.prematureClose, status, "closed in the middle of the response header (" + seen + " bytes)");
+      }
+      for (int i = 0; i < n; i++) {
+        a = b;
+        b = c;
+        c = buf[i];
+        seen++;
+        boolean ends = c == '\n' && (b == '\n' || (b == '\r' && a == '\n'));
+        if (ends || seen > t.headerLimit()) {
+          if (seen > t.headerLimit()) {
+            return x.end(Outcome.headersTooLarge, status, "response header larger than " + t.headerLimit()
+                + " bytes exceeds the gateway's " + t.headerLimit() + "-byte proxy buffer", (int) Math.min(Integer.MAX_VALUE, seen));
+          }
+          x.headerBytes = (int) seen;
+          x.firstByteNanos = System.nanoTime();
+          return x.end(status >= 500 ? Outcome.http5xx : Outcome.ok, status, "a response header of " + seen
+              + " bytes (its body was not read)", (int) seen);
+        }
+      }
     }
   }
 
@@ -354,7 +417,12 @@ public final class HttpProber implements Prober {
 
   /** The end of the header (after CRLF CRLF, or LF LF as nginx also accepts), searching from {@code from}. */
   static int headerEnd(byte[] b, int from) {
-    for (int i = Math.max(1, from); i < b.length; i++) {
+    return headerEnd(b, from, b.length);
+  }
+
+  /** The same within the first {@code len} bytes. */
+  static int headerEnd(byte[] b, int from, int len) {
+    for (int i = Math.max(1, from); i < len; i++) {
       if (b[i] == '\n' && (b[i - 1] == '\n' || (i >= 2 && b[i - 1] == '\r' && b[i - 2] == '\n'))) {
         return i + 1;
       }

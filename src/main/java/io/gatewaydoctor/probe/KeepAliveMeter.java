@@ -23,7 +23,28 @@ public final class KeepAliveMeter {
   private KeepAliveMeter() {}
 
   public static KeepAlive measure(ProbeTarget t, Duration maxWait) {
-    try (Socket raw = new Socket()) {
+    Socket sock = new Socket();
+    // one hard deadline for everything (connect, handshake, response, the idle wait): the socket is closed when it passes
+    java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
+    long budget = 2L * t.timeoutMillis() + maxWait.toMillis() + HttpProber.DEADLINE_SLACK_MILLIS;
+    var watchdog = HttpProber.WATCHDOG.schedule(() -> {
+      expired.set(true);
+      try {
+        sock.close();
+      } catch (IOException e) {
+        // closing is all it can do
+      }
+    }, budget, java.util.concurrent.TimeUnit.MILLISECONDS);
+    try {
+      KeepAlive k = measure(sock, t, maxWait);
+      return expired.get() && k.closedAfter() != null ? new KeepAlive(t, null, Duration.ZERO, "cannot measure (the deadline passed)") : k;
+    } finally {
+      watchdog.cancel(false);
+    }
+  }
+
+  private static KeepAlive measure(Socket sock, ProbeTarget t, Duration maxWait) {
+    try (Socket raw = sock) {
       raw.connect(new InetSocketAddress(HttpProber.literal(t.ip()), t.port()), t.timeoutMillis());
       Socket s = raw;
       if (t.tls()) {

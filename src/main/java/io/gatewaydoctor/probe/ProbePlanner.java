@@ -78,7 +78,7 @@ public final class ProbePlanner {
     boolean nginx = Gateways.INGRESS_NGINX.equals(Gateways.controller(chain.ingress(), cluster).orElse(Gateways.INGRESS_NGINX));
     // the header limit is bounded (1 MiB) so that an odd annotation cannot make each probe buffer much
     int headerLimit = Math.min(MAX_HEADER_LIMIT, bufferSize(annotations.get(PROXY_BUFFER_SIZE)).orElse(ProbeTarget.DEFAULT_HEADER_LIMIT));
-    int byteCap = Math.max(ProbeTarget.DEFAULT_BYTE_CAP, headerLimit * 2);
+    int byteCap = ProbeTarget.DEFAULT_BYTE_CAP; // what the prober holds, whatever the annotation says
     String protocol = annotations.get(BACKEND_PROTOCOL);
     if (protocol != null && NOT_HTTP.contains(protocol.trim().toUpperCase(Locale.ROOT))) {
       return List.of(); // gRPC, FastCGI, AJP: an HTTP/1.1 probe would misjudge a healthy backend
@@ -93,19 +93,20 @@ public final class ProbePlanner {
       boolean tls = tls(annotations.get(BACKEND_PROTOCOL), b, nginx);
       String host = host(b);
       List<String> routed = routedPaths(chain.ingress(), b);
-      Map<String, String> refusals = refusals(b, scope);
+      Scope judged = judge(b, scope);
       for (Endpoint e : Endpoint.of(b)) {
         if (e.port() == null || out.size() >= MAX_PER_TARGET) {
           continue;
         }
-        String refused = HttpProber.isLiteral(e.ip()) ? refusals.get(e.ip()) : "not an IP address";
+        String prover = judged.provenBy().get(e.address());
+        String refused = prover != null ? null : judged.refused().getOrDefault(e.address(), "not an IP address of a pod of the Service");
         if (refused != null) {
           // never probed; the status says why
           ProbeTarget t = new ProbeTarget(e.ip(), e.port(), e.pod(), false, null, "/", timeout, headerLimit, byteCap);
           out.putIfAbsent(t.address(), new Planned(t, b, null, e.ready() && !e.terminating(), List.of(), 0, refused));
           continue;
         }
-        Pod pod = b.pod(e.pod()).orElse(null); // the pod the address provably belongs to: its path, nobody else's
+        Pod pod = b.pod(prover).orElse(null); // the pod the address provably belongs to: its path and ports, nobody else's
         String path = path(pod, e.port(), spec);
         ProbeTarget t = new ProbeTarget(e.ip(), e.port(), e.pod(), tls, host, path, timeout, headerLimit, byteCap, tls ? sni : null);
         boolean ready = e.ready() && !e.terminating();
@@ -186,32 +187,50 @@ public final class ProbePlanner {
     return n < 1 ? DEFAULT_PROXY_READ_TIMEOUT : Math.min(n, MAX_PROXY_READ_TIMEOUT);
   }
 
-  /** Per first address of each endpoint of the backend's slices: why it may not be probed (absent: it may). */
-  static Map<String, String> refusals(ResolvedBackend b, ProbeScope scope) {
-    Map<String, String> out = new java.util.HashMap<>();
-    java.util.Set<String> allowed = new java.util.HashSet<>();
+  /**
+   * Each endpoint ("ip:port") of the backend's slices judged on its own slice and targetRef: the
+   * pod that proves it may be probed, or why it may not. An address two slices publish is probed
+   * only for the port of a slice that proves it, with the path of the pod that slice names.
+   */
+  record Scope(Map<String, String> provenBy, Map<String, String> refused) {}
+
+  static Scope judge(ResolvedBackend b, ProbeScope scope) {
+    Map<String, String> proven = new java.util.HashMap<>();
+    Map<String, String> refused = new java.util.HashMap<>();
+    String portName = b.servicePort() == null ? null : emptyToNull(b.servicePort().getName());
     for (var s : b.slices()) {
       if (s.getEndpoints() == null) {
         continue;
       }
+      Integer port = null;
+      if (s.getPorts() != null) {
+        for (var p : s.getPorts()) {
+          if (java.util.Objects.equals(emptyToNull(p.getName()), portName)) {
+            port = p.getPort();
+          }
+        }
+      }
       for (var e : s.getEndpoints()) {
-        if (e == null || e.getAddresses() == null || e.getAddresses().isEmpty()) {
+        if (e == null || e.getAddresses() == null || e.getAddresses().isEmpty() || port == null) {
           continue;
         }
         String ip = e.getAddresses().get(0);
+        String address = Endpoint.address(ip, port);
         var ref = e.getTargetRef();
         String why = scope.refusal(b, s, ip, ref == null ? null : ref.getKind(), ref == null ? null : ref.getNamespace(),
             ref == null ? null : ref.getName());
         if (why == null) {
-          allowed.add(ip); // one slice that proves the address is enough: a copy elsewhere adds nothing
+          proven.putIfAbsent(address, ref == null || ref.getName() == null ? "" : ref.getName()); // "": an allowed CIDR, no pod
         } else {
-          out.putIfAbsent(ip, why);
+          refused.putIfAbsent(address, why);
         }
       }
     }
-    allowed.forEach(out::remove);
-    return out;
+    proven.keySet().forEach(refused::remove);
+    return new Scope(proven, refused);
   }
+
+  private static String emptyToNull(String s) { return s == null || s.isEmpty() ? null : s; }
 
   /** The pod's other TCP containerPorts: where to look when the target port refuses. */
   public static List<Integer> alternatePorts(Pod pod, int port) {

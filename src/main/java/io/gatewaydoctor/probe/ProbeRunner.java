@@ -19,6 +19,10 @@ public final class ProbeRunner implements AutoCloseable {
   private final ExecutorService pool;
   private final int concurrency;
 
+  /** A pod that declares hundreds of ports gets no more than this many probed where its target port refuses. */
+  static final int MAX_ALTERNATES_PER_ENDPOINT = 8;
+  static final int MAX_ALTERNATES_PER_ROUND = 32;
+
   public ProbeRunner(Prober prober, int concurrency) {
     this.prober = prober;
     this.concurrency = Math.max(1, concurrency);
@@ -35,12 +39,16 @@ public final class ProbeRunner implements AutoCloseable {
     List<ProbePlanner.Planned> plan = all.stream().filter(ProbePlanner.Planned::probed).toList(); // the rest is never reached
     Map<String, Probe> results = probeAll(plan.stream().map(ProbePlanner.Planned::target).toList());
     Map<String, List<ProbeTarget>> alternateTargets = new LinkedHashMap<>();
+    int alternatesPlanned = 0;
     for (ProbePlanner.Planned p : plan) {
       Probe r = results.get(p.target().address());
       if (r != null && r.outcome() == Outcome.refused) {
         List<ProbeTarget> alts = new ArrayList<>();
         for (int port : ProbePlanner.alternatePorts(p.pod(), p.target().port())) {
-          alts.add(p.target().withPort(port));
+          if (alts.size() < MAX_ALTERNATES_PER_ENDPOINT && alternatesPlanned < MAX_ALTERNATES_PER_ROUND) {
+            alts.add(p.target().withPort(port));
+            alternatesPlanned++;
+          }
         }
         alternateTargets.put(p.target().address(), alts);
       }
@@ -126,7 +134,7 @@ public final class ProbeRunner implements AutoCloseable {
         out.put(t.address(), futures.get(i).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
         futures.get(i).cancel(true);
-        out.put(t.address(), new Probe(t, Outcome.error, null, t.timeoutMillis(), "probe did not finish: " + e, false, 0));
+        out.put(t.address(), new Probe(t, Outcome.error, null, t.timeoutMillis(), "probe did not finish", false, 0));
       }
     }
     return out;

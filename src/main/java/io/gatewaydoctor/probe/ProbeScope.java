@@ -22,8 +22,13 @@ import java.util.Map;
 public final class ProbeScope {
   public static final String MANAGED_BY = "endpointslice.kubernetes.io/managed-by";
   public static final String CONTROLLER = "endpointslice-controller.k8s.io";
-  /** Never probed, whatever the setting: link-local (cloud metadata lives there) and the metadata addresses outside it. */
-  static final List<String> NEVER = List.of("169.254.0.0/16", "fe80::/10", "fd00:ec2::254/128", "100.100.100.200/32");
+  /**
+   * Never probed, whatever the setting: link-local (cloud metadata lives there), the metadata
+   * addresses outside it (AWS IPv6, GCP IPv6, Alibaba, Azure WireServer), and "this host"
+   * (0.0.0.0/8, ::), which would reach the operator's own pod.
+   */
+  static final List<String> NEVER = List.of("169.254.0.0/16", "fe80::/10", "fd00:ec2::254/128", "fd20:ce::254/128",
+      "100.100.100.200/32", "168.63.129.16/32", "0.0.0.0/8", "::/128");
 
   /** Only pods of the Service, no CIDR beyond. */
   public static final ProbeScope PODS_ONLY = new ProbeScope(List.of());
@@ -56,8 +61,9 @@ public final class ProbeScope {
     if (addr == null) {
       return "not an IP address";
     }
+    byte[] inner = embeddedIpv4(addr);
     for (Cidr d : DENIED) {
-      if (d.contains(addr)) {
+      if (d.contains(addr) || (inner != null && d.contains(inner))) {
         return "a link-local or cloud metadata address: never probed";
       }
     }
@@ -93,6 +99,14 @@ public final class ProbeScope {
     if (pod == null) {
       return "an endpoint whose Pod the Service does not select";
     }
+    // a finished pod's IP may already be another's; a host-network pod's IP is the node's
+    if (pod.getStatus() == null || !"Running".equals(pod.getStatus().getPhase())) {
+      return "an endpoint whose Pod is not running";
+    }
+    if ((pod.getSpec() != null && Boolean.TRUE.equals(pod.getSpec().getHostNetwork()))
+        || (pod.getStatus().getHostIP() != null && java.util.Arrays.equals(literal(ip), literal(pod.getStatus().getHostIP())))) {
+      return "an endpoint whose Pod uses the node's network (its IP is the node's)";
+    }
     byte[] want = literal(ip);
     if (pod.getStatus() != null) {
       if (pod.getStatus().getPodIP() != null && java.util.Arrays.equals(want, literal(pod.getStatus().getPodIP()))) {
@@ -109,26 +123,41 @@ public final class ProbeScope {
     return "an address that is not an IP of its Pod";
   }
 
-  /** The bytes of a literal IPv4 or IPv6 address (IPv4-mapped IPv6 as IPv4), or null; no name is ever resolved. */
+  /** The bytes of a literal IPv4 or IPv6 address, or null; no name is ever resolved. */
   static byte[] literal(String ip) {
     if (ip == null || !HttpProber.isLiteral(ip)) {
       return null;
     }
     try {
-      byte[] a = InetAddress.getByName(ip).getAddress(); // a literal: no lookup
-      if (a.length == 16) {
-        boolean mapped = true;
-        for (int i = 0; i < 10; i++) {
-          mapped &= a[i] == 0;
-        }
-        if (mapped && a[10] == (byte) 0xff && a[11] == (byte) 0xff) {
-          return new byte[] {a[12], a[13], a[14], a[15]};
-        }
-      }
-      return a;
+      return InetAddress.getByName(ip).getAddress(); // a literal: no lookup
     } catch (UnknownHostException e) {
       return null;
     }
+  }
+
+  /**
+   * The IPv4 address an IPv6 one carries, where it carries one that routes to it: IPv4-mapped
+   * (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::a.b.c.d) and 6to4
+   * (2002:aabb:ccdd::); else null. The deny list is checked on both.
+   */
+  static byte[] embeddedIpv4(byte[] a) {
+    if (a == null || a.length != 16) {
+      return null;
+    }
+    boolean zero10 = true;
+    for (int i = 0; i < 10; i++) {
+      zero10 &= a[i] == 0;
+    }
+    boolean mapped = zero10 && a[10] == (byte) 0xff && a[11] == (byte) 0xff;
+    boolean compatible = zero10 && a[10] == 0 && a[11] == 0 && (a[12] != 0 || a[13] != 0 || a[14] != 0 || a[15] > 1);
+    boolean nat64 = a[0] == 0 && a[1] == 0x64 && a[2] == (byte) 0xff && a[3] == (byte) 0x9b;
+    if (mapped || compatible || nat64) {
+      return new byte[] {a[12], a[13], a[14], a[15]};
+    }
+    if (a[0] == 0x20 && a[1] == 0x02) {
+      return new byte[] {a[2], a[3], a[4], a[5]}; // 6to4
+    }
+    return null;
   }
 
   /** An address block. */

@@ -13,8 +13,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.gatewaydoctor.probe.Backends;
 import io.gatewaydoctor.probe.RealNginx;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,12 +69,6 @@ class VerdictScoreTest {
     backends.close();
   }
 
-  static int closedPort(String ip) throws Exception {
-    try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
-      return ss.getLocalPort();
-    }
-  }
-
   @Test
   void eachEvidencePassIsScoredOnRealNginxEvidence(@TempDir Path dir) throws Exception {
     Path ks = Backends.keystore(dir);
@@ -113,7 +105,7 @@ class VerdictScoreTest {
       Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
     })});
     int listening = backends.start("127.0.0.131", ok);
-    int targetPort = closedPort("127.0.0.131");
+    int targetPort = AnalyzeProbeTest.closedPort("127.0.0.131");
     ports.put("wrongport", new int[] {targetPort});
     ports.put("plaintotls", new int[] {backends.startTls("127.0.0.132", ks, ok)});
 

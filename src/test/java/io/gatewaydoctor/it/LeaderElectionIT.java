@@ -49,6 +49,9 @@ class LeaderElectionIT {
             .withNewStatus().withIncomplete(false).addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
             .withVerbs("get", "list", "watch", "create", "update", "patch").endResourceRule().endStatus().build()).always();
     KubernetesClient client = api.client;
+    // the namespace exists, as in any cluster (the operator waits for a target's Namespace before it diagnoses it)
+    client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("shop").endMetadata()
+        .build()).create();
     Process a = operator("operator-a");
     var lease = client.resources(Lease.class).inNamespace("gateway-doctor").withName("gateway-doctor-lease");
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))

@@ -307,4 +307,35 @@ class HttpProberTest {
     assertThat(p.outcome()).isEqualTo(Outcome.readTimeout);
     assertThat(took).as("ms").isLessThan(2500);
   }
+
+  /**
+   * A tenant's proxy-buffer-size of 1 MiB does not make the prober hold 1 MiB: it keeps 64 KiB and
+   * counts the rest. A 200 KiB header under that limit is an answer; 1.5 MiB is too large.
+   */
+  @Test
+  void aLargeGatewayBufferIsCountedNotHeld() throws Exception {
+    java.util.function.IntFunction<Backends.Behaviour> header = size -> s -> {
+      Backends.readRequest(s);
+      var out = s.getOutputStream();
+      out.write("HTTP/1.1 200 OK\r\nX-Big: ".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      byte[] chunk = "a".repeat(8192).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+      for (int sent = 0; sent < size; sent += chunk.length) {
+        out.write(chunk);
+      }
+      out.write("\r\nContent-Length: 0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      out.flush();
+    };
+    int mib = 1024 * 1024;
+    var fits = new ProbeTarget(IP, backends.start(IP, header.apply(200 * 1024)), "web-0", false, "shop.example.com", "/", 3000, mib,
+        ProbeTarget.DEFAULT_BYTE_CAP);
+    Probe ok = prober.probe(fits);
+    assertThat(ok.outcome()).as(ok.detail()).isEqualTo(Outcome.ok);
+    assertThat(ok.status()).isEqualTo(200);
+    assertThat(ok.headerBytes()).isGreaterThan(200 * 1024);
+    var big = new ProbeTarget("127.0.0.64", backends.start("127.0.0.64", header.apply(3 * mib / 2)), "web-0", false, "shop.example.com",
+        "/", 3000, mib, ProbeTarget.DEFAULT_BYTE_CAP);
+    Probe tooLarge = prober.probe(big);
+    assertThat(tooLarge.outcome()).isEqualTo(Outcome.headersTooLarge);
+    assertThat(tooLarge.detail()).contains("larger than 1048576 bytes");
+  }
 }

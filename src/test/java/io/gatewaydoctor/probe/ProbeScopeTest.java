@@ -74,6 +74,42 @@ class ProbeScopeTest {
     }
   }
 
+  /** The same chain with its first pod changed. */
+  static ResolvedBackend withPod(java.util.function.Consumer<io.fabric8.kubernetes.api.model.Pod> change) throws Exception {
+    Path f = Path.of("src/test/resources/scenarios/healthy-basic/in-cluster.yaml");
+    var objects = ObjectLoader.parse(Files.readString(f), f.toString());
+    objects.stream().filter(o -> o instanceof io.fabric8.kubernetes.api.model.Pod && o.getMetadata().getName().endsWith("aaaaa"))
+        .forEach(o -> change.accept((io.fabric8.kubernetes.api.model.Pod) o));
+    ClusterSnapshot s = ClusterSnapshot.of(objects, List.of());
+    return ChainResolver.resolve(s.ingress("shop", "web").orElseThrow(), s).backends().get(0);
+  }
+
+  /**
+   * A finished pod's IP may already be another tenant's pod's; a host-network pod's IP is the node's
+   * (kubelet, etcd): neither is probed however the slice reads.
+   */
+  @Test
+  void finishedAndHostNetworkPodsAreNotProbed() throws Exception {
+    EndpointSlice legit = slice("IPv4", ProbeScope.CONTROLLER);
+    var done = withPod(p -> p.getStatus().setPhase("Succeeded"));
+    assertThat(ProbeScope.PODS_ONLY.refusal(done, legit, "127.0.0.11", "Pod", "shop", "web-6d4b7c9f8-aaaaa"))
+        .startsWith("an endpoint whose Pod is not running");
+    var host = withPod(p -> p.getSpec().setHostNetwork(true));
+    assertThat(ProbeScope.PODS_ONLY.refusal(host, legit, "127.0.0.11", "Pod", "shop", "web-6d4b7c9f8-aaaaa"))
+        .startsWith("an endpoint whose Pod uses the node's network");
+    var nodeIp = withPod(p -> p.getStatus().setHostIP("127.0.0.11"));
+    assertThat(ProbeScope.PODS_ONLY.refusal(nodeIp, legit, "127.0.0.11", "Pod", "shop", "web-6d4b7c9f8-aaaaa"))
+        .startsWith("an endpoint whose Pod uses the node's network");
+  }
+
+  /** IPv6 forms that carry a denied IPv4 address are denied too, whatever the allowed CIDRs. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"::a9fe:a9fe", "64:ff9b::a9fe:a9fe", "2002:a9fe:a9fe::1", "::ffff:a9fe:a9fe", "fd20:ce::254", "::", "0.0.0.0",
+      "168.63.129.16"})
+  void ipv6FormsOfMetadataAndThisHostAreNeverProbed(String ip) {
+    assertThat(refusal(ProbeScope.of(List.of("0.0.0.0/0", "::/0")), "IPv6", null, ip, null, null, null)).contains("never probed");
+  }
+
   @Test
   void anAllowedCidrAdmitsWhatIsNotAPodButNeverMetadata() {
     ProbeScope scope = ProbeScope.of(List.of("10.0.0.0/8", "0.0.0.0/0", "::/0"));

@@ -112,11 +112,8 @@ final class ContainerTrouble {
 
   /** "pod a (10.0.0.1), pod b (10.0.0.2) and 3 more": the pods by name and IP, at most three. */
   static String podNames(List<Pod> pods) {
-    List<String> names = pods.stream().limit(3).map(p -> "pod " + p.getMetadata().getName()
-        + (p.getStatus() != null && p.getStatus().getPodIP() != null ? " (" + p.getStatus().getPodIP() + ")" : "")).toList();
-    String s = names.size() <= 1 ? String.join("", names)
-        : String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
-    return pods.size() > 3 ? String.join(", ", names) + " and " + (pods.size() - 3) + " more" : s;
+    return GatewayTrouble.list(pods.stream().map(p -> "pod " + p.getMetadata().getName()
+        + (p.getStatus() != null && p.getStatus().getPodIP() != null ? " (" + p.getStatus().getPodIP() + ")" : "")).toList());
   }
 
   /** Roll the Deployment back to the previous ReplicaSet's template: typed when both objects are in the input. */

@@ -50,11 +50,17 @@ final class GatewayTrouble {
 
   /** "pod a (10.0.0.1), pod b (10.0.0.2) and 3 more": the endpoints named by pod and IP, at most three. */
   static String pods(java.util.List<Endpoint> endpoints) {
-    java.util.List<String> names = endpoints.stream().limit(3)
-        .map(e -> e.pod() != null ? "pod " + e.pod() + " (" + e.ip() + ")" : e.address()).toList();
-    String s = names.size() <= 1 ? String.join("", names)
-        : String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
-    return endpoints.size() > 3 ? String.join(", ", names) + " and " + (endpoints.size() - 3) + " more" : s;
+    return list(endpoints.stream().map(e -> e.pod() != null ? "pod " + e.pod() + " (" + e.ip() + ")" : e.address()).toList());
+  }
+
+  /** "a", "a and b", "a, b and c", "a, b, c and 4 more": at most three names. */
+  static String list(java.util.List<String> names) {
+    java.util.List<String> shown = names.subList(0, Math.min(3, names.size()));
+    if (names.size() > 3) {
+      return String.join(", ", shown) + " and " + (names.size() - 3) + " more";
+    }
+    return shown.size() <= 1 ? String.join("", shown)
+        : String.join(", ", shown.subList(0, shown.size() - 1)) + " and " + shown.get(shown.size() - 1);
   }
 
   /**

@@ -106,9 +106,6 @@ final class ProbeTrouble {
     if (names.isEmpty() || message.contains(names.get(0))) {
       return message;
     }
-    String list = names.size() <= 3 ? (names.size() == 1 ? names.get(0)
-        : String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1))
-        : String.join(", ", names.subList(0, 3)) + " and " + (names.size() - 3) + " more";
-    return message + ": " + list;
+    return message + ": " + GatewayTrouble.list(names);
   }
 }
