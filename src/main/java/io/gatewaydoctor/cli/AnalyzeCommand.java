@@ -150,6 +150,7 @@ public class AnalyzeCommand implements Callable<Integer> {
     try {
       long t0 = System.nanoTime();
       AnalyzeRun run = AnalyzeRun.of(this);
+      liveFormat = run.format();
       Input in = load(err);
       long t1 = System.nanoTime();
       List<Ingress> selected = new ArrayList<>(run.select(in.snapshot().ingresses(), err));
@@ -172,8 +173,8 @@ public class AnalyzeCommand implements Callable<Integer> {
       Analyzer analyzer = new Analyzer();
       List<GatewayDiagnosis> items = new ArrayList<>();
       StringBuilder explained = new StringBuilder();
-      io.gatewaydoctor.signals.GatewayEvidence gateway = gatewayLogs.isEmpty() ? io.gatewaydoctor.signals.GatewayEvidence.NONE
-          : GatewayLogs.read(gatewayLogs, at, w, run.format());
+      io.gatewaydoctor.signals.GatewayEvidence gateway = !gatewayLogs.isEmpty() ? GatewayLogs.read(gatewayLogs, at, w, run.format())
+          : liveGateway != null ? liveGateway : io.gatewaydoctor.signals.GatewayEvidence.NONE;
       java.util.Map<Ingress, ProbeEvidence> probes = probe ? probe(selected, in.snapshot(), gateway, err) : java.util.Map.of();
       if (gateway.skipped() > 0) {
         err.println("gateway logs: " + gateway.skipped() + " line" + (gateway.skipped() == 1 ? "" : "s")
@@ -282,6 +283,22 @@ public class AnalyzeCommand implements Callable<Integer> {
 
   /** The namespace a live read was limited to (null: all). */
   private String readNamespace;
+
+  /** What the controllers' logs said, in a live read (null: not read). */
+  private io.gatewaydoctor.signals.GatewayEvidence liveGateway;
+  private io.gatewaydoctor.signals.LogFormat liveFormat;
+
+  private Instant fixedNowOrNow() {
+    return now != null ? Instant.parse(now) : Instant.now();
+  }
+
+  @Option(names = "--no-gateway-logs", description = {"Live: do not read the ingress controller pods' logs (by default the window's",
+      "worth of every running controller replica is read through pods/log)."})
+  boolean noGatewayLogs;
+
+  @Option(names = "--controller-namespace", paramLabel = "NS", description = {"Live: read the logs of controller pods in this namespace",
+      "only (repeatable; default: wherever a pod runs the ingress-nginx controller)."})
+  List<String> controllerNamespaces = new ArrayList<>();
 
   /**
    * Probes the endpoints of each selected target as its own Ingress says (protocol, Host, path,
@@ -429,6 +446,10 @@ public class AnalyzeCommand implements Callable<Integer> {
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       LiveCluster live = new LiveCluster(client, ns, err);
       ClusterSnapshot snapshot = live.read();
+      if (gatewayLogs.isEmpty() && !noGatewayLogs) {
+        // the controllers' own logs, read here as the operator reads them: per-pod attribution without kubectl logs
+        liveGateway = LiveGatewayLogs.read(client, snapshot, fixedNowOrNow(), Windows.parse(window), liveFormat, controllerNamespaces, err);
+      }
       return new Input(snapshot, live.objects, true);
     }
   }

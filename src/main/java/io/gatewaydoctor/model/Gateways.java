@@ -119,4 +119,35 @@ public final class Gateways {
     }
     return Optional.empty();
   }
-}
+
+  /** The container of an ingress-nginx controller pod whose log to read, or null for other controllers. */
+  public static String nginxContainer(Pod p) {
+    if (!Gateways.controllerOf(p).map(c -> c.equals(Gateways.INGRESS_NGINX) || runsNginx(p)).orElse(false)) {
+      return null;
+    }
+    Container first = null;
+    for (Container c : p.getSpec() == null || p.getSpec().getContainers() == null ? java.util.List.<Container>of()
+        : p.getSpec().getContainers()) {
+      first = first == null ? c : first;
+      if (runsNginxController(c)) {
+        return c.getName();
+      }
+    }
+    for (Container c : p.getSpec() == null || p.getSpec().getContainers() == null ? java.util.List.<Container>of()
+        : p.getSpec().getContainers()) {
+      if ("controller".equals(c.getName())) {
+        return c.getName();
+      }
+    }
+    return first == null ? null : first.getName();
+  }
+
+  private static boolean runsNginx(Pod p) {
+    return p.getSpec() != null && p.getSpec().getContainers() != null && p.getSpec().getContainers().stream().anyMatch(Gateways::runsNginxController);
+  }
+
+  static boolean runsNginxController(Container c) {
+    return java.util.stream.Stream.concat(c.getCommand() == null ? java.util.stream.Stream.empty() : c.getCommand().stream(),
+            c.getArgs() == null ? java.util.stream.Stream.empty() : c.getArgs().stream())
+        .anyMatch(w -> w != null && (w.equals("/nginx-ingress-controller") || w.endsWith("/nginx-ingress-controller")));
+  }}

@@ -190,35 +190,9 @@ final class GatewayLogStreams implements AutoCloseable {
 
   /** The container of an ingress-nginx controller pod whose log to read, or null for other controllers. */
   static String nginxContainer(Pod p) {
-    if (!Gateways.controllerOf(p).map(c -> c.equals(Gateways.INGRESS_NGINX) || runsNginx(p)).orElse(false)) {
-      return null;
-    }
-    Container first = null;
-    for (Container c : p.getSpec() == null || p.getSpec().getContainers() == null ? java.util.List.<Container>of()
-        : p.getSpec().getContainers()) {
-      first = first == null ? c : first;
-      if (runs(c)) {
-        return c.getName();
-      }
-    }
-    for (Container c : p.getSpec() == null || p.getSpec().getContainers() == null ? java.util.List.<Container>of()
-        : p.getSpec().getContainers()) {
-      if ("controller".equals(c.getName())) {
-        return c.getName();
-      }
-    }
-    return first == null ? null : first.getName();
+    return Gateways.nginxContainer(p);
   }
 
-  private static boolean runsNginx(Pod p) {
-    return p.getSpec() != null && p.getSpec().getContainers() != null && p.getSpec().getContainers().stream().anyMatch(GatewayLogStreams::runs);
-  }
-
-  private static boolean runs(Container c) {
-    return java.util.stream.Stream.concat(c.getCommand() == null ? java.util.stream.Stream.empty() : c.getCommand().stream(),
-            c.getArgs() == null ? java.util.stream.Stream.empty() : c.getArgs().stream())
-        .anyMatch(w -> w != null && (w.equals("/nginx-ingress-controller") || w.endsWith("/nginx-ingress-controller")));
-  }
 
 
   /** The streams followed now (for tests and logs). */
