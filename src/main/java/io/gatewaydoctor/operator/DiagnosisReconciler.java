@@ -168,7 +168,6 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
         new ProbeRunner(new HttpProber(), probing.concurrency()), probing.targetsAtOnce(), clock, probing.enabled())
         .keepAlive(probing.upstreamKeepaliveTimeout(), probing.keepaliveEvery()).onProbe(metrics::probed)
         .scope(io.gatewaydoctor.probe.ProbeScope.of(probing.allowedCidrs().orElse(List.of())));
-    prober.start();
     SimpleInboundEventSource<GatewayDiagnosis> logged = new SimpleInboundEventSource<>("gateway-logs");
     if (logs != null) {
       logs.close();
@@ -180,7 +179,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
           remediator.forget(id.getNamespace().orElse(""), id.getName());
           timelines.remove(id);
         });
-    logs.start();
+    working.set(false); // started by the first reconcile, which only the leader runs
     return List.of(ingresses, classes, services, slices, pods, namespaces, policies, deployments, replicaSets, probed, logged);
   }
 
@@ -245,8 +244,24 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   /** The gateway log streams (tests look at them). */
   GatewayLogStreams logs() { return logs; }
 
+  /** Whether the prober, the log streams and the scrapes run: from the first reconcile on. */
+  private final java.util.concurrent.atomic.AtomicBoolean working = new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * Starts the prober, the log streams and the metric scrapes. Only the leader reconciles, so a
+   * standby opens no connection to any backend or controller (LeaderElectionIT counts them); a
+   * replica that loses the lease stops (JOSDK ends the process), and so do they.
+   */
+  private void startWorking() {
+    if (working.compareAndSet(false, true)) {
+      prober.start();
+      logs.start();
+    }
+  }
+
   @Override
   public UpdateControl<GatewayDiagnosis> reconcile(GatewayDiagnosis gd, Context<GatewayDiagnosis> context) {
+    startWorking();
     Instant now = clock.instant();
     long t0 = System.nanoTime();
     Evaluation ev = diagnose(gd, now);
