@@ -234,17 +234,17 @@ public class AnalyzeCommand implements Callable<Integer> {
         case yaml -> out.print(Serialization.asYaml(DiagnosisResources.list(items)));
         default -> {
           if (explain) {
-            out.print(explained);
+            out.print(io.gatewaydoctor.report.Printable.safe(explained.toString()));
           } else if (items.isEmpty()) {
             err.println("No Ingresses found" + (in.live() ? (allNamespaces ? " in any namespace"
                 : " in namespace " + readNamespace + "; -A reads all namespaces, -n NS another one") : " in the input") + ".");
           } else {
-            out.print(AnalyzeTable.render(items, output == Output.wide));
+            out.print(io.gatewaydoctor.report.Printable.safe(AnalyzeTable.render(items, output == Output.wide)));
           }
         }
       }
       if (explain && (output == Output.json || output == Output.yaml)) {
-        err.print(explained);
+        err.print(io.gatewaydoctor.report.Printable.safe(explained.toString()));
       }
       out.flush();
       if (timings) {

@@ -405,4 +405,17 @@ class AnalyzeCommandTest {
     Result in = run("-f", java.nio.file.Path.of("src/test/resources/scenarios/healthy-basic/in-cluster.yaml").toString(), "-A");
     assertThat(in.out()).contains("Ingress/web");
   }
+
+  /** Text from the input (here an Ingress path in a dump) cannot drive the terminal: control characters print as \xNN. */
+  @org.junit.jupiter.api.Test
+  void controlCharactersFromTheInputArePrintedEscaped(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    String yaml = java.nio.file.Files.readString(java.nio.file.Path.of("src/test/resources/scenarios/healthy-basic/in-cluster.yaml"));
+    java.nio.file.Path f = tmp.resolve("esc.yaml");
+    java.nio.file.Files.writeString(f, yaml.replace("        - path: /\n", "        - path: \"/\\e]0;pwned\\a\"\n")
+        .replace("              name: web\n", "              name: nope\n"));
+    Result r = run("-f", f.toString(), "-A");
+    assertThat(r.out()).contains("BackendServiceMissing").contains("\\x1b]0;pwned\\x07").doesNotContain("\u001b").doesNotContain("\u0007");
+    Result explained = run("-f", f.toString(), "-A", "--explain");
+    assertThat(explained.out()).contains("\\x1b]0;pwned").doesNotContain("\u001b");
+  }
 }
