@@ -74,7 +74,8 @@ public final class Analyzer {
     long observed = io.gatewaydoctor.analysis.rules.Explained.observed(ctx);
     java.util.function.ToLongFunction<RuleFinding> score = f -> io.gatewaydoctor.analysis.rules.Explained.score(ctx, f);
     List<RuleFinding> deduped = dedupe(found);
-    RuleFinding drifted = DriftFinding.of(ctx, deduped, gatewayErrors(ctx)); // reads whether there is trouble, not the order
+    GatewayErrors errors = gatewayErrors(ctx);
+    RuleFinding drifted = DriftFinding.of(ctx, deduped, errors); // reads whether there is trouble, not the order
     if (drifted != null) {
       deduped.add(drifted);
     }
@@ -83,7 +84,6 @@ public final class Analyzer {
     Optional<RuleFinding> root = Ranker.root(ranked);
     // endpoints per backend, in chain order: read once for the summary and the status
     List<List<Endpoint>> endpoints = chain.backends().stream().map(Endpoint::of).toList();
-    GatewayErrors errors = gatewayErrors(ctx);
     // 502s per minute: the gateway's own from its logs; from its metrics (gateway and app together) without logs
     long n502 = errors == null ? 0 : errors.gateway != null ? errors.gateway.s502 : errors.returned != null ? errors.returned.s502 : 0;
     Double rate = errors == null ? null : Math.round(n502 * 10.0 / Math.max(1.0, ctx.window().toSeconds() / 60.0)) / 10.0;
@@ -145,7 +145,7 @@ public final class Analyzer {
         if (c != null) {
           EndpointTraffic t = new EndpointTraffic();
           t.requests = c.requests;
-          t.errors5xx = c.gatewayErrors() + c.app[0] + c.app[1] + c.app[2] + c.app[3];
+          t.errors5xx = c.gatewayErrors() + c.appErrors();
           t.errors502 = c.gateway502() + c.app502();
           e.gateway = t;
         }

@@ -82,6 +82,9 @@ public final class GatewayEvidence {
     public long app502() { return app[1]; }
 
     public long gatewayErrors() { return gateway[0] + gateway[1] + gateway[2] + gateway[3]; }
+
+    /** The 500/502/503/504 the application answered itself, passed on by the gateway. */
+    public long appErrors() { return app[0] + app[1] + app[2] + app[3]; }
   }
 
   /**

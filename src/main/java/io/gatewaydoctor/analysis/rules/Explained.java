@@ -55,8 +55,6 @@ public final class Explained {
   static final Duration BEFORE = Duration.ofMinutes(1);
   static final Duration AFTER = Duration.ofMinutes(1);
 
-  private static final Set<Code> CHAIN = EnumSet.of(Code.BackendServiceMissing, Code.ServicePortMismatch, Code.TargetPortMismatch,
-      Code.NoPodsSelected, Code.NetworkPolicyBlocked);
   /** Codes the prober can name more precisely than nginx's words for the same failure. */
   private static final Set<Code> MORE_SPECIFIC = EnumSet.of(Code.BackendProtocolMismatch, Code.BackendHeadersTooLarge,
       Code.KeepAliveTimeoutRace);
@@ -69,7 +67,7 @@ public final class Explained {
     long n = 0;
     for (ResolvedBackend b : ctx.chain().backends()) {
       GatewayEvidence.Counts c = ctx.upstream(b);
-      n += c == null ? 0 : c.gatewayErrors() + BackendServerErrorRule.appErrors(c);
+      n += c == null ? 0 : c.gatewayErrors() + c.appErrors();
     }
     return n;
   }
@@ -126,7 +124,7 @@ public final class Explained {
 
   private static long appErrors(AnalysisContext ctx, ResolvedBackend b) {
     GatewayEvidence.Counts c = ctx.upstream(b);
-    return c == null ? 0 : BackendServerErrorRule.appErrors(c);
+    return c == null ? 0 : c.appErrors();
   }
 
   /** The backend's client errors with no pod behind them (ingress-nginx's 503 without endpoints). */
