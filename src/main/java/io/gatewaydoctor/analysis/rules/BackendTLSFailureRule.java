@@ -26,8 +26,7 @@ public final class BackendTLSFailureRule implements Rule {
             && !(gatewayHasClientCert && p.detail() != null && p.detail().contains("client certificate"))).stream()
         .map(h -> {
           var culprit = h.culprit();
-          String pods = GatewayTrouble.list(h.probes().stream().map(p -> p.target().pod() != null
-              ? "pod " + p.target().pod() + " (" + p.target().ip() + ")" : p.key()).toList());
+          String pods = GatewayTrouble.list(ProbeTrouble.podNames(h));
           String why = h.probes().get(0).detail();
           return ProbeTrouble.finding(Code.BackendTLSFailure, h, culprit,
               "The TLS handshake the gateway would make to " + culprit + " fails on " + h.share() + " of Service " + h.backend().serviceKey()

@@ -58,7 +58,7 @@ public final class BackendTimeoutRule implements Rule {
               + " ms");
         }
         out.add(RuleFinding.of(Code.BackendTimeout, io.gatewaydoctor.analysis.Severity.Warning, culprit,
-            "GET " + paths + " on " + (e.pod() == null ? e.address() : "pod " + e.pod() + " (" + e.ip() + ")") + " of " + culprit
+            "GET " + paths + " on " + GatewayTrouble.pods(List.of(e)) + " of " + culprit
                 + " got no response within the gateway's proxy-read-timeout of " + secs + " s (the gateway answers 504 there)"
                 + (main != null && main.outcome() == Outcome.ok ? ", while the readiness path " + main.target().path() + " answers in "
                     + main.latencyMillis() + " ms" : ""),

@@ -97,12 +97,15 @@ final class ProbeTrouble {
     return RuleFinding.of(code, h.severity(), culprit, named(h, message), h.evidence()).withRemediation(fix);
   }
 
+  /** The failing pods by name and IP (or the address where no pod is known), in probe order. */
+  static List<String> podNames(Hits h) {
+    return h.probes().stream().map(p -> p.target().pod() != null ? "pod " + p.target().pod() + " (" + p.target().ip() + ")" : p.key())
+        .toList();
+  }
+
   /** The message with the failing pods named (name and IP, at most three, then "and N more") unless it names them already. */
   static String named(Hits h, String message) {
-    List<String> names = new ArrayList<>();
-    for (Probe p : h.probes()) {
-      names.add(p.target().pod() != null ? "pod " + p.target().pod() + " (" + p.target().ip() + ")" : p.key());
-    }
+    List<String> names = podNames(h);
     if (names.isEmpty() || message.contains(names.get(0))) {
       return message;
     }
