@@ -323,16 +323,8 @@ public class AnalyzeCommand implements Callable<Integer> {
     java.util.Map<Ingress, ProbeEvidence> out = new java.util.LinkedHashMap<>();
     if (distinct.isEmpty()) {
       // nothing may be probed: only what was not, and why
-      plans.forEach((ing, plan) -> {
-        java.util.Map<String, String> why = new java.util.LinkedHashMap<>();
-        plan.stream().filter(p -> !p.probed()).forEach(p -> why.put(p.target().address(), p.skipped()));
-        out.put(ing, ProbeEvidence.NONE.withSkipped(why));
-      });
-      long n = out.values().stream().mapToLong(e -> e.skipped().size()).sum();
-      if (n > 0) {
-        err.println("not probed: " + n + " endpoint" + (n == 1 ? "" : "s") + " not provably a pod of its Service"
-            + " (status.backends[].endpoints[].lastProbe says why; --probe-allowed-cidr allows a block)");
-      }
+      plans.forEach((ing, plan) -> out.put(ing, ProbeEvidence.NONE.withSkipped(ProbePlanner.skipped(plan))));
+      reportSkipped(out, err);
       return out;
     }
     java.util.concurrent.ConcurrentHashMap<io.gatewaydoctor.probe.ProbeTarget, io.gatewaydoctor.probe.Probe> seen =
@@ -363,11 +355,7 @@ public class AnalyzeCommand implements Callable<Integer> {
         out.replaceAll((ing, ev) -> ev.withKeepAlive(measured, keepAlive));
       }
     }
-    long skipped = out.values().stream().mapToLong(e -> e.skipped().size()).sum();
-    if (skipped > 0) {
-      err.println("not probed: " + skipped + " endpoint" + (skipped == 1 ? "" : "s") + " not provably a pod of its Service"
-          + " (status.backends[].endpoints[].lastProbe says why; --probe-allowed-cidr allows a block)");
-    }
+    reportSkipped(out, err);
     if (!reached) {
       err.println("warning: none of the " + distinct.size() + " endpoints was reachable from here (pod network not routable?);"
           + " probe results are left out of the verdict");
@@ -376,6 +364,15 @@ public class AnalyzeCommand implements Callable<Integer> {
     }
     err.println("probed " + distinct.size() + " endpoint" + (distinct.size() == 1 ? "" : "s"));
     return out;
+  }
+
+  /** Says how many endpoints were not probed (not provably pods of their Service), if any. */
+  private static void reportSkipped(java.util.Map<Ingress, ProbeEvidence> evidence, PrintWriter err) {
+    long n = evidence.values().stream().mapToLong(e -> e.skipped().size()).sum();
+    if (n > 0) {
+      err.println("not probed: " + n + " endpoint" + (n == 1 ? "" : "s") + " not provably a pod of its Service"
+          + " (status.backends[].endpoints[].lastProbe says why; --probe-allowed-cidr allows a block)");
+    }
   }
 
   /** The objects that have a name, namespaced ones without a namespace placed as kubectl apply would place them. */

@@ -57,42 +57,19 @@ public final class HttpProber implements Prober {
       return x.end(Outcome.error, null, "not an IP address");
     }
     Socket sock = new Socket();
-    // one hard deadline for the whole exchange: the socket is closed when it passes, whatever read or
-    // handshake is blocked (a TLS backend that drips its handshake one byte at a time included)
-    java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
-    java.util.concurrent.ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
-      expired.set(true);
-      try {
-        sock.close();
-      } catch (IOException e) {
-        // closing is all it can do
-      }
-    }, t.timeoutMillis() + DEADLINE_SLACK_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
-    try {
+    // one hard deadline for the whole exchange, the TLS handshake included
+    try (SocketDeadline hard = SocketDeadline.closing(sock, t.timeoutMillis() + DEADLINE_SLACK_MILLIS)) {
       Probe p = exchange(sock, addr, t, deadline, x);
       // only an exchange the closed socket broke is a timeout; one that finished stays what it was
       boolean broken = p.outcome() == Outcome.reset || p.outcome() == Outcome.prematureClose || p.outcome() == Outcome.error;
-      return expired.get() && broken ? x.end(Outcome.readTimeout, null, "the exchange did not finish within " + t.timeoutMillis() + " ms")
+      return hard.passed() && broken ? x.end(Outcome.readTimeout, null, "the exchange did not finish within " + t.timeoutMillis() + " ms")
           : p;
-    } finally {
-      watchdog.cancel(false);
     }
   }
 
   /** A little past the probe's own timeout: the per-read timeouts end most exchanges first, with a precise word. */
   static final int DEADLINE_SLACK_MILLIS = 50;
 
-  static final java.util.concurrent.ScheduledThreadPoolExecutor WATCHDOG = watchdog();
-
-  private static java.util.concurrent.ScheduledThreadPoolExecutor watchdog() {
-    var w = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
-      Thread th = new Thread(r, "gateway-doctor-probe-deadline");
-      th.setDaemon(true);
-      return th;
-    });
-    w.setRemoveOnCancelPolicy(true); // a finished probe leaves nothing queued behind it
-    return w;
-  }
 
   private Probe exchange(Socket sock, InetAddress addr, ProbeTarget t, long deadline, Exchange x) {
     try (Socket raw = sock) {

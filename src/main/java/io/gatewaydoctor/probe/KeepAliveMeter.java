@@ -24,22 +24,11 @@ public final class KeepAliveMeter {
 
   public static KeepAlive measure(ProbeTarget t, Duration maxWait) {
     Socket sock = new Socket();
-    // one hard deadline for everything (connect, handshake, response, the idle wait): the socket is closed when it passes
-    java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
+    // one hard deadline for everything (connect, handshake, response, the idle wait)
     long budget = 2L * t.timeoutMillis() + maxWait.toMillis() + HttpProber.DEADLINE_SLACK_MILLIS;
-    var watchdog = HttpProber.WATCHDOG.schedule(() -> {
-      expired.set(true);
-      try {
-        sock.close();
-      } catch (IOException e) {
-        // closing is all it can do
-      }
-    }, budget, java.util.concurrent.TimeUnit.MILLISECONDS);
-    try {
+    try (SocketDeadline hard = SocketDeadline.closing(sock, budget)) {
       KeepAlive k = measure(sock, t, maxWait);
-      return expired.get() && k.closedAfter() != null ? new KeepAlive(t, null, Duration.ZERO, "cannot measure (the deadline passed)") : k;
-    } finally {
-      watchdog.cancel(false);
+      return hard.passed() && k.closedAfter() != null ? new KeepAlive(t, null, Duration.ZERO, "cannot measure (the deadline passed)") : k;
     }
   }
 

@@ -21,7 +21,7 @@ public final class ProbeEvidence {
   private final java.time.Duration gatewayKeepAlive;
   private final java.time.Instant takenAt;
   private final List<Probe> routed;
-  private Map<String, String> skipped = Map.of();
+  private final Map<String, String> skipped;
 
   public ProbeEvidence(Map<String, Probe> byAddress, Map<String, List<Probe>> alternates) {
     this(byAddress, alternates, Map.of(), DEFAULT_GATEWAY_KEEPALIVE);
@@ -33,12 +33,13 @@ public final class ProbeEvidence {
    */
   public ProbeEvidence(Map<String, Probe> byAddress, Map<String, List<Probe>> alternates, Map<String, KeepAlive> keepAlive,
       java.time.Duration gatewayKeepAlive) {
-    this(byAddress, alternates, keepAlive, gatewayKeepAlive, null, List.of());
+    this(byAddress, alternates, keepAlive, gatewayKeepAlive, null, List.of(), Map.of());
   }
 
   private ProbeEvidence(Map<String, Probe> byAddress, Map<String, List<Probe>> alternates, Map<String, KeepAlive> keepAlive,
-      java.time.Duration gatewayKeepAlive, java.time.Instant takenAt, List<Probe> routed) {
+      java.time.Duration gatewayKeepAlive, java.time.Instant takenAt, List<Probe> routed, Map<String, String> skipped) {
     this.routed = List.copyOf(routed);
+    this.skipped = Map.copyOf(skipped);
     this.byAddress = Map.copyOf(byAddress);
     this.alternates = Map.copyOf(alternates);
     this.keepAlive = Map.copyOf(keepAlive);
@@ -48,24 +49,22 @@ public final class ProbeEvidence {
 
   /** The same probes with these keep-alive measurements. */
   public ProbeEvidence withKeepAlive(Map<String, KeepAlive> measured, java.time.Duration gateway) {
-    return new ProbeEvidence(byAddress, alternates, measured, gateway, takenAt, routed).withSkipped(skipped);
+    return new ProbeEvidence(byAddress, alternates, measured, gateway, takenAt, routed, skipped);
   }
 
   /** The same evidence, stamped with when its round ran. */
   public ProbeEvidence takenAt(java.time.Instant at) {
-    return new ProbeEvidence(byAddress, alternates, keepAlive, gatewayKeepAlive, at, routed).withSkipped(skipped);
+    return new ProbeEvidence(byAddress, alternates, keepAlive, gatewayKeepAlive, at, routed, skipped);
   }
 
   /** The same evidence with the probes of routed paths (one ready endpoint per backend, the gateway's read timeout). */
   public ProbeEvidence withRouted(List<Probe> probes) {
-    return new ProbeEvidence(byAddress, alternates, keepAlive, gatewayKeepAlive, takenAt, probes).withSkipped(skipped);
+    return new ProbeEvidence(byAddress, alternates, keepAlive, gatewayKeepAlive, takenAt, probes, skipped);
   }
 
   /** The same evidence with the endpoints that were not probed, and why (not provably pods of their Service). */
   public ProbeEvidence withSkipped(Map<String, String> why) {
-    ProbeEvidence e = new ProbeEvidence(byAddress, alternates, keepAlive, gatewayKeepAlive, takenAt, routed);
-    e.skipped = Map.copyOf(why);
-    return e;
+    return new ProbeEvidence(byAddress, alternates, keepAlive, gatewayKeepAlive, takenAt, routed, why);
   }
 
   /** Every endpoint that was not probed, and why. */

@@ -63,6 +63,13 @@ public final class ProbePlanner {
     public boolean probed() { return skipped == null; }
   }
 
+  /** The endpoints of a plan that are not probed, by address, and why. */
+  public static Map<String, String> skipped(List<Planned> plan) {
+    Map<String, String> out = new LinkedHashMap<>();
+    plan.stream().filter(p -> !p.probed()).forEach(p -> out.put(p.target().address(), p.skipped()));
+    return out;
+  }
+
   public static List<Planned> plan(TargetChain chain, ClusterSnapshot cluster, ProbeSpec spec) {
     return plan(chain, cluster, spec, ProbeScope.PODS_ONLY);
   }

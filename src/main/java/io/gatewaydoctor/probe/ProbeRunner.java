@@ -34,8 +34,7 @@ public final class ProbeRunner implements AutoCloseable {
   }
 
   public ProbeEvidence run(List<ProbePlanner.Planned> all) throws InterruptedException {
-    Map<String, String> skipped = new LinkedHashMap<>();
-    all.stream().filter(p -> !p.probed()).forEach(p -> skipped.put(p.target().address(), p.skipped()));
+    Map<String, String> skipped = ProbePlanner.skipped(all);
     List<ProbePlanner.Planned> plan = all.stream().filter(ProbePlanner.Planned::probed).toList(); // the rest is never reached
     Map<String, Probe> results = probeAll(plan.stream().map(ProbePlanner.Planned::target).toList());
     Map<String, List<ProbeTarget>> alternateTargets = new LinkedHashMap<>();
