@@ -62,15 +62,10 @@ public final class LogShapes {
   }
 
   /**
-   * stern's {@code POD CONTAINER } prefix (two Kubernetes names; three with {@code -A}: the
-   * namespace first) taken off a line that was not understood as it is, and a timestamp after it
-   * ({@code --timestamps}); null when it has none.
+   * stern's {@code POD CONTAINER } prefix ({@code names} Kubernetes names: two; three with
+   * {@code -A}, the namespace first) taken off a line that was not understood as it is, and a
+   * timestamp after it ({@code --timestamps}); null when it has none.
    */
-  public static Unwrapped stern(String line) {
-    return stern(line, 2);
-  }
-
-  /** The same with {@code names} leading names (stern -A prints three). */
   public static Unwrapped stern(String line, int names) {
     String l = line.indexOf('\u001b') >= 0 ? ANSI.matcher(line).replaceAll("") : line;
     int at = 0;
