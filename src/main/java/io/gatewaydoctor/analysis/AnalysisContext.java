@@ -28,9 +28,20 @@ public record AnalysisContext(TargetChain chain, ClusterSnapshot cluster, Instan
     this(chain, cluster, now, window, probes, gateway, null);
   }
 
-  /** The gateway's counters of a backend's upstream ({@code <ns>-<service>-<port>}), or null. */
+  /**
+   * The gateway's counters of a backend's upstream ({@code <ns>-<service>-<port>}), or null. When
+   * another namespace could produce the same name ({@code team-a}/{@code api} and {@code team}/{@code a-api}
+   * both make {@code team-a-api-80}), only the lines whose last try went to one of this backend's
+   * endpoints (or to none) count: another namespace's traffic never becomes this target's evidence.
+   */
   public GatewayEvidence.Counts upstream(io.gatewaydoctor.model.ResolvedBackend b) {
-    return gateway.upstream(GatewayEvidence.upstreamName(b.namespace(), b.ref().service(), b.ref().portLabel()));
+    String name = GatewayEvidence.upstreamName(b.namespace(), b.ref().service(), b.ref().portLabel());
+    if (!io.gatewaydoctor.model.UpstreamNames.ambiguous(name, b.namespace(), cluster)) {
+      return gateway.upstream(name);
+    }
+    java.util.Set<String> mine = new java.util.HashSet<>();
+    io.gatewaydoctor.model.Endpoint.of(b).stream().filter(e -> e.ip() != null && e.port() != null).forEach(e -> mine.add(e.address()));
+    return gateway.upstream(name, mine);
   }
 
   public boolean isRecent(Instant t) {

@@ -164,6 +164,14 @@ public class AnalyzeCommand implements Callable<Integer> {
         err.println("warning: " + unseen + " namespace" + (unseen == 1 ? "" : "s") + " of the Ingresses not in the input: their"
             + " gatewaydoctor.io/diagnose and remediation annotations are not seen (dump namespaces too)");
       }
+      List<String> lookalikes = io.gatewaydoctor.model.Gateways.untrustedControllerPods(in.snapshot()).stream()
+          .map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()).toList();
+      if (!lookalikes.isEmpty()) {
+        err.println("note: " + lookalikes.size() + " pod" + (lookalikes.size() == 1 ? " looks" : "s look") + " like an ingress controller"
+            + " outside --controller-namespace " + String.join(",", controllerNamespaces) + " and " + (lookalikes.size() == 1 ? "was" : "were")
+            + " not taken for it (" + String.join(", ", lookalikes.subList(0, Math.min(3, lookalikes.size())))
+            + (lookalikes.size() > 3 ? ", ..." : "") + "); if the controller runs there, add --controller-namespace NS");
+      }
       if (selected.size() < listed) {
         err.println("skipped " + (listed - selected.size()) + " Ingress" + (listed - selected.size() == 1 ? "" : "es")
             + " opted out (gatewaydoctor.io/diagnose: \"false\" on it or its namespace)");
@@ -296,8 +304,10 @@ public class AnalyzeCommand implements Callable<Integer> {
       "worth of every running controller replica is read through pods/log)."})
   boolean noGatewayLogs;
 
-  @Option(names = "--controller-namespace", paramLabel = "NS", description = {"Live: read the logs of controller pods in this namespace",
-      "only (repeatable; default: wherever a pod runs the ingress-nginx controller)."})
+  @Option(names = "--controller-namespace", paramLabel = "NS", split = ",", defaultValue = "ingress-nginx", description = {
+      "The namespaces whose pods may be the ingress controller's (default: ${DEFAULT-VALUE}; repeatable, or a comma list;",
+      "\"*\": any). Only their logs are read and only they count for NetworkPolicy checks: a pod elsewhere that",
+      "looks like a controller is an ordinary pod."})
   List<String> controllerNamespaces = new ArrayList<>();
 
   /**
@@ -411,7 +421,7 @@ public class AnalyzeCommand implements Callable<Integer> {
       if (objects.isEmpty()) {
         throw new UsageException(String.join(", ", files.stream().map(Path::toString).toList()) + ": no Kubernetes objects found");
       }
-      return new Input(ClusterSnapshot.of(objects, List.of()), objects, false);
+      return new Input(ClusterSnapshot.of(objects, List.of(), controllerNamespaces), objects, false);
     }
     Config config;
     try {
@@ -441,7 +451,7 @@ public class AnalyzeCommand implements Callable<Integer> {
     err.println("analyze: reading " + server + (config.getCurrentContext() == null ? "" : " (context " + config.getCurrentContext().getName() + ")")
         + ", " + (ns == null ? "all namespaces" : "namespace " + ns));
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-      LiveCluster live = new LiveCluster(client, ns, err);
+      LiveCluster live = new LiveCluster(client, ns, controllerNamespaces, err);
       ClusterSnapshot snapshot = live.read();
       if (gatewayLogs.isEmpty() && !noGatewayLogs) {
         // the controllers' own logs, read here as the operator reads them: per-pod attribution without kubectl logs

@@ -17,20 +17,22 @@ import java.util.function.Supplier;
 
 /**
  * Reads a live cluster for {@code analyze}, read-only: lists the kinds the analysis needs in one
- * namespace or all, plus the ingress controller's pods cluster-wide. A kind it may not list (RBAC)
+ * namespace or all, plus the pods of the namespaces trusted to run the ingress controller. A kind it may not list (RBAC)
  * stays unknown to the analysis, with a warning, instead of failing the run. TLS secrets are read
  * by name and only their existence is kept.
  */
 final class LiveCluster {
   private final KubernetesClient client;
   private final String namespace; // null: all namespaces
+  private final List<String> controllerNamespaces;
   private final PrintWriter err;
   final List<HasMetadata> objects = new ArrayList<>();
   final Set<String> known = new TreeSet<>();
 
-  LiveCluster(KubernetesClient client, String namespace, PrintWriter err) {
+  LiveCluster(KubernetesClient client, String namespace, List<String> controllerNamespaces, PrintWriter err) {
     this.client = client;
     this.namespace = namespace;
+    this.controllerNamespaces = List.copyOf(controllerNamespaces);
     this.err = err;
   }
 
@@ -46,13 +48,21 @@ final class LiveCluster {
     list("Namespace", () -> namespace == null ? client.namespaces().list().getItems()
         : java.util.Optional.ofNullable(client.namespaces().withName(namespace).get()).stream().map(HasMetadata.class::cast).toList());
     if (namespace != null) {
-      // the ingress controller usually runs elsewhere; its pods matter for NetworkPolicy checks
-      optional(() -> client.pods().inAnyNamespace().withLabel("app.kubernetes.io/name", "ingress-nginx").list().getItems());
+      // the ingress controller usually runs elsewhere; its pods matter for NetworkPolicy checks and its logs are read
+      if (controllerNamespaces.contains(ClusterSnapshot.ANY_NAMESPACE)) {
+        optional(() -> client.pods().inAnyNamespace().withLabel("app.kubernetes.io/name", "ingress-nginx").list().getItems());
+      } else {
+        for (String cns : controllerNamespaces) {
+          if (!cns.equals(namespace)) {
+            optional(() -> client.pods().inNamespace(cns).list().getItems());
+          }
+        }
+      }
     }
     if (secrets()) {
       known.add("Secret");
     }
-    return ClusterSnapshot.of(objects, known);
+    return ClusterSnapshot.of(objects, known, controllerNamespaces);
   }
 
   private <T extends HasMetadata> List<T> items(MixedOperation<T, ? extends io.fabric8.kubernetes.api.model.KubernetesResourceList<T>, ?> op) {

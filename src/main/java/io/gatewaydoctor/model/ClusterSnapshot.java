@@ -46,11 +46,25 @@ public final class ClusterSnapshot {
   private final Map<String, Secret> secrets = new HashMap<>();
   private final Set<String> knownKinds = new HashSet<>();
 
+  /** The namespaces whose pods may be taken for the ingress controller's; null: any (tests, labs). */
+  private Set<String> gatewayNamespaces;
+
   private ClusterSnapshot() {}
 
-  /** Builds a snapshot; every kind in {@code knownKinds} counts as listed even with no object. */
+  /** Builds a snapshot; every kind in {@code knownKinds} counts as listed even with no object. Controller pods are trusted anywhere. */
   public static ClusterSnapshot of(Collection<? extends HasMetadata> objects, Collection<String> knownKinds) {
+    return of(objects, knownKinds, null);
+  }
+
+  /**
+   * Builds a snapshot whose ingress-controller pods are only those in {@code gatewayNamespaces}
+   * (null or containing "*": any namespace). A pod elsewhere that looks like a controller is an
+   * ordinary pod: its log is not read, and NetworkPolicy advice does not name it.
+   */
+  public static ClusterSnapshot of(Collection<? extends HasMetadata> objects, Collection<String> knownKinds,
+      Collection<String> gatewayNamespaces) {
     ClusterSnapshot s = new ClusterSnapshot();
+    s.gatewayNamespaces = gatewayNamespaces == null || gatewayNamespaces.contains(ANY_NAMESPACE) ? null : Set.copyOf(gatewayNamespaces);
     s.knownKinds.addAll(knownKinds);
     for (HasMetadata o : objects) {
       if (o == null || o.getMetadata() == null || o.getMetadata().getName() == null) {
@@ -107,6 +121,14 @@ public final class ClusterSnapshot {
 
   public List<EndpointSlice> endpointSlices(String ns, String service) {
     return slicesByService.getOrDefault(key(ns, service), List.of());
+  }
+
+  /** The word that trusts controller pods in every namespace. */
+  public static final String ANY_NAMESPACE = "*";
+
+  /** Whether a pod in this namespace may be taken for the ingress controller's. */
+  public boolean gatewayNamespace(String namespace) {
+    return gatewayNamespaces == null || gatewayNamespaces.contains(namespace);
   }
 
   public Optional<Namespace> namespace(String name) { return Optional.ofNullable(namespaces.get(name)); }

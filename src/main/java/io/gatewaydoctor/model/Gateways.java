@@ -69,15 +69,17 @@ public final class Gateways {
   }
 
   /**
-   * The pods of a controller; with no controller name, the pods of every controller recognised. Pods
-   * that finished (Succeeded/Failed) are left out. Computed once per snapshot.
+   * The pods of a controller; with no controller name, the pods of every controller recognised. Only
+   * pods in the namespaces trusted to run controllers count ({@link ClusterSnapshot#gatewayNamespace}):
+   * labels or arguments alone make no pod the gateway. Pods that finished (Succeeded/Failed) are left
+   * out. Computed once per snapshot.
    */
   public static List<Pod> controllerPods(ClusterSnapshot cluster, String controller) {
     return cluster.memo("gateway-pods:" + controller, () -> {
       List<Pod> out = new ArrayList<>();
       for (Pod p : cluster.allPods()) {
         String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
-        if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+        if ("Succeeded".equals(phase) || "Failed".equals(phase) || !cluster.gatewayNamespace(p.getMetadata().getNamespace())) {
           continue;
         }
         Optional<String> c = controllerOf(p);
@@ -88,6 +90,20 @@ public final class Gateways {
       out.sort(java.util.Comparator.comparing((Pod p) -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()));
       return List.copyOf(out);
     });
+  }
+
+  /** Pods that look like a controller (running, recognised) in namespaces not trusted to run one: named, never used. */
+  public static List<Pod> untrustedControllerPods(ClusterSnapshot cluster) {
+    List<Pod> out = new ArrayList<>();
+    for (Pod p : cluster.allPods()) {
+      String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
+      if (!"Succeeded".equals(phase) && !"Failed".equals(phase) && !cluster.gatewayNamespace(p.getMetadata().getNamespace())
+          && controllerOf(p).isPresent()) {
+        out.add(p);
+      }
+    }
+    out.sort(java.util.Comparator.comparing((Pod p) -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()));
+    return out;
   }
 
   /** Which controller a pod runs, if it runs one this code recognises. */

@@ -46,10 +46,13 @@ final class ChainGatherer {
   private final Caches c;
   private final boolean tlsSecretCheck;
 
-  ChainGatherer(KubernetesClient client, Caches caches, boolean tlsSecretCheck) {
+  private final List<String> controllerNamespaces;
+
+  ChainGatherer(KubernetesClient client, Caches caches, boolean tlsSecretCheck, List<String> controllerNamespaces) {
     this.client = client;
     this.c = caches;
     this.tlsSecretCheck = tlsSecretCheck;
+    this.controllerNamespaces = List.copyOf(controllerNamespaces);
   }
 
   ClusterSnapshot gather(Ingress ingress) {
@@ -81,13 +84,21 @@ final class ChainGatherer {
         }
       }
     }
+    // the namespaces that could share an upstream name with this target's (their traffic is then not charged to it)
+    for (var ref : ChainResolver.backendRefs(ingress, new ArrayList<>()).values()) {
+      for (String other : io.gatewaydoctor.model.UpstreamNames.otherNamespaces(ns + "-" + ref.service() + "-" + ref.portLabel(), ns)) {
+        c.namespaces().get(new ResourceID(other)).ifPresent(objects::add);
+      }
+    }
     List<NetworkPolicy> policies = c.policies().list(ns).toList();
     objects.addAll(policies);
     if (!policies.isEmpty()) { // the gateway's pods and namespaces, to tell whether the policies admit them
       Set<String> have = new java.util.HashSet<>();
       objects.stream().filter(o -> o instanceof Pod).forEach(o -> have.add(ResourceID.fromResource(o).toString()));
       for (Pod g : c.pods().byIndex(Indexes.BY_GATEWAY, Indexes.GATEWAY)) {
-        if (have.add(ResourceID.fromResource(g).toString())) {
+        boolean trusted = controllerNamespaces.contains(ClusterSnapshot.ANY_NAMESPACE)
+            || controllerNamespaces.contains(g.getMetadata().getNamespace());
+        if (trusted && have.add(ResourceID.fromResource(g).toString())) {
           objects.add(g);
           c.namespaces().get(new ResourceID(g.getMetadata().getNamespace())).ifPresent(objects::add);
         }
@@ -97,7 +108,7 @@ final class ChainGatherer {
     if (tlsSecretCheck && gatherSecrets(ingress, objects)) {
       known.add("Secret");
     }
-    return ClusterSnapshot.of(objects, known);
+    return ClusterSnapshot.of(objects, known, controllerNamespaces);
   }
 
   /** Adds the metadata of the TLS secrets that exist; false when their existence could not be read. */

@@ -159,7 +159,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     }, false);
     gatherer = new ChainGatherer(client, new ChainGatherer.Caches(services, slices, pods, classes, namespaces, policies, deployments,
         replicaSets),
-        tlsSecretCheck);
+        tlsSecretCheck, gatewaySettings.controllerNamespaces());
     SimpleInboundEventSource<GatewayDiagnosis> probed = new SimpleInboundEventSource<>("probes");
     if (prober != null) {
       prober.close(); // event sources prepared again: the old scheduler's threads go

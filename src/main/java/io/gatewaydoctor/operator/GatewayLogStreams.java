@@ -185,7 +185,7 @@ final class GatewayLogStreams implements AutoCloseable {
 
   /** A controller pod in a namespace trusted to run controllers (gatewaydoctor.gateway-logs.controller-namespaces). */
   boolean trusted(Pod p) {
-    return settings.controllerNamespaces().map(l -> l.contains(p.getMetadata().getNamespace())).orElse(true);
+    return settings.trustsControllerIn(p.getMetadata().getNamespace());
   }
 
   /** The container of an ingress-nginx controller pod whose log to read, or null for other controllers. */

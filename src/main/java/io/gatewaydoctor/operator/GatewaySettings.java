@@ -28,10 +28,19 @@ public interface GatewaySettings {
   Duration minReevaluation();
 
   /**
-   * Only controller pods in these namespaces are read (their logs and metrics); unset: any watched
-   * namespace. Set it where others may create pods that look like a controller.
+   * The namespaces whose pods may be the ingress controller's: only their logs are read, only they
+   * are scraped, only they are named in NetworkPolicy advice. A pod elsewhere that looks like a
+   * controller (labels, arguments) is an ordinary pod. "*" trusts every namespace (a lab, never a
+   * shared cluster).
    */
-  java.util.Optional<java.util.List<String>> controllerNamespaces();
+  @WithDefault("ingress-nginx")
+  java.util.List<String> controllerNamespaces();
+
+  /** Whether a pod in this namespace may be the ingress controller's. */
+  default boolean trustsControllerIn(String namespace) {
+    return controllerNamespaces().contains(io.gatewaydoctor.model.ClusterSnapshot.ANY_NAMESPACE)
+        || controllerNamespaces().contains(namespace);
+  }
 
   /** Controller pods followed at most (one thread and one connection each). */
   @WithDefault("16")

@@ -115,7 +115,9 @@ public final class GatewayEvidence {
     }
   }
 
-  private final Map<String, Counts> byUpstream;
+  /** upstream → the address of its line's last try ({@link #NO_ADDRESS} when there was none) → counters. */
+  private final Map<String, Map<String, Counts>> byUpstream;
+  private final Map<String, Counts> upstreamTotals = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, Counts> byAddress;
   private final Map<String, Returned> byIngress;
   private final Duration window;
@@ -123,7 +125,9 @@ public final class GatewayEvidence {
   private final Instant newest;
 
   private GatewayEvidence(Builder b) {
-    this.byUpstream = Map.copyOf(b.byUpstream);
+    Map<String, Map<String, Counts>> u = new HashMap<>();
+    b.byUpstream.forEach((k, v) -> u.put(k, Map.copyOf(v)));
+    this.byUpstream = Map.copyOf(u);
     this.byAddress = Map.copyOf(b.byAddress);
     this.byIngress = Map.of();
     this.window = b.window;
@@ -159,7 +163,38 @@ public final class GatewayEvidence {
     return new GatewayEvidence(this, m);
   }
 
-  public Counts upstream(String name) { return byUpstream.get(name); }
+  /** An upstream's counters over all its lines, or null. */
+  public Counts upstream(String name) {
+    Map<String, Counts> m = byUpstream.get(name);
+    return m == null ? null : upstreamTotals.computeIfAbsent(name, k -> sum(m, a -> true));
+  }
+
+  /**
+   * An upstream's counters over the lines whose last try went to one of {@code addresses} or to no
+   * address at all (the gateway had none), or null: what can be charged to one target when its
+   * upstream name is shared.
+   */
+  public Counts upstream(String name, java.util.Set<String> addresses) {
+    Map<String, Counts> m = byUpstream.get(name);
+    if (m == null) {
+      return null;
+    }
+    Counts c = sum(m, a -> a.equals(NO_ADDRESS) || addresses.contains(a));
+    return c.requests == 0 && c.failedAddresses.isEmpty() ? null : c;
+  }
+
+  private static Counts sum(Map<String, Counts> byLastAddress, java.util.function.Predicate<String> take) {
+    Counts out = new Counts();
+    new java.util.TreeMap<>(byLastAddress).forEach((a, c) -> {
+      if (take.test(a)) {
+        out.add(c);
+      }
+    });
+    return out;
+  }
+
+  /** The key of an upstream's lines that reached no address. */
+  public static final String NO_ADDRESS = "-";
 
   public Counts address(String addr) { return byAddress.get(addr); }
 
@@ -171,7 +206,9 @@ public final class GatewayEvidence {
    */
   public long digest() {
     long h = 17;
-    for (Map<String, Counts> m : List.of(byUpstream, byAddress)) {
+    Map<String, Counts> upstreams = new HashMap<>();
+    byUpstream.forEach((k, v) -> v.forEach((a, c) -> upstreams.put(k + " " + a, c)));
+    for (Map<String, Counts> m : List.of(upstreams, byAddress)) {
       for (String k : new java.util.TreeSet<>(m.keySet())) {
         Counts c = m.get(k);
         h = h * 31 + k.hashCode();
@@ -207,8 +244,9 @@ public final class GatewayEvidence {
   public static final class Builder {
     private final Instant now;
     private final Duration window;
-    private final Map<String, Counts> byUpstream = new HashMap<>();
+    private final Map<String, Map<String, Counts>> byUpstream = new HashMap<>();
     private final Map<String, Counts> byAddress = new HashMap<>();
+    private int upstreamKeys;
     private long skipped;
     private Instant newest;
 
@@ -233,9 +271,13 @@ public final class GatewayEvidence {
     /** Adds what another builder counted for these upstreams and addresses (looked up, not scanned). */
     void merge(Builder o, java.util.Set<String> upstreams, java.util.Set<String> addresses) {
       for (String k : upstreams) {
-        Counts c = o.byUpstream.get(k);
-        if (c != null) {
-          byUpstream.computeIfAbsent(k, x -> new Counts()).add(c);
+        Map<String, Counts> m = o.byUpstream.get(k);
+        if (m != null) {
+          Map<String, Counts> mine = byUpstream.computeIfAbsent(k, x -> new HashMap<>());
+          m.forEach((a, c) -> mine.computeIfAbsent(a, x -> {
+            upstreamKeys++;
+            return new Counts();
+          }).add(c));
         }
       }
       for (String k : addresses) {
@@ -250,7 +292,7 @@ public final class GatewayEvidence {
     }
 
     /** How many upstreams and addresses this builder counts: its size. */
-    int keys() { return byUpstream.size() + byAddress.size(); }
+    int keys() { return upstreamKeys + byAddress.size(); }
 
     private boolean inWindow(Instant t) {
       if (newest == null || t.isAfter(newest)) {
@@ -293,6 +335,33 @@ public final class GatewayEvidence {
       return c;
     }
 
+    /** The counters of an upstream's lines that ended at one address; null past maxKeys, as {@link #counts}. */
+    private Counts upstreamCounts(String upstream, String lastAddress) {
+      Map<String, Counts> m = byUpstream.get(upstream);
+      Counts c = m == null ? null : m.get(lastAddress);
+      if (c == null) {
+        if (keys() >= maxKeys) {
+          droppedKeys++;
+          return null;
+        }
+        c = new Counts();
+        byUpstream.computeIfAbsent(upstream, k -> new HashMap<>()).put(lastAddress, c);
+        upstreamKeys++;
+      }
+      return c;
+    }
+
+    /** The address of a line's last real try, or {@link #NO_ADDRESS}. */
+    private static String lastAddress(AccessLine a) {
+      for (int i = a.upstreamAddrs().size() - 1; i >= 0; i--) {
+        String addr = a.upstreamAddrs().get(i);
+        if (!addr.equals("-") && !addr.startsWith("unix:")) {
+          return addr;
+        }
+      }
+      return NO_ADDRESS;
+    }
+
     private int maxKeys = Integer.MAX_VALUE;
     private long droppedKeys;
 
@@ -308,7 +377,7 @@ public final class GatewayEvidence {
       if (!inWindow(a.time())) {
         return;
       }
-      Counts u = counts(byUpstream, a.upstream());
+      Counts u = upstreamCounts(a.upstream(), lastAddress(a));
       int slot = slot(a.status());
       if (u == null) {
         u = new Counts(); // past the key limit: counted nowhere

@@ -60,7 +60,8 @@ class ChartTest {
   void rendersWithDefaultsAndWithEveryFeatureIntoStrictlyTypedObjects() {
     List<HasMetadata> defaults = render(Map.of());
     assertThat(defaults).extracting(HasMetadata::getKind)
-        .containsExactlyInAnyOrder("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Deployment");
+        .containsExactlyInAnyOrder("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Role", "RoleBinding",
+            "Service", "Deployment");
     List<HasMetadata> all = render(ALL_FEATURES);
     assertThat(all).extracting(HasMetadata::getKind).contains("ServiceMonitor", "PrometheusRule", "ConfigMap")
         .filteredOn("ClusterRole"::equals).hasSize(2);
@@ -116,6 +117,35 @@ class ChartTest {
     }
     assertThat(grants(defaults, "", "pods/log", "get")).isTrue();
     assertThat(grants(rules(render(Map.of("gatewayLogs.enabled", false))), "", "pods/log", "get")).isFalse();
+  }
+
+  /** The controller's logs are readable in the namespaces trusted to run it, through a Role in each, never cluster-wide by default. */
+  @Test
+  void controllerLogsAreReadableOnlyInTheControllerNamespaces() {
+    List<HasMetadata> defaults = render(Map.of());
+    assertThat(clusterRules(defaults)).noneMatch(r -> r.getResources().contains("pods/log"));
+    assertThat(logRoleNamespaces(defaults)).containsExactly("ingress-nginx");
+    assertThat(deployment(defaults).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anyMatch(e -> e.getName().equals("GATEWAYDOCTOR_GATEWAY_LOGS_CONTROLLER_NAMESPACES") && e.getValue().equals("ingress-nginx"));
+    List<HasMetadata> two = new ArrayList<>(Manifests.parse(template().set("gatewayLogs.controllerNamespaces[0]", "edge")
+        .set("gatewayLogs.controllerNamespaces[1]", "internal-edge").call(), "two"));
+    assertThat(logRoleNamespaces(two)).containsExactlyInAnyOrder("edge", "internal-edge");
+    assertThat(clusterRules(two)).noneMatch(r -> r.getResources().contains("pods/log"));
+    // "*": any namespace, so the ClusterRole grants it and no Role is made
+    List<HasMetadata> any = Manifests.parse(template().set("gatewayLogs.controllerNamespaces[0]", "*").call(), "any");
+    assertThat(grants(clusterRules(any), "", "pods/log", "get")).isTrue();
+    assertThat(logRoleNamespaces(any)).isEmpty();
+    assertThatThrownBy(() -> template().set("gatewayLogs.controllerNamespaces[0]", "Not A Namespace").call())
+        .hasMessageContaining("controllerNamespaces");
+  }
+
+  static List<PolicyRule> clusterRules(List<HasMetadata> objects) {
+    return objects.stream().filter(o -> o instanceof ClusterRole).flatMap(o -> ((ClusterRole) o).getRules().stream()).toList();
+  }
+
+  static List<String> logRoleNamespaces(List<HasMetadata> objects) {
+    return objects.stream().filter(o -> o instanceof Role r && r.getRules().stream().anyMatch(x -> x.getResources().contains("pods/log")))
+        .map(o -> o.getMetadata().getNamespace()).toList();
   }
 
   /** probe.allowedCidrs reaches the operator as one comma list, only when set; a value that is no CIDR fails the install. */

@@ -64,6 +64,29 @@ class AnalyzeCommandTest {
     return all.toArray(String[]::new);
   }
 
+  /**
+   * #18: the ingress controller is only ever a pod of the namespaces trusted to run it
+   * (--controller-namespace, default ingress-nginx). A pod elsewhere that looks like one is named on
+   * stderr and otherwise ignored: NetworkPolicy advice does not name it until its namespace is trusted.
+   */
+  @Test
+  void aControllerLookAlikeOutsideTheControllerNamespacesIsNamedButNotTakenForTheGateway(@TempDir Path dir) throws IOException {
+    Path scenario = SCENARIOS.resolve("network-policy-blocked");
+    Path extra = dir.resolve("extra.yaml");
+    Files.writeString(extra, Files.readString(scenario.resolve("in-extra.yaml")).replace("namespace: ingress-nginx", "namespace: edge")
+        .replace("name: ingress-nginx\n", "name: edge\n").replace("metadata.name: ingress-nginx", "metadata.name: edge"));
+    List<String> in = List.of("-f", scenario.resolve("in-cluster.yaml").toString(), "-f", extra.toString());
+    Result untrusted = run(args(in, "-o", "json", "--now", "2026-12-01T12:00:00Z"));
+    assertThat(untrusted.err()).contains("note: 1 pod looks like an ingress controller outside --controller-namespace ingress-nginx",
+        "edge/ingress-nginx-controller-5c8d66c76d-x7k2p", "add --controller-namespace NS");
+    assertThat(untrusted.out()).doesNotContain("ingress-nginx-controller-5c8d66c76d-x7k2p");
+    Result trusted = run(args(in, "-o", "json", "--now", "2026-12-01T12:00:00Z", "--controller-namespace", "edge"));
+    assertThat(trusted.err()).doesNotContain("looks like an ingress controller");
+    JsonNode d = trusted.json().get("items").get(0).get("status");
+    assertThat(d.get("rootCause").asText()).as(trusted.err() + d).isEqualTo("NetworkPolicyBlocked");
+    assertThat(d.get("summary").asText()).contains("edge/ingress-nginx-controller-5c8d66c76d-x7k2p");
+  }
+
   @Test
   void healthyInputExitsZeroWithATable() throws IOException {
     Result r = run(args(inputs("healthy-basic")));

@@ -340,6 +340,52 @@ class OperatorTest extends OperatorTestBase {
     }
   }
 
+  /**
+   * #18: a tenant's pod that passes for the ingress controller (its arguments, its labels) is an
+   * ordinary pod outside the namespaces trusted to run the controller: its log is never streamed and
+   * its metrics are never scraped, while a controller pod in a trusted namespace is both.
+   */
+  @Test
+  void aPodThatLooksLikeTheControllerInATenantNamespaceIsNeitherStreamedNorScraped() throws Exception {
+    java.util.Map<String, java.util.concurrent.atomic.AtomicLong> scrapes = new java.util.concurrent.ConcurrentHashMap<>();
+    List<com.sun.net.httpserver.HttpServer> servers = new java.util.ArrayList<>();
+    for (String ip : List.of("127.0.0.53", "127.0.0.54")) {
+      com.sun.net.httpserver.HttpServer m = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(ip, 10254), 0);
+      scrapes.put(ip, new java.util.concurrent.atomic.AtomicLong());
+      m.createContext("/metrics", x -> {
+        scrapes.get(ip).incrementAndGet();
+        byte[] body = "# TYPE nginx_ingress_controller_requests counter\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        x.sendResponseHeaders(200, body.length);
+        x.getResponseBody().write(body);
+        x.close();
+      });
+      m.start();
+      servers.add(m);
+    }
+    List<Pod> pods = new java.util.ArrayList<>();
+    for (String[] p : List.of(new String[] {"tenant-lookalike", "127.0.0.53"}, new String[] {"gateway-trust", "127.0.0.54"})) {
+      DemoScenario.create(client, new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(p[0]).endMetadata()
+          .build());
+      Pod pod = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("ingress-nginx-controller-0")
+          .withNamespace(p[0]).addToLabels("app.kubernetes.io/name", "ingress-nginx").addToLabels("app.kubernetes.io/component", "controller")
+          .endMetadata().withNewSpec().addNewContainer().withName("controller").withImage("registry.k8s.io/ingress-nginx/controller:v1.11.2")
+          .withArgs("/nginx-ingress-controller", "--controller-class=k8s.io/ingress-nginx").endContainer().endSpec()
+          .withNewStatus().withPhase("Running").withPodIP(p[1]).endStatus().build();
+      DemoScenario.create(client, pod);
+      pods.add(pod);
+    }
+    try {
+      // the trusted one is followed and scraped, repeatedly: time enough for the look-alike to have been too
+      await().atMost(Duration.ofSeconds(20)).until(() -> scrapes.get("127.0.0.54").get() >= 3
+          && reconciler.logs().streams().stream().anyMatch(s -> s.namespace.equals("gateway-trust")));
+      assertThat(scrapes.get("127.0.0.53").get()).as("scrapes of the tenant's look-alike").isZero();
+      assertThat(reconciler.logs().streams()).noneMatch(s -> s.namespace.equals("tenant-lookalike"));
+    } finally {
+      pods.forEach(p -> client.resource(p).delete());
+      servers.forEach(m -> m.stop(0));
+    }
+  }
+
   @Test
   void healthChangesBecomeEventsAndMetricsAndTheOperatorReportsReady() throws Exception {
     String ns = "observed";
