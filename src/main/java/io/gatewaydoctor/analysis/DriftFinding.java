@@ -1,7 +1,6 @@
 package io.gatewaydoctor.analysis;
 
 import io.gatewaydoctor.api.DriftEntry;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.GatewayErrors;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.history.Drift;
@@ -54,7 +53,7 @@ final class DriftFinding {
         : new String[] {null, kindName[1]};
     return new RuleFinding(Code.ConfigDrift, trouble ? Severity.Warning : Severity.Info,
         new ResourceRef(kindName[0], nsName[0], nsName[1]), msg, evidence, changed,
-        new FindingRemediation("manual", "Compare " + last.resource + " with the baseline (status.drift); revert "
+        new Remedy("manual", "Compare " + last.resource + " with the baseline (status.drift); revert "
             + last.field + " to " + last.from + " if the change was not meant", false));
   }
 }

@@ -1,6 +1,5 @@
 package io.gatewaydoctor.analysis;
 
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ResourceRef;
 import java.time.Instant;
 import java.util.List;
@@ -8,7 +7,7 @@ import java.util.List;
 /** What one rule concluded about one object. {@code since} is null when the evidence has no time. */
 public record RuleFinding(
     Code code, Severity severity, ResourceRef resource, String message, List<String> evidence,
-    Instant since, FindingRemediation remediation) {
+    Instant since, Remedy remediation) {
 
   public RuleFinding {
     evidence = evidence == null ? List.of() : List.copyOf(evidence);
@@ -19,7 +18,7 @@ public record RuleFinding(
     return new RuleFinding(code, severity, resource, message, evidence, null, null);
   }
 
-  public RuleFinding withRemediation(FindingRemediation r) {
+  public RuleFinding withRemediation(Remedy r) {
     return new RuleFinding(code, severity, resource, message, evidence, since, r);
   }
 

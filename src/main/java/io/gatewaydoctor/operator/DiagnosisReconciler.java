@@ -11,7 +11,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gatewaydoctor.analysis.Analyzer;
 import io.gatewaydoctor.analysis.Diagnosis;
-import io.gatewaydoctor.analysis.StatusAggregator;
+import io.gatewaydoctor.report.StatusAggregator;
 import io.gatewaydoctor.api.GatewayDiagnosis;
 import io.gatewaydoctor.api.GatewayDiagnosisStatus;
 import io.gatewaydoctor.api.TargetRef;

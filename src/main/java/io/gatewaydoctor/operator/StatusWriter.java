@@ -1,7 +1,7 @@
 package io.gatewaydoctor.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.gatewaydoctor.analysis.StatusAggregator;
+import io.gatewaydoctor.report.StatusAggregator;
 import io.gatewaydoctor.api.GatewayDiagnosis;
 import io.gatewaydoctor.api.GatewayDiagnosisStatus;
 import io.gatewaydoctor.model.Times;

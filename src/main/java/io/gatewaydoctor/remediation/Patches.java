@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.gatewaydoctor.analysis.Fix;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ResourceRef;
 import java.util.HashMap;
@@ -29,11 +31,33 @@ public final class Patches {
 
   private Patches() {}
 
+  /** A finding's remedy as the status shows it: with its exact patch when a rule chose a {@link Fix}; null stays null. */
+  public static FindingRemediation realise(Remedy r) {
+    if (r == null) {
+      return null;
+    }
+    FindingRemediation base = new FindingRemediation(r.action(), r.description(), r.automatic());
+    if (r.fix() == null) {
+      return base;
+    }
+    Fix f = r.fix();
+    if (f instanceof Fix.TargetPort t) {
+      return targetPort(base, t.service(), t.port(), t.target());
+    } else if (f instanceof Fix.Annotation a) {
+      return annotation(base, a.ingress(), a.key(), a.value());
+    } else if (f instanceof Fix.DeletePod d) {
+      return deletePod(base, d.pod());
+    } else if (f instanceof Fix.Rollback b) {
+      return rollback(base, b.deployment(), b.previous());
+    }
+    throw new IllegalArgumentException("no patch for " + f.getClass().getSimpleName());
+  }
+
   /**
    * fix-target-port: a JSON patch of the one port's targetPort, tested against the port number at that index and the
    * resourceVersion (a merge patch would have to replace the whole ports list).
    */
-  public static FindingRemediation targetPort(FindingRemediation r, Service svc, ServicePort port, IntOrString target) {
+  static FindingRemediation targetPort(FindingRemediation r, Service svc, ServicePort port, IntOrString target) {
     ArrayNode ops = Serialization.jsonMapper().createArrayNode();
     versionTest(ops, svc);
     var ports = svc.getSpec().getPorts();
@@ -58,19 +82,19 @@ public final class Patches {
   }
 
   /** set-backend-protocol, raise-proxy-buffer-size: one annotation of the Ingress. */
-  public static FindingRemediation annotation(FindingRemediation r, HasMetadata ingress, String key, String value) {
+  static FindingRemediation annotation(FindingRemediation r, HasMetadata ingress, String key, String value) {
     ObjectNode patch = withVersion(ingress);
     ((ObjectNode) patch.get("metadata")).putObject("annotations").put(key, value);
     return on(r, ingress, MERGE, patch.toString());
   }
 
   /** restart-pod: delete the pod; its ReplicaSet makes a new one. */
-  public static FindingRemediation deletePod(FindingRemediation r, HasMetadata pod) {
+  static FindingRemediation deletePod(FindingRemediation r, HasMetadata pod) {
     return on(r, pod, DELETE, null);
   }
 
   /** rollback: the Deployment's template replaced by the previous ReplicaSet's (without its pod-template-hash label). */
-  public static FindingRemediation rollback(FindingRemediation r, Deployment d, ReplicaSet previous) {
+  static FindingRemediation rollback(FindingRemediation r, Deployment d, ReplicaSet previous) {
     PodTemplateSpec template = Serialization.clone(previous.getSpec().getTemplate());
     if (template.getMetadata() != null && template.getMetadata().getLabels() != null) {
       var labels = new HashMap<>(template.getMetadata().getLabels());

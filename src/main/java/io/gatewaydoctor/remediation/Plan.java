@@ -24,7 +24,7 @@ public record Plan(String action, String finding, ResourceRef object, String pat
     List<Plan> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (RuleFinding f : d.findings()) {
-      var r = f.remediation();
+      var r = Patches.realise(f.remediation());
       // a finding the ranking lowered accounts for none of the errors clients got: acting on it would change the wrong thing
       if (io.gatewaydoctor.analysis.Ranker.demoted(f) || r == null || !Boolean.TRUE.equals(r.automatic) || r.target == null || r.patchType == null
           || !RemediationPolicy.ALL_ACTIONS.contains(r.action) || (!Patches.DELETE.equals(r.patchType) && r.patch == null)) {

@@ -123,7 +123,7 @@ public record RemediationPolicy(Mode mode, Set<String> actions, String source, S
     return io.gatewaydoctor.analysis.RuleFinding.of(io.gatewaydoctor.analysis.Code.RemediationPolicyInvalid,
         io.gatewaydoctor.analysis.Severity.Warning, target, "The remediation annotations of " + target + " (" + source
             + ") are malformed, so remediation is off: " + error, java.util.List.of(error))
-        .withRemediation(new io.gatewaydoctor.api.FindingRemediation("manual", "Set " + MODE + " to off, dry-run or auto and "
+        .withRemediation(new io.gatewaydoctor.analysis.Remedy("manual", "Set " + MODE + " to off, dry-run or auto and "
             + ACTIONS + " to a comma list of " + String.join(", ", ALL_ACTIONS), false));
   }
 

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.gatewaydoctor.analysis.Diagnosis;
-import io.gatewaydoctor.analysis.StatusAggregator;
 import io.gatewaydoctor.api.GatewayDiagnosis;
 import io.gatewaydoctor.api.GatewayDiagnosisSpec;
 import io.gatewaydoctor.api.TargetRef;

@@ -79,8 +79,8 @@ public final class Explainer {
         sb.append("       - ").append(e).append('\n');
       }
       if (f.remediation() != null) {
-        sb.append("       fix: ").append(f.remediation().description)
-            .append(Boolean.TRUE.equals(f.remediation().automatic) ? " [" + f.remediation().action + ", can be automated]" : "").append('\n');
+        sb.append("       fix: ").append(f.remediation().description())
+            .append(f.remediation().automatic() ? " [" + f.remediation().action() + ", can be automated]" : "").append('\n');
       }
     }
     return sb.toString();

@@ -14,7 +14,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPathBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.gatewaydoctor.analysis.StatusAggregator;
+import io.gatewaydoctor.report.StatusAggregator;
 import io.gatewaydoctor.api.GatewayDiagnosis;
 import io.gatewaydoctor.api.GatewayDiagnosisSpec;
 import io.gatewaydoctor.api.GatewayDiagnosisStatus;

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Diagnosis;
+import io.gatewaydoctor.analysis.Fix;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.Health;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
 import io.gatewaydoctor.api.BackendStatus;
 import io.gatewaydoctor.api.Baseline;
 import io.gatewaydoctor.api.EndpointStatus;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ProbeResult;
 import io.gatewaydoctor.api.RemediationRecord;
 import io.gatewaydoctor.api.ResourceRef;
@@ -229,7 +230,7 @@ class RemediationPropertyTest {
 
   static RuleFinding randomFinding(Random r) {
     String action = RemediationPolicy.ALL_ACTIONS.get(r.nextInt(5));
-    FindingRemediation fix = new FindingRemediation(action, "fix", r.nextInt(5) > 0);
+    Remedy fix = new Remedy(action, "fix", r.nextInt(5) > 0);
     Code code = switch (action) {
       case "restart-pod" -> r.nextBoolean() ? Code.BackendRefusingConnections : Code.BackendCrashLooping;
       case "rollback" -> Code.BackendCrashLooping;
@@ -237,17 +238,24 @@ class RemediationPropertyTest {
       case "set-backend-protocol" -> Code.BackendProtocolMismatch;
       default -> Code.BackendHeadersTooLarge;
     };
-    FindingRemediation typed = switch (action) {
-      case "restart-pod" -> fix.on(new ResourceRef("Pod", "shop", PODS.get(r.nextInt(PODS.size()))), Patches.DELETE, null);
-      case "rollback" -> {
-        var t = fix.on(new ResourceRef("Deployment", "shop", "web"), Patches.JSON, "[{\"op\":\"replace\",\"path\":\"/spec/template\"}]");
-        t.source = new ResourceRef("ReplicaSet", "shop", "web-" + "abc".charAt(r.nextInt(3)));
-        yield t;
+    var ingress = new io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder().withNewMetadata().withName("web").withNamespace("shop")
+        .withResourceVersion("7").endMetadata().build();
+    Remedy typed = fix.fixing(switch (action) {
+      case "restart-pod" -> new Fix.DeletePod(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+          .withName(PODS.get(r.nextInt(PODS.size()))).withNamespace("shop").endMetadata().build());
+      case "rollback" -> new Fix.Rollback(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder().withNewMetadata().withName("web")
+          .withNamespace("shop").withResourceVersion("3").endMetadata().build(),
+          new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder().withNewMetadata().withName("web-" + "abc".charAt(r.nextInt(3)))
+              .withNamespace("shop").endMetadata().withNewSpec().withNewTemplate().withNewMetadata().addToLabels("app", "web")
+              .endMetadata().endTemplate().endSpec().build());
+      case "raise-proxy-buffer-size" -> new Fix.Annotation(ingress, "nginx.ingress.kubernetes.io/proxy-buffer-size", (4 << r.nextInt(6)) + "k");
+      case "set-backend-protocol" -> new Fix.Annotation(ingress, "nginx.ingress.kubernetes.io/backend-protocol", "HTTPS");
+      default -> {
+        var port = new io.fabric8.kubernetes.api.model.ServicePortBuilder().withPort(80).build();
+        yield new Fix.TargetPort(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata().withName("web").withNamespace("shop")
+            .endMetadata().withNewSpec().withPorts(port).endSpec().build(), port, new io.fabric8.kubernetes.api.model.IntOrString(8080));
       }
-      case "raise-proxy-buffer-size" -> fix.on(new ResourceRef("Ingress", "shop", "web"), Patches.MERGE,
-          "{\"metadata\":{\"annotations\":{\"nginx.ingress.kubernetes.io/proxy-buffer-size\":\"" + (4 << r.nextInt(6)) + "k\"}}}");
-      default -> fix.on(new ResourceRef("Service", "shop", "web"), Patches.JSON, "[]");
-    };
+    });
     return new RuleFinding(code, r.nextBoolean() ? Severity.Critical : Severity.Warning, new ResourceRef("Service", "shop", "web"),
         "m", List.of(), null, typed);
   }

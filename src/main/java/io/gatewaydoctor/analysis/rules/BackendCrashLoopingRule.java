@@ -1,12 +1,12 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Remedy;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
-import io.gatewaydoctor.api.FindingRemediation;
 import java.util.List;
 
 /**
@@ -20,7 +20,7 @@ public final class BackendCrashLoopingRule implements Rule {
   public List<RuleFinding> check(AnalysisContext ctx) {
     return ContainerTrouble.check(ctx, Code.BackendCrashLooping, BackendCrashLoopingRule::crashLooping,
         (w, containers) -> w + " is crash-looping: container " + String.join(", ", containers) + " keeps restarting",
-        (w, containers) -> new FindingRemediation("restart-pod",
+        (w, containers) -> new Remedy("restart-pod",
             "Read the previous logs (kubectl logs -p) of " + w + " container " + String.join(", ", containers)
                 + " and fix the crash; deleting the pod (restart-pod) only helps a crash that a fresh start clears", true));
   }

@@ -1,10 +1,11 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Fix;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.probe.Outcome;
 import io.gatewaydoctor.probe.Probe;
@@ -29,14 +30,14 @@ public final class BackendHeadersTooLargeRule implements Rule {
       int size = Integer.highestOneBit(Math.max(largest, 1)) << 1;
       boolean fits = size <= MAX_BUFFER && largest < size;
       String value = (Math.min(size, MAX_BUFFER) / 1024) + "k";
-      var fix = new FindingRemediation(fits ? "raise-proxy-buffer-size" : "manual", fits
+      var fix = new Remedy(fits ? "raise-proxy-buffer-size" : "manual", fits
               ? "Set annotation " + ProbePlanner.PROXY_BUFFER_SIZE + ": \"" + value + "\" on Ingress " + ns + "/" + name
               : "Shrink the response headers of " + h.culprit() + " (cookies, debug headers): " + largest
                   + " bytes is more than a sane proxy buffer", fits);
       return ProbeTrouble.finding(Code.BackendHeadersTooLarge, h, new ResourceRef("Ingress", ns, name),
           h.culprit() + " sends response headers of " + largest + " bytes, more than the " + limit
               + "-byte proxy buffer of Ingress " + ns + "/" + name + " (annotation " + ProbePlanner.PROXY_BUFFER_SIZE + ")",
-          fits ? io.gatewaydoctor.remediation.Patches.annotation(fix, ctx.chain().ingress(), ProbePlanner.PROXY_BUFFER_SIZE, value) : fix);
+          fits ? fix.fixing(new Fix.Annotation(ctx.chain().ingress(), ProbePlanner.PROXY_BUFFER_SIZE, value)) : fix);
     }).toList();
   }
 }

@@ -1,10 +1,10 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.probe.Outcome;
 import java.util.List;
 
@@ -17,7 +17,7 @@ public final class BackendInvalidResponseRule implements Rule {
       return ProbeTrouble.finding(Code.BackendInvalidResponse, h, culprit,
           culprit + " answers HTTP requests on port " + h.probes().get(0).target().port() + " with something that is not HTTP ("
               + h.probes().get(0).detail() + "): Service " + h.backend().serviceKey() + " points at the wrong port or protocol",
-          new FindingRemediation("manual", "Point targetPort of Service " + h.backend().serviceKey()
+          new Remedy("manual", "Point targetPort of Service " + h.backend().serviceKey()
               + " at the container's HTTP port (gRPC or TCP backends need the matching backend-protocol)", false));
     }).toList();
   }

@@ -1,12 +1,12 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Remedy;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
-import io.gatewaydoctor.api.FindingRemediation;
 import java.util.List;
 
 /** Backend containers whose last termination, within the window, was an OOM kill. */
@@ -15,7 +15,7 @@ public final class BackendOOMKilledRule implements Rule {
   public List<RuleFinding> check(AnalysisContext ctx) {
     return ContainerTrouble.check(ctx, Code.BackendOOMKilled, BackendOOMKilledRule::oomKilled,
         (w, containers) -> w + " was OOMKilled: container " + String.join(", ", containers) + " ran out of memory",
-        (w, containers) -> new FindingRemediation("manual",
+        (w, containers) -> new Remedy("manual",
             "Raise resources.limits.memory of container " + String.join(", ", containers) + " in " + w
                 + " or reduce the application's memory use", false));
   }

@@ -1,10 +1,10 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.probe.Outcome;
 import java.util.List;
 
@@ -17,7 +17,7 @@ public final class BackendPrematureCloseRule implements Rule {
       return ProbeTrouble.finding(Code.BackendPrematureClose, h, culprit,
           culprit + " closes connections without a complete response on " + h.share() + " of Service " + h.backend().serviceKey()
               + " (" + h.probes().get(0).detail() + ")",
-          new FindingRemediation("manual", "Find why " + culprit + " closes the connection mid-response (a crash, a worker"
+          new Remedy("manual", "Find why " + culprit + " closes the connection mid-response (a crash, a worker"
               + " timeout, a body larger than it can write)", false));
     }).toList();
   }

@@ -1,10 +1,11 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Fix;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.probe.Outcome;
 import io.gatewaydoctor.probe.ProbePlanner;
@@ -32,10 +33,10 @@ public final class BackendProtocolMismatchRule implements Rule {
           : h.culprit() + " speaks plain HTTP on port " + h.probes().get(0).target().port() + ", but Ingress " + ns + "/" + name
               + " proxies to Service " + h.backend().serviceKey() + " over TLS (" + ProbePlanner.BACKEND_PROTOCOL + ")";
       return ProbeTrouble.finding(Code.BackendProtocolMismatch, h, new ResourceRef("Ingress", ns, name), msg,
-          whole ? io.gatewaydoctor.remediation.Patches.annotation(new FindingRemediation("set-backend-protocol", "Set annotation "
-              + ProbePlanner.BACKEND_PROTOCOL + ": \"" + (wantsTls ? "HTTPS" : "HTTP") + "\" on Ingress " + ns + "/" + name, true),
-              ctx.chain().ingress(), ProbePlanner.BACKEND_PROTOCOL, wantsTls ? "HTTPS" : "HTTP")
-              : new FindingRemediation("manual", "Serve Service " + h.backend().serviceKey() + " from an Ingress of its own with "
+          whole ? new Remedy("set-backend-protocol", "Set annotation "
+              + ProbePlanner.BACKEND_PROTOCOL + ": \"" + (wantsTls ? "HTTPS" : "HTTP") + "\" on Ingress " + ns + "/" + name, true)
+              .fixing(new Fix.Annotation(ctx.chain().ingress(), ProbePlanner.BACKEND_PROTOCOL, wantsTls ? "HTTPS" : "HTTP"))
+              : new Remedy("manual", "Serve Service " + h.backend().serviceKey() + " from an Ingress of its own with "
                   + ProbePlanner.BACKEND_PROTOCOL + ": \"" + (wantsTls ? "HTTPS" : "HTTP") + "\" (the annotation applies to every"
                   + " backend of Ingress " + ns + "/" + name + ", and the others speak " + (wantsTls ? "plain HTTP" : "TLS") + ")", false));
     }).toList();

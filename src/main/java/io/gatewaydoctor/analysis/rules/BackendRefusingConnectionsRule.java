@@ -1,10 +1,11 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Fix;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.probe.Outcome;
 import io.gatewaydoctor.probe.Probe;
@@ -58,11 +59,11 @@ public final class BackendRefusingConnectionsRule implements Rule {
     return out;
   }
 
-  private static FindingRemediation fixTargetPort(io.gatewaydoctor.model.ResolvedBackend b, int right, boolean automatic) {
-    var r = new FindingRemediation("fix-target-port", "Set targetPort of Service " + b.serviceKey() + " port "
+  private static Remedy fixTargetPort(io.gatewaydoctor.model.ResolvedBackend b, int right, boolean automatic) {
+    var r = new Remedy("fix-target-port", "Set targetPort of Service " + b.serviceKey() + " port "
         + b.servicePort().getPort() + " to " + right + " (the port the pods answer on)", automatic);
-    return automatic ? io.gatewaydoctor.remediation.Patches.targetPort(r, b.service(), b.servicePort(),
-        new io.fabric8.kubernetes.api.model.IntOrString(right)) : r;
+    return automatic ? r.fixing(new Fix.TargetPort(b.service(), b.servicePort(), new io.fabric8.kubernetes.api.model.IntOrString(right)))
+        : r;
   }
 
   /** Whether the pods declare the refusing port: then the app may just listen on 127.0.0.1, and a human decides. */

@@ -1,11 +1,11 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.model.Endpoint;
 import io.gatewaydoctor.model.ResolvedBackend;
 import io.gatewaydoctor.signals.GatewayEvidence;
@@ -61,7 +61,7 @@ public final class BackendServerErrorRule implements Rule {
               + statuses + " in the last " + ctx.window().toMinutes() + " min (Service " + b.serviceKey()
               + "): the app returns the errors itself; the gateway passes them on and is not at fault",
           evidence)
-          .withRemediation(new FindingRemediation("manual", "Read the logs of " + culprit + (answering.isEmpty() ? ""
+          .withRemediation(new Remedy("manual", "Read the logs of " + culprit + (answering.isEmpty() ? ""
               : " (" + answering.get(0).pod() + ")") + " and of what it calls: it answers " + statuses + " itself", false)));
     }
     return out;

@@ -1,11 +1,11 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.ResolvedBackend;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ public final class BackendServiceMissingRule implements Rule {
               + String.join(", ", b.ref().usedBy()) + " to Service " + b.serviceKey() + ", which does not exist",
           List.of("backend " + b.ref().key() + " used by " + String.join(", ", b.ref().usedBy()),
               "Service " + b.serviceKey() + " not found"))
-          .withRemediation(new FindingRemediation("manual",
+          .withRemediation(new Remedy("manual",
               "Create Service " + b.serviceKey() + " or point the Ingress backend at an existing Service", false)));
     }
     return out;

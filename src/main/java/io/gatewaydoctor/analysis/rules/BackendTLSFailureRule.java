@@ -1,10 +1,10 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.probe.Outcome;
 import io.gatewaydoctor.probe.ProbePlanner;
 import java.util.List;
@@ -31,7 +31,7 @@ public final class BackendTLSFailureRule implements Rule {
           return ProbeTrouble.finding(Code.BackendTLSFailure, h, culprit,
               "The TLS handshake the gateway would make to " + culprit + " fails on " + h.share() + " of Service " + h.backend().serviceKey()
                   + " (" + pods + "): " + why,
-              new FindingRemediation("manual", why.contains("client certificate")
+              new Remedy("manual", why.contains("client certificate")
                   ? "Give the gateway a client certificate the backend trusts: nginx.ingress.kubernetes.io/proxy-ssl-secret: \"<ns>/<secret>\""
                       + " with tls.crt and tls.key (and ca.crt to verify the backend), or stop requiring one on " + culprit
                   : "Make the gateway's TLS settings (proxy-ssl-protocols, proxy-ssl-ciphers, proxy-ssl-name with proxy-ssl-server-name: \"on\")"

@@ -1,10 +1,10 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.probe.Outcome;
 import java.util.List;
 
@@ -23,7 +23,7 @@ public final class BackendTimeoutRule implements Rule {
           (connect ? "No connection to " : "No response from ") + culprit + " within " + h.probes().get(0).target().timeoutMillis()
               + " ms on " + h.share() + " of Service " + h.backend().serviceKey()
               + (connect ? " (packets dropped: a NetworkPolicy, a firewall or a dead node)" : ""),
-          new FindingRemediation("manual", connect ? "Check NetworkPolicies and the node of the pods of " + culprit
+          new Remedy("manual", connect ? "Check NetworkPolicies and the node of the pods of " + culprit
               : "Find what " + culprit + " waits on (a database, a lock), or raise proxy-read-timeout if slow answers are expected", false));
     }).toList());
     out.addAll(slowRoutedPaths(ctx));
@@ -62,7 +62,7 @@ public final class BackendTimeoutRule implements Rule {
                 + " got no response within the gateway's proxy-read-timeout of " + secs + " s (the gateway answers 504 there)"
                 + (main != null && main.outcome() == Outcome.ok ? ", while the readiness path " + main.target().path() + " answers in "
                     + main.latencyMillis() + " ms" : ""),
-            evidence).withRemediation(new FindingRemediation("manual", "Find what " + culprit + " waits on for " + paths
+            evidence).withRemediation(new Remedy("manual", "Find what " + culprit + " waits on for " + paths
                 + ", or raise nginx.ingress.kubernetes.io/proxy-read-timeout on the Ingress if answers that slow are expected", false)));
         break; // one endpoint per backend carries the routed paths
       }

@@ -1,5 +1,7 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Fix;
+import io.gatewaydoctor.analysis.Remedy;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -7,7 +9,6 @@ import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.Pods;
 import io.gatewaydoctor.model.ResolvedBackend;
@@ -54,7 +55,7 @@ final class ContainerTrouble {
   }
 
   static List<RuleFinding> check(AnalysisContext ctx, Code code, BiPredicate<AnalysisContext, ContainerStatus> troubled,
-      BiFunction<ResourceRef, List<String>, String> message, BiFunction<ResourceRef, List<String>, FindingRemediation> fix) {
+      BiFunction<ResourceRef, List<String>, String> message, BiFunction<ResourceRef, List<String>, Remedy> fix) {
     List<RuleFinding> out = new ArrayList<>();
     for (ResolvedBackend b : ctx.chain().backends()) {
       Map<String, ResourceRef> workloads = new LinkedHashMap<>();
@@ -94,12 +95,12 @@ final class ContainerTrouble {
         List<String> ev = new ArrayList<>(evidence.get(e.getKey()));
         ev.add(0, affectedPods + " of " + b.pods().size() + " pods of Service " + b.serviceKey() + " affected");
         var rollout = Rollouts.failingNewRevision(ctx, b.namespace(), e.getValue(), failingPods.get(e.getKey()));
-        FindingRemediation fixIt = rollout.isPresent() ? rollback(ctx, b, e.getValue(), failingPods.get(e.getKey()))
+        Remedy fixIt = rollout.isPresent() ? rollback(ctx, b, e.getValue(), failingPods.get(e.getKey()))
             : fix.apply(e.getValue(), containers.get(e.getKey()));
-        if ("restart-pod".equals(fixIt.action)) {
+        if ("restart-pod".equals(fixIt.action())) {
           var replaced = failingPods.get(e.getKey()).stream().filter(Pods::replacedWhenDeleted).findFirst();
-          fixIt = replaced.isPresent() ? io.gatewaydoctor.remediation.Patches.deletePod(fixIt, replaced.get())
-              : new FindingRemediation(fixIt.action, fixIt.description, false);
+          fixIt = replaced.isPresent() ? fixIt.fixing(new Fix.DeletePod(replaced.get()))
+              : new Remedy(fixIt.action(), fixIt.description(), false);
         }
         out.add(RuleFinding.of(code, severity, e.getValue(), message.apply(e.getValue(), containers.get(e.getKey()))
                 + " (" + podNames(failingPods.get(e.getKey())) + "; " + affectedPods + " of " + b.pods().size() + " pods behind Service "
@@ -117,16 +118,16 @@ final class ContainerTrouble {
   }
 
   /** Roll the Deployment back to the previous ReplicaSet's template: typed when both objects are in the input. */
-  private static FindingRemediation rollback(AnalysisContext ctx, ResolvedBackend b, ResourceRef w, List<Pod> failing) {
-    FindingRemediation r = new FindingRemediation("rollback", "Roll " + w + " back to its previous ReplicaSet's template"
+  private static Remedy rollback(AnalysisContext ctx, ResolvedBackend b, ResourceRef w, List<Pod> failing) {
+    Remedy r = new Remedy("rollback", "Roll " + w + " back to its previous ReplicaSet's template"
         + " (kubectl rollout undo deployment/" + w.name + " -n " + b.namespace() + "), then find why the new revision fails", true);
     var rollout = Rollouts.rollout(ctx, b.namespace(), w, failing);
     var d = ctx.cluster().deployment(b.namespace(), w.name);
     if (rollout.isEmpty() || d.isEmpty() || rollout.get().previous().getSpec() == null
         || rollout.get().previous().getSpec().getTemplate() == null) {
-      return new FindingRemediation("rollback", r.description, false);
+      return new Remedy("rollback", r.description(), false);
     }
-    return io.gatewaydoctor.remediation.Patches.rollback(r, d.get(), rollout.get().previous());
+    return r.fixing(new Fix.Rollback(d.get(), rollout.get().previous()));
   }
 
   static boolean isRecent(AnalysisContext ctx, ContainerStateTerminated t) {

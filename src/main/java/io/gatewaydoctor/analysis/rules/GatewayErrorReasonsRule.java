@@ -1,11 +1,12 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Fix;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.Endpoint;
 import io.gatewaydoctor.model.ResolvedBackend;
@@ -93,10 +94,10 @@ public final class GatewayErrorReasonsRule implements Rule {
                   + GatewayTrouble.shape(GatewayTrouble.at(ctx, worst)),
               evidence).withSince(GatewayTrouble.at(ctx, worst).errorsSince())
               .withRemediation(ctx.chain().backends().stream().allMatch(o -> o.serviceKey().equals(b.serviceKey()))
-                  ? io.gatewaydoctor.remediation.Patches.annotation(new FindingRemediation("set-backend-protocol",
-                  "Set annotation " + io.gatewaydoctor.probe.ProbePlanner.BACKEND_PROTOCOL + ": \"HTTPS\" on Ingress " + ing, true),
-                  ctx.chain().ingress(), io.gatewaydoctor.probe.ProbePlanner.BACKEND_PROTOCOL, "HTTPS")
-                  : new FindingRemediation("manual", "Serve Service " + b.serviceKey() + " from an Ingress of its own with "
+                  ? new Remedy("set-backend-protocol",
+                  "Set annotation " + io.gatewaydoctor.probe.ProbePlanner.BACKEND_PROTOCOL + ": \"HTTPS\" on Ingress " + ing, true)
+                  .fixing(new Fix.Annotation(ctx.chain().ingress(), io.gatewaydoctor.probe.ProbePlanner.BACKEND_PROTOCOL, "HTTPS"))
+                  : new Remedy("manual", "Serve Service " + b.serviceKey() + " from an Ingress of its own with "
                       + io.gatewaydoctor.probe.ProbePlanner.BACKEND_PROTOCOL + ": \"HTTPS\" (the annotation applies to every backend of"
                       + " Ingress " + ing + ")", false)));
           continue;
@@ -119,7 +120,7 @@ public final class GatewayErrorReasonsRule implements Rule {
                         + " connections before the gateway stops reusing them), which a keep-alive measurement (analyze --probe, the"
                         + " operator's prober) confirms" : "")
                 + GatewayTrouble.impactText(ctx, b) + GatewayTrouble.shape(GatewayTrouble.at(ctx, worst)),
-            evidence).withSince(GatewayTrouble.at(ctx, worst).errorsSince()).withRemediation(new FindingRemediation("manual",
+            evidence).withSince(GatewayTrouble.at(ctx, worst).errorsSince()).withRemediation(new Remedy("manual",
                 fix(rc.getKey(), culprit, b), false)));
       }
     }

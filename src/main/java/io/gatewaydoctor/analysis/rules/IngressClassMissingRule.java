@@ -1,11 +1,11 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.Gateways;
 import java.util.List;
@@ -37,7 +37,7 @@ public final class IngressClassMissingRule implements Rule {
       return List.of(RuleFinding.of(Code.IngressClassMissing, Severity.Warning, ref,
           "Ingress " + ns + "/" + name + " names IngressClass " + className + ", which does not exist: no controller serves it",
           List.of("spec.ingressClassName=" + className, "IngressClasses: " + classes(ctx)))
-          .withRemediation(new FindingRemediation("manual",
+          .withRemediation(new Remedy("manual",
               "Set spec.ingressClassName of Ingress " + ns + "/" + name + " to an existing class (" + classes(ctx) + ")", false)));
     }
     if (annotations != null && annotations.containsKey(LEGACY_CLASS_ANNOTATION)) {
@@ -50,7 +50,7 @@ public final class IngressClassMissingRule implements Rule {
     return List.of(RuleFinding.of(Code.IngressClassMissing, Severity.Warning, ref,
         "Ingress " + ns + "/" + name + " names no IngressClass and no class is marked default: no controller may serve it",
         List.of("spec.ingressClassName unset", "IngressClasses: " + classes(ctx)))
-        .withRemediation(new FindingRemediation("manual",
+        .withRemediation(new Remedy("manual",
             "Set spec.ingressClassName of Ingress " + ns + "/" + name + " (classes: " + classes(ctx) + ")", false)));
   }
 

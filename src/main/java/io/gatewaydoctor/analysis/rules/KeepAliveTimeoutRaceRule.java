@@ -1,11 +1,11 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.Endpoint;
 import io.gatewaydoctor.model.ResolvedBackend;
@@ -39,7 +39,7 @@ public final class KeepAliveTimeoutRaceRule implements Rule {
             List.of("idle keep-alive connection to " + e.ip() + ":" + e.port() + (e.pod() == null ? "" : " (pod " + e.pod() + ")")
                 + " closed by the backend after " + k.closedAfter().toMillis() + " ms",
                 "gateway upstream keep-alive timeout " + gateway.toSeconds() + " s (ingress-nginx upstream-keepalive-timeout)"))
-            .withRemediation(new FindingRemediation("manual", "Raise the HTTP keep-alive (idle) timeout of " + w + " above "
+            .withRemediation(new Remedy("manual", "Raise the HTTP keep-alive (idle) timeout of " + w + " above "
                 + gateway.toSeconds() + " s (e.g. Node.js server.keepAliveTimeout = " + (gateway.toSeconds() + 5) + "000), or lower"
                 + " upstream-keepalive-timeout in the ingress-nginx ConfigMap below " + (long) Math.floor(secs) + " s", false)));
         break; // one measurement per Service is enough

@@ -1,5 +1,6 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Remedy;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.gatewaydoctor.analysis.AnalysisContext;
@@ -7,7 +8,6 @@ import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.Gateways;
 import io.gatewaydoctor.model.NetworkPolicies;
@@ -116,7 +116,7 @@ public final class NetworkPolicyBlockedRule implements Rule {
     }
     evidence.add("blocked pods: " + String.join(", ", blocked.stream().limit(5).toList()));
     return RuleFinding.of(Code.NetworkPolicyBlocked, severity, new ResourceRef("NetworkPolicy", ns, first.getMetadata().getName()),
-        msg, evidence).withRemediation(new FindingRemediation("manual", fix(ns, first, gateways, port), false));
+        msg, evidence).withRemediation(new Remedy("manual", fix(ns, first, gateways, port), false));
   }
 
   private static String fix(String ns, NetworkPolicy np, List<Pod> gateways, int port) {

@@ -1,11 +1,11 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.ResolvedBackend;
 import java.util.ArrayList;
@@ -35,7 +35,7 @@ public final class NoPodsSelectedRule implements Rule {
           "Service " + b.serviceKey() + " selects no pods: no pod in namespace " + b.namespace()
               + " carries the labels " + sel,
           List.of("Service " + b.serviceKey() + " spec.selector=" + sel, "0 pods match"))
-          .withRemediation(new FindingRemediation("manual",
+          .withRemediation(new Remedy("manual",
               "Fix spec.selector of Service " + b.serviceKey() + " to the labels of the backend pods, or deploy them", false)));
     }
     return out;

@@ -1,12 +1,12 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Remedy;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.Pods;
 import io.gatewaydoctor.model.ResolvedBackend;
@@ -41,7 +41,7 @@ public final class NoPreStopHookRule implements Rule {
                 + ": at each rollout it stops before the gateway drops it from its upstreams (502s)",
             List.of("pod " + p.getMetadata().getName() + " container " + containers + " has no lifecycle.preStop",
                 "terminationGracePeriodSeconds=" + (grace == null ? "30 (default)" : grace)))
-            .withRemediation(new FindingRemediation("manual", "Add lifecycle.preStop {exec: {command: [sleep, \"5\"]}} "
+            .withRemediation(new Remedy("manual", "Add lifecycle.preStop {exec: {command: [sleep, \"5\"]}} "
                 + "(or {sleep: {seconds: 5}} on Kubernetes 1.30+) to container " + containers + " of " + w
                 + ", with terminationGracePeriodSeconds above it", false)));
       }

@@ -1,12 +1,12 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Remedy;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.Endpoint;
 import io.gatewaydoctor.model.Pods;
@@ -66,7 +66,7 @@ public final class NoReadyEndpointsRule implements Rule {
           "Service " + b.serviceKey() + " has no ready endpoint (" + ready + " of " + total
               + (total == 1 ? " endpoint" : " endpoints") + " ready" + (b.pods().isEmpty() ? "" : ", " + b.pods().size() + " pods selected") + ")",
           evidence)
-          .withRemediation(new FindingRemediation("manual",
+          .withRemediation(new Remedy("manual",
               "Find out why the pods of Service " + b.serviceKey() + " fail their readiness probe (kubectl describe pod)", false)));
     }
     return out;

@@ -1,10 +1,11 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Fix;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.Endpoint;
 import io.gatewaydoctor.model.Pods;
@@ -82,18 +83,18 @@ final class ProbeTrouble {
    * restart-pod of the first failing pod, with the manual fix beside it; gateway-doctor deletes it only while other endpoints
    * answer (the guard's floor). Manual when the failing endpoint names no pod of the input.
    */
-  static FindingRemediation restartFirst(Hits h, String manual) {
+  static Remedy restartFirst(Hits h, String manual) {
     var pod = h.probes().stream().map(p -> h.backend().pod(p.target().pod())).flatMap(java.util.Optional::stream)
         .filter(io.gatewaydoctor.model.Pods::replacedWhenDeleted).findFirst();
     if (pod.isEmpty()) {
-      return new FindingRemediation("manual", manual, false); // no pod its ReplicaSet would replace
+      return new Remedy("manual", manual, false); // no pod its ReplicaSet would replace
     }
-    return io.gatewaydoctor.remediation.Patches.deletePod(new FindingRemediation("restart-pod", "Evict pod "
-        + pod.get().getMetadata().getName() + " so that its ReplicaSet replaces it (only while other endpoints answer); " + manual, true),
-        pod.get());
+    return new Remedy("restart-pod", "Evict pod "
+        + pod.get().getMetadata().getName() + " so that its ReplicaSet replaces it (only while other endpoints answer); " + manual, true)
+        .fixing(new Fix.DeletePod(pod.get()));
   }
 
-  static RuleFinding finding(Code code, Hits h, ResourceRef culprit, String message, FindingRemediation fix) {
+  static RuleFinding finding(Code code, Hits h, ResourceRef culprit, String message, Remedy fix) {
     return RuleFinding.of(code, h.severity(), culprit, named(h, message), h.evidence()).withRemediation(fix);
   }
 

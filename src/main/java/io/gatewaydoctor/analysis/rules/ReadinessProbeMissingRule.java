@@ -1,5 +1,6 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Remedy;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.gatewaydoctor.analysis.AnalysisContext;
@@ -7,7 +8,6 @@ import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.Pods;
 import io.gatewaydoctor.model.ResolvedBackend;
@@ -43,7 +43,7 @@ public final class ReadinessProbeMissingRule implements Rule {
                   + ": the gateway sends it traffic before it can answer",
               List.of("pod " + p.getMetadata().getName() + " container " + String.join(", ", missing)
                   + " has no readinessProbe"))
-              .withRemediation(new FindingRemediation("manual",
+              .withRemediation(new Remedy("manual",
                   "Add a readinessProbe (httpGet on the serving port) to container " + String.join(", ", missing)
                       + " of " + w, false)));
         }

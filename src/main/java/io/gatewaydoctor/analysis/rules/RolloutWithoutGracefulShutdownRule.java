@@ -1,5 +1,6 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Remedy;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.gatewaydoctor.analysis.AnalysisContext;
@@ -7,7 +8,6 @@ import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.Endpoint;
 import io.gatewaydoctor.model.Pods;
@@ -79,7 +79,7 @@ public final class RolloutWithoutGracefulShutdownRule implements Rule {
           errors + " failed gateway tries in the last " + ctx.window().toMinutes() + " min went to pods that left during the rollout of "
               + w + " to ReplicaSet " + newest.getMetadata().getName() + (revision == null ? "" : " (revision " + revision + ", "
               + when + " UTC)") + " (" + addrs + "): its pods have no preStop hook, so they stop before the gateway drops them",
-          evidence).withSince(rolled).withRemediation(new FindingRemediation("manual", "Add lifecycle.preStop {exec: {command: [sleep, \"10\"]}}"
+          evidence).withSince(rolled).withRemediation(new Remedy("manual", "Add lifecycle.preStop {exec: {command: [sleep, \"10\"]}}"
               + " (or {sleep: {seconds: 10}} on Kubernetes 1.30+) to container " + String.join(", ", graceless) + " of " + w
               + ", with terminationGracePeriodSeconds above it, so that pods keep serving until the gateway has dropped them", false)));
     }

@@ -1,12 +1,12 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Remedy;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.ResolvedBackend;
 import java.util.ArrayList;
@@ -45,7 +45,7 @@ public final class ServicePortMismatchRule implements Rule {
               + b.serviceKey() + ", which has " + (declared.isEmpty() ? "no ports" : "ports " + String.join(", ", declared)),
           List.of("backend " + b.ref().key() + " used by " + String.join(", ", b.ref().usedBy()),
               "Service " + b.serviceKey() + " ports: " + (declared.isEmpty() ? "none" : String.join(", ", declared))))
-          .withRemediation(new FindingRemediation("manual", fix, false)));
+          .withRemediation(new Remedy("manual", fix, false)));
     }
     return out;
   }
@@ -57,7 +57,7 @@ public final class ServicePortMismatchRule implements Rule {
             + b.servicePort().getPort() + ", not a port: ingress-nginx accepts this, other controllers and Gateway API do not",
         List.of("backend " + b.ref().key() + " used by " + String.join(", ", b.ref().usedBy()),
             "Service " + b.serviceKey() + " port " + b.servicePort().getPort() + " targetPort " + b.targetPortLabel()))
-        .withRemediation(new FindingRemediation("manual", "Set the Ingress backend port to " + b.servicePort().getPort()
+        .withRemediation(new Remedy("manual", "Set the Ingress backend port to " + b.servicePort().getPort()
             + (b.servicePort().getName() == null ? "" : " (or name '" + b.servicePort().getName() + "')"), false));
   }
 }

@@ -1,5 +1,6 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Remedy;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.gatewaydoctor.analysis.AnalysisContext;
@@ -7,7 +8,6 @@ import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.Pods;
 import io.gatewaydoctor.model.ResolvedBackend;
@@ -46,7 +46,7 @@ public final class SingleReplicaRule implements Rule {
       out.put(w.toString(), RuleFinding.of(Code.SingleReplica, Severity.Warning, w,
           "Service " + b.serviceKey() + " is served by a single pod (" + p.getMetadata().getName() + " of " + w
               + "): every restart, node drain or rollout leaves the Ingress without an endpoint", evidence)
-          .withRemediation(new FindingRemediation("manual", "Run at least 2 replicas of " + w
+          .withRemediation(new Remedy("manual", "Run at least 2 replicas of " + w
               + " and add a PodDisruptionBudget with minAvailable: 1", false)));
     }
     return new ArrayList<>(out.values());

@@ -1,5 +1,7 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Fix;
+import io.gatewaydoctor.analysis.Remedy;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -8,7 +10,6 @@ import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.Pods;
 import io.gatewaydoctor.model.ResolvedBackend;
@@ -66,7 +67,7 @@ public final class TargetPortMismatchRule implements Rule {
     return out;
   }
 
-  private static FindingRemediation fix(ResolvedBackend b, List<Pod> misfits) {
+  private static Remedy fix(ResolvedBackend b, List<Pod> misfits) {
     Set<Integer> candidates = new LinkedHashSet<>();
     String sameName = null;
     for (Pod p : misfits) {
@@ -80,17 +81,17 @@ public final class TargetPortMismatchRule implements Rule {
       }
     }
     if (sameName != null) {
-      return io.gatewaydoctor.remediation.Patches.targetPort(new FindingRemediation("fix-target-port", "Set targetPort of Service "
-          + b.serviceKey() + " port " + b.servicePort().getPort() + " to '" + sameName + "' (the containerPort of the same name)", true),
-          b.service(), b.servicePort(), new IntOrString(sameName));
+      return new Remedy("fix-target-port", "Set targetPort of Service "
+          + b.serviceKey() + " port " + b.servicePort().getPort() + " to '" + sameName + "' (the containerPort of the same name)", true)
+          .fixing(new Fix.TargetPort(b.service(), b.servicePort(), new IntOrString(sameName)));
     }
     if (candidates.size() == 1) {
       int only = candidates.iterator().next();
-      return io.gatewaydoctor.remediation.Patches.targetPort(new FindingRemediation("fix-target-port", "Set targetPort of Service "
-          + b.serviceKey() + " port " + b.servicePort().getPort() + " to " + only + " (the only containerPort of the pods)", true),
-          b.service(), b.servicePort(), new IntOrString(only));
+      return new Remedy("fix-target-port", "Set targetPort of Service "
+          + b.serviceKey() + " port " + b.servicePort().getPort() + " to " + only + " (the only containerPort of the pods)", true)
+          .fixing(new Fix.TargetPort(b.service(), b.servicePort(), new IntOrString(only)));
     }
-    return new FindingRemediation("manual", "Set targetPort of Service " + b.serviceKey() + " port "
+    return new Remedy("manual", "Set targetPort of Service " + b.serviceKey() + " port "
         + b.servicePort().getPort() + " to the port the application listens on (pods declare "
         + Pods.describePorts(misfits) + ")", false);
   }

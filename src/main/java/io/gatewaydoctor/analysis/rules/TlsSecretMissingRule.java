@@ -1,12 +1,12 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Remedy;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
-import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.ClusterSnapshot;
 import java.util.ArrayList;
@@ -34,7 +34,7 @@ public final class TlsSecretMissingRule implements Rule {
           "Ingress " + ns + "/" + ctx.chain().name() + " serves TLS for " + hosts + " from Secret " + ns + "/"
               + tls.getSecretName() + ", which does not exist: clients get the gateway's fallback certificate",
           List.of("spec.tls[].secretName=" + tls.getSecretName(), "Secret " + ns + "/" + tls.getSecretName() + " not found"))
-          .withRemediation(new FindingRemediation("manual",
+          .withRemediation(new Remedy("manual",
               "Create the TLS Secret " + ns + "/" + tls.getSecretName() + " (or fix spec.tls[].secretName)", false)));
     }
     return out;

@@ -1,9 +1,11 @@
-package io.gatewaydoctor.analysis;
+package io.gatewaydoctor.report;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.gatewaydoctor.analysis.Diagnosis;
+import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.api.Finding;
 import io.gatewaydoctor.api.GatewayDiagnosisStatus;
 import java.time.Instant;
@@ -62,7 +64,7 @@ public final class StatusAggregator {
       out.resource = f.resource();
       out.message = cap(f.message());
       out.evidence = f.evidence().stream().limit(MAX_EVIDENCE).map(StatusAggregator::cap).toList();
-      out.remediation = f.remediation();
+      out.remediation = io.gatewaydoctor.remediation.Patches.realise(f.remediation());
       out.since = prev.findings == null ? null : prev.findings.stream()
           .filter(p -> Objects.equals(p.code, out.code) && Objects.equals(String.valueOf(p.resource), String.valueOf(out.resource)))
           .map(p -> p.since).filter(Objects::nonNull).findFirst().orElse(null);

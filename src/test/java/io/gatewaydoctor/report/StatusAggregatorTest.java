@@ -1,4 +1,6 @@
-package io.gatewaydoctor.analysis;
+package io.gatewaydoctor.report;
+
+import io.gatewaydoctor.analysis.*;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
