@@ -6,6 +6,10 @@ import io.gatewaydoctor.probe.ProbeEvidence;
 import io.gatewaydoctor.signals.GatewayEvidence;
 import java.time.Duration;
 import java.time.Instant;
+import io.gatewaydoctor.api.DriftEntry;
+import io.gatewaydoctor.model.Endpoint;
+import io.gatewaydoctor.model.ResolvedBackend;
+import io.gatewaydoctor.model.UpstreamNames;
 
 /**
  * Everything a rule may look at. {@code now} is the evaluation instant: rules never read a clock.
@@ -14,7 +18,7 @@ import java.time.Instant;
  * {@code drift} what changed on the chain against a baseline (empty without one).
  */
 public record AnalysisContext(TargetChain chain, ClusterSnapshot cluster, Instant now, Duration window, ProbeEvidence probes,
-    GatewayEvidence gateway, java.util.List<io.gatewaydoctor.api.DriftEntry> drift) {
+    GatewayEvidence gateway, java.util.List<DriftEntry> drift) {
   public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(10);
 
   public AnalysisContext {
@@ -34,13 +38,13 @@ public record AnalysisContext(TargetChain chain, ClusterSnapshot cluster, Instan
    * both make {@code team-a-api-80}), only the lines whose last try went to one of this backend's
    * endpoints (or to none) count: another namespace's traffic never becomes this target's evidence.
    */
-  public GatewayEvidence.Counts upstream(io.gatewaydoctor.model.ResolvedBackend b) {
+  public GatewayEvidence.Counts upstream(ResolvedBackend b) {
     String name = GatewayEvidence.upstreamName(b.namespace(), b.ref().service(), b.ref().portLabel());
-    if (!io.gatewaydoctor.model.UpstreamNames.ambiguous(name, b.namespace(), cluster)) {
+    if (!UpstreamNames.ambiguous(name, b.namespace(), cluster)) {
       return gateway.upstream(name);
     }
     java.util.Set<String> mine = new java.util.HashSet<>();
-    io.gatewaydoctor.model.Endpoint.of(b).stream().filter(e -> e.ip() != null && e.port() != null).forEach(e -> mine.add(e.address()));
+    Endpoint.of(b).stream().filter(e -> e.ip() != null && e.port() != null).forEach(e -> mine.add(e.address()));
     return gateway.upstream(name, mine);
   }
 

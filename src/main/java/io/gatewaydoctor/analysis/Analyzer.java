@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import io.gatewaydoctor.analysis.rules.Explained;
+import io.gatewaydoctor.api.DriftEntry;
 
 /**
  * The pure analysis core: (cluster view, probe evidence, instant) in, diagnosis out. Shared by the operator,
@@ -57,7 +59,7 @@ public final class Analyzer {
 
   /** The same, with what changed on the chain against a baseline (null: no baseline). */
   public Diagnosis analyze(TargetChain chain, ClusterSnapshot cluster, Instant now, Duration window, ProbeEvidence probes,
-      GatewayEvidence gateway, List<io.gatewaydoctor.api.DriftEntry> drift) {
+      GatewayEvidence gateway, List<DriftEntry> drift) {
     AnalysisContext ctx = new AnalysisContext(chain, cluster, now, window == null ? AnalysisContext.DEFAULT_WINDOW : window,
         probes, gateway, drift);
     List<RuleFinding> found = new ArrayList<>();
@@ -71,8 +73,8 @@ public final class Analyzer {
             "check " + rule.getClass().getSimpleName() + " could not run: " + e, List.of()));
       }
     }
-    long observed = io.gatewaydoctor.analysis.rules.Explained.observed(ctx);
-    java.util.function.ToLongFunction<RuleFinding> score = f -> io.gatewaydoctor.analysis.rules.Explained.score(ctx, f);
+    long observed = Explained.observed(ctx);
+    java.util.function.ToLongFunction<RuleFinding> score = f -> Explained.score(ctx, f);
     List<RuleFinding> deduped = dedupe(found);
     GatewayErrors errors = gatewayErrors(ctx);
     RuleFinding drifted = DriftFinding.of(ctx, deduped, errors); // reads whether there is trouble, not the order

@@ -3,12 +3,13 @@ package io.gatewaydoctor.analysis;
 import io.gatewaydoctor.api.BackendStatus;
 import io.gatewaydoctor.api.GatewayErrors;
 import java.util.List;
+import io.gatewaydoctor.api.DriftEntry;
 
 /** The pure core's verdict on one target, before it becomes a GatewayDiagnosis status. */
 public record Diagnosis(
     String target, Health health, String rootCause, String summary,
     List<RuleFinding> findings, List<BackendStatus> backends, Double errorRate, GatewayErrors gatewayErrors,
-    List<io.gatewaydoctor.api.DriftEntry> drift) {
+    List<DriftEntry> drift) {
 
   public Diagnosis(String target, Health health, String rootCause, String summary, List<RuleFinding> findings,
       List<BackendStatus> backends, Double errorRate, GatewayErrors gatewayErrors) {

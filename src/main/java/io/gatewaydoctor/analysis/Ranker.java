@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToLongFunction;
+import io.gatewaydoctor.analysis.rules.Explained;
 
 /**
  * Orders findings and picks the root cause (docs/root-causes.md, "How the verdict is chosen").
@@ -40,7 +41,7 @@ public final class Ranker {
 
   /**
    * Ranks by the evidence: {@code score} is what a finding accounts for of the {@code observed}
-   * errors (as {@link io.gatewaydoctor.analysis.rules.Explained#score} counts it, larger is more);
+   * errors (as {@link Explained#score} counts it, larger is more);
    * with nothing observed it is {@link #rank(List)}.
    */
   public static List<RuleFinding> rank(List<RuleFinding> findings, long observed, ToLongFunction<RuleFinding> score) {

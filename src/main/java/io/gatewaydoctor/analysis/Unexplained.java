@@ -2,6 +2,7 @@ package io.gatewaydoctor.analysis;
 
 import io.gatewaydoctor.api.GatewayErrors;
 import java.util.List;
+import io.gatewaydoctor.api.StatusCounts;
 
 /**
  * Clients got 502/503/504 and nothing found on the chain explains them: the target is not
@@ -26,7 +27,7 @@ record Unexplained(long errors, String source, long minutes) {
   }
 
   /** The 502, 503 and 504 of these counts (the gateway-error family a verdict weighs). */
-  static long family(io.gatewaydoctor.api.StatusCounts c) {
+  static long family(StatusCounts c) {
     return c == null ? 0 : c.s502 + c.s503 + c.s504;
   }
 

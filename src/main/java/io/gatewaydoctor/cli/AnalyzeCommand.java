@@ -39,6 +39,25 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import io.gatewaydoctor.analysis.rules.KeepAliveSignature;
+import io.gatewaydoctor.api.Baseline;
+import io.gatewaydoctor.api.DriftEntry;
+import io.gatewaydoctor.api.ResourceRef;
+import io.gatewaydoctor.history.ChainBaseline;
+import io.gatewaydoctor.history.Drift;
+import io.gatewaydoctor.history.DumpTimeline;
+import io.gatewaydoctor.model.Gateways;
+import io.gatewaydoctor.model.OptOut;
+import io.gatewaydoctor.probe.Probe;
+import io.gatewaydoctor.probe.ProbeScope;
+import io.gatewaydoctor.probe.ProbeTarget;
+import io.gatewaydoctor.probe.Prober;
+import io.gatewaydoctor.remediation.Remediation;
+import io.gatewaydoctor.remediation.RemediationPolicy;
+import io.gatewaydoctor.report.Printable;
+import io.gatewaydoctor.signals.GatewayEvidence;
+import io.gatewaydoctor.signals.LogFormat;
+import io.gatewaydoctor.signals.PrometheusClient;
 
 @Command(name = "analyze", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Diagnose every Ingress of a `kubectl get -o yaml|json` dump (-f) or of the live cluster of the",
@@ -156,7 +175,7 @@ public class AnalyzeCommand implements Callable<Integer> {
       List<Ingress> selected = new ArrayList<>(run.select(in.snapshot().ingresses(), err));
       // gatewaydoctor.io/diagnose: "false" is honoured as the operator honours it (the namespace's is final)
       int listed = selected.size();
-      selected.removeIf(i -> io.gatewaydoctor.model.OptOut.of(i.getMetadata().getAnnotations(), in.snapshot()
+      selected.removeIf(i -> OptOut.of(i.getMetadata().getAnnotations(), in.snapshot()
           .namespace(i.getMetadata().getNamespace()).map(n -> n.getMetadata().getAnnotations()).orElse(null)).out());
       long unseen = selected.stream().map(i -> i.getMetadata().getNamespace()).distinct()
           .filter(n -> in.snapshot().namespace(n).isEmpty()).count();
@@ -164,7 +183,7 @@ public class AnalyzeCommand implements Callable<Integer> {
         err.println("warning: " + unseen + " namespace" + (unseen == 1 ? "" : "s") + " of the Ingresses not in the input: their"
             + " gatewaydoctor.io/diagnose and remediation annotations are not seen (dump namespaces too)");
       }
-      List<String> lookalikes = io.gatewaydoctor.model.Gateways.untrustedControllerPods(in.snapshot()).stream()
+      List<String> lookalikes = Gateways.untrustedControllerPods(in.snapshot()).stream()
           .map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()).toList();
       if (!lookalikes.isEmpty()) {
         err.println("note: " + lookalikes.size() + " pod" + (lookalikes.size() == 1 ? " looks" : "s look") + " like an ingress controller"
@@ -181,8 +200,8 @@ public class AnalyzeCommand implements Callable<Integer> {
       Analyzer analyzer = new Analyzer();
       List<GatewayDiagnosis> items = new ArrayList<>();
       StringBuilder explained = new StringBuilder();
-      io.gatewaydoctor.signals.GatewayEvidence gateway = !gatewayLogs.isEmpty() ? GatewayLogs.read(gatewayLogs, at, w, run.format())
-          : liveGateway != null ? liveGateway : io.gatewaydoctor.signals.GatewayEvidence.NONE;
+      GatewayEvidence gateway = !gatewayLogs.isEmpty() ? GatewayLogs.read(gatewayLogs, at, w, run.format())
+          : liveGateway != null ? liveGateway : GatewayEvidence.NONE;
       java.util.Map<Ingress, ProbeEvidence> probes = probe ? probe(selected, in.snapshot(), gateway, err) : java.util.Map.of();
       if (gateway.skipped() > 0) {
         err.println("gateway logs: " + gateway.skipped() + " line" + (gateway.skipped() == 1 ? "" : "s")
@@ -191,7 +210,7 @@ public class AnalyzeCommand implements Callable<Integer> {
       java.util.Map<String, java.util.Map<String, Long>> metrics = java.util.Map.of();
       if (prometheus != null) {
         try {
-          metrics = new io.gatewaydoctor.signals.PrometheusClient(Duration.ofSeconds(10))
+          metrics = new PrometheusClient(Duration.ofSeconds(10))
               .requestsByIngress(java.net.URI.create(prometheus), w, at);
         } catch (java.io.IOException | IllegalArgumentException e) {
           throw new InputFiles.InputException("--prometheus " + prometheus + ": " + e.getMessage());
@@ -200,36 +219,36 @@ public class AnalyzeCommand implements Callable<Integer> {
       ClusterSnapshot before = baseline.isEmpty() ? null : baselineSnapshot();
       for (Ingress ing : selected) {
         var chain = ChainResolver.resolve(ing, in.snapshot());
-        List<io.gatewaydoctor.api.DriftEntry> drift = null;
+        List<DriftEntry> drift = null;
         if (before != null) {
           var old = before.ingress(ing.getMetadata().getNamespace(), ing.getMetadata().getName()).orElse(null);
           // a target the baseline does not have has no drift to tell (it is new)
           drift = old == null ? null
-              : io.gatewaydoctor.history.Drift.between(io.gatewaydoctor.history.ChainBaseline.of(ChainResolver.resolve(old, before), before),
+              : Drift.between(ChainBaseline.of(ChainResolver.resolve(old, before), before),
                   chain, in.snapshot());
         }
         String key = ing.getMetadata().getNamespace() + "/" + ing.getMetadata().getName();
         var evidence = !metrics.containsKey(key) ? gateway : gateway.withReturned(ing.getMetadata().getNamespace(),
-            ing.getMetadata().getName(), io.gatewaydoctor.signals.GatewayEvidence.Returned.of(metrics.get(key), "prometheus"));
+            ing.getMetadata().getName(), GatewayEvidence.Returned.of(metrics.get(key), "prometheus"));
         Diagnosis d = analyzer.analyze(chain, in.snapshot(), at, w, probes.getOrDefault(ing, ProbeEvidence.NONE), evidence, drift);
         var ns = in.snapshot().namespace(ing.getMetadata().getNamespace()).orElse(null);
-        var policy = io.gatewaydoctor.remediation.RemediationPolicy.of(ing.getMetadata().getAnnotations(),
-            ns == null ? null : ns.getMetadata().getAnnotations(), io.gatewaydoctor.remediation.RemediationPolicy.Mode.auto, java.util.Set.of());
-        var ingressRef = new io.gatewaydoctor.api.ResourceRef("Ingress", ing.getMetadata().getNamespace(), ing.getMetadata().getName());
+        var policy = RemediationPolicy.of(ing.getMetadata().getAnnotations(),
+            ns == null ? null : ns.getMetadata().getAnnotations(), RemediationPolicy.Mode.auto, java.util.Set.of());
+        var ingressRef = new ResourceRef("Ingress", ing.getMetadata().getNamespace(), ing.getMetadata().getName());
         if (policy.error() != null) {
           d = d.plus(policy.finding(ingressRef));
         }
-        io.gatewaydoctor.api.Baseline healthy = null;
+        Baseline healthy = null;
         if (before != null) { // the revisions that served when it worked
           var old = before.ingress(ing.getMetadata().getNamespace(), ing.getMetadata().getName()).orElse(null);
-          healthy = new io.gatewaydoctor.api.Baseline();
-          healthy.servedBy = old == null ? null : io.gatewaydoctor.history.ChainBaseline.servedBy(ChainResolver.resolve(old, before));
+          healthy = new Baseline();
+          healthy.servedBy = old == null ? null : ChainBaseline.servedBy(ChainResolver.resolve(old, before));
         }
-        var plans = io.gatewaydoctor.remediation.Remediation.preview(d, policy, at, w, healthy);
+        var plans = Remediation.preview(d, policy, at, w, healthy);
         GatewayDiagnosis gd = DiagnosisResources.of(ing, d, at);
         gd.getStatus().remediations = new ArrayList<>(plans);
         // what the dump itself tells of the last hour: rollouts, pod starts, restarts
-        var timeline = io.gatewaydoctor.history.DumpTimeline.of(chain, in.snapshot(), at, Duration.ofHours(1), 20);
+        var timeline = DumpTimeline.of(chain, in.snapshot(), at, Duration.ofHours(1), 20);
         gd.getStatus().timeline = timeline.isEmpty() ? null : timeline;
         items.add(gd);
         if (explain) {
@@ -242,17 +261,17 @@ public class AnalyzeCommand implements Callable<Integer> {
         case yaml -> out.print(Serialization.asYaml(DiagnosisResources.list(items)));
         default -> {
           if (explain) {
-            out.print(io.gatewaydoctor.report.Printable.safe(explained.toString()));
+            out.print(Printable.safe(explained.toString()));
           } else if (items.isEmpty()) {
             err.println("No Ingresses found" + (in.live() ? (allNamespaces ? " in any namespace"
                 : " in namespace " + readNamespace + "; -A reads all namespaces, -n NS another one") : " in the input") + ".");
           } else {
-            out.print(io.gatewaydoctor.report.Printable.safe(AnalyzeTable.render(items, output == Output.wide)));
+            out.print(Printable.safe(AnalyzeTable.render(items, output == Output.wide)));
           }
         }
       }
       if (explain && (output == Output.json || output == Output.yaml)) {
-        err.print(io.gatewaydoctor.report.Printable.safe(explained.toString()));
+        err.print(Printable.safe(explained.toString()));
       }
       out.flush();
       if (timings) {
@@ -293,8 +312,8 @@ public class AnalyzeCommand implements Callable<Integer> {
   private String readNamespace;
 
   /** What the controllers' logs said, in a live read (null: not read). */
-  private io.gatewaydoctor.signals.GatewayEvidence liveGateway;
-  private io.gatewaydoctor.signals.LogFormat liveFormat;
+  private GatewayEvidence liveGateway;
+  private LogFormat liveFormat;
 
   private Instant fixedNowOrNow() {
     return now != null ? Instant.parse(now) : Instant.now();
@@ -316,17 +335,17 @@ public class AnalyzeCommand implements Callable<Integer> {
    * dropped when nothing at all was reachable from here.
    */
   private java.util.Map<Ingress, ProbeEvidence> probe(List<Ingress> selected, ClusterSnapshot snapshot,
-      io.gatewaydoctor.signals.GatewayEvidence gateway, PrintWriter err) throws InterruptedException {
+      GatewayEvidence gateway, PrintWriter err) throws InterruptedException {
     java.util.Set<String> suspected = new java.util.LinkedHashSet<>(); // Services whose logs show the keep-alive race's signature
-    io.gatewaydoctor.probe.ProbeScope scope = io.gatewaydoctor.probe.ProbeScope.of(probeAllowedCidrs); // checked at parse time
+    ProbeScope scope = ProbeScope.of(probeAllowedCidrs); // checked at parse time
     ProbeSpec spec = new ProbeSpec();
     spec.setTimeoutMillis(probeTimeout);
     java.util.Map<Ingress, List<ProbePlanner.Planned>> plans = new java.util.LinkedHashMap<>();
-    java.util.Set<io.gatewaydoctor.probe.ProbeTarget> distinct = new java.util.HashSet<>();
+    java.util.Set<ProbeTarget> distinct = new java.util.HashSet<>();
     for (Ingress ing : selected) {
       var chain = ChainResolver.resolve(ing, snapshot);
       List<ProbePlanner.Planned> plan = ProbePlanner.plan(chain, snapshot, spec, scope);
-      suspected.addAll(io.gatewaydoctor.analysis.rules.KeepAliveSignature.suspected(chain, gateway));
+      suspected.addAll(KeepAliveSignature.suspected(chain, gateway));
       plans.put(ing, plan);
       plan.stream().filter(ProbePlanner.Planned::probed).forEach(p -> distinct.add(p.target()));
     }
@@ -337,10 +356,10 @@ public class AnalyzeCommand implements Callable<Integer> {
       reportSkipped(out, err);
       return out;
     }
-    java.util.concurrent.ConcurrentHashMap<io.gatewaydoctor.probe.ProbeTarget, io.gatewaydoctor.probe.Probe> seen =
+    java.util.concurrent.ConcurrentHashMap<ProbeTarget, Probe> seen =
         new java.util.concurrent.ConcurrentHashMap<>();
-    io.gatewaydoctor.probe.Prober once = new HttpProber();
-    io.gatewaydoctor.probe.Prober cached = t -> seen.computeIfAbsent(t, once::probe);
+    Prober once = new HttpProber();
+    Prober cached = t -> seen.computeIfAbsent(t, once::probe);
     boolean reached = false;
     try (ProbeRunner runner = new ProbeRunner(cached, probeConcurrency)) {
       List<ProbePlanner.Planned> all = new ArrayList<>();
@@ -476,21 +495,21 @@ public class AnalyzeCommand implements Callable<Integer> {
   }
 
   /** The validated options and the pure decisions (selection, instant, exit code). */
-  record AnalyzeRun(AnalyzeCommand c, LabelSelector labels, Instant fixedNow, io.gatewaydoctor.signals.LogFormat format) {
+  record AnalyzeRun(AnalyzeCommand c, LabelSelector labels, Instant fixedNow, LogFormat format) {
     static AnalyzeRun of(AnalyzeCommand c) throws UsageException {
-      io.gatewaydoctor.signals.LogFormat format = null;
+      LogFormat format = null;
       if (c.logFormat != null) {
         if (c.gatewayLogs.isEmpty()) {
           throw new UsageException("--log-format goes with --gateway-log");
         }
         try {
-          format = io.gatewaydoctor.signals.LogFormat.of(c.logFormat);
+          format = LogFormat.of(c.logFormat);
         } catch (IllegalArgumentException e) {
           throw new UsageException("--log-format: " + e.getMessage());
         }
       }
       try {
-        io.gatewaydoctor.probe.ProbeScope.of(c.probeAllowedCidrs);
+        ProbeScope.of(c.probeAllowedCidrs);
       } catch (IllegalArgumentException e) {
         throw new UsageException("--probe-allowed-cidr: " + e.getMessage());
       }

@@ -15,6 +15,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import io.gatewaydoctor.bench.LogBench;
+import io.gatewaydoctor.bench.ProbeBench;
+import io.gatewaydoctor.bench.TimelineBench;
 
 /**
  * The analyze benchmark (docs/benchmarks.md): writes a synthetic dump of N Ingresses, then times
@@ -47,20 +50,20 @@ public class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = new PrintWriter(System.out, true);
     if (timeline) {
-      io.gatewaydoctor.bench.TimelineBench.run(out, ingresses, rounds);
+      TimelineBench.run(out, ingresses, rounds);
       return 0;
     }
     if (writeLog != null) {
-      io.gatewaydoctor.bench.LogBench.write(writeLog, lines);
+      LogBench.write(writeLog, lines);
       out.printf(Locale.ROOT, "log: %s, %d access lines, %.1f MiB%n", writeLog, lines, Files.size(writeLog) / 1048576.0);
       return 0;
     }
     if (logs) {
-      io.gatewaydoctor.bench.LogBench.run(out, lines, runs);
+      LogBench.run(out, lines, runs);
       return 0;
     }
     if (probes) {
-      io.gatewaydoctor.bench.ProbeBench.run(out, endpoints, listeners, concurrency);
+      ProbeBench.run(out, endpoints, listeners, concurrency);
       return 0;
     }
     KubernetesList dump = SyntheticCluster.generate(ingresses, podsPerIngress, namespaces, fat);

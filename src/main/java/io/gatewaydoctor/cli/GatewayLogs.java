@@ -9,24 +9,26 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import io.gatewaydoctor.signals.LineSplitter;
+import io.gatewaydoctor.signals.LogFormat;
 
 /**
  * Reads {@code --gateway-log FILE} (ingress-nginx controller logs: access and error lines mixed, as
- * {@code kubectl logs} prints them), cut into lines by {@link io.gatewaydoctor.signals.LineSplitter}; lines
+ * {@code kubectl logs} prints them), cut into lines by {@link LineSplitter}; lines
  * that are neither kind are counted, never fatal.
  */
 final class GatewayLogs {
   private GatewayLogs() {}
 
   /** The newest time stamped on any line, for the evaluation instant of offline input. */
-  static Optional<Instant> newest(List<Path> files, io.gatewaydoctor.signals.LogFormat format) throws InputFiles.InputException {
+  static Optional<Instant> newest(List<Path> files, LogFormat format) throws InputFiles.InputException {
     // the same reading as the real one (error-log times shifted by the access lines' offset), with no window
     GatewayEvidence.Builder b = new GatewayEvidence.Builder(Instant.MAX, java.time.Duration.ZERO).format(format);
     each(files, b::line);
     return Optional.ofNullable(b.newest());
   }
 
-  static GatewayEvidence read(List<Path> files, Instant now, Duration window, io.gatewaydoctor.signals.LogFormat format)
+  static GatewayEvidence read(List<Path> files, Instant now, Duration window, LogFormat format)
       throws InputFiles.InputException {
     GatewayEvidence.Builder b = new GatewayEvidence.Builder(now, window).format(format);
     each(files, b::line);
@@ -39,7 +41,7 @@ final class GatewayLogs {
         throw new InputFiles.InputException(f + ": no such file (--gateway-log)");
       }
       try (var in = Files.newInputStream(f)) {
-        io.gatewaydoctor.signals.LineSplitter.split(in, sink);
+        LineSplitter.split(in, sink);
       } catch (IOException e) {
         throw new InputFiles.InputException(f + ": cannot read: " + e.getMessage());
       }

@@ -16,6 +16,7 @@ import io.gatewaydoctor.model.ResolvedBackend;
 import io.gatewaydoctor.model.TargetChain;
 import java.util.Map;
 import java.util.TreeMap;
+import io.gatewaydoctor.model.Endpoint;
 
 /**
  * A compact, normalized picture of a target's config chain: the fields that decide how the
@@ -218,10 +219,10 @@ public final class ChainBaseline {
   }
 
   /** The ReplicaSets owning the pods behind the chain's ready endpoints, sorted (namespace/name). */
-  public static java.util.List<String> servedBy(io.gatewaydoctor.model.TargetChain chain) {
+  public static java.util.List<String> servedBy(TargetChain chain) {
     java.util.Set<String> out = new java.util.TreeSet<>();
     for (var b : chain.backends()) {
-      for (var e : io.gatewaydoctor.model.Endpoint.of(b)) {
+      for (var e : Endpoint.of(b)) {
         if (!e.ready()) {
           continue;
         }

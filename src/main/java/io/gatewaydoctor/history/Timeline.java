@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.gatewaydoctor.model.Times;
 
 /**
  * A target's timeline: what changed on its chain, in a ring buffer with a fixed horizon and a
@@ -45,7 +46,7 @@ public final class Timeline {
   synchronized void prune(Instant now) {
     Instant from = now.minus(horizon);
     entries.removeIf(e -> {
-      Instant at = io.gatewaydoctor.model.Times.parse(e.at);
+      Instant at = Times.parse(e.at);
       return at != null && at.isBefore(from);
     });
   }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.List;
+import io.gatewaydoctor.api.ResourceRef;
 
 /**
  * A backend reference followed down the chain: the Service (null when missing), the Service port it
@@ -23,8 +24,8 @@ public record ResolvedBackend(
 
   public String serviceKey() { return namespace + "/" + ref.service(); }
 
-  public io.gatewaydoctor.api.ResourceRef serviceRef() {
-    return new io.gatewaydoctor.api.ResourceRef("Service", namespace, ref.service());
+  public ResourceRef serviceRef() {
+    return new ResourceRef("Service", namespace, ref.service());
   }
 
   /** The selected pod of that name, if any. */
@@ -33,7 +34,7 @@ public record ResolvedBackend(
   }
 
   /** The workload to blame for the pod of that name; the Service when the pod is not in the input. */
-  public io.gatewaydoctor.api.ResourceRef workloadOf(String podName) {
+  public ResourceRef workloadOf(String podName) {
     return pod(podName).map(Pods::workload).orElseGet(this::serviceRef);
   }
 

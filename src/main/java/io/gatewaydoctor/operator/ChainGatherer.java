@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.gatewaydoctor.model.UpstreamNames;
 
 /**
  * Does the I/O for one target: reads its backend chain from the informer caches (index lookups: the
@@ -86,7 +87,7 @@ final class ChainGatherer {
     }
     // the namespaces that could share an upstream name with this target's (their traffic is then not charged to it)
     for (var ref : ChainResolver.backendRefs(ingress, new ArrayList<>()).values()) {
-      for (String other : io.gatewaydoctor.model.UpstreamNames.otherNamespaces(ns + "-" + ref.service() + "-" + ref.portLabel(), ns)) {
+      for (String other : UpstreamNames.otherNamespaces(ns + "-" + ref.service() + "-" + ref.portLabel(), ns)) {
         c.namespaces().get(new ResourceID(other)).ifPresent(objects::add);
       }
     }

@@ -41,6 +41,23 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.Health;
+import io.gatewaydoctor.api.ResourceRef;
+import io.gatewaydoctor.history.ChainBaseline;
+import io.gatewaydoctor.history.ChainState;
+import io.gatewaydoctor.history.Drift;
+import io.gatewaydoctor.history.Timeline;
+import io.gatewaydoctor.model.ChainResolver;
+import io.gatewaydoctor.model.Endpoint;
+import io.gatewaydoctor.model.Labels;
+import io.gatewaydoctor.model.OptOut;
+import io.gatewaydoctor.model.Times;
+import io.gatewaydoctor.probe.ProbePlanner;
+import io.gatewaydoctor.probe.ProbeScope;
+import io.gatewaydoctor.remediation.Remediation;
+import io.gatewaydoctor.remediation.RemediationPolicy;
+import io.gatewaydoctor.signals.GatewayEvidence;
 
 /**
  * Evaluates one GatewayDiagnosis: gathers its backend chain from the informer caches, runs the pure
@@ -81,7 +98,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     }
   }
   /** Each target's timeline (bounded; seeded from its status after a restart; dropped with the diagnosis). */
-  private final java.util.Map<ResourceID, io.gatewaydoctor.history.Timeline> timelines = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<ResourceID, Timeline> timelines = new java.util.concurrent.ConcurrentHashMap<>();
 
   @ConfigProperty(name = "gatewaydoctor.timeline.horizon", defaultValue = "PT1H")
   Duration timelineHorizon;
@@ -115,7 +132,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   public List<EventSource<?, GatewayDiagnosis>> prepareEventSources(EventSourceContext<GatewayDiagnosis> ctx) {
     // the remediation cap is read once, and a mistake in it stops the start (it would silently forbid nothing)
     forbidden = forbidden();
-    maxMode = io.gatewaydoctor.remediation.RemediationPolicy.Mode.parse(remediationMaxMode);
+    maxMode = RemediationPolicy.Mode.parse(remediationMaxMode);
     if (maxMode == null) {
       throw new IllegalArgumentException("gatewaydoctor.remediation.max-mode: \"" + remediationMaxMode + "\" is not off, dry-run or auto");
     }
@@ -167,7 +184,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     prober = new ProbeScheduler(diagnoses, ingresses, gatherer, probed,
         new ProbeRunner(new HttpProber(), probing.concurrency()), probing.targetsAtOnce(), clock, probing.enabled())
         .keepAlive(probing.upstreamKeepaliveTimeout(), probing.keepaliveEvery()).onProbe(metrics::probed)
-        .scope(io.gatewaydoctor.probe.ProbeScope.of(probing.allowedCidrs().orElse(List.of())));
+        .scope(ProbeScope.of(probing.allowedCidrs().orElse(List.of())));
     SimpleInboundEventSource<GatewayDiagnosis> logged = new SimpleInboundEventSource<>("gateway-logs");
     if (logs != null) {
       logs.close();
@@ -217,7 +234,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   private Stream<String> servicesSelecting(List<String> labelPairs, Map<String, String> labels) {
     return labelPairs.stream()
         .flatMap(pair -> services.byIndex(Indexes.BY_SELECTOR_PAIR, pair).stream())
-        .filter(s -> io.gatewaydoctor.model.Labels.matches(s.getSpec().getSelector(), labels))
+        .filter(s -> Labels.matches(s.getSpec().getSelector(), labels))
         .map(s -> key(s.getMetadata().getNamespace(), s.getMetadata().getName())).distinct();
   }
 
@@ -269,7 +286,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     var policy = policy(gd);
     String ns = gd.getMetadata().getNamespace();
     TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
-    var ingressRef = new io.gatewaydoctor.api.ResourceRef("Ingress", ns, t == null ? null : t.getName());
+    var ingressRef = new ResourceRef("Ingress", ns, t == null ? null : t.getName());
     if (policy.error() != null) {
       d = d.plus(policy.finding(ingressRef));
     }
@@ -278,7 +295,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
         Windows.parse(gd.getSpec().getWindow()), freshAt(gd, now), healthySince(prev, d, now), this::cached, () -> diagnoses.list().toList(),
         e -> timelineOf(gd).add(e));
     GatewayDiagnosisStatus next = StatusAggregator.build(d, prev, gd.getMetadata().getGeneration(), now,
-        round == null ? io.gatewaydoctor.remediation.Remediation.condition(policy, prev == null || prev.remediations == null ? List.of()
+        round == null ? Remediation.condition(policy, prev == null || prev.remediations == null ? List.of()
             : prev.remediations, false) : round.condition()); // no chain: what the history says (pending, stopped) still holds
     if (round != null) {
       next.remediations = round.records();
@@ -313,18 +330,18 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
 
   /** Since when the target has been Healthy (the Healthy condition's transition), or null when it is not. */
   static Instant healthySince(GatewayDiagnosisStatus prev, Diagnosis d, Instant now) {
-    if (d.health() != io.gatewaydoctor.analysis.Health.Healthy) {
+    if (d.health() != Health.Healthy) {
       return null;
     }
     if (prev == null || !"Healthy".equals(prev.health) || prev.conditions == null) {
       return now;
     }
     return prev.conditions.stream().filter(c -> StatusAggregator.HEALTHY.equals(c.getType()) && "True".equals(c.getStatus()))
-        .map(c -> io.gatewaydoctor.model.Times.parse(c.getLastTransitionTime())).filter(java.util.Objects::nonNull).findFirst().orElse(now);
+        .map(c -> Times.parse(c.getLastTransitionTime())).filter(java.util.Objects::nonNull).findFirst().orElse(now);
   }
 
   /** The cached copy of an object a remediation acts on. */
-  private java.util.Optional<io.fabric8.kubernetes.api.model.HasMetadata> cached(io.gatewaydoctor.api.ResourceRef o) {
+  private java.util.Optional<io.fabric8.kubernetes.api.model.HasMetadata> cached(ResourceRef o) {
     ResourceID id = new ResourceID(o.name, o.namespace);
     return switch (o.kind) {
       case "Pod" -> pods.get(id).map(x -> x);
@@ -335,9 +352,9 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     };
   }
 
-  private io.gatewaydoctor.history.Timeline timelineOf(GatewayDiagnosis gd) {
+  private Timeline timelineOf(GatewayDiagnosis gd) {
     return timelines.computeIfAbsent(ResourceID.fromResource(gd), id -> {
-      var tl = new io.gatewaydoctor.history.Timeline(timelineHorizon);
+      var tl = new Timeline(timelineHorizon);
       if (gd.getStatus() != null && gd.getStatus().timeline != null) {
         gd.getStatus().timeline.forEach(tl::add); // what the last run saw
       }
@@ -346,33 +363,33 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   }
 
   private Set<String> forbidden = Set.of();
-  private io.gatewaydoctor.remediation.RemediationPolicy.Mode maxMode = io.gatewaydoctor.remediation.RemediationPolicy.Mode.off;
+  private RemediationPolicy.Mode maxMode = RemediationPolicy.Mode.off;
 
   /** The operator's forbidden actions, lower case; an unknown name is a configuration error (it would forbid nothing). */
   Set<String> forbidden() {
     Set<String> out = forbiddenActions.orElse(List.of()).stream().map(a -> a.trim().toLowerCase(java.util.Locale.ROOT))
         .filter(a -> !a.isEmpty()).collect(Collectors.toSet());
-    var unknown = out.stream().filter(a -> !io.gatewaydoctor.remediation.RemediationPolicy.ALL_ACTIONS.contains(a)).sorted().toList();
+    var unknown = out.stream().filter(a -> !RemediationPolicy.ALL_ACTIONS.contains(a)).sorted().toList();
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException("gatewaydoctor.remediation.forbidden-actions: unknown action " + String.join(", ", unknown)
-          + " (known: " + String.join(", ", io.gatewaydoctor.remediation.RemediationPolicy.ALL_ACTIONS) + ")");
+          + " (known: " + String.join(", ", RemediationPolicy.ALL_ACTIONS) + ")");
     }
     return out;
   }
 
   /** The remediation policy of the target: its Ingress's annotations over its namespace's, under the operator's cap. */
-  io.gatewaydoctor.remediation.RemediationPolicy policy(GatewayDiagnosis gd) {
+  RemediationPolicy policy(GatewayDiagnosis gd) {
     String ns = gd.getMetadata().getNamespace();
     TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
     var ing = t == null || t.getName() == null ? null : ingresses.get(new ResourceID(t.getName(), ns)).orElse(null);
     var namespace = namespaces.get(new ResourceID(ns)).orElse(null);
-    if (namespace == null || ing == null || io.gatewaydoctor.model.OptOut.of(ing.getMetadata().getAnnotations(),
+    if (namespace == null || ing == null || OptOut.of(ing.getMetadata().getAnnotations(),
         namespace.getMetadata().getAnnotations()).out()) {
       // the namespace's ceiling unknown (not in the cache yet), or the target opted out: nothing may change
-      return new io.gatewaydoctor.remediation.RemediationPolicy(io.gatewaydoctor.remediation.RemediationPolicy.Mode.off, Set.of(),
+      return new RemediationPolicy(RemediationPolicy.Mode.off, Set.of(),
           namespace == null ? "namespace not known yet" : "opted out", null);
     }
-    return io.gatewaydoctor.remediation.RemediationPolicy.of(ing == null ? null : ing.getMetadata().getAnnotations(),
+    return RemediationPolicy.of(ing == null ? null : ing.getMetadata().getAnnotations(),
         namespace == null ? null : namespace.getMetadata().getAnnotations(),
         maxMode, forbidden, ns, autoNamespaces.map(l -> l.stream().map(String::trim).collect(Collectors.toSet())).orElse(Set.of()));
   }
@@ -384,8 +401,8 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
       return new Evaluation(Diagnosis.targetMissing("Ingress", ns, "(spec.targetRef not set)"), null);
     }
     if (t.getKind() != null && !TargetRef.INGRESS.equals(t.getKind())) {
-      return new Evaluation(new Diagnosis(t.getKind() + "/" + t.getName(), io.gatewaydoctor.analysis.Health.Unknown,
-          io.gatewaydoctor.analysis.Code.NONE, "Targets of kind " + t.getKind() + " are not supported yet (Ingress only)",
+      return new Evaluation(new Diagnosis(t.getKind() + "/" + t.getName(), Health.Unknown,
+          Code.NONE, "Targets of kind " + t.getKind() + " are not supported yet (Ingress only)",
           List.of(), List.of()), null);
     }
     Ingress ingress = ingresses.get(new ResourceID(t.getName(), ns)).orElse(null);
@@ -393,46 +410,46 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
       return new Evaluation(Diagnosis.targetMissing(TargetRef.INGRESS, ns, t.getName()), null);
     }
     var namespace = namespaces.get(new ResourceID(ns)).orElse(null);
-    var optOut = io.gatewaydoctor.model.OptOut.of(ingress.getMetadata().getAnnotations(),
+    var optOut = OptOut.of(ingress.getMetadata().getAnnotations(),
         namespace == null ? null : namespace.getMetadata().getAnnotations());
     if (optOut.out()) {
       // a diagnosis made by hand does not lift the opt-out: nothing is probed, read or changed for it
-      return new Evaluation(new Diagnosis("Ingress/" + t.getName(), io.gatewaydoctor.analysis.Health.Unknown,
-          io.gatewaydoctor.analysis.Code.NONE, "Not diagnosed: " + io.gatewaydoctor.model.OptOut.ANNOTATION + " is \"false\" on the "
+      return new Evaluation(new Diagnosis("Ingress/" + t.getName(), Health.Unknown,
+          Code.NONE, "Not diagnosed: " + OptOut.ANNOTATION + " is \"false\" on the "
           + optOut.by(), List.of(), List.of()), null);
     }
     var snapshot = gatherer.gather(ingress);
-    var chain = io.gatewaydoctor.model.ChainResolver.resolve(ingress, snapshot);
+    var chain = ChainResolver.resolve(ingress, snapshot);
     Duration window = Windows.parse(gd.getSpec().getWindow());
     ProbeEvidence probes = ProbeEvidence.NONE;
     if (ProbeScheduler.probingOn(gd)) {
       ResourceID id = ResourceID.fromResource(gd);
-      prober.endpointsAre(id, io.gatewaydoctor.probe.ProbePlanner.plan(chain,
+      prober.endpointsAre(id, ProbePlanner.plan(chain,
           snapshot, gd.getSpec().getProbe(), prober.scope()).stream().map(p -> p.target()).collect(Collectors.toSet()));
       probes = prober.evidence(id, window);
     }
     Set<String> upstreams = new java.util.HashSet<>();
     Set<String> addresses = new java.util.HashSet<>();
     for (var b : chain.backends()) {
-      upstreams.add(io.gatewaydoctor.signals.GatewayEvidence.upstreamName(b.namespace(), b.ref().service(), b.ref().portLabel()));
-      io.gatewaydoctor.model.Endpoint.of(b).stream().filter(e -> e.ip() != null && e.port() != null)
+      upstreams.add(GatewayEvidence.upstreamName(b.namespace(), b.ref().service(), b.ref().portLabel()));
+      Endpoint.of(b).stream().filter(e -> e.ip() != null && e.port() != null)
           .forEach(e -> addresses.add(e.address()));
     }
     var gateway = logs.evidence(ResourceID.fromResource(gd), ns, t.getName(), window, upstreams, addresses);
     Diagnosis d = analyzer.analyze(chain, snapshot, now, window, probes, gateway);
-    java.util.Map<String, String> fields = io.gatewaydoctor.history.ChainBaseline.of(chain, snapshot); // taken once
-    timelineOf(gd).observe(io.gatewaydoctor.history.ChainState.of(fields, chain, snapshot), now);
+    java.util.Map<String, String> fields = ChainBaseline.of(chain, snapshot); // taken once
+    timelineOf(gd).observe(ChainState.of(fields, chain, snapshot), now);
     var baseline = gd.getStatus() == null ? null : gd.getStatus().baseline;
-    if (d.health() == io.gatewaydoctor.analysis.Health.Healthy) {
+    if (d.health() == Health.Healthy) {
       // Healthy: the chain becomes the baseline, so nothing has drifted from it
       return new Evaluation(new Diagnosis(d.target(), d.health(), d.rootCause(), d.summary(), d.findings(), d.backends(),
-          d.errorRate(), d.gatewayErrors(), List.of()), fields, io.gatewaydoctor.history.ChainBaseline.servedBy(chain));
+          d.errorRate(), d.gatewayErrors(), List.of()), fields, ChainBaseline.servedBy(chain));
     }
     if (baseline != null && baseline.fields != null) {
       // in trouble: what changed since it was last Healthy
       d = analyzer.analyze(chain, snapshot, now, window, probes, gateway,
-          io.gatewaydoctor.history.Drift.between(baseline.fields, fields, chain, snapshot));
+          Drift.between(baseline.fields, fields, chain, snapshot));
     }
-    return new Evaluation(d, fields, io.gatewaydoctor.history.ChainBaseline.servedBy(chain));
+    return new Evaluation(d, fields, ChainBaseline.servedBy(chain));
   }
 }

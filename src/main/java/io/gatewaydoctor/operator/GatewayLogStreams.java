@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
+import io.gatewaydoctor.signals.LogFormat;
 
 /**
  * The operator's gateway evidence: one {@link PodLogStream} per running ingress-nginx controller
@@ -64,10 +65,10 @@ final class GatewayLogStreams implements AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.store = new EvidenceStore(settings.horizon(), settings.maxKeysPerMinute());
-    io.gatewaydoctor.signals.LogFormat f = null;
+    LogFormat f = null;
     if (settings.logFormat().isPresent() && !settings.logFormat().get().isBlank()) {
       try {
-        f = io.gatewaydoctor.signals.LogFormat.of(settings.logFormat().get());
+        f = LogFormat.of(settings.logFormat().get());
       } catch (IllegalArgumentException e) {
         LOG.errorf("gatewaydoctor.gateway-logs.log-format is not usable, reading the default format instead: %s", e.getMessage());
       }
@@ -78,7 +79,7 @@ final class GatewayLogStreams implements AutoCloseable {
 
   private final GatewayMetrics metrics;
 
-  private final io.gatewaydoctor.signals.LogFormat format;
+  private final LogFormat format;
 
   void start() {
     long ms = Math.max(100, settings.tick().toMillis());

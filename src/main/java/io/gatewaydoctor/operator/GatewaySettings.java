@@ -3,6 +3,7 @@ package io.gatewaydoctor.operator;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import io.gatewaydoctor.model.ClusterSnapshot;
 
 /** How the operator reads the gateway's evidence ({@code gatewaydoctor.gateway-logs.*}, see the README). */
 @ConfigMapping(prefix = "gatewaydoctor.gateway-logs")
@@ -38,7 +39,7 @@ public interface GatewaySettings {
 
   /** Whether a pod in this namespace may be the ingress controller's. */
   default boolean trustsControllerIn(String namespace) {
-    return controllerNamespaces().contains(io.gatewaydoctor.model.ClusterSnapshot.ANY_NAMESPACE)
+    return controllerNamespaces().contains(ClusterSnapshot.ANY_NAMESPACE)
         || controllerNamespaces().contains(namespace);
   }
 

@@ -12,6 +12,8 @@ import io.gatewaydoctor.api.TargetRef;
 import java.time.Instant;
 import java.util.Objects;
 import org.jboss.logging.Logger;
+import io.gatewaydoctor.api.ResourceRef;
+import io.gatewaydoctor.remediation.RemediationPolicy;
 
 /**
  * A Kubernetes Event when a target's health or root cause changes, on the GatewayDiagnosis (so
@@ -40,13 +42,13 @@ final class HealthEvents {
         .withNamespace(ns).withName(gd.getMetadata().getName()).withUid(gd.getMetadata().getUid()).build(), bad, reason, message, now);
     TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
     if (t != null && t.getName() != null && (t.getKind() == null || TargetRef.INGRESS.equals(t.getKind()))) {
-      about(client, new io.gatewaydoctor.api.ResourceRef("Ingress", ns, t.getName()), bad, reason, message, now);
+      about(client, new ResourceRef("Ingress", ns, t.getName()), bad, reason, message, now);
     }
   }
 
   /** A Warning Event on the target when its remediation annotations became malformed (they mean off). */
   static void policyChanged(KubernetesClient client, GatewayDiagnosis gd, GatewayDiagnosisStatus before, GatewayDiagnosisStatus after,
-      io.gatewaydoctor.remediation.RemediationPolicy policy, Instant now) {
+      RemediationPolicy policy, Instant now) {
     if (policy.error() == null) {
       return;
     }
@@ -58,13 +60,13 @@ final class HealthEvents {
     TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
     String ns = gd.getMetadata().getNamespace();
     if (t != null && t.getName() != null) {
-      about(client, new io.gatewaydoctor.api.ResourceRef("Ingress", ns, t.getName()), true, "RemediationPolicyInvalid", policy.error(),
+      about(client, new ResourceRef("Ingress", ns, t.getName()), true, "RemediationPolicyInvalid", policy.error(),
           now);
     }
   }
 
   /** An Event about any object (remediation plans and effects on the target and the patched object). */
-  static void about(KubernetesClient client, io.gatewaydoctor.api.ResourceRef o, boolean warning, String reason, String message,
+  static void about(KubernetesClient client, ResourceRef o, boolean warning, String reason, String message,
       Instant now) {
     String api = switch (o.kind) {
       case "Ingress" -> "networking.k8s.io/v1";

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import io.gatewaydoctor.model.Gateways;
+import io.gatewaydoctor.model.NetworkPolicies;
 
 /**
  * Pure index functions of the informer caches, so that every secondary-to-primary mapping is an
@@ -64,7 +66,7 @@ public final class Indexes {
   }
 
   public static List<String> gatewayPod(Pod p) {
-    return io.gatewaydoctor.model.Gateways.controllerOf(p).isPresent() ? List.of(GATEWAY) : List.of();
+    return Gateways.controllerOf(p).isPresent() ? List.of(GATEWAY) : List.of();
   }
 
   /**
@@ -80,7 +82,7 @@ public final class Indexes {
         || !java.util.Objects.equals(now.getMetadata().getDeletionTimestamp(), before.getMetadata().getDeletionTimestamp())
         || !java.util.Objects.equals(now.getSpec() == null ? null : now.getSpec().getHostNetwork(),
             before.getSpec() == null ? null : before.getSpec().getHostNetwork())
-        || !java.util.Objects.equals(io.gatewaydoctor.model.NetworkPolicies.addresses(now), io.gatewaydoctor.model.NetworkPolicies.addresses(before))
+        || !java.util.Objects.equals(NetworkPolicies.addresses(now), NetworkPolicies.addresses(before))
         || !java.util.Objects.equals(now.getStatus() == null ? null : now.getStatus().getPhase(),
             before.getStatus() == null ? null : before.getStatus().getPhase());
   }

@@ -26,6 +26,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
+import io.gatewaydoctor.model.OptOut;
+import io.gatewaydoctor.report.DiagnosisResources;
 
 /**
  * Keeps one GatewayDiagnosis per Ingress: creates it (same name, owned by the Ingress), adopts a
@@ -37,7 +39,7 @@ import org.jboss.logging.Logger;
 @RBACRule(apiGroups = GatewayDiagnosis.GROUP, resources = "gatewaydiagnoses", verbs = {"get", "list", "watch", "create", "update", "patch", "delete"})
 public class IngressReconciler implements Reconciler<Ingress> {
   public static final String NAME = "ingress";
-  public static final String MANAGED_BY = io.gatewaydoctor.report.DiagnosisResources.MANAGED_BY;
+  public static final String MANAGED_BY = DiagnosisResources.MANAGED_BY;
   private static final Logger LOG = Logger.getLogger(IngressReconciler.class);
 
   @Inject KubernetesClient client;
@@ -69,9 +71,9 @@ public class IngressReconciler implements Reconciler<Ingress> {
     return Set.of(new ResourceID(t.getName(), gd.getMetadata().getNamespace()));
   }
 
-  /** The opt-out decision: the namespace's "false" is final, else the Ingress's own (see {@link io.gatewaydoctor.model.OptOut}). */
+  /** The opt-out decision: the namespace's "false" is final, else the Ingress's own (see {@link OptOut}). */
   static boolean optedOut(Ingress ingress, Namespace ns) {
-    return io.gatewaydoctor.model.OptOut.of(ingress.getMetadata().getAnnotations(),
+    return OptOut.of(ingress.getMetadata().getAnnotations(),
         ns == null ? null : ns.getMetadata().getAnnotations()).out();
   }
 

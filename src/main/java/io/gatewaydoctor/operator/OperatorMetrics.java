@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import io.gatewaydoctor.api.StatusCounts;
 
 /**
  * The operator's Prometheus metrics (/q/metrics), documented in the README:
@@ -77,7 +78,7 @@ public class OperatorMetrics {
     }
   }
 
-  private static void put(Map<String, Long> m, String source, io.gatewaydoctor.api.StatusCounts c) {
+  private static void put(Map<String, Long> m, String source, StatusCounts c) {
     if (c != null) {
       m.put(source + "|500", c.s500);
       m.put(source + "|502", c.s502);

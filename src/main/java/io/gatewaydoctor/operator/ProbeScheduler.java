@@ -27,6 +27,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
+import io.gatewaydoctor.model.OptOut;
+import io.gatewaydoctor.probe.HttpProber;
+import io.gatewaydoctor.probe.KeepAlive;
+import io.gatewaydoctor.probe.ProbeScope;
+import io.gatewaydoctor.probe.ProbeTarget;
 
 /**
  * Probes every diagnosed target on its own schedule (spec.probe.intervalSeconds, default 30 s,
@@ -39,7 +44,7 @@ final class ProbeScheduler implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ProbeScheduler.class);
   static final int DEFAULT_INTERVAL_SECONDS = 30;
 
-  record Round(ProbeEvidence evidence, Instant at, Map<String, String> outcomes, java.util.Set<io.gatewaydoctor.probe.ProbeTarget> planned) {}
+  record Round(ProbeEvidence evidence, Instant at, Map<String, String> outcomes, java.util.Set<ProbeTarget> planned) {}
 
   private final IndexerResourceCache<GatewayDiagnosis> diagnoses;
   private final InformerEventSource<Ingress, GatewayDiagnosis> ingresses;
@@ -55,8 +60,8 @@ final class ProbeScheduler implements AutoCloseable {
   private final ProbeRunner runner;
   /** Keep-alive measurements hold a connection for up to the gateway's timeout: their own few threads. */
   private final ExecutorService keepAlivePool = Executors.newFixedThreadPool(2, r -> daemon(r, "gateway-doctor-keepalive"));
-  private final ProbeRunner keepAliveRunner = new ProbeRunner(new io.gatewaydoctor.probe.HttpProber(), 4);
-  private final Map<ResourceID, Map<String, io.gatewaydoctor.probe.KeepAlive>> keepAlive = new ConcurrentHashMap<>();
+  private final ProbeRunner keepAliveRunner = new ProbeRunner(new HttpProber(), 4);
+  private final Map<ResourceID, Map<String, KeepAlive>> keepAlive = new ConcurrentHashMap<>();
   private final Map<ResourceID, Instant> keepAliveDue = new ConcurrentHashMap<>();
   private final Map<ResourceID, Boolean> keepAliveRunning = new ConcurrentHashMap<>();
   private Duration gatewayKeepAlive = ProbeEvidence.DEFAULT_GATEWAY_KEEPALIVE;
@@ -82,15 +87,15 @@ final class ProbeScheduler implements AutoCloseable {
     this.rounds_ = Executors.newFixedThreadPool(Math.max(1, targetsAtOnce), r -> daemon(r, "gateway-doctor-probe-round"));
   }
 
-  private io.gatewaydoctor.probe.ProbeScope scope = io.gatewaydoctor.probe.ProbeScope.PODS_ONLY;
+  private ProbeScope scope = ProbeScope.PODS_ONLY;
 
   /** Which addresses may be probed beyond the pods of each Service (probe.allowed-cidrs). */
-  ProbeScheduler scope(io.gatewaydoctor.probe.ProbeScope s) {
+  ProbeScheduler scope(ProbeScope s) {
     this.scope = s;
     return this;
   }
 
-  io.gatewaydoctor.probe.ProbeScope scope() { return scope; }
+  ProbeScope scope() { return scope; }
 
   /** How long the gateway keeps idle upstream connections, and how often to measure the backends' side of it. */
   ProbeScheduler keepAlive(Duration gateway, Duration every) {
@@ -126,7 +131,7 @@ final class ProbeScheduler implements AutoCloseable {
   }
 
   /** The endpoints of a target changed since its last round: probe it at the next tick, not at the next interval. */
-  void endpointsAre(ResourceID id, java.util.Set<io.gatewaydoctor.probe.ProbeTarget> planned) {
+  void endpointsAre(ResourceID id, java.util.Set<ProbeTarget> planned) {
     Round r = rounds.get(id);
     if (r != null && !r.planned().equals(planned)) {
       due.put(id, Instant.EPOCH); // new addresses, or a new protocol, Host, path or buffer size
@@ -179,7 +184,7 @@ final class ProbeScheduler implements AutoCloseable {
       }
       ClusterSnapshot snapshot = gatherer.gather(ing);
       var namespace = snapshot.namespace(ing.getMetadata().getNamespace()).orElse(null);
-      if (namespace == null || io.gatewaydoctor.model.OptOut.of(ing.getMetadata().getAnnotations(),
+      if (namespace == null || OptOut.of(ing.getMetadata().getAnnotations(),
           namespace.getMetadata().getAnnotations()).out()) {
         return; // opted out (or its namespace not seen yet): its backends are not reached
       }
@@ -227,7 +232,7 @@ final class ProbeScheduler implements AutoCloseable {
   }
 
   /** The endpoints that close idle connections before the gateway does. */
-  private java.util.Set<String> racing(Map<String, io.gatewaydoctor.probe.KeepAlive> m) {
+  private java.util.Set<String> racing(Map<String, KeepAlive> m) {
     java.util.Set<String> out = new java.util.TreeSet<>();
     if (m != null) {
       m.forEach((addr, k) -> {

@@ -34,6 +34,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import io.gatewaydoctor.api.GatewayDiagnosisStatus;
 
 /**
  * Carries out a target's remediation decision ({@link Remediation#decide}) inside the reconcile, which
@@ -282,7 +283,7 @@ public class Remediator {
             throw new IllegalStateException("the diagnosis changed since it was read");
           }
           if (g.getStatus() == null) {
-            g.setStatus(new io.gatewaydoctor.api.GatewayDiagnosisStatus());
+            g.setStatus(new GatewayDiagnosisStatus());
           }
           g.getStatus().remediations = new ArrayList<>(records);
           return g;

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.gatewaydoctor.model.Endpoint;
 
 /**
  * What the prober saw, as the analysis reads it: one probe per endpoint address ("ip:port"), and
@@ -86,7 +87,7 @@ public final class ProbeEvidence {
 
   public Optional<KeepAlive> keepAlive(String ip, Integer port) {
     return ip == null || port == null ? Optional.empty()
-        : Optional.ofNullable(keepAlive.get(io.gatewaydoctor.model.Endpoint.address(ip, port)));
+        : Optional.ofNullable(keepAlive.get(Endpoint.address(ip, port)));
   }
 
   public Map<String, KeepAlive> keepAlives() { return keepAlive; }
@@ -111,7 +112,7 @@ public final class ProbeEvidence {
 
   public Optional<Probe> at(String ip, Integer port) {
     return ip == null || port == null ? Optional.empty()
-        : Optional.ofNullable(byAddress.get(io.gatewaydoctor.model.Endpoint.address(ip, port)));
+        : Optional.ofNullable(byAddress.get(Endpoint.address(ip, port)));
   }
 
   /** Probes of the same pod on its other containerPorts, when the endpoint refused. */

@@ -1,5 +1,7 @@
 package io.gatewaydoctor.probe;
 
+import io.gatewaydoctor.model.Endpoint;
+
 /**
  * One endpoint to probe, as the gateway reaches it: the pod's address and port (from an
  * EndpointSlice, never from an annotation), plain HTTP or TLS, the Host header and path of the
@@ -19,7 +21,7 @@ public record ProbeTarget(String ip, int port, String pod, boolean tls, String h
   public static final int DEFAULT_HEADER_LIMIT = 4096;
   public static final int DEFAULT_BYTE_CAP = 64 * 1024;
 
-  public String address() { return io.gatewaydoctor.model.Endpoint.address(ip, port); }
+  public String address() { return Endpoint.address(ip, port); }
 
   public ProbeTarget withTls(boolean t) {
     return new ProbeTarget(ip, port, pod, t, host, path, timeoutMillis, headerLimit, byteCap, sni);

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import io.gatewaydoctor.model.Times;
 
 /**
  * The safety rules every plan passes before it may run, each a small pure check that returns why it
@@ -80,7 +81,7 @@ public final class Guard {
   public static Optional<String> shared(Plan p, Situation s) {
     Instant since = s.now().minus(s.limits().cooldown());
     for (RemediationRecord r : s.elsewhere() == null ? List.<RemediationRecord>of() : s.elsewhere()) {
-      Instant at = io.gatewaydoctor.model.Times.parse(r.time);
+      Instant at = Times.parse(r.time);
       if (!Ledger.APPLIED.equals(r.result) || at == null || !at.isAfter(since)) {
         continue;
       }

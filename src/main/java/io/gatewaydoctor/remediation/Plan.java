@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import io.gatewaydoctor.analysis.Ranker;
+import io.gatewaydoctor.api.RemediationRecord;
 
 /**
  * One typed remediation before it is an effect: the action, the finding it answers, the object it
@@ -26,7 +28,7 @@ public record Plan(String action, String finding, ResourceRef object, String pat
     for (RuleFinding f : d.findings()) {
       var r = Patches.realise(f.remediation());
       // a finding the ranking lowered accounts for none of the errors clients got: acting on it would change the wrong thing
-      if (io.gatewaydoctor.analysis.Ranker.demoted(f) || r == null || !Boolean.TRUE.equals(r.automatic) || r.target == null || r.patchType == null
+      if (Ranker.demoted(f) || r == null || !Boolean.TRUE.equals(r.automatic) || r.target == null || r.patchType == null
           || !RemediationPolicy.ALL_ACTIONS.contains(r.action) || (!Patches.DELETE.equals(r.patchType) && r.patch == null)) {
         continue;
       }
@@ -40,10 +42,10 @@ public record Plan(String action, String finding, ResourceRef object, String pat
   }
 
   /** This plan and that record are about the same change (the object's version aside). */
-  public boolean sameChange(io.gatewaydoctor.api.RemediationRecord r) {
+  public boolean sameChange(RemediationRecord r) {
     return r != null && action.equals(r.action) && objectKey().equals(r.target)
-        && java.util.Objects.equals(io.gatewaydoctor.api.RemediationRecord.unversioned(recordedPatch()),
-            io.gatewaydoctor.api.RemediationRecord.unversioned(r.patch));
+        && java.util.Objects.equals(RemediationRecord.unversioned(recordedPatch()),
+            RemediationRecord.unversioned(r.patch));
   }
 
   /** The object as Kind namespace/name. */
@@ -66,7 +68,7 @@ public record Plan(String action, String finding, ResourceRef object, String pat
       return patch;
     }
     // the same plan must read the same whatever the object's version: cut and hash it without the version
-    String plain = io.gatewaydoctor.api.RemediationRecord.unversioned(patch);
+    String plain = RemediationRecord.unversioned(patch);
     return plain.substring(0, Math.min(plain.length(), MAX_RECORDED_PATCH)) + "… (" + patch.length() + " characters, sha256 "
         + digest(plain) + " without the resourceVersion test; whole in status.findings[].remediation.patch)";
   }

@@ -6,6 +6,7 @@ import io.gatewaydoctor.model.Times;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import io.gatewaydoctor.api.Baseline;
 
 /**
  * One round of remediation for one target, without effects: the history's bookkeeping, the plans of
@@ -67,7 +68,7 @@ public final class Remediation {
    * Without history or rate limit (a dump has neither); a target whose policy is off is judged as in dry-run, and says so.
    */
   public static List<RemediationRecord> preview(Diagnosis d, RemediationPolicy policy, java.time.Instant now, java.time.Duration window,
-      io.gatewaydoctor.api.Baseline baseline) {
+      Baseline baseline) {
     RemediationPolicy judged = policy.mode() == RemediationPolicy.Mode.off && policy.error() == null
         ? new RemediationPolicy(RemediationPolicy.Mode.dryRun, java.util.Set.copyOf(RemediationPolicy.ALL_ACTIONS), "preview", null) : policy;
     String off = policy.error() != null ? "the remediation annotations are malformed (" + policy.error() + "); "

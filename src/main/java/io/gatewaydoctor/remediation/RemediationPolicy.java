@@ -6,6 +6,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.Remedy;
+import io.gatewaydoctor.analysis.RuleFinding;
+import io.gatewaydoctor.analysis.Severity;
+import io.gatewaydoctor.api.ResourceRef;
 
 /**
  * Who may fix what, from annotations: {@code gatewaydoctor.io/remediation: off|dry-run|auto}
@@ -116,14 +121,14 @@ public record RemediationPolicy(Mode mode, Set<String> actions, String source, S
   }
 
   /** The finding of a malformed policy on the target (null when the policy is fine). */
-  public io.gatewaydoctor.analysis.RuleFinding finding(io.gatewaydoctor.api.ResourceRef target) {
+  public RuleFinding finding(ResourceRef target) {
     if (error == null) {
       return null;
     }
-    return io.gatewaydoctor.analysis.RuleFinding.of(io.gatewaydoctor.analysis.Code.RemediationPolicyInvalid,
-        io.gatewaydoctor.analysis.Severity.Warning, target, "The remediation annotations of " + target + " (" + source
+    return RuleFinding.of(Code.RemediationPolicyInvalid,
+        Severity.Warning, target, "The remediation annotations of " + target + " (" + source
             + ") are malformed, so remediation is off: " + error, java.util.List.of(error))
-        .withRemediation(new io.gatewaydoctor.analysis.Remedy("manual", "Set " + MODE + " to off, dry-run or auto and "
+        .withRemediation(new Remedy("manual", "Set " + MODE + " to off, dry-run or auto and "
             + ACTIONS + " to a comma list of " + String.join(", ", ALL_ACTIONS), false));
   }
 

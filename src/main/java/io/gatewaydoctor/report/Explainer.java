@@ -19,6 +19,9 @@ import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import io.gatewaydoctor.api.EndpointStatus;
+import io.gatewaydoctor.api.RemediationRecord;
+import io.gatewaydoctor.api.StatusCounts;
 
 /**
  * {@code analyze --explain}: the chain Ingress → Service:port → targetPort → endpoints → pods, one
@@ -37,7 +40,7 @@ public final class Explainer {
 
   private Explainer() {}
 
-  private static String counts(io.gatewaydoctor.api.StatusCounts c) {
+  private static String counts(StatusCounts c) {
     return c == null ? "-" : c.s500 + "/" + c.s502 + "/" + c.s503 + "/" + c.s504;
   }
 
@@ -87,7 +90,7 @@ public final class Explainer {
   }
 
   /** The remediation plans of a target, with the exact change and whether the guard would let it run. */
-  public static String plans(List<io.gatewaydoctor.api.RemediationRecord> plans) {
+  public static String plans(List<RemediationRecord> plans) {
     if (plans.isEmpty()) {
       return "";
     }
@@ -121,7 +124,7 @@ public final class Explainer {
       sb.append("             ").append(e.ip()).append(':').append(e.port() == null ? "?" : e.port())
           .append(e.terminating() ? "  terminating" : e.ready() ? "  ready      " : "  not ready  ")
           .append(e.pod() == null ? "" : "  pod " + e.pod());
-      io.gatewaydoctor.api.EndpointStatus st = status(d, b, e);
+      EndpointStatus st = status(d, b, e);
       if (st != null && st.lastProbe != null) {
         sb.append("  probe: ").append(st.lastProbe.outcome).append(" (").append(st.lastProbe.detail).append(", ")
             .append(st.lastProbe.latencyMillis).append(" ms)");
@@ -150,7 +153,7 @@ public final class Explainer {
   }
 
   /** The status line of an endpoint (probe and gateway results), matched by backend, address and port. */
-  private static io.gatewaydoctor.api.EndpointStatus status(Diagnosis d, ResolvedBackend b, Endpoint e) {
+  private static EndpointStatus status(Diagnosis d, ResolvedBackend b, Endpoint e) {
     for (var bs : d.backends()) {
       if (b.serviceKey().equals(bs.service) && b.ref().portLabel().equals(bs.port)) {
         for (var es : bs.endpoints) {

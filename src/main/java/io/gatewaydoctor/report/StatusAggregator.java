@@ -13,6 +13,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import io.gatewaydoctor.history.Drift;
+import io.gatewaydoctor.remediation.Patches;
 
 /**
  * Builds the whole status from a diagnosis: conditions (lastTransitionTime carried forward while a
@@ -64,7 +66,7 @@ public final class StatusAggregator {
       out.resource = f.resource();
       out.message = cap(f.message());
       out.evidence = f.evidence().stream().limit(MAX_EVIDENCE).map(StatusAggregator::cap).toList();
-      out.remediation = io.gatewaydoctor.remediation.Patches.realise(f.remediation());
+      out.remediation = Patches.realise(f.remediation());
       out.since = prev.findings == null ? null : prev.findings.stream()
           .filter(p -> Objects.equals(p.code, out.code) && Objects.equals(String.valueOf(p.resource), String.valueOf(out.resource)))
           .map(p -> p.since).filter(Objects::nonNull).findFirst().orElse(null);
@@ -92,7 +94,7 @@ public final class StatusAggregator {
     } else {
       var last = s.drift.get(s.drift.size() - 1);
       s.conditions.add(condition(prev, CONFIG_DRIFT, "True", "ChainChanged", s.drift.size() + " field(s) changed since the baseline; latest: "
-          + io.gatewaydoctor.history.Drift.describe(last), generation, ts));
+          + Drift.describe(last), generation, ts));
     }
     s.remediations = prev.remediations == null ? new ArrayList<>() : prev.remediations;
     return s;

@@ -17,6 +17,13 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import io.gatewaydoctor.api.DriftEntry;
+import io.gatewaydoctor.history.ChainBaseline;
+import io.gatewaydoctor.history.Drift;
+import io.gatewaydoctor.model.ChainResolver;
+import io.gatewaydoctor.probe.ProbeEvidence;
+import io.gatewaydoctor.remediation.Plan;
+import io.gatewaydoctor.signals.GatewayEvidence;
 
 /**
  * One directory per scenario under src/test/resources/scenarios: {@code in-*.yaml} (objects as
@@ -55,21 +62,21 @@ class ScenarioTest {
     if (!Files.exists(log) && !Files.exists(baseline)) {
       return new Analyzer().analyze(ingress, snapshot, NOW, null);
     }
-    List<io.gatewaydoctor.api.DriftEntry> drift = null;
+    List<DriftEntry> drift = null;
     if (Files.exists(baseline)) {
       // what the chain was when it worked (kubectl get -o yaml of then)
       ClusterSnapshot before = ClusterSnapshot.of(ObjectLoader.parse(Files.readString(baseline), baseline.toString()), LISTED);
-      drift = io.gatewaydoctor.history.Drift.between(io.gatewaydoctor.history.ChainBaseline.of(
-          io.gatewaydoctor.model.ChainResolver.resolve(before.ingress(target[0], target[1]).orElseThrow(), before), before),
-          io.gatewaydoctor.model.ChainResolver.resolve(ingress, snapshot), snapshot);
+      drift = Drift.between(ChainBaseline.of(
+          ChainResolver.resolve(before.ingress(target[0], target[1]).orElseThrow(), before), before),
+          ChainResolver.resolve(ingress, snapshot), snapshot);
     }
     // the gateway's log as kubectl logs prints it (access and error lines mixed)
-    var gateway = new io.gatewaydoctor.signals.GatewayEvidence.Builder(NOW, AnalysisContext.DEFAULT_WINDOW);
+    var gateway = new GatewayEvidence.Builder(NOW, AnalysisContext.DEFAULT_WINDOW);
     if (Files.exists(log)) {
       Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1).forEach(gateway::line);
     }
-    var chain = io.gatewaydoctor.model.ChainResolver.resolve(ingress, snapshot);
-    return new Analyzer().analyze(chain, snapshot, NOW, AnalysisContext.DEFAULT_WINDOW, io.gatewaydoctor.probe.ProbeEvidence.NONE,
+    var chain = ChainResolver.resolve(ingress, snapshot);
+    return new Analyzer().analyze(chain, snapshot, NOW, AnalysisContext.DEFAULT_WINDOW, ProbeEvidence.NONE,
         gateway.build(), drift);
   }
 
@@ -95,7 +102,7 @@ class ScenarioTest {
       // the typed remediation plans, in order: "action Kind ns/name"
       List<String> plans = new ArrayList<>();
       expected.get("plans").forEach(p -> plans.add(p.asText()));
-      assertThat(io.gatewaydoctor.remediation.Plan.of(d).stream().map(p -> p.action() + " " + p.objectKey()).toList()).as(context)
+      assertThat(Plan.of(d).stream().map(p -> p.action() + " " + p.objectKey()).toList()).as(context)
           .containsExactlyElementsOf(plans);
     }
     if (!"None".equals(d.rootCause())) {

@@ -24,6 +24,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.gatewaydoctor.probe.Outcome;
+import io.gatewaydoctor.probe.Probe;
+import io.gatewaydoctor.probe.ProbeEvidence;
+import io.gatewaydoctor.probe.ProbeTarget;
 
 /**
  * {@code analyze --probe} on a dump whose pod IPs are loopback addresses served by real servers
@@ -166,13 +170,13 @@ class AnalyzeProbeTest {
   @Test
   void evidenceWhereNothingWasReachedIsNoEvidence() {
     // decided on probe results alone: no traffic is sent beyond loopback by these tests
-    var t = new io.gatewaydoctor.probe.ProbeTarget("10.0.0.1", 80, null, false, null, "/", 200, 4096, 65536);
-    var timedOut = io.gatewaydoctor.probe.ProbeEvidence.of(List.of(
-        new io.gatewaydoctor.probe.Probe(t, io.gatewaydoctor.probe.Outcome.connectTimeout, null, 200, "no connection", false, 0),
-        new io.gatewaydoctor.probe.Probe(t.withPort(81), io.gatewaydoctor.probe.Outcome.error, null, 1, "no route", false, 0)));
+    var t = new ProbeTarget("10.0.0.1", 80, null, false, null, "/", 200, 4096, 65536);
+    var timedOut = ProbeEvidence.of(List.of(
+        new Probe(t, Outcome.connectTimeout, null, 200, "no connection", false, 0),
+        new Probe(t.withPort(81), Outcome.error, null, 1, "no route", false, 0)));
     assertThat(timedOut.reachedAny()).isFalse();
-    var refused = io.gatewaydoctor.probe.ProbeEvidence.of(List.of(
-        new io.gatewaydoctor.probe.Probe(t, io.gatewaydoctor.probe.Outcome.refused, null, 1, "refused", false, 0)));
+    var refused = ProbeEvidence.of(List.of(
+        new Probe(t, Outcome.refused, null, 1, "refused", false, 0)));
     assertThat(refused.reachedAny()).as("a refusal comes from the pod's host: the network was reached").isTrue();
   }
 

@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import io.gatewaydoctor.api.GatewayDiagnosisSpec;
+import io.gatewaydoctor.api.TargetRef;
+import io.gatewaydoctor.probe.Backends;
 
 /**
  * Two packaged operators under the leader-election profile against one API server (the Fabric8
@@ -87,10 +90,10 @@ class LeaderElectionIT {
         .withNamespace("gateway-doctor").endMetadata().withNewSpec().withHolderIdentity("someone-else").withLeaseDurationSeconds(3600)
         .withAcquireTime(java.time.ZonedDateTime.now()).withRenewTime(java.time.ZonedDateTime.now()).endSpec().build()).create();
     java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
-    try (io.gatewaydoctor.probe.Backends backends = new io.gatewaydoctor.probe.Backends()) {
+    try (Backends backends = new Backends()) {
       int port = backends.start("127.0.0.150", sock -> {
         connections.incrementAndGet();
-        io.gatewaydoctor.probe.Backends.ok(sock);
+        Backends.ok(sock);
       });
       client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("shop").endMetadata()
           .build()).create();
@@ -116,8 +119,8 @@ class LeaderElectionIT {
       // the diagnosis an earlier leader made: its target is one the prober would probe
       GatewayDiagnosis gd = new GatewayDiagnosis();
       gd.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("web").withNamespace("shop").build());
-      var spec = new io.gatewaydoctor.api.GatewayDiagnosisSpec();
-      spec.setTargetRef(io.gatewaydoctor.api.TargetRef.ingress("web"));
+      var spec = new GatewayDiagnosisSpec();
+      spec.setTargetRef(TargetRef.ingress("web"));
       gd.setSpec(spec);
       client.resource(gd).create();
       Process standby = api.start("leader-standby", Map.of("HOSTNAME", "standby", "QUARKUS_PROFILE", "prod,leader-election",

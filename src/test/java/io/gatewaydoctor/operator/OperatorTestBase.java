@@ -35,41 +35,43 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.gatewaydoctor.api.ProbeSpec;
+import io.gatewaydoctor.probe.Backends;
 
 /**
 
 /** What the operator tests share: the served backends, the seeded fixture and the ways to break it. */
 abstract class OperatorTestBase {
   /** The fixtures' pod addresses, served for real: the operator probes every endpoint. */
-  static io.gatewaydoctor.probe.Backends BACKENDS;
+  static Backends BACKENDS;
 
   @org.junit.jupiter.api.BeforeAll
   static void backends() throws IOException {
-    BACKENDS = new io.gatewaydoctor.probe.Backends(); // each test class serves its own
-    BACKENDS.start("127.0.0.11", 8080, io.gatewaydoctor.probe.Backends::ok);
-    BACKENDS.start("127.0.0.12", 8080, io.gatewaydoctor.probe.Backends::ok);
+    BACKENDS = new Backends(); // each test class serves its own
+    BACKENDS.start("127.0.0.11", 8080, Backends::ok);
+    BACKENDS.start("127.0.0.12", 8080, Backends::ok);
     for (String ip : List.of("127.0.0.81", "127.0.0.82")) {
       BACKENDS.start(ip, 8080, s -> {
-        io.gatewaydoctor.probe.Backends.readRequest(s);
+        Backends.readRequest(s);
         s.setSoLinger(true, 0); // reset
       });
     }
     Path keys;
     try {
-      keys = io.gatewaydoctor.probe.Backends.keystore(Files.createTempDirectory("operator-test-keys"));
+      keys = Backends.keystore(Files.createTempDirectory("operator-test-keys"));
       for (String ip : List.of("127.0.0.83", "127.0.0.84")) {
-        BACKENDS.startTls(ip, 8080, keys, io.gatewaydoctor.probe.Backends::ok);
+        BACKENDS.startTls(ip, 8080, keys, Backends::ok);
       }
     } catch (Exception e) {
       throw new IOException("cannot start the TLS backends", e);
     }
     for (String ip : List.of("127.0.0.85", "127.0.0.86")) {
-      BACKENDS.start(ip, 8080, io.gatewaydoctor.probe.Backends::readRequest); // closes without a response
+      BACKENDS.start(ip, 8080, Backends::readRequest); // closes without a response
     }
     for (String ip : List.of("127.0.0.87", "127.0.0.88")) {
       BACKENDS.start(ip, 8080, s -> {
-        io.gatewaydoctor.probe.Backends.readRequest(s);
-        io.gatewaydoctor.probe.Backends.write(s, "HTTP/1.1 200 OK\r\nSet-Cookie: s=" + "x".repeat(6000) + "\r\nContent-Length: 0\r\n\r\n");
+        Backends.readRequest(s);
+        Backends.write(s, "HTTP/1.1 200 OK\r\nSet-Cookie: s=" + "x".repeat(6000) + "\r\nContent-Length: 0\r\n\r\n");
       });
     }
   }
@@ -168,7 +170,7 @@ abstract class OperatorTestBase {
     await().atMost(Duration.ofSeconds(5)).ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
         .until(() -> {
           client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").edit(g -> {
-            io.gatewaydoctor.api.ProbeSpec probe = new io.gatewaydoctor.api.ProbeSpec();
+            ProbeSpec probe = new ProbeSpec();
             probe.setEnabled(false);
             g.getSpec().setProbe(probe);
             return g;

@@ -28,6 +28,8 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.gatewaydoctor.model.ObjectLoader;
+import io.gatewaydoctor.probe.Backends;
 
 /**
  * Each remediation action on the mock API server, first in dry-run (nothing changes; the plan, its
@@ -43,7 +45,7 @@ class RemediationTest extends OperatorTestBase {
 
   @BeforeAll
   static void moreBackends() throws IOException {
-    BACKENDS.start("127.0.0.18", 8080, io.gatewaydoctor.probe.Backends::ok); // a replacement pod; 127.0.0.17 refuses (nothing listens)
+    BACKENDS.start("127.0.0.18", 8080, Backends::ok); // a replacement pod; 127.0.0.17 refuses (nothing listens)
   }
 
   @BeforeEach
@@ -388,7 +390,7 @@ class RemediationTest extends OperatorTestBase {
 
   /** The fixture's pods and endpoints again (the previous revision back). */
   void seedPodsOnly(String ns) throws IOException {
-    var objects = io.gatewaydoctor.model.ObjectLoader.parse(java.nio.file.Files.readString(java.nio.file.Path.of(
+    var objects = ObjectLoader.parse(java.nio.file.Files.readString(java.nio.file.Path.of(
         "src/test/resources/scenarios/healthy-basic/in-cluster.yaml")), "healthy-basic");
     for (var o : objects) {
       if (o instanceof Pod p) {

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import io.gatewaydoctor.api.DriftEntry;
 
 class StatusAggregatorTest {
   static final Instant T0 = Instant.parse("2026-12-01T12:00:00Z");
@@ -43,7 +44,7 @@ class StatusAggregatorTest {
     assertThat(s.conditions.get(2).getStatus()).isEqualTo("False");
     assertThat(s.conditions.get(2).getReason()).isEqualTo("NoBaseline");
     // with a drift: the ConfigDrift condition says what changed last
-    io.gatewaydoctor.api.DriftEntry e = new io.gatewaydoctor.api.DriftEntry();
+    DriftEntry e = new DriftEntry();
     e.resource = "Service shop/web";
     e.field = "spec.ports[80].targetPort";
     e.from = "8080";

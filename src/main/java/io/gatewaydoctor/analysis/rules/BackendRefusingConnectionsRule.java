@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import io.gatewaydoctor.model.Pods;
+import io.gatewaydoctor.model.ResolvedBackend;
 
 /**
  * Endpoints refuse connections on the target port (ingress-nginx: 502, "connect() failed (111:
@@ -59,7 +61,7 @@ public final class BackendRefusingConnectionsRule implements Rule {
     return out;
   }
 
-  private static Remedy fixTargetPort(io.gatewaydoctor.model.ResolvedBackend b, int right, boolean automatic) {
+  private static Remedy fixTargetPort(ResolvedBackend b, int right, boolean automatic) {
     var r = new Remedy("fix-target-port", "Set targetPort of Service " + b.serviceKey() + " port "
         + b.servicePort().getPort() + " to " + right + " (the port the pods answer on)", automatic);
     return automatic ? r.fixing(new Fix.TargetPort(b.service(), b.servicePort(), new io.fabric8.kubernetes.api.model.IntOrString(right)))
@@ -67,8 +69,8 @@ public final class BackendRefusingConnectionsRule implements Rule {
   }
 
   /** Whether the pods declare the refusing port: then the app may just listen on 127.0.0.1, and a human decides. */
-  private static boolean declared(io.gatewaydoctor.model.ResolvedBackend b, int port) {
-    return b.pods().stream().flatMap(p -> io.gatewaydoctor.model.Pods.ports(p).stream())
+  private static boolean declared(ResolvedBackend b, int port) {
+    return b.pods().stream().flatMap(p -> Pods.ports(p).stream())
         .anyMatch(cp -> cp.getContainerPort() != null && cp.getContainerPort() == port);
   }
 }

@@ -7,6 +7,9 @@ import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.probe.Outcome;
 import java.util.List;
+import io.gatewaydoctor.analysis.Severity;
+import io.gatewaydoctor.model.Endpoint;
+import io.gatewaydoctor.probe.Probe;
 
 /**
  * The backend does not answer in time: no connection (packets dropped: ingress-nginx 504 after
@@ -37,8 +40,8 @@ public final class BackendTimeoutRule implements Rule {
   static List<RuleFinding> slowRoutedPaths(AnalysisContext ctx) {
     List<RuleFinding> out = new java.util.ArrayList<>();
     for (var b : ctx.chain().backends()) {
-      for (var e : io.gatewaydoctor.model.Endpoint.of(b)) {
-        List<io.gatewaydoctor.probe.Probe> slow = ctx.probes().routed().stream()
+      for (var e : Endpoint.of(b)) {
+        List<Probe> slow = ctx.probes().routed().stream()
             .filter(p -> p.target().ip().equals(e.ip()) && e.port() != null && p.target().port() == e.port())
             .filter(p -> p.outcome() == Outcome.readTimeout).toList();
         if (slow.isEmpty()) {
@@ -57,7 +60,7 @@ public final class BackendTimeoutRule implements Rule {
           evidence.add("probe GET " + main.target().path() + " on " + main.key() + ": " + main.outcome() + " in " + main.latencyMillis()
               + " ms");
         }
-        out.add(RuleFinding.of(Code.BackendTimeout, io.gatewaydoctor.analysis.Severity.Warning, culprit,
+        out.add(RuleFinding.of(Code.BackendTimeout, Severity.Warning, culprit,
             "GET " + paths + " on " + GatewayTrouble.pods(List.of(e)) + " of " + culprit
                 + " got no response within the gateway's proxy-read-timeout of " + secs + " s (the gateway answers 504 there)"
                 + (main != null && main.outcome() == Outcome.ok ? ", while the readiness path " + main.target().path() + " answers in "

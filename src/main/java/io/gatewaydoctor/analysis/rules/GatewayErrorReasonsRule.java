@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import io.gatewaydoctor.probe.ProbePlanner;
 
 /**
  * Reads the gateway's error log per endpoint: each reason nginx gave for a failed upstream try
@@ -90,15 +91,15 @@ public final class GatewayErrorReasonsRule implements Rule {
                   ctx.chain().name()),
               "The gateway got no HTTP from " + culprit + " on Service " + b.serviceKey() + " port " + tlsPort + ", a TLS port (" + failing
                   + " endpoint" + (failing > 1 ? "s" : "") + "): Ingress " + ing + " proxies to Service " + b.serviceKey()
-                  + " in plain HTTP (no " + io.gatewaydoctor.probe.ProbePlanner.BACKEND_PROTOCOL + ": HTTPS)"
+                  + " in plain HTTP (no " + ProbePlanner.BACKEND_PROTOCOL + ": HTTPS)"
                   + GatewayTrouble.shape(GatewayTrouble.at(ctx, worst)),
               evidence).withSince(GatewayTrouble.at(ctx, worst).errorsSince())
               .withRemediation(ctx.chain().backends().stream().allMatch(o -> o.serviceKey().equals(b.serviceKey()))
                   ? new Remedy("set-backend-protocol",
-                  "Set annotation " + io.gatewaydoctor.probe.ProbePlanner.BACKEND_PROTOCOL + ": \"HTTPS\" on Ingress " + ing, true)
-                  .fixing(new Fix.Annotation(ctx.chain().ingress(), io.gatewaydoctor.probe.ProbePlanner.BACKEND_PROTOCOL, "HTTPS"))
+                  "Set annotation " + ProbePlanner.BACKEND_PROTOCOL + ": \"HTTPS\" on Ingress " + ing, true)
+                  .fixing(new Fix.Annotation(ctx.chain().ingress(), ProbePlanner.BACKEND_PROTOCOL, "HTTPS"))
                   : new Remedy("manual", "Serve Service " + b.serviceKey() + " from an Ingress of its own with "
-                      + io.gatewaydoctor.probe.ProbePlanner.BACKEND_PROTOCOL + ": \"HTTPS\" (the annotation applies to every backend of"
+                      + ProbePlanner.BACKEND_PROTOCOL + ": \"HTTPS\" (the annotation applies to every backend of"
                       + " Ingress " + ing + ")", false)));
           continue;
         }
@@ -133,7 +134,7 @@ public final class GatewayErrorReasonsRule implements Rule {
    */
   static String tlsPort(AnalysisContext ctx, ResolvedBackend b) {
     var ann = ctx.chain().ingress().getMetadata().getAnnotations();
-    String proto = ann == null ? null : ann.get(io.gatewaydoctor.probe.ProbePlanner.BACKEND_PROTOCOL);
+    String proto = ann == null ? null : ann.get(ProbePlanner.BACKEND_PROTOCOL);
     if (proto != null && !proto.isBlank() && !proto.trim().equalsIgnoreCase("HTTP")) {
       return null;
     }

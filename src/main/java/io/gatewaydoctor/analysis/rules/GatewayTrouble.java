@@ -6,6 +6,7 @@ import io.gatewaydoctor.model.Endpoint;
 import io.gatewaydoctor.model.ResolvedBackend;
 import io.gatewaydoctor.signals.GatewayEvidence;
 import java.util.function.ToLongFunction;
+import io.gatewaydoctor.analysis.Severity;
 
 /** Shared reading of the gateway evidence: which endpoint (and pod, and workload) an error count points at. */
 final class GatewayTrouble {
@@ -68,12 +69,12 @@ final class GatewayTrouble {
    * the backend failed for the client, Warning for a share. Without request counts (error lines only),
    * Critical when every endpoint with traffic failed, as before.
    */
-  static io.gatewaydoctor.analysis.Severity impact(AnalysisContext ctx, ResolvedBackend b, boolean everyEndpoint, long lines) {
+  static Severity impact(AnalysisContext ctx, ResolvedBackend b, boolean everyEndpoint, long lines) {
     GatewayEvidence.Counts u = ctx.upstream(b);
     if (u == null || u.requests == 0) {
-      return everyEndpoint && lines >= MIN_CRITICAL ? io.gatewaydoctor.analysis.Severity.Critical : io.gatewaydoctor.analysis.Severity.Warning;
+      return everyEndpoint && lines >= MIN_CRITICAL ? Severity.Critical : Severity.Warning;
     }
-    return critical(u.gatewayErrors(), u.requests) ? io.gatewaydoctor.analysis.Severity.Critical : io.gatewaydoctor.analysis.Severity.Warning;
+    return critical(u.gatewayErrors(), u.requests) ? Severity.Critical : Severity.Warning;
   }
 
   /** Fewer errors than this in the window are never Critical, whatever their share: a handful is not an outage. */

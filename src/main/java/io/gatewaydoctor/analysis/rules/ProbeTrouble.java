@@ -85,7 +85,7 @@ final class ProbeTrouble {
    */
   static Remedy restartFirst(Hits h, String manual) {
     var pod = h.probes().stream().map(p -> h.backend().pod(p.target().pod())).flatMap(java.util.Optional::stream)
-        .filter(io.gatewaydoctor.model.Pods::replacedWhenDeleted).findFirst();
+        .filter(Pods::replacedWhenDeleted).findFirst();
     if (pod.isEmpty()) {
       return new Remedy("manual", manual, false); // no pod its ReplicaSet would replace
     }
