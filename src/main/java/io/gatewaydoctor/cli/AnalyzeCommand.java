@@ -15,7 +15,7 @@ import io.gatewaydoctor.model.ChainResolver;
 import io.gatewaydoctor.model.ClusterSnapshot;
 import io.gatewaydoctor.model.Labels;
 import io.gatewaydoctor.model.Newest;
-import io.gatewaydoctor.operator.Windows;
+import io.gatewaydoctor.analysis.Windows;
 import io.gatewaydoctor.api.ProbeSpec;
 import io.gatewaydoctor.probe.HttpProber;
 import io.gatewaydoctor.probe.ProbeEvidence;
@@ -57,7 +57,7 @@ import io.gatewaydoctor.remediation.RemediationPolicy;
 import io.gatewaydoctor.report.Printable;
 import io.gatewaydoctor.signals.GatewayEvidence;
 import io.gatewaydoctor.signals.LogFormat;
-import io.gatewaydoctor.signals.PrometheusClient;
+import io.gatewaydoctor.sources.PrometheusClient;
 
 @Command(name = "analyze", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Diagnose every Ingress of a `kubectl get -o yaml|json` dump (-f) or of the live cluster of the",

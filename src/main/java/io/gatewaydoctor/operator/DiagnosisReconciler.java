@@ -1,5 +1,6 @@
 package io.gatewaydoctor.operator;
 
+import io.gatewaydoctor.analysis.Windows;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;

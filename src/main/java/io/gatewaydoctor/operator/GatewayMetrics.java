@@ -2,7 +2,7 @@ package io.gatewaydoctor.operator;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.gatewaydoctor.signals.GatewayEvidence;
-import io.gatewaydoctor.signals.PrometheusClient;
+import io.gatewaydoctor.sources.PrometheusClient;
 import io.gatewaydoctor.signals.RequestCounters;
 import java.net.URI;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package io.gatewaydoctor.operator;
 
+import io.gatewaydoctor.analysis.Windows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;

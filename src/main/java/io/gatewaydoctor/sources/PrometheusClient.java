@@ -1,5 +1,6 @@
-package io.gatewaydoctor.signals;
+package io.gatewaydoctor.sources;
 
+import io.gatewaydoctor.signals.RequestCounters;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

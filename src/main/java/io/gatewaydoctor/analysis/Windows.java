@@ -1,6 +1,5 @@
-package io.gatewaydoctor.operator;
+package io.gatewaydoctor.analysis;
 
-import io.gatewaydoctor.analysis.AnalysisContext;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
