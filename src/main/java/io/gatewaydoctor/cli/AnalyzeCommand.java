@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.gatewaydoctor.analysis.Analyzer;
+import io.gatewaydoctor.evaluation.Pipeline;
 import io.gatewaydoctor.analysis.Diagnosis;
 import io.gatewaydoctor.api.GatewayDiagnosis;
 import io.gatewaydoctor.model.ChainResolver;
@@ -197,7 +197,6 @@ public class AnalyzeCommand implements Callable<Integer> {
       }
       Instant at = run.instant(in);
       Duration w = Windows.parse(window);
-      Analyzer analyzer = new Analyzer();
       List<GatewayDiagnosis> items = new ArrayList<>();
       StringBuilder explained = new StringBuilder();
       GatewayEvidence gateway = !gatewayLogs.isEmpty() ? GatewayLogs.read(gatewayLogs, at, w, run.format())
@@ -218,31 +217,23 @@ public class AnalyzeCommand implements Callable<Integer> {
       }
       ClusterSnapshot before = baseline.isEmpty() ? null : baselineSnapshot();
       for (Ingress ing : selected) {
-        var chain = ChainResolver.resolve(ing, in.snapshot());
-        List<DriftEntry> drift = null;
-        if (before != null) {
-          var old = before.ingress(ing.getMetadata().getNamespace(), ing.getMetadata().getName()).orElse(null);
-          // a target the baseline does not have has no drift to tell (it is new)
-          drift = old == null ? null
-              : Drift.between(ChainBaseline.of(ChainResolver.resolve(old, before), before),
-                  chain, in.snapshot());
-        }
+        var target = Pipeline.resolve(ing, in.snapshot());
+        var chain = target.chain();
+        var old = before == null ? null : before.ingress(ing.getMetadata().getNamespace(), ing.getMetadata().getName()).orElse(null);
+        // a target the baseline does not have has no drift to tell (it is new)
+        var oldChain = old == null ? null : ChainResolver.resolve(old, before);
         String key = ing.getMetadata().getNamespace() + "/" + ing.getMetadata().getName();
         var evidence = !metrics.containsKey(key) ? gateway : gateway.withReturned(ing.getMetadata().getNamespace(),
             ing.getMetadata().getName(), GatewayEvidence.Returned.of(metrics.get(key), "prometheus"));
-        Diagnosis d = analyzer.analyze(chain, in.snapshot(), at, w, probes.getOrDefault(ing, ProbeEvidence.NONE), evidence, drift);
         var ns = in.snapshot().namespace(ing.getMetadata().getNamespace()).orElse(null);
         var policy = RemediationPolicy.of(ing.getMetadata().getAnnotations(),
             ns == null ? null : ns.getMetadata().getAnnotations(), RemediationPolicy.Mode.auto, java.util.Set.of());
-        var ingressRef = new ResourceRef("Ingress", ing.getMetadata().getNamespace(), ing.getMetadata().getName());
-        if (policy.error() != null) {
-          d = d.plus(policy.finding(ingressRef));
-        }
+        Diagnosis d = Pipeline.evaluate(target, new Pipeline.Inputs(probes.getOrDefault(ing, ProbeEvidence.NONE), evidence,
+            oldChain == null ? null : ChainBaseline.of(oldChain, before), true, policy, at, w)).diagnosis();
         Baseline healthy = null;
         if (before != null) { // the revisions that served when it worked
-          var old = before.ingress(ing.getMetadata().getNamespace(), ing.getMetadata().getName()).orElse(null);
           healthy = new Baseline();
-          healthy.servedBy = old == null ? null : ChainBaseline.servedBy(ChainResolver.resolve(old, before));
+          healthy.servedBy = oldChain == null ? null : ChainBaseline.servedBy(oldChain);
         }
         var plans = Remediation.preview(d, policy, at, w, healthy);
         GatewayDiagnosis gd = DiagnosisResources.of(ing, d, at);

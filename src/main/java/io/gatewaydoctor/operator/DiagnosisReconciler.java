@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.gatewaydoctor.analysis.Analyzer;
+import io.gatewaydoctor.evaluation.Pipeline;
 import io.gatewaydoctor.analysis.Diagnosis;
 import io.gatewaydoctor.report.StatusAggregator;
 import io.gatewaydoctor.api.GatewayDiagnosis;
@@ -91,7 +91,6 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   @Inject OperatorMetrics metrics;
   @Inject Remediator remediator;
 
-  private final Analyzer analyzer = new Analyzer();
   /** A verdict, and the chain's config picture it was taken on (null when there is no chain). */
   record Evaluation(Diagnosis diagnosis, java.util.Map<String, String> picture, List<String> servedBy) {
     Evaluation(Diagnosis diagnosis, java.util.Map<String, String> picture) {
@@ -282,15 +281,12 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     startWorking();
     Instant now = clock.instant();
     long t0 = System.nanoTime();
-    Evaluation ev = diagnose(gd, now);
-    Diagnosis d = ev.diagnosis();
     var policy = policy(gd);
+    Evaluation ev = diagnose(gd, now, policy);
+    Diagnosis d = ev.diagnosis();
     String ns = gd.getMetadata().getNamespace();
     TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
     var ingressRef = new ResourceRef("Ingress", ns, t == null ? null : t.getName());
-    if (policy.error() != null) {
-      d = d.plus(policy.finding(ingressRef));
-    }
     var prev = gd.getStatus();
     var round = ev.picture() == null ? null : remediator.run(gd, ingressRef, d, policy, prev == null ? null : prev.baseline, now,
         Windows.parse(gd.getSpec().getWindow()), freshAt(gd, now), healthySince(prev, d, now), this::cached, () -> diagnoses.list().toList(),
@@ -395,7 +391,19 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
         maxMode, forbidden, ns, autoNamespaces.map(l -> l.stream().map(String::trim).collect(Collectors.toSet())).orElse(Set.of()));
   }
 
-  Evaluation diagnose(GatewayDiagnosis gd, Instant now) {
+  /** The target's evaluation; the policy's own finding is in every diagnosis, resolved or not. */
+  Evaluation diagnose(GatewayDiagnosis gd, Instant now, RemediationPolicy policy) {
+    String ns = gd.getMetadata().getNamespace();
+    TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
+    Evaluation ev = resolveAndEvaluate(gd, now, policy);
+    if (ev.picture() != null) {
+      return ev;
+    }
+    return new Evaluation(Pipeline.withPolicy(ev.diagnosis(), policy, new ResourceRef("Ingress", ns, t == null ? null : t.getName())),
+        null);
+  }
+
+  private Evaluation resolveAndEvaluate(GatewayDiagnosis gd, Instant now, RemediationPolicy policy) {
     String ns = gd.getMetadata().getNamespace();
     TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
     if (t == null || t.getName() == null) {
@@ -419,38 +427,19 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
           Code.NONE, "Not diagnosed: " + OptOut.ANNOTATION + " is \"false\" on the "
           + optOut.by(), List.of(), List.of()), null);
     }
-    var snapshot = gatherer.gather(ingress);
-    var chain = ChainResolver.resolve(ingress, snapshot);
+    var target = Pipeline.resolve(ingress, gatherer.gather(ingress));
     Duration window = Windows.parse(gd.getSpec().getWindow());
     ProbeEvidence probes = ProbeEvidence.NONE;
     if (ProbeScheduler.probingOn(gd)) {
       ResourceID id = ResourceID.fromResource(gd);
-      prober.endpointsAre(id, ProbePlanner.plan(chain,
-          snapshot, gd.getSpec().getProbe(), prober.scope()).stream().map(p -> p.target()).collect(Collectors.toSet()));
+      prober.endpointsAre(id, ProbePlanner.plan(target.chain(), target.cluster(), gd.getSpec().getProbe(), prober.scope()).stream()
+          .map(p -> p.target()).collect(Collectors.toSet()));
       probes = prober.evidence(id, window);
     }
-    Set<String> upstreams = new java.util.HashSet<>();
-    Set<String> addresses = new java.util.HashSet<>();
-    for (var b : chain.backends()) {
-      upstreams.add(GatewayEvidence.upstreamName(b.namespace(), b.ref().service(), b.ref().portLabel()));
-      Endpoint.of(b).stream().filter(e -> e.ip() != null && e.port() != null)
-          .forEach(e -> addresses.add(e.address()));
-    }
-    var gateway = logs.evidence(ResourceID.fromResource(gd), ns, t.getName(), window, upstreams, addresses);
-    Diagnosis d = analyzer.analyze(chain, snapshot, now, window, probes, gateway);
-    java.util.Map<String, String> fields = ChainBaseline.of(chain, snapshot); // taken once
-    timelineOf(gd).observe(ChainState.of(fields, chain, snapshot), now);
-    var baseline = gd.getStatus() == null ? null : gd.getStatus().baseline;
-    if (d.health() == Health.Healthy) {
-      // Healthy: the chain becomes the baseline, so nothing has drifted from it
-      return new Evaluation(new Diagnosis(d.target(), d.health(), d.rootCause(), d.summary(), d.findings(), d.backends(),
-          d.errorRate(), d.gatewayErrors(), List.of()), fields, ChainBaseline.servedBy(chain));
-    }
-    if (baseline != null && baseline.fields != null) {
-      // in trouble: what changed since it was last Healthy
-      d = analyzer.analyze(chain, snapshot, now, window, probes, gateway,
-          Drift.between(baseline.fields, fields, chain, snapshot));
-    }
-    return new Evaluation(d, fields, ChainBaseline.servedBy(chain));
+    var gateway = logs.evidence(ResourceID.fromResource(gd), ns, t.getName(), window, target.upstreams(), target.addresses());
+    var baseline = gd.getStatus() == null || gd.getStatus().baseline == null ? null : gd.getStatus().baseline.fields;
+    var r = Pipeline.evaluate(target, new Pipeline.Inputs(probes, gateway, baseline, false, policy, now, window));
+    timelineOf(gd).observe(ChainState.of(r.fields(), target.chain(), target.cluster()), now);
+    return new Evaluation(r.diagnosis(), r.fields(), r.servedBy());
   }
 }

@@ -59,25 +59,25 @@ class ScenarioTest {
     Ingress ingress = snapshot.ingress(target[0], target[1]).orElseThrow();
     Path log = dir.resolve("in-gateway.log");
     Path baseline = dir.resolve("baseline.yaml");
-    if (!Files.exists(log) && !Files.exists(baseline)) {
-      return new Analyzer().analyze(ingress, snapshot, NOW, null);
-    }
-    List<DriftEntry> drift = null;
+    java.util.Map<String, String> base = null;
     if (Files.exists(baseline)) {
       // what the chain was when it worked (kubectl get -o yaml of then)
       ClusterSnapshot before = ClusterSnapshot.of(ObjectLoader.parse(Files.readString(baseline), baseline.toString()), LISTED);
-      drift = Drift.between(ChainBaseline.of(
-          ChainResolver.resolve(before.ingress(target[0], target[1]).orElseThrow(), before), before),
-          ChainResolver.resolve(ingress, snapshot), snapshot);
+      base = io.gatewaydoctor.history.ChainBaseline.of(
+          io.gatewaydoctor.model.ChainResolver.resolve(before.ingress(target[0], target[1]).orElseThrow(), before), before);
     }
     // the gateway's log as kubectl logs prints it (access and error lines mixed)
-    var gateway = new GatewayEvidence.Builder(NOW, AnalysisContext.DEFAULT_WINDOW);
+    var gateway = new io.gatewaydoctor.signals.GatewayEvidence.Builder(NOW, AnalysisContext.DEFAULT_WINDOW);
     if (Files.exists(log)) {
       Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1).forEach(gateway::line);
     }
-    var chain = ChainResolver.resolve(ingress, snapshot);
-    return new Analyzer().analyze(chain, snapshot, NOW, AnalysisContext.DEFAULT_WINDOW, ProbeEvidence.NONE,
-        gateway.build(), drift);
+    // the pipeline the operator and analyze run, with the policy analyze reads
+    var ns = snapshot.namespace(target[0]).map(n -> n.getMetadata().getAnnotations()).orElse(null);
+    var policy = io.gatewaydoctor.remediation.RemediationPolicy.of(ingress.getMetadata().getAnnotations(), ns,
+        io.gatewaydoctor.remediation.RemediationPolicy.Mode.auto, java.util.Set.of());
+    return io.gatewaydoctor.evaluation.Pipeline.evaluate(io.gatewaydoctor.evaluation.Pipeline.resolve(ingress, snapshot),
+        new io.gatewaydoctor.evaluation.Pipeline.Inputs(io.gatewaydoctor.probe.ProbeEvidence.NONE, gateway.build(), base, true, policy, NOW,
+            AnalysisContext.DEFAULT_WINDOW)).diagnosis();
   }
 
   @ParameterizedTest(name = "{0}")

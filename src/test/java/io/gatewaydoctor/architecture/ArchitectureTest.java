@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * The packages form a DAG with these layers, bottom up (docs/architecture.md draws them):
  * api; model; signals, probe, history (evidence and its value types); analysis (the pure core);
  * remediation (turns the core's fix intents into patches and guards them); report (status, tables);
+ * evaluation (the one pipeline: target, evidence, baseline, policy, instant → diagnosis and plans);
  * sources, demo, bench (I/O that fills evidence, the demo's world, benchmarks); operator and cli
  * (wiring). A layer uses only layers below it; the pure core reads no clock, opens no socket and
  * holds no API client.
@@ -38,6 +39,7 @@ class ArchitectureTest {
       .layer("analysis").definedBy(ROOT + ".analysis..")
       .layer("remediation").definedBy(ROOT + ".remediation..")
       .layer("report").definedBy(ROOT + ".report..")
+      .layer("evaluation").definedBy(ROOT + ".evaluation..")
       .layer("sources").definedBy(ROOT + ".sources..")
       .layer("demo").definedBy(ROOT + ".demo..")
       .layer("bench").definedBy(ROOT + ".bench..")
@@ -48,14 +50,15 @@ class ArchitectureTest {
       .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
       .whereLayer("demo").mayOnlyBeAccessedByLayers("cli", "operator")
       .whereLayer("sources").mayOnlyBeAccessedByLayers("cli", "operator", "bench")
+      .whereLayer("evaluation").mayOnlyBeAccessedByLayers("cli", "operator", "demo", "bench")
       .whereLayer("report").mayOnlyBeAccessedByLayers("cli", "operator", "demo", "bench")
-      .whereLayer("remediation").mayOnlyBeAccessedByLayers("report", "cli", "operator", "demo", "bench")
-      .whereLayer("analysis").mayOnlyBeAccessedByLayers("remediation", "report", "cli", "operator", "demo", "bench")
-      .whereLayer("history").mayOnlyBeAccessedByLayers("analysis", "remediation", "report", "cli", "operator", "demo", "bench")
-      .whereLayer("probe").mayOnlyBeAccessedByLayers("analysis", "remediation", "report", "cli", "operator", "demo", "bench")
-      .whereLayer("signals").mayOnlyBeAccessedByLayers("analysis", "remediation", "report", "sources", "cli", "operator", "demo",
+      .whereLayer("remediation").mayOnlyBeAccessedByLayers("evaluation", "report", "cli", "operator", "demo", "bench")
+      .whereLayer("analysis").mayOnlyBeAccessedByLayers("evaluation", "remediation", "report", "cli", "operator", "demo", "bench")
+      .whereLayer("history").mayOnlyBeAccessedByLayers("evaluation", "analysis", "remediation", "report", "cli", "operator", "demo", "bench")
+      .whereLayer("probe").mayOnlyBeAccessedByLayers("evaluation", "analysis", "remediation", "report", "cli", "operator", "demo", "bench")
+      .whereLayer("signals").mayOnlyBeAccessedByLayers("evaluation", "analysis", "remediation", "report", "sources", "cli", "operator", "demo",
           "bench")
-      .whereLayer("model").mayOnlyBeAccessedByLayers("signals", "probe", "history", "analysis", "remediation", "report", "sources",
+      .whereLayer("model").mayOnlyBeAccessedByLayers("evaluation", "signals", "probe", "history", "analysis", "remediation", "report", "sources",
           "cli", "operator", "demo", "bench");
 
   static final ArchRule NO_CYCLES = slices().matching(ROOT + ".(*)..").should().beFreeOfCycles();
