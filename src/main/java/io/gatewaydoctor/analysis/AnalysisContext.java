@@ -1,24 +1,30 @@
 package io.gatewaydoctor.analysis;
 
+import io.gatewaydoctor.api.DriftEntry;
 import io.gatewaydoctor.model.ClusterSnapshot;
+import io.gatewaydoctor.model.Endpoint;
+import io.gatewaydoctor.model.ResolvedBackend;
 import io.gatewaydoctor.model.TargetChain;
+import io.gatewaydoctor.model.UpstreamNames;
 import io.gatewaydoctor.probe.ProbeEvidence;
 import io.gatewaydoctor.signals.GatewayEvidence;
 import java.time.Duration;
 import java.time.Instant;
-import io.gatewaydoctor.api.DriftEntry;
-import io.gatewaydoctor.model.Endpoint;
-import io.gatewaydoctor.model.ResolvedBackend;
-import io.gatewaydoctor.model.UpstreamNames;
 
 /**
  * Everything a rule may look at. {@code now} is the evaluation instant: rules never read a clock.
  * {@code probes} is what the prober saw ({@link ProbeEvidence#NONE} when nothing was probed),
- * {@code gateway} what the gateway's logs say ({@link GatewayEvidence#NONE} without logs),
- * {@code drift} what changed on the chain against a baseline (empty without one).
+ * {@code gateway} what the gateway's logs say ({@link GatewayEvidence#NONE} without logs), {@code
+ * drift} what changed on the chain against a baseline (empty without one).
  */
-public record AnalysisContext(TargetChain chain, ClusterSnapshot cluster, Instant now, Duration window, ProbeEvidence probes,
-    GatewayEvidence gateway, java.util.List<DriftEntry> drift) {
+public record AnalysisContext(
+    TargetChain chain,
+    ClusterSnapshot cluster,
+    Instant now,
+    Duration window,
+    ProbeEvidence probes,
+    GatewayEvidence gateway,
+    java.util.List<DriftEntry> drift) {
   public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(10);
 
   public AnalysisContext {
@@ -27,24 +33,33 @@ public record AnalysisContext(TargetChain chain, ClusterSnapshot cluster, Instan
     drift = drift == null ? java.util.List.of() : java.util.List.copyOf(drift);
   }
 
-  public AnalysisContext(TargetChain chain, ClusterSnapshot cluster, Instant now, Duration window, ProbeEvidence probes,
+  public AnalysisContext(
+      TargetChain chain,
+      ClusterSnapshot cluster,
+      Instant now,
+      Duration window,
+      ProbeEvidence probes,
       GatewayEvidence gateway) {
     this(chain, cluster, now, window, probes, gateway, null);
   }
 
   /**
    * The gateway's counters of a backend's upstream ({@code <ns>-<service>-<port>}), or null. When
-   * another namespace could produce the same name ({@code team-a}/{@code api} and {@code team}/{@code a-api}
-   * both make {@code team-a-api-80}), only the lines whose last try went to one of this backend's
-   * endpoints (or to none) count: another namespace's traffic never becomes this target's evidence.
+   * another namespace could produce the same name ({@code team-a}/{@code api} and {@code
+   * team}/{@code a-api} both make {@code team-a-api-80}), only the lines whose last try went to one
+   * of this backend's endpoints (or to none) count: another namespace's traffic never becomes this
+   * target's evidence.
    */
   public GatewayEvidence.Counts upstream(ResolvedBackend b) {
-    String name = GatewayEvidence.upstreamName(b.namespace(), b.ref().service(), b.ref().portLabel());
+    String name =
+        GatewayEvidence.upstreamName(b.namespace(), b.ref().service(), b.ref().portLabel());
     if (!UpstreamNames.ambiguous(name, b.namespace(), cluster)) {
       return gateway.upstream(name);
     }
     java.util.Set<String> mine = new java.util.HashSet<>();
-    Endpoint.of(b).stream().filter(e -> e.ip() != null && e.port() != null).forEach(e -> mine.add(e.address()));
+    Endpoint.of(b).stream()
+        .filter(e -> e.ip() != null && e.port() != null)
+        .forEach(e -> mine.add(e.address()));
     return gateway.upstream(name, mine);
   }
 

@@ -1,13 +1,15 @@
 package io.gatewaydoctor.analysis;
 
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.gatewaydoctor.analysis.rules.Explained;
 import io.gatewaydoctor.api.BackendStatus;
+import io.gatewaydoctor.api.DriftEntry;
 import io.gatewaydoctor.api.EndpointStatus;
 import io.gatewaydoctor.api.EndpointTraffic;
 import io.gatewaydoctor.api.GatewayErrors;
-import io.gatewaydoctor.api.StatusCounts;
 import io.gatewaydoctor.api.ProbeResult;
 import io.gatewaydoctor.api.ResourceRef;
+import io.gatewaydoctor.api.StatusCounts;
 import io.gatewaydoctor.model.ChainResolver;
 import io.gatewaydoctor.model.ClusterSnapshot;
 import io.gatewaydoctor.model.Endpoint;
@@ -21,12 +23,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import io.gatewaydoctor.analysis.rules.Explained;
-import io.gatewaydoctor.api.DriftEntry;
 
 /**
- * The pure analysis core: (cluster view, probe evidence, instant) in, diagnosis out. Shared by the operator,
- * {@code analyze} and {@code demo}. No client, no clock, no I/O.
+ * The pure analysis core: (cluster view, probe evidence, instant) in, diagnosis out. Shared by the
+ * operator, {@code analyze} and {@code demo}. No client, no clock, no I/O.
  */
 public final class Analyzer {
   public static final int MAX_BACKENDS = 20;
@@ -34,79 +34,142 @@ public final class Analyzer {
 
   private final List<Rule> rules;
 
-  public Analyzer() { this(Rules.all()); }
+  public Analyzer() {
+    this(Rules.all());
+  }
 
-  public Analyzer(List<Rule> rules) { this.rules = List.copyOf(rules); }
+  public Analyzer(List<Rule> rules) {
+    this.rules = List.copyOf(rules);
+  }
 
   public Diagnosis analyze(Ingress ingress, ClusterSnapshot cluster, Instant now, Duration window) {
     return analyze(ingress, cluster, now, window, ProbeEvidence.NONE);
   }
 
-  public Diagnosis analyze(Ingress ingress, ClusterSnapshot cluster, Instant now, Duration window, ProbeEvidence probes) {
+  public Diagnosis analyze(
+      Ingress ingress,
+      ClusterSnapshot cluster,
+      Instant now,
+      Duration window,
+      ProbeEvidence probes) {
     return analyze(ingress, cluster, now, window, probes, GatewayEvidence.NONE);
   }
 
-  public Diagnosis analyze(Ingress ingress, ClusterSnapshot cluster, Instant now, Duration window, ProbeEvidence probes,
+  public Diagnosis analyze(
+      Ingress ingress,
+      ClusterSnapshot cluster,
+      Instant now,
+      Duration window,
+      ProbeEvidence probes,
       GatewayEvidence gateway) {
     return analyze(ChainResolver.resolve(ingress, cluster), cluster, now, window, probes, gateway);
   }
 
-  /** The same, on a chain the caller resolved already (to plan probes or explain it from the same one). */
-  public Diagnosis analyze(TargetChain chain, ClusterSnapshot cluster, Instant now, Duration window, ProbeEvidence probes,
+  /**
+   * The same, on a chain the caller resolved already (to plan probes or explain it from the same
+   * one).
+   */
+  public Diagnosis analyze(
+      TargetChain chain,
+      ClusterSnapshot cluster,
+      Instant now,
+      Duration window,
+      ProbeEvidence probes,
       GatewayEvidence gateway) {
     return analyze(chain, cluster, now, window, probes, gateway, null);
   }
 
   /** The same, with what changed on the chain against a baseline (null: no baseline). */
-  public Diagnosis analyze(TargetChain chain, ClusterSnapshot cluster, Instant now, Duration window, ProbeEvidence probes,
-      GatewayEvidence gateway, List<DriftEntry> drift) {
-    AnalysisContext ctx = new AnalysisContext(chain, cluster, now, window == null ? AnalysisContext.DEFAULT_WINDOW : window,
-        probes, gateway, drift);
+  public Diagnosis analyze(
+      TargetChain chain,
+      ClusterSnapshot cluster,
+      Instant now,
+      Duration window,
+      ProbeEvidence probes,
+      GatewayEvidence gateway,
+      List<DriftEntry> drift) {
+    AnalysisContext ctx =
+        new AnalysisContext(
+            chain,
+            cluster,
+            now,
+            window == null ? AnalysisContext.DEFAULT_WINDOW : window,
+            probes,
+            gateway,
+            drift);
     List<RuleFinding> found = new ArrayList<>();
     for (Rule rule : rules) {
       try {
         found.addAll(rule.check(ctx));
       } catch (RuntimeException e) {
         // an odd object must not take the whole verdict down: say which rule could not run
-        found.add(RuleFinding.of(Code.BackendNotDiagnosed, Severity.Info,
-            new ResourceRef("Ingress", chain.namespace(), chain.name()),
-            "check " + rule.getClass().getSimpleName() + " could not run: " + e, List.of()));
+        found.add(
+            RuleFinding.of(
+                Code.BackendNotDiagnosed,
+                Severity.Info,
+                new ResourceRef("Ingress", chain.namespace(), chain.name()),
+                "check " + rule.getClass().getSimpleName() + " could not run: " + e,
+                List.of()));
       }
     }
     long observed = Explained.observed(ctx);
     java.util.function.ToLongFunction<RuleFinding> score = f -> Explained.score(ctx, f);
     List<RuleFinding> deduped = dedupe(found);
     GatewayErrors errors = gatewayErrors(ctx);
-    RuleFinding drifted = DriftFinding.of(ctx, deduped, errors); // reads whether there is trouble, not the order
+    RuleFinding drifted =
+        DriftFinding.of(ctx, deduped, errors); // reads whether there is trouble, not the order
     if (drifted != null) {
       deduped.add(drifted);
     }
-    List<RuleFinding> ranked = Ranker.rank(deduped, observed, score); // once: a finding drops at most one step
+    List<RuleFinding> ranked =
+        Ranker.rank(deduped, observed, score); // once: a finding drops at most one step
     Health health = Ranker.health(ranked, !chain.backends().isEmpty());
     Optional<RuleFinding> root = Ranker.root(ranked);
     // endpoints per backend, in chain order: read once for the summary and the status
     List<List<Endpoint>> endpoints = chain.backends().stream().map(Endpoint::of).toList();
-    // 502s per minute: the gateway's own from its logs; from its metrics (gateway and app together) without logs
-    long n502 = errors == null ? 0 : errors.gateway != null ? errors.gateway.s502 : errors.returned != null ? errors.returned.s502 : 0;
-    Double rate = errors == null ? null : Math.round(n502 * 10.0 / Math.max(1.0, ctx.window().toSeconds() / 60.0)) / 10.0;
+    // 502s per minute: the gateway's own from its logs; from its metrics (gateway and app together)
+    // without logs
+    long n502 =
+        errors == null
+            ? 0
+            : errors.gateway != null
+                ? errors.gateway.s502
+                : errors.returned != null ? errors.returned.s502 : 0;
+    Double rate =
+        errors == null
+            ? null
+            : Math.round(n502 * 10.0 / Math.max(1.0, ctx.window().toSeconds() / 60.0)) / 10.0;
     Unexplained unexplained = Unexplained.of(ctx, errors, ranked);
     if (unexplained != null && health == Health.Healthy) {
       health = Health.Degraded;
     }
     List<BackendStatus> backendStatus = backends(chain, endpoints, ctx.probes(), now);
     fillTraffic(backendStatus, gateway);
-    return new Diagnosis("Ingress/" + chain.name(), health, root.map(f -> f.code().name()).orElse(Code.NONE),
-        unexplained != null && root.isEmpty() ? unexplained.summary() : summary(chain, endpoints, ranked, root, health), ranked,
-        backendStatus, rate, errors, drift);
+    return new Diagnosis(
+        "Ingress/" + chain.name(),
+        health,
+        root.map(f -> f.code().name()).orElse(Code.NONE),
+        unexplained != null && root.isEmpty()
+            ? unexplained.summary()
+            : summary(chain, endpoints, ranked, root, health),
+        ranked,
+        backendStatus,
+        rate,
+        errors,
+        drift);
   }
 
-  /** The target's 500/502/503/504 from the gateway's logs, summed over its backends; null without logs. */
+  /**
+   * The target's 500/502/503/504 from the gateway's logs, summed over its backends; null without
+   * logs.
+   */
   private static GatewayErrors gatewayErrors(AnalysisContext ctx) {
     if (ctx.gateway().isEmpty()) {
       return null;
     }
     GatewayErrors g = new GatewayErrors();
-    GatewayEvidence.Returned r = ctx.gateway().returned(ctx.chain().namespace(), ctx.chain().name());
+    GatewayEvidence.Returned r =
+        ctx.gateway().returned(ctx.chain().namespace(), ctx.chain().name());
     if (r != null) {
       g.returned = new StatusCounts();
       g.returned.s500 = r.statuses()[0];
@@ -142,8 +205,8 @@ public final class Analyzer {
     }
     for (BackendStatus b : backends) {
       for (EndpointStatus e : b.endpoints) {
-        GatewayEvidence.Counts c = e.ip == null || e.port == null ? null
-            : gateway.address(Endpoint.address(e.ip, e.port));
+        GatewayEvidence.Counts c =
+            e.ip == null || e.port == null ? null : gateway.address(Endpoint.address(e.ip, e.port));
         if (c != null) {
           EndpointTraffic t = new EndpointTraffic();
           t.requests = c.requests;
@@ -172,20 +235,37 @@ public final class Analyzer {
       List<String> evidence = new ArrayList<>(prev.evidence());
       f.evidence().stream().filter(e -> !evidence.contains(e)).forEach(evidence::add);
       Severity sev = f.severity().compareTo(prev.severity()) < 0 ? f.severity() : prev.severity();
-      out.put(k, new RuleFinding(prev.code(), sev, prev.resource(), prev.message(), evidence, prev.since(),
-          prev.remediation() != null ? prev.remediation() : f.remediation()));
+      out.put(
+          k,
+          new RuleFinding(
+              prev.code(),
+              sev,
+              prev.resource(),
+              prev.message(),
+              evidence,
+              prev.since(),
+              prev.remediation() != null ? prev.remediation() : f.remediation()));
     }
     return new ArrayList<>(out.values());
   }
 
-  private static String summary(TargetChain chain, List<List<Endpoint>> endpoints, List<RuleFinding> ranked,
-      Optional<RuleFinding> root, Health health) {
+  private static String summary(
+      TargetChain chain,
+      List<List<Endpoint>> endpoints,
+      List<RuleFinding> ranked,
+      Optional<RuleFinding> root,
+      Health health) {
     if (root.isPresent()) {
-      long others = ranked.stream().filter(f -> f != root.get() && f.severity().atLeast(Severity.Warning)).count();
-      return root.get().message() + (others == 0 ? "" : "; " + others + " more finding" + (others == 1 ? "" : "s"));
+      long others =
+          ranked.stream()
+              .filter(f -> f != root.get() && f.severity().atLeast(Severity.Warning))
+              .count();
+      return root.get().message()
+          + (others == 0 ? "" : "; " + others + " more finding" + (others == 1 ? "" : "s"));
     }
     if (health == Health.Unknown) {
-      return "Nothing to diagnose: " + (chain.notDiagnosed().isEmpty() ? "no Service backend" : chain.notDiagnosed().get(0));
+      return "Nothing to diagnose: "
+          + (chain.notDiagnosed().isEmpty() ? "no Service backend" : chain.notDiagnosed().get(0));
     }
     int ready = 0;
     int total = 0;
@@ -196,18 +276,34 @@ public final class Analyzer {
       }
     }
     int n = chain.backends().size();
-    String s = (n == 1 ? "Service " + chain.backends().get(0).serviceKey() + ":" + chain.backends().get(0).ref().portLabel()
-        : "All " + n + " backend Services") + " healthy (" + ready + " of " + total + " endpoints ready)";
-    List<RuleFinding> risks = ranked.stream().filter(f -> f.code().kind() == Code.Kind.RISK).toList();
+    String s =
+        (n == 1
+                ? "Service "
+                    + chain.backends().get(0).serviceKey()
+                    + ":"
+                    + chain.backends().get(0).ref().portLabel()
+                : "All " + n + " backend Services")
+            + " healthy ("
+            + ready
+            + " of "
+            + total
+            + " endpoints ready)";
+    List<RuleFinding> risks =
+        ranked.stream().filter(f -> f.code().kind() == Code.Kind.RISK).toList();
     if (!risks.isEmpty()) {
-      s += "; risks: " + risks.stream().map(f -> f.code() + " on " + f.resource()).distinct().limit(3)
-          .collect(Collectors.joining(", "));
+      s +=
+          "; risks: "
+              + risks.stream()
+                  .map(f -> f.code() + " on " + f.resource())
+                  .distinct()
+                  .limit(3)
+                  .collect(Collectors.joining(", "));
     }
     return s;
   }
 
-  private static List<BackendStatus> backends(TargetChain chain, List<List<Endpoint>> endpoints, ProbeEvidence probes,
-      Instant now) {
+  private static List<BackendStatus> backends(
+      TargetChain chain, List<List<Endpoint>> endpoints, ProbeEvidence probes, Instant now) {
     List<BackendStatus> out = new ArrayList<>();
     for (int i = 0; i < Math.min(MAX_BACKENDS, chain.backends().size()); i++) {
       ResolvedBackend b = chain.backends().get(i);
@@ -229,14 +325,20 @@ public final class Analyzer {
           r.detail = skipped;
           es.lastProbe = r;
         }
-        probes.at(e.ip(), e.port()).ifPresent(p -> {
-          ProbeResult r = new ProbeResult();
-          r.outcome = p.outcome().name();
-          r.latencyMillis = p.latencyMillis();
-          r.detail = p.detail();
-          r.time = (probes.takenAt() != null ? probes.takenAt() : now).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-          es.lastProbe = r;
-        });
+        probes
+            .at(e.ip(), e.port())
+            .ifPresent(
+                p -> {
+                  ProbeResult r = new ProbeResult();
+                  r.outcome = p.outcome().name();
+                  r.latencyMillis = p.latencyMillis();
+                  r.detail = p.detail();
+                  r.time =
+                      (probes.takenAt() != null ? probes.takenAt() : now)
+                          .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                          .toString();
+                  es.lastProbe = r;
+                });
         bs.endpoints.add(es);
       }
       out.add(bs);

@@ -20,24 +20,32 @@ public sealed interface Fix {
   /** fix-target-port: one Service port's targetPort. */
   record TargetPort(Service service, ServicePort port, IntOrString target) implements Fix {
     @Override
-    public HasMetadata object() { return service; }
+    public HasMetadata object() {
+      return service;
+    }
   }
 
   /** set-backend-protocol, raise-proxy-buffer-size: one annotation of the Ingress. */
   record Annotation(HasMetadata ingress, String key, String value) implements Fix {
     @Override
-    public HasMetadata object() { return ingress; }
+    public HasMetadata object() {
+      return ingress;
+    }
   }
 
   /** restart-pod: the pod deleted, for its ReplicaSet to replace. */
   record DeletePod(Pod pod) implements Fix {
     @Override
-    public HasMetadata object() { return pod; }
+    public HasMetadata object() {
+      return pod;
+    }
   }
 
   /** rollback: the Deployment's pod template replaced by the previous ReplicaSet's. */
   record Rollback(Deployment deployment, ReplicaSet previous) implements Fix {
     @Override
-    public HasMetadata object() { return deployment; }
+    public HasMetadata object() {
+      return deployment;
+    }
   }
 }

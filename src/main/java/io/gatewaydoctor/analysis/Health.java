@@ -1,3 +1,8 @@
 package io.gatewaydoctor.analysis;
 
-public enum Health { Healthy, Degraded, Failing, Unknown }
+public enum Health {
+  Healthy,
+  Degraded,
+  Failing,
+  Unknown
+}

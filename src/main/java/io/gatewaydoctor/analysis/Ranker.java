@@ -1,5 +1,6 @@
 package io.gatewaydoctor.analysis;
 
+import io.gatewaydoctor.analysis.rules.Explained;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
@@ -7,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToLongFunction;
-import io.gatewaydoctor.analysis.rules.Explained;
 
 /**
  * Orders findings and picks the root cause (docs/root-causes.md, "How the verdict is chosen").
@@ -20,18 +20,24 @@ import io.gatewaydoctor.analysis.rules.Explained;
 public final class Ranker {
   private Ranker() {}
 
-  /** The start of the evidence line a finding that accounts for none of the errors gets (remediation plans skip it). */
+  /**
+   * The start of the evidence line a finding that accounts for none of the errors gets (remediation
+   * plans skip it).
+   */
   public static final String DEMOTED = "accounts for none of the ";
 
-  /** Whether the ranking lowered this finding because it accounts for none of the errors clients got. */
+  /**
+   * Whether the ranking lowered this finding because it accounts for none of the errors clients
+   * got.
+   */
   public static boolean demoted(RuleFinding f) {
     return f.evidence().stream().anyMatch(l -> l.startsWith(DEMOTED));
   }
 
-  public static final Comparator<RuleFinding> ORDER = Comparator
-      .comparing((RuleFinding f) -> f.code().kind())
-      .thenComparing(RuleFinding::severity)
-      .thenComparing(RuleFinding::code);
+  public static final Comparator<RuleFinding> ORDER =
+      Comparator.comparing((RuleFinding f) -> f.code().kind())
+          .thenComparing(RuleFinding::severity)
+          .thenComparing(RuleFinding::code);
 
   public static List<RuleFinding> rank(List<RuleFinding> findings) {
     List<RuleFinding> sorted = new ArrayList<>(findings);
@@ -41,10 +47,11 @@ public final class Ranker {
 
   /**
    * Ranks by the evidence: {@code score} is what a finding accounts for of the {@code observed}
-   * errors (as {@link Explained#score} counts it, larger is more);
-   * with nothing observed it is {@link #rank(List)}.
+   * errors (as {@link Explained#score} counts it, larger is more); with nothing observed it is
+   * {@link #rank(List)}.
    */
-  public static List<RuleFinding> rank(List<RuleFinding> findings, long observed, ToLongFunction<RuleFinding> score) {
+  public static List<RuleFinding> rank(
+      List<RuleFinding> findings, long observed, ToLongFunction<RuleFinding> score) {
     if (observed <= 0) {
       return rank(findings);
     }
@@ -62,21 +69,37 @@ public final class Ranker {
       }
     }
     List<RuleFinding> out = new ArrayList<>();
-    List<String> contradicted = new ArrayList<>(); // what a lowered probe said about the leader's own object
+    List<String> contradicted =
+        new ArrayList<>(); // what a lowered probe said about the leader's own object
     for (RuleFinding f : findings) {
       long s = scores.get(f);
       if (f.code().isCause() && s == 0 && best > 1 && f.severity() != Severity.Info) {
-        // explains nothing the gateway saw while something else does: listed, one step lower, and says why
+        // explains nothing the gateway saw while something else does: listed, one step lower, and
+        // says why
         List<String> ev = new ArrayList<>(f.evidence());
-        ev.add(DEMOTED + observed + " errors in the gateway's logs in the window" + (leader == null ? "" : " (" + leader.code() + " does)"));
-        RuleFinding demoted = new RuleFinding(f.code(), f.severity() == Severity.Critical ? Severity.Warning : Severity.Info,
-            f.resource(), f.message(), ev, f.since(), f.remediation());
+        ev.add(
+            DEMOTED
+                + observed
+                + " errors in the gateway's logs in the window"
+                + (leader == null ? "" : " (" + leader.code() + " does)"));
+        RuleFinding demoted =
+            new RuleFinding(
+                f.code(),
+                f.severity() == Severity.Critical ? Severity.Warning : Severity.Info,
+                f.resource(),
+                f.message(),
+                ev,
+                f.since(),
+                f.remediation());
         scores.put(demoted, s);
         out.add(demoted);
         if (leader != null && leader.resource() != null && leader.resource().equals(f.resource())) {
           Code wins = leader.code();
-          f.evidence().stream().filter(l -> l.startsWith("probe ")).findFirst()
-              .ifPresent(l -> contradicted.add(l + " (the gateway's own reason wins: " + wins + ")"));
+          f.evidence().stream()
+              .filter(l -> l.startsWith("probe "))
+              .findFirst()
+              .ifPresent(
+                  l -> contradicted.add(l + " (the gateway's own reason wins: " + wins + ")"));
         }
       } else {
         out.add(f);
@@ -87,21 +110,31 @@ public final class Ranker {
       int i = out.indexOf(leader);
       List<String> ev = new ArrayList<>(leader.evidence());
       contradicted.stream().filter(l -> !ev.contains(l)).forEach(ev::add);
-      RuleFinding cited = new RuleFinding(leader.code(), leader.severity(), leader.resource(), leader.message(), ev, leader.since(),
-          leader.remediation());
+      RuleFinding cited =
+          new RuleFinding(
+              leader.code(),
+              leader.severity(),
+              leader.resource(),
+              leader.message(),
+              ev,
+              leader.since(),
+              leader.remediation());
       scores.put(cited, scores.get(leader));
       out.set(i, cited);
     }
-    out.sort(Comparator.comparing((RuleFinding f) -> f.code().kind())
-        .thenComparing((RuleFinding f) -> -scores.get(f))
-        .thenComparing(RuleFinding::severity)
-        .thenComparing(RuleFinding::code));
+    out.sort(
+        Comparator.comparing((RuleFinding f) -> f.code().kind())
+            .thenComparing((RuleFinding f) -> -scores.get(f))
+            .thenComparing(RuleFinding::severity)
+            .thenComparing(RuleFinding::code));
     return out;
   }
 
   /** The root cause among ranked findings: the first cause that is at least a Warning. */
   public static Optional<RuleFinding> root(List<RuleFinding> ranked) {
-    return ranked.stream().filter(f -> f.code().isCause() && f.severity().atLeast(Severity.Warning)).findFirst();
+    return ranked.stream()
+        .filter(f -> f.code().isCause() && f.severity().atLeast(Severity.Warning))
+        .findFirst();
   }
 
   public static Health health(List<RuleFinding> ranked, boolean anythingDiagnosed) {

@@ -1,7 +1,11 @@
 package io.gatewaydoctor.analysis;
 
 public enum Severity {
-  Critical, Warning, Info;
+  Critical,
+  Warning,
+  Info;
 
-  public boolean atLeast(Severity other) { return ordinal() <= other.ordinal(); }
+  public boolean atLeast(Severity other) {
+    return ordinal() <= other.ordinal();
+  }
 }

@@ -1,13 +1,13 @@
 package io.gatewaydoctor.analysis;
 
 import io.gatewaydoctor.api.GatewayErrors;
-import java.util.List;
 import io.gatewaydoctor.api.StatusCounts;
+import java.util.List;
 
 /**
- * Clients got 502/503/504 and nothing found on the chain explains them: the target is not
- * Healthy, and the summary says what was seen and where to look next. Errors the app returned
- * itself are {@code BackendServerError}'s, so they never count here.
+ * Clients got 502/503/504 and nothing found on the chain explains them: the target is not Healthy,
+ * and the summary says what was seen and where to look next. Errors the app returned itself are
+ * {@code BackendServerError}'s, so they never count here.
  */
 record Unexplained(long errors, String source, long minutes) {
   static Unexplained of(AnalysisContext ctx, GatewayErrors errors, List<RuleFinding> ranked) {
@@ -32,7 +32,13 @@ record Unexplained(long errors, String source, long minutes) {
   }
 
   String summary() {
-    return "Clients got " + errors + " 502/503/504 in the last " + minutes + " min (" + source + "), and nothing on the chain"
+    return "Clients got "
+        + errors
+        + " 502/503/504 in the last "
+        + minutes
+        + " min ("
+        + source
+        + "), and nothing on the chain"
         + " explains them yet: probes and the gateway's error log name the pod and the reason";
   }
 }

@@ -13,7 +13,10 @@ public final class Windows {
 
   /** True when the text is a window this parser reads (not the fallback to the default). */
   public static boolean valid(String s) {
-    return s != null && s.matches("^(" + PART.pattern() + ")+$") && !parse(s).isZero() && s.chars().anyMatch(c -> c > '0' && c <= '9');
+    return s != null
+        && s.matches("^(" + PART.pattern() + ")+$")
+        && !parse(s).isZero()
+        && s.chars().anyMatch(c -> c > '0' && c <= '9');
   }
 
   public static Duration parse(String s) {
@@ -24,11 +27,13 @@ public final class Windows {
     Matcher m = PART.matcher(s);
     while (m.find()) {
       long n = Long.parseLong(m.group(1));
-      d = d.plus(switch (m.group(2)) {
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
-      });
+      d =
+          d.plus(
+              switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+              });
     }
     if (d.isZero()) {
       return AnalysisContext.DEFAULT_WINDOW;

@@ -9,12 +9,17 @@ import java.util.List;
 public class BackendStatus {
   @JsonPropertyDescription("The backend Service as namespace/name.")
   public String service;
+
   @JsonPropertyDescription("The Service port the target names (number or name).")
   public String port;
-  @JsonPropertyDescription("The resolved targetPort (number or name), when the Service port exists.")
+
+  @JsonPropertyDescription(
+      "The resolved targetPort (number or name), when the Service port exists.")
   public String targetPort;
+
   @JsonPropertyDescription("Where the target uses this backend (host and path), capped.")
   public List<String> usedBy = new ArrayList<>();
+
   @JsonPropertyDescription("Endpoints from the Service's EndpointSlices, capped.")
   public List<EndpointStatus> endpoints = new ArrayList<>();
 }

@@ -9,8 +9,12 @@ import java.util.Map;
 public class Baseline {
   @JsonPropertyDescription("When this picture was taken (the target was Healthy then).")
   public String recordedAt;
-  @JsonPropertyDescription("The chain's fields as \"Kind namespace/name|field\" → value (long values as a sha256 prefix); bounded.")
+
+  @JsonPropertyDescription(
+      "The chain's fields as \"Kind namespace/name|field\" → value (long values as a sha256 prefix); bounded.")
   public Map<String, String> fields;
-  @JsonPropertyDescription("The ReplicaSets (namespace/name) whose pods were the ready endpoints then: the revisions proven to work.")
+
+  @JsonPropertyDescription(
+      "The ReplicaSets (namespace/name) whose pods were the ready endpoints then: the revisions proven to work.")
   public java.util.List<String> servedBy;
 }

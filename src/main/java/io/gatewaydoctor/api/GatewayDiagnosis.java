@@ -15,11 +15,26 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind("GatewayDiagnosis")
 @Plural("gatewaydiagnoses")
 @ShortNames({"gd", "gwd"})
-@AdditionalPrinterColumn(name = "TARGET", jsonPath = ".status.target", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "HEALTH", jsonPath = ".status.health", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "ROOT-CAUSE", jsonPath = ".status.rootCause", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "502/MIN", jsonPath = ".status.errorRate", type = AdditionalPrinterColumn.Type.NUMBER)
-@AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+    name = "TARGET",
+    jsonPath = ".status.target",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "HEALTH",
+    jsonPath = ".status.health",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "ROOT-CAUSE",
+    jsonPath = ".status.rootCause",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "502/MIN",
+    jsonPath = ".status.errorRate",
+    type = AdditionalPrinterColumn.Type.NUMBER)
+@AdditionalPrinterColumn(
+    name = "AGE",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
 public class GatewayDiagnosis extends CustomResource<GatewayDiagnosisSpec, GatewayDiagnosisStatus>
     implements Namespaced {
   public static final String GROUP = "gatewaydoctor.io";

@@ -11,32 +11,51 @@ import java.util.List;
 public class GatewayDiagnosisStatus {
   @JsonPropertyDescription("metadata.generation of the spec this status was computed for.")
   public Long observedGeneration;
+
   @JsonPropertyDescription("The diagnosed target as Kind/name.")
   public String target;
+
   @JsonPropertyDescription("Healthy, Degraded, Failing or Unknown.")
   public String health;
+
   @JsonPropertyDescription("The single most likely cause (a code of docs/root-causes.md), or None.")
   public String rootCause;
+
   @JsonPropertyDescription("One sentence naming the culprit object and what to change.")
   public String summary;
-  @JsonPropertyDescription("Gateway-generated 502s per minute over the window (from gateway evidence).")
+
+  @JsonPropertyDescription(
+      "Gateway-generated 502s per minute over the window (from gateway evidence).")
   public Double errorRate;
-  @JsonPropertyDescription("Counts of 500/502/503/504 in the window, gateway-generated apart from app-returned.")
+
+  @JsonPropertyDescription(
+      "Counts of 500/502/503/504 in the window, gateway-generated apart from app-returned.")
   public GatewayErrors gatewayErrors;
+
   @JsonPropertyDescription("When the operator last wrote this status (RFC 3339).")
   public String lastEvaluated;
-  @JsonPropertyDescription("Healthy, RemediationApplied and ConfigDrift, per the Kubernetes API conventions.")
+
+  @JsonPropertyDescription(
+      "Healthy, RemediationApplied and ConfigDrift, per the Kubernetes API conventions.")
   public List<Condition> conditions = new ArrayList<>();
+
   @JsonPropertyDescription("Backend chain per Service:port with its endpoints.")
   public List<BackendStatus> backends = new ArrayList<>();
+
   @JsonPropertyDescription("Everything found, most important first.")
   public List<Finding> findings = new ArrayList<>();
+
   @JsonPropertyDescription("Changes of the config chain against the healthy baseline.")
   public List<DriftEntry> drift = new ArrayList<>();
-  @JsonPropertyDescription("What changed on the chain lately (restarts, readiness, endpoints, rollouts, config), newest last; capped.")
+
+  @JsonPropertyDescription(
+      "What changed on the chain lately (restarts, readiness, endpoints, rollouts, config), newest last; capped.")
   public List<TimelineEntry> timeline;
-  @JsonPropertyDescription("The chain as it was when the target was last Healthy (kept by the operator across restarts).")
+
+  @JsonPropertyDescription(
+      "The chain as it was when the target was last Healthy (kept by the operator across restarts).")
   public Baseline baseline;
+
   @JsonPropertyDescription("History of remediation actions, newest last.")
   public List<RemediationRecord> remediations = new ArrayList<>();
 }

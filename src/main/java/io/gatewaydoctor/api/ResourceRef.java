@@ -18,7 +18,9 @@ public class ResourceRef {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ResourceRef r && java.util.Objects.equals(kind, r.kind) && java.util.Objects.equals(namespace, r.namespace)
+    return o instanceof ResourceRef r
+        && java.util.Objects.equals(kind, r.kind)
+        && java.util.Objects.equals(namespace, r.namespace)
         && java.util.Objects.equals(name, r.name);
   }
 

@@ -11,9 +11,11 @@ public class TargetRef {
 
   @JsonPropertyDescription("API group of the target: networking.k8s.io for an Ingress.")
   private String apiGroup;
+
   @Required
   @JsonPropertyDescription("Kind of the target: Ingress (HTTPRoute is planned).")
   private String kind;
+
   @Required
   @JsonPropertyDescription("Name of the target, in the namespace of this GatewayDiagnosis.")
   private String name;
@@ -26,15 +28,36 @@ public class TargetRef {
     this.name = name;
   }
 
-  public static TargetRef ingress(String name) { return new TargetRef(INGRESS_GROUP, INGRESS, name); }
+  public static TargetRef ingress(String name) {
+    return new TargetRef(INGRESS_GROUP, INGRESS, name);
+  }
 
-  public String getApiGroup() { return apiGroup; }
-  public void setApiGroup(String apiGroup) { this.apiGroup = apiGroup; }
-  public String getKind() { return kind; }
-  public void setKind(String kind) { this.kind = kind; }
-  public String getName() { return name; }
-  public void setName(String name) { this.name = name; }
+  public String getApiGroup() {
+    return apiGroup;
+  }
+
+  public void setApiGroup(String apiGroup) {
+    this.apiGroup = apiGroup;
+  }
+
+  public String getKind() {
+    return kind;
+  }
+
+  public void setKind(String kind) {
+    this.kind = kind;
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
 
   @Override
-  public String toString() { return kind + "/" + name; }
+  public String toString() {
+    return kind + "/" + name;
+  }
 }

@@ -27,16 +27,46 @@ public final class LogBench {
         int svc = i % 50;
         boolean bad = i % 10 == 3;
         String addr = "10.244." + (svc % 4) + "." + (10 + i % 3) + ":8080";
-        w.write("10.0." + (i % 200) + ".7 - - [01/Dec/2026:11:" + String.format(Locale.ROOT, "%02d", 50 + (i % 10)) + ":30 +0000] "
-            + "\"GET /api/v1/items/" + i + " HTTP/1.1\" " + (bad ? 502 : 200) + " " + (bad ? 150 : 1234)
-            + " \"https://shop.example.com/\" \"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36\" 412 0.0" + (i % 10)
-            + " [team-" + (svc % 5) + "-app-" + svc + "-80] [] " + addr + " " + (bad ? 0 : 1234) + " 0.00" + (i % 10) + " "
-            + (bad ? 502 : 200) + " 9f8e7d6c5b4a" + Integer.toHexString(i) + "\n");
+        w.write(
+            "10.0."
+                + (i % 200)
+                + ".7 - - [01/Dec/2026:11:"
+                + String.format(Locale.ROOT, "%02d", 50 + (i % 10))
+                + ":30 +0000] "
+                + "\"GET /api/v1/items/"
+                + i
+                + " HTTP/1.1\" "
+                + (bad ? 502 : 200)
+                + " "
+                + (bad ? 150 : 1234)
+                + " \"https://shop.example.com/\" \"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36\" 412 0.0"
+                + (i % 10)
+                + " [team-"
+                + (svc % 5)
+                + "-app-"
+                + svc
+                + "-80] [] "
+                + addr
+                + " "
+                + (bad ? 0 : 1234)
+                + " 0.00"
+                + (i % 10)
+                + " "
+                + (bad ? 502 : 200)
+                + " 9f8e7d6c5b4a"
+                + Integer.toHexString(i)
+                + "\n");
         if (i % 1000 == 0) {
-          w.write("2026/12/01 11:55:30 [error] 32#32: *" + i + " connect() failed (111: Connection refused) while connecting to upstream,"
-              + " client: 10.0.0.7, server: shop.example.com, request: \"GET / HTTP/1.1\", upstream: \"http://" + addr + "/\","
-              + " host: \"shop.example.com\"\n");
-          w.write("I1201 11:55:30.000000 7 controller.go:190] \"Configuration changes detected, backend reload required\"\n");
+          w.write(
+              "2026/12/01 11:55:30 [error] 32#32: *"
+                  + i
+                  + " connect() failed (111: Connection refused) while connecting to upstream,"
+                  + " client: 10.0.0.7, server: shop.example.com, request: \"GET / HTTP/1.1\", upstream: \"http://"
+                  + addr
+                  + "/\","
+                  + " host: \"shop.example.com\"\n");
+          w.write(
+              "I1201 11:55:30.000000 7 controller.go:190] \"Configuration changes detected, backend reload required\"\n");
         }
       }
     }
@@ -45,10 +75,16 @@ public final class LogBench {
 
   public static void run(PrintWriter out, long lines, int runs) throws IOException {
     Path file = write(Files.createTempFile("gateway-doctor-access-", ".log"), lines);
-    out.printf(Locale.ROOT, "log: %s, %d access lines, %.1f MiB%n", file, lines, Files.size(file) / 1048576.0);
+    out.printf(
+        Locale.ROOT,
+        "log: %s, %d access lines, %.1f MiB%n",
+        file,
+        lines,
+        Files.size(file) / 1048576.0);
     for (int r = 1; r <= runs; r++) {
       long t0 = System.nanoTime();
-      GatewayEvidence.Builder b = new GatewayEvidence.Builder(Instant.parse("2026-12-01T12:00:00Z"), Duration.ofHours(1));
+      GatewayEvidence.Builder b =
+          new GatewayEvidence.Builder(Instant.parse("2026-12-01T12:00:00Z"), Duration.ofHours(1));
       long n = 0;
       try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
         String line;
@@ -64,9 +100,18 @@ public final class LogBench {
         var c = e.upstream("team-" + (svc % 5) + "-app-" + svc + "-80");
         bad += c == null ? 0 : c.gateway502() + c.app502();
       }
-      out.printf(Locale.ROOT, "run %d: %d lines in %.2f s = %.0f lines/s; 502s counted %d; skipped %d%n", r, n, secs, n / secs, bad,
+      out.printf(
+          Locale.ROOT,
+          "run %d: %d lines in %.2f s = %.0f lines/s; 502s counted %d; skipped %d%n",
+          r,
+          n,
+          secs,
+          n / secs,
+          bad,
           e.skipped());
     }
-    out.println("same file with awk: time awk '$9 == 502 { n[$(NF-6)]++ } END { for (u in n) print u, n[u] }' " + file);
+    out.println(
+        "same file with awk: time awk '$9 == 502 { n[$(NF-6)]++ } END { for (u in n) print u, n[u] }' "
+            + file);
   }
 }

@@ -11,7 +11,6 @@ import io.gatewaydoctor.probe.ProbeEvidence;
 import io.gatewaydoctor.probe.ProbePlanner;
 import io.gatewaydoctor.probe.ProbeRunner;
 import io.gatewaydoctor.probe.ProbeTarget;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -32,7 +31,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ProbeBench {
   private ProbeBench() {}
 
-  public static void run(PrintWriter out, int endpoints, int listeners, int concurrency) throws Exception {
+  public static void run(PrintWriter out, int endpoints, int listeners, int concurrency)
+      throws Exception {
     List<HttpServer> servers = new ArrayList<>();
     List<int[]> addrs = new ArrayList<>();
     byte[] body = "ok\n".getBytes();
@@ -41,13 +41,15 @@ public final class ProbeBench {
       String ip = "127.0.2." + (1 + i % 250);
       HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getByName(ip), 0), 512);
       s.setExecutor(Executors.newFixedThreadPool(2));
-      s.createContext("/", x -> {
-        served.incrementAndGet();
-        x.sendResponseHeaders(200, body.length);
-        try (OutputStream o = x.getResponseBody()) {
-          o.write(body);
-        }
-      });
+      s.createContext(
+          "/",
+          x -> {
+            served.incrementAndGet();
+            x.sendResponseHeaders(200, body.length);
+            try (OutputStream o = x.getResponseBody()) {
+              o.write(body);
+            }
+          });
       s.start();
       servers.add(s);
       addrs.add(new int[] {1 + i % 250, s.getAddress().getPort()});
@@ -55,12 +57,30 @@ public final class ProbeBench {
     List<ProbePlanner.Planned> plan = new ArrayList<>();
     for (int i = 0; i < endpoints; i++) {
       int[] a = addrs.get(i % addrs.size());
-      plan.add(new ProbePlanner.Planned(new ProbeTarget("127.0.2." + a[0], a[1], "pod-" + i, false, "bench.example.com", "/healthz",
-          2000, ProbeTarget.DEFAULT_HEADER_LIMIT, ProbeTarget.DEFAULT_BYTE_CAP), null, null, true));
+      plan.add(
+          new ProbePlanner.Planned(
+              new ProbeTarget(
+                  "127.0.2." + a[0],
+                  a[1],
+                  "pod-" + i,
+                  false,
+                  "bench.example.com",
+                  "/healthz",
+                  2000,
+                  ProbeTarget.DEFAULT_HEADER_LIMIT,
+                  ProbeTarget.DEFAULT_BYTE_CAP),
+              null,
+              null,
+              true));
     }
     // a target to "reconcile" meanwhile: the analysis of one Ingress of a small synthetic cluster
     KubernetesList small = SyntheticCluster.generate(200, 4, 10);
-    ClusterSnapshot snap = ClusterSnapshot.of(small.getItems().stream().map(h -> (io.fabric8.kubernetes.api.model.HasMetadata) h).toList(), List.of());
+    ClusterSnapshot snap =
+        ClusterSnapshot.of(
+            small.getItems().stream()
+                .map(h -> (io.fabric8.kubernetes.api.model.HasMetadata) h)
+                .toList(),
+            List.of());
     Ingress ing = snap.ingresses().iterator().next();
     Analyzer analyzer = new Analyzer();
     Instant now = Instant.parse("2026-12-01T12:00:00Z");
@@ -74,13 +94,15 @@ public final class ProbeBench {
         System.gc();
         AtomicBoolean sweeping = new AtomicBoolean(true);
         List<Long> during = new ArrayList<>();
-        Thread reconciler = new Thread(() -> {
-          while (sweeping.get()) {
-            long t = System.nanoTime();
-            analyzer.analyze(ing, snap, now, null);
-            during.add(System.nanoTime() - t);
-          }
-        });
+        Thread reconciler =
+            new Thread(
+                () -> {
+                  while (sweeping.get()) {
+                    long t = System.nanoTime();
+                    analyzer.analyze(ing, snap, now, null);
+                    during.add(System.nanoTime() - t);
+                  }
+                });
         long servedBefore = served.get();
         long t0 = System.nanoTime();
         reconciler.start();
@@ -88,21 +110,37 @@ public final class ProbeBench {
         long took = System.nanoTime() - t0;
         sweeping.set(false);
         reconciler.join();
-        long ok = served.get() - servedBefore; // the evidence keeps one probe per address; the servers count them all
+        long ok =
+            served.get()
+                - servedBefore; // the evidence keeps one probe per address; the servers count them
+        // all
         boolean allOk = e.all().stream().allMatch(p -> p.outcome() == Outcome.ok);
         Runtime rt = Runtime.getRuntime();
         long[] d = during.stream().mapToLong(Long::longValue).sorted().toArray();
-        out.printf(Locale.ROOT, "sweep %d: %d probes in %.2f s = %.0f probes/s (%d answered, all ok: %s), concurrency %d; heap in use %d MiB;"
+        out.printf(
+            Locale.ROOT,
+            "sweep %d: %d probes in %.2f s = %.0f probes/s (%d answered, all ok: %s), concurrency %d; heap in use %d MiB;"
                 + " analysis of one target meanwhile p50 %.2f ms p99 %.2f ms (idle: p50 %.2f ms p99 %.2f ms)%n",
-            round, plan.size(), took / 1e9, plan.size() / (took / 1e9), ok, allOk, concurrency, (rt.totalMemory() - rt.freeMemory()) / 1048576,
-            pct(d, 50), pct(d, 99), pct(idle, 50), pct(idle, 99));
+            round,
+            plan.size(),
+            took / 1e9,
+            plan.size() / (took / 1e9),
+            ok,
+            allOk,
+            concurrency,
+            (rt.totalMemory() - rt.freeMemory()) / 1048576,
+            pct(d, 50),
+            pct(d, 99),
+            pct(idle, 50),
+            pct(idle, 99));
       }
     } finally {
       servers.forEach(s -> s.stop(0));
     }
   }
 
-  private static long[] reconciles(Analyzer a, Ingress ing, ClusterSnapshot snap, Instant now, int n) {
+  private static long[] reconciles(
+      Analyzer a, Ingress ing, ClusterSnapshot snap, Instant now, int n) {
     long[] d = new long[n];
     for (int i = 0; i < n; i++) {
       long t = System.nanoTime();
@@ -114,6 +152,8 @@ public final class ProbeBench {
   }
 
   private static double pct(long[] sorted, int p) {
-    return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, sorted.length * p / 100)] / 1e6;
+    return sorted.length == 0
+        ? 0
+        : sorted[Math.min(sorted.length - 1, sorted.length * p / 100)] / 1e6;
   }
 }

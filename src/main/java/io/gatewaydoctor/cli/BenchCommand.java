@@ -2,8 +2,10 @@ package io.gatewaydoctor.cli;
 
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.gatewaydoctor.bench.LogBench;
+import io.gatewaydoctor.bench.ProbeBench;
 import io.gatewaydoctor.bench.SyntheticCluster;
-import java.io.IOException;
+import io.gatewaydoctor.bench.TimelineBench;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -15,36 +17,78 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import io.gatewaydoctor.bench.LogBench;
-import io.gatewaydoctor.bench.ProbeBench;
-import io.gatewaydoctor.bench.TimelineBench;
 
 /**
  * The analyze benchmark (docs/benchmarks.md): writes a synthetic dump of N Ingresses, then times
  * complete {@code analyze -f DUMP -o json} runs in this JVM (read, parse, analyse, serialise), and
  * the read-and-parse step alone. Run it on one core with {@code taskset -c 0}.
  */
-@Command(name = "bench", hidden = true, mixinStandardHelpOptions = true,
+@Command(
+    name = "bench",
+    hidden = true,
+    mixinStandardHelpOptions = true,
     description = "Benchmark analyze on a synthetic dump (see docs/benchmarks.md).")
 public class BenchCommand implements Callable<Integer> {
-  @Option(names = "--ingresses", defaultValue = "5000") int ingresses;
-  @Option(names = "--pods-per-ingress", defaultValue = "4") int podsPerIngress;
-  @Option(names = "--namespaces", defaultValue = "50") int namespaces;
-  @Option(names = "--format", defaultValue = "yaml", description = "yaml or json") String format;
-  @Option(names = "--runs", defaultValue = "3") int runs;
-  @Option(names = "--keep", description = "Write the dump here and keep it.") Path keep;
-  @Option(names = "--fat", description = "Pods as big as real ones (env, volumes, managedFields): about 4 KiB each.") boolean fat;
-  @Option(names = "--probes", description = "Benchmark the prober instead: a sweep of --endpoints loopback endpoints.") boolean probes;
-  @Option(names = "--endpoints", defaultValue = "10000") int endpoints;
-  @Option(names = "--listeners", defaultValue = "50") int listeners;
-  @Option(names = "--concurrency", defaultValue = "64") int concurrency;
-  @Option(names = "--logs", description = "Benchmark the gateway-log parser instead, on --lines access lines.") boolean logs;
-  @Option(names = "--lines", defaultValue = "2000000") long lines;
-  @Option(names = "--timeline", description = "Benchmark the timelines' memory instead: --ingresses targets churning --rounds rounds.")
+  @Option(names = "--ingresses", defaultValue = "5000")
+  int ingresses;
+
+  @Option(names = "--pods-per-ingress", defaultValue = "4")
+  int podsPerIngress;
+
+  @Option(names = "--namespaces", defaultValue = "50")
+  int namespaces;
+
+  @Option(names = "--format", defaultValue = "yaml", description = "yaml or json")
+  String format;
+
+  @Option(names = "--runs", defaultValue = "3")
+  int runs;
+
+  @Option(names = "--keep", description = "Write the dump here and keep it.")
+  Path keep;
+
+  @Option(
+      names = "--fat",
+      description = "Pods as big as real ones (env, volumes, managedFields): about 4 KiB each.")
+  boolean fat;
+
+  @Option(
+      names = "--probes",
+      description = "Benchmark the prober instead: a sweep of --endpoints loopback endpoints.")
+  boolean probes;
+
+  @Option(names = "--endpoints", defaultValue = "10000")
+  int endpoints;
+
+  @Option(names = "--listeners", defaultValue = "50")
+  int listeners;
+
+  @Option(names = "--concurrency", defaultValue = "64")
+  int concurrency;
+
+  @Option(
+      names = "--logs",
+      description = "Benchmark the gateway-log parser instead, on --lines access lines.")
+  boolean logs;
+
+  @Option(names = "--lines", defaultValue = "2000000")
+  long lines;
+
+  @Option(
+      names = "--timeline",
+      description =
+          "Benchmark the timelines' memory instead: --ingresses targets churning --rounds rounds.")
   boolean timeline;
-  @Option(names = "--rounds", defaultValue = "400") int rounds;
-  @Option(names = "--write-log", description = "Only write the --lines access-log lines of the log benchmark to this file"
-      + " (for the flat-memory run of analyze --gateway-log and for awk).") Path writeLog;
+
+  @Option(names = "--rounds", defaultValue = "400")
+  int rounds;
+
+  @Option(
+      names = "--write-log",
+      description =
+          "Only write the --lines access-log lines of the log benchmark to this file"
+              + " (for the flat-memory run of analyze --gateway-log and for awk).")
+  Path writeLog;
 
   @Override
   public Integer call() throws Exception {
@@ -55,7 +99,12 @@ public class BenchCommand implements Callable<Integer> {
     }
     if (writeLog != null) {
       LogBench.write(writeLog, lines);
-      out.printf(Locale.ROOT, "log: %s, %d access lines, %.1f MiB%n", writeLog, lines, Files.size(writeLog) / 1048576.0);
+      out.printf(
+          Locale.ROOT,
+          "log: %s, %d access lines, %.1f MiB%n",
+          writeLog,
+          lines,
+          Files.size(writeLog) / 1048576.0);
       return 0;
     }
     if (logs) {
@@ -68,10 +117,19 @@ public class BenchCommand implements Callable<Integer> {
     }
     KubernetesList dump = SyntheticCluster.generate(ingresses, podsPerIngress, namespaces, fat);
     Path file = keep != null ? keep : Files.createTempFile("gateway-doctor-bench-", "." + format);
-    Files.writeString(file, "json".equals(format) ? Serialization.asJson(dump) : Serialization.asYaml(dump));
-    out.printf(Locale.ROOT, "dump: %s, %d objects (%d Ingresses, %d Pods), %.1f MiB %s; %d processor(s) available, max heap %d MiB%n",
-        file, dump.getItems().size(), ingresses, ingresses * podsPerIngress, Files.size(file) / 1048576.0, format,
-        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / 1048576);
+    Files.writeString(
+        file, "json".equals(format) ? Serialization.asJson(dump) : Serialization.asYaml(dump));
+    out.printf(
+        Locale.ROOT,
+        "dump: %s, %d objects (%d Ingresses, %d Pods), %.1f MiB %s; %d processor(s) available, max heap %d MiB%n",
+        file,
+        dump.getItems().size(),
+        ingresses,
+        ingresses * podsPerIngress,
+        Files.size(file) / 1048576.0,
+        format,
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() / 1048576);
     List<Long> totals = new ArrayList<>();
     for (int r = 1; r <= runs; r++) {
       System.gc();
@@ -95,10 +153,20 @@ public class BenchCommand implements Callable<Integer> {
       long total = System.nanoTime() - t1;
       totals.add(total);
       Runtime rt = Runtime.getRuntime();
-      out.printf(Locale.ROOT, "run %d: analyze -f -o json %.2f s (exit %d, %.1f MiB of JSON); read+parse alone %.2f s; heap in use after %d MiB%n",
-          r, total / 1e9, code, sink.chars / 1048576.0, parsed / 1e9, (rt.totalMemory() - rt.freeMemory()) / 1048576);
+      out.printf(
+          Locale.ROOT,
+          "run %d: analyze -f -o json %.2f s (exit %d, %.1f MiB of JSON); read+parse alone %.2f s; heap in use after %d MiB%n",
+          r,
+          total / 1e9,
+          code,
+          sink.chars / 1048576.0,
+          parsed / 1e9,
+          (rt.totalMemory() - rt.freeMemory()) / 1048576);
     }
-    out.printf(Locale.ROOT, "best %.2f s%n", totals.stream().mapToLong(Long::longValue).min().orElse(0) / 1e9);
+    out.printf(
+        Locale.ROOT,
+        "best %.2f s%n",
+        totals.stream().mapToLong(Long::longValue).min().orElse(0) / 1e9);
     if (keep == null) {
       Files.deleteIfExists(file);
     }
@@ -108,8 +176,15 @@ public class BenchCommand implements Callable<Integer> {
   private static final class CountingWriter extends Writer {
     long chars;
 
-    @Override public void write(char[] cbuf, int off, int len) { chars += len; }
-    @Override public void flush() {}
-    @Override public void close() {}
+    @Override
+    public void write(char[] cbuf, int off, int len) {
+      chars += len;
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
   }
 }

@@ -17,19 +17,27 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"See gateway-doctor work with no cluster: starts an embedded Kubernetes API, seeds a small shop",
-        "(a healthy Ingress served by real loopback backends, a wrong targetPort, crash-looping pods, a missing",
-        "Service), runs the real operator against it and prints the diagnoses like `kubectl get gd -A`.",
-        "Refreshes until Ctrl-C on a terminal; prints the settled table once and exits when not on a terminal",
-        "or with --once."})
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "See gateway-doctor work with no cluster: starts an embedded Kubernetes API, seeds a small shop",
+      "(a healthy Ingress served by real loopback backends, a wrong targetPort, crash-looping pods, a missing",
+      "Service), runs the real operator against it and prints the diagnoses like `kubectl get gd -A`.",
+      "Refreshes until Ctrl-C on a terminal; prints the settled table once and exits when not on a terminal",
+      "or with --once."
+    })
 public class DemoCommand implements Callable<Integer> {
-  public static final String CRD_RESOURCE = "/META-INF/gateway-doctor/crds/gatewaydiagnoses.gatewaydoctor.io-v1.yml";
+  public static final String CRD_RESOURCE =
+      "/META-INF/gateway-doctor/crds/gatewaydiagnoses.gatewaydoctor.io-v1.yml";
 
   @Option(names = "--once", description = "Print the settled table once and exit (0 when settled).")
   boolean once;
 
-  @Option(names = "--timeout", defaultValue = "60", description = "Seconds to wait for the diagnoses to settle (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout",
+      defaultValue = "60",
+      description = "Seconds to wait for the diagnoses to settle (default ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
   @Inject KubernetesClient client;
@@ -40,7 +48,8 @@ public class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintStream out = System.out;
     if (!DemoCluster.running()) {
-      System.err.println("demo: the embedded API server is not running (start demo through bin/gateway-doctor)");
+      System.err.println(
+          "demo: the embedded API server is not running (start demo through bin/gateway-doctor)");
       return 2;
     }
     try (DemoBackends backends = new DemoBackends()) {
@@ -77,20 +86,35 @@ public class DemoCommand implements Callable<Integer> {
   }
 
   private String table() {
-    List<GatewayDiagnosis> items = client.resources(GatewayDiagnosis.class).inNamespace(DemoScenario.NAMESPACE).list().getItems();
+    List<GatewayDiagnosis> items =
+        client
+            .resources(GatewayDiagnosis.class)
+            .inNamespace(DemoScenario.NAMESPACE)
+            .list()
+            .getItems();
     return DiagnosisTable.render(items, clock.instant(), true);
   }
 
-  /** The table once every demo Ingress has a diagnosis and nothing changed for 2 s; null on timeout. */
+  /**
+   * The table once every demo Ingress has a diagnosis and nothing changed for 2 s; null on timeout.
+   */
   private String waitForSettled(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = null;
     int stable = 0;
     while (System.nanoTime() < deadline) {
-      List<GatewayDiagnosis> items = client.resources(GatewayDiagnosis.class).inNamespace(DemoScenario.NAMESPACE).list().getItems();
-      boolean complete = items.size() >= DemoScenario.INGRESSES.size()
-          && items.stream().allMatch(g -> g.getStatus() != null && g.getStatus().health != null);
-      String now = DiagnosisTable.render(items, clock.instant(), true).replaceAll("\\s\\d+s\\n", "\n");
+      List<GatewayDiagnosis> items =
+          client
+              .resources(GatewayDiagnosis.class)
+              .inNamespace(DemoScenario.NAMESPACE)
+              .list()
+              .getItems();
+      boolean complete =
+          items.size() >= DemoScenario.INGRESSES.size()
+              && items.stream()
+                  .allMatch(g -> g.getStatus() != null && g.getStatus().health != null);
+      String now =
+          DiagnosisTable.render(items, clock.instant(), true).replaceAll("\\s\\d+s\\n", "\n");
       stable = complete && now.equals(last) ? stable + 1 : 0;
       last = now;
       if (stable >= 8) {

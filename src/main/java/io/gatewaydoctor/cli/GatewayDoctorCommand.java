@@ -2,12 +2,20 @@ package io.gatewaydoctor.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "gateway-doctor", mixinStandardHelpOptions = true, version = "gateway-doctor 0.1.0",
-    description = "Finds out why traffic through an Ingress fails with 502/503/504 and says what to change.",
-    subcommands = {AnalyzeCommand.class, DemoCommand.class, OperatorCommand.class, BenchCommand.class})
+@Command(
+    name = "gateway-doctor",
+    mixinStandardHelpOptions = true,
+    version = "gateway-doctor 0.1.0",
+    description =
+        "Finds out why traffic through an Ingress fails with 502/503/504 and says what to change.",
+    subcommands = {
+      AnalyzeCommand.class,
+      DemoCommand.class,
+      OperatorCommand.class,
+      BenchCommand.class
+    })
 public class GatewayDoctorCommand implements Runnable {
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {

@@ -1,6 +1,8 @@
 package io.gatewaydoctor.cli;
 
 import io.gatewaydoctor.signals.GatewayEvidence;
+import io.gatewaydoctor.signals.LineSplitter;
+import io.gatewaydoctor.signals.LogFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,21 +11,22 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import io.gatewaydoctor.signals.LineSplitter;
-import io.gatewaydoctor.signals.LogFormat;
 
 /**
  * Reads {@code --gateway-log FILE} (ingress-nginx controller logs: access and error lines mixed, as
- * {@code kubectl logs} prints them), cut into lines by {@link LineSplitter}; lines
- * that are neither kind are counted, never fatal.
+ * {@code kubectl logs} prints them), cut into lines by {@link LineSplitter}; lines that are neither
+ * kind are counted, never fatal.
  */
 final class GatewayLogs {
   private GatewayLogs() {}
 
   /** The newest time stamped on any line, for the evaluation instant of offline input. */
-  static Optional<Instant> newest(List<Path> files, LogFormat format) throws InputFiles.InputException {
-    // the same reading as the real one (error-log times shifted by the access lines' offset), with no window
-    GatewayEvidence.Builder b = new GatewayEvidence.Builder(Instant.MAX, java.time.Duration.ZERO).format(format);
+  static Optional<Instant> newest(List<Path> files, LogFormat format)
+      throws InputFiles.InputException {
+    // the same reading as the real one (error-log times shifted by the access lines' offset), with
+    // no window
+    GatewayEvidence.Builder b =
+        new GatewayEvidence.Builder(Instant.MAX, java.time.Duration.ZERO).format(format);
     each(files, b::line);
     return Optional.ofNullable(b.newest());
   }
@@ -35,7 +38,8 @@ final class GatewayLogs {
     return b.build();
   }
 
-  private static void each(List<Path> files, Consumer<String> sink) throws InputFiles.InputException {
+  private static void each(List<Path> files, Consumer<String> sink)
+      throws InputFiles.InputException {
     for (Path f : files) {
       if (!Files.isRegularFile(f)) {
         throw new InputFiles.InputException(f + ": no such file (--gateway-log)");

@@ -15,14 +15,16 @@ import java.util.stream.Stream;
 
 /**
  * Reads {@code -f FILE|DIR|-}: a file whatever its name, a directory recursively (its .yaml, .yml
- * and .json files, in name order, hidden ones below it skipped), {@code -} for standard input. Any problem is an {@link InputException} that
- * names the file.
+ * and .json files, in name order, hidden ones below it skipped), {@code -} for standard input. Any
+ * problem is an {@link InputException} that names the file.
  */
 final class InputFiles {
   private InputFiles() {}
 
   static final class InputException extends Exception {
-    InputException(String message) { super(message); }
+    InputException(String message) {
+      super(message);
+    }
   }
 
   record Loaded(List<HasMetadata> objects, List<Path> files) {}
@@ -40,7 +42,10 @@ final class InputFiles {
       }
       if (Files.isDirectory(p)) {
         try (Stream<Path> walk = Files.walk(p)) {
-          walk.filter(Files::isRegularFile).filter(f -> manifest(p.relativize(f))).sorted().forEach(files::add);
+          walk.filter(Files::isRegularFile)
+              .filter(f -> manifest(p.relativize(f)))
+              .sorted()
+              .forEach(files::add);
         } catch (IOException | java.io.UncheckedIOException e) {
           throw new InputException(p + ": cannot read the directory: " + e.getMessage());
         }
@@ -55,7 +60,8 @@ final class InputFiles {
       try {
         text = decode(stdin ? System.in.readAllBytes() : Files.readAllBytes(f));
       } catch (CharacterCodingException e) {
-        throw new InputException(name + ": not UTF-8 or UTF-16 text (is it a binary or compressed file?)");
+        throw new InputException(
+            name + ": not UTF-8 or UTF-16 text (is it a binary or compressed file?)");
       } catch (IOException e) {
         throw new InputException(name + ": cannot read: " + e.getMessage());
       }
@@ -85,9 +91,13 @@ final class InputFiles {
     return strict(StandardCharsets.UTF_8, b, 0);
   }
 
-  private static String strict(java.nio.charset.Charset cs, byte[] b, int offset) throws CharacterCodingException {
-    return cs.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-        .decode(ByteBuffer.wrap(b, offset, b.length - offset)).toString();
+  private static String strict(java.nio.charset.Charset cs, byte[] b, int offset)
+      throws CharacterCodingException {
+    return cs.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(ByteBuffer.wrap(b, offset, b.length - offset))
+        .toString();
   }
 
   /** A manifest below the given directory: hidden files and directories (below it) are skipped. */

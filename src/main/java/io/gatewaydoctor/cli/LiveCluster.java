@@ -17,9 +17,9 @@ import java.util.function.Supplier;
 
 /**
  * Reads a live cluster for {@code analyze}, read-only: lists the kinds the analysis needs in one
- * namespace or all, plus the pods of the namespaces trusted to run the ingress controller. A kind it may not list (RBAC)
- * stays unknown to the analysis, with a warning, instead of failing the run. TLS secrets are read
- * by name and only their existence is kept.
+ * namespace or all, plus the pods of the namespaces trusted to run the ingress controller. A kind
+ * it may not list (RBAC) stays unknown to the analysis, with a warning, instead of failing the run.
+ * TLS secrets are read by name and only their existence is kept.
  */
 final class LiveCluster {
   private final KubernetesClient client;
@@ -29,7 +29,11 @@ final class LiveCluster {
   final List<HasMetadata> objects = new ArrayList<>();
   final Set<String> known = new TreeSet<>();
 
-  LiveCluster(KubernetesClient client, String namespace, List<String> controllerNamespaces, PrintWriter err) {
+  LiveCluster(
+      KubernetesClient client,
+      String namespace,
+      List<String> controllerNamespaces,
+      PrintWriter err) {
     this.client = client;
     this.namespace = namespace;
     this.controllerNamespaces = List.copyOf(controllerNamespaces);
@@ -45,12 +49,27 @@ final class LiveCluster {
     list("NetworkPolicy", () -> items(client.network().v1().networkPolicies()));
     list("Deployment", () -> items(client.apps().deployments()));
     list("ReplicaSet", () -> items(client.apps().replicaSets()));
-    list("Namespace", () -> namespace == null ? client.namespaces().list().getItems()
-        : java.util.Optional.ofNullable(client.namespaces().withName(namespace).get()).stream().map(HasMetadata.class::cast).toList());
+    list(
+        "Namespace",
+        () ->
+            namespace == null
+                ? client.namespaces().list().getItems()
+                : java.util.Optional.ofNullable(client.namespaces().withName(namespace).get())
+                    .stream()
+                    .map(HasMetadata.class::cast)
+                    .toList());
     if (namespace != null) {
-      // the ingress controller usually runs elsewhere; its pods matter for NetworkPolicy checks and its logs are read
+      // the ingress controller usually runs elsewhere; its pods matter for NetworkPolicy checks and
+      // its logs are read
       if (controllerNamespaces.contains(ClusterSnapshot.ANY_NAMESPACE)) {
-        optional(() -> client.pods().inAnyNamespace().withLabel("app.kubernetes.io/name", "ingress-nginx").list().getItems());
+        optional(
+            () ->
+                client
+                    .pods()
+                    .inAnyNamespace()
+                    .withLabel("app.kubernetes.io/name", "ingress-nginx")
+                    .list()
+                    .getItems());
       } else {
         for (String cns : controllerNamespaces) {
           if (!cns.equals(namespace)) {
@@ -65,8 +84,12 @@ final class LiveCluster {
     return ClusterSnapshot.of(objects, known, controllerNamespaces);
   }
 
-  private <T extends HasMetadata> List<T> items(MixedOperation<T, ? extends io.fabric8.kubernetes.api.model.KubernetesResourceList<T>, ?> op) {
-    return namespace == null ? op.inAnyNamespace().list().getItems() : op.inNamespace(namespace).list().getItems();
+  private <T extends HasMetadata> List<T> items(
+      MixedOperation<T, ? extends io.fabric8.kubernetes.api.model.KubernetesResourceList<T>, ?>
+          op) {
+    return namespace == null
+        ? op.inAnyNamespace().list().getItems()
+        : op.inNamespace(namespace).list().getItems();
   }
 
   private void list(String kind, Supplier<List<? extends HasMetadata>> lister) {
@@ -75,8 +98,12 @@ final class LiveCluster {
       known.add(kind);
     } catch (KubernetesClientException e) {
       if (e.getCode() == 403 || e.getCode() == 404) {
-        err.println("warning: cannot list " + kind + " (" + (e.getCode() == 403 ? "forbidden" : "not served")
-            + "); checks that need it are skipped");
+        err.println(
+            "warning: cannot list "
+                + kind
+                + " ("
+                + (e.getCode() == 403 ? "forbidden" : "not served")
+                + "); checks that need it are skipped");
       } else {
         throw e;
       }
@@ -94,7 +121,9 @@ final class LiveCluster {
   private boolean secrets() {
     try {
       for (HasMetadata o : List.copyOf(objects)) {
-        if (!(o instanceof Ingress ing) || ing.getSpec() == null || ing.getSpec().getTls() == null) {
+        if (!(o instanceof Ingress ing)
+            || ing.getSpec() == null
+            || ing.getSpec().getTls() == null) {
           continue;
         }
         String ns = ing.getMetadata().getNamespace();
@@ -105,14 +134,16 @@ final class LiveCluster {
           Secret s = client.secrets().inNamespace(ns).withName(tls.getSecretName()).get();
           if (s != null) {
             Secret meta = new Secret();
-            meta.setMetadata(new ObjectMetaBuilder().withName(tls.getSecretName()).withNamespace(ns).build());
+            meta.setMetadata(
+                new ObjectMetaBuilder().withName(tls.getSecretName()).withNamespace(ns).build());
             objects.add(meta);
           }
         }
       }
       return true;
     } catch (KubernetesClientException e) {
-      err.println("warning: cannot read Secrets (" + e.getCode() + "); the TLS secret check is skipped");
+      err.println(
+          "warning: cannot read Secrets (" + e.getCode() + "); the TLS secret check is skipped");
       return false;
     }
   }

@@ -16,8 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Live {@code analyze} reads the ingress-nginx controller pods' own logs (every running replica, the
- * window's worth, kubelet timestamps on) through the pods/log API, as the operator does, so the
+ * Live {@code analyze} reads the ingress-nginx controller pods' own logs (every running replica,
+ * the window's worth, kubelet timestamps on) through the pods/log API, as the operator does, so the
  * per-pod attribution needs no {@code kubectl logs}. Bounded: at most {@link #MAX_PODS} pods and
  * {@link #MAX_BYTES} per pod; a pod whose log may not be read (RBAC) is named and skipped.
  */
@@ -28,12 +28,20 @@ final class LiveGatewayLogs {
   private LiveGatewayLogs() {}
 
   /** The evidence, or {@link GatewayEvidence#NONE} when no controller pod's log could be read. */
-  static GatewayEvidence read(KubernetesClient client, ClusterSnapshot snapshot, Instant now, Duration window, LogFormat format,
-      List<String> controllerNamespaces, PrintWriter err) {
+  static GatewayEvidence read(
+      KubernetesClient client,
+      ClusterSnapshot snapshot,
+      Instant now,
+      Duration window,
+      LogFormat format,
+      List<String> controllerNamespaces,
+      PrintWriter err) {
     List<Pod> pods = new ArrayList<>();
     for (Pod p : Gateways.controllerPods(snapshot, null)) {
       boolean running = p.getStatus() != null && "Running".equals(p.getStatus().getPhase());
-      boolean trusted = controllerNamespaces.isEmpty() || controllerNamespaces.contains(p.getMetadata().getNamespace());
+      boolean trusted =
+          controllerNamespaces.isEmpty()
+              || controllerNamespaces.contains(p.getMetadata().getNamespace());
       if (running && trusted && Gateways.nginxContainer(p) != null && pods.size() < MAX_PODS) {
         pods.add(p);
       }
@@ -46,22 +54,46 @@ final class LiveGatewayLogs {
     for (Pod p : pods) {
       String ns = p.getMetadata().getNamespace();
       String name = p.getMetadata().getName();
-      try (InputStream in = client.pods().inNamespace(ns).withName(name).inContainer(Gateways.nginxContainer(p)).usingTimestamps()
-          .limitBytes(MAX_BYTES).sinceSeconds((int) Math.max(1, window.toSeconds())).getLogInputStream()) {
+      try (InputStream in =
+          client
+              .pods()
+              .inNamespace(ns)
+              .withName(name)
+              .inContainer(Gateways.nginxContainer(p))
+              .usingTimestamps()
+              .limitBytes(MAX_BYTES)
+              .sinceSeconds((int) Math.max(1, window.toSeconds()))
+              .getLogInputStream()) {
         LineSplitter.split(in, b::line);
         read.add(ns + "/" + name);
       } catch (KubernetesClientException e) {
-        err.println("gateway logs: cannot read the log of " + ns + "/" + name + " (" + (e.getCode() == 403 ? "forbidden: no get on pods/log"
-            : "HTTP " + e.getCode()) + "); --gateway-log FILE reads a saved one");
+        err.println(
+            "gateway logs: cannot read the log of "
+                + ns
+                + "/"
+                + name
+                + " ("
+                + (e.getCode() == 403 ? "forbidden: no get on pods/log" : "HTTP " + e.getCode())
+                + "); --gateway-log FILE reads a saved one");
       } catch (java.io.IOException e) {
-        err.println("gateway logs: the log of " + ns + "/" + name + " broke off: " + e.getClass().getSimpleName());
+        err.println(
+            "gateway logs: the log of "
+                + ns
+                + "/"
+                + name
+                + " broke off: "
+                + e.getClass().getSimpleName());
       }
     }
     if (read.isEmpty()) {
       return GatewayEvidence.NONE;
     }
-    err.println("gateway logs: read the last " + Math.max(1, window.toMinutes()) + " min of " + String.join(", ", read)
-        + " (--no-gateway-logs skips this)");
+    err.println(
+        "gateway logs: read the last "
+            + Math.max(1, window.toMinutes())
+            + " min of "
+            + String.join(", ", read)
+            + " (--no-gateway-logs skips this)");
     return b.build();
   }
 }

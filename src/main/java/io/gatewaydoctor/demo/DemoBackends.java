@@ -12,12 +12,13 @@ import java.util.List;
 
 /**
  * Real servers on loopback addresses (127.0.0.x), standing in for the demo pods: healthy HTTP ones,
- * one that resets every connection, and one that speaks TLS (with a self-signed demo key shipped
- * in the application; it protects nothing).
+ * one that resets every connection, and one that speaks TLS (with a self-signed demo key shipped in
+ * the application; it protects nothing).
  */
 public final class DemoBackends implements AutoCloseable {
   static {
-    // the JDK server drops idle keep-alive connections after 30 s, sooner than ingress-nginx's 60 s: a real
+    // the JDK server drops idle keep-alive connections after 30 s, sooner than ingress-nginx's 60
+    // s: a real
     // KeepAliveTimeoutRace, but not the demo's story for its healthy pods
     if (System.getProperty("sun.net.httpserver.idleInterval") == null) {
       System.setProperty("sun.net.httpserver.idleInterval", "120");
@@ -29,7 +30,10 @@ public final class DemoBackends implements AutoCloseable {
   private final List<HttpServer> servers = new ArrayList<>();
   private final List<java.net.ServerSocket> sockets = new ArrayList<>();
 
-  /** Listens on ip:preferredPort, or on a free port of that address when it is taken; returns the port. */
+  /**
+   * Listens on ip:preferredPort, or on a free port of that address when it is taken; returns the
+   * port.
+   */
   public int start(String ip, int preferredPort, String name) throws IOException {
     return serve(bind(ip, preferredPort, false), name);
   }
@@ -39,7 +43,10 @@ public final class DemoBackends implements AutoCloseable {
     return serve(bind(ip, preferredPort, true), name);
   }
 
-  /** Accepts, reads the request, and resets the connection (as a crashing worker or a full accept queue does). */
+  /**
+   * Accepts, reads the request, and resets the connection (as a crashing worker or a full accept
+   * queue does).
+   */
   public int startResetting(String ip, int preferredPort) throws IOException {
     loopback(ip);
     java.net.ServerSocket ss = new java.net.ServerSocket();
@@ -49,17 +56,20 @@ public final class DemoBackends implements AutoCloseable {
       ss.bind(new InetSocketAddress(InetAddress.getByName(ip), 0), 16);
     }
     sockets.add(ss);
-    Thread t = new Thread(() -> {
-      while (!ss.isClosed()) {
-        try (java.net.Socket s = ss.accept()) {
-          s.setSoTimeout(2000);
-          s.getInputStream().read(new byte[4096]);
-          s.setSoLinger(true, 0);
-        } catch (IOException e) {
-          // closed, or the client went away first
-        }
-      }
-    }, "demo-resetting-backend");
+    Thread t =
+        new Thread(
+            () -> {
+              while (!ss.isClosed()) {
+                try (java.net.Socket s = ss.accept()) {
+                  s.setSoTimeout(2000);
+                  s.getInputStream().read(new byte[4096]);
+                  s.setSoLinger(true, 0);
+                } catch (IOException e) {
+                  // closed, or the client went away first
+                }
+              }
+            },
+            "demo-resetting-backend");
     t.setDaemon(true);
     t.start();
     return ss.getLocalPort();
@@ -98,7 +108,9 @@ public final class DemoBackends implements AutoCloseable {
       }
       java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
       ks.load(in, KEYSTORE_PASSWORD);
-      javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+      javax.net.ssl.KeyManagerFactory kmf =
+          javax.net.ssl.KeyManagerFactory.getInstance(
+              javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, KEYSTORE_PASSWORD);
       javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
       ctx.init(kmf.getKeyManagers(), null, null);
@@ -110,12 +122,14 @@ public final class DemoBackends implements AutoCloseable {
 
   private int serve(HttpServer server, String name) {
     byte[] body = ("ok from " + name + "\n").getBytes(StandardCharsets.UTF_8);
-    server.createContext("/", exchange -> {
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
     server.start();
     servers.add(server);
     return server.getAddress().getPort();

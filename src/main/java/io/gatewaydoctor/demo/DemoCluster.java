@@ -7,9 +7,10 @@ import java.net.InetAddress;
 import java.util.Map;
 
 /**
- * The embedded Kubernetes API of {@code demo}: the Fabric8 mock API server in CRUD mode on
- * loopback (behind a {@link DryRunDispatcher}, so that a dry-run changes nothing), and the client configuration that points the operator at it (plain HTTP, no
- * kubeconfig, quiet logs on stderr so that stdout holds only the table).
+ * The embedded Kubernetes API of {@code demo}: the Fabric8 mock API server in CRUD mode on loopback
+ * (behind a {@link DryRunDispatcher}, so that a dry-run changes nothing), and the client
+ * configuration that points the operator at it (plain HTTP, no kubeconfig, quiet logs on stderr so
+ * that stdout holds only the table).
  */
 public final class DemoCluster {
   private static KubernetesMockServer server;
@@ -18,8 +19,14 @@ public final class DemoCluster {
 
   public static synchronized String startAndConfigure() {
     if (server == null) {
-      server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new io.fabric8.mockwebserver.MockWebServer(),
-          new java.util.HashMap<>(), new DryRunDispatcher(new io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher()), false);
+      server =
+          new KubernetesMockServer(
+              new io.fabric8.mockwebserver.Context(),
+              new io.fabric8.mockwebserver.MockWebServer(),
+              new java.util.HashMap<>(),
+              new DryRunDispatcher(
+                  new io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher()),
+              false);
       try {
         server.init(InetAddress.getByName("127.0.0.1"), 0);
       } catch (IOException e) {
@@ -28,21 +35,25 @@ public final class DemoCluster {
     }
     String url = "http://127.0.0.1:" + server.getPort();
     Map.of(
-        "kubernetes.master", url,
-        "kubernetes.trust.certificates", "true",
-        "kubernetes.namespace", DemoScenario.NAMESPACE,
-        "kubernetes.auth.tryKubeConfig", "false",
-        "kubernetes.auth.tryServiceAccount", "false",
-        "quarkus.http.port", "0",
-        "quarkus.log.level", "WARN",
-        "quarkus.log.console.stderr", "true",
-        "quarkus.banner.enabled", "false").forEach((k, v) -> {
-          if (System.getProperty(k) == null) {
-            System.setProperty(k, v);
-          }
-        });
+            "kubernetes.master", url,
+            "kubernetes.trust.certificates", "true",
+            "kubernetes.namespace", DemoScenario.NAMESPACE,
+            "kubernetes.auth.tryKubeConfig", "false",
+            "kubernetes.auth.tryServiceAccount", "false",
+            "quarkus.http.port", "0",
+            "quarkus.log.level", "WARN",
+            "quarkus.log.console.stderr", "true",
+            "quarkus.banner.enabled", "false")
+        .forEach(
+            (k, v) -> {
+              if (System.getProperty(k) == null) {
+                System.setProperty(k, v);
+              }
+            });
     return url;
   }
 
-  public static synchronized boolean running() { return server != null; }
+  public static synchronized boolean running() {
+    return server != null;
+  }
 }

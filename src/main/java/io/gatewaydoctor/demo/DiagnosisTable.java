@@ -15,17 +15,24 @@ public final class DiagnosisTable {
 
   public static String render(List<GatewayDiagnosis> items, Instant now, boolean withSummaries) {
     List<GatewayDiagnosis> sorted = new ArrayList<>(items);
-    sorted.sort(Comparator.comparing((GatewayDiagnosis g) -> g.getMetadata().getNamespace())
-        .thenComparing(g -> g.getMetadata().getName()));
+    sorted.sort(
+        Comparator.comparing((GatewayDiagnosis g) -> g.getMetadata().getNamespace())
+            .thenComparing(g -> g.getMetadata().getName()));
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"NAMESPACE", "NAME", "TARGET", "HEALTH", "ROOT-CAUSE", "502/MIN", "AGE"});
+    rows.add(
+        new String[] {"NAMESPACE", "NAME", "TARGET", "HEALTH", "ROOT-CAUSE", "502/MIN", "AGE"});
     for (GatewayDiagnosis g : sorted) {
       GatewayDiagnosisStatus s = g.getStatus();
-      rows.add(new String[] {g.getMetadata().getNamespace(), g.getMetadata().getName(),
-          s == null || s.target == null ? "" : s.target, s == null || s.health == null ? "" : s.health,
-          s == null || s.rootCause == null ? "" : s.rootCause,
-          s == null || s.errorRate == null ? "<none>" : String.format("%.1f", s.errorRate),
-          age(Times.parse(g.getMetadata().getCreationTimestamp()), now)});
+      rows.add(
+          new String[] {
+            g.getMetadata().getNamespace(),
+            g.getMetadata().getName(),
+            s == null || s.target == null ? "" : s.target,
+            s == null || s.health == null ? "" : s.health,
+            s == null || s.rootCause == null ? "" : s.rootCause,
+            s == null || s.errorRate == null ? "<none>" : String.format("%.1f", s.errorRate),
+            age(Times.parse(g.getMetadata().getCreationTimestamp()), now)
+          });
     }
     int[] width = new int[rows.get(0).length];
     for (String[] r : rows) {
@@ -44,14 +51,30 @@ public final class DiagnosisTable {
       sb.append('\n');
       for (GatewayDiagnosis g : sorted) {
         if (g.getStatus() != null && g.getStatus().summary != null) {
-          sb.append(g.getMetadata().getName()).append(": ").append(g.getStatus().summary).append('\n');
+          sb.append(g.getMetadata().getName())
+              .append(": ")
+              .append(g.getStatus().summary)
+              .append('\n');
         }
         // a remediation at work: its plan (dry-run), its action, or why it is held back
-        (g.getStatus() == null || g.getStatus().conditions == null ? java.util.List.<io.fabric8.kubernetes.api.model.Condition>of()
-            : g.getStatus().conditions).stream().filter(c -> "RemediationApplied".equals(c.getType())
-            && !java.util.List.of("RemediationOff", "Armed").contains(c.getReason())).findFirst()
-            .ifPresent(c -> sb.append(g.getMetadata().getName()).append(": remediation ").append(c.getReason()).append(": ")
-                .append(c.getMessage()).append('\n'));
+        (g.getStatus() == null || g.getStatus().conditions == null
+                ? java.util.List.<io.fabric8.kubernetes.api.model.Condition>of()
+                : g.getStatus().conditions)
+            .stream()
+                .filter(
+                    c ->
+                        "RemediationApplied".equals(c.getType())
+                            && !java.util.List.of("RemediationOff", "Armed")
+                                .contains(c.getReason()))
+                .findFirst()
+                .ifPresent(
+                    c ->
+                        sb.append(g.getMetadata().getName())
+                            .append(": remediation ")
+                            .append(c.getReason())
+                            .append(": ")
+                            .append(c.getMessage())
+                            .append('\n'));
       }
     }
     return sb.toString();

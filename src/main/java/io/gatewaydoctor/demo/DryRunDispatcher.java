@@ -13,7 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * of the pod, and records every write. The demo's embedded API and the operator tests use it.
  */
 public final class DryRunDispatcher extends Dispatcher {
-  /** One write: PATCH, DELETE or EVICT, the object's path, the body, and whether it was a dry-run. */
+  /**
+   * One write: PATCH, DELETE or EVICT, the object's path, the body, and whether it was a dry-run.
+   */
   public record Write(String method, String path, String body, boolean dryRun) {}
 
   private final Dispatcher crud;
@@ -24,7 +26,8 @@ public final class DryRunDispatcher extends Dispatcher {
   }
 
   /** Dry-runs to paths ending so are refused with this status (RBAC, an admission webhook). */
-  public final java.util.Map<String, Integer> refuse = new java.util.concurrent.ConcurrentHashMap<>();
+  public final java.util.Map<String, Integer> refuse =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
@@ -34,40 +37,62 @@ public final class DryRunDispatcher extends Dispatcher {
     if (!"PATCH".equals(method) && !"DELETE".equals(method) && !eviction) {
       return crud.dispatch(request);
     }
-    String body = request.getBody() == null ? "" : new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    boolean dryRun = request.getPath().contains("dryRun=All") || body.replace(" ", "").contains("\"dryRun\":[\"All\"]");
+    String body =
+        request.getBody() == null
+            ? ""
+            : new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    boolean dryRun =
+        request.getPath().contains("dryRun=All")
+            || body.replace(" ", "").contains("\"dryRun\":[\"All\"]");
     String target = eviction ? path.substring(0, path.length() - "/eviction".length()) : path;
     writes.add(new Write(eviction ? "EVICT" : method, target, body, dryRun));
     for (var r : refuse.entrySet()) {
       if (dryRun && target.endsWith(r.getKey())) {
-        return new MockResponse().setResponseCode(r.getValue()).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
-            + "\"message\":\"refused by the test\",\"code\":" + r.getValue() + "}");
+        return new MockResponse()
+            .setResponseCode(r.getValue())
+            .setBody(
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                    + "\"message\":\"refused by the test\",\"code\":"
+                    + r.getValue()
+                    + "}");
       }
     }
     if (eviction) {
-      // the API server's eviction: a delete of the pod (no PodDisruptionBudget here), nothing when dry-run
+      // the API server's eviction: a delete of the pod (no PodDisruptionBudget here), nothing when
+      // dry-run
       if (!dryRun) {
-        MockResponse deleted = crud.dispatch(new RecordedRequest("HTTP/1.1", io.fabric8.mockwebserver.dsl.HttpMethod.DELETE, target,
-            request.getHeaders(), new io.fabric8.mockwebserver.http.Buffer()));
+        MockResponse deleted =
+            crud.dispatch(
+                new RecordedRequest(
+                    "HTTP/1.1",
+                    io.fabric8.mockwebserver.dsl.HttpMethod.DELETE,
+                    target,
+                    request.getHeaders(),
+                    new io.fabric8.mockwebserver.http.Buffer()));
         if (deleted.code() >= 300) {
           return deleted;
         }
       }
-      return new MockResponse().setResponseCode(201).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Success\"}");
+      return new MockResponse()
+          .setResponseCode(201)
+          .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Success\"}");
     }
     if (!dryRun) {
       return crud.dispatch(request);
     }
-    // what the API server answers to a dry-run: the object as it would be (here: a stand-in naming it), nothing stored
+    // what the API server answers to a dry-run: the object as it would be (here: a stand-in naming
+    // it), nothing stored
     String[] parts = request.getPath().replaceAll("\\?.*", "").split("/");
     String name = parts[parts.length - 1];
-    String kind = switch (parts[parts.length - 2]) {
-      case "pods" -> "Pod";
-      case "services" -> "Service";
-      case "deployments" -> "Deployment";
-      default -> "Ingress";
-    };
-    return new MockResponse().setResponseCode(200).setBody("{\"kind\":\"" + kind + "\",\"metadata\":{\"name\":\"" + name + "\"}}");
+    String kind =
+        switch (parts[parts.length - 2]) {
+          case "pods" -> "Pod";
+          case "services" -> "Service";
+          case "deployments" -> "Deployment";
+          default -> "Ingress";
+        };
+    return new MockResponse()
+        .setResponseCode(200)
+        .setBody("{\"kind\":\"" + kind + "\",\"metadata\":{\"name\":\"" + name + "\"}}");
   }
-
 }

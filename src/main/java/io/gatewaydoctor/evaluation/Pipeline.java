@@ -25,10 +25,10 @@ import java.util.Set;
 /**
  * The one evaluation of a target, pure: (target, cluster view, probe evidence, gateway evidence,
  * baseline, policy, instant) → diagnosis with its plans. The operator, {@code analyze}, the demo
- * (through the operator) and the scenario tests all run it; what differs between them is only
- * where the inputs come from. Two steps, because the evidence a caller gathers depends on the chain:
- * {@link #resolve} the target, gather evidence for {@link Target#upstreams()} and
- * {@link Target#addresses()}, then {@link #evaluate}.
+ * (through the operator) and the scenario tests all run it; what differs between them is only where
+ * the inputs come from. Two steps, because the evidence a caller gathers depends on the chain:
+ * {@link #resolve} the target, gather evidence for {@link Target#upstreams()} and {@link
+ * Target#addresses()}, then {@link #evaluate}.
  */
 public final class Pipeline {
   private static final Analyzer ANALYZER = new Analyzer();
@@ -38,13 +38,20 @@ public final class Pipeline {
   /** A resolved target: its chain in the cluster view, and what its evidence is keyed by. */
   public record Target(Ingress ingress, TargetChain chain, ClusterSnapshot cluster) {
     public ResourceRef ref() {
-      return new ResourceRef("Ingress", ingress.getMetadata().getNamespace(), ingress.getMetadata().getName());
+      return new ResourceRef(
+          "Ingress", ingress.getMetadata().getNamespace(), ingress.getMetadata().getName());
     }
 
     /** The gateway's upstream names of the target's backends. */
     public Set<String> upstreams() {
       Set<String> out = new HashSet<>();
-      chain.backends().forEach(b -> out.add(GatewayEvidence.upstreamName(b.namespace(), b.ref().service(), b.ref().portLabel())));
+      chain
+          .backends()
+          .forEach(
+              b ->
+                  out.add(
+                      GatewayEvidence.upstreamName(
+                          b.namespace(), b.ref().service(), b.ref().portLabel())));
       return out;
     }
 
@@ -52,7 +59,9 @@ public final class Pipeline {
     public Set<String> addresses() {
       Set<String> out = new HashSet<>();
       for (var b : chain.backends()) {
-        Endpoint.of(b).stream().filter(e -> e.ip() != null && e.port() != null).forEach(e -> out.add(e.address()));
+        Endpoint.of(b).stream()
+            .filter(e -> e.ip() != null && e.port() != null)
+            .forEach(e -> out.add(e.address()));
       }
       return out;
     }
@@ -61,11 +70,17 @@ public final class Pipeline {
   /**
    * What one evaluation read besides the target. {@code baseline} is the chain as recorded when it
    * last worked (the operator: a Healthy verdict replaces it, so a Healthy target has no drift) or
-   * as the user gave it ({@code baselineGiven}, analyze --baseline: what changed is shown even on
-   * a Healthy target, as information).
+   * as the user gave it ({@code baselineGiven}, analyze --baseline: what changed is shown even on a
+   * Healthy target, as information).
    */
-  public record Inputs(ProbeEvidence probes, GatewayEvidence gateway, Map<String, String> baseline, boolean baselineGiven,
-      RemediationPolicy policy, Instant now, Duration window) {
+  public record Inputs(
+      ProbeEvidence probes,
+      GatewayEvidence gateway,
+      Map<String, String> baseline,
+      boolean baselineGiven,
+      RemediationPolicy policy,
+      Instant now,
+      Duration window) {
     public Inputs {
       probes = probes == null ? ProbeEvidence.NONE : probes;
       gateway = gateway == null ? GatewayEvidence.NONE : gateway;
@@ -73,10 +88,12 @@ public final class Pipeline {
   }
 
   /**
-   * The verdict; {@code fields} is the chain as a baseline would record it (taken once), {@code servedBy}
-   * the revisions serving it, {@code plans} the typed remediations the verdict's findings carry.
+   * The verdict; {@code fields} is the chain as a baseline would record it (taken once), {@code
+   * servedBy} the revisions serving it, {@code plans} the typed remediations the verdict's findings
+   * carry.
    */
-  public record Result(Diagnosis diagnosis, Map<String, String> fields, List<String> servedBy, List<Plan> plans) {}
+  public record Result(
+      Diagnosis diagnosis, Map<String, String> fields, List<String> servedBy, List<Plan> plans) {}
 
   public static Target resolve(Ingress ingress, ClusterSnapshot cluster) {
     return new Target(ingress, ChainResolver.resolve(ingress, cluster), cluster);
@@ -86,20 +103,43 @@ public final class Pipeline {
     Map<String, String> fields = ChainBaseline.of(t.chain(), t.cluster());
     Diagnosis d;
     if (in.baselineGiven() && in.baseline() != null) {
-      d = ANALYZER.analyze(t.chain(), t.cluster(), in.now(), in.window(), in.probes(), in.gateway(),
-          Drift.between(in.baseline(), fields, t.chain(), t.cluster()));
+      d =
+          ANALYZER.analyze(
+              t.chain(),
+              t.cluster(),
+              in.now(),
+              in.window(),
+              in.probes(),
+              in.gateway(),
+              Drift.between(in.baseline(), fields, t.chain(), t.cluster()));
       d = withPolicy(d, in.policy(), t.ref());
       return new Result(d, fields, ChainBaseline.servedBy(t.chain()), Plan.of(d));
     }
     d = ANALYZER.analyze(t.chain(), t.cluster(), in.now(), in.window(), in.probes(), in.gateway());
     if (d.health() == Health.Healthy) {
       // Healthy: the chain becomes the baseline, so nothing has drifted from it
-      d = new Diagnosis(d.target(), d.health(), d.rootCause(), d.summary(), d.findings(), d.backends(), d.errorRate(),
-          d.gatewayErrors(), List.of());
+      d =
+          new Diagnosis(
+              d.target(),
+              d.health(),
+              d.rootCause(),
+              d.summary(),
+              d.findings(),
+              d.backends(),
+              d.errorRate(),
+              d.gatewayErrors(),
+              List.of());
     } else if (in.baseline() != null) {
       // in trouble: what changed since it was last Healthy
-      d = ANALYZER.analyze(t.chain(), t.cluster(), in.now(), in.window(), in.probes(), in.gateway(),
-          Drift.between(in.baseline(), fields, t.chain(), t.cluster()));
+      d =
+          ANALYZER.analyze(
+              t.chain(),
+              t.cluster(),
+              in.now(),
+              in.window(),
+              in.probes(),
+              in.gateway(),
+              Drift.between(in.baseline(), fields, t.chain(), t.cluster()));
     }
     d = withPolicy(d, in.policy(), t.ref());
     return new Result(d, fields, ChainBaseline.servedBy(t.chain()), Plan.of(d));

@@ -10,25 +10,29 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.gatewaydoctor.model.ClusterSnapshot;
+import io.gatewaydoctor.model.Endpoint;
 import io.gatewaydoctor.model.Labels;
 import io.gatewaydoctor.model.Pods;
 import io.gatewaydoctor.model.ResolvedBackend;
 import io.gatewaydoctor.model.TargetChain;
 import java.util.Map;
 import java.util.TreeMap;
-import io.gatewaydoctor.model.Endpoint;
 
 /**
- * A compact, normalized picture of a target's config chain: the fields that decide how the
- * gateway reaches the pods, each as "Kind namespace/name|field" → value. Two pictures are compared
- * by {@link Drift}. Covers the Ingress backends, class and proxying annotations, the IngressClass
+ * A compact, normalized picture of a target's config chain: the fields that decide how the gateway
+ * reaches the pods, each as "Kind namespace/name|field" → value. Two pictures are compared by
+ * {@link Drift}. Covers the Ingress backends, class and proxying annotations, the IngressClass
  * controller, each Service's type, selector and ports, the pod template (from the Deployment, else
  * a pod: image, ports, readiness probe, preStop, termination grace) and the NetworkPolicies
  * selecting the pods. Pure.
  */
 public final class ChainBaseline {
-  /** A picture of this many fields at most (a chain with hundreds of paths stays small: it is kept in the status). */
+  /**
+   * A picture of this many fields at most (a chain with hundreds of paths stays small: it is kept
+   * in the status).
+   */
   public static final int MAX_FIELDS = 150;
+
   /** Values longer than this are kept as a digest (a NetworkPolicy spec, a preStop command). */
   public static final int MAX_VALUE = 120;
 
@@ -41,7 +45,8 @@ public final class ChainBaseline {
     String ingKey = "Ingress " + ns + "/" + chain.name();
     if (ing.getSpec() != null) {
       put(out, ingKey, "spec.ingressClassName", ing.getSpec().getIngressClassName());
-      if (ing.getSpec().getDefaultBackend() != null && ing.getSpec().getDefaultBackend().getService() != null) {
+      if (ing.getSpec().getDefaultBackend() != null
+          && ing.getSpec().getDefaultBackend().getService() != null) {
         var s = ing.getSpec().getDefaultBackend().getService();
         put(out, ingKey, "spec.defaultBackend", s.getName() + ":" + port(s.getPort()));
       }
@@ -53,8 +58,14 @@ public final class ChainBaseline {
           for (var p : r.getHttp().getPaths()) {
             if (p != null && p.getBackend() != null && p.getBackend().getService() != null) {
               var s = p.getBackend().getService();
-              put(out, ingKey, "spec.rules[" + (r.getHost() == null ? "*" : r.getHost()) + (p.getPath() == null ? "/" : p.getPath())
-                  + "].backend", s.getName() + ":" + port(s.getPort()));
+              put(
+                  out,
+                  ingKey,
+                  "spec.rules["
+                      + (r.getHost() == null ? "*" : r.getHost())
+                      + (p.getPath() == null ? "/" : p.getPath())
+                      + "].backend",
+                  s.getName() + ":" + port(s.getPort()));
             }
           }
         }
@@ -62,16 +73,25 @@ public final class ChainBaseline {
     }
     Map<String, String> ann = ing.getMetadata().getAnnotations();
     if (ann != null) {
-      ann.forEach((k, v) -> {
-        if (k.startsWith("nginx.ingress.kubernetes.io/") || k.equals("kubernetes.io/ingress.class")) {
-          put(out, ingKey, "metadata.annotations[" + k + "]", v);
-        }
-      });
+      ann.forEach(
+          (k, v) -> {
+            if (k.startsWith("nginx.ingress.kubernetes.io/")
+                || k.equals("kubernetes.io/ingress.class")) {
+              put(out, ingKey, "metadata.annotations[" + k + "]", v);
+            }
+          });
     }
     String cls = ing.getSpec() == null ? null : ing.getSpec().getIngressClassName();
     if (cls != null) {
-      cluster.ingressClass(cls).ifPresent(c -> put(out, "IngressClass " + cls, "spec.controller",
-          c.getSpec() == null ? null : c.getSpec().getController()));
+      cluster
+          .ingressClass(cls)
+          .ifPresent(
+              c ->
+                  put(
+                      out,
+                      "IngressClass " + cls,
+                      "spec.controller",
+                      c.getSpec() == null ? null : c.getSpec().getController()));
     }
     for (ResolvedBackend b : chain.backends()) {
       if (b.service() == null) {
@@ -81,12 +101,20 @@ public final class ChainBaseline {
       var spec = b.service().getSpec();
       if (spec != null) {
         put(out, svcKey, "spec.type", spec.getType());
-        put(out, svcKey, "spec.selector", spec.getSelector() == null ? null : new TreeMap<>(spec.getSelector()).toString());
+        put(
+            out,
+            svcKey,
+            "spec.selector",
+            spec.getSelector() == null ? null : new TreeMap<>(spec.getSelector()).toString());
         if (spec.getPorts() != null) {
           for (ServicePort sp : spec.getPorts()) {
             String f = "spec.ports[" + sp.getPort() + "]";
             put(out, svcKey, f + ".name", sp.getName());
-            put(out, svcKey, f + ".targetPort", sp.getTargetPort() == null ? null : port(sp.getTargetPort()));
+            put(
+                out,
+                svcKey,
+                f + ".targetPort",
+                sp.getTargetPort() == null ? null : port(sp.getTargetPort()));
             put(out, svcKey, f + ".protocol", sp.getProtocol());
             put(out, svcKey, f + ".appProtocol", sp.getAppProtocol());
           }
@@ -94,15 +122,23 @@ public final class ChainBaseline {
       }
       template(out, b, cluster);
       for (NetworkPolicy np : cluster.networkPolicies(b.namespace())) {
-        if (np.getSpec() != null && !b.pods().isEmpty() && Labels.selects(np.getSpec().getPodSelector(), b.pods().get(0).getMetadata().getLabels())) {
-          put(out, "NetworkPolicy " + b.namespace() + "/" + np.getMetadata().getName(), "spec", Serialization.asJson(np.getSpec()));
+        if (np.getSpec() != null
+            && !b.pods().isEmpty()
+            && Labels.selects(
+                np.getSpec().getPodSelector(), b.pods().get(0).getMetadata().getLabels())) {
+          put(
+              out,
+              "NetworkPolicy " + b.namespace() + "/" + np.getMetadata().getName(),
+              "spec",
+              Serialization.asJson(np.getSpec()));
         }
       }
     }
     return out;
   }
 
-  private static void template(Map<String, String> out, ResolvedBackend b, ClusterSnapshot cluster) {
+  private static void template(
+      Map<String, String> out, ResolvedBackend b, ClusterSnapshot cluster) {
     if (b.pods().isEmpty()) {
       return;
     }
@@ -124,8 +160,13 @@ public final class ChainBaseline {
     if (spec == null) {
       return;
     }
-    put(out, key, prefix + ".terminationGracePeriodSeconds", spec.getTerminationGracePeriodSeconds() == null ? null
-        : String.valueOf(spec.getTerminationGracePeriodSeconds()));
+    put(
+        out,
+        key,
+        prefix + ".terminationGracePeriodSeconds",
+        spec.getTerminationGracePeriodSeconds() == null
+            ? null
+            : String.valueOf(spec.getTerminationGracePeriodSeconds()));
     if (spec.getContainers() == null) {
       return;
     }
@@ -134,13 +175,24 @@ public final class ChainBaseline {
       put(out, key, f + ".image", c.getImage());
       if (c.getPorts() != null) {
         for (ContainerPort p : c.getPorts()) {
-          put(out, key, f + ".ports[" + (p.getName() == null ? String.valueOf(p.getContainerPort()) : p.getName()) + "]",
+          put(
+              out,
+              key,
+              f
+                  + ".ports["
+                  + (p.getName() == null ? String.valueOf(p.getContainerPort()) : p.getName())
+                  + "]",
               p.getContainerPort() + "/" + (p.getProtocol() == null ? "TCP" : p.getProtocol()));
         }
       }
       put(out, key, f + ".readinessProbe", probe(c.getReadinessProbe()));
-      put(out, key, f + ".lifecycle.preStop", c.getLifecycle() == null || c.getLifecycle().getPreStop() == null ? null
-          : Serialization.asJson(c.getLifecycle().getPreStop()));
+      put(
+          out,
+          key,
+          f + ".lifecycle.preStop",
+          c.getLifecycle() == null || c.getLifecycle().getPreStop() == null
+              ? null
+              : Serialization.asJson(c.getLifecycle().getPreStop()));
     }
   }
 
@@ -154,7 +206,9 @@ public final class ChainBaseline {
     if (p.getTcpSocket() != null) {
       return "tcpSocket port " + port(p.getTcpSocket().getPort());
     }
-    return p.getExec() != null ? "exec " + p.getExec().getCommand() : p.getGrpc() != null ? "grpc " + p.getGrpc().getPort() : "other";
+    return p.getExec() != null
+        ? "exec " + p.getExec().getCommand()
+        : p.getGrpc() != null ? "grpc " + p.getGrpc().getPort() : "other";
   }
 
   private static String port(io.fabric8.kubernetes.api.model.IntOrString p) {
@@ -173,7 +227,9 @@ public final class ChainBaseline {
 
   static String digest(String v) {
     try {
-      byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(v.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      byte[] h =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(v.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       return "sha256:" + java.util.HexFormat.of().formatHex(h, 0, 8);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -193,7 +249,8 @@ public final class ChainBaseline {
   static Map<String, HasMetadata> objects(TargetChain chain, ClusterSnapshot cluster) {
     Map<String, HasMetadata> out = new TreeMap<>();
     add(out, chain.ingress());
-    String cls = chain.ingress().getSpec() == null ? null : chain.ingress().getSpec().getIngressClassName();
+    String cls =
+        chain.ingress().getSpec() == null ? null : chain.ingress().getSpec().getIngressClassName();
     if (cls != null) {
       cluster.ingressClass(cls).ifPresent(c -> add(out, c));
     }
@@ -201,13 +258,16 @@ public final class ChainBaseline {
       if (b.service() != null) {
         add(out, b.service());
       }
-      b.pods().stream().limit(1).forEach(p -> {
-        add(out, p);
-        var w = Pods.workload(p);
-        if ("Deployment".equals(w.kind)) {
-          cluster.deployment(b.namespace(), w.name).ifPresent(d -> add(out, d));
-        }
-      });
+      b.pods().stream()
+          .limit(1)
+          .forEach(
+              p -> {
+                add(out, p);
+                var w = Pods.workload(p);
+                if ("Deployment".equals(w.kind)) {
+                  cluster.deployment(b.namespace(), w.name).ifPresent(d -> add(out, d));
+                }
+              });
       cluster.networkPolicies(b.namespace()).forEach(np -> add(out, np));
     }
     return out;
@@ -218,7 +278,9 @@ public final class ChainBaseline {
     out.put(o.getKind() + " " + (ns == null ? "" : ns + "/") + o.getMetadata().getName(), o);
   }
 
-  /** The ReplicaSets owning the pods behind the chain's ready endpoints, sorted (namespace/name). */
+  /**
+   * The ReplicaSets owning the pods behind the chain's ready endpoints, sorted (namespace/name).
+   */
   public static java.util.List<String> servedBy(TargetChain chain) {
     java.util.Set<String> out = new java.util.TreeSet<>();
     for (var b : chain.backends()) {
@@ -226,8 +288,13 @@ public final class ChainBaseline {
         if (!e.ready()) {
           continue;
         }
-        b.pod(e.pod()).map(p -> p.getMetadata().getOwnerReferences()).orElse(java.util.List.of()).stream()
-            .filter(o -> "ReplicaSet".equals(o.getKind())).forEach(o -> out.add(b.namespace() + "/" + o.getName()));
+        b
+            .pod(e.pod())
+            .map(p -> p.getMetadata().getOwnerReferences())
+            .orElse(java.util.List.of())
+            .stream()
+            .filter(o -> "ReplicaSet".equals(o.getKind()))
+            .forEach(o -> out.add(b.namespace() + "/" + o.getName()));
       }
     }
     return out.isEmpty() ? null : java.util.List.copyOf(out);

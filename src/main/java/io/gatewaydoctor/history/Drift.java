@@ -14,21 +14,25 @@ import java.util.TreeSet;
 
 /**
  * The fields of a target's chain that changed against a baseline picture ({@link ChainBaseline}),
- * each with the time it changed where the object says so: the newest write in its managedFields
- * (a whole-object time: which field a manager wrote is not kept), else its creation when the
- * object is new. Ordered by time, oldest first; at most {@link #MAX} entries. Pure.
+ * each with the time it changed where the object says so: the newest write in its managedFields (a
+ * whole-object time: which field a manager wrote is not kept), else its creation when the object is
+ * new. Ordered by time, oldest first; at most {@link #MAX} entries. Pure.
  */
 public final class Drift {
   public static final int MAX = 20;
 
   private Drift() {}
 
-  public static List<DriftEntry> between(Map<String, String> baseline, TargetChain chain, ClusterSnapshot cluster) {
+  public static List<DriftEntry> between(
+      Map<String, String> baseline, TargetChain chain, ClusterSnapshot cluster) {
     return between(baseline, ChainBaseline.of(chain, cluster), chain, cluster);
   }
 
   /** The same, with the chain's current picture taken already. */
-  public static List<DriftEntry> between(Map<String, String> baseline, Map<String, String> now, TargetChain chain,
+  public static List<DriftEntry> between(
+      Map<String, String> baseline,
+      Map<String, String> now,
+      TargetChain chain,
       ClusterSnapshot cluster) {
     Map<String, HasMetadata> objects = ChainBaseline.objects(chain, cluster);
     List<DriftEntry> out = new ArrayList<>();
@@ -49,8 +53,10 @@ public final class Drift {
       e.changedAt = at == null ? null : at.toString();
       out.add(e);
     }
-    out.sort(java.util.Comparator.comparing((DriftEntry e) -> e.changedAt == null ? "~" : e.changedAt).thenComparing(e -> e.resource)
-        .thenComparing(e -> e.field));
+    out.sort(
+        java.util.Comparator.comparing((DriftEntry e) -> e.changedAt == null ? "~" : e.changedAt)
+            .thenComparing(e -> e.resource)
+            .thenComparing(e -> e.field));
     return out.size() > MAX ? new ArrayList<>(out.subList(0, MAX)) : out;
   }
 
@@ -64,7 +70,9 @@ public final class Drift {
     if (mf != null) {
       for (ManagedFieldsEntry m : mf) {
         Instant t = Times.parse(m.getTime());
-        if (t != null && (m.getSubresource() == null || m.getSubresource().isEmpty()) && (newest == null || t.isAfter(newest))) {
+        if (t != null
+            && (m.getSubresource() == null || m.getSubresource().isEmpty())
+            && (newest == null || t.isAfter(newest))) {
           newest = t;
         }
       }
@@ -77,8 +85,17 @@ public final class Drift {
 
   /** One line: "Service shop/web spec.ports[80].targetPort http → 8081 (changed 12:03:10)". */
   public static String describe(DriftEntry e) {
-    String v = e.from.startsWith("sha256:") || e.to.startsWith("sha256:") || e.from.length() + e.to.length() > 120 ? "changed"
-        : e.from + " → " + e.to;
-    return e.resource + " " + e.field + " " + v + (e.changedAt == null ? "" : " (changed " + e.changedAt + ")");
+    String v =
+        e.from.startsWith("sha256:")
+                || e.to.startsWith("sha256:")
+                || e.from.length() + e.to.length() > 120
+            ? "changed"
+            : e.from + " → " + e.to;
+    return e.resource
+        + " "
+        + e.field
+        + " "
+        + v
+        + (e.changedAt == null ? "" : " (changed " + e.changedAt + ")");
   }
 }

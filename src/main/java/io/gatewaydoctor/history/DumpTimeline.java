@@ -17,14 +17,15 @@ import java.util.List;
 
 /**
  * The timeline a single dump can tell (no earlier state to compare with): the Deployment's
- * ReplicaSets by creation (rollouts, with their revision), the pods' creation, and each
- * container's last termination (restarts, with the reason), within [now - horizon, now]. Newest
- * {@code max} entries, oldest first. Pure.
+ * ReplicaSets by creation (rollouts, with their revision), the pods' creation, and each container's
+ * last termination (restarts, with the reason), within [now - horizon, now]. Newest {@code max}
+ * entries, oldest first. Pure.
  */
 public final class DumpTimeline {
   private DumpTimeline() {}
 
-  public static List<TimelineEntry> of(TargetChain chain, ClusterSnapshot cluster, Instant now, Duration horizon, int max) {
+  public static List<TimelineEntry> of(
+      TargetChain chain, ClusterSnapshot cluster, Instant now, Duration horizon, int max) {
     List<TimelineEntry> out = new ArrayList<>();
     Instant from = now.minus(horizon);
     java.util.Set<String> deployments = new java.util.HashSet<>();
@@ -35,18 +36,43 @@ public final class DumpTimeline {
         for (ContainerStatus cs : Pods.containerStatuses(p)) {
           var t = cs.getLastState() == null ? null : cs.getLastState().getTerminated();
           if (t != null) {
-            add(out, from, now, t.getFinishedAt(), "restart", pod, "container " + cs.getName() + " "
-                + (t.getReason() == null ? "exited " + t.getExitCode() : t.getReason()) + " (" + cs.getRestartCount() + " restarts)");
+            add(
+                out,
+                from,
+                now,
+                t.getFinishedAt(),
+                "restart",
+                pod,
+                "container "
+                    + cs.getName()
+                    + " "
+                    + (t.getReason() == null ? "exited " + t.getExitCode() : t.getReason())
+                    + " ("
+                    + cs.getRestartCount()
+                    + " restarts)");
           }
         }
         var w = Pods.workload(p);
         if ("Deployment".equals(w.kind) && deployments.add(b.namespace() + "/" + w.name)) {
           for (ReplicaSet rs : cluster.replicaSetsOf(b.namespace(), w.name)) {
-            String rev = rs.getMetadata().getAnnotations() == null ? null
-                : rs.getMetadata().getAnnotations().get("deployment.kubernetes.io/revision");
-            add(out, from, now, rs.getMetadata().getCreationTimestamp(), "rollout", "ReplicaSet " + b.namespace() + "/"
-                + rs.getMetadata().getName(), "created" + (rev == null ? "" : " (revision " + rev + ")") + ", "
-                + (rs.getSpec() == null || rs.getSpec().getReplicas() == null ? 0 : rs.getSpec().getReplicas()) + " replicas now");
+            String rev =
+                rs.getMetadata().getAnnotations() == null
+                    ? null
+                    : rs.getMetadata().getAnnotations().get("deployment.kubernetes.io/revision");
+            add(
+                out,
+                from,
+                now,
+                rs.getMetadata().getCreationTimestamp(),
+                "rollout",
+                "ReplicaSet " + b.namespace() + "/" + rs.getMetadata().getName(),
+                "created"
+                    + (rev == null ? "" : " (revision " + rev + ")")
+                    + ", "
+                    + (rs.getSpec() == null || rs.getSpec().getReplicas() == null
+                        ? 0
+                        : rs.getSpec().getReplicas())
+                    + " replicas now");
           }
         }
       }
@@ -55,7 +81,14 @@ public final class DumpTimeline {
     return out.size() <= max ? out : new ArrayList<>(out.subList(out.size() - max, out.size()));
   }
 
-  private static void add(List<TimelineEntry> out, Instant from, Instant now, String time, String kind, String object, String detail) {
+  private static void add(
+      List<TimelineEntry> out,
+      Instant from,
+      Instant now,
+      String time,
+      String kind,
+      String object,
+      String detail) {
     Instant at = Times.parse(time);
     if (at == null || at.isBefore(from) || at.isAfter(now)) {
       return;

@@ -1,18 +1,18 @@
 package io.gatewaydoctor.history;
 
 import io.gatewaydoctor.api.TimelineEntry;
+import io.gatewaydoctor.model.Times;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import io.gatewaydoctor.model.Times;
 
 /**
- * A target's timeline: what changed on its chain, in a ring buffer with a fixed horizon and a
- * fixed number of entries (bounded memory whatever churns). Fed by comparing the chain's state at
- * each evaluation with the one before ({@link ChainState}). Thread-safe; pure (instants are given).
+ * A target's timeline: what changed on its chain, in a ring buffer with a fixed horizon and a fixed
+ * number of entries (bounded memory whatever churns). Fed by comparing the chain's state at each
+ * evaluation with the one before ({@link ChainState}). Thread-safe; pure (instants are given).
  */
 public final class Timeline {
   public static final int MAX_ENTRIES = 64;
@@ -45,10 +45,11 @@ public final class Timeline {
 
   synchronized void prune(Instant now) {
     Instant from = now.minus(horizon);
-    entries.removeIf(e -> {
-      Instant at = Times.parse(e.at);
-      return at != null && at.isBefore(from);
-    });
+    entries.removeIf(
+        e -> {
+          Instant at = Times.parse(e.at);
+          return at != null && at.isBefore(from);
+        });
   }
 
   /** The newest {@code n} entries, oldest first. */
@@ -58,5 +59,7 @@ public final class Timeline {
     return all.size() <= n ? all : new ArrayList<>(all.subList(all.size() - n, all.size()));
   }
 
-  public synchronized int size() { return entries.size(); }
+  public synchronized int size() {
+    return entries.size();
+  }
 }

@@ -22,15 +22,24 @@ public final class ChainResolver {
     List<String> notDiagnosed = new ArrayList<>();
     Map<String, BackendRef> refs = backendRefs(ingress, notDiagnosed);
     String ns = ingress.getMetadata().getNamespace();
-    boolean nginx = Gateways.INGRESS_NGINX.equals(Gateways.controller(ingress, cluster).orElse(null));
+    boolean nginx =
+        Gateways.INGRESS_NGINX.equals(Gateways.controller(ingress, cluster).orElse(null));
     List<ResolvedBackend> resolved = new ArrayList<>();
     for (BackendRef ref : refs.values()) {
       Service svc = cluster.service(ns, ref.service()).orElse(null);
       ServicePort port = svc == null ? null : servicePort(svc, ref);
       ServicePort byTarget = svc == null || port != null || !nginx ? null : byTargetPort(svc, ref);
-      resolved.add(new ResolvedBackend(ns, ref, svc, port != null ? port : byTarget,
-          svc == null ? List.of() : cluster.endpointSlices(ns, ref.service()),
-          svc == null || svc.getSpec() == null ? List.of() : cluster.pods(ns, svc.getSpec().getSelector()), byTarget != null));
+      resolved.add(
+          new ResolvedBackend(
+              ns,
+              ref,
+              svc,
+              port != null ? port : byTarget,
+              svc == null ? List.of() : cluster.endpointSlices(ns, ref.service()),
+              svc == null || svc.getSpec() == null
+                  ? List.of()
+                  : cluster.pods(ns, svc.getSpec().getSelector()),
+              byTarget != null));
     }
     return new TargetChain(ingress, resolved, notDiagnosed);
   }
@@ -67,15 +76,26 @@ public final class ChainResolver {
     return refs;
   }
 
-  private static void add(Map<String, BackendRef> refs, IngressBackend backend, String where, String field,
+  private static void add(
+      Map<String, BackendRef> refs,
+      IngressBackend backend,
+      String where,
+      String field,
       List<String> notDiagnosed) {
     if (backend == null) {
       notDiagnosed.add(field + " (" + where + ") is missing");
       return;
     }
     if (backend.getResource() != null) {
-      notDiagnosed.add(field + " (" + where + ") is a resource backend (" + backend.getResource().getKind()
-          + " " + backend.getResource().getName() + "), not a Service");
+      notDiagnosed.add(
+          field
+              + " ("
+              + where
+              + ") is a resource backend ("
+              + backend.getResource().getKind()
+              + " "
+              + backend.getResource().getName()
+              + "), not a Service");
       return;
     }
     var svc = backend.getService();
@@ -86,11 +106,16 @@ public final class ChainResolver {
     Integer number = svc.getPort() == null ? null : svc.getPort().getNumber();
     String name = svc.getPort() == null ? null : svc.getPort().getName();
     if ((number == null || number == 0) && (name == null || name.isBlank())) {
-      notDiagnosed.add(field + " (" + where + ") names Service " + svc.getName() + " without a port");
+      notDiagnosed.add(
+          field + " (" + where + ") names Service " + svc.getName() + " without a port");
       return;
     }
-    BackendRef fresh = new BackendRef(svc.getName(), number != null && number != 0 ? number : null,
-        number != null && number != 0 ? null : name, new ArrayList<>());
+    BackendRef fresh =
+        new BackendRef(
+            svc.getName(),
+            number != null && number != 0 ? number : null,
+            number != null && number != 0 ? null : name,
+            new ArrayList<>());
     BackendRef ref = refs.computeIfAbsent(fresh.key(), k -> fresh);
     if (ref.usedBy().size() < MAX_USED_BY) {
       ref.usedBy().add(where);
@@ -108,7 +133,10 @@ public final class ChainResolver {
     String wanted = ref.portLabel();
     for (ServicePort p : svc.getSpec().getPorts()) {
       var tp = p.getTargetPort();
-      String target = tp == null ? null : tp.getIntVal() != null ? String.valueOf(tp.getIntVal()) : tp.getStrVal();
+      String target =
+          tp == null
+              ? null
+              : tp.getIntVal() != null ? String.valueOf(tp.getIntVal()) : tp.getStrVal();
       if (wanted.equals(target)) {
         return p;
       }
@@ -121,7 +149,9 @@ public final class ChainResolver {
       return null;
     }
     for (ServicePort p : svc.getSpec().getPorts()) {
-      if (ref.portNumber() != null ? ref.portNumber().equals(p.getPort()) : ref.portName().equals(p.getName())) {
+      if (ref.portNumber() != null
+          ? ref.portNumber().equals(p.getPort())
+          : ref.portName().equals(p.getName())) {
         return p;
       }
     }

@@ -37,8 +37,13 @@ public final class ClusterSnapshot {
   private final Map<String, Service> services = new HashMap<>();
   private final Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
   private final Map<String, List<Pod>> podsByNamespace = new HashMap<>();
-  /** namespace → "key=value" → pods carrying that label: selector lookups start from the rarest pair. */
+
+  /**
+   * namespace → "key=value" → pods carrying that label: selector lookups start from the rarest
+   * pair.
+   */
   private final Map<String, Map<String, List<Pod>>> podsByLabel = new HashMap<>();
+
   private final Map<String, List<NetworkPolicy>> policiesByNamespace = new HashMap<>();
   private final Map<String, Deployment> deployments = new HashMap<>();
   private final Map<String, ReplicaSet> replicaSets = new HashMap<>();
@@ -46,13 +51,19 @@ public final class ClusterSnapshot {
   private final Map<String, Secret> secrets = new HashMap<>();
   private final Set<String> knownKinds = new HashSet<>();
 
-  /** The namespaces whose pods may be taken for the ingress controller's; null: any (tests, labs). */
+  /**
+   * The namespaces whose pods may be taken for the ingress controller's; null: any (tests, labs).
+   */
   private Set<String> gatewayNamespaces;
 
   private ClusterSnapshot() {}
 
-  /** Builds a snapshot; every kind in {@code knownKinds} counts as listed even with no object. Controller pods are trusted anywhere. */
-  public static ClusterSnapshot of(Collection<? extends HasMetadata> objects, Collection<String> knownKinds) {
+  /**
+   * Builds a snapshot; every kind in {@code knownKinds} counts as listed even with no object.
+   * Controller pods are trusted anywhere.
+   */
+  public static ClusterSnapshot of(
+      Collection<? extends HasMetadata> objects, Collection<String> knownKinds) {
     return of(objects, knownKinds, null);
   }
 
@@ -61,10 +72,15 @@ public final class ClusterSnapshot {
    * (null or containing "*": any namespace). A pod elsewhere that looks like a controller is an
    * ordinary pod: its log is not read, and NetworkPolicy advice does not name it.
    */
-  public static ClusterSnapshot of(Collection<? extends HasMetadata> objects, Collection<String> knownKinds,
+  public static ClusterSnapshot of(
+      Collection<? extends HasMetadata> objects,
+      Collection<String> knownKinds,
       Collection<String> gatewayNamespaces) {
     ClusterSnapshot s = new ClusterSnapshot();
-    s.gatewayNamespaces = gatewayNamespaces == null || gatewayNamespaces.contains(ANY_NAMESPACE) ? null : Set.copyOf(gatewayNamespaces);
+    s.gatewayNamespaces =
+        gatewayNamespaces == null || gatewayNamespaces.contains(ANY_NAMESPACE)
+            ? null
+            : Set.copyOf(gatewayNamespaces);
     s.knownKinds.addAll(knownKinds);
     for (HasMetadata o : objects) {
       if (o == null || o.getMetadata() == null || o.getMetadata().getName() == null) {
@@ -81,21 +97,30 @@ public final class ClusterSnapshot {
       } else if (o instanceof Service svc) {
         s.services.put(key, svc);
       } else if (o instanceof EndpointSlice es) {
-        String svcName = es.getMetadata().getLabels() == null ? null
-            : es.getMetadata().getLabels().get(SERVICE_NAME_LABEL);
+        String svcName =
+            es.getMetadata().getLabels() == null
+                ? null
+                : es.getMetadata().getLabels().get(SERVICE_NAME_LABEL);
         if (svcName != null) {
-          s.slicesByService.computeIfAbsent(key(es.getMetadata().getNamespace(), svcName),
-              k -> new ArrayList<>()).add(es);
+          s.slicesByService
+              .computeIfAbsent(
+                  key(es.getMetadata().getNamespace(), svcName), k -> new ArrayList<>())
+              .add(es);
         }
       } else if (o instanceof Pod p) {
         String ns = nz(p.getMetadata().getNamespace());
         s.podsByNamespace.computeIfAbsent(ns, k -> new ArrayList<>()).add(p);
         if (p.getMetadata().getLabels() != null) {
           Map<String, List<Pod>> byLabel = s.podsByLabel.computeIfAbsent(ns, k -> new HashMap<>());
-          p.getMetadata().getLabels().forEach((k, v) -> byLabel.computeIfAbsent(k + "=" + v, x -> new ArrayList<>()).add(p));
+          p.getMetadata()
+              .getLabels()
+              .forEach(
+                  (k, v) -> byLabel.computeIfAbsent(k + "=" + v, x -> new ArrayList<>()).add(p));
         }
       } else if (o instanceof NetworkPolicy np) {
-        s.policiesByNamespace.computeIfAbsent(nz(np.getMetadata().getNamespace()), k -> new ArrayList<>()).add(np);
+        s.policiesByNamespace
+            .computeIfAbsent(nz(np.getMetadata().getNamespace()), k -> new ArrayList<>())
+            .add(np);
       } else if (o instanceof Deployment d) {
         s.deployments.put(key, d);
       } else if (o instanceof ReplicaSet rs) {
@@ -107,17 +132,29 @@ public final class ClusterSnapshot {
     return s;
   }
 
-  public static String key(String namespace, String name) { return nz(namespace) + "/" + name; }
+  public static String key(String namespace, String name) {
+    return nz(namespace) + "/" + name;
+  }
 
-  private static String nz(String s) { return s == null ? "" : s; }
+  private static String nz(String s) {
+    return s == null ? "" : s;
+  }
 
-  public boolean knows(String kind) { return knownKinds.contains(kind); }
+  public boolean knows(String kind) {
+    return knownKinds.contains(kind);
+  }
 
-  public Optional<Ingress> ingress(String ns, String name) { return Optional.ofNullable(ingresses.get(key(ns, name))); }
+  public Optional<Ingress> ingress(String ns, String name) {
+    return Optional.ofNullable(ingresses.get(key(ns, name)));
+  }
 
-  public Collection<Ingress> ingresses() { return ingresses.values(); }
+  public Collection<Ingress> ingresses() {
+    return ingresses.values();
+  }
 
-  public Optional<Service> service(String ns, String name) { return Optional.ofNullable(services.get(key(ns, name))); }
+  public Optional<Service> service(String ns, String name) {
+    return Optional.ofNullable(services.get(key(ns, name)));
+  }
 
   public List<EndpointSlice> endpointSlices(String ns, String service) {
     return slicesByService.getOrDefault(key(ns, service), List.of());
@@ -131,13 +168,22 @@ public final class ClusterSnapshot {
     return gatewayNamespaces == null || gatewayNamespaces.contains(namespace);
   }
 
-  public Optional<Namespace> namespace(String name) { return Optional.ofNullable(namespaces.get(name)); }
+  public Optional<Namespace> namespace(String name) {
+    return Optional.ofNullable(namespaces.get(name));
+  }
 
-  public Optional<IngressClass> ingressClass(String name) { return Optional.ofNullable(ingressClasses.get(name)); }
+  public Optional<IngressClass> ingressClass(String name) {
+    return Optional.ofNullable(ingressClasses.get(name));
+  }
 
-  public Collection<IngressClass> ingressClasses() { return ingressClasses.values(); }
+  public Collection<IngressClass> ingressClasses() {
+    return ingressClasses.values();
+  }
 
-  /** Pods of the namespace whose labels carry every pair of the selector; none for an empty selector. */
+  /**
+   * Pods of the namespace whose labels carry every pair of the selector; none for an empty
+   * selector.
+   */
   public List<Pod> pods(String ns, Map<String, String> selector) {
     if (selector == null || selector.isEmpty()) {
       return List.of();
@@ -170,16 +216,22 @@ public final class ClusterSnapshot {
     return policiesByNamespace.getOrDefault(nz(ns), List.of());
   }
 
-  public Optional<Deployment> deployment(String ns, String name) { return Optional.ofNullable(deployments.get(key(ns, name))); }
+  public Optional<Deployment> deployment(String ns, String name) {
+    return Optional.ofNullable(deployments.get(key(ns, name)));
+  }
 
-  public Optional<ReplicaSet> replicaSet(String ns, String name) { return Optional.ofNullable(replicaSets.get(key(ns, name))); }
+  public Optional<ReplicaSet> replicaSet(String ns, String name) {
+    return Optional.ofNullable(replicaSets.get(key(ns, name)));
+  }
 
   /** The ReplicaSets a Deployment owns, as the input has them. */
   public List<ReplicaSet> replicaSetsOf(String ns, String deployment) {
     List<ReplicaSet> out = new ArrayList<>();
     for (ReplicaSet rs : replicaSets.values()) {
-      if (ns.equals(rs.getMetadata().getNamespace()) && rs.getMetadata().getOwnerReferences() != null
-          && rs.getMetadata().getOwnerReferences().stream().anyMatch(o -> "Deployment".equals(o.getKind()) && deployment.equals(o.getName()))) {
+      if (ns.equals(rs.getMetadata().getNamespace())
+          && rs.getMetadata().getOwnerReferences() != null
+          && rs.getMetadata().getOwnerReferences().stream()
+              .anyMatch(o -> "Deployment".equals(o.getKind()) && deployment.equals(o.getName()))) {
         out.add(rs);
       }
     }
@@ -188,7 +240,8 @@ public final class ClusterSnapshot {
 
   /**
    * The labels of a namespace as a namespaceSelector sees them. {@code complete} is false when the
-   * Namespace object is not in the input: then only the automatic kubernetes.io/metadata.name is known.
+   * Namespace object is not in the input: then only the automatic kubernetes.io/metadata.name is
+   * known.
    */
   public record NamespaceLabels(Map<String, String> labels, boolean complete) {}
 
@@ -213,7 +266,11 @@ public final class ClusterSnapshot {
     return (T) v;
   }
 
-  public enum Presence { PRESENT, ABSENT, UNKNOWN }
+  public enum Presence {
+    PRESENT,
+    ABSENT,
+    UNKNOWN
+  }
 
   public Presence secret(String ns, String name) {
     if (secrets.containsKey(key(ns, name))) {

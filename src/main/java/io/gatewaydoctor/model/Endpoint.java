@@ -36,7 +36,10 @@ public record Endpoint(String ip, Integer port, boolean ready, boolean terminati
         // the API says a nil ready condition is to be read as ready
         boolean ready = c == null || c.getReady() == null || c.getReady();
         boolean terminating = c != null && Boolean.TRUE.equals(c.getTerminating());
-        String pod = e.getTargetRef() != null && "Pod".equals(e.getTargetRef().getKind()) ? e.getTargetRef().getName() : null;
+        String pod =
+            e.getTargetRef() != null && "Pod".equals(e.getTargetRef().getKind())
+                ? e.getTargetRef().getName()
+                : null;
         String ip = e.getAddresses().get(0);
         out.putIfAbsent(ip + ":" + port, new Endpoint(ip, port, ready, terminating, pod));
       }
@@ -49,7 +52,11 @@ public record Endpoint(String ip, Integer port, boolean ready, boolean terminati
     return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port;
   }
 
-  public String address() { return address(ip, port); }
+  public String address() {
+    return address(ip, port);
+  }
 
-  private static String emptyToNull(String s) { return s == null || s.isEmpty() ? null : s; }
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
 }

@@ -10,13 +10,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Finds the ingress controller that serves an Ingress and its pods: the IngressClass's
- * {@code spec.controller}, matched against the controllers' pods by their {@code --controller-class}
+ * Finds the ingress controller that serves an Ingress and its pods: the IngressClass's {@code
+ * spec.controller}, matched against the controllers' pods by their {@code --controller-class}
  * argument or, failing that, by the labels their official charts set. Pure.
  */
 public final class Gateways {
   public static final String INGRESS_NGINX = "k8s.io/ingress-nginx";
-  public static final String DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class";
+  public static final String DEFAULT_CLASS_ANNOTATION =
+      "ingressclass.kubernetes.io/is-default-class";
   public static final String LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
 
   /** Known controllers: name, the binary of their container, and the chart labels of their pods. */
@@ -28,26 +29,47 @@ public final class Gateways {
     }
   }
 
-  private static final List<Known> KNOWN = List.of(
-      new Known(INGRESS_NGINX, "/nginx-ingress-controller",
-          Map.of("app.kubernetes.io/name", "ingress-nginx", "app.kubernetes.io/component", "controller")),
-      new Known("traefik.io/ingress-controller", "traefik", Map.of("app.kubernetes.io/name", "traefik")),
-      new Known("haproxy.org/ingress-controller/haproxy", "haproxy-ingress-controller",
-          Map.of("app.kubernetes.io/name", "kubernetes-ingress")));
+  private static final List<Known> KNOWN =
+      List.of(
+          new Known(
+              INGRESS_NGINX,
+              "/nginx-ingress-controller",
+              Map.of(
+                  "app.kubernetes.io/name",
+                  "ingress-nginx",
+                  "app.kubernetes.io/component",
+                  "controller")),
+          new Known(
+              "traefik.io/ingress-controller",
+              "traefik",
+              Map.of("app.kubernetes.io/name", "traefik")),
+          new Known(
+              "haproxy.org/ingress-controller/haproxy",
+              "haproxy-ingress-controller",
+              Map.of("app.kubernetes.io/name", "kubernetes-ingress")));
 
   private Gateways() {}
 
-  /** The IngressClass name an Ingress uses: spec, else the legacy annotation, else the default class. */
+  /**
+   * The IngressClass name an Ingress uses: spec, else the legacy annotation, else the default
+   * class.
+   */
   public static Optional<String> className(Ingress ing, ClusterSnapshot cluster) {
     String c = ing.getSpec() == null ? null : ing.getSpec().getIngressClassName();
     if (c != null && !c.isBlank()) {
       return Optional.of(c);
     }
     Map<String, String> a = ing.getMetadata().getAnnotations();
-    if (a != null && a.get(LEGACY_CLASS_ANNOTATION) != null && !a.get(LEGACY_CLASS_ANNOTATION).isBlank()) {
+    if (a != null
+        && a.get(LEGACY_CLASS_ANNOTATION) != null
+        && !a.get(LEGACY_CLASS_ANNOTATION).isBlank()) {
       return Optional.of(a.get(LEGACY_CLASS_ANNOTATION));
     }
-    return cluster.ingressClasses().stream().filter(Gateways::isDefault).map(k -> k.getMetadata().getName()).sorted().findFirst();
+    return cluster.ingressClasses().stream()
+        .filter(Gateways::isDefault)
+        .map(k -> k.getMetadata().getName())
+        .sorted()
+        .findFirst();
   }
 
   public static boolean isDefault(IngressClass c) {
@@ -55,7 +77,10 @@ public final class Gateways {
         && "true".equalsIgnoreCase(c.getMetadata().getAnnotations().get(DEFAULT_CLASS_ANNOTATION));
   }
 
-  /** The controller name (IngressClass spec.controller); "nginx" without a class object means ingress-nginx. */
+  /**
+   * The controller name (IngressClass spec.controller); "nginx" without a class object means
+   * ingress-nginx.
+   */
   public static Optional<String> controller(Ingress ing, ClusterSnapshot cluster) {
     Optional<String> cls = className(ing, cluster);
     if (cls.isEmpty()) {
@@ -63,46 +88,60 @@ public final class Gateways {
     }
     Optional<IngressClass> obj = cluster.ingressClass(cls.get());
     if (obj.isPresent()) {
-      return Optional.ofNullable(obj.get().getSpec() == null ? null : obj.get().getSpec().getController());
+      return Optional.ofNullable(
+          obj.get().getSpec() == null ? null : obj.get().getSpec().getController());
     }
     return "nginx".equals(cls.get()) ? Optional.of(INGRESS_NGINX) : Optional.empty();
   }
 
   /**
-   * The pods of a controller; with no controller name, the pods of every controller recognised. Only
-   * pods in the namespaces trusted to run controllers count ({@link ClusterSnapshot#gatewayNamespace}):
-   * labels or arguments alone make no pod the gateway. Pods that finished (Succeeded/Failed) are left
-   * out. Computed once per snapshot.
+   * The pods of a controller; with no controller name, the pods of every controller recognised.
+   * Only pods in the namespaces trusted to run controllers count ({@link
+   * ClusterSnapshot#gatewayNamespace}): labels or arguments alone make no pod the gateway. Pods
+   * that finished (Succeeded/Failed) are left out. Computed once per snapshot.
    */
   public static List<Pod> controllerPods(ClusterSnapshot cluster, String controller) {
-    return cluster.memo("gateway-pods:" + controller, () -> {
-      List<Pod> out = new ArrayList<>();
-      for (Pod p : cluster.allPods()) {
-        String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
-        if ("Succeeded".equals(phase) || "Failed".equals(phase) || !cluster.gatewayNamespace(p.getMetadata().getNamespace())) {
-          continue;
-        }
-        Optional<String> c = controllerOf(p);
-        if (c.isPresent() && (controller == null || controller.equals(c.get()))) {
-          out.add(p);
-        }
-      }
-      out.sort(java.util.Comparator.comparing((Pod p) -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()));
-      return List.copyOf(out);
-    });
+    return cluster.memo(
+        "gateway-pods:" + controller,
+        () -> {
+          List<Pod> out = new ArrayList<>();
+          for (Pod p : cluster.allPods()) {
+            String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
+            if ("Succeeded".equals(phase)
+                || "Failed".equals(phase)
+                || !cluster.gatewayNamespace(p.getMetadata().getNamespace())) {
+              continue;
+            }
+            Optional<String> c = controllerOf(p);
+            if (c.isPresent() && (controller == null || controller.equals(c.get()))) {
+              out.add(p);
+            }
+          }
+          out.sort(
+              java.util.Comparator.comparing(
+                  (Pod p) -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()));
+          return List.copyOf(out);
+        });
   }
 
-  /** Pods that look like a controller (running, recognised) in namespaces not trusted to run one: named, never used. */
+  /**
+   * Pods that look like a controller (running, recognised) in namespaces not trusted to run one:
+   * named, never used.
+   */
   public static List<Pod> untrustedControllerPods(ClusterSnapshot cluster) {
     List<Pod> out = new ArrayList<>();
     for (Pod p : cluster.allPods()) {
       String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
-      if (!"Succeeded".equals(phase) && !"Failed".equals(phase) && !cluster.gatewayNamespace(p.getMetadata().getNamespace())
+      if (!"Succeeded".equals(phase)
+          && !"Failed".equals(phase)
+          && !cluster.gatewayNamespace(p.getMetadata().getNamespace())
           && controllerOf(p).isPresent()) {
         out.add(p);
       }
     }
-    out.sort(java.util.Comparator.comparing((Pod p) -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()));
+    out.sort(
+        java.util.Comparator.comparing(
+            (Pod p) -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()));
     return out;
   }
 
@@ -136,21 +175,30 @@ public final class Gateways {
     return Optional.empty();
   }
 
-  /** The container of an ingress-nginx controller pod whose log to read, or null for other controllers. */
+  /**
+   * The container of an ingress-nginx controller pod whose log to read, or null for other
+   * controllers.
+   */
   public static String nginxContainer(Pod p) {
-    if (!Gateways.controllerOf(p).map(c -> c.equals(Gateways.INGRESS_NGINX) || runsNginx(p)).orElse(false)) {
+    if (!Gateways.controllerOf(p)
+        .map(c -> c.equals(Gateways.INGRESS_NGINX) || runsNginx(p))
+        .orElse(false)) {
       return null;
     }
     Container first = null;
-    for (Container c : p.getSpec() == null || p.getSpec().getContainers() == null ? java.util.List.<Container>of()
-        : p.getSpec().getContainers()) {
+    for (Container c :
+        p.getSpec() == null || p.getSpec().getContainers() == null
+            ? java.util.List.<Container>of()
+            : p.getSpec().getContainers()) {
       first = first == null ? c : first;
       if (runsNginxController(c)) {
         return c.getName();
       }
     }
-    for (Container c : p.getSpec() == null || p.getSpec().getContainers() == null ? java.util.List.<Container>of()
-        : p.getSpec().getContainers()) {
+    for (Container c :
+        p.getSpec() == null || p.getSpec().getContainers() == null
+            ? java.util.List.<Container>of()
+            : p.getSpec().getContainers()) {
       if ("controller".equals(c.getName())) {
         return c.getName();
       }
@@ -159,11 +207,19 @@ public final class Gateways {
   }
 
   private static boolean runsNginx(Pod p) {
-    return p.getSpec() != null && p.getSpec().getContainers() != null && p.getSpec().getContainers().stream().anyMatch(Gateways::runsNginxController);
+    return p.getSpec() != null
+        && p.getSpec().getContainers() != null
+        && p.getSpec().getContainers().stream().anyMatch(Gateways::runsNginxController);
   }
 
   static boolean runsNginxController(Container c) {
-    return java.util.stream.Stream.concat(c.getCommand() == null ? java.util.stream.Stream.empty() : c.getCommand().stream(),
+    return java.util.stream.Stream.concat(
+            c.getCommand() == null ? java.util.stream.Stream.empty() : c.getCommand().stream(),
             c.getArgs() == null ? java.util.stream.Stream.empty() : c.getArgs().stream())
-        .anyMatch(w -> w != null && (w.equals("/nginx-ingress-controller") || w.endsWith("/nginx-ingress-controller")));
-  }}
+        .anyMatch(
+            w ->
+                w != null
+                    && (w.equals("/nginx-ingress-controller")
+                        || w.endsWith("/nginx-ingress-controller")));
+  }
+}

@@ -8,7 +8,9 @@ import java.util.Map;
 public final class Labels {
   private Labels() {}
 
-  /** Equality-based selector match, as a Service selector works: an empty selector selects nothing. */
+  /**
+   * Equality-based selector match, as a Service selector works: an empty selector selects nothing.
+   */
   public static boolean matches(Map<String, String> selector, Map<String, String> labels) {
     if (selector == null || selector.isEmpty() || labels == null) {
       return false;
@@ -23,8 +25,8 @@ public final class Labels {
 
   /**
    * A set-based {@link LabelSelector} as NetworkPolicies use it: an empty selector selects
-   * everything; matchLabels and every matchExpressions requirement must hold. An operator this
-   * code does not know selects nothing (the API server rejects those anyway).
+   * everything; matchLabels and every matchExpressions requirement must hold. An operator this code
+   * does not know selects nothing (the API server rejects those anyway).
    */
   public static boolean selects(LabelSelector selector, Map<String, String> labels) {
     Map<String, String> l = labels == null ? Map.of() : labels;
@@ -62,18 +64,24 @@ public final class Labels {
 
   /** kubectl's rendering of a selector, for messages. */
   public static String describe(LabelSelector selector) {
-    if (selector == null || ((selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty())
-        && (selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty()))) {
+    if (selector == null
+        || ((selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty())
+            && (selector.getMatchExpressions() == null
+                || selector.getMatchExpressions().isEmpty()))) {
       return "{} (everything)";
     }
     StringBuilder sb = new StringBuilder();
     if (selector.getMatchLabels() != null) {
-      new java.util.TreeMap<>(selector.getMatchLabels()).forEach((k, v) -> sb.append(sb.isEmpty() ? "" : ",").append(k).append('=').append(v));
+      new java.util.TreeMap<>(selector.getMatchLabels())
+          .forEach((k, v) -> sb.append(sb.isEmpty() ? "" : ",").append(k).append('=').append(v));
     }
     if (selector.getMatchExpressions() != null) {
       for (LabelSelectorRequirement r : selector.getMatchExpressions()) {
         if (r != null) {
-          sb.append(sb.isEmpty() ? "" : ",").append(r.getKey()).append(' ').append(r.getOperator())
+          sb.append(sb.isEmpty() ? "" : ",")
+              .append(r.getKey())
+              .append(' ')
+              .append(r.getOperator())
               .append(r.getValues() == null ? "" : " (" + String.join(",", r.getValues()) + ")");
         }
       }
@@ -83,7 +91,8 @@ public final class Labels {
 
   private static final java.util.regex.Pattern SET_TERM =
       java.util.regex.Pattern.compile("([^\\s!=(),]+)\\s+(in|notin)\\s+\\(([^)]*)\\)");
-  private static final java.util.regex.Pattern KEY = java.util.regex.Pattern.compile("[A-Za-z0-9][-A-Za-z0-9_./]*");
+  private static final java.util.regex.Pattern KEY =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][-A-Za-z0-9_./]*");
 
   /**
    * Parses a kubectl {@code -l} selector: {@code k=v}, {@code k==v}, {@code k!=v}, {@code k},
@@ -111,16 +120,25 @@ public final class Labels {
     for (String t : terms) {
       java.util.regex.Matcher m = SET_TERM.matcher(t);
       if (m.matches()) {
-        List<String> values = java.util.Arrays.stream(m.group(3).split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
-        sel.getMatchExpressions().add(new LabelSelectorRequirement(m.group(1), m.group(2).equals("in") ? "In" : "NotIn", values));
+        List<String> values =
+            java.util.Arrays.stream(m.group(3).split(","))
+                .map(String::trim)
+                .filter(v -> !v.isEmpty())
+                .toList();
+        sel.getMatchExpressions()
+            .add(
+                new LabelSelectorRequirement(
+                    m.group(1), m.group(2).equals("in") ? "In" : "NotIn", values));
       } else if (t.contains("!=")) {
         String[] kv = t.split("!=", 2);
-        sel.getMatchExpressions().add(new LabelSelectorRequirement(key(kv[0], t), "NotIn", List.of(kv[1].trim())));
+        sel.getMatchExpressions()
+            .add(new LabelSelectorRequirement(key(kv[0], t), "NotIn", List.of(kv[1].trim())));
       } else if (t.contains("=")) {
         String[] kv = t.split("==?", 2);
         sel.getMatchLabels().put(key(kv[0], t), kv[1].trim());
       } else if (t.startsWith("!")) {
-        sel.getMatchExpressions().add(new LabelSelectorRequirement(key(t.substring(1), t), "DoesNotExist", List.of()));
+        sel.getMatchExpressions()
+            .add(new LabelSelectorRequirement(key(t.substring(1), t), "DoesNotExist", List.of()));
       } else {
         sel.getMatchExpressions().add(new LabelSelectorRequirement(key(t, t), "Exists", List.of()));
       }

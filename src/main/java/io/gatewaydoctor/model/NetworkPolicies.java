@@ -15,14 +15,18 @@ import java.util.List;
 
 /**
  * NetworkPolicy ingress semantics, as the API defines them: a pod is isolated for ingress when a
- * policy of its namespace selects it and applies to Ingress; it then accepts traffic that any rule of
- * any selecting policy admits (policies are additive). A question this code cannot settle from the
- * input (namespace labels not listed, host-network sources) is {@link Admission#UNKNOWN}. Pure.
+ * policy of its namespace selects it and applies to Ingress; it then accepts traffic that any rule
+ * of any selecting policy admits (policies are additive). A question this code cannot settle from
+ * the input (namespace labels not listed, host-network sources) is {@link Admission#UNKNOWN}. Pure.
  */
 public final class NetworkPolicies {
   private NetworkPolicies() {}
 
-  public enum Admission { ALLOWED, DENIED, UNKNOWN }
+  public enum Admission {
+    ALLOWED,
+    DENIED,
+    UNKNOWN
+  }
 
   /** The source of the traffic: a pod (the gateway's) with its namespace labels. */
   public record Source(Pod pod, ClusterSnapshot.NamespaceLabels namespaceLabels) {}
@@ -31,7 +35,8 @@ public final class NetworkPolicies {
   public static List<NetworkPolicy> isolating(ClusterSnapshot cluster, Pod target) {
     List<NetworkPolicy> out = new ArrayList<>();
     for (NetworkPolicy np : cluster.networkPolicies(target.getMetadata().getNamespace())) {
-      if (np.getSpec() != null && appliesToIngress(np)
+      if (np.getSpec() != null
+          && appliesToIngress(np)
           && Labels.selects(np.getSpec().getPodSelector(), target.getMetadata().getLabels())) {
         out.add(np);
       }
@@ -45,8 +50,12 @@ public final class NetworkPolicies {
     return types == null || types.isEmpty() || types.contains("Ingress");
   }
 
-  /** Whether traffic from {@code source} reaches {@code target} on TCP {@code port} under these policies. */
-  public static Admission admits(List<NetworkPolicy> isolating, Pod target, int port, Source source) {
+  /**
+   * Whether traffic from {@code source} reaches {@code target} on TCP {@code port} under these
+   * policies.
+   */
+  public static Admission admits(
+      List<NetworkPolicy> isolating, Pod target, int port, Source source) {
     if (isolating.isEmpty()) {
       return Admission.ALLOWED;
     }
@@ -70,7 +79,8 @@ public final class NetworkPolicies {
    * Without a known source: whether the policies admit anything from outside the target's namespace
    * on the port. DENIED means they admit nothing at all or only pods of the same namespace.
    */
-  public static Admission admitsOtherNamespaces(List<NetworkPolicy> isolating, Pod target, int port) {
+  public static Admission admitsOtherNamespaces(
+      List<NetworkPolicy> isolating, Pod target, int port) {
     if (isolating.isEmpty()) {
       return Admission.ALLOWED;
     }
@@ -79,8 +89,13 @@ public final class NetworkPolicies {
         if (!portAdmitted(rule.getPorts(), target, port)) {
           continue;
         }
-        if (rule.getFrom() == null || rule.getFrom().isEmpty()
-            || rule.getFrom().stream().anyMatch(p -> p != null && (p.getNamespaceSelector() != null || p.getIpBlock() != null))) {
+        if (rule.getFrom() == null
+            || rule.getFrom().isEmpty()
+            || rule.getFrom().stream()
+                .anyMatch(
+                    p ->
+                        p != null
+                            && (p.getNamespaceSelector() != null || p.getIpBlock() != null))) {
           return Admission.UNKNOWN;
         }
       }
@@ -89,7 +104,8 @@ public final class NetworkPolicies {
   }
 
   public static List<NetworkPolicyIngressRule> rules(NetworkPolicy np) {
-    return np.getSpec() == null || np.getSpec().getIngress() == null ? List.of()
+    return np.getSpec() == null || np.getSpec().getIngress() == null
+        ? List.of()
         : np.getSpec().getIngress().stream().filter(java.util.Objects::nonNull).toList();
   }
 
@@ -117,13 +133,15 @@ public final class NetworkPolicies {
     return false;
   }
 
-  static Admission fromAdmitted(List<NetworkPolicyPeer> from, String policyNamespace, Source source) {
+  static Admission fromAdmitted(
+      List<NetworkPolicyPeer> from, String policyNamespace, Source source) {
     if (from == null || from.isEmpty()) {
       return Admission.ALLOWED;
     }
     boolean unknown = false;
     Pod src = source.pod();
-    boolean hostNetwork = src.getSpec() != null && Boolean.TRUE.equals(src.getSpec().getHostNetwork());
+    boolean hostNetwork =
+        src.getSpec() != null && Boolean.TRUE.equals(src.getSpec().getHostNetwork());
     List<String> srcIps = addresses(src);
     for (NetworkPolicyPeer peer : from) {
       if (peer == null) {
@@ -147,13 +165,16 @@ public final class NetworkPolicies {
     return unknown ? Admission.UNKNOWN : Admission.DENIED;
   }
 
-  private static Admission selectorsAdmit(NetworkPolicyPeer peer, String policyNamespace, Source source) {
+  private static Admission selectorsAdmit(
+      NetworkPolicyPeer peer, String policyNamespace, Source source) {
     Pod src = source.pod();
     if (!Labels.selects(peer.getPodSelector(), src.getMetadata().getLabels())) {
       return Admission.DENIED;
     }
     if (peer.getNamespaceSelector() == null) {
-      return policyNamespace.equals(src.getMetadata().getNamespace()) ? Admission.ALLOWED : Admission.DENIED;
+      return policyNamespace.equals(src.getMetadata().getNamespace())
+          ? Admission.ALLOWED
+          : Admission.DENIED;
     }
     if (Labels.selects(peer.getNamespaceSelector(), source.namespaceLabels().labels())) {
       return Admission.ALLOWED;
@@ -165,16 +186,24 @@ public final class NetworkPolicies {
   public static List<String> addresses(Pod p) {
     List<String> out = new ArrayList<>();
     if (p.getStatus() != null && p.getStatus().getPodIPs() != null) {
-      p.getStatus().getPodIPs().stream().filter(java.util.Objects::nonNull).map(io.fabric8.kubernetes.api.model.PodIP::getIp)
-          .filter(java.util.Objects::nonNull).forEach(out::add);
+      p.getStatus().getPodIPs().stream()
+          .filter(java.util.Objects::nonNull)
+          .map(io.fabric8.kubernetes.api.model.PodIP::getIp)
+          .filter(java.util.Objects::nonNull)
+          .forEach(out::add);
     }
-    if (p.getStatus() != null && p.getStatus().getPodIP() != null && !out.contains(p.getStatus().getPodIP())) {
+    if (p.getStatus() != null
+        && p.getStatus().getPodIP() != null
+        && !out.contains(p.getStatus().getPodIP())) {
       out.add(p.getStatus().getPodIP());
     }
     return out;
   }
 
-  /** ALLOWED when an address of the block's family is in it; UNKNOWN when the pod has none of that family. */
+  /**
+   * ALLOWED when an address of the block's family is in it; UNKNOWN when the pod has none of that
+   * family.
+   */
   static Admission inBlock(IPBlock block, List<String> ips) {
     boolean sameFamily = false;
     for (String ip : ips) {
@@ -187,7 +216,10 @@ public final class NetworkPolicies {
     return sameFamily ? Admission.DENIED : Admission.UNKNOWN;
   }
 
-  /** DENIED also covers "not this block's family" only through the list form above: here it is UNKNOWN. */
+  /**
+   * DENIED also covers "not this block's family" only through the list form above: here it is
+   * UNKNOWN.
+   */
   static Admission inBlock(IPBlock block, String ip) {
     try {
       if (block.getCidr() == null || isV6(block.getCidr()) != isV6(ip)) {
@@ -209,11 +241,16 @@ public final class NetworkPolicies {
     }
   }
 
-  private static boolean isV6(String addressOrCidr) { return addressOrCidr.contains(":"); }
+  private static boolean isV6(String addressOrCidr) {
+    return addressOrCidr.contains(":");
+  }
 
   /** Literal address arithmetic only: never resolves a name. */
   static boolean inCidr(String cidr, String ip) throws java.net.UnknownHostException {
-    if (cidr == null || !cidr.contains("/") || !looksLikeAddress(ip) || !looksLikeAddress(cidr.substring(0, cidr.indexOf('/')))) {
+    if (cidr == null
+        || !cidr.contains("/")
+        || !looksLikeAddress(ip)
+        || !looksLikeAddress(cidr.substring(0, cidr.indexOf('/')))) {
       throw new IllegalArgumentException("not a CIDR: " + cidr);
     }
     byte[] net = InetAddress.getByName(cidr.substring(0, cidr.indexOf('/'))).getAddress();
@@ -223,7 +260,9 @@ public final class NetworkPolicies {
       return false;
     }
     int shift = net.length * 8 - bits;
-    return new BigInteger(1, net).shiftRight(shift).equals(new BigInteger(1, addr).shiftRight(shift));
+    return new BigInteger(1, net)
+        .shiftRight(shift)
+        .equals(new BigInteger(1, addr).shiftRight(shift));
   }
 
   private static boolean looksLikeAddress(String s) {
@@ -250,17 +289,40 @@ public final class NetworkPolicies {
           if (p.getIpBlock() != null) {
             peers.add("ipBlock " + p.getIpBlock().getCidr());
           } else if (p.getNamespaceSelector() == null) {
-            peers.add("pods " + Labels.describe(p.getPodSelector()) + " of namespace " + np.getMetadata().getNamespace());
+            peers.add(
+                "pods "
+                    + Labels.describe(p.getPodSelector())
+                    + " of namespace "
+                    + np.getMetadata().getNamespace());
           } else {
-            peers.add("pods " + Labels.describe(p.getPodSelector()) + " of namespaces " + Labels.describe(p.getNamespaceSelector()));
+            peers.add(
+                "pods "
+                    + Labels.describe(p.getPodSelector())
+                    + " of namespaces "
+                    + Labels.describe(p.getNamespaceSelector()));
           }
         }
         from = String.join(" or ", peers);
       }
-      String ports = r.getPorts() == null || r.getPorts().isEmpty() ? "" : " on ports " + String.join(",",
-          r.getPorts().stream().filter(java.util.Objects::nonNull).map(p -> (p.getPort() == null ? "all" : p.getPort().getIntVal() != null
-              ? String.valueOf(p.getPort().getIntVal()) : p.getPort().getStrVal()) + (p.getEndPort() == null ? "" : "-" + p.getEndPort())
-              + "/" + (p.getProtocol() == null ? "TCP" : p.getProtocol())).toList());
+      String ports =
+          r.getPorts() == null || r.getPorts().isEmpty()
+              ? ""
+              : " on ports "
+                  + String.join(
+                      ",",
+                      r.getPorts().stream()
+                          .filter(java.util.Objects::nonNull)
+                          .map(
+                              p ->
+                                  (p.getPort() == null
+                                          ? "all"
+                                          : p.getPort().getIntVal() != null
+                                              ? String.valueOf(p.getPort().getIntVal())
+                                              : p.getPort().getStrVal())
+                                      + (p.getEndPort() == null ? "" : "-" + p.getEndPort())
+                                      + "/"
+                                      + (p.getProtocol() == null ? "TCP" : p.getProtocol()))
+                          .toList());
       parts.add(from + ports);
     }
     return "admits " + String.join("; ", parts);

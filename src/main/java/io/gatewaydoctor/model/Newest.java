@@ -12,9 +12,9 @@ import java.util.Collection;
 import java.util.Optional;
 
 /**
- * The newest instant recorded in a set of objects (creation and managedFields times, pod
- * conditions and container states, Event times): the evaluation instant of an offline dump, so that
- * "within the window" means "shortly before the dump was taken". Pure.
+ * The newest instant recorded in a set of objects (creation and managedFields times, pod conditions
+ * and container states, Event times): the evaluation instant of an offline dump, so that "within
+ * the window" means "shortly before the dump was taken". Pure.
  */
 public final class Newest {
   private Instant newest;
@@ -74,7 +74,8 @@ public final class Newest {
     if (ts == null) {
       return;
     }
-    // the API server's canonical form (2026-12-01T11:58:30Z) orders as text: parse only what may be newer
+    // the API server's canonical form (2026-12-01T11:58:30Z) orders as text: parse only what may be
+    // newer
     boolean canonical = ts.length() == 20 && ts.charAt(19) == 'Z';
     if (canonical && newestText != null && ts.compareTo(newestText) <= 0) {
       return;

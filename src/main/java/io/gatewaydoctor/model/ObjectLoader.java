@@ -20,8 +20,9 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * Reads Kubernetes objects as {@code kubectl get -o yaml|json} prints them: a {@code kind: List},
  * multi-document YAML, JSON, or single objects, of any size (SnakeYAML's 3 MiB default limit does
  * not apply). Bulk that no check reads (container env, volumes, managedFields' fieldsV1) is left
- * out while reading, see {@link SlimTree}. Anything that is not a readable Kubernetes object is reported with the document, the
- * line, and for list items the item's index, kind and name: never silently dropped.
+ * out while reading, see {@link SlimTree}. Anything that is not a readable Kubernetes object is
+ * reported with the document, the line, and for list items the item's index, kind and name: never
+ * silently dropped.
  */
 public final class ObjectLoader {
   /** YAML 1.1 implicit types as Kubernetes reads them, except timestamps: they stay strings. */
@@ -42,8 +43,11 @@ public final class ObjectLoader {
   static {
     LoaderOptions options = new LoaderOptions();
     options.setCodePointLimit(Integer.MAX_VALUE);
-    FAST_YAML = new com.fasterxml.jackson.databind.ObjectMapper(
-        com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder().loaderOptions(options).build());
+    FAST_YAML =
+        new com.fasterxml.jackson.databind.ObjectMapper(
+            com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder()
+                .loaderOptions(options)
+                .build());
   }
 
   private static Yaml yaml() {
@@ -51,17 +55,26 @@ public final class ObjectLoader {
     options.setCodePointLimit(Integer.MAX_VALUE); // dumps of large clusters run to hundreds of MiB
     options.setMaxAliasesForCollections(50); // no billion laughs
     DumperOptions dump = new DumperOptions();
-    return new Yaml(new SafeConstructor(options), new Representer(dump), dump, options, new KubernetesResolver());
+    return new Yaml(
+        new SafeConstructor(options),
+        new Representer(dump),
+        dump,
+        options,
+        new KubernetesResolver());
   }
 
   private ObjectLoader() {}
 
   private static final class AliasInDocument extends RuntimeException {
-    AliasInDocument() { super(null, null, false, false); }
+    AliasInDocument() {
+      super(null, null, false, false);
+    }
   }
 
   public static final class InvalidInputException extends RuntimeException {
-    public InvalidInputException(String message, Throwable cause) { super(message, cause); }
+    public InvalidInputException(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   /**
@@ -85,7 +98,11 @@ public final class ObjectLoader {
     return out;
   }
 
-  private static void readAll(com.fasterxml.jackson.databind.ObjectMapper mapper, String text, String source, List<HasMetadata> out) {
+  private static void readAll(
+      com.fasterxml.jackson.databind.ObjectMapper mapper,
+      String text,
+      String source,
+      List<HasMetadata> out) {
     int doc = 0;
     try (com.fasterxml.jackson.core.JsonParser p = mapper.getFactory().createParser(text)) {
       while (true) {
@@ -99,8 +116,16 @@ public final class ObjectLoader {
         } catch (SlimTree.AliasFound e) {
           throw new AliasInDocument();
         } catch (java.io.IOException | RuntimeException e) {
-          throw new InvalidInputException(source + ": document " + Math.max(doc, 1) + " is not valid " + (mapper == FAST_YAML ? "YAML" : "JSON")
-              + where(e) + ": " + reason(e), e);
+          throw new InvalidInputException(
+              source
+                  + ": document "
+                  + Math.max(doc, 1)
+                  + " is not valid "
+                  + (mapper == FAST_YAML ? "YAML" : "JSON")
+                  + where(e)
+                  + ": "
+                  + reason(e),
+              e);
         }
         accept(node, source + ": document " + doc, out);
       }
@@ -121,14 +146,25 @@ public final class ObjectLoader {
         doc++;
         node = Serialization.jsonMapper().valueToTree(docs.next());
       } catch (RuntimeException e) {
-        throw new InvalidInputException(source + ": document " + Math.max(doc, 1) + " is not valid YAML" + where(e) + ": " + reason(e), e);
+        throw new InvalidInputException(
+            source
+                + ": document "
+                + Math.max(doc, 1)
+                + " is not valid YAML"
+                + where(e)
+                + ": "
+                + reason(e),
+            e);
       }
       accept(node, source + ": document " + doc, out);
     }
   }
 
   private static void accept(JsonNode node, String where, List<HasMetadata> out) {
-    if (node == null || node.isNull() || node.isMissingNode() || (node.isObject() && node.isEmpty())) {
+    if (node == null
+        || node.isNull()
+        || node.isMissingNode()
+        || (node.isObject() && node.isEmpty())) {
       return;
     }
     read(node, where, out);
@@ -139,15 +175,27 @@ public final class ObjectLoader {
       throw new InvalidInputException(where + " is not a Kubernetes object (no kind)", null);
     }
     JsonNode items = node.get("items");
-    if (node.get("kind").asText().endsWith("List") && items != null && (items.isArray() || items.isNull())) {
+    if (node.get("kind").asText().endsWith("List")
+        && items != null
+        && (items.isArray() || items.isNull())) {
       for (int i = 0; items.isArray() && i < items.size(); i++) {
         JsonNode item = items.get(i);
         if (item == null || item.isNull()) {
           continue;
         }
-        String label = "item " + i + (item.path("kind").isTextual() ? " (" + item.get("kind").asText() + " "
-            + (item.at("/metadata/namespace").isTextual() ? item.at("/metadata/namespace").asText() + "/" : "")
-            + item.at("/metadata/name").asText("?") + ")" : "");
+        String label =
+            "item "
+                + i
+                + (item.path("kind").isTextual()
+                    ? " ("
+                        + item.get("kind").asText()
+                        + " "
+                        + (item.at("/metadata/namespace").isTextual()
+                            ? item.at("/metadata/namespace").asText() + "/"
+                            : "")
+                        + item.at("/metadata/name").asText("?")
+                        + ")"
+                    : "");
         read(item, where + " " + label, out);
       }
       return;
@@ -165,20 +213,32 @@ public final class ObjectLoader {
   }
 
   private static String where(Exception e) {
-    if (e instanceof JsonProcessingException j && j.getLocation() != null && j.getLocation().getLineNr() > 0) {
-      return " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")";
+    if (e instanceof JsonProcessingException j
+        && j.getLocation() != null
+        && j.getLocation().getLineNr() > 0) {
+      return " (line "
+          + j.getLocation().getLineNr()
+          + ", column "
+          + j.getLocation().getColumnNr()
+          + ")";
     }
     Throwable c = e instanceof MarkedYAMLException ? e : e.getCause();
     if (c instanceof MarkedYAMLException m && m.getProblemMark() != null) {
-      return " (line " + (m.getProblemMark().getLine() + 1) + ", column " + (m.getProblemMark().getColumn() + 1) + ")";
+      return " (line "
+          + (m.getProblemMark().getLine() + 1)
+          + ", column "
+          + (m.getProblemMark().getColumn() + 1)
+          + ")";
     }
     return "";
   }
 
   private static String reason(Exception e) {
     Throwable c = e.getCause() instanceof MarkedYAMLException ? e.getCause() : e;
-    String m = c instanceof MarkedYAMLException y ? y.getProblem()
-        : e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+    String m =
+        c instanceof MarkedYAMLException y
+            ? y.getProblem()
+            : e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
     return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
   }
 }

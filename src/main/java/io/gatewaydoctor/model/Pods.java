@@ -15,12 +15,15 @@ public final class Pods {
   private Pods() {}
 
   public static List<Container> containers(Pod p) {
-    return p.getSpec() == null || p.getSpec().getContainers() == null ? List.of() : p.getSpec().getContainers();
+    return p.getSpec() == null || p.getSpec().getContainers() == null
+        ? List.of()
+        : p.getSpec().getContainers();
   }
 
   public static List<ContainerStatus> containerStatuses(Pod p) {
     return p.getStatus() == null || p.getStatus().getContainerStatuses() == null
-        ? List.of() : p.getStatus().getContainerStatuses();
+        ? List.of()
+        : p.getStatus().getContainerStatuses();
   }
 
   public static List<ContainerPort> ports(Container c) {
@@ -53,10 +56,15 @@ public final class Pods {
    * The workload to blame for a pod: a Deployment when the pod's ReplicaSet carries the
    * pod-template-hash suffix, else the controlling owner, else the pod itself.
    */
-  /** Whether a ReplicaSet controls the pod: deleted, it is replaced (a bare, Job or StatefulSet pod is not, or not so). */
+  /**
+   * Whether a ReplicaSet controls the pod: deleted, it is replaced (a bare, Job or StatefulSet pod
+   * is not, or not so).
+   */
   public static boolean replacedWhenDeleted(Pod p) {
-    return p.getMetadata().getOwnerReferences() != null && p.getMetadata().getOwnerReferences().stream()
-        .anyMatch(o -> "ReplicaSet".equals(o.getKind()) && Boolean.TRUE.equals(o.getController()));
+    return p.getMetadata().getOwnerReferences() != null
+        && p.getMetadata().getOwnerReferences().stream()
+            .anyMatch(
+                o -> "ReplicaSet".equals(o.getKind()) && Boolean.TRUE.equals(o.getController()));
   }
 
   public static ResourceRef workload(Pod p) {
@@ -72,9 +80,17 @@ public final class Pods {
     if (owner == null || owner.getName() == null) {
       return new ResourceRef("Pod", ns, p.getMetadata().getName());
     }
-    String hash = p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get("pod-template-hash");
-    if ("ReplicaSet".equals(owner.getKind()) && hash != null && owner.getName().endsWith("-" + hash)) {
-      return new ResourceRef("Deployment", ns, owner.getName().substring(0, owner.getName().length() - hash.length() - 1));
+    String hash =
+        p.getMetadata().getLabels() == null
+            ? null
+            : p.getMetadata().getLabels().get("pod-template-hash");
+    if ("ReplicaSet".equals(owner.getKind())
+        && hash != null
+        && owner.getName().endsWith("-" + hash)) {
+      return new ResourceRef(
+          "Deployment",
+          ns,
+          owner.getName().substring(0, owner.getName().length() - hash.length() - 1));
     }
     return new ResourceRef(owner.getKind(), ns, owner.getName());
   }
@@ -92,12 +108,19 @@ public final class Pods {
     return seen.isEmpty() ? "no ports" : String.join(", ", seen);
   }
 
-  /** The containers declaring the target port (by name or number); all containers when none declares it. */
-  /** The names of the containers serving the target port that have no preStop hook (they stop at once on SIGTERM). */
+  /**
+   * The containers declaring the target port (by name or number); all containers when none declares
+   * it.
+   */
+  /**
+   * The names of the containers serving the target port that have no preStop hook (they stop at
+   * once on SIGTERM).
+   */
   public static List<String> servingWithoutPreStop(Pod p, String targetPort) {
     List<String> out = new java.util.ArrayList<>();
     for (Container c : serving(p, targetPort)) {
-      if ((c.getLifecycle() == null || c.getLifecycle().getPreStop() == null) && !out.contains(c.getName())) {
+      if ((c.getLifecycle() == null || c.getLifecycle().getPreStop() == null)
+          && !out.contains(c.getName())) {
         out.add(c.getName());
       }
     }
@@ -106,9 +129,18 @@ public final class Pods {
 
   public static List<Container> serving(Pod p, String targetPort) {
     List<Container> all = containers(p);
-    List<Container> serving = all.stream().filter(c -> ports(c).stream().anyMatch(cp ->
-        targetPort != null && (targetPort.equals(cp.getName()) || targetPort.equals(String.valueOf(cp.getContainerPort())))))
-        .toList();
+    List<Container> serving =
+        all.stream()
+            .filter(
+                c ->
+                    ports(c).stream()
+                        .anyMatch(
+                            cp ->
+                                targetPort != null
+                                    && (targetPort.equals(cp.getName())
+                                        || targetPort.equals(
+                                            String.valueOf(cp.getContainerPort())))))
+            .toList();
     return serving.isEmpty() ? all : serving;
   }
 }

@@ -11,8 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Resolves a Service targetPort to the number a pod is reached on, as kube-proxy and the gateway do:
- * a number as written, a name through the pod's containerPorts, else through the port the
+ * Resolves a Service targetPort to the number a pod is reached on, as kube-proxy and the gateway
+ * do: a number as written, a name through the pod's containerPorts, else through the port the
  * EndpointSlices publish for the pod's address. Pure.
  */
 public final class Ports {
@@ -21,7 +21,12 @@ public final class Ports {
   /** The targetPort name, or null when it is a number (or unset). */
   public static String targetPortName(ResolvedBackend b) {
     IntOrString tp = b.servicePort() == null ? null : b.servicePort().getTargetPort();
-    return tp != null && tp.getIntVal() == null && tp.getStrVal() != null && !tp.getStrVal().matches("\\d+") ? tp.getStrVal() : null;
+    return tp != null
+            && tp.getIntVal() == null
+            && tp.getStrVal() != null
+            && !tp.getStrVal().matches("\\d+")
+        ? tp.getStrVal()
+        : null;
   }
 
   /** The targetPort number when written as one (the port itself when unset), else null. */
@@ -52,14 +57,19 @@ public final class Ports {
       }
     }
     String ip = p.getStatus() == null ? null : p.getStatus().getPodIP();
-    return Endpoint.of(b).stream().filter(e -> e.port() != null && Objects.equals(e.ip(), ip)).map(Endpoint::port).findFirst();
+    return Endpoint.of(b).stream()
+        .filter(e -> e.port() != null && Objects.equals(e.ip(), ip))
+        .map(Endpoint::port)
+        .findFirst();
   }
 
   /** The names of the pod's TCP containerPorts with this number (a UDP port may share it). */
   public static java.util.List<String> tcpNamesOf(Pod p, int number) {
     java.util.List<String> out = new java.util.ArrayList<>();
     for (ContainerPort cp : Pods.ports(p)) {
-      if (cp.getContainerPort() != null && cp.getContainerPort() == number && cp.getName() != null
+      if (cp.getContainerPort() != null
+          && cp.getContainerPort() == number
+          && cp.getName() != null
           && (cp.getProtocol() == null || "TCP".equals(cp.getProtocol()))) {
         out.add(cp.getName());
       }
@@ -76,7 +86,9 @@ public final class Ports {
         continue;
       }
       for (EndpointPort p : s.getPorts()) {
-        if (p != null && p.getPort() != null && Objects.equals(emptyToNull(p.getName()), portName)) {
+        if (p != null
+            && p.getPort() != null
+            && Objects.equals(emptyToNull(p.getName()), portName)) {
           out.add(p.getPort());
         }
       }
@@ -84,5 +96,7 @@ public final class Ports {
     return out;
   }
 
-  private static String emptyToNull(String s) { return s == null || s.isEmpty() ? null : s; }
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
 }

@@ -15,11 +15,12 @@ import java.util.Set;
  * Builds the tree of one document from a streaming parser, leaving out the bulky parts of objects
  * that no check reads: containers' env, envFrom and volumeMounts, pod specs' volumes, and the
  * fieldsV1 blobs of managedFields (their manager, operation and time are kept). Everything else is
- * kept as written. Labels, annotations and data maps are never touched: a field is skipped only
- * at its place in a pod spec, never by name alone.
+ * kept as written. Labels, annotations and data maps are never touched: a field is skipped only at
+ * its place in a pod spec, never by name alone.
  */
 final class SlimTree {
-  private static final Set<String> CONTAINER_LISTS = Set.of("containers", "initContainers", "ephemeralContainers");
+  private static final Set<String> CONTAINER_LISTS =
+      Set.of("containers", "initContainers", "ephemeralContainers");
   private static final Set<String> CONTAINER_BULK = Set.of("env", "envFrom", "volumeMounts");
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -27,14 +28,19 @@ final class SlimTree {
 
   /** The document uses a YAML alias: only SnakeYAML's composer resolves those. */
   static final class AliasFound extends IOException {
-    AliasFound() { super("YAML alias", null); }
+    AliasFound() {
+      super("YAML alias", null);
+    }
   }
 
   /** Reads the value at the parser's current token (which must be set). */
   static JsonNode read(JsonParser p) throws IOException {
-    // the names of the fields enclosing the current container, outermost first ("[]" for array items)
+    // the names of the fields enclosing the current container, outermost first ("[]" for array
+    // items)
     Deque<String> path = new ArrayDeque<>();
-    path.add("[]"); // a document is read like a list item, so that a lone Pod is slimmed like one in a List
+    path.add(
+        "[]"); // a document is read like a list item, so that a lone Pod is slimmed like one in a
+    // List
     return value(p, path);
   }
 

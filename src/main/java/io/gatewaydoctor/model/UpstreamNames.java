@@ -10,7 +10,10 @@ import java.util.List;
 public final class UpstreamNames {
   private UpstreamNames() {}
 
-  /** The names of the other namespaces that could have produced this upstream name (whether they exist or not). */
+  /**
+   * The names of the other namespaces that could have produced this upstream name (whether they
+   * exist or not).
+   */
   public static List<String> otherNamespaces(String upstream, String namespace) {
     List<String> out = new ArrayList<>();
     // a namespace is followed by "-", then by "<service>-<port>", so at least one more "-" follows
@@ -28,11 +31,12 @@ public final class UpstreamNames {
   }
 
   /**
-   * Whether a namespace other than {@code namespace} that the cluster view holds could have produced
-   * the same upstream name. Namespaces the view does not hold are not seen (a dump without Namespace
-   * objects cannot tell; analyze warns about that).
+   * Whether a namespace other than {@code namespace} that the cluster view holds could have
+   * produced the same upstream name. Namespaces the view does not hold are not seen (a dump without
+   * Namespace objects cannot tell; analyze warns about that).
    */
   public static boolean ambiguous(String upstream, String namespace, ClusterSnapshot cluster) {
-    return otherNamespaces(upstream, namespace).stream().anyMatch(ns -> cluster.namespace(ns).isPresent());
+    return otherNamespaces(upstream, namespace).stream()
+        .anyMatch(ns -> cluster.namespace(ns).isPresent());
   }
 }

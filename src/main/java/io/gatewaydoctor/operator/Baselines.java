@@ -9,14 +9,19 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Which baseline a status carries next: while the target is Healthy, the chain as it is now
- * (with the time it was first seen so, kept while it stays the same); otherwise the one of when it
- * was last Healthy, unchanged. It lives in the status, so an operator restart keeps it.
+ * Which baseline a status carries next: while the target is Healthy, the chain as it is now (with
+ * the time it was first seen so, kept while it stays the same); otherwise the one of when it was
+ * last Healthy, unchanged. It lives in the status, so an operator restart keeps it.
  */
 final class Baselines {
   private Baselines() {}
 
-  static Baseline next(Baseline previous, Diagnosis d, Map<String, String> picture, java.util.List<String> servedBy, Instant now) {
+  static Baseline next(
+      Baseline previous,
+      Diagnosis d,
+      Map<String, String> picture,
+      java.util.List<String> servedBy,
+      Instant now) {
     if (picture == null || d.health() != Health.Healthy) {
       return previous;
     }

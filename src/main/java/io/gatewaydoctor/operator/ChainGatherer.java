@@ -11,37 +11,50 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.gatewaydoctor.api.ResourceRef;
-import io.gatewaydoctor.model.Pods;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.ChainResolver;
 import io.gatewaydoctor.model.ClusterSnapshot;
 import io.gatewaydoctor.model.Labels;
+import io.gatewaydoctor.model.Pods;
+import io.gatewaydoctor.model.UpstreamNames;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import io.gatewaydoctor.model.UpstreamNames;
 
 /**
  * Does the I/O for one target: reads its backend chain from the informer caches (index lookups: the
  * Services, slices, pods and their Deployments, the namespace's NetworkPolicies and, when there are
- * any, the ingress controller's pods), and
- * the TLS secrets it names (metadata only, by GET), and returns the snapshot the pure core reads.
+ * any, the ingress controller's pods), and the TLS secrets it names (metadata only, by GET), and
+ * returns the snapshot the pure core reads.
  */
 final class ChainGatherer {
   /** The informer caches the chain is read from. */
-  record Caches(InformerEventSource<Service, ?> services, InformerEventSource<EndpointSlice, ?> slices,
-      InformerEventSource<Pod, ?> pods, InformerEventSource<IngressClass, ?> classes,
-      InformerEventSource<Namespace, ?> namespaces, InformerEventSource<NetworkPolicy, ?> policies,
+  record Caches(
+      InformerEventSource<Service, ?> services,
+      InformerEventSource<EndpointSlice, ?> slices,
+      InformerEventSource<Pod, ?> pods,
+      InformerEventSource<IngressClass, ?> classes,
+      InformerEventSource<Namespace, ?> namespaces,
+      InformerEventSource<NetworkPolicy, ?> policies,
       InformerEventSource<Deployment, ?> deployments,
       InformerEventSource<io.fabric8.kubernetes.api.model.apps.ReplicaSet, ?> replicaSets) {}
 
-  static final List<String> KNOWN_KINDS = List.of("Ingress", "IngressClass", "Service", "EndpointSlice", "Pod", "Namespace",
-      "NetworkPolicy", "Deployment", "ReplicaSet");
+  static final List<String> KNOWN_KINDS =
+      List.of(
+          "Ingress",
+          "IngressClass",
+          "Service",
+          "EndpointSlice",
+          "Pod",
+          "Namespace",
+          "NetworkPolicy",
+          "Deployment",
+          "ReplicaSet");
 
   private final KubernetesClient client;
   private final Caches c;
@@ -49,7 +62,11 @@ final class ChainGatherer {
 
   private final List<String> controllerNamespaces;
 
-  ChainGatherer(KubernetesClient client, Caches caches, boolean tlsSecretCheck, List<String> controllerNamespaces) {
+  ChainGatherer(
+      KubernetesClient client,
+      Caches caches,
+      boolean tlsSecretCheck,
+      List<String> controllerNamespaces) {
     this.client = client;
     this.c = caches;
     this.tlsSecretCheck = tlsSecretCheck;
@@ -69,7 +86,8 @@ final class ChainGatherer {
         continue;
       }
       objects.add(svc);
-      objects.addAll(c.slices().byIndex(Indexes.BY_SERVICE, ClusterSnapshot.key(ns, ref.service())));
+      objects.addAll(
+          c.slices().byIndex(Indexes.BY_SERVICE, ClusterSnapshot.key(ns, ref.service())));
       Map<String, String> selector = svc.getSpec() == null ? null : svc.getSpec().getSelector();
       String pair = Indexes.firstPair(ns, selector);
       if (pair != null) {
@@ -79,29 +97,38 @@ final class ChainGatherer {
             ResourceRef w = Pods.workload(p);
             if ("Deployment".equals(w.kind) && seenDeployments.add(w.name)) {
               c.deployments().get(new ResourceID(w.name, ns)).ifPresent(objects::add);
-              objects.addAll(c.replicaSets().byIndex(Indexes.BY_OWNER, ns + "/" + w.name)); // its rollouts
+              objects.addAll(
+                  c.replicaSets().byIndex(Indexes.BY_OWNER, ns + "/" + w.name)); // its rollouts
             }
           }
         }
       }
     }
-    // the namespaces that could share an upstream name with this target's (their traffic is then not charged to it)
+    // the namespaces that could share an upstream name with this target's (their traffic is then
+    // not charged to it)
     for (var ref : ChainResolver.backendRefs(ingress, new ArrayList<>()).values()) {
-      for (String other : UpstreamNames.otherNamespaces(ns + "-" + ref.service() + "-" + ref.portLabel(), ns)) {
+      for (String other :
+          UpstreamNames.otherNamespaces(ns + "-" + ref.service() + "-" + ref.portLabel(), ns)) {
         c.namespaces().get(new ResourceID(other)).ifPresent(objects::add);
       }
     }
     List<NetworkPolicy> policies = c.policies().list(ns).toList();
     objects.addAll(policies);
-    if (!policies.isEmpty()) { // the gateway's pods and namespaces, to tell whether the policies admit them
+    if (!policies
+        .isEmpty()) { // the gateway's pods and namespaces, to tell whether the policies admit them
       Set<String> have = new java.util.HashSet<>();
-      objects.stream().filter(o -> o instanceof Pod).forEach(o -> have.add(ResourceID.fromResource(o).toString()));
+      objects.stream()
+          .filter(o -> o instanceof Pod)
+          .forEach(o -> have.add(ResourceID.fromResource(o).toString()));
       for (Pod g : c.pods().byIndex(Indexes.BY_GATEWAY, Indexes.GATEWAY)) {
-        boolean trusted = controllerNamespaces.contains(ClusterSnapshot.ANY_NAMESPACE)
-            || controllerNamespaces.contains(g.getMetadata().getNamespace());
+        boolean trusted =
+            controllerNamespaces.contains(ClusterSnapshot.ANY_NAMESPACE)
+                || controllerNamespaces.contains(g.getMetadata().getNamespace());
         if (trusted && have.add(ResourceID.fromResource(g).toString())) {
           objects.add(g);
-          c.namespaces().get(new ResourceID(g.getMetadata().getNamespace())).ifPresent(objects::add);
+          c.namespaces()
+              .get(new ResourceID(g.getMetadata().getNamespace()))
+              .ifPresent(objects::add);
         }
       }
     }
@@ -112,14 +139,17 @@ final class ChainGatherer {
     return ClusterSnapshot.of(objects, known, controllerNamespaces);
   }
 
-  /** Adds the metadata of the TLS secrets that exist; false when their existence could not be read. */
+  /**
+   * Adds the metadata of the TLS secrets that exist; false when their existence could not be read.
+   */
   private boolean gatherSecrets(Ingress ingress, List<HasMetadata> objects) {
     if (ingress.getSpec() == null || ingress.getSpec().getTls() == null) {
       return true;
     }
     String ns = ingress.getMetadata().getNamespace();
     Set<String> names = new java.util.TreeSet<>();
-    ingress.getSpec().getTls().stream().filter(t -> t != null && t.getSecretName() != null && !t.getSecretName().isBlank())
+    ingress.getSpec().getTls().stream()
+        .filter(t -> t != null && t.getSecretName() != null && !t.getSecretName().isBlank())
         .forEach(t -> names.add(t.getSecretName()));
     try {
       for (String name : names) {

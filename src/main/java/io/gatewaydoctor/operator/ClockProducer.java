@@ -10,5 +10,7 @@ import java.time.Clock;
 public class ClockProducer {
   @Produces
   @Singleton
-  Clock clock() { return Clock.systemUTC(); }
+  Clock clock() {
+    return Clock.systemUTC();
+  }
 }

@@ -1,6 +1,5 @@
 package io.gatewaydoctor.operator;
 
-import io.gatewaydoctor.analysis.Windows;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -10,12 +9,28 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.gatewaydoctor.evaluation.Pipeline;
+import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Diagnosis;
-import io.gatewaydoctor.report.StatusAggregator;
+import io.gatewaydoctor.analysis.Health;
+import io.gatewaydoctor.analysis.Windows;
 import io.gatewaydoctor.api.GatewayDiagnosis;
 import io.gatewaydoctor.api.GatewayDiagnosisStatus;
+import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.api.TargetRef;
+import io.gatewaydoctor.evaluation.Pipeline;
+import io.gatewaydoctor.history.ChainState;
+import io.gatewaydoctor.history.Timeline;
+import io.gatewaydoctor.model.Labels;
+import io.gatewaydoctor.model.OptOut;
+import io.gatewaydoctor.model.Times;
+import io.gatewaydoctor.probe.HttpProber;
+import io.gatewaydoctor.probe.ProbeEvidence;
+import io.gatewaydoctor.probe.ProbePlanner;
+import io.gatewaydoctor.probe.ProbeRunner;
+import io.gatewaydoctor.probe.ProbeScope;
+import io.gatewaydoctor.remediation.Remediation;
+import io.gatewaydoctor.remediation.RemediationPolicy;
+import io.gatewaydoctor.report.StatusAggregator;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -27,9 +42,6 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.gatewaydoctor.probe.HttpProber;
-import io.gatewaydoctor.probe.ProbeEvidence;
-import io.gatewaydoctor.probe.ProbeRunner;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -42,23 +54,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
-import io.gatewaydoctor.analysis.Code;
-import io.gatewaydoctor.analysis.Health;
-import io.gatewaydoctor.api.ResourceRef;
-import io.gatewaydoctor.history.ChainBaseline;
-import io.gatewaydoctor.history.ChainState;
-import io.gatewaydoctor.history.Drift;
-import io.gatewaydoctor.history.Timeline;
-import io.gatewaydoctor.model.ChainResolver;
-import io.gatewaydoctor.model.Endpoint;
-import io.gatewaydoctor.model.Labels;
-import io.gatewaydoctor.model.OptOut;
-import io.gatewaydoctor.model.Times;
-import io.gatewaydoctor.probe.ProbePlanner;
-import io.gatewaydoctor.probe.ProbeScope;
-import io.gatewaydoctor.remediation.Remediation;
-import io.gatewaydoctor.remediation.RemediationPolicy;
-import io.gatewaydoctor.signals.GatewayEvidence;
 
 /**
  * Evaluates one GatewayDiagnosis: gathers its backend chain from the informer caches, runs the pure
@@ -66,13 +61,28 @@ import io.gatewaydoctor.signals.GatewayEvidence;
  * its events map to the diagnoses through index lookups.
  */
 @ControllerConfiguration(name = DiagnosisReconciler.NAME)
-@RBACRule(apiGroups = "networking.k8s.io", resources = {"ingresses", "ingressclasses", "networkpolicies"}, verbs = {"get", "list", "watch"})
-@RBACRule(apiGroups = "apps", resources = {"deployments", "replicasets"}, verbs = {"get", "list", "watch"})
-@RBACRule(apiGroups = "", resources = {"services", "pods", "namespaces"}, verbs = {"get", "list", "watch"})
-@RBACRule(apiGroups = "discovery.k8s.io", resources = "endpointslices", verbs = {"get", "list", "watch"})
+@RBACRule(
+    apiGroups = "networking.k8s.io",
+    resources = {"ingresses", "ingressclasses", "networkpolicies"},
+    verbs = {"get", "list", "watch"})
+@RBACRule(
+    apiGroups = "apps",
+    resources = {"deployments", "replicasets"},
+    verbs = {"get", "list", "watch"})
+@RBACRule(
+    apiGroups = "",
+    resources = {"services", "pods", "namespaces"},
+    verbs = {"get", "list", "watch"})
+@RBACRule(
+    apiGroups = "discovery.k8s.io",
+    resources = "endpointslices",
+    verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "", resources = "secrets", verbs = "get")
 @RBACRule(apiGroups = "", resources = "pods/log", verbs = "get")
-@RBACRule(apiGroups = "", resources = "events", verbs = {"create", "patch"})
+@RBACRule(
+    apiGroups = "",
+    resources = "events",
+    verbs = {"create", "patch"})
 public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   public static final String NAME = "gatewaydiagnosis";
   private static final Logger LOG = Logger.getLogger(DiagnosisReconciler.class);
@@ -92,13 +102,19 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   @Inject Remediator remediator;
 
   /** A verdict, and the chain's config picture it was taken on (null when there is no chain). */
-  record Evaluation(Diagnosis diagnosis, java.util.Map<String, String> picture, List<String> servedBy) {
+  record Evaluation(
+      Diagnosis diagnosis, java.util.Map<String, String> picture, List<String> servedBy) {
     Evaluation(Diagnosis diagnosis, java.util.Map<String, String> picture) {
       this(diagnosis, picture, null);
     }
   }
-  /** Each target's timeline (bounded; seeded from its status after a restart; dropped with the diagnosis). */
-  private final java.util.Map<ResourceID, Timeline> timelines = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Each target's timeline (bounded; seeded from its status after a restart; dropped with the
+   * diagnosis).
+   */
+  private final java.util.Map<ResourceID, Timeline> timelines =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   @ConfigProperty(name = "gatewaydoctor.timeline.horizon", defaultValue = "PT1H")
   Duration timelineHorizon;
@@ -111,9 +127,12 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   @ConfigProperty(name = "gatewaydoctor.remediation.forbidden-actions")
   java.util.Optional<java.util.List<String>> forbiddenActions;
 
-  /** The namespaces where auto may run ("*": every one); unset: none, auto is dry-run everywhere. */
+  /**
+   * The namespaces where auto may run ("*": every one); unset: none, auto is dry-run everywhere.
+   */
   @ConfigProperty(name = "gatewaydoctor.remediation.auto-namespaces")
   java.util.Optional<java.util.List<String>> autoNamespaces;
+
   private IndexerResourceCache<GatewayDiagnosis> diagnoses;
   private InformerEventSource<Ingress, GatewayDiagnosis> ingresses;
   private InformerEventSource<IngressClass, GatewayDiagnosis> classes;
@@ -123,95 +142,222 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   private InformerEventSource<Namespace, GatewayDiagnosis> namespaces;
   private InformerEventSource<NetworkPolicy, GatewayDiagnosis> policies;
   private InformerEventSource<Deployment, GatewayDiagnosis> deployments;
-  private InformerEventSource<io.fabric8.kubernetes.api.model.apps.ReplicaSet, GatewayDiagnosis> replicaSets;
+  private InformerEventSource<io.fabric8.kubernetes.api.model.apps.ReplicaSet, GatewayDiagnosis>
+      replicaSets;
   private ChainGatherer gatherer;
   private ProbeScheduler prober;
   private GatewayLogStreams logs;
 
   @Override
-  public List<EventSource<?, GatewayDiagnosis>> prepareEventSources(EventSourceContext<GatewayDiagnosis> ctx) {
-    // the remediation cap is read once, and a mistake in it stops the start (it would silently forbid nothing)
+  public List<EventSource<?, GatewayDiagnosis>> prepareEventSources(
+      EventSourceContext<GatewayDiagnosis> ctx) {
+    // the remediation cap is read once, and a mistake in it stops the start (it would silently
+    // forbid nothing)
     forbidden = forbidden();
     maxMode = RemediationPolicy.Mode.parse(remediationMaxMode);
     if (maxMode == null) {
-      throw new IllegalArgumentException("gatewaydoctor.remediation.max-mode: \"" + remediationMaxMode + "\" is not off, dry-run or auto");
+      throw new IllegalArgumentException(
+          "gatewaydoctor.remediation.max-mode: \""
+              + remediationMaxMode
+              + "\" is not off, dry-run or auto");
     }
     diagnoses = ctx.getPrimaryCache();
     diagnoses.addIndexer(Indexes.BY_TARGET, Indexes::diagnosisTarget);
     ingresses = informer(ctx, Ingress.class, i -> forIngresses(Stream.of(i)), true);
-    ingresses.addIndexers(Map.of(Indexes.BY_SERVICE, Indexes::ingressServices, Indexes.BY_CLASS, Indexes::ingressClass));
-    classes = informer(ctx, IngressClass.class, c -> forIngresses(Stream.concat(
-        ingresses.byIndex(Indexes.BY_CLASS, c.getMetadata().getName()).stream(),
-        ingresses.byIndex(Indexes.BY_CLASS, Indexes.NO_CLASS).stream())), false);
-    services = informer(ctx, Service.class,
-        s -> forServiceKeys(Stream.of(key(s.getMetadata().getNamespace(), s.getMetadata().getName()))), true);
+    ingresses.addIndexers(
+        Map.of(
+            Indexes.BY_SERVICE, Indexes::ingressServices, Indexes.BY_CLASS, Indexes::ingressClass));
+    classes =
+        informer(
+            ctx,
+            IngressClass.class,
+            c ->
+                forIngresses(
+                    Stream.concat(
+                        ingresses.byIndex(Indexes.BY_CLASS, c.getMetadata().getName()).stream(),
+                        ingresses.byIndex(Indexes.BY_CLASS, Indexes.NO_CLASS).stream())),
+            false);
+    services =
+        informer(
+            ctx,
+            Service.class,
+            s ->
+                forServiceKeys(
+                    Stream.of(key(s.getMetadata().getNamespace(), s.getMetadata().getName()))),
+            true);
     services.addIndexer(Indexes.BY_SELECTOR_PAIR, Indexes::serviceSelectorPairs);
-    slices = informer(ctx, EndpointSlice.class, es -> forServiceKeys(Indexes.sliceService(es).stream()), true);
+    slices =
+        informer(
+            ctx,
+            EndpointSlice.class,
+            es -> forServiceKeys(Indexes.sliceService(es).stream()),
+            true);
     slices.addIndexer(Indexes.BY_SERVICE, Indexes::sliceService);
-    pods = informer(ctx, Pod.class, p -> {
-      Set<ResourceID> out = new java.util.HashSet<>(forServiceKeys(servicesSelecting(Indexes.podLabelPairs(p), p.getMetadata().getLabels())));
-      if (!Indexes.gatewayPod(p).isEmpty()) { // a gateway pod moved: every target behind a NetworkPolicy may change
-        out.addAll(behindNetworkPolicies());
-      }
-      return out;
-    }, true, Indexes::podUpdateMatters);
-    pods.addIndexers(Map.of(Indexes.BY_LABEL_PAIR, Indexes::podLabelPairs, Indexes.BY_GATEWAY, Indexes::gatewayPod));
-    policies = informer(ctx, NetworkPolicy.class, np -> diagnoses.list(np.getMetadata().getNamespace())
-        .map(ResourceID::fromResource).collect(Collectors.toSet()), true);
-    deployments = informer(ctx, Deployment.class, d -> forServiceKeys(servicesSelecting(Indexes.templateLabelPairs(d),
-        d.getSpec() == null || d.getSpec().getTemplate() == null || d.getSpec().getTemplate().getMetadata() == null ? null
-            : d.getSpec().getTemplate().getMetadata().getLabels())), true);
-    replicaSets = informer(ctx, io.fabric8.kubernetes.api.model.apps.ReplicaSet.class, rs -> forServiceKeys(servicesSelecting(
-        Indexes.templateLabelPairs(rs), rs.getSpec() == null || rs.getSpec().getTemplate() == null
-            || rs.getSpec().getTemplate().getMetadata() == null ? null : rs.getSpec().getTemplate().getMetadata().getLabels())), true);
+    pods =
+        informer(
+            ctx,
+            Pod.class,
+            p -> {
+              Set<ResourceID> out =
+                  new java.util.HashSet<>(
+                      forServiceKeys(
+                          servicesSelecting(
+                              Indexes.podLabelPairs(p), p.getMetadata().getLabels())));
+              if (!Indexes.gatewayPod(p)
+                  .isEmpty()) { // a gateway pod moved: every target behind a NetworkPolicy may
+                // change
+                out.addAll(behindNetworkPolicies());
+              }
+              return out;
+            },
+            true,
+            Indexes::podUpdateMatters);
+    pods.addIndexers(
+        Map.of(
+            Indexes.BY_LABEL_PAIR,
+            Indexes::podLabelPairs,
+            Indexes.BY_GATEWAY,
+            Indexes::gatewayPod));
+    policies =
+        informer(
+            ctx,
+            NetworkPolicy.class,
+            np ->
+                diagnoses
+                    .list(np.getMetadata().getNamespace())
+                    .map(ResourceID::fromResource)
+                    .collect(Collectors.toSet()),
+            true);
+    deployments =
+        informer(
+            ctx,
+            Deployment.class,
+            d ->
+                forServiceKeys(
+                    servicesSelecting(
+                        Indexes.templateLabelPairs(d),
+                        d.getSpec() == null
+                                || d.getSpec().getTemplate() == null
+                                || d.getSpec().getTemplate().getMetadata() == null
+                            ? null
+                            : d.getSpec().getTemplate().getMetadata().getLabels())),
+            true);
+    replicaSets =
+        informer(
+            ctx,
+            io.fabric8.kubernetes.api.model.apps.ReplicaSet.class,
+            rs ->
+                forServiceKeys(
+                    servicesSelecting(
+                        Indexes.templateLabelPairs(rs),
+                        rs.getSpec() == null
+                                || rs.getSpec().getTemplate() == null
+                                || rs.getSpec().getTemplate().getMetadata() == null
+                            ? null
+                            : rs.getSpec().getTemplate().getMetadata().getLabels())),
+            true);
     replicaSets.addIndexer(Indexes.BY_OWNER, Indexes::replicaSetOwner);
-    namespaces = informer(ctx, Namespace.class, n -> {
-      Set<ResourceID> out = diagnoses.list(n.getMetadata().getName()).map(ResourceID::fromResource)
-          .collect(Collectors.toCollection(java.util.HashSet::new));
-      if (pods.byIndex(Indexes.BY_GATEWAY, Indexes.GATEWAY).stream()
-          .anyMatch(g -> n.getMetadata().getName().equals(g.getMetadata().getNamespace()))) {
-        out.addAll(behindNetworkPolicies()); // namespaceSelectors may now admit the gateway, or stop to
-      }
-      return out;
-    }, false);
-    gatherer = new ChainGatherer(client, new ChainGatherer.Caches(services, slices, pods, classes, namespaces, policies, deployments,
-        replicaSets),
-        tlsSecretCheck, gatewaySettings.controllerNamespaces());
+    namespaces =
+        informer(
+            ctx,
+            Namespace.class,
+            n -> {
+              Set<ResourceID> out =
+                  diagnoses
+                      .list(n.getMetadata().getName())
+                      .map(ResourceID::fromResource)
+                      .collect(Collectors.toCollection(java.util.HashSet::new));
+              if (pods.byIndex(Indexes.BY_GATEWAY, Indexes.GATEWAY).stream()
+                  .anyMatch(
+                      g -> n.getMetadata().getName().equals(g.getMetadata().getNamespace()))) {
+                out.addAll(
+                    behindNetworkPolicies()); // namespaceSelectors may now admit the gateway, or
+                // stop to
+              }
+              return out;
+            },
+            false);
+    gatherer =
+        new ChainGatherer(
+            client,
+            new ChainGatherer.Caches(
+                services, slices, pods, classes, namespaces, policies, deployments, replicaSets),
+            tlsSecretCheck,
+            gatewaySettings.controllerNamespaces());
     SimpleInboundEventSource<GatewayDiagnosis> probed = new SimpleInboundEventSource<>("probes");
     if (prober != null) {
       prober.close(); // event sources prepared again: the old scheduler's threads go
     }
-    prober = new ProbeScheduler(diagnoses, ingresses, gatherer, probed,
-        new ProbeRunner(new HttpProber(), probing.concurrency()), probing.targetsAtOnce(), clock, probing.enabled())
-        .keepAlive(probing.upstreamKeepaliveTimeout(), probing.keepaliveEvery()).onProbe(metrics::probed)
-        .scope(ProbeScope.of(probing.allowedCidrs().orElse(List.of())));
-    SimpleInboundEventSource<GatewayDiagnosis> logged = new SimpleInboundEventSource<>("gateway-logs");
+    prober =
+        new ProbeScheduler(
+                diagnoses,
+                ingresses,
+                gatherer,
+                probed,
+                new ProbeRunner(new HttpProber(), probing.concurrency()),
+                probing.targetsAtOnce(),
+                clock,
+                probing.enabled())
+            .keepAlive(probing.upstreamKeepaliveTimeout(), probing.keepaliveEvery())
+            .onProbe(metrics::probed)
+            .scope(ProbeScope.of(probing.allowedCidrs().orElse(List.of())));
+    SimpleInboundEventSource<GatewayDiagnosis> logged =
+        new SimpleInboundEventSource<>("gateway-logs");
     if (logs != null) {
       logs.close();
     }
-    logs = new GatewayLogStreams(client, () -> pods.isRunning() ? pods.byIndex(Indexes.BY_GATEWAY, Indexes.GATEWAY) : List.of(),
-        diagnoses, logged,
-        gatewaySettings, clock).onGone(id -> {
-          metrics.forget(id.getNamespace().orElse(""), id.getName());
-          remediator.forget(id.getNamespace().orElse(""), id.getName());
-          timelines.remove(id);
-        });
+    logs =
+        new GatewayLogStreams(
+                client,
+                () ->
+                    pods.isRunning()
+                        ? pods.byIndex(Indexes.BY_GATEWAY, Indexes.GATEWAY)
+                        : List.of(),
+                diagnoses,
+                logged,
+                gatewaySettings,
+                clock)
+            .onGone(
+                id -> {
+                  metrics.forget(id.getNamespace().orElse(""), id.getName());
+                  remediator.forget(id.getNamespace().orElse(""), id.getName());
+                  timelines.remove(id);
+                });
     working.set(false); // started by the first reconcile, which only the leader runs
-    return List.of(ingresses, classes, services, slices, pods, namespaces, policies, deployments, replicaSets, probed, logged);
+    return List.of(
+        ingresses,
+        classes,
+        services,
+        slices,
+        pods,
+        namespaces,
+        policies,
+        deployments,
+        replicaSets,
+        probed,
+        logged);
   }
 
-  private <R extends io.fabric8.kubernetes.api.model.HasMetadata> InformerEventSource<R, GatewayDiagnosis> informer(
-      EventSourceContext<GatewayDiagnosis> ctx, Class<R> type,
-      io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper<R> mapper, boolean namespaced) {
+  private <R extends io.fabric8.kubernetes.api.model.HasMetadata>
+      InformerEventSource<R, GatewayDiagnosis> informer(
+          EventSourceContext<GatewayDiagnosis> ctx,
+          Class<R> type,
+          io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper<R> mapper,
+          boolean namespaced) {
     return informer(ctx, type, mapper, namespaced, null);
   }
 
-  private <R extends io.fabric8.kubernetes.api.model.HasMetadata> InformerEventSource<R, GatewayDiagnosis> informer(
-      EventSourceContext<GatewayDiagnosis> ctx, Class<R> type,
-      io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper<R> mapper, boolean namespaced,
-      io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter<R> onUpdate) {
-    var b = InformerEventSourceConfiguration.from(type, GatewayDiagnosis.class)
-        .withName(type.getSimpleName()).withSecondaryToPrimaryMapper(mapper);
+  private <R extends io.fabric8.kubernetes.api.model.HasMetadata>
+      InformerEventSource<R, GatewayDiagnosis> informer(
+          EventSourceContext<GatewayDiagnosis> ctx,
+          Class<R> type,
+          io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper<R> mapper,
+          boolean namespaced,
+          io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter<R> onUpdate) {
+    var b =
+        InformerEventSourceConfiguration.from(type, GatewayDiagnosis.class)
+            .withName(type.getSimpleName())
+            .withSecondaryToPrimaryMapper(mapper);
     if (onUpdate != null) {
       b.withOnUpdateFilter(onUpdate);
     }
@@ -223,29 +369,48 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     return new InformerEventSource<>(b.build(), ctx);
   }
 
-  private static String key(String ns, String name) { return ns + "/" + name; }
+  private static String key(String ns, String name) {
+    return ns + "/" + name;
+  }
 
   /** The diagnoses of every namespace that has a NetworkPolicy. */
   private Set<ResourceID> behindNetworkPolicies() {
-    return policies.list(np -> true).map(np -> np.getMetadata().getNamespace()).distinct()
-        .flatMap(ns -> diagnoses.list(ns)).map(ResourceID::fromResource).collect(Collectors.toSet());
+    return policies
+        .list(np -> true)
+        .map(np -> np.getMetadata().getNamespace())
+        .distinct()
+        .flatMap(ns -> diagnoses.list(ns))
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
   }
 
   private Stream<String> servicesSelecting(List<String> labelPairs, Map<String, String> labels) {
     return labelPairs.stream()
         .flatMap(pair -> services.byIndex(Indexes.BY_SELECTOR_PAIR, pair).stream())
         .filter(s -> Labels.matches(s.getSpec().getSelector(), labels))
-        .map(s -> key(s.getMetadata().getNamespace(), s.getMetadata().getName())).distinct();
+        .map(s -> key(s.getMetadata().getNamespace(), s.getMetadata().getName()))
+        .distinct();
   }
 
   private Set<ResourceID> forServiceKeys(Stream<String> serviceKeys) {
-    return forIngresses(serviceKeys.flatMap(k -> ingresses.byIndex(Indexes.BY_SERVICE, k).stream()));
+    return forIngresses(
+        serviceKeys.flatMap(k -> ingresses.byIndex(Indexes.BY_SERVICE, k).stream()));
   }
 
   private Set<ResourceID> forIngresses(Stream<Ingress> found) {
-    return found.flatMap(i -> diagnoses.byIndex(Indexes.BY_TARGET, Indexes.targetKey(i.getMetadata().getNamespace(),
-            TargetRef.INGRESS, i.getMetadata().getName())).stream())
-        .map(ResourceID::fromResource).collect(Collectors.toSet());
+    return found
+        .flatMap(
+            i ->
+                diagnoses
+                    .byIndex(
+                        Indexes.BY_TARGET,
+                        Indexes.targetKey(
+                            i.getMetadata().getNamespace(),
+                            TargetRef.INGRESS,
+                            i.getMetadata().getName()))
+                    .stream())
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
   }
 
   @jakarta.annotation.PreDestroy
@@ -259,10 +424,13 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   }
 
   /** The gateway log streams (tests look at them). */
-  GatewayLogStreams logs() { return logs; }
+  GatewayLogStreams logs() {
+    return logs;
+  }
 
   /** Whether the prober, the log streams and the scrapes run: from the first reconcile on. */
-  private final java.util.concurrent.atomic.AtomicBoolean working = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean working =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   /**
    * Starts the prober, the log streams and the metric scrapes. Only the leader reconciles, so a
@@ -277,7 +445,8 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   }
 
   @Override
-  public UpdateControl<GatewayDiagnosis> reconcile(GatewayDiagnosis gd, Context<GatewayDiagnosis> context) {
+  public UpdateControl<GatewayDiagnosis> reconcile(
+      GatewayDiagnosis gd, Context<GatewayDiagnosis> context) {
     startWorking();
     Instant now = clock.instant();
     long t0 = System.nanoTime();
@@ -288,16 +457,45 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
     var ingressRef = new ResourceRef("Ingress", ns, t == null ? null : t.getName());
     var prev = gd.getStatus();
-    var round = ev.picture() == null ? null : remediator.run(gd, ingressRef, d, policy, prev == null ? null : prev.baseline, now,
-        Windows.parse(gd.getSpec().getWindow()), freshAt(gd, now), healthySince(prev, d, now), this::cached, () -> diagnoses.list().toList(),
-        e -> timelineOf(gd).add(e));
-    GatewayDiagnosisStatus next = StatusAggregator.build(d, prev, gd.getMetadata().getGeneration(), now,
-        round == null ? Remediation.condition(policy, prev == null || prev.remediations == null ? List.of()
-            : prev.remediations, false) : round.condition()); // no chain: what the history says (pending, stopped) still holds
+    var round =
+        ev.picture() == null
+            ? null
+            : remediator.run(
+                gd,
+                ingressRef,
+                d,
+                policy,
+                prev == null ? null : prev.baseline,
+                now,
+                Windows.parse(gd.getSpec().getWindow()),
+                freshAt(gd, now),
+                healthySince(prev, d, now),
+                this::cached,
+                () -> diagnoses.list().toList(),
+                e -> timelineOf(gd).add(e));
+    GatewayDiagnosisStatus next =
+        StatusAggregator.build(
+            d,
+            prev,
+            gd.getMetadata().getGeneration(),
+            now,
+            round == null
+                ? Remediation.condition(
+                    policy,
+                    prev == null || prev.remediations == null ? List.of() : prev.remediations,
+                    false)
+                : round
+                    .condition()); // no chain: what the history says (pending, stopped) still holds
     if (round != null) {
       next.remediations = round.records();
     }
-    next.baseline = Baselines.next(gd.getStatus() == null ? null : gd.getStatus().baseline, d, ev.picture(), ev.servedBy(), now);
+    next.baseline =
+        Baselines.next(
+            gd.getStatus() == null ? null : gd.getStatus().baseline,
+            d,
+            ev.picture(),
+            ev.servedBy(),
+            now);
     var timeline = timelines.get(ResourceID.fromResource(gd));
     next.timeline = timeline == null ? null : timeline.newest(TIMELINE_IN_STATUS);
     metrics.verdict(gd.getMetadata().getNamespace(), gd.getMetadata().getName(), d);
@@ -306,26 +504,36 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
       StatusWriter.write(client, gd, next, round == null ? null : round.resourceVersion());
       HealthEvents.changed(client, gd, gd.getStatus(), next, now);
       HealthEvents.policyChanged(client, gd, gd.getStatus(), next, policy, now);
-      LOG.debugf("%s/%s: %s %s", gd.getMetadata().getNamespace(), gd.getMetadata().getName(), next.health, next.rootCause);
+      LOG.debugf(
+          "%s/%s: %s %s",
+          gd.getMetadata().getNamespace(), gd.getMetadata().getName(), next.health, next.rootCause);
     }
-    return round != null && round.recheck() != null ? UpdateControl.<GatewayDiagnosis>noUpdate().rescheduleAfter(round.recheck())
+    return round != null && round.recheck() != null
+        ? UpdateControl.<GatewayDiagnosis>noUpdate().rescheduleAfter(round.recheck())
         : UpdateControl.noUpdate();
   }
 
   /**
-   * When the verdict's inputs were last fresh, for the remediation guard: null while an informer is not watching and synced;
-   * else the newest probe of the target when it was probed (a stalled prober shows), else now.
+   * When the verdict's inputs were last fresh, for the remediation guard: null while an informer is
+   * not watching and synced; else the newest probe of the target when it was probed (a stalled
+   * prober shows), else now.
    */
   private Instant freshAt(GatewayDiagnosis gd, Instant now) {
-    boolean watching = Stream.of(ingresses, services, slices, pods, deployments, replicaSets, namespaces)
-        .allMatch(i -> i.getStatus() == io.javaoperatorsdk.operator.health.Status.HEALTHY);
+    boolean watching =
+        Stream.of(ingresses, services, slices, pods, deployments, replicaSets, namespaces)
+            .allMatch(i -> i.getStatus() == io.javaoperatorsdk.operator.health.Status.HEALTHY);
     if (!watching) {
       return null;
     }
-    return ProbeScheduler.probingOn(gd) && probing.enabled() ? prober.lastRound(ResourceID.fromResource(gd)) : now;
+    return ProbeScheduler.probingOn(gd) && probing.enabled()
+        ? prober.lastRound(ResourceID.fromResource(gd))
+        : now;
   }
 
-  /** Since when the target has been Healthy (the Healthy condition's transition), or null when it is not. */
+  /**
+   * Since when the target has been Healthy (the Healthy condition's transition), or null when it is
+   * not.
+   */
   static Instant healthySince(GatewayDiagnosisStatus prev, Diagnosis d, Instant now) {
     if (d.health() != Health.Healthy) {
       return null;
@@ -333,8 +541,12 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     if (prev == null || !"Healthy".equals(prev.health) || prev.conditions == null) {
       return now;
     }
-    return prev.conditions.stream().filter(c -> StatusAggregator.HEALTHY.equals(c.getType()) && "True".equals(c.getStatus()))
-        .map(c -> Times.parse(c.getLastTransitionTime())).filter(java.util.Objects::nonNull).findFirst().orElse(now);
+    return prev.conditions.stream()
+        .filter(c -> StatusAggregator.HEALTHY.equals(c.getType()) && "True".equals(c.getStatus()))
+        .map(c -> Times.parse(c.getLastTransitionTime()))
+        .filter(java.util.Objects::nonNull)
+        .findFirst()
+        .orElse(now);
   }
 
   /** The cached copy of an object a remediation acts on. */
@@ -350,45 +562,76 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   }
 
   private Timeline timelineOf(GatewayDiagnosis gd) {
-    return timelines.computeIfAbsent(ResourceID.fromResource(gd), id -> {
-      var tl = new Timeline(timelineHorizon);
-      if (gd.getStatus() != null && gd.getStatus().timeline != null) {
-        gd.getStatus().timeline.forEach(tl::add); // what the last run saw
-      }
-      return tl;
-    });
+    return timelines.computeIfAbsent(
+        ResourceID.fromResource(gd),
+        id -> {
+          var tl = new Timeline(timelineHorizon);
+          if (gd.getStatus() != null && gd.getStatus().timeline != null) {
+            gd.getStatus().timeline.forEach(tl::add); // what the last run saw
+          }
+          return tl;
+        });
   }
 
   private Set<String> forbidden = Set.of();
   private RemediationPolicy.Mode maxMode = RemediationPolicy.Mode.off;
 
-  /** The operator's forbidden actions, lower case; an unknown name is a configuration error (it would forbid nothing). */
+  /**
+   * The operator's forbidden actions, lower case; an unknown name is a configuration error (it
+   * would forbid nothing).
+   */
   Set<String> forbidden() {
-    Set<String> out = forbiddenActions.orElse(List.of()).stream().map(a -> a.trim().toLowerCase(java.util.Locale.ROOT))
-        .filter(a -> !a.isEmpty()).collect(Collectors.toSet());
-    var unknown = out.stream().filter(a -> !RemediationPolicy.ALL_ACTIONS.contains(a)).sorted().toList();
+    Set<String> out =
+        forbiddenActions.orElse(List.of()).stream()
+            .map(a -> a.trim().toLowerCase(java.util.Locale.ROOT))
+            .filter(a -> !a.isEmpty())
+            .collect(Collectors.toSet());
+    var unknown =
+        out.stream().filter(a -> !RemediationPolicy.ALL_ACTIONS.contains(a)).sorted().toList();
     if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException("gatewaydoctor.remediation.forbidden-actions: unknown action " + String.join(", ", unknown)
-          + " (known: " + String.join(", ", RemediationPolicy.ALL_ACTIONS) + ")");
+      throw new IllegalArgumentException(
+          "gatewaydoctor.remediation.forbidden-actions: unknown action "
+              + String.join(", ", unknown)
+              + " (known: "
+              + String.join(", ", RemediationPolicy.ALL_ACTIONS)
+              + ")");
     }
     return out;
   }
 
-  /** The remediation policy of the target: its Ingress's annotations over its namespace's, under the operator's cap. */
+  /**
+   * The remediation policy of the target: its Ingress's annotations over its namespace's, under the
+   * operator's cap.
+   */
   RemediationPolicy policy(GatewayDiagnosis gd) {
     String ns = gd.getMetadata().getNamespace();
     TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
-    var ing = t == null || t.getName() == null ? null : ingresses.get(new ResourceID(t.getName(), ns)).orElse(null);
+    var ing =
+        t == null || t.getName() == null
+            ? null
+            : ingresses.get(new ResourceID(t.getName(), ns)).orElse(null);
     var namespace = namespaces.get(new ResourceID(ns)).orElse(null);
-    if (namespace == null || ing == null || OptOut.of(ing.getMetadata().getAnnotations(),
-        namespace.getMetadata().getAnnotations()).out()) {
-      // the namespace's ceiling unknown (not in the cache yet), or the target opted out: nothing may change
-      return new RemediationPolicy(RemediationPolicy.Mode.off, Set.of(),
-          namespace == null ? "namespace not known yet" : "opted out", null);
+    if (namespace == null
+        || ing == null
+        || OptOut.of(ing.getMetadata().getAnnotations(), namespace.getMetadata().getAnnotations())
+            .out()) {
+      // the namespace's ceiling unknown (not in the cache yet), or the target opted out: nothing
+      // may change
+      return new RemediationPolicy(
+          RemediationPolicy.Mode.off,
+          Set.of(),
+          namespace == null ? "namespace not known yet" : "opted out",
+          null);
     }
-    return RemediationPolicy.of(ing == null ? null : ing.getMetadata().getAnnotations(),
+    return RemediationPolicy.of(
+        ing == null ? null : ing.getMetadata().getAnnotations(),
         namespace == null ? null : namespace.getMetadata().getAnnotations(),
-        maxMode, forbidden, ns, autoNamespaces.map(l -> l.stream().map(String::trim).collect(Collectors.toSet())).orElse(Set.of()));
+        maxMode,
+        forbidden,
+        ns,
+        autoNamespaces
+            .map(l -> l.stream().map(String::trim).collect(Collectors.toSet()))
+            .orElse(Set.of()));
   }
 
   /** The target's evaluation; the policy's own finding is in every diagnosis, resolved or not. */
@@ -399,46 +642,82 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     if (ev.picture() != null) {
       return ev;
     }
-    return new Evaluation(Pipeline.withPolicy(ev.diagnosis(), policy, new ResourceRef("Ingress", ns, t == null ? null : t.getName())),
+    return new Evaluation(
+        Pipeline.withPolicy(
+            ev.diagnosis(), policy, new ResourceRef("Ingress", ns, t == null ? null : t.getName())),
         null);
   }
 
-  private Evaluation resolveAndEvaluate(GatewayDiagnosis gd, Instant now, RemediationPolicy policy) {
+  private Evaluation resolveAndEvaluate(
+      GatewayDiagnosis gd, Instant now, RemediationPolicy policy) {
     String ns = gd.getMetadata().getNamespace();
     TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
     if (t == null || t.getName() == null) {
-      return new Evaluation(Diagnosis.targetMissing("Ingress", ns, "(spec.targetRef not set)"), null);
+      return new Evaluation(
+          Diagnosis.targetMissing("Ingress", ns, "(spec.targetRef not set)"), null);
     }
     if (t.getKind() != null && !TargetRef.INGRESS.equals(t.getKind())) {
-      return new Evaluation(new Diagnosis(t.getKind() + "/" + t.getName(), Health.Unknown,
-          Code.NONE, "Targets of kind " + t.getKind() + " are not supported yet (Ingress only)",
-          List.of(), List.of()), null);
+      return new Evaluation(
+          new Diagnosis(
+              t.getKind() + "/" + t.getName(),
+              Health.Unknown,
+              Code.NONE,
+              "Targets of kind " + t.getKind() + " are not supported yet (Ingress only)",
+              List.of(),
+              List.of()),
+          null);
     }
     Ingress ingress = ingresses.get(new ResourceID(t.getName(), ns)).orElse(null);
     if (ingress == null) {
       return new Evaluation(Diagnosis.targetMissing(TargetRef.INGRESS, ns, t.getName()), null);
     }
     var namespace = namespaces.get(new ResourceID(ns)).orElse(null);
-    var optOut = OptOut.of(ingress.getMetadata().getAnnotations(),
-        namespace == null ? null : namespace.getMetadata().getAnnotations());
+    var optOut =
+        OptOut.of(
+            ingress.getMetadata().getAnnotations(),
+            namespace == null ? null : namespace.getMetadata().getAnnotations());
     if (optOut.out()) {
-      // a diagnosis made by hand does not lift the opt-out: nothing is probed, read or changed for it
-      return new Evaluation(new Diagnosis("Ingress/" + t.getName(), Health.Unknown,
-          Code.NONE, "Not diagnosed: " + OptOut.ANNOTATION + " is \"false\" on the "
-          + optOut.by(), List.of(), List.of()), null);
+      // a diagnosis made by hand does not lift the opt-out: nothing is probed, read or changed for
+      // it
+      return new Evaluation(
+          new Diagnosis(
+              "Ingress/" + t.getName(),
+              Health.Unknown,
+              Code.NONE,
+              "Not diagnosed: " + OptOut.ANNOTATION + " is \"false\" on the " + optOut.by(),
+              List.of(),
+              List.of()),
+          null);
     }
     var target = Pipeline.resolve(ingress, gatherer.gather(ingress));
     Duration window = Windows.parse(gd.getSpec().getWindow());
     ProbeEvidence probes = ProbeEvidence.NONE;
     if (ProbeScheduler.probingOn(gd)) {
       ResourceID id = ResourceID.fromResource(gd);
-      prober.endpointsAre(id, ProbePlanner.plan(target.chain(), target.cluster(), gd.getSpec().getProbe(), prober.scope()).stream()
-          .map(p -> p.target()).collect(Collectors.toSet()));
+      prober.endpointsAre(
+          id,
+          ProbePlanner.plan(
+                  target.chain(), target.cluster(), gd.getSpec().getProbe(), prober.scope())
+              .stream()
+              .map(p -> p.target())
+              .collect(Collectors.toSet()));
       probes = prober.evidence(id, window);
     }
-    var gateway = logs.evidence(ResourceID.fromResource(gd), ns, t.getName(), window, target.upstreams(), target.addresses());
-    var baseline = gd.getStatus() == null || gd.getStatus().baseline == null ? null : gd.getStatus().baseline.fields;
-    var r = Pipeline.evaluate(target, new Pipeline.Inputs(probes, gateway, baseline, false, policy, now, window));
+    var gateway =
+        logs.evidence(
+            ResourceID.fromResource(gd),
+            ns,
+            t.getName(),
+            window,
+            target.upstreams(),
+            target.addresses());
+    var baseline =
+        gd.getStatus() == null || gd.getStatus().baseline == null
+            ? null
+            : gd.getStatus().baseline.fields;
+    var r =
+        Pipeline.evaluate(
+            target, new Pipeline.Inputs(probes, gateway, baseline, false, policy, now, window));
     timelineOf(gd).observe(ChainState.of(r.fields(), target.chain(), target.cluster()), now);
     return new Evaluation(r.diagnosis(), r.fields(), r.servedBy());
   }

@@ -1,12 +1,12 @@
 package io.gatewaydoctor.operator;
 
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gatewaydoctor.api.GatewayDiagnosis;
 import io.gatewaydoctor.model.Gateways;
 import io.gatewaydoctor.signals.EvidenceStore;
 import io.gatewaydoctor.signals.GatewayEvidence;
+import io.gatewaydoctor.signals.LogFormat;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
@@ -22,20 +22,28 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
-import io.gatewaydoctor.signals.LogFormat;
 
 /**
  * The operator's gateway evidence: one {@link PodLogStream} per running ingress-nginx controller
  * pod (matched to the pods every tick: new pods are followed, gone ones dropped), all feeding one
  * bounded {@link EvidenceStore}. A reconcile asks for its target's evidence and so registers what
- * it reads (the target's upstreams and endpoint addresses, its window); each tick re-reads that
- * for every target and triggers a reconcile where it changed (new errors, or old ones leaving the window).
+ * it reads (the target's upstreams and endpoint addresses, its window); each tick re-reads that for
+ * every target and triggers a reconcile where it changed (new errors, or old ones leaving the
+ * window).
  */
 final class GatewayLogStreams implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(GatewayLogStreams.class);
 
-  /** What one target reads (its Ingress's metrics, its upstreams' and endpoints' log lines), and a digest of what it read last. */
-  private record Interest(String namespace, String ingress, Duration window, Set<String> upstreams, Set<String> addresses,
+  /**
+   * What one target reads (its Ingress's metrics, its upstreams' and endpoints' log lines), and a
+   * digest of what it read last.
+   */
+  private record Interest(
+      String namespace,
+      String ingress,
+      Duration window,
+      Set<String> upstreams,
+      Set<String> addresses,
       long digest) {}
 
   private final KubernetesClient client;
@@ -50,14 +58,24 @@ final class GatewayLogStreams implements AutoCloseable {
   private final Map<ResourceID, Interest> interests = new ConcurrentHashMap<>();
   private final Map<ResourceID, java.time.Instant> triggered = new ConcurrentHashMap<>();
   private boolean closed;
-  private final ScheduledExecutorService tick = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "gateway-doctor-logs-tick"));
+  private final ScheduledExecutorService tick =
+      Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "gateway-doctor-logs-tick"));
 
-  GatewayLogStreams(KubernetesClient client, Supplier<Collection<Pod>> gatewayPods, IndexerResourceCache<GatewayDiagnosis> diagnoses,
-      SimpleInboundEventSource<GatewayDiagnosis> trigger, GatewaySettings settings, Clock clock) {
+  GatewayLogStreams(
+      KubernetesClient client,
+      Supplier<Collection<Pod>> gatewayPods,
+      IndexerResourceCache<GatewayDiagnosis> diagnoses,
+      SimpleInboundEventSource<GatewayDiagnosis> trigger,
+      GatewaySettings settings,
+      Clock clock) {
     // the log streams get a client (and connection pool) of their own: a long-lived stream that
     // ends or is cut must never take down a connection the reconciler's requests share
-    this.client = settings.enabled() ? new io.fabric8.kubernetes.client.KubernetesClientBuilder()
-        .withConfig(client.getConfiguration()).build() : client;
+    this.client =
+        settings.enabled()
+            ? new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+                .withConfig(client.getConfiguration())
+                .build()
+            : client;
     this.ownClient = settings.enabled();
     this.gatewayPods = gatewayPods;
     this.diagnoses = diagnoses;
@@ -70,11 +88,15 @@ final class GatewayLogStreams implements AutoCloseable {
       try {
         f = LogFormat.of(settings.logFormat().get());
       } catch (IllegalArgumentException e) {
-        LOG.errorf("gatewaydoctor.gateway-logs.log-format is not usable, reading the default format instead: %s", e.getMessage());
+        LOG.errorf(
+            "gatewaydoctor.gateway-logs.log-format is not usable, reading the default format instead: %s",
+            e.getMessage());
       }
     }
     this.format = f;
-    this.metrics = new GatewayMetrics(gatewayPods, this::trusted, settings.metrics(), settings.horizon(), clock);
+    this.metrics =
+        new GatewayMetrics(
+            gatewayPods, this::trusted, settings.metrics(), settings.horizon(), clock);
   }
 
   private final GatewayMetrics metrics;
@@ -94,17 +116,36 @@ final class GatewayLogStreams implements AutoCloseable {
     return this;
   }
 
-  /** The evidence of one target's upstreams and endpoints in its window; registers them for the tick. */
-  GatewayEvidence evidence(ResourceID id, String namespace, String ingress, Duration window, Set<String> upstreams,
+  /**
+   * The evidence of one target's upstreams and endpoints in its window; registers them for the
+   * tick.
+   */
+  GatewayEvidence evidence(
+      ResourceID id,
+      String namespace,
+      String ingress,
+      Duration window,
+      Set<String> upstreams,
       Set<String> addresses) {
     GatewayEvidence e = read(namespace, ingress, window, upstreams, addresses);
-    interests.put(id, new Interest(namespace, ingress, window, Set.copyOf(upstreams), Set.copyOf(addresses), e.digest()));
+    interests.put(
+        id,
+        new Interest(
+            namespace, ingress, window, Set.copyOf(upstreams), Set.copyOf(addresses), e.digest()));
     return e;
   }
 
-  private GatewayEvidence read(String namespace, String ingress, Duration window, Set<String> upstreams, Set<String> addresses) {
+  private GatewayEvidence read(
+      String namespace,
+      String ingress,
+      Duration window,
+      Set<String> upstreams,
+      Set<String> addresses) {
     java.time.Instant now = clock.instant();
-    GatewayEvidence e = settings.enabled() ? store.evidence(now, window, upstreams, addresses) : GatewayEvidence.NONE;
+    GatewayEvidence e =
+        settings.enabled()
+            ? store.evidence(now, window, upstreams, addresses)
+            : GatewayEvidence.NONE;
     return e.withReturned(namespace, ingress, metrics.returned(namespace, ingress, now, window));
   }
 
@@ -124,11 +165,15 @@ final class GatewayLogStreams implements AutoCloseable {
           continue;
         }
         Interest i = e.getValue();
-        GatewayEvidence now = read(i.namespace(), i.ingress(), i.window(), i.upstreams(), i.addresses());
+        GatewayEvidence now =
+            read(i.namespace(), i.ingress(), i.window(), i.upstreams(), i.addresses());
         java.time.Instant at = clock.instant();
         // what the verdict reads changed: re-evaluate, at most once per min-reevaluation per target
-        if (now.digest() != i.digest() && !at.isBefore(triggered.getOrDefault(id, java.time.Instant.EPOCH)
-            .plus(settings.minReevaluation()))) {
+        if (now.digest() != i.digest()
+            && !at.isBefore(
+                triggered
+                    .getOrDefault(id, java.time.Instant.EPOCH)
+                    .plus(settings.minReevaluation()))) {
           triggered.put(id, at);
           trigger.propagateEvent(id);
         }
@@ -146,37 +191,51 @@ final class GatewayLogStreams implements AutoCloseable {
     Map<String, Pod> candidates = new java.util.TreeMap<>();
     for (Pod p : gatewayPods.get()) {
       String container = nginxContainer(p);
-      boolean running = p.getStatus() != null && "Running".equals(p.getStatus().getPhase())
-          && p.getMetadata().getDeletionTimestamp() == null;
+      boolean running =
+          p.getStatus() != null
+              && "Running".equals(p.getStatus().getPhase())
+              && p.getMetadata().getDeletionTimestamp() == null;
       if (container != null && running && trusted(p)) {
-        candidates.put(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName() + "/" + container, p);
+        candidates.put(
+            p.getMetadata().getNamespace() + "/" + p.getMetadata().getName() + "/" + container, p);
       }
     }
     // the streams followed already stay (their resume point with them); new pods fill what is left
     Map<String, Pod> want = new HashMap<>();
-    candidates.forEach((k, p) -> {
-      if (streams.containsKey(k) && want.size() < settings.maxStreams()) {
-        want.put(k, p);
-      }
-    });
-    candidates.forEach((k, p) -> {
-      if (want.size() < settings.maxStreams()) {
-        want.putIfAbsent(k, p);
-      }
-    });
-    streams.entrySet().removeIf(s -> {
-      if (!want.containsKey(s.getKey())) {
-        s.getValue().close();
-        LOG.infof("stopped following the log of %s", s.getKey());
-        return true;
-      }
-      return false;
-    });
+    candidates.forEach(
+        (k, p) -> {
+          if (streams.containsKey(k) && want.size() < settings.maxStreams()) {
+            want.put(k, p);
+          }
+        });
+    candidates.forEach(
+        (k, p) -> {
+          if (want.size() < settings.maxStreams()) {
+            want.putIfAbsent(k, p);
+          }
+        });
+    streams
+        .entrySet()
+        .removeIf(
+            s -> {
+              if (!want.containsKey(s.getKey())) {
+                s.getValue().close();
+                LOG.infof("stopped following the log of %s", s.getKey());
+                return true;
+              }
+              return false;
+            });
     for (Map.Entry<String, Pod> w : want.entrySet()) {
       if (!streams.containsKey(w.getKey())) {
         Pod p = w.getValue();
-        PodLogStream s = new PodLogStream(client, p.getMetadata().getNamespace(), p.getMetadata().getName(), nginxContainer(p),
-            store.feed(format), settings.backfill());
+        PodLogStream s =
+            new PodLogStream(
+                client,
+                p.getMetadata().getNamespace(),
+                p.getMetadata().getName(),
+                nginxContainer(p),
+                store.feed(format),
+                settings.backfill());
         streams.put(w.getKey(), s);
         daemon(s, "gateway-doctor-log-" + p.getMetadata().getName()).start();
         LOG.infof("following the log of %s", w.getKey());
@@ -184,22 +243,30 @@ final class GatewayLogStreams implements AutoCloseable {
     }
   }
 
-  /** A controller pod in a namespace trusted to run controllers (gatewaydoctor.gateway-logs.controller-namespaces). */
+  /**
+   * A controller pod in a namespace trusted to run controllers
+   * (gatewaydoctor.gateway-logs.controller-namespaces).
+   */
   boolean trusted(Pod p) {
     return settings.trustsControllerIn(p.getMetadata().getNamespace());
   }
 
-  /** The container of an ingress-nginx controller pod whose log to read, or null for other controllers. */
+  /**
+   * The container of an ingress-nginx controller pod whose log to read, or null for other
+   * controllers.
+   */
   static String nginxContainer(Pod p) {
     return Gateways.nginxContainer(p);
   }
 
-
-
   /** The streams followed now (for tests and logs). */
-  synchronized Collection<PodLogStream> streams() { return java.util.List.copyOf(streams.values()); }
+  synchronized Collection<PodLogStream> streams() {
+    return java.util.List.copyOf(streams.values());
+  }
 
-  EvidenceStore store() { return store; }
+  EvidenceStore store() {
+    return store;
+  }
 
   @Override
   public synchronized void close() {

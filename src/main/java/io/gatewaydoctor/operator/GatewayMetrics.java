@@ -2,8 +2,8 @@ package io.gatewaydoctor.operator;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.gatewaydoctor.signals.GatewayEvidence;
-import io.gatewaydoctor.sources.PrometheusClient;
 import io.gatewaydoctor.signals.RequestCounters;
+import io.gatewaydoctor.sources.PrometheusClient;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,22 +29,32 @@ final class GatewayMetrics {
   private final Clock clock;
   private final PrometheusClient client;
   private final Map<String, RequestCounters> perPod = new ConcurrentHashMap<>();
+
   /** Prometheus answers per window asked (targets may have different spec.window). */
-  private final Map<Duration, Map<String, Map<String, Long>>> fromPrometheus = new ConcurrentHashMap<>();
+  private final Map<Duration, Map<String, Map<String, Long>>> fromPrometheus =
+      new ConcurrentHashMap<>();
+
   private final java.util.Set<Duration> windows = ConcurrentHashMap.newKeySet();
   private volatile Instant lastRound = Instant.EPOCH;
-  private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
-  private final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "gateway-doctor-metrics");
-    t.setDaemon(true);
-    return t;
-  });
+  private final java.util.concurrent.atomic.AtomicBoolean running =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.ExecutorService pool =
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "gateway-doctor-metrics");
+            t.setDaemon(true);
+            return t;
+          });
   static final int MAX_WINDOWS = 4;
 
   private final java.util.function.Predicate<Pod> trusted;
 
-  GatewayMetrics(Supplier<Collection<Pod>> gatewayPods, java.util.function.Predicate<Pod> trusted, GatewaySettings.Metrics settings,
-      Duration horizon, Clock clock) {
+  GatewayMetrics(
+      Supplier<Collection<Pod>> gatewayPods,
+      java.util.function.Predicate<Pod> trusted,
+      GatewaySettings.Metrics settings,
+      Duration horizon,
+      Clock clock) {
     this.gatewayPods = gatewayPods;
     this.trusted = trusted;
     this.settings = settings;
@@ -56,20 +66,23 @@ final class GatewayMetrics {
   /** Starts a round, off the caller's thread, when the interval has passed and none is running. */
   void round() {
     Instant now = clock.instant();
-    if (!settings.enabled() || now.isBefore(lastRound.plus(settings.interval())) || !running.compareAndSet(false, true)) {
+    if (!settings.enabled()
+        || now.isBefore(lastRound.plus(settings.interval()))
+        || !running.compareAndSet(false, true)) {
       return;
     }
     lastRound = now;
     try {
-      pool.submit(() -> {
-        try {
-          read(now);
-        } catch (RuntimeException e) {
-          LOG.warnf(e, "metrics round failed");
-        } finally {
-          running.set(false);
-        }
-      });
+      pool.submit(
+          () -> {
+            try {
+              read(now);
+            } catch (RuntimeException e) {
+              LOG.warnf(e, "metrics round failed");
+            } finally {
+              running.set(false);
+            }
+          });
     } catch (java.util.concurrent.RejectedExecutionException e) {
       running.set(false);
     }
@@ -86,7 +99,8 @@ final class GatewayMetrics {
       fromPrometheus.keySet().retainAll(asked);
       for (Duration w : asked) {
         try {
-          fromPrometheus.put(w, client.requestsByIngress(URI.create(settings.prometheusUrl().get()), w, now));
+          fromPrometheus.put(
+              w, client.requestsByIngress(URI.create(settings.prometheusUrl().get()), w, now));
         } catch (java.io.IOException | IllegalArgumentException e) {
           LOG.warnf("Prometheus %s: %s", settings.prometheusUrl().get(), e.getMessage());
         }
@@ -96,7 +110,9 @@ final class GatewayMetrics {
     Map<String, Pod> pods = new HashMap<>();
     for (Pod p : gatewayPods.get()) {
       String ip = p.getStatus() == null ? null : p.getStatus().getPodIP();
-      if (ip != null && GatewayLogStreams.nginxContainer(p) != null && "Running".equals(p.getStatus().getPhase())
+      if (ip != null
+          && GatewayLogStreams.nginxContainer(p) != null
+          && "Running".equals(p.getStatus().getPhase())
           && trusted.test(p)) {
         pods.put(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName(), p);
       }
@@ -104,10 +120,18 @@ final class GatewayMetrics {
     perPod.keySet().retainAll(pods.keySet());
     for (Map.Entry<String, Pod> e : pods.entrySet()) {
       String ip = e.getValue().getStatus().getPodIP();
-      URI uri = URI.create("http://" + (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + settings.port() + "/metrics");
+      URI uri =
+          URI.create(
+              "http://"
+                  + (ip.contains(":") ? "[" + ip + "]" : ip)
+                  + ":"
+                  + settings.port()
+                  + "/metrics");
       try {
         String text = client.scrape(uri);
-        perPod.computeIfAbsent(e.getKey(), k -> new RequestCounters(horizon, 100_000)).add(clock.instant(), text);
+        perPod
+            .computeIfAbsent(e.getKey(), k -> new RequestCounters(horizon, 100_000))
+            .add(clock.instant(), text);
       } catch (java.io.IOException | RuntimeException ex) {
         LOG.debugf("metrics of %s (%s): %s", e.getKey(), uri, ex.getMessage());
       }
@@ -115,7 +139,8 @@ final class GatewayMetrics {
   }
 
   /** What the clients of one Ingress got in the window, or null when no source covers it. */
-  GatewayEvidence.Returned returned(String namespace, String ingress, Instant now, Duration window) {
+  GatewayEvidence.Returned returned(
+      String namespace, String ingress, Instant now, Duration window) {
     if (!settings.enabled()) {
       return null;
     }

@@ -1,18 +1,24 @@
 package io.gatewaydoctor.operator;
 
+import io.gatewaydoctor.model.ClusterSnapshot;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
-import io.gatewaydoctor.model.ClusterSnapshot;
 
-/** How the operator reads the gateway's evidence ({@code gatewaydoctor.gateway-logs.*}, see the README). */
+/**
+ * How the operator reads the gateway's evidence ({@code gatewaydoctor.gateway-logs.*}, see the
+ * README).
+ */
 @ConfigMapping(prefix = "gatewaydoctor.gateway-logs")
 public interface GatewaySettings {
   /** Follow the logs of the ingress-nginx controller pods (needs get on pods/log). */
   @WithDefault("true")
   boolean enabled();
 
-  /** How far back a new stream starts (a controller pod seen for the first time, or the operator's start). */
+  /**
+   * How far back a new stream starts (a controller pod seen for the first time, or the operator's
+   * start).
+   */
   @WithDefault("PT10M")
   Duration backfill();
 
@@ -20,11 +26,17 @@ public interface GatewaySettings {
   @WithDefault("PT1H")
   Duration horizon();
 
-  /** How often the streams are matched to the controller pods and changed evidence re-evaluates targets. */
+  /**
+   * How often the streams are matched to the controller pods and changed evidence re-evaluates
+   * targets.
+   */
   @WithDefault("PT5S")
   Duration tick();
 
-  /** At most this often, per target, changed gateway evidence re-evaluates it (the first change at once). */
+  /**
+   * At most this often, per target, changed gateway evidence re-evaluates it (the first change at
+   * once).
+   */
   @WithDefault("PT30S")
   Duration minReevaluation();
 
@@ -47,7 +59,10 @@ public interface GatewaySettings {
   @WithDefault("16")
   int maxStreams();
 
-  /** The controllers' access-log format when it is not the default (their ConfigMap's log-format-upstream). */
+  /**
+   * The controllers' access-log format when it is not the default (their ConfigMap's
+   * log-format-upstream).
+   */
   java.util.Optional<String> logFormat();
 
   /** Upstreams and addresses counted per minute at most (memory bound). */
@@ -74,7 +89,9 @@ public interface GatewaySettings {
     @WithDefault("PT5S")
     Duration timeout();
 
-    /** A Prometheus to query instead of scraping the pods (e.g. http://prometheus.monitoring:9090). */
+    /**
+     * A Prometheus to query instead of scraping the pods (e.g. http://prometheus.monitoring:9090).
+     */
     java.util.Optional<String> prometheusUrl();
 
     /** The window of the Prometheus query (increase over it). */

@@ -8,18 +8,18 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gatewaydoctor.api.GatewayDiagnosis;
 import io.gatewaydoctor.api.GatewayDiagnosisStatus;
+import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.api.TargetRef;
+import io.gatewaydoctor.remediation.RemediationPolicy;
 import java.time.Instant;
 import java.util.Objects;
 import org.jboss.logging.Logger;
-import io.gatewaydoctor.api.ResourceRef;
-import io.gatewaydoctor.remediation.RemediationPolicy;
 
 /**
  * A Kubernetes Event when a target's health or root cause changes, on the GatewayDiagnosis (so
  * {@code kubectl describe gd} shows it) and on the target: Warning for Degraded and Failing, with
- * the root cause as the reason and the summary as the message; Normal when it heals. An Event
- * that cannot be written (no RBAC, API trouble) is logged, never fails the reconcile.
+ * the root cause as the reason and the summary as the message; Normal when it heals. An Event that
+ * cannot be written (no RBAC, API trouble) is logged, never fails the reconcile.
  */
 final class HealthEvents {
   private static final Logger LOG = Logger.getLogger(HealthEvents.class);
@@ -27,7 +27,11 @@ final class HealthEvents {
 
   private HealthEvents() {}
 
-  static void changed(KubernetesClient client, GatewayDiagnosis gd, GatewayDiagnosisStatus before, GatewayDiagnosisStatus after,
+  static void changed(
+      KubernetesClient client,
+      GatewayDiagnosis gd,
+      GatewayDiagnosisStatus before,
+      GatewayDiagnosisStatus after,
       Instant now) {
     String was = before == null ? null : before.health + "/" + before.rootCause;
     String is = after.health + "/" + after.rootCause;
@@ -36,60 +40,138 @@ final class HealthEvents {
     }
     boolean bad = "Failing".equals(after.health) || "Degraded".equals(after.health);
     String reason = bad ? after.rootCause : after.health;
-    String message = (before == null ? "" : before.health + " → ") + after.health + ": " + after.summary;
+    String message =
+        (before == null ? "" : before.health + " → ") + after.health + ": " + after.summary;
     String ns = gd.getMetadata().getNamespace();
-    emit(client, ns, new ObjectReferenceBuilder().withApiVersion("gatewaydoctor.io/v1alpha1").withKind("GatewayDiagnosis")
-        .withNamespace(ns).withName(gd.getMetadata().getName()).withUid(gd.getMetadata().getUid()).build(), bad, reason, message, now);
+    emit(
+        client,
+        ns,
+        new ObjectReferenceBuilder()
+            .withApiVersion("gatewaydoctor.io/v1alpha1")
+            .withKind("GatewayDiagnosis")
+            .withNamespace(ns)
+            .withName(gd.getMetadata().getName())
+            .withUid(gd.getMetadata().getUid())
+            .build(),
+        bad,
+        reason,
+        message,
+        now);
     TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
-    if (t != null && t.getName() != null && (t.getKind() == null || TargetRef.INGRESS.equals(t.getKind()))) {
+    if (t != null
+        && t.getName() != null
+        && (t.getKind() == null || TargetRef.INGRESS.equals(t.getKind()))) {
       about(client, new ResourceRef("Ingress", ns, t.getName()), bad, reason, message, now);
     }
   }
 
-  /** A Warning Event on the target when its remediation annotations became malformed (they mean off). */
-  static void policyChanged(KubernetesClient client, GatewayDiagnosis gd, GatewayDiagnosisStatus before, GatewayDiagnosisStatus after,
-      RemediationPolicy policy, Instant now) {
+  /**
+   * A Warning Event on the target when its remediation annotations became malformed (they mean
+   * off).
+   */
+  static void policyChanged(
+      KubernetesClient client,
+      GatewayDiagnosis gd,
+      GatewayDiagnosisStatus before,
+      GatewayDiagnosisStatus after,
+      RemediationPolicy policy,
+      Instant now) {
     if (policy.error() == null) {
       return;
     }
-    String was = before == null || before.conditions == null ? null : before.conditions.stream()
-        .filter(c -> "RemediationApplied".equals(c.getType())).map(c -> c.getReason() + c.getMessage()).findFirst().orElse(null);
+    String was =
+        before == null || before.conditions == null
+            ? null
+            : before.conditions.stream()
+                .filter(c -> "RemediationApplied".equals(c.getType()))
+                .map(c -> c.getReason() + c.getMessage())
+                .findFirst()
+                .orElse(null);
     if (Objects.equals(was, "PolicyInvalid" + policy.error())) {
       return; // told already
     }
     TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
     String ns = gd.getMetadata().getNamespace();
     if (t != null && t.getName() != null) {
-      about(client, new ResourceRef("Ingress", ns, t.getName()), true, "RemediationPolicyInvalid", policy.error(),
+      about(
+          client,
+          new ResourceRef("Ingress", ns, t.getName()),
+          true,
+          "RemediationPolicyInvalid",
+          policy.error(),
           now);
     }
   }
 
-  /** An Event about any object (remediation plans and effects on the target and the patched object). */
-  static void about(KubernetesClient client, ResourceRef o, boolean warning, String reason, String message,
+  /**
+   * An Event about any object (remediation plans and effects on the target and the patched object).
+   */
+  static void about(
+      KubernetesClient client,
+      ResourceRef o,
+      boolean warning,
+      String reason,
+      String message,
       Instant now) {
-    String api = switch (o.kind) {
-      case "Ingress" -> "networking.k8s.io/v1";
-      case "Deployment" -> "apps/v1";
-      default -> "v1";
-    };
-    emit(client, o.namespace, new ObjectReferenceBuilder().withApiVersion(api).withKind(o.kind).withNamespace(o.namespace)
-        .withName(o.name).build(), warning, reason, message, now);
+    String api =
+        switch (o.kind) {
+          case "Ingress" -> "networking.k8s.io/v1";
+          case "Deployment" -> "apps/v1";
+          default -> "v1";
+        };
+    emit(
+        client,
+        o.namespace,
+        new ObjectReferenceBuilder()
+            .withApiVersion(api)
+            .withKind(o.kind)
+            .withNamespace(o.namespace)
+            .withName(o.name)
+            .build(),
+        warning,
+        reason,
+        message,
+        now);
   }
 
-  private static void emit(KubernetesClient client, String ns, ObjectReference about, boolean warning, String reason, String message,
+  private static void emit(
+      KubernetesClient client,
+      String ns,
+      ObjectReference about,
+      boolean warning,
+      String reason,
+      String message,
       Instant now) {
     String ts = now.toString();
-    Event e = new EventBuilder().withNewMetadata().withNamespace(ns)
-        .withName(about.getName() + "." + Long.toHexString(now.toEpochMilli()) + Integer.toHexString((about.getKind() + reason).hashCode() & 0xffffff))
-        .endMetadata().withInvolvedObject(about).withType(warning ? "Warning" : "Normal").withReason(reason)
-        .withMessage(message.length() > 1000 ? message.substring(0, 1000) : message).withCount(1).withFirstTimestamp(ts)
-        .withLastTimestamp(ts).withNewSource().withComponent(COMPONENT).endSource().withReportingComponent(COMPONENT)
-        .withReportingInstance(System.getenv().getOrDefault("HOSTNAME", COMPONENT)).build();
+    Event e =
+        new EventBuilder()
+            .withNewMetadata()
+            .withNamespace(ns)
+            .withName(
+                about.getName()
+                    + "."
+                    + Long.toHexString(now.toEpochMilli())
+                    + Integer.toHexString((about.getKind() + reason).hashCode() & 0xffffff))
+            .endMetadata()
+            .withInvolvedObject(about)
+            .withType(warning ? "Warning" : "Normal")
+            .withReason(reason)
+            .withMessage(message.length() > 1000 ? message.substring(0, 1000) : message)
+            .withCount(1)
+            .withFirstTimestamp(ts)
+            .withLastTimestamp(ts)
+            .withNewSource()
+            .withComponent(COMPONENT)
+            .endSource()
+            .withReportingComponent(COMPONENT)
+            .withReportingInstance(System.getenv().getOrDefault("HOSTNAME", COMPONENT))
+            .build();
     try {
       client.v1().events().inNamespace(ns).resource(e).create();
     } catch (KubernetesClientException ex) {
-      LOG.debugf("event on %s %s/%s not written: %s", about.getKind(), ns, about.getName(), ex.getMessage());
+      LOG.debugf(
+          "event on %s %s/%s not written: %s",
+          about.getKind(), ns, about.getName(), ex.getMessage());
     }
   }
 }

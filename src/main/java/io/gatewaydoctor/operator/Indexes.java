@@ -8,12 +8,12 @@ import io.gatewaydoctor.api.GatewayDiagnosis;
 import io.gatewaydoctor.api.TargetRef;
 import io.gatewaydoctor.model.ChainResolver;
 import io.gatewaydoctor.model.ClusterSnapshot;
+import io.gatewaydoctor.model.Gateways;
+import io.gatewaydoctor.model.NetworkPolicies;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import io.gatewaydoctor.model.Gateways;
-import io.gatewaydoctor.model.NetworkPolicies;
 
 /**
  * Pure index functions of the informer caches, so that every secondary-to-primary mapping is an
@@ -26,22 +26,34 @@ public final class Indexes {
   public static final String BY_CLASS = "ingress-class";
   public static final String BY_SELECTOR_PAIR = "selector-pair";
   public static final String BY_LABEL_PAIR = "label-pair";
-  /** Pods of an ingress controller, all under one key: there are few, and the analysis filters by controller. */
+
+  /**
+   * Pods of an ingress controller, all under one key: there are few, and the analysis filters by
+   * controller.
+   */
   public static final String BY_GATEWAY = "gateway-pod";
+
   public static final String GATEWAY = "gateway";
+
   /** Index key of Ingresses that name no IngressClass (served by the default class). */
   public static final String NO_CLASS = "";
 
   private Indexes() {}
 
-  public static String targetKey(String ns, String kind, String name) { return ns + "/" + kind + "/" + name; }
+  public static String targetKey(String ns, String kind, String name) {
+    return ns + "/" + kind + "/" + name;
+  }
 
   public static List<String> diagnosisTarget(GatewayDiagnosis gd) {
     TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
     if (t == null || t.getName() == null) {
       return List.of();
     }
-    return List.of(targetKey(gd.getMetadata().getNamespace(), t.getKind() == null ? TargetRef.INGRESS : t.getKind(), t.getName()));
+    return List.of(
+        targetKey(
+            gd.getMetadata().getNamespace(),
+            t.getKind() == null ? TargetRef.INGRESS : t.getKind(),
+            t.getName()));
   }
 
   public static List<String> ingressServices(Ingress i) {
@@ -71,26 +83,34 @@ public final class Indexes {
 
   /**
    * Update filter of the pod informer: an ingress controller's pod counts only when what the
-   * NetworkPolicy check reads of it changed (labels, addresses, host network, phase, deletion), so a
-   * controller's status churn does not re-evaluate every target behind a policy. Other pods always pass.
+   * NetworkPolicy check reads of it changed (labels, addresses, host network, phase, deletion), so
+   * a controller's status churn does not re-evaluate every target behind a policy. Other pods
+   * always pass.
    */
   public static boolean podUpdateMatters(Pod now, Pod before) {
     if (before == null || gatewayPod(now).isEmpty()) {
       return true;
     }
-    return !java.util.Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels())
-        || !java.util.Objects.equals(now.getMetadata().getDeletionTimestamp(), before.getMetadata().getDeletionTimestamp())
-        || !java.util.Objects.equals(now.getSpec() == null ? null : now.getSpec().getHostNetwork(),
+    return !java.util.Objects.equals(
+            now.getMetadata().getLabels(), before.getMetadata().getLabels())
+        || !java.util.Objects.equals(
+            now.getMetadata().getDeletionTimestamp(), before.getMetadata().getDeletionTimestamp())
+        || !java.util.Objects.equals(
+            now.getSpec() == null ? null : now.getSpec().getHostNetwork(),
             before.getSpec() == null ? null : before.getSpec().getHostNetwork())
-        || !java.util.Objects.equals(NetworkPolicies.addresses(now), NetworkPolicies.addresses(before))
-        || !java.util.Objects.equals(now.getStatus() == null ? null : now.getStatus().getPhase(),
+        || !java.util.Objects.equals(
+            NetworkPolicies.addresses(now), NetworkPolicies.addresses(before))
+        || !java.util.Objects.equals(
+            now.getStatus() == null ? null : now.getStatus().getPhase(),
             before.getStatus() == null ? null : before.getStatus().getPhase());
   }
 
   /** The selector pairs of a Deployment's pod template labels, as pods of it will carry them. */
   public static List<String> templateLabelPairs(io.fabric8.kubernetes.api.model.apps.Deployment d) {
     var t = d.getSpec() == null ? null : d.getSpec().getTemplate();
-    return pairs(d.getMetadata().getNamespace(), t == null || t.getMetadata() == null ? null : t.getMetadata().getLabels());
+    return pairs(
+        d.getMetadata().getNamespace(),
+        t == null || t.getMetadata() == null ? null : t.getMetadata().getLabels());
   }
 
   /** The Deployment owning a ReplicaSet, as "namespace/name" (index BY_OWNER). */
@@ -100,13 +120,18 @@ public final class Indexes {
     if (rs.getMetadata().getOwnerReferences() == null) {
       return List.of();
     }
-    return rs.getMetadata().getOwnerReferences().stream().filter(o -> "Deployment".equals(o.getKind()))
-        .map(o -> rs.getMetadata().getNamespace() + "/" + o.getName()).toList();
+    return rs.getMetadata().getOwnerReferences().stream()
+        .filter(o -> "Deployment".equals(o.getKind()))
+        .map(o -> rs.getMetadata().getNamespace() + "/" + o.getName())
+        .toList();
   }
 
-  public static List<String> templateLabelPairs(io.fabric8.kubernetes.api.model.apps.ReplicaSet rs) {
+  public static List<String> templateLabelPairs(
+      io.fabric8.kubernetes.api.model.apps.ReplicaSet rs) {
     var t = rs.getSpec() == null ? null : rs.getSpec().getTemplate();
-    return pairs(rs.getMetadata().getNamespace(), t == null || t.getMetadata() == null ? null : t.getMetadata().getLabels());
+    return pairs(
+        rs.getMetadata().getNamespace(),
+        t == null || t.getMetadata() == null ? null : t.getMetadata().getLabels());
   }
 
   public static List<String> podLabelPairs(Pod p) {
@@ -122,7 +147,9 @@ public final class Indexes {
   public static List<String> sliceService(EndpointSlice es) {
     Map<String, String> labels = es.getMetadata().getLabels();
     String svc = labels == null ? null : labels.get(ClusterSnapshot.SERVICE_NAME_LABEL);
-    return svc == null ? List.of() : List.of(ClusterSnapshot.key(es.getMetadata().getNamespace(), svc));
+    return svc == null
+        ? List.of()
+        : List.of(ClusterSnapshot.key(es.getMetadata().getNamespace(), svc));
   }
 
   private static List<String> pairs(String ns, Map<String, String> m) {

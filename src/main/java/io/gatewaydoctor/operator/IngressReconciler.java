@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gatewaydoctor.api.GatewayDiagnosis;
 import io.gatewaydoctor.api.GatewayDiagnosisSpec;
 import io.gatewaydoctor.api.TargetRef;
+import io.gatewaydoctor.model.OptOut;
+import io.gatewaydoctor.report.DiagnosisResources;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -26,8 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
-import io.gatewaydoctor.model.OptOut;
-import io.gatewaydoctor.report.DiagnosisResources;
 
 /**
  * Keeps one GatewayDiagnosis per Ingress: creates it (same name, owned by the Ingress), adopts a
@@ -36,7 +36,10 @@ import io.gatewaydoctor.report.DiagnosisResources;
  */
 // annotations (the opt-out) do not bump metadata.generation, so every Ingress update must be seen
 @ControllerConfiguration(name = IngressReconciler.NAME, generationAwareEventProcessing = false)
-@RBACRule(apiGroups = GatewayDiagnosis.GROUP, resources = "gatewaydiagnoses", verbs = {"get", "list", "watch", "create", "update", "patch", "delete"})
+@RBACRule(
+    apiGroups = GatewayDiagnosis.GROUP,
+    resources = "gatewaydiagnoses",
+    verbs = {"get", "list", "watch", "create", "update", "patch", "delete"})
 public class IngressReconciler implements Reconciler<Ingress> {
   public static final String NAME = "ingress";
   public static final String MANAGED_BY = DiagnosisResources.MANAGED_BY;
@@ -50,31 +53,50 @@ public class IngressReconciler implements Reconciler<Ingress> {
   @Override
   public List<EventSource<?, Ingress>> prepareEventSources(EventSourceContext<Ingress> ctx) {
     var primary = ctx.getPrimaryCache();
-    namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, Ingress.class)
-        .withName("ingress-namespaces").withWatchAllNamespaces()
-        .withSecondaryToPrimaryMapper(n -> primary.list(n.getMetadata().getName())
-            .map(ResourceID::fromResource).collect(Collectors.toSet()))
-        .build(), ctx);
-    diagnoses = new InformerEventSource<>(InformerEventSourceConfiguration.from(GatewayDiagnosis.class, Ingress.class)
-        .withName("ingress-diagnoses").withNamespacesInheritedFromController()
-        .withSecondaryToPrimaryMapper(IngressReconciler::targetOf)
-        .build(), ctx);
+    namespaces =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Namespace.class, Ingress.class)
+                .withName("ingress-namespaces")
+                .withWatchAllNamespaces()
+                .withSecondaryToPrimaryMapper(
+                    n ->
+                        primary
+                            .list(n.getMetadata().getName())
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
+                .build(),
+            ctx);
+    diagnoses =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(GatewayDiagnosis.class, Ingress.class)
+                .withName("ingress-diagnoses")
+                .withNamespacesInheritedFromController()
+                .withSecondaryToPrimaryMapper(IngressReconciler::targetOf)
+                .build(),
+            ctx);
     diagnoses.addIndexer(Indexes.BY_TARGET, Indexes::diagnosisTarget);
     return List.of(namespaces, diagnoses);
   }
 
   static Set<ResourceID> targetOf(GatewayDiagnosis gd) {
     TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
-    if (t == null || t.getName() == null || (t.getKind() != null && !TargetRef.INGRESS.equals(t.getKind()))) {
+    if (t == null
+        || t.getName() == null
+        || (t.getKind() != null && !TargetRef.INGRESS.equals(t.getKind()))) {
       return Set.of();
     }
     return Set.of(new ResourceID(t.getName(), gd.getMetadata().getNamespace()));
   }
 
-  /** The opt-out decision: the namespace's "false" is final, else the Ingress's own (see {@link OptOut}). */
+  /**
+   * The opt-out decision: the namespace's "false" is final, else the Ingress's own (see {@link
+   * OptOut}).
+   */
   static boolean optedOut(Ingress ingress, Namespace ns) {
-    return OptOut.of(ingress.getMetadata().getAnnotations(),
-        ns == null ? null : ns.getMetadata().getAnnotations()).out();
+    return OptOut.of(
+            ingress.getMetadata().getAnnotations(),
+            ns == null ? null : ns.getMetadata().getAnnotations())
+        .out();
   }
 
   @Override
@@ -82,10 +104,13 @@ public class IngressReconciler implements Reconciler<Ingress> {
     String ns = ingress.getMetadata().getNamespace();
     String name = ingress.getMetadata().getName();
     Namespace namespace = namespaces.get(new ResourceID(ns)).orElse(null);
-    List<GatewayDiagnosis> existing = diagnoses.byIndex(Indexes.BY_TARGET, Indexes.targetKey(ns, TargetRef.INGRESS, name));
+    List<GatewayDiagnosis> existing =
+        diagnoses.byIndex(Indexes.BY_TARGET, Indexes.targetKey(ns, TargetRef.INGRESS, name));
     var gds = client.resources(GatewayDiagnosis.class).inNamespace(ns);
     if (namespace == null) {
-      return UpdateControl.noUpdate(); // its namespace's word is not known yet; the Namespace event brings this back
+      return UpdateControl
+          .noUpdate(); // its namespace's word is not known yet; the Namespace event brings this
+      // back
     }
     if (optedOut(ingress, namespace)) {
       existing.stream().filter(gd -> ownedBy(gd, ingress)).forEach(gd -> gds.resource(gd).delete());
@@ -93,8 +118,13 @@ public class IngressReconciler implements Reconciler<Ingress> {
     }
     if (existing.isEmpty()) {
       GatewayDiagnosis gd = new GatewayDiagnosis();
-      gd.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns)
-          .withLabels(Map.of(MANAGED_BY, "gateway-doctor")).withOwnerReferences(ownerRef(ingress)).build());
+      gd.setMetadata(
+          new ObjectMetaBuilder()
+              .withName(name)
+              .withNamespace(ns)
+              .withLabels(Map.of(MANAGED_BY, "gateway-doctor"))
+              .withOwnerReferences(ownerRef(ingress))
+              .build());
       GatewayDiagnosisSpec spec = new GatewayDiagnosisSpec();
       spec.setTargetRef(TargetRef.ingress(name));
       gd.setSpec(spec);
@@ -104,23 +134,30 @@ public class IngressReconciler implements Reconciler<Ingress> {
         if (e.getCode() != 409) {
           throw e;
         }
-        // created a moment ago and not in the cache yet, or a hand-made one that targets something else
+        // created a moment ago and not in the cache yet, or a hand-made one that targets something
+        // else
         GatewayDiagnosis other = gds.withName(name).get();
         if (other != null && !targetOf(other).contains(new ResourceID(name, ns))) {
-          LOG.warnf("GatewayDiagnosis %s/%s exists but targets another object; not creating one for Ingress %s", ns, name, name);
+          LOG.warnf(
+              "GatewayDiagnosis %s/%s exists but targets another object; not creating one for Ingress %s",
+              ns, name, name);
         }
       }
       return UpdateControl.noUpdate();
     }
     for (GatewayDiagnosis gd : existing) {
       if (name.equals(gd.getMetadata().getName()) && !ownedBy(gd, ingress)) {
-        gds.resource(gd).edit(g -> {
-          List<OwnerReference> refs = g.getMetadata().getOwnerReferences() == null
-              ? new java.util.ArrayList<>() : new java.util.ArrayList<>(g.getMetadata().getOwnerReferences());
-          refs.add(ownerRef(ingress));
-          g.getMetadata().setOwnerReferences(refs);
-          return g;
-        });
+        gds.resource(gd)
+            .edit(
+                g -> {
+                  List<OwnerReference> refs =
+                      g.getMetadata().getOwnerReferences() == null
+                          ? new java.util.ArrayList<>()
+                          : new java.util.ArrayList<>(g.getMetadata().getOwnerReferences());
+                  refs.add(ownerRef(ingress));
+                  g.getMetadata().setOwnerReferences(refs);
+                  return g;
+                });
         LOG.infof("adopted GatewayDiagnosis %s/%s", ns, name);
       }
     }
@@ -128,13 +165,22 @@ public class IngressReconciler implements Reconciler<Ingress> {
   }
 
   static boolean ownedBy(GatewayDiagnosis gd, Ingress ingress) {
-    return gd.getMetadata().getOwnerReferences() != null && gd.getMetadata().getOwnerReferences().stream()
-        .anyMatch(o -> ingress.getMetadata().getUid() != null && ingress.getMetadata().getUid().equals(o.getUid()));
+    return gd.getMetadata().getOwnerReferences() != null
+        && gd.getMetadata().getOwnerReferences().stream()
+            .anyMatch(
+                o ->
+                    ingress.getMetadata().getUid() != null
+                        && ingress.getMetadata().getUid().equals(o.getUid()));
   }
 
   static OwnerReference ownerRef(Ingress ingress) {
-    return new OwnerReferenceBuilder().withApiVersion("networking.k8s.io/v1").withKind("Ingress")
-        .withName(ingress.getMetadata().getName()).withUid(ingress.getMetadata().getUid())
-        .withBlockOwnerDeletion(false).withController(false).build();
+    return new OwnerReferenceBuilder()
+        .withApiVersion("networking.k8s.io/v1")
+        .withKind("Ingress")
+        .withName(ingress.getMetadata().getName())
+        .withUid(ingress.getMetadata().getUid())
+        .withBlockOwnerDeletion(false)
+        .withController(false)
+        .build();
   }
 }

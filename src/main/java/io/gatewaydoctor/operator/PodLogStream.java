@@ -14,8 +14,8 @@ import org.jboss.logging.Logger;
  * Follows the log of one container of one controller pod through the pods/log API, with the
  * kubelet's timestamps: the first connection starts {@code backfill} back, every later one (the
  * stream ended: a restart of the container, an API server that cut the watch, a network error)
- * resumes at the last timestamp seen, skipping the lines already read. Reconnects back off from
- * one second to thirty while nothing arrives. Runs on its own thread until {@link #close()}.
+ * resumes at the last timestamp seen, skipping the lines already read. Reconnects back off from one
+ * second to thirty while nothing arrives. Runs on its own thread until {@link #close()}.
  */
 final class PodLogStream implements Runnable, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(PodLogStream.class);
@@ -30,6 +30,7 @@ final class PodLogStream implements Runnable, AutoCloseable {
   private final Duration backfill;
   private volatile boolean closed;
   private volatile LogWatch current;
+
   /**
    * The newest kubelet timestamp read, and how many lines read so far carry a timestamp in or after
    * its second: a reconnect asks for lines since that second, and the kubelet sends them again in
@@ -37,12 +38,19 @@ final class PodLogStream implements Runnable, AutoCloseable {
    * stamped out of order, and none is dropped while reading live).
    */
   private Instant lastTs;
+
   private final java.util.TreeMap<Long, Integer> perSecond = new java.util.TreeMap<>();
   private long skip;
   volatile long lines;
   volatile long connections;
 
-  PodLogStream(KubernetesClient client, String namespace, String pod, String container, LogFeed feed, Duration backfill) {
+  PodLogStream(
+      KubernetesClient client,
+      String namespace,
+      String pod,
+      String container,
+      LogFeed feed,
+      Duration backfill) {
     this.client = client;
     this.namespace = namespace;
     this.pod = pod;
@@ -75,12 +83,15 @@ final class PodLogStream implements Runnable, AutoCloseable {
   }
 
   private void connect() throws java.io.IOException {
-    var log = client.pods().inNamespace(namespace).withName(pod).inContainer(container).usingTimestamps();
+    var log =
+        client.pods().inNamespace(namespace).withName(pod).inContainer(container).usingTimestamps();
     connections++;
     resuming();
-    LogWatch w = lastTs == null
-        ? log.sinceSeconds((int) Math.max(1, backfill.toSeconds())).watchLog()
-        : log.sinceTime(lastTs.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()).watchLog();
+    LogWatch w =
+        lastTs == null
+            ? log.sinceSeconds((int) Math.max(1, backfill.toSeconds())).watchLog()
+            : log.sinceTime(lastTs.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
+                .watchLog();
     current = w;
     boolean ended = false;
     try (InputStream in = w.getOutput()) {
@@ -93,13 +104,22 @@ final class PodLogStream implements Runnable, AutoCloseable {
       if (!ended) {
         w.close(); // cut short (closed, or a read error): release the connection
       }
-      // a watch whose response ended is not closed again: its connection may already serve another request
+      // a watch whose response ended is not closed again: its connection may already serve another
+      // request
     }
   }
 
-  /** A new connection repeats the lines read since the second of the newest timestamp: they are skipped once more. */
+  /**
+   * A new connection repeats the lines read since the second of the newest timestamp: they are
+   * skipped once more.
+   */
   void resuming() {
-    skip = lastTs == null ? 0 : perSecond.tailMap(lastTs.getEpochSecond(), true).values().stream().mapToLong(Integer::longValue).sum();
+    skip =
+        lastTs == null
+            ? 0
+            : perSecond.tailMap(lastTs.getEpochSecond(), true).values().stream()
+                .mapToLong(Integer::longValue)
+                .sum();
   }
 
   /** One line as the kubelet sends it: an RFC 3339 timestamp, a space, the container's line. */
@@ -135,7 +155,9 @@ final class PodLogStream implements Runnable, AutoCloseable {
     }
   }
 
-  private static Duration min(Duration a, Duration b) { return a.compareTo(b) <= 0 ? a : b; }
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
 
   @Override
   public void close() {
@@ -147,5 +169,7 @@ final class PodLogStream implements Runnable, AutoCloseable {
   }
 
   @Override
-  public String toString() { return namespace + "/" + pod + "/" + container; }
+  public String toString() {
+    return namespace + "/" + pod + "/" + container;
+  }
 }

@@ -6,10 +6,15 @@ import io.gatewaydoctor.api.ProbeSpec;
 import io.gatewaydoctor.api.TargetRef;
 import io.gatewaydoctor.model.ChainResolver;
 import io.gatewaydoctor.model.ClusterSnapshot;
+import io.gatewaydoctor.model.OptOut;
+import io.gatewaydoctor.probe.HttpProber;
+import io.gatewaydoctor.probe.KeepAlive;
 import io.gatewaydoctor.probe.Probe;
 import io.gatewaydoctor.probe.ProbeEvidence;
 import io.gatewaydoctor.probe.ProbePlanner;
 import io.gatewaydoctor.probe.ProbeRunner;
+import io.gatewaydoctor.probe.ProbeScope;
+import io.gatewaydoctor.probe.ProbeTarget;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
@@ -27,24 +32,24 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
-import io.gatewaydoctor.model.OptOut;
-import io.gatewaydoctor.probe.HttpProber;
-import io.gatewaydoctor.probe.KeepAlive;
-import io.gatewaydoctor.probe.ProbeScope;
-import io.gatewaydoctor.probe.ProbeTarget;
 
 /**
  * Probes every diagnosed target on its own schedule (spec.probe.intervalSeconds, default 30 s,
  * jittered by up to a tenth), never in a reconcile thread: a one-second tick picks the targets that
  * are due, one round per target at a time, on a bounded pool (the global concurrency limit; a round
- * probes at most {@link ProbePlanner#MAX_PER_TARGET} endpoints). The evidence is kept per diagnosis,
- * and a round whose outcomes differ from the last one triggers a reconcile through an inbound event.
+ * probes at most {@link ProbePlanner#MAX_PER_TARGET} endpoints). The evidence is kept per
+ * diagnosis, and a round whose outcomes differ from the last one triggers a reconcile through an
+ * inbound event.
  */
 final class ProbeScheduler implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ProbeScheduler.class);
   static final int DEFAULT_INTERVAL_SECONDS = 30;
 
-  record Round(ProbeEvidence evidence, Instant at, Map<String, String> outcomes, java.util.Set<ProbeTarget> planned) {}
+  record Round(
+      ProbeEvidence evidence,
+      Instant at,
+      Map<String, String> outcomes,
+      java.util.Set<ProbeTarget> planned) {}
 
   private final IndexerResourceCache<GatewayDiagnosis> diagnoses;
   private final InformerEventSource<Ingress, GatewayDiagnosis> ingresses;
@@ -55,11 +60,18 @@ final class ProbeScheduler implements AutoCloseable {
   private final Map<ResourceID, Round> rounds = new ConcurrentHashMap<>();
   private final Map<ResourceID, Instant> due = new ConcurrentHashMap<>();
   private final Map<ResourceID, Boolean> running = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService tick = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "gateway-doctor-probe-tick"));
+  private final ScheduledExecutorService tick =
+      Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "gateway-doctor-probe-tick"));
   private final ExecutorService rounds_;
   private final ProbeRunner runner;
-  /** Keep-alive measurements hold a connection for up to the gateway's timeout: their own few threads. */
-  private final ExecutorService keepAlivePool = Executors.newFixedThreadPool(2, r -> daemon(r, "gateway-doctor-keepalive"));
+
+  /**
+   * Keep-alive measurements hold a connection for up to the gateway's timeout: their own few
+   * threads.
+   */
+  private final ExecutorService keepAlivePool =
+      Executors.newFixedThreadPool(2, r -> daemon(r, "gateway-doctor-keepalive"));
+
   private final ProbeRunner keepAliveRunner = new ProbeRunner(new HttpProber(), 4);
   private final Map<ResourceID, Map<String, KeepAlive>> keepAlive = new ConcurrentHashMap<>();
   private final Map<ResourceID, Instant> keepAliveDue = new ConcurrentHashMap<>();
@@ -74,9 +86,15 @@ final class ProbeScheduler implements AutoCloseable {
     return this;
   }
 
-  ProbeScheduler(IndexerResourceCache<GatewayDiagnosis> diagnoses, InformerEventSource<Ingress, GatewayDiagnosis> ingresses,
-      ChainGatherer gatherer, SimpleInboundEventSource<GatewayDiagnosis> trigger, ProbeRunner runner, int targetsAtOnce,
-      Clock clock, boolean enabled) {
+  ProbeScheduler(
+      IndexerResourceCache<GatewayDiagnosis> diagnoses,
+      InformerEventSource<Ingress, GatewayDiagnosis> ingresses,
+      ChainGatherer gatherer,
+      SimpleInboundEventSource<GatewayDiagnosis> trigger,
+      ProbeRunner runner,
+      int targetsAtOnce,
+      Clock clock,
+      boolean enabled) {
     this.diagnoses = diagnoses;
     this.ingresses = ingresses;
     this.gatherer = gatherer;
@@ -84,7 +102,9 @@ final class ProbeScheduler implements AutoCloseable {
     this.runner = runner;
     this.clock = clock;
     this.enabled = enabled;
-    this.rounds_ = Executors.newFixedThreadPool(Math.max(1, targetsAtOnce), r -> daemon(r, "gateway-doctor-probe-round"));
+    this.rounds_ =
+        Executors.newFixedThreadPool(
+            Math.max(1, targetsAtOnce), r -> daemon(r, "gateway-doctor-probe-round"));
   }
 
   private ProbeScope scope = ProbeScope.PODS_ONLY;
@@ -95,9 +115,14 @@ final class ProbeScheduler implements AutoCloseable {
     return this;
   }
 
-  ProbeScope scope() { return scope; }
+  ProbeScope scope() {
+    return scope;
+  }
 
-  /** How long the gateway keeps idle upstream connections, and how often to measure the backends' side of it. */
+  /**
+   * How long the gateway keeps idle upstream connections, and how often to measure the backends'
+   * side of it.
+   */
   ProbeScheduler keepAlive(Duration gateway, Duration every) {
     this.gatewayKeepAlive = gateway;
     this.keepAliveEvery = every;
@@ -117,11 +142,15 @@ final class ProbeScheduler implements AutoCloseable {
       return ProbeEvidence.NONE;
     }
     if (!r.evidence().reachedAny()) {
-      // nothing reached at all: the operator's pod cannot reach these pods (a NetworkPolicy that admits only
-      // the gateway, say), which says nothing about what the gateway meets; what was not probed, and why, stays
+      // nothing reached at all: the operator's pod cannot reach these pods (a NetworkPolicy that
+      // admits only
+      // the gateway, say), which says nothing about what the gateway meets; what was not probed,
+      // and why, stays
       return r.evidence().skippedOnly();
     }
-    return r.evidence().withKeepAlive(keepAlive.getOrDefault(id, Map.of()), gatewayKeepAlive).takenAt(r.at());
+    return r.evidence()
+        .withKeepAlive(keepAlive.getOrDefault(id, Map.of()), gatewayKeepAlive)
+        .takenAt(r.at());
   }
 
   /** When the target's last probe round ended, or null before its first. */
@@ -130,7 +159,10 @@ final class ProbeScheduler implements AutoCloseable {
     return r == null ? null : r.at();
   }
 
-  /** The endpoints of a target changed since its last round: probe it at the next tick, not at the next interval. */
+  /**
+   * The endpoints of a target changed since its last round: probe it at the next tick, not at the
+   * next interval.
+   */
   void endpointsAre(ResourceID id, java.util.Set<ProbeTarget> planned) {
     Round r = rounds.get(id);
     if (r != null && !r.planned().equals(planned)) {
@@ -146,20 +178,24 @@ final class ProbeScheduler implements AutoCloseable {
   private void tick() {
     try {
       Instant now = clock.instant();
-      diagnoses.list().forEach(gd -> {
-        ResourceID id = ResourceID.fromResource(gd);
-        if (!probingOn(gd)) {
-          if (rounds.remove(id) != null) {
-            trigger.propagateEvent(id); // switched off: the verdict drops the probe evidence
-          }
-          return;
-        }
-        if (running.containsKey(id) || now.isBefore(due.getOrDefault(id, Instant.EPOCH))) {
-          return;
-        }
-        running.put(id, true);
-        rounds_.submit(() -> round(gd, id));
-      });
+      diagnoses
+          .list()
+          .forEach(
+              gd -> {
+                ResourceID id = ResourceID.fromResource(gd);
+                if (!probingOn(gd)) {
+                  if (rounds.remove(id) != null) {
+                    trigger.propagateEvent(
+                        id); // switched off: the verdict drops the probe evidence
+                  }
+                  return;
+                }
+                if (running.containsKey(id) || now.isBefore(due.getOrDefault(id, Instant.EPOCH))) {
+                  return;
+                }
+                running.put(id, true);
+                rounds_.submit(() -> round(gd, id));
+              });
       // forget diagnoses that are gone
       rounds.keySet().removeIf(id -> diagnoses.get(id).isEmpty());
       keepAlive.keySet().removeIf(id -> diagnoses.get(id).isEmpty());
@@ -173,34 +209,52 @@ final class ProbeScheduler implements AutoCloseable {
   private void round(GatewayDiagnosis gd, ResourceID id) {
     try {
       ProbeSpec spec = gd.getSpec() == null ? null : gd.getSpec().getProbe();
-      int interval = spec == null || spec.getIntervalSeconds() == null ? DEFAULT_INTERVAL_SECONDS : spec.getIntervalSeconds();
+      int interval =
+          spec == null || spec.getIntervalSeconds() == null
+              ? DEFAULT_INTERVAL_SECONDS
+              : spec.getIntervalSeconds();
       long jitterMillis = ThreadLocalRandom.current().nextLong(interval * 100L + 1);
       due.put(id, clock.instant().plusSeconds(interval).plusMillis(jitterMillis));
       TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
-      Ingress ing = t == null || t.getName() == null ? null
-          : ingresses.get(new ResourceID(t.getName(), gd.getMetadata().getNamespace())).orElse(null);
+      Ingress ing =
+          t == null || t.getName() == null
+              ? null
+              : ingresses
+                  .get(new ResourceID(t.getName(), gd.getMetadata().getNamespace()))
+                  .orElse(null);
       if (ing == null) {
         return;
       }
       ClusterSnapshot snapshot = gatherer.gather(ing);
       var namespace = snapshot.namespace(ing.getMetadata().getNamespace()).orElse(null);
-      if (namespace == null || OptOut.of(ing.getMetadata().getAnnotations(),
-          namespace.getMetadata().getAnnotations()).out()) {
+      if (namespace == null
+          || OptOut.of(ing.getMetadata().getAnnotations(), namespace.getMetadata().getAnnotations())
+              .out()) {
         return; // opted out (or its namespace not seen yet): its backends are not reached
       }
-      List<ProbePlanner.Planned> plan = ProbePlanner.plan(ChainResolver.resolve(ing, snapshot), snapshot, spec, scope);
+      List<ProbePlanner.Planned> plan =
+          ProbePlanner.plan(ChainResolver.resolve(ing, snapshot), snapshot, spec, scope);
       ProbeEvidence evidence = plan.isEmpty() ? ProbeEvidence.NONE : runner.run(plan);
       Map<String, String> outcomes = new java.util.TreeMap<>();
       for (Probe p : evidence.all()) {
         outcomes.put(p.key(), p.outcome().name());
         onProbe.accept(p);
       }
-      Round previous = rounds.put(id, new Round(evidence, clock.instant(), outcomes,
-          plan.stream().map(ProbePlanner.Planned::target).collect(java.util.stream.Collectors.toSet())));
+      Round previous =
+          rounds.put(
+              id,
+              new Round(
+                  evidence,
+                  clock.instant(),
+                  outcomes,
+                  plan.stream()
+                      .map(ProbePlanner.Planned::target)
+                      .collect(java.util.stream.Collectors.toSet())));
       if (previous == null || !Objects.equals(previous.outcomes(), outcomes)) {
         trigger.propagateEvent(id);
       }
-      if (!keepAliveRunning.containsKey(id) && !clock.instant().isBefore(keepAliveDue.getOrDefault(id, Instant.EPOCH))
+      if (!keepAliveRunning.containsKey(id)
+          && !clock.instant().isBefore(keepAliveDue.getOrDefault(id, Instant.EPOCH))
           && !plan.isEmpty()) {
         keepAliveRunning.put(id, true);
         keepAliveDue.put(id, clock.instant().plus(keepAliveEvery));
@@ -215,7 +269,8 @@ final class ProbeScheduler implements AutoCloseable {
     }
   }
 
-  private void measureKeepAlive(ResourceID id, List<ProbePlanner.Planned> plan, ProbeEvidence evidence) {
+  private void measureKeepAlive(
+      ResourceID id, List<ProbePlanner.Planned> plan, ProbeEvidence evidence) {
     try {
       var measured = keepAliveRunner.keepAlive(plan, evidence, gatewayKeepAlive.plusSeconds(1));
       var before = keepAlive.put(id, measured);
@@ -235,11 +290,14 @@ final class ProbeScheduler implements AutoCloseable {
   private java.util.Set<String> racing(Map<String, KeepAlive> m) {
     java.util.Set<String> out = new java.util.TreeSet<>();
     if (m != null) {
-      m.forEach((addr, k) -> {
-        if (k.measured() && k.closedAfter() != null && k.closedAfter().compareTo(gatewayKeepAlive) < 0) {
-          out.add(addr);
-        }
-      });
+      m.forEach(
+          (addr, k) -> {
+            if (k.measured()
+                && k.closedAfter() != null
+                && k.closedAfter().compareTo(gatewayKeepAlive) < 0) {
+              out.add(addr);
+            }
+          });
     }
     return out;
   }

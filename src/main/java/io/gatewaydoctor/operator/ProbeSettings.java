@@ -4,7 +4,10 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
-/** The operator's probe settings ({@code gatewaydoctor.probe.*}, see application.properties and the README). */
+/**
+ * The operator's probe settings ({@code gatewaydoctor.probe.*}, see application.properties and the
+ * README).
+ */
 @ConfigMapping(prefix = "gatewaydoctor.probe")
 public interface ProbeSettings {
   /** Probes at all, for every target (per target: spec.probe.enabled). */

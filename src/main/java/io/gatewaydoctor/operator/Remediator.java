@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.gatewaydoctor.analysis.Diagnosis;
 import io.gatewaydoctor.api.Baseline;
 import io.gatewaydoctor.api.GatewayDiagnosis;
+import io.gatewaydoctor.api.GatewayDiagnosisStatus;
 import io.gatewaydoctor.api.RemediationRecord;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.api.TimelineEntry;
@@ -34,23 +35,26 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
-import io.gatewaydoctor.api.GatewayDiagnosisStatus;
 
 /**
- * Carries out a target's remediation decision ({@link Remediation#decide}) inside the reconcile, which
- * only the leader runs:
+ * Carries out a target's remediation decision ({@link Remediation#decide}) inside the reconcile,
+ * which only the leader runs:
+ *
  * <ol>
- *   <li>reads the object from the API server; a plan made on another version of it (another uid for a pod) waits for the
- *       fresh verdict the informer event brings;</li>
- *   <li>sends the change as a server-side dry-run (dry-run mode stops here);</li>
- *   <li>takes a slot of the global rate limit (counted over every diagnosis's records, so a restart or a failover does not
- *       reset it) and writes the {@code Applied} record to the status before the change, so that a crash or a failed
- *       status write can never lead to the change being made twice;</li>
- *   <li>makes the change: a patch, or for restart-pod an eviction (PodDisruptionBudgets apply) of that very pod (uid
- *       precondition).</li>
+ *   <li>reads the object from the API server; a plan made on another version of it (another uid for
+ *       a pod) waits for the fresh verdict the informer event brings;
+ *   <li>sends the change as a server-side dry-run (dry-run mode stops here);
+ *   <li>takes a slot of the global rate limit (counted over every diagnosis's records, so a restart
+ *       or a failover does not reset it) and writes the {@code Applied} record to the status before
+ *       the change, so that a crash or a failed status write can never lead to the change being
+ *       made twice;
+ *   <li>makes the change: a patch, or for restart-pod an eviction (PodDisruptionBudgets apply) of
+ *       that very pod (uid precondition).
  * </ol>
- * Each plan and effect becomes a record, an Event on the target and on the object, a metric and, when applied, a timeline
- * entry. A plan the API server refused is not sent again within a cooldown.
+ *
+ * Each plan and effect becomes a record, an Event on the target and on the object, a metric and,
+ * when applied, a timeline entry. A plan the API server refused is not sent again within a
+ * cooldown.
  */
 @ApplicationScoped
 public class Remediator {
@@ -61,37 +65,67 @@ public class Remediator {
 
   @ConfigProperty(name = "gatewaydoctor.remediation.cooldown", defaultValue = "PT10M")
   Duration cooldown;
+
   @ConfigProperty(name = "gatewaydoctor.remediation.rate-limit", defaultValue = "5")
   int rateLimit;
+
   @ConfigProperty(name = "gatewaydoctor.remediation.rate-period", defaultValue = "PT10M")
   Duration ratePeriod;
 
   /**
-   * The records last written per diagnosis ({@link #key}): the cached primary can lag behind the operator's own status
-   * write, and a history read from it could miss an action just taken. The status seeds it after a restart.
+   * The records last written per diagnosis ({@link #key}): the cached primary can lag behind the
+   * operator's own status write, and a history read from it could miss an action just taken. The
+   * status seeds it after a restart.
    */
-  private final Map<String, List<RemediationRecord>> written = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, List<RemediationRecord>> written =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /** namespace/name → the key of the diagnosis last seen under it, to forget it by name. */
   private final Map<String, String> keys = new java.util.concurrent.ConcurrentHashMap<>();
-  /** Actions this process took ("target|time" → the diagnosis and its record), beside the Applied records of every status. */
+
+  /**
+   * Actions this process took ("target|time" → the diagnosis and its record), beside the Applied
+   * records of every status.
+   */
   private final Map<String, Slot> slots = new HashMap<>();
-  /** When a plan (action, object, patch without version) was last refused by the API server: not sent again within a cooldown. */
+
+  /**
+   * When a plan (action, object, patch without version) was last refused by the API server: not
+   * sent again within a cooldown.
+   */
   private final Map<String, Instant> refused = new java.util.concurrent.ConcurrentHashMap<>();
 
   private record Slot(String diagnosis, RemediationRecord record, Instant at) {}
 
-  /** The target's records after this round, the RemediationApplied condition, when to look again, the diagnosis's new version. */
-  public record Round(List<RemediationRecord> records, String[] condition, Duration recheck, String resourceVersion) {}
+  /**
+   * The target's records after this round, the RemediationApplied condition, when to look again,
+   * the diagnosis's new version.
+   */
+  public record Round(
+      List<RemediationRecord> records,
+      String[] condition,
+      Duration recheck,
+      String resourceVersion) {}
 
-  Guard.Limits limits() { return new Guard.Limits(cooldown, rateLimit, ratePeriod); }
+  Guard.Limits limits() {
+    return new Guard.Limits(cooldown, rateLimit, ratePeriod);
+  }
 
-  /** The records of every diagnosis: the status of each, or what this process wrote last when newer. */
-  static Map<String, List<RemediationRecord>> all(List<GatewayDiagnosis> diagnoses, Map<String, List<RemediationRecord>> written) {
+  /**
+   * The records of every diagnosis: the status of each, or what this process wrote last when newer.
+   */
+  static Map<String, List<RemediationRecord>> all(
+      List<GatewayDiagnosis> diagnoses, Map<String, List<RemediationRecord>> written) {
     Map<String, List<RemediationRecord>> out = new HashMap<>();
     for (GatewayDiagnosis g : diagnoses) {
       String k = key(g);
-      out.put(k, written.getOrDefault(k, g.getStatus() == null || g.getStatus().remediations == null ? List.of()
-          : g.getStatus().remediations));
+      out.put(
+          k,
+          written.getOrDefault(
+              k,
+              g.getStatus() == null || g.getStatus().remediations == null
+                  ? List.of()
+                  : g.getStatus().remediations));
     }
     return out;
   }
@@ -102,65 +136,126 @@ public class Remediator {
     return uid != null ? uid : gd.getMetadata().getNamespace() + "/" + gd.getMetadata().getName();
   }
 
-  Round run(GatewayDiagnosis gd, ResourceRef ingress, Diagnosis d, RemediationPolicy policy, Baseline baseline, Instant now,
-      Duration window, Instant freshAt, Instant healthySince, Function<ResourceRef, Optional<HasMetadata>> cached,
-      java.util.function.Supplier<List<GatewayDiagnosis>> diagnoses, Consumer<TimelineEntry> timeline) {
+  Round run(
+      GatewayDiagnosis gd,
+      ResourceRef ingress,
+      Diagnosis d,
+      RemediationPolicy policy,
+      Baseline baseline,
+      Instant now,
+      Duration window,
+      Instant freshAt,
+      Instant healthySince,
+      Function<ResourceRef, Optional<HasMetadata>> cached,
+      java.util.function.Supplier<List<GatewayDiagnosis>> diagnoses,
+      Consumer<TimelineEntry> timeline) {
     String me = key(gd);
     keys.put(gd.getMetadata().getNamespace() + "/" + gd.getMetadata().getName(), me);
-    List<RemediationRecord> history = written.getOrDefault(me, gd.getStatus() == null || gd.getStatus().remediations == null
-        ? List.of() : gd.getStatus().remediations);
+    List<RemediationRecord> history =
+        written.getOrDefault(
+            me,
+            gd.getStatus() == null || gd.getStatus().remediations == null
+                ? List.of()
+                : gd.getStatus().remediations);
     if (policy.mode() == RemediationPolicy.Mode.off) {
-      return new Round(history, Remediation.condition(policy, history, false), null, null); // the common case: nothing to look at
+      return new Round(
+          history,
+          Remediation.condition(policy, history, false),
+          null,
+          null); // the common case: nothing to look at
     }
     var everyone = all(diagnoses.get(), written);
     List<RemediationRecord> elsewhere = new ArrayList<>();
-    everyone.forEach((k, v) -> {
-      if (!k.equals(me)) {
-        elsewhere.addAll(v);
-      }
-    });
-    var situation = new Guard.Situation(policy, now, window, freshAt, d.backends(), baseline, Ledger.of(history),
-        appliedInPeriod(everyone, now), limits(), elsewhere, healthySince);
+    everyone.forEach(
+        (k, v) -> {
+          if (!k.equals(me)) {
+            elsewhere.addAll(v);
+          }
+        });
+    var situation =
+        new Guard.Situation(
+            policy,
+            now,
+            window,
+            freshAt,
+            d.backends(),
+            baseline,
+            Ledger.of(history),
+            appliedInPeriod(everyone, now),
+            limits(),
+            elsewhere,
+            healthySince);
     var outlook = Remediation.decide(d, history, situation);
     List<RemediationRecord> records = outlook.records();
     for (RemediationRecord r : outlook.added()) {
       metrics.remediation(r.action, r.result);
       boolean bad = Ledger.NO_IMPROVEMENT.equals(r.result);
-      HealthEvents.about(client, ingress, bad, "Remediation" + r.result, r.action + " on " + r.target + ": " + r.reason, now);
+      HealthEvents.about(
+          client,
+          ingress,
+          bad,
+          "Remediation" + r.result,
+          r.action + " on " + r.target + ": " + r.reason,
+          now);
     }
     String version = null;
     var decision = outlook.decision();
     if (decision != null) {
-      var done = carryOut(gd, ingress, records, decision, situation, now, cached, diagnoses, timeline);
+      var done =
+          carryOut(gd, ingress, records, decision, situation, now, cached, diagnoses, timeline);
       records = done.records();
       version = done.resourceVersion();
     }
     written.put(me, List.copyOf(records));
-    // a cooldown's end changes what may happen (judge the action, allow the next one): reconcile then, event or not
+    // a cooldown's end changes what may happen (judge the action, allow the next one): reconcile
+    // then, event or not
     var state = Ledger.of(records);
     Instant until = state.cooldownUntil(cooldown);
     if (state.stopped() && healthySince != null) {
       until = healthySince.plus(cooldown); // when the stop may end
     }
-    Duration recheck = policy.mode() != RemediationPolicy.Mode.off && until != null && until.isAfter(now)
-        ? Duration.between(now, until).plusMillis(500) : null;
-    return new Round(records, Remediation.condition(policy, records, decision != null), recheck, version);
+    Duration recheck =
+        policy.mode() != RemediationPolicy.Mode.off && until != null && until.isAfter(now)
+            ? Duration.between(now, until).plusMillis(500)
+            : null;
+    return new Round(
+        records, Remediation.condition(policy, records, decision != null), recheck, version);
   }
 
   private record Done(List<RemediationRecord> records, String resourceVersion) {}
 
-  private Done carryOut(GatewayDiagnosis gd, ResourceRef ingress, List<RemediationRecord> records, Remediation.Decision decision,
-      Guard.Situation situation, Instant now, Function<ResourceRef, Optional<HasMetadata>> cached,
-      java.util.function.Supplier<List<GatewayDiagnosis>> diagnoses, Consumer<TimelineEntry> timeline) {
+  private Done carryOut(
+      GatewayDiagnosis gd,
+      ResourceRef ingress,
+      List<RemediationRecord> records,
+      Remediation.Decision decision,
+      Guard.Situation situation,
+      Instant now,
+      Function<ResourceRef, Optional<HasMetadata>> cached,
+      java.util.function.Supplier<List<GatewayDiagnosis>> diagnoses,
+      Consumer<TimelineEntry> timeline) {
     Plan plan = decision.plan();
-    if (decision.verdict() == Remediation.Verdict.Blocked && decision.reason().startsWith(Guard.WAITING)) {
-      return new Done(records, null); // the informers or the prober are about to catch up: the next round decides
+    if (decision.verdict() == Remediation.Verdict.Blocked
+        && decision.reason().startsWith(Guard.WAITING)) {
+      return new Done(
+          records,
+          null); // the informers or the prober are about to catch up: the next round decides
     }
     if (decision.verdict() == Remediation.Verdict.Blocked) {
-      return new Done(note(ingress, records, decision.record(Ledger.BLOCKED, decision.reason(), now), plan, true, false, now), null);
+      return new Done(
+          note(
+              ingress,
+              records,
+              decision.record(Ledger.BLOCKED, decision.reason(), now),
+              plan,
+              true,
+              false,
+              now),
+          null);
     }
     boolean apply = decision.verdict() == Remediation.Verdict.Apply;
-    RemediationRecord last = Ledger.latest(records, plan.action(), plan.objectKey(), r -> r.patch != null);
+    RemediationRecord last =
+        Ledger.latest(records, plan.action(), plan.objectKey(), r -> r.patch != null);
     if (!apply && last != null && Ledger.DRY_RUN.equals(last.result) && plan.sameChange(last)) {
       return new Done(records, null); // dry-run already
     }
@@ -172,15 +267,25 @@ public class Remediator {
     try {
       live = resource(plan.object()).get();
     } catch (KubernetesClientException e) {
-      LOG.debugf("remediation of %s: cannot read it (%s), next round", plan.objectKey(), e.getMessage());
+      LOG.debugf(
+          "remediation of %s: cannot read it (%s), next round", plan.objectKey(), e.getMessage());
       return new Done(records, null);
     }
     if (live == null) {
-      return new Done(note(ingress, records, decision.record(Ledger.BLOCKED, plan.objectKey() + " is gone", now), plan, true, false,
-          now), null);
+      return new Done(
+          note(
+              ingress,
+              records,
+              decision.record(Ledger.BLOCKED, plan.objectKey() + " is gone", now),
+              plan,
+              true,
+              false,
+              now),
+          null);
     }
     if (stale(plan, live, cached)) {
-      LOG.debugf("remediation of %s: the verdict saw another version of it, next round", plan.objectKey());
+      LOG.debugf(
+          "remediation of %s: the verdict saw another version of it, next round", plan.objectKey());
       return new Done(records, null);
     }
     String uid = live.getMetadata().getUid();
@@ -192,20 +297,53 @@ public class Remediator {
         return new Done(records, null);
       }
       refused.put(planKey(plan), now);
-      String why = e.getCode() == 403 ? "the API server refused the dry-run (403: no write permission; the chart grants it with"
-          + " remediation.enabled): " + message(e) : "the API server refused the dry-run: " + message(e);
-      return new Done(note(ingress, records, decision.record(Ledger.FAILED, why, now), plan, true, true, now), null);
+      String why =
+          e.getCode() == 403
+              ? "the API server refused the dry-run (403: no write permission; the chart grants it with"
+                  + " remediation.enabled): "
+                  + message(e)
+              : "the API server refused the dry-run: " + message(e);
+      return new Done(
+          note(ingress, records, decision.record(Ledger.FAILED, why, now), plan, true, true, now),
+          null);
     } catch (Refused e) {
-      return new Done(note(ingress, records, decision.record(Ledger.BLOCKED, e.getMessage(), now), plan, true, false, now), null);
+      return new Done(
+          note(
+              ingress,
+              records,
+              decision.record(Ledger.BLOCKED, e.getMessage(), now),
+              plan,
+              true,
+              false,
+              now),
+          null);
     }
     if (!apply) {
-      return new Done(note(ingress, records, decision.record(Ledger.DRY_RUN, plan.why() + "; accepted by the API server's dry-run",
-          now), plan, false, true, now), null);
+      return new Done(
+          note(
+              ingress,
+              records,
+              decision.record(
+                  Ledger.DRY_RUN, plan.why() + "; accepted by the API server's dry-run", now),
+              plan,
+              false,
+              true,
+              now),
+          null);
     }
     RemediationRecord intent = decision.record(Ledger.APPLIED, plan.why(), now);
     Optional<String> no = reserve(key(gd), plan, intent, situation, diagnoses, now);
     if (no.isPresent()) {
-      return new Done(note(ingress, records, decision.record(Ledger.BLOCKED, no.get(), now), plan, true, false, now), null);
+      return new Done(
+          note(
+              ingress,
+              records,
+              decision.record(Ledger.BLOCKED, no.get(), now),
+              plan,
+              true,
+              false,
+              now),
+          null);
     }
     List<RemediationRecord> withIntent = Ledger.append(records, intent);
     String version;
@@ -213,7 +351,9 @@ public class Remediator {
       version = persist(gd, withIntent);
     } catch (KubernetesClientException | IllegalStateException e) {
       release(intent);
-      LOG.debugf("remediation of %s: its record could not be written first (%s); next round", plan.objectKey(), e.getMessage());
+      LOG.debugf(
+          "remediation of %s: its record could not be written first (%s); next round",
+          plan.objectKey(), e.getMessage());
       return new Done(records, null);
     }
     written.put(key(gd), List.copyOf(withIntent));
@@ -222,15 +362,44 @@ public class Remediator {
     } catch (KubernetesClientException e) {
       if (notApplied(e)) { // nothing changed: as if not tried
         release(intent);
-        return new Done(note(ingress, withIntent, decision.record(Ledger.NOT_APPLIED, "not applied: " + message(e), now), plan, true,
-            false, now), version);
+        return new Done(
+            note(
+                ingress,
+                withIntent,
+                decision.record(Ledger.NOT_APPLIED, "not applied: " + message(e), now),
+                plan,
+                true,
+                false,
+                now),
+            version);
       }
       refused.put(planKey(plan), now);
-      return new Done(note(ingress, withIntent, decision.record(Ledger.FAILED, "the API server refused it (it may or may not have"
-          + " changed; counted as applied): " + message(e), now), plan, true, true, now), version);
+      return new Done(
+          note(
+              ingress,
+              withIntent,
+              decision.record(
+                  Ledger.FAILED,
+                  "the API server refused it (it may or may not have"
+                      + " changed; counted as applied): "
+                      + message(e),
+                  now),
+              plan,
+              true,
+              true,
+              now),
+          version);
     } catch (Refused e) {
       release(intent);
-      return new Done(note(ingress, withIntent, decision.record(Ledger.NOT_APPLIED, e.getMessage(), now), plan, true, false, now),
+      return new Done(
+          note(
+              ingress,
+              withIntent,
+              decision.record(Ledger.NOT_APPLIED, e.getMessage(), now),
+              plan,
+              true,
+              false,
+              now),
           version);
     }
     LOG.infof("remediation: %s (%s, finding %s)", plan.describe(), plan.action(), plan.finding());
@@ -250,44 +419,76 @@ public class Remediator {
   }
 
   private static String planKey(Plan p) {
-    return p.action() + " " + p.objectKey() + " " + RemediationRecord.unversioned(p.recordedPatch());
+    return p.action()
+        + " "
+        + p.objectKey()
+        + " "
+        + RemediationRecord.unversioned(p.recordedPatch());
   }
 
   /** Refusals that prove nothing changed: a conflict, a failed JSON-patch test, the object gone. */
   private static boolean notApplied(KubernetesClientException e) {
-    return e.getCode() == 409 || e.getCode() == 404 || e.getCode() == 422 && String.valueOf(e.getMessage()).contains("test");
+    return e.getCode() == 409
+        || e.getCode() == 404
+        || e.getCode() == 422 && String.valueOf(e.getMessage()).contains("test");
   }
 
-  /** Trouble of the moment (the network, throttling, the API server): try again next round, record nothing. */
+  /**
+   * Trouble of the moment (the network, throttling, the API server): try again next round, record
+   * nothing.
+   */
   private static boolean transientError(KubernetesClientException e) {
     return e.getCode() == 0 || e.getCode() == 429 || e.getCode() >= 500;
   }
 
-  /** Whether the verdict saw another version of the object: another uid for a pod (its status moves all the time), else another resourceVersion. */
-  private static boolean stale(Plan plan, HasMetadata live, Function<ResourceRef, Optional<HasMetadata>> cached) {
+  /**
+   * Whether the verdict saw another version of the object: another uid for a pod (its status moves
+   * all the time), else another resourceVersion.
+   */
+  private static boolean stale(
+      Plan plan, HasMetadata live, Function<ResourceRef, Optional<HasMetadata>> cached) {
     if ("Pod".equals(plan.object().kind)) {
-      String uid = plan.objectUid() != null ? plan.objectUid() : cached.apply(plan.object()).map(o -> o.getMetadata().getUid()).orElse(null);
+      String uid =
+          plan.objectUid() != null
+              ? plan.objectUid()
+              : cached.apply(plan.object()).map(o -> o.getMetadata().getUid()).orElse(null);
       return !Objects.equals(uid, live.getMetadata().getUid());
     }
-    String seen = plan.objectVersion() != null ? plan.objectVersion()
-        : cached.apply(plan.object()).map(o -> o.getMetadata().getResourceVersion()).orElse(null);
+    String seen =
+        plan.objectVersion() != null
+            ? plan.objectVersion()
+            : cached
+                .apply(plan.object())
+                .map(o -> o.getMetadata().getResourceVersion())
+                .orElse(null);
     return !Objects.equals(seen, live.getMetadata().getResourceVersion());
   }
 
-  /** The history with the Applied record, written to the status before the change is made; returns the diagnosis's new version. */
+  /**
+   * The history with the Applied record, written to the status before the change is made; returns
+   * the diagnosis's new version.
+   */
   private String persist(GatewayDiagnosis gd, List<RemediationRecord> records) {
-    GatewayDiagnosis out = client.resources(GatewayDiagnosis.class).inNamespace(gd.getMetadata().getNamespace())
-        .withName(gd.getMetadata().getName()).editStatus(g -> {
-          if (!Objects.equals(g.getMetadata().getResourceVersion(), gd.getMetadata().getResourceVersion())) {
-            // the status moved since this verdict's copy: the later full write must not replace it blindly
-            throw new IllegalStateException("the diagnosis changed since it was read");
-          }
-          if (g.getStatus() == null) {
-            g.setStatus(new GatewayDiagnosisStatus());
-          }
-          g.getStatus().remediations = new ArrayList<>(records);
-          return g;
-        });
+    GatewayDiagnosis out =
+        client
+            .resources(GatewayDiagnosis.class)
+            .inNamespace(gd.getMetadata().getNamespace())
+            .withName(gd.getMetadata().getName())
+            .editStatus(
+                g -> {
+                  if (!Objects.equals(
+                      g.getMetadata().getResourceVersion(),
+                      gd.getMetadata().getResourceVersion())) {
+                    // the status moved since this verdict's copy: the later full write must not
+                    // replace it blindly
+                    throw new IllegalStateException("the diagnosis changed since it was read");
+                  }
+                  if (g.getStatus() == null) {
+                    g.setStatus(new GatewayDiagnosisStatus());
+                  }
+                  g.getStatus().remediations = new ArrayList<>(records);
+                  return g;
+                });
     return out.getMetadata().getResourceVersion();
   }
 
@@ -300,19 +501,39 @@ public class Remediator {
 
   private void send(Plan plan, String uid, boolean dryRun) {
     if (Patches.DELETE.equals(plan.patchType())) {
-      var options = new io.fabric8.kubernetes.api.model.DeleteOptionsBuilder().withDryRun(dryRun ? List.of("All") : null)
-          .withNewPreconditions().withUid(uid).endPreconditions().build();
-      var b = new EvictionBuilder().withNewMetadata().withName(plan.object().name).withNamespace(plan.object().namespace).endMetadata()
-          .withDeleteOptions(options);
-      if (!client.pods().inNamespace(plan.object().namespace).withName(plan.object().name).evict(b.build())) {
-        throw new Refused("the eviction of " + plan.objectKey() + " is not allowed now (429: a PodDisruptionBudget, or the API"
-            + " server's rate limit)");
+      var options =
+          new io.fabric8.kubernetes.api.model.DeleteOptionsBuilder()
+              .withDryRun(dryRun ? List.of("All") : null)
+              .withNewPreconditions()
+              .withUid(uid)
+              .endPreconditions()
+              .build();
+      var b =
+          new EvictionBuilder()
+              .withNewMetadata()
+              .withName(plan.object().name)
+              .withNamespace(plan.object().namespace)
+              .endMetadata()
+              .withDeleteOptions(options);
+      if (!client
+          .pods()
+          .inNamespace(plan.object().namespace)
+          .withName(plan.object().name)
+          .evict(b.build())) {
+        throw new Refused(
+            "the eviction of "
+                + plan.objectKey()
+                + " is not allowed now (429: a PodDisruptionBudget, or the API"
+                + " server's rate limit)");
       }
       return;
     }
     Resource<? extends HasMetadata> res = resource(plan.object());
-    PatchContext ctx = new PatchContext.Builder()
-        .withPatchType(Patches.JSON.equals(plan.patchType()) ? PatchType.JSON : PatchType.JSON_MERGE).build();
+    PatchContext ctx =
+        new PatchContext.Builder()
+            .withPatchType(
+                Patches.JSON.equals(plan.patchType()) ? PatchType.JSON : PatchType.JSON_MERGE)
+            .build();
     (dryRun ? res.dryRun() : res).patch(ctx, plan.patch());
   }
 
@@ -327,19 +548,33 @@ public class Remediator {
   }
 
   private static String message(KubernetesClientException e) {
-    String m = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+    String m =
+        e.getStatus() != null && e.getStatus().getMessage() != null
+            ? e.getStatus().getMessage()
+            : e.getMessage();
     return m == null ? "HTTP " + e.getCode() : m.length() > 300 ? m.substring(0, 300) + "…" : m;
   }
 
-  /** Appends the record unless it repeats the last one of its plan; a new one is told by Events and counted. */
-  private List<RemediationRecord> note(ResourceRef ingress, List<RemediationRecord> records, RemediationRecord r, Plan plan,
-      boolean warning, boolean onObject, Instant now) {
+  /**
+   * Appends the record unless it repeats the last one of its plan; a new one is told by Events and
+   * counted.
+   */
+  private List<RemediationRecord> note(
+      ResourceRef ingress,
+      List<RemediationRecord> records,
+      RemediationRecord r,
+      Plan plan,
+      boolean warning,
+      boolean onObject,
+      Instant now) {
     if (Ledger.repeats(records, r)) {
       return records;
     }
     metrics.remediation(r.action, r.result);
-    String msg = Ledger.DRY_RUN.equals(r.result) ? "Dry-run: would " + plan.describe() + " (" + plan.finding() + ")"
-        : r.result + ": " + plan.action() + " on " + plan.objectKey() + ": " + r.reason;
+    String msg =
+        Ledger.DRY_RUN.equals(r.result)
+            ? "Dry-run: would " + plan.describe() + " (" + plan.finding() + ")"
+            : r.result + ": " + plan.action() + " on " + plan.objectKey() + ": " + r.reason;
     HealthEvents.about(client, ingress, warning, "Remediation" + r.result, msg, now);
     if (onObject && !plan.object().toString().equals(ingress.toString())) {
       HealthEvents.about(client, plan.object(), warning, "Remediation" + r.result, msg, now);
@@ -347,48 +582,69 @@ public class Remediator {
     return Ledger.append(records, r);
   }
 
-  /** Applied actions in the last rate period over all targets: every status's records and this process's slots. */
+  /**
+   * Applied actions in the last rate period over all targets: every status's records and this
+   * process's slots.
+   */
   synchronized int appliedInPeriod(Map<String, List<RemediationRecord>> everyone, Instant now) {
     return keysInPeriod(everyone, now).size();
   }
 
-  private java.util.Set<String> keysInPeriod(Map<String, List<RemediationRecord>> everyone, Instant now) {
+  private java.util.Set<String> keysInPeriod(
+      Map<String, List<RemediationRecord>> everyone, Instant now) {
     Instant keep = now.minus(ratePeriod.compareTo(cooldown) > 0 ? ratePeriod : cooldown);
     slots.values().removeIf(t -> !t.at().isAfter(keep));
     Instant since = now.minus(ratePeriod);
     java.util.Set<String> keys = new java.util.HashSet<>();
-    slots.forEach((k, v) -> {
-      if (v.at().isAfter(since)) {
-        keys.add(k);
-      }
-    });
-    everyone.values().forEach(list -> list.stream().filter(r -> Ledger.APPLIED.equals(r.result)).forEach(r -> {
-      Instant at = Times.parse(r.time);
-      if (at != null && at.isAfter(since)) {
-        keys.add(r.target + "|" + r.time);
-      }
-    }));
+    slots.forEach(
+        (k, v) -> {
+          if (v.at().isAfter(since)) {
+            keys.add(k);
+          }
+        });
+    everyone
+        .values()
+        .forEach(
+            list ->
+                list.stream()
+                    .filter(r -> Ledger.APPLIED.equals(r.result))
+                    .forEach(
+                        r -> {
+                          Instant at = Times.parse(r.time);
+                          if (at != null && at.isAfter(since)) {
+                            keys.add(r.target + "|" + r.time);
+                          }
+                        }));
     return keys;
   }
 
   /**
-   * Takes the slot for the action, atomically with the checks that span targets: the rate limit, and the per-object and
-   * per-namespace cooldowns against what every other diagnosis did, including actions of this process not yet in any status.
-   * Empty when taken, else why not.
+   * Takes the slot for the action, atomically with the checks that span targets: the rate limit,
+   * and the per-object and per-namespace cooldowns against what every other diagnosis did,
+   * including actions of this process not yet in any status. Empty when taken, else why not.
    */
-  synchronized Optional<String> reserve(String me, Plan plan, RemediationRecord r, Guard.Situation s,
-      java.util.function.Supplier<List<GatewayDiagnosis>> diagnoses, Instant now) {
+  synchronized Optional<String> reserve(
+      String me,
+      Plan plan,
+      RemediationRecord r,
+      Guard.Situation s,
+      java.util.function.Supplier<List<GatewayDiagnosis>> diagnoses,
+      Instant now) {
     var everyone = all(diagnoses.get(), written); // read now, under the lock
     if (keysInPeriod(everyone, now).size() >= rateLimit) {
-      return Optional.of("rate limit: " + rateLimit + " actions in the last " + ratePeriod + " over all targets");
+      return Optional.of(
+          "rate limit: " + rateLimit + " actions in the last " + ratePeriod + " over all targets");
     }
     List<RemediationRecord> others = new ArrayList<>();
-    everyone.forEach((k, v) -> {
-      if (!k.equals(me)) {
-        others.addAll(v);
-      }
-    });
-    slots.values().stream().filter(x -> !x.diagnosis().equals(me)).forEach(x -> others.add(x.record()));
+    everyone.forEach(
+        (k, v) -> {
+          if (!k.equals(me)) {
+            others.addAll(v);
+          }
+        });
+    slots.values().stream()
+        .filter(x -> !x.diagnosis().equals(me))
+        .forEach(x -> others.add(x.record()));
     Optional<String> shared = Guard.shared(plan, s.withElsewhere(others));
     if (shared.isPresent()) {
       return shared;

@@ -33,14 +33,27 @@ public final class HttpProber implements Prober {
   @Override
   public Probe probe(ProbeTarget t) {
     Probe first = once(t);
-    // a TLS server that gets plain bytes often just closes or resets: ask it in TLS before concluding
-    if (!t.tls() && (first.outcome() == Outcome.prematureClose || first.outcome() == Outcome.reset
-        || first.outcome() == Outcome.invalidResponse)) {
+    // a TLS server that gets plain bytes often just closes or resets: ask it in TLS before
+    // concluding
+    if (!t.tls()
+        && (first.outcome() == Outcome.prematureClose
+            || first.outcome() == Outcome.reset
+            || first.outcome() == Outcome.invalidResponse)) {
       Probe tls = once(t.withTls(true));
       if (!tls.outcome().failed()) {
-        return new Probe(t, Outcome.tlsExpected, null, first.latencyMillis(),
-            "the backend speaks TLS: a plain HTTP request got " + first.outcome() + " (" + first.detail()
-                + "), an HTTPS request got " + tls.status(), first.afterRequest(), 0);
+        return new Probe(
+            t,
+            Outcome.tlsExpected,
+            null,
+            first.latencyMillis(),
+            "the backend speaks TLS: a plain HTTP request got "
+                + first.outcome()
+                + " ("
+                + first.detail()
+                + "), an HTTPS request got "
+                + tls.status(),
+            first.afterRequest(),
+            0);
       }
     }
     return first;
@@ -58,33 +71,48 @@ public final class HttpProber implements Prober {
     }
     Socket sock = new Socket();
     // one hard deadline for the whole exchange, the TLS handshake included
-    try (SocketDeadline hard = SocketDeadline.closing(sock, t.timeoutMillis() + DEADLINE_SLACK_MILLIS)) {
+    try (SocketDeadline hard =
+        SocketDeadline.closing(sock, t.timeoutMillis() + DEADLINE_SLACK_MILLIS)) {
       Probe p = exchange(sock, addr, t, deadline, x);
       // only an exchange the closed socket broke is a timeout; one that finished stays what it was
-      boolean broken = p.outcome() == Outcome.reset || p.outcome() == Outcome.prematureClose || p.outcome() == Outcome.error;
-      return hard.passed() && broken ? x.end(Outcome.readTimeout, null, "the exchange did not finish within " + t.timeoutMillis() + " ms")
+      boolean broken =
+          p.outcome() == Outcome.reset
+              || p.outcome() == Outcome.prematureClose
+              || p.outcome() == Outcome.error;
+      return hard.passed() && broken
+          ? x.end(
+              Outcome.readTimeout,
+              null,
+              "the exchange did not finish within " + t.timeoutMillis() + " ms")
           : p;
     }
   }
 
-  /** A little past the probe's own timeout: the per-read timeouts end most exchanges first, with a precise word. */
+  /**
+   * A little past the probe's own timeout: the per-read timeouts end most exchanges first, with a
+   * precise word.
+   */
   static final int DEADLINE_SLACK_MILLIS = 50;
-
 
   private Probe exchange(Socket sock, InetAddress addr, ProbeTarget t, long deadline, Exchange x) {
     try (Socket raw = sock) {
       try {
         raw.connect(new InetSocketAddress(addr, t.port()), t.timeoutMillis());
       } catch (SocketTimeoutException e) {
-        return x.end(Outcome.connectTimeout, null, "no connection within " + t.timeoutMillis() + " ms");
+        return x.end(
+            Outcome.connectTimeout, null, "no connection within " + t.timeoutMillis() + " ms");
       } catch (ConnectException e) {
         return x.end(Outcome.refused, null, "connection refused");
       } catch (IOException e) {
-        return x.end(Outcome.error, null, e instanceof java.net.NoRouteToHostException ? "no route to host" : "cannot connect");
+        return x.end(
+            Outcome.error,
+            null,
+            e instanceof java.net.NoRouteToHostException ? "no route to host" : "cannot connect");
       }
       Socket s = raw;
       if (t.tls()) {
-        SSLSocket ssl = (SSLSocket) TRUST_ALL.getSocketFactory().createSocket(raw, t.ip(), t.port(), true);
+        SSLSocket ssl =
+            (SSLSocket) TRUST_ALL.getSocketFactory().createSocket(raw, t.ip(), t.port(), true);
         if (t.sni() != null) {
           try {
             javax.net.ssl.SSLParameters params = ssl.getSSLParameters();
@@ -96,22 +124,31 @@ public final class HttpProber implements Prober {
         }
         try {
           if (remaining(deadline) <= 0) {
-            return x.end(Outcome.readTimeout, null, "no time left for the TLS handshake within " + t.timeoutMillis() + " ms");
+            return x.end(
+                Outcome.readTimeout,
+                null,
+                "no time left for the TLS handshake within " + t.timeoutMillis() + " ms");
           }
           ssl.setSoTimeout(remaining(deadline));
           ssl.startHandshake();
         } catch (SocketTimeoutException e) {
-          return x.end(Outcome.readTimeout, null, "TLS handshake not done within " + t.timeoutMillis() + " ms");
+          return x.end(
+              Outcome.readTimeout,
+              null,
+              "TLS handshake not done within " + t.timeoutMillis() + " ms");
         } catch (SSLException e) {
           String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
           if (m.contains("unrecognized ssl message") || m.contains("plaintext")) {
-            return x.end(Outcome.plainExpected, null, "the backend answered a TLS handshake in plain text");
+            return x.end(
+                Outcome.plainExpected, null, "the backend answered a TLS handshake in plain text");
           }
           if (e.getCause() instanceof EOFException || m.contains("remote host terminated")) {
             return x.end(Outcome.prematureClose, null, "closed during the TLS handshake");
           }
           String why = tlsAlert(m);
-          return why != null ? x.end(Outcome.tlsFailed, null, why) : x.end(Outcome.error, null, "TLS handshake failed");
+          return why != null
+              ? x.end(Outcome.tlsFailed, null, why)
+              : x.end(Outcome.error, null, "TLS handshake failed");
         } catch (SocketException e) {
           return x.end(Outcome.reset, null, "reset during the TLS handshake");
         } catch (IOException e) {
@@ -123,8 +160,13 @@ public final class HttpProber implements Prober {
         s.getOutputStream().write(request(t));
         s.getOutputStream().flush();
       } catch (IOException e) {
-        String why = t.tls() ? alertAfter(s) : null; // TLS 1.3: the backend's verdict on the handshake may arrive as we write
-        return why != null ? x.end(Outcome.tlsFailed, null, why) : x.end(Outcome.reset, null, "reset while sending the request");
+        String why =
+            t.tls()
+                ? alertAfter(s)
+                : null; // TLS 1.3: the backend's verdict on the handshake may arrive as we write
+        return why != null
+            ? x.end(Outcome.tlsFailed, null, why)
+            : x.end(Outcome.reset, null, "reset while sending the request");
       }
       x.afterRequest = true;
       return read(s, t, deadline, x);
@@ -133,7 +175,10 @@ public final class HttpProber implements Prober {
     }
   }
 
-  /** The most of a response header the prober holds, whatever proxy-buffer-size says (a tenant's annotation). */
+  /**
+   * The most of a response header the prober holds, whatever proxy-buffer-size says (a tenant's
+   * annotation).
+   */
   static final int HEADER_BUFFER = ProbeTarget.DEFAULT_BYTE_CAP;
 
   private static Probe read(Socket s, ProbeTarget t, long deadline, Exchange x) {
@@ -142,29 +187,49 @@ public final class HttpProber implements Prober {
     byte[] buf = new byte[4096];
     int end = -1;
     int total = 0;
-    // read as far as twice the gateway's buffer (to measure by how much it is exceeded), at most the buffer we hold
+    // read as far as twice the gateway's buffer (to measure by how much it is exceeded), at most
+    // the buffer we hold
     int enough = Math.min(HEADER_BUFFER, Math.max(t.headerLimit() * 2, t.headerLimit() + 1));
     try {
       InputStream in = s.getInputStream();
       while (end < 0) {
         int left = remaining(deadline);
         if (left <= 0) {
-          return x.end(Outcome.readTimeout, null, len == 0 ? "no response within " + t.timeoutMillis() + " ms"
-              : "response header incomplete after " + t.timeoutMillis() + " ms (" + len + " bytes)");
+          return x.end(
+              Outcome.readTimeout,
+              null,
+              len == 0
+                  ? "no response within " + t.timeoutMillis() + " ms"
+                  : "response header incomplete after "
+                      + t.timeoutMillis()
+                      + " ms ("
+                      + len
+                      + " bytes)");
         }
         s.setSoTimeout(left);
         int n = in.read(buf, 0, Math.min(buf.length, Math.max(1, HEADER_BUFFER - len)));
         if (n < 0) {
           if (len > 0 && !startsLikeHttp(java.util.Arrays.copyOf(head, Math.min(len, 8)))) {
-            // bytes that cannot begin a status line, then the close: nginx says "upstream sent no valid HTTP/1.0 header"
-            return x.end(Outcome.invalidResponse, null, "not an HTTP response: " + len
-                + " bytes that do not begin a status line, then closed", len);
+            // bytes that cannot begin a status line, then the close: nginx says "upstream sent no
+            // valid HTTP/1.0 header"
+            return x.end(
+                Outcome.invalidResponse,
+                null,
+                "not an HTTP response: "
+                    + len
+                    + " bytes that do not begin a status line, then closed",
+                len);
           }
-          return x.end(Outcome.prematureClose, null, len == 0 ? "closed without a response"
-              : "closed in the middle of the response header (" + len + " bytes)");
+          return x.end(
+              Outcome.prematureClose,
+              null,
+              len == 0
+                  ? "closed without a response"
+                  : "closed in the middle of the response header (" + len + " bytes)");
         }
         if (len == 0 && (buf[0] == 0x15 || buf[0] == 0x16) && n > 1 && buf[1] == 0x03) {
-          return x.end(Outcome.tlsExpected, null, "the backend answered a plain HTTP request with TLS");
+          return x.end(
+              Outcome.tlsExpected, null, "the backend answered a plain HTTP request with TLS");
         }
         int before = len;
         System.arraycopy(buf, 0, head, len, n);
@@ -183,47 +248,79 @@ public final class HttpProber implements Prober {
         }
         if (end < 0 && len >= enough) {
           if (t.headerLimit() < len) {
-            return x.end(Outcome.headersTooLarge, null, "response header larger than " + len + " bytes exceeds the gateway's "
-                + t.headerLimit() + "-byte proxy buffer", len);
+            return x.end(
+                Outcome.headersTooLarge,
+                null,
+                "response header larger than "
+                    + len
+                    + " bytes exceeds the gateway's "
+                    + t.headerLimit()
+                    + "-byte proxy buffer",
+                len);
           }
-          // the gateway's buffer is larger than what the prober holds: count the rest of the header, keep nothing of it
+          // the gateway's buffer is larger than what the prober holds: count the rest of the
+          // header, keep nothing of it
           return beyondBuffer(s, in, t, deadline, x, head, len);
         }
       }
       if (end > t.headerLimit()) {
-        return x.end(Outcome.headersTooLarge, null, "response header of " + end + " bytes exceeds the gateway's "
-            + t.headerLimit() + "-byte proxy buffer", end);
+        return x.end(
+            Outcome.headersTooLarge,
+            null,
+            "response header of "
+                + end
+                + " bytes exceeds the gateway's "
+                + t.headerLimit()
+                + "-byte proxy buffer",
+            end);
       }
       byte[] bytes = java.util.Arrays.copyOf(head, len);
       String header = new String(bytes, 0, end, StandardCharsets.ISO_8859_1);
       Integer status = statusOf(header);
       if (status == null) {
-        return x.end(Outcome.invalidResponse, null, "not an HTTP response: " + looksLike(bytes), end);
+        return x.end(
+            Outcome.invalidResponse, null, "not an HTTP response: " + looksLike(bytes), end);
       }
       x.headerBytes = end;
       x.firstByteNanos = System.nanoTime();
       return body(s, in(s), t, deadline, x, status, header, bytes, end, total);
     } catch (SocketTimeoutException e) {
-      return x.end(Outcome.readTimeout, null, len == 0 ? "no response within " + t.timeoutMillis() + " ms"
-          : "response header incomplete after " + t.timeoutMillis() + " ms");
+      return x.end(
+          Outcome.readTimeout,
+          null,
+          len == 0
+              ? "no response within " + t.timeoutMillis() + " ms"
+              : "response header incomplete after " + t.timeoutMillis() + " ms");
     } catch (SSLException e) {
-      // TLS 1.3: a server that wants a client certificate says so after the handshake, at the first read
+      // TLS 1.3: a server that wants a client certificate says so after the handshake, at the first
+      // read
       String why = tlsAlert(String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT));
-      return why != null ? x.end(Outcome.tlsFailed, null, why)
-          : x.end(Outcome.reset, null, "TLS error while reading the response" + (len == 0 ? "" : " header"));
+      return why != null
+          ? x.end(Outcome.tlsFailed, null, why)
+          : x.end(
+              Outcome.reset,
+              null,
+              "TLS error while reading the response" + (len == 0 ? "" : " header"));
     } catch (IOException e) {
-      return x.end(Outcome.reset, null, "reset while reading the response" + (len == 0 ? "" : " header"));
+      return x.end(
+          Outcome.reset, null, "reset while reading the response" + (len == 0 ? "" : " header"));
     }
   }
 
   /**
-   * A header longer than the prober's buffer, under a gateway buffer larger still: counted to its end
-   * (or past the gateway's limit) without holding it. The status comes from the first line, which the
-   * buffer holds; the body is not read.
+   * A header longer than the prober's buffer, under a gateway buffer larger still: counted to its
+   * end (or past the gateway's limit) without holding it. The status comes from the first line,
+   * which the buffer holds; the body is not read.
    */
-  private static Probe beyondBuffer(Socket s, InputStream in, ProbeTarget t, long deadline, Exchange x, byte[] head, int len)
+  private static Probe beyondBuffer(
+      Socket s, InputStream in, ProbeTarget t, long deadline, Exchange x, byte[] head, int len)
       throws IOException {
-    Integer status = statusOf(new String(head, 0, Math.min(len, 256), StandardCharsets.ISO_8859_1).lines().findFirst().orElse(""));
+    Integer status =
+        statusOf(
+            new String(head, 0, Math.min(len, 256), StandardCharsets.ISO_8859_1)
+                .lines()
+                .findFirst()
+                .orElse(""));
     if (status == null) {
       return x.end(Outcome.invalidResponse, null, "not an HTTP response: " + looksLike(head), len);
     }
@@ -235,12 +332,18 @@ public final class HttpProber implements Prober {
     while (true) {
       int left = remaining(deadline);
       if (left <= 0) {
-        return x.end(Outcome.readTimeout, status, "response header incomplete after " + t.timeoutMillis() + " ms (" + seen + " bytes)");
+        return x.end(
+            Outcome.readTimeout,
+            status,
+            "response header incomplete after " + t.timeoutMillis() + " ms (" + seen + " bytes)");
       }
       s.setSoTimeout(left);
       int n = in.read(buf);
       if (n < 0) {
-        return x.end(Outcome.prematureClose, status, "closed in the middle of the response header (" + seen + " bytes)");
+        return x.end(
+            Outcome.prematureClose,
+            status,
+            "closed in the middle of the response header (" + seen + " bytes)");
       }
       for (int i = 0; i < n; i++) {
         a = b;
@@ -250,40 +353,60 @@ public final class HttpProber implements Prober {
         boolean ends = c == '\n' && (b == '\n' || (b == '\r' && a == '\n'));
         if (ends || seen > t.headerLimit()) {
           if (seen > t.headerLimit()) {
-            return x.end(Outcome.headersTooLarge, status, "response header larger than " + t.headerLimit()
-                + " bytes exceeds the gateway's " + t.headerLimit() + "-byte proxy buffer", (int) Math.min(Integer.MAX_VALUE, seen));
+            return x.end(
+                Outcome.headersTooLarge,
+                status,
+                "response header larger than "
+                    + t.headerLimit()
+                    + " bytes exceeds the gateway's "
+                    + t.headerLimit()
+                    + "-byte proxy buffer",
+                (int) Math.min(Integer.MAX_VALUE, seen));
           }
           x.headerBytes = (int) seen;
           x.firstByteNanos = System.nanoTime();
-          return x.end(status >= 500 ? Outcome.http5xx : Outcome.ok, status, "a response header of " + seen
-              + " bytes (its body was not read)", (int) seen);
+          return x.end(
+              status >= 500 ? Outcome.http5xx : Outcome.ok,
+              status,
+              "a response header of " + seen + " bytes (its body was not read)",
+              (int) seen);
         }
       }
     }
   }
 
   /**
-   * The fixed words for a TLS alert the backend sent (never the backend's own text), or null for
-   * an alert of no known kind.
+   * The fixed words for a TLS alert the backend sent (never the backend's own text), or null for an
+   * alert of no known kind.
    */
   static String tlsAlert(String m) {
-    if (m.contains("bad_certificate") || m.contains("certificate_required") || m.contains("certificate required")) {
+    if (m.contains("bad_certificate")
+        || m.contains("certificate_required")
+        || m.contains("certificate required")) {
       return "the backend requires a client certificate";
     }
-    if (m.contains("handshake_failure") || m.contains("protocol_version") || m.contains("insufficient_security")
-        || m.contains("no cipher suites in common") || m.contains("no appropriate protocol")) {
+    if (m.contains("handshake_failure")
+        || m.contains("protocol_version")
+        || m.contains("insufficient_security")
+        || m.contains("no cipher suites in common")
+        || m.contains("no appropriate protocol")) {
       return "no TLS protocol version or cipher in common with the backend";
     }
     if (m.contains("unrecognized_name")) {
       return "the backend serves no certificate for the SNI name";
     }
     if (m.contains("unknown_ca") || m.contains("access_denied")) {
-      return "the backend refused the handshake (" + (m.contains("unknown_ca") ? "unknown_ca" : "access_denied") + ")";
+      return "the backend refused the handshake ("
+          + (m.contains("unknown_ca") ? "unknown_ca" : "access_denied")
+          + ")";
     }
     return null;
   }
 
-  /** The TLS alert waiting on a socket whose write failed, in fixed words, or null (read for at most 200 ms). */
+  /**
+   * The TLS alert waiting on a socket whose write failed, in fixed words, or null (read for at most
+   * 200 ms).
+   */
   private static String alertAfter(Socket s) {
     try {
       s.setSoTimeout(200);
@@ -307,11 +430,26 @@ public final class HttpProber implements Prober {
     return true;
   }
 
-  private static InputStream in(Socket s) throws IOException { return s.getInputStream(); }
+  private static InputStream in(Socket s) throws IOException {
+    return s.getInputStream();
+  }
 
-  /** Reads the body as far as its length says (or to the byte cap) to tell a complete response from a cut one. */
-  private static Probe body(Socket s, InputStream in, ProbeTarget t, long deadline, Exchange x, int status, String header,
-      byte[] bytes, int end, int total) throws IOException {
+  /**
+   * Reads the body as far as its length says (or to the byte cap) to tell a complete response from
+   * a cut one.
+   */
+  private static Probe body(
+      Socket s,
+      InputStream in,
+      ProbeTarget t,
+      long deadline,
+      Exchange x,
+      int status,
+      String header,
+      byte[] bytes,
+      int end,
+      int total)
+      throws IOException {
     String lower = header.toLowerCase(Locale.ROOT);
     long length = contentLength(lower);
     boolean chunked = lower.contains("\ntransfer-encoding: chunked");
@@ -335,14 +473,22 @@ public final class HttpProber implements Prober {
       }
       int left = remaining(deadline);
       if (left <= 0) {
-        return x.end(Outcome.readTimeout, status, "response body incomplete after " + t.timeoutMillis() + " ms");
+        return x.end(
+            Outcome.readTimeout,
+            status,
+            "response body incomplete after " + t.timeoutMillis() + " ms");
       }
       s.setSoTimeout(left);
       int n = in.read(buf);
       if (n < 0) {
         if (length >= 0 || chunked) {
-          return x.end(Outcome.prematureClose, status, "closed after " + body.size() + " body bytes"
-              + (length >= 0 ? " of " + length : " of a chunked body"));
+          return x.end(
+              Outcome.prematureClose,
+              status,
+              "closed after "
+                  + body.size()
+                  + " body bytes"
+                  + (length >= 0 ? " of " + length : " of a chunked body"));
         }
         break; // no length: the close ends the body
       }
@@ -350,12 +496,16 @@ public final class HttpProber implements Prober {
       total += n;
     }
     String text = body.toString(StandardCharsets.ISO_8859_1);
-    for (String said : List.of("The plain HTTP request was sent to HTTPS port", "Client sent an HTTP request to an HTTPS server")) {
+    for (String said :
+        List.of(
+            "The plain HTTP request was sent to HTTPS port",
+            "Client sent an HTTP request to an HTTPS server")) {
       if (status == 400 && text.contains(said)) { // nginx, Go's net/http
         return x.end(Outcome.tlsExpected, status, "the backend answered 400 \"" + said + "\"");
       }
     }
-    String detail = "HTTP " + status + (capped ? " (body read up to " + t.byteCap() + " bytes)" : "");
+    String detail =
+        "HTTP " + status + (capped ? " (body read up to " + t.byteCap() + " bytes)" : "");
     return x.end(status >= 500 ? Outcome.http5xx : Outcome.ok, status, detail);
   }
 
@@ -364,15 +514,22 @@ public final class HttpProber implements Prober {
   }
 
   /**
-   * The request line and headers. The Host and path come from objects (an Ingress rule, a
-   * readiness probe, a spec) and are used only when they are plain visible ASCII: a CR, LF or space
-   * in them can never add a header or a second request.
+   * The request line and headers. The Host and path come from objects (an Ingress rule, a readiness
+   * probe, a spec) and are used only when they are plain visible ASCII: a CR, LF or space in them
+   * can never add a header or a second request.
    */
   static byte[] request(ProbeTarget t, String connection) {
     String host = visible(t.host()) ? t.host() : t.address();
     String path = visible(t.path()) && t.path().startsWith("/") ? t.path() : "/";
-    return ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: gateway-doctor-probe\r\nAccept: */*\r\n"
-        + "Connection: " + connection + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    return ("GET "
+            + path
+            + " HTTP/1.1\r\nHost: "
+            + host
+            + "\r\nUser-Agent: gateway-doctor-probe\r\nAccept: */*\r\n"
+            + "Connection: "
+            + connection
+            + "\r\n\r\n")
+        .getBytes(StandardCharsets.ISO_8859_1);
   }
 
   static boolean visible(String s) {
@@ -392,7 +549,10 @@ public final class HttpProber implements Prober {
     return headerEnd(b, 0);
   }
 
-  /** The end of the header (after CRLF CRLF, or LF LF as nginx also accepts), searching from {@code from}. */
+  /**
+   * The end of the header (after CRLF CRLF, or LF LF as nginx also accepts), searching from {@code
+   * from}.
+   */
   static int headerEnd(byte[] b, int from) {
     return headerEnd(b, from, b.length);
   }
@@ -428,7 +588,10 @@ public final class HttpProber implements Prober {
     return -1;
   }
 
-  /** Whether a chunked body is complete: chunk sizes (extensions ignored), the last chunk, trailers, the blank line. */
+  /**
+   * Whether a chunked body is complete: chunk sizes (extensions ignored), the last chunk, trailers,
+   * the blank line.
+   */
   static boolean chunkedComplete(byte[] b) {
     int i = 0;
     while (true) {
@@ -491,7 +654,10 @@ public final class HttpProber implements Prober {
     if (head.startsWith("220 ") || head.startsWith("220-")) {
       return "an SMTP or FTP greeting";
     }
-    if (head.startsWith("-ERR") || head.startsWith("+OK") || head.startsWith("-NOAUTH") || head.startsWith("+PONG")) {
+    if (head.startsWith("-ERR")
+        || head.startsWith("+OK")
+        || head.startsWith("-NOAUTH")
+        || head.startsWith("+PONG")) {
       return "a Redis or POP3 reply";
     }
     if (head.startsWith("<")) {
@@ -520,21 +686,40 @@ public final class HttpProber implements Prober {
 
   /** A dotted-quad IPv4 address or an IPv6 address (with at least one colon): never a name. */
   public static boolean isLiteral(String ip) {
-    return ip != null && (ip.matches("(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}")
-        || (ip.contains(":") && ip.matches("[0-9a-fA-F:.]+")));
+    return ip != null
+        && (ip.matches(
+                "(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}")
+            || (ip.contains(":") && ip.matches("[0-9a-fA-F:.]+")));
   }
 
-  /** The client TLS context: trusts any certificate, as ingress-nginx does by default (proxy_ssl_verify off). */
-  static SSLContext tlsContext() { return TRUST_ALL; }
+  /**
+   * The client TLS context: trusts any certificate, as ingress-nginx does by default
+   * (proxy_ssl_verify off).
+   */
+  static SSLContext tlsContext() {
+    return TRUST_ALL;
+  }
 
   private static SSLContext trustAll() {
     try {
       SSLContext c = SSLContext.getInstance("TLS");
-      c.init(null, new TrustManager[] {new X509TrustManager() {
-        @Override public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-        @Override public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-        @Override public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
-      }}, new SecureRandom());
+      c.init(
+          null,
+          new TrustManager[] {
+            new X509TrustManager() {
+              @Override
+              public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+              @Override
+              public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+              @Override
+              public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+              }
+            }
+          },
+          new SecureRandom());
       return c;
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException("no TLS in this JVM", e);

@@ -10,5 +10,7 @@ import java.time.Duration;
  */
 public record KeepAlive(ProbeTarget target, Duration closedAfter, Duration waited, String detail) {
 
-  public boolean measured() { return detail == null; }
+  public boolean measured() {
+    return detail == null;
+  }
 }

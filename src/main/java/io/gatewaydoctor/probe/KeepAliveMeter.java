@@ -11,10 +11,10 @@ import java.util.Locale;
 import javax.net.ssl.SSLSocket;
 
 /**
- * Holds an idle keep-alive connection to a backend, as a gateway's upstream pool does, and
- * measures when the backend closes it. One request, a complete response (its length must be known,
- * or keep-alive is not on), then silence for at most the wait. Bounded: one connection, the wait
- * plus one timeout, and the byte cap.
+ * Holds an idle keep-alive connection to a backend, as a gateway's upstream pool does, and measures
+ * when the backend closes it. One request, a complete response (its length must be known, or
+ * keep-alive is not on), then silence for at most the wait. Bounded: one connection, the wait plus
+ * one timeout, and the byte cap.
  */
 public final class KeepAliveMeter {
   /** A close this soon after the response is a backend without keep-alive, not an idle timeout. */
@@ -28,7 +28,9 @@ public final class KeepAliveMeter {
     long budget = 2L * t.timeoutMillis() + maxWait.toMillis() + HttpProber.DEADLINE_SLACK_MILLIS;
     try (SocketDeadline hard = SocketDeadline.closing(sock, budget)) {
       KeepAlive k = measure(sock, t, maxWait);
-      return hard.passed() && k.closedAfter() != null ? new KeepAlive(t, null, Duration.ZERO, "cannot measure (the deadline passed)") : k;
+      return hard.passed() && k.closedAfter() != null
+          ? new KeepAlive(t, null, Duration.ZERO, "cannot measure (the deadline passed)")
+          : k;
     }
   }
 
@@ -37,7 +39,11 @@ public final class KeepAliveMeter {
       raw.connect(new InetSocketAddress(HttpProber.literal(t.ip()), t.port()), t.timeoutMillis());
       Socket s = raw;
       if (t.tls()) {
-        SSLSocket ssl = (SSLSocket) HttpProber.tlsContext().getSocketFactory().createSocket(raw, t.ip(), t.port(), true);
+        SSLSocket ssl =
+            (SSLSocket)
+                HttpProber.tlsContext()
+                    .getSocketFactory()
+                    .createSocket(raw, t.ip(), t.port(), true);
         ssl.setSoTimeout(Math.max(1, t.timeoutMillis()));
         ssl.startHandshake();
         s = ssl;
@@ -55,9 +61,14 @@ public final class KeepAliveMeter {
         int b = s.getInputStream().read();
         Duration idle = Duration.ofNanos(System.nanoTime() - idleSince);
         if (b < 0 && idle.compareTo(NO_KEEPALIVE) < 0) {
-          return new KeepAlive(t, null, idle, "the backend closes each connection right after the response (no keep-alive)");
+          return new KeepAlive(
+              t,
+              null,
+              idle,
+              "the backend closes each connection right after the response (no keep-alive)");
         }
-        return b < 0 ? new KeepAlive(t, idle, idle, null)
+        return b < 0
+            ? new KeepAlive(t, idle, idle, null)
             : new KeepAlive(t, null, idle, "the backend sent data on an idle connection");
       } catch (SocketTimeoutException e) {
         return new KeepAlive(t, null, maxWait, null); // still open: no race

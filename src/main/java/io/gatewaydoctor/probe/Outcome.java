@@ -9,7 +9,9 @@ public enum Outcome {
   ok,
   /** A complete HTTP response of 500 or more: the app answered, with an error. */
   http5xx,
-  /** The connection was refused: nothing listens on that port (or only on 127.0.0.1 inside the pod). */
+  /**
+   * The connection was refused: nothing listens on that port (or only on 127.0.0.1 inside the pod).
+   */
   refused,
   /** The backend reset the connection (see {@link Probe#afterRequest()}). */
   reset,
@@ -23,7 +25,10 @@ public enum Outcome {
   tlsExpected,
   /** The backend speaks plain HTTP where TLS was sent. */
   plainExpected,
-  /** The TLS handshake the gateway would make fails: a client certificate required, no protocol or cipher in common, the SNI name. */
+  /**
+   * The TLS handshake the gateway would make fails: a client certificate required, no protocol or
+   * cipher in common, the SNI name.
+   */
   tlsFailed,
   /** No connection within the timeout (packets dropped: a NetworkPolicy, a dead node). */
   connectTimeout,
@@ -32,5 +37,7 @@ public enum Outcome {
   /** Anything else (an unreachable network, a TLS failure of no known kind). */
   error;
 
-  public boolean failed() { return this != ok && this != http5xx; }
+  public boolean failed() {
+    return this != ok && this != http5xx;
+  }
 }

@@ -1,11 +1,11 @@
 package io.gatewaydoctor.probe;
 
+import io.gatewaydoctor.model.Endpoint;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import io.gatewaydoctor.model.Endpoint;
 
 /**
  * What the prober saw, as the analysis reads it: one probe per endpoint address ("ip:port"), and
@@ -13,8 +13,10 @@ import io.gatewaydoctor.model.Endpoint;
  */
 public final class ProbeEvidence {
   public static final ProbeEvidence NONE = new ProbeEvidence(Map.of(), Map.of());
+
   /** ingress-nginx's default upstream-keepalive-timeout. */
-  public static final java.time.Duration DEFAULT_GATEWAY_KEEPALIVE = java.time.Duration.ofSeconds(60);
+  public static final java.time.Duration DEFAULT_GATEWAY_KEEPALIVE =
+      java.time.Duration.ofSeconds(60);
 
   private final Map<String, Probe> byAddress;
   private final Map<String, List<Probe>> alternates;
@@ -32,13 +34,22 @@ public final class ProbeEvidence {
    * @param keepAlive idle keep-alive measurements by endpoint address
    * @param gatewayKeepAlive how long the gateway keeps idle upstream connections for reuse
    */
-  public ProbeEvidence(Map<String, Probe> byAddress, Map<String, List<Probe>> alternates, Map<String, KeepAlive> keepAlive,
+  public ProbeEvidence(
+      Map<String, Probe> byAddress,
+      Map<String, List<Probe>> alternates,
+      Map<String, KeepAlive> keepAlive,
       java.time.Duration gatewayKeepAlive) {
     this(byAddress, alternates, keepAlive, gatewayKeepAlive, null, List.of(), Map.of());
   }
 
-  private ProbeEvidence(Map<String, Probe> byAddress, Map<String, List<Probe>> alternates, Map<String, KeepAlive> keepAlive,
-      java.time.Duration gatewayKeepAlive, java.time.Instant takenAt, List<Probe> routed, Map<String, String> skipped) {
+  private ProbeEvidence(
+      Map<String, Probe> byAddress,
+      Map<String, List<Probe>> alternates,
+      Map<String, KeepAlive> keepAlive,
+      java.time.Duration gatewayKeepAlive,
+      java.time.Instant takenAt,
+      List<Probe> routed,
+      Map<String, String> skipped) {
     this.routed = List.copyOf(routed);
     this.skipped = Map.copyOf(skipped);
     this.byAddress = Map.copyOf(byAddress);
@@ -55,27 +66,45 @@ public final class ProbeEvidence {
 
   /** The same evidence, stamped with when its round ran. */
   public ProbeEvidence takenAt(java.time.Instant at) {
-    return new ProbeEvidence(byAddress, alternates, keepAlive, gatewayKeepAlive, at, routed, skipped);
+    return new ProbeEvidence(
+        byAddress, alternates, keepAlive, gatewayKeepAlive, at, routed, skipped);
   }
 
-  /** The same evidence with the probes of routed paths (one ready endpoint per backend, the gateway's read timeout). */
+  /**
+   * The same evidence with the probes of routed paths (one ready endpoint per backend, the
+   * gateway's read timeout).
+   */
   public ProbeEvidence withRouted(List<Probe> probes) {
-    return new ProbeEvidence(byAddress, alternates, keepAlive, gatewayKeepAlive, takenAt, probes, skipped);
+    return new ProbeEvidence(
+        byAddress, alternates, keepAlive, gatewayKeepAlive, takenAt, probes, skipped);
   }
 
-  /** The same evidence with the endpoints that were not probed, and why (not provably pods of their Service). */
+  /**
+   * The same evidence with the endpoints that were not probed, and why (not provably pods of their
+   * Service).
+   */
   public ProbeEvidence withSkipped(Map<String, String> why) {
-    return new ProbeEvidence(byAddress, alternates, keepAlive, gatewayKeepAlive, takenAt, routed, why);
+    return new ProbeEvidence(
+        byAddress, alternates, keepAlive, gatewayKeepAlive, takenAt, routed, why);
   }
 
   /** Every endpoint that was not probed, and why. */
-  public Map<String, String> skipped() { return skipped; }
+  public Map<String, String> skipped() {
+    return skipped;
+  }
 
-  /** Nothing probed, only what was not probed and why (when nothing at all was reached, the probes say nothing). */
-  public ProbeEvidence skippedOnly() { return NONE.withSkipped(skipped); }
+  /**
+   * Nothing probed, only what was not probed and why (when nothing at all was reached, the probes
+   * say nothing).
+   */
+  public ProbeEvidence skippedOnly() {
+    return NONE.withSkipped(skipped);
+  }
 
   /** Why an endpoint ("ip:port") was not probed, or null. */
-  public String skipped(String address) { return skipped.get(address); }
+  public String skipped(String address) {
+    return skipped.get(address);
+  }
 
   /** Probes of the literal paths the Ingress routes, beside the readiness path of {@link #at}. */
   public List<Probe> routed() {
@@ -83,16 +112,23 @@ public final class ProbeEvidence {
   }
 
   /** When the probes ran; null when not known (then the evaluation instant stands in). */
-  public java.time.Instant takenAt() { return takenAt; }
+  public java.time.Instant takenAt() {
+    return takenAt;
+  }
 
   public Optional<KeepAlive> keepAlive(String ip, Integer port) {
-    return ip == null || port == null ? Optional.empty()
+    return ip == null || port == null
+        ? Optional.empty()
         : Optional.ofNullable(keepAlive.get(Endpoint.address(ip, port)));
   }
 
-  public Map<String, KeepAlive> keepAlives() { return keepAlive; }
+  public Map<String, KeepAlive> keepAlives() {
+    return keepAlive;
+  }
 
-  public java.time.Duration gatewayKeepAlive() { return gatewayKeepAlive; }
+  public java.time.Duration gatewayKeepAlive() {
+    return gatewayKeepAlive;
+  }
 
   public static ProbeEvidence of(Collection<Probe> probes) {
     Map<String, Probe> m = new LinkedHashMap<>();
@@ -100,23 +136,32 @@ public final class ProbeEvidence {
     return new ProbeEvidence(m, Map.of());
   }
 
-  public boolean isEmpty() { return byAddress.isEmpty(); }
+  public boolean isEmpty() {
+    return byAddress.isEmpty();
+  }
 
   /**
    * Whether any endpoint answered at all (even with a refusal). When none did, the pod network is
-   * most likely not routable from where the prober runs, and the results say nothing about the pods.
+   * most likely not routable from where the prober runs, and the results say nothing about the
+   * pods.
    */
   public boolean reachedAny() {
-    return byAddress.values().stream().anyMatch(p -> p.outcome() != Outcome.connectTimeout && p.outcome() != Outcome.error);
+    return byAddress.values().stream()
+        .anyMatch(p -> p.outcome() != Outcome.connectTimeout && p.outcome() != Outcome.error);
   }
 
   public Optional<Probe> at(String ip, Integer port) {
-    return ip == null || port == null ? Optional.empty()
+    return ip == null || port == null
+        ? Optional.empty()
         : Optional.ofNullable(byAddress.get(Endpoint.address(ip, port)));
   }
 
   /** Probes of the same pod on its other containerPorts, when the endpoint refused. */
-  public List<Probe> alternates(String address) { return alternates.getOrDefault(address, List.of()); }
+  public List<Probe> alternates(String address) {
+    return alternates.getOrDefault(address, List.of());
+  }
 
-  public Collection<Probe> all() { return byAddress.values(); }
+  public Collection<Probe> all() {
+    return byAddress.values();
+  }
 }

@@ -26,31 +26,54 @@ public final class ProbePlanner {
   public static final String BACKEND_PROTOCOL = "nginx.ingress.kubernetes.io/backend-protocol";
   public static final String PROXY_BUFFER_SIZE = "nginx.ingress.kubernetes.io/proxy-buffer-size";
   public static final String PROXY_READ_TIMEOUT = "nginx.ingress.kubernetes.io/proxy-read-timeout";
-  public static final String PROXY_SSL_SERVER_NAME = "nginx.ingress.kubernetes.io/proxy-ssl-server-name";
+  public static final String PROXY_SSL_SERVER_NAME =
+      "nginx.ingress.kubernetes.io/proxy-ssl-server-name";
   public static final String PROXY_SSL_NAME = "nginx.ingress.kubernetes.io/proxy-ssl-name";
-  /** The Secret (ca.crt, tls.crt/tls.key) ingress-nginx uses toward the backend: its client certificate, never read here. */
+
+  /**
+   * The Secret (ca.crt, tls.crt/tls.key) ingress-nginx uses toward the backend: its client
+   * certificate, never read here.
+   */
   public static final String PROXY_SSL_SECRET = "nginx.ingress.kubernetes.io/proxy-ssl-secret";
+
   /** ingress-nginx's default proxy-read-timeout, in seconds. */
   public static final int DEFAULT_PROXY_READ_TIMEOUT = 60;
-  /** The longest proxy-read-timeout a routed-path probe waits for (an annotation cannot hold a thread longer). */
+
+  /**
+   * The longest proxy-read-timeout a routed-path probe waits for (an annotation cannot hold a
+   * thread longer).
+   */
   static final int MAX_PROXY_READ_TIMEOUT = 120;
+
   /** Routed paths probed per backend, at most. */
   public static final int MAX_ROUTED_PATHS = 3;
-  /** Upper bound on endpoints probed per target (the status lists at most 50 per backend anyway). */
+
+  /**
+   * Upper bound on endpoints probed per target (the status lists at most 50 per backend anyway).
+   */
   public static final int MAX_PER_TARGET = 200;
+
   static final int MAX_HEADER_LIMIT = 1024 * 1024;
+
   /** Backend protocols that are not HTTP/1.1 over TCP or TLS: not probed at the HTTP level. */
   static final java.util.Set<String> NOT_HTTP = java.util.Set.of("GRPC", "GRPCS", "FCGI", "AJP");
 
   private ProbePlanner() {}
 
   /**
-   * One endpoint to probe, and the backend and pod it belongs to; for one ready endpoint per backend
-   * also the literal paths the Ingress routes to it, probed with the gateway's proxy-read-timeout
-   * as the deadline (a backend slower there than the gateway waits is a 504 the readiness path hides).
+   * One endpoint to probe, and the backend and pod it belongs to; for one ready endpoint per
+   * backend also the literal paths the Ingress routes to it, probed with the gateway's
+   * proxy-read-timeout as the deadline (a backend slower there than the gateway waits is a 504 the
+   * readiness path hides).
    */
-  public record Planned(ProbeTarget target, ResolvedBackend backend, Pod pod, boolean ready, List<String> routedPaths,
-      int routedTimeoutMillis, String skipped) {
+  public record Planned(
+      ProbeTarget target,
+      ResolvedBackend backend,
+      Pod pod,
+      boolean ready,
+      List<String> routedPaths,
+      int routedTimeoutMillis,
+      String skipped) {
     public Planned {
       routedPaths = routedPaths == null ? List.of() : List.copyOf(routedPaths);
     }
@@ -59,8 +82,12 @@ public final class ProbePlanner {
       this(target, backend, pod, ready, List.of(), 0, null);
     }
 
-    /** Whether the address may be probed ({@link ProbeScope}); when not, {@link #skipped} says why. */
-    public boolean probed() { return skipped == null; }
+    /**
+     * Whether the address may be probed ({@link ProbeScope}); when not, {@link #skipped} says why.
+     */
+    public boolean probed() {
+      return skipped == null;
+    }
   }
 
   /** The endpoints of a plan that are not probed, by address, and why. */
@@ -78,19 +105,33 @@ public final class ProbePlanner {
    * The plan, each endpoint judged by {@code scope}: one that is not provably a pod of its Service
    * is planned as skipped, with the reason, and never probed.
    */
-  public static List<Planned> plan(TargetChain chain, ClusterSnapshot cluster, ProbeSpec spec, ProbeScope scope) {
+  public static List<Planned> plan(
+      TargetChain chain, ClusterSnapshot cluster, ProbeSpec spec, ProbeScope scope) {
     Map<String, Planned> out = new LinkedHashMap<>();
-    Map<String, String> annotations = chain.ingress().getMetadata().getAnnotations() == null ? Map.of()
-        : chain.ingress().getMetadata().getAnnotations();
-    boolean nginx = Gateways.INGRESS_NGINX.equals(Gateways.controller(chain.ingress(), cluster).orElse(Gateways.INGRESS_NGINX));
-    // the header limit is bounded (1 MiB) so that an odd annotation cannot make each probe buffer much
-    int headerLimit = Math.min(MAX_HEADER_LIMIT, bufferSize(annotations.get(PROXY_BUFFER_SIZE)).orElse(ProbeTarget.DEFAULT_HEADER_LIMIT));
-    int byteCap = ProbeTarget.DEFAULT_BYTE_CAP; // what the prober holds, whatever the annotation says
+    Map<String, String> annotations =
+        chain.ingress().getMetadata().getAnnotations() == null
+            ? Map.of()
+            : chain.ingress().getMetadata().getAnnotations();
+    boolean nginx =
+        Gateways.INGRESS_NGINX.equals(
+            Gateways.controller(chain.ingress(), cluster).orElse(Gateways.INGRESS_NGINX));
+    // the header limit is bounded (1 MiB) so that an odd annotation cannot make each probe buffer
+    // much
+    int headerLimit =
+        Math.min(
+            MAX_HEADER_LIMIT,
+            bufferSize(annotations.get(PROXY_BUFFER_SIZE))
+                .orElse(ProbeTarget.DEFAULT_HEADER_LIMIT));
+    int byteCap =
+        ProbeTarget.DEFAULT_BYTE_CAP; // what the prober holds, whatever the annotation says
     String protocol = annotations.get(BACKEND_PROTOCOL);
     if (protocol != null && NOT_HTTP.contains(protocol.trim().toUpperCase(Locale.ROOT))) {
       return List.of(); // gRPC, FastCGI, AJP: an HTTP/1.1 probe would misjudge a healthy backend
     }
-    int timeout = spec == null || spec.getTimeoutMillis() == null ? ProbeTarget.DEFAULT_TIMEOUT_MILLIS : spec.getTimeoutMillis();
+    int timeout =
+        spec == null || spec.getTimeoutMillis() == null
+            ? ProbeTarget.DEFAULT_TIMEOUT_MILLIS
+            : spec.getTimeoutMillis();
     int readTimeout = proxyReadTimeout(annotations.get(PROXY_READ_TIMEOUT)) * 1000;
     String sni = sni(annotations);
     for (ResolvedBackend b : chain.backends()) {
@@ -106,18 +147,43 @@ public final class ProbePlanner {
           continue;
         }
         String prover = judged.provenBy().get(e.address());
-        String refused = prover != null ? null : judged.refused().getOrDefault(e.address(), "not an IP address of a pod of the Service");
+        String refused =
+            prover != null
+                ? null
+                : judged
+                    .refused()
+                    .getOrDefault(e.address(), "not an IP address of a pod of the Service");
         if (refused != null) {
           // never probed; the status says why
-          ProbeTarget t = new ProbeTarget(e.ip(), e.port(), e.pod(), false, null, "/", timeout, headerLimit, byteCap);
-          out.putIfAbsent(t.address(), new Planned(t, b, null, e.ready() && !e.terminating(), List.of(), 0, refused));
+          ProbeTarget t =
+              new ProbeTarget(
+                  e.ip(), e.port(), e.pod(), false, null, "/", timeout, headerLimit, byteCap);
+          out.putIfAbsent(
+              t.address(),
+              new Planned(t, b, null, e.ready() && !e.terminating(), List.of(), 0, refused));
           continue;
         }
-        Pod pod = b.pod(prover).orElse(null); // the pod the address provably belongs to: its path and ports, nobody else's
+        Pod pod =
+            b.pod(prover)
+                .orElse(
+                    null); // the pod the address provably belongs to: its path and ports, nobody
+        // else's
         String path = path(pod, e.port(), spec);
-        ProbeTarget t = new ProbeTarget(e.ip(), e.port(), e.pod(), tls, host, path, timeout, headerLimit, byteCap, tls ? sni : null);
+        ProbeTarget t =
+            new ProbeTarget(
+                e.ip(),
+                e.port(),
+                e.pod(),
+                tls,
+                host,
+                path,
+                timeout,
+                headerLimit,
+                byteCap,
+                tls ? sni : null);
         boolean ready = e.ready() && !e.terminating();
-        List<String> paths = ready ? routed.stream().filter(r -> !r.equals(path)).toList() : List.of();
+        List<String> paths =
+            ready ? routed.stream().filter(r -> !r.equals(path)).toList() : List.of();
         Planned planned = new Planned(t, b, pod, ready, paths, readTimeout, null);
         if (out.putIfAbsent(t.address(), planned) == null && !paths.isEmpty()) {
           routed = List.of(); // one endpoint per backend carries the routed paths
@@ -131,7 +197,8 @@ public final class ProbePlanner {
    * The literal paths (Prefix or Exact, no regular-expression characters) of the Ingress's rules
    * that route to this backend, at most {@link #MAX_ROUTED_PATHS}, in rule order.
    */
-  static List<String> routedPaths(io.fabric8.kubernetes.api.model.networking.v1.Ingress ingress, ResolvedBackend b) {
+  static List<String> routedPaths(
+      io.fabric8.kubernetes.api.model.networking.v1.Ingress ingress, ResolvedBackend b) {
     List<String> out = new ArrayList<>();
     if (ingress.getSpec() == null || ingress.getSpec().getRules() == null) {
       return out;
@@ -145,10 +212,15 @@ public final class ProbePlanner {
         if (svc == null || !b.ref().service().equals(svc.getName()) || svc.getPort() == null) {
           continue;
         }
-        boolean samePort = b.ref().portNumber() != null ? b.ref().portNumber().equals(svc.getPort().getNumber())
-            : b.ref().portName() != null && b.ref().portName().equals(svc.getPort().getName());
+        boolean samePort =
+            b.ref().portNumber() != null
+                ? b.ref().portNumber().equals(svc.getPort().getNumber())
+                : b.ref().portName() != null && b.ref().portName().equals(svc.getPort().getName());
         String path = p.getPath() == null || p.getPath().isEmpty() ? "/" : p.getPath();
-        if (samePort && ("Prefix".equals(p.getPathType()) || "Exact".equals(p.getPathType())) && literal(path) && !out.contains(path)
+        if (samePort
+            && ("Prefix".equals(p.getPathType()) || "Exact".equals(p.getPathType()))
+            && literal(path)
+            && !out.contains(path)
             && out.size() < MAX_ROUTED_PATHS) {
           out.add(path);
         }
@@ -172,8 +244,8 @@ public final class ProbePlanner {
   }
 
   /**
-   * The SNI name ingress-nginx sends to a TLS backend: proxy-ssl-name, only when proxy-ssl-server-name
-   * is "on" and the name is a DNS name; else none (nginx's default).
+   * The SNI name ingress-nginx sends to a TLS backend: proxy-ssl-name, only when
+   * proxy-ssl-server-name is "on" and the name is a DNS name; else none (nginx's default).
    */
   static String sni(Map<String, String> annotations) {
     String on = annotations.get(PROXY_SSL_SERVER_NAME);
@@ -182,10 +254,17 @@ public final class ProbePlanner {
       return null;
     }
     String n = name.trim().toLowerCase(Locale.ROOT);
-    return n.length() <= 253 && n.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*") ? n : null;
+    return n.length() <= 253
+            && n.matches(
+                "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
+        ? n
+        : null;
   }
 
-  /** nginx.ingress.kubernetes.io/proxy-read-timeout in seconds (1 to 120), else ingress-nginx's default 60. */
+  /**
+   * nginx.ingress.kubernetes.io/proxy-read-timeout in seconds (1 to 120), else ingress-nginx's
+   * default 60.
+   */
   static int proxyReadTimeout(String s) {
     if (s == null || !s.trim().matches("[0-9]{1,4}s?")) {
       return DEFAULT_PROXY_READ_TIMEOUT;
@@ -224,10 +303,20 @@ public final class ProbePlanner {
         String ip = e.getAddresses().get(0);
         String address = Endpoint.address(ip, port);
         var ref = e.getTargetRef();
-        String why = scope.refusal(b, s, ip, ref == null ? null : ref.getKind(), ref == null ? null : ref.getNamespace(),
-            ref == null ? null : ref.getName());
+        String why =
+            scope.refusal(
+                b,
+                s,
+                ip,
+                ref == null ? null : ref.getKind(),
+                ref == null ? null : ref.getNamespace(),
+                ref == null ? null : ref.getName());
         if (why == null) {
-          proven.putIfAbsent(address, ref == null || ref.getName() == null ? "" : ref.getName()); // "": an allowed CIDR, no pod
+          proven.putIfAbsent(
+              address,
+              ref == null || ref.getName() == null
+                  ? ""
+                  : ref.getName()); // "": an allowed CIDR, no pod
         } else {
           refused.putIfAbsent(address, why);
         }
@@ -237,7 +326,9 @@ public final class ProbePlanner {
     return new Scope(proven, refused);
   }
 
-  private static String emptyToNull(String s) { return s == null || s.isEmpty() ? null : s; }
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
 
   /** The pod's other TCP containerPorts: where to look when the target port refuses. */
   public static List<Integer> alternatePorts(Pod pod, int port) {
@@ -245,7 +336,10 @@ public final class ProbePlanner {
     if (pod != null) {
       for (ContainerPort cp : Pods.ports(pod)) {
         Integer n = cp.getContainerPort();
-        if (n != null && n != port && (cp.getProtocol() == null || "TCP".equals(cp.getProtocol())) && !out.contains(n)) {
+        if (n != null
+            && n != port
+            && (cp.getProtocol() == null || "TCP".equals(cp.getProtocol()))
+            && !out.contains(n)) {
           out.add(n);
         }
       }
@@ -266,7 +360,8 @@ public final class ProbePlanner {
       return false;
     }
     String app = b.servicePort().getAppProtocol();
-    return (app != null && app.toLowerCase(Locale.ROOT).endsWith("https")) || "https".equals(b.servicePort().getName());
+    return (app != null && app.toLowerCase(Locale.ROOT).endsWith("https"))
+        || "https".equals(b.servicePort().getName());
   }
 
   private static String host(ResolvedBackend b) {
@@ -280,7 +375,10 @@ public final class ProbePlanner {
     return null;
   }
 
-  /** The readinessProbe httpGet path of the container serving the port, else spec.probe.path, else /. */
+  /**
+   * The readinessProbe httpGet path of the container serving the port, else spec.probe.path, else
+   * /.
+   */
   static String path(Pod pod, int port, ProbeSpec spec) {
     if (pod != null) {
       for (Container c : Pods.containers(pod)) {
@@ -289,14 +387,23 @@ public final class ProbePlanner {
           continue;
         }
         var p = rp.getHttpGet().getPort();
-        boolean samePort = p == null || (p.getIntVal() != null ? p.getIntVal() == port
-            : Pods.ports(c).stream().anyMatch(cp -> p.getStrVal().equals(cp.getName()) && Integer.valueOf(port).equals(cp.getContainerPort())));
+        boolean samePort =
+            p == null
+                || (p.getIntVal() != null
+                    ? p.getIntVal() == port
+                    : Pods.ports(c).stream()
+                        .anyMatch(
+                            cp ->
+                                p.getStrVal().equals(cp.getName())
+                                    && Integer.valueOf(port).equals(cp.getContainerPort())));
         if (samePort) {
           return rp.getHttpGet().getPath();
         }
       }
     }
-    return spec != null && spec.getPath() != null && spec.getPath().startsWith("/") ? spec.getPath() : "/";
+    return spec != null && spec.getPath() != null && spec.getPath().startsWith("/")
+        ? spec.getPath()
+        : "/";
   }
 
   /** nginx sizes: "4k", "16K", "1m", "8192". Empty when unreadable. */

@@ -19,23 +19,31 @@ public final class ProbeRunner implements AutoCloseable {
   private final ExecutorService pool;
   private final int concurrency;
 
-  /** A pod that declares hundreds of ports gets no more than this many probed where its target port refuses. */
+  /**
+   * A pod that declares hundreds of ports gets no more than this many probed where its target port
+   * refuses.
+   */
   static final int MAX_ALTERNATES_PER_ENDPOINT = 8;
+
   static final int MAX_ALTERNATES_PER_ROUND = 32;
 
   public ProbeRunner(Prober prober, int concurrency) {
     this.prober = prober;
     this.concurrency = Math.max(1, concurrency);
-    this.pool = Executors.newFixedThreadPool(Math.max(1, concurrency), r -> {
-      Thread t = new Thread(r, "gateway-doctor-probe");
-      t.setDaemon(true);
-      return t;
-    });
+    this.pool =
+        Executors.newFixedThreadPool(
+            Math.max(1, concurrency),
+            r -> {
+              Thread t = new Thread(r, "gateway-doctor-probe");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   public ProbeEvidence run(List<ProbePlanner.Planned> all) throws InterruptedException {
     Map<String, String> skipped = ProbePlanner.skipped(all);
-    List<ProbePlanner.Planned> plan = all.stream().filter(ProbePlanner.Planned::probed).toList(); // the rest is never reached
+    List<ProbePlanner.Planned> plan =
+        all.stream().filter(ProbePlanner.Planned::probed).toList(); // the rest is never reached
     Map<String, Probe> results = probeAll(plan.stream().map(ProbePlanner.Planned::target).toList());
     Map<String, List<ProbeTarget>> alternateTargets = new LinkedHashMap<>();
     int alternatesPlanned = 0;
@@ -44,7 +52,8 @@ public final class ProbeRunner implements AutoCloseable {
       if (r != null && r.outcome() == Outcome.refused) {
         List<ProbeTarget> alts = new ArrayList<>();
         for (int port : ProbePlanner.alternatePorts(p.pod(), p.target().port())) {
-          if (alts.size() < MAX_ALTERNATES_PER_ENDPOINT && alternatesPlanned < MAX_ALTERNATES_PER_ROUND) {
+          if (alts.size() < MAX_ALTERNATES_PER_ENDPOINT
+              && alternatesPlanned < MAX_ALTERNATES_PER_ROUND) {
             alts.add(p.target().withPort(port));
             alternatesPlanned++;
           }
@@ -52,19 +61,31 @@ public final class ProbeRunner implements AutoCloseable {
         alternateTargets.put(p.target().address(), alts);
       }
     }
-    Map<String, Probe> altResults = probeAll(alternateTargets.values().stream().flatMap(List::stream).toList());
+    Map<String, Probe> altResults =
+        probeAll(alternateTargets.values().stream().flatMap(List::stream).toList());
     Map<String, List<Probe>> alternates = new LinkedHashMap<>();
-    alternateTargets.forEach((addr, alts) -> alternates.put(addr, alts.stream().map(t -> altResults.get(t.address())).toList()));
-    return new ProbeEvidence(results, alternates).withRouted(routed(plan, results)).withSkipped(skipped);
+    alternateTargets.forEach(
+        (addr, alts) ->
+            alternates.put(addr, alts.stream().map(t -> altResults.get(t.address())).toList()));
+    return new ProbeEvidence(results, alternates)
+        .withRouted(routed(plan, results))
+        .withSkipped(skipped);
   }
 
-  /** The routed paths of endpoints whose readiness path answered, each with the gateway's read timeout as its deadline. */
-  private List<Probe> routed(List<ProbePlanner.Planned> plan, Map<String, Probe> results) throws InterruptedException {
+  /**
+   * The routed paths of endpoints whose readiness path answered, each with the gateway's read
+   * timeout as its deadline.
+   */
+  private List<Probe> routed(List<ProbePlanner.Planned> plan, Map<String, Probe> results)
+      throws InterruptedException {
     List<ProbeTarget> targets = new ArrayList<>();
     for (ProbePlanner.Planned p : plan) {
       Probe main = results.get(p.target().address());
       if (main != null && main.outcome() == Outcome.ok && p.routedTimeoutMillis() > 0) {
-        p.routedPaths().forEach(path -> targets.add(p.target().withPath(path).withTimeout(p.routedTimeoutMillis())));
+        p.routedPaths()
+            .forEach(
+                path ->
+                    targets.add(p.target().withPath(path).withTimeout(p.routedTimeoutMillis())));
       }
     }
     List<Future<Probe>> futures = new ArrayList<>();
@@ -74,7 +95,8 @@ public final class ProbeRunner implements AutoCloseable {
     List<Probe> out = new ArrayList<>();
     for (int i = 0; i < futures.size(); i++) {
       try {
-        out.add(futures.get(i).get(targets.get(i).timeoutMillis() * 3L + 1000, TimeUnit.MILLISECONDS));
+        out.add(
+            futures.get(i).get(targets.get(i).timeoutMillis() * 3L + 1000, TimeUnit.MILLISECONDS));
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
         futures.get(i).cancel(true);
       }
@@ -86,7 +108,8 @@ public final class ProbeRunner implements AutoCloseable {
    * Measures the idle keep-alive timeout of one endpoint per backend Service (the first ready one
    * that probed ok), all at once, each waiting at most {@code wait}.
    */
-  public Map<String, KeepAlive> keepAlive(List<ProbePlanner.Planned> plan, ProbeEvidence evidence, java.time.Duration wait)
+  public Map<String, KeepAlive> keepAlive(
+      List<ProbePlanner.Planned> plan, ProbeEvidence evidence, java.time.Duration wait)
       throws InterruptedException {
     Map<String, ProbeTarget> one = new LinkedHashMap<>();
     for (ProbePlanner.Planned p : plan) {
@@ -94,7 +117,11 @@ public final class ProbeRunner implements AutoCloseable {
         continue;
       }
       String service = p.backend().serviceKey() + ":" + p.backend().ref().portLabel();
-      boolean ok = evidence.at(p.target().ip(), p.target().port()).map(r -> r.outcome() == Outcome.ok).orElse(false);
+      boolean ok =
+          evidence
+              .at(p.target().ip(), p.target().port())
+              .map(r -> r.outcome() == Outcome.ok)
+              .orElse(false);
       if (p.ready() && ok) {
         one.putIfAbsent(service, p.target());
       }
@@ -107,8 +134,13 @@ public final class ProbeRunner implements AutoCloseable {
     Map<String, KeepAlive> out = new LinkedHashMap<>();
     for (int i = 0; i < futures.size(); i++) {
       try {
-        out.put(targets.get(i).address(), futures.get(i).get(wait.toMillis() + targets.get(i).timeoutMillis() * 3L + 1000,
-            TimeUnit.MILLISECONDS));
+        out.put(
+            targets.get(i).address(),
+            futures
+                .get(i)
+                .get(
+                    wait.toMillis() + targets.get(i).timeoutMillis() * 3L + 1000,
+                    TimeUnit.MILLISECONDS));
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
         futures.get(i).cancel(true);
       }
@@ -122,18 +154,24 @@ public final class ProbeRunner implements AutoCloseable {
       futures.add(pool.submit(() -> prober.probe(t)));
     }
     Map<String, Probe> out = new LinkedHashMap<>();
-    // every probe bounds itself (one deadline, twice for the TLS retry); this only guards against a bug,
+    // every probe bounds itself (one deadline, twice for the TLS retry); this only guards against a
+    // bug,
     // from the start of the whole batch, so that queued probes are not cut short
     int longest = targets.stream().mapToInt(ProbeTarget::timeoutMillis).max().orElse(0);
     long waves = (targets.size() + concurrency - 1) / concurrency + 1;
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waves * (2L * longest + 1000));
+    long deadline =
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waves * (2L * longest + 1000));
     for (int i = 0; i < futures.size(); i++) {
       ProbeTarget t = targets.get(i);
       try {
-        out.put(t.address(), futures.get(i).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+        out.put(
+            t.address(),
+            futures.get(i).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
         futures.get(i).cancel(true);
-        out.put(t.address(), new Probe(t, Outcome.error, null, t.timeoutMillis(), "probe did not finish", false, 0));
+        out.put(
+            t.address(),
+            new Probe(t, Outcome.error, null, t.timeoutMillis(), "probe did not finish", false, 0));
       }
     }
     return out;

@@ -14,21 +14,30 @@ import java.util.Map;
  * write Services and, where RBAC lets them, EndpointSlices; none of that may point the prober at an
  * address that is not a pod of the referenced Service. An address is probed when its EndpointSlice
  * has addressType IPv4 or IPv6 and is managed by the EndpointSlice controller, its endpoint's
- * targetRef is a Pod of the Service's namespace that the Service selects, and the address is one
- * of that pod's IPs ({@code status.podIPs}, written by the kubelet). Anything else is probed only
- * when the operator's setting names its CIDR; link-local and cloud metadata addresses never are.
+ * targetRef is a Pod of the Service's namespace that the Service selects, and the address is one of
+ * that pod's IPs ({@code status.podIPs}, written by the kubelet). Anything else is probed only when
+ * the operator's setting names its CIDR; link-local and cloud metadata addresses never are.
  * Loopback is not denied as such: a pod's own IP is what makes an address probeable. Pure.
  */
 public final class ProbeScope {
   public static final String MANAGED_BY = "endpointslice.kubernetes.io/managed-by";
   public static final String CONTROLLER = "endpointslice-controller.k8s.io";
+
   /**
    * Never probed, whatever the setting: link-local (cloud metadata lives there), the metadata
    * addresses outside it (AWS IPv6, GCP IPv6, Alibaba, Azure WireServer), and "this host"
    * (0.0.0.0/8, ::), which would reach the operator's own pod.
    */
-  static final List<String> NEVER = List.of("169.254.0.0/16", "fe80::/10", "fd00:ec2::254/128", "fd20:ce::254/128",
-      "100.100.100.200/32", "168.63.129.16/32", "0.0.0.0/8", "::/128");
+  static final List<String> NEVER =
+      List.of(
+          "169.254.0.0/16",
+          "fe80::/10",
+          "fd00:ec2::254/128",
+          "fd20:ce::254/128",
+          "100.100.100.200/32",
+          "168.63.129.16/32",
+          "0.0.0.0/8",
+          "::/128");
 
   /** Only pods of the Service, no CIDR beyond. */
   public static final ProbeScope PODS_ONLY = new ProbeScope(List.of());
@@ -40,7 +49,10 @@ public final class ProbeScope {
     this.allowed = List.copyOf(allowed);
   }
 
-  /** With the operator's allowed CIDRs (probe.allowed-cidrs); a malformed one is refused with the reason. */
+  /**
+   * With the operator's allowed CIDRs (probe.allowed-cidrs); a malformed one is refused with the
+   * reason.
+   */
   public static ProbeScope of(List<String> allowedCidrs) {
     List<Cidr> out = new ArrayList<>();
     for (String c : allowedCidrs == null ? List.<String>of() : allowedCidrs) {
@@ -56,7 +68,13 @@ public final class ProbeScope {
    * endpoint's first address in {@code slice}; {@code targetKind}, {@code targetNamespace} and
    * {@code targetName} its targetRef (null when it has none).
    */
-  public String refusal(ResolvedBackend b, EndpointSlice slice, String ip, String targetKind, String targetNamespace, String targetName) {
+  public String refusal(
+      ResolvedBackend b,
+      EndpointSlice slice,
+      String ip,
+      String targetKind,
+      String targetNamespace,
+      String targetName) {
     byte[] addr = literal(ip);
     if (addr == null) {
       return "not an IP address";
@@ -79,13 +97,20 @@ public final class ProbeScope {
     return why + "; not probed (probe.allowed-cidrs names no CIDR of it)";
   }
 
-  private static String podOfService(ResolvedBackend b, EndpointSlice slice, String ip, String targetKind, String targetNamespace,
+  private static String podOfService(
+      ResolvedBackend b,
+      EndpointSlice slice,
+      String ip,
+      String targetKind,
+      String targetNamespace,
       String targetName) {
     String type = slice.getAddressType();
     if (!"IPv4".equals(type) && !"IPv6".equals(type)) {
-      return "an EndpointSlice of addressType " + (type == null ? "none" : type.length() > 16 ? "other" : type);
+      return "an EndpointSlice of addressType "
+          + (type == null ? "none" : type.length() > 16 ? "other" : type);
     }
-    Map<String, String> labels = slice.getMetadata() == null ? null : slice.getMetadata().getLabels();
+    Map<String, String> labels =
+        slice.getMetadata() == null ? null : slice.getMetadata().getLabels();
     if (labels == null || !CONTROLLER.equals(labels.get(MANAGED_BY))) {
       return "an EndpointSlice the EndpointSlice controller does not manage";
     }
@@ -104,12 +129,14 @@ public final class ProbeScope {
       return "an endpoint whose Pod is not running";
     }
     if ((pod.getSpec() != null && Boolean.TRUE.equals(pod.getSpec().getHostNetwork()))
-        || (pod.getStatus().getHostIP() != null && java.util.Arrays.equals(literal(ip), literal(pod.getStatus().getHostIP())))) {
+        || (pod.getStatus().getHostIP() != null
+            && java.util.Arrays.equals(literal(ip), literal(pod.getStatus().getHostIP())))) {
       return "an endpoint whose Pod uses the node's network (its IP is the node's)";
     }
     byte[] want = literal(ip);
     if (pod.getStatus() != null) {
-      if (pod.getStatus().getPodIP() != null && java.util.Arrays.equals(want, literal(pod.getStatus().getPodIP()))) {
+      if (pod.getStatus().getPodIP() != null
+          && java.util.Arrays.equals(want, literal(pod.getStatus().getPodIP()))) {
         return null;
       }
       if (pod.getStatus().getPodIPs() != null) {
@@ -149,7 +176,8 @@ public final class ProbeScope {
       zero10 &= a[i] == 0;
     }
     boolean mapped = zero10 && a[10] == (byte) 0xff && a[11] == (byte) 0xff;
-    boolean compatible = zero10 && a[10] == 0 && a[11] == 0 && (a[12] != 0 || a[13] != 0 || a[14] != 0 || a[15] > 1);
+    boolean compatible =
+        zero10 && a[10] == 0 && a[11] == 0 && (a[12] != 0 || a[13] != 0 || a[14] != 0 || a[15] > 1);
     boolean nat64 = a[0] == 0 && a[1] == 0x64 && a[2] == (byte) 0xff && a[3] == (byte) 0x9b;
     if (mapped || compatible || nat64) {
       return new byte[] {a[12], a[13], a[14], a[15]};
@@ -166,16 +194,19 @@ public final class ProbeScope {
       int slash = s.indexOf('/');
       byte[] net = literal(slash < 0 ? s : s.substring(0, slash));
       if (net == null) {
-        throw new IllegalArgumentException("not a CIDR: " + (s.length() > 64 ? s.substring(0, 64) + "…" : s));
+        throw new IllegalArgumentException(
+            "not a CIDR: " + (s.length() > 64 ? s.substring(0, 64) + "…" : s));
       }
       int bits;
       try {
         bits = slash < 0 ? net.length * 8 : Integer.parseInt(s.substring(slash + 1));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("not a CIDR: " + (s.length() > 64 ? s.substring(0, 64) + "…" : s));
+        throw new IllegalArgumentException(
+            "not a CIDR: " + (s.length() > 64 ? s.substring(0, 64) + "…" : s));
       }
       if (bits < 0 || bits > net.length * 8) {
-        throw new IllegalArgumentException("not a CIDR (prefix length): " + (s.length() > 64 ? s.substring(0, 64) + "…" : s));
+        throw new IllegalArgumentException(
+            "not a CIDR (prefix length): " + (s.length() > 64 ? s.substring(0, 64) + "…" : s));
       }
       return new Cidr(net, bits);
     }

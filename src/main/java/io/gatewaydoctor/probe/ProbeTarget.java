@@ -8,20 +8,42 @@ import io.gatewaydoctor.model.Endpoint;
  * Ingress rule, a timeout for the whole exchange, the gateway's proxy buffer (the largest response
  * header it accepts) and a cap on the bytes read.
  */
-public record ProbeTarget(String ip, int port, String pod, boolean tls, String host, String path,
-    int timeoutMillis, int headerLimit, int byteCap, String sni) {
+public record ProbeTarget(
+    String ip,
+    int port,
+    String pod,
+    boolean tls,
+    String host,
+    String path,
+    int timeoutMillis,
+    int headerLimit,
+    int byteCap,
+    String sni) {
 
   /** Without SNI (ingress-nginx sends none unless proxy-ssl-server-name is on). */
-  public ProbeTarget(String ip, int port, String pod, boolean tls, String host, String path, int timeoutMillis, int headerLimit,
+  public ProbeTarget(
+      String ip,
+      int port,
+      String pod,
+      boolean tls,
+      String host,
+      String path,
+      int timeoutMillis,
+      int headerLimit,
       int byteCap) {
     this(ip, port, pod, tls, host, path, timeoutMillis, headerLimit, byteCap, null);
   }
+
   public static final int DEFAULT_TIMEOUT_MILLIS = 2000;
+
   /** ingress-nginx's default proxy-buffer-size. */
   public static final int DEFAULT_HEADER_LIMIT = 4096;
+
   public static final int DEFAULT_BYTE_CAP = 64 * 1024;
 
-  public String address() { return Endpoint.address(ip, port); }
+  public String address() {
+    return Endpoint.address(ip, port);
+  }
 
   public ProbeTarget withTls(boolean t) {
     return new ProbeTarget(ip, port, pod, t, host, path, timeoutMillis, headerLimit, byteCap, sni);

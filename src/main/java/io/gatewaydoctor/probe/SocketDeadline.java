@@ -19,14 +19,18 @@ final class SocketDeadline implements AutoCloseable {
   private final ScheduledFuture<?> task;
 
   private SocketDeadline(Socket socket, long millis) {
-    this.task = WATCHDOG.schedule(() -> {
-      passed.set(true);
-      try {
-        socket.close();
-      } catch (IOException e) {
-        // closing is all it can do
-      }
-    }, millis, TimeUnit.MILLISECONDS);
+    this.task =
+        WATCHDOG.schedule(
+            () -> {
+              passed.set(true);
+              try {
+                socket.close();
+              } catch (IOException e) {
+                // closing is all it can do
+              }
+            },
+            millis,
+            TimeUnit.MILLISECONDS);
   }
 
   /** Closes {@code socket} in {@code millis} unless this is closed first. */
@@ -35,7 +39,9 @@ final class SocketDeadline implements AutoCloseable {
   }
 
   /** Whether the deadline passed (and the socket was closed by it). */
-  boolean passed() { return passed.get(); }
+  boolean passed() {
+    return passed.get();
+  }
 
   @Override
   public void close() {
@@ -43,11 +49,14 @@ final class SocketDeadline implements AutoCloseable {
   }
 
   private static ScheduledThreadPoolExecutor watchdog() {
-    var w = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread th = new Thread(r, "gateway-doctor-probe-deadline");
-      th.setDaemon(true);
-      return th;
-    });
+    var w =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread th = new Thread(r, "gateway-doctor-probe-deadline");
+              th.setDaemon(true);
+              return th;
+            });
     w.setRemoveOnCancelPolicy(true); // a finished probe leaves nothing queued behind it
     return w;
   }

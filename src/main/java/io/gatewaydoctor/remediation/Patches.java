@@ -19,19 +19,24 @@ import java.util.Objects;
 
 /**
  * The exact patches of the automatic actions, built from the objects the verdict was made on. Each
- * carries the object's resourceVersion (in a merge patch's metadata, or a JSON patch's test op), so the API
- * server refuses it when the object changed since: a verdict from a stale cache is never applied. Pure.
+ * carries the object's resourceVersion (in a merge patch's metadata, or a JSON patch's test op), so
+ * the API server refuses it when the object changed since: a verdict from a stale cache is never
+ * applied. Pure.
  */
 public final class Patches {
   public static final String MERGE = "merge";
   public static final String JSON = "json";
   public static final String DELETE = "delete";
+
   /** The label a ReplicaSet's template carries and the Deployment's must not. */
   static final String POD_TEMPLATE_HASH = "pod-template-hash";
 
   private Patches() {}
 
-  /** A finding's remedy as the status shows it: with its exact patch when a rule chose a {@link Fix}; null stays null. */
+  /**
+   * A finding's remedy as the status shows it: with its exact patch when a rule chose a {@link
+   * Fix}; null stays null.
+   */
   public static FindingRemediation realise(Remedy r) {
     if (r == null) {
       return null;
@@ -54,22 +59,32 @@ public final class Patches {
   }
 
   /**
-   * fix-target-port: a JSON patch of the one port's targetPort, tested against the port number at that index and the
-   * resourceVersion (a merge patch would have to replace the whole ports list).
+   * fix-target-port: a JSON patch of the one port's targetPort, tested against the port number at
+   * that index and the resourceVersion (a merge patch would have to replace the whole ports list).
    */
-  static FindingRemediation targetPort(FindingRemediation r, Service svc, ServicePort port, IntOrString target) {
+  static FindingRemediation targetPort(
+      FindingRemediation r, Service svc, ServicePort port, IntOrString target) {
     ArrayNode ops = Serialization.jsonMapper().createArrayNode();
     versionTest(ops, svc);
     var ports = svc.getSpec().getPorts();
     for (int i = 0; i < ports.size(); i++) {
       ServicePort sp = ports.get(i);
-      if (Objects.equals(sp.getPort(), port.getPort()) && Objects.equals(sp.getName(), port.getName())
+      if (Objects.equals(sp.getPort(), port.getPort())
+          && Objects.equals(sp.getName(), port.getName())
           && Objects.equals(protocol(sp), protocol(port))) {
-        ops.addObject().put("op", "test").put("path", "/spec/ports/" + i + "/port").put("value", sp.getPort());
+        ops.addObject()
+            .put("op", "test")
+            .put("path", "/spec/ports/" + i + "/port")
+            .put("value", sp.getPort());
         if (sp.getName() != null) {
-          ops.addObject().put("op", "test").put("path", "/spec/ports/" + i + "/name").put("value", sp.getName());
+          ops.addObject()
+              .put("op", "test")
+              .put("path", "/spec/ports/" + i + "/name")
+              .put("value", sp.getName());
         }
-        ops.addObject().put("op", "replace").put("path", "/spec/ports/" + i + "/targetPort")
+        ops.addObject()
+            .put("op", "replace")
+            .put("path", "/spec/ports/" + i + "/targetPort")
             .set("value", Serialization.jsonMapper().valueToTree(target));
         return on(r, svc, JSON, ops.toString());
       }
@@ -82,7 +97,8 @@ public final class Patches {
   }
 
   /** set-backend-protocol, raise-proxy-buffer-size: one annotation of the Ingress. */
-  static FindingRemediation annotation(FindingRemediation r, HasMetadata ingress, String key, String value) {
+  static FindingRemediation annotation(
+      FindingRemediation r, HasMetadata ingress, String key, String value) {
     ObjectNode patch = withVersion(ingress);
     ((ObjectNode) patch.get("metadata")).putObject("annotations").put(key, value);
     return on(r, ingress, MERGE, patch.toString());
@@ -93,7 +109,10 @@ public final class Patches {
     return on(r, pod, DELETE, null);
   }
 
-  /** rollback: the Deployment's template replaced by the previous ReplicaSet's (without its pod-template-hash label). */
+  /**
+   * rollback: the Deployment's template replaced by the previous ReplicaSet's (without its
+   * pod-template-hash label).
+   */
   static FindingRemediation rollback(FindingRemediation r, Deployment d, ReplicaSet previous) {
     PodTemplateSpec template = Serialization.clone(previous.getSpec().getTemplate());
     if (template.getMetadata() != null && template.getMetadata().getLabels() != null) {
@@ -103,7 +122,10 @@ public final class Patches {
     }
     ArrayNode ops = Serialization.jsonMapper().createArrayNode();
     versionTest(ops, d);
-    ops.addObject().put("op", "replace").put("path", "/spec/template").set("value", Serialization.jsonMapper().valueToTree(template));
+    ops.addObject()
+        .put("op", "replace")
+        .put("path", "/spec/template")
+        .set("value", Serialization.jsonMapper().valueToTree(template));
     FindingRemediation out = on(r, d, JSON, ops.toString());
     out.source = ref(previous);
     return out;
@@ -111,7 +133,10 @@ public final class Patches {
 
   private static void versionTest(ArrayNode ops, HasMetadata o) {
     if (o.getMetadata().getResourceVersion() != null) {
-      ops.addObject().put("op", "test").put("path", "/metadata/resourceVersion").put("value", o.getMetadata().getResourceVersion());
+      ops.addObject()
+          .put("op", "test")
+          .put("path", "/metadata/resourceVersion")
+          .put("value", o.getMetadata().getResourceVersion());
     }
   }
 
@@ -125,7 +150,8 @@ public final class Patches {
   }
 
   /** The remediation, made a typed change of the object {@code o} as the verdict saw it. */
-  private static FindingRemediation on(FindingRemediation r, HasMetadata o, String type, String patch) {
+  private static FindingRemediation on(
+      FindingRemediation r, HasMetadata o, String type, String patch) {
     FindingRemediation out = r.on(ref(o), type, patch);
     out.targetUid = o.getMetadata().getUid();
     out.targetResourceVersion = o.getMetadata().getResourceVersion();

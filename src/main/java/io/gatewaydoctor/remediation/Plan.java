@@ -1,24 +1,40 @@
 package io.gatewaydoctor.remediation;
 
 import io.gatewaydoctor.analysis.Diagnosis;
+import io.gatewaydoctor.analysis.Ranker;
 import io.gatewaydoctor.analysis.RuleFinding;
+import io.gatewaydoctor.api.RemediationRecord;
 import io.gatewaydoctor.api.ResourceRef;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import io.gatewaydoctor.analysis.Ranker;
-import io.gatewaydoctor.api.RemediationRecord;
 
 /**
  * One typed remediation before it is an effect: the action, the finding it answers, the object it
  * changes and the exact patch ({@link Patches}), and why. Plans come from the verdict's findings,
  * most important first, and only from those whose rule made the fix automatic. Pure.
  */
-public record Plan(String action, String finding, ResourceRef object, String patchType, String patch, String why, ResourceRef source,
-    String objectUid, String objectVersion, String findingOn) {
+public record Plan(
+    String action,
+    String finding,
+    ResourceRef object,
+    String patchType,
+    String patch,
+    String why,
+    ResourceRef source,
+    String objectUid,
+    String objectVersion,
+    String findingOn) {
 
-  public Plan(String action, String finding, ResourceRef object, String patchType, String patch, String why, ResourceRef source) {
+  public Plan(
+      String action,
+      String finding,
+      ResourceRef object,
+      String patchType,
+      String patch,
+      String why,
+      ResourceRef source) {
     this(action, finding, object, patchType, patch, why, source, null, null, null);
   }
 
@@ -27,13 +43,29 @@ public record Plan(String action, String finding, ResourceRef object, String pat
     Set<String> seen = new HashSet<>();
     for (RuleFinding f : d.findings()) {
       var r = Patches.realise(f.remediation());
-      // a finding the ranking lowered accounts for none of the errors clients got: acting on it would change the wrong thing
-      if (Ranker.demoted(f) || r == null || !Boolean.TRUE.equals(r.automatic) || r.target == null || r.patchType == null
-          || !RemediationPolicy.ALL_ACTIONS.contains(r.action) || (!Patches.DELETE.equals(r.patchType) && r.patch == null)) {
+      // a finding the ranking lowered accounts for none of the errors clients got: acting on it
+      // would change the wrong thing
+      if (Ranker.demoted(f)
+          || r == null
+          || !Boolean.TRUE.equals(r.automatic)
+          || r.target == null
+          || r.patchType == null
+          || !RemediationPolicy.ALL_ACTIONS.contains(r.action)
+          || (!Patches.DELETE.equals(r.patchType) && r.patch == null)) {
         continue;
       }
-      Plan p = new Plan(r.action, f.code().name(), r.target, r.patchType, r.patch, f.message(), r.source, r.targetUid,
-          r.targetResourceVersion, String.valueOf(f.resource()));
+      Plan p =
+          new Plan(
+              r.action,
+              f.code().name(),
+              r.target,
+              r.patchType,
+              r.patch,
+              f.message(),
+              r.source,
+              r.targetUid,
+              r.targetResourceVersion,
+              String.valueOf(f.resource()));
       if (seen.add(p.action + " " + p.objectKey())) {
         out.add(p);
       }
@@ -43,23 +75,34 @@ public record Plan(String action, String finding, ResourceRef object, String pat
 
   /** This plan and that record are about the same change (the object's version aside). */
   public boolean sameChange(RemediationRecord r) {
-    return r != null && action.equals(r.action) && objectKey().equals(r.target)
-        && java.util.Objects.equals(RemediationRecord.unversioned(recordedPatch()),
-            RemediationRecord.unversioned(r.patch));
+    return r != null
+        && action.equals(r.action)
+        && objectKey().equals(r.target)
+        && java.util.Objects.equals(
+            RemediationRecord.unversioned(recordedPatch()), RemediationRecord.unversioned(r.patch));
   }
 
   /** The object as Kind namespace/name. */
-  public String objectKey() { return object.toString(); }
+  public String objectKey() {
+    return object.toString();
+  }
 
   /** "delete Pod shop/web-1" or "patch Service shop/web (merge): {...}". */
   public String describe() {
-    return Patches.DELETE.equals(patchType) ? "delete " + objectKey() : "patch " + objectKey() + " (" + patchType + "): " + patch;
+    return Patches.DELETE.equals(patchType)
+        ? "delete " + objectKey()
+        : "patch " + objectKey() + " (" + patchType + "): " + patch;
   }
 
-  /** A record keeps at most this much of a patch; a longer one (a rollback's pod template) is in the finding whole. */
+  /**
+   * A record keeps at most this much of a patch; a longer one (a rollback's pod template) is in the
+   * finding whole.
+   */
   public static final int MAX_RECORDED_PATCH = 2048;
 
-  /** The record's patch field: the patch (shortened past {@link #MAX_RECORDED_PATCH}), or "delete". */
+  /**
+   * The record's patch field: the patch (shortened past {@link #MAX_RECORDED_PATCH}), or "delete".
+   */
   public String recordedPatch() {
     if (Patches.DELETE.equals(patchType)) {
       return Patches.DELETE;
@@ -67,15 +110,22 @@ public record Plan(String action, String finding, ResourceRef object, String pat
     if (patch.length() <= MAX_RECORDED_PATCH) {
       return patch;
     }
-    // the same plan must read the same whatever the object's version: cut and hash it without the version
+    // the same plan must read the same whatever the object's version: cut and hash it without the
+    // version
     String plain = RemediationRecord.unversioned(patch);
-    return plain.substring(0, Math.min(plain.length(), MAX_RECORDED_PATCH)) + "… (" + patch.length() + " characters, sha256 "
-        + digest(plain) + " without the resourceVersion test; whole in status.findings[].remediation.patch)";
+    return plain.substring(0, Math.min(plain.length(), MAX_RECORDED_PATCH))
+        + "… ("
+        + patch.length()
+        + " characters, sha256 "
+        + digest(plain)
+        + " without the resourceVersion test; whole in status.findings[].remediation.patch)";
   }
 
   private static String digest(String s) {
     try {
-      byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      byte[] h =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       return java.util.HexFormat.of().formatHex(h, 0, 8);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

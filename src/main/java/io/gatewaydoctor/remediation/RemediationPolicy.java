@@ -1,16 +1,16 @@
 package io.gatewaydoctor.remediation;
 
+import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.Remedy;
+import io.gatewaydoctor.analysis.RuleFinding;
+import io.gatewaydoctor.analysis.Severity;
+import io.gatewaydoctor.api.ResourceRef;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import io.gatewaydoctor.analysis.Code;
-import io.gatewaydoctor.analysis.Remedy;
-import io.gatewaydoctor.analysis.RuleFinding;
-import io.gatewaydoctor.analysis.Severity;
-import io.gatewaydoctor.api.ResourceRef;
 
 /**
  * Who may fix what, from annotations: {@code gatewaydoctor.io/remediation: off|dry-run|auto}
@@ -23,11 +23,18 @@ import io.gatewaydoctor.api.ResourceRef;
 public record RemediationPolicy(Mode mode, Set<String> actions, String source, String error) {
   public static final String MODE = "gatewaydoctor.io/remediation";
   public static final String ACTIONS = "gatewaydoctor.io/remediation-actions";
-  public static final List<String> ALL_ACTIONS = List.of("restart-pod", "rollback", "fix-target-port", "set-backend-protocol",
-      "raise-proxy-buffer-size");
+  public static final List<String> ALL_ACTIONS =
+      List.of(
+          "restart-pod",
+          "rollback",
+          "fix-target-port",
+          "set-backend-protocol",
+          "raise-proxy-buffer-size");
 
   public enum Mode {
-    off, dryRun, auto;
+    off,
+    dryRun,
+    auto;
 
     public static Mode parse(String v) {
       return switch (v.trim().toLowerCase(Locale.ROOT)) {
@@ -38,10 +45,16 @@ public record RemediationPolicy(Mode mode, Set<String> actions, String source, S
       };
     }
 
-    public String label() { return this == dryRun ? "dry-run" : name(); }
+    public String label() {
+      return this == dryRun ? "dry-run" : name();
+    }
   }
 
-  public static RemediationPolicy of(Map<String, String> target, Map<String, String> namespace, Mode maxMode, Set<String> forbidden) {
+  public static RemediationPolicy of(
+      Map<String, String> target,
+      Map<String, String> namespace,
+      Mode maxMode,
+      Set<String> forbidden) {
     return of(target, namespace, maxMode, forbidden, null, null);
   }
 
@@ -51,8 +64,13 @@ public record RemediationPolicy(Mode mode, Set<String> actions, String source, S
    * actions those both allow, minus the forbidden ones. {@code auto} runs only in a namespace of
    * {@code autoNamespaces} ("*" for every one; null: no such limit); elsewhere it is dry-run.
    */
-  public static RemediationPolicy of(Map<String, String> target, Map<String, String> namespace, Mode maxMode, Set<String> forbidden,
-      String namespaceName, Set<String> autoNamespaces) {
+  public static RemediationPolicy of(
+      Map<String, String> target,
+      Map<String, String> namespace,
+      Mode maxMode,
+      Set<String> forbidden,
+      String namespaceName,
+      Set<String> autoNamespaces) {
     String targetMode = value(target, MODE);
     String nsMode = value(namespace, MODE);
     if (targetMode == null && nsMode == null) {
@@ -61,15 +79,30 @@ public record RemediationPolicy(Mode mode, Set<String> actions, String source, S
     Mode t = targetMode == null ? null : Mode.parse(targetMode);
     Mode n = nsMode == null ? null : Mode.parse(nsMode);
     if (targetMode != null && t == null) {
-      return new RemediationPolicy(Mode.off, Set.of(), "target", MODE + ": \"" + shorten(targetMode)
-          + "\" is not off, dry-run or auto; remediation stays off");
+      return new RemediationPolicy(
+          Mode.off,
+          Set.of(),
+          "target",
+          MODE
+              + ": \""
+              + shorten(targetMode)
+              + "\" is not off, dry-run or auto; remediation stays off");
     }
     if (nsMode != null && n == null) {
-      return new RemediationPolicy(Mode.off, Set.of(), "namespace", MODE + " on the namespace: \"" + shorten(nsMode)
-          + "\" is not off, dry-run or auto; remediation stays off");
+      return new RemediationPolicy(
+          Mode.off,
+          Set.of(),
+          "namespace",
+          MODE
+              + " on the namespace: \""
+              + shorten(nsMode)
+              + "\" is not off, dry-run or auto; remediation stays off");
     }
     Set<String> actions = new LinkedHashSet<>(ALL_ACTIONS);
-    for (String[] side : new String[][] {{"target", value(target, ACTIONS)}, {"namespace", value(namespace, ACTIONS)}}) {
+    for (String[] side :
+        new String[][] {
+          {"target", value(target, ACTIONS)}, {"namespace", value(namespace, ACTIONS)}
+        }) {
       if (side[1] == null) {
         continue;
       }
@@ -87,14 +120,24 @@ public record RemediationPolicy(Mode mode, Set<String> actions, String source, S
         }
       }
       if (!unknown.isEmpty()) {
-        return new RemediationPolicy(Mode.off, Set.of(), side[0], ACTIONS + (side[0].equals("namespace") ? " on the namespace" : "")
-            + ": unknown action" + (unknown.size() == 1 ? " " : "s ") + String.join(", ", unknown.stream().limit(5).toList())
-            + " (known: " + String.join(", ", ALL_ACTIONS) + "); remediation stays off");
+        return new RemediationPolicy(
+            Mode.off,
+            Set.of(),
+            side[0],
+            ACTIONS
+                + (side[0].equals("namespace") ? " on the namespace" : "")
+                + ": unknown action"
+                + (unknown.size() == 1 ? " " : "s ")
+                + String.join(", ", unknown.stream().limit(5).toList())
+                + " (known: "
+                + String.join(", ", ALL_ACTIONS)
+                + "); remediation stays off");
       }
       actions.retainAll(listed); // the namespace's list is a ceiling too
     }
     actions.removeAll(forbidden);
-    // the lowest of what the target asks (else the namespace), the namespace's ceiling and the operator's cap
+    // the lowest of what the target asks (else the namespace), the namespace's ceiling and the
+    // operator's cap
     Mode mode = t != null ? t : n;
     String source = t != null ? "target" : "namespace";
     if (t != null && n != null && n.ordinal() < t.ordinal()) {
@@ -105,9 +148,13 @@ public record RemediationPolicy(Mode mode, Set<String> actions, String source, S
       mode = maxMode;
       source += ", capped to " + maxMode.label() + " by the operator";
     }
-    if (mode == Mode.auto && autoNamespaces != null && !autoNamespaces.contains("*") && !autoNamespaces.contains(namespaceName)) {
+    if (mode == Mode.auto
+        && autoNamespaces != null
+        && !autoNamespaces.contains("*")
+        && !autoNamespaces.contains(namespaceName)) {
       mode = Mode.dryRun;
-      source += ", dry-run: the operator allows auto only in the namespaces of remediation.auto-namespaces";
+      source +=
+          ", dry-run: the operator allows auto only in the namespaces of remediation.auto-namespaces";
     }
     return new RemediationPolicy(mode, Set.copyOf(actions), source, null);
   }
@@ -125,24 +172,54 @@ public record RemediationPolicy(Mode mode, Set<String> actions, String source, S
     if (error == null) {
       return null;
     }
-    return RuleFinding.of(Code.RemediationPolicyInvalid,
-        Severity.Warning, target, "The remediation annotations of " + target + " (" + source
-            + ") are malformed, so remediation is off: " + error, java.util.List.of(error))
-        .withRemediation(new Remedy("manual", "Set " + MODE + " to off, dry-run or auto and "
-            + ACTIONS + " to a comma list of " + String.join(", ", ALL_ACTIONS), false));
+    return RuleFinding.of(
+            Code.RemediationPolicyInvalid,
+            Severity.Warning,
+            target,
+            "The remediation annotations of "
+                + target
+                + " ("
+                + source
+                + ") are malformed, so remediation is off: "
+                + error,
+            java.util.List.of(error))
+        .withRemediation(
+            new Remedy(
+                "manual",
+                "Set "
+                    + MODE
+                    + " to off, dry-run or auto and "
+                    + ACTIONS
+                    + " to a comma list of "
+                    + String.join(", ", ALL_ACTIONS),
+                false));
   }
 
-  /** The RemediationApplied condition's reason and message for this policy, while no action has run. */
+  /**
+   * The RemediationApplied condition's reason and message for this policy, while no action has run.
+   */
   public String[] condition() {
     if (error != null) {
       return new String[] {"PolicyInvalid", error};
     }
     return switch (mode) {
       case off -> new String[] {"RemediationOff", "Remediation is off (annotation " + MODE + ")"};
-      case dryRun -> new String[] {"DryRun", "Remediation in dry-run (" + source + "): plans are shown, nothing is changed; actions "
-          + String.join(", ", new java.util.TreeSet<>(actions))};
-      case auto -> new String[] {"Armed", "Remediation auto (" + source + "): no action needed so far; actions "
-          + String.join(", ", new java.util.TreeSet<>(actions))};
+      case dryRun ->
+          new String[] {
+            "DryRun",
+            "Remediation in dry-run ("
+                + source
+                + "): plans are shown, nothing is changed; actions "
+                + String.join(", ", new java.util.TreeSet<>(actions))
+          };
+      case auto ->
+          new String[] {
+            "Armed",
+            "Remediation auto ("
+                + source
+                + "): no action needed so far; actions "
+                + String.join(", ", new java.util.TreeSet<>(actions))
+          };
     };
   }
 }

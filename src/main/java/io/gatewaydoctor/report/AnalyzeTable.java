@@ -16,15 +16,42 @@ public final class AnalyzeTable {
 
   public static String render(List<GatewayDiagnosis> items, boolean wide) {
     List<String[]> rows = new ArrayList<>();
-    rows.add(wide ? new String[] {"NAMESPACE", "TARGET", "HEALTH", "ROOT-CAUSE", "502/MIN", "ENDPOINTS", "FINDINGS", "CULPRIT", "SUMMARY"}
-        : new String[] {"NAMESPACE", "TARGET", "HEALTH", "ROOT-CAUSE", "502/MIN", "SUMMARY"});
+    rows.add(
+        wide
+            ? new String[] {
+              "NAMESPACE",
+              "TARGET",
+              "HEALTH",
+              "ROOT-CAUSE",
+              "502/MIN",
+              "ENDPOINTS",
+              "FINDINGS",
+              "CULPRIT",
+              "SUMMARY"
+            }
+            : new String[] {"NAMESPACE", "TARGET", "HEALTH", "ROOT-CAUSE", "502/MIN", "SUMMARY"});
     for (GatewayDiagnosis g : items) {
-      GatewayDiagnosisStatus s = g.getStatus() == null ? new GatewayDiagnosisStatus() : g.getStatus();
+      GatewayDiagnosisStatus s =
+          g.getStatus() == null ? new GatewayDiagnosisStatus() : g.getStatus();
       String ns = g.getMetadata().getNamespace();
       String target = s.target != null ? s.target : String.valueOf(g.getSpec().getTargetRef());
-      String rate = s.errorRate == null ? "<none>" : String.format(java.util.Locale.ROOT, "%.1f", s.errorRate);
+      String rate =
+          s.errorRate == null
+              ? "<none>"
+              : String.format(java.util.Locale.ROOT, "%.1f", s.errorRate);
       if (wide) {
-        rows.add(new String[] {ns, target, nz(s.health), nz(s.rootCause), rate, endpoints(s), findings(s), culprit(s), nz(s.summary)});
+        rows.add(
+            new String[] {
+              ns,
+              target,
+              nz(s.health),
+              nz(s.rootCause),
+              rate,
+              endpoints(s),
+              findings(s),
+              culprit(s),
+              nz(s.summary)
+            });
       } else {
         rows.add(new String[] {ns, target, nz(s.health), nz(s.rootCause), rate, nz(s.summary)});
       }
@@ -52,8 +79,14 @@ public final class AnalyzeTable {
   }
 
   static String culprit(GatewayDiagnosisStatus s) {
-    return s.findings.stream().filter(f -> f.code.equals(s.rootCause)).map(f -> String.valueOf(f.resource)).findFirst().orElse("-");
+    return s.findings.stream()
+        .filter(f -> f.code.equals(s.rootCause))
+        .map(f -> String.valueOf(f.resource))
+        .findFirst()
+        .orElse("-");
   }
 
-  private static String nz(String s) { return s == null ? "" : s; }
+  private static String nz(String s) {
+    return s == null ? "" : s;
+  }
 }

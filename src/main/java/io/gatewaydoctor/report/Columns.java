@@ -2,7 +2,10 @@ package io.gatewaydoctor.report;
 
 import java.util.List;
 
-/** Left-aligned columns separated by three spaces, as kubectl prints tables; the last column is not padded. */
+/**
+ * Left-aligned columns separated by three spaces, as kubectl prints tables; the last column is not
+ * padded.
+ */
 public final class Columns {
   private Columns() {}
 

@@ -23,8 +23,12 @@ public final class DiagnosisResources {
 
   public static GatewayDiagnosis of(Ingress ingress, Diagnosis d, Instant now) {
     GatewayDiagnosis gd = new GatewayDiagnosis();
-    gd.setMetadata(new ObjectMetaBuilder().withName(ingress.getMetadata().getName())
-        .withNamespace(ingress.getMetadata().getNamespace()).withLabels(Map.of(MANAGED_BY, "gateway-doctor")).build());
+    gd.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(ingress.getMetadata().getName())
+            .withNamespace(ingress.getMetadata().getNamespace())
+            .withLabels(Map.of(MANAGED_BY, "gateway-doctor"))
+            .build());
     GatewayDiagnosisSpec spec = new GatewayDiagnosisSpec();
     spec.setTargetRef(TargetRef.ingress(ingress.getMetadata().getName()));
     gd.setSpec(spec);

@@ -8,13 +8,12 @@ import io.gatewaydoctor.analysis.Diagnosis;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.api.Finding;
 import io.gatewaydoctor.api.GatewayDiagnosisStatus;
+import io.gatewaydoctor.history.Drift;
+import io.gatewaydoctor.remediation.Patches;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import io.gatewaydoctor.history.Drift;
-import io.gatewaydoctor.remediation.Patches;
 
 /**
  * Builds the whole status from a diagnosis: conditions (lastTransitionTime carried forward while a
@@ -32,21 +31,37 @@ public final class StatusAggregator {
   private StatusAggregator() {}
 
   public static final String REMEDIATION_OFF = "RemediationOff";
-  public static final String REMEDIATION_OFF_MESSAGE = "Remediation is off (annotation gatewaydoctor.io/remediation)";
+  public static final String REMEDIATION_OFF_MESSAGE =
+      "Remediation is off (annotation gatewaydoctor.io/remediation)";
 
   /** The status with remediation off (the only mode until remediation lands). */
-  public static GatewayDiagnosisStatus build(Diagnosis d, GatewayDiagnosisStatus previous, Long generation, Instant now) {
+  public static GatewayDiagnosisStatus build(
+      Diagnosis d, GatewayDiagnosisStatus previous, Long generation, Instant now) {
     return build(d, previous, generation, now, REMEDIATION_OFF, REMEDIATION_OFF_MESSAGE);
   }
 
-  public static GatewayDiagnosisStatus build(Diagnosis d, GatewayDiagnosisStatus previous, Long generation,
-      Instant now, String remediationReason, String remediationMessage) {
-    return build(d, previous, generation, now, new String[] {"False", remediationReason, remediationMessage});
+  public static GatewayDiagnosisStatus build(
+      Diagnosis d,
+      GatewayDiagnosisStatus previous,
+      Long generation,
+      Instant now,
+      String remediationReason,
+      String remediationMessage) {
+    return build(
+        d,
+        previous,
+        generation,
+        now,
+        new String[] {"False", remediationReason, remediationMessage});
   }
 
   /** The status, with the RemediationApplied condition as status, reason and message. */
-  public static GatewayDiagnosisStatus build(Diagnosis d, GatewayDiagnosisStatus previous, Long generation,
-      Instant now, String[] remediation) {
+  public static GatewayDiagnosisStatus build(
+      Diagnosis d,
+      GatewayDiagnosisStatus previous,
+      Long generation,
+      Instant now,
+      String[] remediation) {
     GatewayDiagnosisStatus prev = previous == null ? new GatewayDiagnosisStatus() : previous;
     String ts = now.truncatedTo(ChronoUnit.SECONDS).toString();
     GatewayDiagnosisStatus s = new GatewayDiagnosisStatus();
@@ -67,51 +82,107 @@ public final class StatusAggregator {
       out.message = cap(f.message());
       out.evidence = f.evidence().stream().limit(MAX_EVIDENCE).map(StatusAggregator::cap).toList();
       out.remediation = Patches.realise(f.remediation());
-      out.since = prev.findings == null ? null : prev.findings.stream()
-          .filter(p -> Objects.equals(p.code, out.code) && Objects.equals(String.valueOf(p.resource), String.valueOf(out.resource)))
-          .map(p -> p.since).filter(Objects::nonNull).findFirst().orElse(null);
+      out.since =
+          prev.findings == null
+              ? null
+              : prev.findings.stream()
+                  .filter(
+                      p ->
+                          Objects.equals(p.code, out.code)
+                              && Objects.equals(
+                                  String.valueOf(p.resource), String.valueOf(out.resource)))
+                  .map(p -> p.since)
+                  .filter(Objects::nonNull)
+                  .findFirst()
+                  .orElse(null);
       if (out.since == null) {
         out.since = f.since() != null ? f.since().truncatedTo(ChronoUnit.SECONDS).toString() : ts;
       }
       s.findings.add(out);
     }
-    String healthStatus = switch (d.health()) {
-      case Healthy -> "True";
-      case Degraded, Failing -> "False";
-      case Unknown -> "Unknown";
-    };
-    String healthReason = switch (d.health()) {
-      case Healthy -> "BackendsHealthy";
-      case Unknown -> "NothingToDiagnose";
-      default -> d.rootCause();
-    };
-    s.conditions.add(condition(prev, HEALTHY, healthStatus, healthReason, s.summary, generation, ts));
-    s.conditions.add(condition(prev, REMEDIATION_APPLIED, remediation[0], remediation[1], remediation[2], generation, ts));
-    s.drift = d.drift() != null ? new ArrayList<>(d.drift()) : prev.drift == null ? new ArrayList<>() : prev.drift;
+    String healthStatus =
+        switch (d.health()) {
+          case Healthy -> "True";
+          case Degraded, Failing -> "False";
+          case Unknown -> "Unknown";
+        };
+    String healthReason =
+        switch (d.health()) {
+          case Healthy -> "BackendsHealthy";
+          case Unknown -> "NothingToDiagnose";
+          default -> d.rootCause();
+        };
+    s.conditions.add(
+        condition(prev, HEALTHY, healthStatus, healthReason, s.summary, generation, ts));
+    s.conditions.add(
+        condition(
+            prev,
+            REMEDIATION_APPLIED,
+            remediation[0],
+            remediation[1],
+            remediation[2],
+            generation,
+            ts));
+    s.drift =
+        d.drift() != null
+            ? new ArrayList<>(d.drift())
+            : prev.drift == null ? new ArrayList<>() : prev.drift;
     if (s.drift.isEmpty()) {
-      s.conditions.add(condition(prev, CONFIG_DRIFT, "False", d.drift() == null ? "NoBaseline" : "NoDrift",
-          d.drift() == null ? "No baseline of the chain to compare with yet" : "The chain is as in its baseline", generation, ts));
+      s.conditions.add(
+          condition(
+              prev,
+              CONFIG_DRIFT,
+              "False",
+              d.drift() == null ? "NoBaseline" : "NoDrift",
+              d.drift() == null
+                  ? "No baseline of the chain to compare with yet"
+                  : "The chain is as in its baseline",
+              generation,
+              ts));
     } else {
       var last = s.drift.get(s.drift.size() - 1);
-      s.conditions.add(condition(prev, CONFIG_DRIFT, "True", "ChainChanged", s.drift.size() + " field(s) changed since the baseline; latest: "
-          + Drift.describe(last), generation, ts));
+      s.conditions.add(
+          condition(
+              prev,
+              CONFIG_DRIFT,
+              "True",
+              "ChainChanged",
+              s.drift.size()
+                  + " field(s) changed since the baseline; latest: "
+                  + Drift.describe(last),
+              generation,
+              ts));
     }
     s.remediations = prev.remediations == null ? new ArrayList<>() : prev.remediations;
     return s;
   }
 
-  private static Condition condition(GatewayDiagnosisStatus prev, String type, String status, String reason,
-      String message, Long generation, String ts) {
+  private static Condition condition(
+      GatewayDiagnosisStatus prev,
+      String type,
+      String status,
+      String reason,
+      String message,
+      Long generation,
+      String ts) {
     String since = ts;
     if (prev.conditions != null) {
       for (Condition c : prev.conditions) {
-        if (type.equals(c.getType()) && status.equals(c.getStatus()) && c.getLastTransitionTime() != null) {
+        if (type.equals(c.getType())
+            && status.equals(c.getStatus())
+            && c.getLastTransitionTime() != null) {
           since = c.getLastTransitionTime();
         }
       }
     }
-    return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(cap(message))
-        .withObservedGeneration(generation).withLastTransitionTime(since).build();
+    return new ConditionBuilder()
+        .withType(type)
+        .withStatus(status)
+        .withReason(reason)
+        .withMessage(cap(message))
+        .withObservedGeneration(generation)
+        .withLastTransitionTime(since)
+        .build();
   }
 
   /** True when the two statuses differ in anything but lastEvaluated. */

@@ -9,7 +9,12 @@ import java.util.List;
  * tried with the status each gave ("-" when it gave none: a connect failure, a timeout). After
  * retries nginx lists several, comma-separated, in order.
  */
-public record AccessLine(Instant time, int status, String upstream, List<String> upstreamAddrs, List<String> upstreamStatuses,
+public record AccessLine(
+    Instant time,
+    int status,
+    String upstream,
+    List<String> upstreamAddrs,
+    List<String> upstreamStatuses,
     List<String> upstreamLengths) {
 
   /** The status of the last upstream tried, or null when it answered nothing. */
@@ -28,8 +33,8 @@ public record AccessLine(Instant time, int status, String upstream, List<String>
   }
 
   /**
-   * Whether try {@code i} failed at the gateway. nginx writes 502 (or 504) into $upstream_status for
-   * a try that could not connect or timed out, with no bytes received, and "-" when nothing was
+   * Whether try {@code i} failed at the gateway. nginx writes 502 (or 504) into $upstream_status
+   * for a try that could not connect or timed out, with no bytes received, and "-" when nothing was
    * set; a retry moving on means the earlier try failed. A 304, 204 or HEAD answer without a body
    * is an answer, and a client that went away (499) is no failure of the backend.
    */

@@ -8,10 +8,10 @@ import java.util.TreeMap;
  * The gateway evidence of a long-running reader (the operator's log streams): lines are counted
  * into one-minute buckets over a fixed horizon, and {@link #evidence} sums the buckets of a window
  * for the upstreams and addresses of one target. Bounded: buckets older than the horizon (behind
- * the newest line, or behind the instant given to {@link #prune}) are dropped, and a bucket
- * counts at most {@code maxKeys} upstreams and addresses (lines about further ones are counted as
- * dropped; keys counted already keep counting).
- * Window edges are rounded to whole minutes. Thread-safe; pure (no clock).
+ * the newest line, or behind the instant given to {@link #prune}) are dropped, and a bucket counts
+ * at most {@code maxKeys} upstreams and addresses (lines about further ones are counted as dropped;
+ * keys counted already keep counting). Window edges are rounded to whole minutes. Thread-safe; pure
+ * (no clock).
  */
 public final class EvidenceStore {
   private final long horizonMinutes;
@@ -73,8 +73,14 @@ public final class EvidenceStore {
     evictBefore(Math.floorDiv(now.getEpochSecond(), 60) - horizonMinutes);
   }
 
-  /** The evidence of [now - window, now] (whole minutes) for these upstreams and addresses (one lookup each per minute). */
-  public synchronized GatewayEvidence evidence(Instant now, Duration window, java.util.Set<String> upstreams,
+  /**
+   * The evidence of [now - window, now] (whole minutes) for these upstreams and addresses (one
+   * lookup each per minute).
+   */
+  public synchronized GatewayEvidence evidence(
+      Instant now,
+      Duration window,
+      java.util.Set<String> upstreams,
       java.util.Set<String> addresses) {
     long last = Math.floorDiv(now.getEpochSecond(), 60);
     long first = Math.floorDiv(now.minus(window).getEpochSecond(), 60);
@@ -86,11 +92,16 @@ public final class EvidenceStore {
   }
 
   /** Lines counted, and lines dropped (too old, or past the key limit of their minute). */
-  public synchronized long lines() { return lines; }
-
-  public synchronized long dropped() {
-    return dropped + buckets.values().stream().mapToLong(GatewayEvidence.Builder::droppedKeys).sum();
+  public synchronized long lines() {
+    return lines;
   }
 
-  public synchronized int buckets() { return buckets.size(); }
+  public synchronized long dropped() {
+    return dropped
+        + buckets.values().stream().mapToLong(GatewayEvidence.Builder::droppedKeys).sum();
+  }
+
+  public synchronized int buckets() {
+    return buckets.size();
+  }
 }

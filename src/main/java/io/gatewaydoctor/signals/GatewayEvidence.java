@@ -25,19 +25,31 @@ public final class GatewayEvidence {
     public final long[] app = new long[4];
     public final Map<ErrorLine.Reason, Long> reasons = new HashMap<>();
     public final List<String> samples = new ArrayList<>();
-    /** For an upstream: its addresses whose tries failed, with how many (at most {@link #MAX_FAILED_ADDRESSES}). */
+
+    /**
+     * For an upstream: its addresses whose tries failed, with how many (at most {@link
+     * #MAX_FAILED_ADDRESSES}).
+     */
     public final Map<String, Long> failedAddresses = new HashMap<>();
-    /** Gateway-generated errors per epoch minute: when they began, and whether steadily or in bursts. */
+
+    /**
+     * Gateway-generated errors per epoch minute: when they began, and whether steadily or in
+     * bursts.
+     */
     public final java.util.TreeMap<Long, Long> errorMinutes = new java.util.TreeMap<>();
+
     /**
      * For an address: the gateway-generated errors clients got whose last failed try went to it (a
      * request retried on three pods is one client error, charged to the last), and their minutes.
      * Tries that a retry hid from the client are in {@link #gateway} only.
      */
     public long clientErrors;
+
     public final java.util.TreeMap<Long, Long> clientErrorMinutes = new java.util.TreeMap<>();
 
-    public long gateway502() { return gateway[1]; }
+    public long gateway502() {
+      return gateway[1];
+    }
 
     /** Adds another's counts to these (samples stay capped). */
     void add(Counts o) {
@@ -55,11 +67,12 @@ public final class GatewayEvidence {
       o.errorMinutes.forEach((m, n) -> errorMinutes.merge(m, n, Long::sum));
       clientErrors += o.clientErrors;
       o.clientErrorMinutes.forEach((m, n) -> clientErrorMinutes.merge(m, n, Long::sum));
-      o.failedAddresses.forEach((a, n) -> {
-        if (failedAddresses.containsKey(a) || failedAddresses.size() < MAX_FAILED_ADDRESSES) {
-          failedAddresses.merge(a, n, Long::sum);
-        }
-      });
+      o.failedAddresses.forEach(
+          (a, n) -> {
+            if (failedAddresses.containsKey(a) || failedAddresses.size() < MAX_FAILED_ADDRESSES) {
+              failedAddresses.merge(a, n, Long::sum);
+            }
+          });
     }
 
     /** The first minute with gateway errors, or null. */
@@ -79,12 +92,18 @@ public final class GatewayEvidence {
       return span <= 2 || errorMinutes.size() * 4 >= span * 3;
     }
 
-    public long app502() { return app[1]; }
+    public long app502() {
+      return app[1];
+    }
 
-    public long gatewayErrors() { return gateway[0] + gateway[1] + gateway[2] + gateway[3]; }
+    public long gatewayErrors() {
+      return gateway[0] + gateway[1] + gateway[2] + gateway[3];
+    }
 
     /** The 500/502/503/504 the application answered itself, passed on by the gateway. */
-    public long appErrors() { return app[0] + app[1] + app[2] + app[3]; }
+    public long appErrors() {
+      return app[0] + app[1] + app[2] + app[3];
+    }
   }
 
   /**
@@ -92,7 +111,9 @@ public final class GatewayEvidence {
    * 500/502/503/504 among them, gateway-generated and app-returned together.
    */
   public record Returned(long requests, long[] statuses, String source) {
-    public long errors() { return statuses[1] + statuses[2] + statuses[3]; }
+    public long errors() {
+      return statuses[1] + statuses[2] + statuses[3];
+    }
 
     /** From requests per status ("200" → 812, "502" → 37). */
     public static Returned of(Map<String, Long> byStatus, String source) {
@@ -100,13 +121,14 @@ public final class GatewayEvidence {
       long total = 0;
       for (Map.Entry<String, Long> e : byStatus.entrySet()) {
         total += e.getValue();
-        int slot = switch (e.getKey()) {
-          case "500" -> 0;
-          case "502" -> 1;
-          case "503" -> 2;
-          case "504" -> 3;
-          default -> -1;
-        };
+        int slot =
+            switch (e.getKey()) {
+              case "500" -> 0;
+              case "502" -> 1;
+              case "503" -> 2;
+              case "504" -> 3;
+              default -> -1;
+            };
         if (slot >= 0) {
           st[slot] += e.getValue();
         }
@@ -115,8 +137,12 @@ public final class GatewayEvidence {
     }
   }
 
-  /** upstream → the address of its line's last try ({@link #NO_ADDRESS} when there was none) → counters. */
+  /**
+   * upstream → the address of its line's last try ({@link #NO_ADDRESS} when there was none) →
+   * counters.
+   */
   private final Map<String, Map<String, Counts>> byUpstream;
+
   private final Map<String, Counts> upstreamTotals = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, Counts> byAddress;
   private final Map<String, Returned> byIngress;
@@ -145,13 +171,19 @@ public final class GatewayEvidence {
   }
 
   /** Nothing from logs nor from metrics. */
-  public boolean isEmpty() { return byUpstream.isEmpty() && byAddress.isEmpty() && byIngress.isEmpty(); }
+  public boolean isEmpty() {
+    return byUpstream.isEmpty() && byAddress.isEmpty() && byIngress.isEmpty();
+  }
 
   /** Whether any log line counted. */
-  public boolean hasLogs() { return !byUpstream.isEmpty() || !byAddress.isEmpty(); }
+  public boolean hasLogs() {
+    return !byUpstream.isEmpty() || !byAddress.isEmpty();
+  }
 
   /** What the clients of an Ingress got, from metrics, or null. */
-  public Returned returned(String namespace, String ingress) { return byIngress.get(namespace + "/" + ingress); }
+  public Returned returned(String namespace, String ingress) {
+    return byIngress.get(namespace + "/" + ingress);
+  }
 
   /** The same evidence with the metrics of one Ingress added. */
   public GatewayEvidence withReturned(String namespace, String ingress, Returned r) {
@@ -183,22 +215,29 @@ public final class GatewayEvidence {
     return c.requests == 0 && c.failedAddresses.isEmpty() ? null : c;
   }
 
-  private static Counts sum(Map<String, Counts> byLastAddress, java.util.function.Predicate<String> take) {
+  private static Counts sum(
+      Map<String, Counts> byLastAddress, java.util.function.Predicate<String> take) {
     Counts out = new Counts();
-    new java.util.TreeMap<>(byLastAddress).forEach((a, c) -> {
-      if (take.test(a)) {
-        out.add(c);
-      }
-    });
+    new java.util.TreeMap<>(byLastAddress)
+        .forEach(
+            (a, c) -> {
+              if (take.test(a)) {
+                out.add(c);
+              }
+            });
     return out;
   }
 
   /** The key of an upstream's lines that reached no address. */
   public static final String NO_ADDRESS = "-";
 
-  public Counts address(String addr) { return byAddress.get(addr); }
+  public Counts address(String addr) {
+    return byAddress.get(addr);
+  }
 
-  public Duration window() { return window; }
+  public Duration window() {
+    return window;
+  }
 
   /**
    * A digest of what a verdict reads: errors, reasons, the minutes with errors, what clients got;
@@ -231,9 +270,13 @@ public final class GatewayEvidence {
   }
 
   /** Lines that were neither an access line nor an upstream error line. */
-  public long skipped() { return skipped; }
+  public long skipped() {
+    return skipped;
+  }
 
-  public Instant newest() { return newest; }
+  public Instant newest() {
+    return newest;
+  }
 
   /** ingress-nginx's name of the upstream for a Service port. */
   public static String upstreamName(String namespace, String service, String port) {
@@ -268,16 +311,23 @@ public final class GatewayEvidence {
       return new Builder(Instant.EPOCH, Duration.ZERO, true);
     }
 
-    /** Adds what another builder counted for these upstreams and addresses (looked up, not scanned). */
+    /**
+     * Adds what another builder counted for these upstreams and addresses (looked up, not scanned).
+     */
     void merge(Builder o, java.util.Set<String> upstreams, java.util.Set<String> addresses) {
       for (String k : upstreams) {
         Map<String, Counts> m = o.byUpstream.get(k);
         if (m != null) {
           Map<String, Counts> mine = byUpstream.computeIfAbsent(k, x -> new HashMap<>());
-          m.forEach((a, c) -> mine.computeIfAbsent(a, x -> {
-            upstreamKeys++;
-            return new Counts();
-          }).add(c));
+          m.forEach(
+              (a, c) ->
+                  mine.computeIfAbsent(
+                          a,
+                          x -> {
+                            upstreamKeys++;
+                            return new Counts();
+                          })
+                      .add(c));
         }
       }
       for (String k : addresses) {
@@ -292,7 +342,9 @@ public final class GatewayEvidence {
     }
 
     /** How many upstreams and addresses this builder counts: its size. */
-    int keys() { return upstreamKeys + byAddress.size(); }
+    int keys() {
+      return upstreamKeys + byAddress.size();
+    }
 
     private boolean inWindow(Instant t) {
       if (newest == null || t.isAfter(newest)) {
@@ -319,9 +371,14 @@ public final class GatewayEvidence {
     }
 
     /** Counts a line that was not understood. */
-    void skipped(long n) { skipped += n; }
+    void skipped(long n) {
+      skipped += n;
+    }
 
-    /** The counters of a key; a new key only while fewer than maxKeys are counted (else null, and counted as dropped). */
+    /**
+     * The counters of a key; a new key only while fewer than maxKeys are counted (else null, and
+     * counted as dropped).
+     */
     private Counts counts(Map<String, Counts> m, String key) {
       Counts c = m.get(key);
       if (c == null) {
@@ -335,7 +392,10 @@ public final class GatewayEvidence {
       return c;
     }
 
-    /** The counters of an upstream's lines that ended at one address; null past maxKeys, as {@link #counts}. */
+    /**
+     * The counters of an upstream's lines that ended at one address; null past maxKeys, as {@link
+     * #counts}.
+     */
     private Counts upstreamCounts(String upstream, String lastAddress) {
       Map<String, Counts> m = byUpstream.get(upstream);
       Counts c = m == null ? null : m.get(lastAddress);
@@ -371,7 +431,9 @@ public final class GatewayEvidence {
       return this;
     }
 
-    long droppedKeys() { return droppedKeys; }
+    long droppedKeys() {
+      return droppedKeys;
+    }
 
     public void add(AccessLine a) {
       if (!inWindow(a.time())) {
@@ -402,10 +464,12 @@ public final class GatewayEvidence {
         String st = i < a.upstreamStatuses().size() ? a.upstreamStatuses().get(i) : "-";
         boolean last = i == a.upstreamAddrs().size() - 1;
         if (a.tryFailed(i)) {
-          // this try failed at the gateway: nothing came back (refused, reset, timed out, cut short)
+          // this try failed at the gateway: nothing came back (refused, reset, timed out, cut
+          // short)
           c.gateway[st.equals("504") || (last && a.status() == 504) ? 3 : 1]++;
           c.errorMinutes.merge(Math.floorDiv(a.time().getEpochSecond(), 60), 1L, Long::sum);
-          if (u.failedAddresses.containsKey(addr) || u.failedAddresses.size() < MAX_FAILED_ADDRESSES) {
+          if (u.failedAddresses.containsKey(addr)
+              || u.failedAddresses.size() < MAX_FAILED_ADDRESSES) {
             u.failedAddresses.merge(addr, 1L, Long::sum);
           }
         } else if (last && slot >= 0 && a.fromApp()) {
@@ -413,14 +477,18 @@ public final class GatewayEvidence {
         }
       }
       if (slot >= 0 && !a.fromApp()) {
-        // the client got the gateway's error: charge it once, to the address of the last try that failed
+        // the client got the gateway's error: charge it once, to the address of the last try that
+        // failed
         for (int i = a.upstreamAddrs().size() - 1; i >= 0; i--) {
           String addr = a.upstreamAddrs().get(i);
-          if (!addr.equals("-") && !addr.startsWith("unix:") && (a.tryFailed(i) || i == a.upstreamAddrs().size() - 1)) {
+          if (!addr.equals("-")
+              && !addr.startsWith("unix:")
+              && (a.tryFailed(i) || i == a.upstreamAddrs().size() - 1)) {
             Counts c = byAddress.get(addr);
             if (c != null) {
               c.clientErrors++;
-              c.clientErrorMinutes.merge(Math.floorDiv(a.time().getEpochSecond(), 60), 1L, Long::sum);
+              c.clientErrorMinutes.merge(
+                  Math.floorDiv(a.time().getEpochSecond(), 60), 1L, Long::sum);
             }
             break;
           }
@@ -452,9 +520,13 @@ public final class GatewayEvidence {
       };
     }
 
-    public GatewayEvidence build() { return new GatewayEvidence(this); }
+    public GatewayEvidence build() {
+      return new GatewayEvidence(this);
+    }
 
     /** The newest instant seen on a line so far, in or out of the window. */
-    public Instant newest() { return newest; }
+    public Instant newest() {
+      return newest;
+    }
   }
 }

@@ -3,9 +3,9 @@ package io.gatewaydoctor.signals;
 import java.util.function.Consumer;
 
 /**
- * Reads one gateway's log stream line by line (access and error lines mixed, as the controller
- * pod writes them) and hands on what it understood. Error lines carry no UTC offset: they are
- * shifted by the offset of the same stream's access lines. One per stream, not thread-safe.
+ * Reads one gateway's log stream line by line (access and error lines mixed, as the controller pod
+ * writes them) and hands on what it understood. Error lines carry no UTC offset: they are shifted
+ * by the offset of the same stream's access lines. One per stream, not thread-safe.
  */
 public final class LogFeed {
   private final Consumer<AccessLine> access;
@@ -29,8 +29,8 @@ public final class LogFeed {
 
   /**
    * One raw line; false when it was neither an access line nor an upstream error line. The wrappers
-   * of kubectl's --prefix and --timestamps, stern, CRI log files and Docker's JSON files are taken off
-   * first ({@link LogShapes}).
+   * of kubectl's --prefix and --timestamps, stern, CRI log files and Docker's JSON files are taken
+   * off first ({@link LogShapes}).
    */
   public boolean line(String raw) {
     return line(raw, null);
@@ -53,9 +53,12 @@ public final class LogFeed {
     if (!u.line().equals(raw) && raw != null && parse(raw, at)) {
       return true;
     }
-    for (int names = 2; names <= 3; names++) { // stern: POD CONTAINER, or with -A NAMESPACE POD CONTAINER
+    for (int names = 2;
+        names <= 3;
+        names++) { // stern: POD CONTAINER, or with -A NAMESPACE POD CONTAINER
       LogShapes.Unwrapped stern = LogShapes.stern(u.line(), names);
-      if (stern != null && parse(stern.line(), at != null ? at : stern.at() != null ? stern.at() : u.at())) {
+      if (stern != null
+          && parse(stern.line(), at != null ? at : stern.at() != null ? stern.at() : u.at())) {
         return true;
       }
     }
@@ -76,21 +79,38 @@ public final class LogFeed {
     }
     if (a != null) {
       understood++;
-      access.accept(at == null ? a : new AccessLine(at, a.status(), a.upstream(), a.upstreamAddrs(), a.upstreamStatuses(),
-          a.upstreamLengths()));
+      access.accept(
+          at == null
+              ? a
+              : new AccessLine(
+                  at,
+                  a.status(),
+                  a.upstream(),
+                  a.upstreamAddrs(),
+                  a.upstreamStatuses(),
+                  a.upstreamLengths()));
       return true;
     }
     ErrorLine e = NginxLogParser.error(raw);
     if (e != null) {
       understood++;
-      error.accept(new ErrorLine(at != null ? at : e.time().minusSeconds(offsetSeconds), e.reason(), e.upstreamAddr(), e.server(),
-          e.message()));
+      error.accept(
+          new ErrorLine(
+              at != null ? at : e.time().minusSeconds(offsetSeconds),
+              e.reason(),
+              e.upstreamAddr(),
+              e.server(),
+              e.message()));
       return true;
     }
     return false;
   }
 
-  public long understood() { return understood; }
+  public long understood() {
+    return understood;
+  }
 
-  public long skipped() { return skipped; }
+  public long skipped() {
+    return skipped;
+  }
 }

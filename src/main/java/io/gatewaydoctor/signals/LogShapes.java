@@ -6,23 +6,33 @@ import java.time.format.DateTimeParseException;
 
 /**
  * The wrappers real tools put around a gateway's log line, taken off before the line is parsed:
+ *
  * <ul>
- *   <li>{@code kubectl logs --prefix}: {@code [pod/NAME/CONTAINER] line}</li>
- *   <li>{@code kubectl logs --timestamps}: {@code 2026-12-01T11:52:05.123456789Z line} (after the prefix when both are on)</li>
- *   <li>the CRI log file format (containerd, CRI-O): {@code 2026-12-01T11:52:05.123456789Z stderr F line}</li>
- *   <li>Docker's json-file driver and shippers that keep it: {@code {"log":"line\n","stream":"stderr","time":"…"}}</li>
- *   <li>stern: {@code POD CONTAINER line} (colours taken off), tried only when the bare line is not understood</li>
+ *   <li>{@code kubectl logs --prefix}: {@code [pod/NAME/CONTAINER] line}
+ *   <li>{@code kubectl logs --timestamps}: {@code 2026-12-01T11:52:05.123456789Z line} (after the
+ *       prefix when both are on)
+ *   <li>the CRI log file format (containerd, CRI-O): {@code 2026-12-01T11:52:05.123456789Z stderr F
+ *       line}
+ *   <li>Docker's json-file driver and shippers that keep it: {@code
+ *       {"log":"line\n","stream":"stderr","time":"…"}}
+ *   <li>stern: {@code POD CONTAINER line} (colours taken off), tried only when the bare line is not
+ *       understood
  * </ul>
- * A wrapper's timestamp is the time the runtime received the line, in UTC: it is returned beside the
- * line, so error lines (which carry no UTC offset) are placed right. Never throws.
+ *
+ * A wrapper's timestamp is the time the runtime received the line, in UTC: it is returned beside
+ * the line, so error lines (which carry no UTC offset) are placed right. Never throws.
  */
 public final class LogShapes {
   private LogShapes() {}
 
-  /** The line inside its wrappers, and the wrapper's time (null when it had none); line null: a fragment (CRI "P"). */
+  /**
+   * The line inside its wrappers, and the wrapper's time (null when it had none); line null: a
+   * fragment (CRI "P").
+   */
   public record Unwrapped(String line, Instant at) {}
 
-  private static final java.util.regex.Pattern ANSI = java.util.regex.Pattern.compile("\u001b\\[[0-9;]*m");
+  private static final java.util.regex.Pattern ANSI =
+      java.util.regex.Pattern.compile("\u001b\\[[0-9;]*m");
 
   /** Takes off the prefix, timestamp, CRI and JSON wrappers that are certainly wrappers. */
   public static Unwrapped unwrap(String raw) {
@@ -62,9 +72,9 @@ public final class LogShapes {
   }
 
   /**
-   * stern's {@code POD CONTAINER } prefix ({@code names} Kubernetes names: two; three with
-   * {@code -A}, the namespace first) taken off a line that was not understood as it is, and a
-   * timestamp after it ({@code --timestamps}); null when it has none.
+   * stern's {@code POD CONTAINER } prefix ({@code names} Kubernetes names: two; three with {@code
+   * -A}, the namespace first) taken off a line that was not understood as it is, and a timestamp
+   * after it ({@code --timestamps}); null when it has none.
    */
   public static Unwrapped stern(String line, int names) {
     String l = line.indexOf('\u001b') >= 0 ? ANSI.matcher(line).replaceAll("") : line;
@@ -81,9 +91,16 @@ public final class LogShapes {
     return t != null ? t : new Unwrapped(rest, null);
   }
 
-  /** "2026-12-01T11:52:05.123456789Z " (RFC 3339, any fraction, Z or an offset) at the start: the rest and the time. */
+  /**
+   * "2026-12-01T11:52:05.123456789Z " (RFC 3339, any fraction, Z or an offset) at the start: the
+   * rest and the time.
+   */
   static Unwrapped timestamp(String line) {
-    if (line.length() < 21 || line.charAt(4) != '-' || line.charAt(7) != '-' || line.charAt(10) != 'T' || line.charAt(13) != ':') {
+    if (line.length() < 21
+        || line.charAt(4) != '-'
+        || line.charAt(7) != '-'
+        || line.charAt(10) != 'T'
+        || line.charAt(13) != ':') {
       return null;
     }
     int sp = line.indexOf(' ', 19);
@@ -98,10 +115,15 @@ public final class LogShapes {
     }
   }
 
-  /** "stderr F line" after a CRI timestamp: the line; "stdout P …" is a fragment of a longer line: null. */
+  /**
+   * "stderr F line" after a CRI timestamp: the line; "stdout P …" is a fragment of a longer line:
+   * null.
+   */
   private static String cri(String line) {
     for (String stream : new String[] {"stdout ", "stderr "}) {
-      if (line.startsWith(stream) && line.length() > stream.length() + 1 && line.charAt(stream.length() + 1) == ' ') {
+      if (line.startsWith(stream)
+          && line.length() > stream.length() + 1
+          && line.charAt(stream.length() + 1) == ' ') {
         char tag = line.charAt(stream.length());
         if (tag == 'F') {
           return line.substring(stream.length() + 2);
@@ -162,9 +184,13 @@ public final class LogShapes {
     }
   }
 
-  private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
+  private static final com.fasterxml.jackson.core.JsonFactory JSON =
+      new com.fasterxml.jackson.core.JsonFactory();
 
-  /** A DNS-1123 name (what pod and container names are): lower-case letters, digits, '-' and '.', at most 253. */
+  /**
+   * A DNS-1123 name (what pod and container names are): lower-case letters, digits, '-' and '.', at
+   * most 253.
+   */
   private static boolean k8sName(String s, int from, int to) {
     if (to <= from || to - from > 253) {
       return false;

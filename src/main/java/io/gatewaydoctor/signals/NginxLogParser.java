@@ -8,16 +8,17 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Parses ingress-nginx's logs line by line, by hand (no regex on the hot path): the default
- * access format
- * {@code $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer"
- * "$http_user_agent" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name]
- * $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id}
- * and the error-log lines about upstreams. A line it does not understand yields null and is counted
- * by the caller; nothing here throws on input.
+ * Parses ingress-nginx's logs line by line, by hand (no regex on the hot path): the default access
+ * format {@code $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent
+ * "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name]
+ * [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length
+ * $upstream_response_time $upstream_status $req_id} and the error-log lines about upstreams. A line
+ * it does not understand yields null and is counted by the caller; nothing here throws on input.
  */
 public final class NginxLogParser {
-  private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  private static final String[] MONTHS = {
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+  };
 
   private NginxLogParser() {}
 
@@ -45,10 +46,12 @@ public final class NginxLogParser {
       return null;
     }
     int status = number(line, statusSpan[0], statusSpan[1]);
-    if ((status < 100 && status != 9) || status > 599) { // 009: nginx passed on an answer that was not HTTP/1.x
+    if ((status < 100 && status != 9)
+        || status > 599) { // 009: nginx passed on an answer that was not HTTP/1.x
       return null;
     }
-    // after the user agent (its closing quote: a '[' inside it is no field): request_length request_time
+    // after the user agent (its closing quote: a '[' inside it is no field): request_length
+    // request_time
     // [upstream] [alternative], then the upstream lists
     int uaEnd = nthQuote(line, statusSpan[1], 4);
     if (uaEnd < 0) {
@@ -62,23 +65,31 @@ public final class NginxLogParser {
     if (alt2 < 0) {
       return null;
     }
-    // a canary's requests carry its name as the alternative upstream (ingress-nginx's balancer sets it only then)
+    // a canary's requests carry its name as the alternative upstream (ingress-nginx's balancer sets
+    // it only then)
     String alternative = line.substring(alt1 + 1, alt2);
     String upstream = alternative.isEmpty() ? line.substring(up1 + 1, up2) : alternative;
     List<String> rest = fields(line, alt2 + 1, 4);
     if (rest.size() < 4) {
       return null;
     }
-    return new AccessLine(time, status, upstream, list(rest.get(0)), list(rest.get(3)), list(rest.get(1)));
+    return new AccessLine(
+        time, status, upstream, list(rest.get(0)), list(rest.get(3)), list(rest.get(1)));
   }
 
   /** An error-log line about an upstream, or null. */
   public static ErrorLine error(String line) {
-    if (line == null || line.length() < 30 || line.length() > 64 * 1024 || line.charAt(4) != '/' || line.charAt(7) != '/') {
+    if (line == null
+        || line.length() < 30
+        || line.length() > 64 * 1024
+        || line.charAt(4) != '/'
+        || line.charAt(7) != '/') {
       return null;
     }
     int client = line.indexOf(", client: ");
-    ErrorLine.Reason reason = reason(client < 0 ? line : line.substring(0, client)); // not the client's referrer or request
+    ErrorLine.Reason reason =
+        reason(
+            client < 0 ? line : line.substring(0, client)); // not the client's referrer or request
     if (reason == null) {
       return null;
     }
@@ -101,20 +112,32 @@ public final class NginxLogParser {
       msg = msg.substring(pid + 2); // "32#32: " is nginx's pid#tid
     }
     int comma = msg.indexOf(", client: ");
-    return new ErrorLine(time, reason, addr, line.contains("server: ") ? quotedBare(line, "server: ") : null,
+    return new ErrorLine(
+        time,
+        reason,
+        addr,
+        line.contains("server: ") ? quotedBare(line, "server: ") : null,
         comma < 0 ? msg : msg.substring(0, comma));
   }
 
   static ErrorLine.Reason reason(String line) {
-    // what follows "upstream sent invalid header:" is the backend's own bytes: no reason is read from them
+    // what follows "upstream sent invalid header:" is the backend's own bytes: no reason is read
+    // from them
     int invalid = line.indexOf("upstream sent invalid header");
-    String l = invalid < 0 ? line : line.substring(0, invalid + "upstream sent invalid header".length());
-    // first: "peer closed connection in SSL handshake (104: Connection reset by peer)" is a TLS failure, not a reset
-    if (l.contains("while SSL handshaking to upstream") || l.contains("SSL_do_handshake() failed") || l.contains("upstream SSL certificate")
+    String l =
+        invalid < 0 ? line : line.substring(0, invalid + "upstream sent invalid header".length());
+    // first: "peer closed connection in SSL handshake (104: Connection reset by peer)" is a TLS
+    // failure, not a reset
+    if (l.contains("while SSL handshaking to upstream")
+        || l.contains("SSL_do_handshake() failed")
+        || l.contains("upstream SSL certificate")
         || (l.contains("SSL_read() failed") && l.contains(" alert "))) {
       // "wrong version number": nginx spoke TLS and the backend answered in plain HTTP
-      return l.contains("wrong version number") || l.contains("http request") || l.contains("packet length too long")
-          ? ErrorLine.Reason.tlsToPlain : ErrorLine.Reason.tls;
+      return l.contains("wrong version number")
+              || l.contains("http request")
+              || l.contains("packet length too long")
+          ? ErrorLine.Reason.tlsToPlain
+          : ErrorLine.Reason.tls;
     }
     if (l.contains("(111: Connection refused)") || l.contains("(111: Unknown error)")) {
       return ErrorLine.Reason.refused;
@@ -128,12 +151,16 @@ public final class NginxLogParser {
     if (l.contains("upstream sent too big header")) {
       return ErrorLine.Reason.headersTooLarge;
     }
-    if (l.contains("upstream sent no valid HTTP/1.0 header") || l.contains("upstream sent invalid header")) {
+    if (l.contains("upstream sent no valid HTTP/1.0 header")
+        || l.contains("upstream sent invalid header")) {
       return ErrorLine.Reason.invalidResponse;
     }
     if (l.contains("upstream timed out (110")) {
-      // no connection at all is dropped packets (a NetworkPolicy, a firewall, a dead node), not a slow app
-      return l.contains("while connecting to upstream") ? ErrorLine.Reason.connectTimeout : ErrorLine.Reason.timeout;
+      // no connection at all is dropped packets (a NetworkPolicy, a firewall, a dead node), not a
+      // slow app
+      return l.contains("while connecting to upstream")
+          ? ErrorLine.Reason.connectTimeout
+          : ErrorLine.Reason.timeout;
     }
     if (l.contains("no live upstreams")) {
       return ErrorLine.Reason.noLiveUpstreams;
@@ -157,8 +184,12 @@ public final class NginxLogParser {
     return (sign == '-' ? -1 : 1) * (oh * 3600 + om * 60);
   }
 
-  /** The last minute parsed ("01/Dec/2026:11:58" and its offset) and its epoch second: lines come in time order. */
-  private static final ThreadLocal<Object[]> LAST_MINUTE = ThreadLocal.withInitial(() -> new Object[] {null, 0L});
+  /**
+   * The last minute parsed ("01/Dec/2026:11:58" and its offset) and its epoch second: lines come in
+   * time order.
+   */
+  private static final ThreadLocal<Object[]> LAST_MINUTE =
+      ThreadLocal.withInitial(() -> new Object[] {null, 0L});
 
   /** "01/Dec/2026:11:58:30 +0000" */
   static Instant localTime(String s, int from, int to) {
@@ -168,7 +199,9 @@ public final class NginxLogParser {
       }
       Object[] last = LAST_MINUTE.get();
       String minute = (String) last[0];
-      if (minute != null && s.regionMatches(from, minute, 0, 17) && s.regionMatches(from + 20, minute, 17, 6)) {
+      if (minute != null
+          && s.regionMatches(from, minute, 0, 17)
+          && s.regionMatches(from + 20, minute, 17, 6)) {
         int sec = number(s, from + 18, from + 20);
         return sec < 0 || sec > 60 ? null : Instant.ofEpochSecond((Long) last[1] + sec);
       }
@@ -203,7 +236,8 @@ public final class NginxLogParser {
       if (month < 0 || day < 1 || year < 0 || hh < 0 || mm < 0 || ss < 0 || oh < 0 || om < 0) {
         return null;
       }
-      return LocalDateTime.of(year, month, day, hh, mm, ss).toInstant(ZoneOffset.ofHoursMinutes(sign * oh, sign * om));
+      return LocalDateTime.of(year, month, day, hh, mm, ss)
+          .toInstant(ZoneOffset.ofHoursMinutes(sign * oh, sign * om));
     } catch (RuntimeException e) {
       return null;
     }
@@ -286,7 +320,10 @@ public final class NginxLogParser {
         char c = s.charAt(i);
         if (c == ' ') {
           char prev = s.charAt(i - 1);
-          boolean joins = prev == ',' || prev == ':' || (i + 2 < n && s.charAt(i + 1) == ':' && s.charAt(i + 2) == ' ');
+          boolean joins =
+              prev == ','
+                  || prev == ':'
+                  || (i + 2 < n && s.charAt(i + 1) == ':' && s.charAt(i + 2) == ' ');
           if (!joins) {
             break;
           }
@@ -315,8 +352,13 @@ public final class NginxLogParser {
     int start = 0;
     int n = field.length();
     for (int i = 0; i <= n; i++) {
-      boolean sep = i == n || (field.charAt(i) == ' ' && i > 0 && (field.charAt(i - 1) == ',' || field.charAt(i - 1) == ':'
-          || (i + 1 < n && field.charAt(i + 1) == ':')));
+      boolean sep =
+          i == n
+              || (field.charAt(i) == ' '
+                  && i > 0
+                  && (field.charAt(i - 1) == ','
+                      || field.charAt(i - 1) == ':'
+                      || (i + 1 < n && field.charAt(i + 1) == ':')));
       if (sep) {
         String p = field.substring(start, i).trim();
         if (p.endsWith(",") || p.endsWith(" :")) {
@@ -345,6 +387,8 @@ public final class NginxLogParser {
     int i = line.indexOf(prefix);
     int start = i + prefix.length();
     int end = line.indexOf(',', start);
-    return (end < 0 ? line.substring(start) : line.substring(start, end)).trim().toLowerCase(Locale.ROOT);
+    return (end < 0 ? line.substring(start) : line.substring(start, end))
+        .trim()
+        .toLowerCase(Locale.ROOT);
   }
 }

@@ -84,12 +84,13 @@ public final class PrometheusText {
       return null;
     }
     try {
-      double value = switch (rest[0]) {
-        case "+Inf" -> Double.POSITIVE_INFINITY;
-        case "-Inf" -> Double.NEGATIVE_INFINITY;
-        case "NaN" -> Double.NaN;
-        default -> Double.parseDouble(rest[0]);
-      };
+      double value =
+          switch (rest[0]) {
+            case "+Inf" -> Double.POSITIVE_INFINITY;
+            case "-Inf" -> Double.NEGATIVE_INFINITY;
+            case "NaN" -> Double.NaN;
+            default -> Double.parseDouble(rest[0]);
+          };
       return Double.isFinite(value) ? new Sample(labels, value) : null;
     } catch (NumberFormatException e) {
       return null;

@@ -9,19 +9,25 @@ import java.util.Map;
 
 /**
  * The scrapes of one controller pod's {@code nginx_ingress_controller_requests} counter, per
- * Ingress and status (summed over the other labels), kept over a horizon; {@link #increase}
- * gives what happened in a window, counter resets (a restarted controller) included: after a
- * reset the new value is the increase, as Prometheus's increase() reads it. Pure; not thread-safe.
+ * Ingress and status (summed over the other labels), kept over a horizon; {@link #increase} gives
+ * what happened in a window, counter resets (a restarted controller) included: after a reset the
+ * new value is the increase, as Prometheus's increase() reads it. Pure; not thread-safe.
  */
 public final class RequestCounters {
   public static final String METRIC = "nginx_ingress_controller_requests";
 
-  /** What changed between two scrapes, per Ingress and status, in the interval ending at {@code at}. */
+  /**
+   * What changed between two scrapes, per Ingress and status, in the interval ending at {@code at}.
+   */
   private record Interval(Instant at, Map<String, Double> increments) {}
 
   private final ArrayDeque<Interval> intervals = new ArrayDeque<>();
-  /** The last scrape, per series (every label): a reset is told apart per series, before summing. */
+
+  /**
+   * The last scrape, per series (every label): a reset is told apart per series, before summing.
+   */
   private Map<String, Double> last;
+
   private Instant lastAt;
   private final Duration horizon;
   private final int maxKeys;
@@ -83,7 +89,8 @@ public final class RequestCounters {
    * Requests per status of one Ingress in [now - window, now]: the sum of the increases of the
    * intervals that end in it. Null before two scrapes.
    */
-  public synchronized Map<String, Long> increase(String namespace, String ingress, Instant now, Duration window) {
+  public synchronized Map<String, Long> increase(
+      String namespace, String ingress, Instant now, Duration window) {
     String prefix = namespace + "/" + ingress + " ";
     Instant from = now.minus(window);
     Map<String, Double> sum = new HashMap<>();
@@ -93,11 +100,13 @@ public final class RequestCounters {
         continue;
       }
       used++;
-      i.increments().forEach((k, v) -> {
-        if (k.startsWith(prefix)) {
-          sum.merge(k.substring(prefix.length()), v, Double::sum);
-        }
-      });
+      i.increments()
+          .forEach(
+              (k, v) -> {
+                if (k.startsWith(prefix)) {
+                  sum.merge(k.substring(prefix.length()), v, Double::sum);
+                }
+              });
     }
     if (used == 0) {
       return null;
@@ -107,5 +116,7 @@ public final class RequestCounters {
     return out;
   }
 
-  public synchronized int scrapes() { return intervals.size() + (last == null ? 0 : 1); }
+  public synchronized int scrapes() {
+    return intervals.size() + (last == null ? 0 : 1);
+  }
 }

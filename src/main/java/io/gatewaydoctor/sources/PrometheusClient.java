@@ -1,8 +1,8 @@
 package io.gatewaydoctor.sources;
 
-import io.gatewaydoctor.signals.RequestCounters;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatewaydoctor.signals.RequestCounters;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -19,8 +19,8 @@ import java.util.Map;
 /**
  * The two HTTP reads of controller metrics: a scrape of a pod's /metrics (text format, at most
  * {@link #MAX_BODY} bytes) and an instant query of a Prometheus HTTP API for the requests per
- * Ingress and status in a window ({@code increase()}, which handles counter resets). Each with
- * one timeout; errors are IOExceptions with the reason.
+ * Ingress and status in a window ({@code increase()}, which handles counter resets). Each with one
+ * timeout; errors are IOExceptions with the reason.
  */
 public final class PrometheusClient {
   public static final int MAX_BODY = 16 * 1024 * 1024;
@@ -30,7 +30,11 @@ public final class PrometheusClient {
 
   public PrometheusClient(Duration timeout) {
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
   }
 
   /** The text a /metrics endpoint serves. */
@@ -39,12 +43,23 @@ public final class PrometheusClient {
   }
 
   /**
-   * Requests per status of every Ingress in [at - window, at]: "namespace/ingress" → status → count.
+   * Requests per status of every Ingress in [at - window, at]: "namespace/ingress" → status →
+   * count.
    */
-  public Map<String, Map<String, Long>> requestsByIngress(URI base, Duration window, Instant at) throws IOException {
-    String q = "sum by (namespace, ingress, status) (increase(" + RequestCounters.METRIC + "[" + Math.max(60, window.toSeconds()) + "s]))";
-    String path = base.toString().replaceAll("/+$", "") + "/api/v1/query?query=" + URLEncoder.encode(q, StandardCharsets.UTF_8)
-        + "&time=" + at.getEpochSecond();
+  public Map<String, Map<String, Long>> requestsByIngress(URI base, Duration window, Instant at)
+      throws IOException {
+    String q =
+        "sum by (namespace, ingress, status) (increase("
+            + RequestCounters.METRIC
+            + "["
+            + Math.max(60, window.toSeconds())
+            + "s]))";
+    String path =
+        base.toString().replaceAll("/+$", "")
+            + "/api/v1/query?query="
+            + URLEncoder.encode(q, StandardCharsets.UTF_8)
+            + "&time="
+            + at.getEpochSecond();
     JsonNode root;
     try {
       root = JSON.readTree(get(URI.create(path)));
@@ -52,7 +67,8 @@ public final class PrometheusClient {
       throw new IOException("Prometheus answered no JSON: " + e.getOriginalMessage());
     }
     if (!"success".equals(root.path("status").asText())) {
-      throw new IOException("Prometheus query failed: " + root.path("error").asText(root.toString()));
+      throw new IOException(
+          "Prometheus query failed: " + root.path("error").asText(root.toString()));
     }
     Map<String, Map<String, Long>> out = new HashMap<>();
     for (JsonNode r : root.path("data").path("result")) {
@@ -78,12 +94,16 @@ public final class PrometheusClient {
       throw new IOException(uri + ": not an http(s) URL");
     }
     int[] status = new int[1];
-    var future = http.sendAsync(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), info -> {
-      status[0] = info.statusCode();
-      return limited(MAX_BODY);
-    });
+    var future =
+        http.sendAsync(
+            HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
+            info -> {
+              status[0] = info.statusCode();
+              return limited(MAX_BODY);
+            });
     try {
-      byte[] body = future.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).body();
+      byte[] body =
+          future.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).body();
       if (status[0] != 200) {
         throw new IOException(uri + ": HTTP " + status[0]);
       }
@@ -93,7 +113,8 @@ public final class PrometheusClient {
       throw new IOException(uri + ": no complete answer within " + timeout.toMillis() + " ms");
     } catch (java.util.concurrent.ExecutionException e) {
       Throwable c = e.getCause() == null ? e : e.getCause();
-      throw new IOException(uri + ": " + (c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage()));
+      throw new IOException(
+          uri + ": " + (c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage()));
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
@@ -104,12 +125,15 @@ public final class PrometheusClient {
   /** A body of at most {@code max} bytes: past that the exchange is cancelled. */
   static HttpResponse.BodySubscriber<byte[]> limited(int max) {
     return new HttpResponse.BodySubscriber<>() {
-      private final java.util.concurrent.CompletableFuture<byte[]> result = new java.util.concurrent.CompletableFuture<>();
+      private final java.util.concurrent.CompletableFuture<byte[]> result =
+          new java.util.concurrent.CompletableFuture<>();
       private final java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
       private java.util.concurrent.Flow.Subscription sub;
 
       @Override
-      public java.util.concurrent.CompletionStage<byte[]> getBody() { return result; }
+      public java.util.concurrent.CompletionStage<byte[]> getBody() {
+        return result;
+      }
 
       @Override
       public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
@@ -132,10 +156,14 @@ public final class PrometheusClient {
       }
 
       @Override
-      public void onError(Throwable t) { result.completeExceptionally(t); }
+      public void onError(Throwable t) {
+        result.completeExceptionally(t);
+      }
 
       @Override
-      public void onComplete() { result.complete(buf.toByteArray()); }
+      public void onComplete() {
+        result.complete(buf.toByteArray());
+      }
     };
   }
 }

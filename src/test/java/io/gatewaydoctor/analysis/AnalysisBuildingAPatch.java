@@ -2,7 +2,10 @@ package io.gatewaydoctor.analysis;
 
 import io.gatewaydoctor.remediation.Patches;
 
-/** A fixture for ArchitectureTest: an analysis class that reaches into remediation, as rules once did. Never used. */
+/**
+ * A fixture for ArchitectureTest: an analysis class that reaches into remediation, as rules once
+ * did. Never used.
+ */
 public final class AnalysisBuildingAPatch {
   private AnalysisBuildingAPatch() {}
 

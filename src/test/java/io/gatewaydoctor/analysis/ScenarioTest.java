@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.gatewaydoctor.model.ClusterSnapshot;
 import io.gatewaydoctor.model.ObjectLoader;
+import io.gatewaydoctor.remediation.Plan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,30 +18,29 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import io.gatewaydoctor.api.DriftEntry;
-import io.gatewaydoctor.history.ChainBaseline;
-import io.gatewaydoctor.history.Drift;
-import io.gatewaydoctor.model.ChainResolver;
-import io.gatewaydoctor.probe.ProbeEvidence;
-import io.gatewaydoctor.remediation.Plan;
-import io.gatewaydoctor.signals.GatewayEvidence;
 
 /**
  * One directory per scenario under src/test/resources/scenarios: {@code in-*.yaml} (objects as
  * kubectl prints them) and {@code expected.yaml} (health, rootCause, the exact set of findings as
- * "code severity resource", and optionally {@code summaryContains}: words the summary must carry). A
- * scenario may add {@code in-gateway.log}: the gateway's access and error lines, as kubectl logs
+ * "code severity resource", and optionally {@code summaryContains}: words the summary must carry).
+ * A scenario may add {@code in-gateway.log}: the gateway's access and error lines, as kubectl logs
  * prints them, and {@code baseline.yaml}: the objects as they were when the target worked (for
  * drift). Evaluated at a fixed instant.
  */
 class ScenarioTest {
   static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
   static final Path ROOT = Path.of("src/test/resources/scenarios");
-  static final List<String> LISTED = List.of("Namespace", "IngressClass", "Ingress", "Service", "EndpointSlice", "Pod");
+  static final List<String> LISTED =
+      List.of("Namespace", "IngressClass", "Ingress", "Service", "EndpointSlice", "Pod");
 
   static Stream<String> scenarios() throws IOException {
     try (Stream<Path> dirs = Files.list(ROOT)) {
-      return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList().stream();
+      return dirs
+          .filter(Files::isDirectory)
+          .map(p -> p.getFileName().toString())
+          .sorted()
+          .toList()
+          .stream();
     }
   }
 
@@ -48,13 +48,21 @@ class ScenarioTest {
     Path dir = ROOT.resolve(scenario);
     List<HasMetadata> objects = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(f -> f.getFileName().toString().startsWith("in-") && f.getFileName().toString().endsWith(".yaml")).sorted().toList()) {
+      for (Path f :
+          files
+              .filter(
+                  f ->
+                      f.getFileName().toString().startsWith("in-")
+                          && f.getFileName().toString().endsWith(".yaml"))
+              .sorted()
+              .toList()) {
         objects.addAll(ObjectLoader.parse(Files.readString(f), f.toString()));
       }
     }
     JsonNode expected = Serialization.yamlMapper().readTree(dir.resolve("expected.yaml").toFile());
     String[] target = expected.get("target").asText().split("/");
-    // the kinds the dump command listed (see each in-cluster.yaml header), even where none came back
+    // the kinds the dump command listed (see each in-cluster.yaml header), even where none came
+    // back
     ClusterSnapshot snapshot = ClusterSnapshot.of(objects, LISTED);
     Ingress ingress = snapshot.ingress(target[0], target[1]).orElseThrow();
     Path log = dir.resolve("in-gateway.log");
@@ -62,54 +70,99 @@ class ScenarioTest {
     java.util.Map<String, String> base = null;
     if (Files.exists(baseline)) {
       // what the chain was when it worked (kubectl get -o yaml of then)
-      ClusterSnapshot before = ClusterSnapshot.of(ObjectLoader.parse(Files.readString(baseline), baseline.toString()), LISTED);
-      base = io.gatewaydoctor.history.ChainBaseline.of(
-          io.gatewaydoctor.model.ChainResolver.resolve(before.ingress(target[0], target[1]).orElseThrow(), before), before);
+      ClusterSnapshot before =
+          ClusterSnapshot.of(
+              ObjectLoader.parse(Files.readString(baseline), baseline.toString()), LISTED);
+      base =
+          io.gatewaydoctor.history.ChainBaseline.of(
+              io.gatewaydoctor.model.ChainResolver.resolve(
+                  before.ingress(target[0], target[1]).orElseThrow(), before),
+              before);
     }
     // the gateway's log as kubectl logs prints it (access and error lines mixed)
-    var gateway = new io.gatewaydoctor.signals.GatewayEvidence.Builder(NOW, AnalysisContext.DEFAULT_WINDOW);
+    var gateway =
+        new io.gatewaydoctor.signals.GatewayEvidence.Builder(NOW, AnalysisContext.DEFAULT_WINDOW);
     if (Files.exists(log)) {
       Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1).forEach(gateway::line);
     }
     // the pipeline the operator and analyze run, with the policy analyze reads
     var ns = snapshot.namespace(target[0]).map(n -> n.getMetadata().getAnnotations()).orElse(null);
-    var policy = io.gatewaydoctor.remediation.RemediationPolicy.of(ingress.getMetadata().getAnnotations(), ns,
-        io.gatewaydoctor.remediation.RemediationPolicy.Mode.auto, java.util.Set.of());
-    return io.gatewaydoctor.evaluation.Pipeline.evaluate(io.gatewaydoctor.evaluation.Pipeline.resolve(ingress, snapshot),
-        new io.gatewaydoctor.evaluation.Pipeline.Inputs(io.gatewaydoctor.probe.ProbeEvidence.NONE, gateway.build(), base, true, policy, NOW,
-            AnalysisContext.DEFAULT_WINDOW)).diagnosis();
+    var policy =
+        io.gatewaydoctor.remediation.RemediationPolicy.of(
+            ingress.getMetadata().getAnnotations(),
+            ns,
+            io.gatewaydoctor.remediation.RemediationPolicy.Mode.auto,
+            java.util.Set.of());
+    return io.gatewaydoctor.evaluation.Pipeline.evaluate(
+            io.gatewaydoctor.evaluation.Pipeline.resolve(ingress, snapshot),
+            new io.gatewaydoctor.evaluation.Pipeline.Inputs(
+                io.gatewaydoctor.probe.ProbeEvidence.NONE,
+                gateway.build(),
+                base,
+                true,
+                policy,
+                NOW,
+                AnalysisContext.DEFAULT_WINDOW))
+        .diagnosis();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("scenarios")
   void scenarioYieldsExpectedVerdict(String scenario) throws IOException {
     Diagnosis d = run(scenario);
-    JsonNode expected = Serialization.yamlMapper().readTree(ROOT.resolve(scenario).resolve("expected.yaml").toFile());
+    JsonNode expected =
+        Serialization.yamlMapper()
+            .readTree(ROOT.resolve(scenario).resolve("expected.yaml").toFile());
     List<String> wanted = new ArrayList<>();
-    expected.get("findings").forEach(f -> wanted.add(f.get("code").asText() + " " + f.get("severity").asText() + " "
-        + f.get("resource").asText()));
-    List<String> got = d.findings().stream().map(f -> f.code() + " " + f.severity() + " " + f.resource()).toList();
-    String context = "scenario " + scenario + "\nsummary: " + d.summary() + "\nfindings:\n  "
-        + String.join("\n  ", d.findings().stream().map(f -> f.code() + " " + f.severity() + " " + f.resource() + ": " + f.message()).toList());
+    expected
+        .get("findings")
+        .forEach(
+            f ->
+                wanted.add(
+                    f.get("code").asText()
+                        + " "
+                        + f.get("severity").asText()
+                        + " "
+                        + f.get("resource").asText()));
+    List<String> got =
+        d.findings().stream().map(f -> f.code() + " " + f.severity() + " " + f.resource()).toList();
+    String context =
+        "scenario "
+            + scenario
+            + "\nsummary: "
+            + d.summary()
+            + "\nfindings:\n  "
+            + String.join(
+                "\n  ",
+                d.findings().stream()
+                    .map(
+                        f ->
+                            f.code() + " " + f.severity() + " " + f.resource() + ": " + f.message())
+                    .toList());
     assertThat(got).as(context).containsExactlyInAnyOrderElementsOf(wanted);
     assertThat(d.health().name()).as(context).isEqualTo(expected.get("health").asText());
     assertThat(d.rootCause()).as(context).isEqualTo(expected.get("rootCause").asText());
     assertThat(d.summary()).as(context).isNotBlank();
     if (expected.has("summaryContains")) {
-      expected.get("summaryContains").forEach(w -> assertThat(d.summary()).as(context).contains(w.asText()));
+      expected
+          .get("summaryContains")
+          .forEach(w -> assertThat(d.summary()).as(context).contains(w.asText()));
     }
     if (expected.has("plans")) {
       // the typed remediation plans, in order: "action Kind ns/name"
       List<String> plans = new ArrayList<>();
       expected.get("plans").forEach(p -> plans.add(p.asText()));
-      assertThat(Plan.of(d).stream().map(p -> p.action() + " " + p.objectKey()).toList()).as(context)
+      assertThat(Plan.of(d).stream().map(p -> p.action() + " " + p.objectKey()).toList())
+          .as(context)
           .containsExactlyElementsOf(plans);
     }
     if (!"None".equals(d.rootCause())) {
       // the summary names the culprit object
       RuleFinding root = d.findings().get(0);
       assertThat(root.code().name()).isEqualTo(d.rootCause());
-      assertThat(d.summary()).as(context).contains(root.resource().namespace + "/" + root.resource().name);
+      assertThat(d.summary())
+          .as(context)
+          .contains(root.resource().namespace + "/" + root.resource().name);
     }
   }
 

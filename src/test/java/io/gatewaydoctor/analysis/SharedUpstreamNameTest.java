@@ -17,10 +17,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * #18: ingress-nginx names an upstream {@code <namespace>-<service>-<port>}, so {@code team-a}/{@code web}
- * and {@code team}/{@code a-web} both make {@code team-a-web-80}. Another tenant's failing pods behind
- * the same name must not become this target's verdict: where the name is ambiguous, only lines whose
- * last try went to this target's endpoints (or to none) count.
+ * #18: ingress-nginx names an upstream {@code <namespace>-<service>-<port>}, so {@code
+ * team-a}/{@code web} and {@code team}/{@code a-web} both make {@code team-a-web-80}. Another
+ * tenant's failing pods behind the same name must not become this target's verdict: where the name
+ * is ambiguous, only lines whose last try went to this target's endpoints (or to none) count.
  */
 class SharedUpstreamNameTest {
   @Test
@@ -32,22 +32,32 @@ class SharedUpstreamNameTest {
   }
 
   @Test
-  void anotherNamespacesFailingPodsBehindTheSameUpstreamNameAreNotThisTargetsErrors() throws Exception {
+  void anotherNamespacesFailingPodsBehindTheSameUpstreamNameAreNotThisTargetsErrors()
+      throws Exception {
     // the other tenant's pod 10.9.9.9 refuses every request that its Service team/a-web gets
-    GatewayEvidence.Builder log = new GatewayEvidence.Builder(ScenarioTest.NOW, AnalysisContext.DEFAULT_WINDOW);
+    GatewayEvidence.Builder log =
+        new GatewayEvidence.Builder(ScenarioTest.NOW, AnalysisContext.DEFAULT_WINDOW);
     for (int i = 0; i < 30; i++) {
       String t = String.format("01/Dec/2026:11:5%d:%02d +0000", i / 10, i);
-      log.line("10.244.0.1 - - [" + t + "] \"GET / HTTP/1.1\" 502 150 \"-\" \"curl/8.5.0\" 217 0.001 [team-a-web-80] []"
-          + " 10.9.9.9:8080 0 0.001 502 r" + i);
-      log.line(String.format("2026/12/01 11:5%d:%02d [error] 31#31: *%d connect() failed (111: Connection refused) while connecting"
-          + " to upstream, client: 10.244.0.1, server: team-a.example.com, request: \"GET / HTTP/1.1\", upstream:"
-          + " \"http://10.9.9.9:8080/\", host: \"team-a.example.com\"", i / 10, i, i));
+      log.line(
+          "10.244.0.1 - - ["
+              + t
+              + "] \"GET / HTTP/1.1\" 502 150 \"-\" \"curl/8.5.0\" 217 0.001 [team-a-web-80] []"
+              + " 10.9.9.9:8080 0 0.001 502 r"
+              + i);
+      log.line(
+          String.format(
+              "2026/12/01 11:5%d:%02d [error] 31#31: *%d connect() failed (111: Connection refused) while connecting"
+                  + " to upstream, client: 10.244.0.1, server: team-a.example.com, request: \"GET / HTTP/1.1\", upstream:"
+                  + " \"http://10.9.9.9:8080/\", host: \"team-a.example.com\"",
+              i / 10, i, i));
     }
     GatewayEvidence gateway = log.build();
     assertThat(gateway.upstream("team-a-web-80").gateway502()).isEqualTo(30);
 
     Diagnosis alone = analyze(false, gateway);
-    assertThat(alone.health()).as("without namespace team the name is this target's alone: " + alone.summary())
+    assertThat(alone.health())
+        .as("without namespace team the name is this target's alone: " + alone.summary())
         .isNotEqualTo(Health.Healthy);
     Diagnosis shared = analyze(true, gateway);
     assertThat(shared.health()).as(shared.summary()).isEqualTo(Health.Healthy);
@@ -56,12 +66,22 @@ class SharedUpstreamNameTest {
 
   static Diagnosis analyze(boolean otherNamespaceExists, GatewayEvidence gateway) throws Exception {
     Path f = Path.of("src/test/resources/scenarios/healthy-basic/in-cluster.yaml");
-    List<HasMetadata> objects = new ArrayList<>(ObjectLoader.parse(Files.readString(f).replace("shop", "team-a"), f.toString()));
+    List<HasMetadata> objects =
+        new ArrayList<>(
+            ObjectLoader.parse(Files.readString(f).replace("shop", "team-a"), f.toString()));
     if (otherNamespaceExists) {
       objects.add(new NamespaceBuilder().withNewMetadata().withName("team").endMetadata().build());
     }
     ClusterSnapshot snapshot = ClusterSnapshot.of(objects, ScenarioTest.LISTED);
     var chain = ChainResolver.resolve(snapshot.ingress("team-a", "web").orElseThrow(), snapshot);
-    return new Analyzer().analyze(chain, snapshot, ScenarioTest.NOW, AnalysisContext.DEFAULT_WINDOW, ProbeEvidence.NONE, gateway, null);
+    return new Analyzer()
+        .analyze(
+            chain,
+            snapshot,
+            ScenarioTest.NOW,
+            AnalysisContext.DEFAULT_WINDOW,
+            ProbeEvidence.NONE,
+            gateway,
+            null);
   }
 }

@@ -42,13 +42,20 @@ class ChartTest {
     return Manifests.parse(t.call(), "helm template " + values);
   }
 
-  static final Map<String, Object> ALL_FEATURES = Map.ofEntries(Map.entry("remediation.enabled", true),
-      Map.entry("serviceMonitor.enabled", true), Map.entry("prometheusRule.enabled", true),
-      Map.entry("grafanaDashboard.enabled", true), Map.entry("replicaCount", 2), Map.entry("tlsSecretCheck", true),
-      Map.entry("gatewayLogs.metrics.prometheusUrl", "http://prometheus-operated.monitoring:9090"),
-      Map.entry("gatewayLogs.logFormat", "$remote_addr [$time_local] $status $upstream_addr"),
-      Map.entry("watchNamespaces", "shop,ingress-nginx"), Map.entry("imagePullSecrets[0].name", "registry"),
-      Map.entry("nodeSelector.kubernetes\\.io/os", "linux"));
+  static final Map<String, Object> ALL_FEATURES =
+      Map.ofEntries(
+          Map.entry("remediation.enabled", true),
+          Map.entry("serviceMonitor.enabled", true),
+          Map.entry("prometheusRule.enabled", true),
+          Map.entry("grafanaDashboard.enabled", true),
+          Map.entry("replicaCount", 2),
+          Map.entry("tlsSecretCheck", true),
+          Map.entry(
+              "gatewayLogs.metrics.prometheusUrl", "http://prometheus-operated.monitoring:9090"),
+          Map.entry("gatewayLogs.logFormat", "$remote_addr [$time_local] $status $upstream_addr"),
+          Map.entry("watchNamespaces", "shop,ingress-nginx"),
+          Map.entry("imagePullSecrets[0].name", "registry"),
+          Map.entry("nodeSelector.kubernetes\\.io/os", "linux"));
 
   @Test
   void lintsStrictlyClean() {
@@ -59,30 +66,60 @@ class ChartTest {
   @Test
   void rendersWithDefaultsAndWithEveryFeatureIntoStrictlyTypedObjects() {
     List<HasMetadata> defaults = render(Map.of());
-    assertThat(defaults).extracting(HasMetadata::getKind)
-        .containsExactlyInAnyOrder("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Role", "RoleBinding",
-            "Service", "Deployment");
+    assertThat(defaults)
+        .extracting(HasMetadata::getKind)
+        .containsExactlyInAnyOrder(
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Role",
+            "RoleBinding",
+            "Role",
+            "RoleBinding",
+            "Service",
+            "Deployment");
     List<HasMetadata> all = render(ALL_FEATURES);
-    assertThat(all).extracting(HasMetadata::getKind).contains("ServiceMonitor", "PrometheusRule", "ConfigMap")
-        .filteredOn("ClusterRole"::equals).hasSize(2);
+    assertThat(all)
+        .extracting(HasMetadata::getKind)
+        .contains("ServiceMonitor", "PrometheusRule", "ConfigMap")
+        .filteredOn("ClusterRole"::equals)
+        .hasSize(2);
     assertThat(deployment(all).getSpec().getReplicas()).isEqualTo(2);
     assertThat(deployment(all).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
         .anyMatch(e -> e.getName().equals("GATEWAYDOCTOR_GATEWAY_LOGS_METRICS_PROMETHEUS_URL"))
-        .anyMatch(e -> e.getName().equals("GATEWAYDOCTOR_REMEDIATION_MAX_MODE") && e.getValue().equals("auto"));
+        .anyMatch(
+            e ->
+                e.getName().equals("GATEWAYDOCTOR_REMEDIATION_MAX_MODE")
+                    && e.getValue().equals("auto"));
     // without the write rights, remediation is held at dry-run whatever a target asks
-    assertThat(deployment(defaults).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
-        .anyMatch(e -> e.getName().equals("GATEWAYDOCTOR_REMEDIATION_MAX_MODE") && e.getValue().equals("dry-run"))
-        .anyMatch(e -> e.getName().equals("GATEWAYDOCTOR_REMEDIATION_COOLDOWN") && e.getValue().equals("PT10M"))
-        .anyMatch(e -> e.getName().equals("GATEWAYDOCTOR_REMEDIATION_RATE_LIMIT") && e.getValue().equals("5"));
+    assertThat(
+            deployment(defaults).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anyMatch(
+            e ->
+                e.getName().equals("GATEWAYDOCTOR_REMEDIATION_MAX_MODE")
+                    && e.getValue().equals("dry-run"))
+        .anyMatch(
+            e ->
+                e.getName().equals("GATEWAYDOCTOR_REMEDIATION_COOLDOWN")
+                    && e.getValue().equals("PT10M"))
+        .anyMatch(
+            e ->
+                e.getName().equals("GATEWAYDOCTOR_REMEDIATION_RATE_LIMIT")
+                    && e.getValue().equals("5"));
   }
 
   @Test
   void aMistypedValueFailsTheRender() {
-    assertThatThrownBy(() -> template().set("replicaCont", 2).call()).hasMessageContaining("replicaCont");
-    assertThatThrownBy(() -> template().set("gatewayLogs.metrics.port", 70000).call()).hasMessageContaining("port");
-    assertThatThrownBy(() -> template().set("resyncInterval", "5 minutes").call()).hasMessageContaining("resyncInterval");
-    assertThatThrownBy(() -> template().set("remediation.cooldown", "10m").call()).hasMessageContaining("cooldown");
-    assertThatThrownBy(() -> template().set("replicaCount", 2).set("leaderElection.enabled", false).call())
+    assertThatThrownBy(() -> template().set("replicaCont", 2).call())
+        .hasMessageContaining("replicaCont");
+    assertThatThrownBy(() -> template().set("gatewayLogs.metrics.port", 70000).call())
+        .hasMessageContaining("port");
+    assertThatThrownBy(() -> template().set("resyncInterval", "5 minutes").call())
+        .hasMessageContaining("resyncInterval");
+    assertThatThrownBy(() -> template().set("remediation.cooldown", "10m").call())
+        .hasMessageContaining("cooldown");
+    assertThatThrownBy(
+            () -> template().set("replicaCount", 2).set("leaderElection.enabled", false).call())
         .hasMessageContaining("replicaCount > 1 needs leaderElection.enabled");
   }
 
@@ -91,15 +128,20 @@ class ChartTest {
     List<PolicyRule> defaults = rules(render(Map.of()));
     List<PolicyRule> all = rules(render(ALL_FEATURES));
     for (PolicyRule r : Stream.concat(defaults.stream(), all.stream()).toList()) {
-      assertThat(Stream.of(r.getApiGroups(), r.getResources(), r.getVerbs()).flatMap(List::stream)).doesNotContain("*");
+      assertThat(Stream.of(r.getApiGroups(), r.getResources(), r.getVerbs()).flatMap(List::stream))
+          .doesNotContain("*");
       assertThat(r.getResourceNames()).isNullOrEmpty();
     }
     assertThat(grants(defaults, "", "secrets", "get")).isFalse();
     assertThat(grants(all, "", "secrets", "get")).isTrue();
     // the write verbs of remediation
-    List<String[]> writes = List.of(new String[] {"", "pods", "delete"}, new String[] {"", "pods/eviction", "create"},
-        new String[] {"", "services", "patch"},
-        new String[] {"apps", "deployments", "patch"}, new String[] {"networking.k8s.io", "ingresses", "patch"});
+    List<String[]> writes =
+        List.of(
+            new String[] {"", "pods", "delete"},
+            new String[] {"", "pods/eviction", "create"},
+            new String[] {"", "services", "patch"},
+            new String[] {"apps", "deployments", "patch"},
+            new String[] {"networking.k8s.io", "ingresses", "patch"});
     for (String[] w : writes) {
       assertThat(grants(defaults, w[0], w[1], w[2])).as("default: %s %s", w[2], w[1]).isFalse();
       assertThat(grants(all, w[0], w[1], w[2])).as("remediation: %s %s", w[2], w[1]).isTrue();
@@ -107,65 +149,125 @@ class ChartTest {
     // by default, writes only to its own kinds, Events and its Lease
     for (PolicyRule r : defaults) {
       if (r.getVerbs().stream().anyMatch(v -> !List.of("get", "list", "watch").contains(v))) {
-        assertThat(r.getResources()).allMatch(res -> res.startsWith("gatewaydiagnoses") || res.equals("events") || res.equals("leases"));
+        assertThat(r.getResources())
+            .allMatch(
+                res ->
+                    res.startsWith("gatewaydiagnoses")
+                        || res.equals("events")
+                        || res.equals("leases"));
       }
     }
     // what the operator watches is granted
-    for (String kind : List.of("ingresses", "ingressclasses", "networkpolicies", "services", "pods", "namespaces", "endpointslices",
-        "deployments", "replicasets")) {
-      assertThat(defaults).as(kind).anyMatch(r -> r.getResources().contains(kind) && r.getVerbs().containsAll(List.of("list", "watch")));
+    for (String kind :
+        List.of(
+            "ingresses",
+            "ingressclasses",
+            "networkpolicies",
+            "services",
+            "pods",
+            "namespaces",
+            "endpointslices",
+            "deployments",
+            "replicasets")) {
+      assertThat(defaults)
+          .as(kind)
+          .anyMatch(
+              r ->
+                  r.getResources().contains(kind)
+                      && r.getVerbs().containsAll(List.of("list", "watch")));
     }
     assertThat(grants(defaults, "", "pods/log", "get")).isTrue();
-    assertThat(grants(rules(render(Map.of("gatewayLogs.enabled", false))), "", "pods/log", "get")).isFalse();
+    assertThat(grants(rules(render(Map.of("gatewayLogs.enabled", false))), "", "pods/log", "get"))
+        .isFalse();
   }
 
-  /** The controller's logs are readable in the namespaces trusted to run it, through a Role in each, never cluster-wide by default. */
+  /**
+   * The controller's logs are readable in the namespaces trusted to run it, through a Role in each,
+   * never cluster-wide by default.
+   */
   @Test
   void controllerLogsAreReadableOnlyInTheControllerNamespaces() {
     List<HasMetadata> defaults = render(Map.of());
     assertThat(clusterRules(defaults)).noneMatch(r -> r.getResources().contains("pods/log"));
     assertThat(logRoleNamespaces(defaults)).containsExactly("ingress-nginx");
-    assertThat(deployment(defaults).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
-        .anyMatch(e -> e.getName().equals("GATEWAYDOCTOR_GATEWAY_LOGS_CONTROLLER_NAMESPACES") && e.getValue().equals("ingress-nginx"));
-    List<HasMetadata> two = new ArrayList<>(Manifests.parse(template().set("gatewayLogs.controllerNamespaces[0]", "edge")
-        .set("gatewayLogs.controllerNamespaces[1]", "internal-edge").call(), "two"));
+    assertThat(
+            deployment(defaults).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anyMatch(
+            e ->
+                e.getName().equals("GATEWAYDOCTOR_GATEWAY_LOGS_CONTROLLER_NAMESPACES")
+                    && e.getValue().equals("ingress-nginx"));
+    List<HasMetadata> two =
+        new ArrayList<>(
+            Manifests.parse(
+                template()
+                    .set("gatewayLogs.controllerNamespaces[0]", "edge")
+                    .set("gatewayLogs.controllerNamespaces[1]", "internal-edge")
+                    .call(),
+                "two"));
     assertThat(logRoleNamespaces(two)).containsExactlyInAnyOrder("edge", "internal-edge");
     assertThat(clusterRules(two)).noneMatch(r -> r.getResources().contains("pods/log"));
     // "*": any namespace, so the ClusterRole grants it and no Role is made
-    List<HasMetadata> any = Manifests.parse(template().set("gatewayLogs.controllerNamespaces[0]", "*").call(), "any");
+    List<HasMetadata> any =
+        Manifests.parse(template().set("gatewayLogs.controllerNamespaces[0]", "*").call(), "any");
     assertThat(grants(clusterRules(any), "", "pods/log", "get")).isTrue();
     assertThat(logRoleNamespaces(any)).isEmpty();
-    assertThatThrownBy(() -> template().set("gatewayLogs.controllerNamespaces[0]", "Not A Namespace").call())
+    assertThatThrownBy(
+            () -> template().set("gatewayLogs.controllerNamespaces[0]", "Not A Namespace").call())
         .hasMessageContaining("controllerNamespaces");
   }
 
   static List<PolicyRule> clusterRules(List<HasMetadata> objects) {
-    return objects.stream().filter(o -> o instanceof ClusterRole).flatMap(o -> ((ClusterRole) o).getRules().stream()).toList();
+    return objects.stream()
+        .filter(o -> o instanceof ClusterRole)
+        .flatMap(o -> ((ClusterRole) o).getRules().stream())
+        .toList();
   }
 
   static List<String> logRoleNamespaces(List<HasMetadata> objects) {
-    return objects.stream().filter(o -> o instanceof Role r && r.getRules().stream().anyMatch(x -> x.getResources().contains("pods/log")))
-        .map(o -> o.getMetadata().getNamespace()).toList();
+    return objects.stream()
+        .filter(
+            o ->
+                o instanceof Role r
+                    && r.getRules().stream().anyMatch(x -> x.getResources().contains("pods/log")))
+        .map(o -> o.getMetadata().getNamespace())
+        .toList();
   }
 
-  /** probe.allowedCidrs reaches the operator as one comma list, only when set; a value that is no CIDR fails the install. */
+  /**
+   * probe.allowedCidrs reaches the operator as one comma list, only when set; a value that is no
+   * CIDR fails the install.
+   */
   @Test
   void theProbesAllowedCidrsAreOptInAndChecked() {
     String env = "GATEWAYDOCTOR_PROBE_ALLOWED_CIDRS";
     assertThat(template().call()).doesNotContain(env);
-    String set = template().set("probe.allowedCidrs[0]", "10.0.0.0/8").set("probe.allowedCidrs[1]", "fd00::/8").call();
+    String set =
+        template()
+            .set("probe.allowedCidrs[0]", "10.0.0.0/8")
+            .set("probe.allowedCidrs[1]", "fd00::/8")
+            .call();
     assertThat(set).contains("name: " + env + ", value: \"10.0.0.0/8,fd00::/8\"");
-    assertThatThrownBy(() -> template().set("probe.allowedCidrs[0]", "169.254.169.254").call()).hasMessageContaining("allowedCidrs");
+    assertThatThrownBy(() -> template().set("probe.allowedCidrs[0]", "169.254.169.254").call())
+        .hasMessageContaining("allowedCidrs");
   }
 
   @Test
   void aMistypedFieldOrAnUnknownKindIsCaught() {
-    String deployment = java.util.Arrays.stream(template().call().split("(?m)^---\\s*$"))
-        .filter(d -> d.contains("kind: Deployment")).findFirst().orElseThrow();
+    String deployment =
+        java.util.Arrays.stream(template().call().split("(?m)^---\\s*$"))
+            .filter(d -> d.contains("kind: Deployment"))
+            .findFirst()
+            .orElseThrow();
     assertThat(deployment).contains("kind: Deployment", "readOnlyRootFilesystem");
-    assertThatThrownBy(() -> Manifests.parse(deployment.replace("readOnlyRootFilesystem", "readOnlyRootFileSystem"), "typo"))
+    assertThatThrownBy(
+            () ->
+                Manifests.parse(
+                    deployment.replace("readOnlyRootFilesystem", "readOnlyRootFileSystem"), "typo"))
         .hasMessageContaining("readOnlyRootFileSystem");
-    assertThatThrownBy(() -> Manifests.parse("apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: x}\n", "kind"))
+    assertThatThrownBy(
+            () ->
+                Manifests.parse(
+                    "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: x}\n", "kind"))
         .hasMessageContaining("not a typed Kubernetes object");
   }
 
@@ -198,12 +300,23 @@ class ChartTest {
       }
     }
     List<HasMetadata> expected = new ArrayList<>(Manifests.parse(rendered, "helm template"));
-    expected.add(0, new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(RELEASE).endMetadata().build());
-    String regenerate = "deploy/gateway-doctor.yaml drifted from the chart: regenerate it (deploy/README.md)";
+    expected.add(
+        0,
+        new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+            .withNewMetadata()
+            .withName(RELEASE)
+            .endMetadata()
+            .build());
+    String regenerate =
+        "deploy/gateway-doctor.yaml drifted from the chart: regenerate it (deploy/README.md)";
     var have = Manifests.canonical(deploy);
     var want = Manifests.canonical(expected);
     assertThat(have.keySet()).as(regenerate).isEqualTo(want.keySet());
-    want.forEach((k, v) -> assertThat(have.get(k).toPrettyString()).as(regenerate + ": " + k).isEqualTo(v.toPrettyString()));
+    want.forEach(
+        (k, v) ->
+            assertThat(have.get(k).toPrettyString())
+                .as(regenerate + ": " + k)
+                .isEqualTo(v.toPrettyString()));
   }
 
   @Test
@@ -213,11 +326,16 @@ class ChartTest {
         assertThat(CHART.resolve("crds").resolve(f.getFileName())).hasSameTextualContentAs(f);
       }
     }
-    Manifests.parse(Files.readString(Path.of("crds/gatewaydiagnoses.gatewaydoctor.io-v1.yml")), "crds/");
+    Manifests.parse(
+        Files.readString(Path.of("crds/gatewaydiagnoses.gatewaydoctor.io-v1.yml")), "crds/");
   }
 
   static Deployment deployment(List<HasMetadata> objects) {
-    return objects.stream().filter(o -> o instanceof Deployment).map(o -> (Deployment) o).findFirst().orElseThrow();
+    return objects.stream()
+        .filter(o -> o instanceof Deployment)
+        .map(o -> (Deployment) o)
+        .findFirst()
+        .orElseThrow();
   }
 
   static List<PolicyRule> rules(List<HasMetadata> objects) {
@@ -233,7 +351,11 @@ class ChartTest {
   }
 
   static boolean grants(List<PolicyRule> rules, String group, String resource, String verb) {
-    return rules.stream().anyMatch(r -> r.getApiGroups().contains(group) && r.getResources().contains(resource)
-        && r.getVerbs().contains(verb));
+    return rules.stream()
+        .anyMatch(
+            r ->
+                r.getApiGroups().contains(group)
+                    && r.getResources().contains(resource)
+                    && r.getVerbs().contains(verb));
   }
 }

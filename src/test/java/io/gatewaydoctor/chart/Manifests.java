@@ -15,8 +15,8 @@ import java.util.TreeMap;
 
 /**
  * Manifests read strictly: each YAML document must be a typed Fabric8 object (a kind the model does
- * not know is an error), and no field anywhere in it may land in the model's
- * {@code additionalProperties} (a typo such as {@code readOnlyRootFileSystem} fails).
+ * not know is an error), and no field anywhere in it may land in the model's {@code
+ * additionalProperties} (a typo such as {@code readOnlyRootFileSystem} fails).
  */
 final class Manifests {
   private Manifests() {}
@@ -31,20 +31,28 @@ final class Manifests {
       }
       Object o = Serialization.unmarshal(doc);
       if (!(o instanceof HasMetadata h) || o instanceof GenericKubernetesResource) {
-        throw new AssertionError(source + " document " + n + ": not a typed Kubernetes object: "
-            + (o == null ? "null" : o.getClass().getSimpleName()) + "\n" + doc);
+        throw new AssertionError(
+            source
+                + " document "
+                + n
+                + ": not a typed Kubernetes object: "
+                + (o == null ? "null" : o.getClass().getSimpleName())
+                + "\n"
+                + doc);
       }
       List<String> unknown = new ArrayList<>();
       walk(o, h.getKind() + "/" + h.getMetadata().getName(), unknown, new IdentityHashMap<>());
       if (!unknown.isEmpty()) {
-        throw new AssertionError(source + " document " + n + ": fields the Kubernetes model does not know: " + unknown);
+        throw new AssertionError(
+            source + " document " + n + ": fields the Kubernetes model does not know: " + unknown);
       }
       out.add(h);
     }
     return out;
   }
 
-  private static void walk(Object o, String path, List<String> unknown, IdentityHashMap<Object, Boolean> seen) {
+  private static void walk(
+      Object o, String path, List<String> unknown, IdentityHashMap<Object, Boolean> seen) {
     if (o == null || seen.put(o, true) != null) {
       return;
     }
@@ -63,7 +71,9 @@ final class Manifests {
       return;
     }
     for (Method g : o.getClass().getMethods()) {
-      if (g.getParameterCount() != 0 || !g.getName().startsWith("get") || g.getDeclaringClass() == Object.class) {
+      if (g.getParameterCount() != 0
+          || !g.getName().startsWith("get")
+          || g.getDeclaringClass() == Object.class) {
         continue;
       }
       try {
@@ -73,7 +83,11 @@ final class Manifests {
             m.keySet().forEach(k -> unknown.add(path + "." + k));
           }
         } else if (!(v instanceof String) && !(v instanceof Number) && !(v instanceof Boolean)) {
-          walk(v, path + "." + Character.toLowerCase(g.getName().charAt(3)) + g.getName().substring(4), unknown, seen);
+          walk(
+              v,
+              path + "." + Character.toLowerCase(g.getName().charAt(3)) + g.getName().substring(4),
+              unknown,
+              seen);
         }
       } catch (ReflectiveOperationException e) {
         throw new AssertionError(path + ": " + e, e);
@@ -81,11 +95,15 @@ final class Manifests {
     }
   }
 
-  /** Objects as sorted JSON, keyed by kind/namespace/name: equal when the manifests mean the same. */
+  /**
+   * Objects as sorted JSON, keyed by kind/namespace/name: equal when the manifests mean the same.
+   */
   static Map<String, JsonNode> canonical(List<HasMetadata> objects) {
     Map<String, JsonNode> out = new TreeMap<>();
     for (HasMetadata o : objects) {
-      out.put(o.getKind() + "/" + o.getMetadata().getNamespace() + "/" + o.getMetadata().getName(), Serialization.jsonMapper().valueToTree(o));
+      out.put(
+          o.getKind() + "/" + o.getMetadata().getNamespace() + "/" + o.getMetadata().getName(),
+          Serialization.jsonMapper().valueToTree(o));
     }
     return out;
   }

@@ -15,14 +15,24 @@ import java.util.Set;
  * https://kubernetes.io/docs/concepts/security/pod-security-standards/
  */
 final class PodSecurity {
-  private static final Set<String> VOLUME_TYPES = Set.of("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
-      "persistentVolumeClaim", "projected", "secret");
+  private static final Set<String> VOLUME_TYPES =
+      Set.of(
+          "configMap",
+          "csi",
+          "downwardAPI",
+          "emptyDir",
+          "ephemeral",
+          "persistentVolumeClaim",
+          "projected",
+          "secret");
 
   private PodSecurity() {}
 
   static List<String> restrictedViolations(PodSpec pod) {
     List<String> out = new ArrayList<>();
-    if (Boolean.TRUE.equals(pod.getHostNetwork()) || Boolean.TRUE.equals(pod.getHostPID()) || Boolean.TRUE.equals(pod.getHostIPC())) {
+    if (Boolean.TRUE.equals(pod.getHostNetwork())
+        || Boolean.TRUE.equals(pod.getHostPID())
+        || Boolean.TRUE.equals(pod.getHostIPC())) {
       out.add("host namespaces");
     }
     PodSecurityContext psc = pod.getSecurityContext();
@@ -63,23 +73,36 @@ final class PodSecurity {
       if (sc == null || !Boolean.FALSE.equals(sc.getAllowPrivilegeEscalation())) {
         out.add(n + "allowPrivilegeEscalation must be false");
       }
-      boolean nonRoot = sc != null && sc.getRunAsNonRoot() != null ? sc.getRunAsNonRoot()
-          : psc != null && Boolean.TRUE.equals(psc.getRunAsNonRoot());
-      Long uid = sc != null && sc.getRunAsUser() != null ? sc.getRunAsUser() : psc == null ? null : psc.getRunAsUser();
+      boolean nonRoot =
+          sc != null && sc.getRunAsNonRoot() != null
+              ? sc.getRunAsNonRoot()
+              : psc != null && Boolean.TRUE.equals(psc.getRunAsNonRoot());
+      Long uid =
+          sc != null && sc.getRunAsUser() != null
+              ? sc.getRunAsUser()
+              : psc == null ? null : psc.getRunAsUser();
       if (!nonRoot || (uid != null && uid == 0)) {
         out.add(n + "must run as non-root");
       }
-      String seccomp = sc != null && sc.getSeccompProfile() != null ? sc.getSeccompProfile().getType()
-          : psc != null && psc.getSeccompProfile() != null ? psc.getSeccompProfile().getType() : null;
+      String seccomp =
+          sc != null && sc.getSeccompProfile() != null
+              ? sc.getSeccompProfile().getType()
+              : psc != null && psc.getSeccompProfile() != null
+                  ? psc.getSeccompProfile().getType()
+                  : null;
       if (!"RuntimeDefault".equals(seccomp) && !"Localhost".equals(seccomp)) {
         out.add(n + "seccompProfile must be RuntimeDefault or Localhost");
       }
       var caps = sc == null ? null : sc.getCapabilities();
-      if (caps == null || caps.getDrop() == null || !caps.getDrop().contains("ALL")
-          || (caps.getAdd() != null && caps.getAdd().stream().anyMatch(a -> !a.equals("NET_BIND_SERVICE")))) {
+      if (caps == null
+          || caps.getDrop() == null
+          || !caps.getDrop().contains("ALL")
+          || (caps.getAdd() != null
+              && caps.getAdd().stream().anyMatch(a -> !a.equals("NET_BIND_SERVICE")))) {
         out.add(n + "capabilities must drop ALL and add at most NET_BIND_SERVICE");
       }
-      if (c.getPorts() != null && c.getPorts().stream().anyMatch(p -> p.getHostPort() != null && p.getHostPort() != 0)) {
+      if (c.getPorts() != null
+          && c.getPorts().stream().anyMatch(p -> p.getHostPort() != null && p.getHostPort() != 0)) {
         out.add(n + "hostPort");
       }
     }

@@ -39,12 +39,16 @@ class AnalyzeCommandTest {
     return new Result(code, out.toString(), err.toString());
   }
 
-  /** -f for every in-*.yaml of the scenarios given, --gateway-log for their in-*.log, --baseline for baseline.yaml. */
+  /**
+   * -f for every in-*.yaml of the scenarios given, --gateway-log for their in-*.log, --baseline for
+   * baseline.yaml.
+   */
   static List<String> inputs(String... scenarios) throws IOException {
     List<String> args = new ArrayList<>();
     for (String s : scenarios) {
       try (var files = Files.list(SCENARIOS.resolve(s))) {
-        for (Path f : files.filter(f -> f.getFileName().toString().startsWith("in-")).sorted().toList()) {
+        for (Path f :
+            files.filter(f -> f.getFileName().toString().startsWith("in-")).sorted().toList()) {
           args.add(f.toString().endsWith(".log") ? "--gateway-log" : "-f");
           args.add(f.toString());
         }
@@ -66,38 +70,73 @@ class AnalyzeCommandTest {
 
   /**
    * #18: the ingress controller is only ever a pod of the namespaces trusted to run it
-   * (--controller-namespace, default ingress-nginx). A pod elsewhere that looks like one is named on
-   * stderr and otherwise ignored: NetworkPolicy advice does not name it until its namespace is trusted.
+   * (--controller-namespace, default ingress-nginx). A pod elsewhere that looks like one is named
+   * on stderr and otherwise ignored: NetworkPolicy advice does not name it until its namespace is
+   * trusted.
    */
   @Test
-  void aControllerLookAlikeOutsideTheControllerNamespacesIsNamedButNotTakenForTheGateway(@TempDir Path dir) throws IOException {
+  void aControllerLookAlikeOutsideTheControllerNamespacesIsNamedButNotTakenForTheGateway(
+      @TempDir Path dir) throws IOException {
     Path scenario = SCENARIOS.resolve("network-policy-blocked");
     Path extra = dir.resolve("extra.yaml");
-    Files.writeString(extra, Files.readString(scenario.resolve("in-extra.yaml")).replace("namespace: ingress-nginx", "namespace: edge")
-        .replace("name: ingress-nginx\n", "name: edge\n").replace("metadata.name: ingress-nginx", "metadata.name: edge"));
-    List<String> in = List.of("-f", scenario.resolve("in-cluster.yaml").toString(), "-f", extra.toString());
+    Files.writeString(
+        extra,
+        Files.readString(scenario.resolve("in-extra.yaml"))
+            .replace("namespace: ingress-nginx", "namespace: edge")
+            .replace("name: ingress-nginx\n", "name: edge\n")
+            .replace("metadata.name: ingress-nginx", "metadata.name: edge"));
+    List<String> in =
+        List.of("-f", scenario.resolve("in-cluster.yaml").toString(), "-f", extra.toString());
     Result untrusted = run(args(in, "-o", "json", "--now", "2026-12-01T12:00:00Z"));
-    assertThat(untrusted.err()).contains("note: 1 pod looks like an ingress controller outside --controller-namespace ingress-nginx",
-        "edge/ingress-nginx-controller-5c8d66c76d-x7k2p", "add --controller-namespace NS");
+    assertThat(untrusted.err())
+        .contains(
+            "note: 1 pod looks like an ingress controller outside --controller-namespace ingress-nginx",
+            "edge/ingress-nginx-controller-5c8d66c76d-x7k2p",
+            "add --controller-namespace NS");
     assertThat(untrusted.out()).doesNotContain("ingress-nginx-controller-5c8d66c76d-x7k2p");
-    Result trusted = run(args(in, "-o", "json", "--now", "2026-12-01T12:00:00Z", "--controller-namespace", "edge"));
+    Result trusted =
+        run(
+            args(
+                in,
+                "-o",
+                "json",
+                "--now",
+                "2026-12-01T12:00:00Z",
+                "--controller-namespace",
+                "edge"));
     assertThat(trusted.err()).doesNotContain("looks like an ingress controller");
     JsonNode d = trusted.json().get("items").get(0).get("status");
     assertThat(d.get("rootCause").asText()).as(trusted.err() + d).isEqualTo("NetworkPolicyBlocked");
-    assertThat(d.get("summary").asText()).contains("edge/ingress-nginx-controller-5c8d66c76d-x7k2p");
+    assertThat(d.get("summary").asText())
+        .contains("edge/ingress-nginx-controller-5c8d66c76d-x7k2p");
   }
 
   @Test
   void healthyInputExitsZeroWithATable() throws IOException {
     Result r = run(args(inputs("healthy-basic")));
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out().lines().findFirst().orElseThrow()).containsSubsequence("NAMESPACE", "TARGET", "HEALTH", "ROOT-CAUSE", "502/MIN", "SUMMARY");
-    assertThat(r.out()).contains("shop", "Ingress/web", "Healthy", "None", "Service shop/web:80 healthy (2 of 2 endpoints ready)");
+    assertThat(r.out().lines().findFirst().orElseThrow())
+        .containsSubsequence("NAMESPACE", "TARGET", "HEALTH", "ROOT-CAUSE", "502/MIN", "SUMMARY");
+    assertThat(r.out())
+        .contains(
+            "shop",
+            "Ingress/web",
+            "Healthy",
+            "None",
+            "Service shop/web:80 healthy (2 of 2 endpoints ready)");
   }
 
   @Test
-  void gatewayLogScenarioGivesTheSameVerdictThroughTheCommandWithOnsetAndPerPodCounts() throws IOException {
-    Result r = run(args(inputs("gateway-all-pods-resetting-in-bursts"), "-o", "json", "--now", "2026-12-01T12:00:00Z"));
+  void gatewayLogScenarioGivesTheSameVerdictThroughTheCommandWithOnsetAndPerPodCounts()
+      throws IOException {
+    Result r =
+        run(
+            args(
+                inputs("gateway-all-pods-resetting-in-bursts"),
+                "-o",
+                "json",
+                "--now",
+                "2026-12-01T12:00:00Z"));
     assertThat(r.code()).as(r.err()).isEqualTo(1);
     var status = r.json().at("/items/0/status");
     assertThat(status.get("rootCause").asText()).isEqualTo("BackendResettingConnections");
@@ -106,7 +145,8 @@ class AnalyzeCommandTest {
     assertThat(status.get("errorRate").asDouble()).isEqualTo(0.6);
     assertThat(status.at("/backends/0/endpoints/0/gateway/errors502").asLong()).isEqualTo(6);
     // the garbage and the cut line were skipped, not fatal
-    Result garbage = run(args(inputs("gateway-all-pods-resetting-in-bursts"), "--now", "2026-12-01T12:00:00Z"));
+    Result garbage =
+        run(args(inputs("gateway-all-pods-resetting-in-bursts"), "--now", "2026-12-01T12:00:00Z"));
     assertThat(garbage.out()).contains("in bursts (3 of 9 min)");
   }
 
@@ -119,72 +159,116 @@ class AnalyzeCommandTest {
     assertThat(plan.get("target").asText()).isEqualTo("Service shop/web");
     assertThat(plan.get("result").asText()).isEqualTo("Planned");
     assertThat(plan.get("dryRun").asBoolean()).isTrue();
-    assertThat(plan.get("patch").asText()).contains("{\"op\":\"replace\",\"path\":\"/spec/ports/0/targetPort\"");
-    assertThat(plan.get("reason").asText()).startsWith("remediation is off for this target (gatewaydoctor.io/remediation); would run with");
+    assertThat(plan.get("patch").asText())
+        .contains("{\"op\":\"replace\",\"path\":\"/spec/ports/0/targetPort\"");
+    assertThat(plan.get("reason").asText())
+        .startsWith(
+            "remediation is off for this target (gatewaydoctor.io/remediation); would run with");
     Result explained = run(args(inputs("target-port-mismatch-name"), "--explain"));
-    assertThat(explained.out()).contains("remediation plans", "Planned  fix-target-port  Service shop/web (TargetPortMismatch)",
-        "patch: [{\"op\":\"test\"");
+    assertThat(explained.out())
+        .contains(
+            "remediation plans",
+            "Planned  fix-target-port  Service shop/web (TargetPortMismatch)",
+            "patch: [{\"op\":\"test\"");
     // a rollback without a dump of when it worked is blocked, and says why
     Result rollback = run(args(inputs("rollout-new-revision-crash-looping"), "-o", "json"));
     var blocked = rollback.json().at("/items/0/status/remediations/0");
     assertThat(blocked.get("action").asText()).isEqualTo("rollback");
     assertThat(blocked.get("result").asText()).isEqualTo("Blocked");
-    assertThat(blocked.get("reason").asText()).contains("nothing proves that ReplicaSet shop/web-5c8d9e7f6 worked");
-    assertThat(blocked.get("patch").asText()).contains("registry.example.com/web:2.2.0").doesNotContain("pod-template-hash");
+    assertThat(blocked.get("reason").asText())
+        .contains("nothing proves that ReplicaSet shop/web-5c8d9e7f6 worked");
+    assertThat(blocked.get("patch").asText())
+        .contains("registry.example.com/web:2.2.0")
+        .doesNotContain("pod-template-hash");
   }
 
   @Test
   void aLogFormatThatCannotBeReadIsAUsageError() throws IOException {
-    Result alone = run(args(inputs("healthy-basic"), "--log-format", "$status $upstream_addr [$time_local]"));
+    Result alone =
+        run(args(inputs("healthy-basic"), "--log-format", "$status $upstream_addr [$time_local]"));
     assertThat(alone.code()).isEqualTo(2);
     assertThat(alone.err()).contains("--log-format goes with --gateway-log");
-    Result bad = run(args(inputs("gateway-one-pod-refusing"), "--log-format", "$remote_addr $upstream_addr"));
+    Result bad =
+        run(
+            args(
+                inputs("gateway-one-pod-refusing"), "--log-format", "$remote_addr $upstream_addr"));
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("--log-format: log format must contain $status");
   }
 
   /** --baseline: the healthy dump of before against the broken one of now. */
   @Test
-  void aBaselineShowsWhatChangedOnTheChainAndWhen(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+  void aBaselineShowsWhatChangedOnTheChainAndWhen(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws IOException {
     String before = "src/test/resources/scenarios/healthy-basic/in-cluster.yaml";
     Result r = run(args(inputs("target-port-mismatch-number"), "--baseline", before, "-o", "json"));
     var s = r.json().at("/items/0/status");
-    assertThat(s.get("rootCause").asText()).as(r.out()).isEqualTo("TargetPortMismatch"); // the direct cause stays first
-    assertThat(s.get("drift")).anySatisfy(d -> {
-      assertThat(d.get("resource").asText()).isEqualTo("Service shop/web");
-      assertThat(d.get("field").asText()).isEqualTo("spec.ports[80].targetPort");
-      assertThat(d.get("from").asText()).isEqualTo("http");
-      assertThat(d.get("to").asText()).isEqualTo("8081");
-    });
-    assertThat(s.get("findings")).anySatisfy(f -> {
-      assertThat(f.get("code").asText()).isEqualTo("ConfigDrift");
-      assertThat(f.get("severity").asText()).isEqualTo("Warning");
-      assertThat(f.get("message").asText()).contains("Service shop/web spec.ports[80].targetPort http → 8081");
-    });
+    assertThat(s.get("rootCause").asText())
+        .as(r.out())
+        .isEqualTo("TargetPortMismatch"); // the direct cause stays first
+    assertThat(s.get("drift"))
+        .anySatisfy(
+            d -> {
+              assertThat(d.get("resource").asText()).isEqualTo("Service shop/web");
+              assertThat(d.get("field").asText()).isEqualTo("spec.ports[80].targetPort");
+              assertThat(d.get("from").asText()).isEqualTo("http");
+              assertThat(d.get("to").asText()).isEqualTo("8081");
+            });
+    assertThat(s.get("findings"))
+        .anySatisfy(
+            f -> {
+              assertThat(f.get("code").asText()).isEqualTo("ConfigDrift");
+              assertThat(f.get("severity").asText()).isEqualTo("Warning");
+              assertThat(f.get("message").asText())
+                  .contains("Service shop/web spec.ports[80].targetPort http → 8081");
+            });
     // a change on a target that works is only information; the same dump against itself is no drift
-    String now = Files.readString(Path.of(before)).replace("image: registry.example.com/web:2.3.1", "image: registry.example.com/web:2.4.0");
+    String now =
+        Files.readString(Path.of(before))
+            .replace(
+                "image: registry.example.com/web:2.3.1", "image: registry.example.com/web:2.4.0");
     assertThat(now).contains("web:2.4.0");
     Path changed = tmp.resolve("now.yaml");
     Files.writeString(changed, now);
-    var healthy = run("-f", changed.toString(), "--baseline", before, "-o", "json").json().at("/items/0/status");
+    var healthy =
+        run("-f", changed.toString(), "--baseline", before, "-o", "json")
+            .json()
+            .at("/items/0/status");
     assertThat(healthy.get("health").asText()).isEqualTo("Healthy");
-    assertThat(healthy.get("drift")).anySatisfy(d -> assertThat(d.get("field").asText()).endsWith(".image"));
-    assertThat(healthy.get("findings")).anySatisfy(f -> assertThat(f.get("severity").asText()).isEqualTo("Info"));
-    assertThat(run("-f", before, "--baseline", before, "-o", "json").json().at("/items/0/status/drift")).isEmpty();
+    assertThat(healthy.get("drift"))
+        .anySatisfy(d -> assertThat(d.get("field").asText()).endsWith(".image"));
+    assertThat(healthy.get("findings"))
+        .anySatisfy(f -> assertThat(f.get("severity").asText()).isEqualTo("Info"));
+    assertThat(
+            run("-f", before, "--baseline", before, "-o", "json")
+                .json()
+                .at("/items/0/status/drift"))
+        .isEmpty();
   }
 
-  /** A dump's own timeline: the rollout (ReplicaSets with their revision) and the new pods' start. */
+  /**
+   * A dump's own timeline: the rollout (ReplicaSets with their revision) and the new pods' start.
+   */
   @Test
   void aDumpTellsItsRolloutOnTheTimeline() throws IOException {
-    var s = run(args(inputs("rollout-without-graceful-shutdown"), "-o", "json", "--now", "2026-12-01T12:00:00Z")).json()
-        .at("/items/0/status");
+    var s =
+        run(args(
+                inputs("rollout-without-graceful-shutdown"),
+                "-o",
+                "json",
+                "--now",
+                "2026-12-01T12:00:00Z"))
+            .json()
+            .at("/items/0/status");
     assertThat(s.get("rootCause").asText()).isEqualTo("RolloutWithoutGracefulShutdown");
-    assertThat(s.get("timeline")).anySatisfy(e -> {
-      assertThat(e.get("kind").asText()).isEqualTo("rollout");
-      assertThat(e.get("object").asText()).isEqualTo("ReplicaSet shop/web-7f9c8d6b5");
-      assertThat(e.get("detail").asText()).contains("revision 2");
-      assertThat(e.get("at").asText()).isEqualTo("2026-12-01T11:56:00Z");
-    });
+    assertThat(s.get("timeline"))
+        .anySatisfy(
+            e -> {
+              assertThat(e.get("kind").asText()).isEqualTo("rollout");
+              assertThat(e.get("object").asText()).isEqualTo("ReplicaSet shop/web-7f9c8d6b5");
+              assertThat(e.get("detail").asText()).contains("revision 2");
+              assertThat(e.get("at").asText()).isEqualTo("2026-12-01T11:56:00Z");
+            });
   }
 
   @Test
@@ -196,13 +280,21 @@ class AnalyzeCommandTest {
     List<String> degraded = inputs("network-policy-partial");
     Result r = run(args(degraded, "-o", "wide"));
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.out()).contains("Degraded", "NetworkPolicyBlocked", "NetworkPolicy shop/deny-canary", "0C/1W/0I");
+    assertThat(r.out())
+        .contains("Degraded", "NetworkPolicyBlocked", "NetworkPolicy shop/deny-canary", "0C/1W/0I");
     assertThat(run(args(degraded, "--fail-on", "critical")).code()).isZero();
   }
 
   @Test
   void jsonIsAListOfGatewayDiagnosesWithTheOperatorsStatus() throws IOException {
-    Result r = run(args(inputs("mixed-target-port-and-not-ready"), "-o", "json", "--now", "2026-12-01T12:00:00Z"));
+    Result r =
+        run(
+            args(
+                inputs("mixed-target-port-and-not-ready"),
+                "-o",
+                "json",
+                "--now",
+                "2026-12-01T12:00:00Z"));
     JsonNode list = r.json();
     assertThat(list.get("apiVersion").asText()).isEqualTo("v1");
     assertThat(list.get("kind").asText()).isEqualTo("List");
@@ -218,7 +310,14 @@ class AnalyzeCommandTest {
     assertThat(gd.at("/status/lastEvaluated").asText()).isEqualTo("2026-12-01T12:00:00Z");
     assertThat(gd.at("/status/conditions/0/type").asText()).isEqualTo("Healthy");
     assertThat(gd.at("/status/conditions/0/reason").asText()).isEqualTo("TargetPortMismatch");
-    Result y = run(args(inputs("mixed-target-port-and-not-ready"), "-o", "yaml", "--now", "2026-12-01T12:00:00Z"));
+    Result y =
+        run(
+            args(
+                inputs("mixed-target-port-and-not-ready"),
+                "-o",
+                "yaml",
+                "--now",
+                "2026-12-01T12:00:00Z"));
     assertThat(y.code()).isEqualTo(1);
     assertThat(Serialization.yamlMapper().readTree(y.out())).isEqualTo(list);
   }
@@ -228,11 +327,19 @@ class AnalyzeCommandTest {
     // oom-killed's newest evidence is a container termination; the dump has no later time
     JsonNode gd = run(args(inputs("oom-killed"), "-o", "json")).json().get("items").get(0);
     String newest = gd.at("/status/lastEvaluated").asText();
-    assertThat(newest).isNotEmpty().isLessThanOrEqualTo("2026-12-01T12:00:00Z").isGreaterThan("2026-11-30T00:00:00Z");
+    assertThat(newest)
+        .isNotEmpty()
+        .isLessThanOrEqualTo("2026-12-01T12:00:00Z")
+        .isGreaterThan("2026-11-30T00:00:00Z");
     assertThat(gd.at("/status/rootCause").asText()).isEqualTo("BackendOOMKilled");
     // two days later the same kills are outside the window and no longer a cause
-    JsonNode later = run(args(inputs("oom-killed"), "-o", "json", "--now", "2026-12-03T00:00:00Z")).json().get("items").get(0);
-    assertThat(later.at("/status/findings").findValuesAsText("code")).doesNotContain("BackendOOMKilled");
+    JsonNode later =
+        run(args(inputs("oom-killed"), "-o", "json", "--now", "2026-12-03T00:00:00Z"))
+            .json()
+            .get("items")
+            .get(0);
+    assertThat(later.at("/status/findings").findValuesAsText("code"))
+        .doesNotContain("BackendOOMKilled");
   }
 
   @Test
@@ -240,8 +347,13 @@ class AnalyzeCommandTest {
     List<String> in = inputs("healthy-basic", "no-prestop-hook");
     // both scenarios hold shop/web; the later file wins, so there is one Ingress
     assertThat(run(args(in, "-o", "json")).json().get("items")).hasSize(1);
-    assertThat(run(args(in, "--target", "ingress/shop/web", "-o", "json")).json().get("items")).hasSize(1);
-    assertThat(run(args(in, "--target", "ingress/web", "-n", "shop", "-o", "json")).json().get("items")).hasSize(1);
+    assertThat(run(args(in, "--target", "ingress/shop/web", "-o", "json")).json().get("items"))
+        .hasSize(1);
+    assertThat(
+            run(args(in, "--target", "ingress/web", "-n", "shop", "-o", "json"))
+                .json()
+                .get("items"))
+        .hasSize(1);
     assertThat(run(args(in, "-l", "app=nothing", "-o", "json")).json().get("items")).isEmpty();
     assertThat(run(args(in, "-l", "!team", "-o", "json")).json().get("items")).hasSize(1);
     assertThat(run(args(in, "-n", "other", "-o", "json")).json().get("items")).isEmpty();
@@ -254,7 +366,11 @@ class AnalyzeCommandTest {
   void explainShowsTheChainWithTheFailingLinkMarked() throws IOException {
     Result r = run(args(inputs("target-port-mismatch-number"), "--explain"));
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.out()).contains("Ingress shop/web: Failing — TargetPortMismatch", "chain", "findings (most explanatory first)");
+    assertThat(r.out())
+        .contains(
+            "Ingress shop/web: Failing — TargetPortMismatch",
+            "chain",
+            "findings (most explanatory first)");
     String link = r.out().lines().filter(l -> l.contains("→ targetPort")).findFirst().orElseThrow();
     assertThat(link.trim()).startsWith("FAIL");
     assertThat(r.out().lines().filter(l -> l.trim().startsWith("FAIL"))).hasSize(1);
@@ -262,9 +378,12 @@ class AnalyzeCommandTest {
   }
 
   @Test
-  void badUsageAndUnreadableInputExitTwoWithAMessageNamingTheProblem(@TempDir Path tmp) throws IOException {
+  void badUsageAndUnreadableInputExitTwoWithAMessageNamingTheProblem(@TempDir Path tmp)
+      throws IOException {
     Path broken = tmp.resolve("broken.yaml");
-    Files.writeString(broken, "apiVersion: v1\nkind: List\nitems:\n- kind: Service\n  metadata: {name: [unclosed\n");
+    Files.writeString(
+        broken,
+        "apiVersion: v1\nkind: List\nitems:\n- kind: Service\n  metadata: {name: [unclosed\n");
     Result r = run("-f", broken.toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains(broken.toString()).contains("document 1");
@@ -284,14 +403,23 @@ class AnalyzeCommandTest {
     assertThat(bin.err()).contains("dump.yaml");
 
     List<String> in = inputs("healthy-basic");
-    assertThat(run(args(in, "--gateway-log", "x.log")).err()).contains("x.log: no such file (--gateway-log)");
+    assertThat(run(args(in, "--gateway-log", "x.log")).err())
+        .contains("x.log: no such file (--gateway-log)");
     Result noBaseline = run(args(in, "--baseline", "old.yaml"));
     assertThat(noBaseline.code()).isEqualTo(2);
     assertThat(noBaseline.err()).contains("old.yaml");
-    assertThat(run(args(in, "--probe", "--probe-timeout", "5")).err()).contains("--probe-timeout 5: between 50 and 60000 ms");
-    for (String[] bad : List.of(new String[] {"-o", "xml"}, new String[] {"--now", "yesterday"}, new String[] {"--target", "svc/web"},
-        new String[] {"-n", "a", "-A"}, new String[] {"--window", "forever"}, new String[] {"-l", "a b"},
-        new String[] {"--fail-on", "sometimes"}, new String[] {"--context", "prod"})) {
+    assertThat(run(args(in, "--probe", "--probe-timeout", "5")).err())
+        .contains("--probe-timeout 5: between 50 and 60000 ms");
+    for (String[] bad :
+        List.of(
+            new String[] {"-o", "xml"},
+            new String[] {"--now", "yesterday"},
+            new String[] {"--target", "svc/web"},
+            new String[] {"-n", "a", "-A"},
+            new String[] {"--window", "forever"},
+            new String[] {"-l", "a b"},
+            new String[] {"--fail-on", "sometimes"},
+            new String[] {"--context", "prod"})) {
       Result b = run(args(in, bad));
       assertThat(b.code()).as(String.join(" ", bad)).isEqualTo(2);
       assertThat(b.err()).as(String.join(" ", bad)).isNotBlank().doesNotContain("\tat ");
@@ -301,8 +429,11 @@ class AnalyzeCommandTest {
   @Test
   void directoriesAreReadRecursivelyAndNonManifestsSkipped(@TempDir Path tmp) throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("bundle/cluster"));
-    Files.copy(SCENARIOS.resolve("network-policy-blocked/in-cluster.yaml"), dir.resolve("objects.yaml"));
-    Files.copy(SCENARIOS.resolve("network-policy-blocked/in-extra.yaml"), tmp.resolve("bundle/policies.yml"));
+    Files.copy(
+        SCENARIOS.resolve("network-policy-blocked/in-cluster.yaml"), dir.resolve("objects.yaml"));
+    Files.copy(
+        SCENARIOS.resolve("network-policy-blocked/in-extra.yaml"),
+        tmp.resolve("bundle/policies.yml"));
     Files.writeString(tmp.resolve("bundle/controller.log"), "not yaml at all: [");
     Files.writeString(tmp.resolve("bundle/.hidden.yaml"), "garbage: [");
     Result r = run("-f", tmp.resolve("bundle").toString(), "-o", "json");
@@ -313,7 +444,9 @@ class AnalyzeCommandTest {
   @Test
   void objectsWithoutNamespaceOrNameAreHandled(@TempDir Path tmp) throws IOException {
     Path f = tmp.resolve("local.yaml");
-    Files.writeString(f, """
+    Files.writeString(
+        f,
+        """
         apiVersion: networking.k8s.io/v1
         kind: Ingress
         metadata: {name: web}
@@ -344,7 +477,9 @@ class AnalyzeCommandTest {
   @Test
   void unknownKindsAndFieldsAreIgnored(@TempDir Path tmp) throws IOException {
     Path extra = tmp.resolve("extra.yaml");
-    Files.writeString(extra, """
+    Files.writeString(
+        extra,
+        """
         apiVersion: cert-manager.io/v1
         kind: Certificate
         metadata: {name: shop-tls, namespace: shop}
@@ -369,11 +504,14 @@ class AnalyzeCommandTest {
   }
 
   @Test
-  void standardInputUtf16AndHiddenRootsAreReadAsKubectlUsersExpect(@TempDir Path tmp) throws IOException {
-    String yaml = Files.readString(SCENARIOS.resolve("target-port-mismatch-number/in-cluster.yaml"));
+  void standardInputUtf16AndHiddenRootsAreReadAsKubectlUsersExpect(@TempDir Path tmp)
+      throws IOException {
+    String yaml =
+        Files.readString(SCENARIOS.resolve("target-port-mismatch-number/in-cluster.yaml"));
     var saved = System.in;
     try {
-      System.setIn(new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      System.setIn(
+          new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
       Result r = run("-f", "-", "-o", "json");
       assertThat(r.code()).as(r.err()).isEqualTo(1);
       assertThat(r.json().at("/items/0/status/rootCause").asText()).isEqualTo("TargetPortMismatch");
@@ -388,7 +526,12 @@ class AnalyzeCommandTest {
     withBom[1] = (byte) 0xfe;
     System.arraycopy(body, 0, withBom, 2, body.length);
     Files.write(utf16, withBom);
-    assertThat(run("-f", utf16.toString(), "-o", "json").json().at("/items/0/status/rootCause").asText()).isEqualTo("TargetPortMismatch");
+    assertThat(
+            run("-f", utf16.toString(), "-o", "json")
+                .json()
+                .at("/items/0/status/rootCause")
+                .asText())
+        .isEqualTo("TargetPortMismatch");
     // a bundle unpacked under a hidden directory of the user's is still read
     Path hidden = Files.createDirectories(tmp.resolve(".cache/bundle"));
     Files.writeString(hidden.resolve("cluster.yaml"), yaml);
@@ -396,48 +539,91 @@ class AnalyzeCommandTest {
   }
 
   @Test
-  void gatewayLogsWithGarbageHugeAndBinaryLinesAreReadToTheEnd(@TempDir Path tmp) throws IOException {
+  void gatewayLogsWithGarbageHugeAndBinaryLinesAreReadToTheEnd(@TempDir Path tmp)
+      throws IOException {
     Path log = tmp.resolve("controller.log");
     try (var out = Files.newOutputStream(log)) {
-      out.write("I1201 11:58:00.000000 7 main.go:100] \"starting\"\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(
+          "I1201 11:58:00.000000 7 main.go:100] \"starting\"\n"
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       out.write(new byte[] {(byte) 0xff, (byte) 0xfe, 0, (byte) 0x80, '\n'});
-      out.write(("x".repeat(3_000_000) + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      out.write("10.0.0.1 - - [01/Dec/2026:11:59:00 +0000] \"GET / HTTP/1.1\" 502 150 \"-\" \"curl\" 81 0.004".getBytes());
+      out.write(
+          ("x".repeat(3_000_000) + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(
+          "10.0.0.1 - - [01/Dec/2026:11:59:00 +0000] \"GET / HTTP/1.1\" 502 150 \"-\" \"curl\" 81 0.004"
+              .getBytes());
       out.write(" [shop-web-80] [] 127.0.0.11:8080 0 0.001 502 abc\n".getBytes());
-      out.write("10.0.0.1 - - [01/Dec/2026:11:59:01 +0000] \"GET / HT".getBytes()); // truncated, no newline
+      out.write(
+          "10.0.0.1 - - [01/Dec/2026:11:59:01 +0000] \"GET / HT"
+              .getBytes()); // truncated, no newline
     }
-    Result r = run(args(inputs("healthy-basic"), "--gateway-log", log.toString(), "-o", "json", "--now", "2026-12-01T12:00:00Z"));
+    Result r =
+        run(
+            args(
+                inputs("healthy-basic"),
+                "--gateway-log",
+                log.toString(),
+                "-o",
+                "json",
+                "--now",
+                "2026-12-01T12:00:00Z"));
     assertThat(r.code()).as(r.err()).isIn(0, 1);
-    assertThat(r.err()).contains("gateway logs: 4 lines neither an access line nor an upstream error (skipped)");
+    assertThat(r.err())
+        .contains("gateway logs: 4 lines neither an access line nor an upstream error (skipped)");
     assertThat(r.json().at("/items/0/status/gatewayErrors/gateway/502").asLong()).isEqualTo(1);
     assertThat(r.json().at("/items/0/status/errorRate").asDouble()).isEqualTo(0.1);
   }
 
   /** gatewaydoctor.io/diagnose: "false" on a namespace is final for analyze as for the operator. */
   @org.junit.jupiter.api.Test
-  void aNamespaceThatOptedOutIsNotDiagnosedEvenIfItsIngressOptsIn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
-      throws Exception {
-    String yaml = java.nio.file.Files.readString(java.nio.file.Path.of("src/test/resources/scenarios/healthy-basic/in-cluster.yaml"));
+  void aNamespaceThatOptedOutIsNotDiagnosedEvenIfItsIngressOptsIn(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    String yaml =
+        java.nio.file.Files.readString(
+            java.nio.file.Path.of("src/test/resources/scenarios/healthy-basic/in-cluster.yaml"));
     java.nio.file.Path out = tmp.resolve("out.yaml");
-    java.nio.file.Files.writeString(out, yaml.replaceFirst("kind: Namespace\n  metadata:\n", "kind: Namespace\n  metadata:\n"
-        + "    annotations:\n      gatewaydoctor.io/diagnose: 'false'\n").replaceFirst("kind: Ingress\n  metadata:\n",
-        "kind: Ingress\n  metadata:\n    annotations:\n      gatewaydoctor.io/diagnose: 'true'\n"));
+    java.nio.file.Files.writeString(
+        out,
+        yaml.replaceFirst(
+                "kind: Namespace\n  metadata:\n",
+                "kind: Namespace\n  metadata:\n"
+                    + "    annotations:\n      gatewaydoctor.io/diagnose: 'false'\n")
+            .replaceFirst(
+                "kind: Ingress\n  metadata:\n",
+                "kind: Ingress\n  metadata:\n    annotations:\n      gatewaydoctor.io/diagnose: 'true'\n"));
     Result r = run("-f", out.toString(), "-A");
     assertThat(r.err()).contains("skipped 1 Ingress opted out");
     assertThat(r.out()).doesNotContain("Ingress/web");
-    Result in = run("-f", java.nio.file.Path.of("src/test/resources/scenarios/healthy-basic/in-cluster.yaml").toString(), "-A");
+    Result in =
+        run(
+            "-f",
+            java.nio.file.Path.of("src/test/resources/scenarios/healthy-basic/in-cluster.yaml")
+                .toString(),
+            "-A");
     assertThat(in.out()).contains("Ingress/web");
   }
 
-  /** Text from the input (here an Ingress path in a dump) cannot drive the terminal: control characters print as \xNN. */
+  /**
+   * Text from the input (here an Ingress path in a dump) cannot drive the terminal: control
+   * characters print as \xNN.
+   */
   @org.junit.jupiter.api.Test
-  void controlCharactersFromTheInputArePrintedEscaped(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
-    String yaml = java.nio.file.Files.readString(java.nio.file.Path.of("src/test/resources/scenarios/healthy-basic/in-cluster.yaml"));
+  void controlCharactersFromTheInputArePrintedEscaped(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    String yaml =
+        java.nio.file.Files.readString(
+            java.nio.file.Path.of("src/test/resources/scenarios/healthy-basic/in-cluster.yaml"));
     java.nio.file.Path f = tmp.resolve("esc.yaml");
-    java.nio.file.Files.writeString(f, yaml.replace("        - path: /\n", "        - path: \"/\\e]0;pwned\\a\"\n")
-        .replace("              name: web\n", "              name: nope\n"));
+    java.nio.file.Files.writeString(
+        f,
+        yaml.replace("        - path: /\n", "        - path: \"/\\e]0;pwned\\a\"\n")
+            .replace("              name: web\n", "              name: nope\n"));
     Result r = run("-f", f.toString(), "-A");
-    assertThat(r.out()).contains("BackendServiceMissing").contains("\\x1b]0;pwned\\x07").doesNotContain("\u001b").doesNotContain("\u0007");
+    assertThat(r.out())
+        .contains("BackendServiceMissing")
+        .contains("\\x1b]0;pwned\\x07")
+        .doesNotContain("\u001b")
+        .doesNotContain("\u0007");
     Result explained = run("-f", f.toString(), "-A", "--explain");
     assertThat(explained.out()).contains("\\x1b]0;pwned").doesNotContain("\u001b");
   }

@@ -30,7 +30,9 @@ class OutputSchemaTest {
 
   @BeforeAll
   static void loadSchema() throws IOException {
-    JsonNode crd = Serialization.yamlMapper().readTree(Path.of("crds/gatewaydiagnoses.gatewaydoctor.io-v1.yml").toFile());
+    JsonNode crd =
+        Serialization.yamlMapper()
+            .readTree(Path.of("crds/gatewaydiagnoses.gatewaydoctor.io-v1.yml").toFile());
     ObjectNode openApi = crd.at("/spec/versions/0/schema/openAPIV3Schema").deepCopy();
     strict(openApi);
     // apiVersion, kind and metadata are the API server's, not part of a CRD's own schema
@@ -41,10 +43,15 @@ class OutputSchemaTest {
     schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(openApi);
   }
 
-  /** additionalProperties: false wherever properties are declared and unknown fields are not preserved. */
+  /**
+   * additionalProperties: false wherever properties are declared and unknown fields are not
+   * preserved.
+   */
   static void strict(JsonNode node) {
     if (node instanceof ObjectNode o) {
-      if (o.has("properties") && !o.has("additionalProperties") && !o.path("x-kubernetes-preserve-unknown-fields").asBoolean()) {
+      if (o.has("properties")
+          && !o.has("additionalProperties")
+          && !o.path("x-kubernetes-preserve-unknown-fields").asBoolean()) {
         o.put("additionalProperties", false);
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
@@ -69,7 +76,9 @@ class OutputSchemaTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("scenarios")
   void analyzeJsonValidatesAgainstTheCrdSchema(String scenario) throws IOException {
-    var r = AnalyzeCommandTest.run(AnalyzeCommandTest.args(AnalyzeCommandTest.inputs(scenario), "-o", "json"));
+    var r =
+        AnalyzeCommandTest.run(
+            AnalyzeCommandTest.args(AnalyzeCommandTest.inputs(scenario), "-o", "json"));
     assertThat(r.code()).as(r.err()).isIn(0, 1);
     JsonNode items = r.json().get("items");
     assertThat(items).isNotEmpty();
@@ -81,7 +90,10 @@ class OutputSchemaTest {
 
   @Test
   void theValidatorRejectsWhatTheApiServerWouldPruneOrRefuse() throws IOException {
-    var r = AnalyzeCommandTest.run(AnalyzeCommandTest.args(AnalyzeCommandTest.inputs("target-port-mismatch-number"), "-o", "json"));
+    var r =
+        AnalyzeCommandTest.run(
+            AnalyzeCommandTest.args(
+                AnalyzeCommandTest.inputs("target-port-mismatch-number"), "-o", "json"));
     ObjectNode gd = (ObjectNode) r.json().get("items").get(0);
     assertThat(schema.validate(gd)).isEmpty();
     ObjectNode unknownField = gd.deepCopy();

@@ -41,12 +41,20 @@ class AnalyzeIT {
     Run r = run("-f", "src/test/resources/dumps/kubectl-all/cluster.yaml");
     assertThat(r.code()).as(r.err()).isEqualTo(1);
     // that dump, like the old recipe, has no Namespace objects: said once, nothing else
-    assertThat(r.err()).isEqualTo("warning: 2 namespaces of the Ingresses not in the input: their gatewaydoctor.io/diagnose and"
-        + " remediation annotations are not seen (dump namespaces too)\n");
-    assertThat(r.out()).containsPattern("shop\\s+Ingress/checkout\\s+Failing\\s+TargetPortMismatch")
+    assertThat(r.err())
+        .isEqualTo(
+            "warning: 2 namespaces of the Ingresses not in the input: their gatewaydoctor.io/diagnose and"
+                + " remediation annotations are not seen (dump namespaces too)\n");
+    assertThat(r.out())
+        .containsPattern("shop\\s+Ingress/checkout\\s+Failing\\s+TargetPortMismatch")
         .containsPattern("payments\\s+Ingress/payments-api\\s+Failing\\s+NetworkPolicyBlocked")
         .containsPattern("shop\\s+Ingress/storefront\\s+Healthy\\s+None");
-    Run healthy = run("-f", "src/test/resources/dumps/kubectl-all/cluster.yaml", "--target", "ingress/shop/storefront");
+    Run healthy =
+        run(
+            "-f",
+            "src/test/resources/dumps/kubectl-all/cluster.yaml",
+            "--target",
+            "ingress/shop/storefront");
     assertThat(healthy.code()).as(healthy.err()).isZero();
   }
 

@@ -34,39 +34,66 @@ class BaselineRestartIT {
   }
 
   Process start(String name) throws Exception {
-    return api.start("restart-" + name, Map.of("GATEWAYDOCTOR_GATEWAY_LOGS_ENABLED", "false",
-        "GATEWAYDOCTOR_GATEWAY_LOGS_METRICS_ENABLED", "false"));
+    return api.start(
+        "restart-" + name,
+        Map.of(
+            "GATEWAYDOCTOR_GATEWAY_LOGS_ENABLED",
+            "false",
+            "GATEWAYDOCTOR_GATEWAY_LOGS_METRICS_ENABLED",
+            "false"));
   }
 
   @Test
   void theBaselineOfTheFirstOperatorIsTheOneTheSecondComparesWith() throws Exception {
     api = new PackagedOperator();
     KubernetesClient client = api.client;
-    for (HasMetadata o : client.load(Files.newInputStream(Path.of("src/test/resources/scenarios/healthy-basic/in-cluster.yaml"))).items()) {
+    for (HasMetadata o :
+        client
+            .load(
+                Files.newInputStream(
+                    Path.of("src/test/resources/scenarios/healthy-basic/in-cluster.yaml")))
+            .items()) {
       o.getMetadata().setResourceVersion(null);
       o.getMetadata().setUid(null);
       client.resource(o).create();
     }
     var gd = client.resources(GatewayDiagnosis.class).inNamespace("shop").withName("web");
     operator = start("first");
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> gd.get() != null
-        && gd.get().getStatus() != null && "Healthy".equals(gd.get().getStatus().health) && gd.get().getStatus().baseline != null);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () ->
+                gd.get() != null
+                    && gd.get().getStatus() != null
+                    && "Healthy".equals(gd.get().getStatus().health)
+                    && gd.get().getStatus().baseline != null);
     String recorded = gd.get().getStatus().baseline.recordedAt;
     operator.destroyForcibly();
     operator.waitFor();
-    client.services().inNamespace("shop").withName("web").edit(s -> {
-      s.getSpec().getPorts().get(0).setTargetPort(new IntOrString(8081));
-      return s;
-    });
+    client
+        .services()
+        .inNamespace("shop")
+        .withName("web")
+        .edit(
+            s -> {
+              s.getSpec().getPorts().get(0).setTargetPort(new IntOrString(8081));
+              return s;
+            });
     operator = start("second");
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> "TargetPortMismatch".equals(
-        gd.get().getStatus().rootCause));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> "TargetPortMismatch".equals(gd.get().getStatus().rootCause));
     var status = gd.get().getStatus();
     assertThat(status.baseline.recordedAt).isEqualTo(recorded);
-    assertThat(status.drift).singleElement().satisfies(d -> {
-      assertThat(d.field).isEqualTo("spec.ports[80].targetPort");
-      assertThat(d.from).isEqualTo("http");
-      assertThat(d.to).isEqualTo("8081");
-    });
+    assertThat(status.drift)
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.field).isEqualTo("spec.ports[80].targetPort");
+              assertThat(d.from).isEqualTo("http");
+              assertThat(d.to).isEqualTo("8081");
+            });
   }
 }

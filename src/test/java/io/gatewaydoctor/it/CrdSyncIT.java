@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class CrdSyncIT {
   static final String FILE = "gatewaydiagnoses.gatewaydoctor.io-v1.yml";
-  static final List<String> COLUMN_ORDER = List.of("TARGET", "HEALTH", "ROOT-CAUSE", "502/MIN", "AGE");
+  static final List<String> COLUMN_ORDER =
+      List.of("TARGET", "HEALTH", "ROOT-CAUSE", "502/MIN", "AGE");
 
   @Test
   void committedCrdEqualsGenerated() throws IOException {
@@ -29,13 +30,19 @@ class CrdSyncIT {
     JsonNode expected = canonical(Serialization.yamlMapper().readTree(generated.toFile()));
     Path fresh = Path.of("target/crds", FILE);
     Files.createDirectories(fresh.getParent());
-    Files.writeString(fresh, "# Generated from the Java classes in src/main/java/io/gatewaydoctor/api (CrdSyncIT); do not edit.\n"
-        + Serialization.yamlMapper().writeValueAsString(expected));
+    Files.writeString(
+        fresh,
+        "# Generated from the Java classes in src/main/java/io/gatewaydoctor/api (CrdSyncIT); do not edit.\n"
+            + Serialization.yamlMapper().writeValueAsString(expected));
     JsonNode actual = Serialization.yamlMapper().readTree(committed.toFile());
     assertThat(actual)
-        .as("crds/%s differs from what the CRD classes generate; run ./mvnw verify and copy %s to crds/", FILE, fresh)
+        .as(
+            "crds/%s differs from what the CRD classes generate; run ./mvnw verify and copy %s to crds/",
+            FILE, fresh)
         .isEqualTo(expected);
-    assertThat(Path.of("helm/gateway-doctor/crds", FILE)).as("the chart carries the same CRD").hasSameTextualContentAs(committed);
+    assertThat(Path.of("helm/gateway-doctor/crds", FILE))
+        .as("the chart carries the same CRD")
+        .hasSameTextualContentAs(committed);
   }
 
   static JsonNode canonical(JsonNode crd) {

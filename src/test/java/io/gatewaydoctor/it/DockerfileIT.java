@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The image cannot be built here (no Docker), so its recipe is checked against the packaged
- * application: every COPY source exists after {@code package}, it runs as a non-root user, and
- * the chart's command ({@code args: [operator]}) reaches the application.
+ * application: every COPY source exists after {@code package}, it runs as a non-root user, and the
+ * chart's command ({@code args: [operator]}) reaches the application.
  */
 class DockerfileIT {
   @Test
@@ -32,6 +32,7 @@ class DockerfileIT {
     }
     assertThat(Path.of("target/quarkus-app/quarkus-run.jar")).exists();
     assertThat(lines).contains("USER 185").anyMatch(l -> l.startsWith("ENTRYPOINT"));
-    assertThat(Files.readString(Path.of("helm/gateway-doctor/templates/deployment.yaml"))).contains("args: [operator]", "runAsUser: 185");
+    assertThat(Files.readString(Path.of("helm/gateway-doctor/templates/deployment.yaml")))
+        .contains("args: [operator]", "runAsUser: 185");
   }
 }

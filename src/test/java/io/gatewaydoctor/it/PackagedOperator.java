@@ -13,9 +13,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * For the integration tests that run the packaged operator as a process: an API server (the
- * Fabric8 mock, CRUD plus expectations, on loopback) with the CRD applied, a kubeconfig pointing
- * at it, and operator processes started against it (their output in target/).
+ * For the integration tests that run the packaged operator as a process: an API server (the Fabric8
+ * mock, CRUD plus expectations, on loopback) with the CRD applied, a kubeconfig pointing at it, and
+ * operator processes started against it (their output in target/).
  */
 final class PackagedOperator implements AutoCloseable {
   final KubernetesMockServer server;
@@ -23,30 +23,53 @@ final class PackagedOperator implements AutoCloseable {
   final Path kubeconfig;
 
   PackagedOperator() throws IOException {
-    var expectations = new HashMap<io.fabric8.mockwebserver.ServerRequest, java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
-    server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new io.fabric8.mockwebserver.MockWebServer(),
-        expectations, new KubernetesMixedDispatcher(expectations), false);
+    var expectations =
+        new HashMap<
+            io.fabric8.mockwebserver.ServerRequest,
+            java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
+    server =
+        new KubernetesMockServer(
+            new io.fabric8.mockwebserver.Context(),
+            new io.fabric8.mockwebserver.MockWebServer(),
+            expectations,
+            new KubernetesMixedDispatcher(expectations),
+            false);
     server.init(InetAddress.getByName("127.0.0.1"), 0);
     client = server.createClient();
-    for (HasMetadata crd : client.load(Files.newInputStream(Path.of("crds/gatewaydiagnoses.gatewaydoctor.io-v1.yml"))).items()) {
+    for (HasMetadata crd :
+        client
+            .load(Files.newInputStream(Path.of("crds/gatewaydiagnoses.gatewaydoctor.io-v1.yml")))
+            .items()) {
       client.resource(crd).create();
     }
     kubeconfig = Files.createTempFile(Path.of("target"), "mock", ".kubeconfig");
-    Files.writeString(kubeconfig, """
+    Files.writeString(
+        kubeconfig,
+        """
         apiVersion: v1
         kind: Config
         clusters: [{name: mock, cluster: {server: "http://127.0.0.1:%d"}}]
         users: [{name: mock, user: {token: mock}}]
         contexts: [{name: mock, context: {cluster: mock, user: mock, namespace: gateway-doctor}}]
         current-context: mock
-        """.formatted(server.getPort()));
+        """
+            .formatted(server.getPort()));
   }
 
-  /** Starts `operator` from the packaged jar, probes off, on a free HTTP port, with these extra environment variables. */
+  /**
+   * Starts `operator` from the packaged jar, probes off, on a free HTTP port, with these extra
+   * environment variables.
+   */
   Process start(String name, Map<String, String> env) throws IOException {
     Path log = Files.createTempFile(Path.of("target"), "operator-" + name, ".log");
-    ProcessBuilder pb = new ProcessBuilder("java", "-jar", System.getProperty("app.jar", "target/quarkus-app/quarkus-run.jar"),
-        "operator").redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "java",
+                "-jar",
+                System.getProperty("app.jar", "target/quarkus-app/quarkus-run.jar"),
+                "operator")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     pb.environment().put("KUBECONFIG", kubeconfig.toString());
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       pb.environment().put("GATEWAYDOCTOR_HTTP_PORT", String.valueOf(s.getLocalPort()));

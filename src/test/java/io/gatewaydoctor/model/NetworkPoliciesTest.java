@@ -12,11 +12,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Table of NetworkPolicy cases: a backend pod in shop (TCP 8443 named https, UDP 8443 named quic),
- * a gateway pod in ingress-nginx, and one policy each. UNKNOWN where the input cannot settle it:
- * a false "blocked" is the worst answer this check can give.
+ * a gateway pod in ingress-nginx, and one policy each. UNKNOWN where the input cannot settle it: a
+ * false "blocked" is the worst answer this check can give.
  */
 class NetworkPoliciesTest {
-  static final String BACKEND = """
+  static final String BACKEND =
+      """
       apiVersion: v1
       kind: Pod
       metadata: {name: web, namespace: shop, labels: {app: web}}
@@ -30,17 +31,25 @@ class NetworkPoliciesTest {
       """;
 
   static Pod gateway(String extra) {
-    return (Pod) ObjectLoader.parse("""
+    return (Pod)
+        ObjectLoader.parse(
+                """
         apiVersion: v1
         kind: Pod
         metadata: {name: controller, namespace: ingress-nginx, labels: {app.kubernetes.io/name: ingress-nginx}}
         spec: {containers: [{name: c, image: x}]%s}
         status: {podIP: 10.0.1.5, podIPs: [{ip: 10.0.1.5}, {ip: 'fd00:10::5'}]}
-        """.formatted(extra), "gateway").get(0);
+        """
+                    .formatted(extra),
+                "gateway")
+            .get(0);
   }
 
   static Admission admits(String ingressRules, Pod gw) {
-    NetworkPolicy np = (NetworkPolicy) ObjectLoader.parse("""
+    NetworkPolicy np =
+        (NetworkPolicy)
+            ObjectLoader.parse(
+                    """
         apiVersion: networking.k8s.io/v1
         kind: NetworkPolicy
         metadata: {name: p, namespace: shop}
@@ -48,16 +57,25 @@ class NetworkPoliciesTest {
           podSelector: {}
           policyTypes: [Ingress]
           ingress: %s
-        """.formatted(ingressRules), "policy").get(0);
+        """
+                        .formatted(ingressRules),
+                    "policy")
+                .get(0);
     Pod backend = (Pod) ObjectLoader.parse(BACKEND, "backend").get(0);
     List<HasMetadata> objects = List.of(backend, np, gw);
     ClusterSnapshot cluster = ClusterSnapshot.of(objects, List.of("Pod", "NetworkPolicy"));
-    return NetworkPolicies.admits(NetworkPolicies.isolating(cluster, backend), backend, 8443,
+    return NetworkPolicies.admits(
+        NetworkPolicies.isolating(cluster, backend),
+        backend,
+        8443,
         new NetworkPolicies.Source(gw, cluster.namespaceLabels("ingress-nginx")));
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       no rules at all                           | []                                                                                  | | DENIED
       one empty rule admits everyone            | [{}]                                                                                | | ALLOWED
       same namespace only                       | [{from: [{podSelector: {}}]}]                                                       | | DENIED
@@ -73,6 +91,8 @@ class NetworkPoliciesTest {
       host-network gateway and a podSelector    | [{from: [{namespaceSelector: {}}]}]                                                 | , hostNetwork: true | UNKNOWN
       """)
   void admission(String name, String rules, String podSpecExtra, Admission expected) {
-    assertThat(admits(rules, gateway(podSpecExtra == null ? "" : podSpecExtra))).as(name).isEqualTo(expected);
+    assertThat(admits(rules, gateway(podSpecExtra == null ? "" : podSpecExtra)))
+        .as(name)
+        .isEqualTo(expected);
   }
 }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class ObjectLoaderTest {
   @Test
   void readsListsAndMultiDocumentYaml() {
-    String yaml = """
+    String yaml =
+        """
         # a comment-only document is skipped
         ---
         apiVersion: v1
@@ -34,12 +35,14 @@ class ObjectLoaderTest {
   void garbageNamesTheSourceAndTheDocument() {
     assertThatThrownBy(() -> ObjectLoader.parse("kind: Service\n---\n{ not: [yaml", "broken.yaml"))
         .isInstanceOf(ObjectLoader.InvalidInputException.class)
-        .hasMessageContaining("broken.yaml").hasMessageContaining("document");
+        .hasMessageContaining("broken.yaml")
+        .hasMessageContaining("document");
   }
 
   @Test
   void aliasesAreResolvedAndUnquotedTimestampsStayText() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: v1
         kind: List
         items:
@@ -56,13 +59,15 @@ class ObjectLoaderTest {
         """;
     var pod = (io.fabric8.kubernetes.api.model.Pod) ObjectLoader.parse(yaml, "aliases.yaml").get(0);
     assertThat(pod.getMetadata().getCreationTimestamp()).isEqualTo("2026-11-30T08:00:00Z");
-    assertThat(pod.getStatus().getContainerStatuses().get(1).getState().getRunning().getStartedAt()).isEqualTo("2026-12-01T09:00:00Z");
+    assertThat(pod.getStatus().getContainerStatuses().get(1).getState().getRunning().getStartedAt())
+        .isEqualTo("2026-12-01T09:00:00Z");
   }
 
   @Test
   void jsonAsKubectlPrintsIt() {
-    String json = "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[{\"apiVersion\":\"v1\",\"kind\":\"Service\","
-        + "\"metadata\":{\"name\":\"web\",\"namespace\":\"shop\"},\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":\"http\"}]}}]}";
+    String json =
+        "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[{\"apiVersion\":\"v1\",\"kind\":\"Service\","
+            + "\"metadata\":{\"name\":\"web\",\"namespace\":\"shop\"},\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":\"http\"}]}}]}";
     Service svc = (Service) ObjectLoader.parse(json, "dump.json").get(0);
     assertThat(svc.getSpec().getPorts().get(0).getTargetPort().getStrVal()).isEqualTo("http");
   }
@@ -72,15 +77,19 @@ class ObjectLoaderTest {
     StringBuilder sb = new StringBuilder("apiVersion: v1\nkind: List\nitems:\n");
     int n = 0;
     while (sb.length() < 4 * 1024 * 1024) {
-      sb.append("- apiVersion: v1\n  kind: Service\n  metadata:\n    name: svc-").append(n++)
-          .append("\n    namespace: shop\n    annotations: {note: '").append("x".repeat(200)).append("'}\n  spec:\n    ports:\n    - port: 80\n");
+      sb.append("- apiVersion: v1\n  kind: Service\n  metadata:\n    name: svc-")
+          .append(n++)
+          .append("\n    namespace: shop\n    annotations: {note: '")
+          .append("x".repeat(200))
+          .append("'}\n  spec:\n    ports:\n    - port: 80\n");
     }
     assertThat(ObjectLoader.parse(sb.toString(), "big.yaml")).hasSize(n);
   }
 
   @Test
   void anUnreadableItemIsNamedWithItsIndexKindAndName() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: v1
         kind: List
         items:
@@ -95,7 +104,10 @@ class ObjectLoaderTest {
     assertThatThrownBy(() -> ObjectLoader.parse(yaml, "dump.yaml"))
         .isInstanceOf(ObjectLoader.InvalidInputException.class)
         .hasMessageContaining("dump.yaml: document 1 item 1 (Deployment shop/web) cannot be read");
-    assertThatThrownBy(() -> ObjectLoader.parse("apiVersion: v1\nkind: Service\nmetadata:\n  name: [a\n", "broken.yaml"))
+    assertThatThrownBy(
+            () ->
+                ObjectLoader.parse(
+                    "apiVersion: v1\nkind: Service\nmetadata:\n  name: [a\n", "broken.yaml"))
         .hasMessageContaining("broken.yaml: document 1 is not valid YAML (line");
     assertThatThrownBy(() -> ObjectLoader.parse("- just\n- a list\n", "list.yaml"))
         .hasMessageContaining("list.yaml: document 1 is not a Kubernetes object (no kind)");
@@ -103,7 +115,8 @@ class ObjectLoaderTest {
 
   @Test
   void bulkNoCheckReadsIsLeftOutButLabelsAndTimesAreKept() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: v1
         kind: Pod
         metadata:
@@ -122,8 +135,11 @@ class ObjectLoaderTest {
             ports: [{name: http, containerPort: 8080}]
         """;
     var pod = (io.fabric8.kubernetes.api.model.Pod) ObjectLoader.parse(yaml, "pod.yaml").get(0);
-    assertThat(pod.getMetadata().getLabels()).containsEntry("env", "prod").containsEntry("volumes", "many");
-    assertThat(pod.getMetadata().getManagedFields().get(0).getTime()).isEqualTo("2026-12-01T09:00:00Z");
+    assertThat(pod.getMetadata().getLabels())
+        .containsEntry("env", "prod")
+        .containsEntry("volumes", "many");
+    assertThat(pod.getMetadata().getManagedFields().get(0).getTime())
+        .isEqualTo("2026-12-01T09:00:00Z");
     assertThat(pod.getMetadata().getManagedFields().get(0).getFieldsV1()).isNull();
     assertThat(pod.getSpec().getVolumes()).isEmpty();
     assertThat(pod.getSpec().getContainers().get(0).getEnv()).isEmpty();
@@ -132,7 +148,8 @@ class ObjectLoaderTest {
 
   @Test
   void aliasesInFlowStyleOrBeforeACommentAreResolvedToo() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: v1
         kind: Service
         metadata: {name: web, namespace: shop, labels: {app: &app web}}
@@ -146,8 +163,13 @@ class ObjectLoaderTest {
     assertThat(svc.getSpec().getSelector()).containsEntry("app", "web");
     assertThat(svc.getSpec().getPorts().get(1).getTargetPort().getIntVal()).isEqualTo(8080);
     // a '*' that is no alias stays text, on the fast path
-    String plain = "apiVersion: v1\nkind: Service\nmetadata: {name: x, annotations: {path: '/api/*', glob: a*b}}\n";
-    assertThat(((Service) ObjectLoader.parse(plain, "plain.yaml").get(0)).getMetadata().getAnnotations())
-        .containsEntry("path", "/api/*").containsEntry("glob", "a*b");
+    String plain =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: x, annotations: {path: '/api/*', glob: a*b}}\n";
+    assertThat(
+            ((Service) ObjectLoader.parse(plain, "plain.yaml").get(0))
+                .getMetadata()
+                .getAnnotations())
+        .containsEntry("path", "/api/*")
+        .containsEntry("glob", "a*b");
   }
 }

@@ -9,7 +9,10 @@ import java.lang.reflect.Field;
 import java.util.List;
 import java.util.Map;
 
-/** A {@link DryRunDispatcher} put in front of the Quarkus test's mock API server, and what the tests ask of its writes. */
+/**
+ * A {@link DryRunDispatcher} put in front of the Quarkus test's mock API server, and what the tests
+ * ask of its writes.
+ */
 final class DryRunRecorder {
   final List<DryRunDispatcher.Write> writes;
   final Map<String, Integer> refuse;
@@ -36,12 +39,22 @@ final class DryRunRecorder {
   }
 
   /**
-   * The operator's writes to paths ending with {@code suffix} ("/services/web"), dry-run or real: evictions, merge patches
-   * and JSON patches with a test op (the tests' own edits are JSON patches without one, or deletes).
+   * The operator's writes to paths ending with {@code suffix} ("/services/web"), dry-run or real:
+   * evictions, merge patches and JSON patches with a test op (the tests' own edits are JSON patches
+   * without one, or deletes).
    */
   List<DryRunDispatcher.Write> to(String namespace, String suffix, boolean dryRun) {
-    return writes.stream().filter(w -> "EVICT".equals(w.method()) || w.body().startsWith("{") || w.body().contains("\"op\":\"test\""))
-        .filter(w -> w.dryRun() == dryRun && w.path().contains("/namespaces/" + namespace + "/")
-        && w.path().endsWith(suffix)).toList();
+    return writes.stream()
+        .filter(
+            w ->
+                "EVICT".equals(w.method())
+                    || w.body().startsWith("{")
+                    || w.body().contains("\"op\":\"test\""))
+        .filter(
+            w ->
+                w.dryRun() == dryRun
+                    && w.path().contains("/namespaces/" + namespace + "/")
+                    && w.path().endsWith(suffix))
+        .toList();
   }
 }

@@ -24,14 +24,18 @@ final class GatewayLogTraffic {
 
   private GatewayLogTraffic() {}
 
-  static List<String> kubeletLines(Path dir, String ns, int requests, String... servers) throws Exception {
+  static List<String> kubeletLines(Path dir, String ns, int requests, String... servers)
+      throws Exception {
     int port = RealNginx.freePort(GW);
     StringBuilder upstream = new StringBuilder();
     for (String s : servers) {
       upstream.append("server ").append(s).append(" max_fails=0; ");
     }
     String name = ns + "-web-80";
-    RealNginx nginx = RealNginx.start(dir, """
+    RealNginx nginx =
+        RealNginx.start(
+            dir,
+            """
           log_format upstreaminfo '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $request_id';
           access_log %1$s/access.log upstreaminfo;
           upstream %2$s { %3$s keepalive 8; }
@@ -43,11 +47,17 @@ final class GatewayLogTraffic {
             proxy_connect_timeout 2s;
             location / { set $proxy_upstream_name "%2$s"; set $proxy_alternative_upstream_name ""; proxy_pass http://%2$s; }
           }
-        """.formatted(dir, name, upstream, GW, port), GW, port);
+        """
+                .formatted(dir, name, upstream, GW, port),
+            GW,
+            port);
     try {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
       for (int i = 0; i < requests; i++) {
-        http.send(HttpRequest.newBuilder(URI.create("http://" + GW + ":" + port + "/")).timeout(Duration.ofSeconds(5)).build(),
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://" + GW + ":" + port + "/"))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
             HttpResponse.BodyHandlers.discarding());
       }
     } finally {
@@ -57,8 +67,12 @@ final class GatewayLogTraffic {
     Instant ts = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     int i = 0;
     for (String f : List.of("access.log", "error.log")) {
-      for (String line : Files.readAllLines(dir.resolve(f), java.nio.charset.StandardCharsets.ISO_8859_1)) {
-        out.add(ts.plusNanos(1_000_000L * (i++ / 3)) + " " + line); // several lines share an instant, as they do
+      for (String line :
+          Files.readAllLines(dir.resolve(f), java.nio.charset.StandardCharsets.ISO_8859_1)) {
+        out.add(
+            ts.plusNanos(1_000_000L * (i++ / 3))
+                + " "
+                + line); // several lines share an instant, as they do
       }
     }
     return out;

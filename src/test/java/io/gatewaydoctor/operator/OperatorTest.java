@@ -4,36 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPathBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.gatewaydoctor.report.StatusAggregator;
 import io.gatewaydoctor.api.GatewayDiagnosis;
 import io.gatewaydoctor.api.GatewayDiagnosisSpec;
 import io.gatewaydoctor.api.GatewayDiagnosisStatus;
 import io.gatewaydoctor.api.TargetRef;
 import io.gatewaydoctor.demo.DemoScenario;
-import io.gatewaydoctor.model.ObjectLoader;
-import io.javaoperatorsdk.operator.Operator;
+import io.gatewaydoctor.report.StatusAggregator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import jakarta.inject.Inject;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,19 +41,24 @@ class OperatorTest extends OperatorTestBase {
     String ns = "follow";
     seed(ns);
     GatewayDiagnosisStatus healthy = awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
-    GatewayDiagnosis gd = client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").get();
+    GatewayDiagnosis gd =
+        client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").get();
     Ingress ingress = client.network().v1().ingresses().inNamespace(ns).withName("web").get();
-    assertThat(gd.getMetadata().getOwnerReferences()).singleElement()
+    assertThat(gd.getMetadata().getOwnerReferences())
+        .singleElement()
         .satisfies(o -> assertThat(o.getUid()).isEqualTo(ingress.getMetadata().getUid()));
     assertThat(healthy.target).isEqualTo("Ingress/web");
     assertThat(healthy.backends).singleElement().satisfies(b -> assertThat(b.endpoints).hasSize(2));
-    assertThat(healthy.conditions).extracting(c -> c.getType()).containsExactly("Healthy", "RemediationApplied", "ConfigDrift");
+    assertThat(healthy.conditions)
+        .extracting(c -> c.getType())
+        .containsExactly("Healthy", "RemediationApplied", "ConfigDrift");
     String healthySince = healthy.conditions.get(0).getLastTransitionTime();
 
     // delete the Service: BackendServiceMissing within 2 s, then recreate it
     Service svc = client.services().inNamespace(ns).withName("web").get();
     client.resource(svc).delete();
-    GatewayDiagnosisStatus missing = awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "BackendServiceMissing"));
+    GatewayDiagnosisStatus missing =
+        awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "BackendServiceMissing"));
     assertThat(missing.summary).contains("Service " + ns + "/web").contains("does not exist");
     assertThat(missing.conditions.get(0).getStatus()).isEqualTo("False");
     assertThat(missing.conditions.get(0).getReason()).isEqualTo("BackendServiceMissing");
@@ -72,46 +68,93 @@ class OperatorTest extends OperatorTestBase {
     awaitStatus(ns, EVENT_DRIVEN, verdict("Healthy", "None"));
 
     // wrong targetPort, then back
-    client.services().inNamespace(ns).withName("web").edit(s -> {
-      s.getSpec().getPorts().get(0).setTargetPort(new IntOrString(8081));
-      return s;
-    });
-    GatewayDiagnosisStatus wrongPort = awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "TargetPortMismatch"));
+    client
+        .services()
+        .inNamespace(ns)
+        .withName("web")
+        .edit(
+            s -> {
+              s.getSpec().getPorts().get(0).setTargetPort(new IntOrString(8081));
+              return s;
+            });
+    GatewayDiagnosisStatus wrongPort =
+        awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "TargetPortMismatch"));
     assertThat(wrongPort.summary).contains("targetPort 8081").contains("http:8080");
     assertThat(wrongPort.findings.get(0).remediation.action).isEqualTo("fix-target-port");
-    client.services().inNamespace(ns).withName("web").edit(s -> {
-      s.getSpec().getPorts().get(0).setTargetPort(new IntOrString("http"));
-      return s;
-    });
+    client
+        .services()
+        .inNamespace(ns)
+        .withName("web")
+        .edit(
+            s -> {
+              s.getSpec().getPorts().get(0).setTargetPort(new IntOrString("http"));
+              return s;
+            });
     awaitStatus(ns, EVENT_DRIVEN, verdict("Healthy", "None"));
 
     // pods not ready (the kubelet flips the condition, the slice controller the endpoints)
     setEndpointsReady(ns, false);
     forEachPod(ns, p -> setReady(p, false));
-    GatewayDiagnosisStatus notReady = awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "NoReadyEndpoints"));
+    GatewayDiagnosisStatus notReady =
+        awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "NoReadyEndpoints"));
     assertThat(notReady.summary).contains("0 of 2 endpoints ready");
 
     // and then the containers crash-loop
-    forEachPod(ns, p -> {
-      p.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder().withName("web").withRestartCount(5)
-          .withReady(false).withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
-          .withNewLastState().withNewTerminated().withExitCode(1).withReason("Error").endTerminated().endLastState().build()));
-    });
-    GatewayDiagnosisStatus crash = awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "BackendCrashLooping"));
-    assertThat(crash.findings).extracting(f -> f.code).contains("BackendCrashLooping", "NoReadyEndpoints");
+    forEachPod(
+        ns,
+        p -> {
+          p.getStatus()
+              .setContainerStatuses(
+                  List.of(
+                      new ContainerStatusBuilder()
+                          .withName("web")
+                          .withRestartCount(5)
+                          .withReady(false)
+                          .withNewState()
+                          .withNewWaiting()
+                          .withReason("CrashLoopBackOff")
+                          .endWaiting()
+                          .endState()
+                          .withNewLastState()
+                          .withNewTerminated()
+                          .withExitCode(1)
+                          .withReason("Error")
+                          .endTerminated()
+                          .endLastState()
+                          .build()));
+        });
+    GatewayDiagnosisStatus crash =
+        awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "BackendCrashLooping"));
+    assertThat(crash.findings)
+        .extracting(f -> f.code)
+        .contains("BackendCrashLooping", "NoReadyEndpoints");
     assertThat(crash.findings.get(0).resource.kind).isEqualTo("Deployment");
 
     // heal
-    forEachPod(ns, p -> {
-      p.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder().withName("web").withRestartCount(5)
-          .withReady(true).withNewState().withNewRunning().withStartedAt("2026-12-01T11:00:00Z").endRunning().endState().build()));
-      setReady(p, true);
-    });
+    forEachPod(
+        ns,
+        p -> {
+          p.getStatus()
+              .setContainerStatuses(
+                  List.of(
+                      new ContainerStatusBuilder()
+                          .withName("web")
+                          .withRestartCount(5)
+                          .withReady(true)
+                          .withNewState()
+                          .withNewRunning()
+                          .withStartedAt("2026-12-01T11:00:00Z")
+                          .endRunning()
+                          .endState()
+                          .build()));
+          setReady(p, true);
+        });
     setEndpointsReady(ns, true);
     GatewayDiagnosisStatus healed = awaitStatus(ns, EVENT_DRIVEN, verdict("Healthy", "None"));
     assertThat(healed.conditions).hasSize(3);
     assertThat(healed.findings).isEmpty();
-    assertThat(healed.conditions.get(0).getLastTransitionTime()).isGreaterThanOrEqualTo(healthySince);
+    assertThat(healed.conditions.get(0).getLastTransitionTime())
+        .isGreaterThanOrEqualTo(healthySince);
   }
 
   @Test
@@ -121,12 +164,20 @@ class OperatorTest extends OperatorTestBase {
     GatewayDiagnosisStatus first = awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
     String since = first.conditions.get(0).getLastTransitionTime();
     // a change on the chain that rewrites the status (one endpoint less) but keeps it Healthy
-    client.resources(EndpointSlice.class).inNamespace(ns).withName("web-x7k2p").edit(es -> {
-      es.setEndpoints(List.of(es.getEndpoints().get(0)));
-      return es;
-    });
-    GatewayDiagnosisStatus after = awaitStatus(ns, EVENT_DRIVEN,
-        s -> s.backends.size() == 1 && s.backends.get(0).endpoints.size() == 1);
+    client
+        .resources(EndpointSlice.class)
+        .inNamespace(ns)
+        .withName("web-x7k2p")
+        .edit(
+            es -> {
+              es.setEndpoints(List.of(es.getEndpoints().get(0)));
+              return es;
+            });
+    GatewayDiagnosisStatus after =
+        awaitStatus(
+            ns,
+            EVENT_DRIVEN,
+            s -> s.backends.size() == 1 && s.backends.get(0).endpoints.size() == 1);
     assertThat(after.health).isEqualTo("Healthy");
     assertThat(after.conditions).hasSize(3);
     assertThat(after.conditions.get(0).getLastTransitionTime()).isEqualTo(since);
@@ -138,16 +189,33 @@ class OperatorTest extends OperatorTestBase {
     String ns = "klass";
     seed(ns);
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
-    editIngress(ns, i -> {
-      i.getSpec().setIngressClassName("nginx-internal");
-      return i;
-    });
-    GatewayDiagnosisStatus s = awaitStatus(ns, EVENT_DRIVEN, st -> st.findings.stream().anyMatch(f -> "IngressClassMissing".equals(f.code)));
+    editIngress(
+        ns,
+        i -> {
+          i.getSpec().setIngressClassName("nginx-internal");
+          return i;
+        });
+    GatewayDiagnosisStatus s =
+        awaitStatus(
+            ns,
+            EVENT_DRIVEN,
+            st -> st.findings.stream().anyMatch(f -> "IngressClassMissing".equals(f.code)));
     assertThat(s.health).as("a risk does not make the target unhealthy").isEqualTo("Healthy");
     assertThat(s.summary).contains("risks: IngressClassMissing");
-    client.network().v1().ingressClasses().resource(new io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder()
-        .withNewMetadata().withName("nginx-internal").endMetadata().withNewSpec().withController("k8s.io/ingress-nginx")
-        .endSpec().build()).create();
+    client
+        .network()
+        .v1()
+        .ingressClasses()
+        .resource(
+            new io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder()
+                .withNewMetadata()
+                .withName("nginx-internal")
+                .endMetadata()
+                .withNewSpec()
+                .withController("k8s.io/ingress-nginx")
+                .endSpec()
+                .build())
+        .create();
     awaitStatus(ns, EVENT_DRIVEN, st -> st.findings.isEmpty());
   }
 
@@ -157,30 +225,91 @@ class OperatorTest extends OperatorTestBase {
     seed(ns);
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
     String gwNs = "gateway-netpol";
-    DemoScenario.create(client, new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(gwNs)
-        .addToLabels("team", "platform").endMetadata().build());
-    DemoScenario.create(client, new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("controller-0")
-        .withNamespace(gwNs).addToLabels("app.kubernetes.io/name", "ingress-nginx").addToLabels("app.kubernetes.io/component", "controller")
-        .endMetadata().withNewSpec().addNewContainer().withName("controller").withImage("registry.k8s.io/ingress-nginx/controller:v1.11.2")
-        .withArgs("/nginx-ingress-controller", "--controller-class=k8s.io/ingress-nginx").endContainer().endSpec()
-        .withNewStatus().withPhase("Running").withPodIP("127.0.0.50").endStatus().build());
+    DemoScenario.create(
+        client,
+        new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+            .withNewMetadata()
+            .withName(gwNs)
+            .addToLabels("team", "platform")
+            .endMetadata()
+            .build());
+    DemoScenario.create(
+        client,
+        new io.fabric8.kubernetes.api.model.PodBuilder()
+            .withNewMetadata()
+            .withName("controller-0")
+            .withNamespace(gwNs)
+            .addToLabels("app.kubernetes.io/name", "ingress-nginx")
+            .addToLabels("app.kubernetes.io/component", "controller")
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("controller")
+            .withImage("registry.k8s.io/ingress-nginx/controller:v1.11.2")
+            .withArgs("/nginx-ingress-controller", "--controller-class=k8s.io/ingress-nginx")
+            .endContainer()
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Running")
+            .withPodIP("127.0.0.50")
+            .endStatus()
+            .build());
     var policies = client.network().v1().networkPolicies().inNamespace(ns);
-    policies.resource(new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder().withNewMetadata()
-        .withName("allow-same-namespace").endMetadata().withNewSpec().withNewPodSelector().endPodSelector()
-        .withPolicyTypes("Ingress").addNewIngress().addNewFrom().withNewPodSelector().endPodSelector().endFrom().endIngress()
-        .endSpec().build()).create();
-    GatewayDiagnosisStatus blocked = awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "NetworkPolicyBlocked"));
-    assertThat(blocked.summary).contains("NetworkPolicy " + ns + "/allow-same-namespace", gwNs + "/controller-0", "port 8080");
-    policies.resource(new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder().withNewMetadata()
-        .withName("allow-platform").endMetadata().withNewSpec().withNewPodSelector().endPodSelector()
-        .withPolicyTypes("Ingress").addNewIngress().addNewFrom().withNewNamespaceSelector().addToMatchLabels("team", "platform")
-        .endNamespaceSelector().endFrom().endIngress().endSpec().build()).create();
+    policies
+        .resource(
+            new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder()
+                .withNewMetadata()
+                .withName("allow-same-namespace")
+                .endMetadata()
+                .withNewSpec()
+                .withNewPodSelector()
+                .endPodSelector()
+                .withPolicyTypes("Ingress")
+                .addNewIngress()
+                .addNewFrom()
+                .withNewPodSelector()
+                .endPodSelector()
+                .endFrom()
+                .endIngress()
+                .endSpec()
+                .build())
+        .create();
+    GatewayDiagnosisStatus blocked =
+        awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "NetworkPolicyBlocked"));
+    assertThat(blocked.summary)
+        .contains(
+            "NetworkPolicy " + ns + "/allow-same-namespace", gwNs + "/controller-0", "port 8080");
+    policies
+        .resource(
+            new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder()
+                .withNewMetadata()
+                .withName("allow-platform")
+                .endMetadata()
+                .withNewSpec()
+                .withNewPodSelector()
+                .endPodSelector()
+                .withPolicyTypes("Ingress")
+                .addNewIngress()
+                .addNewFrom()
+                .withNewNamespaceSelector()
+                .addToMatchLabels("team", "platform")
+                .endNamespaceSelector()
+                .endFrom()
+                .endIngress()
+                .endSpec()
+                .build())
+        .create();
     awaitStatus(ns, EVENT_DRIVEN, verdict("Healthy", "None"));
-    // the gateway namespace loses the label the policy admits: the change arrives through the Namespace event
-    client.namespaces().withName(gwNs).edit(n -> {
-      n.getMetadata().getLabels().put("team", "retail");
-      return n;
-    });
+    // the gateway namespace loses the label the policy admits: the change arrives through the
+    // Namespace event
+    client
+        .namespaces()
+        .withName(gwNs)
+        .edit(
+            n -> {
+              n.getMetadata().getLabels().put("team", "retail");
+              return n;
+            });
     awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "NetworkPolicyBlocked"));
     policies.withName("allow-same-namespace").delete();
     policies.withName("allow-platform").delete();
@@ -193,26 +322,61 @@ class OperatorTest extends OperatorTestBase {
     seed(ns);
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
     client.pods().inNamespace(ns).withName("web-6d4b7c9f8-bbbbb").withGracePeriod(0).delete();
-    awaitStatus(ns, EVENT_DRIVEN, s -> s.findings.stream().anyMatch(f -> "SingleReplica".equals(f.code)));
+    awaitStatus(
+        ns, EVENT_DRIVEN, s -> s.findings.stream().anyMatch(f -> "SingleReplica".equals(f.code)));
     // the Deployment asks for 3: a scale-up in progress, not a single-replica design
-    client.apps().deployments().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
-        .withNewMetadata().withName("web").endMetadata().withNewSpec().withReplicas(3).withNewSelector().addToMatchLabels("app", "web")
-        .endSelector().withNewTemplate().withNewMetadata().addToLabels("app", "web").endMetadata().withNewSpec().addNewContainer()
-        .withName("web").withImage("registry.example.com/web:2.3.1").endContainer().endSpec().endTemplate().endSpec().build()).create();
-    awaitStatus(ns, EVENT_DRIVEN, s -> s.findings.stream().noneMatch(f -> "SingleReplica".equals(f.code)));
+    client
+        .apps()
+        .deployments()
+        .inNamespace(ns)
+        .resource(
+            new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+                .withNewMetadata()
+                .withName("web")
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(3)
+                .withNewSelector()
+                .addToMatchLabels("app", "web")
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", "web")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("web")
+                .withImage("registry.example.com/web:2.3.1")
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+    awaitStatus(
+        ns, EVENT_DRIVEN, s -> s.findings.stream().noneMatch(f -> "SingleReplica".equals(f.code)));
   }
 
   @Test
   void probesFindWhatTheSpecCannotAndCanBeSwitchedOff() throws IOException {
     String ns = "probed";
     seed(ns);
-    GatewayDiagnosisStatus ok = awaitStatus(ns, SETTLE, s -> verdict("Healthy", "None").test(s) && !s.backends.isEmpty()
-        && s.backends.get(0).endpoints.stream().allMatch(e -> e.lastProbe != null && "ok".equals(e.lastProbe.outcome)));
+    GatewayDiagnosisStatus ok =
+        awaitStatus(
+            ns,
+            SETTLE,
+            s ->
+                verdict("Healthy", "None").test(s)
+                    && !s.backends.isEmpty()
+                    && s.backends.get(0).endpoints.stream()
+                        .allMatch(e -> e.lastProbe != null && "ok".equals(e.lastProbe.outcome)));
     assertThat(ok.backends.get(0).endpoints.get(0).lastProbe.latencyMillis).isNotNull();
     // the pods move to addresses whose servers reset every connection: nothing in the spec shows it
     moveEndpoints(ns, "127.0.0.1", "127.0.0.8");
-    GatewayDiagnosisStatus reset = awaitStatus(ns, Duration.ofSeconds(8), verdict("Failing", "BackendResettingConnections"));
-    assertThat(reset.findings.get(0).evidence).anyMatch(e -> e.contains("127.0.0.81:8080") && e.contains("reset"));
+    GatewayDiagnosisStatus reset =
+        awaitStatus(ns, Duration.ofSeconds(8), verdict("Failing", "BackendResettingConnections"));
+    assertThat(reset.findings.get(0).evidence)
+        .anyMatch(e -> e.contains("127.0.0.81:8080") && e.contains("reset"));
     // switched off for this target: the probe evidence leaves the verdict
     probesOff(ns);
     awaitStatus(ns, Duration.ofSeconds(5), verdict("Healthy", "None"));
@@ -225,16 +389,23 @@ class OperatorTest extends OperatorTestBase {
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
     moveEndpoints(ns, "127.0.0.1", "127.0.0.8");
     awaitStatus(ns, Duration.ofSeconds(8), verdict("Failing", "BackendResettingConnections"));
-    // .81/.82 reset; shift by two to .83/.84 (TLS), four to .85/.86 (premature close), six to .87/.88 (headers)
-    for (String[] c : List.of(new String[] {"3", "BackendProtocolMismatch"}, new String[] {"5", "BackendPrematureClose"},
-        new String[] {"7", "BackendHeadersTooLarge"})) {
+    // .81/.82 reset; shift by two to .83/.84 (TLS), four to .85/.86 (premature close), six to
+    // .87/.88 (headers)
+    for (String[] c :
+        List.of(
+            new String[] {"3", "BackendProtocolMismatch"},
+            new String[] {"5", "BackendPrematureClose"},
+            new String[] {"7", "BackendHeadersTooLarge"})) {
       moveEndpoints(ns, ip -> shift(ip, c[0]));
       GatewayDiagnosisStatus st = awaitStatus(ns, Duration.ofSeconds(8), verdict("Failing", c[1]));
-      assertThat(st.backends.get(0).endpoints).allMatch(e -> e.lastProbe != null && !"ok".equals(e.lastProbe.outcome));
+      assertThat(st.backends.get(0).endpoints)
+          .allMatch(e -> e.lastProbe != null && !"ok".equals(e.lastProbe.outcome));
     }
   }
 
-  /** 127.0.0.8N → 127.0.0.8M, keeping the pod's own last digit parity (first pod odd, second even). */
+  /**
+   * 127.0.0.8N → 127.0.0.8M, keeping the pod's own last digit parity (first pod odd, second even).
+   */
   static String shift(String ip, String base) {
     int last = Integer.parseInt(ip.substring(ip.length() - 1));
     int first = Integer.parseInt(base);
@@ -242,50 +413,108 @@ class OperatorTest extends OperatorTestBase {
   }
 
   @Test
-  void theControllerPodsLogPinsTheErrorsOnThePodAndIsReadOnceAcrossReconnects(@org.junit.jupiter.api.io.TempDir Path dir)
-      throws Exception {
+  void theControllerPodsLogPinsTheErrorsOnThePodAndIsReadOnceAcrossReconnects(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     String ns = "gwlog";
     seed(ns);
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
     // probes off for this target: whatever it concludes comes from the gateway's log
     probesOff(ns);
-    // pod bbbbb moves to an address where nothing listens; nginx keeps sending it its share, and retries on aaaaa
+    // pod bbbbb moves to an address where nothing listens; nginx keeps sending it its share, and
+    // retries on aaaaa
     moveEndpoints(ns, ip -> ip.equals("127.0.0.12") ? "127.0.0.13" : ip);
-    List<String> lines = GatewayLogTraffic.kubeletLines(dir, ns, 20, "127.0.0.11:8080", "127.0.0.13:8080");
+    List<String> lines =
+        GatewayLogTraffic.kubeletLines(dir, ns, 20, "127.0.0.11:8080", "127.0.0.13:8080");
     assertThat(lines).anyMatch(l -> l.contains("(111: Connection refused)"));
     String gwNs = "gateway-gwlog";
-    String base = "/api/v1/namespaces/" + gwNs + "/pods/controller-0/log?pretty=false&container=controller";
-    server.expect().get().withPath(base + "&sinceSeconds=600&timestamps=true&follow=true")
-        .andReturn(200, String.join("\n", lines) + "\n").once();
-    // every reconnect resumes at the last second read: the same lines again, and one more, must count once
+    String base =
+        "/api/v1/namespaces/" + gwNs + "/pods/controller-0/log?pretty=false&container=controller";
+    server
+        .expect()
+        .get()
+        .withPath(base + "&sinceSeconds=600&timestamps=true&follow=true")
+        .andReturn(200, String.join("\n", lines) + "\n")
+        .once();
+    // every reconnect resumes at the last second read: the same lines again, and one more, must
+    // count once
     String last = lines.get(lines.size() - 1);
     String resumed = last.substring(0, last.indexOf(' '));
-    String again = lines.stream().filter(l -> l.startsWith(resumed)).collect(java.util.stream.Collectors.joining("\n"));
-    server.expect().get().withPath(base + "&sinceTime=" + Instant.parse(resumed).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-        + "&timestamps=true&follow=true").andReturn(200, again + "\n" + last + "\n").always();
-    DemoScenario.create(client, new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(gwNs).endMetadata()
-        .build());
-    Pod controller = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("controller-0")
-        .withNamespace(gwNs).endMetadata().withNewSpec().addNewContainer().withName("controller")
-        .withImage("registry.k8s.io/ingress-nginx/controller:v1.11.2").withArgs("/nginx-ingress-controller").endContainer()
-        .addNewContainer().withName("sidecar").withImage("busybox").endContainer().endSpec()
-        .withNewStatus().withPhase("Running").withPodIP("127.0.0.51").endStatus().build();
+    String again =
+        lines.stream()
+            .filter(l -> l.startsWith(resumed))
+            .collect(java.util.stream.Collectors.joining("\n"));
+    server
+        .expect()
+        .get()
+        .withPath(
+            base
+                + "&sinceTime="
+                + Instant.parse(resumed).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + "&timestamps=true&follow=true")
+        .andReturn(200, again + "\n" + last + "\n")
+        .always();
+    DemoScenario.create(
+        client,
+        new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+            .withNewMetadata()
+            .withName(gwNs)
+            .endMetadata()
+            .build());
+    Pod controller =
+        new io.fabric8.kubernetes.api.model.PodBuilder()
+            .withNewMetadata()
+            .withName("controller-0")
+            .withNamespace(gwNs)
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("controller")
+            .withImage("registry.k8s.io/ingress-nginx/controller:v1.11.2")
+            .withArgs("/nginx-ingress-controller")
+            .endContainer()
+            .addNewContainer()
+            .withName("sidecar")
+            .withImage("busybox")
+            .endContainer()
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Running")
+            .withPodIP("127.0.0.51")
+            .endStatus()
+            .build();
     DemoScenario.create(client, controller);
     try {
       GatewayDiagnosisStatus s;
       try {
         s = awaitStatus(ns, SETTLE, verdict("Degraded", "BackendRefusingConnections"));
       } catch (org.awaitility.core.ConditionTimeoutException e) {
-        throw new AssertionError("status: " + io.fabric8.kubernetes.client.utils.Serialization.asYaml(statusOf(ns, "web"))
-            + "\nstore lines " + reconciler.logs().store().lines() + "\n" + String.join("\n", lines), e);
+        throw new AssertionError(
+            "status: "
+                + io.fabric8.kubernetes.client.utils.Serialization.asYaml(statusOf(ns, "web"))
+                + "\nstore lines "
+                + reconciler.logs().store().lines()
+                + "\n"
+                + String.join("\n", lines),
+            e);
       }
       assertThat(s.summary).contains("web-6d4b7c9f8-bbbbb", "127.0.0.13", "connection refused");
-      assertThat(s.findings.get(0).evidence).anyMatch(e -> e.startsWith("gateway error log") && e.contains("127.0.0.13:8080"));
-      var bad = s.backends.get(0).endpoints.stream().filter(e -> "127.0.0.13".equals(e.ip)).findFirst().orElseThrow();
+      assertThat(s.findings.get(0).evidence)
+          .anyMatch(e -> e.startsWith("gateway error log") && e.contains("127.0.0.13:8080"));
+      var bad =
+          s.backends.get(0).endpoints.stream()
+              .filter(e -> "127.0.0.13".equals(e.ip))
+              .findFirst()
+              .orElseThrow();
       assertThat(bad.gateway.errors502).isPositive();
-      long requests = s.backends.get(0).endpoints.stream().mapToLong(e -> e.gateway == null ? 0 : e.gateway.requests).sum();
-      // resumed at least twice, yet each line counted once: the lines carry one attempt each at .11, and ~half at .13 too
-      await().atMost(Duration.ofSeconds(10)).until(() -> reconciler.logs().streams().stream().anyMatch(p -> p.connections >= 3));
+      long requests =
+          s.backends.get(0).endpoints.stream()
+              .mapToLong(e -> e.gateway == null ? 0 : e.gateway.requests)
+              .sum();
+      // resumed at least twice, yet each line counted once: the lines carry one attempt each at
+      // .11, and ~half at .13 too
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> reconciler.logs().streams().stream().anyMatch(p -> p.connections >= 3));
       long understood = reconciler.logs().store().lines();
       long accessLines = lines.stream().filter(l -> l.contains("[" + ns + "-web-80]")).count();
       long errorLines = lines.stream().filter(l -> l.contains("upstream: ")).count();
@@ -293,8 +522,12 @@ class OperatorTest extends OperatorTestBase {
       assertThat(requests).isGreaterThanOrEqualTo(20);
     } finally {
       client.resource(controller).delete();
-      await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.logs().streams().stream().noneMatch(p -> p.pod.equals("controller-0")
-          && p.namespace.equals(gwNs)));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  reconciler.logs().streams().stream()
+                      .noneMatch(p -> p.pod.equals("controller-0") && p.namespace.equals(gwNs)));
     }
   }
 
@@ -304,34 +537,74 @@ class OperatorTest extends OperatorTestBase {
     seed(ns);
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
     java.util.concurrent.atomic.AtomicLong scrapes = new java.util.concurrent.atomic.AtomicLong();
-    com.sun.net.httpserver.HttpServer metrics = com.sun.net.httpserver.HttpServer.create(
-        new java.net.InetSocketAddress("127.0.0.52", 10254), 0);
-    metrics.createContext("/metrics", x -> {
-      long n = scrapes.incrementAndGet(); // every scrape sees 5 more 502s, and the third one a restarted controller
-      long base = n >= 3 ? n - 3 : n;
-      byte[] body = ("# TYPE nginx_ingress_controller_requests counter\n"
-          + "nginx_ingress_controller_requests{ingress=\"web\",namespace=\"" + ns + "\",service=\"web\",status=\"200\"} "
-          + 100 * base + "\n"
-          + "nginx_ingress_controller_requests{ingress=\"web\",namespace=\"" + ns + "\",service=\"web\",status=\"502\"} "
-          + 5 * base + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      x.sendResponseHeaders(200, body.length);
-      x.getResponseBody().write(body);
-      x.close();
-    });
+    com.sun.net.httpserver.HttpServer metrics =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress("127.0.0.52", 10254), 0);
+    metrics.createContext(
+        "/metrics",
+        x -> {
+          long n = scrapes.incrementAndGet(); // every scrape sees 5 more 502s, and the third one a
+          // restarted controller
+          long base = n >= 3 ? n - 3 : n;
+          byte[] body =
+              ("# TYPE nginx_ingress_controller_requests counter\n"
+                      + "nginx_ingress_controller_requests{ingress=\"web\",namespace=\""
+                      + ns
+                      + "\",service=\"web\",status=\"200\"} "
+                      + 100 * base
+                      + "\n"
+                      + "nginx_ingress_controller_requests{ingress=\"web\",namespace=\""
+                      + ns
+                      + "\",service=\"web\",status=\"502\"} "
+                      + 5 * base
+                      + "\n")
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          x.sendResponseHeaders(200, body.length);
+          x.getResponseBody().write(body);
+          x.close();
+        });
     metrics.start();
     String gwNs = "gateway-gwmetrics";
-    DemoScenario.create(client, new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(gwNs).endMetadata()
-        .build());
-    Pod controller = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("controller-0")
-        .withNamespace(gwNs).endMetadata().withNewSpec().addNewContainer().withName("controller")
-        .withImage("registry.k8s.io/ingress-nginx/controller:v1.11.2").withArgs("/nginx-ingress-controller").endContainer().endSpec()
-        .withNewStatus().withPhase("Running").withPodIP("127.0.0.52").endStatus().build();
+    DemoScenario.create(
+        client,
+        new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+            .withNewMetadata()
+            .withName(gwNs)
+            .endMetadata()
+            .build());
+    Pod controller =
+        new io.fabric8.kubernetes.api.model.PodBuilder()
+            .withNewMetadata()
+            .withName("controller-0")
+            .withNamespace(gwNs)
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("controller")
+            .withImage("registry.k8s.io/ingress-nginx/controller:v1.11.2")
+            .withArgs("/nginx-ingress-controller")
+            .endContainer()
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Running")
+            .withPodIP("127.0.0.52")
+            .endStatus()
+            .build();
     DemoScenario.create(client, controller);
     try {
-      GatewayDiagnosisStatus s = awaitStatus(ns, SETTLE, st -> verdict("Degraded", "None").test(st) && st.gatewayErrors != null
-          && st.gatewayErrors.returned != null && st.gatewayErrors.returned.s502 >= 10);
+      GatewayDiagnosisStatus s =
+          awaitStatus(
+              ns,
+              SETTLE,
+              st ->
+                  verdict("Degraded", "None").test(st)
+                      && st.gatewayErrors != null
+                      && st.gatewayErrors.returned != null
+                      && st.gatewayErrors.returned.s502 >= 10);
       assertThat(s.summary).contains("Clients got", "502/503/504", "controller's metrics");
-      assertThat(s.gatewayErrors.gateway).as("no log read: nothing to tell gateway from app").isNull();
+      assertThat(s.gatewayErrors.gateway)
+          .as("no log read: nothing to tell gateway from app")
+          .isNull();
       assertThat(s.errorRate).isPositive();
       assertThat(scrapes.get()).isGreaterThanOrEqualTo(3);
     } finally {
@@ -342,44 +615,81 @@ class OperatorTest extends OperatorTestBase {
 
   /**
    * #18: a tenant's pod that passes for the ingress controller (its arguments, its labels) is an
-   * ordinary pod outside the namespaces trusted to run the controller: its log is never streamed and
-   * its metrics are never scraped, while a controller pod in a trusted namespace is both.
+   * ordinary pod outside the namespaces trusted to run the controller: its log is never streamed
+   * and its metrics are never scraped, while a controller pod in a trusted namespace is both.
    */
   @Test
-  void aPodThatLooksLikeTheControllerInATenantNamespaceIsNeitherStreamedNorScraped() throws Exception {
-    java.util.Map<String, java.util.concurrent.atomic.AtomicLong> scrapes = new java.util.concurrent.ConcurrentHashMap<>();
+  void aPodThatLooksLikeTheControllerInATenantNamespaceIsNeitherStreamedNorScraped()
+      throws Exception {
+    java.util.Map<String, java.util.concurrent.atomic.AtomicLong> scrapes =
+        new java.util.concurrent.ConcurrentHashMap<>();
     List<com.sun.net.httpserver.HttpServer> servers = new java.util.ArrayList<>();
     for (String ip : List.of("127.0.0.53", "127.0.0.54")) {
-      com.sun.net.httpserver.HttpServer m = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(ip, 10254), 0);
+      com.sun.net.httpserver.HttpServer m =
+          com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(ip, 10254), 0);
       scrapes.put(ip, new java.util.concurrent.atomic.AtomicLong());
-      m.createContext("/metrics", x -> {
-        scrapes.get(ip).incrementAndGet();
-        byte[] body = "# TYPE nginx_ingress_controller_requests counter\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        x.sendResponseHeaders(200, body.length);
-        x.getResponseBody().write(body);
-        x.close();
-      });
+      m.createContext(
+          "/metrics",
+          x -> {
+            scrapes.get(ip).incrementAndGet();
+            byte[] body =
+                "# TYPE nginx_ingress_controller_requests counter\n"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            x.sendResponseHeaders(200, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+          });
       m.start();
       servers.add(m);
     }
     List<Pod> pods = new java.util.ArrayList<>();
-    for (String[] p : List.of(new String[] {"tenant-lookalike", "127.0.0.53"}, new String[] {"gateway-trust", "127.0.0.54"})) {
-      DemoScenario.create(client, new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(p[0]).endMetadata()
-          .build());
-      Pod pod = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("ingress-nginx-controller-0")
-          .withNamespace(p[0]).addToLabels("app.kubernetes.io/name", "ingress-nginx").addToLabels("app.kubernetes.io/component", "controller")
-          .endMetadata().withNewSpec().addNewContainer().withName("controller").withImage("registry.k8s.io/ingress-nginx/controller:v1.11.2")
-          .withArgs("/nginx-ingress-controller", "--controller-class=k8s.io/ingress-nginx").endContainer().endSpec()
-          .withNewStatus().withPhase("Running").withPodIP(p[1]).endStatus().build();
+    for (String[] p :
+        List.of(
+            new String[] {"tenant-lookalike", "127.0.0.53"},
+            new String[] {"gateway-trust", "127.0.0.54"})) {
+      DemoScenario.create(
+          client,
+          new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+              .withNewMetadata()
+              .withName(p[0])
+              .endMetadata()
+              .build());
+      Pod pod =
+          new io.fabric8.kubernetes.api.model.PodBuilder()
+              .withNewMetadata()
+              .withName("ingress-nginx-controller-0")
+              .withNamespace(p[0])
+              .addToLabels("app.kubernetes.io/name", "ingress-nginx")
+              .addToLabels("app.kubernetes.io/component", "controller")
+              .endMetadata()
+              .withNewSpec()
+              .addNewContainer()
+              .withName("controller")
+              .withImage("registry.k8s.io/ingress-nginx/controller:v1.11.2")
+              .withArgs("/nginx-ingress-controller", "--controller-class=k8s.io/ingress-nginx")
+              .endContainer()
+              .endSpec()
+              .withNewStatus()
+              .withPhase("Running")
+              .withPodIP(p[1])
+              .endStatus()
+              .build();
       DemoScenario.create(client, pod);
       pods.add(pod);
     }
     try {
-      // the trusted one is followed and scraped, repeatedly: time enough for the look-alike to have been too
-      await().atMost(Duration.ofSeconds(20)).until(() -> scrapes.get("127.0.0.54").get() >= 3
-          && reconciler.logs().streams().stream().anyMatch(s -> s.namespace.equals("gateway-trust")));
+      // the trusted one is followed and scraped, repeatedly: time enough for the look-alike to have
+      // been too
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  scrapes.get("127.0.0.54").get() >= 3
+                      && reconciler.logs().streams().stream()
+                          .anyMatch(s -> s.namespace.equals("gateway-trust")));
       assertThat(scrapes.get("127.0.0.53").get()).as("scrapes of the tenant's look-alike").isZero();
-      assertThat(reconciler.logs().streams()).noneMatch(s -> s.namespace.equals("tenant-lookalike"));
+      assertThat(reconciler.logs().streams())
+          .noneMatch(s -> s.namespace.equals("tenant-lookalike"));
     } finally {
       pods.forEach(p -> client.resource(p).delete());
       servers.forEach(m -> m.stop(0));
@@ -391,63 +701,126 @@ class OperatorTest extends OperatorTestBase {
     String ns = "observed";
     seed(ns);
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
-    assertThat(get(readyUrl)).startsWith("200 ").contains("\"UP\"", "Quarkus Operator SDK health check");
+    assertThat(get(readyUrl))
+        .startsWith("200 ")
+        .contains("\"UP\"", "Quarkus Operator SDK health check");
     setEndpointsReady(ns, false);
     awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "NoReadyEndpoints"));
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-      var events = client.v1().events().inNamespace(ns).list().getItems();
-      assertThat(events).anyMatch(e -> "Ingress".equals(e.getInvolvedObject().getKind()) && "web".equals(e.getInvolvedObject().getName())
-          && "Warning".equals(e.getType()) && "NoReadyEndpoints".equals(e.getReason()) && e.getMessage().startsWith("Healthy → Failing: "));
-      assertThat(events).anyMatch(e -> "GatewayDiagnosis".equals(e.getInvolvedObject().getKind()) && "NoReadyEndpoints".equals(e.getReason()));
-    });
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(get(metricsUrl)).startsWith("200 ")
-        .contains("gatewaydoctor_targets{health=\"Failing\",namespace=\"" + ns + "\",root_cause=\"NoReadyEndpoints\",target=\"web\"} 1.0")
-        .contains("gatewaydoctor_findings{code=\"NoReadyEndpoints\",severity=\"Critical\"}")
-        .contains("gatewaydoctor_reconcile_seconds_count").contains("gatewaydoctor_probes_total{outcome=\"ok\"}"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              var events = client.v1().events().inNamespace(ns).list().getItems();
+              assertThat(events)
+                  .anyMatch(
+                      e ->
+                          "Ingress".equals(e.getInvolvedObject().getKind())
+                              && "web".equals(e.getInvolvedObject().getName())
+                              && "Warning".equals(e.getType())
+                              && "NoReadyEndpoints".equals(e.getReason())
+                              && e.getMessage().startsWith("Healthy → Failing: "));
+              assertThat(events)
+                  .anyMatch(
+                      e ->
+                          "GatewayDiagnosis".equals(e.getInvolvedObject().getKind())
+                              && "NoReadyEndpoints".equals(e.getReason()));
+            });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(get(metricsUrl))
+                    .startsWith("200 ")
+                    .contains(
+                        "gatewaydoctor_targets{health=\"Failing\",namespace=\""
+                            + ns
+                            + "\",root_cause=\"NoReadyEndpoints\",target=\"web\"} 1.0")
+                    .contains(
+                        "gatewaydoctor_findings{code=\"NoReadyEndpoints\",severity=\"Critical\"}")
+                    .contains("gatewaydoctor_reconcile_seconds_count")
+                    .contains("gatewaydoctor_probes_total{outcome=\"ok\"}"));
     setEndpointsReady(ns, true);
     awaitStatus(ns, EVENT_DRIVEN, verdict("Healthy", "None"));
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-      assertThat(client.v1().events().inNamespace(ns).list().getItems()).anyMatch(e -> "Normal".equals(e.getType())
-          && "Healthy".equals(e.getReason()) && "Ingress".equals(e.getInvolvedObject().getKind()));
-      assertThat(get(metricsUrl)).doesNotContain("namespace=\"" + ns + "\",root_cause=\"NoReadyEndpoints\"");
-    });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                  .anyMatch(
+                      e ->
+                          "Normal".equals(e.getType())
+                              && "Healthy".equals(e.getReason())
+                              && "Ingress".equals(e.getInvolvedObject().getKind()));
+              assertThat(get(metricsUrl))
+                  .doesNotContain("namespace=\"" + ns + "\",root_cause=\"NoReadyEndpoints\"");
+            });
   }
 
   @Test
-  void aChangedTargetPortIsDriftAgainstTheHealthyBaselineAndChangingItBackClearsIt() throws IOException {
+  void aChangedTargetPortIsDriftAgainstTheHealthyBaselineAndChangingItBackClearsIt()
+      throws IOException {
     String ns = "drift";
     seed(ns);
-    GatewayDiagnosisStatus healthy = awaitStatus(ns, SETTLE, s -> verdict("Healthy", "None").test(s) && s.baseline != null);
-    assertThat(healthy.baseline.fields).containsEntry("Service " + ns + "/web|spec.ports[80].targetPort", "http");
+    GatewayDiagnosisStatus healthy =
+        awaitStatus(ns, SETTLE, s -> verdict("Healthy", "None").test(s) && s.baseline != null);
+    assertThat(healthy.baseline.fields)
+        .containsEntry("Service " + ns + "/web|spec.ports[80].targetPort", "http");
     String recorded = healthy.baseline.recordedAt;
-    client.services().inNamespace(ns).withName("web").edit(svc -> {
-      svc.getSpec().getPorts().get(0).setTargetPort(new IntOrString(8081));
-      return svc;
-    });
-    GatewayDiagnosisStatus broken = awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "TargetPortMismatch"));
-    assertThat(broken.drift).singleElement().satisfies(d -> {
-      assertThat(d.resource).isEqualTo("Service " + ns + "/web");
-      assertThat(d.field).isEqualTo("spec.ports[80].targetPort");
-      assertThat(d.from).isEqualTo("http");
-      assertThat(d.to).isEqualTo("8081");
-    });
-    assertThat(broken.findings).anyMatch(f -> "ConfigDrift".equals(f.code) && "Warning".equals(f.severity));
-    assertThat(broken.conditions).anyMatch(c -> "ConfigDrift".equals(c.getType()) && "True".equals(c.getStatus()));
-    assertThat(broken.baseline.recordedAt).as("the baseline is the healthy one").isEqualTo(recorded);
-    assertThat(broken.timeline).anyMatch(e -> "config".equals(e.kind) && ("Service " + ns + "/web").equals(e.object)
-        && e.detail.equals("spec.ports[80].targetPort http → 8081"));
-    client.services().inNamespace(ns).withName("web").edit(svc -> {
-      svc.getSpec().getPorts().get(0).setTargetPort(new IntOrString("http"));
-      return svc;
-    });
+    client
+        .services()
+        .inNamespace(ns)
+        .withName("web")
+        .edit(
+            svc -> {
+              svc.getSpec().getPorts().get(0).setTargetPort(new IntOrString(8081));
+              return svc;
+            });
+    GatewayDiagnosisStatus broken =
+        awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "TargetPortMismatch"));
+    assertThat(broken.drift)
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.resource).isEqualTo("Service " + ns + "/web");
+              assertThat(d.field).isEqualTo("spec.ports[80].targetPort");
+              assertThat(d.from).isEqualTo("http");
+              assertThat(d.to).isEqualTo("8081");
+            });
+    assertThat(broken.findings)
+        .anyMatch(f -> "ConfigDrift".equals(f.code) && "Warning".equals(f.severity));
+    assertThat(broken.conditions)
+        .anyMatch(c -> "ConfigDrift".equals(c.getType()) && "True".equals(c.getStatus()));
+    assertThat(broken.baseline.recordedAt)
+        .as("the baseline is the healthy one")
+        .isEqualTo(recorded);
+    assertThat(broken.timeline)
+        .anyMatch(
+            e ->
+                "config".equals(e.kind)
+                    && ("Service " + ns + "/web").equals(e.object)
+                    && e.detail.equals("spec.ports[80].targetPort http → 8081"));
+    client
+        .services()
+        .inNamespace(ns)
+        .withName("web")
+        .edit(
+            svc -> {
+              svc.getSpec().getPorts().get(0).setTargetPort(new IntOrString("http"));
+              return svc;
+            });
     GatewayDiagnosisStatus back = awaitStatus(ns, EVENT_DRIVEN, verdict("Healthy", "None"));
     assertThat(back.drift).isEmpty();
-    assertThat(back.conditions).anyMatch(c -> "ConfigDrift".equals(c.getType()) && "False".equals(c.getStatus()));
+    assertThat(back.conditions)
+        .anyMatch(c -> "ConfigDrift".equals(c.getType()) && "False".equals(c.getStatus()));
   }
 
-  /** A rollout replaces the pods: with the gateway's real 502s on the pods that left and no preStop, it is named; with preStop and no errors, Healthy. */
+  /**
+   * A rollout replaces the pods: with the gateway's real 502s on the pods that left and no preStop,
+   * it is named; with preStop and no errors, Healthy.
+   */
   @Test
-  void aRolloutWhosePodsStopBeforeTheGatewayDropsThemIsNamed(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+  void aRolloutWhosePodsStopBeforeTheGatewayDropsThemIsNamed(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     String ns = "rollout";
     String ok = "rollout-ok";
     for (String n : List.of(ns, ok)) {
@@ -455,63 +828,155 @@ class OperatorTest extends OperatorTestBase {
       awaitStatus(n, SETTLE, verdict("Healthy", "None"));
       probesOff(n); // the pods that leave are not served: the gateway's log tells
     }
-    // the old pods (now at addresses where nothing listens) give nginx real refusals while the rollout replaces them
+    // the old pods (now at addresses where nothing listens) give nginx real refusals while the
+    // rollout replaces them
     moveEndpoints(ns, ip -> ip.replace("127.0.0.1", "127.0.0.9")); // .11/.12 -> .91/.92
-    List<String> lines = GatewayLogTraffic.kubeletLines(dir, ns, 12, "127.0.0.91:8080", "127.0.0.92:8080");
+    List<String> lines =
+        GatewayLogTraffic.kubeletLines(dir, ns, 12, "127.0.0.91:8080", "127.0.0.92:8080");
     String gwNs = "gateway-rollout";
-    server.expect().get().withPath("/api/v1/namespaces/" + gwNs + "/pods/controller-0/log?pretty=false&container=controller"
-        + "&sinceSeconds=600&timestamps=true&follow=true").andReturn(200, String.join("\n", lines) + "\n").once();
+    server
+        .expect()
+        .get()
+        .withPath(
+            "/api/v1/namespaces/"
+                + gwNs
+                + "/pods/controller-0/log?pretty=false&container=controller"
+                + "&sinceSeconds=600&timestamps=true&follow=true")
+        .andReturn(200, String.join("\n", lines) + "\n")
+        .once();
     rollOut(ns, false);
     rollOut(ok, true);
-    DemoScenario.create(client, new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(gwNs).endMetadata()
-        .build());
-    Pod controller = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("controller-0").withNamespace(gwNs)
-        .endMetadata().withNewSpec().addNewContainer().withName("controller").withImage("registry.k8s.io/ingress-nginx/controller:v1.11.2")
-        .withArgs("/nginx-ingress-controller").endContainer().endSpec().withNewStatus().withPhase("Running").withPodIP("127.0.0.53")
-        .endStatus().build();
+    DemoScenario.create(
+        client,
+        new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+            .withNewMetadata()
+            .withName(gwNs)
+            .endMetadata()
+            .build());
+    Pod controller =
+        new io.fabric8.kubernetes.api.model.PodBuilder()
+            .withNewMetadata()
+            .withName("controller-0")
+            .withNamespace(gwNs)
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("controller")
+            .withImage("registry.k8s.io/ingress-nginx/controller:v1.11.2")
+            .withArgs("/nginx-ingress-controller")
+            .endContainer()
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Running")
+            .withPodIP("127.0.0.53")
+            .endStatus()
+            .build();
     DemoScenario.create(client, controller);
     try {
-      GatewayDiagnosisStatus s = awaitStatus(ns, SETTLE, verdict("Degraded", "RolloutWithoutGracefulShutdown"));
-      assertThat(s.summary).contains("ReplicaSet web-7f9c8d6b5", "revision 2", "127.0.0.91:8080", "preStop");
-      assertThat(s.timeline).anyMatch(e -> "rollout".equals(e.kind) && e.object.endsWith("/web-7f9c8d6b5"))
-          .anyMatch(e -> "endpoint".equals(e.kind) && e.detail.equals("removed") && e.object.contains("127.0.0.91:8080"));
+      GatewayDiagnosisStatus s =
+          awaitStatus(ns, SETTLE, verdict("Degraded", "RolloutWithoutGracefulShutdown"));
+      assertThat(s.summary)
+          .contains("ReplicaSet web-7f9c8d6b5", "revision 2", "127.0.0.91:8080", "preStop");
+      assertThat(s.timeline)
+          .anyMatch(e -> "rollout".equals(e.kind) && e.object.endsWith("/web-7f9c8d6b5"))
+          .anyMatch(
+              e ->
+                  "endpoint".equals(e.kind)
+                      && e.detail.equals("removed")
+                      && e.object.contains("127.0.0.91:8080"));
       awaitStatus(ok, EVENT_DRIVEN, verdict("Healthy", "None"));
     } finally {
       client.resource(controller).delete();
     }
   }
 
-  /** The Deployment's new ReplicaSet (revision 2) and its pods at 127.0.0.2x take over; the old pods go. */
+  /**
+   * The Deployment's new ReplicaSet (revision 2) and its pods at 127.0.0.2x take over; the old pods
+   * go.
+   */
   void rollOut(String ns, boolean preStop) {
-    var owner = new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("Deployment").withName("web")
-        .withUid("uid-deploy-" + ns).withController(true).build();
-    DemoScenario.create(client, new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder().withNewMetadata().withName("web-7f9c8d6b5")
-        .withNamespace(ns).addToAnnotations("deployment.kubernetes.io/revision", "2").withOwnerReferences(owner).endMetadata()
-        .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "web").addToMatchLabels("pod-template-hash", "7f9c8d6b5")
-        .endSelector().withNewTemplate().withNewMetadata().addToLabels("app", "web").addToLabels("pod-template-hash", "7f9c8d6b5")
-        .endMetadata().withNewSpec().addNewContainer().withName("web").withImage("web:2").endContainer().endSpec().endTemplate().endSpec()
-        .build());
+    var owner =
+        new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+            .withApiVersion("apps/v1")
+            .withKind("Deployment")
+            .withName("web")
+            .withUid("uid-deploy-" + ns)
+            .withController(true)
+            .build();
+    DemoScenario.create(
+        client,
+        new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder()
+            .withNewMetadata()
+            .withName("web-7f9c8d6b5")
+            .withNamespace(ns)
+            .addToAnnotations("deployment.kubernetes.io/revision", "2")
+            .withOwnerReferences(owner)
+            .endMetadata()
+            .withNewSpec()
+            .withReplicas(2)
+            .withNewSelector()
+            .addToMatchLabels("app", "web")
+            .addToMatchLabels("pod-template-hash", "7f9c8d6b5")
+            .endSelector()
+            .withNewTemplate()
+            .withNewMetadata()
+            .addToLabels("app", "web")
+            .addToLabels("pod-template-hash", "7f9c8d6b5")
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("web")
+            .withImage("web:2")
+            .endContainer()
+            .endSpec()
+            .endTemplate()
+            .endSpec()
+            .build());
     List<String> names = new java.util.ArrayList<>();
     for (Pod old : client.pods().inNamespace(ns).list().getItems()) {
-      Pod p = new io.fabric8.kubernetes.api.model.PodBuilder(old).editMetadata().withName(old.getMetadata().getName()
-          .replace("6d4b7c9f8", "7f9c8d6b5")).withResourceVersion(null).withUid(null).addToLabels("pod-template-hash", "7f9c8d6b5")
-          .withOwnerReferences(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("ReplicaSet")
-              .withName("web-7f9c8d6b5").withUid("uid-rs-new-" + ns).withController(true).build()).endMetadata().build();
-      p.getSpec().getContainers().forEach(c -> {
-        if (!preStop) {
-          c.setLifecycle(null);
-        }
-      });
-      p.getStatus().setPodIP(old.getStatus().getPodIP().replaceAll("127\\.0\\.0\\.[0-9]", "127.0.0.2"));
-      p.getStatus().setPodIPs(List.of(new io.fabric8.kubernetes.api.model.PodIPBuilder().withIp(p.getStatus().getPodIP()).build()));
+      Pod p =
+          new io.fabric8.kubernetes.api.model.PodBuilder(old)
+              .editMetadata()
+              .withName(old.getMetadata().getName().replace("6d4b7c9f8", "7f9c8d6b5"))
+              .withResourceVersion(null)
+              .withUid(null)
+              .addToLabels("pod-template-hash", "7f9c8d6b5")
+              .withOwnerReferences(
+                  new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+                      .withApiVersion("apps/v1")
+                      .withKind("ReplicaSet")
+                      .withName("web-7f9c8d6b5")
+                      .withUid("uid-rs-new-" + ns)
+                      .withController(true)
+                      .build())
+              .endMetadata()
+              .build();
+      p.getSpec()
+          .getContainers()
+          .forEach(
+              c -> {
+                if (!preStop) {
+                  c.setLifecycle(null);
+                }
+              });
+      p.getStatus()
+          .setPodIP(old.getStatus().getPodIP().replaceAll("127\\.0\\.0\\.[0-9]", "127.0.0.2"));
+      p.getStatus()
+          .setPodIPs(
+              List.of(
+                  new io.fabric8.kubernetes.api.model.PodIPBuilder()
+                      .withIp(p.getStatus().getPodIP())
+                      .build()));
       names.add(p.getMetadata().getName());
       client.resource(old).delete();
       DemoScenario.create(client, p);
     }
-    EndpointSlice slice = client.discovery().v1().endpointSlices().inNamespace(ns).list().getItems().get(0);
+    EndpointSlice slice =
+        client.discovery().v1().endpointSlices().inNamespace(ns).list().getItems().get(0);
     for (int i = 0; i < slice.getEndpoints().size(); i++) {
       var e = slice.getEndpoints().get(i);
-      e.setAddresses(List.of(e.getAddresses().get(0).replaceAll("127\\.0\\.0\\.[0-9]", "127.0.0.2")));
+      e.setAddresses(
+          List.of(e.getAddresses().get(0).replaceAll("127\\.0\\.0\\.[0-9]", "127.0.0.2")));
       e.getTargetRef().setName(e.getTargetRef().getName().replace("6d4b7c9f8", "7f9c8d6b5"));
     }
     client.resource(slice).update();
@@ -522,24 +987,59 @@ class OperatorTest extends OperatorTestBase {
     String ns = "policy";
     seed(ns);
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
-    editIngress(ns, i -> {
-      i.getMetadata().getAnnotations().put("gatewaydoctor.io/remediation", "dry-run");
-      return i;
-    });
-    awaitStatus(ns, EVENT_DRIVEN, s -> s.conditions.stream().anyMatch(c -> "RemediationApplied".equals(c.getType())
-        && "DryRun".equals(c.getReason()) && c.getMessage().contains("restart-pod")));
-    editIngress(ns, i -> {
-      i.getMetadata().getAnnotations().put("gatewaydoctor.io/remediation", "sometimes");
-      return i;
-    });
-    GatewayDiagnosisStatus bad = awaitStatus(ns, EVENT_DRIVEN, s -> s.conditions.stream().anyMatch(c ->
-        "RemediationApplied".equals(c.getType()) && "PolicyInvalid".equals(c.getReason())));
-    assertThat(bad.health).as("a bad annotation is no reason to fail the target").isEqualTo("Healthy");
-    assertThat(bad.findings).anyMatch(f -> "RemediationPolicyInvalid".equals(f.code) && "Warning".equals(f.severity)
-        && f.message.contains("\"sometimes\" is not off, dry-run or auto") && "Ingress".equals(f.resource.kind));
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(client.v1().events().inNamespace(ns).list().getItems())
-        .anyMatch(e -> "RemediationPolicyInvalid".equals(e.getReason()) && "Warning".equals(e.getType())
-            && e.getMessage().contains("\"sometimes\" is not off, dry-run or auto")));
+    editIngress(
+        ns,
+        i -> {
+          i.getMetadata().getAnnotations().put("gatewaydoctor.io/remediation", "dry-run");
+          return i;
+        });
+    awaitStatus(
+        ns,
+        EVENT_DRIVEN,
+        s ->
+            s.conditions.stream()
+                .anyMatch(
+                    c ->
+                        "RemediationApplied".equals(c.getType())
+                            && "DryRun".equals(c.getReason())
+                            && c.getMessage().contains("restart-pod")));
+    editIngress(
+        ns,
+        i -> {
+          i.getMetadata().getAnnotations().put("gatewaydoctor.io/remediation", "sometimes");
+          return i;
+        });
+    GatewayDiagnosisStatus bad =
+        awaitStatus(
+            ns,
+            EVENT_DRIVEN,
+            s ->
+                s.conditions.stream()
+                    .anyMatch(
+                        c ->
+                            "RemediationApplied".equals(c.getType())
+                                && "PolicyInvalid".equals(c.getReason())));
+    assertThat(bad.health)
+        .as("a bad annotation is no reason to fail the target")
+        .isEqualTo("Healthy");
+    assertThat(bad.findings)
+        .anyMatch(
+            f ->
+                "RemediationPolicyInvalid".equals(f.code)
+                    && "Warning".equals(f.severity)
+                    && f.message.contains("\"sometimes\" is not off, dry-run or auto")
+                    && "Ingress".equals(f.resource.kind));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                    .anyMatch(
+                        e ->
+                            "RemediationPolicyInvalid".equals(e.getReason())
+                                && "Warning".equals(e.getType())
+                                && e.getMessage()
+                                    .contains("\"sometimes\" is not off, dry-run or auto")));
   }
 
   @Test
@@ -547,40 +1047,74 @@ class OperatorTest extends OperatorTestBase {
     String ns = "optout";
     seed(ns);
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
-    editIngress(ns, i -> {
-      i.getMetadata().setAnnotations(Map.of(GatewayDiagnosis.DIAGNOSE_ANNOTATION, "false"));
-      return i;
-    });
-    await().atMost(SETTLE).until(() -> client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").get() == null);
-    editIngress(ns, i -> {
-      i.getMetadata().setAnnotations(Map.of(GatewayDiagnosis.DIAGNOSE_ANNOTATION, "true"));
-      return i;
-    });
+    editIngress(
+        ns,
+        i -> {
+          i.getMetadata().setAnnotations(Map.of(GatewayDiagnosis.DIAGNOSE_ANNOTATION, "false"));
+          return i;
+        });
+    await()
+        .atMost(SETTLE)
+        .until(
+            () ->
+                client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").get()
+                    == null);
+    editIngress(
+        ns,
+        i -> {
+          i.getMetadata().setAnnotations(Map.of(GatewayDiagnosis.DIAGNOSE_ANNOTATION, "true"));
+          return i;
+        });
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
     // the namespace annotation opts out every Ingress that does not say otherwise
-    editIngress(ns, i -> {
-      i.getMetadata().setAnnotations(Map.of());
-      return i;
-    });
-    client.namespaces().withName(ns).edit(n -> {
-      n.getMetadata().setAnnotations(Map.of(GatewayDiagnosis.DIAGNOSE_ANNOTATION, "false"));
-      return n;
-    });
-    await().atMost(SETTLE).until(() -> client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").get() == null);
+    editIngress(
+        ns,
+        i -> {
+          i.getMetadata().setAnnotations(Map.of());
+          return i;
+        });
+    client
+        .namespaces()
+        .withName(ns)
+        .edit(
+            n -> {
+              n.getMetadata().setAnnotations(Map.of(GatewayDiagnosis.DIAGNOSE_ANNOTATION, "false"));
+              return n;
+            });
+    await()
+        .atMost(SETTLE)
+        .until(
+            () ->
+                client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").get()
+                    == null);
     // the namespace's "false" is final: an Ingress in it cannot opt back in
-    editIngress(ns, i -> {
-      i.getMetadata().setAnnotations(Map.of(GatewayDiagnosis.DIAGNOSE_ANNOTATION, "true"));
-      return i;
-    });
-    await().during(java.time.Duration.ofSeconds(2)).atMost(SETTLE)
-        .until(() -> client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").get() == null);
+    editIngress(
+        ns,
+        i -> {
+          i.getMetadata().setAnnotations(Map.of(GatewayDiagnosis.DIAGNOSE_ANNOTATION, "true"));
+          return i;
+        });
+    await()
+        .during(java.time.Duration.ofSeconds(2))
+        .atMost(SETTLE)
+        .until(
+            () ->
+                client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").get()
+                    == null);
   }
 
   @Test
   void handMadeDiagnosisIsAdoptedAndTuned() throws IOException {
     String ns = "adopt";
-    client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
-        .withName(ns).endMetadata().build()).create();
+    client
+        .namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(ns)
+                .endMetadata()
+                .build())
+        .create();
     GatewayDiagnosis mine = new GatewayDiagnosis();
     mine.setMetadata(new ObjectMetaBuilder().withName("web").withNamespace(ns).build());
     GatewayDiagnosisSpec spec = new GatewayDiagnosisSpec();
@@ -593,12 +1127,19 @@ class OperatorTest extends OperatorTestBase {
     assertThat(unknown.summary).contains("does not exist");
     seed(ns, false);
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
-    await().atMost(SETTLE).untilAsserted(() -> {
-      GatewayDiagnosis gd = client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").get();
-      assertThat(gd.getMetadata().getOwnerReferences()).extracting(o -> o.getKind()).containsExactly("Ingress");
-      assertThat(gd.getSpec().getWindow()).isEqualTo("30m");
-    });
-    assertThat(client.resources(GatewayDiagnosis.class).inNamespace(ns).list().getItems()).hasSize(1);
+    await()
+        .atMost(SETTLE)
+        .untilAsserted(
+            () -> {
+              GatewayDiagnosis gd =
+                  client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").get();
+              assertThat(gd.getMetadata().getOwnerReferences())
+                  .extracting(o -> o.getKind())
+                  .containsExactly("Ingress");
+              assertThat(gd.getSpec().getWindow()).isEqualTo("30m");
+            });
+    assertThat(client.resources(GatewayDiagnosis.class).inNamespace(ns).list().getItems())
+        .hasSize(1);
   }
 
   @Test
@@ -606,31 +1147,76 @@ class OperatorTest extends OperatorTestBase {
     String ns = "odd";
     seed(ns);
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
-    editIngress(ns, i -> {
-      var paths = i.getSpec().getRules().get(0).getHttp().getPaths();
-      for (int n = 0; n < 200; n++) {
-        paths.add(new HTTPIngressPathBuilder().withPath("/p" + n).withPathType("Prefix").withNewBackend().withNewService()
-            .withName("web").withNewPort().withNumber(80).endPort().endService().endBackend().build());
-      }
-      paths.add(new HTTPIngressPathBuilder().withPath("/none").withPathType("Prefix").build());
-      paths.add(new HTTPIngressPathBuilder().withPath("/bucket").withPathType("Prefix").withNewBackend()
-          .withNewResource("k8s.example.com", "StorageBucket", "assets").endBackend().build());
-      paths.add(new HTTPIngressPathBuilder().withPath("/metrics").withPathType("Prefix").withNewBackend().withNewService()
-          .withName("web").withNewPort().withName("metrics").endPort().endService().endBackend().build());
-      return i;
-    });
+    editIngress(
+        ns,
+        i -> {
+          var paths = i.getSpec().getRules().get(0).getHttp().getPaths();
+          for (int n = 0; n < 200; n++) {
+            paths.add(
+                new HTTPIngressPathBuilder()
+                    .withPath("/p" + n)
+                    .withPathType("Prefix")
+                    .withNewBackend()
+                    .withNewService()
+                    .withName("web")
+                    .withNewPort()
+                    .withNumber(80)
+                    .endPort()
+                    .endService()
+                    .endBackend()
+                    .build());
+          }
+          paths.add(new HTTPIngressPathBuilder().withPath("/none").withPathType("Prefix").build());
+          paths.add(
+              new HTTPIngressPathBuilder()
+                  .withPath("/bucket")
+                  .withPathType("Prefix")
+                  .withNewBackend()
+                  .withNewResource("k8s.example.com", "StorageBucket", "assets")
+                  .endBackend()
+                  .build());
+          paths.add(
+              new HTTPIngressPathBuilder()
+                  .withPath("/metrics")
+                  .withPathType("Prefix")
+                  .withNewBackend()
+                  .withNewService()
+                  .withName("web")
+                  .withNewPort()
+                  .withName("metrics")
+                  .endPort()
+                  .endService()
+                  .endBackend()
+                  .build());
+          return i;
+        });
     GatewayDiagnosisStatus s = awaitStatus(ns, SETTLE, verdict("Failing", "ServicePortMismatch"));
-    assertThat(s.findings).extracting(f -> f.code).contains("ServicePortMismatch", "BackendNotDiagnosed");
+    assertThat(s.findings)
+        .extracting(f -> f.code)
+        .contains("ServicePortMismatch", "BackendNotDiagnosed");
     assertThat(s.backends).hasSize(2);
     assertThat(s.backends.get(0).usedBy).hasSizeLessThanOrEqualTo(10);
     // the defaultBackend-only form is diagnosed too
-    editIngress(ns, i -> {
-      i.getSpec().setRules(null);
-      i.getSpec().setDefaultBackend(new io.fabric8.kubernetes.api.model.networking.v1.IngressBackendBuilder()
-          .withNewService().withName("web").withNewPort().withNumber(80).endPort().endService().build());
-      return i;
-    });
-    awaitStatus(ns, SETTLE, s2 -> "Healthy".equals(s2.health) && s2.backends.get(0).usedBy.contains("(default backend)"));
+    editIngress(
+        ns,
+        i -> {
+          i.getSpec().setRules(null);
+          i.getSpec()
+              .setDefaultBackend(
+                  new io.fabric8.kubernetes.api.model.networking.v1.IngressBackendBuilder()
+                      .withNewService()
+                      .withName("web")
+                      .withNewPort()
+                      .withNumber(80)
+                      .endPort()
+                      .endService()
+                      .build());
+          return i;
+        });
+    awaitStatus(
+        ns,
+        SETTLE,
+        s2 ->
+            "Healthy".equals(s2.health) && s2.backends.get(0).usedBy.contains("(default backend)"));
   }
-
 }

@@ -3,44 +3,32 @@ package io.gatewaydoctor.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPathBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.gatewaydoctor.report.StatusAggregator;
 import io.gatewaydoctor.api.GatewayDiagnosis;
-import io.gatewaydoctor.api.GatewayDiagnosisSpec;
 import io.gatewaydoctor.api.GatewayDiagnosisStatus;
-import io.gatewaydoctor.api.TargetRef;
+import io.gatewaydoctor.api.ProbeSpec;
 import io.gatewaydoctor.demo.DemoScenario;
 import io.gatewaydoctor.model.ObjectLoader;
+import io.gatewaydoctor.probe.Backends;
 import io.javaoperatorsdk.operator.Operator;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import io.gatewaydoctor.api.ProbeSpec;
-import io.gatewaydoctor.probe.Backends;
 
 /**
-
-/** What the operator tests share: the served backends, the seeded fixture and the ways to break it. */
+ * /** What the operator tests share: the served backends, the seeded fixture and the ways to break
+ * it.
+ */
 abstract class OperatorTestBase {
   /** The fixtures' pod addresses, served for real: the operator probes every endpoint. */
   static Backends BACKENDS;
@@ -51,10 +39,13 @@ abstract class OperatorTestBase {
     BACKENDS.start("127.0.0.11", 8080, Backends::ok);
     BACKENDS.start("127.0.0.12", 8080, Backends::ok);
     for (String ip : List.of("127.0.0.81", "127.0.0.82")) {
-      BACKENDS.start(ip, 8080, s -> {
-        Backends.readRequest(s);
-        s.setSoLinger(true, 0); // reset
-      });
+      BACKENDS.start(
+          ip,
+          8080,
+          s -> {
+            Backends.readRequest(s);
+            s.setSoLinger(true, 0); // reset
+          });
     }
     Path keys;
     try {
@@ -69,14 +60,24 @@ abstract class OperatorTestBase {
       BACKENDS.start(ip, 8080, Backends::readRequest); // closes without a response
     }
     for (String ip : List.of("127.0.0.87", "127.0.0.88")) {
-      BACKENDS.start(ip, 8080, s -> {
-        Backends.readRequest(s);
-        Backends.write(s, "HTTP/1.1 200 OK\r\nSet-Cookie: s=" + "x".repeat(6000) + "\r\nContent-Length: 0\r\n\r\n");
-      });
+      BACKENDS.start(
+          ip,
+          8080,
+          s -> {
+            Backends.readRequest(s);
+            Backends.write(
+                s,
+                "HTTP/1.1 200 OK\r\nSet-Cookie: s="
+                    + "x".repeat(6000)
+                    + "\r\nContent-Length: 0\r\n\r\n");
+          });
     }
   }
 
-  /** Moves the pods and their endpoints from 127.0.0.1x to 127.0.0.{digit}x, where other servers answer. */
+  /**
+   * Moves the pods and their endpoints from 127.0.0.1x to 127.0.0.{digit}x, where other servers
+   * answer.
+   */
   void moveEndpoints(String ns, String from, String to) {
     moveEndpoints(ns, ip -> ip.replace(from, to));
   }
@@ -84,7 +85,8 @@ abstract class OperatorTestBase {
   /** Gives each pod, and its endpoint, the address {@code move} makes of its current one. */
   void moveEndpoints(String ns, java.util.function.UnaryOperator<String> move) {
     forEachPod(ns, p -> p.getStatus().setPodIP(move.apply(p.getStatus().getPodIP())));
-    EndpointSlice slice = client.discovery().v1().endpointSlices().inNamespace(ns).list().getItems().get(0);
+    EndpointSlice slice =
+        client.discovery().v1().endpointSlices().inNamespace(ns).list().getItems().get(0);
     slice.getEndpoints().forEach(e -> e.setAddresses(List.of(move.apply(e.getAddresses().get(0)))));
     client.resource(slice).update();
   }
@@ -93,20 +95,34 @@ abstract class OperatorTestBase {
   static void stopBackends() throws IOException {
     BACKENDS.close();
   }
+
   /** Far below the periodic resync (5 min): a pass proves the change was seen through events. */
   static final Duration EVENT_DRIVEN = Duration.ofSeconds(2);
+
   static final Duration SETTLE = Duration.ofSeconds(15);
 
   @Inject KubernetesClient client;
   @Inject Operator operator;
-  @io.quarkus.test.kubernetes.client.KubernetesTestServer io.quarkus.test.kubernetes.client.KubernetesServer server;
+
+  @io.quarkus.test.kubernetes.client.KubernetesTestServer
+  io.quarkus.test.kubernetes.client.KubernetesServer server;
+
   @Inject DiagnosisReconciler reconciler;
-  @io.quarkus.test.common.http.TestHTTPResource("/q/metrics") java.net.URL metricsUrl;
-  @io.quarkus.test.common.http.TestHTTPResource("/q/health/ready") java.net.URL readyUrl;
+
+  @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
+  java.net.URL metricsUrl;
+
+  @io.quarkus.test.common.http.TestHTTPResource("/q/health/ready")
+  java.net.URL readyUrl;
 
   static String get(java.net.URL url) throws Exception {
-    var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(url.toURI())
-        .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    var r =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(url.toURI())
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     return r.statusCode() + " " + r.body();
   }
 
@@ -121,9 +137,12 @@ abstract class OperatorTestBase {
     seed(ns, true);
   }
 
-  /** Creates the healthy-basic fixture in {@code ns} (with the Namespace object unless told not to). */
+  /**
+   * Creates the healthy-basic fixture in {@code ns} (with the Namespace object unless told not to).
+   */
   void seed(String ns, boolean withNamespace) throws IOException {
-    String yaml = Files.readString(Path.of("src/test/resources/scenarios/healthy-basic/in-cluster.yaml"));
+    String yaml =
+        Files.readString(Path.of("src/test/resources/scenarios/healthy-basic/in-cluster.yaml"));
     List<HasMetadata> objects = ObjectLoader.parse(yaml, "healthy-basic");
     for (HasMetadata o : objects) {
       if (("IngressClass".equals(o.getKind()) && client.resource(o).get() != null)
@@ -142,41 +161,66 @@ abstract class OperatorTestBase {
       }
       if (o instanceof EndpointSlice es && es.getEndpoints() != null) {
         // as the EndpointSlice controller writes it: the pod's own namespace on each targetRef
-        es.getEndpoints().stream().filter(e -> e.getTargetRef() != null).forEach(e -> e.getTargetRef().setNamespace(ns));
+        es.getEndpoints().stream()
+            .filter(e -> e.getTargetRef() != null)
+            .forEach(e -> e.getTargetRef().setNamespace(ns));
       }
       DemoScenario.create(client, o);
     }
   }
 
   GatewayDiagnosisStatus statusOf(String ns, String name) {
-    GatewayDiagnosis gd = client.resources(GatewayDiagnosis.class).inNamespace(ns).withName(name).get();
+    GatewayDiagnosis gd =
+        client.resources(GatewayDiagnosis.class).inNamespace(ns).withName(name).get();
     return gd == null ? null : gd.getStatus();
   }
 
-  GatewayDiagnosisStatus awaitStatus(String ns, Duration within, Predicate<GatewayDiagnosisStatus> p) {
-    await().atMost(within).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
-      GatewayDiagnosisStatus s = statusOf(ns, "web");
-      assertThat(s != null && p.test(s)).as(() -> "the status of " + ns + "/web now:\n"
-          + io.fabric8.kubernetes.client.utils.Serialization.asYaml(s)).isTrue();
-    });
+  GatewayDiagnosisStatus awaitStatus(
+      String ns, Duration within, Predicate<GatewayDiagnosisStatus> p) {
+    await()
+        .atMost(within)
+        .pollInterval(Duration.ofMillis(50))
+        .untilAsserted(
+            () -> {
+              GatewayDiagnosisStatus s = statusOf(ns, "web");
+              assertThat(s != null && p.test(s))
+                  .as(
+                      () ->
+                          "the status of "
+                              + ns
+                              + "/web now:\n"
+                              + io.fabric8.kubernetes.client.utils.Serialization.asYaml(s))
+                  .isTrue();
+            });
     return statusOf(ns, "web");
   }
 
   static Predicate<GatewayDiagnosisStatus> verdict(String health, String rootCause) {
     return s -> health.equals(s.health) && rootCause.equals(s.rootCause);
   }
-  /** Switches probing off in the diagnosis's spec (retried: the status writer may race the edit). */
+
+  /**
+   * Switches probing off in the diagnosis's spec (retried: the status writer may race the edit).
+   */
   void probesOff(String ns) {
-    await().atMost(Duration.ofSeconds(5)).ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
-        .until(() -> {
-          client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").edit(g -> {
-            ProbeSpec probe = new ProbeSpec();
-            probe.setEnabled(false);
-            g.getSpec().setProbe(probe);
-            return g;
-          });
-          return true;
-        });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .until(
+            () -> {
+              client
+                  .resources(GatewayDiagnosis.class)
+                  .inNamespace(ns)
+                  .withName("web")
+                  .edit(
+                      g -> {
+                        ProbeSpec probe = new ProbeSpec();
+                        probe.setEnabled(false);
+                        g.getSpec().setProbe(probe);
+                        return g;
+                      });
+              return true;
+            });
   }
 
   void editIngress(String ns, java.util.function.UnaryOperator<Ingress> change) {
@@ -184,13 +228,20 @@ abstract class OperatorTestBase {
   }
 
   void setEndpointsReady(String ns, boolean ready) {
-    client.resources(EndpointSlice.class).inNamespace(ns).withName("web-x7k2p").edit(es -> {
-      es.getEndpoints().forEach(e -> {
-        e.getConditions().setReady(ready);
-        e.getConditions().setServing(ready);
-      });
-      return es;
-    });
+    client
+        .resources(EndpointSlice.class)
+        .inNamespace(ns)
+        .withName("web-x7k2p")
+        .edit(
+            es -> {
+              es.getEndpoints()
+                  .forEach(
+                      e -> {
+                        e.getConditions().setReady(ready);
+                        e.getConditions().setServing(ready);
+                      });
+              return es;
+            });
   }
 
   static void setReady(Pod p, boolean ready) {

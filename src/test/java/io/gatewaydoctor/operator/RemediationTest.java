@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
@@ -19,6 +18,8 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.gatewaydoctor.api.GatewayDiagnosisStatus;
 import io.gatewaydoctor.api.RemediationRecord;
 import io.gatewaydoctor.demo.DemoScenario;
+import io.gatewaydoctor.model.ObjectLoader;
+import io.gatewaydoctor.probe.Backends;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.io.IOException;
@@ -28,8 +29,6 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import io.gatewaydoctor.model.ObjectLoader;
-import io.gatewaydoctor.probe.Backends;
 
 /**
  * Each remediation action on the mock API server, first in dry-run (nothing changes; the plan, its
@@ -45,7 +44,10 @@ class RemediationTest extends OperatorTestBase {
 
   @BeforeAll
   static void moreBackends() throws IOException {
-    BACKENDS.start("127.0.0.18", 8080, Backends::ok); // a replacement pod; 127.0.0.17 refuses (nothing listens)
+    BACKENDS.start(
+        "127.0.0.18",
+        8080,
+        Backends::ok); // a replacement pod; 127.0.0.17 refuses (nothing listens)
   }
 
   @BeforeEach
@@ -61,14 +63,17 @@ class RemediationTest extends OperatorTestBase {
   }
 
   void mode(String ns, String mode) {
-    editIngress(ns, i -> {
-      i.getMetadata().getAnnotations().put("gatewaydoctor.io/remediation", mode);
-      return i;
-    });
+    editIngress(
+        ns,
+        i -> {
+          i.getMetadata().getAnnotations().put("gatewaydoctor.io/remediation", mode);
+          return i;
+        });
   }
 
   static Predicate<GatewayDiagnosisStatus> has(String result, String action) {
-    return s -> s.remediations.stream().anyMatch(r -> result.equals(r.result) && action.equals(r.action));
+    return s ->
+        s.remediations.stream().anyMatch(r -> result.equals(r.result) && action.equals(r.action));
   }
 
   static long count(GatewayDiagnosisStatus s, String result) {
@@ -80,17 +85,29 @@ class RemediationTest extends OperatorTestBase {
   }
 
   static String condition(GatewayDiagnosisStatus s) {
-    return s.conditions.stream().filter(c -> "RemediationApplied".equals(c.getType()))
-        .map(c -> c.getStatus() + "/" + c.getReason() + ": " + c.getMessage()).findFirst().orElse("");
+    return s.conditions.stream()
+        .filter(c -> "RemediationApplied".equals(c.getType()))
+        .map(c -> c.getStatus() + "/" + c.getReason() + ": " + c.getMessage())
+        .findFirst()
+        .orElse("");
   }
 
   List<Event> events(String ns, String reason, String kind) {
-    return client.v1().events().inNamespace(ns).list().getItems().stream().filter(e -> reason.equals(e.getReason())
-        && kind.equals(e.getInvolvedObject().getKind())).toList();
+    return client.v1().events().inNamespace(ns).list().getItems().stream()
+        .filter(e -> reason.equals(e.getReason()) && kind.equals(e.getInvolvedObject().getKind()))
+        .toList();
   }
 
-  /** Dry-run: the plan is recorded with its exact patch, the API server saw only a dry-run, Events tell it; then auto applies it once. */
-  GatewayDiagnosisStatus dryRunThenAuto(String ns, String action, String rootCause, String objectSuffix, String objectKind,
+  /**
+   * Dry-run: the plan is recorded with its exact patch, the API server saw only a dry-run, Events
+   * tell it; then auto applies it once.
+   */
+  GatewayDiagnosisStatus dryRunThenAuto(
+      String ns,
+      String action,
+      String rootCause,
+      String objectSuffix,
+      String objectKind,
       String patchHas) {
     GatewayDiagnosisStatus planned = awaitStatus(ns, SETTLE, has("DryRun", action));
     assertThat(planned.rootCause).isEqualTo(rootCause);
@@ -101,22 +118,36 @@ class RemediationTest extends OperatorTestBase {
     assertThat(condition(planned)).startsWith("False/DryRun: Would ").contains(patchHas);
     assertThat(api.to(ns, objectSuffix, true)).as("a server-side dry-run").isNotEmpty();
     assertThat(api.to(ns, objectSuffix, false)).as("nothing changed in dry-run").isEmpty();
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-      assertThat(events(ns, "RemediationDryRun", "Ingress")).isNotEmpty();
-      assertThat(events(ns, "RemediationDryRun", objectKind)).isNotEmpty();
-    });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              assertThat(events(ns, "RemediationDryRun", "Ingress")).isNotEmpty();
+              assertThat(events(ns, "RemediationDryRun", objectKind)).isNotEmpty();
+            });
     mode(ns, "auto");
     // the Applied record is written before the change; the timeline entry with the status after it
-    GatewayDiagnosisStatus applied = awaitStatus(ns, SETTLE, s -> has("Applied", action).test(s) && s.timeline != null
-        && s.timeline.stream().anyMatch(e -> "remediation".equals(e.kind) && e.detail.startsWith(action)));
+    GatewayDiagnosisStatus applied =
+        awaitStatus(
+            ns,
+            SETTLE,
+            s ->
+                has("Applied", action).test(s)
+                    && s.timeline != null
+                    && s.timeline.stream()
+                        .anyMatch(
+                            e -> "remediation".equals(e.kind) && e.detail.startsWith(action)));
     assertThat(first(applied, "Applied").dryRun).isFalse();
     assertThat(first(applied, "Applied").patch).contains(patchHas);
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(events(ns, "RemediationApplied", objectKind)).isNotEmpty());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(events(ns, "RemediationApplied", objectKind)).isNotEmpty());
     return applied;
   }
 
   GatewayDiagnosisStatus awaitHealed(String ns, String action) {
-    GatewayDiagnosisStatus healed = awaitStatus(ns, SETTLE, s -> "Healthy".equals(s.health) && has("Improved", action).test(s));
+    GatewayDiagnosisStatus healed =
+        awaitStatus(ns, SETTLE, s -> "Healthy".equals(s.health) && has("Improved", action).test(s));
     assertThat(count(healed, "Applied")).isEqualTo(1);
     assertThat(condition(healed)).startsWith("True/Improved");
     return healed;
@@ -126,28 +157,69 @@ class RemediationTest extends OperatorTestBase {
   void fixTargetPort() throws Exception {
     String ns = "rem-port";
     healthyIn(ns, "dry-run");
-    client.services().inNamespace(ns).withName("web").edit(s -> {
-      s.getSpec().getPorts().get(0).setTargetPort(new IntOrString("web-http"));
-      return s;
-    });
-    dryRunThenAuto(ns, "fix-target-port", "TargetPortMismatch", "/services/web", "Service", "\"path\":\"/spec/ports/0/targetPort\",\"value\":\"http\"");
+    client
+        .services()
+        .inNamespace(ns)
+        .withName("web")
+        .edit(
+            s -> {
+              s.getSpec().getPorts().get(0).setTargetPort(new IntOrString("web-http"));
+              return s;
+            });
+    dryRunThenAuto(
+        ns,
+        "fix-target-port",
+        "TargetPortMismatch",
+        "/services/web",
+        "Service",
+        "\"path\":\"/spec/ports/0/targetPort\",\"value\":\"http\"");
     awaitHealed(ns, "fix-target-port");
-    assertThat(client.services().inNamespace(ns).withName("web").get().getSpec().getPorts().get(0).getTargetPort().getStrVal())
+    assertThat(
+            client
+                .services()
+                .inNamespace(ns)
+                .withName("web")
+                .get()
+                .getSpec()
+                .getPorts()
+                .get(0)
+                .getTargetPort()
+                .getStrVal())
         .isEqualTo("http");
     assertThat(api.to(ns, "/services/web", false)).as("applied once").hasSize(1);
-    assertThat(get(metricsUrl)).contains("gatewaydoctor_remediations_total{action=\"fix-target-port\",result=\"Applied\"}",
-        "gatewaydoctor_remediations_total{action=\"fix-target-port\",result=\"DryRun\"}");
+    assertThat(get(metricsUrl))
+        .contains(
+            "gatewaydoctor_remediations_total{action=\"fix-target-port\",result=\"Applied\"}",
+            "gatewaydoctor_remediations_total{action=\"fix-target-port\",result=\"DryRun\"}");
   }
 
   @Test
   void setBackendProtocol() throws IOException {
     String ns = "rem-tls";
     healthyIn(ns, "dry-run");
-    moveEndpoints(ns, ip -> ip.replace("127.0.0.11", "127.0.0.83").replace("127.0.0.12", "127.0.0.84")); // TLS servers
-    dryRunThenAuto(ns, "set-backend-protocol", "BackendProtocolMismatch", "/ingresses/web", "Ingress",
+    moveEndpoints(
+        ns,
+        ip ->
+            ip.replace("127.0.0.11", "127.0.0.83")
+                .replace("127.0.0.12", "127.0.0.84")); // TLS servers
+    dryRunThenAuto(
+        ns,
+        "set-backend-protocol",
+        "BackendProtocolMismatch",
+        "/ingresses/web",
+        "Ingress",
         "\"nginx.ingress.kubernetes.io/backend-protocol\":\"HTTPS\"");
     awaitHealed(ns, "set-backend-protocol");
-    assertThat(client.network().v1().ingresses().inNamespace(ns).withName("web").get().getMetadata().getAnnotations())
+    assertThat(
+            client
+                .network()
+                .v1()
+                .ingresses()
+                .inNamespace(ns)
+                .withName("web")
+                .get()
+                .getMetadata()
+                .getAnnotations())
         .containsEntry("nginx.ingress.kubernetes.io/backend-protocol", "HTTPS");
     assertThat(api.to(ns, "/ingresses/web", false)).as("applied once").hasSize(1);
   }
@@ -156,8 +228,17 @@ class RemediationTest extends OperatorTestBase {
   void raiseProxyBufferSize() throws IOException {
     String ns = "rem-buffer";
     healthyIn(ns, "dry-run");
-    moveEndpoints(ns, ip -> ip.replace("127.0.0.11", "127.0.0.87").replace("127.0.0.12", "127.0.0.88")); // 6 KB headers
-    dryRunThenAuto(ns, "raise-proxy-buffer-size", "BackendHeadersTooLarge", "/ingresses/web", "Ingress",
+    moveEndpoints(
+        ns,
+        ip ->
+            ip.replace("127.0.0.11", "127.0.0.87")
+                .replace("127.0.0.12", "127.0.0.88")); // 6 KB headers
+    dryRunThenAuto(
+        ns,
+        "raise-proxy-buffer-size",
+        "BackendHeadersTooLarge",
+        "/ingresses/web",
+        "Ingress",
         "\"nginx.ingress.kubernetes.io/proxy-buffer-size\":\"8k\"");
     awaitHealed(ns, "raise-proxy-buffer-size");
     assertThat(api.to(ns, "/ingresses/web", false)).as("applied once").hasSize(1);
@@ -168,67 +249,190 @@ class RemediationTest extends OperatorTestBase {
     String ns = "rem-restart";
     healthyIn(ns, "dry-run");
     moveOne(ns, "web-6d4b7c9f8-aaaaa", "127.0.0.17"); // refuses; bbbbb still answers
-    dryRunThenAuto(ns, "restart-pod", "BackendRefusingConnections", "/pods/web-6d4b7c9f8-aaaaa", "Pod", "delete");
-    await().atMost(Duration.ofSeconds(5)).until(() -> client.pods().inNamespace(ns).withName("web-6d4b7c9f8-aaaaa").get() == null);
-    replace(ns, "web-6d4b7c9f8-aaaaa", "web-6d4b7c9f8-ccccc", "127.0.0.18"); // the ReplicaSet's new pod, answering
+    dryRunThenAuto(
+        ns,
+        "restart-pod",
+        "BackendRefusingConnections",
+        "/pods/web-6d4b7c9f8-aaaaa",
+        "Pod",
+        "delete");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> client.pods().inNamespace(ns).withName("web-6d4b7c9f8-aaaaa").get() == null);
+    replace(
+        ns,
+        "web-6d4b7c9f8-aaaaa",
+        "web-6d4b7c9f8-ccccc",
+        "127.0.0.18"); // the ReplicaSet's new pod, answering
     awaitHealed(ns, "restart-pod");
     assertThat(api.to(ns, "/pods/web-6d4b7c9f8-aaaaa", false)).as("deleted once").hasSize(1);
-    assertThat(api.to(ns, "/pods/web-6d4b7c9f8-bbbbb", false)).as("the answering pod is left alone").isEmpty();
+    assertThat(api.to(ns, "/pods/web-6d4b7c9f8-bbbbb", false))
+        .as("the answering pod is left alone")
+        .isEmpty();
   }
 
   @Test
   void rollback() throws IOException {
     String ns = "rem-rollback";
     seed(ns);
-    var owner = new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("Deployment").withName("web").withUid("uid-deploy-" + ns)
-        .withController(true).build();
-    DemoScenario.create(client, new DeploymentBuilder().withNewMetadata().withName("web").withNamespace(ns).endMetadata().withNewSpec()
-        .withReplicas(2).withNewSelector().addToMatchLabels("app", "web").endSelector().withTemplate(template("registry.example.com/web:2.3.1",
-            null)).endSpec().build());
-    DemoScenario.create(client, new ReplicaSetBuilder().withNewMetadata().withName("web-6d4b7c9f8").withNamespace(ns)
-        .addToAnnotations("deployment.kubernetes.io/revision", "1").withOwnerReferences(owner).endMetadata().withNewSpec().withReplicas(2)
-        .withNewSelector().addToMatchLabels("app", "web").endSelector().withTemplate(template("registry.example.com/web:2.3.1", "6d4b7c9f8"))
-        .endSpec().build());
-    awaitStatus(ns, SETTLE, s -> "Healthy".equals(s.health) && s.baseline != null
-        && "registry.example.com/web:2.3.1".equals(s.baseline.fields.get("Deployment " + ns + "/web|spec.template.spec.containers[web].image"))
-        && s.baseline.servedBy != null && s.baseline.servedBy.contains(ns + "/web-6d4b7c9f8"));
+    var owner =
+        new OwnerReferenceBuilder()
+            .withApiVersion("apps/v1")
+            .withKind("Deployment")
+            .withName("web")
+            .withUid("uid-deploy-" + ns)
+            .withController(true)
+            .build();
+    DemoScenario.create(
+        client,
+        new DeploymentBuilder()
+            .withNewMetadata()
+            .withName("web")
+            .withNamespace(ns)
+            .endMetadata()
+            .withNewSpec()
+            .withReplicas(2)
+            .withNewSelector()
+            .addToMatchLabels("app", "web")
+            .endSelector()
+            .withTemplate(template("registry.example.com/web:2.3.1", null))
+            .endSpec()
+            .build());
+    DemoScenario.create(
+        client,
+        new ReplicaSetBuilder()
+            .withNewMetadata()
+            .withName("web-6d4b7c9f8")
+            .withNamespace(ns)
+            .addToAnnotations("deployment.kubernetes.io/revision", "1")
+            .withOwnerReferences(owner)
+            .endMetadata()
+            .withNewSpec()
+            .withReplicas(2)
+            .withNewSelector()
+            .addToMatchLabels("app", "web")
+            .endSelector()
+            .withTemplate(template("registry.example.com/web:2.3.1", "6d4b7c9f8"))
+            .endSpec()
+            .build());
+    awaitStatus(
+        ns,
+        SETTLE,
+        s ->
+            "Healthy".equals(s.health)
+                && s.baseline != null
+                && "registry.example.com/web:2.3.1"
+                    .equals(
+                        s.baseline.fields.get(
+                            "Deployment " + ns + "/web|spec.template.spec.containers[web].image"))
+                && s.baseline.servedBy != null
+                && s.baseline.servedBy.contains(ns + "/web-6d4b7c9f8"));
     mode(ns, "dry-run");
-    await().pollDelay(Duration.ofMillis(1100)).until(() -> true); // the new ReplicaSet is created a second later
-    client.apps().deployments().inNamespace(ns).withName("web").edit(d -> {
-      d.getSpec().setTemplate(template("registry.example.com/web:2.4.0-broken", null));
-      return d;
-    });
-    DemoScenario.create(client, new ReplicaSetBuilder().withNewMetadata().withName("web-7f9c8d6b5").withNamespace(ns)
-        .addToAnnotations("deployment.kubernetes.io/revision", "2").withOwnerReferences(owner).endMetadata().withNewSpec().withReplicas(2)
-        .withNewSelector().addToMatchLabels("app", "web").endSelector()
-        .withTemplate(template("registry.example.com/web:2.4.0-broken", "7f9c8d6b5")).endSpec().build());
+    await()
+        .pollDelay(Duration.ofMillis(1100))
+        .until(() -> true); // the new ReplicaSet is created a second later
+    client
+        .apps()
+        .deployments()
+        .inNamespace(ns)
+        .withName("web")
+        .edit(
+            d -> {
+              d.getSpec().setTemplate(template("registry.example.com/web:2.4.0-broken", null));
+              return d;
+            });
+    DemoScenario.create(
+        client,
+        new ReplicaSetBuilder()
+            .withNewMetadata()
+            .withName("web-7f9c8d6b5")
+            .withNamespace(ns)
+            .addToAnnotations("deployment.kubernetes.io/revision", "2")
+            .withOwnerReferences(owner)
+            .endMetadata()
+            .withNewSpec()
+            .withReplicas(2)
+            .withNewSelector()
+            .addToMatchLabels("app", "web")
+            .endSelector()
+            .withTemplate(template("registry.example.com/web:2.4.0-broken", "7f9c8d6b5"))
+            .endSpec()
+            .build());
     for (String old : List.of("aaaaa", "bbbbb")) { // the new revision's pods crash
       Pod p = client.pods().inNamespace(ns).withName("web-6d4b7c9f8-" + old).get();
       client.resource(p).delete();
-      Pod n = new PodBuilder(p).editMetadata().withName("web-7f9c8d6b5-" + old).withResourceVersion(null).withUid(null)
-          .addToLabels("pod-template-hash", "7f9c8d6b5").withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1")
-              .withKind("ReplicaSet").withName("web-7f9c8d6b5").withUid("uid-rs2-" + ns).withController(true).build()).endMetadata().build();
+      Pod n =
+          new PodBuilder(p)
+              .editMetadata()
+              .withName("web-7f9c8d6b5-" + old)
+              .withResourceVersion(null)
+              .withUid(null)
+              .addToLabels("pod-template-hash", "7f9c8d6b5")
+              .withOwnerReferences(
+                  new OwnerReferenceBuilder()
+                      .withApiVersion("apps/v1")
+                      .withKind("ReplicaSet")
+                      .withName("web-7f9c8d6b5")
+                      .withUid("uid-rs2-" + ns)
+                      .withController(true)
+                      .build())
+              .endMetadata()
+              .build();
       n.getSpec().getContainers().get(0).setImage("registry.example.com/web:2.4.0-broken");
       setReady(n, false);
-      n.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder().withName("web").withImage("registry.example.com/web:2.4.0-broken")
-          .withReady(false).withRestartCount(5).withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
-          .withNewLastState().withNewTerminated().withExitCode(1).withReason("Error").endTerminated().endLastState().build()));
+      n.getStatus()
+          .setContainerStatuses(
+              List.of(
+                  new ContainerStatusBuilder()
+                      .withName("web")
+                      .withImage("registry.example.com/web:2.4.0-broken")
+                      .withReady(false)
+                      .withRestartCount(5)
+                      .withNewState()
+                      .withNewWaiting()
+                      .withReason("CrashLoopBackOff")
+                      .endWaiting()
+                      .endState()
+                      .withNewLastState()
+                      .withNewTerminated()
+                      .withExitCode(1)
+                      .withReason("Error")
+                      .endTerminated()
+                      .endLastState()
+                      .build()));
       DemoScenario.create(client, n);
     }
-    client.resources(EndpointSlice.class).inNamespace(ns).withName("web-x7k2p").edit(es -> {
-      es.getEndpoints().forEach(e -> {
-        e.getConditions().setReady(false);
-        e.getTargetRef().setName(e.getTargetRef().getName().replace("6d4b7c9f8", "7f9c8d6b5"));
-      });
-      return es;
-    });
-    GatewayDiagnosisStatus applied = dryRunThenAuto(ns, "rollback", "BackendCrashLooping", "/deployments/web", "Deployment",
-        "registry.example.com/web:2.3.1");
+    client
+        .resources(EndpointSlice.class)
+        .inNamespace(ns)
+        .withName("web-x7k2p")
+        .edit(
+            es -> {
+              es.getEndpoints()
+                  .forEach(
+                      e -> {
+                        e.getConditions().setReady(false);
+                        e.getTargetRef()
+                            .setName(e.getTargetRef().getName().replace("6d4b7c9f8", "7f9c8d6b5"));
+                      });
+              return es;
+            });
+    GatewayDiagnosisStatus applied =
+        dryRunThenAuto(
+            ns,
+            "rollback",
+            "BackendCrashLooping",
+            "/deployments/web",
+            "Deployment",
+            "registry.example.com/web:2.3.1");
     assertThat(first(applied, "Applied").reason).contains("web-7f9c8d6b5", "revision 2");
     Deployment d = client.apps().deployments().inNamespace(ns).withName("web").get();
-    assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("registry.example.com/web:2.3.1");
-    assertThat(d.getSpec().getTemplate().getMetadata().getLabels()).doesNotContainKey("pod-template-hash");
-    for (String n : List.of("aaaaa", "bbbbb")) { // the controllers bring the previous revision's pods back
+    assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("registry.example.com/web:2.3.1");
+    assertThat(d.getSpec().getTemplate().getMetadata().getLabels())
+        .doesNotContainKey("pod-template-hash");
+    for (String n :
+        List.of("aaaaa", "bbbbb")) { // the controllers bring the previous revision's pods back
       client.pods().inNamespace(ns).withName("web-7f9c8d6b5-" + n).delete();
     }
     seedPodsOnly(ns);
@@ -241,20 +445,36 @@ class RemediationTest extends OperatorTestBase {
     String ns = "rem-cooldown";
     healthyIn(ns, "auto");
     breakTargetPort(ns);
-    GatewayDiagnosisStatus fixed = awaitStatus(ns, SETTLE, s -> "Healthy".equals(s.health) && has("Applied", "fix-target-port").test(s));
+    GatewayDiagnosisStatus fixed =
+        awaitStatus(
+            ns,
+            SETTLE,
+            s -> "Healthy".equals(s.health) && has("Applied", "fix-target-port").test(s));
     moveOne(ns, "web-6d4b7c9f8-aaaaa", "127.0.0.17"); // another trouble, within the cooldown
     GatewayDiagnosisStatus blocked = awaitStatus(ns, SETTLE, has("Blocked", "restart-pod"));
-    RemediationRecord b = blocked.remediations.stream().filter(r -> "Blocked".equals(r.result) && "restart-pod".equals(r.action))
-        .findFirst().orElseThrow();
+    RemediationRecord b =
+        blocked.remediations.stream()
+            .filter(r -> "Blocked".equals(r.result) && "restart-pod".equals(r.action))
+            .findFirst()
+            .orElseThrow();
     assertThat(b.reason).contains("cooldown", first(fixed, "Applied").time);
     // the condition tells the action awaiting its judgement; the block is in the records
-    assertThat(condition(blocked)).startsWith("True/Applied: fix-target-port on Service rem-cooldown/web");
-    assertThat(client.pods().inNamespace(ns).withName("web-6d4b7c9f8-aaaaa").get()).as("left alone during the cooldown").isNotNull();
-    GatewayDiagnosisStatus next = awaitStatus(ns, COOLDOWN.plus(SETTLE), has("Applied", "restart-pod"));
-    var applied = next.remediations.stream().filter(r -> "Applied".equals(r.result)).map(r -> java.time.Instant.parse(r.time)).toList();
+    assertThat(condition(blocked))
+        .startsWith("True/Applied: fix-target-port on Service rem-cooldown/web");
+    assertThat(client.pods().inNamespace(ns).withName("web-6d4b7c9f8-aaaaa").get())
+        .as("left alone during the cooldown")
+        .isNotNull();
+    GatewayDiagnosisStatus next =
+        awaitStatus(ns, COOLDOWN.plus(SETTLE), has("Applied", "restart-pod"));
+    var applied =
+        next.remediations.stream()
+            .filter(r -> "Applied".equals(r.result))
+            .map(r -> java.time.Instant.parse(r.time))
+            .toList();
     assertThat(applied).hasSize(2);
     assertThat(Duration.between(applied.get(0), applied.get(1))).isGreaterThanOrEqualTo(COOLDOWN);
-    assertThat(next.remediations).anyMatch(r -> "Improved".equals(r.result) && "fix-target-port".equals(r.action));
+    assertThat(next.remediations)
+        .anyMatch(r -> "Improved".equals(r.result) && "fix-target-port".equals(r.action));
     assertThat(api.to(ns, "/pods/web-6d4b7c9f8-aaaaa", false)).hasSize(1);
   }
 
@@ -263,28 +483,51 @@ class RemediationTest extends OperatorTestBase {
     String ns = "rem-shared";
     seed(ns);
     var second = client.network().v1().ingresses().inNamespace(ns).withName("web").get();
-    second.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("web-internal").withNamespace(ns)
-        .withAnnotations(new java.util.HashMap<>(java.util.Map.of("gatewaydoctor.io/remediation", "auto"))).build());
+    second.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName("web-internal")
+            .withNamespace(ns)
+            .withAnnotations(
+                new java.util.HashMap<>(java.util.Map.of("gatewaydoctor.io/remediation", "auto")))
+            .build());
     second.getSpec().getRules().forEach(r -> r.setHost("internal.shop.example.com"));
     DemoScenario.create(client, second);
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
-    await().atMost(SETTLE).until(() -> statusOf(ns, "web-internal") != null && "Healthy".equals(statusOf(ns, "web-internal").health));
+    await()
+        .atMost(SETTLE)
+        .until(
+            () ->
+                statusOf(ns, "web-internal") != null
+                    && "Healthy".equals(statusOf(ns, "web-internal").health));
     mode(ns, "auto");
     moveOne(ns, "web-6d4b7c9f8-aaaaa", "127.0.0.17"); // both targets see the same refusing pod
-    await().atMost(SETTLE).until(() -> {
-      var a = statusOf(ns, "web");
-      var b = statusOf(ns, "web-internal");
-      return has("Applied", "restart-pod").test(a) ^ has("Applied", "restart-pod").test(b)
-          && (has("Blocked", "restart-pod").test(a) || has("Blocked", "restart-pod").test(b));
-    });
-    var blocked = java.util.stream.Stream.of(statusOf(ns, "web"), statusOf(ns, "web-internal")).flatMap(x -> x.remediations.stream())
-        .filter(r -> "Blocked".equals(r.result)).findFirst().orElseThrow();
-    // the other target is held by the cross-target cooldown, or, when its plan comes after the eviction went through, by the
+    await()
+        .atMost(SETTLE)
+        .until(
+            () -> {
+              var a = statusOf(ns, "web");
+              var b = statusOf(ns, "web-internal");
+              return has("Applied", "restart-pod").test(a) ^ has("Applied", "restart-pod").test(b)
+                  && (has("Blocked", "restart-pod").test(a)
+                      || has("Blocked", "restart-pod").test(b));
+            });
+    var blocked =
+        java.util.stream.Stream.of(statusOf(ns, "web"), statusOf(ns, "web-internal"))
+            .flatMap(x -> x.remediations.stream())
+            .filter(r -> "Blocked".equals(r.result))
+            .findFirst()
+            .orElseThrow();
+    // the other target is held by the cross-target cooldown, or, when its plan comes after the
+    // eviction went through, by the
     // pod being gone already: either way no second eviction (asserted below)
-    assertThat(blocked.reason).satisfiesAnyOf(r -> assertThat(r).startsWith("cooldown: another target's restart-pod"),
-        r -> assertThat(r).isEqualTo("Pod " + ns + "/web-6d4b7c9f8-aaaaa is gone"));
+    assertThat(blocked.reason)
+        .satisfiesAnyOf(
+            r -> assertThat(r).startsWith("cooldown: another target's restart-pod"),
+            r -> assertThat(r).isEqualTo("Pod " + ns + "/web-6d4b7c9f8-aaaaa is gone"));
     await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
-    assertThat(api.to(ns, "/pods/web-6d4b7c9f8-aaaaa", false)).as("one eviction between the two targets").hasSize(1);
+    assertThat(api.to(ns, "/pods/web-6d4b7c9f8-aaaaa", false))
+        .as("one eviction between the two targets")
+        .hasSize(1);
     assertThat(api.to(ns, "/pods/web-6d4b7c9f8-bbbbb", false)).isEmpty();
   }
 
@@ -293,16 +536,20 @@ class RemediationTest extends OperatorTestBase {
     String ns = "rem-forbidden";
     seed(ns);
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
-    api.refuse.put("/namespaces/" + ns + "/services/web", 403); // no write permission (the chart without remediation.enabled)
+    api.refuse.put(
+        "/namespaces/" + ns + "/services/web",
+        403); // no write permission (the chart without remediation.enabled)
     try {
       mode(ns, "dry-run");
       breakTargetPort(ns);
       GatewayDiagnosisStatus s = awaitStatus(ns, SETTLE, has("Failed", "fix-target-port"));
-      assertThat(first(s, "Failed").reason).startsWith("the API server refused the dry-run (403: no write permission");
+      assertThat(first(s, "Failed").reason)
+          .startsWith("the API server refused the dry-run (403: no write permission");
       assertThat(condition(s)).startsWith("False/Failed");
       await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
       assertThat(api.to(ns, "/services/web", true)).as("sent once, not every round").hasSize(1);
-      assertThat(statusOf(ns, "web").remediations.stream().filter(r -> "Failed".equals(r.result))).hasSize(1);
+      assertThat(statusOf(ns, "web").remediations.stream().filter(r -> "Failed".equals(r.result)))
+          .hasSize(1);
     } finally {
       api.refuse.clear();
     }
@@ -313,23 +560,35 @@ class RemediationTest extends OperatorTestBase {
     String ns = "rem-floor";
     seed(ns);
     client.pods().inNamespace(ns).withName("web-6d4b7c9f8-bbbbb").delete();
-    client.resources(EndpointSlice.class).inNamespace(ns).withName("web-x7k2p").edit(es -> {
-      es.setEndpoints(es.getEndpoints().subList(0, 1));
-      return es;
-    });
+    client
+        .resources(EndpointSlice.class)
+        .inNamespace(ns)
+        .withName("web-x7k2p")
+        .edit(
+            es -> {
+              es.setEndpoints(es.getEndpoints().subList(0, 1));
+              return es;
+            });
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
     mode(ns, "auto");
     moveOne(ns, "web-6d4b7c9f8-aaaaa", "127.0.0.17"); // the only endpoint refuses
     GatewayDiagnosisStatus s = awaitStatus(ns, SETTLE, has("Blocked", "restart-pod"));
     assertThat(s.rootCause).isEqualTo("BackendRefusingConnections");
-    assertThat(first(s, "Blocked").reason).startsWith("floor: ").contains("would leave 0 of 1 ready endpoints");
+    assertThat(first(s, "Blocked").reason)
+        .startsWith("floor: ")
+        .contains("would leave 0 of 1 ready endpoints");
     assertThat(condition(s)).startsWith("False/Blocked");
     await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
     assertThat(client.pods().inNamespace(ns).withName("web-6d4b7c9f8-aaaaa").get()).isNotNull();
     assertThat(api.to(ns, "/pods/web-6d4b7c9f8-aaaaa", false)).isEmpty();
     assertThat(api.to(ns, "/pods/web-6d4b7c9f8-aaaaa", true)).as("not even a dry-run").isEmpty();
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(events(ns, "RemediationBlocked", "Ingress"))
-        .anyMatch(e -> "Warning".equals(e.getType()) && e.getMessage().contains("floor")));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(events(ns, "RemediationBlocked", "Ingress"))
+                    .anyMatch(
+                        e -> "Warning".equals(e.getType()) && e.getMessage().contains("floor")));
   }
 
   @Test
@@ -338,60 +597,114 @@ class RemediationTest extends OperatorTestBase {
     healthyIn(ns, "auto");
     moveOne(ns, "web-6d4b7c9f8-aaaaa", "127.0.0.17");
     awaitStatus(ns, SETTLE, has("Applied", "restart-pod"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> client.pods().inNamespace(ns).withName("web-6d4b7c9f8-aaaaa").get() == null);
-    replace(ns, "web-6d4b7c9f8-aaaaa", "web-6d4b7c9f8-ccccc", "127.0.0.17"); // the new pod refuses too
-    GatewayDiagnosisStatus stopped = awaitStatus(ns, COOLDOWN.plus(SETTLE), has("NoImprovement", "restart-pod"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> client.pods().inNamespace(ns).withName("web-6d4b7c9f8-aaaaa").get() == null);
+    replace(
+        ns, "web-6d4b7c9f8-aaaaa", "web-6d4b7c9f8-ccccc", "127.0.0.17"); // the new pod refuses too
+    GatewayDiagnosisStatus stopped =
+        awaitStatus(ns, COOLDOWN.plus(SETTLE), has("NoImprovement", "restart-pod"));
     assertThat(condition(stopped)).startsWith("False/Stopped").contains("by hand");
-    await().pollDelay(COOLDOWN.plusSeconds(2)).atMost(COOLDOWN.plusSeconds(10)).until(() -> true); // another cooldown: no second action
+    await()
+        .pollDelay(COOLDOWN.plusSeconds(2))
+        .atMost(COOLDOWN.plusSeconds(10))
+        .until(() -> true); // another cooldown: no second action
     GatewayDiagnosisStatus later = statusOf(ns, "web");
     assertThat(count(later, "Applied")).isEqualTo(1);
-    assertThat(later.remediations).anyMatch(r -> "Blocked".equals(r.result) && r.reason.startsWith("remediation stopped"));
-    assertThat(api.writes.stream().filter(w -> !w.dryRun() && "EVICT".equals(w.method()) && w.path().contains("/namespaces/" + ns + "/")))
+    assertThat(later.remediations)
+        .anyMatch(r -> "Blocked".equals(r.result) && r.reason.startsWith("remediation stopped"));
+    assertThat(
+            api.writes.stream()
+                .filter(
+                    w ->
+                        !w.dryRun()
+                            && "EVICT".equals(w.method())
+                            && w.path().contains("/namespaces/" + ns + "/")))
         .hasSize(1);
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(events(ns, "RemediationNoImprovement", "Ingress")).isNotEmpty());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> assertThat(events(ns, "RemediationNoImprovement", "Ingress")).isNotEmpty());
     moveOne(ns, "web-6d4b7c9f8-ccccc", "127.0.0.18"); // fixed by hand
-    awaitStatus(ns, SETTLE, s -> "Healthy".equals(s.health) && has("Resumed", "restart-pod").test(s));
+    awaitStatus(
+        ns, SETTLE, s -> "Healthy".equals(s.health) && has("Resumed", "restart-pod").test(s));
   }
 
   void breakTargetPort(String ns) {
-    client.services().inNamespace(ns).withName("web").edit(s -> {
-      s.getSpec().getPorts().get(0).setTargetPort(new IntOrString("web-http"));
-      return s;
-    });
+    client
+        .services()
+        .inNamespace(ns)
+        .withName("web")
+        .edit(
+            s -> {
+              s.getSpec().getPorts().get(0).setTargetPort(new IntOrString("web-http"));
+              return s;
+            });
   }
 
   /** Gives one pod, and its endpoint, another address. */
   void moveOne(String ns, String pod, String ip) {
     Pod p = client.pods().inNamespace(ns).withName(pod).get();
     p.getStatus().setPodIP(ip);
-    p.getStatus().setPodIPs(List.of(new io.fabric8.kubernetes.api.model.PodIPBuilder().withIp(ip).build()));
+    p.getStatus()
+        .setPodIPs(List.of(new io.fabric8.kubernetes.api.model.PodIPBuilder().withIp(ip).build()));
     client.resource(p).updateStatus();
-    client.resources(EndpointSlice.class).inNamespace(ns).withName("web-x7k2p").edit(es -> {
-      es.getEndpoints().stream().filter(e -> pod.equals(e.getTargetRef().getName())).forEach(e -> e.setAddresses(List.of(ip)));
-      return es;
-    });
+    client
+        .resources(EndpointSlice.class)
+        .inNamespace(ns)
+        .withName("web-x7k2p")
+        .edit(
+            es -> {
+              es.getEndpoints().stream()
+                  .filter(e -> pod.equals(e.getTargetRef().getName()))
+                  .forEach(e -> e.setAddresses(List.of(ip)));
+              return es;
+            });
   }
 
-  /** What the ReplicaSet and EndpointSlice controllers do after a pod was deleted: a new pod at {@code ip} takes its endpoint. */
+  /**
+   * What the ReplicaSet and EndpointSlice controllers do after a pod was deleted: a new pod at
+   * {@code ip} takes its endpoint.
+   */
   void replace(String ns, String gone, String name, String ip) {
     Pod model = client.pods().inNamespace(ns).list().getItems().get(0);
-    Pod p = new PodBuilder(model).editMetadata().withName(name).withResourceVersion(null).withUid(null).endMetadata().build();
+    Pod p =
+        new PodBuilder(model)
+            .editMetadata()
+            .withName(name)
+            .withResourceVersion(null)
+            .withUid(null)
+            .endMetadata()
+            .build();
     p.getStatus().setPodIP(ip);
-    p.getStatus().setPodIPs(List.of(new io.fabric8.kubernetes.api.model.PodIPBuilder().withIp(ip).build()));
+    p.getStatus()
+        .setPodIPs(List.of(new io.fabric8.kubernetes.api.model.PodIPBuilder().withIp(ip).build()));
     DemoScenario.create(client, p);
-    client.resources(EndpointSlice.class).inNamespace(ns).withName("web-x7k2p").edit(es -> {
-      es.getEndpoints().stream().filter(e -> gone.equals(e.getTargetRef().getName())).forEach(e -> {
-        e.setAddresses(List.of(ip));
-        e.getTargetRef().setName(name);
-      });
-      return es;
-    });
+    client
+        .resources(EndpointSlice.class)
+        .inNamespace(ns)
+        .withName("web-x7k2p")
+        .edit(
+            es -> {
+              es.getEndpoints().stream()
+                  .filter(e -> gone.equals(e.getTargetRef().getName()))
+                  .forEach(
+                      e -> {
+                        e.setAddresses(List.of(ip));
+                        e.getTargetRef().setName(name);
+                      });
+              return es;
+            });
   }
 
   /** The fixture's pods and endpoints again (the previous revision back). */
   void seedPodsOnly(String ns) throws IOException {
-    var objects = ObjectLoader.parse(java.nio.file.Files.readString(java.nio.file.Path.of(
-        "src/test/resources/scenarios/healthy-basic/in-cluster.yaml")), "healthy-basic");
+    var objects =
+        ObjectLoader.parse(
+            java.nio.file.Files.readString(
+                java.nio.file.Path.of(
+                    "src/test/resources/scenarios/healthy-basic/in-cluster.yaml")),
+            "healthy-basic");
     for (var o : objects) {
       if (o instanceof Pod p) {
         p.getMetadata().setNamespace(ns);
@@ -399,11 +712,18 @@ class RemediationTest extends OperatorTestBase {
         p.getMetadata().setResourceVersion(null);
         DemoScenario.create(client, p);
       } else if (o instanceof EndpointSlice es) {
-        es.getEndpoints().stream().filter(e -> e.getTargetRef() != null).forEach(e -> e.getTargetRef().setNamespace(ns));
-        client.resources(EndpointSlice.class).inNamespace(ns).withName(es.getMetadata().getName()).edit(x -> {
-          x.setEndpoints(es.getEndpoints());
-          return x;
-        });
+        es.getEndpoints().stream()
+            .filter(e -> e.getTargetRef() != null)
+            .forEach(e -> e.getTargetRef().setNamespace(ns));
+        client
+            .resources(EndpointSlice.class)
+            .inNamespace(ns)
+            .withName(es.getMetadata().getName())
+            .edit(
+                x -> {
+                  x.setEndpoints(es.getEndpoints());
+                  return x;
+                });
       }
     }
   }
@@ -413,7 +733,17 @@ class RemediationTest extends OperatorTestBase {
     if (hash != null) {
       b.addToLabels("pod-template-hash", hash);
     }
-    return b.endMetadata().withNewSpec().addNewContainer().withName("web").withImage(image).addNewPort().withName("http")
-        .withContainerPort(8080).endPort().endContainer().endSpec().build();
+    return b.endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("web")
+        .withImage(image)
+        .addNewPort()
+        .withName("http")
+        .withContainerPort(8080)
+        .endPort()
+        .endContainer()
+        .endSpec()
+        .build();
   }
 }

@@ -17,8 +17,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 
 /**
- * Real servers on loopback that misbehave in one way each, for the prober's tests: raw sockets,
- * one thread per server, every connection handled by the behaviour given. Closed after each test.
+ * Real servers on loopback that misbehave in one way each, for the prober's tests: raw sockets, one
+ * thread per server, every connection handled by the behaviour given. Closed after each test.
  */
 public final class Backends implements AutoCloseable {
   public interface Behaviour {
@@ -47,8 +47,12 @@ public final class Backends implements AutoCloseable {
     return startTls(ip, port, keystore, false, b);
   }
 
-  /** A TLS server; with {@code needClientAuth} it ends every handshake that brings no client certificate. */
-  public int startTls(String ip, int port, Path keystore, boolean needClientAuth, Behaviour b) throws Exception {
+  /**
+   * A TLS server; with {@code needClientAuth} it ends every handshake that brings no client
+   * certificate.
+   */
+  public int startTls(String ip, int port, Path keystore, boolean needClientAuth, Behaviour b)
+      throws Exception {
     KeyStore ks = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(keystore)) {
       ks.load(in, "changeit".toCharArray());
@@ -66,24 +70,28 @@ public final class Backends implements AutoCloseable {
 
   private int serve(ServerSocket ss, Behaviour b) {
     servers.add(ss);
-    Thread t = new Thread(() -> {
-      while (!ss.isClosed()) {
-        try {
-          Socket s = ss.accept();
-          Thread c = new Thread(() -> {
-            try (s) {
-              b.serve(s);
-            } catch (Exception e) {
-              // the behaviour is the point; its errors are not
-            }
-          });
-          c.setDaemon(true);
-          c.start();
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              while (!ss.isClosed()) {
+                try {
+                  Socket s = ss.accept();
+                  Thread c =
+                      new Thread(
+                          () -> {
+                            try (s) {
+                              b.serve(s);
+                            } catch (Exception e) {
+                              // the behaviour is the point; its errors are not
+                            }
+                          });
+                  c.setDaemon(true);
+                  c.start();
+                } catch (IOException e) {
+                  return;
+                }
+              }
+            });
     t.setDaemon(true);
     t.start();
     threads.add(t);
@@ -119,12 +127,33 @@ public final class Backends implements AutoCloseable {
   /** A self-signed key pair made by the JDK's keytool, as an operator would make one. */
   public static Path keystore(Path dir) throws Exception {
     Path ks = dir.resolve("backend.p12");
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", "backend", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-        "-dname", "CN=backend.shop.svc", "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass", "changeit",
-        "-keypass", "changeit").redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                "backend",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=backend.shop.svc",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                ks.toString(),
+                "-storepass",
+                "changeit",
+                "-keypass",
+                "changeit")
+            .redirectErrorStream(true)
+            .start();
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException("keytool failed: " + new String(p.getInputStream().readAllBytes()));
+      throw new IllegalStateException(
+          "keytool failed: " + new String(p.getInputStream().readAllBytes()));
     }
     return ks;
   }

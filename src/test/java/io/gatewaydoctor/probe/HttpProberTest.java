@@ -34,8 +34,16 @@ class HttpProberTest {
   }
 
   static ProbeTarget target(int port, boolean tls, int timeoutMillis) {
-    return new ProbeTarget(IP, port, "web-0", tls, "shop.example.com", "/healthz", timeoutMillis,
-        ProbeTarget.DEFAULT_HEADER_LIMIT, ProbeTarget.DEFAULT_BYTE_CAP);
+    return new ProbeTarget(
+        IP,
+        port,
+        "web-0",
+        tls,
+        "shop.example.com",
+        "/healthz",
+        timeoutMillis,
+        ProbeTarget.DEFAULT_HEADER_LIMIT,
+        ProbeTarget.DEFAULT_BYTE_CAP);
   }
 
   Probe probe(Backends.Behaviour b) throws Exception {
@@ -45,21 +53,27 @@ class HttpProberTest {
   @Test
   void aCompleteResponseIsOkAndTheRequestLooksLikeTheGateways() throws Exception {
     String[] seen = new String[1];
-    Probe p = probe(s -> {
-      seen[0] = Backends.readRequest(s);
-      Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-    });
+    Probe p =
+        probe(
+            s -> {
+              seen[0] = Backends.readRequest(s);
+              Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            });
     assertThat(p.outcome()).isEqualTo(Outcome.ok);
     assertThat(p.status()).isEqualTo(200);
-    assertThat(seen[0]).startsWith("GET /healthz HTTP/1.1\r\n").contains("Host: shop.example.com\r\n");
+    assertThat(seen[0])
+        .startsWith("GET /healthz HTTP/1.1\r\n")
+        .contains("Host: shop.example.com\r\n");
   }
 
   @Test
   void anErrorStatusIsHttp5xx() throws Exception {
-    Probe p = probe(s -> {
-      Backends.readRequest(s);
-      Backends.write(s, "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
-    });
+    Probe p =
+        probe(
+            s -> {
+              Backends.readRequest(s);
+              Backends.write(s, "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
+            });
     assertThat(p.outcome()).isEqualTo(Outcome.http5xx);
     assertThat(p.status()).isEqualTo(503);
   }
@@ -75,10 +89,12 @@ class HttpProberTest {
 
   @Test
   void aResetAfterTheRequestIsReset() throws Exception {
-    Probe p = probe(s -> {
-      Backends.readRequest(s);
-      s.setSoLinger(true, 0); // close with RST
-    });
+    Probe p =
+        probe(
+            s -> {
+              Backends.readRequest(s);
+              s.setSoLinger(true, 0); // close with RST
+            });
     assertThat(p.outcome()).isEqualTo(Outcome.reset);
     assertThat(p.afterRequest()).isTrue();
   }
@@ -88,10 +104,12 @@ class HttpProberTest {
     Probe none = probe(Backends::readRequest);
     assertThat(none.outcome()).isEqualTo(Outcome.prematureClose);
     assertThat(none.detail()).isEqualTo("closed without a response");
-    Probe cut = probe(s -> {
-      Backends.readRequest(s);
-      Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b");
-    });
+    Probe cut =
+        probe(
+            s -> {
+              Backends.readRequest(s);
+              Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b");
+            });
     assertThat(cut.outcome()).isEqualTo(Outcome.prematureClose);
     assertThat(cut.status()).isEqualTo(200);
     assertThat(cut.detail()).contains("10 body bytes of 100");
@@ -99,12 +117,16 @@ class HttpProberTest {
 
   @Test
   void somethingThatIsNotHttpIsInvalidResponse() throws Exception {
-    Probe p = probe(s -> {
-      Backends.readRequest(s);
-      Backends.write(s, "SSH-2.0-OpenSSH_9.6\r\n\r\n");
-    });
+    Probe p =
+        probe(
+            s -> {
+              Backends.readRequest(s);
+              Backends.write(s, "SSH-2.0-OpenSSH_9.6\r\n\r\n");
+            });
     assertThat(p.outcome()).isEqualTo(Outcome.invalidResponse);
-    assertThat(p.detail()).as("fixed words, never the backend's bytes").isEqualTo("not an HTTP response: an SSH banner")
+    assertThat(p.detail())
+        .as("fixed words, never the backend's bytes")
+        .isEqualTo("not an HTTP response: an SSH banner")
         .doesNotContain("OpenSSH");
   }
 
@@ -115,25 +137,36 @@ class HttpProberTest {
    */
   @Test
   void notHttpBytesThenCloseIsInvalidResponseNotPrematureClose() throws Exception {
-    Probe p = probe(s -> {
-      Backends.readRequest(s);
-      Backends.write(s, "hello from a raw TCP server\n");
-    });
+    Probe p =
+        probe(
+            s -> {
+              Backends.readRequest(s);
+              Backends.write(s, "hello from a raw TCP server\n");
+            });
     assertThat(p.outcome()).isEqualTo(Outcome.invalidResponse);
-    assertThat(p.detail()).isEqualTo("not an HTTP response: 28 bytes that do not begin a status line, then closed");
-    Probe cutHttp = probe(s -> {
-      Backends.readRequest(s);
-      Backends.write(s, "HTTP/1.1 200 O");
-    });
+    assertThat(p.detail())
+        .isEqualTo("not an HTTP response: 28 bytes that do not begin a status line, then closed");
+    Probe cutHttp =
+        probe(
+            s -> {
+              Backends.readRequest(s);
+              Backends.write(s, "HTTP/1.1 200 O");
+            });
     assertThat(cutHttp.outcome()).isEqualTo(Outcome.prematureClose);
   }
 
   @Test
   void aHeaderLargerThanTheProxyBufferIsHeadersTooLarge() throws Exception {
-    Probe p = probe(s -> {
-      Backends.readRequest(s);
-      Backends.write(s, "HTTP/1.1 200 OK\r\nSet-Cookie: session=" + "x".repeat(6000) + "\r\nContent-Length: 0\r\n\r\n");
-    });
+    Probe p =
+        probe(
+            s -> {
+              Backends.readRequest(s);
+              Backends.write(
+                  s,
+                  "HTTP/1.1 200 OK\r\nSet-Cookie: session="
+                      + "x".repeat(6000)
+                      + "\r\nContent-Length: 0\r\n\r\n");
+            });
     assertThat(p.outcome()).isEqualTo(Outcome.headersTooLarge);
     assertThat(p.headerBytes()).isGreaterThan(6000);
     assertThat(p.detail()).contains("exceeds the gateway's 4096-byte proxy buffer");
@@ -141,40 +174,68 @@ class HttpProberTest {
 
   @Test
   void tlsWherePlainHttpWasSentIsTlsExpected() throws Exception {
-    int port = backends.startTls(IP, keystore, s -> {
-      Backends.readRequest(s);
-      Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
-    });
+    int port =
+        backends.startTls(
+            IP,
+            keystore,
+            s -> {
+              Backends.readRequest(s);
+              Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+            });
     Probe p = prober.probe(target(port, false, 2000));
     assertThat(p.outcome()).as(p.detail()).isEqualTo(Outcome.tlsExpected);
-    assertThat(prober.probe(target(port, true, 2000)).outcome()).as("the same backend over TLS").isEqualTo(Outcome.ok);
+    assertThat(prober.probe(target(port, true, 2000)).outcome())
+        .as("the same backend over TLS")
+        .isEqualTo(Outcome.ok);
   }
 
   @Test
   void plainHttpWhereTlsWasSentIsPlainExpected() throws Exception {
-    int port = backends.start(IP, s -> {
-      s.getInputStream().read(new byte[1024]); // a ClientHello is no HTTP request: answer 400 as HTTP servers do
-      Backends.write(s, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-    });
+    int port =
+        backends.start(
+            IP,
+            s -> {
+              s.getInputStream()
+                  .read(
+                      new byte
+                          [1024]); // a ClientHello is no HTTP request: answer 400 as HTTP servers
+              // do
+              Backends.write(
+                  s, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            });
     Probe p = prober.probe(target(port, true, 2000));
     assertThat(p.outcome()).as(p.detail()).isEqualTo(Outcome.plainExpected);
   }
 
   @Test
   void silenceAndSlowlorisCostAtMostTheTimeout() throws Exception {
-    Probe silent = prober.probe(target(backends.start(IP, s -> {
-      Backends.readRequest(s);
-      Thread.sleep(5000);
-    }), false, 300));
+    Probe silent =
+        prober.probe(
+            target(
+                backends.start(
+                    IP,
+                    s -> {
+                      Backends.readRequest(s);
+                      Thread.sleep(5000);
+                    }),
+                false,
+                300));
     assertThat(silent.outcome()).isEqualTo(Outcome.readTimeout);
     long t0 = System.nanoTime();
-    Probe drip = prober.probe(target(backends.start(IP, s -> {
-      Backends.readRequest(s);
-      for (int i = 0; i < 200; i++) {
-        Backends.write(s, i == 0 ? "HTTP/1.1 200 OK\r\n" : "X");
-        Thread.sleep(20);
-      }
-    }), false, 300));
+    Probe drip =
+        prober.probe(
+            target(
+                backends.start(
+                    IP,
+                    s -> {
+                      Backends.readRequest(s);
+                      for (int i = 0; i < 200; i++) {
+                        Backends.write(s, i == 0 ? "HTTP/1.1 200 OK\r\n" : "X");
+                        Thread.sleep(20);
+                      }
+                    }),
+                false,
+                300));
     long took = (System.nanoTime() - t0) / 1_000_000;
     assertThat(drip.outcome()).isEqualTo(Outcome.readTimeout);
     assertThat(took).as("ms").isLessThan(1500);
@@ -182,28 +243,33 @@ class HttpProberTest {
 
   @Test
   void endlessHeadersAndBodiesStopAtTheByteCap() throws Exception {
-    Probe headers = probe(s -> {
-      Backends.readRequest(s);
-      Backends.write(s, "HTTP/1.1 200 OK\r\n");
-      for (int i = 0; i < 100_000; i++) {
-        Backends.write(s, "X-Filler-" + i + ": " + "y".repeat(100) + "\r\n");
-      }
-    });
+    Probe headers =
+        probe(
+            s -> {
+              Backends.readRequest(s);
+              Backends.write(s, "HTTP/1.1 200 OK\r\n");
+              for (int i = 0; i < 100_000; i++) {
+                Backends.write(s, "X-Filler-" + i + ": " + "y".repeat(100) + "\r\n");
+              }
+            });
     assertThat(headers.outcome()).isEqualTo(Outcome.headersTooLarge);
-    Probe body = probe(s -> {
-      Backends.readRequest(s);
-      Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n");
-      for (int i = 0; i < 100_000; i++) {
-        Backends.write(s, "z".repeat(1000));
-      }
-    });
+    Probe body =
+        probe(
+            s -> {
+              Backends.readRequest(s);
+              Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n");
+              for (int i = 0; i < 100_000; i++) {
+                Backends.write(s, "z".repeat(1000));
+              }
+            });
     assertThat(body.outcome()).isEqualTo(Outcome.ok);
     assertThat(body.detail()).contains("body read up to 65536 bytes");
   }
 
   @Test
   void namesAreNeverResolved() {
-    Probe p = prober.probe(new ProbeTarget("localhost", 80, null, false, null, "/", 500, 4096, 65536));
+    Probe p =
+        prober.probe(new ProbeTarget("localhost", 80, null, false, null, "/", 500, 4096, 65536));
     assertThat(p.outcome()).isEqualTo(Outcome.error);
     assertThat(p.detail()).contains("not an IP address");
   }
@@ -211,35 +277,61 @@ class HttpProberTest {
   @Test
   void hostAndPathFromObjectsCannotInjectHeaders() throws Exception {
     String[] seen = new String[1];
-    int port = backends.start(IP, s -> {
-      seen[0] = Backends.readRequest(s);
-      Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
-    });
-    Probe p = prober.probe(new ProbeTarget(IP, port, null, false, "shop.example.com\r\nX-Evil: 1", "/x HTTP/1.1\r\nX-Evil: 2",
-        1000, 4096, 65536));
+    int port =
+        backends.start(
+            IP,
+            s -> {
+              seen[0] = Backends.readRequest(s);
+              Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+            });
+    Probe p =
+        prober.probe(
+            new ProbeTarget(
+                IP,
+                port,
+                null,
+                false,
+                "shop.example.com\r\nX-Evil: 1",
+                "/x HTTP/1.1\r\nX-Evil: 2",
+                1000,
+                4096,
+                65536));
     assertThat(p.outcome()).isEqualTo(Outcome.ok);
-    assertThat(seen[0]).startsWith("GET / HTTP/1.1\r\nHost: " + IP + ":" + port + "\r\n").doesNotContain("X-Evil");
+    assertThat(seen[0])
+        .startsWith("GET / HTTP/1.1\r\nHost: " + IP + ":" + port + "\r\n")
+        .doesNotContain("X-Evil");
   }
 
   @Test
   void unusualButValidResponsesAreRead() throws Exception {
-    Probe bareLf = probe(s -> {
-      Backends.readRequest(s);
-      Backends.write(s, "HTTP/1.1 200 OK\nContent-Length: 2\n\nhi");
-    });
+    Probe bareLf =
+        probe(
+            s -> {
+              Backends.readRequest(s);
+              Backends.write(s, "HTTP/1.1 200 OK\nContent-Length: 2\n\nhi");
+            });
     assertThat(bareLf.outcome()).as(bareLf.detail()).isEqualTo(Outcome.ok);
-    Probe trailers = probe(s -> {
-      Backends.readRequest(s);
-      Backends.write(s, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n"
-          + "5;ext=1\r\nhello\r\n0\r\nX-Sum: abc\r\n\r\n");
-      Thread.sleep(1500); // keeps the connection: the body's own end must tell it is complete
-    });
+    Probe trailers =
+        probe(
+            s -> {
+              Backends.readRequest(s);
+              Backends.write(
+                  s,
+                  "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n"
+                      + "5;ext=1\r\nhello\r\n0\r\nX-Sum: abc\r\n\r\n");
+              Thread.sleep(
+                  1500); // keeps the connection: the body's own end must tell it is complete
+            });
     assertThat(trailers.outcome()).as(trailers.detail()).isEqualTo(Outcome.ok);
-    Probe early = probe(s -> {
-      Backends.readRequest(s);
-      Backends.write(s, "HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"
-          + "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
-    });
+    Probe early =
+        probe(
+            s -> {
+              Backends.readRequest(s);
+              Backends.write(
+                  s,
+                  "HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"
+                      + "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
+            });
     assertThat(early.outcome()).as(early.detail()).isEqualTo(Outcome.http5xx);
     assertThat(early.status()).isEqualTo(500);
   }
@@ -265,42 +357,74 @@ class HttpProberTest {
     assertThat(p.outcome()).as(p.detail()).isEqualTo(Outcome.tlsFailed);
     assertThat(p.detail()).isEqualTo("the backend requires a client certificate");
     String[] sni = new String[1];
-    Backends.Behaviour recordSni = s -> {
-      Backends.readRequest(s);
-      var names = ((javax.net.ssl.ExtendedSSLSession) ((javax.net.ssl.SSLSocket) s).getSession()).getRequestedServerNames();
-      sni[0] = names.isEmpty() ? "none" : ((javax.net.ssl.SNIHostName) names.get(0)).getAsciiName();
-      Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-    };
+    Backends.Behaviour recordSni =
+        s -> {
+          Backends.readRequest(s);
+          var names =
+              ((javax.net.ssl.ExtendedSSLSession) ((javax.net.ssl.SSLSocket) s).getSession())
+                  .getRequestedServerNames();
+          sni[0] =
+              names.isEmpty() ? "none" : ((javax.net.ssl.SNIHostName) names.get(0)).getAsciiName();
+          Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        };
     // two servers: a resumed TLS session would carry the first connection's (absent) name
     int plain = backends.startTls("127.0.0.62", 0, keystore, false, recordSni);
     int named = backends.startTls("127.0.0.63", 0, keystore, false, recordSni);
-    var t = new ProbeTarget("127.0.0.63", named, "web-0", true, "shop.example.com", "/", 2000, ProbeTarget.DEFAULT_HEADER_LIMIT,
-        ProbeTarget.DEFAULT_BYTE_CAP, "web.shop.svc");
-    var noSni = new ProbeTarget("127.0.0.62", plain, "web-0", true, "shop.example.com", "/", 2000, ProbeTarget.DEFAULT_HEADER_LIMIT,
-        ProbeTarget.DEFAULT_BYTE_CAP);
+    var t =
+        new ProbeTarget(
+            "127.0.0.63",
+            named,
+            "web-0",
+            true,
+            "shop.example.com",
+            "/",
+            2000,
+            ProbeTarget.DEFAULT_HEADER_LIMIT,
+            ProbeTarget.DEFAULT_BYTE_CAP,
+            "web.shop.svc");
+    var noSni =
+        new ProbeTarget(
+            "127.0.0.62",
+            plain,
+            "web-0",
+            true,
+            "shop.example.com",
+            "/",
+            2000,
+            ProbeTarget.DEFAULT_HEADER_LIMIT,
+            ProbeTarget.DEFAULT_BYTE_CAP);
     assertThat(prober.probe(noSni).outcome()).isEqualTo(Outcome.ok);
-    assertThat(sni[0]).as("ingress-nginx sends no SNI by default, nor does the prober").isEqualTo("none");
+    assertThat(sni[0])
+        .as("ingress-nginx sends no SNI by default, nor does the prober")
+        .isEqualTo("none");
     assertThat(prober.probe(t).outcome()).isEqualTo(Outcome.ok);
     assertThat(sni[0]).isEqualTo("web.shop.svc");
   }
 
   /**
-   * A TLS backend that drips its handshake one byte at a time never lets a read time out; the probe's
-   * one deadline still ends it (the socket is closed), so the thread is free after the timeout.
+   * A TLS backend that drips its handshake one byte at a time never lets a read time out; the
+   * probe's one deadline still ends it (the socket is closed), so the thread is free after the
+   * timeout.
    */
   @Test
   void aDrippingTlsHandshakeEndsAtTheProbesDeadline() throws Exception {
-    int port = backends.start(IP, s -> {
-      s.getInputStream().read(new byte[1024]); // the ClientHello
-      var out = s.getOutputStream();
-      out.write(new byte[] {0x16, 0x03, 0x03, 0x40, 0x00}); // a handshake record of 16 KiB is coming...
-      out.flush();
-      for (int i = 0; i < 40; i++) { // ...one byte every 150 ms, at most 6 s
-        Thread.sleep(150);
-        out.write(0x02);
-        out.flush();
-      }
-    });
+    int port =
+        backends.start(
+            IP,
+            s -> {
+              s.getInputStream().read(new byte[1024]); // the ClientHello
+              var out = s.getOutputStream();
+              out.write(
+                  new byte[] {
+                    0x16, 0x03, 0x03, 0x40, 0x00
+                  }); // a handshake record of 16 KiB is coming...
+              out.flush();
+              for (int i = 0; i < 40; i++) { // ...one byte every 150 ms, at most 6 s
+                Thread.sleep(150);
+                out.write(0x02);
+                out.flush();
+              }
+            });
     long t0 = System.nanoTime();
     Probe p = prober.probe(target(port, true, 1000));
     long took = (System.nanoTime() - t0) / 1_000_000;
@@ -314,26 +438,51 @@ class HttpProberTest {
    */
   @Test
   void aLargeGatewayBufferIsCountedNotHeld() throws Exception {
-    java.util.function.IntFunction<Backends.Behaviour> header = size -> s -> {
-      Backends.readRequest(s);
-      var out = s.getOutputStream();
-      out.write("HTTP/1.1 200 OK\r\nX-Big: ".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-      byte[] chunk = "a".repeat(8192).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-      for (int sent = 0; sent < size; sent += chunk.length) {
-        out.write(chunk);
-      }
-      out.write("\r\nContent-Length: 0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-      out.flush();
-    };
+    java.util.function.IntFunction<Backends.Behaviour> header =
+        size ->
+            s -> {
+              Backends.readRequest(s);
+              var out = s.getOutputStream();
+              out.write(
+                  "HTTP/1.1 200 OK\r\nX-Big: "
+                      .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+              byte[] chunk =
+                  "a".repeat(8192).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+              for (int sent = 0; sent < size; sent += chunk.length) {
+                out.write(chunk);
+              }
+              out.write(
+                  "\r\nContent-Length: 0\r\n\r\n"
+                      .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+              out.flush();
+            };
     int mib = 1024 * 1024;
-    var fits = new ProbeTarget(IP, backends.start(IP, header.apply(200 * 1024)), "web-0", false, "shop.example.com", "/", 3000, mib,
-        ProbeTarget.DEFAULT_BYTE_CAP);
+    var fits =
+        new ProbeTarget(
+            IP,
+            backends.start(IP, header.apply(200 * 1024)),
+            "web-0",
+            false,
+            "shop.example.com",
+            "/",
+            3000,
+            mib,
+            ProbeTarget.DEFAULT_BYTE_CAP);
     Probe ok = prober.probe(fits);
     assertThat(ok.outcome()).as(ok.detail()).isEqualTo(Outcome.ok);
     assertThat(ok.status()).isEqualTo(200);
     assertThat(ok.headerBytes()).isGreaterThan(200 * 1024);
-    var big = new ProbeTarget("127.0.0.64", backends.start("127.0.0.64", header.apply(3 * mib / 2)), "web-0", false, "shop.example.com",
-        "/", 3000, mib, ProbeTarget.DEFAULT_BYTE_CAP);
+    var big =
+        new ProbeTarget(
+            "127.0.0.64",
+            backends.start("127.0.0.64", header.apply(3 * mib / 2)),
+            "web-0",
+            false,
+            "shop.example.com",
+            "/",
+            3000,
+            mib,
+            ProbeTarget.DEFAULT_BYTE_CAP);
     Probe tooLarge = prober.probe(big);
     assertThat(tooLarge.outcome()).isEqualTo(Outcome.headersTooLarge);
     assertThat(tooLarge.detail()).contains("larger than 1048576 bytes");

@@ -8,7 +8,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The protocol cases against a real nginx: one HTTPS server and one plain HTTP server on loopback. */
+/**
+ * The protocol cases against a real nginx: one HTTPS server and one plain HTTP server on loopback.
+ */
 class NginxProtocolTest {
   static final String IP = "127.0.0.91";
   static RealNginx nginx;
@@ -21,7 +23,10 @@ class NginxProtocolTest {
     Path[] cert = RealNginx.certificate(dir);
     tlsPort = RealNginx.freePort(IP);
     plainPort = RealNginx.freePort(IP);
-    nginx = RealNginx.start(dir, """
+    nginx =
+        RealNginx.start(
+            dir,
+            """
           server {
             listen %1$s:%2$d ssl;
             ssl_certificate %4$s;
@@ -32,7 +37,11 @@ class NginxProtocolTest {
             listen %1$s:%3$d;
             location / { return 200 "plain ok\\n"; }
           }
-        """.formatted(IP, tlsPort, plainPort, cert[0], cert[1]), IP, tlsPort, plainPort);
+        """
+                .formatted(IP, tlsPort, plainPort, cert[0], cert[1]),
+            IP,
+            tlsPort,
+            plainPort);
   }
 
   @AfterAll

@@ -29,13 +29,16 @@ public final class RealNginx implements AutoCloseable {
         return b;
       }
     }
-    throw new IllegalStateException("nginx is not installed: the gateway tests need it (run bin/test, which installs it, or apt-get install -y nginx-light)");
+    throw new IllegalStateException(
+        "nginx is not installed: the gateway tests need it (run bin/test, which installs it, or apt-get install -y nginx-light)");
   }
 
   /** Starts nginx with the given http{} body; waits until every given loopback port accepts. */
-  public static RealNginx start(Path dir, String httpBody, String ip, int... ports) throws IOException, InterruptedException {
+  public static RealNginx start(Path dir, String httpBody, String ip, int... ports)
+      throws IOException, InterruptedException {
     Files.createDirectories(dir.resolve("tmp"));
-    String conf = """
+    String conf =
+        """
         daemon off;
         master_process off;
         worker_processes 1;
@@ -51,19 +54,34 @@ public final class RealNginx implements AutoCloseable {
           scgi_temp_path %1$s/tmp/scgi;
         %2$s
         }
-        """.formatted(dir, httpBody);
+        """
+            .formatted(dir, httpBody);
     Path file = dir.resolve("nginx.conf");
     Files.writeString(file, conf);
-    Process p = new ProcessBuilder(binary(), "-p", dir.toString(), "-c", file.toString(), "-e", dir.resolve("error.log").toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                binary(),
+                "-p",
+                dir.toString(),
+                "-c",
+                file.toString(),
+                "-e",
+                dir.resolve("error.log").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("stdout.log").toFile())
+            .start();
     RealNginx n = new RealNginx(p, dir);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     for (int port : ports) {
       while (!accepts(ip, port)) {
         if (!p.isAlive() || System.nanoTime() > deadline) {
           n.close();
-          throw new IllegalStateException("nginx did not start: " + Files.readString(dir.resolve("stdout.log"))
-              + (Files.exists(dir.resolve("error.log")) ? Files.readString(dir.resolve("error.log")) : ""));
+          throw new IllegalStateException(
+              "nginx did not start: "
+                  + Files.readString(dir.resolve("stdout.log"))
+                  + (Files.exists(dir.resolve("error.log"))
+                      ? Files.readString(dir.resolve("error.log"))
+                      : ""));
         }
         Thread.sleep(50);
       }
@@ -81,8 +99,24 @@ public final class RealNginx implements AutoCloseable {
   public static Path[] certificate(Path dir) throws IOException, InterruptedException {
     Path key = dir.resolve("backend.key");
     Path crt = dir.resolve("backend.crt");
-    Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(),
-        "-out", crt.toString(), "-days", "2", "-subj", "/CN=backend.shop.svc").redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                key.toString(),
+                "-out",
+                crt.toString(),
+                "-days",
+                "2",
+                "-subj",
+                "/CN=backend.shop.svc")
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes());
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IllegalStateException("openssl failed: " + out);

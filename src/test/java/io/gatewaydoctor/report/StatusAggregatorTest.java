@@ -1,16 +1,15 @@
 package io.gatewaydoctor.report;
 
-import io.gatewaydoctor.analysis.*;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatewaydoctor.analysis.*;
+import io.gatewaydoctor.api.DriftEntry;
 import io.gatewaydoctor.api.GatewayDiagnosisStatus;
 import io.gatewaydoctor.api.ResourceRef;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import io.gatewaydoctor.api.DriftEntry;
 
 class StatusAggregatorTest {
   static final Instant T0 = Instant.parse("2026-12-01T12:00:00Z");
@@ -19,14 +18,31 @@ class StatusAggregatorTest {
   static Diagnosis failing(int findings) {
     List<RuleFinding> fs = new ArrayList<>();
     for (int i = 0; i < findings; i++) {
-      fs.add(RuleFinding.of(Code.NoReadyEndpoints, Severity.Critical, new ResourceRef("Service", "shop", "web" + i),
-          "Service shop/web" + i + " has no ready endpoint", List.of("a", "b", "c", "d", "e", "f", "g")));
+      fs.add(
+          RuleFinding.of(
+              Code.NoReadyEndpoints,
+              Severity.Critical,
+              new ResourceRef("Service", "shop", "web" + i),
+              "Service shop/web" + i + " has no ready endpoint",
+              List.of("a", "b", "c", "d", "e", "f", "g")));
     }
-    return new Diagnosis("Ingress/web", Health.Failing, "NoReadyEndpoints", "Service shop/web0 has no ready endpoint", fs, List.of());
+    return new Diagnosis(
+        "Ingress/web",
+        Health.Failing,
+        "NoReadyEndpoints",
+        "Service shop/web0 has no ready endpoint",
+        fs,
+        List.of());
   }
 
   static Diagnosis healthy() {
-    return new Diagnosis("Ingress/web", Health.Healthy, Code.NONE, "Service shop/web:80 healthy", List.of(), List.of());
+    return new Diagnosis(
+        "Ingress/web",
+        Health.Healthy,
+        Code.NONE,
+        "Service shop/web:80 healthy",
+        List.of(),
+        List.of());
   }
 
   static GatewayDiagnosisStatus build(Diagnosis d, GatewayDiagnosisStatus prev, Instant now) {
@@ -36,7 +52,9 @@ class StatusAggregatorTest {
   @Test
   void conditionsFollowTheConventions() {
     GatewayDiagnosisStatus s = build(failing(1), null, T0);
-    assertThat(s.conditions).extracting(c -> c.getType()).containsExactly("Healthy", "RemediationApplied", "ConfigDrift");
+    assertThat(s.conditions)
+        .extracting(c -> c.getType())
+        .containsExactly("Healthy", "RemediationApplied", "ConfigDrift");
     assertThat(s.conditions.get(0).getStatus()).isEqualTo("False");
     assertThat(s.conditions.get(0).getReason()).isEqualTo("NoReadyEndpoints");
     assertThat(s.conditions.get(0).getObservedGeneration()).isEqualTo(3L);
@@ -51,13 +69,29 @@ class StatusAggregatorTest {
     e.to = "8081";
     e.changedAt = "2026-12-01T11:59:00Z";
     Diagnosis f = failing(1);
-    GatewayDiagnosisStatus drifted = build(new Diagnosis(f.target(), f.health(), f.rootCause(), f.summary(), f.findings(), f.backends(),
-        null, null, java.util.List.of(e)), s, T0);
+    GatewayDiagnosisStatus drifted =
+        build(
+            new Diagnosis(
+                f.target(),
+                f.health(),
+                f.rootCause(),
+                f.summary(),
+                f.findings(),
+                f.backends(),
+                null,
+                null,
+                java.util.List.of(e)),
+            s,
+            T0);
     assertThat(drifted.conditions.get(2).getStatus()).isEqualTo("True");
     assertThat(drifted.conditions.get(2).getReason()).isEqualTo("ChainChanged");
-    assertThat(drifted.conditions.get(2).getMessage()).contains("Service shop/web spec.ports[80].targetPort 8080 → 8081");
-    assertThat(drifted.drift).singleElement().satisfies(x -> assertThat(x.changedAt).isEqualTo("2026-12-01T11:59:00Z"));
-    assertThat(build(healthy(), null, T0).conditions.get(0).getReason()).isEqualTo("BackendsHealthy");
+    assertThat(drifted.conditions.get(2).getMessage())
+        .contains("Service shop/web spec.ports[80].targetPort 8080 → 8081");
+    assertThat(drifted.drift)
+        .singleElement()
+        .satisfies(x -> assertThat(x.changedAt).isEqualTo("2026-12-01T11:59:00Z"));
+    assertThat(build(healthy(), null, T0).conditions.get(0).getReason())
+        .isEqualTo("BackendsHealthy");
   }
 
   @Test
@@ -71,7 +105,8 @@ class StatusAggregatorTest {
     GatewayDiagnosisStatus healed = build(healthy(), second, T1);
     assertThat(healed.conditions.get(0).getStatus()).isEqualTo("True");
     assertThat(healed.conditions.get(0).getLastTransitionTime()).isEqualTo("2026-12-01T12:01:00Z");
-    assertThat(healed.conditions.get(1).getLastTransitionTime()).as("RemediationApplied did not flip")
+    assertThat(healed.conditions.get(1).getLastTransitionTime())
+        .as("RemediationApplied did not flip")
         .isEqualTo("2026-12-01T12:00:00Z");
     assertThat(StatusAggregator.differs(second, healed)).isTrue();
   }
@@ -81,7 +116,14 @@ class StatusAggregatorTest {
     GatewayDiagnosisStatus s = build(failing(80), null, T0);
     assertThat(s.findings).hasSize(StatusAggregator.MAX_FINDINGS);
     assertThat(s.findings.get(0).evidence).hasSize(StatusAggregator.MAX_EVIDENCE);
-    Diagnosis longSummary = new Diagnosis("Ingress/web", Health.Failing, "NoReadyEndpoints", "x".repeat(5000), List.of(), List.of());
+    Diagnosis longSummary =
+        new Diagnosis(
+            "Ingress/web",
+            Health.Failing,
+            "NoReadyEndpoints",
+            "x".repeat(5000),
+            List.of(),
+            List.of());
     assertThat(build(longSummary, null, T0).summary).hasSize(StatusAggregator.MAX_TEXT);
   }
 }

@@ -7,7 +7,10 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The controller's request counters: the text format read strictly enough, and increases across resets. */
+/**
+ * The controller's request counters: the text format read strictly enough, and increases across
+ * resets.
+ */
 class RequestCountersTest {
   static final Instant T0 = Instant.parse("2026-12-01T12:00:00Z");
 
@@ -22,7 +25,8 @@ class RequestCountersTest {
         nginx_ingress_controller_requests{ingress="web",namespace="shop",status="502" 12
         nginx_ingress_controller_requests{ingress="web",namespace="shop",status="503"} NaN
         garbage line
-        """.formatted(ok, bad);
+        """
+        .formatted(ok, bad);
   }
 
   @Test
@@ -30,7 +34,9 @@ class RequestCountersTest {
     long[] skipped = new long[1];
     var samples = PrometheusText.samples(scrape(10, 2), RequestCounters.METRIC, skipped);
     assertThat(samples).hasSize(3);
-    assertThat(samples.get(2).labels()).containsEntry("path", "/a \"quoted\" \\ path").containsEntry("status", "502");
+    assertThat(samples.get(2).labels())
+        .containsEntry("path", "/a \"quoted\" \\ path")
+        .containsEntry("status", "502");
     assertThat(skipped[0]).as("the unclosed brace, the NaN and the _total family").isEqualTo(3);
   }
 
@@ -38,17 +44,24 @@ class RequestCountersTest {
   void increasesAddUpAcrossAControllerRestart() {
     RequestCounters c = new RequestCounters(Duration.ofHours(1), 1000);
     c.add(T0, scrape(100, 10));
-    assertThat(c.increase("shop", "web", T0, Duration.ofMinutes(10))).as("one scrape is no rate").isNull();
+    assertThat(c.increase("shop", "web", T0, Duration.ofMinutes(10)))
+        .as("one scrape is no rate")
+        .isNull();
     c.add(T0.plusSeconds(30), scrape(160, 15));
     c.add(T0.plusSeconds(60), scrape(20, 3)); // the controller restarted: counted from zero
     c.add(T0.plusSeconds(90), scrape(50, 4));
     Map<String, Long> inc = c.increase("shop", "web", T0.plusSeconds(90), Duration.ofMinutes(10));
-    assertThat(inc).containsEntry("502", 5L + 3 + 1).containsEntry("200", 60L + 20 + 30); // the POST series stayed at 1
+    assertThat(inc)
+        .containsEntry("502", 5L + 3 + 1)
+        .containsEntry("200", 60L + 20 + 30); // the POST series stayed at 1
     assertThat(GatewayEvidence.Returned.of(inc, "metrics").statuses()[1]).isEqualTo(9);
     assertThat(c.increase("shop", "other", T0.plusSeconds(90), Duration.ofMinutes(10))).isEmpty();
-    // the last 40 s: the scrape before them (at +30 s) is the starting point, so the reset at +60 s counts whole
-    assertThat(c.increase("shop", "web", T0.plusSeconds(90), Duration.ofSeconds(40))).containsEntry("502", 3L + 1);
-    assertThat(c.increase("shop", "web", T0.plusSeconds(90), Duration.ofSeconds(20))).containsEntry("502", 1L);
+    // the last 40 s: the scrape before them (at +30 s) is the starting point, so the reset at +60 s
+    // counts whole
+    assertThat(c.increase("shop", "web", T0.plusSeconds(90), Duration.ofSeconds(40)))
+        .containsEntry("502", 3L + 1);
+    assertThat(c.increase("shop", "web", T0.plusSeconds(90), Duration.ofSeconds(20)))
+        .containsEntry("502", 1L);
     c.add(T0.plusSeconds(80), scrape(1, 1)); // out of order: ignored
     assertThat(c.scrapes()).isEqualTo(4);
   }
@@ -57,10 +70,13 @@ class RequestCountersTest {
   @Test
   void aSeriesThatGoesAwayIsNoReset() {
     RequestCounters c = new RequestCounters(Duration.ofHours(1), 1000);
-    String get = "nginx_ingress_controller_requests{ingress=\"web\",namespace=\"shop\",method=\"GET\",status=\"200\"} ";
-    String post = "nginx_ingress_controller_requests{ingress=\"web\",namespace=\"shop\",method=\"POST\",status=\"200\"} ";
+    String get =
+        "nginx_ingress_controller_requests{ingress=\"web\",namespace=\"shop\",method=\"GET\",status=\"200\"} ";
+    String post =
+        "nginx_ingress_controller_requests{ingress=\"web\",namespace=\"shop\",method=\"POST\",status=\"200\"} ";
     c.add(T0, get + "1000\n" + post + "500\n");
     c.add(T0.plusSeconds(30), get + "1010\n");
-    assertThat(c.increase("shop", "web", T0.plusSeconds(30), Duration.ofMinutes(5))).containsEntry("200", 10L);
+    assertThat(c.increase("shop", "web", T0.plusSeconds(30), Duration.ofMinutes(5)))
+        .containsEntry("200", 10L);
   }
 }

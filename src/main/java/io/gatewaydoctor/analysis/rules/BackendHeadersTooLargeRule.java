@@ -1,9 +1,9 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.gatewaydoctor.analysis.Fix;
-import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.Fix;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.api.ResourceRef;
@@ -24,20 +24,54 @@ public final class BackendHeadersTooLargeRule implements Rule {
   public List<RuleFinding> check(AnalysisContext ctx) {
     String ns = ctx.chain().namespace();
     String name = ctx.chain().name();
-    return ProbeTrouble.hits(ctx, p -> p.outcome() == Outcome.headersTooLarge).stream().map(h -> {
-      int largest = h.probes().stream().mapToInt(Probe::headerBytes).max().orElse(0);
-      int limit = h.probes().get(0).target().headerLimit();
-      int size = Integer.highestOneBit(Math.max(largest, 1)) << 1;
-      boolean fits = size <= MAX_BUFFER && largest < size;
-      String value = (Math.min(size, MAX_BUFFER) / 1024) + "k";
-      var fix = new Remedy(fits ? "raise-proxy-buffer-size" : "manual", fits
-              ? "Set annotation " + ProbePlanner.PROXY_BUFFER_SIZE + ": \"" + value + "\" on Ingress " + ns + "/" + name
-              : "Shrink the response headers of " + h.culprit() + " (cookies, debug headers): " + largest
-                  + " bytes is more than a sane proxy buffer", fits);
-      return ProbeTrouble.finding(Code.BackendHeadersTooLarge, h, new ResourceRef("Ingress", ns, name),
-          h.culprit() + " sends response headers of " + largest + " bytes, more than the " + limit
-              + "-byte proxy buffer of Ingress " + ns + "/" + name + " (annotation " + ProbePlanner.PROXY_BUFFER_SIZE + ")",
-          fits ? fix.fixing(new Fix.Annotation(ctx.chain().ingress(), ProbePlanner.PROXY_BUFFER_SIZE, value)) : fix);
-    }).toList();
+    return ProbeTrouble.hits(ctx, p -> p.outcome() == Outcome.headersTooLarge).stream()
+        .map(
+            h -> {
+              int largest = h.probes().stream().mapToInt(Probe::headerBytes).max().orElse(0);
+              int limit = h.probes().get(0).target().headerLimit();
+              int size = Integer.highestOneBit(Math.max(largest, 1)) << 1;
+              boolean fits = size <= MAX_BUFFER && largest < size;
+              String value = (Math.min(size, MAX_BUFFER) / 1024) + "k";
+              var fix =
+                  new Remedy(
+                      fits ? "raise-proxy-buffer-size" : "manual",
+                      fits
+                          ? "Set annotation "
+                              + ProbePlanner.PROXY_BUFFER_SIZE
+                              + ": \""
+                              + value
+                              + "\" on Ingress "
+                              + ns
+                              + "/"
+                              + name
+                          : "Shrink the response headers of "
+                              + h.culprit()
+                              + " (cookies, debug headers): "
+                              + largest
+                              + " bytes is more than a sane proxy buffer",
+                      fits);
+              return ProbeTrouble.finding(
+                  Code.BackendHeadersTooLarge,
+                  h,
+                  new ResourceRef("Ingress", ns, name),
+                  h.culprit()
+                      + " sends response headers of "
+                      + largest
+                      + " bytes, more than the "
+                      + limit
+                      + "-byte proxy buffer of Ingress "
+                      + ns
+                      + "/"
+                      + name
+                      + " (annotation "
+                      + ProbePlanner.PROXY_BUFFER_SIZE
+                      + ")",
+                  fits
+                      ? fix.fixing(
+                          new Fix.Annotation(
+                              ctx.chain().ingress(), ProbePlanner.PROXY_BUFFER_SIZE, value))
+                      : fix);
+            })
+        .toList();
   }
 }

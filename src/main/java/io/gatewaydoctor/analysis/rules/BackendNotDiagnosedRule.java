@@ -8,7 +8,9 @@ import io.gatewaydoctor.analysis.Severity;
 import io.gatewaydoctor.api.ResourceRef;
 import java.util.List;
 
-/** Entries of the target that could not be followed (resource backends, missing fields), with why. */
+/**
+ * Entries of the target that could not be followed (resource backends, missing fields), with why.
+ */
 public final class BackendNotDiagnosedRule implements Rule {
   static final int MAX_REPORTED = 10;
 
@@ -19,10 +21,23 @@ public final class BackendNotDiagnosedRule implements Rule {
       return List.of();
     }
     List<String> evidence = reasons.stream().limit(MAX_REPORTED).toList();
-    String more = reasons.size() > MAX_REPORTED ? " (" + (reasons.size() - MAX_REPORTED) + " more)" : "";
-    return List.of(RuleFinding.of(Code.BackendNotDiagnosed, Severity.Info,
-        new ResourceRef("Ingress", ctx.chain().namespace(), ctx.chain().name()),
-        reasons.size() + " backend entr" + (reasons.size() == 1 ? "y" : "ies") + " of Ingress " + ctx.chain().namespace()
-            + "/" + ctx.chain().name() + " not diagnosed: " + reasons.get(0) + more, evidence));
+    String more =
+        reasons.size() > MAX_REPORTED ? " (" + (reasons.size() - MAX_REPORTED) + " more)" : "";
+    return List.of(
+        RuleFinding.of(
+            Code.BackendNotDiagnosed,
+            Severity.Info,
+            new ResourceRef("Ingress", ctx.chain().namespace(), ctx.chain().name()),
+            reasons.size()
+                + " backend entr"
+                + (reasons.size() == 1 ? "y" : "ies")
+                + " of Ingress "
+                + ctx.chain().namespace()
+                + "/"
+                + ctx.chain().name()
+                + " not diagnosed: "
+                + reasons.get(0)
+                + more,
+            evidence));
   }
 }

@@ -1,9 +1,9 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.gatewaydoctor.analysis.Fix;
-import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.Fix;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.api.ResourceRef;
@@ -20,25 +20,88 @@ public final class BackendProtocolMismatchRule implements Rule {
   public List<RuleFinding> check(AnalysisContext ctx) {
     String ns = ctx.chain().namespace();
     String name = ctx.chain().name();
-    var hits = ProbeTrouble.hits(ctx, p -> p.outcome() == Outcome.tlsExpected || p.outcome() == Outcome.plainExpected);
-    return hits.stream().map(h -> {
-      boolean wantsTls = h.probes().get(0).outcome() == Outcome.tlsExpected;
-      // the annotation applies to every backend of the Ingress: automatic only when each of them needs the same
-      var same = hits.stream().filter(o -> (o.probes().get(0).outcome() == Outcome.tlsExpected) == wantsTls)
-          .map(o -> o.backend().serviceKey()).collect(java.util.stream.Collectors.toSet());
-      boolean whole = ctx.chain().backends().stream().allMatch(b -> same.contains(b.serviceKey()));
-      String msg = wantsTls
-          ? h.culprit() + " speaks TLS on port " + h.probes().get(0).target().port() + ", but Ingress " + ns + "/" + name
-              + " proxies to Service " + h.backend().serviceKey() + " in plain HTTP (no " + ProbePlanner.BACKEND_PROTOCOL + ": HTTPS)"
-          : h.culprit() + " speaks plain HTTP on port " + h.probes().get(0).target().port() + ", but Ingress " + ns + "/" + name
-              + " proxies to Service " + h.backend().serviceKey() + " over TLS (" + ProbePlanner.BACKEND_PROTOCOL + ")";
-      return ProbeTrouble.finding(Code.BackendProtocolMismatch, h, new ResourceRef("Ingress", ns, name), msg,
-          whole ? new Remedy("set-backend-protocol", "Set annotation "
-              + ProbePlanner.BACKEND_PROTOCOL + ": \"" + (wantsTls ? "HTTPS" : "HTTP") + "\" on Ingress " + ns + "/" + name, true)
-              .fixing(new Fix.Annotation(ctx.chain().ingress(), ProbePlanner.BACKEND_PROTOCOL, wantsTls ? "HTTPS" : "HTTP"))
-              : new Remedy("manual", "Serve Service " + h.backend().serviceKey() + " from an Ingress of its own with "
-                  + ProbePlanner.BACKEND_PROTOCOL + ": \"" + (wantsTls ? "HTTPS" : "HTTP") + "\" (the annotation applies to every"
-                  + " backend of Ingress " + ns + "/" + name + ", and the others speak " + (wantsTls ? "plain HTTP" : "TLS") + ")", false));
-    }).toList();
+    var hits =
+        ProbeTrouble.hits(
+            ctx, p -> p.outcome() == Outcome.tlsExpected || p.outcome() == Outcome.plainExpected);
+    return hits.stream()
+        .map(
+            h -> {
+              boolean wantsTls = h.probes().get(0).outcome() == Outcome.tlsExpected;
+              // the annotation applies to every backend of the Ingress: automatic only when each of
+              // them needs the same
+              var same =
+                  hits.stream()
+                      .filter(o -> (o.probes().get(0).outcome() == Outcome.tlsExpected) == wantsTls)
+                      .map(o -> o.backend().serviceKey())
+                      .collect(java.util.stream.Collectors.toSet());
+              boolean whole =
+                  ctx.chain().backends().stream().allMatch(b -> same.contains(b.serviceKey()));
+              String msg =
+                  wantsTls
+                      ? h.culprit()
+                          + " speaks TLS on port "
+                          + h.probes().get(0).target().port()
+                          + ", but Ingress "
+                          + ns
+                          + "/"
+                          + name
+                          + " proxies to Service "
+                          + h.backend().serviceKey()
+                          + " in plain HTTP (no "
+                          + ProbePlanner.BACKEND_PROTOCOL
+                          + ": HTTPS)"
+                      : h.culprit()
+                          + " speaks plain HTTP on port "
+                          + h.probes().get(0).target().port()
+                          + ", but Ingress "
+                          + ns
+                          + "/"
+                          + name
+                          + " proxies to Service "
+                          + h.backend().serviceKey()
+                          + " over TLS ("
+                          + ProbePlanner.BACKEND_PROTOCOL
+                          + ")";
+              return ProbeTrouble.finding(
+                  Code.BackendProtocolMismatch,
+                  h,
+                  new ResourceRef("Ingress", ns, name),
+                  msg,
+                  whole
+                      ? new Remedy(
+                              "set-backend-protocol",
+                              "Set annotation "
+                                  + ProbePlanner.BACKEND_PROTOCOL
+                                  + ": \""
+                                  + (wantsTls ? "HTTPS" : "HTTP")
+                                  + "\" on Ingress "
+                                  + ns
+                                  + "/"
+                                  + name,
+                              true)
+                          .fixing(
+                              new Fix.Annotation(
+                                  ctx.chain().ingress(),
+                                  ProbePlanner.BACKEND_PROTOCOL,
+                                  wantsTls ? "HTTPS" : "HTTP"))
+                      : new Remedy(
+                          "manual",
+                          "Serve Service "
+                              + h.backend().serviceKey()
+                              + " from an Ingress of its own with "
+                              + ProbePlanner.BACKEND_PROTOCOL
+                              + ": \""
+                              + (wantsTls ? "HTTPS" : "HTTP")
+                              + "\" (the annotation applies to every"
+                              + " backend of Ingress "
+                              + ns
+                              + "/"
+                              + name
+                              + ", and the others speak "
+                              + (wantsTls ? "plain HTTP" : "TLS")
+                              + ")",
+                          false));
+            })
+        .toList();
   }
 }

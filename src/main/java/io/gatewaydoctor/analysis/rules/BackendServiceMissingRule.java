@@ -1,8 +1,8 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
@@ -23,14 +23,33 @@ public final class BackendServiceMissingRule implements Rule {
       if (b.service() != null) {
         continue;
       }
-      out.add(RuleFinding.of(Code.BackendServiceMissing, Severity.Critical,
-          new ResourceRef("Service", b.namespace(), b.ref().service()),
-          "Ingress " + ctx.chain().namespace() + "/" + ctx.chain().name() + " routes "
-              + String.join(", ", b.ref().usedBy()) + " to Service " + b.serviceKey() + ", which does not exist",
-          List.of("backend " + b.ref().key() + " used by " + String.join(", ", b.ref().usedBy()),
-              "Service " + b.serviceKey() + " not found"))
-          .withRemediation(new Remedy("manual",
-              "Create Service " + b.serviceKey() + " or point the Ingress backend at an existing Service", false)));
+      out.add(
+          RuleFinding.of(
+                  Code.BackendServiceMissing,
+                  Severity.Critical,
+                  new ResourceRef("Service", b.namespace(), b.ref().service()),
+                  "Ingress "
+                      + ctx.chain().namespace()
+                      + "/"
+                      + ctx.chain().name()
+                      + " routes "
+                      + String.join(", ", b.ref().usedBy())
+                      + " to Service "
+                      + b.serviceKey()
+                      + ", which does not exist",
+                  List.of(
+                      "backend "
+                          + b.ref().key()
+                          + " used by "
+                          + String.join(", ", b.ref().usedBy()),
+                      "Service " + b.serviceKey() + " not found"))
+              .withRemediation(
+                  new Remedy(
+                      "manual",
+                      "Create Service "
+                          + b.serviceKey()
+                          + " or point the Ingress backend at an existing Service",
+                      false)));
     }
     return out;
   }

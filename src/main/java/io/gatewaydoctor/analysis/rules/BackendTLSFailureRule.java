@@ -1,8 +1,8 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.probe.Outcome;
@@ -19,23 +19,52 @@ import java.util.Map;
 public final class BackendTLSFailureRule implements Rule {
   @Override
   public List<RuleFinding> check(AnalysisContext ctx) {
-    Map<String, String> ann = ctx.chain().ingress().getMetadata().getAnnotations() == null ? Map.of()
-        : ctx.chain().ingress().getMetadata().getAnnotations();
-    boolean gatewayHasClientCert = ann.get(ProbePlanner.PROXY_SSL_SECRET) != null && !ann.get(ProbePlanner.PROXY_SSL_SECRET).isBlank();
-    return ProbeTrouble.hits(ctx, p -> p.outcome() == Outcome.tlsFailed
-            && !(gatewayHasClientCert && p.detail() != null && p.detail().contains("client certificate"))).stream()
-        .map(h -> {
-          var culprit = h.culprit();
-          String pods = GatewayTrouble.list(ProbeTrouble.podNames(h));
-          String why = h.probes().get(0).detail();
-          return ProbeTrouble.finding(Code.BackendTLSFailure, h, culprit,
-              "The TLS handshake the gateway would make to " + culprit + " fails on " + h.share() + " of Service " + h.backend().serviceKey()
-                  + " (" + pods + "): " + why,
-              new Remedy("manual", why.contains("client certificate")
-                  ? "Give the gateway a client certificate the backend trusts: nginx.ingress.kubernetes.io/proxy-ssl-secret: \"<ns>/<secret>\""
-                      + " with tls.crt and tls.key (and ca.crt to verify the backend), or stop requiring one on " + culprit
-                  : "Make the gateway's TLS settings (proxy-ssl-protocols, proxy-ssl-ciphers, proxy-ssl-name with proxy-ssl-server-name: \"on\")"
-                      + " match what " + culprit + " serves; see docs/root-causes.md#backendtlsfailure", false));
-        }).toList();
+    Map<String, String> ann =
+        ctx.chain().ingress().getMetadata().getAnnotations() == null
+            ? Map.of()
+            : ctx.chain().ingress().getMetadata().getAnnotations();
+    boolean gatewayHasClientCert =
+        ann.get(ProbePlanner.PROXY_SSL_SECRET) != null
+            && !ann.get(ProbePlanner.PROXY_SSL_SECRET).isBlank();
+    return ProbeTrouble.hits(
+            ctx,
+            p ->
+                p.outcome() == Outcome.tlsFailed
+                    && !(gatewayHasClientCert
+                        && p.detail() != null
+                        && p.detail().contains("client certificate")))
+        .stream()
+        .map(
+            h -> {
+              var culprit = h.culprit();
+              String pods = GatewayTrouble.list(ProbeTrouble.podNames(h));
+              String why = h.probes().get(0).detail();
+              return ProbeTrouble.finding(
+                  Code.BackendTLSFailure,
+                  h,
+                  culprit,
+                  "The TLS handshake the gateway would make to "
+                      + culprit
+                      + " fails on "
+                      + h.share()
+                      + " of Service "
+                      + h.backend().serviceKey()
+                      + " ("
+                      + pods
+                      + "): "
+                      + why,
+                  new Remedy(
+                      "manual",
+                      why.contains("client certificate")
+                          ? "Give the gateway a client certificate the backend trusts: nginx.ingress.kubernetes.io/proxy-ssl-secret: \"<ns>/<secret>\""
+                              + " with tls.crt and tls.key (and ca.crt to verify the backend), or stop requiring one on "
+                              + culprit
+                          : "Make the gateway's TLS settings (proxy-ssl-protocols, proxy-ssl-ciphers, proxy-ssl-name with proxy-ssl-server-name: \"on\")"
+                              + " match what "
+                              + culprit
+                              + " serves; see docs/root-causes.md#backendtlsfailure",
+                      false));
+            })
+        .toList();
   }
 }

@@ -1,15 +1,15 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
-import io.gatewaydoctor.probe.Outcome;
-import java.util.List;
 import io.gatewaydoctor.analysis.Severity;
 import io.gatewaydoctor.model.Endpoint;
+import io.gatewaydoctor.probe.Outcome;
 import io.gatewaydoctor.probe.Probe;
+import java.util.List;
 
 /**
  * The backend does not answer in time: no connection (packets dropped: ingress-nginx 504 after
@@ -18,17 +18,43 @@ import io.gatewaydoctor.probe.Probe;
 public final class BackendTimeoutRule implements Rule {
   @Override
   public List<RuleFinding> check(AnalysisContext ctx) {
-    List<RuleFinding> out = new java.util.ArrayList<>(ProbeTrouble.hits(ctx, p -> p.outcome() == Outcome.connectTimeout
-        || p.outcome() == Outcome.readTimeout).stream().map(h -> {
-      var culprit = h.culprit();
-      boolean connect = h.probes().stream().allMatch(p -> p.outcome() == Outcome.connectTimeout);
-      return ProbeTrouble.finding(Code.BackendTimeout, h, culprit,
-          (connect ? "No connection to " : "No response from ") + culprit + " within " + h.probes().get(0).target().timeoutMillis()
-              + " ms on " + h.share() + " of Service " + h.backend().serviceKey()
-              + (connect ? " (packets dropped: a NetworkPolicy, a firewall or a dead node)" : ""),
-          new Remedy("manual", connect ? "Check NetworkPolicies and the node of the pods of " + culprit
-              : "Find what " + culprit + " waits on (a database, a lock), or raise proxy-read-timeout if slow answers are expected", false));
-    }).toList());
+    List<RuleFinding> out =
+        new java.util.ArrayList<>(
+            ProbeTrouble.hits(
+                    ctx,
+                    p ->
+                        p.outcome() == Outcome.connectTimeout || p.outcome() == Outcome.readTimeout)
+                .stream()
+                .map(
+                    h -> {
+                      var culprit = h.culprit();
+                      boolean connect =
+                          h.probes().stream().allMatch(p -> p.outcome() == Outcome.connectTimeout);
+                      return ProbeTrouble.finding(
+                          Code.BackendTimeout,
+                          h,
+                          culprit,
+                          (connect ? "No connection to " : "No response from ")
+                              + culprit
+                              + " within "
+                              + h.probes().get(0).target().timeoutMillis()
+                              + " ms on "
+                              + h.share()
+                              + " of Service "
+                              + h.backend().serviceKey()
+                              + (connect
+                                  ? " (packets dropped: a NetworkPolicy, a firewall or a dead node)"
+                                  : ""),
+                          new Remedy(
+                              "manual",
+                              connect
+                                  ? "Check NetworkPolicies and the node of the pods of " + culprit
+                                  : "Find what "
+                                      + culprit
+                                      + " waits on (a database, a lock), or raise proxy-read-timeout if slow answers are expected",
+                              false));
+                    })
+                .toList());
     out.addAll(slowRoutedPaths(ctx));
     return out;
   }
@@ -41,9 +67,15 @@ public final class BackendTimeoutRule implements Rule {
     List<RuleFinding> out = new java.util.ArrayList<>();
     for (var b : ctx.chain().backends()) {
       for (var e : Endpoint.of(b)) {
-        List<Probe> slow = ctx.probes().routed().stream()
-            .filter(p -> p.target().ip().equals(e.ip()) && e.port() != null && p.target().port() == e.port())
-            .filter(p -> p.outcome() == Outcome.readTimeout).toList();
+        List<Probe> slow =
+            ctx.probes().routed().stream()
+                .filter(
+                    p ->
+                        p.target().ip().equals(e.ip())
+                            && e.port() != null
+                            && p.target().port() == e.port())
+                .filter(p -> p.outcome() == Outcome.readTimeout)
+                .toList();
         if (slow.isEmpty()) {
           continue;
         }
@@ -53,20 +85,60 @@ public final class BackendTimeoutRule implements Rule {
         String paths = String.join(", ", slow.stream().map(p -> p.target().path()).toList());
         List<String> evidence = new java.util.ArrayList<>();
         for (var p : slow) {
-          evidence.add("probe GET " + p.target().path() + " on " + p.key() + (e.pod() == null ? "" : " (pod " + e.pod() + ")") + ": "
-              + p.outcome() + ", " + p.detail());
+          evidence.add(
+              "probe GET "
+                  + p.target().path()
+                  + " on "
+                  + p.key()
+                  + (e.pod() == null ? "" : " (pod " + e.pod() + ")")
+                  + ": "
+                  + p.outcome()
+                  + ", "
+                  + p.detail());
         }
         if (main != null) {
-          evidence.add("probe GET " + main.target().path() + " on " + main.key() + ": " + main.outcome() + " in " + main.latencyMillis()
-              + " ms");
+          evidence.add(
+              "probe GET "
+                  + main.target().path()
+                  + " on "
+                  + main.key()
+                  + ": "
+                  + main.outcome()
+                  + " in "
+                  + main.latencyMillis()
+                  + " ms");
         }
-        out.add(RuleFinding.of(Code.BackendTimeout, Severity.Warning, culprit,
-            "GET " + paths + " on " + GatewayTrouble.pods(List.of(e)) + " of " + culprit
-                + " got no response within the gateway's proxy-read-timeout of " + secs + " s (the gateway answers 504 there)"
-                + (main != null && main.outcome() == Outcome.ok ? ", while the readiness path " + main.target().path() + " answers in "
-                    + main.latencyMillis() + " ms" : ""),
-            evidence).withRemediation(new Remedy("manual", "Find what " + culprit + " waits on for " + paths
-                + ", or raise nginx.ingress.kubernetes.io/proxy-read-timeout on the Ingress if answers that slow are expected", false)));
+        out.add(
+            RuleFinding.of(
+                    Code.BackendTimeout,
+                    Severity.Warning,
+                    culprit,
+                    "GET "
+                        + paths
+                        + " on "
+                        + GatewayTrouble.pods(List.of(e))
+                        + " of "
+                        + culprit
+                        + " got no response within the gateway's proxy-read-timeout of "
+                        + secs
+                        + " s (the gateway answers 504 there)"
+                        + (main != null && main.outcome() == Outcome.ok
+                            ? ", while the readiness path "
+                                + main.target().path()
+                                + " answers in "
+                                + main.latencyMillis()
+                                + " ms"
+                            : ""),
+                    evidence)
+                .withRemediation(
+                    new Remedy(
+                        "manual",
+                        "Find what "
+                            + culprit
+                            + " waits on for "
+                            + paths
+                            + ", or raise nginx.ingress.kubernetes.io/proxy-read-timeout on the Ingress if answers that slow are expected",
+                        false)));
         break; // one endpoint per backend carries the routed paths
       }
     }

@@ -1,12 +1,12 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.gatewaydoctor.analysis.Fix;
-import io.gatewaydoctor.analysis.Remedy;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.Fix;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
 import io.gatewaydoctor.api.ResourceRef;
@@ -36,8 +36,11 @@ final class ContainerTrouble {
   }
 
   static String describe(Pod p, ContainerStatus cs) {
-    StringBuilder sb = new StringBuilder("pod " + p.getMetadata().getName() + " container " + cs.getName() + ": ");
-    if (cs.getState() != null && cs.getState().getWaiting() != null && cs.getState().getWaiting().getReason() != null) {
+    StringBuilder sb =
+        new StringBuilder("pod " + p.getMetadata().getName() + " container " + cs.getName() + ": ");
+    if (cs.getState() != null
+        && cs.getState().getWaiting() != null
+        && cs.getState().getWaiting().getReason() != null) {
       sb.append(cs.getState().getWaiting().getReason()).append(", ");
     }
     sb.append(cs.getRestartCount() == null ? 0 : cs.getRestartCount()).append(" restarts");
@@ -54,8 +57,12 @@ final class ContainerTrouble {
     return sb.toString();
   }
 
-  static List<RuleFinding> check(AnalysisContext ctx, Code code, BiPredicate<AnalysisContext, ContainerStatus> troubled,
-      BiFunction<ResourceRef, List<String>, String> message, BiFunction<ResourceRef, List<String>, Remedy> fix) {
+  static List<RuleFinding> check(
+      AnalysisContext ctx,
+      Code code,
+      BiPredicate<AnalysisContext, ContainerStatus> troubled,
+      BiFunction<ResourceRef, List<String>, String> message,
+      BiFunction<ResourceRef, List<String>, Remedy> fix) {
     List<RuleFinding> out = new ArrayList<>();
     for (ResolvedBackend b : ctx.chain().backends()) {
       Map<String, ResourceRef> workloads = new LinkedHashMap<>();
@@ -93,19 +100,47 @@ final class ContainerTrouble {
       Severity severity = affectedPods == b.pods().size() ? Severity.Critical : Severity.Warning;
       for (var e : workloads.entrySet()) {
         List<String> ev = new ArrayList<>(evidence.get(e.getKey()));
-        ev.add(0, affectedPods + " of " + b.pods().size() + " pods of Service " + b.serviceKey() + " affected");
-        var rollout = Rollouts.failingNewRevision(ctx, b.namespace(), e.getValue(), failingPods.get(e.getKey()));
-        Remedy fixIt = rollout.isPresent() ? rollback(ctx, b, e.getValue(), failingPods.get(e.getKey()))
-            : fix.apply(e.getValue(), containers.get(e.getKey()));
+        ev.add(
+            0,
+            affectedPods
+                + " of "
+                + b.pods().size()
+                + " pods of Service "
+                + b.serviceKey()
+                + " affected");
+        var rollout =
+            Rollouts.failingNewRevision(
+                ctx, b.namespace(), e.getValue(), failingPods.get(e.getKey()));
+        Remedy fixIt =
+            rollout.isPresent()
+                ? rollback(ctx, b, e.getValue(), failingPods.get(e.getKey()))
+                : fix.apply(e.getValue(), containers.get(e.getKey()));
         if ("restart-pod".equals(fixIt.action())) {
-          var replaced = failingPods.get(e.getKey()).stream().filter(Pods::replacedWhenDeleted).findFirst();
-          fixIt = replaced.isPresent() ? fixIt.fixing(new Fix.DeletePod(replaced.get()))
-              : new Remedy(fixIt.action(), fixIt.description(), false);
+          var replaced =
+              failingPods.get(e.getKey()).stream().filter(Pods::replacedWhenDeleted).findFirst();
+          fixIt =
+              replaced.isPresent()
+                  ? fixIt.fixing(new Fix.DeletePod(replaced.get()))
+                  : new Remedy(fixIt.action(), fixIt.description(), false);
         }
-        out.add(RuleFinding.of(code, severity, e.getValue(), message.apply(e.getValue(), containers.get(e.getKey()))
-                + " (" + podNames(failingPods.get(e.getKey())) + "; " + affectedPods + " of " + b.pods().size() + " pods behind Service "
-                + b.serviceKey() + ")" + rollout.orElse(""), ev)
-            .withRemediation(fixIt));
+        out.add(
+            RuleFinding.of(
+                    code,
+                    severity,
+                    e.getValue(),
+                    message.apply(e.getValue(), containers.get(e.getKey()))
+                        + " ("
+                        + podNames(failingPods.get(e.getKey()))
+                        + "; "
+                        + affectedPods
+                        + " of "
+                        + b.pods().size()
+                        + " pods behind Service "
+                        + b.serviceKey()
+                        + ")"
+                        + rollout.orElse(""),
+                    ev)
+                .withRemediation(fixIt));
       }
     }
     return out;
@@ -113,17 +148,41 @@ final class ContainerTrouble {
 
   /** "pod a (10.0.0.1), pod b (10.0.0.2) and 3 more": the pods by name and IP, at most three. */
   static String podNames(List<Pod> pods) {
-    return GatewayTrouble.list(pods.stream().map(p -> "pod " + p.getMetadata().getName()
-        + (p.getStatus() != null && p.getStatus().getPodIP() != null ? " (" + p.getStatus().getPodIP() + ")" : "")).toList());
+    return GatewayTrouble.list(
+        pods.stream()
+            .map(
+                p ->
+                    "pod "
+                        + p.getMetadata().getName()
+                        + (p.getStatus() != null && p.getStatus().getPodIP() != null
+                            ? " (" + p.getStatus().getPodIP() + ")"
+                            : ""))
+            .toList());
   }
 
-  /** Roll the Deployment back to the previous ReplicaSet's template: typed when both objects are in the input. */
-  private static Remedy rollback(AnalysisContext ctx, ResolvedBackend b, ResourceRef w, List<Pod> failing) {
-    Remedy r = new Remedy("rollback", "Roll " + w + " back to its previous ReplicaSet's template"
-        + " (kubectl rollout undo deployment/" + w.name + " -n " + b.namespace() + "), then find why the new revision fails", true);
+  /**
+   * Roll the Deployment back to the previous ReplicaSet's template: typed when both objects are in
+   * the input.
+   */
+  private static Remedy rollback(
+      AnalysisContext ctx, ResolvedBackend b, ResourceRef w, List<Pod> failing) {
+    Remedy r =
+        new Remedy(
+            "rollback",
+            "Roll "
+                + w
+                + " back to its previous ReplicaSet's template"
+                + " (kubectl rollout undo deployment/"
+                + w.name
+                + " -n "
+                + b.namespace()
+                + "), then find why the new revision fails",
+            true);
     var rollout = Rollouts.rollout(ctx, b.namespace(), w, failing);
     var d = ctx.cluster().deployment(b.namespace(), w.name);
-    if (rollout.isEmpty() || d.isEmpty() || rollout.get().previous().getSpec() == null
+    if (rollout.isEmpty()
+        || d.isEmpty()
+        || rollout.get().previous().getSpec() == null
         || rollout.get().previous().getSpec().getTemplate() == null) {
       return new Remedy("rollback", r.description(), false);
     }

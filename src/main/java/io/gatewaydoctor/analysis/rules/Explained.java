@@ -29,25 +29,29 @@ import java.util.TreeSet;
  * unit is one client-visible error: a request nginx retried on three pods before it gave up is one
  * error, charged to the last pod tried; tries that a retry hid from the client count for nothing.
  * The ranking reads it when the gateway's logs show errors (DESIGN section 4):
+ *
  * <ul>
- *   <li>a cause on the config chain (missing Service, wrong port, no pods, a blocking NetworkPolicy,
- *   TLS-versus-plain on the Ingress) accounts for every error of the backends it concerns, and
- *   wins the tie with the symptoms it explains (a wrong targetPort explains the refusals);</li>
+ *   <li>a cause on the config chain (missing Service, wrong port, no pods, a blocking
+ *       NetworkPolicy, TLS-versus-plain on the Ingress) accounts for every error of the backends it
+ *       concerns, and wins the tie with the symptoms it explains (a wrong targetPort explains the
+ *       refusals);
  *   <li>a reason from the gateway's error log accounts for the errors at the endpoints of the named
- *   workload, in proportion to that reason's share of the error lines there;</li>
+ *       workload, in proportion to that reason's share of the error lines there;
  *   <li>a probe result accounts for the errors at its endpoints only where the gateway's error log
- *   gave no reason: where it did, the gateway's reason wins, unless the probe is strictly more
- *   specific (TLS where plain was sent, a header size measured, a measured keep-alive race), which
- *   then wins the tie;</li>
- *   <li>a restart or OOM kill accounts for the errors at that pod from one minute before a container
- *   ended until one minute after the pod was Ready again; while the pod is not Ready, for all of
- *   them; not for steady errors while it runs Ready. When it affects every pod, it also accounts
- *   for the errors with no pod behind them (no ready endpoint), which is its doing;</li>
- *   <li>{@code NoReadyEndpoints} accounts for the errors with no pod behind them;</li>
- *   <li>{@code RolloutWithoutGracefulShutdown} for the failed tries to pods that are gone;</li>
- *   <li>{@code BackendServerError} for the 5xx the app answered itself;</li>
- *   <li>{@code ConfigDrift} accounts for the errors only when nothing more direct does.</li>
+ *       gave no reason: where it did, the gateway's reason wins, unless the probe is strictly more
+ *       specific (TLS where plain was sent, a header size measured, a measured keep-alive race),
+ *       which then wins the tie;
+ *   <li>a restart or OOM kill accounts for the errors at that pod from one minute before a
+ *       container ended until one minute after the pod was Ready again; while the pod is not Ready,
+ *       for all of them; not for steady errors while it runs Ready. When it affects every pod, it
+ *       also accounts for the errors with no pod behind them (no ready endpoint), which is its
+ *       doing;
+ *   <li>{@code NoReadyEndpoints} accounts for the errors with no pod behind them;
+ *   <li>{@code RolloutWithoutGracefulShutdown} for the failed tries to pods that are gone;
+ *   <li>{@code BackendServerError} for the 5xx the app answered itself;
+ *   <li>{@code ConfigDrift} accounts for the errors only when nothing more direct does.
  * </ul>
+ *
  * The result is twice the count, plus one to win a tie as said above. Pure: no clock, no I/O; a
  * finding it cannot read accounts for nothing rather than failing the verdict.
  */
@@ -56,13 +60,19 @@ public final class Explained {
   static final Duration AFTER = Duration.ofMinutes(1);
 
   /** Codes the prober can name more precisely than nginx's words for the same failure. */
-  private static final Set<Code> MORE_SPECIFIC = EnumSet.of(Code.BackendProtocolMismatch, Code.BackendHeadersTooLarge,
-      Code.KeepAliveTimeoutRace);
-  private static final Set<String> WORKLOADS = Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Job");
+  private static final Set<Code> MORE_SPECIFIC =
+      EnumSet.of(
+          Code.BackendProtocolMismatch, Code.BackendHeadersTooLarge, Code.KeepAliveTimeoutRace);
+
+  private static final Set<String> WORKLOADS =
+      Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Job");
 
   private Explained() {}
 
-  /** The errors clients got (gateway-generated and the app's own) on the target's backends, from the gateway's logs. */
+  /**
+   * The errors clients got (gateway-generated and the app's own) on the target's backends, from the
+   * gateway's logs.
+   */
   public static long observed(AnalysisContext ctx) {
     long n = 0;
     for (ResolvedBackend b : ctx.chain().backends()) {
@@ -72,7 +82,10 @@ public final class Explained {
     return n;
   }
 
-  /** Twice the client errors this finding accounts for (plus one to win a tie); 0 for what it cannot read. */
+  /**
+   * Twice the client errors this finding accounts for (plus one to win a tie); 0 for what it cannot
+   * read.
+   */
   public static long score(AnalysisContext ctx, RuleFinding f) {
     try {
       return f.code().isCause() ? scoreOf(ctx, f) : 0;
@@ -85,18 +98,26 @@ public final class Explained {
     List<ResolvedBackend> backends = backendsOf(ctx, f);
     return switch (f.code()) {
       case ConfigDrift -> 1; // above nothing, below anything
-      case BackendServiceMissing, ServicePortMismatch, TargetPortMismatch, NoPodsSelected, NetworkPolicyBlocked ->
+      case BackendServiceMissing,
+          ServicePortMismatch,
+          TargetPortMismatch,
+          NoPodsSelected,
+          NetworkPolicyBlocked ->
           2 * clientErrors(ctx, backends) + 1;
       case NoReadyEndpoints -> 2 * unattributed(ctx, backends);
       case BackendServerError -> 2 * backends.stream().mapToLong(b -> appErrors(ctx, b)).sum();
       case RolloutWithoutGracefulShutdown -> 2 * departed(ctx, backends);
-      case BackendOOMKilled, BackendCrashLooping -> 2 * aroundRestarts(ctx, f, backends)
-          + (f.severity() == Severity.Critical ? 2 * unattributed(ctx, backends) : 0);
+      case BackendOOMKilled, BackendCrashLooping ->
+          2 * aroundRestarts(ctx, f, backends)
+              + (f.severity() == Severity.Critical ? 2 * unattributed(ctx, backends) : 0);
       default -> atEndpoints(ctx, f, backends);
     };
   }
 
-  /** The backends a finding concerns: its Service's, its workload's, else (the Ingress, a NetworkPolicy) all. */
+  /**
+   * The backends a finding concerns: its Service's, its workload's, else (the Ingress, a
+   * NetworkPolicy) all.
+   */
   static List<ResolvedBackend> backendsOf(AnalysisContext ctx, RuleFinding f) {
     List<ResolvedBackend> all = ctx.chain().backends();
     if (f.resource() == null || f.resource().kind == null) {
@@ -104,13 +125,20 @@ public final class Explained {
     }
     List<ResolvedBackend> out = new ArrayList<>();
     for (ResolvedBackend b : all) {
-      boolean mine = "Service".equals(f.resource().kind) ? f.resource().equals(b.serviceRef())
-          : WORKLOADS.contains(f.resource().kind) && b.pods().stream().anyMatch(p -> f.resource().equals(Pods.workload(p)));
+      boolean mine =
+          "Service".equals(f.resource().kind)
+              ? f.resource().equals(b.serviceRef())
+              : WORKLOADS.contains(f.resource().kind)
+                  && b.pods().stream().anyMatch(p -> f.resource().equals(Pods.workload(p)));
       if (mine) {
         out.add(b);
       }
     }
-    return out.isEmpty() && !"Service".equals(f.resource().kind) && !WORKLOADS.contains(f.resource().kind) ? all : out;
+    return out.isEmpty()
+            && !"Service".equals(f.resource().kind)
+            && !WORKLOADS.contains(f.resource().kind)
+        ? all
+        : out;
   }
 
   private static long clientErrors(AnalysisContext ctx, List<ResolvedBackend> backends) {
@@ -127,7 +155,9 @@ public final class Explained {
     return c == null ? 0 : c.appErrors();
   }
 
-  /** The backend's client errors with no pod behind them (ingress-nginx's 503 without endpoints). */
+  /**
+   * The backend's client errors with no pod behind them (ingress-nginx's 503 without endpoints).
+   */
   private static long unattributed(AnalysisContext ctx, List<ResolvedBackend> backends) {
     long n = 0;
     for (ResolvedBackend b : distinct(backends)) {
@@ -145,7 +175,10 @@ public final class Explained {
     return n;
   }
 
-  /** Failed tries to addresses that are no endpoint of the backend any more (pods a rollout replaced), at most its client errors. */
+  /**
+   * Failed tries to addresses that are no endpoint of the backend any more (pods a rollout
+   * replaced), at most its client errors.
+   */
   private static long departed(AnalysisContext ctx, List<ResolvedBackend> backends) {
     long n = 0;
     for (ResolvedBackend b : distinct(backends)) {
@@ -155,7 +188,11 @@ public final class Explained {
       }
       Set<String> current = new HashSet<>();
       Endpoint.of(b).forEach(e -> current.add(e.address()));
-      long gone = c.failedAddresses.entrySet().stream().filter(e -> !current.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+      long gone =
+          c.failedAddresses.entrySet().stream()
+              .filter(e -> !current.contains(e.getKey()))
+              .mapToLong(Map.Entry::getValue)
+              .sum();
       n += Math.min(gone, c.gatewayErrors());
     }
     return n;
@@ -163,19 +200,26 @@ public final class Explained {
 
   /**
    * The client errors at the finding's workload's endpoints, split by the share of this finding's
-   * reasons among the error lines there; where there are no error lines, a probe finding takes them.
+   * reasons among the error lines there; where there are no error lines, a probe finding takes
+   * them.
    */
-  private static long atEndpoints(AnalysisContext ctx, RuleFinding f, List<ResolvedBackend> backends) {
+  private static long atEndpoints(
+      AnalysisContext ctx, RuleFinding f, List<ResolvedBackend> backends) {
     Set<Reason> reasons = reasons(f.code());
-    boolean probed = f.evidence().stream().anyMatch(l -> l.startsWith("probe ") || l.startsWith("idle keep-alive"));
+    boolean probed =
+        f.evidence().stream()
+            .anyMatch(l -> l.startsWith("probe ") || l.startsWith("idle keep-alive"));
     double byReason = 0;
     long unexplained = 0;
     long atSamePods = 0;
-    boolean ingressWide = f.code() == Code.BackendProtocolMismatch && "Ingress".equals(f.resource().kind);
+    boolean ingressWide =
+        f.code() == Code.BackendProtocolMismatch && "Ingress".equals(f.resource().kind);
     for (ResolvedBackend b : distinct(backends)) {
       for (Endpoint e : Endpoint.of(b)) {
         GatewayEvidence.Counts c = GatewayTrouble.at(ctx, e);
-        if (c == null || c.clientErrors == 0 || (!ingressWide && !f.resource().equals(b.workloadOf(e.pod())))) {
+        if (c == null
+            || c.clientErrors == 0
+            || (!ingressWide && !f.resource().equals(b.workloadOf(e.pod())))) {
           continue;
         }
         long lines = c.reasons.values().stream().mapToLong(Long::longValue).sum();
@@ -193,10 +237,15 @@ public final class Explained {
       return own + (MORE_SPECIFIC.contains(f.code()) && probed ? 1 : 0);
     }
     if (MORE_SPECIFIC.contains(f.code()) && probed && atSamePods > 0) {
-      return 2 * atSamePods + 1; // strictly more specific than what the gateway said at the same pods
+      return 2 * atSamePods
+          + 1; // strictly more specific than what the gateway said at the same pods
     }
     if (ingressWide) {
-      return 2 * clientErrors(ctx, backends); // the Ingress's protocol is wrong for the backend: every error follows from it
+      return 2
+          * clientErrors(
+              ctx,
+              backends); // the Ingress's protocol is wrong for the backend: every error follows
+      // from it
     }
     return probed ? 2 * unexplained : 0;
   }
@@ -221,14 +270,19 @@ public final class Explained {
    * ended until a minute after the pod was Ready again (each minute once, whatever the number of
    * containers); every error at a pod that is not Ready now.
    */
-  private static long aroundRestarts(AnalysisContext ctx, RuleFinding f, List<ResolvedBackend> backends) {
+  private static long aroundRestarts(
+      AnalysisContext ctx, RuleFinding f, List<ResolvedBackend> backends) {
     long n = 0;
     Set<String> seen = new HashSet<>();
     for (ResolvedBackend b : distinct(backends)) {
       for (Endpoint e : Endpoint.of(b)) {
         GatewayEvidence.Counts c = GatewayTrouble.at(ctx, e);
         Pod p = e.pod() == null ? null : b.pod(e.pod()).orElse(null);
-        if (c == null || p == null || c.clientErrorMinutes.isEmpty() || !f.resource().equals(Pods.workload(p)) || !seen.add(e.address())) {
+        if (c == null
+            || p == null
+            || c.clientErrorMinutes.isEmpty()
+            || !f.resource().equals(Pods.workload(p))
+            || !seen.add(e.address())) {
           continue;
         }
         if (!Pods.isReady(p)) {
@@ -244,7 +298,10 @@ public final class Explained {
             continue;
           }
           Instant to = (up == null || up.isBefore(ended) ? ended : up).plus(AFTER);
-          minutes.addAll(c.clientErrorMinutes.subMap(minute(ended.minus(BEFORE)), true, minute(to), true).keySet());
+          minutes.addAll(
+              c.clientErrorMinutes
+                  .subMap(minute(ended.minus(BEFORE)), true, minute(to), true)
+                  .keySet());
         }
         for (long m : minutes) {
           n += c.clientErrorMinutes.get(m);
@@ -254,11 +311,17 @@ public final class Explained {
     return n;
   }
 
-  /** When the pod last became Ready (its Ready condition's transition, else its containers' start), or null. */
+  /**
+   * When the pod last became Ready (its Ready condition's transition, else its containers' start),
+   * or null.
+   */
   private static Instant readySince(Pod p) {
     if (p.getStatus() != null && p.getStatus().getConditions() != null) {
       for (var c : p.getStatus().getConditions()) {
-        if (c != null && "Ready".equals(c.getType()) && "True".equals(c.getStatus()) && c.getLastTransitionTime() != null) {
+        if (c != null
+            && "Ready".equals(c.getType())
+            && "True".equals(c.getStatus())
+            && c.getLastTransitionTime() != null) {
           return Times.parse(c.getLastTransitionTime());
         }
       }
@@ -275,7 +338,9 @@ public final class Explained {
 
   private static List<ResolvedBackend> distinct(List<ResolvedBackend> backends) {
     Set<String> seen = new HashSet<>();
-    return backends.stream().filter(b -> seen.add(b.serviceKey() + ":" + b.ref().portLabel())).toList();
+    return backends.stream()
+        .filter(b -> seen.add(b.serviceKey() + ":" + b.ref().portLabel()))
+        .toList();
   }
 
   private static long minute(Instant t) {

@@ -1,22 +1,22 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.gatewaydoctor.analysis.Fix;
-import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.Fix;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.Endpoint;
 import io.gatewaydoctor.model.ResolvedBackend;
+import io.gatewaydoctor.probe.ProbePlanner;
 import io.gatewaydoctor.signals.ErrorLine.Reason;
 import io.gatewaydoctor.signals.GatewayEvidence;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import io.gatewaydoctor.probe.ProbePlanner;
 
 /**
  * Reads the gateway's error log per endpoint: each reason nginx gave for a failed upstream try
@@ -25,16 +25,18 @@ import io.gatewaydoctor.probe.ProbePlanner;
  * that came from that pod. Critical when every endpoint with traffic failed that way, else Warning.
  */
 public final class GatewayErrorReasonsRule implements Rule {
-  static final Map<Reason, Code> CODES = new EnumMap<>(Map.of(
-      Reason.refused, Code.BackendRefusingConnections,
-      Reason.reset, Code.BackendResettingConnections,
-      Reason.prematureClose, Code.BackendPrematureClose,
-      Reason.headersTooLarge, Code.BackendHeadersTooLarge,
-      Reason.invalidResponse, Code.BackendInvalidResponse,
-      Reason.timeout, Code.BackendTimeout,
-      Reason.connectTimeout, Code.BackendTimeout,
-      Reason.tls, Code.BackendTLSFailure,
-      Reason.tlsToPlain, Code.BackendProtocolMismatch));
+  static final Map<Reason, Code> CODES =
+      new EnumMap<>(
+          Map.of(
+              Reason.refused, Code.BackendRefusingConnections,
+              Reason.reset, Code.BackendResettingConnections,
+              Reason.prematureClose, Code.BackendPrematureClose,
+              Reason.headersTooLarge, Code.BackendHeadersTooLarge,
+              Reason.invalidResponse, Code.BackendInvalidResponse,
+              Reason.timeout, Code.BackendTimeout,
+              Reason.connectTimeout, Code.BackendTimeout,
+              Reason.tls, Code.BackendTLSFailure,
+              Reason.tlsToPlain, Code.BackendProtocolMismatch));
 
   @Override
   public List<RuleFinding> check(AnalysisContext ctx) {
@@ -74,55 +76,132 @@ public final class GatewayErrorReasonsRule implements Rule {
             worst = e;
           }
           if (evidence.size() < 3) {
-            evidence.add("gateway error log, " + n + "× for " + e.address() + (e.pod() == null ? "" : " (pod " + e.pod() + ")")
-                + ": " + (c.samples.isEmpty() ? rc.getKey() : c.samples.get(0)));
+            evidence.add(
+                "gateway error log, "
+                    + n
+                    + "× for "
+                    + e.address()
+                    + (e.pod() == null ? "" : " (pod " + e.pod() + ")")
+                    + ": "
+                    + (c.samples.isEmpty() ? rc.getKey() : c.samples.get(0)));
           }
         }
         if (failing == 0) {
           continue;
         }
-        failingEndpoints.sort(java.util.Comparator.comparingLong((Endpoint e) -> -GatewayTrouble.at(ctx, e).gatewayErrors()));
+        failingEndpoints.sort(
+            java.util.Comparator.comparingLong(
+                (Endpoint e) -> -GatewayTrouble.at(ctx, e).gatewayErrors()));
         ResourceRef culprit = b.workloadOf(worst.pod());
         String tlsPort = rc.getKey() == Reason.invalidResponse ? tlsPort(ctx, b) : null;
         if (tlsPort != null) {
-          // nginx cannot say what it got instead of HTTP, but a TLS port answering a plain request looks just so
+          // nginx cannot say what it got instead of HTTP, but a TLS port answering a plain request
+          // looks just so
           String ing = ctx.chain().namespace() + "/" + ctx.chain().name();
-          out.add(RuleFinding.of(Code.BackendProtocolMismatch, Severity.Critical, new ResourceRef("Ingress", ctx.chain().namespace(),
-                  ctx.chain().name()),
-              "The gateway got no HTTP from " + culprit + " on Service " + b.serviceKey() + " port " + tlsPort + ", a TLS port (" + failing
-                  + " endpoint" + (failing > 1 ? "s" : "") + "): Ingress " + ing + " proxies to Service " + b.serviceKey()
-                  + " in plain HTTP (no " + ProbePlanner.BACKEND_PROTOCOL + ": HTTPS)"
-                  + GatewayTrouble.shape(GatewayTrouble.at(ctx, worst)),
-              evidence).withSince(GatewayTrouble.at(ctx, worst).errorsSince())
-              .withRemediation(ctx.chain().backends().stream().allMatch(o -> o.serviceKey().equals(b.serviceKey()))
-                  ? new Remedy("set-backend-protocol",
-                  "Set annotation " + ProbePlanner.BACKEND_PROTOCOL + ": \"HTTPS\" on Ingress " + ing, true)
-                  .fixing(new Fix.Annotation(ctx.chain().ingress(), ProbePlanner.BACKEND_PROTOCOL, "HTTPS"))
-                  : new Remedy("manual", "Serve Service " + b.serviceKey() + " from an Ingress of its own with "
-                      + ProbePlanner.BACKEND_PROTOCOL + ": \"HTTPS\" (the annotation applies to every backend of"
-                      + " Ingress " + ing + ")", false)));
+          out.add(
+              RuleFinding.of(
+                      Code.BackendProtocolMismatch,
+                      Severity.Critical,
+                      new ResourceRef("Ingress", ctx.chain().namespace(), ctx.chain().name()),
+                      "The gateway got no HTTP from "
+                          + culprit
+                          + " on Service "
+                          + b.serviceKey()
+                          + " port "
+                          + tlsPort
+                          + ", a TLS port ("
+                          + failing
+                          + " endpoint"
+                          + (failing > 1 ? "s" : "")
+                          + "): Ingress "
+                          + ing
+                          + " proxies to Service "
+                          + b.serviceKey()
+                          + " in plain HTTP (no "
+                          + ProbePlanner.BACKEND_PROTOCOL
+                          + ": HTTPS)"
+                          + GatewayTrouble.shape(GatewayTrouble.at(ctx, worst)),
+                      evidence)
+                  .withSince(GatewayTrouble.at(ctx, worst).errorsSince())
+                  .withRemediation(
+                      ctx.chain().backends().stream()
+                              .allMatch(o -> o.serviceKey().equals(b.serviceKey()))
+                          ? new Remedy(
+                                  "set-backend-protocol",
+                                  "Set annotation "
+                                      + ProbePlanner.BACKEND_PROTOCOL
+                                      + ": \"HTTPS\" on Ingress "
+                                      + ing,
+                                  true)
+                              .fixing(
+                                  new Fix.Annotation(
+                                      ctx.chain().ingress(),
+                                      ProbePlanner.BACKEND_PROTOCOL,
+                                      "HTTPS"))
+                          : new Remedy(
+                              "manual",
+                              "Serve Service "
+                                  + b.serviceKey()
+                                  + " from an Ingress of its own with "
+                                  + ProbePlanner.BACKEND_PROTOCOL
+                                  + ": \"HTTPS\" (the annotation applies to every backend of"
+                                  + " Ingress "
+                                  + ing
+                                  + ")",
+                              false)));
           continue;
         }
-        long share = targetErrors == 0 ? 100 : Math.round(100.0 * errorsOf(ctx, failingEndpoints) / targetErrors);
+        long share =
+            targetErrors == 0
+                ? 100
+                : Math.round(100.0 * errorsOf(ctx, failingEndpoints) / targetErrors);
         boolean all = failing > 1 && failing >= withTraffic;
-        long lines = failingEndpoints.stream().mapToLong(e -> GatewayTrouble.at(ctx, e).reasons.getOrDefault(rc.getKey(), 0L)).sum();
+        long lines =
+            failingEndpoints.stream()
+                .mapToLong(e -> GatewayTrouble.at(ctx, e).reasons.getOrDefault(rc.getKey(), 0L))
+                .sum();
         Severity sev = GatewayTrouble.impact(ctx, b, failing >= Math.max(1, withTraffic), lines);
         String sample = sample(ctx, failingEndpoints, rc.getKey());
-        out.add(RuleFinding.of(rc.getValue(), sev, culprit,
-            (all
-                ? "All " + failing + " endpoints of Service " + b.serviceKey() + " failed at the gateway in the last "
-                    + ctx.window().toMinutes() + " min (" + GatewayTrouble.pods(failingEndpoints) + "): " + words(rc.getKey())
-                : share + "% of the gateway's errors for Service " + b.serviceKey() + " in the last " + ctx.window().toMinutes()
-                    + " min came from " + GatewayTrouble.pods(failingEndpoints) + ": " + words(rc.getKey()))
-                + (rc.getKey() == Reason.tls && sample != null ? " (" + tlsDetail(sample) + ")" : "")
-                + ((rc.getKey() == Reason.prematureClose || rc.getKey() == Reason.reset)
-                    && KeepAliveSignature.shows(GatewayTrouble.at(ctx, worst)) && !measured(ctx, b)
-                    ? "; sporadic on an endpoint that otherwise answers: the signature of a keep-alive race (the backend closes idle"
-                        + " connections before the gateway stops reusing them), which a keep-alive measurement (analyze --probe, the"
-                        + " operator's prober) confirms" : "")
-                + GatewayTrouble.impactText(ctx, b) + GatewayTrouble.shape(GatewayTrouble.at(ctx, worst)),
-            evidence).withSince(GatewayTrouble.at(ctx, worst).errorsSince()).withRemediation(new Remedy("manual",
-                fix(rc.getKey(), culprit, b), false)));
+        out.add(
+            RuleFinding.of(
+                    rc.getValue(),
+                    sev,
+                    culprit,
+                    (all
+                            ? "All "
+                                + failing
+                                + " endpoints of Service "
+                                + b.serviceKey()
+                                + " failed at the gateway in the last "
+                                + ctx.window().toMinutes()
+                                + " min ("
+                                + GatewayTrouble.pods(failingEndpoints)
+                                + "): "
+                                + words(rc.getKey())
+                            : share
+                                + "% of the gateway's errors for Service "
+                                + b.serviceKey()
+                                + " in the last "
+                                + ctx.window().toMinutes()
+                                + " min came from "
+                                + GatewayTrouble.pods(failingEndpoints)
+                                + ": "
+                                + words(rc.getKey()))
+                        + (rc.getKey() == Reason.tls && sample != null
+                            ? " (" + tlsDetail(sample) + ")"
+                            : "")
+                        + ((rc.getKey() == Reason.prematureClose || rc.getKey() == Reason.reset)
+                                && KeepAliveSignature.shows(GatewayTrouble.at(ctx, worst))
+                                && !measured(ctx, b)
+                            ? "; sporadic on an endpoint that otherwise answers: the signature of a keep-alive race (the backend closes idle"
+                                + " connections before the gateway stops reusing them), which a keep-alive measurement (analyze --probe, the"
+                                + " operator's prober) confirms"
+                            : "")
+                        + GatewayTrouble.impactText(ctx, b)
+                        + GatewayTrouble.shape(GatewayTrouble.at(ctx, worst)),
+                    evidence)
+                .withSince(GatewayTrouble.at(ctx, worst).errorsSince())
+                .withRemediation(new Remedy("manual", fix(rc.getKey(), culprit, b), false)));
       }
     }
     return out;
@@ -146,21 +225,33 @@ public final class GatewayErrorReasonsRule implements Rule {
     words.add(b.servicePort().getAppProtocol());
     words.add(b.targetPortLabel());
     words.add(String.valueOf(b.servicePort().getPort()));
-    return words.stream().filter(java.util.Objects::nonNull)
-        .filter(w -> w.toLowerCase(java.util.Locale.ROOT).contains("https") || w.equalsIgnoreCase("tls") || w.equals("443")
-            || w.equals("8443")).findFirst().orElse(null);
+    return words.stream()
+        .filter(java.util.Objects::nonNull)
+        .filter(
+            w ->
+                w.toLowerCase(java.util.Locale.ROOT).contains("https")
+                    || w.equalsIgnoreCase("tls")
+                    || w.equals("443")
+                    || w.equals("8443"))
+        .findFirst()
+        .orElse(null);
   }
 
   /** Whether the idle keep-alive timeout of an endpoint of this backend was measured. */
   private static boolean measured(AnalysisContext ctx, ResolvedBackend b) {
-    return Endpoint.of(b).stream().anyMatch(e -> ctx.probes().keepAlive(e.ip(), e.port()).map(k -> k.measured()).orElse(false));
+    return Endpoint.of(b).stream()
+        .anyMatch(
+            e -> ctx.probes().keepAlive(e.ip(), e.port()).map(k -> k.measured()).orElse(false));
   }
 
   private static long errorsOf(AnalysisContext ctx, List<Endpoint> endpoints) {
     return endpoints.stream().mapToLong(e -> GatewayTrouble.at(ctx, e).gatewayErrors()).sum();
   }
 
-  /** The first sample line of this reason among the endpoints' samples (the samples hold any reason), or null. */
+  /**
+   * The first sample line of this reason among the endpoints' samples (the samples hold any
+   * reason), or null.
+   */
   private static String sample(AnalysisContext ctx, List<Endpoint> endpoints, Reason r) {
     for (Endpoint e : endpoints) {
       for (String s : GatewayTrouble.at(ctx, e).samples) {
@@ -175,19 +266,27 @@ public final class GatewayErrorReasonsRule implements Rule {
   /** What nginx's words say failed in the TLS handshake. */
   static String tlsDetail(String sample) {
     String l = sample.toLowerCase(java.util.Locale.ROOT);
-    if (l.contains("certificate verify error") || l.contains("unable to get") || l.contains("self-signed")
-        || l.contains("self signed") || l.contains("certificate has expired")) {
+    if (l.contains("certificate verify error")
+        || l.contains("unable to get")
+        || l.contains("self-signed")
+        || l.contains("self signed")
+        || l.contains("certificate has expired")) {
       return "the backend's certificate did not verify against the gateway's CA";
     }
     if (l.contains("does not match")) {
       return "the backend's certificate does not match the name the gateway expects (proxy-ssl-name)";
     }
-    if (l.contains("certificate required") || l.contains("alert bad certificate") || l.contains("peer closed connection in ssl handshake")) {
-      // TLS 1.3 servers send "certificate required" (116), TLS 1.2 ones and Java "bad certificate" (42), others just close
+    if (l.contains("certificate required")
+        || l.contains("alert bad certificate")
+        || l.contains("peer closed connection in ssl handshake")) {
+      // TLS 1.3 servers send "certificate required" (116), TLS 1.2 ones and Java "bad certificate"
+      // (42), others just close
       return "the backend ended the handshake: it requires a client certificate the gateway did not send"
           + (l.contains("peer closed") ? ", or another SNI name" : "");
     }
-    if (l.contains("protocol version") || l.contains("handshake failure") || l.contains("no shared cipher")) {
+    if (l.contains("protocol version")
+        || l.contains("handshake failure")
+        || l.contains("no shared cipher")) {
       return "no TLS protocol version or cipher in common";
     }
     return "see the error line";
@@ -195,11 +294,20 @@ public final class GatewayErrorReasonsRule implements Rule {
 
   private static String fix(Reason r, ResourceRef culprit, ResolvedBackend b) {
     return switch (r) {
-      case tls -> "Make the gateway's TLS settings for Service " + b.serviceKey() + " match " + culprit + ": the CA that signed its"
-          + " certificate (nginx.ingress.kubernetes.io/proxy-ssl-secret, proxy-ssl-verify), the name it serves (proxy-ssl-name,"
-          + " proxy-ssl-server-name: \"on\" for SNI), a client certificate when it asks for one (proxy-ssl-secret with tls.crt/tls.key),"
-          + " and proxy-ssl-protocols/ciphers; see docs/root-causes.md#backendtlsfailure";
-      default -> "See docs/root-causes.md#" + CODES.get(r).name().toLowerCase(java.util.Locale.ROOT) + " for " + CODES.get(r);
+      case tls ->
+          "Make the gateway's TLS settings for Service "
+              + b.serviceKey()
+              + " match "
+              + culprit
+              + ": the CA that signed its"
+              + " certificate (nginx.ingress.kubernetes.io/proxy-ssl-secret, proxy-ssl-verify), the name it serves (proxy-ssl-name,"
+              + " proxy-ssl-server-name: \"on\" for SNI), a client certificate when it asks for one (proxy-ssl-secret with tls.crt/tls.key),"
+              + " and proxy-ssl-protocols/ciphers; see docs/root-causes.md#backendtlsfailure";
+      default ->
+          "See docs/root-causes.md#"
+              + CODES.get(r).name().toLowerCase(java.util.Locale.ROOT)
+              + " for "
+              + CODES.get(r);
     };
   }
 
@@ -211,7 +319,8 @@ public final class GatewayErrorReasonsRule implements Rule {
       case headersTooLarge -> "response headers too big for the proxy buffer";
       case invalidResponse -> "the backend answered something that is not HTTP";
       case timeout -> "upstream timed out waiting for the response";
-      case connectTimeout -> "no connection within proxy-connect-timeout (packets dropped: a NetworkPolicy, a firewall or a dead node)";
+      case connectTimeout ->
+          "no connection within proxy-connect-timeout (packets dropped: a NetworkPolicy, a firewall or a dead node)";
       case tls -> "the TLS handshake with the backend failed";
       case tlsToPlain -> "the gateway spoke TLS and the backend answered in plain HTTP";
       case noLiveUpstreams -> "no live upstreams";

@@ -1,14 +1,17 @@
 package io.gatewaydoctor.analysis.rules;
 
 import io.gatewaydoctor.analysis.AnalysisContext;
+import io.gatewaydoctor.analysis.Severity;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.Endpoint;
 import io.gatewaydoctor.model.ResolvedBackend;
 import io.gatewaydoctor.signals.GatewayEvidence;
 import java.util.function.ToLongFunction;
-import io.gatewaydoctor.analysis.Severity;
 
-/** Shared reading of the gateway evidence: which endpoint (and pod, and workload) an error count points at. */
+/**
+ * Shared reading of the gateway evidence: which endpoint (and pod, and workload) an error count
+ * points at.
+ */
 final class GatewayTrouble {
   private GatewayTrouble() {}
 
@@ -19,7 +22,8 @@ final class GatewayTrouble {
     return e.ip() == null || e.port() == null ? null : ctx.gateway().address(e.address());
   }
 
-  static Culprit culpritOf(AnalysisContext ctx, ResolvedBackend b, ToLongFunction<GatewayEvidence.Counts> count) {
+  static Culprit culpritOf(
+      AnalysisContext ctx, ResolvedBackend b, ToLongFunction<GatewayEvidence.Counts> count) {
     Endpoint worst = null;
     long most = 0;
     long total = 0;
@@ -35,23 +39,45 @@ final class GatewayTrouble {
     if (worst == null) {
       return new Culprit(b.serviceRef(), "");
     }
-    return new Culprit(b.workloadOf(worst.pod()), "; " + Math.round(100.0 * most / Math.max(1, total)) + "% from " + worst.address()
-        + (worst.pod() == null ? "" : " (pod " + worst.pod() + ")"));
+    return new Culprit(
+        b.workloadOf(worst.pod()),
+        "; "
+            + Math.round(100.0 * most / Math.max(1, total))
+            + "% from "
+            + worst.address()
+            + (worst.pod() == null ? "" : " (pod " + worst.pod() + ")"));
   }
 
-  /** When the errors began and their shape: "; failing since 11:52 UTC, steadily" or "…, in bursts (3 of 9 min)". */
+  /**
+   * When the errors began and their shape: "; failing since 11:52 UTC, steadily" or "…, in bursts
+   * (3 of 9 min)".
+   */
   static String shape(GatewayEvidence.Counts c) {
     if (c == null || c.errorsSince() == null) {
       return "";
     }
-    String since = java.time.format.DateTimeFormatter.ofPattern("HH:mm").withZone(java.time.ZoneOffset.UTC).format(c.errorsSince());
+    String since =
+        java.time.format.DateTimeFormatter.ofPattern("HH:mm")
+            .withZone(java.time.ZoneOffset.UTC)
+            .format(c.errorsSince());
     long span = c.errorMinutes.lastKey() - c.errorMinutes.firstKey() + 1;
-    return "; failing since " + since + " UTC, " + (c.steady() ? "steadily" : "in bursts (" + c.errorMinutes.size() + " of " + span + " min)");
+    return "; failing since "
+        + since
+        + " UTC, "
+        + (c.steady()
+            ? "steadily"
+            : "in bursts (" + c.errorMinutes.size() + " of " + span + " min)");
   }
 
-  /** "pod a (10.0.0.1), pod b (10.0.0.2) and 3 more": the endpoints named by pod and IP, at most three. */
+  /**
+   * "pod a (10.0.0.1), pod b (10.0.0.2) and 3 more": the endpoints named by pod and IP, at most
+   * three.
+   */
   static String pods(java.util.List<Endpoint> endpoints) {
-    return list(endpoints.stream().map(e -> e.pod() != null ? "pod " + e.pod() + " (" + e.ip() + ")" : e.address()).toList());
+    return list(
+        endpoints.stream()
+            .map(e -> e.pod() != null ? "pod " + e.pod() + " (" + e.ip() + ")" : e.address())
+            .toList());
   }
 
   /** "a", "a and b", "a, b and c", "a, b, c and 4 more": at most three names. */
@@ -60,16 +86,20 @@ final class GatewayTrouble {
     if (names.size() > 3) {
       return String.join(", ", shown) + " and " + (names.size() - 3) + " more";
     }
-    return shown.size() <= 1 ? String.join("", shown)
-        : String.join(", ", shown.subList(0, shown.size() - 1)) + " and " + shown.get(shown.size() - 1);
+    return shown.size() <= 1
+        ? String.join("", shown)
+        : String.join(", ", shown.subList(0, shown.size() - 1))
+            + " and "
+            + shown.get(shown.size() - 1);
   }
 
   /**
    * Severity from impact (DESIGN section 4): Critical when most of the requests the gateway sent to
-   * the backend failed for the client, Warning for a share. Without request counts (error lines only),
-   * Critical when every endpoint with traffic failed, as before.
+   * the backend failed for the client, Warning for a share. Without request counts (error lines
+   * only), Critical when every endpoint with traffic failed, as before.
    */
-  static Severity impact(AnalysisContext ctx, ResolvedBackend b, boolean everyEndpoint, long lines) {
+  static Severity impact(
+      AnalysisContext ctx, ResolvedBackend b, boolean everyEndpoint, long lines) {
     GatewayEvidence.Counts u = ctx.upstream(b);
     if (u == null || u.requests == 0) {
       return everyEndpoint && lines >= MIN_CRITICAL ? Severity.Critical : Severity.Warning;
@@ -77,7 +107,10 @@ final class GatewayTrouble {
     return critical(u.gatewayErrors(), u.requests) ? Severity.Critical : Severity.Warning;
   }
 
-  /** Fewer errors than this in the window are never Critical, whatever their share: a handful is not an outage. */
+  /**
+   * Fewer errors than this in the window are never Critical, whatever their share: a handful is not
+   * an outage.
+   */
   static final int MIN_CRITICAL = 5;
 
   /** Critical: most requests failed, and more than a handful. */
@@ -85,7 +118,10 @@ final class GatewayTrouble {
     return errors >= MIN_CRITICAL && errors * 2 > requests;
   }
 
-  /** "; clients got 7 errors in 120 requests (6%)" or "; retries hid every failure from clients"; "" without request counts. */
+  /**
+   * "; clients got 7 errors in 120 requests (6%)" or "; retries hid every failure from clients"; ""
+   * without request counts.
+   */
   static String impactText(AnalysisContext ctx, ResolvedBackend b) {
     GatewayEvidence.Counts u = ctx.upstream(b);
     if (u == null || u.requests == 0) {
@@ -93,10 +129,19 @@ final class GatewayTrouble {
     }
     long n = u.gatewayErrors();
     if (n == 0) {
-      return "; retries to other endpoints hid every failure from clients (" + u.requests + " requests)";
+      return "; retries to other endpoints hid every failure from clients ("
+          + u.requests
+          + " requests)";
     }
-    return "; clients got " + n + " gateway error" + (n == 1 ? "" : "s") + " in " + u.requests + " requests ("
-        + percent(n, u.requests) + ")";
+    return "; clients got "
+        + n
+        + " gateway error"
+        + (n == 1 ? "" : "s")
+        + " in "
+        + u.requests
+        + " requests ("
+        + percent(n, u.requests)
+        + ")";
   }
 
   static String percent(long n, long of) {

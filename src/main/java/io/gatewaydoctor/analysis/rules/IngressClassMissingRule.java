@@ -1,8 +1,8 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
@@ -34,11 +34,30 @@ public final class IngressClassMissingRule implements Rule {
       if (ctx.cluster().ingressClass(className).isPresent()) {
         return List.of();
       }
-      return List.of(RuleFinding.of(Code.IngressClassMissing, Severity.Warning, ref,
-          "Ingress " + ns + "/" + name + " names IngressClass " + className + ", which does not exist: no controller serves it",
-          List.of("spec.ingressClassName=" + className, "IngressClasses: " + classes(ctx)))
-          .withRemediation(new Remedy("manual",
-              "Set spec.ingressClassName of Ingress " + ns + "/" + name + " to an existing class (" + classes(ctx) + ")", false)));
+      return List.of(
+          RuleFinding.of(
+                  Code.IngressClassMissing,
+                  Severity.Warning,
+                  ref,
+                  "Ingress "
+                      + ns
+                      + "/"
+                      + name
+                      + " names IngressClass "
+                      + className
+                      + ", which does not exist: no controller serves it",
+                  List.of("spec.ingressClassName=" + className, "IngressClasses: " + classes(ctx)))
+              .withRemediation(
+                  new Remedy(
+                      "manual",
+                      "Set spec.ingressClassName of Ingress "
+                          + ns
+                          + "/"
+                          + name
+                          + " to an existing class ("
+                          + classes(ctx)
+                          + ")",
+                      false)));
     }
     if (annotations != null && annotations.containsKey(LEGACY_CLASS_ANNOTATION)) {
       return List.of();
@@ -47,15 +66,36 @@ public final class IngressClassMissingRule implements Rule {
     if (hasDefault) {
       return List.of();
     }
-    return List.of(RuleFinding.of(Code.IngressClassMissing, Severity.Warning, ref,
-        "Ingress " + ns + "/" + name + " names no IngressClass and no class is marked default: no controller may serve it",
-        List.of("spec.ingressClassName unset", "IngressClasses: " + classes(ctx)))
-        .withRemediation(new Remedy("manual",
-            "Set spec.ingressClassName of Ingress " + ns + "/" + name + " (classes: " + classes(ctx) + ")", false)));
+    return List.of(
+        RuleFinding.of(
+                Code.IngressClassMissing,
+                Severity.Warning,
+                ref,
+                "Ingress "
+                    + ns
+                    + "/"
+                    + name
+                    + " names no IngressClass and no class is marked default: no controller may serve it",
+                List.of("spec.ingressClassName unset", "IngressClasses: " + classes(ctx)))
+            .withRemediation(
+                new Remedy(
+                    "manual",
+                    "Set spec.ingressClassName of Ingress "
+                        + ns
+                        + "/"
+                        + name
+                        + " (classes: "
+                        + classes(ctx)
+                        + ")",
+                    false)));
   }
 
   private static String classes(AnalysisContext ctx) {
-    var names = ctx.cluster().ingressClasses().stream().map(c -> c.getMetadata().getName()).sorted().toList();
+    var names =
+        ctx.cluster().ingressClasses().stream()
+            .map(c -> c.getMetadata().getName())
+            .sorted()
+            .toList();
     return names.isEmpty() ? "none" : String.join(", ", names);
   }
 }

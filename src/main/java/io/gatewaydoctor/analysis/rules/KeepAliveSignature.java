@@ -10,14 +10,15 @@ import java.util.Set;
 
 /**
  * The keep-alive race as the gateway's own logs show it: on an endpoint that otherwise answers, a
- * small share of tries fail with "upstream prematurely closed connection" or "reset by peer"
- * (a request sent on an idle connection the backend was closing). Only a candidate: a measurement
- * of the backend's idle timeout confirms it (the operator's prober on its schedule, {@code analyze
+ * small share of tries fail with "upstream prematurely closed connection" or "reset by peer" (a
+ * request sent on an idle connection the backend was closing). Only a candidate: a measurement of
+ * the backend's idle timeout confirms it (the operator's prober on its schedule, {@code analyze
  * --probe} for exactly the Services this names). Pure.
  */
 public final class KeepAliveSignature {
   /** At least this many requests to the endpoint, so that a share means something. */
   static final int MIN_REQUESTS = 10;
+
   /** At most this share (percent) of the endpoint's tries failed. */
   static final int MAX_PERCENT = 10;
 
@@ -28,9 +29,14 @@ public final class KeepAliveSignature {
     if (c == null || c.requests < MIN_REQUESTS) {
       return false;
     }
-    long closes = c.reasons.getOrDefault(Reason.prematureClose, 0L) + c.reasons.getOrDefault(Reason.reset, 0L);
+    long closes =
+        c.reasons.getOrDefault(Reason.prematureClose, 0L)
+            + c.reasons.getOrDefault(Reason.reset, 0L);
     long failed = c.gatewayErrors();
-    return closes > 0 && failed > 0 && failed * 100 <= MAX_PERCENT * c.requests && c.requests > failed;
+    return closes > 0
+        && failed > 0
+        && failed * 100 <= MAX_PERCENT * c.requests
+        && c.requests > failed;
   }
 
   /** The Services ("ns/name:port") of the target with an endpoint that shows the signature. */

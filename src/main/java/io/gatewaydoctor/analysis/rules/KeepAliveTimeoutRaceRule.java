@@ -1,8 +1,8 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
@@ -27,21 +27,51 @@ public final class KeepAliveTimeoutRaceRule implements Rule {
     for (ResolvedBackend b : ctx.chain().backends()) {
       for (Endpoint e : Endpoint.of(b)) {
         KeepAlive k = ctx.probes().keepAlive(e.ip(), e.port()).orElse(null);
-        if (k == null || !k.measured() || k.closedAfter() == null || k.closedAfter().compareTo(gateway) >= 0) {
+        if (k == null
+            || !k.measured()
+            || k.closedAfter() == null
+            || k.closedAfter().compareTo(gateway) >= 0) {
           continue;
         }
         ResourceRef w = b.workloadOf(e.pod());
         double secs = k.closedAfter().toMillis() / 1000.0;
-        out.add(RuleFinding.of(Code.KeepAliveTimeoutRace, Severity.Warning, w,
-            w + " closes idle keep-alive connections after " + String.format(java.util.Locale.ROOT, "%.1f", secs)
-                + " s, but the gateway reuses idle upstream connections for up to " + gateway.toSeconds()
-                + " s: requests that race the close fail with 502",
-            List.of("idle keep-alive connection to " + e.ip() + ":" + e.port() + (e.pod() == null ? "" : " (pod " + e.pod() + ")")
-                + " closed by the backend after " + k.closedAfter().toMillis() + " ms",
-                "gateway upstream keep-alive timeout " + gateway.toSeconds() + " s (ingress-nginx upstream-keepalive-timeout)"))
-            .withRemediation(new Remedy("manual", "Raise the HTTP keep-alive (idle) timeout of " + w + " above "
-                + gateway.toSeconds() + " s (e.g. Node.js server.keepAliveTimeout = " + (gateway.toSeconds() + 5) + "000), or lower"
-                + " upstream-keepalive-timeout in the ingress-nginx ConfigMap below " + (long) Math.floor(secs) + " s", false)));
+        out.add(
+            RuleFinding.of(
+                    Code.KeepAliveTimeoutRace,
+                    Severity.Warning,
+                    w,
+                    w
+                        + " closes idle keep-alive connections after "
+                        + String.format(java.util.Locale.ROOT, "%.1f", secs)
+                        + " s, but the gateway reuses idle upstream connections for up to "
+                        + gateway.toSeconds()
+                        + " s: requests that race the close fail with 502",
+                    List.of(
+                        "idle keep-alive connection to "
+                            + e.ip()
+                            + ":"
+                            + e.port()
+                            + (e.pod() == null ? "" : " (pod " + e.pod() + ")")
+                            + " closed by the backend after "
+                            + k.closedAfter().toMillis()
+                            + " ms",
+                        "gateway upstream keep-alive timeout "
+                            + gateway.toSeconds()
+                            + " s (ingress-nginx upstream-keepalive-timeout)"))
+                .withRemediation(
+                    new Remedy(
+                        "manual",
+                        "Raise the HTTP keep-alive (idle) timeout of "
+                            + w
+                            + " above "
+                            + gateway.toSeconds()
+                            + " s (e.g. Node.js server.keepAliveTimeout = "
+                            + (gateway.toSeconds() + 5)
+                            + "000), or lower"
+                            + " upstream-keepalive-timeout in the ingress-nginx ConfigMap below "
+                            + (long) Math.floor(secs)
+                            + " s",
+                        false)));
         break; // one measurement per Service is enough
       }
     }

@@ -1,10 +1,10 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.gatewaydoctor.analysis.Remedy;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
@@ -52,8 +52,10 @@ public final class NetworkPolicyBlockedRule implements Rule {
         }
         judged++;
         List<NetworkPolicy> isolating = NetworkPolicies.isolating(ctx.cluster(), p);
-        Admission a = gateways.isEmpty() ? NetworkPolicies.admitsOtherNamespaces(isolating, p, port.get())
-            : anyGatewayAdmitted(ctx, isolating, p, port.get(), gateways);
+        Admission a =
+            gateways.isEmpty()
+                ? NetworkPolicies.admitsOtherNamespaces(isolating, p, port.get())
+                : anyGatewayAdmitted(ctx, isolating, p, port.get(), gateways);
         if (a == Admission.DENIED) {
           blocked.add(p.getMetadata().getName());
           isolating.forEach(np -> blamed.putIfAbsent(np.getMetadata().getName(), np));
@@ -64,7 +66,8 @@ public final class NetworkPolicyBlockedRule implements Rule {
         continue;
       }
       boolean all = blocked.size() == judged;
-      boolean denyAll = blamed.values().stream().allMatch(np -> NetworkPolicies.rules(np).isEmpty());
+      boolean denyAll =
+          blamed.values().stream().allMatch(np -> NetworkPolicies.rules(np).isEmpty());
       Severity severity;
       if (!gateways.isEmpty() || denyAll) {
         severity = all ? Severity.Critical : Severity.Warning;
@@ -72,17 +75,36 @@ public final class NetworkPolicyBlockedRule implements Rule {
         // the controller's pods are not in the input: it may run in this very namespace
         severity = Severity.Info;
       }
-      out.add(finding(ctx, b, gateways, controller, new ArrayList<>(blamed.values()), blocked, judged, blockedPort, severity));
+      out.add(
+          finding(
+              ctx,
+              b,
+              gateways,
+              controller,
+              new ArrayList<>(blamed.values()),
+              blocked,
+              judged,
+              blockedPort,
+              severity));
     }
     return out;
   }
 
-  private static Admission anyGatewayAdmitted(AnalysisContext ctx, List<NetworkPolicy> isolating, Pod target, int port,
+  private static Admission anyGatewayAdmitted(
+      AnalysisContext ctx,
+      List<NetworkPolicy> isolating,
+      Pod target,
+      int port,
       List<Pod> gateways) {
     boolean unknown = false;
     for (Pod g : gateways) {
-      Admission a = NetworkPolicies.admits(isolating, target, port,
-          new NetworkPolicies.Source(g, ctx.cluster().namespaceLabels(g.getMetadata().getNamespace())));
+      Admission a =
+          NetworkPolicies.admits(
+              isolating,
+              target,
+              port,
+              new NetworkPolicies.Source(
+                  g, ctx.cluster().namespaceLabels(g.getMetadata().getNamespace())));
       if (a == Admission.ALLOWED) {
         return a;
       }
@@ -91,56 +113,121 @@ public final class NetworkPolicyBlockedRule implements Rule {
     return unknown ? Admission.UNKNOWN : Admission.DENIED;
   }
 
-  private static RuleFinding finding(AnalysisContext ctx, ResolvedBackend b, List<Pod> gateways, Optional<String> controller,
-      List<NetworkPolicy> policies, List<String> blocked, int judged, int port, Severity severity) {
+  private static RuleFinding finding(
+      AnalysisContext ctx,
+      ResolvedBackend b,
+      List<Pod> gateways,
+      Optional<String> controller,
+      List<NetworkPolicy> policies,
+      List<String> blocked,
+      int judged,
+      int port,
+      Severity severity) {
     NetworkPolicy first = policies.get(0);
     String ns = b.namespace();
-    String names = String.join(", ", policies.stream().map(np -> ns + "/" + np.getMetadata().getName()).toList());
-    String who = gateways.isEmpty() ? "pods of other namespaces (the ingress controller's pods are not in the input;"
-        + " if it runs in another namespace, it is blocked)"
-        : "the ingress controller's pods (" + gateways.get(0).getMetadata().getNamespace() + "/" + gateways.get(0).getMetadata().getName()
-            + (gateways.size() > 1 ? " and " + (gateways.size() - 1) + " more" : "") + ")";
-    String msg = (policies.size() == 1 ? "NetworkPolicy " : "NetworkPolicies ") + names + " select"
-        + (policies.size() == 1 ? "s " : " ") + (blocked.size() == judged ? "all " : blocked.size() + " of ") + judged
-        + " pods of Service " + b.serviceKey() + " and admit" + (policies.size() == 1 ? "s" : "") + " no traffic from " + who
-        + " on port " + port;
+    String names =
+        String.join(
+            ", ", policies.stream().map(np -> ns + "/" + np.getMetadata().getName()).toList());
+    String who =
+        gateways.isEmpty()
+            ? "pods of other namespaces (the ingress controller's pods are not in the input;"
+                + " if it runs in another namespace, it is blocked)"
+            : "the ingress controller's pods ("
+                + gateways.get(0).getMetadata().getNamespace()
+                + "/"
+                + gateways.get(0).getMetadata().getName()
+                + (gateways.size() > 1 ? " and " + (gateways.size() - 1) + " more" : "")
+                + ")";
+    String msg =
+        (policies.size() == 1 ? "NetworkPolicy " : "NetworkPolicies ")
+            + names
+            + " select"
+            + (policies.size() == 1 ? "s " : " ")
+            + (blocked.size() == judged ? "all " : blocked.size() + " of ")
+            + judged
+            + " pods of Service "
+            + b.serviceKey()
+            + " and admit"
+            + (policies.size() == 1 ? "s" : "")
+            + " no traffic from "
+            + who
+            + " on port "
+            + port;
     List<String> evidence = new ArrayList<>();
     for (NetworkPolicy np : policies.stream().limit(3).toList()) {
-      evidence.add("NetworkPolicy " + ns + "/" + np.getMetadata().getName() + " " + NetworkPolicies.describe(np));
+      evidence.add(
+          "NetworkPolicy "
+              + ns
+              + "/"
+              + np.getMetadata().getName()
+              + " "
+              + NetworkPolicies.describe(np));
     }
     if (!gateways.isEmpty()) {
       Pod g = gateways.get(0);
-      evidence.add("gateway pod " + g.getMetadata().getNamespace() + "/" + g.getMetadata().getName() + " labels "
-          + new TreeMap<>(g.getMetadata().getLabels() == null ? Map.of() : g.getMetadata().getLabels())
-          + controller.map(c -> " (controller " + c + ")").orElse(""));
+      evidence.add(
+          "gateway pod "
+              + g.getMetadata().getNamespace()
+              + "/"
+              + g.getMetadata().getName()
+              + " labels "
+              + new TreeMap<>(
+                  g.getMetadata().getLabels() == null ? Map.of() : g.getMetadata().getLabels())
+              + controller.map(c -> " (controller " + c + ")").orElse(""));
     }
     evidence.add("blocked pods: " + String.join(", ", blocked.stream().limit(5).toList()));
-    return RuleFinding.of(Code.NetworkPolicyBlocked, severity, new ResourceRef("NetworkPolicy", ns, first.getMetadata().getName()),
-        msg, evidence).withRemediation(new Remedy("manual", fix(ns, first, gateways, port), false));
+    return RuleFinding.of(
+            Code.NetworkPolicyBlocked,
+            severity,
+            new ResourceRef("NetworkPolicy", ns, first.getMetadata().getName()),
+            msg,
+            evidence)
+        .withRemediation(new Remedy("manual", fix(ns, first, gateways, port), false));
   }
 
   private static String fix(String ns, NetworkPolicy np, List<Pod> gateways, int port) {
     if (gateways.isEmpty()) {
-      return "Add to NetworkPolicy " + ns + "/" + np.getMetadata().getName()
-          + " an ingress rule admitting the ingress controller's namespace and pods on port " + port + "/TCP";
+      return "Add to NetworkPolicy "
+          + ns
+          + "/"
+          + np.getMetadata().getName()
+          + " an ingress rule admitting the ingress controller's namespace and pods on port "
+          + port
+          + "/TCP";
     }
     Pod g = gateways.get(0);
     Map<String, String> labels = new LinkedHashMap<>();
-    Map<String, String> all = g.getMetadata().getLabels() == null ? Map.of() : g.getMetadata().getLabels();
-    for (String k : List.of("app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component")) {
+    Map<String, String> all =
+        g.getMetadata().getLabels() == null ? Map.of() : g.getMetadata().getLabels();
+    for (String k :
+        List.of(
+            "app.kubernetes.io/name",
+            "app.kubernetes.io/instance",
+            "app.kubernetes.io/component")) {
       if (all.containsKey(k)) {
         labels.put(k, all.get(k));
       }
     }
     if (labels.isEmpty()) {
-      new TreeMap<>(all).forEach((k, v) -> {
-        if (!k.equals("pod-template-hash") && !k.equals("controller-revision-hash")) {
-          labels.put(k, v);
-        }
-      });
+      new TreeMap<>(all)
+          .forEach(
+              (k, v) -> {
+                if (!k.equals("pod-template-hash") && !k.equals("controller-revision-hash")) {
+                  labels.put(k, v);
+                }
+              });
     }
-    return "Add to NetworkPolicy " + ns + "/" + np.getMetadata().getName() + " spec.ingress: - from: [{namespaceSelector: "
-        + "{matchLabels: {kubernetes.io/metadata.name: " + g.getMetadata().getNamespace() + "}}, podSelector: {matchLabels: "
-        + labels.toString().replace("=", ": ") + "}}], ports: [{protocol: TCP, port: " + port + "}]";
+    return "Add to NetworkPolicy "
+        + ns
+        + "/"
+        + np.getMetadata().getName()
+        + " spec.ingress: - from: [{namespaceSelector: "
+        + "{matchLabels: {kubernetes.io/metadata.name: "
+        + g.getMetadata().getNamespace()
+        + "}}, podSelector: {matchLabels: "
+        + labels.toString().replace("=", ": ")
+        + "}}], ports: [{protocol: TCP, port: "
+        + port
+        + "}]";
   }
 }

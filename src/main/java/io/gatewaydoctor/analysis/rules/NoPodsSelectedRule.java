@@ -1,8 +1,8 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The Service selector matches no pod. Services without a selector (manual endpoints) are skipped. */
+/**
+ * The Service selector matches no pod. Services without a selector (manual endpoints) are skipped.
+ */
 public final class NoPodsSelectedRule implements Rule {
   @Override
   public List<RuleFinding> check(AnalysisContext ctx) {
@@ -30,13 +32,25 @@ public final class NoPodsSelectedRule implements Rule {
         continue;
       }
       String sel = new TreeMap<>(selector).toString().replaceAll("[{}]", "").replace(", ", ",");
-      out.add(RuleFinding.of(Code.NoPodsSelected, Severity.Critical,
-          new ResourceRef("Service", b.namespace(), b.ref().service()),
-          "Service " + b.serviceKey() + " selects no pods: no pod in namespace " + b.namespace()
-              + " carries the labels " + sel,
-          List.of("Service " + b.serviceKey() + " spec.selector=" + sel, "0 pods match"))
-          .withRemediation(new Remedy("manual",
-              "Fix spec.selector of Service " + b.serviceKey() + " to the labels of the backend pods, or deploy them", false)));
+      out.add(
+          RuleFinding.of(
+                  Code.NoPodsSelected,
+                  Severity.Critical,
+                  new ResourceRef("Service", b.namespace(), b.ref().service()),
+                  "Service "
+                      + b.serviceKey()
+                      + " selects no pods: no pod in namespace "
+                      + b.namespace()
+                      + " carries the labels "
+                      + sel,
+                  List.of("Service " + b.serviceKey() + " spec.selector=" + sel, "0 pods match"))
+              .withRemediation(
+                  new Remedy(
+                      "manual",
+                      "Fix spec.selector of Service "
+                          + b.serviceKey()
+                          + " to the labels of the backend pods, or deploy them",
+                      false)));
     }
     return out;
   }

@@ -1,9 +1,9 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.gatewaydoctor.analysis.Remedy;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
@@ -36,14 +36,34 @@ public final class NoPreStopHookRule implements Rule {
         }
         Long grace = p.getSpec() == null ? null : p.getSpec().getTerminationGracePeriodSeconds();
         String containers = String.join(", ", missing);
-        out.put(w.toString(), RuleFinding.of(Code.NoPreStopHook, Severity.Info, w,
-            w + " has no preStop hook on container " + containers
-                + ": at each rollout it stops before the gateway drops it from its upstreams (502s)",
-            List.of("pod " + p.getMetadata().getName() + " container " + containers + " has no lifecycle.preStop",
-                "terminationGracePeriodSeconds=" + (grace == null ? "30 (default)" : grace)))
-            .withRemediation(new Remedy("manual", "Add lifecycle.preStop {exec: {command: [sleep, \"5\"]}} "
-                + "(or {sleep: {seconds: 5}} on Kubernetes 1.30+) to container " + containers + " of " + w
-                + ", with terminationGracePeriodSeconds above it", false)));
+        out.put(
+            w.toString(),
+            RuleFinding.of(
+                    Code.NoPreStopHook,
+                    Severity.Info,
+                    w,
+                    w
+                        + " has no preStop hook on container "
+                        + containers
+                        + ": at each rollout it stops before the gateway drops it from its upstreams (502s)",
+                    List.of(
+                        "pod "
+                            + p.getMetadata().getName()
+                            + " container "
+                            + containers
+                            + " has no lifecycle.preStop",
+                        "terminationGracePeriodSeconds="
+                            + (grace == null ? "30 (default)" : grace)))
+                .withRemediation(
+                    new Remedy(
+                        "manual",
+                        "Add lifecycle.preStop {exec: {command: [sleep, \"5\"]}} "
+                            + "(or {sleep: {seconds: 5}} on Kubernetes 1.30+) to container "
+                            + containers
+                            + " of "
+                            + w
+                            + ", with terminationGracePeriodSeconds above it",
+                        false)));
       }
     }
     return new ArrayList<>(out.values());

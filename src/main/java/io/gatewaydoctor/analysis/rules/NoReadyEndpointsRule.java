@@ -1,9 +1,9 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.gatewaydoctor.analysis.Remedy;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
@@ -27,9 +27,12 @@ public final class NoReadyEndpointsRule implements Rule {
       if (b.service() == null || b.servicePort() == null) {
         continue;
       }
-      boolean selectorless = b.service().getSpec() == null || b.service().getSpec().getSelector() == null
-          || b.service().getSpec().getSelector().isEmpty();
-      if ("ExternalName".equals(b.service().getSpec() == null ? null : b.service().getSpec().getType())) {
+      boolean selectorless =
+          b.service().getSpec() == null
+              || b.service().getSpec().getSelector() == null
+              || b.service().getSpec().getSelector().isEmpty();
+      if ("ExternalName"
+          .equals(b.service().getSpec() == null ? null : b.service().getSpec().getType())) {
         continue;
       }
       if (!selectorless && b.pods().isEmpty()) {
@@ -42,13 +45,30 @@ public final class NoReadyEndpointsRule implements Rule {
         List<Endpoint> eps = Endpoint.of(b);
         total = eps.size();
         ready = (int) eps.stream().filter(e -> e.ready() && !e.terminating()).count();
-        evidence.add("EndpointSlices of Service " + b.serviceKey() + ": " + ready + " ready of " + total + " endpoints");
-        eps.stream().filter(e -> !e.ready()).limit(3).forEach(e -> evidence.add("endpoint " + e.ip()
-            + (e.pod() == null ? "" : " (pod " + e.pod() + ")") + " not ready"));
+        evidence.add(
+            "EndpointSlices of Service "
+                + b.serviceKey()
+                + ": "
+                + ready
+                + " ready of "
+                + total
+                + " endpoints");
+        eps.stream()
+            .filter(e -> !e.ready())
+            .limit(3)
+            .forEach(
+                e ->
+                    evidence.add(
+                        "endpoint "
+                            + e.ip()
+                            + (e.pod() == null ? "" : " (pod " + e.pod() + ")")
+                            + " not ready"));
       } else if (!selectorless) {
         total = b.pods().size();
-        ready = (int) b.pods().stream().filter(p -> Pods.isReady(p) && !Pods.isTerminating(p)).count();
-        evidence.add(ready + " of " + total + " selected pods Ready (no EndpointSlices in the input)");
+        ready =
+            (int) b.pods().stream().filter(p -> Pods.isReady(p) && !Pods.isTerminating(p)).count();
+        evidence.add(
+            ready + " of " + total + " selected pods Ready (no EndpointSlices in the input)");
       } else {
         continue;
       }
@@ -61,13 +81,29 @@ public final class NoReadyEndpointsRule implements Rule {
       for (Pod p : b.pods().stream().filter(p -> !Pods.isReady(p)).limit(3).toList()) {
         evidence.add("pod " + p.getMetadata().getName() + " not Ready" + notReadyReason(p));
       }
-      out.add(RuleFinding.of(Code.NoReadyEndpoints, Severity.Critical,
-          new ResourceRef("Service", b.namespace(), b.ref().service()),
-          "Service " + b.serviceKey() + " has no ready endpoint (" + ready + " of " + total
-              + (total == 1 ? " endpoint" : " endpoints") + " ready" + (b.pods().isEmpty() ? "" : ", " + b.pods().size() + " pods selected") + ")",
-          evidence)
-          .withRemediation(new Remedy("manual",
-              "Find out why the pods of Service " + b.serviceKey() + " fail their readiness probe (kubectl describe pod)", false)));
+      out.add(
+          RuleFinding.of(
+                  Code.NoReadyEndpoints,
+                  Severity.Critical,
+                  new ResourceRef("Service", b.namespace(), b.ref().service()),
+                  "Service "
+                      + b.serviceKey()
+                      + " has no ready endpoint ("
+                      + ready
+                      + " of "
+                      + total
+                      + (total == 1 ? " endpoint" : " endpoints")
+                      + " ready"
+                      + (b.pods().isEmpty() ? "" : ", " + b.pods().size() + " pods selected")
+                      + ")",
+                  evidence)
+              .withRemediation(
+                  new Remedy(
+                      "manual",
+                      "Find out why the pods of Service "
+                          + b.serviceKey()
+                          + " fail their readiness probe (kubectl describe pod)",
+                      false)));
     }
     return out;
   }
@@ -76,8 +112,11 @@ public final class NoReadyEndpointsRule implements Rule {
     if (p.getStatus() == null || p.getStatus().getConditions() == null) {
       return "";
     }
-    return p.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()) && c.getReason() != null)
-        .map(c -> ": " + c.getReason() + (c.getMessage() == null ? "" : " (" + c.getMessage() + ")"))
-        .findFirst().orElse("");
+    return p.getStatus().getConditions().stream()
+        .filter(c -> "Ready".equals(c.getType()) && c.getReason() != null)
+        .map(
+            c -> ": " + c.getReason() + (c.getMessage() == null ? "" : " (" + c.getMessage() + ")"))
+        .findFirst()
+        .orElse("");
   }
 }

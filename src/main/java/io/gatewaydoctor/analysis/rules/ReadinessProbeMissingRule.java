@@ -1,10 +1,10 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.gatewaydoctor.analysis.Remedy;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
@@ -38,14 +38,30 @@ public final class ReadinessProbeMissingRule implements Rule {
           }
         }
         if (!missing.isEmpty()) {
-          out.put(w.toString(), RuleFinding.of(Code.ReadinessProbeMissing, Severity.Warning, w,
-              w + " has no readinessProbe on container " + String.join(", ", missing)
-                  + ": the gateway sends it traffic before it can answer",
-              List.of("pod " + p.getMetadata().getName() + " container " + String.join(", ", missing)
-                  + " has no readinessProbe"))
-              .withRemediation(new Remedy("manual",
-                  "Add a readinessProbe (httpGet on the serving port) to container " + String.join(", ", missing)
-                      + " of " + w, false)));
+          out.put(
+              w.toString(),
+              RuleFinding.of(
+                      Code.ReadinessProbeMissing,
+                      Severity.Warning,
+                      w,
+                      w
+                          + " has no readinessProbe on container "
+                          + String.join(", ", missing)
+                          + ": the gateway sends it traffic before it can answer",
+                      List.of(
+                          "pod "
+                              + p.getMetadata().getName()
+                              + " container "
+                              + String.join(", ", missing)
+                              + " has no readinessProbe"))
+                  .withRemediation(
+                      new Remedy(
+                          "manual",
+                          "Add a readinessProbe (httpGet on the serving port) to container "
+                              + String.join(", ", missing)
+                              + " of "
+                              + w,
+                          false)));
         }
       }
     }

@@ -1,9 +1,9 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.gatewaydoctor.analysis.Remedy;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
@@ -29,35 +29,85 @@ public final class ServicePortMismatchRule implements Rule {
       if (b.service() == null || b.servicePort() != null) {
         continue;
       }
-      List<ServicePort> ports = b.service().getSpec() == null || b.service().getSpec().getPorts() == null
-          ? List.of() : b.service().getSpec().getPorts();
+      List<ServicePort> ports =
+          b.service().getSpec() == null || b.service().getSpec().getPorts() == null
+              ? List.of()
+              : b.service().getSpec().getPorts();
       List<String> declared = new ArrayList<>();
       for (ServicePort p : ports) {
         declared.add((p.getName() == null ? "" : p.getName() + ":") + p.getPort());
       }
-      String wanted = b.ref().portNumber() != null ? "port " + b.ref().portNumber() : "port name '" + b.ref().portName() + "'";
-      String fix = ports.size() == 1
-          ? "Set the Ingress backend to port " + ports.get(0).getPort() + " (the only port of the Service)"
-          : "Set the Ingress backend port to one of " + (declared.isEmpty() ? "the Service's ports (it has none)" : declared);
-      out.add(RuleFinding.of(Code.ServicePortMismatch, Severity.Critical,
-          new ResourceRef("Ingress", ctx.chain().namespace(), ctx.chain().name()),
-          "Ingress " + ctx.chain().namespace() + "/" + ctx.chain().name() + " routes to " + wanted + " of Service "
-              + b.serviceKey() + ", which has " + (declared.isEmpty() ? "no ports" : "ports " + String.join(", ", declared)),
-          List.of("backend " + b.ref().key() + " used by " + String.join(", ", b.ref().usedBy()),
-              "Service " + b.serviceKey() + " ports: " + (declared.isEmpty() ? "none" : String.join(", ", declared))))
-          .withRemediation(new Remedy("manual", fix, false)));
+      String wanted =
+          b.ref().portNumber() != null
+              ? "port " + b.ref().portNumber()
+              : "port name '" + b.ref().portName() + "'";
+      String fix =
+          ports.size() == 1
+              ? "Set the Ingress backend to port "
+                  + ports.get(0).getPort()
+                  + " (the only port of the Service)"
+              : "Set the Ingress backend port to one of "
+                  + (declared.isEmpty() ? "the Service's ports (it has none)" : declared);
+      out.add(
+          RuleFinding.of(
+                  Code.ServicePortMismatch,
+                  Severity.Critical,
+                  new ResourceRef("Ingress", ctx.chain().namespace(), ctx.chain().name()),
+                  "Ingress "
+                      + ctx.chain().namespace()
+                      + "/"
+                      + ctx.chain().name()
+                      + " routes to "
+                      + wanted
+                      + " of Service "
+                      + b.serviceKey()
+                      + ", which has "
+                      + (declared.isEmpty() ? "no ports" : "ports " + String.join(", ", declared)),
+                  List.of(
+                      "backend "
+                          + b.ref().key()
+                          + " used by "
+                          + String.join(", ", b.ref().usedBy()),
+                      "Service "
+                          + b.serviceKey()
+                          + " ports: "
+                          + (declared.isEmpty() ? "none" : String.join(", ", declared))))
+              .withRemediation(new Remedy("manual", fix, false)));
     }
     return out;
   }
 
   private static RuleFinding lenient(AnalysisContext ctx, ResolvedBackend b) {
     String ing = ctx.chain().namespace() + "/" + ctx.chain().name();
-    return RuleFinding.of(Code.ServicePortMismatch, Severity.Info, new ResourceRef("Ingress", ctx.chain().namespace(), ctx.chain().name()),
-        "Ingress " + ing + " routes to port " + b.ref().portLabel() + " of Service " + b.serviceKey() + ", which is the targetPort of its port "
-            + b.servicePort().getPort() + ", not a port: ingress-nginx accepts this, other controllers and Gateway API do not",
-        List.of("backend " + b.ref().key() + " used by " + String.join(", ", b.ref().usedBy()),
-            "Service " + b.serviceKey() + " port " + b.servicePort().getPort() + " targetPort " + b.targetPortLabel()))
-        .withRemediation(new Remedy("manual", "Set the Ingress backend port to " + b.servicePort().getPort()
-            + (b.servicePort().getName() == null ? "" : " (or name '" + b.servicePort().getName() + "')"), false));
+    return RuleFinding.of(
+            Code.ServicePortMismatch,
+            Severity.Info,
+            new ResourceRef("Ingress", ctx.chain().namespace(), ctx.chain().name()),
+            "Ingress "
+                + ing
+                + " routes to port "
+                + b.ref().portLabel()
+                + " of Service "
+                + b.serviceKey()
+                + ", which is the targetPort of its port "
+                + b.servicePort().getPort()
+                + ", not a port: ingress-nginx accepts this, other controllers and Gateway API do not",
+            List.of(
+                "backend " + b.ref().key() + " used by " + String.join(", ", b.ref().usedBy()),
+                "Service "
+                    + b.serviceKey()
+                    + " port "
+                    + b.servicePort().getPort()
+                    + " targetPort "
+                    + b.targetPortLabel()))
+        .withRemediation(
+            new Remedy(
+                "manual",
+                "Set the Ingress backend port to "
+                    + b.servicePort().getPort()
+                    + (b.servicePort().getName() == null
+                        ? ""
+                        : " (or name '" + b.servicePort().getName() + "')"),
+                false));
   }
 }

@@ -1,10 +1,10 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.gatewaydoctor.analysis.Remedy;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
@@ -33,8 +33,17 @@ public final class SingleReplicaRule implements Rule {
       }
       Pod p = live.get(0);
       ResourceRef w = Pods.workload(p);
-      Optional<Deployment> d = "Deployment".equals(w.kind) ? ctx.cluster().deployment(w.namespace, w.name) : Optional.empty();
-      Integer replicas = d.map(x -> x.getSpec() == null || x.getSpec().getReplicas() == null ? 1 : x.getSpec().getReplicas()).orElse(null);
+      Optional<Deployment> d =
+          "Deployment".equals(w.kind)
+              ? ctx.cluster().deployment(w.namespace, w.name)
+              : Optional.empty();
+      Integer replicas =
+          d.map(
+                  x ->
+                      x.getSpec() == null || x.getSpec().getReplicas() == null
+                          ? 1
+                          : x.getSpec().getReplicas())
+              .orElse(null);
       if ((replicas != null && replicas > 1) || out.containsKey(w.toString())) {
         continue;
       }
@@ -43,11 +52,27 @@ public final class SingleReplicaRule implements Rule {
       if (replicas != null) {
         evidence.add(w + " spec.replicas=" + replicas);
       }
-      out.put(w.toString(), RuleFinding.of(Code.SingleReplica, Severity.Warning, w,
-          "Service " + b.serviceKey() + " is served by a single pod (" + p.getMetadata().getName() + " of " + w
-              + "): every restart, node drain or rollout leaves the Ingress without an endpoint", evidence)
-          .withRemediation(new Remedy("manual", "Run at least 2 replicas of " + w
-              + " and add a PodDisruptionBudget with minAvailable: 1", false)));
+      out.put(
+          w.toString(),
+          RuleFinding.of(
+                  Code.SingleReplica,
+                  Severity.Warning,
+                  w,
+                  "Service "
+                      + b.serviceKey()
+                      + " is served by a single pod ("
+                      + p.getMetadata().getName()
+                      + " of "
+                      + w
+                      + "): every restart, node drain or rollout leaves the Ingress without an endpoint",
+                  evidence)
+              .withRemediation(
+                  new Remedy(
+                      "manual",
+                      "Run at least 2 replicas of "
+                          + w
+                          + " and add a PodDisruptionBudget with minAvailable: 1",
+                      false)));
     }
     return new ArrayList<>(out.values());
   }

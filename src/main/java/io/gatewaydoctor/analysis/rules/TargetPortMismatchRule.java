@@ -1,12 +1,12 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.gatewaydoctor.analysis.Fix;
-import io.gatewaydoctor.analysis.Remedy;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.Fix;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
@@ -33,7 +33,10 @@ public final class TargetPortMismatchRule implements Rule {
       }
       IntOrString tp = b.servicePort().getTargetPort();
       String name = tp != null && tp.getIntVal() == null ? tp.getStrVal() : null;
-      Integer number = name != null ? null : (tp != null && tp.getIntVal() != null ? tp.getIntVal() : b.servicePort().getPort());
+      Integer number =
+          name != null
+              ? null
+              : (tp != null && tp.getIntVal() != null ? tp.getIntVal() : b.servicePort().getPort());
       List<Pod> judged = new ArrayList<>();
       List<Pod> fitting = new ArrayList<>();
       for (Pod p : b.pods()) {
@@ -42,7 +45,12 @@ public final class TargetPortMismatchRule implements Rule {
           continue;
         }
         judged.add(p);
-        if (ports.stream().anyMatch(cp -> name != null ? name.equals(cp.getName()) : number.equals(cp.getContainerPort()))) {
+        if (ports.stream()
+            .anyMatch(
+                cp ->
+                    name != null
+                        ? name.equals(cp.getName())
+                        : number.equals(cp.getContainerPort()))) {
           fitting.add(p);
         }
       }
@@ -52,17 +60,47 @@ public final class TargetPortMismatchRule implements Rule {
       String label = name != null ? "'" + name + "'" : String.valueOf(number);
       List<Pod> misfits = judged.stream().filter(p -> !fitting.contains(p)).toList();
       Severity severity = fitting.isEmpty() ? Severity.Critical : Severity.Warning;
-      String who = fitting.isEmpty() ? "its " + judged.size() + " pod" + (judged.size() == 1 ? "" : "s")
-          : misfits.size() + " of its " + judged.size() + " pods";
-      String msg = "Service " + b.serviceKey() + " port " + b.servicePort().getPort() + " has targetPort " + label
-          + ", which matches no containerPort of " + who + " (they declare " + Pods.describePorts(misfits) + ")";
+      String who =
+          fitting.isEmpty()
+              ? "its " + judged.size() + " pod" + (judged.size() == 1 ? "" : "s")
+              : misfits.size() + " of its " + judged.size() + " pods";
+      String msg =
+          "Service "
+              + b.serviceKey()
+              + " port "
+              + b.servicePort().getPort()
+              + " has targetPort "
+              + label
+              + ", which matches no containerPort of "
+              + who
+              + " (they declare "
+              + Pods.describePorts(misfits)
+              + ")";
       List<String> evidence = new ArrayList<>();
-      evidence.add("Service " + b.serviceKey() + " spec.ports[port=" + b.servicePort().getPort() + "].targetPort=" + label);
-      misfits.stream().limit(3).forEach(p -> evidence.add("pod " + p.getMetadata().getName() + " declares "
-          + Pods.describePorts(List.of(p))));
-      out.add(RuleFinding.of(Code.TargetPortMismatch, severity,
-          new ResourceRef("Service", b.namespace(), b.ref().service()), msg, evidence)
-          .withRemediation(fix(b, misfits)));
+      evidence.add(
+          "Service "
+              + b.serviceKey()
+              + " spec.ports[port="
+              + b.servicePort().getPort()
+              + "].targetPort="
+              + label);
+      misfits.stream()
+          .limit(3)
+          .forEach(
+              p ->
+                  evidence.add(
+                      "pod "
+                          + p.getMetadata().getName()
+                          + " declares "
+                          + Pods.describePorts(List.of(p))));
+      out.add(
+          RuleFinding.of(
+                  Code.TargetPortMismatch,
+                  severity,
+                  new ResourceRef("Service", b.namespace(), b.ref().service()),
+                  msg,
+                  evidence)
+              .withRemediation(fix(b, misfits)));
     }
     return out;
   }
@@ -72,7 +110,8 @@ public final class TargetPortMismatchRule implements Rule {
     String sameName = null;
     for (Pod p : misfits) {
       for (ContainerPort cp : Pods.ports(p)) {
-        if (cp.getContainerPort() != null && (cp.getProtocol() == null || "TCP".equals(cp.getProtocol()))) {
+        if (cp.getContainerPort() != null
+            && (cp.getProtocol() == null || "TCP".equals(cp.getProtocol()))) {
           candidates.add(cp.getContainerPort());
         }
         if (cp.getName() != null && cp.getName().equals(b.servicePort().getName())) {
@@ -81,18 +120,41 @@ public final class TargetPortMismatchRule implements Rule {
       }
     }
     if (sameName != null) {
-      return new Remedy("fix-target-port", "Set targetPort of Service "
-          + b.serviceKey() + " port " + b.servicePort().getPort() + " to '" + sameName + "' (the containerPort of the same name)", true)
+      return new Remedy(
+              "fix-target-port",
+              "Set targetPort of Service "
+                  + b.serviceKey()
+                  + " port "
+                  + b.servicePort().getPort()
+                  + " to '"
+                  + sameName
+                  + "' (the containerPort of the same name)",
+              true)
           .fixing(new Fix.TargetPort(b.service(), b.servicePort(), new IntOrString(sameName)));
     }
     if (candidates.size() == 1) {
       int only = candidates.iterator().next();
-      return new Remedy("fix-target-port", "Set targetPort of Service "
-          + b.serviceKey() + " port " + b.servicePort().getPort() + " to " + only + " (the only containerPort of the pods)", true)
+      return new Remedy(
+              "fix-target-port",
+              "Set targetPort of Service "
+                  + b.serviceKey()
+                  + " port "
+                  + b.servicePort().getPort()
+                  + " to "
+                  + only
+                  + " (the only containerPort of the pods)",
+              true)
           .fixing(new Fix.TargetPort(b.service(), b.servicePort(), new IntOrString(only)));
     }
-    return new Remedy("manual", "Set targetPort of Service " + b.serviceKey() + " port "
-        + b.servicePort().getPort() + " to the port the application listens on (pods declare "
-        + Pods.describePorts(misfits) + ")", false);
+    return new Remedy(
+        "manual",
+        "Set targetPort of Service "
+            + b.serviceKey()
+            + " port "
+            + b.servicePort().getPort()
+            + " to the port the application listens on (pods declare "
+            + Pods.describePorts(misfits)
+            + ")",
+        false);
   }
 }

@@ -1,9 +1,9 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.gatewaydoctor.analysis.Remedy;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
@@ -12,7 +12,9 @@ import io.gatewaydoctor.model.ClusterSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Risk: a spec.tls entry names a Secret that does not exist (the gateway serves a fallback cert). */
+/**
+ * Risk: a spec.tls entry names a Secret that does not exist (the gateway serves a fallback cert).
+ */
 public final class TlsSecretMissingRule implements Rule {
   @Override
   public List<RuleFinding> check(AnalysisContext ctx) {
@@ -29,13 +31,38 @@ public final class TlsSecretMissingRule implements Rule {
       if (ctx.cluster().secret(ns, tls.getSecretName()) != ClusterSnapshot.Presence.ABSENT) {
         continue;
       }
-      String hosts = tls.getHosts() == null || tls.getHosts().isEmpty() ? "*" : String.join(", ", tls.getHosts());
-      out.add(RuleFinding.of(Code.TlsSecretMissing, Severity.Warning, new ResourceRef("Secret", ns, tls.getSecretName()),
-          "Ingress " + ns + "/" + ctx.chain().name() + " serves TLS for " + hosts + " from Secret " + ns + "/"
-              + tls.getSecretName() + ", which does not exist: clients get the gateway's fallback certificate",
-          List.of("spec.tls[].secretName=" + tls.getSecretName(), "Secret " + ns + "/" + tls.getSecretName() + " not found"))
-          .withRemediation(new Remedy("manual",
-              "Create the TLS Secret " + ns + "/" + tls.getSecretName() + " (or fix spec.tls[].secretName)", false)));
+      String hosts =
+          tls.getHosts() == null || tls.getHosts().isEmpty()
+              ? "*"
+              : String.join(", ", tls.getHosts());
+      out.add(
+          RuleFinding.of(
+                  Code.TlsSecretMissing,
+                  Severity.Warning,
+                  new ResourceRef("Secret", ns, tls.getSecretName()),
+                  "Ingress "
+                      + ns
+                      + "/"
+                      + ctx.chain().name()
+                      + " serves TLS for "
+                      + hosts
+                      + " from Secret "
+                      + ns
+                      + "/"
+                      + tls.getSecretName()
+                      + ", which does not exist: clients get the gateway's fallback certificate",
+                  List.of(
+                      "spec.tls[].secretName=" + tls.getSecretName(),
+                      "Secret " + ns + "/" + tls.getSecretName() + " not found"))
+              .withRemediation(
+                  new Remedy(
+                      "manual",
+                      "Create the TLS Secret "
+                          + ns
+                          + "/"
+                          + tls.getSecretName()
+                          + " (or fix spec.tls[].secretName)",
+                      false)));
     }
     return out;
   }
