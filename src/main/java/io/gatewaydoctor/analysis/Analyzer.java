@@ -8,7 +8,6 @@ import io.gatewaydoctor.api.EndpointStatus;
 import io.gatewaydoctor.api.EndpointTraffic;
 import io.gatewaydoctor.api.GatewayErrors;
 import io.gatewaydoctor.api.ProbeResult;
-import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.api.StatusCounts;
 import io.gatewaydoctor.model.ChainResolver;
 import io.gatewaydoctor.model.ClusterSnapshot;
@@ -107,7 +106,7 @@ public final class Analyzer {
             RuleFinding.of(
                 Code.BackendNotDiagnosed,
                 Severity.Info,
-                new ResourceRef("Ingress", chain.namespace(), chain.name()),
+                chain.target().ref(),
                 "check " + rule.getClass().getSimpleName() + " could not run: " + e,
                 List.of()));
       }
@@ -146,7 +145,7 @@ public final class Analyzer {
     List<BackendStatus> backendStatus = backends(chain, endpoints, ctx.probes(), now);
     fillTraffic(backendStatus, gateway);
     return new Diagnosis(
-        "Ingress/" + chain.name(),
+        chain.target().kind() + "/" + chain.name(),
         health,
         root.map(f -> f.code().name()).orElse(Code.NONE),
         unexplained != null && root.isEmpty()

@@ -27,8 +27,8 @@ import java.util.Set;
  * baseline, policy, instant) → diagnosis with its plans. The operator, {@code analyze}, the demo
  * (through the operator) and the scenario tests all run it; what differs between them is only where
  * the inputs come from. Two steps, because the evidence a caller gathers depends on the chain:
- * {@link #resolve} the target, gather evidence for {@link Target#upstreams()} and {@link
- * Target#addresses()}, then {@link #evaluate}.
+ * {@link #resolve} the target, gather evidence for {@link Resolved#upstreams()} and {@link
+ * Resolved#addresses()}, then {@link #evaluate}.
  */
 public final class Pipeline {
   private static final Analyzer ANALYZER = new Analyzer();
@@ -36,10 +36,9 @@ public final class Pipeline {
   private Pipeline() {}
 
   /** A resolved target: its chain in the cluster view, and what its evidence is keyed by. */
-  public record Target(Ingress ingress, TargetChain chain, ClusterSnapshot cluster) {
+  public record Resolved(TargetChain chain, ClusterSnapshot cluster) {
     public ResourceRef ref() {
-      return new ResourceRef(
-          "Ingress", ingress.getMetadata().getNamespace(), ingress.getMetadata().getName());
+      return chain.target().ref();
     }
 
     /** The gateway's upstream names of the target's backends. */
@@ -95,11 +94,11 @@ public final class Pipeline {
   public record Result(
       Diagnosis diagnosis, Map<String, String> fields, List<String> servedBy, List<Plan> plans) {}
 
-  public static Target resolve(Ingress ingress, ClusterSnapshot cluster) {
-    return new Target(ingress, ChainResolver.resolve(ingress, cluster), cluster);
+  public static Resolved resolve(Ingress ingress, ClusterSnapshot cluster) {
+    return new Resolved(ChainResolver.resolve(ingress, cluster), cluster);
   }
 
-  public static Result evaluate(Target t, Inputs in) {
+  public static Result evaluate(Resolved t, Inputs in) {
     Map<String, String> fields = ChainBaseline.of(t.chain(), t.cluster());
     Diagnosis d;
     if (in.baselineGiven() && in.baseline() != null) {

@@ -40,10 +40,10 @@ public final class ChainBaseline {
 
   public static Map<String, String> of(TargetChain chain, ClusterSnapshot cluster) {
     Map<String, String> out = new TreeMap<>();
-    Ingress ing = chain.ingress();
+    Ingress ing = chain.target().ingress().orElse(null);
     String ns = chain.namespace();
-    String ingKey = "Ingress " + ns + "/" + chain.name();
-    if (ing.getSpec() != null) {
+    String ingKey = chain.target().kind() + " " + ns + "/" + chain.name();
+    if (ing != null && ing.getSpec() != null) {
       put(out, ingKey, "spec.ingressClassName", ing.getSpec().getIngressClassName());
       if (ing.getSpec().getDefaultBackend() != null
           && ing.getSpec().getDefaultBackend().getService() != null) {
@@ -71,7 +71,7 @@ public final class ChainBaseline {
         }
       }
     }
-    Map<String, String> ann = ing.getMetadata().getAnnotations();
+    Map<String, String> ann = chain.annotations();
     if (ann != null) {
       ann.forEach(
           (k, v) -> {
@@ -81,7 +81,7 @@ public final class ChainBaseline {
             }
           });
     }
-    String cls = ing.getSpec() == null ? null : ing.getSpec().getIngressClassName();
+    String cls = ing == null || ing.getSpec() == null ? null : ing.getSpec().getIngressClassName();
     if (cls != null) {
       cluster
           .ingressClass(cls)
@@ -248,9 +248,9 @@ public final class ChainBaseline {
   /** The objects of the chain in this snapshot, by the name the keys use ("Kind ns/name"). */
   static Map<String, HasMetadata> objects(TargetChain chain, ClusterSnapshot cluster) {
     Map<String, HasMetadata> out = new TreeMap<>();
-    add(out, chain.ingress());
-    String cls =
-        chain.ingress().getSpec() == null ? null : chain.ingress().getSpec().getIngressClassName();
+    add(out, chain.target().object());
+    var ing = chain.target().ingress().orElse(null);
+    String cls = ing == null || ing.getSpec() == null ? null : ing.getSpec().getIngressClassName();
     if (cls != null) {
       cluster.ingressClass(cls).ifPresent(c -> add(out, c));
     }

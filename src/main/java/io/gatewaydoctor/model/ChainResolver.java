@@ -19,13 +19,15 @@ public final class ChainResolver {
   private ChainResolver() {}
 
   public static TargetChain resolve(Ingress ingress, ClusterSnapshot cluster) {
-    List<String> notDiagnosed = new ArrayList<>();
-    Map<String, BackendRef> refs = backendRefs(ingress, notDiagnosed);
-    String ns = ingress.getMetadata().getNamespace();
-    boolean nginx =
-        Gateways.INGRESS_NGINX.equals(Gateways.controller(ingress, cluster).orElse(null));
+    return resolve(IngressTargets.of(ingress, cluster), cluster);
+  }
+
+  /** Follows any target's backends to their Services, ports, EndpointSlices and pods. */
+  public static TargetChain resolve(Target target, ClusterSnapshot cluster) {
+    String ns = target.namespace();
+    boolean nginx = Gateways.INGRESS_NGINX.equals(target.controller());
     List<ResolvedBackend> resolved = new ArrayList<>();
-    for (BackendRef ref : refs.values()) {
+    for (BackendRef ref : target.backends()) {
       Service svc = cluster.service(ns, ref.service()).orElse(null);
       ServicePort port = svc == null ? null : servicePort(svc, ref);
       ServicePort byTarget = svc == null || port != null || !nginx ? null : byTargetPort(svc, ref);
@@ -41,7 +43,7 @@ public final class ChainResolver {
                   : cluster.pods(ns, svc.getSpec().getSelector()),
               byTarget != null));
     }
-    return new TargetChain(ingress, resolved, notDiagnosed);
+    return new TargetChain(target, resolved, target.notDiagnosed());
   }
 
   /** The distinct Service backends of an Ingress, in order of first use. */

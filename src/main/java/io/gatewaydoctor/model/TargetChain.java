@@ -1,17 +1,24 @@
 package io.gatewaydoctor.model;
 
-import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.List;
+import java.util.Map;
 
-/** An Ingress with its resolved backends and the entries that could not be followed, with why. */
+/**
+ * A target with its backends followed down the chain, and the entries that could not be, with why.
+ */
 public record TargetChain(
-    Ingress ingress, List<ResolvedBackend> backends, List<String> notDiagnosed) {
+    Target target, List<ResolvedBackend> backends, List<String> notDiagnosed) {
 
   public String namespace() {
-    return ingress.getMetadata().getNamespace();
+    return target.namespace();
   }
 
   public String name() {
-    return ingress.getMetadata().getName();
+    return target.name();
+  }
+
+  /** The settings the target gives the gateway (its annotations). */
+  public Map<String, String> annotations() {
+    return target.annotations();
   }
 }

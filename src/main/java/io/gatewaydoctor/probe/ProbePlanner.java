@@ -9,6 +9,7 @@ import io.gatewaydoctor.model.Endpoint;
 import io.gatewaydoctor.model.Gateways;
 import io.gatewaydoctor.model.Pods;
 import io.gatewaydoctor.model.ResolvedBackend;
+import io.gatewaydoctor.model.Target;
 import io.gatewaydoctor.model.TargetChain;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -108,13 +109,9 @@ public final class ProbePlanner {
   public static List<Planned> plan(
       TargetChain chain, ClusterSnapshot cluster, ProbeSpec spec, ProbeScope scope) {
     Map<String, Planned> out = new LinkedHashMap<>();
-    Map<String, String> annotations =
-        chain.ingress().getMetadata().getAnnotations() == null
-            ? Map.of()
-            : chain.ingress().getMetadata().getAnnotations();
-    boolean nginx =
-        Gateways.INGRESS_NGINX.equals(
-            Gateways.controller(chain.ingress(), cluster).orElse(Gateways.INGRESS_NGINX));
+    Map<String, String> annotations = chain.annotations();
+    String controller = chain.target().controller();
+    boolean nginx = controller == null || Gateways.INGRESS_NGINX.equals(controller);
     // the header limit is bounded (1 MiB) so that an odd annotation cannot make each probe buffer
     // much
     int headerLimit =
@@ -140,7 +137,7 @@ public final class ProbePlanner {
       }
       boolean tls = tls(annotations.get(BACKEND_PROTOCOL), b, nginx);
       String host = host(b);
-      List<String> routed = routedPaths(chain.ingress(), b);
+      List<String> routed = routedPaths(chain.target(), b);
       Scope judged = judge(b, scope);
       for (Endpoint e : Endpoint.of(b)) {
         if (e.port() == null || out.size() >= MAX_PER_TARGET) {
@@ -197,39 +194,20 @@ public final class ProbePlanner {
    * The literal paths (Prefix or Exact, no regular-expression characters) of the Ingress's rules
    * that route to this backend, at most {@link #MAX_ROUTED_PATHS}, in rule order.
    */
-  static List<String> routedPaths(
-      io.fabric8.kubernetes.api.model.networking.v1.Ingress ingress, ResolvedBackend b) {
+  static List<String> routedPaths(Target target, ResolvedBackend b) {
     List<String> out = new ArrayList<>();
-    if (ingress.getSpec() == null || ingress.getSpec().getRules() == null) {
-      return out;
-    }
-    for (var rule : ingress.getSpec().getRules()) {
-      if (rule == null || rule.getHttp() == null || rule.getHttp().getPaths() == null) {
-        continue;
-      }
-      for (var p : rule.getHttp().getPaths()) {
-        var svc = p == null || p.getBackend() == null ? null : p.getBackend().getService();
-        if (svc == null || !b.ref().service().equals(svc.getName()) || svc.getPort() == null) {
-          continue;
-        }
-        boolean samePort =
-            b.ref().portNumber() != null
-                ? b.ref().portNumber().equals(svc.getPort().getNumber())
-                : b.ref().portName() != null && b.ref().portName().equals(svc.getPort().getName());
-        String path = p.getPath() == null || p.getPath().isEmpty() ? "/" : p.getPath();
-        if (samePort
-            && ("Prefix".equals(p.getPathType()) || "Exact".equals(p.getPathType()))
-            && literal(path)
-            && !out.contains(path)
-            && out.size() < MAX_ROUTED_PATHS) {
-          out.add(path);
-        }
+    for (Target.Route r : target.routes()) {
+      if (r.backend().equals(b.ref().key())
+          && r.match() != Target.Match.OTHER
+          && literal(r.path())
+          && !out.contains(r.path())
+          && out.size() < MAX_ROUTED_PATHS) {
+        out.add(r.path());
       }
     }
     return out;
   }
 
-  /** A path without regular-expression or control characters, short enough for a request line. */
   static boolean literal(String path) {
     if (!path.startsWith("/") || path.length() > 256) {
       return false;

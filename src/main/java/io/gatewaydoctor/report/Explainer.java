@@ -82,8 +82,10 @@ public final class Explainer {
       sb.append('\n');
     }
     sb.append("\n  chain\n");
-    String cls = Gateways.className(chain.ingress(), cluster).orElse("none");
-    String controller = Gateways.controller(chain.ingress(), cluster).orElse("unknown");
+    String cls =
+        chain.target().ingress().flatMap(i -> Gateways.className(i, cluster)).orElse("none");
+    String controller =
+        chain.target().controller() == null ? "unknown" : chain.target().controller();
     link(
         sb,
         2,

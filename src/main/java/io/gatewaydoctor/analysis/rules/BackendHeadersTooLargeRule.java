@@ -6,7 +6,6 @@ import io.gatewaydoctor.analysis.Fix;
 import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
-import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.probe.Outcome;
 import io.gatewaydoctor.probe.Probe;
 import io.gatewaydoctor.probe.ProbePlanner;
@@ -53,7 +52,7 @@ public final class BackendHeadersTooLargeRule implements Rule {
               return ProbeTrouble.finding(
                   Code.BackendHeadersTooLarge,
                   h,
-                  new ResourceRef("Ingress", ns, name),
+                  ctx.chain().target().ref(),
                   h.culprit()
                       + " sends response headers of "
                       + largest
@@ -69,7 +68,7 @@ public final class BackendHeadersTooLargeRule implements Rule {
                   fits
                       ? fix.fixing(
                           new Fix.Annotation(
-                              ctx.chain().ingress(), ProbePlanner.PROXY_BUFFER_SIZE, value))
+                              ctx.chain().target().object(), ProbePlanner.PROXY_BUFFER_SIZE, value))
                       : fix);
             })
         .toList();

@@ -5,7 +5,6 @@ import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
-import io.gatewaydoctor.api.ResourceRef;
 import java.util.List;
 
 /**
@@ -27,7 +26,7 @@ public final class BackendNotDiagnosedRule implements Rule {
         RuleFinding.of(
             Code.BackendNotDiagnosed,
             Severity.Info,
-            new ResourceRef("Ingress", ctx.chain().namespace(), ctx.chain().name()),
+            ctx.chain().target().ref(),
             reasons.size()
                 + " backend entr"
                 + (reasons.size() == 1 ? "y" : "ies")

@@ -6,7 +6,6 @@ import io.gatewaydoctor.analysis.Fix;
 import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
-import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.probe.Outcome;
 import io.gatewaydoctor.probe.ProbePlanner;
 import java.util.List;
@@ -65,7 +64,7 @@ public final class BackendProtocolMismatchRule implements Rule {
               return ProbeTrouble.finding(
                   Code.BackendProtocolMismatch,
                   h,
-                  new ResourceRef("Ingress", ns, name),
+                  ctx.chain().target().ref(),
                   msg,
                   whole
                       ? new Remedy(
@@ -81,7 +80,7 @@ public final class BackendProtocolMismatchRule implements Rule {
                               true)
                           .fixing(
                               new Fix.Annotation(
-                                  ctx.chain().ingress(),
+                                  ctx.chain().target().object(),
                                   ProbePlanner.BACKEND_PROTOCOL,
                                   wantsTls ? "HTTPS" : "HTTP"))
                       : new Remedy(

@@ -19,10 +19,7 @@ import java.util.Map;
 public final class BackendTLSFailureRule implements Rule {
   @Override
   public List<RuleFinding> check(AnalysisContext ctx) {
-    Map<String, String> ann =
-        ctx.chain().ingress().getMetadata().getAnnotations() == null
-            ? Map.of()
-            : ctx.chain().ingress().getMetadata().getAnnotations();
+    Map<String, String> ann = ctx.chain().annotations();
     boolean gatewayHasClientCert =
         ann.get(ProbePlanner.PROXY_SSL_SECRET) != null
             && !ann.get(ProbePlanner.PROXY_SSL_SECRET).isBlank();

@@ -213,7 +213,7 @@ public final class Explained {
     long unexplained = 0;
     long atSamePods = 0;
     boolean ingressWide =
-        f.code() == Code.BackendProtocolMismatch && "Ingress".equals(f.resource().kind);
+        f.code() == Code.BackendProtocolMismatch && f.resource().equals(ctx.chain().target().ref());
     for (ResolvedBackend b : distinct(backends)) {
       for (Endpoint e : Endpoint.of(b)) {
         GatewayEvidence.Counts c = GatewayTrouble.at(ctx, e);

@@ -102,7 +102,7 @@ public final class GatewayErrorReasonsRule implements Rule {
               RuleFinding.of(
                       Code.BackendProtocolMismatch,
                       Severity.Critical,
-                      new ResourceRef("Ingress", ctx.chain().namespace(), ctx.chain().name()),
+                      ctx.chain().target().ref(),
                       "The gateway got no HTTP from "
                           + culprit
                           + " on Service "
@@ -135,7 +135,7 @@ public final class GatewayErrorReasonsRule implements Rule {
                                   true)
                               .fixing(
                                   new Fix.Annotation(
-                                      ctx.chain().ingress(),
+                                      ctx.chain().target().object(),
                                       ProbePlanner.BACKEND_PROTOCOL,
                                       "HTTPS"))
                           : new Remedy(
@@ -212,8 +212,7 @@ public final class GatewayErrorReasonsRule implements Rule {
    * while the Ingress does not ask for TLS to the backend: the word that says so, or null.
    */
   static String tlsPort(AnalysisContext ctx, ResolvedBackend b) {
-    var ann = ctx.chain().ingress().getMetadata().getAnnotations();
-    String proto = ann == null ? null : ann.get(ProbePlanner.BACKEND_PROTOCOL);
+    String proto = ctx.chain().annotations().get(ProbePlanner.BACKEND_PROTOCOL);
     if (proto != null && !proto.isBlank() && !proto.trim().equalsIgnoreCase("HTTP")) {
       return null;
     }

@@ -21,10 +21,11 @@ public final class IngressClassMissingRule implements Rule {
 
   @Override
   public List<RuleFinding> check(AnalysisContext ctx) {
-    if (!ctx.cluster().knows("IngressClass")) {
-      return List.of();
+    var ingress = ctx.chain().target().ingress();
+    if (!ctx.cluster().knows("IngressClass") || ingress.isEmpty()) {
+      return List.of(); // an IngressClass is an Ingress's
     }
-    var ing = ctx.chain().ingress();
+    var ing = ingress.get();
     String ns = ctx.chain().namespace();
     String name = ctx.chain().name();
     ResourceRef ref = new ResourceRef("Ingress", ns, name);

@@ -34,7 +34,7 @@ public final class NetworkPolicyBlockedRule implements Rule {
     if (!ctx.cluster().knows("NetworkPolicy")) {
       return List.of();
     }
-    Optional<String> controller = Gateways.controller(ctx.chain().ingress(), ctx.cluster());
+    Optional<String> controller = Optional.ofNullable(ctx.chain().target().controller());
     List<Pod> gateways = Gateways.controllerPods(ctx.cluster(), controller.orElse(null));
     List<RuleFinding> out = new ArrayList<>();
     for (ResolvedBackend b : ctx.chain().backends()) {

@@ -7,7 +7,6 @@ import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
-import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.ResolvedBackend;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +51,7 @@ public final class ServicePortMismatchRule implements Rule {
           RuleFinding.of(
                   Code.ServicePortMismatch,
                   Severity.Critical,
-                  new ResourceRef("Ingress", ctx.chain().namespace(), ctx.chain().name()),
+                  ctx.chain().target().ref(),
                   "Ingress "
                       + ctx.chain().namespace()
                       + "/"
@@ -82,7 +81,7 @@ public final class ServicePortMismatchRule implements Rule {
     return RuleFinding.of(
             Code.ServicePortMismatch,
             Severity.Info,
-            new ResourceRef("Ingress", ctx.chain().namespace(), ctx.chain().name()),
+            ctx.chain().target().ref(),
             "Ingress "
                 + ing
                 + " routes to port "

@@ -18,7 +18,7 @@ import java.util.List;
 public final class TlsSecretMissingRule implements Rule {
   @Override
   public List<RuleFinding> check(AnalysisContext ctx) {
-    var spec = ctx.chain().ingress().getSpec();
+    var spec = ctx.chain().target().ingress().map(i -> i.getSpec()).orElse(null);
     List<RuleFinding> out = new ArrayList<>();
     if (spec == null || spec.getTls() == null) {
       return out;
