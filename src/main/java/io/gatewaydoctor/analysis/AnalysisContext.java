@@ -1,11 +1,13 @@
 package io.gatewaydoctor.analysis;
 
 import io.gatewaydoctor.api.DriftEntry;
+import io.gatewaydoctor.gateway.Dialects;
+import io.gatewaydoctor.gateway.GatewayDialect;
+import io.gatewaydoctor.gateway.UpstreamNames;
 import io.gatewaydoctor.model.ClusterSnapshot;
 import io.gatewaydoctor.model.Endpoint;
 import io.gatewaydoctor.model.ResolvedBackend;
 import io.gatewaydoctor.model.TargetChain;
-import io.gatewaydoctor.model.UpstreamNames;
 import io.gatewaydoctor.probe.ProbeEvidence;
 import io.gatewaydoctor.signals.GatewayEvidence;
 import java.time.Duration;
@@ -51,8 +53,7 @@ public record AnalysisContext(
    * target's evidence.
    */
   public GatewayEvidence.Counts upstream(ResolvedBackend b) {
-    String name =
-        GatewayEvidence.upstreamName(b.namespace(), b.ref().service(), b.ref().portLabel());
+    String name = dialect().upstreamName(b.namespace(), b.ref().service(), b.ref().portLabel());
     if (!UpstreamNames.ambiguous(name, b.namespace(), cluster)) {
       return gateway.upstream(name);
     }
@@ -61,6 +62,11 @@ public record AnalysisContext(
         .filter(e -> e.ip() != null && e.port() != null)
         .forEach(e -> mine.add(e.address()));
     return gateway.upstream(name, mine);
+  }
+
+  /** The dialect of the gateway that serves the target: its setting names and defaults. */
+  public GatewayDialect dialect() {
+    return Dialects.of(chain.target());
   }
 
   public boolean isRecent(Instant t) {

@@ -3,6 +3,7 @@ package io.gatewaydoctor.cli;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.gatewaydoctor.gateway.IngressNginx;
 import io.gatewaydoctor.model.ClusterSnapshot;
 import io.gatewaydoctor.model.Gateways;
 import io.gatewaydoctor.signals.GatewayEvidence;
@@ -42,7 +43,10 @@ final class LiveGatewayLogs {
       boolean trusted =
           controllerNamespaces.isEmpty()
               || controllerNamespaces.contains(p.getMetadata().getNamespace());
-      if (running && trusted && Gateways.nginxContainer(p) != null && pods.size() < MAX_PODS) {
+      if (running
+          && trusted
+          && IngressNginx.INSTANCE.logContainer(p) != null
+          && pods.size() < MAX_PODS) {
         pods.add(p);
       }
     }
@@ -59,7 +63,7 @@ final class LiveGatewayLogs {
               .pods()
               .inNamespace(ns)
               .withName(name)
-              .inContainer(Gateways.nginxContainer(p))
+              .inContainer(IngressNginx.INSTANCE.logContainer(p))
               .usingTimestamps()
               .limitBytes(MAX_BYTES)
               .sinceSeconds((int) Math.max(1, window.toSeconds()))

@@ -5,6 +5,7 @@ import io.gatewaydoctor.analysis.Analyzer;
 import io.gatewaydoctor.analysis.Diagnosis;
 import io.gatewaydoctor.analysis.Health;
 import io.gatewaydoctor.api.ResourceRef;
+import io.gatewaydoctor.gateway.Dialects;
 import io.gatewaydoctor.history.ChainBaseline;
 import io.gatewaydoctor.history.Drift;
 import io.gatewaydoctor.model.ChainResolver;
@@ -49,8 +50,8 @@ public final class Pipeline {
           .forEach(
               b ->
                   out.add(
-                      GatewayEvidence.upstreamName(
-                          b.namespace(), b.ref().service(), b.ref().portLabel())));
+                      Dialects.of(chain.target())
+                          .upstreamName(b.namespace(), b.ref().service(), b.ref().portLabel())));
       return out;
     }
 

@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.gatewaydoctor.gateway.Dialects;
+import io.gatewaydoctor.gateway.GatewayDialect;
 import io.gatewaydoctor.model.ClusterSnapshot;
 import io.gatewaydoctor.model.Endpoint;
 import io.gatewaydoctor.model.Labels;
@@ -72,11 +74,11 @@ public final class ChainBaseline {
       }
     }
     Map<String, String> ann = chain.annotations();
+    GatewayDialect dialect = Dialects.of(chain.target());
     if (ann != null) {
       ann.forEach(
           (k, v) -> {
-            if (k.startsWith("nginx.ingress.kubernetes.io/")
-                || k.equals("kubernetes.io/ingress.class")) {
+            if (dialect.configures(k)) {
               put(out, ingKey, "metadata.annotations[" + k + "]", v);
             }
           });

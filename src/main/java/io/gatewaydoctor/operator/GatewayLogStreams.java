@@ -3,7 +3,7 @@ package io.gatewaydoctor.operator;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gatewaydoctor.api.GatewayDiagnosis;
-import io.gatewaydoctor.model.Gateways;
+import io.gatewaydoctor.gateway.IngressNginx;
 import io.gatewaydoctor.signals.EvidenceStore;
 import io.gatewaydoctor.signals.GatewayEvidence;
 import io.gatewaydoctor.signals.LogFormat;
@@ -256,7 +256,7 @@ final class GatewayLogStreams implements AutoCloseable {
    * controllers.
    */
   static String nginxContainer(Pod p) {
-    return Gateways.nginxContainer(p);
+    return IngressNginx.INSTANCE.logContainer(p);
   }
 
   /** The streams followed now (for tests and logs). */

@@ -4,9 +4,10 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.gatewaydoctor.api.ProbeSpec;
+import io.gatewaydoctor.gateway.Dialects;
+import io.gatewaydoctor.gateway.GatewayDialect;
 import io.gatewaydoctor.model.ClusterSnapshot;
 import io.gatewaydoctor.model.Endpoint;
-import io.gatewaydoctor.model.Gateways;
 import io.gatewaydoctor.model.Pods;
 import io.gatewaydoctor.model.ResolvedBackend;
 import io.gatewaydoctor.model.Target;
@@ -14,9 +15,7 @@ import io.gatewaydoctor.model.TargetChain;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Decides what to probe for a target, as its gateway would talk to it. Pure. The addresses come
@@ -24,27 +23,6 @@ import java.util.Optional;
  * spec can point the prober elsewhere (annotations only choose TLS, the header limit and the path).
  */
 public final class ProbePlanner {
-  public static final String BACKEND_PROTOCOL = "nginx.ingress.kubernetes.io/backend-protocol";
-  public static final String PROXY_BUFFER_SIZE = "nginx.ingress.kubernetes.io/proxy-buffer-size";
-  public static final String PROXY_READ_TIMEOUT = "nginx.ingress.kubernetes.io/proxy-read-timeout";
-  public static final String PROXY_SSL_SERVER_NAME =
-      "nginx.ingress.kubernetes.io/proxy-ssl-server-name";
-  public static final String PROXY_SSL_NAME = "nginx.ingress.kubernetes.io/proxy-ssl-name";
-
-  /**
-   * The Secret (ca.crt, tls.crt/tls.key) ingress-nginx uses toward the backend: its client
-   * certificate, never read here.
-   */
-  public static final String PROXY_SSL_SECRET = "nginx.ingress.kubernetes.io/proxy-ssl-secret";
-
-  /** ingress-nginx's default proxy-read-timeout, in seconds. */
-  public static final int DEFAULT_PROXY_READ_TIMEOUT = 60;
-
-  /**
-   * The longest proxy-read-timeout a routed-path probe waits for (an annotation cannot hold a
-   * thread longer).
-   */
-  static final int MAX_PROXY_READ_TIMEOUT = 120;
 
   /** Routed paths probed per backend, at most. */
   public static final int MAX_ROUTED_PATHS = 3;
@@ -55,9 +33,6 @@ public final class ProbePlanner {
   public static final int MAX_PER_TARGET = 200;
 
   static final int MAX_HEADER_LIMIT = 1024 * 1024;
-
-  /** Backend protocols that are not HTTP/1.1 over TCP or TLS: not probed at the HTTP level. */
-  static final java.util.Set<String> NOT_HTTP = java.util.Set.of("GRPC", "GRPCS", "FCGI", "AJP");
 
   private ProbePlanner() {}
 
@@ -110,32 +85,27 @@ public final class ProbePlanner {
       TargetChain chain, ClusterSnapshot cluster, ProbeSpec spec, ProbeScope scope) {
     Map<String, Planned> out = new LinkedHashMap<>();
     Map<String, String> annotations = chain.annotations();
-    String controller = chain.target().controller();
-    boolean nginx = controller == null || Gateways.INGRESS_NGINX.equals(controller);
+    GatewayDialect dialect = Dialects.of(chain.target());
+    GatewayDialect.BackendSettings settings = dialect.backend(annotations, null);
     // the header limit is bounded (1 MiB) so that an odd annotation cannot make each probe buffer
     // much
-    int headerLimit =
-        Math.min(
-            MAX_HEADER_LIMIT,
-            bufferSize(annotations.get(PROXY_BUFFER_SIZE))
-                .orElse(ProbeTarget.DEFAULT_HEADER_LIMIT));
+    int headerLimit = Math.min(MAX_HEADER_LIMIT, settings.headerLimit());
     int byteCap =
         ProbeTarget.DEFAULT_BYTE_CAP; // what the prober holds, whatever the annotation says
-    String protocol = annotations.get(BACKEND_PROTOCOL);
-    if (protocol != null && NOT_HTTP.contains(protocol.trim().toUpperCase(Locale.ROOT))) {
+    if (!settings.http()) {
       return List.of(); // gRPC, FastCGI, AJP: an HTTP/1.1 probe would misjudge a healthy backend
     }
     int timeout =
         spec == null || spec.getTimeoutMillis() == null
             ? ProbeTarget.DEFAULT_TIMEOUT_MILLIS
             : spec.getTimeoutMillis();
-    int readTimeout = proxyReadTimeout(annotations.get(PROXY_READ_TIMEOUT)) * 1000;
-    String sni = sni(annotations);
+    int readTimeout = settings.readTimeoutSeconds() * 1000;
+    String sni = settings.sni();
     for (ResolvedBackend b : chain.backends()) {
       if (b.servicePort() == null) {
         continue;
       }
-      boolean tls = tls(annotations.get(BACKEND_PROTOCOL), b, nginx);
+      boolean tls = dialect.backend(annotations, b.servicePort()).tls();
       String host = host(b);
       List<String> routed = routedPaths(chain.target(), b);
       Scope judged = judge(b, scope);
@@ -222,36 +192,6 @@ public final class ProbePlanner {
   }
 
   /**
-   * The SNI name ingress-nginx sends to a TLS backend: proxy-ssl-name, only when
-   * proxy-ssl-server-name is "on" and the name is a DNS name; else none (nginx's default).
-   */
-  static String sni(Map<String, String> annotations) {
-    String on = annotations.get(PROXY_SSL_SERVER_NAME);
-    String name = annotations.get(PROXY_SSL_NAME);
-    if (on == null || !on.trim().equalsIgnoreCase("on") || name == null) {
-      return null;
-    }
-    String n = name.trim().toLowerCase(Locale.ROOT);
-    return n.length() <= 253
-            && n.matches(
-                "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
-        ? n
-        : null;
-  }
-
-  /**
-   * nginx.ingress.kubernetes.io/proxy-read-timeout in seconds (1 to 120), else ingress-nginx's
-   * default 60.
-   */
-  static int proxyReadTimeout(String s) {
-    if (s == null || !s.trim().matches("[0-9]{1,4}s?")) {
-      return DEFAULT_PROXY_READ_TIMEOUT;
-    }
-    int n = Integer.parseInt(s.trim().replace("s", ""));
-    return n < 1 ? DEFAULT_PROXY_READ_TIMEOUT : Math.min(n, MAX_PROXY_READ_TIMEOUT);
-  }
-
-  /**
    * Each endpoint ("ip:port") of the backend's slices judged on its own slice and targetRef: the
    * pod that proves it may be probed, or why it may not. An address two slices publish is probed
    * only for the port of a slice that proves it, with the path of the pod that slice names.
@@ -325,23 +265,6 @@ public final class ProbePlanner {
     return out;
   }
 
-  /**
-   * What the gateway speaks: ingress-nginx follows only its backend-protocol annotation (HTTPS or
-   * GRPCS mean TLS); other gateways also read the Service port's appProtocol or an "https" name.
-   */
-  static boolean tls(String backendProtocol, ResolvedBackend b, boolean nginx) {
-    if (backendProtocol != null && !backendProtocol.isBlank()) {
-      String p = backendProtocol.trim().toUpperCase(Locale.ROOT);
-      return p.equals("HTTPS") || p.equals("GRPCS");
-    }
-    if (nginx) {
-      return false;
-    }
-    String app = b.servicePort().getAppProtocol();
-    return (app != null && app.toLowerCase(Locale.ROOT).endsWith("https"))
-        || "https".equals(b.servicePort().getName());
-  }
-
   private static String host(ResolvedBackend b) {
     for (String where : b.ref().usedBy()) {
       int slash = where.indexOf('/');
@@ -382,16 +305,5 @@ public final class ProbePlanner {
     return spec != null && spec.getPath() != null && spec.getPath().startsWith("/")
         ? spec.getPath()
         : "/";
-  }
-
-  /** nginx sizes: "4k", "16K", "1m", "8192". Empty when unreadable. */
-  static Optional<Integer> bufferSize(String s) {
-    if (s == null || !s.trim().matches("(?i)[0-9]{1,7}[km]?")) {
-      return Optional.empty();
-    }
-    String v = s.trim().toLowerCase(Locale.ROOT);
-    int mult = v.endsWith("k") ? 1024 : v.endsWith("m") ? 1024 * 1024 : 1;
-    long n = Long.parseLong(mult == 1 ? v : v.substring(0, v.length() - 1)) * mult;
-    return n <= 0 || n > 64 * 1024 * 1024 ? Optional.empty() : Optional.of((int) n);
   }
 }

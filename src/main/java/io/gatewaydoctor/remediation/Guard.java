@@ -5,8 +5,8 @@ import io.gatewaydoctor.api.BackendStatus;
 import io.gatewaydoctor.api.Baseline;
 import io.gatewaydoctor.api.EndpointStatus;
 import io.gatewaydoctor.api.RemediationRecord;
+import io.gatewaydoctor.gateway.IngressNginx;
 import io.gatewaydoctor.model.Times;
-import io.gatewaydoctor.probe.ProbePlanner;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -341,7 +341,7 @@ public final class Guard {
               .readTree(p.patch())
               .path("metadata")
               .path("annotations")
-              .path(ProbePlanner.PROXY_BUFFER_SIZE)
+              .path(IngressNginx.PROXY_BUFFER_SIZE)
               .asText();
     } catch (Exception e) {
       return Optional.of("the proxy-buffer-size patch cannot be read: " + e.getMessage());

@@ -278,11 +278,6 @@ public final class GatewayEvidence {
     return newest;
   }
 
-  /** ingress-nginx's name of the upstream for a Service port. */
-  public static String upstreamName(String namespace, String service, String port) {
-    return namespace + "-" + service + "-" + port;
-  }
-
   /** Collects lines; only those within [now - window, now] count. Not thread-safe. */
   public static final class Builder {
     private final Instant now;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.gatewaydoctor.gateway.UpstreamNames;
 import io.gatewaydoctor.model.ChainResolver;
 import io.gatewaydoctor.model.ClusterSnapshot;
 import io.gatewaydoctor.model.ObjectLoader;
-import io.gatewaydoctor.model.UpstreamNames;
 import io.gatewaydoctor.probe.ProbeEvidence;
 import io.gatewaydoctor.signals.GatewayEvidence;
 import java.nio.file.Files;

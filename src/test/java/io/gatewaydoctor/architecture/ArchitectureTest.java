@@ -39,6 +39,8 @@ class ArchitectureTest {
           .definedBy(ROOT + ".api..")
           .layer("model")
           .definedBy(ROOT + ".model..")
+          .layer("gateway")
+          .definedBy(ROOT + ".gateway..")
           .layer("signals")
           .definedBy(ROOT + ".signals..")
           .layer("probe")
@@ -99,8 +101,23 @@ class ArchitectureTest {
               "operator",
               "demo",
               "bench")
+          .whereLayer("gateway")
+          .mayOnlyBeAccessedByLayers(
+              "evaluation",
+              "signals",
+              "probe",
+              "history",
+              "analysis",
+              "remediation",
+              "report",
+              "sources",
+              "cli",
+              "operator",
+              "demo",
+              "bench")
           .whereLayer("model")
           .mayOnlyBeAccessedByLayers(
+              "gateway",
               "evaluation",
               "signals",
               "probe",

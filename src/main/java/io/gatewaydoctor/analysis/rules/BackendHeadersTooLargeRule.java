@@ -8,7 +8,6 @@ import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.probe.Outcome;
 import io.gatewaydoctor.probe.Probe;
-import io.gatewaydoctor.probe.ProbePlanner;
 import java.util.List;
 
 /**
@@ -36,7 +35,7 @@ public final class BackendHeadersTooLargeRule implements Rule {
                       fits ? "raise-proxy-buffer-size" : "manual",
                       fits
                           ? "Set annotation "
-                              + ProbePlanner.PROXY_BUFFER_SIZE
+                              + ctx.dialect().headerBufferSetting()
                               + ": \""
                               + value
                               + "\" on Ingress "
@@ -63,12 +62,14 @@ public final class BackendHeadersTooLargeRule implements Rule {
                       + "/"
                       + name
                       + " (annotation "
-                      + ProbePlanner.PROXY_BUFFER_SIZE
+                      + ctx.dialect().headerBufferSetting()
                       + ")",
                   fits
                       ? fix.fixing(
                           new Fix.Annotation(
-                              ctx.chain().target().object(), ProbePlanner.PROXY_BUFFER_SIZE, value))
+                              ctx.chain().target().object(),
+                              ctx.dialect().headerBufferSetting(),
+                              value))
                       : fix);
             })
         .toList();

@@ -7,7 +7,6 @@ import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.probe.Outcome;
-import io.gatewaydoctor.probe.ProbePlanner;
 import java.util.List;
 
 /**
@@ -47,7 +46,7 @@ public final class BackendProtocolMismatchRule implements Rule {
                           + " proxies to Service "
                           + h.backend().serviceKey()
                           + " in plain HTTP (no "
-                          + ProbePlanner.BACKEND_PROTOCOL
+                          + ctx.dialect().protocolSetting()
                           + ": HTTPS)"
                       : h.culprit()
                           + " speaks plain HTTP on port "
@@ -59,7 +58,7 @@ public final class BackendProtocolMismatchRule implements Rule {
                           + " proxies to Service "
                           + h.backend().serviceKey()
                           + " over TLS ("
-                          + ProbePlanner.BACKEND_PROTOCOL
+                          + ctx.dialect().protocolSetting()
                           + ")";
               return ProbeTrouble.finding(
                   Code.BackendProtocolMismatch,
@@ -70,7 +69,7 @@ public final class BackendProtocolMismatchRule implements Rule {
                       ? new Remedy(
                               "set-backend-protocol",
                               "Set annotation "
-                                  + ProbePlanner.BACKEND_PROTOCOL
+                                  + ctx.dialect().protocolSetting()
                                   + ": \""
                                   + (wantsTls ? "HTTPS" : "HTTP")
                                   + "\" on Ingress "
@@ -81,14 +80,14 @@ public final class BackendProtocolMismatchRule implements Rule {
                           .fixing(
                               new Fix.Annotation(
                                   ctx.chain().target().object(),
-                                  ProbePlanner.BACKEND_PROTOCOL,
+                                  ctx.dialect().protocolSetting(),
                                   wantsTls ? "HTTPS" : "HTTP"))
                       : new Remedy(
                           "manual",
                           "Serve Service "
                               + h.backend().serviceKey()
                               + " from an Ingress of its own with "
-                              + ProbePlanner.BACKEND_PROTOCOL
+                              + ctx.dialect().protocolSetting()
                               + ": \""
                               + (wantsTls ? "HTTPS" : "HTTP")
                               + "\" (the annotation applies to every"

@@ -55,7 +55,7 @@ public final class BackendServerErrorRule implements Rule {
       List<String> evidence = new ArrayList<>();
       evidence.add(
           "gateway upstream "
-              + GatewayEvidence.upstreamName(b.namespace(), b.ref().service(), b.ref().portLabel())
+              + ctx.dialect().upstreamName(b.namespace(), b.ref().service(), b.ref().portLabel())
               + ": "
               + app
               + " answered by the app ("

@@ -6,7 +6,6 @@ import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.probe.Outcome;
-import io.gatewaydoctor.probe.ProbePlanner;
 import java.util.List;
 import java.util.Map;
 
@@ -21,8 +20,8 @@ public final class BackendTLSFailureRule implements Rule {
   public List<RuleFinding> check(AnalysisContext ctx) {
     Map<String, String> ann = ctx.chain().annotations();
     boolean gatewayHasClientCert =
-        ann.get(ProbePlanner.PROXY_SSL_SECRET) != null
-            && !ann.get(ProbePlanner.PROXY_SSL_SECRET).isBlank();
+        ann.get(ctx.dialect().clientCertificateSetting()) != null
+            && !ann.get(ctx.dialect().clientCertificateSetting()).isBlank();
     return ProbeTrouble.hits(
             ctx,
             p ->

@@ -10,7 +10,6 @@ import io.gatewaydoctor.analysis.Severity;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.model.Endpoint;
 import io.gatewaydoctor.model.ResolvedBackend;
-import io.gatewaydoctor.probe.ProbePlanner;
 import io.gatewaydoctor.signals.ErrorLine.Reason;
 import io.gatewaydoctor.signals.GatewayEvidence;
 import java.util.ArrayList;
@@ -118,7 +117,7 @@ public final class GatewayErrorReasonsRule implements Rule {
                           + " proxies to Service "
                           + b.serviceKey()
                           + " in plain HTTP (no "
-                          + ProbePlanner.BACKEND_PROTOCOL
+                          + ctx.dialect().protocolSetting()
                           + ": HTTPS)"
                           + GatewayTrouble.shape(GatewayTrouble.at(ctx, worst)),
                       evidence)
@@ -129,21 +128,21 @@ public final class GatewayErrorReasonsRule implements Rule {
                           ? new Remedy(
                                   "set-backend-protocol",
                                   "Set annotation "
-                                      + ProbePlanner.BACKEND_PROTOCOL
+                                      + ctx.dialect().protocolSetting()
                                       + ": \"HTTPS\" on Ingress "
                                       + ing,
                                   true)
                               .fixing(
                                   new Fix.Annotation(
                                       ctx.chain().target().object(),
-                                      ProbePlanner.BACKEND_PROTOCOL,
+                                      ctx.dialect().protocolSetting(),
                                       "HTTPS"))
                           : new Remedy(
                               "manual",
                               "Serve Service "
                                   + b.serviceKey()
                                   + " from an Ingress of its own with "
-                                  + ProbePlanner.BACKEND_PROTOCOL
+                                  + ctx.dialect().protocolSetting()
                                   + ": \"HTTPS\" (the annotation applies to every backend of"
                                   + " Ingress "
                                   + ing
@@ -212,7 +211,7 @@ public final class GatewayErrorReasonsRule implements Rule {
    * while the Ingress does not ask for TLS to the backend: the word that says so, or null.
    */
   static String tlsPort(AnalysisContext ctx, ResolvedBackend b) {
-    String proto = ctx.chain().annotations().get(ProbePlanner.BACKEND_PROTOCOL);
+    String proto = ctx.chain().annotations().get(ctx.dialect().protocolSetting());
     if (proto != null && !proto.isBlank() && !proto.trim().equalsIgnoreCase("HTTP")) {
       return null;
     }

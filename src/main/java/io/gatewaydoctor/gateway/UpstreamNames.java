@@ -1,5 +1,6 @@
-package io.gatewaydoctor.model;
+package io.gatewaydoctor.gateway;
 
+import io.gatewaydoctor.model.ClusterSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 
