@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Writes the mixed-evidence scenarios of "Verdicts that follow the evidence" from one base (the
-two-pod shop/web of gateway-one-pod-refusing): each scenario states only what differs (pod states,
-the Ingress annotations, the gateway's log), and this script writes the full fixture directories.
-Run from the repository root: python3 src/test/scenario-gen/verdicts.py  (PyYAML not needed)."""
-import copy, json, os, re
+two-pod shop/web of healthy-basic): each scenario states only what differs (pod states,
+the Ingress annotations, the gateway's log); this script writes each one as an overlay of the base
+(overlays.py) beside its gateway log and expected verdict.
+Run from the repository root: python3 src/test/scenario-gen/verdicts.py  (needs PyYAML: apt-get install python3-yaml)."""
+import copy, json, os, re, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import overlays
 
 ROOT = 'src/test/resources/scenarios'
-BASE = open(f'{ROOT}/gateway-one-pod-refusing/in-cluster.yaml').read()
+BASE = open(f'{ROOT}/healthy-basic/in-cluster.yaml').read()
 
 def pods3(text):
     """A third pod, web-...-ccccc on 127.0.0.13, and its endpoint."""
@@ -62,13 +65,19 @@ def times(start_min=50, end_min=59, every=20):
         for s in range(5, 60, every):
             yield f'11:{m:02d}:{s:02d}'
 
-def write(name, cluster, log, expected):
+def write(name, cluster, log, expected, probes=None):
     d = f'{ROOT}/{name}'
     os.makedirs(d, exist_ok=True)
-    open(f'{d}/in-cluster.yaml', 'w').write(cluster.replace('# scenario gateway-one-pod-refusing', f'# scenario {name}'))
+    if probes is not None:
+        open(f'{d}/in-probes.yaml', 'w').write(probes)
+    open(f'{d}/in-cluster.yaml', 'w').write(cluster.replace('# scenario healthy-basic', f'# scenario {name}'))
     if log is not None:
         open(f'{d}/in-gateway.log', 'w').write('\n'.join(log) + '\n')
     open(f'{d}/expected.yaml', 'w').write(expected)
+    # the scenario kept as what differs from the base
+    if os.path.exists(f'{d}/overlay.yaml'):
+        os.remove(f'{d}/overlay.yaml')
+    assert overlays.convert(name, overlays.load(f'{ROOT}/{overlays.BASE_NAME}/in-cluster.yaml')), name
 
 def steady_failures(bad, what, start_min, good='127.0.0.11:8080', retried=True):
     """Requests alternate between the good pod and the bad one; tries on the bad one fail (retried on the good one)."""
@@ -254,7 +263,7 @@ findings:
   severity: Warning
   resource: Deployment shop/web
 """)
-print('ok')
+
 
 # 9. a wrong targetPort behind three pods: nginx tries all three (refused) before it answers 502; one client error, three tries
 c = pods3(BASE).replace("      targetPort: http\n", "      targetPort: 8081\n").replace("  - name: http\n    port: 8080\n    protocol: TCP", "  - name: http\n    port: 8081\n    protocol: TCP")
@@ -307,5 +316,117 @@ findings:
 - code: NoReadyEndpoints
   severity: Critical
   resource: Service shop/web
+""")
+
+
+# ---- codes that had no scenario: one each, the failure alone on the base
+INVALID = 'upstream sent no valid HTTP/1.0 header while reading response header from upstream'
+TOO_BIG = 'upstream sent too big header while reading response header from upstream'
+TIMED_OUT = 'upstream timed out (110: Connection timed out) while reading response header from upstream'
+WRONG_VERSION = ('SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number)'
+                 ' while SSL handshaking to upstream')
+
+def every_try(bad_addrs, what, status, scheme='http'):
+    """Every request from 11:50 fails at the gateway on the pod it went to, with nginx's reason."""
+    out = []
+    for n, t in enumerate(times()):
+        addr = bad_addrs[n % len(bad_addrs)]
+        out.append(access(t, status, addr, '0', str(status), f'r{n:04x}'))
+        out.append(error(t, what, addr, scheme=scheme))
+    return out
+
+def one_pod(what, status):
+    """Requests alternate between the pods; those to web-...-bbbbb fail from 11:53 (not retried)."""
+    out = []
+    for n, t in enumerate(times()):
+        rid = f'r{n:04x}'
+        if n % 2 == 1 and int(t[3:5]) >= 53:
+            out.append(access(t, status, '127.0.0.12:8080', '0', str(status), rid))
+            out.append(error(t, what, '127.0.0.12:8080'))
+        else:
+            out.append(access(t, 200, '127.0.0.11:8080', '2', '200', rid))
+    return out
+
+write('gateway-invalid-response', BASE, one_pod(INVALID, 502), """\
+# One pod answers something that is not HTTP (nginx: "upstream sent no valid HTTP/1.0 header"), from 11:53.
+target: shop/web
+health: Degraded
+rootCause: BackendInvalidResponse
+summaryContains: [web-6d4b7c9f8-bbbbb]
+findings:
+- code: BackendInvalidResponse
+  severity: Warning
+  resource: Deployment shop/web
+""")
+
+write('gateway-headers-too-large', BASE, every_try(['127.0.0.11:8080', '127.0.0.12:8080'], TOO_BIG, 502), """\
+# Both pods send response headers larger than the gateway's 4k proxy buffer (nginx: "upstream sent too big header").
+target: shop/web
+health: Failing
+rootCause: BackendHeadersTooLarge
+findings:
+- code: BackendHeadersTooLarge
+  severity: Critical
+  resource: Deployment shop/web
+""")
+
+write('gateway-timeout', BASE, one_pod(TIMED_OUT, 504), """\
+# One pod stops answering in time: nginx gives up after proxy-read-timeout and answers 504, from 11:53.
+target: shop/web
+health: Degraded
+rootCause: BackendTimeout
+summaryContains: [web-6d4b7c9f8-bbbbb]
+findings:
+- code: BackendTimeout
+  severity: Warning
+  resource: Deployment shop/web
+""")
+
+c = annotate(BASE, 'nginx.ingress.kubernetes.io/backend-protocol', 'HTTPS')
+write('gateway-tls-to-a-plain-backend', c,
+      every_try(['127.0.0.11:8080', '127.0.0.12:8080'], WRONG_VERSION, 502, scheme='https'), """\
+# The Ingress asks for TLS to the backend (backend-protocol: HTTPS) and the pods speak plain HTTP: every
+# handshake fails with OpenSSL's "wrong version number" (the shape ingress-nginx users post in issue threads).
+target: shop/web
+health: Failing
+rootCause: BackendProtocolMismatch
+summaryContains: [the gateway spoke TLS and the backend answered in plain HTTP]
+findings:
+- code: BackendProtocolMismatch
+  severity: Critical
+  resource: Deployment shop/web
+""")
+
+write('probe-keepalive-race', BASE, None, """\
+# Both pods answer; web-...-bbbbb closes an idle keep-alive connection after 5 s, the gateway reuses idle
+# upstream connections for 60 s (ingress-nginx upstream-keepalive-timeout): requests racing the close fail.
+target: shop/web
+health: Degraded
+rootCause: KeepAliveTimeoutRace
+findings:
+- code: KeepAliveTimeoutRace
+  severity: Warning
+  resource: Deployment shop/web
+""", probes="""\
+# what the prober saw (status vocabulary): both pods answer 200; the idle keep-alive measurement of one
+gatewayKeepAliveSeconds: 60
+probes:
+- {address: 127.0.0.11:8080, pod: web-6d4b7c9f8-aaaaa, outcome: ok, status: 200, latencyMillis: 3}
+- {address: 127.0.0.12:8080, pod: web-6d4b7c9f8-bbbbb, outcome: ok, status: 200, latencyMillis: 4}
+keepAlive:
+- {address: 127.0.0.11:8080, pod: web-6d4b7c9f8-aaaaa, waitedMillis: 65000}
+- {address: 127.0.0.12:8080, pod: web-6d4b7c9f8-bbbbb, closedAfterMillis: 5000, waitedMillis: 65000}
+""")
+
+c = annotate(BASE, 'gatewaydoctor.io/remediation', 'sometimes')
+write('remediation-policy-invalid', c, None, """\
+# A remediation annotation no one can read: remediation is off for the target, and the finding says why.
+target: shop/web
+health: Healthy
+rootCause: None
+findings:
+- code: RemediationPolicyInvalid
+  severity: Warning
+  resource: Ingress shop/web
 """)
 print('ok')

@@ -46,19 +46,7 @@ class ScenarioTest {
 
   static Diagnosis run(String scenario) throws IOException {
     Path dir = ROOT.resolve(scenario);
-    List<HasMetadata> objects = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f :
-          files
-              .filter(
-                  f ->
-                      f.getFileName().toString().startsWith("in-")
-                          && f.getFileName().toString().endsWith(".yaml"))
-              .sorted()
-              .toList()) {
-        objects.addAll(ObjectLoader.parse(Files.readString(f), f.toString()));
-      }
-    }
+    List<HasMetadata> objects = new ArrayList<>(ScenarioFixtures.objects(scenario));
     JsonNode expected = Serialization.yamlMapper().readTree(dir.resolve("expected.yaml").toFile());
     String[] target = expected.get("target").asText().split("/");
     // the kinds the dump command listed (see each in-cluster.yaml header), even where none came
@@ -96,7 +84,7 @@ class ScenarioTest {
     return io.gatewaydoctor.evaluation.Pipeline.evaluate(
             io.gatewaydoctor.evaluation.Pipeline.resolve(ingress, snapshot),
             new io.gatewaydoctor.evaluation.Pipeline.Inputs(
-                io.gatewaydoctor.probe.ProbeEvidence.NONE,
+                ScenarioFixtures.probes(scenario),
                 gateway.build(),
                 base,
                 true,

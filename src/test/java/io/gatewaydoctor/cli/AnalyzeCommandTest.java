@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.gatewaydoctor.analysis.ScenarioFixtures;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -45,18 +46,22 @@ class AnalyzeCommandTest {
    */
   static List<String> inputs(String... scenarios) throws IOException {
     List<String> args = new ArrayList<>();
+    Path dir = Files.createTempDirectory("scenario");
+    dir.toFile().deleteOnExit();
     for (String s : scenarios) {
-      try (var files = Files.list(SCENARIOS.resolve(s))) {
-        for (Path f :
-            files.filter(f -> f.getFileName().toString().startsWith("in-")).sorted().toList()) {
-          args.add(f.toString().endsWith(".log") ? "--gateway-log" : "-f");
-          args.add(f.toString());
-        }
-        Path baseline = SCENARIOS.resolve(s).resolve("baseline.yaml");
-        if (Files.exists(baseline)) {
-          args.add("--baseline");
-          args.add(baseline.toString());
-        }
+      Path cluster = ScenarioFixtures.materialize(s, dir);
+      cluster.toFile().deleteOnExit();
+      args.add("-f");
+      args.add(cluster.toString());
+      Path log = SCENARIOS.resolve(s).resolve("in-gateway.log");
+      if (Files.exists(log)) {
+        args.add("--gateway-log");
+        args.add(log.toString());
+      }
+      Path baseline = SCENARIOS.resolve(s).resolve("baseline.yaml");
+      if (Files.exists(baseline)) {
+        args.add("--baseline");
+        args.add(baseline.toString());
       }
     }
     return args;
@@ -77,16 +82,14 @@ class AnalyzeCommandTest {
   @Test
   void aControllerLookAlikeOutsideTheControllerNamespacesIsNamedButNotTakenForTheGateway(
       @TempDir Path dir) throws IOException {
-    Path scenario = SCENARIOS.resolve("network-policy-blocked");
-    Path extra = dir.resolve("extra.yaml");
+    Path extra = dir.resolve("cluster.yaml");
     Files.writeString(
         extra,
-        Files.readString(scenario.resolve("in-extra.yaml"))
-            .replace("namespace: ingress-nginx", "namespace: edge")
-            .replace("name: ingress-nginx\n", "name: edge\n")
-            .replace("metadata.name: ingress-nginx", "metadata.name: edge"));
-    List<String> in =
-        List.of("-f", scenario.resolve("in-cluster.yaml").toString(), "-f", extra.toString());
+        ScenarioFixtures.clusterYaml("network-policy-blocked")
+            .replace("namespace: \"ingress-nginx\"", "namespace: \"edge\"")
+            .replace("name: \"ingress-nginx\"\n", "name: \"edge\"\n")
+            .replace("metadata.name: \"ingress-nginx\"", "metadata.name: \"edge\""));
+    List<String> in = List.of("-f", extra.toString());
     Result untrusted = run(args(in, "-o", "json", "--now", "2026-12-01T12:00:00Z"));
     assertThat(untrusted.err())
         .contains(
@@ -429,11 +432,9 @@ class AnalyzeCommandTest {
   @Test
   void directoriesAreReadRecursivelyAndNonManifestsSkipped(@TempDir Path tmp) throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("bundle/cluster"));
-    Files.copy(
-        SCENARIOS.resolve("network-policy-blocked/in-cluster.yaml"), dir.resolve("objects.yaml"));
-    Files.copy(
-        SCENARIOS.resolve("network-policy-blocked/in-extra.yaml"),
-        tmp.resolve("bundle/policies.yml"));
+    Files.copy(SCENARIOS.resolve("healthy-basic/in-cluster.yaml"), dir.resolve("objects.yaml"));
+    Files.writeString(
+        tmp.resolve("bundle/policies.yml"), ScenarioFixtures.addedYaml("network-policy-blocked"));
     Files.writeString(tmp.resolve("bundle/controller.log"), "not yaml at all: [");
     Files.writeString(tmp.resolve("bundle/.hidden.yaml"), "garbage: [");
     Result r = run("-f", tmp.resolve("bundle").toString(), "-o", "json");
@@ -506,8 +507,7 @@ class AnalyzeCommandTest {
   @Test
   void standardInputUtf16AndHiddenRootsAreReadAsKubectlUsersExpect(@TempDir Path tmp)
       throws IOException {
-    String yaml =
-        Files.readString(SCENARIOS.resolve("target-port-mismatch-number/in-cluster.yaml"));
+    String yaml = ScenarioFixtures.clusterYaml("target-port-mismatch-number");
     var saved = System.in;
     try {
       System.setIn(

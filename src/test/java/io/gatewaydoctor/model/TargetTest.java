@@ -10,8 +10,6 @@ import io.gatewaydoctor.analysis.Diagnosis;
 import io.gatewaydoctor.analysis.Health;
 import io.gatewaydoctor.probe.ProbeEvidence;
 import io.gatewaydoctor.signals.GatewayEvidence;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,8 +26,7 @@ class TargetTest {
   static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
 
   static ClusterSnapshot cluster(String scenario) throws Exception {
-    Path f = Path.of("src/test/resources/scenarios/" + scenario + "/in-cluster.yaml");
-    List<HasMetadata> objects = ObjectLoader.parse(Files.readString(f), f.toString());
+    List<HasMetadata> objects = io.gatewaydoctor.analysis.ScenarioFixtures.objects(scenario);
     return ClusterSnapshot.of(
         objects,
         List.of("Namespace", "IngressClass", "Ingress", "Service", "EndpointSlice", "Pod"));
