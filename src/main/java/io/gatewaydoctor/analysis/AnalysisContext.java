@@ -49,8 +49,9 @@ public record AnalysisContext(
    * The gateway's counters of a backend's upstream ({@code <ns>-<service>-<port>}), or null. When
    * another namespace could produce the same name ({@code team-a}/{@code api} and {@code
    * team}/{@code a-api} both make {@code team-a-api-80}), only the lines whose last try went to one
-   * of this backend's endpoints (or to none) count: another namespace's traffic never becomes this
-   * target's evidence.
+   * of this backend's endpoints or its ClusterIP count: another namespace's traffic never becomes
+   * this target's evidence. The price: errors at pods that have left (a rollout) are not charged to
+   * it either, nor lines that reached no pod at all.
    */
   public GatewayEvidence.Counts upstream(ResolvedBackend b) {
     String name = dialect().upstreamName(b.namespace(), b.ref().service(), b.ref().portLabel());
@@ -61,6 +62,13 @@ public record AnalysisContext(
     Endpoint.of(b).stream()
         .filter(e -> e.ip() != null && e.port() != null)
         .forEach(e -> mine.add(e.address()));
+    // service-upstream: "true" sends to the Service's ClusterIP, which is this backend's too
+    if (b.service() != null && b.service().getSpec() != null && b.servicePort() != null) {
+      String ip = b.service().getSpec().getClusterIP();
+      if (ip != null && !ip.isBlank() && !"None".equals(ip)) {
+        mine.add(Endpoint.address(ip, b.servicePort().getPort()));
+      }
+    }
     return gateway.upstream(name, mine);
   }
 

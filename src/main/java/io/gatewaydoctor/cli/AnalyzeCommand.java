@@ -350,7 +350,7 @@ public class AnalyzeCommand implements Callable<Integer> {
         try {
           metrics =
               new PrometheusClient(Duration.ofSeconds(10))
-                  .requestsByIngress(java.net.URI.create(prometheus), w, at);
+                  .requestsByIngress(java.net.URI.create(prometheus), w, at, controllerNamespaces);
         } catch (java.io.IOException | IllegalArgumentException e) {
           throw new InputFiles.InputException("--prometheus " + prometheus + ": " + e.getMessage());
         }

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.gatewaydoctor.gateway.UpstreamNames;
+import io.gatewaydoctor.model.ChainResolver;
 import io.gatewaydoctor.model.ClusterSnapshot;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -59,6 +61,28 @@ final class LiveCluster {
                     .map(HasMetadata.class::cast)
                     .toList());
     if (namespace != null) {
+      // a namespace that could share an upstream name with one of these Ingresses' backends
+      // (team-a/web and team/a-web both make team-a-web-80): looked up by name, so its traffic in
+      // the gateway's logs is not charged to them
+      java.util.Set<String> others = new java.util.TreeSet<>();
+      for (HasMetadata o : List.copyOf(objects)) {
+        if (o instanceof Ingress ing) {
+          for (var ref : ChainResolver.backendRefs(ing, new ArrayList<>()).values()) {
+            others.addAll(
+                UpstreamNames.otherNamespaces(
+                    namespace + "-" + ref.service() + "-" + ref.portLabel(), namespace));
+          }
+        }
+      }
+      others.stream()
+          .limit(64)
+          .forEach(
+              n ->
+                  optional(
+                      () ->
+                          java.util.Optional.ofNullable(client.namespaces().withName(n).get())
+                              .stream()
+                              .toList()));
       // the ingress controller usually runs elsewhere; its pods matter for NetworkPolicy checks and
       // its logs are read
       if (controllerNamespaces.contains(ClusterSnapshot.ANY_NAMESPACE)) {

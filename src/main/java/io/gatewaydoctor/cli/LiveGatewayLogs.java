@@ -40,13 +40,8 @@ final class LiveGatewayLogs {
     List<Pod> pods = new ArrayList<>();
     for (Pod p : Gateways.controllerPods(snapshot, null)) {
       boolean running = p.getStatus() != null && "Running".equals(p.getStatus().getPhase());
-      boolean trusted =
-          controllerNamespaces.isEmpty()
-              || controllerNamespaces.contains(p.getMetadata().getNamespace());
-      if (running
-          && trusted
-          && IngressNginx.INSTANCE.logContainer(p) != null
-          && pods.size() < MAX_PODS) {
+      // the snapshot holds only controller pods of the trusted namespaces (--controller-namespace)
+      if (running && IngressNginx.INSTANCE.logContainer(p) != null && pods.size() < MAX_PODS) {
         pods.add(p);
       }
     }

@@ -121,10 +121,7 @@ final class ChainGatherer {
           .filter(o -> o instanceof Pod)
           .forEach(o -> have.add(ResourceID.fromResource(o).toString()));
       for (Pod g : c.pods().byIndex(Indexes.BY_GATEWAY, Indexes.GATEWAY)) {
-        boolean trusted =
-            controllerNamespaces.contains(ClusterSnapshot.ANY_NAMESPACE)
-                || controllerNamespaces.contains(g.getMetadata().getNamespace());
-        if (trusted && have.add(ResourceID.fromResource(g).toString())) {
+        if (have.add(ResourceID.fromResource(g).toString())) {
           objects.add(g);
           c.namespaces()
               .get(new ResourceID(g.getMetadata().getNamespace()))

@@ -78,7 +78,6 @@ import org.jboss.logging.Logger;
     resources = "endpointslices",
     verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "", resources = "secrets", verbs = "get")
-@RBACRule(apiGroups = "", resources = "pods/log", verbs = "get")
 @RBACRule(
     apiGroups = "",
     resources = "events",
@@ -203,7 +202,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
                       forServiceKeys(
                           servicesSelecting(
                               Indexes.podLabelPairs(p), p.getMetadata().getLabels())));
-              if (!Indexes.gatewayPod(p)
+              if (!Indexes.gatewayPod(p, gatewaySettings::trustsControllerIn)
                   .isEmpty()) { // a gateway pod moved: every target behind a NetworkPolicy may
                 // change
                 out.addAll(behindNetworkPolicies());
@@ -217,7 +216,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
             Indexes.BY_LABEL_PAIR,
             Indexes::podLabelPairs,
             Indexes.BY_GATEWAY,
-            Indexes::gatewayPod));
+            p -> Indexes.gatewayPod(p, gatewaySettings::trustsControllerIn)));
     policies =
         informer(
             ctx,

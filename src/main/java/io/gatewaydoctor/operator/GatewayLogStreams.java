@@ -96,7 +96,12 @@ final class GatewayLogStreams implements AutoCloseable {
     this.format = f;
     this.metrics =
         new GatewayMetrics(
-            gatewayPods, this::trusted, settings.metrics(), settings.horizon(), clock);
+            gatewayPods,
+            this::trusted,
+            settings.metrics(),
+            settings.controllerNamespaces(),
+            settings.horizon(),
+            clock);
   }
 
   private final GatewayMetrics metrics;

@@ -49,12 +49,16 @@ final class GatewayMetrics {
 
   private final java.util.function.Predicate<Pod> trusted;
 
+  private final java.util.List<String> controllerNamespaces;
+
   GatewayMetrics(
       Supplier<Collection<Pod>> gatewayPods,
       java.util.function.Predicate<Pod> trusted,
       GatewaySettings.Metrics settings,
+      java.util.List<String> controllerNamespaces,
       Duration horizon,
       Clock clock) {
+    this.controllerNamespaces = java.util.List.copyOf(controllerNamespaces);
     this.gatewayPods = gatewayPods;
     this.trusted = trusted;
     this.settings = settings;
@@ -100,7 +104,9 @@ final class GatewayMetrics {
       for (Duration w : asked) {
         try {
           fromPrometheus.put(
-              w, client.requestsByIngress(URI.create(settings.prometheusUrl().get()), w, now));
+              w,
+              client.requestsByIngress(
+                  URI.create(settings.prometheusUrl().get()), w, now, controllerNamespaces));
         } catch (java.io.IOException | IllegalArgumentException e) {
           LOG.warnf("Prometheus %s: %s", settings.prometheusUrl().get(), e.getMessage());
         }

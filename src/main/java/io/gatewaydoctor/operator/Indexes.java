@@ -77,8 +77,16 @@ public final class Indexes {
     return pairs(s.getMetadata().getNamespace(), sel);
   }
 
-  public static List<String> gatewayPod(Pod p) {
-    return Gateways.controllerOf(p).isPresent() ? List.of(GATEWAY) : List.of();
+  /**
+   * The index of the ingress controller's pods: a recognised controller pod in a namespace trusted
+   * to run one. A look-alike elsewhere is an ordinary pod, and its changes re-evaluate nothing.
+   */
+  public static List<String> gatewayPod(
+      Pod p, java.util.function.Predicate<String> trustedNamespace) {
+    return trustedNamespace.test(p.getMetadata().getNamespace())
+            && Gateways.controllerOf(p).isPresent()
+        ? List.of(GATEWAY)
+        : List.of();
   }
 
   /**
@@ -88,7 +96,7 @@ public final class Indexes {
    * always pass.
    */
   public static boolean podUpdateMatters(Pod now, Pod before) {
-    if (before == null || gatewayPod(now).isEmpty()) {
+    if (before == null || gatewayPod(now, ns -> true).isEmpty()) {
       return true;
     }
     return !java.util.Objects.equals(

@@ -202,16 +202,16 @@ public final class GatewayEvidence {
   }
 
   /**
-   * An upstream's counters over the lines whose last try went to one of {@code addresses} or to no
-   * address at all (the gateway had none), or null: what can be charged to one target when its
-   * upstream name is shared.
+   * An upstream's counters over the lines whose last try went to one of {@code addresses}, or null:
+   * what can be charged to one target when its upstream name is shared. Lines that reached no
+   * address (no endpoints, a rate limit) cannot be told apart and count for neither.
    */
   public Counts upstream(String name, java.util.Set<String> addresses) {
     Map<String, Counts> m = byUpstream.get(name);
     if (m == null) {
       return null;
     }
-    Counts c = sum(m, a -> a.equals(NO_ADDRESS) || addresses.contains(a));
+    Counts c = sum(m, addresses::contains);
     return c.requests == 0 && c.failedAddresses.isEmpty() ? null : c;
   }
 

@@ -48,9 +48,40 @@ public final class PrometheusClient {
    */
   public Map<String, Map<String, Long>> requestsByIngress(URI base, Duration window, Instant at)
       throws IOException {
+    return requestsByIngress(base, window, at, List.of("*"));
+  }
+
+  /**
+   * The same, counting only the series of controllers in {@code controllerNamespaces} ("*": any),
+   * by ingress-nginx's own {@code controller_namespace} label. That label is what the series say of
+   * themselves: a Prometheus that scrapes pods outside those namespaces should drop them in its
+   * scrape configuration too (docs/security.md).
+   */
+  public Map<String, Map<String, Long>> requestsByIngress(
+      URI base, Duration window, Instant at, List<String> controllerNamespaces) throws IOException {
+    return requestsByIngress(base, window, at, selector(controllerNamespaces));
+  }
+
+  /** {@code {controller_namespace=~"a|b"}} for namespace names, nothing for "*". */
+  static String selector(List<String> controllerNamespaces) {
+    if (controllerNamespaces.contains("*")) {
+      return "";
+    }
+    List<String> names =
+        controllerNamespaces.stream()
+            .filter(n -> n.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?"))
+            .toList();
+    return "{controller_namespace=~\""
+        + String.join("|", names.isEmpty() ? List.of("-") : names)
+        + "\"}";
+  }
+
+  private Map<String, Map<String, Long>> requestsByIngress(
+      URI base, Duration window, Instant at, String selector) throws IOException {
     String q =
         "sum by (namespace, ingress, status) (increase("
             + RequestCounters.METRIC
+            + selector
             + "["
             + Math.max(60, window.toSeconds())
             + "s]))";

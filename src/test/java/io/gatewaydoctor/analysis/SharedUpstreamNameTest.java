@@ -52,8 +52,19 @@ class SharedUpstreamNameTest {
                   + " \"http://10.9.9.9:8080/\", host: \"team-a.example.com\"",
               i / 10, i, i));
     }
+    // and its requests that reached no pod at all (its Service has none ready, or a rate limit):
+    // 503
+    for (int i = 0; i < 10; i++) {
+      log.line(
+          "10.244.0.1 - - [01/Dec/2026:11:58:"
+              + (10 + i)
+              + " +0000] \"GET / HTTP/1.1\" 503 190 \"-\""
+              + " \"curl/8.5.0\" 217 0.000 [team-a-web-80] [] - - - - n"
+              + i);
+    }
     GatewayEvidence gateway = log.build();
     assertThat(gateway.upstream("team-a-web-80").gateway502()).isEqualTo(30);
+    assertThat(gateway.upstream("team-a-web-80").gateway[2]).isEqualTo(10);
 
     Diagnosis alone = analyze(false, gateway);
     assertThat(alone.health())

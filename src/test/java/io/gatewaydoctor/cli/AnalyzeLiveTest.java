@@ -185,7 +185,7 @@ class AnalyzeLiveTest {
             "/api/v1/namespaces/ingress-nginx/pods/ingress-nginx-controller-5c8d66c76d-x7k2p/log?pretty=false"
                 + "&container=controller&sinceSeconds=600&limitBytes=33554432&timestamps=true")
         .andReturn(200, log.toString())
-        .once();
+        .times(2);
     var r =
         AnalyzeCommandTest.run(
             "--kubeconfig",
@@ -217,6 +217,22 @@ class AnalyzeLiveTest {
             NOW);
     assertThat(without.err()).doesNotContain("gateway logs:");
     assertThat(without.json().at("/items/0/status/rootCause").asText()).isEqualTo("None");
+    // "*" trusts every namespace: the same controller is read
+    var any =
+        AnalyzeCommandTest.run(
+            "--kubeconfig",
+            kubeconfig.toString(),
+            "--target",
+            "ingress/reports",
+            "--controller-namespace",
+            "*",
+            "-o",
+            "json",
+            "--now",
+            NOW);
+    assertThat(any.err()).contains("gateway logs: read the last 10 min of ingress-nginx/");
+    assertThat(any.json().at("/items/0/status/rootCause").asText())
+        .isEqualTo("BackendResettingConnections");
   }
 
   /**

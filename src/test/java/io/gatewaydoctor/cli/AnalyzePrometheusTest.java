@@ -87,7 +87,7 @@ class AnalyzePrometheusTest {
         .singleElement()
         .asString()
         .contains(
-            "increase(nginx_ingress_controller_requests[300s])",
+            "increase(nginx_ingress_controller_requests{controller_namespace=~\"ingress-nginx\"}[300s])",
             "by (namespace, ingress, status)",
             "time=" + java.time.Instant.parse("2026-12-01T12:00:00Z").getEpochSecond());
   }
