@@ -11,7 +11,11 @@ import java.util.List;
  */
 record Unexplained(long errors, String source, long minutes) {
   static Unexplained of(AnalysisContext ctx, GatewayErrors errors, List<RuleFinding> ranked) {
-    if (errors == null || ranked.stream().anyMatch(f -> f.severity().atLeast(Severity.Warning))) {
+    // only a cause explains errors: a risk (one replica, no preStop hook) is no reason they happen
+    // now
+    if (errors == null
+        || ranked.stream()
+            .anyMatch(f -> f.code().isCause() && f.severity().atLeast(Severity.Warning))) {
       return null;
     }
     long n;
