@@ -134,6 +134,29 @@ final class HealthEvents {
         now);
   }
 
+  /**
+   * The reference with the object's uid, read from the API server; as it was when it cannot be
+   * read.
+   */
+  static ObjectReference withUid(KubernetesClient client, ObjectReference about) {
+    try {
+      var o =
+          client
+              .genericKubernetesResources(about.getApiVersion(), about.getKind())
+              .inNamespace(about.getNamespace())
+              .withName(about.getName())
+              .get();
+      if (o != null && o.getMetadata() != null && o.getMetadata().getUid() != null) {
+        return new ObjectReferenceBuilder(about).withUid(o.getMetadata().getUid()).build();
+      }
+    } catch (KubernetesClientException ex) {
+      LOG.debugf(
+          "uid of %s %s/%s not read: %s",
+          about.getKind(), about.getNamespace(), about.getName(), ex.getMessage());
+    }
+    return about;
+  }
+
   private static void emit(
       KubernetesClient client,
       String ns,
@@ -142,6 +165,10 @@ final class HealthEvents {
       String reason,
       String message,
       Instant now) {
+    if (about.getUid() == null) {
+      // kubectl describe finds an object's Events by its uid: without it they show nowhere
+      about = withUid(client, about);
+    }
     String ts = now.toString();
     Event e =
         new EventBuilder()

@@ -711,11 +711,24 @@ class OperatorTest extends OperatorTestBase {
         .untilAsserted(
             () -> {
               var events = client.v1().events().inNamespace(ns).list().getItems();
+              // with the Ingress's uid, which is how kubectl describe ingress finds its Events
+              String uid =
+                  client
+                      .network()
+                      .v1()
+                      .ingresses()
+                      .inNamespace(ns)
+                      .withName("web")
+                      .get()
+                      .getMetadata()
+                      .getUid();
+              assertThat(uid).isNotBlank();
               assertThat(events)
                   .anyMatch(
                       e ->
                           "Ingress".equals(e.getInvolvedObject().getKind())
                               && "web".equals(e.getInvolvedObject().getName())
+                              && uid.equals(e.getInvolvedObject().getUid())
                               && "Warning".equals(e.getType())
                               && "NoReadyEndpoints".equals(e.getReason())
                               && e.getMessage().startsWith("Healthy → Failing: "));
