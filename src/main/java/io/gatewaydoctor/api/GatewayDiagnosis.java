@@ -28,13 +28,22 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.rootCause",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
+    name = "CULPRIT",
+    jsonPath = ".status.culprit",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
     name = "502/MIN",
     jsonPath = ".status.errorRate",
     type = AdditionalPrinterColumn.Type.NUMBER)
 @AdditionalPrinterColumn(
-    name = "AGE",
-    jsonPath = ".metadata.creationTimestamp",
+    name = "SINCE",
+    jsonPath = ".status.since",
     type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+    name = "LAST-EVALUATED",
+    jsonPath = ".status.lastEvaluated",
+    type = AdditionalPrinterColumn.Type.DATE,
+    priority = 1)
 public class GatewayDiagnosis extends CustomResource<GatewayDiagnosisSpec, GatewayDiagnosisStatus>
     implements Namespaced {
   public static final String GROUP = "gatewaydoctor.io";

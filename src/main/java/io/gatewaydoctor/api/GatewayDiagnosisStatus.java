@@ -25,6 +25,16 @@ public class GatewayDiagnosisStatus {
   public String summary;
 
   @JsonPropertyDescription(
+      "The object to blame for the root cause, as Kind/namespace/name; absent when nothing is to blame.")
+  public String culprit;
+
+  @JsonPropertyDescription("What to change about the root cause, in one line.")
+  public String fix;
+
+  @JsonPropertyDescription("When the current health began (RFC 3339).")
+  public String since;
+
+  @JsonPropertyDescription(
       "Gateway-generated 502s per minute over the window (from gateway evidence).")
   public Double errorRate;
 

@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** Renders diagnoses the way {@code kubectl get gd -A} prints them, plus each summary. */
+/**
+ * Renders diagnoses the way {@code kubectl get gd -A} prints them (the CRD's printer columns; SINCE
+ * is the age of {@code status.since}), plus each summary.
+ */
 public final class DiagnosisTable {
   private DiagnosisTable() {}
 
@@ -20,7 +23,9 @@ public final class DiagnosisTable {
             .thenComparing(g -> g.getMetadata().getName()));
     List<String[]> rows = new ArrayList<>();
     rows.add(
-        new String[] {"NAMESPACE", "NAME", "TARGET", "HEALTH", "ROOT-CAUSE", "502/MIN", "AGE"});
+        new String[] {
+          "NAMESPACE", "NAME", "TARGET", "HEALTH", "ROOT-CAUSE", "CULPRIT", "502/MIN", "SINCE"
+        });
     for (GatewayDiagnosis g : sorted) {
       GatewayDiagnosisStatus s = g.getStatus();
       rows.add(
@@ -30,8 +35,9 @@ public final class DiagnosisTable {
             s == null || s.target == null ? "" : s.target,
             s == null || s.health == null ? "" : s.health,
             s == null || s.rootCause == null ? "" : s.rootCause,
+            s == null || s.culprit == null ? "<none>" : s.culprit,
             s == null || s.errorRate == null ? "<none>" : String.format("%.1f", s.errorRate),
-            age(Times.parse(g.getMetadata().getCreationTimestamp()), now)
+            s == null || s.since == null ? "<none>" : age(Times.parse(s.since), now)
           });
     }
     int[] width = new int[rows.get(0).length];

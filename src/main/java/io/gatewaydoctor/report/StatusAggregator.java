@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Diagnosis;
+import io.gatewaydoctor.analysis.Health;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.api.Finding;
 import io.gatewaydoctor.api.GatewayDiagnosisStatus;
@@ -27,6 +29,9 @@ public final class StatusAggregator {
   public static final int MAX_FINDINGS = 50;
   public static final int MAX_EVIDENCE = 5;
   public static final int MAX_TEXT = 1024;
+
+  /** The one-line fix at most this long (the whole one is in findings[0].remediation). */
+  public static final int MAX_FIX = 256;
 
   private StatusAggregator() {}
 
@@ -114,6 +119,17 @@ public final class StatusAggregator {
         };
     s.conditions.add(
         condition(prev, HEALTHY, healthStatus, healthReason, s.summary, generation, ts));
+    // the first look: who to blame, what to change, since when
+    s.since = s.conditions.get(s.conditions.size() - 1).getLastTransitionTime();
+    if (d.health() != Health.Healthy && !Code.NONE.equals(d.rootCause()) && !s.findings.isEmpty()) {
+      Finding root = s.findings.get(0);
+      if (root.resource != null) {
+        s.culprit = root.resource.kind + "/" + root.resource.namespace + "/" + root.resource.name;
+      }
+      if (root.remediation != null && root.remediation.description != null) {
+        s.fix = capTo(root.remediation.description, MAX_FIX);
+      }
+    }
     s.conditions.add(
         condition(
             prev,
@@ -198,6 +214,10 @@ public final class StatusAggregator {
   }
 
   private static String cap(String s) {
-    return s == null || s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT - 1) + "…";
+    return capTo(s, MAX_TEXT);
+  }
+
+  private static String capTo(String s, int max) {
+    return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
   }
 }

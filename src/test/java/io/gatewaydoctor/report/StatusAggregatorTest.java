@@ -126,4 +126,36 @@ class StatusAggregatorTest {
             List.of());
     assertThat(build(longSummary, null, T0).summary).hasSize(StatusAggregator.MAX_TEXT);
   }
+
+  /** #22: who to blame, what to change and since when, at the top of the status. */
+  @Test
+  void theFirstLookNamesTheCulpritTheFixAndSinceWhen() {
+    Diagnosis d = failing(2);
+    Diagnosis withFix =
+        new Diagnosis(
+            d.target(),
+            d.health(),
+            d.rootCause(),
+            d.summary(),
+            List.of(
+                d.findings()
+                    .get(0)
+                    .withRemediation(
+                        new Remedy("manual", "Make a pod of Service shop/web0 ready", false)),
+                d.findings().get(1)),
+            List.of());
+    GatewayDiagnosisStatus first = build(withFix, null, T0);
+    assertThat(first.culprit).isEqualTo("Service/shop/web0");
+    assertThat(first.fix).isEqualTo("Make a pod of Service shop/web0 ready");
+    assertThat(first.since).isEqualTo(T0.toString());
+    // still failing a minute later: since stays when it began
+    GatewayDiagnosisStatus later = build(withFix, first, T1);
+    assertThat(later.since).isEqualTo(T0.toString());
+    assertThat(later.lastEvaluated).isEqualTo(T1.toString());
+    // healthy again: nothing to blame, and since moves to the change
+    GatewayDiagnosisStatus healed = build(healthy(), later, T1.plusSeconds(60));
+    assertThat(healed.culprit).isNull();
+    assertThat(healed.fix).isNull();
+    assertThat(healed.since).isEqualTo(T1.plusSeconds(60).toString());
+  }
 }
