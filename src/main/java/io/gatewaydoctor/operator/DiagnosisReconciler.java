@@ -316,12 +316,18 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
                 logged,
                 gatewaySettings,
                 clock)
-            .onGone(
-                id -> {
-                  metrics.forget(id.getNamespace().orElse(""), id.getName());
-                  remediator.forget(id.getNamespace().orElse(""), id.getName());
-                  timelines.remove(id);
-                });
+            .onTick(() -> states.sweep(id -> diagnoses.get(id).isPresent()));
+    // every holder of per-target state, forgotten at once when a diagnosis is gone
+    states = new TargetStates();
+    ProbeScheduler probes = prober;
+    GatewayLogStreams streams = logs;
+    states
+        .register(probes::forget)
+        .register(streams::forget)
+        .register(id -> metrics.forget(id.getNamespace().orElse(""), id.getName()))
+        .register(id -> remediator.forget(id.getNamespace().orElse(""), id.getName()))
+        .register(timelines::remove);
+    probes.onRound(states::seen);
     working.set(false); // started by the first reconcile, which only the leader runs
     return List.of(
         ingresses,
@@ -422,6 +428,19 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     }
   }
 
+  /** The per-target state of the operator and its one forget. */
+  private volatile TargetStates states = new TargetStates();
+
+  /** The per-target state registry (tests look at it). */
+  TargetStates states() {
+    return states;
+  }
+
+  /** Whether a timeline is kept for this diagnosis (tests). */
+  boolean hasTimeline(ResourceID id) {
+    return timelines.containsKey(id);
+  }
+
   /** The gateway log streams (tests look at them). */
   GatewayLogStreams logs() {
     return logs;
@@ -447,6 +466,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   public UpdateControl<GatewayDiagnosis> reconcile(
       GatewayDiagnosis gd, Context<GatewayDiagnosis> context) {
     startWorking();
+    states.seen(ResourceID.fromResource(gd));
     Instant now = clock.instant();
     long t0 = System.nanoTime();
     var policy = policy(gd);

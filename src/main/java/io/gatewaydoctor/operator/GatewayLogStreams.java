@@ -113,12 +113,18 @@ final class GatewayLogStreams implements AutoCloseable {
     tick.scheduleWithFixedDelay(this::tick, 0, ms, TimeUnit.MILLISECONDS);
   }
 
-  private java.util.function.Consumer<ResourceID> gone = id -> {};
+  private Runnable gone = () -> {};
 
-  /** Told when a diagnosis is gone (the metrics forget it). */
-  GatewayLogStreams onGone(java.util.function.Consumer<ResourceID> c) {
-    this.gone = c;
+  /** Run on every tick, before the interests are read: the sweep of diagnoses that are gone. */
+  GatewayLogStreams onTick(Runnable sweep) {
+    this.gone = sweep;
     return this;
+  }
+
+  /** Forgets what one diagnosis read (it is gone). */
+  void forget(ResourceID id) {
+    interests.remove(id);
+    triggered.remove(id);
   }
 
   /**
@@ -161,12 +167,10 @@ final class GatewayLogStreams implements AutoCloseable {
         store.prune(clock.instant());
       }
       metrics.round();
+      gone.run(); // the registry forgets diagnoses that are gone, here too
       for (Map.Entry<ResourceID, Interest> e : interests.entrySet()) {
         ResourceID id = e.getKey();
         if (diagnoses.get(id).isEmpty()) {
-          interests.remove(id); // the diagnosis is gone
-          triggered.remove(id);
-          gone.accept(id);
           continue;
         }
         Interest i = e.getValue();

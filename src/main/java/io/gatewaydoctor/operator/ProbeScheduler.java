@@ -175,6 +175,22 @@ final class ProbeScheduler implements AutoCloseable {
     return p == null || p.getEnabled() == null || p.getEnabled();
   }
 
+  private java.util.function.Consumer<ResourceID> onRound = id -> {};
+
+  /** Told of every diagnosis a round starts for (TargetStates tracks it from then on). */
+  ProbeScheduler onRound(java.util.function.Consumer<ResourceID> c) {
+    this.onRound = c;
+    return this;
+  }
+
+  /** Forgets a diagnosis that is gone (TargetStates). */
+  void forget(ResourceID id) {
+    rounds.remove(id);
+    due.remove(id);
+    keepAlive.remove(id);
+    keepAliveDue.remove(id);
+  }
+
   private void tick() {
     try {
       Instant now = clock.instant();
@@ -194,13 +210,9 @@ final class ProbeScheduler implements AutoCloseable {
                   return;
                 }
                 running.put(id, true);
+                onRound.accept(id);
                 rounds_.submit(() -> round(gd, id));
               });
-      // forget diagnoses that are gone
-      rounds.keySet().removeIf(id -> diagnoses.get(id).isEmpty());
-      keepAlive.keySet().removeIf(id -> diagnoses.get(id).isEmpty());
-      keepAliveDue.keySet().removeIf(id -> diagnoses.get(id).isEmpty());
-      due.keySet().removeIf(id -> diagnoses.get(id).isEmpty());
     } catch (RuntimeException e) {
       LOG.warnf("probe tick failed: %s", e.toString());
     }

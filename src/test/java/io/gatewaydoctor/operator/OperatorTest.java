@@ -696,6 +696,34 @@ class OperatorTest extends OperatorTestBase {
     }
   }
 
+  /**
+   * #19: per-target state lives in one registry; a diagnosis that is gone is forgotten in every
+   * holder at once (its timeline, its metrics series, its probe rounds, its log interests).
+   */
+  @Test
+  void aDiagnosisThatIsGoneIsForgottenEverywhere() throws Exception {
+    String ns = "forgotten";
+    seed(ns);
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    var id = new io.javaoperatorsdk.operator.processing.event.ResourceID("web", ns);
+    assertThat(reconciler.states().tracks(id)).isTrue();
+    assertThat(reconciler.hasTimeline(id)).isTrue();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(get(metricsUrl)).contains("namespace=\"" + ns + "\""));
+    // the Ingress goes first (else its diagnosis is made again), then the diagnosis
+    client.network().v1().ingresses().inNamespace(ns).withName("web").delete();
+    client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").delete();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(reconciler.states().tracks(id)).isFalse();
+              assertThat(reconciler.hasTimeline(id)).isFalse();
+              assertThat(get(metricsUrl)).doesNotContain("namespace=\"" + ns + "\"");
+            });
+  }
+
   @Test
   void healthChangesBecomeEventsAndMetricsAndTheOperatorReportsReady() throws Exception {
     String ns = "observed";
