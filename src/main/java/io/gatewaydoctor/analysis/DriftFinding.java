@@ -77,7 +77,7 @@ final class DriftFinding {
         evidence,
         changed,
         new Remedy(
-            "manual",
+            Action.MANUAL,
             "Compare "
                 + last.resource
                 + " with the baseline (status.drift); revert "

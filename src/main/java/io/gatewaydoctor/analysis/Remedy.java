@@ -5,8 +5,8 @@ package io.gatewaydoctor.analysis;
  * manual), a description for a person, whether it may be automated, and for automated actions the
  * {@link Fix} intent the remediation layer realises as a patch. Immutable.
  */
-public record Remedy(String action, String description, boolean automatic, Fix fix) {
-  public Remedy(String action, String description, boolean automatic) {
+public record Remedy(Action action, String description, boolean automatic, Fix fix) {
+  public Remedy(Action action, String description, boolean automatic) {
     this(action, description, automatic, null);
   }
 

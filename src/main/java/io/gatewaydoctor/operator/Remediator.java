@@ -20,6 +20,7 @@ import io.gatewaydoctor.remediation.Ledger;
 import io.gatewaydoctor.remediation.Patches;
 import io.gatewaydoctor.remediation.Plan;
 import io.gatewaydoctor.remediation.Remediation;
+import io.gatewaydoctor.remediation.RemediationCondition;
 import io.gatewaydoctor.remediation.RemediationPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -103,7 +104,7 @@ public class Remediator {
    */
   public record Round(
       List<RemediationRecord> records,
-      String[] condition,
+      RemediationCondition condition,
       Duration recheck,
       String resourceVersion) {}
 

@@ -1,6 +1,7 @@
 package io.gatewaydoctor.remediation;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.api.BackendStatus;
 import io.gatewaydoctor.api.Baseline;
 import io.gatewaydoctor.api.EndpointStatus;
@@ -173,8 +174,8 @@ public final class Guard {
         return Optional.of(
             "cooldown: another target's " + r.action + " changed " + r.target + " at " + r.time);
       }
-      if ("restart-pod".equals(p.action())
-          && "restart-pod".equals(r.action)
+      if (Action.RESTART_POD.value().equals(p.action())
+          && Action.RESTART_POD.value().equals(r.action)
           && r.target != null
           && r.target.startsWith("Pod " + p.object().namespace + "/")) {
         return Optional.of(

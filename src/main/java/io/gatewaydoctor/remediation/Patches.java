@@ -41,7 +41,8 @@ public final class Patches {
     if (r == null) {
       return null;
     }
-    FindingRemediation base = new FindingRemediation(r.action(), r.description(), r.automatic());
+    FindingRemediation base =
+        new FindingRemediation(r.action().value(), r.description(), r.automatic());
     if (r.fix() == null) {
       return base;
     }

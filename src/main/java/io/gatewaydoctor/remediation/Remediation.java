@@ -152,14 +152,14 @@ public final class Remediation {
   }
 
   /** The RemediationApplied condition: status, reason, message. */
-  public static String[] condition(
+  public static RemediationCondition condition(
       RemediationPolicy policy, List<RemediationRecord> records, boolean planned) {
-    String[] idle = policy.condition();
+    RemediationCondition idle = policy.condition();
     if (policy.error() != null
         || policy.mode() == RemediationPolicy.Mode.off
         || records == null
         || records.isEmpty()) {
-      return new String[] {"False", idle[0], idle[1]};
+      return idle;
     }
     var state = Ledger.of(records);
     if (state.stopped()) {
@@ -168,60 +168,50 @@ public final class Remediation {
               .filter(r -> Ledger.NO_IMPROVEMENT.equals(r.result))
               .reduce((a, b) -> b)
               .orElseThrow();
-      return new String[] {
-        "False",
-        "Stopped",
-        stop.action + " on " + stop.target + " at " + stop.time + ": " + stop.reason
-      };
+      return RemediationCondition.no(
+          "Stopped", stop.action + " on " + stop.target + " at " + stop.time + ": " + stop.reason);
     }
     if (state.pending()) {
       var a = state.lastApplied();
-      return new String[] {
-        "True",
-        "Applied",
-        a.action
-            + " on "
-            + a.target
-            + " at "
-            + a.time
-            + " ("
-            + a.finding
-            + "): "
-            + a.patch
-            + "; judged when its cooldown ends"
-      };
+      return RemediationCondition.yes(
+          "Applied",
+          a.action
+              + " on "
+              + a.target
+              + " at "
+              + a.time
+              + " ("
+              + a.finding
+              + "): "
+              + a.patch
+              + "; judged when its cooldown ends");
     }
     RemediationRecord last = records.get(records.size() - 1);
     String what = last.action + " on " + last.target + " at " + last.time;
     return switch (String.valueOf(last.result)) {
-      case Ledger.IMPROVED -> new String[] {"True", "Improved", what + ": " + last.reason};
+      case Ledger.IMPROVED -> RemediationCondition.yes("Improved", what + ": " + last.reason);
       case Ledger.DRY_RUN ->
           planned
-              ? new String[] {
-                "False",
-                "DryRun",
-                "Would "
-                    + ("delete".equals(last.patch)
-                        ? "delete " + last.target
-                        : "patch " + last.target + ": " + last.patch)
-                    + " ("
-                    + last.action
-                    + ", "
-                    + last.finding
-                    + ")"
-              }
-              : new String[] {"False", idle[0], idle[1]};
+              ? RemediationCondition.no(
+                  "DryRun",
+                  "Would "
+                      + ("delete".equals(last.patch)
+                          ? "delete " + last.target
+                          : "patch " + last.target + ": " + last.patch)
+                      + " ("
+                      + last.action
+                      + ", "
+                      + last.finding
+                      + ")")
+              : idle;
       case Ledger.BLOCKED ->
           planned
-              ? new String[] {
-                "False", "Blocked", last.action + " on " + last.target + " blocked: " + last.reason
-              }
-              : new String[] {"False", idle[0], idle[1]};
+              ? RemediationCondition.no(
+                  "Blocked", last.action + " on " + last.target + " blocked: " + last.reason)
+              : idle;
       case Ledger.FAILED ->
-          planned
-              ? new String[] {"False", "Failed", what + ": " + last.reason}
-              : new String[] {"False", idle[0], idle[1]};
-      default -> new String[] {"False", idle[0], idle[1]};
+          planned ? RemediationCondition.no("Failed", what + ": " + last.reason) : idle;
+      default -> idle;
     };
   }
 }

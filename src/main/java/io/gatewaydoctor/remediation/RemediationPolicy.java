@@ -1,5 +1,6 @@
 package io.gatewaydoctor.remediation;
 
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.RuleFinding;
@@ -24,12 +25,7 @@ public record RemediationPolicy(Mode mode, Set<String> actions, String source, S
   public static final String MODE = "gatewaydoctor.io/remediation";
   public static final String ACTIONS = "gatewaydoctor.io/remediation-actions";
   public static final List<String> ALL_ACTIONS =
-      List.of(
-          "restart-pod",
-          "rollback",
-          "fix-target-port",
-          "set-backend-protocol",
-          "raise-proxy-buffer-size");
+      Action.AUTOMATABLE.stream().map(Action::value).toList();
 
   public enum Mode {
     off,
@@ -185,7 +181,7 @@ public record RemediationPolicy(Mode mode, Set<String> actions, String source, S
             java.util.List.of(error))
         .withRemediation(
             new Remedy(
-                "manual",
+                Action.MANUAL,
                 "Set "
                     + MODE
                     + " to off, dry-run or auto and "
@@ -198,28 +194,27 @@ public record RemediationPolicy(Mode mode, Set<String> actions, String source, S
   /**
    * The RemediationApplied condition's reason and message for this policy, while no action has run.
    */
-  public String[] condition() {
+  public RemediationCondition condition() {
     if (error != null) {
-      return new String[] {"PolicyInvalid", error};
+      return RemediationCondition.no("PolicyInvalid", error);
     }
     return switch (mode) {
-      case off -> new String[] {"RemediationOff", "Remediation is off (annotation " + MODE + ")"};
+      case off ->
+          RemediationCondition.no("RemediationOff", "Remediation is off (annotation " + MODE + ")");
       case dryRun ->
-          new String[] {
-            "DryRun",
-            "Remediation in dry-run ("
-                + source
-                + "): plans are shown, nothing is changed; actions "
-                + String.join(", ", new java.util.TreeSet<>(actions))
-          };
+          RemediationCondition.no(
+              "DryRun",
+              "Remediation in dry-run ("
+                  + source
+                  + "): plans are shown, nothing is changed; actions "
+                  + String.join(", ", new java.util.TreeSet<>(actions)));
       case auto ->
-          new String[] {
-            "Armed",
-            "Remediation auto ("
-                + source
-                + "): no action needed so far; actions "
-                + String.join(", ", new java.util.TreeSet<>(actions))
-          };
+          RemediationCondition.no(
+              "Armed",
+              "Remediation auto ("
+                  + source
+                  + "): no action needed so far; actions "
+                  + String.join(", ", new java.util.TreeSet<>(actions)));
     };
   }
 }

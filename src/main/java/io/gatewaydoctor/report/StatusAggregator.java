@@ -12,6 +12,7 @@ import io.gatewaydoctor.api.Finding;
 import io.gatewaydoctor.api.GatewayDiagnosisStatus;
 import io.gatewaydoctor.history.Drift;
 import io.gatewaydoctor.remediation.Patches;
+import io.gatewaydoctor.remediation.RemediationCondition;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ public final class StatusAggregator {
         previous,
         generation,
         now,
-        new String[] {"False", remediationReason, remediationMessage});
+        RemediationCondition.no(remediationReason, remediationMessage));
   }
 
   /** The status, with the RemediationApplied condition as status, reason and message. */
@@ -66,7 +67,7 @@ public final class StatusAggregator {
       GatewayDiagnosisStatus previous,
       Long generation,
       Instant now,
-      String[] remediation) {
+      RemediationCondition remediation) {
     GatewayDiagnosisStatus prev = previous == null ? new GatewayDiagnosisStatus() : previous;
     String ts = now.truncatedTo(ChronoUnit.SECONDS).toString();
     GatewayDiagnosisStatus s = new GatewayDiagnosisStatus();
@@ -134,9 +135,9 @@ public final class StatusAggregator {
         condition(
             prev,
             REMEDIATION_APPLIED,
-            remediation[0],
-            remediation[1],
-            remediation[2],
+            remediation.status(),
+            remediation.reason(),
+            remediation.message(),
             generation,
             ts));
     s.drift =

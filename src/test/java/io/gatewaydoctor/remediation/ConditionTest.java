@@ -27,8 +27,8 @@ class ConditionTest {
   }
 
   static String cond(RemediationPolicy p, boolean planned, RemediationRecord... records) {
-    String[] c = Remediation.condition(p, List.of(records), planned);
-    return c[0] + "/" + c[1] + ": " + c[2];
+    RemediationCondition c = Remediation.condition(p, List.of(records), planned);
+    return c.status() + "/" + c.reason() + ": " + c.message();
   }
 
   @Test

@@ -103,7 +103,7 @@ class RemediationPolicyTest {
     var bad = of(Map.of(RemediationPolicy.MODE, "yes please"), Map.of());
     assertThat(bad.mode()).isEqualTo(Mode.off);
     assertThat(bad.error()).contains("\"yes please\" is not off, dry-run or auto");
-    assertThat(bad.condition()[0]).isEqualTo("PolicyInvalid");
+    assertThat(bad.condition().reason()).isEqualTo("PolicyInvalid");
     var unknown =
         of(
             Map.of(
@@ -124,6 +124,6 @@ class RemediationPolicyTest {
     assertThat(capped.mode()).isEqualTo(Mode.dryRun);
     assertThat(capped.actions()).doesNotContain("rollback").contains("restart-pod");
     assertThat(capped.source()).contains("capped to dry-run");
-    assertThat(capped.condition()[0]).isEqualTo("DryRun");
+    assertThat(capped.condition().reason()).isEqualTo("DryRun");
   }
 }

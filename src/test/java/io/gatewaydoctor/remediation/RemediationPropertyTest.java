@@ -2,6 +2,7 @@ package io.gatewaydoctor.remediation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Diagnosis;
 import io.gatewaydoctor.analysis.Fix;
@@ -312,7 +313,7 @@ class RemediationPropertyTest {
 
   static RuleFinding randomFinding(Random r) {
     String action = RemediationPolicy.ALL_ACTIONS.get(r.nextInt(5));
-    Remedy fix = new Remedy(action, "fix", r.nextInt(5) > 0);
+    Remedy fix = new Remedy(Action.of(action).orElseThrow(), "fix", r.nextInt(5) > 0);
     Code code =
         switch (action) {
           case "restart-pod" ->

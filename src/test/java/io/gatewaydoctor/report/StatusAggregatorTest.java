@@ -141,7 +141,7 @@ class StatusAggregatorTest {
                 d.findings()
                     .get(0)
                     .withRemediation(
-                        new Remedy("manual", "Make a pod of Service shop/web0 ready", false)),
+                        new Remedy(Action.MANUAL, "Make a pod of Service shop/web0 ready", false)),
                 d.findings().get(1)),
             List.of());
     GatewayDiagnosisStatus first = build(withFix, null, T0);

@@ -2,6 +2,7 @@ package io.gatewaydoctor.analysis.rules;
 
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Remedy;
@@ -29,7 +30,7 @@ public final class BackendCrashLoopingRule implements Rule {
                 + " keeps restarting",
         (w, containers) ->
             new Remedy(
-                "restart-pod",
+                Action.RESTART_POD,
                 "Read the previous logs (kubectl logs -p) of "
                     + w
                     + " container "

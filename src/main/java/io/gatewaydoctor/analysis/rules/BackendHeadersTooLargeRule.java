@@ -1,5 +1,6 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Fix;
@@ -32,7 +33,7 @@ public final class BackendHeadersTooLargeRule implements Rule {
               String value = (Math.min(size, MAX_BUFFER) / 1024) + "k";
               var fix =
                   new Remedy(
-                      fits ? "raise-proxy-buffer-size" : "manual",
+                      fits ? Action.RAISE_PROXY_BUFFER_SIZE : Action.MANUAL,
                       fits
                           ? "Set annotation "
                               + ctx.dialect().headerBufferSetting()

@@ -1,5 +1,6 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Remedy;
@@ -32,7 +33,7 @@ public final class BackendInvalidResponseRule implements Rule {
                       + h.backend().serviceKey()
                       + " points at the wrong port or protocol",
                   new Remedy(
-                      "manual",
+                      Action.MANUAL,
                       "Point targetPort of Service "
                           + h.backend().serviceKey()
                           + " at the container's HTTP port (gRPC or TCP backends need the matching backend-protocol)",

@@ -2,6 +2,7 @@ package io.gatewaydoctor.analysis.rules;
 
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Remedy;
@@ -21,7 +22,7 @@ public final class BackendOOMKilledRule implements Rule {
             w + " was OOMKilled: container " + String.join(", ", containers) + " ran out of memory",
         (w, containers) ->
             new Remedy(
-                "manual",
+                Action.MANUAL,
                 "Raise resources.limits.memory of container "
                     + String.join(", ", containers)
                     + " in "

@@ -1,5 +1,6 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Remedy;
@@ -32,7 +33,7 @@ public final class BackendPrematureCloseRule implements Rule {
                       + h.probes().get(0).detail()
                       + ")",
                   new Remedy(
-                      "manual",
+                      Action.MANUAL,
                       "Find why "
                           + culprit
                           + " closes the connection mid-response (a crash, a worker"

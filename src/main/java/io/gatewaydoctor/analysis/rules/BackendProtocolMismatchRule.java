@@ -1,5 +1,6 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Fix;
@@ -67,7 +68,7 @@ public final class BackendProtocolMismatchRule implements Rule {
                   msg,
                   whole
                       ? new Remedy(
-                              "set-backend-protocol",
+                              Action.SET_BACKEND_PROTOCOL,
                               "Set annotation "
                                   + ctx.dialect().protocolSetting()
                                   + ": \""
@@ -83,7 +84,7 @@ public final class BackendProtocolMismatchRule implements Rule {
                                   ctx.dialect().protocolSetting(),
                                   wantsTls ? "HTTPS" : "HTTP"))
                       : new Remedy(
-                          "manual",
+                          Action.MANUAL,
                           "Serve Service "
                               + h.backend().serviceKey()
                               + " from an Ingress of its own with "

@@ -1,5 +1,6 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Fix;
@@ -103,7 +104,7 @@ public final class BackendRefusingConnectionsRule implements Rule {
   private static Remedy fixTargetPort(ResolvedBackend b, int right, boolean automatic) {
     var r =
         new Remedy(
-            "fix-target-port",
+            Action.FIX_TARGET_PORT,
             "Set targetPort of Service "
                 + b.serviceKey()
                 + " port "

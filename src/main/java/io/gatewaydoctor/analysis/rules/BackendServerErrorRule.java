@@ -1,5 +1,6 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Remedy;
@@ -98,7 +99,7 @@ public final class BackendServerErrorRule implements Rule {
                   evidence)
               .withRemediation(
                   new Remedy(
-                      "manual",
+                      Action.MANUAL,
                       "Read the logs of "
                           + culprit
                           + (answering.isEmpty() ? "" : " (" + answering.get(0).pod() + ")")

@@ -1,5 +1,6 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Remedy;
@@ -45,7 +46,7 @@ public final class BackendServiceMissingRule implements Rule {
                       "Service " + b.serviceKey() + " not found"))
               .withRemediation(
                   new Remedy(
-                      "manual",
+                      Action.MANUAL,
                       "Create Service "
                           + b.serviceKey()
                           + " or point the Ingress backend at an existing Service",

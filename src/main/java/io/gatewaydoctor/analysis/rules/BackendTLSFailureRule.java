@@ -1,5 +1,6 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Remedy;
@@ -50,7 +51,7 @@ public final class BackendTLSFailureRule implements Rule {
                       + "): "
                       + why,
                   new Remedy(
-                      "manual",
+                      Action.MANUAL,
                       why.contains("client certificate")
                           ? "Give the gateway a client certificate the backend trusts: nginx.ingress.kubernetes.io/proxy-ssl-secret: \"<ns>/<secret>\""
                               + " with tls.crt and tls.key (and ca.crt to verify the backend), or stop requiring one on "

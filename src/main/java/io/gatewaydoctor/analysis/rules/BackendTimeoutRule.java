@@ -1,5 +1,6 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Remedy;
@@ -46,7 +47,7 @@ public final class BackendTimeoutRule implements Rule {
                                   ? " (packets dropped: a NetworkPolicy, a firewall or a dead node)"
                                   : ""),
                           new Remedy(
-                              "manual",
+                              Action.MANUAL,
                               connect
                                   ? "Check NetworkPolicies and the node of the pods of " + culprit
                                   : "Find what "
@@ -132,7 +133,7 @@ public final class BackendTimeoutRule implements Rule {
                     evidence)
                 .withRemediation(
                     new Remedy(
-                        "manual",
+                        Action.MANUAL,
                         "Find what "
                             + culprit
                             + " waits on for "

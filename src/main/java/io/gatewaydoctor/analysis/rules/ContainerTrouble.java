@@ -3,6 +3,7 @@ package io.gatewaydoctor.analysis.rules;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Fix;
@@ -115,7 +116,7 @@ final class ContainerTrouble {
             rollout.isPresent()
                 ? rollback(ctx, b, e.getValue(), failingPods.get(e.getKey()))
                 : fix.apply(e.getValue(), containers.get(e.getKey()));
-        if ("restart-pod".equals(fixIt.action())) {
+        if (fixIt.action() == Action.RESTART_POD) {
           var replaced =
               failingPods.get(e.getKey()).stream().filter(Pods::replacedWhenDeleted).findFirst();
           fixIt =
@@ -168,7 +169,7 @@ final class ContainerTrouble {
       AnalysisContext ctx, ResolvedBackend b, ResourceRef w, List<Pod> failing) {
     Remedy r =
         new Remedy(
-            "rollback",
+            Action.ROLLBACK,
             "Roll "
                 + w
                 + " back to its previous ReplicaSet's template"
@@ -184,7 +185,7 @@ final class ContainerTrouble {
         || d.isEmpty()
         || rollout.get().previous().getSpec() == null
         || rollout.get().previous().getSpec().getTemplate() == null) {
-      return new Remedy("rollback", r.description(), false);
+      return new Remedy(Action.ROLLBACK, r.description(), false);
     }
     return r.fixing(new Fix.Rollback(d.get(), rollout.get().previous()));
   }

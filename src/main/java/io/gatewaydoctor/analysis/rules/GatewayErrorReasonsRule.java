@@ -1,5 +1,6 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Fix;
@@ -126,7 +127,7 @@ public final class GatewayErrorReasonsRule implements Rule {
                       ctx.chain().backends().stream()
                               .allMatch(o -> o.serviceKey().equals(b.serviceKey()))
                           ? new Remedy(
-                                  "set-backend-protocol",
+                                  Action.SET_BACKEND_PROTOCOL,
                                   "Set annotation "
                                       + ctx.dialect().protocolSetting()
                                       + ": \"HTTPS\" on Ingress "
@@ -138,7 +139,7 @@ public final class GatewayErrorReasonsRule implements Rule {
                                       ctx.dialect().protocolSetting(),
                                       "HTTPS"))
                           : new Remedy(
-                              "manual",
+                              Action.MANUAL,
                               "Serve Service "
                                   + b.serviceKey()
                                   + " from an Ingress of its own with "
@@ -200,7 +201,7 @@ public final class GatewayErrorReasonsRule implements Rule {
                         + GatewayTrouble.shape(GatewayTrouble.at(ctx, worst)),
                     evidence)
                 .withSince(GatewayTrouble.at(ctx, worst).errorsSince())
-                .withRemediation(new Remedy("manual", fix(rc.getKey(), culprit, b), false)));
+                .withRemediation(new Remedy(Action.MANUAL, fix(rc.getKey(), culprit, b), false)));
       }
     }
     return out;

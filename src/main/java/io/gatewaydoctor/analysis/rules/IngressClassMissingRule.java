@@ -1,5 +1,6 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Remedy;
@@ -50,7 +51,7 @@ public final class IngressClassMissingRule implements Rule {
                   List.of("spec.ingressClassName=" + className, "IngressClasses: " + classes(ctx)))
               .withRemediation(
                   new Remedy(
-                      "manual",
+                      Action.MANUAL,
                       "Set spec.ingressClassName of Ingress "
                           + ns
                           + "/"
@@ -80,7 +81,7 @@ public final class IngressClassMissingRule implements Rule {
                 List.of("spec.ingressClassName unset", "IngressClasses: " + classes(ctx)))
             .withRemediation(
                 new Remedy(
-                    "manual",
+                    Action.MANUAL,
                     "Set spec.ingressClassName of Ingress "
                         + ns
                         + "/"

@@ -1,5 +1,6 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Remedy;
@@ -60,7 +61,7 @@ public final class KeepAliveTimeoutRaceRule implements Rule {
                             + " s (ingress-nginx upstream-keepalive-timeout)"))
                 .withRemediation(
                     new Remedy(
-                        "manual",
+                        Action.MANUAL,
                         "Raise the HTTP keep-alive (idle) timeout of "
                             + w
                             + " above "

@@ -2,6 +2,7 @@ package io.gatewaydoctor.analysis.rules;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Remedy;
@@ -182,7 +183,7 @@ public final class NetworkPolicyBlockedRule implements Rule {
             new ResourceRef("NetworkPolicy", ns, first.getMetadata().getName()),
             msg,
             evidence)
-        .withRemediation(new Remedy("manual", fix(ns, first, gateways, port), false));
+        .withRemediation(new Remedy(Action.MANUAL, fix(ns, first, gateways, port), false));
   }
 
   private static String fix(String ns, NetworkPolicy np, List<Pod> gateways, int port) {

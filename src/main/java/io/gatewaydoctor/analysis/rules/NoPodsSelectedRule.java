@@ -1,5 +1,6 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Remedy;
@@ -46,7 +47,7 @@ public final class NoPodsSelectedRule implements Rule {
                   List.of("Service " + b.serviceKey() + " spec.selector=" + sel, "0 pods match"))
               .withRemediation(
                   new Remedy(
-                      "manual",
+                      Action.MANUAL,
                       "Fix spec.selector of Service "
                           + b.serviceKey()
                           + " to the labels of the backend pods, or deploy them",

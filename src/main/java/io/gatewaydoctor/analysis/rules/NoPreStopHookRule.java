@@ -1,6 +1,7 @@
 package io.gatewaydoctor.analysis.rules;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Remedy;
@@ -56,7 +57,7 @@ public final class NoPreStopHookRule implements Rule {
                             + (grace == null ? "30 (default)" : grace)))
                 .withRemediation(
                     new Remedy(
-                        "manual",
+                        Action.MANUAL,
                         "Add lifecycle.preStop {exec: {command: [sleep, \"5\"]}} "
                             + "(or {sleep: {seconds: 5}} on Kubernetes 1.30+) to container "
                             + containers

@@ -1,6 +1,7 @@
 package io.gatewaydoctor.analysis.rules;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Remedy;
@@ -99,7 +100,7 @@ public final class NoReadyEndpointsRule implements Rule {
                   evidence)
               .withRemediation(
                   new Remedy(
-                      "manual",
+                      Action.MANUAL,
                       "Find out why the pods of Service "
                           + b.serviceKey()
                           + " fail their readiness probe (kubectl describe pod)",

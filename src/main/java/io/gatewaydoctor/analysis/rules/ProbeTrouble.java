@@ -1,5 +1,6 @@
 package io.gatewaydoctor.analysis.rules;
 
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Fix;
@@ -110,10 +111,10 @@ final class ProbeTrouble {
             .filter(Pods::replacedWhenDeleted)
             .findFirst();
     if (pod.isEmpty()) {
-      return new Remedy("manual", manual, false); // no pod its ReplicaSet would replace
+      return new Remedy(Action.MANUAL, manual, false); // no pod its ReplicaSet would replace
     }
     return new Remedy(
-            "restart-pod",
+            Action.RESTART_POD,
             "Evict pod "
                 + pod.get().getMetadata().getName()
                 + " so that its ReplicaSet replaces it (only while other endpoints answer); "

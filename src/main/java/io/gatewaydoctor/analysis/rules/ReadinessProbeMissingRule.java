@@ -2,6 +2,7 @@ package io.gatewaydoctor.analysis.rules;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Remedy;
@@ -56,7 +57,7 @@ public final class ReadinessProbeMissingRule implements Rule {
                               + " has no readinessProbe"))
                   .withRemediation(
                       new Remedy(
-                          "manual",
+                          Action.MANUAL,
                           "Add a readinessProbe (httpGet on the serving port) to container "
                               + String.join(", ", missing)
                               + " of "

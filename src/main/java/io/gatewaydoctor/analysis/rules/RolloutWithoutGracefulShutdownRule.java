@@ -2,6 +2,7 @@ package io.gatewaydoctor.analysis.rules;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Remedy;
@@ -126,7 +127,7 @@ public final class RolloutWithoutGracefulShutdownRule implements Rule {
               .withSince(rolled)
               .withRemediation(
                   new Remedy(
-                      "manual",
+                      Action.MANUAL,
                       "Add lifecycle.preStop {exec: {command: [sleep, \"10\"]}}"
                           + " (or {sleep: {seconds: 10}} on Kubernetes 1.30+) to container "
                           + String.join(", ", graceless)

@@ -1,6 +1,7 @@
 package io.gatewaydoctor.analysis.rules;
 
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Remedy;
@@ -71,7 +72,7 @@ public final class ServicePortMismatchRule implements Rule {
                           + b.serviceKey()
                           + " ports: "
                           + (declared.isEmpty() ? "none" : String.join(", ", declared))))
-              .withRemediation(new Remedy("manual", fix, false)));
+              .withRemediation(new Remedy(Action.MANUAL, fix, false)));
     }
     return out;
   }
@@ -101,7 +102,7 @@ public final class ServicePortMismatchRule implements Rule {
                     + b.targetPortLabel()))
         .withRemediation(
             new Remedy(
-                "manual",
+                Action.MANUAL,
                 "Set the Ingress backend port to "
                     + b.servicePort().getPort()
                     + (b.servicePort().getName() == null

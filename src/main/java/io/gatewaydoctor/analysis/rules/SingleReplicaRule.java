@@ -2,6 +2,7 @@ package io.gatewaydoctor.analysis.rules;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Remedy;
@@ -68,7 +69,7 @@ public final class SingleReplicaRule implements Rule {
                   evidence)
               .withRemediation(
                   new Remedy(
-                      "manual",
+                      Action.MANUAL,
                       "Run at least 2 replicas of "
                           + w
                           + " and add a PodDisruptionBudget with minAvailable: 1",

@@ -3,6 +3,7 @@ package io.gatewaydoctor.analysis.rules;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Fix;
@@ -121,7 +122,7 @@ public final class TargetPortMismatchRule implements Rule {
     }
     if (sameName != null) {
       return new Remedy(
-              "fix-target-port",
+              Action.FIX_TARGET_PORT,
               "Set targetPort of Service "
                   + b.serviceKey()
                   + " port "
@@ -135,7 +136,7 @@ public final class TargetPortMismatchRule implements Rule {
     if (candidates.size() == 1) {
       int only = candidates.iterator().next();
       return new Remedy(
-              "fix-target-port",
+              Action.FIX_TARGET_PORT,
               "Set targetPort of Service "
                   + b.serviceKey()
                   + " port "
@@ -147,7 +148,7 @@ public final class TargetPortMismatchRule implements Rule {
           .fixing(new Fix.TargetPort(b.service(), b.servicePort(), new IntOrString(only)));
     }
     return new Remedy(
-        "manual",
+        Action.MANUAL,
         "Set targetPort of Service "
             + b.serviceKey()
             + " port "

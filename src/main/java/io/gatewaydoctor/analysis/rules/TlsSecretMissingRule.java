@@ -1,6 +1,7 @@
 package io.gatewaydoctor.analysis.rules;
 
 import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
+import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Remedy;
@@ -56,7 +57,7 @@ public final class TlsSecretMissingRule implements Rule {
                       "Secret " + ns + "/" + tls.getSecretName() + " not found"))
               .withRemediation(
                   new Remedy(
-                      "manual",
+                      Action.MANUAL,
                       "Create the TLS Secret "
                           + ns
                           + "/"
