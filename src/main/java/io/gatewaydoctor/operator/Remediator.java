@@ -1,27 +1,22 @@
 package io.gatewaydoctor.operator;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.gatewaydoctor.analysis.Diagnosis;
 import io.gatewaydoctor.api.Baseline;
 import io.gatewaydoctor.api.GatewayDiagnosis;
-import io.gatewaydoctor.api.GatewayDiagnosisStatus;
 import io.gatewaydoctor.api.RemediationRecord;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.api.TimelineEntry;
 import io.gatewaydoctor.model.Times;
 import io.gatewaydoctor.remediation.Guard;
 import io.gatewaydoctor.remediation.Ledger;
-import io.gatewaydoctor.remediation.Patches;
 import io.gatewaydoctor.remediation.Plan;
 import io.gatewaydoctor.remediation.Remediation;
 import io.gatewaydoctor.remediation.RemediationCondition;
 import io.gatewaydoctor.remediation.RemediationPolicy;
+import io.gatewaydoctor.remediation.Slots;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -63,6 +58,7 @@ public class Remediator {
 
   @Inject KubernetesClient client;
   @Inject OperatorMetrics metrics;
+  @Inject PatchExecutor executor;
 
   @ConfigProperty(name = "gatewaydoctor.remediation.cooldown", defaultValue = "PT10M")
   Duration cooldown;
@@ -85,18 +81,10 @@ public class Remediator {
   private final Map<String, String> keys = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
-   * Actions this process took ("target|time" → the diagnosis and its record), beside the Applied
-   * records of every status.
-   */
-  private final Map<String, Slot> slots = new HashMap<>();
-
-  /**
    * When a plan (action, object, patch without version) was last refused by the API server: not
    * sent again within a cooldown.
    */
   private final Map<String, Instant> refused = new java.util.concurrent.ConcurrentHashMap<>();
-
-  private record Slot(String diagnosis, RemediationRecord record, Instant at) {}
 
   /**
    * The target's records after this round, the RemediationApplied condition, when to look again,
@@ -266,7 +254,7 @@ public class Remediator {
     }
     HasMetadata live;
     try {
-      live = resource(plan.object()).get();
+      live = executor.read(plan.object());
     } catch (KubernetesClientException e) {
       LOG.debugf(
           "remediation of %s: cannot read it (%s), next round", plan.objectKey(), e.getMessage());
@@ -291,10 +279,10 @@ public class Remediator {
     }
     String uid = live.getMetadata().getUid();
     try {
-      send(plan, uid, true);
+      executor.send(plan, uid, true);
     } catch (KubernetesClientException e) {
-      if (notApplied(e) || transientError(e)) {
-        LOG.debugf("remediation of %s: %s, next round", plan.objectKey(), message(e));
+      if (PatchExecutor.notApplied(e) || PatchExecutor.transientError(e)) {
+        LOG.debugf("remediation of %s: %s, next round", plan.objectKey(), PatchExecutor.message(e));
         return new Done(records, null);
       }
       refused.put(planKey(plan), now);
@@ -302,12 +290,12 @@ public class Remediator {
           e.getCode() == 403
               ? "the API server refused the dry-run (403: no write permission; the chart grants it with"
                   + " remediation.enabled): "
-                  + message(e)
-              : "the API server refused the dry-run: " + message(e);
+                  + PatchExecutor.message(e)
+              : "the API server refused the dry-run: " + PatchExecutor.message(e);
       return new Done(
           note(ingress, records, decision.record(Ledger.FAILED, why, now), plan, true, true, now),
           null);
-    } catch (Refused e) {
+    } catch (PatchExecutor.Refused e) {
       return new Done(
           note(
               ingress,
@@ -349,7 +337,7 @@ public class Remediator {
     List<RemediationRecord> withIntent = Ledger.append(records, intent);
     String version;
     try {
-      version = persist(gd, withIntent);
+      version = executor.persist(gd, withIntent);
     } catch (KubernetesClientException | IllegalStateException e) {
       release(intent);
       LOG.debugf(
@@ -359,15 +347,16 @@ public class Remediator {
     }
     written.put(key(gd), List.copyOf(withIntent));
     try {
-      send(plan, uid, false);
+      executor.send(plan, uid, false);
     } catch (KubernetesClientException e) {
-      if (notApplied(e)) { // nothing changed: as if not tried
+      if (PatchExecutor.notApplied(e)) { // nothing changed: as if not tried
         release(intent);
         return new Done(
             note(
                 ingress,
                 withIntent,
-                decision.record(Ledger.NOT_APPLIED, "not applied: " + message(e), now),
+                decision.record(
+                    Ledger.NOT_APPLIED, "not applied: " + PatchExecutor.message(e), now),
                 plan,
                 true,
                 false,
@@ -383,14 +372,14 @@ public class Remediator {
                   Ledger.FAILED,
                   "the API server refused it (it may or may not have"
                       + " changed; counted as applied): "
-                      + message(e),
+                      + PatchExecutor.message(e),
                   now),
               plan,
               true,
               true,
               now),
           version);
-    } catch (Refused e) {
+    } catch (PatchExecutor.Refused e) {
       release(intent);
       return new Done(
           note(
@@ -427,21 +416,6 @@ public class Remediator {
         + RemediationRecord.unversioned(p.recordedPatch());
   }
 
-  /** Refusals that prove nothing changed: a conflict, a failed JSON-patch test, the object gone. */
-  private static boolean notApplied(KubernetesClientException e) {
-    return e.getCode() == 409
-        || e.getCode() == 404
-        || e.getCode() == 422 && String.valueOf(e.getMessage()).contains("test");
-  }
-
-  /**
-   * Trouble of the moment (the network, throttling, the API server): try again next round, record
-   * nothing.
-   */
-  private static boolean transientError(KubernetesClientException e) {
-    return e.getCode() == 0 || e.getCode() == 429 || e.getCode() >= 500;
-  }
-
   /**
    * Whether the verdict saw another version of the object: another uid for a pod (its status moves
    * all the time), else another resourceVersion.
@@ -463,97 +437,6 @@ public class Remediator {
                 .map(o -> o.getMetadata().getResourceVersion())
                 .orElse(null);
     return !Objects.equals(seen, live.getMetadata().getResourceVersion());
-  }
-
-  /**
-   * The history with the Applied record, written to the status before the change is made; returns
-   * the diagnosis's new version.
-   */
-  private String persist(GatewayDiagnosis gd, List<RemediationRecord> records) {
-    GatewayDiagnosis out =
-        client
-            .resources(GatewayDiagnosis.class)
-            .inNamespace(gd.getMetadata().getNamespace())
-            .withName(gd.getMetadata().getName())
-            .editStatus(
-                g -> {
-                  if (!Objects.equals(
-                      g.getMetadata().getResourceVersion(),
-                      gd.getMetadata().getResourceVersion())) {
-                    // the status moved since this verdict's copy: the later full write must not
-                    // replace it blindly
-                    throw new IllegalStateException("the diagnosis changed since it was read");
-                  }
-                  if (g.getStatus() == null) {
-                    g.setStatus(new GatewayDiagnosisStatus());
-                  }
-                  g.getStatus().remediations = new ArrayList<>(records);
-                  return g;
-                });
-    return out.getMetadata().getResourceVersion();
-  }
-
-  /** A change the API server turned down for a reason that is no error (a PodDisruptionBudget). */
-  static final class Refused extends RuntimeException {
-    Refused(String m) {
-      super(m);
-    }
-  }
-
-  private void send(Plan plan, String uid, boolean dryRun) {
-    if (Patches.DELETE.equals(plan.patchType())) {
-      var options =
-          new io.fabric8.kubernetes.api.model.DeleteOptionsBuilder()
-              .withDryRun(dryRun ? List.of("All") : null)
-              .withNewPreconditions()
-              .withUid(uid)
-              .endPreconditions()
-              .build();
-      var b =
-          new EvictionBuilder()
-              .withNewMetadata()
-              .withName(plan.object().name)
-              .withNamespace(plan.object().namespace)
-              .endMetadata()
-              .withDeleteOptions(options);
-      if (!client
-          .pods()
-          .inNamespace(plan.object().namespace)
-          .withName(plan.object().name)
-          .evict(b.build())) {
-        throw new Refused(
-            "the eviction of "
-                + plan.objectKey()
-                + " is not allowed now (429: a PodDisruptionBudget, or the API"
-                + " server's rate limit)");
-      }
-      return;
-    }
-    Resource<? extends HasMetadata> res = resource(plan.object());
-    PatchContext ctx =
-        new PatchContext.Builder()
-            .withPatchType(
-                Patches.JSON.equals(plan.patchType()) ? PatchType.JSON : PatchType.JSON_MERGE)
-            .build();
-    (dryRun ? res.dryRun() : res).patch(ctx, plan.patch());
-  }
-
-  private Resource<? extends HasMetadata> resource(ResourceRef o) {
-    return switch (o.kind) {
-      case "Pod" -> client.pods().inNamespace(o.namespace).withName(o.name);
-      case "Service" -> client.services().inNamespace(o.namespace).withName(o.name);
-      case "Deployment" -> client.apps().deployments().inNamespace(o.namespace).withName(o.name);
-      case "Ingress" -> client.network().v1().ingresses().inNamespace(o.namespace).withName(o.name);
-      default -> throw new KubernetesClientException("no remediation acts on a " + o.kind);
-    };
-  }
-
-  private static String message(KubernetesClientException e) {
-    String m =
-        e.getStatus() != null && e.getStatus().getMessage() != null
-            ? e.getStatus().getMessage()
-            : e.getMessage();
-    return m == null ? "HTTP " + e.getCode() : m.length() > 300 ? m.substring(0, 300) + "…" : m;
   }
 
   /**
@@ -584,78 +467,34 @@ public class Remediator {
   }
 
   /**
-   * Applied actions in the last rate period over all targets: every status's records and this
-   * process's slots.
+   * Applied actions in the last rate period over all targets (the accounting is pure: {@link
+   * Slots}).
    */
-  synchronized int appliedInPeriod(Map<String, List<RemediationRecord>> everyone, Instant now) {
-    return keysInPeriod(everyone, now).size();
+  int appliedInPeriod(Map<String, List<RemediationRecord>> everyone, Instant now) {
+    return slots().inPeriod(everyone, now);
   }
 
-  private java.util.Set<String> keysInPeriod(
-      Map<String, List<RemediationRecord>> everyone, Instant now) {
-    Instant keep = now.minus(ratePeriod.compareTo(cooldown) > 0 ? ratePeriod : cooldown);
-    slots.values().removeIf(t -> !t.at().isAfter(keep));
-    Instant since = now.minus(ratePeriod);
-    java.util.Set<String> keys = new java.util.HashSet<>();
-    slots.forEach(
-        (k, v) -> {
-          if (v.at().isAfter(since)) {
-            keys.add(k);
-          }
-        });
-    everyone
-        .values()
-        .forEach(
-            list ->
-                list.stream()
-                    .filter(r -> Ledger.APPLIED.equals(r.result))
-                    .forEach(
-                        r -> {
-                          Instant at = Times.parse(r.time);
-                          if (at != null && at.isAfter(since)) {
-                            keys.add(r.target + "|" + r.time);
-                          }
-                        }));
-    return keys;
-  }
-
-  /**
-   * Takes the slot for the action, atomically with the checks that span targets: the rate limit,
-   * and the per-object and per-namespace cooldowns against what every other diagnosis did,
-   * including actions of this process not yet in any status. Empty when taken, else why not.
-   */
-  synchronized Optional<String> reserve(
+  private Optional<String> reserve(
       String me,
       Plan plan,
       RemediationRecord r,
       Guard.Situation s,
       java.util.function.Supplier<List<GatewayDiagnosis>> diagnoses,
       Instant now) {
-    var everyone = all(diagnoses.get(), written); // read now, under the lock
-    if (keysInPeriod(everyone, now).size() >= rateLimit) {
-      return Optional.of(
-          "rate limit: " + rateLimit + " actions in the last " + ratePeriod + " over all targets");
-    }
-    List<RemediationRecord> others = new ArrayList<>();
-    everyone.forEach(
-        (k, v) -> {
-          if (!k.equals(me)) {
-            others.addAll(v);
-          }
-        });
-    slots.values().stream()
-        .filter(x -> !x.diagnosis().equals(me))
-        .forEach(x -> others.add(x.record()));
-    Optional<String> shared = Guard.shared(plan, s.withElsewhere(others));
-    if (shared.isPresent()) {
-      return shared;
-    }
-    slots.put(r.target + "|" + r.time, new Slot(me, r, now));
-    return Optional.empty();
+    return slots().reserve(me, plan, r, s, () -> all(diagnoses.get(), written), now);
   }
 
-  private synchronized void release(RemediationRecord r) {
-    slots.remove(r.target + "|" + r.time);
+  private void release(RemediationRecord r) {
+    slots().release(r);
+  }
+
+  private Slots slots;
+
+  private synchronized Slots slots() {
+    if (slots == null) {
+      slots = new Slots(limits()); // the limits are injected configuration: read once they are set
+    }
+    return slots;
   }
 
   /** Forgets a diagnosis that is gone. */
