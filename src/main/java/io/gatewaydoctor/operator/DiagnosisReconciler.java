@@ -4,10 +4,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Diagnosis;
@@ -20,7 +17,6 @@ import io.gatewaydoctor.api.TargetRef;
 import io.gatewaydoctor.evaluation.Pipeline;
 import io.gatewaydoctor.history.ChainState;
 import io.gatewaydoctor.history.Timeline;
-import io.gatewaydoctor.model.Labels;
 import io.gatewaydoctor.model.OptOut;
 import io.gatewaydoctor.model.Times;
 import io.gatewaydoctor.probe.HttpProber;
@@ -31,7 +27,6 @@ import io.gatewaydoctor.probe.ProbeScope;
 import io.gatewaydoctor.remediation.Remediation;
 import io.gatewaydoctor.remediation.RemediationPolicy;
 import io.gatewaydoctor.report.StatusAggregator;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -48,10 +43,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -134,15 +127,11 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
 
   private IndexerResourceCache<GatewayDiagnosis> diagnoses;
   private InformerEventSource<Ingress, GatewayDiagnosis> ingresses;
-  private InformerEventSource<IngressClass, GatewayDiagnosis> classes;
   private InformerEventSource<Service, GatewayDiagnosis> services;
-  private InformerEventSource<EndpointSlice, GatewayDiagnosis> slices;
   private InformerEventSource<Pod, GatewayDiagnosis> pods;
   private InformerEventSource<Namespace, GatewayDiagnosis> namespaces;
-  private InformerEventSource<NetworkPolicy, GatewayDiagnosis> policies;
   private InformerEventSource<Deployment, GatewayDiagnosis> deployments;
-  private InformerEventSource<io.fabric8.kubernetes.api.model.apps.ReplicaSet, GatewayDiagnosis>
-      replicaSets;
+  private DiagnosisInformers informers;
   private ChainGatherer gatherer;
   private ProbeScheduler prober;
   private GatewayLogStreams logs;
@@ -160,129 +149,16 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
               + remediationMaxMode
               + "\" is not off, dry-run or auto");
     }
-    diagnoses = ctx.getPrimaryCache();
-    diagnoses.addIndexer(Indexes.BY_TARGET, Indexes::diagnosisTarget);
-    ingresses = informer(ctx, Ingress.class, i -> forIngresses(Stream.of(i)), true);
-    ingresses.addIndexers(
-        Map.of(
-            Indexes.BY_SERVICE, Indexes::ingressServices, Indexes.BY_CLASS, Indexes::ingressClass));
-    classes =
-        informer(
-            ctx,
-            IngressClass.class,
-            c ->
-                forIngresses(
-                    Stream.concat(
-                        ingresses.byIndex(Indexes.BY_CLASS, c.getMetadata().getName()).stream(),
-                        ingresses.byIndex(Indexes.BY_CLASS, Indexes.NO_CLASS).stream())),
-            false);
-    services =
-        informer(
-            ctx,
-            Service.class,
-            s ->
-                forServiceKeys(
-                    Stream.of(key(s.getMetadata().getNamespace(), s.getMetadata().getName()))),
-            true);
-    services.addIndexer(Indexes.BY_SELECTOR_PAIR, Indexes::serviceSelectorPairs);
-    slices =
-        informer(
-            ctx,
-            EndpointSlice.class,
-            es -> forServiceKeys(Indexes.sliceService(es).stream()),
-            true);
-    slices.addIndexer(Indexes.BY_SERVICE, Indexes::sliceService);
-    pods =
-        informer(
-            ctx,
-            Pod.class,
-            p -> {
-              Set<ResourceID> out =
-                  new java.util.HashSet<>(
-                      forServiceKeys(
-                          servicesSelecting(
-                              Indexes.podLabelPairs(p), p.getMetadata().getLabels())));
-              if (!Indexes.gatewayPod(p, gatewaySettings::trustsControllerIn)
-                  .isEmpty()) { // a gateway pod moved: every target behind a NetworkPolicy may
-                // change
-                out.addAll(behindNetworkPolicies());
-              }
-              return out;
-            },
-            true,
-            Indexes::podUpdateMatters);
-    pods.addIndexers(
-        Map.of(
-            Indexes.BY_LABEL_PAIR,
-            Indexes::podLabelPairs,
-            Indexes.BY_GATEWAY,
-            p -> Indexes.gatewayPod(p, gatewaySettings::trustsControllerIn)));
-    policies =
-        informer(
-            ctx,
-            NetworkPolicy.class,
-            np ->
-                diagnoses
-                    .list(np.getMetadata().getNamespace())
-                    .map(ResourceID::fromResource)
-                    .collect(Collectors.toSet()),
-            true);
-    deployments =
-        informer(
-            ctx,
-            Deployment.class,
-            d ->
-                forServiceKeys(
-                    servicesSelecting(
-                        Indexes.templateLabelPairs(d),
-                        d.getSpec() == null
-                                || d.getSpec().getTemplate() == null
-                                || d.getSpec().getTemplate().getMetadata() == null
-                            ? null
-                            : d.getSpec().getTemplate().getMetadata().getLabels())),
-            true);
-    replicaSets =
-        informer(
-            ctx,
-            io.fabric8.kubernetes.api.model.apps.ReplicaSet.class,
-            rs ->
-                forServiceKeys(
-                    servicesSelecting(
-                        Indexes.templateLabelPairs(rs),
-                        rs.getSpec() == null
-                                || rs.getSpec().getTemplate() == null
-                                || rs.getSpec().getTemplate().getMetadata() == null
-                            ? null
-                            : rs.getSpec().getTemplate().getMetadata().getLabels())),
-            true);
-    replicaSets.addIndexer(Indexes.BY_OWNER, Indexes::replicaSetOwner);
-    namespaces =
-        informer(
-            ctx,
-            Namespace.class,
-            n -> {
-              Set<ResourceID> out =
-                  diagnoses
-                      .list(n.getMetadata().getName())
-                      .map(ResourceID::fromResource)
-                      .collect(Collectors.toCollection(java.util.HashSet::new));
-              if (pods.byIndex(Indexes.BY_GATEWAY, Indexes.GATEWAY).stream()
-                  .anyMatch(
-                      g -> n.getMetadata().getName().equals(g.getMetadata().getNamespace()))) {
-                out.addAll(
-                    behindNetworkPolicies()); // namespaceSelectors may now admit the gateway, or
-                // stop to
-              }
-              return out;
-            },
-            false);
+    informers = new DiagnosisInformers(ctx, gatewaySettings::trustsControllerIn);
+    diagnoses = informers.diagnoses;
+    ingresses = informers.ingresses;
+    namespaces = informers.namespaces;
+    pods = informers.pods;
+    services = informers.services;
+    deployments = informers.deployments;
     gatherer =
         new ChainGatherer(
-            client,
-            new ChainGatherer.Caches(
-                services, slices, pods, classes, namespaces, policies, deployments, replicaSets),
-            tlsSecretCheck,
-            gatewaySettings.controllerNamespaces());
+            client, informers.caches(), tlsSecretCheck, gatewaySettings.controllerNamespaces());
     SimpleInboundEventSource<GatewayDiagnosis> probed = new SimpleInboundEventSource<>("probes");
     if (prober != null) {
       prober.close(); // event sources prepared again: the old scheduler's threads go
@@ -329,93 +205,10 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
         .register(timelines::remove);
     probes.onRound(states::seen);
     working.set(false); // started by the first reconcile, which only the leader runs
-    return List.of(
-        ingresses,
-        classes,
-        services,
-        slices,
-        pods,
-        namespaces,
-        policies,
-        deployments,
-        replicaSets,
-        probed,
-        logged);
-  }
-
-  private <R extends io.fabric8.kubernetes.api.model.HasMetadata>
-      InformerEventSource<R, GatewayDiagnosis> informer(
-          EventSourceContext<GatewayDiagnosis> ctx,
-          Class<R> type,
-          io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper<R> mapper,
-          boolean namespaced) {
-    return informer(ctx, type, mapper, namespaced, null);
-  }
-
-  private <R extends io.fabric8.kubernetes.api.model.HasMetadata>
-      InformerEventSource<R, GatewayDiagnosis> informer(
-          EventSourceContext<GatewayDiagnosis> ctx,
-          Class<R> type,
-          io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper<R> mapper,
-          boolean namespaced,
-          io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter<R> onUpdate) {
-    var b =
-        InformerEventSourceConfiguration.from(type, GatewayDiagnosis.class)
-            .withName(type.getSimpleName())
-            .withSecondaryToPrimaryMapper(mapper);
-    if (onUpdate != null) {
-      b.withOnUpdateFilter(onUpdate);
-    }
-    if (namespaced) {
-      b.withNamespacesInheritedFromController();
-    } else {
-      b.withWatchAllNamespaces();
-    }
-    return new InformerEventSource<>(b.build(), ctx);
-  }
-
-  private static String key(String ns, String name) {
-    return ns + "/" + name;
-  }
-
-  /** The diagnoses of every namespace that has a NetworkPolicy. */
-  private Set<ResourceID> behindNetworkPolicies() {
-    return policies
-        .list(np -> true)
-        .map(np -> np.getMetadata().getNamespace())
-        .distinct()
-        .flatMap(ns -> diagnoses.list(ns))
-        .map(ResourceID::fromResource)
-        .collect(Collectors.toSet());
-  }
-
-  private Stream<String> servicesSelecting(List<String> labelPairs, Map<String, String> labels) {
-    return labelPairs.stream()
-        .flatMap(pair -> services.byIndex(Indexes.BY_SELECTOR_PAIR, pair).stream())
-        .filter(s -> Labels.matches(s.getSpec().getSelector(), labels))
-        .map(s -> key(s.getMetadata().getNamespace(), s.getMetadata().getName()))
-        .distinct();
-  }
-
-  private Set<ResourceID> forServiceKeys(Stream<String> serviceKeys) {
-    return forIngresses(
-        serviceKeys.flatMap(k -> ingresses.byIndex(Indexes.BY_SERVICE, k).stream()));
-  }
-
-  private Set<ResourceID> forIngresses(Stream<Ingress> found) {
-    return found
-        .flatMap(
-            i ->
-                diagnoses
-                    .byIndex(
-                        Indexes.BY_TARGET,
-                        Indexes.targetKey(
-                            i.getMetadata().getNamespace(),
-                            TargetRef.INGRESS,
-                            i.getMetadata().getName()))
-                    .stream())
-        .map(ResourceID::fromResource)
-        .collect(Collectors.toSet());
+    List<EventSource<?, GatewayDiagnosis>> sources = new java.util.ArrayList<>(informers.all());
+    sources.add(probed);
+    sources.add(logged);
+    return sources;
   }
 
   @jakarta.annotation.PreDestroy
@@ -538,9 +331,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
    * prober shows), else now.
    */
   private Instant freshAt(GatewayDiagnosis gd, Instant now) {
-    boolean watching =
-        Stream.of(ingresses, services, slices, pods, deployments, replicaSets, namespaces)
-            .allMatch(i -> i.getStatus() == io.javaoperatorsdk.operator.health.Status.HEALTHY);
+    boolean watching = informers.watching();
     if (!watching) {
       return null;
     }

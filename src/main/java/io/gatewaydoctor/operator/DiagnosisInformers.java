@@ -1,0 +1,255 @@
+package io.gatewaydoctor.operator;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.gatewaydoctor.api.GatewayDiagnosis;
+import io.gatewaydoctor.api.TargetRef;
+import io.gatewaydoctor.model.Labels;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The informers the diagnoses read, with their indexes and the pure secondary-to-primary mappers
+ * that turn a change of any object on a chain into the diagnoses whose verdict it may change.
+ */
+final class DiagnosisInformers {
+  final IndexerResourceCache<GatewayDiagnosis> diagnoses;
+  final InformerEventSource<Ingress, GatewayDiagnosis> ingresses;
+  final InformerEventSource<IngressClass, GatewayDiagnosis> classes;
+  final InformerEventSource<Service, GatewayDiagnosis> services;
+  final InformerEventSource<EndpointSlice, GatewayDiagnosis> slices;
+  final InformerEventSource<Pod, GatewayDiagnosis> pods;
+  final InformerEventSource<Namespace, GatewayDiagnosis> namespaces;
+  final InformerEventSource<NetworkPolicy, GatewayDiagnosis> policies;
+  final InformerEventSource<Deployment, GatewayDiagnosis> deployments;
+  final InformerEventSource<ReplicaSet, GatewayDiagnosis> replicaSets;
+
+  /** {@code trustedControllerNamespace}: where a pod may be the ingress controller's. */
+  DiagnosisInformers(
+      EventSourceContext<GatewayDiagnosis> ctx, Predicate<String> trustedControllerNamespace) {
+    diagnoses = ctx.getPrimaryCache();
+    diagnoses.addIndexer(Indexes.BY_TARGET, Indexes::diagnosisTarget);
+    ingresses = informer(ctx, Ingress.class, i -> forIngresses(Stream.of(i)), true);
+    ingresses.addIndexers(
+        Map.of(
+            Indexes.BY_SERVICE, Indexes::ingressServices, Indexes.BY_CLASS, Indexes::ingressClass));
+    classes =
+        informer(
+            ctx,
+            IngressClass.class,
+            c ->
+                forIngresses(
+                    Stream.concat(
+                        ingresses.byIndex(Indexes.BY_CLASS, c.getMetadata().getName()).stream(),
+                        ingresses.byIndex(Indexes.BY_CLASS, Indexes.NO_CLASS).stream())),
+            false);
+    services =
+        informer(
+            ctx,
+            Service.class,
+            s ->
+                forServiceKeys(
+                    Stream.of(key(s.getMetadata().getNamespace(), s.getMetadata().getName()))),
+            true);
+    services.addIndexer(Indexes.BY_SELECTOR_PAIR, Indexes::serviceSelectorPairs);
+    slices =
+        informer(
+            ctx,
+            EndpointSlice.class,
+            es -> forServiceKeys(Indexes.sliceService(es).stream()),
+            true);
+    slices.addIndexer(Indexes.BY_SERVICE, Indexes::sliceService);
+    pods =
+        informer(
+            ctx,
+            Pod.class,
+            p -> {
+              Set<ResourceID> out =
+                  new java.util.HashSet<>(
+                      forServiceKeys(
+                          servicesSelecting(
+                              Indexes.podLabelPairs(p), p.getMetadata().getLabels())));
+              if (!Indexes.gatewayPod(p, trustedControllerNamespace)
+                  .isEmpty()) { // a gateway pod moved: every target behind a NetworkPolicy may
+                // change
+                out.addAll(behindNetworkPolicies());
+              }
+              return out;
+            },
+            true,
+            Indexes::podUpdateMatters);
+    pods.addIndexers(
+        Map.of(
+            Indexes.BY_LABEL_PAIR,
+            Indexes::podLabelPairs,
+            Indexes.BY_GATEWAY,
+            p -> Indexes.gatewayPod(p, trustedControllerNamespace)));
+    policies =
+        informer(
+            ctx,
+            NetworkPolicy.class,
+            np ->
+                diagnoses
+                    .list(np.getMetadata().getNamespace())
+                    .map(ResourceID::fromResource)
+                    .collect(Collectors.toSet()),
+            true);
+    deployments =
+        informer(
+            ctx,
+            Deployment.class,
+            d ->
+                forServiceKeys(
+                    servicesSelecting(
+                        Indexes.templateLabelPairs(d),
+                        d.getSpec() == null
+                                || d.getSpec().getTemplate() == null
+                                || d.getSpec().getTemplate().getMetadata() == null
+                            ? null
+                            : d.getSpec().getTemplate().getMetadata().getLabels())),
+            true);
+    replicaSets =
+        informer(
+            ctx,
+            ReplicaSet.class,
+            rs ->
+                forServiceKeys(
+                    servicesSelecting(
+                        Indexes.templateLabelPairs(rs),
+                        rs.getSpec() == null
+                                || rs.getSpec().getTemplate() == null
+                                || rs.getSpec().getTemplate().getMetadata() == null
+                            ? null
+                            : rs.getSpec().getTemplate().getMetadata().getLabels())),
+            true);
+    replicaSets.addIndexer(Indexes.BY_OWNER, Indexes::replicaSetOwner);
+    namespaces =
+        informer(
+            ctx,
+            Namespace.class,
+            n -> {
+              Set<ResourceID> out =
+                  diagnoses
+                      .list(n.getMetadata().getName())
+                      .map(ResourceID::fromResource)
+                      .collect(Collectors.toCollection(java.util.HashSet::new));
+              if (pods.byIndex(Indexes.BY_GATEWAY, Indexes.GATEWAY).stream()
+                  .anyMatch(
+                      g -> n.getMetadata().getName().equals(g.getMetadata().getNamespace()))) {
+                out.addAll(
+                    behindNetworkPolicies()); // namespaceSelectors may now admit the gateway, or
+                // stop to
+              }
+              return out;
+            },
+            false);
+  }
+
+  List<EventSource<?, GatewayDiagnosis>> all() {
+    return List.of(
+        ingresses, classes, services, slices, pods, namespaces, policies, deployments, replicaSets);
+  }
+
+  /** Whether every informer a verdict reads is watching and synced. */
+  boolean watching() {
+    return Stream.of(ingresses, services, slices, pods, deployments, replicaSets, namespaces)
+        .allMatch(i -> i.getStatus() == io.javaoperatorsdk.operator.health.Status.HEALTHY);
+  }
+
+  ChainGatherer.Caches caches() {
+    return new ChainGatherer.Caches(
+        services, slices, pods, classes, namespaces, policies, deployments, replicaSets);
+  }
+
+  private <R extends io.fabric8.kubernetes.api.model.HasMetadata>
+      InformerEventSource<R, GatewayDiagnosis> informer(
+          EventSourceContext<GatewayDiagnosis> ctx,
+          Class<R> type,
+          io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper<R> mapper,
+          boolean namespaced) {
+    return informer(ctx, type, mapper, namespaced, null);
+  }
+
+  private <R extends io.fabric8.kubernetes.api.model.HasMetadata>
+      InformerEventSource<R, GatewayDiagnosis> informer(
+          EventSourceContext<GatewayDiagnosis> ctx,
+          Class<R> type,
+          io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper<R> mapper,
+          boolean namespaced,
+          io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter<R> onUpdate) {
+    var b =
+        InformerEventSourceConfiguration.from(type, GatewayDiagnosis.class)
+            .withName(type.getSimpleName())
+            .withSecondaryToPrimaryMapper(mapper);
+    if (onUpdate != null) {
+      b.withOnUpdateFilter(onUpdate);
+    }
+    if (namespaced) {
+      b.withNamespacesInheritedFromController();
+    } else {
+      b.withWatchAllNamespaces();
+    }
+    return new InformerEventSource<>(b.build(), ctx);
+  }
+
+  private static String key(String ns, String name) {
+    return ns + "/" + name;
+  }
+
+  /** The diagnoses of every namespace that has a NetworkPolicy. */
+  Set<ResourceID> behindNetworkPolicies() {
+    return policies
+        .list(np -> true)
+        .map(np -> np.getMetadata().getNamespace())
+        .distinct()
+        .flatMap(ns -> diagnoses.list(ns))
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
+  }
+
+  private Stream<String> servicesSelecting(List<String> labelPairs, Map<String, String> labels) {
+    return labelPairs.stream()
+        .flatMap(pair -> services.byIndex(Indexes.BY_SELECTOR_PAIR, pair).stream())
+        .filter(s -> Labels.matches(s.getSpec().getSelector(), labels))
+        .map(s -> key(s.getMetadata().getNamespace(), s.getMetadata().getName()))
+        .distinct();
+  }
+
+  private Set<ResourceID> forServiceKeys(Stream<String> serviceKeys) {
+    return forIngresses(
+        serviceKeys.flatMap(k -> ingresses.byIndex(Indexes.BY_SERVICE, k).stream()));
+  }
+
+  private Set<ResourceID> forIngresses(Stream<Ingress> found) {
+    return found
+        .flatMap(
+            i ->
+                diagnoses
+                    .byIndex(
+                        Indexes.BY_TARGET,
+                        Indexes.targetKey(
+                            i.getMetadata().getNamespace(),
+                            TargetRef.INGRESS,
+                            i.getMetadata().getName()))
+                    .stream())
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
+  }
+}
