@@ -357,61 +357,7 @@ public class AnalyzeCommand implements Callable<Integer> {
       }
       ClusterSnapshot before = baseline.isEmpty() ? null : baselineSnapshot();
       for (Ingress ing : selected) {
-        var target = Pipeline.resolve(ing, in.snapshot());
-        var chain = target.chain();
-        var old =
-            before == null
-                ? null
-                : before
-                    .ingress(ing.getMetadata().getNamespace(), ing.getMetadata().getName())
-                    .orElse(null);
-        // a target the baseline does not have has no drift to tell (it is new)
-        var oldChain = old == null ? null : ChainResolver.resolve(old, before);
-        String key = ing.getMetadata().getNamespace() + "/" + ing.getMetadata().getName();
-        var evidence =
-            !metrics.containsKey(key)
-                ? gateway
-                : gateway.withReturned(
-                    ing.getMetadata().getNamespace(),
-                    ing.getMetadata().getName(),
-                    GatewayEvidence.Returned.of(metrics.get(key), "prometheus"));
-        var ns = in.snapshot().namespace(ing.getMetadata().getNamespace()).orElse(null);
-        var policy =
-            RemediationPolicy.of(
-                ing.getMetadata().getAnnotations(),
-                ns == null ? null : ns.getMetadata().getAnnotations(),
-                RemediationPolicy.Mode.auto,
-                java.util.Set.of());
-        Diagnosis d =
-            Pipeline.evaluate(
-                    target,
-                    new Pipeline.Inputs(
-                        probes.getOrDefault(ing, ProbeEvidence.NONE),
-                        evidence,
-                        oldChain == null ? null : ChainBaseline.of(oldChain, before),
-                        true,
-                        policy,
-                        at,
-                        w))
-                .diagnosis();
-        Baseline healthy = null;
-        if (before != null) { // the revisions that served when it worked
-          healthy = new Baseline();
-          healthy.servedBy = oldChain == null ? null : ChainBaseline.servedBy(oldChain);
-        }
-        var plans = Remediation.preview(d, policy, at, w, healthy);
-        GatewayDiagnosis gd = DiagnosisResources.of(ing, d, at);
-        gd.getStatus().remediations = new ArrayList<>(plans);
-        // what the dump itself tells of the last hour: rollouts, pod starts, restarts
-        var timeline = DumpTimeline.of(chain, in.snapshot(), at, Duration.ofHours(1), 20);
-        gd.getStatus().timeline = timeline.isEmpty() ? null : timeline;
-        items.add(gd);
-        if (explain) {
-          explained
-              .append(Explainer.explain(chain, in.snapshot(), d))
-              .append(Explainer.plans(plans))
-              .append('\n');
-        }
+        items.add(diagnose(ing, in, gateway, probes, metrics, before, at, w, explained));
       }
       long t2 = System.nanoTime();
       switch (output) {
@@ -497,6 +443,77 @@ public class AnalyzeCommand implements Callable<Integer> {
   private GatewayEvidence liveGateway;
 
   private LogFormat liveFormat;
+
+  /**
+   * One target through the pipeline the operator runs, with what analyze adds: the Prometheus
+   * request counts, the baseline given, the remediation preview and the dump's own timeline.
+   */
+  private GatewayDiagnosis diagnose(
+      Ingress ing,
+      Input in,
+      GatewayEvidence gateway,
+      java.util.Map<Ingress, ProbeEvidence> probes,
+      java.util.Map<String, java.util.Map<String, Long>> metrics,
+      ClusterSnapshot before,
+      Instant at,
+      Duration w,
+      StringBuilder explained) {
+    var target = Pipeline.resolve(ing, in.snapshot());
+    var chain = target.chain();
+    var old =
+        before == null
+            ? null
+            : before
+                .ingress(ing.getMetadata().getNamespace(), ing.getMetadata().getName())
+                .orElse(null);
+    // a target the baseline does not have has no drift to tell (it is new)
+    var oldChain = old == null ? null : ChainResolver.resolve(old, before);
+    String key = ing.getMetadata().getNamespace() + "/" + ing.getMetadata().getName();
+    var evidence =
+        !metrics.containsKey(key)
+            ? gateway
+            : gateway.withReturned(
+                ing.getMetadata().getNamespace(),
+                ing.getMetadata().getName(),
+                GatewayEvidence.Returned.of(metrics.get(key), "prometheus"));
+    var ns = in.snapshot().namespace(ing.getMetadata().getNamespace()).orElse(null);
+    var policy =
+        RemediationPolicy.of(
+            ing.getMetadata().getAnnotations(),
+            ns == null ? null : ns.getMetadata().getAnnotations(),
+            RemediationPolicy.Mode.auto,
+            java.util.Set.of());
+    Diagnosis d =
+        Pipeline.evaluate(
+                target,
+                new Pipeline.Inputs(
+                    probes.getOrDefault(ing, ProbeEvidence.NONE),
+                    evidence,
+                    oldChain == null ? null : ChainBaseline.of(oldChain, before),
+                    true,
+                    policy,
+                    at,
+                    w))
+            .diagnosis();
+    Baseline healthy = null;
+    if (before != null) { // the revisions that served when it worked
+      healthy = new Baseline();
+      healthy.servedBy = oldChain == null ? null : ChainBaseline.servedBy(oldChain);
+    }
+    var plans = Remediation.preview(d, policy, at, w, healthy);
+    GatewayDiagnosis gd = DiagnosisResources.of(ing, d, at);
+    gd.getStatus().remediations = new ArrayList<>(plans);
+    // what the dump itself tells of the last hour: rollouts, pod starts, restarts
+    var timeline = DumpTimeline.of(chain, in.snapshot(), at, Duration.ofHours(1), 20);
+    gd.getStatus().timeline = timeline.isEmpty() ? null : timeline;
+    if (explain) {
+      explained
+          .append(Explainer.explain(chain, in.snapshot(), d))
+          .append(Explainer.plans(plans))
+          .append('\n');
+    }
+    return gd;
+  }
 
   private Instant fixedNowOrNow() {
     return now != null ? Instant.parse(now) : Instant.now();
