@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Diagnosis;
 import io.gatewaydoctor.analysis.Health;
 import io.gatewaydoctor.analysis.Windows;
@@ -14,14 +13,10 @@ import io.gatewaydoctor.api.GatewayDiagnosis;
 import io.gatewaydoctor.api.GatewayDiagnosisStatus;
 import io.gatewaydoctor.api.ResourceRef;
 import io.gatewaydoctor.api.TargetRef;
-import io.gatewaydoctor.evaluation.Pipeline;
-import io.gatewaydoctor.history.ChainState;
 import io.gatewaydoctor.history.Timeline;
 import io.gatewaydoctor.model.OptOut;
 import io.gatewaydoctor.model.Times;
 import io.gatewaydoctor.probe.HttpProber;
-import io.gatewaydoctor.probe.ProbeEvidence;
-import io.gatewaydoctor.probe.ProbePlanner;
 import io.gatewaydoctor.probe.ProbeRunner;
 import io.gatewaydoctor.probe.ProbeScope;
 import io.gatewaydoctor.remediation.Remediation;
@@ -93,14 +88,6 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   @Inject OperatorMetrics metrics;
   @Inject Remediator remediator;
 
-  /** A verdict, and the chain's config picture it was taken on (null when there is no chain). */
-  record Evaluation(
-      Diagnosis diagnosis, java.util.Map<String, String> picture, List<String> servedBy) {
-    Evaluation(Diagnosis diagnosis, java.util.Map<String, String> picture) {
-      this(diagnosis, picture, null);
-    }
-  }
-
   /**
    * Each target's timeline (bounded; seeded from its status after a restart; dropped with the
    * diagnosis).
@@ -132,6 +119,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   private InformerEventSource<Namespace, GatewayDiagnosis> namespaces;
   private InformerEventSource<Deployment, GatewayDiagnosis> deployments;
   private DiagnosisInformers informers;
+  private TargetEvaluator evaluator;
   private ChainGatherer gatherer;
   private ProbeScheduler prober;
   private GatewayLogStreams logs;
@@ -204,6 +192,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
         .register(id -> remediator.forget(id.getNamespace().orElse(""), id.getName()))
         .register(timelines::remove);
     probes.onRound(states::seen);
+    evaluator = new TargetEvaluator(informers, gatherer, probes, streams, this::timelineOf);
     working.set(false); // started by the first reconcile, which only the leader runs
     List<EventSource<?, GatewayDiagnosis>> sources = new java.util.ArrayList<>(informers.all());
     sources.add(probed);
@@ -263,7 +252,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     Instant now = clock.instant();
     long t0 = System.nanoTime();
     var policy = policy(gd);
-    Evaluation ev = diagnose(gd, now, policy);
+    TargetEvaluator.Evaluation ev = evaluator.diagnose(gd, now, policy);
     Diagnosis d = ev.diagnosis();
     String ns = gd.getMetadata().getNamespace();
     TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
@@ -442,93 +431,5 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
         autoNamespaces
             .map(l -> l.stream().map(String::trim).collect(Collectors.toSet()))
             .orElse(Set.of()));
-  }
-
-  /** The target's evaluation; the policy's own finding is in every diagnosis, resolved or not. */
-  Evaluation diagnose(GatewayDiagnosis gd, Instant now, RemediationPolicy policy) {
-    String ns = gd.getMetadata().getNamespace();
-    TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
-    Evaluation ev = resolveAndEvaluate(gd, now, policy);
-    if (ev.picture() != null) {
-      return ev;
-    }
-    return new Evaluation(
-        Pipeline.withPolicy(
-            ev.diagnosis(), policy, new ResourceRef("Ingress", ns, t == null ? null : t.getName())),
-        null);
-  }
-
-  private Evaluation resolveAndEvaluate(
-      GatewayDiagnosis gd, Instant now, RemediationPolicy policy) {
-    String ns = gd.getMetadata().getNamespace();
-    TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
-    if (t == null || t.getName() == null) {
-      return new Evaluation(
-          Diagnosis.targetMissing("Ingress", ns, "(spec.targetRef not set)"), null);
-    }
-    if (t.getKind() != null && !TargetRef.INGRESS.equals(t.getKind())) {
-      return new Evaluation(
-          new Diagnosis(
-              t.getKind() + "/" + t.getName(),
-              Health.Unknown,
-              Code.NONE,
-              "Targets of kind " + t.getKind() + " are not supported yet (Ingress only)",
-              List.of(),
-              List.of()),
-          null);
-    }
-    Ingress ingress = ingresses.get(new ResourceID(t.getName(), ns)).orElse(null);
-    if (ingress == null) {
-      return new Evaluation(Diagnosis.targetMissing(TargetRef.INGRESS, ns, t.getName()), null);
-    }
-    var namespace = namespaces.get(new ResourceID(ns)).orElse(null);
-    var optOut =
-        OptOut.of(
-            ingress.getMetadata().getAnnotations(),
-            namespace == null ? null : namespace.getMetadata().getAnnotations());
-    if (optOut.out()) {
-      // a diagnosis made by hand does not lift the opt-out: nothing is probed, read or changed for
-      // it
-      return new Evaluation(
-          new Diagnosis(
-              "Ingress/" + t.getName(),
-              Health.Unknown,
-              Code.NONE,
-              "Not diagnosed: " + OptOut.ANNOTATION + " is \"false\" on the " + optOut.by(),
-              List.of(),
-              List.of()),
-          null);
-    }
-    var target = Pipeline.resolve(ingress, gatherer.gather(ingress));
-    Duration window = Windows.parse(gd.getSpec().getWindow());
-    ProbeEvidence probes = ProbeEvidence.NONE;
-    if (ProbeScheduler.probingOn(gd)) {
-      ResourceID id = ResourceID.fromResource(gd);
-      prober.endpointsAre(
-          id,
-          ProbePlanner.plan(
-                  target.chain(), target.cluster(), gd.getSpec().getProbe(), prober.scope())
-              .stream()
-              .map(p -> p.target())
-              .collect(Collectors.toSet()));
-      probes = prober.evidence(id, window);
-    }
-    var gateway =
-        logs.evidence(
-            ResourceID.fromResource(gd),
-            ns,
-            t.getName(),
-            window,
-            target.upstreams(),
-            target.addresses());
-    var baseline =
-        gd.getStatus() == null || gd.getStatus().baseline == null
-            ? null
-            : gd.getStatus().baseline.fields;
-    var r =
-        Pipeline.evaluate(
-            target, new Pipeline.Inputs(probes, gateway, baseline, false, policy, now, window));
-    timelineOf(gd).observe(ChainState.of(r.fields(), target.chain(), target.cluster()), now);
-    return new Evaluation(r.diagnosis(), r.fields(), r.servedBy());
   }
 }
