@@ -22,4 +22,8 @@ public class BackendStatus {
 
   @JsonPropertyDescription("Endpoints from the Service's EndpointSlices, capped.")
   public List<EndpointStatus> endpoints = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "Ready endpoints with nothing to report left out to keep the status small, when any.")
+  public Integer endpointsOmitted;
 }

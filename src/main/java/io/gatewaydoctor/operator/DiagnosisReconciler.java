@@ -22,6 +22,7 @@ import io.gatewaydoctor.probe.ProbeScope;
 import io.gatewaydoctor.remediation.Remediation;
 import io.gatewaydoctor.remediation.RemediationPolicy;
 import io.gatewaydoctor.report.StatusAggregator;
+import io.gatewaydoctor.report.StatusBudget;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -301,6 +302,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     next.timeline = timeline == null ? null : timeline.newest(TIMELINE_IN_STATUS);
     metrics.verdict(gd.getMetadata().getNamespace(), gd.getMetadata().getName(), d);
     metrics.reconciled(Duration.ofNanos(System.nanoTime() - t0));
+    next = StatusBudget.fit(next); // under 256 KiB whatever the cluster holds
     if (StatusWriter.due(gd.getStatus(), next, now, heartbeat)) {
       StatusWriter.write(client, gd, next, round == null ? null : round.resourceVersion());
       HealthEvents.changed(client, gd, gd.getStatus(), next, now);

@@ -118,7 +118,7 @@ public record Plan(
         + patch.length()
         + " characters, sha256 "
         + digest(plain)
-        + " without the resourceVersion test; whole in status.findings[].remediation.patch)";
+        + " without the resourceVersion test)";
   }
 
   private static String digest(String s) {
