@@ -170,35 +170,57 @@ final class HealthEvents {
       about = withUid(client, about);
     }
     String ts = now.toString();
-    Event e =
-        new EventBuilder()
-            .withNewMetadata()
-            .withNamespace(ns)
-            .withName(
-                about.getName()
-                    + "."
-                    + Long.toHexString(now.toEpochMilli())
-                    + Integer.toHexString((about.getKind() + reason).hashCode() & 0xffffff))
-            .endMetadata()
-            .withInvolvedObject(about)
-            .withType(warning ? "Warning" : "Normal")
-            .withReason(reason)
-            .withMessage(message.length() > 1000 ? message.substring(0, 1000) : message)
-            .withCount(1)
-            .withFirstTimestamp(ts)
-            .withLastTimestamp(ts)
-            .withNewSource()
-            .withComponent(COMPONENT)
-            .endSource()
-            .withReportingComponent(COMPONENT)
-            .withReportingInstance(System.getenv().getOrDefault("HOSTNAME", COMPONENT))
-            .build();
+    String text = message.length() > 1000 ? message.substring(0, 1000) : message;
+    // one Event per object, reason and type, counted up on repeats (as kubelet and kubectl do),
+    // so a target that flaps shows one line with its count instead of one line per change
+    String name =
+        shortName(about.getName())
+            + "."
+            + Integer.toHexString(
+                (about.getKind() + "/" + about.getUid() + "/" + reason + "/" + warning).hashCode()
+                    & 0x7fffffff);
     try {
+      var existing = client.v1().events().inNamespace(ns).withName(name);
+      Event before = existing.get();
+      if (before != null) {
+        existing.edit(
+            e -> {
+              e.setCount(e.getCount() == null ? 2 : e.getCount() + 1);
+              e.setLastTimestamp(ts);
+              e.setMessage(text);
+              return e;
+            });
+        return;
+      }
+      Event e =
+          new EventBuilder()
+              .withNewMetadata()
+              .withNamespace(ns)
+              .withName(name)
+              .endMetadata()
+              .withInvolvedObject(about)
+              .withType(warning ? "Warning" : "Normal")
+              .withReason(reason)
+              .withMessage(text)
+              .withCount(1)
+              .withFirstTimestamp(ts)
+              .withLastTimestamp(ts)
+              .withNewSource()
+              .withComponent(COMPONENT)
+              .endSource()
+              .withReportingComponent(COMPONENT)
+              .withReportingInstance(System.getenv().getOrDefault("HOSTNAME", COMPONENT))
+              .build();
       client.v1().events().inNamespace(ns).resource(e).create();
     } catch (KubernetesClientException ex) {
       LOG.debugf(
           "event on %s %s/%s not written: %s",
           about.getKind(), ns, about.getName(), ex.getMessage());
     }
+  }
+
+  /** An object's name shortened so that the Event's name stays within the API's 253 characters. */
+  static String shortName(String name) {
+    return name == null ? "unnamed" : name.length() > 200 ? name.substring(0, 200) : name;
   }
 }

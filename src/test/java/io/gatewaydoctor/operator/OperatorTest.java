@@ -795,6 +795,20 @@ class OperatorTest extends OperatorTestBase {
               assertThat(get(metricsUrl))
                   .doesNotContain("namespace=\"" + ns + "\",root_cause=\"NoReadyEndpoints\"");
             });
+    // failing again: the same Event on the Ingress, counted up, not a second one
+    setEndpointsReady(ns, false);
+    awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "NoReadyEndpoints"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                    .filteredOn(
+                        e ->
+                            "Ingress".equals(e.getInvolvedObject().getKind())
+                                && "NoReadyEndpoints".equals(e.getReason()))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getCount()).isEqualTo(2)));
   }
 
   @Test
