@@ -9,3 +9,12 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/name: gateway-doctor
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
+
+
+{{- define "gateway-doctor.watchNamespaces" -}}
+{{- if kindIs "slice" .Values.watchNamespaces -}}
+{{- join "," .Values.watchNamespaces -}}
+{{- else -}}
+{{- .Values.watchNamespaces -}}
+{{- end -}}
+{{- end -}}

@@ -77,13 +77,16 @@ class ChartTest {
             "Role",
             "RoleBinding",
             "Service",
-            "Deployment");
+            "Deployment",
+            "ClusterRole",
+            "ClusterRole",
+            "NetworkPolicy");
     List<HasMetadata> all = render(ALL_FEATURES);
     assertThat(all)
         .extracting(HasMetadata::getKind)
-        .contains("ServiceMonitor", "PrometheusRule", "ConfigMap")
+        .contains("ServiceMonitor", "PrometheusRule", "ConfigMap", "PodDisruptionBudget")
         .filteredOn("ClusterRole"::equals)
-        .hasSize(2);
+        .hasSize(4);
     assertThat(deployment(all).getSpec().getReplicas()).isEqualTo(2);
     assertThat(deployment(all).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
         .anyMatch(e -> e.getName().equals("GATEWAYDOCTOR_GATEWAY_LOGS_METRICS_PROMETHEUS_URL"))
@@ -231,6 +234,108 @@ class ChartTest {
                     && r.getRules().stream().anyMatch(x -> x.getResources().contains("pods/log")))
         .map(o -> o.getMetadata().getNamespace())
         .toList();
+  }
+
+  /**
+   * #22 and #18: the conventions teams expect: app teams with view/edit read their diagnoses
+   * (aggregated ClusterRoles), a NetworkPolicy keeps the operator off metadata addresses and its
+   * port closed to all but monitoring, a PDB with two replicas, a digest, a priority class, pod
+   * labels, and watchNamespaces as a list.
+   */
+  @Test
+  void theChartInstallsTheWayTeamsInstall() {
+    List<HasMetadata> defaults = render(Map.of());
+    var aggregated =
+        defaults.stream()
+            .filter(
+                o ->
+                    o instanceof ClusterRole
+                        && o.getMetadata().getLabels() != null
+                        && o.getMetadata().getLabels().keySet().stream()
+                            .anyMatch(k -> k.startsWith("rbac.authorization.k8s.io/aggregate-to-")))
+            .map(o -> (ClusterRole) o)
+            .toList();
+    assertThat(aggregated)
+        .anySatisfy(
+            r -> {
+              assertThat(r.getMetadata().getLabels())
+                  .containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true");
+              assertThat(grants(r.getRules(), "gatewaydoctor.io", "gatewaydiagnoses", "list"))
+                  .isTrue();
+              assertThat(grants(r.getRules(), "gatewaydoctor.io", "gatewaydiagnoses", "update"))
+                  .isFalse();
+            });
+    assertThat(aggregated)
+        .anySatisfy(
+            r -> {
+              assertThat(r.getMetadata().getLabels())
+                  .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true");
+              assertThat(
+                      grants(r.getRules(), "gatewaydoctor.io", "gatewaydiagnoses/status", "update"))
+                  .as("status is the operator's")
+                  .isFalse();
+            });
+    var np =
+        defaults.stream()
+            .filter(o -> o instanceof io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy)
+            .map(o -> (io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy) o)
+            .findFirst()
+            .orElseThrow();
+    assertThat(np.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
+    assertThat(np.getSpec().getEgress())
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getTo())
+                    .anySatisfy(
+                        t ->
+                            assertThat(t.getIpBlock().getExcept())
+                                .contains("169.254.0.0/16", "100.100.100.200/32"))
+                    .anySatisfy(
+                        t ->
+                            assertThat(t.getIpBlock().getExcept())
+                                .contains("fe80::/10", "fd00:ec2::254/128")));
+    assertThat(np.getSpec().getIngress())
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.getFrom())
+                  .singleElement()
+                  .satisfies(
+                      f ->
+                          assertThat(f.getNamespaceSelector().getMatchLabels())
+                              .containsEntry("kubernetes.io/metadata.name", "monitoring"));
+              assertThat(i.getPorts())
+                  .singleElement()
+                  .satisfies(p -> assertThat(p.getPort().getStrVal()).isEqualTo("http"));
+            });
+    assertThat(render(Map.of("networkPolicy.enabled", false)))
+        .noneMatch(o -> o.getKind().equals("NetworkPolicy"));
+    assertThat(defaults).noneMatch(o -> o.getKind().equals("PodDisruptionBudget"));
+    var set =
+        Manifests.parse(
+            template()
+                .set("watchNamespaces[0]", "shop")
+                .set("watchNamespaces[1]", "ingress-nginx")
+                .set("image.digest", "sha256:" + "a".repeat(64))
+                .set("priorityClassName", "platform-critical")
+                .set("podLabels.team", "platform")
+                .call(),
+            "set");
+    var pod = deployment(set).getSpec().getTemplate();
+    assertThat(pod.getSpec().getContainers().get(0).getImage())
+        .isEqualTo("gateway-doctor@sha256:" + "a".repeat(64));
+    assertThat(pod.getSpec().getPriorityClassName()).isEqualTo("platform-critical");
+    assertThat(pod.getMetadata().getLabels())
+        .containsEntry("team", "platform")
+        .containsEntry("app.kubernetes.io/name", "gateway-doctor");
+    assertThat(pod.getSpec().getContainers().get(0).getEnv())
+        .anyMatch(
+            e ->
+                e.getName().equals("GATEWAYDOCTOR_WATCH_NAMESPACES")
+                    && e.getValue().equals("shop,ingress-nginx"));
+    assertThatThrownBy(() -> template().set("image.digest", "latest").call())
+        .hasMessageContaining("digest");
   }
 
   /**
