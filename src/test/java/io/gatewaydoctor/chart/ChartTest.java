@@ -283,6 +283,15 @@ class ChartTest {
             .orElseThrow();
     assertThat(np.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
     assertThat(np.getSpec().getEgress())
+        .as("DNS anywhere, node-local caches included")
+        .anySatisfy(
+            e -> {
+              assertThat(e.getTo()).isNullOrEmpty();
+              assertThat(e.getPorts())
+                  .allSatisfy(p -> assertThat(p.getPort().getIntVal()).isEqualTo(53));
+            });
+    assertThat(np.getSpec().getEgress())
+        .filteredOn(e -> e.getTo() != null && !e.getTo().isEmpty())
         .singleElement()
         .satisfies(
             e ->
