@@ -348,6 +348,52 @@ class ChartTest {
   }
 
   /**
+   * #22: alerts per target (a changing cause does not restart the timer), with configurable
+   * severity, a runbook when given, and alerts for stale verdicts, the operator being down and
+   * failed remediations.
+   */
+  @Test
+  void thePrometheusRuleAlertsPerTargetAndOnTheOperatorItself() {
+    var rule =
+        render(
+                Map.of(
+                    "prometheusRule.enabled",
+                    true,
+                    "prometheusRule.severity.failing",
+                    "warning",
+                    "prometheusRule.runbookUrl",
+                    "https://runbooks.example.com/gateway-doctor"))
+            .stream()
+            .filter(o -> o instanceof io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule)
+            .map(o -> (io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule) o)
+            .findFirst()
+            .orElseThrow();
+    var rules = rule.getSpec().getGroups().get(0).getRules();
+    assertThat(rules)
+        .extracting(r -> r.getAlert())
+        .containsExactly(
+            "GatewayTargetFailing",
+            "GatewayTargetDegraded",
+            "GatewayDoctorVerdictsStale",
+            "GatewayDoctorDown",
+            "GatewayDoctorRemediationFailed");
+    var failing = rules.get(0);
+    assertThat(failing.getExpr().getStrVal())
+        .contains("by (namespace, target)")
+        .doesNotContain("root_cause");
+    assertThat(failing.getLabels()).containsEntry("severity", "warning");
+    assertThat(failing.getAnnotations())
+        .containsEntry("runbook_url", "https://runbooks.example.com/gateway-doctor")
+        .hasEntrySatisfying("summary", s -> assertThat(s).contains("query", "root_cause"));
+    assertThat(rules.get(2).getExpr().getStrVal())
+        .contains("increase(gatewaydoctor_reconcile_seconds_count[30m])");
+    assertThat(rules.get(3).getExpr().getStrVal()).contains("absent(up{job=\"gateway-doctor\"");
+    assertThat(rules.get(4).getExpr().getStrVal()).contains("result=\"Failed\"");
+    assertThatThrownBy(() -> template().set("prometheusRule.severity.failing", "page").call())
+        .hasMessageContaining("failing");
+  }
+
+  /**
    * probe.allowedCidrs reaches the operator as one comma list, only when set; a value that is no
    * CIDR fails the install.
    */
