@@ -7,6 +7,9 @@ package io.gatewaydoctor.analysis;
  */
 public enum Code {
   // causes, most explanatory first
+  BackendRefNotPermitted(
+      Kind.CAUSE,
+      "a route's cross-namespace backendRef has no ReferenceGrant that permits it (Gateway API answers 500)"),
   BackendServiceMissing(Kind.CAUSE, "Ingress backend names a Service that does not exist"),
   ServicePortMismatch(Kind.CAUSE, "backend port (number or name) is not a port of the Service"),
   TargetPortMismatch(

@@ -7,6 +7,7 @@ import io.gatewaydoctor.analysis.rules.BackendNotDiagnosedRule;
 import io.gatewaydoctor.analysis.rules.BackendOOMKilledRule;
 import io.gatewaydoctor.analysis.rules.BackendPrematureCloseRule;
 import io.gatewaydoctor.analysis.rules.BackendProtocolMismatchRule;
+import io.gatewaydoctor.analysis.rules.BackendRefNotPermittedRule;
 import io.gatewaydoctor.analysis.rules.BackendRefusingConnectionsRule;
 import io.gatewaydoctor.analysis.rules.BackendResettingConnectionsRule;
 import io.gatewaydoctor.analysis.rules.BackendServerErrorRule;
@@ -34,6 +35,7 @@ public final class Rules {
 
   public static List<Rule> all() {
     return List.of(
+        new BackendRefNotPermittedRule(),
         new BackendServiceMissingRule(),
         new ServicePortMismatchRule(),
         new TargetPortMismatchRule(),

@@ -99,6 +99,11 @@ public final class Pipeline {
     return new Resolved(ChainResolver.resolve(ingress, cluster), cluster);
   }
 
+  /** Any target (an HTTPRoute through {@code model.HTTPRouteTargets}). */
+  public static Resolved resolve(io.gatewaydoctor.model.Target target, ClusterSnapshot cluster) {
+    return new Resolved(ChainResolver.resolve(target, cluster), cluster);
+  }
+
   public static Result evaluate(Resolved t, Inputs in) {
     Map<String, String> fields = ChainBaseline.of(t.chain(), t.cluster());
     Diagnosis d;

@@ -24,10 +24,10 @@ public final class ChainResolver {
 
   /** Follows any target's backends to their Services, ports, EndpointSlices and pods. */
   public static TargetChain resolve(Target target, ClusterSnapshot cluster) {
-    String ns = target.namespace();
     boolean nginx = Gateways.INGRESS_NGINX.equals(target.controller());
     List<ResolvedBackend> resolved = new ArrayList<>();
     for (BackendRef ref : target.backends()) {
+      String ns = ref.namespace() != null ? ref.namespace() : target.namespace();
       Service svc = cluster.service(ns, ref.service()).orElse(null);
       ServicePort port = svc == null ? null : servicePort(svc, ref);
       ServicePort byTarget = svc == null || port != null || !nginx ? null : byTargetPort(svc, ref);

@@ -8,6 +8,10 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -34,6 +38,10 @@ public final class ClusterSnapshot {
   private final Map<String, Namespace> namespaces = new HashMap<>();
   private final Map<String, IngressClass> ingressClasses = new HashMap<>();
   private final Map<String, Ingress> ingresses = new HashMap<>();
+  private final Map<String, HTTPRoute> httpRoutes = new HashMap<>();
+  private final Map<String, Gateway> gateways = new HashMap<>();
+  private final Map<String, GatewayClass> gatewayClasses = new HashMap<>();
+  private final Map<String, List<ReferenceGrant>> referenceGrants = new HashMap<>();
   private final Map<String, Service> services = new HashMap<>();
   private final Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
   private final Map<String, List<Pod>> podsByNamespace = new HashMap<>();
@@ -94,6 +102,16 @@ public final class ClusterSnapshot {
         s.ingressClasses.put(c.getMetadata().getName(), c);
       } else if (o instanceof Ingress i) {
         s.ingresses.put(key, i);
+      } else if (o instanceof HTTPRoute r) {
+        s.httpRoutes.put(key, r);
+      } else if (o instanceof Gateway g) {
+        s.gateways.put(key, g);
+      } else if (o instanceof GatewayClass gc) {
+        s.gatewayClasses.put(gc.getMetadata().getName(), gc);
+      } else if (o instanceof ReferenceGrant rg) {
+        s.referenceGrants
+            .computeIfAbsent(nz(rg.getMetadata().getNamespace()), k -> new ArrayList<>())
+            .add(rg);
       } else if (o instanceof Service svc) {
         s.services.put(key, svc);
       } else if (o instanceof EndpointSlice es) {
@@ -150,6 +168,27 @@ public final class ClusterSnapshot {
 
   public Collection<Ingress> ingresses() {
     return ingresses.values();
+  }
+
+  public Optional<HTTPRoute> httpRoute(String ns, String name) {
+    return Optional.ofNullable(httpRoutes.get(key(ns, name)));
+  }
+
+  public Collection<HTTPRoute> httpRoutes() {
+    return httpRoutes.values();
+  }
+
+  public Optional<Gateway> gateway(String ns, String name) {
+    return Optional.ofNullable(gateways.get(key(ns, name)));
+  }
+
+  public Optional<GatewayClass> gatewayClass(String name) {
+    return Optional.ofNullable(gatewayClasses.get(name));
+  }
+
+  /** The ReferenceGrants of a namespace (they live beside what they grant access to). */
+  public List<ReferenceGrant> referenceGrants(String ns) {
+    return referenceGrants.getOrDefault(nz(ns), List.of());
   }
 
   public Optional<Service> service(String ns, String name) {

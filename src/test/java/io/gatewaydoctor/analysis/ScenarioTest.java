@@ -31,7 +31,17 @@ class ScenarioTest {
   static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
   static final Path ROOT = Path.of("src/test/resources/scenarios");
   static final List<String> LISTED =
-      List.of("Namespace", "IngressClass", "Ingress", "Service", "EndpointSlice", "Pod");
+      List.of(
+          "Namespace",
+          "IngressClass",
+          "Ingress",
+          "Service",
+          "EndpointSlice",
+          "Pod",
+          "GatewayClass",
+          "Gateway",
+          "HTTPRoute",
+          "ReferenceGrant");
 
   static Stream<String> scenarios() throws IOException {
     try (Stream<Path> dirs = Files.list(ROOT)) {
@@ -52,7 +62,22 @@ class ScenarioTest {
     // the kinds the dump command listed (see each in-cluster.yaml header), even where none came
     // back
     ClusterSnapshot snapshot = ClusterSnapshot.of(objects, LISTED);
-    Ingress ingress = snapshot.ingress(target[0], target[1]).orElseThrow();
+    // "ns/name" is an Ingress; "httproute/ns/name" an HTTPRoute
+    boolean route = target.length == 3 && target[0].equalsIgnoreCase("httproute");
+    if (route) {
+      target = new String[] {target[1], target[2]};
+    }
+    io.fabric8.kubernetes.api.model.HasMetadata object =
+        route
+            ? snapshot.httpRoute(target[0], target[1]).orElseThrow()
+            : snapshot.ingress(target[0], target[1]).orElseThrow();
+    var resolved =
+        route
+            ? io.gatewaydoctor.evaluation.Pipeline.resolve(
+                io.gatewaydoctor.model.HTTPRouteTargets.of(
+                    (io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute) object, snapshot),
+                snapshot)
+            : io.gatewaydoctor.evaluation.Pipeline.resolve((Ingress) object, snapshot);
     Path log = dir.resolve("in-gateway.log");
     Path baseline = dir.resolve("baseline.yaml");
     java.util.Map<String, String> base = null;
@@ -77,12 +102,12 @@ class ScenarioTest {
     var ns = snapshot.namespace(target[0]).map(n -> n.getMetadata().getAnnotations()).orElse(null);
     var policy =
         io.gatewaydoctor.remediation.RemediationPolicy.of(
-            ingress.getMetadata().getAnnotations(),
+            object.getMetadata().getAnnotations(),
             ns,
             io.gatewaydoctor.remediation.RemediationPolicy.Mode.auto,
             java.util.Set.of());
     return io.gatewaydoctor.evaluation.Pipeline.evaluate(
-            io.gatewaydoctor.evaluation.Pipeline.resolve(ingress, snapshot),
+            resolved,
             new io.gatewaydoctor.evaluation.Pipeline.Inputs(
                 ScenarioFixtures.probes(scenario),
                 gateway.build(),

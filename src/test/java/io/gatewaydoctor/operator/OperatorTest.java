@@ -715,9 +715,11 @@ class OperatorTest extends OperatorTestBase {
     client.network().v1().ingresses().inNamespace(ns).withName("web").delete();
     client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").delete();
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () -> {
+              // a diagnosis made again from a cache that had not yet seen the Ingress go goes too
+              client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").delete();
               assertThat(reconciler.states().tracks(id)).isFalse();
               assertThat(reconciler.hasTimeline(id)).isFalse();
               assertThat(get(metricsUrl)).doesNotContain("namespace=\"" + ns + "\"");

@@ -1,0 +1,112 @@
+package io.gatewaydoctor.analysis.rules;
+
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
+import io.gatewaydoctor.analysis.Action;
+import io.gatewaydoctor.analysis.AnalysisContext;
+import io.gatewaydoctor.analysis.Code;
+import io.gatewaydoctor.analysis.Remedy;
+import io.gatewaydoctor.analysis.Rule;
+import io.gatewaydoctor.analysis.RuleFinding;
+import io.gatewaydoctor.analysis.Severity;
+import io.gatewaydoctor.model.HTTPRouteTargets;
+import io.gatewaydoctor.model.ResolvedBackend;
+import io.gatewaydoctor.model.Target;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A route's backendRef to a Service in another namespace is only followed when a ReferenceGrant in
+ * that namespace permits routes of the route's kind and namespace to reach it; without one the
+ * Gateway API requires the gateway to answer 500 for that backend's share. Found by looking at the
+ * grants (ReferenceGrant has no status), not only from the route's ResolvedRefs condition.
+ */
+public final class BackendRefNotPermittedRule implements Rule {
+  @Override
+  public List<RuleFinding> check(AnalysisContext ctx) {
+    List<RuleFinding> out = new ArrayList<>();
+    Target t = ctx.chain().target();
+    if (!HTTPRouteTargets.KIND.equals(t.kind()) || !ctx.cluster().knows("ReferenceGrant")) {
+      return out; // without the grants listed, a missing one cannot be told from an unseen one
+    }
+    for (ResolvedBackend b : ctx.chain().backends()) {
+      if (b.ref().namespace() == null) {
+        continue;
+      }
+      List<ReferenceGrant> grants = ctx.cluster().referenceGrants(b.namespace());
+      if (permits(grants, t, b.ref().service())) {
+        continue;
+      }
+      out.add(
+          RuleFinding.of(
+                  Code.BackendRefNotPermitted,
+                  Severity.Critical,
+                  t.ref(),
+                  t
+                      + " sends "
+                      + String.join(", ", b.ref().usedBy())
+                      + " to Service "
+                      + b.serviceKey()
+                      + " in another namespace, and no ReferenceGrant in "
+                      + b.namespace()
+                      + " permits it: the gateway answers 500 for that backend",
+                  List.of(
+                      "ReferenceGrants in namespace "
+                          + b.namespace()
+                          + ": "
+                          + (grants.isEmpty()
+                              ? "none"
+                              : String.join(
+                                  ", ",
+                                  grants.stream().map(g -> g.getMetadata().getName()).toList()))))
+              .withRemediation(
+                  new Remedy(
+                      Action.MANUAL,
+                      "Add a ReferenceGrant in namespace "
+                          + b.namespace()
+                          + ": {apiVersion: gateway.networking.k8s.io/v1beta1, kind: ReferenceGrant,"
+                          + " metadata: {name: allow-"
+                          + t.namespace()
+                          + "-routes, namespace: "
+                          + b.namespace()
+                          + "}, spec: {from: [{group: gateway.networking.k8s.io, kind: "
+                          + t.kind()
+                          + ", namespace: "
+                          + t.namespace()
+                          + "}], to: [{group: \"\", kind: Service, name: "
+                          + b.ref().service()
+                          + "}]}}",
+                      false)));
+    }
+    return out;
+  }
+
+  /** Whether one of the grants lets routes of this kind from this namespace reach the Service. */
+  static boolean permits(List<ReferenceGrant> grants, Target t, String service) {
+    for (ReferenceGrant g : grants) {
+      var spec = g.getSpec();
+      if (spec == null || spec.getFrom() == null || spec.getTo() == null) {
+        continue;
+      }
+      boolean from =
+          spec.getFrom().stream()
+              .anyMatch(
+                  f ->
+                      HTTPRouteTargets.GROUP.equals(f.getGroup())
+                          && t.kind().equals(f.getKind())
+                          && t.namespace().equals(f.getNamespace()));
+      boolean to =
+          spec.getTo().stream()
+              .anyMatch(
+                  x ->
+                      (x.getGroup() == null || x.getGroup().isEmpty())
+                          && "Service".equals(x.getKind())
+                          && (x.getName() == null
+                              || x.getName().isEmpty()
+                              || x.getName().equals(service)));
+      if (from && to) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
