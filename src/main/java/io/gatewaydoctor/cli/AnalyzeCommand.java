@@ -20,6 +20,7 @@ import io.gatewaydoctor.history.DumpTimeline;
 import io.gatewaydoctor.model.ChainResolver;
 import io.gatewaydoctor.model.ClusterSnapshot;
 import io.gatewaydoctor.model.Gateways;
+import io.gatewaydoctor.model.HTTPRouteTargets;
 import io.gatewaydoctor.model.Labels;
 import io.gatewaydoctor.model.Newest;
 import io.gatewaydoctor.model.OptOut;
@@ -123,8 +124,8 @@ public class AnalyzeCommand implements Callable<Integer> {
 
   @Option(
       names = "--target",
-      paramLabel = "ingress/[NS/]NAME",
-      description = "Only this target. Repeatable.")
+      paramLabel = "KIND/[NS/]NAME",
+      description = "Only this target: ingress/[NS/]NAME or httproute/[NS/]NAME. Repeatable.")
   List<String> targets = new ArrayList<>();
 
   @Option(
@@ -359,6 +360,15 @@ public class AnalyzeCommand implements Callable<Integer> {
       for (Ingress ing : selected) {
         items.add(diagnose(ing, in, gateway, probes, metrics, before, at, w, explained));
       }
+      for (var route : run.selectRoutes(in.snapshot().httpRoutes())) {
+        var ns = in.snapshot().namespace(route.getMetadata().getNamespace()).orElse(null);
+        if (!OptOut.of(
+                route.getMetadata().getAnnotations(),
+                ns == null ? null : ns.getMetadata().getAnnotations())
+            .out()) {
+          items.add(diagnoseRoute(route, in, gateway, at, w, explained));
+        }
+      }
       long t2 = System.nanoTime();
       switch (output) {
         case json -> out.println(Serialization.asJson(DiagnosisResources.list(items)));
@@ -511,6 +521,38 @@ public class AnalyzeCommand implements Callable<Integer> {
           .append(Explainer.explain(chain, in.snapshot(), d))
           .append(Explainer.plans(plans))
           .append('\n');
+    }
+    return gd;
+  }
+
+  /**
+   * One HTTPRoute through the same pipeline (its backends, the rules that apply to them); no
+   * probes, metrics or baseline for routes yet.
+   */
+  private GatewayDiagnosis diagnoseRoute(
+      io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute route,
+      Input in,
+      GatewayEvidence gateway,
+      Instant at,
+      Duration w,
+      StringBuilder explained) {
+    var target = Pipeline.resolve(HTTPRouteTargets.of(route, in.snapshot()), in.snapshot());
+    var ns = in.snapshot().namespace(route.getMetadata().getNamespace()).orElse(null);
+    var policy =
+        RemediationPolicy.of(
+            route.getMetadata().getAnnotations(),
+            ns == null ? null : ns.getMetadata().getAnnotations(),
+            RemediationPolicy.Mode.auto,
+            java.util.Set.of());
+    Diagnosis d =
+        Pipeline.evaluate(
+                target, new Pipeline.Inputs(ProbeEvidence.NONE, gateway, null, true, policy, at, w))
+            .diagnosis();
+    GatewayDiagnosis gd = DiagnosisResources.of(target.chain().target(), d, at);
+    var timeline = DumpTimeline.of(target.chain(), in.snapshot(), at, Duration.ofHours(1), 20);
+    gd.getStatus().timeline = timeline.isEmpty() ? null : timeline;
+    if (explain) {
+      explained.append(Explainer.explain(target.chain(), in.snapshot(), d)).append('\n');
     }
     return gd;
   }
@@ -841,12 +883,13 @@ public class AnalyzeCommand implements Callable<Integer> {
         String[] parts = t.split("/");
         if (parts.length < 2
             || parts.length > 3
-            || !parts[0].equalsIgnoreCase("ingress")
-                && !parts[0].equalsIgnoreCase("ingresses")
-                && !parts[0].equalsIgnoreCase("ing")
+            || kindOf(parts[0]) == null
             || java.util.Arrays.stream(parts).anyMatch(String::isBlank)) {
           throw new UsageException(
-              "--target " + t + ": expected ingress/NAME or ingress/NAMESPACE/NAME");
+              "--target "
+                  + t
+                  + ": expected ingress/NAME, ingress/NAMESPACE/NAME, httproute/NAME or"
+                  + " httproute/NAMESPACE/NAME");
         }
       }
       LabelSelector labels = null;
@@ -885,7 +928,7 @@ public class AnalyzeCommand implements Callable<Integer> {
         out.add(i);
       }
       for (String t : c.targets) {
-        if (out.stream().noneMatch(i -> matches(t, i))) {
+        if (!isRoute(t) && out.stream().noneMatch(i -> matches(t, i))) {
           throw new UsageException(
               "--target "
                   + t
@@ -899,11 +942,65 @@ public class AnalyzeCommand implements Callable<Integer> {
       return out;
     }
 
-    private static boolean matches(String target, Ingress i) {
+    /** "ingress" or "httproute" for the names kubectl accepts for them, else null. */
+    static String kindOf(String word) {
+      return switch (word.toLowerCase(java.util.Locale.ROOT)) {
+        case "ingress", "ingresses", "ing" -> "ingress";
+        case "httproute", "httproutes", "httproute.gateway.networking.k8s.io" -> "httproute";
+        default -> null;
+      };
+    }
+
+    private static boolean matches(String target, HasMetadata i) {
       String[] p = target.split("/");
+      String kind = i instanceof Ingress ? "ingress" : "httproute";
+      if (!kind.equals(kindOf(p[0]))) {
+        return false;
+      }
       return p.length == 2
           ? p[1].equals(i.getMetadata().getName())
           : p[1].equals(i.getMetadata().getNamespace()) && p[2].equals(i.getMetadata().getName());
+    }
+
+    private static boolean isRoute(String target) {
+      return "httproute".equals(kindOf(target.split("/")[0]));
+    }
+
+    /**
+     * The HTTPRoutes of the input to diagnose: as for Ingresses, by namespace, selector and
+     * --target.
+     */
+    List<io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute> selectRoutes(
+        java.util.Collection<io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute> all)
+        throws UsageException {
+      List<io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute> out = new ArrayList<>();
+      for (var r : all) {
+        if (c.namespace != null && !c.namespace.equals(r.getMetadata().getNamespace())) {
+          continue;
+        }
+        if (labels != null && !Labels.selects(labels, r.getMetadata().getLabels())) {
+          continue;
+        }
+        if (!c.targets.isEmpty() && c.targets.stream().noneMatch(t -> matches(t, r))) {
+          continue;
+        }
+        out.add(r);
+      }
+      for (String t : c.targets) {
+        if (isRoute(t) && out.stream().noneMatch(r -> matches(t, r))) {
+          throw new UsageException(
+              "--target "
+                  + t
+                  + ": no such HTTPRoute"
+                  + (c.namespace == null ? "" : " in namespace " + c.namespace));
+        }
+      }
+      out.sort(
+          Comparator.comparing(
+                  (io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute r) ->
+                      r.getMetadata().getNamespace())
+              .thenComparing(r -> r.getMetadata().getName()));
+      return out;
     }
 
     Instant instant(Input in) throws InputFiles.InputException {

@@ -36,6 +36,44 @@ public final class DiagnosisResources {
     return gd;
   }
 
+  /**
+   * The GatewayDiagnosis of any target. An Ingress's has the Ingress's name; another kind's is the
+   * target's name with the kind as a suffix ({@code web.httproute}), so an Ingress and a route of
+   * the same name do not share one (tools find a diagnosis by spec.targetRef, not by its name).
+   */
+  public static GatewayDiagnosis of(
+      io.gatewaydoctor.model.Target target, Diagnosis d, Instant now) {
+    if (target.ingress().isPresent()) {
+      return of(target.ingress().get(), d, now);
+    }
+    GatewayDiagnosis gd = new GatewayDiagnosis();
+    gd.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(nameOf(target.kind(), target.name()))
+            .withNamespace(target.namespace())
+            .withLabels(Map.of(MANAGED_BY, "gateway-doctor"))
+            .build());
+    GatewayDiagnosisSpec spec = new GatewayDiagnosisSpec();
+    String group =
+        target.object() == null || target.object().getApiVersion() == null
+            ? null
+            : target.object().getApiVersion().contains("/")
+                ? target
+                    .object()
+                    .getApiVersion()
+                    .substring(0, target.object().getApiVersion().indexOf('/'))
+                : null;
+    spec.setTargetRef(new TargetRef(group, target.kind(), target.name()));
+    gd.setSpec(spec);
+    gd.setStatus(StatusAggregator.build(d, null, null, now));
+    return gd;
+  }
+
+  /** A diagnosis's name: the Ingress's own, or NAME.KIND for other kinds (web.httproute). */
+  public static String nameOf(String kind, String name) {
+    return "Ingress".equals(kind) ? name : name + "." + kind.toLowerCase(java.util.Locale.ROOT);
+  }
+
   /** {"apiVersion":"v1","kind":"List","items":[...]} as kubectl prints several objects. */
   public static KubernetesList list(List<GatewayDiagnosis> items) {
     KubernetesList list = new KubernetesList();

@@ -114,6 +114,72 @@ class AnalyzeCommandTest {
         .contains("edge/ingress-nginx-controller-5c8d66c76d-x7k2p");
   }
 
+  /**
+   * #20: a dump's HTTPRoutes are diagnosed beside its Ingresses, through the same pipeline; a
+   * route's diagnosis is named NAME.httproute and names its kind in spec.targetRef.
+   */
+  @Test
+  void httpRoutesInADumpAreDiagnosedBesideIngresses(@TempDir Path tmp) throws IOException {
+    // a grant in shop for another namespace: the dump holds ReferenceGrants, and none permits
+    // storefront
+    Path grant = tmp.resolve("grant.yaml");
+    Files.writeString(
+        grant,
+        """
+        apiVersion: gateway.networking.k8s.io/v1beta1
+        kind: ReferenceGrant
+        metadata: {name: allow-other, namespace: shop}
+        spec:
+          from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: other}]
+          to: [{group: "", kind: Service, name: web}]
+        """);
+    List<String> in = new ArrayList<>(inputs("httproute-backendref-not-permitted"));
+    in.addAll(List.of("-f", grant.toString()));
+    Result both = run(args(in, "-o", "json", "--now", "2026-12-01T12:00:00Z"));
+    assertThat(both.code()).as(both.err() + both.out()).isEqualTo(1);
+    assertThat(both.json().get("items")).hasSize(2);
+    Result route =
+        run(
+            args(
+                in,
+                "--target",
+                "httproute/storefront/web",
+                "-o",
+                "json",
+                "--now",
+                "2026-12-01T12:00:00Z"));
+    JsonNode gd = route.json().at("/items/0");
+    assertThat(route.json().get("items")).as(route.err()).hasSize(1);
+    assertThat(gd.at("/metadata/name").asText()).isEqualTo("web.httproute");
+    assertThat(gd.at("/metadata/namespace").asText()).isEqualTo("storefront");
+    assertThat(gd.at("/spec/targetRef/kind").asText()).isEqualTo("HTTPRoute");
+    assertThat(gd.at("/spec/targetRef/apiGroup").asText()).isEqualTo("gateway.networking.k8s.io");
+    assertThat(gd.at("/status/target").asText()).isEqualTo("HTTPRoute/web");
+    assertThat(gd.at("/status/rootCause").asText()).isEqualTo("BackendRefNotPermitted");
+    assertThat(gd.at("/status/culprit").asText()).isEqualTo("HTTPRoute/storefront/web");
+    Result ingressOnly =
+        run(
+            args(
+                inputs("httproute-backendref-not-permitted"),
+                "--target",
+                "ingress/shop/web",
+                "-o",
+                "json",
+                "--now",
+                "2026-12-01T12:00:00Z"));
+    assertThat(ingressOnly.json().get("items"))
+        .singleElement()
+        .satisfies(i -> assertThat(i.at("/status/health").asText()).isEqualTo("Healthy"));
+    Result none =
+        run(
+            args(
+                inputs("httproute-backendref-not-permitted"),
+                "--target",
+                "httproute/storefront/nope"));
+    assertThat(none.code()).isEqualTo(2);
+    assertThat(none.err()).contains("--target httproute/storefront/nope: no such HTTPRoute");
+  }
+
   @Test
   void healthyInputExitsZeroWithATable() throws IOException {
     Result r = run(args(inputs("healthy-basic")));
