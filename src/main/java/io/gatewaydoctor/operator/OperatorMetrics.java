@@ -85,12 +85,19 @@ public class OperatorMetrics {
     }
   }
 
+  /** The non-zero counts only: a target without errors has no series (12 per target were idle). */
   private static void put(Map<String, Long> m, String source, StatusCounts c) {
     if (c != null) {
-      m.put(source + "|500", c.s500);
-      m.put(source + "|502", c.s502);
-      m.put(source + "|503", c.s503);
-      m.put(source + "|504", c.s504);
+      putNonZero(m, source + "|500", c.s500);
+      putNonZero(m, source + "|502", c.s502);
+      putNonZero(m, source + "|503", c.s503);
+      putNonZero(m, source + "|504", c.s504);
+    }
+  }
+
+  private static void putNonZero(Map<String, Long> m, String key, Long n) {
+    if (n != null && n != 0) {
+      m.put(key, n);
     }
   }
 

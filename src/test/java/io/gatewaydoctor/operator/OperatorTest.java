@@ -607,6 +607,14 @@ class OperatorTest extends OperatorTestBase {
           .isNull();
       assertThat(s.errorRate).isPositive();
       assertThat(scrapes.get()).isGreaterThanOrEqualTo(3);
+      // series only for the counts that are not zero: the 502s clients got, no 500 at all
+      String exposed = get(metricsUrl);
+      assertThat(exposed)
+          .containsPattern(
+              "gatewaydoctor_gateway_errors\\{namespace=\""
+                  + ns
+                  + "\",source=\"returned\",status=\"502\",target=\"web\"\\} [1-9]")
+          .doesNotContain("namespace=\"" + ns + "\",source=\"returned\",status=\"500\"");
     } finally {
       client.resource(controller).delete();
       metrics.stop(0);
