@@ -805,7 +805,8 @@ class OperatorTest extends OperatorTestBase {
               assertThat(get(metricsUrl))
                   .doesNotContain("namespace=\"" + ns + "\",root_cause=\"NoReadyEndpoints\"");
             });
-    // failing again: the same Event on the Ingress, counted up, not a second one
+    // failing again: the same Event on the Ingress, counted up, not a second one (at least 2: the
+    // endpoints going unready one by one can pass through Degraded, a change of its own)
     setEndpointsReady(ns, false);
     awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "NoReadyEndpoints"));
     await()
