@@ -11,6 +11,7 @@ import io.gatewaydoctor.history.Drift;
 import io.gatewaydoctor.model.ChainResolver;
 import io.gatewaydoctor.model.ClusterSnapshot;
 import io.gatewaydoctor.model.Endpoint;
+import io.gatewaydoctor.model.Target;
 import io.gatewaydoctor.model.TargetChain;
 import io.gatewaydoctor.probe.ProbeEvidence;
 import io.gatewaydoctor.remediation.Plan;
@@ -100,7 +101,7 @@ public final class Pipeline {
   }
 
   /** Any target (an HTTPRoute through {@code model.HTTPRouteTargets}). */
-  public static Resolved resolve(io.gatewaydoctor.model.Target target, ClusterSnapshot cluster) {
+  public static Resolved resolve(Target target, ClusterSnapshot cluster) {
     return new Resolved(ChainResolver.resolve(target, cluster), cluster);
   }
 

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.gatewaydoctor.gateway.Dialects;
 import io.gatewaydoctor.gateway.GatewayDialect;
 import io.gatewaydoctor.model.ClusterSnapshot;
+import io.gatewaydoctor.model.Digests;
 import io.gatewaydoctor.model.Endpoint;
 import io.gatewaydoctor.model.Labels;
 import io.gatewaydoctor.model.Pods;
@@ -228,14 +229,7 @@ public final class ChainBaseline {
   }
 
   static String digest(String v) {
-    try {
-      byte[] h =
-          java.security.MessageDigest.getInstance("SHA-256")
-              .digest(v.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return "sha256:" + java.util.HexFormat.of().formatHex(h, 0, 8);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return "sha256:" + Digests.sha256Prefix(v);
   }
 
   /** The object a key names ("Service shop/web"). */

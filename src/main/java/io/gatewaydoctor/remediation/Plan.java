@@ -5,6 +5,7 @@ import io.gatewaydoctor.analysis.Ranker;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.api.RemediationRecord;
 import io.gatewaydoctor.api.ResourceRef;
+import io.gatewaydoctor.model.Digests;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -117,18 +118,7 @@ public record Plan(
         + "… ("
         + patch.length()
         + " characters, sha256 "
-        + digest(plain)
+        + Digests.sha256Prefix(plain)
         + " without the resourceVersion test)";
-  }
-
-  private static String digest(String s) {
-    try {
-      byte[] h =
-          java.security.MessageDigest.getInstance("SHA-256")
-              .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return java.util.HexFormat.of().formatHex(h, 0, 8);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

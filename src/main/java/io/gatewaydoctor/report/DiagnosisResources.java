@@ -7,6 +7,7 @@ import io.gatewaydoctor.analysis.Diagnosis;
 import io.gatewaydoctor.api.GatewayDiagnosis;
 import io.gatewaydoctor.api.GatewayDiagnosisSpec;
 import io.gatewaydoctor.api.TargetRef;
+import io.gatewaydoctor.model.Target;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +42,7 @@ public final class DiagnosisResources {
    * target's name with the kind as a suffix ({@code web.httproute}), so an Ingress and a route of
    * the same name do not share one (tools find a diagnosis by spec.targetRef, not by its name).
    */
-  public static GatewayDiagnosis of(
-      io.gatewaydoctor.model.Target target, Diagnosis d, Instant now) {
+  public static GatewayDiagnosis of(Target target, Diagnosis d, Instant now) {
     if (target.ingress().isPresent()) {
       return of(target.ingress().get(), d, now);
     }

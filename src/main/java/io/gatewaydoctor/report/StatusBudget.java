@@ -6,11 +6,8 @@ import io.gatewaydoctor.api.EndpointStatus;
 import io.gatewaydoctor.api.Finding;
 import io.gatewaydoctor.api.FindingRemediation;
 import io.gatewaydoctor.api.GatewayDiagnosisStatus;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.gatewaydoctor.model.Digests;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -137,7 +134,7 @@ public final class StatusBudget {
             + "… ("
             + r.patch.length()
             + " characters, sha256 "
-            + digest(r.patch)
+            + Digests.sha256Prefix(r.patch)
             + (r.source != null ? "; the template of " + r.source : "")
             + ")";
     Finding c = copy(f);
@@ -194,14 +191,5 @@ public final class StatusBudget {
     c.endpoints = b.endpoints;
     c.endpointsOmitted = b.endpointsOmitted;
     return c;
-  }
-
-  private static String digest(String s) {
-    try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(h, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
