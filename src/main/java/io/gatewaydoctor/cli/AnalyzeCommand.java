@@ -486,13 +486,7 @@ public class AnalyzeCommand implements Callable<Integer> {
                 ing.getMetadata().getNamespace(),
                 ing.getMetadata().getName(),
                 GatewayEvidence.Returned.of(metrics.get(key), "prometheus"));
-    var ns = in.snapshot().namespace(ing.getMetadata().getNamespace()).orElse(null);
-    var policy =
-        RemediationPolicy.of(
-            ing.getMetadata().getAnnotations(),
-            ns == null ? null : ns.getMetadata().getAnnotations(),
-            RemediationPolicy.Mode.auto,
-            java.util.Set.of());
+    var policy = policyOf(ing, in.snapshot());
     Diagnosis d =
         Pipeline.evaluate(
                 target,
@@ -537,13 +531,7 @@ public class AnalyzeCommand implements Callable<Integer> {
       Duration w,
       StringBuilder explained) {
     var target = Pipeline.resolve(HTTPRouteTargets.of(route, in.snapshot()), in.snapshot());
-    var ns = in.snapshot().namespace(route.getMetadata().getNamespace()).orElse(null);
-    var policy =
-        RemediationPolicy.of(
-            route.getMetadata().getAnnotations(),
-            ns == null ? null : ns.getMetadata().getAnnotations(),
-            RemediationPolicy.Mode.auto,
-            java.util.Set.of());
+    var policy = policyOf(route, in.snapshot());
     Diagnosis d =
         Pipeline.evaluate(
                 target, new Pipeline.Inputs(ProbeEvidence.NONE, gateway, null, true, policy, at, w))
@@ -555,6 +543,19 @@ public class AnalyzeCommand implements Callable<Integer> {
       explained.append(Explainer.explain(target.chain(), in.snapshot(), d)).append('\n');
     }
     return gd;
+  }
+
+  /**
+   * A target's remediation policy as the operator reads it (its annotations under its namespace's),
+   * without the operator's cap: analyze previews what the target asks for.
+   */
+  private static RemediationPolicy policyOf(HasMetadata target, ClusterSnapshot snapshot) {
+    var ns = snapshot.namespace(target.getMetadata().getNamespace()).orElse(null);
+    return RemediationPolicy.of(
+        target.getMetadata().getAnnotations(),
+        ns == null ? null : ns.getMetadata().getAnnotations(),
+        RemediationPolicy.Mode.auto,
+        java.util.Set.of());
   }
 
   private Instant fixedNowOrNow() {
@@ -913,8 +914,17 @@ public class AnalyzeCommand implements Callable<Integer> {
     }
 
     List<Ingress> select(java.util.Collection<Ingress> all, PrintWriter err) throws UsageException {
-      List<Ingress> out = new ArrayList<>();
-      for (Ingress i : all) {
+      return select(all, "ingress", "Ingress");
+    }
+
+    /**
+     * The targets of one kind to diagnose, by namespace, selector and --target (a --target of this
+     * kind that matches none is an error), sorted by namespace and name.
+     */
+    private <T extends HasMetadata> List<T> select(
+        java.util.Collection<T> all, String kind, String kindName) throws UsageException {
+      List<T> out = new ArrayList<>();
+      for (T i : all) {
         String ns = i.getMetadata().getNamespace();
         if (c.namespace != null && !c.namespace.equals(ns)) {
           continue;
@@ -928,16 +938,17 @@ public class AnalyzeCommand implements Callable<Integer> {
         out.add(i);
       }
       for (String t : c.targets) {
-        if (!isRoute(t) && out.stream().noneMatch(i -> matches(t, i))) {
+        if (kind.equals(kindOf(t.split("/")[0])) && out.stream().noneMatch(i -> matches(t, i))) {
           throw new UsageException(
               "--target "
                   + t
-                  + ": no such Ingress"
+                  + ": no such "
+                  + kindName
                   + (c.namespace == null ? "" : " in namespace " + c.namespace));
         }
       }
       out.sort(
-          Comparator.comparing((Ingress i) -> i.getMetadata().getNamespace())
+          Comparator.comparing((T i) -> i.getMetadata().getNamespace())
               .thenComparing(i -> i.getMetadata().getName()));
       return out;
     }
@@ -962,45 +973,11 @@ public class AnalyzeCommand implements Callable<Integer> {
           : p[1].equals(i.getMetadata().getNamespace()) && p[2].equals(i.getMetadata().getName());
     }
 
-    private static boolean isRoute(String target) {
-      return "httproute".equals(kindOf(target.split("/")[0]));
-    }
-
-    /**
-     * The HTTPRoutes of the input to diagnose: as for Ingresses, by namespace, selector and
-     * --target.
-     */
+    /** The HTTPRoutes of the input to diagnose, chosen as the Ingresses are. */
     List<io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute> selectRoutes(
         java.util.Collection<io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute> all)
         throws UsageException {
-      List<io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute> out = new ArrayList<>();
-      for (var r : all) {
-        if (c.namespace != null && !c.namespace.equals(r.getMetadata().getNamespace())) {
-          continue;
-        }
-        if (labels != null && !Labels.selects(labels, r.getMetadata().getLabels())) {
-          continue;
-        }
-        if (!c.targets.isEmpty() && c.targets.stream().noneMatch(t -> matches(t, r))) {
-          continue;
-        }
-        out.add(r);
-      }
-      for (String t : c.targets) {
-        if (isRoute(t) && out.stream().noneMatch(r -> matches(t, r))) {
-          throw new UsageException(
-              "--target "
-                  + t
-                  + ": no such HTTPRoute"
-                  + (c.namespace == null ? "" : " in namespace " + c.namespace));
-        }
-      }
-      out.sort(
-          Comparator.comparing(
-                  (io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute r) ->
-                      r.getMetadata().getNamespace())
-              .thenComparing(r -> r.getMetadata().getName()));
-      return out;
+      return select(all, "httproute", "HTTPRoute");
     }
 
     Instant instant(Input in) throws InputFiles.InputException {

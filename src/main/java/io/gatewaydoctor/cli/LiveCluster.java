@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.gatewaydoctor.gateway.IngressNginx;
 import io.gatewaydoctor.gateway.UpstreamNames;
 import io.gatewaydoctor.model.ChainResolver;
 import io.gatewaydoctor.model.ClusterSnapshot;
@@ -70,7 +71,8 @@ final class LiveCluster {
           for (var ref : ChainResolver.backendRefs(ing, new ArrayList<>()).values()) {
             others.addAll(
                 UpstreamNames.otherNamespaces(
-                    namespace + "-" + ref.service() + "-" + ref.portLabel(), namespace));
+                    IngressNginx.INSTANCE.upstreamName(namespace, ref.service(), ref.portLabel()),
+                    namespace));
           }
         }
       }

@@ -202,6 +202,11 @@ public final class ClusterSnapshot {
   /** The word that trusts controller pods in every namespace. */
   public static final String ANY_NAMESPACE = "*";
 
+  /** Whether {@code namespace} is one of {@code trusted} ("*": any). */
+  public static boolean trusts(Collection<String> trusted, String namespace) {
+    return trusted.contains(ANY_NAMESPACE) || trusted.contains(namespace);
+  }
+
   /** Whether a pod in this namespace may be taken for the ingress controller's. */
   public boolean gatewayNamespace(String namespace) {
     return gatewayNamespaces == null || gatewayNamespaces.contains(namespace);

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gatewaydoctor.api.ResourceRef;
+import io.gatewaydoctor.gateway.IngressNginx;
 import io.gatewaydoctor.gateway.UpstreamNames;
 import io.gatewaydoctor.model.ChainResolver;
 import io.gatewaydoctor.model.ClusterSnapshot;
@@ -108,7 +109,8 @@ final class ChainGatherer {
     // not charged to it)
     for (var ref : ChainResolver.backendRefs(ingress, new ArrayList<>()).values()) {
       for (String other :
-          UpstreamNames.otherNamespaces(ns + "-" + ref.service() + "-" + ref.portLabel(), ns)) {
+          UpstreamNames.otherNamespaces(
+              IngressNginx.INSTANCE.upstreamName(ns, ref.service(), ref.portLabel()), ns)) {
         c.namespaces().get(new ResourceID(other)).ifPresent(objects::add);
       }
     }

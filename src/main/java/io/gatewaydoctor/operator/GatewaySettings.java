@@ -51,8 +51,7 @@ public interface GatewaySettings {
 
   /** Whether a pod in this namespace may be the ingress controller's. */
   default boolean trustsControllerIn(String namespace) {
-    return controllerNamespaces().contains(ClusterSnapshot.ANY_NAMESPACE)
-        || controllerNamespaces().contains(namespace);
+    return ClusterSnapshot.trusts(controllerNamespaces(), namespace);
   }
 
   /** Controller pods followed at most (one thread and one connection each). */

@@ -3,6 +3,7 @@ package io.gatewaydoctor.report;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.client.utils.ApiVersionUtil;
 import io.gatewaydoctor.analysis.Diagnosis;
 import io.gatewaydoctor.api.GatewayDiagnosis;
 import io.gatewaydoctor.api.GatewayDiagnosisSpec;
@@ -23,18 +24,8 @@ public final class DiagnosisResources {
   private DiagnosisResources() {}
 
   public static GatewayDiagnosis of(Ingress ingress, Diagnosis d, Instant now) {
-    GatewayDiagnosis gd = new GatewayDiagnosis();
-    gd.setMetadata(
-        new ObjectMetaBuilder()
-            .withName(ingress.getMetadata().getName())
-            .withNamespace(ingress.getMetadata().getNamespace())
-            .withLabels(Map.of(MANAGED_BY, "gateway-doctor"))
-            .build());
-    GatewayDiagnosisSpec spec = new GatewayDiagnosisSpec();
-    spec.setTargetRef(TargetRef.ingress(ingress.getMetadata().getName()));
-    gd.setSpec(spec);
-    gd.setStatus(StatusAggregator.build(d, null, null, now));
-    return gd;
+    String name = ingress.getMetadata().getName();
+    return resource(name, ingress.getMetadata().getNamespace(), TargetRef.ingress(name), d, now);
   }
 
   /**
@@ -46,24 +37,29 @@ public final class DiagnosisResources {
     if (target.ingress().isPresent()) {
       return of(target.ingress().get(), d, now);
     }
+    String group =
+        target.object() == null
+            ? null
+            : ApiVersionUtil.trimGroupOrNull(target.object().getApiVersion());
+    return resource(
+        nameOf(target.kind(), target.name()),
+        target.namespace(),
+        new TargetRef(group, target.kind(), target.name()),
+        d,
+        now);
+  }
+
+  private static GatewayDiagnosis resource(
+      String name, String namespace, TargetRef target, Diagnosis d, Instant now) {
     GatewayDiagnosis gd = new GatewayDiagnosis();
     gd.setMetadata(
         new ObjectMetaBuilder()
-            .withName(nameOf(target.kind(), target.name()))
-            .withNamespace(target.namespace())
+            .withName(name)
+            .withNamespace(namespace)
             .withLabels(Map.of(MANAGED_BY, "gateway-doctor"))
             .build());
     GatewayDiagnosisSpec spec = new GatewayDiagnosisSpec();
-    String group =
-        target.object() == null || target.object().getApiVersion() == null
-            ? null
-            : target.object().getApiVersion().contains("/")
-                ? target
-                    .object()
-                    .getApiVersion()
-                    .substring(0, target.object().getApiVersion().indexOf('/'))
-                : null;
-    spec.setTargetRef(new TargetRef(group, target.kind(), target.name()));
+    spec.setTargetRef(target);
     gd.setSpec(spec);
     gd.setStatus(StatusAggregator.build(d, null, null, now));
     return gd;
