@@ -15,6 +15,7 @@ import io.gatewaydoctor.api.Baseline;
 import io.gatewaydoctor.api.GatewayDiagnosis;
 import io.gatewaydoctor.api.ProbeSpec;
 import io.gatewaydoctor.evaluation.Pipeline;
+import io.gatewaydoctor.gateway.Dialects;
 import io.gatewaydoctor.history.ChainBaseline;
 import io.gatewaydoctor.history.DumpTimeline;
 import io.gatewaydoctor.model.ChainResolver;
@@ -247,10 +248,11 @@ public class AnalyzeCommand implements Callable<Integer> {
   @Option(
       names = "--upstream-keepalive-timeout",
       paramLabel = "SECONDS",
-      defaultValue = "60",
-      description =
-          "The gateway's idle upstream keep-alive timeout (ingress-nginx upstream-keepalive-timeout, default ${DEFAULT-VALUE}).")
-  int upstreamKeepAlive;
+      description = {
+        "The gateway's idle upstream keep-alive timeout. Default: upstream-keepalive-timeout of the ingress-nginx",
+        "controller's ConfigMap (the one its pods name with --configmap), else ingress-nginx's 60."
+      })
+  Integer upstreamKeepAlive;
 
   @Option(
       names = "--timings",
@@ -271,6 +273,12 @@ public class AnalyzeCommand implements Callable<Integer> {
       AnalyzeRun run = AnalyzeRun.of(this);
       liveFormat = run.format();
       Input in = load(err);
+      if (!gatewayLogs.isEmpty()) {
+        // --log-format, else the controllers' ConfigMap (read with the live cluster already)
+        run =
+            run.withFormat(
+                in.live() ? liveFormat : GatewayLogs.format(in.snapshot(), run.format(), err));
+      }
       long t1 = System.nanoTime();
       List<Ingress> selected = new ArrayList<>(run.select(in.snapshot().ingresses(), err));
       // gatewaydoctor.io/diagnose: "false" is honoured as the operator honours it (the namespace's
@@ -597,8 +605,14 @@ public class AnalyzeCommand implements Callable<Integer> {
     spec.setTimeoutMillis(probeTimeout);
     java.util.Map<Ingress, List<ProbePlanner.Planned>> plans = new java.util.LinkedHashMap<>();
     java.util.Set<ProbeTarget> distinct = new java.util.HashSet<>();
+    java.util.Map<Ingress, Duration> keepAliveOf = new java.util.HashMap<>();
     for (Ingress ing : selected) {
       var chain = ChainResolver.resolve(ing, snapshot);
+      keepAliveOf.put(
+          ing,
+          upstreamKeepAlive != null
+              ? Duration.ofSeconds(upstreamKeepAlive)
+              : Dialects.of(chain.target()).upstreamKeepAlive(chain.controllerConfig()));
       List<ProbePlanner.Planned> plan = ProbePlanner.plan(chain, snapshot, spec, scope);
       suspected.addAll(KeepAliveSignature.suspected(chain, gateway));
       plans.put(ing, plan);
@@ -624,7 +638,9 @@ public class AnalyzeCommand implements Callable<Integer> {
             e.getValue().isEmpty() ? ProbeEvidence.NONE : runner.run(e.getValue());
         reached |= evidence.reachedAny();
         out.put(e.getKey(), evidence);
-        all.addAll(e.getValue());
+        if (!keepAliveOf.get(e.getKey()).isZero()) {
+          all.addAll(e.getValue()); // a gateway that keeps no idle connection cannot race
+        }
       }
       if (!Boolean.TRUE.equals(probeKeepAlive)) {
         // by default only where the logs point at a keep-alive race; --no-probe-keepalive: nowhere
@@ -637,18 +653,19 @@ public class AnalyzeCommand implements Callable<Integer> {
       if (!all.isEmpty() && reached) {
         // one idle connection per Service for all targets at once: each waits up to the gateway's
         // timeout
-        Duration keepAlive = Duration.ofSeconds(upstreamKeepAlive);
+        Duration keepAlive =
+            keepAliveOf.values().stream().max(Duration::compareTo).orElse(Duration.ZERO);
         if (!Boolean.TRUE.equals(probeKeepAlive)) {
           err.println(
               "measuring the idle keep-alive timeout of "
                   + String.join(", ", suspected)
                   + " (up to "
-                  + (upstreamKeepAlive + 1)
+                  + (keepAlive.toSeconds() + 1)
                   + " s): the gateway's logs show sporadic premature closes or resets there (--no-probe-keepalive skips it)");
         }
         var measured =
             runner.keepAlive(all, ProbeEvidence.of(seen.values()), keepAlive.plusSeconds(1));
-        out.replaceAll((ing, ev) -> ev.withKeepAlive(measured, keepAlive));
+        out.replaceAll((ing, ev) -> ev.withKeepAlive(measured, keepAliveOf.get(ing)));
       }
     }
     reportSkipped(out, err);
@@ -793,6 +810,9 @@ public class AnalyzeCommand implements Callable<Integer> {
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       LiveCluster live = new LiveCluster(client, ns, controllerNamespaces, err);
       ClusterSnapshot snapshot = live.read();
+      if (!gatewayLogs.isEmpty() || !noGatewayLogs) {
+        liveFormat = GatewayLogs.format(snapshot, liveFormat, err);
+      }
       if (gatewayLogs.isEmpty() && !noGatewayLogs) {
         // the controllers' own logs, read here as the operator reads them: per-pod attribution
         // without kubectl logs
@@ -838,6 +858,10 @@ public class AnalyzeCommand implements Callable<Integer> {
 
   /** The validated options and the pure decisions (selection, instant, exit code). */
   record AnalyzeRun(AnalyzeCommand c, LabelSelector labels, Instant fixedNow, LogFormat format) {
+    AnalyzeRun withFormat(LogFormat f) {
+      return new AnalyzeRun(c, labels, fixedNow, f);
+    }
+
     static AnalyzeRun of(AnalyzeCommand c) throws UsageException {
       LogFormat format = null;
       if (c.logFormat != null) {
@@ -858,7 +882,7 @@ public class AnalyzeCommand implements Callable<Integer> {
       if (c.probeTimeout < 50 || c.probeTimeout > 60000) {
         throw new UsageException("--probe-timeout " + c.probeTimeout + ": between 50 and 60000 ms");
       }
-      if (c.upstreamKeepAlive < 1 || c.upstreamKeepAlive > 3600) {
+      if (c.upstreamKeepAlive != null && (c.upstreamKeepAlive < 1 || c.upstreamKeepAlive > 3600)) {
         throw new UsageException(
             "--upstream-keepalive-timeout " + c.upstreamKeepAlive + ": between 1 and 3600 seconds");
       }

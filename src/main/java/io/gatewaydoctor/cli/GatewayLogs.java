@@ -1,9 +1,13 @@
 package io.gatewaydoctor.cli;
 
+import io.gatewaydoctor.gateway.IngressNginx;
+import io.gatewaydoctor.model.ClusterSnapshot;
+import io.gatewaydoctor.model.ControllerConfig;
 import io.gatewaydoctor.signals.GatewayEvidence;
 import io.gatewaydoctor.signals.LineSplitter;
 import io.gatewaydoctor.signals.LogFormat;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +40,47 @@ final class GatewayLogs {
     GatewayEvidence.Builder b = new GatewayEvidence.Builder(now, window).format(format);
     each(files, b::line);
     return b.build();
+  }
+
+  /**
+   * The access-log format to read: {@code flagged} (--log-format) when given, else the
+   * log-format-upstream of the ingress-nginx controllers' ConfigMap in the input when they all
+   * agree, else ingress-nginx's default (null). Says on {@code err} which it took and why.
+   */
+  static LogFormat format(ClusterSnapshot snapshot, LogFormat flagged, PrintWriter err) {
+    if (flagged != null) {
+      return flagged;
+    }
+    java.util.Map<String, String> formats = new java.util.TreeMap<>();
+    for (ControllerConfig c : ControllerConfig.all(snapshot)) {
+      IngressNginx.INSTANCE.accessLogFormat(c).ifPresent(f -> formats.put(c.source(), f));
+    }
+    if (formats.isEmpty()) {
+      return null;
+    }
+    if (new java.util.HashSet<>(formats.values()).size() > 1) {
+      err.println(
+          "warning: the ingress-nginx ConfigMaps "
+              + String.join(", ", formats.keySet())
+              + " set different log-format-upstream values; reading the default format"
+              + " (--log-format FORMAT says which)");
+      return null;
+    }
+    String source = formats.keySet().iterator().next();
+    try {
+      LogFormat f = LogFormat.of(formats.get(source));
+      err.println(
+          "gateway logs: access-log format from ConfigMap " + source + " (log-format-upstream)");
+      return f;
+    } catch (IllegalArgumentException e) {
+      err.println(
+          "warning: log-format-upstream of ConfigMap "
+              + source
+              + " cannot be read ("
+              + e.getMessage()
+              + "); reading the default format");
+      return null;
+    }
   }
 
   private static void each(List<Path> files, Consumer<String> sink)

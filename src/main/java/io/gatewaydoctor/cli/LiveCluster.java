@@ -11,6 +11,8 @@ import io.gatewaydoctor.gateway.IngressNginx;
 import io.gatewaydoctor.gateway.UpstreamNames;
 import io.gatewaydoctor.model.ChainResolver;
 import io.gatewaydoctor.model.ClusterSnapshot;
+import io.gatewaydoctor.model.ControllerConfig;
+import io.gatewaydoctor.model.Gateways;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,10 +106,44 @@ final class LiveCluster {
         }
       }
     }
+    configMaps();
     if (secrets()) {
       known.add("Secret");
     }
     return ClusterSnapshot.of(objects, known, controllerNamespaces);
+  }
+
+  /**
+   * The ConfigMaps the ingress-nginx controller pods name with --configmap, by GET, in the
+   * namespaces trusted to run controllers only (their upstream-keepalive-timeout,
+   * proxy-read-timeout, proxy-buffer-size and log-format-upstream configure the gateway).
+   */
+  private void configMaps() {
+    java.util.Set<String> refs = new java.util.TreeSet<>();
+    for (HasMetadata o : List.copyOf(objects)) {
+      if (o instanceof io.fabric8.kubernetes.api.model.Pod p
+          && ClusterSnapshot.trusts(controllerNamespaces, p.getMetadata().getNamespace())
+          && Gateways.controllerOf(p).filter(Gateways.INGRESS_NGINX::equals).isPresent()) {
+        ControllerConfig.configMapRef(p)
+            .filter(
+                r -> ClusterSnapshot.trusts(controllerNamespaces, r.substring(0, r.indexOf('/'))))
+            .ifPresent(refs::add);
+      }
+    }
+    refs.stream()
+        .limit(16)
+        .forEach(
+            r ->
+                optional(
+                    () ->
+                        java.util.Optional.ofNullable(
+                                client
+                                    .configMaps()
+                                    .inNamespace(r.substring(0, r.indexOf('/')))
+                                    .withName(r.substring(r.indexOf('/') + 1))
+                                    .get())
+                            .stream()
+                            .toList()));
   }
 
   private <T extends HasMetadata> List<T> items(

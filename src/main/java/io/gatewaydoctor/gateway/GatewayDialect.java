@@ -2,7 +2,10 @@ package io.gatewaydoctor.gateway;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.gatewaydoctor.model.ControllerConfig;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything specific to one gateway implementation, behind one interface: the settings a target
@@ -15,8 +18,27 @@ public interface GatewayDialect {
   /** The controller name (IngressClass or GatewayClass spec.controller). */
   String controller();
 
-  /** How the gateway talks to one backend port of a target whose settings are {@code settings}. */
-  BackendSettings backend(Map<String, String> settings, ServicePort port);
+  /**
+   * How the gateway talks to one backend port of a target whose settings are {@code settings}, its
+   * controller configured by {@code config} (the target's settings win, then the controller's, then
+   * the gateway's defaults).
+   */
+  BackendSettings backend(Map<String, String> settings, ControllerConfig config, ServicePort port);
+
+  /**
+   * Where the value of one of the target's settings comes from: the target's own setting, the
+   * controller's configuration, or the gateway's default (for evidence lines).
+   */
+  String origin(String setting, Map<String, String> settings, ControllerConfig config);
+
+  /**
+   * How long the gateway keeps idle upstream connections for reuse under {@code config}; zero when
+   * it does not keep them at all.
+   */
+  Duration upstreamKeepAlive(ControllerConfig config);
+
+  /** The access-log format {@code config} sets, when it is not the gateway's default. */
+  Optional<String> accessLogFormat(ControllerConfig config);
 
   /**
    * The setting that chooses the protocol to the backend (named in findings and fixes), or null.

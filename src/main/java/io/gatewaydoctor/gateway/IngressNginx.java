@@ -3,8 +3,10 @@ package io.gatewaydoctor.gateway;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.gatewaydoctor.model.ControllerConfig;
 import io.gatewaydoctor.model.Gateways;
 import io.gatewaydoctor.model.Pods;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +33,15 @@ public final class IngressNginx implements GatewayDialect {
    * certificate, never read here.
    */
   public static final String PROXY_SSL_SECRET = PREFIX + "proxy-ssl-secret";
+
+  /** ConfigMap keys of the controller's global settings. */
+  public static final String UPSTREAM_KEEPALIVE_TIMEOUT = "upstream-keepalive-timeout";
+
+  public static final String UPSTREAM_KEEPALIVE_CONNECTIONS = "upstream-keepalive-connections";
+  public static final String LOG_FORMAT_UPSTREAM = "log-format-upstream";
+
+  /** ingress-nginx's default upstream-keepalive-timeout, in seconds. */
+  public static final int DEFAULT_UPSTREAM_KEEPALIVE_TIMEOUT = 60;
 
   /** ingress-nginx's default proxy-read-timeout, in seconds. */
   public static final int DEFAULT_PROXY_READ_TIMEOUT = 60;
@@ -67,17 +78,64 @@ public final class IngressNginx implements GatewayDialect {
   }
 
   @Override
-  public BackendSettings backend(Map<String, String> settings, ServicePort port) {
+  public BackendSettings backend(
+      Map<String, String> settings, ControllerConfig config, ServicePort port) {
     Map<String, String> a = settings == null ? Map.of() : settings;
+    ControllerConfig c = config == null ? ControllerConfig.NONE : config;
     String protocol = a.get(BACKEND_PROTOCOL);
     boolean http = protocol == null || !NOT_HTTP.contains(protocol.trim().toUpperCase(Locale.ROOT));
     return new BackendSettings(
         http,
         tls(protocol, port),
-        bufferSize(a.get(PROXY_BUFFER_SIZE)).orElse(DEFAULT_HEADER_LIMIT),
-        proxyReadTimeout(a.get(PROXY_READ_TIMEOUT)),
+        bufferSize(a.get(PROXY_BUFFER_SIZE))
+            .or(() -> bufferSize(c.get(key(PROXY_BUFFER_SIZE))))
+            .orElse(DEFAULT_HEADER_LIMIT),
+        a.get(PROXY_READ_TIMEOUT) != null
+            ? proxyReadTimeout(a.get(PROXY_READ_TIMEOUT))
+            : proxyReadTimeout(c.get(key(PROXY_READ_TIMEOUT))),
         sni(a),
         a.get(PROXY_SSL_SECRET) != null && !a.get(PROXY_SSL_SECRET).isBlank());
+  }
+
+  /** The ConfigMap key of an annotation (ingress-nginx names both alike). */
+  static String key(String annotation) {
+    return annotation.startsWith(PREFIX) ? annotation.substring(PREFIX.length()) : annotation;
+  }
+
+  @Override
+  public String origin(String setting, Map<String, String> settings, ControllerConfig config) {
+    if (settings != null && settings.get(setting) != null) {
+      return "annotation " + setting;
+    }
+    if (config != null && config.source() != null && config.get(key(setting)) != null) {
+      return "ConfigMap " + config.source() + " key " + key(setting);
+    }
+    return "ingress-nginx's default";
+  }
+
+  /**
+   * upstream-keepalive-timeout (seconds, default 60) from the controller's ConfigMap; zero when
+   * upstream-keepalive-connections is 0 (no idle connection is kept).
+   */
+  @Override
+  public Duration upstreamKeepAlive(ControllerConfig config) {
+    ControllerConfig c = config == null ? ControllerConfig.NONE : config;
+    if ("0".equals(c.get(UPSTREAM_KEEPALIVE_CONNECTIONS))) {
+      return Duration.ZERO;
+    }
+    String t = c.get(UPSTREAM_KEEPALIVE_TIMEOUT);
+    if (t != null && t.matches("[0-9]{1,4}s?")) {
+      int n = Integer.parseInt(t.replace("s", ""));
+      if (n >= 1) {
+        return Duration.ofSeconds(Math.min(n, 3600));
+      }
+    }
+    return Duration.ofSeconds(DEFAULT_UPSTREAM_KEEPALIVE_TIMEOUT);
+  }
+
+  @Override
+  public Optional<String> accessLogFormat(ControllerConfig config) {
+    return config == null ? Optional.empty() : Optional.ofNullable(config.get(LOG_FORMAT_UPSTREAM));
   }
 
   /**

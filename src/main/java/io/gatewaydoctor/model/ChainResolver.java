@@ -43,7 +43,8 @@ public final class ChainResolver {
                   : cluster.pods(ns, svc.getSpec().getSelector()),
               byTarget != null));
     }
-    return new TargetChain(target, resolved, target.notDiagnosed());
+    return new TargetChain(
+        target, resolved, target.notDiagnosed(), ControllerConfig.of(target, cluster));
   }
 
   /** The distinct Service backends of an Ingress, in order of first use. */

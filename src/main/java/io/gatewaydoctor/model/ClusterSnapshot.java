@@ -1,5 +1,6 @@
 package io.gatewaydoctor.model;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -57,6 +58,7 @@ public final class ClusterSnapshot {
   private final Map<String, ReplicaSet> replicaSets = new HashMap<>();
   private final Map<String, Object> memo = new ConcurrentHashMap<>();
   private final Map<String, Secret> secrets = new HashMap<>();
+  private final Map<String, ConfigMap> configMaps = new HashMap<>();
   private final Set<String> knownKinds = new HashSet<>();
 
   /**
@@ -145,6 +147,8 @@ public final class ClusterSnapshot {
         s.replicaSets.put(key, rs);
       } else if (o instanceof Secret sec) {
         s.secrets.put(key, sec);
+      } else if (o instanceof ConfigMap cm) {
+        s.configMaps.put(key, cm);
       }
     }
     return s;
@@ -210,6 +214,11 @@ public final class ClusterSnapshot {
   /** Whether a pod in this namespace may be taken for the ingress controller's. */
   public boolean gatewayNamespace(String namespace) {
     return gatewayNamespaces == null || gatewayNamespaces.contains(namespace);
+  }
+
+  /** A ConfigMap (the snapshot holds only those of the controllers: {@link ControllerConfig}). */
+  public Optional<ConfigMap> configMap(String ns, String name) {
+    return Optional.ofNullable(configMaps.get(key(ns, name)));
   }
 
   public Optional<Namespace> namespace(String name) {

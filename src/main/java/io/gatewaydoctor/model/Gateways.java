@@ -145,6 +145,77 @@ public final class Gateways {
     return out;
   }
 
+  /**
+   * The IngressClass name ingress-nginx serves when its pods do not say ({@code --ingress-class}).
+   */
+  public static final String DEFAULT_NGINX_CLASS = "nginx";
+
+  /**
+   * The pods of a target's controller that serve it: those of its controller ({@link
+   * #controllerPods}), less the ingress-nginx pods whose {@code --ingress-class} (default "nginx")
+   * is another class than the target's. Several ingress-nginx installs of one controller class
+   * split the IngressClasses between them that way.
+   */
+  public static List<Pod> servingPods(Target target, ClusterSnapshot cluster) {
+    String cls = target.ingress().flatMap(i -> className(i, cluster)).orElse(DEFAULT_NGINX_CLASS);
+    return cluster.memo(
+        "serving-pods:" + target.controller() + ":" + cls,
+        () ->
+            controllerPods(cluster, target.controller()).stream()
+                .filter(
+                    p ->
+                        Pods.containers(p).stream().noneMatch(Gateways::runsIngressNginx)
+                            || cls.equals(flag(p, "--ingress-class").orElse(DEFAULT_NGINX_CLASS)))
+                .toList());
+  }
+
+  /**
+   * A flag's value in {@code --flag=value} or {@code --flag value} form, from the first container
+   * of the pod that has it, as written (unexpanded).
+   */
+  public static Optional<String> flag(Pod p, String flag) {
+    for (Container c : Pods.containers(p)) {
+      Optional<String> v = flag(c, flag);
+      if (v.isPresent()) {
+        return v;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A flag's value in {@code --flag=value} or {@code --flag value} form. */
+  public static Optional<String> flag(Container c, String flag) {
+    List<String> words = new ArrayList<>();
+    if (c.getCommand() != null) {
+      words.addAll(c.getCommand());
+    }
+    if (c.getArgs() != null) {
+      words.addAll(c.getArgs());
+    }
+    for (int i = 0; i < words.size(); i++) {
+      String w = words.get(i);
+      if (w == null) {
+        continue;
+      }
+      if (w.startsWith(flag + "=")) {
+        return Optional.of(w.substring(flag.length() + 1));
+      }
+      if (w.equals(flag) && i + 1 < words.size() && words.get(i + 1) != null) {
+        return Optional.of(words.get(i + 1));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether a container runs the ingress-nginx controller binary (its flags are then its own). */
+  public static boolean runsIngressNginx(Container c) {
+    Known nginx = KNOWN.get(0);
+    return java.util.stream.Stream.concat(
+            c.getCommand() == null ? java.util.stream.Stream.empty() : c.getCommand().stream(),
+            c.getArgs() == null ? java.util.stream.Stream.empty() : c.getArgs().stream())
+        .anyMatch(w -> w != null && nginx.runs(w));
+  }
+
   /** Which controller a pod runs, if it runs one this code recognises. */
   public static Optional<String> controllerOf(Pod p) {
     for (Container c : Pods.containers(p)) {

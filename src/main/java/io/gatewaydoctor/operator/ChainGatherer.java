@@ -18,6 +18,7 @@ import io.gatewaydoctor.gateway.IngressNginx;
 import io.gatewaydoctor.gateway.UpstreamNames;
 import io.gatewaydoctor.model.ChainResolver;
 import io.gatewaydoctor.model.ClusterSnapshot;
+import io.gatewaydoctor.model.ControllerConfig;
 import io.gatewaydoctor.model.Labels;
 import io.gatewaydoctor.model.Pods;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -30,8 +31,9 @@ import java.util.Set;
 /**
  * Does the I/O for one target: reads its backend chain from the informer caches (index lookups: the
  * Services, slices, pods and their Deployments, the namespace's NetworkPolicies and, when there are
- * any, the ingress controller's pods), and the TLS secrets it names (metadata only, by GET), and
- * returns the snapshot the pure core reads.
+ * any, the ingress controller's pods), the TLS secrets it names (metadata only, by GET) and the
+ * ConfigMap the controller's pods name (by GET, cached: {@link ControllerConfigMaps}), and returns
+ * the snapshot the pure core reads.
  */
 final class ChainGatherer {
   /** The informer caches the chain is read from. */
@@ -62,16 +64,21 @@ final class ChainGatherer {
   private final boolean tlsSecretCheck;
 
   private final List<String> controllerNamespaces;
+  private final ControllerConfigMaps configMaps;
 
   ChainGatherer(
       KubernetesClient client,
       Caches caches,
       boolean tlsSecretCheck,
-      List<String> controllerNamespaces) {
+      List<String> controllerNamespaces,
+      java.time.Clock clock) {
     this.client = client;
     this.c = caches;
     this.tlsSecretCheck = tlsSecretCheck;
     this.controllerNamespaces = List.copyOf(controllerNamespaces);
+    this.configMaps =
+        new ControllerConfigMaps(
+            client, n -> ClusterSnapshot.trusts(this.controllerNamespaces, n), clock);
   }
 
   ClusterSnapshot gather(Ingress ingress) {
@@ -116,21 +123,25 @@ final class ChainGatherer {
     }
     List<NetworkPolicy> policies = c.policies().list(ns).toList();
     objects.addAll(policies);
-    if (!policies
-        .isEmpty()) { // the gateway's pods and namespaces, to tell whether the policies admit them
-      Set<String> have = new java.util.HashSet<>();
-      objects.stream()
-          .filter(o -> o instanceof Pod)
-          .forEach(o -> have.add(ResourceID.fromResource(o).toString()));
-      for (Pod g : c.pods().byIndex(Indexes.BY_GATEWAY, Indexes.GATEWAY)) {
-        if (have.add(ResourceID.fromResource(g).toString())) {
-          objects.add(g);
+    // the gateway's pods (the ConfigMap they name configures the gateway) and, behind a policy,
+    // their namespaces, to tell whether the policies admit them
+    Set<String> have = new java.util.HashSet<>();
+    objects.stream()
+        .filter(o -> o instanceof Pod)
+        .forEach(o -> have.add(ResourceID.fromResource(o).toString()));
+    Set<String> configMaps = new java.util.TreeSet<>();
+    for (Pod g : c.pods().byIndex(Indexes.BY_GATEWAY, Indexes.GATEWAY)) {
+      ControllerConfig.configMapRef(g).ifPresent(configMaps::add);
+      if (have.add(ResourceID.fromResource(g).toString())) {
+        objects.add(g);
+        if (!policies.isEmpty()) {
           c.namespaces()
               .get(new ResourceID(g.getMetadata().getNamespace()))
               .ifPresent(objects::add);
         }
       }
     }
+    configMaps.forEach(ref -> this.configMaps.get(ref).ifPresent(objects::add));
     List<String> known = new ArrayList<>(KNOWN_KINDS);
     if (tlsSecretCheck && gatherSecrets(ingress, objects)) {
       known.add("Secret");

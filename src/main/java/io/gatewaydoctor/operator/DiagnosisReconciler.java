@@ -147,7 +147,11 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     deployments = informers.deployments;
     gatherer =
         new ChainGatherer(
-            client, informers.caches(), tlsSecretCheck, gatewaySettings.controllerNamespaces());
+            client,
+            informers.caches(),
+            tlsSecretCheck,
+            gatewaySettings.controllerNamespaces(),
+            clock);
     SimpleInboundEventSource<GatewayDiagnosis> probed = new SimpleInboundEventSource<>("probes");
     if (prober != null) {
       prober.close(); // event sources prepared again: the old scheduler's threads go
@@ -162,7 +166,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
                 probing.targetsAtOnce(),
                 clock,
                 probing.enabled())
-            .keepAlive(probing.upstreamKeepaliveTimeout(), probing.keepaliveEvery())
+            .keepAlive(probing.upstreamKeepaliveTimeout().orElse(null), probing.keepaliveEvery())
             .onProbe(metrics::probed)
             .scope(ProbeScope.of(probing.allowedCidrs().orElse(List.of())));
     SimpleInboundEventSource<GatewayDiagnosis> logged =

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gatewaydoctor.api.GatewayDiagnosis;
 import io.gatewaydoctor.gateway.IngressNginx;
+import io.gatewaydoctor.model.ControllerConfig;
 import io.gatewaydoctor.signals.EvidenceStore;
 import io.gatewaydoctor.signals.GatewayEvidence;
 import io.gatewaydoctor.signals.LogFormat;
@@ -94,6 +95,7 @@ final class GatewayLogStreams implements AutoCloseable {
       }
     }
     this.format = f;
+    this.configMaps = new ControllerConfigMaps(this.client, settings::trustsControllerIn, clock);
     this.metrics =
         new GatewayMetrics(
             gatewayPods,
@@ -107,6 +109,7 @@ final class GatewayLogStreams implements AutoCloseable {
   private final GatewayMetrics metrics;
 
   private final LogFormat format;
+  private final ControllerConfigMaps configMaps;
 
   void start() {
     long ms = Math.max(100, settings.tick().toMillis());
@@ -243,12 +246,46 @@ final class GatewayLogStreams implements AutoCloseable {
                 p.getMetadata().getNamespace(),
                 p.getMetadata().getName(),
                 nginxContainer(p),
-                store.feed(format),
+                store.feed(format(p)),
                 settings.backfill());
         streams.put(w.getKey(), s);
         daemon(s, "gateway-doctor-log-" + p.getMetadata().getName()).start();
         LOG.infof("following the log of %s", w.getKey());
       }
+    }
+  }
+
+  /**
+   * The access-log format of one controller pod: gatewaydoctor.gateway-logs.log-format when set,
+   * else log-format-upstream of the ConfigMap the pod names (--configmap, in a trusted namespace),
+   * else ingress-nginx's default. Read when its stream starts.
+   */
+  private LogFormat format(Pod p) {
+    if (format != null) {
+      return format;
+    }
+    String ref = ControllerConfig.configMapRef(p).orElse(null);
+    String text =
+        ref == null
+            ? null
+            : configMaps
+                .get(ref)
+                .map(cm -> new ControllerConfig(ref, cm.getData(), null))
+                .flatMap(IngressNginx.INSTANCE::accessLogFormat)
+                .orElse(null);
+    if (text == null) {
+      return null;
+    }
+    try {
+      LOG.infof(
+          "reading the log of %s with log-format-upstream of ConfigMap %s",
+          p.getMetadata().getName(), ref);
+      return LogFormat.of(text);
+    } catch (IllegalArgumentException e) {
+      LOG.warnf(
+          "log-format-upstream of ConfigMap %s is not usable, reading the default format: %s",
+          ref, e.getMessage());
+      return null;
     }
   }
 

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.gatewaydoctor.api.GatewayDiagnosis;
 import io.gatewaydoctor.api.ProbeSpec;
 import io.gatewaydoctor.api.TargetRef;
+import io.gatewaydoctor.gateway.Dialects;
 import io.gatewaydoctor.model.ChainResolver;
 import io.gatewaydoctor.model.ClusterSnapshot;
 import io.gatewaydoctor.model.OptOut;
@@ -76,7 +77,13 @@ final class ProbeScheduler implements AutoCloseable {
   private final Map<ResourceID, Map<String, KeepAlive>> keepAlive = new ConcurrentHashMap<>();
   private final Map<ResourceID, Instant> keepAliveDue = new ConcurrentHashMap<>();
   private final Map<ResourceID, Boolean> keepAliveRunning = new ConcurrentHashMap<>();
-  private Duration gatewayKeepAlive = ProbeEvidence.DEFAULT_GATEWAY_KEEPALIVE;
+
+  /** The override of every controller's keep-alive timeout (null: each target's controller's). */
+  private Duration gatewayKeepAlive;
+
+  /** Each target's gateway keep-alive timeout, as of its last round. */
+  private final Map<ResourceID, Duration> gatewayKeepAliveOf = new ConcurrentHashMap<>();
+
   private Duration keepAliveEvery = Duration.ofMinutes(5);
   private java.util.function.Consumer<Probe> onProbe = p -> {};
 
@@ -120,8 +127,8 @@ final class ProbeScheduler implements AutoCloseable {
   }
 
   /**
-   * How long the gateway keeps idle upstream connections, and how often to measure the backends'
-   * side of it.
+   * How long the gateway keeps idle upstream connections (null: as each target's controller is
+   * configured), and how often to measure the backends' side of it.
    */
   ProbeScheduler keepAlive(Duration gateway, Duration every) {
     this.gatewayKeepAlive = gateway;
@@ -149,8 +156,12 @@ final class ProbeScheduler implements AutoCloseable {
       return r.evidence().skippedOnly();
     }
     return r.evidence()
-        .withKeepAlive(keepAlive.getOrDefault(id, Map.of()), gatewayKeepAlive)
+        .withKeepAlive(keepAlive.getOrDefault(id, Map.of()), gatewayKeepAlive(id))
         .takenAt(r.at());
+  }
+
+  private Duration gatewayKeepAlive(ResourceID id) {
+    return gatewayKeepAliveOf.getOrDefault(id, ProbeEvidence.DEFAULT_GATEWAY_KEEPALIVE);
   }
 
   /** When the target's last probe round ended, or null before its first. */
@@ -189,6 +200,7 @@ final class ProbeScheduler implements AutoCloseable {
     due.remove(id);
     keepAlive.remove(id);
     keepAliveDue.remove(id);
+    gatewayKeepAliveOf.remove(id);
   }
 
   private void tick() {
@@ -244,8 +256,13 @@ final class ProbeScheduler implements AutoCloseable {
               .out()) {
         return; // opted out (or its namespace not seen yet): its backends are not reached
       }
-      List<ProbePlanner.Planned> plan =
-          ProbePlanner.plan(ChainResolver.resolve(ing, snapshot), snapshot, spec, scope);
+      var chain = ChainResolver.resolve(ing, snapshot);
+      Duration gateway =
+          gatewayKeepAlive != null
+              ? gatewayKeepAlive
+              : Dialects.of(chain.target()).upstreamKeepAlive(chain.controllerConfig());
+      gatewayKeepAliveOf.put(id, gateway);
+      List<ProbePlanner.Planned> plan = ProbePlanner.plan(chain, snapshot, spec, scope);
       ProbeEvidence evidence = plan.isEmpty() ? ProbeEvidence.NONE : runner.run(plan);
       Map<String, String> outcomes = new java.util.TreeMap<>();
       for (Probe p : evidence.all()) {
@@ -267,7 +284,8 @@ final class ProbeScheduler implements AutoCloseable {
       }
       if (!keepAliveRunning.containsKey(id)
           && !clock.instant().isBefore(keepAliveDue.getOrDefault(id, Instant.EPOCH))
-          && !plan.isEmpty()) {
+          && !plan.isEmpty()
+          && !gateway.isZero()) {
         keepAliveRunning.put(id, true);
         keepAliveDue.put(id, clock.instant().plus(keepAliveEvery));
         keepAlivePool.submit(() -> measureKeepAlive(id, plan, evidence));
@@ -284,9 +302,10 @@ final class ProbeScheduler implements AutoCloseable {
   private void measureKeepAlive(
       ResourceID id, List<ProbePlanner.Planned> plan, ProbeEvidence evidence) {
     try {
-      var measured = keepAliveRunner.keepAlive(plan, evidence, gatewayKeepAlive.plusSeconds(1));
+      Duration gateway = gatewayKeepAlive(id);
+      var measured = keepAliveRunner.keepAlive(plan, evidence, gateway.plusSeconds(1));
       var before = keepAlive.put(id, measured);
-      if (!Objects.equals(racing(before), racing(measured))) {
+      if (!Objects.equals(racing(before, gateway), racing(measured, gateway))) {
         trigger.propagateEvent(id);
       }
     } catch (InterruptedException e) {
@@ -299,14 +318,12 @@ final class ProbeScheduler implements AutoCloseable {
   }
 
   /** The endpoints that close idle connections before the gateway does. */
-  private java.util.Set<String> racing(Map<String, KeepAlive> m) {
+  private static java.util.Set<String> racing(Map<String, KeepAlive> m, Duration gateway) {
     java.util.Set<String> out = new java.util.TreeSet<>();
     if (m != null) {
       m.forEach(
           (addr, k) -> {
-            if (k.measured()
-                && k.closedAfter() != null
-                && k.closedAfter().compareTo(gatewayKeepAlive) < 0) {
+            if (k.measured() && k.closedAfter() != null && k.closedAfter().compareTo(gateway) < 0) {
               out.add(addr);
             }
           });

@@ -22,9 +22,11 @@ public interface ProbeSettings {
   @WithDefault("8")
   int targetsAtOnce();
 
-  /** The gateway's idle upstream keep-alive timeout (ingress-nginx upstream-keepalive-timeout). */
-  @WithDefault("PT60S")
-  Duration upstreamKeepaliveTimeout();
+  /**
+   * The gateway's idle upstream keep-alive timeout, overriding what the controller's ConfigMap says
+   * (ingress-nginx upstream-keepalive-timeout; 60 s when neither says).
+   */
+  java.util.Optional<Duration> upstreamKeepaliveTimeout();
 
   /**
    * Addresses the prober may reach although they are not provably pods of the referenced Service

@@ -86,7 +86,8 @@ public final class ProbePlanner {
     Map<String, Planned> out = new LinkedHashMap<>();
     Map<String, String> annotations = chain.annotations();
     GatewayDialect dialect = Dialects.of(chain.target());
-    GatewayDialect.BackendSettings settings = dialect.backend(annotations, null);
+    GatewayDialect.BackendSettings settings =
+        dialect.backend(annotations, chain.controllerConfig(), null);
     // the header limit is bounded (1 MiB) so that an odd annotation cannot make each probe buffer
     // much
     int headerLimit = Math.min(MAX_HEADER_LIMIT, settings.headerLimit());
@@ -105,7 +106,7 @@ public final class ProbePlanner {
       if (b.servicePort() == null) {
         continue;
       }
-      boolean tls = dialect.backend(annotations, b.servicePort()).tls();
+      boolean tls = dialect.backend(annotations, chain.controllerConfig(), b.servicePort()).tls();
       String host = host(b);
       List<String> routed = routedPaths(chain.target(), b);
       Scope judged = judge(b, scope);

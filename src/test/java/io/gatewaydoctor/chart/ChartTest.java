@@ -208,11 +208,27 @@ class ChartTest {
                     .call(),
                 "two"));
     assertThat(logRoleNamespaces(two)).containsExactlyInAnyOrder("edge", "internal-edge");
-    assertThat(clusterRules(two)).noneMatch(r -> r.getResources().contains("pods/log"));
+    assertThat(clusterRules(two))
+        .noneMatch(r -> r.getResources().contains("pods/log"))
+        .noneMatch(r -> r.getResources().contains("configmaps"));
+    // the controller's ConfigMap (its settings) stays readable there without the logs
+    List<HasMetadata> noLogs = render(Map.of("gatewayLogs.enabled", false));
+    assertThat(
+            noLogs.stream()
+                .filter(o -> o instanceof Role)
+                .map(o -> (Role) o)
+                .filter(
+                    r ->
+                        r.getRules().stream()
+                            .anyMatch(x -> x.getResources().contains("configmaps")))
+                .map(o -> o.getMetadata().getNamespace()))
+        .containsExactly("ingress-nginx");
+    assertThat(logRoleNamespaces(noLogs)).isEmpty();
     // "*": any namespace, so the ClusterRole grants it and no Role is made
     List<HasMetadata> any =
         Manifests.parse(template().set("gatewayLogs.controllerNamespaces[0]", "*").call(), "any");
     assertThat(grants(clusterRules(any), "", "pods/log", "get")).isTrue();
+    assertThat(grants(clusterRules(any), "", "configmaps", "get")).isTrue();
     assertThat(logRoleNamespaces(any)).isEmpty();
     assertThatThrownBy(
             () -> template().set("gatewayLogs.controllerNamespaces[0]", "Not A Namespace").call())

@@ -265,6 +265,92 @@ class AnalyzeCommandTest {
     assertThat(bad.err()).contains("--log-format: log format must contain $status");
   }
 
+  /**
+   * #17: the access-log format comes from log-format-upstream of the ConfigMap the ingress-nginx
+   * controller pod names (--configmap) when --log-format does not say: the same traffic written as
+   * JSON is read to the same verdict, and without that ConfigMap the lines are skipped.
+   */
+  @Test
+  void theAccessLogFormatComesFromTheControllersConfigMap(
+      @org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+    List<String> in = inputs("gateway-one-pod-refusing");
+    Path log = Path.of(in.get(in.indexOf("--gateway-log") + 1));
+    List<String> json = new ArrayList<>();
+    for (String line : Files.readAllLines(log)) {
+      var a = io.gatewaydoctor.signals.NginxLogParser.access(line);
+      json.add(
+          a == null
+              ? line
+              : "{\"time\": \""
+                  + a.time()
+                  + "\", \"status\": "
+                  + a.status()
+                  + ", \"upstream\": \""
+                  + a.upstream()
+                  + "\", \"addr\": \""
+                  + String.join(", ", a.upstreamAddrs())
+                  + "\", \"ustatus\": \""
+                  + String.join(", ", a.upstreamStatuses())
+                  + "\"}");
+    }
+    Path jsonLog = tmp.resolve("gateway.json.log");
+    Files.write(jsonLog, json);
+    Path controller = tmp.resolve("controller.yaml");
+    Files.writeString(
+        controller,
+        """
+        apiVersion: v1
+        kind: List
+        items:
+        - apiVersion: v1
+          kind: Pod
+          metadata: {namespace: ingress-nginx, name: ingress-nginx-controller-5d8c7b9f4-x2k8p}
+          spec:
+            containers:
+            - name: controller
+              args: [/nginx-ingress-controller, --configmap=$(POD_NAMESPACE)/ingress-nginx-controller]
+              env:
+              - name: POD_NAMESPACE
+                valueFrom: {fieldRef: {fieldPath: metadata.namespace}}
+          status: {phase: Running}
+        - apiVersion: v1
+          kind: ConfigMap
+          metadata: {namespace: ingress-nginx, name: ingress-nginx-controller}
+          data:
+            log-format-upstream: >-
+              {"time": "$time_iso8601", "status": $status, "upstream": "$proxy_upstream_name",
+              "addr": "$upstream_addr", "ustatus": "$upstream_status"}
+        """);
+    String cluster = in.get(in.indexOf("-f") + 1);
+    Result r =
+        run(
+            "-f",
+            cluster,
+            "-f",
+            controller.toString(),
+            "--gateway-log",
+            jsonLog.toString(),
+            "-o",
+            "json");
+    assertThat(r.err())
+        .contains(
+            "access-log format from ConfigMap ingress-nginx/ingress-nginx-controller (log-format-upstream)")
+        .contains("gateway logs: 1 line neither"); // the controller's own klog line
+    assertThat(r.json().at("/items/0/status/rootCause").asText())
+        .as(r.out())
+        .isEqualTo("BackendRefusingConnections");
+    assertThat(r.json().at("/items/0/status/summary").asText()).contains("web-6d4b7c9f8-bbbbb");
+    Result without = run("-f", cluster, "--gateway-log", jsonLog.toString(), "-o", "json");
+    assertThat(without.err()).containsPattern("gateway logs: [0-9]{2,} lines neither");
+    // read: the retries that hid every failure from clients are seen, so it is not Failing
+    assertThat(r.json().at("/items/0/status/health").asText()).isEqualTo("Degraded");
+    assertThat(r.json().at("/items/0/status/backends/0/endpoints/0/gateway/requests").asInt())
+        .isEqualTo(24);
+    assertThat(without.json().at("/items/0/status/backends/0/endpoints/0/gateway").isMissingNode())
+        .as("no access line read")
+        .isTrue();
+  }
+
   /** --baseline: the healthy dump of before against the broken one of now. */
   @Test
   void aBaselineShowsWhatChangedOnTheChainAndWhen(@org.junit.jupiter.api.io.TempDir Path tmp)

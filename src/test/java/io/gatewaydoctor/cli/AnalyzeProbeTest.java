@@ -505,6 +505,129 @@ class AnalyzeProbeTest {
         .contains("2 gateway errors in 40 requests (5%)", "the signature of a keep-alive race");
   }
 
+  /** The dump of an ingress-nginx controller pod naming its ConfigMap, and that ConfigMap. */
+  static void controllerWithConfigMap(
+      List<HasMetadata> items, String configMapNamespace, Map<String, String> data) {
+    items.add(
+        new PodBuilder()
+            .withNewMetadata()
+            .withNamespace("ingress-nginx")
+            .withName("ingress-nginx-controller-5d8c7b9f4-x2k8p")
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("controller")
+            .withArgs(
+                "/nginx-ingress-controller",
+                "--configmap=$(POD_NAMESPACE)/ingress-nginx-controller",
+                "--ingress-class=nginx")
+            .addNewEnv()
+            .withName("POD_NAMESPACE")
+            .withNewValueFrom()
+            .withNewFieldRef()
+            .withFieldPath("metadata.namespace")
+            .endFieldRef()
+            .endValueFrom()
+            .endEnv()
+            .endContainer()
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Running")
+            .endStatus()
+            .build());
+    items.add(
+        new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+            .withNewMetadata()
+            .withNamespace(configMapNamespace)
+            .withName("ingress-nginx-controller")
+            .endMetadata()
+            .withData(data)
+            .build());
+  }
+
+  /**
+   * #17: the gateway's settings come from the ingress-nginx controller's ConfigMap in the dump (the
+   * one its pod names with --configmap), not from flags: its 1k proxy-buffer-size makes 2 KiB of
+   * headers a BackendHeadersTooLarge (the default 4k would not), and its 3 s
+   * upstream-keepalive-timeout is what a backend closing idle connections after 1 s races (waited
+   * for 3 s, not ingress-nginx's 60). A ConfigMap of the same name outside the controller's
+   * namespace is not believed.
+   */
+  @Test
+  void theGatewaysSettingsComeFromTheControllersConfigMap(@TempDir Path tmp) throws Exception {
+    List<HasMetadata> items = new ArrayList<>();
+    add(
+        items,
+        "bigheaders",
+        "127.0.0.140",
+        backends.start(
+            "127.0.0.140",
+            s -> {
+              Backends.readRequest(s);
+              Backends.write(
+                  s,
+                  "HTTP/1.1 200 OK\r\nX-Trace: "
+                      + "t".repeat(2000)
+                      + "\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+            }),
+        -1);
+    add(items, "idleshort", "127.0.0.141", backends.start("127.0.0.141", keepAlive(1000)), -1);
+    items.stream()
+        .filter(o -> o instanceof io.fabric8.kubernetes.api.model.networking.v1.Ingress)
+        .forEach(
+            o ->
+                ((io.fabric8.kubernetes.api.model.networking.v1.Ingress) o)
+                    .getSpec()
+                    .setIngressClassName("nginx"));
+    List<HasMetadata> trusted = new ArrayList<>(items);
+    Map<String, String> data = Map.of("proxy-buffer-size", "1k", "upstream-keepalive-timeout", "3");
+    controllerWithConfigMap(trusted, "ingress-nginx", data);
+    KubernetesList list = new KubernetesList();
+    list.setItems(trusted);
+    Path f = tmp.resolve("configured.yaml");
+    Files.writeString(f, Serialization.asYaml(list));
+    long t0 = System.nanoTime();
+    var r =
+        AnalyzeCommandTest.run("-f", f.toString(), "--probe", "--probe-keepalive", "-o", "json");
+    assertThat((System.nanoTime() - t0) / 1_000_000)
+        .as("waited for the ConfigMap's 3 s, not 60 s, ms")
+        .isLessThan(9000);
+    JsonNode big = r.json().at("/items/0/status");
+    JsonNode idle = r.json().at("/items/1/status");
+    assertThat(big.get("rootCause").asText())
+        .as(big.toPrettyString())
+        .isEqualTo("BackendHeadersTooLarge");
+    assertThat(big.get("summary").asText())
+        .contains(
+            "more than the 1024-byte proxy buffer",
+            "ConfigMap ingress-nginx/ingress-nginx-controller key proxy-buffer-size");
+    assertThat(idle.get("rootCause").asText())
+        .as(idle.toPrettyString())
+        .isEqualTo("KeepAliveTimeoutRace");
+    assertThat(idle.get("summary").asText()).contains("for up to 3 s");
+    assertThat(idle.at("/findings/0/evidence").toString())
+        .contains(
+            "ConfigMap ingress-nginx/ingress-nginx-controller key upstream-keepalive-timeout");
+
+    // the same ConfigMap in a tenant's namespace, named by the controller: the defaults stand
+    List<HasMetadata> forged = new ArrayList<>(items);
+    controllerWithConfigMap(forged, "shop", data);
+    ((io.fabric8.kubernetes.api.model.Pod) forged.get(forged.size() - 2))
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getArgs()
+        .set(1, "--configmap=shop/ingress-nginx-controller");
+    list.setItems(forged);
+    Path g = tmp.resolve("forged.yaml");
+    Files.writeString(g, Serialization.asYaml(list));
+    var defaults =
+        AnalyzeCommandTest.run("-f", g.toString(), "--probe", "--no-probe-keepalive", "-o", "json");
+    assertThat(defaults.json().at("/items/0/status/health").asText())
+        .as("2 KiB of headers fit ingress-nginx's default 4k")
+        .isEqualTo("Healthy");
+  }
+
   /**
    * The readiness path answers at once, but the path the Ingress routes takes longer than the
    * gateway's proxy-read-timeout (1 s by annotation here): a 504 at the gateway that only a probe

@@ -404,6 +404,98 @@ class OperatorTest extends OperatorTestBase {
   }
 
   /**
+   * #17: the operator reads the ConfigMap the ingress-nginx controller pod serving the target names
+   * (--configmap, in a trusted namespace): its proxy-buffer-size 8k lets the 6000-byte headers
+   * through (the default 4k would not); the Ingress's own annotation still wins over it.
+   */
+  @Test
+  void theControllersConfigMapSetsWhatTheProberAllows() throws Exception {
+    String ns = "gwconfig";
+    String gwNs = "gateway-config";
+    seed(ns);
+    DemoScenario.create(
+        client,
+        new io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder()
+            .withNewMetadata()
+            .withName("gwconfig")
+            .endMetadata()
+            .withNewSpec()
+            .withController("k8s.io/ingress-nginx")
+            .endSpec()
+            .build());
+    editIngress(
+        ns,
+        i -> {
+          i.getSpec().setIngressClassName("gwconfig");
+          return i;
+        });
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    DemoScenario.create(
+        client,
+        new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+            .withNewMetadata()
+            .withName("ingress-nginx-controller")
+            .withNamespace(gwNs)
+            .endMetadata()
+            .addToData("proxy-buffer-size", "8k")
+            .build());
+    // this install serves only IngressClass gwconfig: the other tests' targets keep the defaults
+    DemoScenario.create(
+        client,
+        new io.fabric8.kubernetes.api.model.PodBuilder()
+            .withNewMetadata()
+            .withName("controller-0")
+            .withNamespace(gwNs)
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("controller")
+            .withArgs(
+                "/nginx-ingress-controller",
+                "--ingress-class=gwconfig",
+                "--configmap=$(POD_NAMESPACE)/ingress-nginx-controller")
+            .addNewEnv()
+            .withName("POD_NAMESPACE")
+            .withNewValueFrom()
+            .withNewFieldRef()
+            .withFieldPath("metadata.namespace")
+            .endFieldRef()
+            .endValueFrom()
+            .endEnv()
+            .endContainer()
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Running")
+            .endStatus()
+            .build());
+    Thread.sleep(500); // the pod informer's cache holds the controller pod
+    moveEndpoints(ns, ip -> shift(ip, "7")); // 6000-byte response headers
+    GatewayDiagnosisStatus fits =
+        awaitStatus(
+            ns,
+            Duration.ofSeconds(8),
+            s ->
+                verdict("Healthy", "None").test(s)
+                    && s.backends.get(0).endpoints.stream()
+                        .allMatch(
+                            e ->
+                                e.ip.startsWith("127.0.0.8")
+                                    && e.lastProbe != null
+                                    && "ok".equals(e.lastProbe.outcome)));
+    assertThat(fits.backends.get(0).endpoints).hasSize(2);
+    editIngress(
+        ns,
+        i -> {
+          i.getMetadata()
+              .setAnnotations(Map.of("nginx.ingress.kubernetes.io/proxy-buffer-size", "4k"));
+          return i;
+        });
+    GatewayDiagnosisStatus small =
+        awaitStatus(ns, Duration.ofSeconds(8), verdict("Failing", "BackendHeadersTooLarge"));
+    assertThat(small.summary).contains("4096-byte proxy buffer", "annotation");
+  }
+
+  /**
    * 127.0.0.8N → 127.0.0.8M, keeping the pod's own last digit parity (first pod odd, second even).
    */
   static String shift(String ip, String base) {

@@ -62,8 +62,12 @@ public final class BackendHeadersTooLargeRule implements Rule {
                       + ns
                       + "/"
                       + name
-                      + " (annotation "
-                      + ctx.dialect().headerBufferSetting()
+                      + " ("
+                      + ctx.dialect()
+                          .origin(
+                              ctx.dialect().headerBufferSetting(),
+                              ctx.chain().annotations(),
+                              ctx.chain().controllerConfig())
                       + ")",
                   fits
                       ? fix.fixing(

@@ -122,7 +122,13 @@ public final class BackendTimeoutRule implements Rule {
                         + culprit
                         + " got no response within the gateway's proxy-read-timeout of "
                         + secs
-                        + " s (the gateway answers 504 there)"
+                        + " s ("
+                        + ctx.dialect()
+                            .origin(
+                                ctx.dialect().readTimeoutSetting(),
+                                ctx.chain().annotations(),
+                                ctx.chain().controllerConfig())
+                        + "; the gateway answers 504 there)"
                         + (main != null && main.outcome() == Outcome.ok
                             ? ", while the readiness path "
                                 + main.target().path()

@@ -8,6 +8,7 @@ import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
 import io.gatewaydoctor.api.ResourceRef;
+import io.gatewaydoctor.gateway.IngressNginx;
 import io.gatewaydoctor.model.Endpoint;
 import io.gatewaydoctor.model.ResolvedBackend;
 import io.gatewaydoctor.probe.KeepAlive;
@@ -25,6 +26,16 @@ public final class KeepAliveTimeoutRaceRule implements Rule {
   public List<RuleFinding> check(AnalysisContext ctx) {
     List<RuleFinding> out = new ArrayList<>();
     var gateway = ctx.probes().gatewayKeepAlive();
+    var config = ctx.chain().controllerConfig();
+    String source = config.source();
+    // the timeout the evidence carries is the controller's, unless the operator or analyze was
+    // told otherwise
+    String from =
+        source != null
+                && config.get(IngressNginx.UPSTREAM_KEEPALIVE_TIMEOUT) != null
+                && gateway.equals(ctx.dialect().upstreamKeepAlive(config))
+            ? "ConfigMap " + source + " key upstream-keepalive-timeout"
+            : "ingress-nginx upstream-keepalive-timeout";
     for (ResolvedBackend b : ctx.chain().backends()) {
       for (Endpoint e : Endpoint.of(b)) {
         KeepAlive k = ctx.probes().keepAlive(e.ip(), e.port()).orElse(null);
@@ -58,7 +69,9 @@ public final class KeepAliveTimeoutRaceRule implements Rule {
                             + " ms",
                         "gateway upstream keep-alive timeout "
                             + gateway.toSeconds()
-                            + " s (ingress-nginx upstream-keepalive-timeout)"))
+                            + " s ("
+                            + from
+                            + ")"))
                 .withRemediation(
                     new Remedy(
                         Action.MANUAL,
@@ -69,7 +82,11 @@ public final class KeepAliveTimeoutRaceRule implements Rule {
                             + " s (e.g. Node.js server.keepAliveTimeout = "
                             + (gateway.toSeconds() + 5)
                             + "000), or lower"
-                            + " upstream-keepalive-timeout in the ingress-nginx ConfigMap below "
+                            + " upstream-keepalive-timeout in "
+                            + (source == null
+                                ? "the ingress-nginx ConfigMap"
+                                : "ConfigMap " + source)
+                            + " below "
                             + (long) Math.floor(secs)
                             + " s",
                         false)));

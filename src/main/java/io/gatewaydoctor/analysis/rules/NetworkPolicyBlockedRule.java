@@ -36,7 +36,7 @@ public final class NetworkPolicyBlockedRule implements Rule {
       return List.of();
     }
     Optional<String> controller = Optional.ofNullable(ctx.chain().target().controller());
-    List<Pod> gateways = Gateways.controllerPods(ctx.cluster(), controller.orElse(null));
+    List<Pod> gateways = Gateways.servingPods(ctx.chain().target(), ctx.cluster());
     List<RuleFinding> out = new ArrayList<>();
     for (ResolvedBackend b : ctx.chain().backends()) {
       if (b.servicePort() == null || b.pods().isEmpty()) {
