@@ -277,14 +277,25 @@ public final class ClusterSnapshot {
     return Optional.ofNullable(replicaSets.get(key(ns, name)));
   }
 
-  /** The ReplicaSets a Deployment owns, as the input has them. */
+  /**
+   * The ReplicaSets a Deployment owns, as the input has them: by the Deployment's uid when the
+   * input has the Deployment (a ReplicaSet left from a deleted Deployment of the same name, or one
+   * written by hand with its name, is not its), else by name.
+   */
   public List<ReplicaSet> replicaSetsOf(String ns, String deployment) {
+    Deployment d = deployments.get(key(ns, deployment));
+    HasMetadata owner =
+        d != null
+            ? d
+            : new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+                .withNewMetadata()
+                .withName(deployment)
+                .withNamespace(ns)
+                .endMetadata()
+                .build();
     List<ReplicaSet> out = new ArrayList<>();
     for (ReplicaSet rs : replicaSets.values()) {
-      if (ns.equals(rs.getMetadata().getNamespace())
-          && rs.getMetadata().getOwnerReferences() != null
-          && rs.getMetadata().getOwnerReferences().stream()
-              .anyMatch(o -> "Deployment".equals(o.getKind()) && deployment.equals(o.getName()))) {
+      if (ns.equals(rs.getMetadata().getNamespace()) && Pods.ownedBy(rs, owner)) {
         out.add(rs);
       }
     }

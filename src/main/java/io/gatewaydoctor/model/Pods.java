@@ -3,6 +3,7 @@ package io.gatewaydoctor.model;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -65,6 +66,31 @@ public final class Pods {
         && p.getMetadata().getOwnerReferences().stream()
             .anyMatch(
                 o -> "ReplicaSet".equals(o.getKind()) && Boolean.TRUE.equals(o.getController()));
+  }
+
+  /**
+   * Whether {@code child} names {@code owner} among its ownerReferences: by uid when both carry one
+   * (a same-named object deleted and created again, or a hand-written reference, is another owner),
+   * else by kind and name.
+   */
+  public static boolean ownedBy(HasMetadata child, HasMetadata owner) {
+    if (child.getMetadata().getOwnerReferences() == null || owner.getMetadata() == null) {
+      return false;
+    }
+    String uid = owner.getMetadata().getUid();
+    String kind = owner.getKind();
+    String name = owner.getMetadata().getName();
+    for (OwnerReference o : child.getMetadata().getOwnerReferences()) {
+      if (o == null || !java.util.Objects.equals(kind, o.getKind())) {
+        continue;
+      }
+      if (uid != null && !uid.isEmpty() && o.getUid() != null && !o.getUid().isEmpty()
+          ? uid.equals(o.getUid())
+          : java.util.Objects.equals(name, o.getName())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public static ResourceRef workload(Pod p) {

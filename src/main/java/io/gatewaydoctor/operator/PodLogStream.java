@@ -14,13 +14,31 @@ import org.jboss.logging.Logger;
  * Follows the log of one container of one controller pod through the pods/log API, with the
  * kubelet's timestamps: the first connection starts {@code backfill} back, every later one (the
  * stream ended: a restart of the container, an API server that cut the watch, a network error)
- * resumes at the last timestamp seen, skipping the lines already read. Reconnects back off from one
- * second to thirty while nothing arrives. Runs on its own thread until {@link #close()}.
+ * resumes at the last timestamp seen, skipping the lines already read. A connection silent for
+ * {@link #IDLE} is closed and resumed the same way (a half-open stream never holds the thread).
+ * Reconnects back off from one second to thirty while nothing arrives. Runs on its own thread until
+ * {@link #close()}.
  */
 final class PodLogStream implements Runnable, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(PodLogStream.class);
   static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+  /**
+   * A connection that brings nothing for this long is closed and resumed: a half-open stream (a
+   * peer gone without a FIN, a proxy that stopped forwarding) would otherwise block its thread
+   * forever while the controller logs on. A quiet controller costs one request per period.
+   */
+  static final Duration IDLE = Duration.ofMinutes(5);
+
+  /** One daemon thread checks every stream's idleness. */
+  private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "gateway-doctor-log-watchdog");
+            t.setDaemon(true);
+            return t;
+          });
 
   final String namespace;
   final String pod;
@@ -28,6 +46,8 @@ final class PodLogStream implements Runnable, AutoCloseable {
   private final KubernetesClient client;
   private final LogFeed feed;
   private final Duration backfill;
+  private final Duration idle;
+  private volatile long lastActivityNanos;
   private volatile boolean closed;
   private volatile LogWatch current;
 
@@ -51,6 +71,18 @@ final class PodLogStream implements Runnable, AutoCloseable {
       String container,
       LogFeed feed,
       Duration backfill) {
+    this(client, namespace, pod, container, feed, backfill, IDLE);
+  }
+
+  PodLogStream(
+      KubernetesClient client,
+      String namespace,
+      String pod,
+      String container,
+      LogFeed feed,
+      Duration backfill,
+      Duration idle) {
+    this.idle = idle;
     this.client = client;
     this.namespace = namespace;
     this.pod = pod;
@@ -93,11 +125,35 @@ final class PodLogStream implements Runnable, AutoCloseable {
             : log.sinceTime(lastTs.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
                 .watchLog();
     current = w;
+    lastActivityNanos = System.nanoTime();
+    boolean[] cut = new boolean[1];
     boolean ended = false;
     try (InputStream in = w.getOutput()) {
-      if (!closed) {
-        LineSplitter.split(in, this::line);
-        ended = true;
+      long check = Math.max(50, idle.toMillis() / 4);
+      var watchdog =
+          WATCHDOG.scheduleWithFixedDelay(
+              () -> {
+                if (System.nanoTime() - lastActivityNanos > idle.toNanos()) {
+                  cut[0] = true;
+                  LOG.debugf("log of %s/%s: nothing for %s, reconnecting", namespace, pod, idle);
+                  w.close();
+                  try {
+                    in.close(); // the reader may wait on the stream, not on the connection
+                  } catch (java.io.IOException e) {
+                    // closed already
+                  }
+                }
+              },
+              check,
+              check,
+              java.util.concurrent.TimeUnit.MILLISECONDS);
+      try {
+        if (!closed) {
+          LineSplitter.split(in, this::line);
+          ended = !cut[0];
+        }
+      } finally {
+        watchdog.cancel(false);
       }
     } finally {
       current = null;
@@ -124,6 +180,7 @@ final class PodLogStream implements Runnable, AutoCloseable {
 
   /** One line as the kubelet sends it: an RFC 3339 timestamp, a space, the container's line. */
   void line(String raw) {
+    lastActivityNanos = System.nanoTime();
     int sp = raw.indexOf(' ');
     Instant ts = null;
     if (sp > 19 && sp < 40) {

@@ -285,7 +285,7 @@ public class Remediator {
         LOG.debugf("remediation of %s: %s, next round", plan.objectKey(), PatchExecutor.message(e));
         return new Done(records, null);
       }
-      refused.put(planKey(plan), now);
+      refuse(plan, now);
       String why =
           e.getCode() == 403
               ? "the API server refused the dry-run (403: no write permission; the chart grants it with"
@@ -363,7 +363,7 @@ public class Remediator {
                 now),
             version);
       }
-      refused.put(planKey(plan), now);
+      refuse(plan, now);
       return new Done(
           note(
               ingress,
@@ -406,6 +406,15 @@ public class Remediator {
     e.detail = plan.action() + " (" + plan.finding() + ")";
     timeline.accept(e);
     return new Done(withIntent, version);
+  }
+
+  /**
+   * Notes a refused plan; refusals older than the cooldown say nothing any more and are dropped
+   * (the map stays as small as the refusals of the last cooldown).
+   */
+  private void refuse(Plan plan, Instant now) {
+    refused.values().removeIf(at -> !now.isBefore(at.plus(cooldown)));
+    refused.put(planKey(plan), now);
   }
 
   private static String planKey(Plan p) {

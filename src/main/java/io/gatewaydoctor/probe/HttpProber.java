@@ -452,6 +452,10 @@ public final class HttpProber implements Prober {
       throws IOException {
     String lower = header.toLowerCase(Locale.ROOT);
     long length = contentLength(lower);
+    if (length == BAD_LENGTH) {
+      // nginx: "upstream sent invalid "Content-Length" header", a 502
+      return x.end(Outcome.invalidResponse, status, "an invalid Content-Length header");
+    }
     boolean chunked = lower.contains("\ntransfer-encoding: chunked");
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     body.write(bytes, end, bytes.length - end);
@@ -575,17 +579,30 @@ public final class HttpProber implements Prober {
     return Integer.parseInt(line.substring(9, 12));
   }
 
-  private static long contentLength(String lowerHeader) {
+  /** {@link #contentLength}: a Content-Length that is not one decimal number. */
+  static final long BAD_LENGTH = -2;
+
+  /**
+   * The Content-Length of a lower-cased header: -1 when there is none, {@link #BAD_LENGTH} when it
+   * is not one plain decimal number (signs, lists, garbage, more than 18 digits), or when two
+   * differ.
+   */
+  static long contentLength(String lowerHeader) {
+    long found = -1;
     for (String l : lowerHeader.split("\r\n")) {
       if (l.startsWith("content-length:")) {
-        try {
-          return Long.parseLong(l.substring(15).trim());
-        } catch (NumberFormatException e) {
-          return -1;
+        String v = l.substring(15).trim();
+        if (!v.matches("[0-9]{1,18}")) {
+          return BAD_LENGTH;
         }
+        long n = Long.parseLong(v);
+        if (found >= 0 && found != n) {
+          return BAD_LENGTH;
+        }
+        found = n;
       }
     }
-    return -1;
+    return found;
   }
 
   /**
@@ -601,12 +618,12 @@ public final class HttpProber implements Prober {
       }
       String line = new String(b, i, eol - i, StandardCharsets.ISO_8859_1).trim();
       int semi = line.indexOf(';');
-      long size;
-      try {
-        size = Long.parseLong(semi < 0 ? line : line.substring(0, semi).trim(), 16);
-      } catch (NumberFormatException e) {
-        return false;
+      String hex = semi < 0 ? line : line.substring(0, semi).trim();
+      if (!hex.matches("[0-9a-fA-F]{1,15}")) {
+        return false; // a sign, garbage or an absurd size: never a chunk (the read goes on to its
+        // deadline or cap)
       }
+      long size = Long.parseLong(hex, 16);
       i = eol + 1;
       if (size == 0) {
         while (true) { // trailers, then an empty line

@@ -119,11 +119,9 @@ public final class KeepAliveMeter {
     if (header.contains("\nconnection: close")) {
       return "the backend answers Connection: close (no keep-alive)";
     }
-    long length = -1;
-    for (String l : header.split("\r\n")) {
-      if (l.startsWith("content-length:")) {
-        length = Long.parseLong(l.substring(15).trim());
-      }
+    long length = HttpProber.contentLength(header);
+    if (length == HttpProber.BAD_LENGTH) {
+      return "an unreadable Content-Length: keep-alive cannot be told";
     }
     if (length < 0) {
       return "no Content-Length: keep-alive cannot be told";

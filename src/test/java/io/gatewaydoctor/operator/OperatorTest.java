@@ -1053,14 +1053,7 @@ class OperatorTest extends OperatorTestBase {
    * go.
    */
   void rollOut(String ns, boolean preStop) {
-    var owner =
-        new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
-            .withApiVersion("apps/v1")
-            .withKind("Deployment")
-            .withName("web")
-            .withUid("uid-deploy-" + ns)
-            .withController(true)
-            .build();
+    var owner = webDeploymentOwner(ns);
     DemoScenario.create(
         client,
         new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder()

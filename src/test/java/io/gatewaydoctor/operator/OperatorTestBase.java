@@ -223,6 +223,21 @@ abstract class OperatorTestBase {
             });
   }
 
+  /**
+   * The ownerReference a ReplicaSet of Deployment {@code web} carries: its uid as the API server
+   * gave it, as the Deployment controller writes it (a fixed one when there is no Deployment).
+   */
+  io.fabric8.kubernetes.api.model.OwnerReference webDeploymentOwner(String ns) {
+    var d = client.apps().deployments().inNamespace(ns).withName("web").get();
+    return new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+        .withApiVersion("apps/v1")
+        .withKind("Deployment")
+        .withName("web")
+        .withUid(d == null ? "uid-deploy-" + ns : d.getMetadata().getUid())
+        .withController(true)
+        .build();
+  }
+
   void editIngress(String ns, java.util.function.UnaryOperator<Ingress> change) {
     client.network().v1().ingresses().inNamespace(ns).withName("web").edit(change);
   }

@@ -89,4 +89,154 @@ class PodLogStreamTest {
             java.util.Set.of("10.0.0.5:8080"));
     assertThat(e.upstream("shop-web-80").requests).isEqualTo(2);
   }
+
+  /**
+   * #18 item 12: a log connection that goes silent without ending (half-open: the peer is gone, a
+   * proxy stopped forwarding) is closed after the idle period and resumed by timestamp; the line
+   * read before is not counted twice. The API server here is a loopback socket that sends one chunk
+   * and then holds the connection open.
+   */
+  @Test
+  void aSilentHalfOpenStreamIsResumed() throws Exception {
+    String first = access("2026-12-01T10:17:54.100Z", "first");
+    String second = access("2026-12-01T10:17:55.100Z", "second");
+    java.util.concurrent.atomic.AtomicInteger accepted =
+        new java.util.concurrent.atomic.AtomicInteger();
+    List<String> requests = java.util.Collections.synchronizedList(new ArrayList<>());
+    try (java.net.ServerSocket api =
+        new java.net.ServerSocket(0, 10, java.net.InetAddress.getByName("127.0.0.1"))) {
+      String pod =
+          "{\"apiVersion\":\"v1\",\"kind\":\"PodList\",\"metadata\":{\"resourceVersion\":\"1\"},"
+              + "\"items\":[{\"metadata\":{\"name\":\"c\",\"namespace\":\"ingress-nginx\","
+              + "\"resourceVersion\":\"1\"},\"status\":{\"phase\":\"Running\",\"conditions\":"
+              + "[{\"type\":\"Ready\",\"status\":\"True\"}]}}]}";
+      List<java.net.Socket> held = java.util.Collections.synchronizedList(new ArrayList<>());
+      Thread server =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    java.net.Socket c = api.accept();
+                    held.add(c);
+                    Thread h =
+                        new Thread(
+                            () -> {
+                              try {
+                                var in =
+                                    new java.io.BufferedReader(
+                                        new java.io.InputStreamReader(
+                                            c.getInputStream(),
+                                            java.nio.charset.StandardCharsets.ISO_8859_1));
+                                var out = c.getOutputStream();
+                                for (String req = in.readLine(); req != null; req = in.readLine()) {
+                                  for (String x = in.readLine();
+                                      x != null && !x.isEmpty();
+                                      x = in.readLine()) {
+                                    // headers
+                                  }
+                                  String body;
+                                  if (req.contains("/log?")) {
+                                    requests.add(req);
+                                    body =
+                                        accepted.incrementAndGet() == 1
+                                            ? first + "\n"
+                                            : first + "\n" + second + "\n";
+                                  } else if (req.contains("watch=true")) {
+                                    body = ""; // a watch with no events, held open
+                                  } else {
+                                    byte[] j =
+                                        pod.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                                    out.write(
+                                        ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                                + "Content-Length: "
+                                                + j.length
+                                                + "\r\n\r\n")
+                                            .getBytes(
+                                                java.nio.charset.StandardCharsets.ISO_8859_1));
+                                    out.write(j);
+                                    out.flush();
+                                    continue;
+                                  }
+                                  byte[] b = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                                  out.write(
+                                      ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                                              + "Transfer-Encoding: chunked\r\n\r\n"
+                                              + (b.length == 0
+                                                  ? ""
+                                                  : Integer.toHexString(b.length)
+                                                      + "\r\n"
+                                                      + body
+                                                      + "\r\n"))
+                                          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                                  out.flush(); // and then nothing: half-open as far as the
+                                  // reader can tell
+                                }
+                              } catch (java.io.IOException e) {
+                                // the client went away
+                              }
+                            });
+                    h.setDaemon(true);
+                    h.start();
+                  }
+                } catch (java.io.IOException e) {
+                  // closed at the end of the test
+                } finally {
+                  synchronized (held) {
+                    for (java.net.Socket c : held) {
+                      try {
+                        c.close();
+                      } catch (java.io.IOException e) {
+                        // ignore
+                      }
+                    }
+                  }
+                }
+              });
+      server.setDaemon(true);
+      server.start();
+      EvidenceStore store = new EvidenceStore(Duration.ofHours(1), 1000);
+      try (var client =
+          new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+              .withConfig(
+                  new io.fabric8.kubernetes.client.ConfigBuilder()
+                      .withMasterUrl("http://127.0.0.1:" + api.getLocalPort())
+                      .withRequestRetryBackoffLimit(0)
+                      .build())
+              .build()) {
+        PodLogStream s =
+            new PodLogStream(
+                client,
+                "ingress-nginx",
+                "c",
+                "controller",
+                store.feed(),
+                Duration.ofMinutes(10),
+                Duration.ofMillis(500));
+        Thread t = new Thread(s);
+        t.setDaemon(true);
+        t.start();
+        try {
+          org.awaitility.Awaitility.await()
+              .atMost(Duration.ofSeconds(8))
+              .untilAsserted(
+                  () ->
+                      assertThat(store.lines() == 2 && accepted.get() >= 2)
+                          .as(
+                              () ->
+                                  "lines "
+                                      + store.lines()
+                                      + ", log requests "
+                                      + requests
+                                      + ", connections "
+                                      + s.connections)
+                          .isTrue());
+        } finally {
+          s.close();
+        }
+        assertThat(store.lines()).as("the first line once, the new one once").isEqualTo(2);
+        assertThat(requests.get(0)).contains("sinceSeconds=600");
+        assertThat(requests.get(1)).contains("sinceTime=2026-12-01T10:17:54Z");
+      }
+    }
+  }
 }

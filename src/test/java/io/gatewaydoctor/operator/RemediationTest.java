@@ -275,14 +275,6 @@ class RemediationTest extends OperatorTestBase {
   void rollback() throws IOException {
     String ns = "rem-rollback";
     seed(ns);
-    var owner =
-        new OwnerReferenceBuilder()
-            .withApiVersion("apps/v1")
-            .withKind("Deployment")
-            .withName("web")
-            .withUid("uid-deploy-" + ns)
-            .withController(true)
-            .build();
     DemoScenario.create(
         client,
         new DeploymentBuilder()
@@ -298,6 +290,7 @@ class RemediationTest extends OperatorTestBase {
             .withTemplate(template("registry.example.com/web:2.3.1", null))
             .endSpec()
             .build());
+    var owner = webDeploymentOwner(ns); // the uid the API server gave it
     DemoScenario.create(
         client,
         new ReplicaSetBuilder()

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -334,6 +336,50 @@ class HttpProberTest {
             });
     assertThat(early.outcome()).as(early.detail()).isEqualTo(Outcome.http5xx);
     assertThat(early.status()).isEqualTo(500);
+  }
+
+  /**
+   * #18 item 12: a Content-Length or chunk size that is not a number is an invalid response (nginx
+   * answers 502 "upstream sent invalid "Content-Length" header"), never an exception or a loop that
+   * outlives the deadline; the keep-alive meter says it cannot tell.
+   */
+  @Test
+  void malformedLengthsAndChunkSizesAreJudgedNeverThrown() throws Exception {
+    for (String length : List.of("-5", "5, 6", "abc", "99999999999999999999")) {
+      Probe p =
+          probe(
+              s -> {
+                Backends.readRequest(s);
+                Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Length: " + length + "\r\n\r\nhello");
+              });
+      assertThat(p.outcome()).as(length).isEqualTo(Outcome.invalidResponse);
+      assertThat(p.detail()).isEqualTo("an invalid Content-Length header");
+    }
+    long t0 = System.nanoTime();
+    Probe negativeChunk =
+        probe(
+            s -> {
+              Backends.readRequest(s);
+              Backends.write(
+                  s,
+                  "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      + "-5\r\nhello\r\n0\r\n\r\n");
+            });
+    assertThat(negativeChunk.outcome())
+        .as(negativeChunk.detail())
+        .isEqualTo(Outcome.prematureClose);
+    assertThat((System.nanoTime() - t0) / 1_000_000).as("ms").isLessThan(1500);
+    int port =
+        backends.start(
+            IP,
+            s -> {
+              Backends.readRequest(s);
+              Backends.write(s, "HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n");
+              Thread.sleep(500);
+            });
+    KeepAlive k = KeepAliveMeter.measure(target(port, false, 1000), Duration.ofSeconds(1));
+    assertThat(k.measured()).isFalse();
+    assertThat(k.detail()).contains("unreadable Content-Length");
   }
 
   @Test

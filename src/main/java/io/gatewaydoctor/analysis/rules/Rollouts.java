@@ -63,6 +63,7 @@ final class Rollouts {
     }
     ReplicaSet newest = sets.get(0);
     ReplicaSet previous = sets.get(1);
+    // pods name their ReplicaSet (same namespace; its name carries the template hash)
     boolean allNew =
         failing.stream()
             .allMatch(
