@@ -66,6 +66,10 @@ public class Remediator {
   @ConfigProperty(name = "gatewaydoctor.remediation.rate-limit", defaultValue = "5")
   int rateLimit;
 
+  /** One namespace's share of the rate limit. */
+  @ConfigProperty(name = "gatewaydoctor.remediation.rate-limit-per-namespace", defaultValue = "2")
+  int rateLimitPerNamespace;
+
   @ConfigProperty(name = "gatewaydoctor.remediation.rate-period", defaultValue = "PT10M")
   Duration ratePeriod;
 
@@ -97,7 +101,8 @@ public class Remediator {
       String resourceVersion) {}
 
   Guard.Limits limits() {
-    return new Guard.Limits(cooldown, rateLimit, ratePeriod);
+    return new Guard.Limits(
+        cooldown, rateLimit, ratePeriod, Math.max(1, Math.min(rateLimitPerNamespace, rateLimit)));
   }
 
   /**

@@ -40,9 +40,19 @@ public final class Guard {
   public static final String WAITING = "no fresh evidence yet";
 
   /** The operator's limits. */
-  public record Limits(Duration cooldown, int rateLimit, Duration ratePeriod) {
+  /**
+   * The cooldown, the rate limit over all targets, its period, and the share of it one namespace
+   * may take (so that one tenant's failing targets cannot use up every other team's actions).
+   */
+  public record Limits(
+      Duration cooldown, int rateLimit, Duration ratePeriod, int rateLimitPerNamespace) {
     public static final Limits DEFAULT =
-        new Limits(Duration.ofMinutes(10), 5, Duration.ofMinutes(10));
+        new Limits(Duration.ofMinutes(10), 5, Duration.ofMinutes(10), 2);
+
+    /** Without a share per namespace (all of the rate limit). */
+    public Limits(Duration cooldown, int rateLimit, Duration ratePeriod) {
+      this(cooldown, rateLimit, ratePeriod, rateLimit);
+    }
   }
 
   /**

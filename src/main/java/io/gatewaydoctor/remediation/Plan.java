@@ -26,7 +26,8 @@ public record Plan(
     ResourceRef source,
     String objectUid,
     String objectVersion,
-    String findingOn) {
+    String findingOn,
+    boolean confirmed) {
 
   public Plan(
       String action,
@@ -36,7 +37,7 @@ public record Plan(
       String patch,
       String why,
       ResourceRef source) {
-    this(action, finding, object, patchType, patch, why, source, null, null, null);
+    this(action, finding, object, patchType, patch, why, source, null, null, null, true);
   }
 
   public static List<Plan> of(Diagnosis d) {
@@ -66,12 +67,45 @@ public record Plan(
               r.source,
               r.targetUid,
               r.targetResourceVersion,
-              String.valueOf(f.resource()));
+              String.valueOf(f.resource()),
+              f.remediation().confirmed());
       if (seen.add(p.action + " " + p.objectKey())) {
         out.add(p);
+      } else if (p.confirmed()) {
+        // the same change, also backed by evidence the operator can check: it is confirmed
+        for (int i = 0; i < out.size(); i++) {
+          Plan o = out.get(i);
+          if (!o.confirmed() && o.action.equals(p.action) && o.objectKey().equals(p.objectKey())) {
+            out.set(i, o.confirmedBy());
+          }
+        }
       }
     }
     return out;
+  }
+
+  /** This plan, confirmed by other evidence for the same change. */
+  Plan confirmedBy() {
+    return new Plan(
+        action,
+        finding,
+        object,
+        patchType,
+        patch,
+        why,
+        source,
+        objectUid,
+        objectVersion,
+        findingOn,
+        true);
+  }
+
+  /** Why an automatic change of this plan stays a dry run, or null when it need not. */
+  public String dryRunOnly() {
+    return confirmed
+        ? null
+        : "the gateway's log is the only evidence: a probe or the spec must confirm it before an"
+            + " automatic change, so it stays a dry run";
   }
 
   /** This plan and that record are about the same change (the object's version aside). */

@@ -79,8 +79,12 @@ public final class Remediation {
             added,
             new Decision(
                 p,
-                s.policy().mode() == RemediationPolicy.Mode.auto ? Verdict.Apply : Verdict.DryRun,
-                p.why()));
+                s.policy().mode() == RemediationPolicy.Mode.auto && p.dryRunOnly() == null
+                    ? Verdict.Apply
+                    : Verdict.DryRun,
+                s.policy().mode() == RemediationPolicy.Mode.auto && p.dryRunOnly() != null
+                    ? p.why() + " (" + p.dryRunOnly() + ")"
+                    : p.why()));
       }
       if (blocked == null) {
         blocked = new Decision(p, Verdict.Blocked, why.get());

@@ -85,6 +85,23 @@ public final class Slots {
               + limits.ratePeriod()
               + " over all targets");
     }
+    String ns = plan.object().namespace;
+    long ours =
+        keysInPeriod(everyone, now).stream()
+            .filter(k -> ns != null && ns.equals(namespace(k)))
+            .count();
+    if (ours >= limits.rateLimitPerNamespace()) {
+      return Optional.of(
+          "rate limit of namespace "
+              + ns
+              + ": "
+              + limits.rateLimitPerNamespace()
+              + " actions in the last "
+              + limits.ratePeriod()
+              + " (its share of the "
+              + limits.rateLimit()
+              + " over all targets)");
+    }
     List<RemediationRecord> others = new ArrayList<>();
     everyone.forEach(
         (k, v) -> {
@@ -101,6 +118,13 @@ public final class Slots {
     }
     slots.put(r.target + "|" + r.time, new Slot(me, r, now));
     return Optional.empty();
+  }
+
+  /** The namespace of a counted key ("Kind namespace/name|time"), or null. */
+  static String namespace(String key) {
+    int sp = key.indexOf(' ');
+    int slash = key.indexOf('/', sp + 1);
+    return sp < 0 || slash < 0 ? null : key.substring(sp + 1, slash);
   }
 
   /** Frees the slot of an action that did not happen (refused, failed, a dry run). */

@@ -65,4 +65,58 @@ class SlotsTest {
     // slots older than the period no longer count
     assertThat(slots.inPeriod(Map.of(), now.plus(Duration.ofMinutes(11)))).isZero();
   }
+
+  /**
+   * #18 item 8: one namespace takes at most its share of the rate limit, counted over its targets'
+   * records and slots; other namespaces still act.
+   */
+  static Plan port(String ns, String service) {
+    return new Plan(
+        "fix-target-port",
+        "TargetPortMismatch",
+        new io.gatewaydoctor.api.ResourceRef("Service", ns, service),
+        Patches.JSON,
+        "[]",
+        "port",
+        null);
+  }
+
+  @Test
+  void oneNamespaceTakesAtMostItsShare() {
+    Slots slots = new Slots(new Guard.Limits(Duration.ofMinutes(10), 5, Duration.ofMinutes(10), 2));
+    var now = GuardTest.NOW;
+    var s = GuardTest.ok(GuardTest.service());
+    Map<String, List<RemediationRecord>> everyone =
+        Map.of("shop/a", List.of(elsewhere("Service shop/a", now.minusSeconds(30))));
+    assertThat(
+            slots.reserve(
+                "shop/b",
+                port("shop", "b"),
+                elsewhere("Service shop/b", now),
+                s,
+                () -> everyone,
+                now))
+        .isEmpty();
+    assertThat(
+            slots.reserve(
+                "shop/c",
+                port("shop", "c"),
+                elsewhere("Service shop/c", now.plusSeconds(1)),
+                s,
+                () -> everyone,
+                now.plusSeconds(1)))
+        .get()
+        .asString()
+        .startsWith("rate limit of namespace shop: 2 actions");
+    assertThat(
+            slots.reserve(
+                "other/web",
+                port("other", "web"),
+                elsewhere("Service other/web", now.plusSeconds(2)),
+                s,
+                () -> everyone,
+                now.plusSeconds(2)))
+        .as("another namespace still has its share")
+        .isEmpty();
+  }
 }

@@ -138,6 +138,7 @@ public final class GatewayErrorReasonsRule implements Rule {
                                       ctx.chain().target().object(),
                                       ctx.dialect().protocolSetting(),
                                       "HTTPS"))
+                              .fromLogsOnly()
                           : new Remedy(
                               Action.MANUAL,
                               "Serve Service "
