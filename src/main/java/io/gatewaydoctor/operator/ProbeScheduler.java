@@ -84,6 +84,18 @@ final class ProbeScheduler implements AutoCloseable {
   /** Each target's gateway keep-alive timeout, as of its last round. */
   private final Map<ResourceID, Duration> gatewayKeepAliveOf = new ConcurrentHashMap<>();
 
+  /** Targets whose next round re-evaluates them whatever its outcomes (a change waits on it). */
+  private final java.util.Set<ResourceID> wanted = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Probes a target at the next tick and re-evaluates it after that round, even when nothing
+   * changed: the remediator takes the evidence again right before a change.
+   */
+  void probeNow(ResourceID id) {
+    wanted.add(id);
+    due.put(id, Instant.EPOCH);
+  }
+
   private Duration keepAliveEvery = Duration.ofMinutes(5);
   private java.util.function.Consumer<Probe> onProbe = p -> {};
 
@@ -201,6 +213,7 @@ final class ProbeScheduler implements AutoCloseable {
     keepAlive.remove(id);
     keepAliveDue.remove(id);
     gatewayKeepAliveOf.remove(id);
+    wanted.remove(id);
   }
 
   private void tick() {
@@ -279,7 +292,8 @@ final class ProbeScheduler implements AutoCloseable {
                   plan.stream()
                       .map(ProbePlanner.Planned::target)
                       .collect(java.util.stream.Collectors.toSet())));
-      if (previous == null || !Objects.equals(previous.outcomes(), outcomes)) {
+      if (wanted.remove(id)
+          | (previous == null || !Objects.equals(previous.outcomes(), outcomes))) {
         trigger.propagateEvent(id);
       }
       if (!keepAliveRunning.containsKey(id)

@@ -74,6 +74,61 @@ public class Remediator {
   Duration ratePeriod;
 
   /**
+   * Where the ledger outlives diagnoses and restarts: a ConfigMap of this name in this namespace
+   * (the operator's own; empty: memory only).
+   */
+  @ConfigProperty(name = "gatewaydoctor.remediation.ledger-namespace", defaultValue = " ")
+  String ledgerNamespace;
+
+  @ConfigProperty(
+      name = "gatewaydoctor.remediation.ledger-name",
+      defaultValue = "gateway-doctor-remediation-ledger")
+  String ledgerName;
+
+  private volatile LedgerStore ledger;
+
+  /**
+   * An automatic change runs only on a verdict whose probes are at most this old; else the target
+   * is probed again first.
+   */
+  @ConfigProperty(name = "gatewaydoctor.remediation.recheck-within", defaultValue = "PT10S")
+  Duration recheckWithin;
+
+  private volatile Consumer<GatewayDiagnosis> recheck = gd -> {};
+
+  /** Asks for a fresh probe round of a target (the prober), before a change. */
+  void onRecheck(Consumer<GatewayDiagnosis> c) {
+    this.recheck = c;
+  }
+
+  LedgerStore ledger() {
+    LedgerStore l = ledger;
+    if (l == null) {
+      synchronized (this) {
+        if (ledger == null) {
+          ledger = new LedgerStore(client, ledgerNamespace.trim(), ledgerName);
+        }
+        l = ledger;
+      }
+    }
+    return l;
+  }
+
+  /** The ledger key of a diagnosis's target (namespace, kind, name), not of the diagnosis. */
+  static String targetKey(GatewayDiagnosis gd) {
+    var t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
+    String kind = t == null || t.getKind() == null ? "Ingress" : t.getKind();
+    String name = t == null || t.getName() == null ? gd.getMetadata().getName() : t.getName();
+    return LedgerStore.key(gd.getMetadata().getNamespace(), kind, name);
+  }
+
+  /** How far back a record still decides something: three cooldowns, or the rate period. */
+  Duration keep() {
+    Duration three = cooldown.multipliedBy(3);
+    return three.compareTo(ratePeriod) >= 0 ? three : ratePeriod;
+  }
+
+  /**
    * The records last written per diagnosis ({@link #key}): the cached primary can lag behind the
    * operator's own status write, and a history read from it could miss an action just taken. The
    * status seeds it after a restart.
@@ -145,12 +200,18 @@ public class Remediator {
       Consumer<TimelineEntry> timeline) {
     String me = key(gd);
     keys.put(gd.getMetadata().getNamespace() + "/" + gd.getMetadata().getName(), me);
+    String target = targetKey(gd);
     List<RemediationRecord> history =
         written.getOrDefault(
             me,
             gd.getStatus() == null || gd.getStatus().remediations == null
                 ? List.of()
                 : gd.getStatus().remediations);
+    if (history.isEmpty()) {
+      // a diagnosis made again (its Ingress deleted and created anew) starts from the target's
+      // ledger: its cooldowns, stops and counted actions stay
+      history = ledger().of(target);
+    }
     if (policy.mode() == RemediationPolicy.Mode.off) {
       return new Round(
           history,
@@ -158,7 +219,7 @@ public class Remediator {
           null,
           null); // the common case: nothing to look at
     }
-    var everyone = all(diagnoses.get(), written);
+    var everyone = everyone(diagnoses, target);
     List<RemediationRecord> elsewhere = new ArrayList<>();
     everyone.forEach(
         (k, v) -> {
@@ -201,6 +262,7 @@ public class Remediator {
       version = done.resourceVersion();
     }
     written.put(me, List.copyOf(records));
+    ledger().put(target, records, now, keep());
     // a cooldown's end changes what may happen (judge the action, allow the next one): reconcile
     // then, event or not
     var state = Ledger.of(records);
@@ -325,8 +387,16 @@ public class Remediator {
               now),
           null);
     }
+    if (situation.freshAt() != null && situation.freshAt().isBefore(now.minus(recheckWithin))) {
+      // right before a change the evidence is taken again: a fresh probe round of the whole target
+      // (the victim and the endpoints that must stay), and the change waits for the verdict on it
+      recheck.accept(gd);
+      LOG.debugf(
+          "remediation of %s: probing %s again before the change", plan.objectKey(), ingress);
+      return new Done(records, null);
+    }
     RemediationRecord intent = decision.record(Ledger.APPLIED, plan.why(), now);
-    Optional<String> no = reserve(key(gd), plan, intent, situation, diagnoses, now);
+    Optional<String> no = reserve(key(gd), targetKey(gd), plan, intent, situation, diagnoses, now);
     if (no.isPresent()) {
       return new Done(
           note(
@@ -488,14 +558,33 @@ public class Remediator {
     return slots().inPeriod(everyone, now);
   }
 
+  /**
+   * Every diagnosis's records, and the ledger's of other targets: the actions of targets whose
+   * diagnosis is gone still count (the rate limit, shared objects).
+   */
+  private Map<String, List<RemediationRecord>> everyone(
+      java.util.function.Supplier<List<GatewayDiagnosis>> diagnoses, String target) {
+    Map<String, List<RemediationRecord>> out = new HashMap<>(all(diagnoses.get(), written));
+    ledger()
+        .all()
+        .forEach(
+            (k, v) -> {
+              if (!k.equals(target)) {
+                out.put("ledger:" + k, v);
+              }
+            });
+    return out;
+  }
+
   private Optional<String> reserve(
       String me,
+      String target,
       Plan plan,
       RemediationRecord r,
       Guard.Situation s,
       java.util.function.Supplier<List<GatewayDiagnosis>> diagnoses,
       Instant now) {
-    return slots().reserve(me, plan, r, s, () -> all(diagnoses.get(), written), now);
+    return slots().reserve(me, plan, r, s, () -> everyone(diagnoses, target), now);
   }
 
   private void release(RemediationRecord r) {

@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.gatewaydoctor.api.GatewayDiagnosis;
 import io.gatewaydoctor.api.GatewayDiagnosisStatus;
 import io.gatewaydoctor.api.RemediationRecord;
 import io.gatewaydoctor.demo.DemoScenario;
@@ -109,6 +111,18 @@ class RemediationTest extends OperatorTestBase {
       String objectSuffix,
       String objectKind,
       String patchHas) {
+    return dryRunThenAuto(ns, action, rootCause, objectSuffix, objectKind, patchHas, Duration.ZERO);
+  }
+
+  /** The same, with a pause before auto (the probes grow older than recheck-within). */
+  GatewayDiagnosisStatus dryRunThenAuto(
+      String ns,
+      String action,
+      String rootCause,
+      String objectSuffix,
+      String objectKind,
+      String patchHas,
+      Duration pause) {
     GatewayDiagnosisStatus planned = awaitStatus(ns, SETTLE, has("DryRun", action));
     assertThat(planned.rootCause).isEqualTo(rootCause);
     RemediationRecord plan = first(planned, "DryRun");
@@ -125,6 +139,7 @@ class RemediationTest extends OperatorTestBase {
               assertThat(events(ns, "RemediationDryRun", "Ingress")).isNotEmpty();
               assertThat(events(ns, "RemediationDryRun", objectKind)).isNotEmpty();
             });
+    await().pollDelay(pause).until(() -> true);
     mode(ns, "auto");
     // the Applied record is written before the change; the timeline entry with the status after it
     GatewayDiagnosisStatus applied =
@@ -157,6 +172,27 @@ class RemediationTest extends OperatorTestBase {
   void fixTargetPort() throws Exception {
     String ns = "rem-port";
     healthyIn(ns, "dry-run");
+    // #18 item 8: no regular probe round for ten minutes; the change below still runs on a verdict
+    // whose probes are at most recheck-within (1 s here) old: the remediator has the target probed
+    // again right before it, and without that re-probe nothing would be applied
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .until(
+            () -> {
+              client
+                  .resources(GatewayDiagnosis.class)
+                  .inNamespace(ns)
+                  .withName("web")
+                  .edit(
+                      g -> {
+                        var probe = new io.gatewaydoctor.api.ProbeSpec();
+                        probe.setIntervalSeconds(600);
+                        g.getSpec().setProbe(probe);
+                        return g;
+                      });
+              return true;
+            });
     client
         .services()
         .inNamespace(ns)
@@ -172,7 +208,8 @@ class RemediationTest extends OperatorTestBase {
         "TargetPortMismatch",
         "/services/web",
         "Service",
-        "\"path\":\"/spec/ports/0/targetPort\",\"value\":\"http\"");
+        "\"path\":\"/spec/ports/0/targetPort\",\"value\":\"http\"",
+        Duration.ofSeconds(2));
     awaitHealed(ns, "fix-target-port");
     assertThat(
             client
@@ -191,6 +228,45 @@ class RemediationTest extends OperatorTestBase {
         .contains(
             "gatewaydoctor_remediations_total{action=\"fix-target-port\",result=\"Applied\"}",
             "gatewaydoctor_remediations_total{action=\"fix-target-port\",result=\"DryRun\"}");
+    // #18 item 8: the ledger outlives the diagnosis. It is kept in a ConfigMap of the operator's
+    // namespace; the Ingress deleted and made again (a new diagnosis) starts from it: its applied
+    // action still counts for cooldowns and the rate limit.
+    String applied = first(statusOf(ns, "web"), "Applied").time;
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .configMaps()
+                            .inNamespace("gateway-doctor-test")
+                            .withName("gateway-doctor-remediation-ledger")
+                            .get()
+                            .getData())
+                    .containsKey("Ingress_" + ns + "_web")
+                    .extractingByKey("Ingress_" + ns + "_web")
+                    .asString()
+                    .contains("\"Applied\"", applied, "\"Improved\""));
+    Ingress ing = client.network().v1().ingresses().inNamespace(ns).withName("web").get();
+    client.network().v1().ingresses().inNamespace(ns).withName("web").delete();
+    client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").delete();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").get()
+                    == null);
+    ing.getMetadata().setUid(null);
+    ing.getMetadata().setResourceVersion(null);
+    DemoScenario.create(client, ing);
+    GatewayDiagnosisStatus again =
+        awaitStatus(
+            ns,
+            SETTLE,
+            st -> st.remediations != null && has("Applied", "fix-target-port").test(st));
+    assertThat(first(again, "Applied").time)
+        .as("the same action, from the ledger")
+        .isEqualTo(applied);
   }
 
   @Test
