@@ -187,6 +187,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
                 gatewaySettings,
                 clock)
             .onTick(() -> states.sweep(id -> diagnoses.get(id).isPresent()));
+    metrics.evidence(logs.store().budget());
     // every holder of per-target state, forgotten at once when a diagnosis is gone
     states = new TargetStates();
     ProbeScheduler probes = prober;

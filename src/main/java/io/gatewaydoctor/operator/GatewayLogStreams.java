@@ -83,7 +83,11 @@ final class GatewayLogStreams implements AutoCloseable {
     this.trigger = trigger;
     this.settings = settings;
     this.clock = clock;
-    this.store = new EvidenceStore(settings.horizon(), settings.maxKeysPerMinute());
+    this.store =
+        new EvidenceStore(
+            settings.horizon(),
+            settings.maxKeysPerMinute(),
+            new io.gatewaydoctor.signals.ByteBudget(settings.evidenceBytes()));
     LogFormat f = null;
     if (settings.logFormat().isPresent() && !settings.logFormat().get().isBlank()) {
       try {
@@ -109,6 +113,7 @@ final class GatewayLogStreams implements AutoCloseable {
   private final GatewayMetrics metrics;
 
   private final LogFormat format;
+  private long warnedRefused;
   private final ControllerConfigMaps configMaps;
 
   void start() {
@@ -168,6 +173,17 @@ final class GatewayLogStreams implements AutoCloseable {
       if (settings.enabled()) {
         syncStreams();
         store.prune(clock.instant());
+        long refused = store.budget().refused();
+        if (refused > warnedRefused) {
+          if (warnedRefused == 0) {
+            LOG.warnf(
+                "gateway evidence: the byte budget (%d bytes, gatewaydoctor.gateway-logs.max-bytes)"
+                    + " is full; new upstreams and addresses are not counted until old minutes leave"
+                    + " the horizon (gatewaydoctor_gateway_evidence_refused_total)",
+                store.budget().limit());
+          }
+          warnedRefused = refused;
+        }
       }
       metrics.round();
       gone.run(); // the registry forgets diagnoses that are gone, here too

@@ -57,6 +57,42 @@ public class OperatorMetrics {
     }
   }
 
+  private volatile io.gatewaydoctor.signals.ByteBudget evidenceBudget;
+  private boolean evidenceMeters;
+
+  /**
+   * The gateway evidence's bytes against its bound, and how often a key was refused for want of
+   * room (the evidence is then degraded): gatewaydoctor_gateway_evidence_bytes,
+   * gatewaydoctor_gateway_evidence_budget_bytes, gatewaydoctor_gateway_evidence_refused_total.
+   */
+  public synchronized void evidence(io.gatewaydoctor.signals.ByteBudget b) {
+    this.evidenceBudget = b;
+    if (evidenceMeters) {
+      return;
+    }
+    evidenceMeters = true;
+    io.micrometer.core.instrument.Gauge.builder(
+            "gatewaydoctor.gateway.evidence", this, m -> m.used(b2 -> b2.used()))
+        .baseUnit("bytes")
+        .description("Bytes (estimated) the counted gateway log lines hold, all minutes kept")
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder(
+            "gatewaydoctor.gateway.evidence.budget", this, m -> m.used(b2 -> b2.limit()))
+        .baseUnit("bytes")
+        .description("The bound on them (gatewaydoctor.gateway-logs.max-bytes)")
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "gatewaydoctor.gateway.evidence.refused", this, m -> m.used(b2 -> b2.refused()))
+        .description(
+            "Upstreams, addresses or samples not counted for want of room: the evidence is degraded")
+        .register(registry);
+  }
+
+  private double used(java.util.function.ToLongFunction<io.gatewaydoctor.signals.ByteBudget> f) {
+    var b = evidenceBudget;
+    return b == null ? 0 : f.applyAsLong(b);
+  }
+
   /** Records a target's verdict; the gauges change only when it did. */
   public void verdict(String namespace, String name, Diagnosis d) {
     init();

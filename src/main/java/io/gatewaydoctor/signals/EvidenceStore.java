@@ -21,9 +21,22 @@ public final class EvidenceStore {
   private long dropped;
   private long lines;
 
+  private final ByteBudget budget;
+
   public EvidenceStore(Duration horizon, int maxKeys) {
+    this(horizon, maxKeys, ByteBudget.unlimited());
+  }
+
+  /** With a bound in bytes over every minute kept ({@link ByteBudget}). */
+  public EvidenceStore(Duration horizon, int maxKeys, ByteBudget budget) {
     this.horizonMinutes = Math.max(1, horizon.toMinutes());
     this.maxKeys = maxKeys;
+    this.budget = budget;
+  }
+
+  /** The bytes the minutes kept hold (estimated), and the bound. */
+  public ByteBudget budget() {
+    return budget;
   }
 
   /** A line reader feeding this store; one per stream. */
@@ -61,11 +74,14 @@ public final class EvidenceStore {
       return null;
     }
     lines++;
-    return buckets.computeIfAbsent(m, x -> GatewayEvidence.Builder.unbounded().maxKeys(maxKeys));
+    return buckets.computeIfAbsent(
+        m, x -> GatewayEvidence.Builder.unbounded().maxKeys(maxKeys).budget(budget));
   }
 
   private void evictBefore(long minute) {
-    buckets.headMap(minute, true).clear();
+    var gone = buckets.headMap(minute, true);
+    gone.values().forEach(b -> budget.release(b.bytes())); // a minute leaving gives its bytes back
+    gone.clear();
   }
 
   /** Drops what lies beyond the horizon before {@code now}, for a stream that fell silent. */

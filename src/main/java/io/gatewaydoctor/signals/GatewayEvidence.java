@@ -18,6 +18,15 @@ public final class GatewayEvidence {
   public static final int MAX_SAMPLES = 3;
   public static final int MAX_FAILED_ADDRESSES = 64;
 
+  /** Names (upstreams, addresses) longer than this are not counted: no real one is. */
+  public static final int MAX_KEY_CHARS = 256;
+
+  /**
+   * Tries of one line counted at most (ingress-nginx tries 3 by default; a line listing hundreds is
+   * not one nginx wrote).
+   */
+  public static final int MAX_TRIES = 16;
+
   /** Counters of one upstream or one address. */
   public static final class Counts {
     public long requests;
@@ -377,14 +386,31 @@ public final class GatewayEvidence {
     private Counts counts(Map<String, Counts> m, String key) {
       Counts c = m.get(key);
       if (c == null) {
-        if (keys() >= maxKeys) {
-          droppedKeys++;
+        if (!admit(key)) {
           return null;
         }
         c = new Counts();
         m.put(key, c);
       }
       return c;
+    }
+
+    /**
+     * Whether one more key may be counted: fewer than maxKeys, a name of sane length, and room in
+     * the byte budget (taken here).
+     */
+    private boolean admit(String key) {
+      if (keys() >= maxKeys || key.length() > MAX_KEY_CHARS) {
+        droppedKeys++;
+        return false;
+      }
+      long n = ByteBudget.keyBytes(key);
+      if (!budget.take(n)) {
+        droppedKeys++;
+        return false;
+      }
+      bytes += n;
+      return true;
     }
 
     /**
@@ -395,8 +421,7 @@ public final class GatewayEvidence {
       Map<String, Counts> m = byUpstream.get(upstream);
       Counts c = m == null ? null : m.get(lastAddress);
       if (c == null) {
-        if (keys() >= maxKeys) {
-          droppedKeys++;
+        if (!admit(upstream + " " + lastAddress)) {
           return null;
         }
         c = new Counts();
@@ -419,6 +444,19 @@ public final class GatewayEvidence {
 
     private int maxKeys = Integer.MAX_VALUE;
     private long droppedKeys;
+    private ByteBudget budget = ByteBudget.unlimited();
+    private long bytes;
+
+    /** Takes the bytes of what it counts from {@code b} (shared by every minute of a store). */
+    Builder budget(ByteBudget b) {
+      this.budget = b;
+      return this;
+    }
+
+    /** The bytes this builder took from its budget. */
+    long bytes() {
+      return bytes;
+    }
 
     /** Counts at most this many upstreams and addresses; lines about further ones are dropped. */
     Builder maxKeys(int n) {
@@ -446,7 +484,7 @@ public final class GatewayEvidence {
           u.errorMinutes.merge(Math.floorDiv(a.time().getEpochSecond(), 60), 1L, Long::sum);
         }
       }
-      for (int i = 0; i < a.upstreamAddrs().size(); i++) {
+      for (int i = 0; i < Math.min(a.upstreamAddrs().size(), MAX_TRIES); i++) {
         String addr = a.upstreamAddrs().get(i);
         if (addr.equals("-") || addr.startsWith("unix:")) {
           continue;
@@ -501,7 +539,11 @@ public final class GatewayEvidence {
       }
       c.reasons.merge(e.reason(), 1L, Long::sum);
       if (c.samples.size() < MAX_SAMPLES) {
-        c.samples.add(e.message().length() > 300 ? e.message().substring(0, 300) : e.message());
+        String sample = e.message().length() > 300 ? e.message().substring(0, 300) : e.message();
+        if (budget.take(64 + sample.length())) {
+          bytes += 64 + sample.length();
+          c.samples.add(sample);
+        }
       }
     }
 

@@ -133,8 +133,21 @@ class ChartTest {
     for (PolicyRule r : Stream.concat(defaults.stream(), all.stream()).toList()) {
       assertThat(Stream.of(r.getApiGroups(), r.getResources(), r.getVerbs()).flatMap(List::stream))
           .doesNotContain("*");
-      assertThat(r.getResourceNames()).isNullOrEmpty();
+      if (!r.getResources().equals(List.of("configmaps"))) {
+        assertThat(r.getResourceNames()).isNullOrEmpty();
+      }
     }
+    // the remediation ledger: one ConfigMap of its own namespace, by name, with remediation only
+    assertThat(rulesOfRole(render(Map.of()), "gateway-doctor-remediation-ledger")).isEmpty();
+    List<PolicyRule> ledger =
+        rulesOfRole(render(ALL_FEATURES), "gateway-doctor-remediation-ledger");
+    assertThat(ledger)
+        .anySatisfy(
+            r -> {
+              assertThat(r.getResourceNames()).containsExactly("gateway-doctor-remediation-ledger");
+              assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "update");
+            })
+        .allSatisfy(r -> assertThat(r.getResources()).containsExactly("configmaps"));
     assertThat(grants(defaults, "", "secrets", "get")).isFalse();
     assertThat(grants(all, "", "secrets", "get")).isTrue();
     // the write verbs of remediation
@@ -233,6 +246,13 @@ class ChartTest {
     assertThatThrownBy(
             () -> template().set("gatewayLogs.controllerNamespaces[0]", "Not A Namespace").call())
         .hasMessageContaining("controllerNamespaces");
+  }
+
+  static List<PolicyRule> rulesOfRole(List<HasMetadata> objects, String name) {
+    return objects.stream()
+        .filter(o -> o instanceof Role && o.getMetadata().getName().equals(name))
+        .flatMap(o -> ((Role) o).getRules().stream())
+        .toList();
   }
 
   static List<PolicyRule> clusterRules(List<HasMetadata> objects) {

@@ -707,6 +707,12 @@ class OperatorTest extends OperatorTestBase {
                   + ns
                   + "\",source=\"returned\",status=\"502\",target=\"web\"\\} [1-9]")
           .doesNotContain("namespace=\"" + ns + "\",source=\"returned\",status=\"500\"");
+      // #18 item 4: the log evidence's bytes against its bound, and its refusals
+      assertThat(exposed)
+          .containsPattern("gatewaydoctor_gateway_evidence_budget_bytes [1-9]")
+          .contains(
+              "gatewaydoctor_gateway_evidence_bytes ",
+              "gatewaydoctor_gateway_evidence_refused_total ");
     } finally {
       client.resource(controller).delete();
       metrics.stop(0);

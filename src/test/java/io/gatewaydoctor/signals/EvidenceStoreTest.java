@@ -103,4 +103,50 @@ class EvidenceStoreTest {
     assertThat(store.buckets()).isZero();
     assertThat(feed.skipped()).isZero();
   }
+
+  /**
+   * #18 item 4: a flood of distinct addresses and upstreams (anyone who can send requests or run
+   * pods shapes them) stays within the store's byte budget; what was counted before keeps counting,
+   * the refusals are counted, absurdly long names are not counted at all, and the room comes back
+   * as the flood's minutes leave the horizon.
+   */
+  @Test
+  void aFloodOfKeysStaysWithinTheByteBudget() {
+    ByteBudget budget = new ByteBudget(256 * 1024);
+    EvidenceStore store = new EvidenceStore(Duration.ofMinutes(10), 1_000_000, budget);
+    LogFeed feed = store.feed();
+    feed.line(line(40, 0, "502", "shop-web-80", "10.0.0.5:8080", "502"));
+    long max = 0;
+    for (int i = 0; i < 20_000; i++) {
+      feed.line(
+          line(
+              40 + i / 4000,
+              i % 60,
+              "200",
+              "flood-" + i + "-80",
+              "10.1." + (i / 250) + "." + (i % 250) + ":80",
+              "200"));
+      max = Math.max(max, budget.used());
+    }
+    assertThat(max).isLessThanOrEqualTo(256 * 1024);
+    assertThat(budget.refused()).isGreaterThan(10_000);
+    feed.line(line(44, 59, "502", "shop-web-80", "10.0.0.5:8080", "502"));
+    GatewayEvidence e =
+        store.evidence(
+            Instant.parse("2026-12-01T11:45:00Z"),
+            Duration.ofMinutes(10),
+            java.util.Set.of("shop-web-80"),
+            java.util.Set.of("10.0.0.5:8080"));
+    assertThat(e.address("10.0.0.5:8080").gateway502())
+        .as("counted before the flood, and in its minute")
+        .isEqualTo(1);
+    long before = budget.used();
+    feed.line(line(40, 1, "200", "x".repeat(300), "10.0.0.5:8080", "200"));
+    assertThat(budget.used()).as("a 300-character upstream name is not counted").isEqualTo(before);
+    // an hour later the flood has left the horizon: its bytes are back, new keys count again
+    store.prune(Instant.parse("2026-12-01T12:59:00Z"));
+    assertThat(budget.used()).isZero();
+    feed.line(line(59, 0, "200", "shop-new-80", "10.0.0.9:8080", "200"));
+    assertThat(budget.used()).isPositive();
+  }
 }
