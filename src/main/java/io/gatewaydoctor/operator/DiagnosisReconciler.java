@@ -162,7 +162,11 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
                 ingresses,
                 gatherer,
                 probed,
-                new ProbeRunner(new HttpProber(), probing.concurrency()),
+                // each target's round takes its share of the pool (concurrency / targets-at-once)
+                new ProbeRunner(
+                    new HttpProber(),
+                    probing.concurrency(),
+                    Math.max(1, probing.concurrency() / Math.max(1, probing.targetsAtOnce()))),
                 probing.targetsAtOnce(),
                 clock,
                 probing.enabled())

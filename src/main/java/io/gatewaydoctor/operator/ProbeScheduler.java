@@ -64,6 +64,10 @@ final class ProbeScheduler implements AutoCloseable {
   private final ScheduledExecutorService tick =
       Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "gateway-doctor-probe-tick"));
   private final ExecutorService rounds_;
+
+  /** Rounds of one namespace at once, at most (a quarter of the round threads, at least one). */
+  private final int namespaceShare;
+
   private final ProbeRunner runner;
 
   /**
@@ -124,6 +128,7 @@ final class ProbeScheduler implements AutoCloseable {
     this.rounds_ =
         Executors.newFixedThreadPool(
             Math.max(1, targetsAtOnce), r -> daemon(r, "gateway-doctor-probe-round"));
+    this.namespaceShare = Math.max(1, targetsAtOnce / 4);
   }
 
   private ProbeScope scope = ProbeScope.PODS_ONLY;
@@ -232,6 +237,18 @@ final class ProbeScheduler implements AutoCloseable {
                   return;
                 }
                 if (running.containsKey(id) || now.isBefore(due.getOrDefault(id, Instant.EPOCH))) {
+                  return;
+                }
+                // one namespace runs at most its share of the rounds at once: one tenant's many
+                // slow targets cannot hold every round thread (it stays due for the next tick)
+                long ofNamespace =
+                    running.keySet().stream()
+                        .filter(
+                            r ->
+                                Objects.equals(
+                                    r.getNamespace().orElse(null), id.getNamespace().orElse(null)))
+                        .count();
+                if (ofNamespace >= namespaceShare) {
                   return;
                 }
                 running.put(id, true);

@@ -27,9 +27,22 @@ public final class ProbeRunner implements AutoCloseable {
 
   static final int MAX_ALTERNATES_PER_ROUND = 32;
 
+  /** Probes of one run in the pool at once, at most: no run (one target's round) hogs it. */
+  private final int perRun;
+
   public ProbeRunner(Prober prober, int concurrency) {
+    this(prober, concurrency, concurrency);
+  }
+
+  /**
+   * @param perRun how many probes of one {@link #run} may be in the pool at once: with several runs
+   *     sharing the pool (the operator's targets), one target's hundreds of black-holed endpoints
+   *     take their share and no more, and the others' probes do not queue behind them
+   */
+  public ProbeRunner(Prober prober, int concurrency, int perRun) {
     this.prober = prober;
     this.concurrency = Math.max(1, concurrency);
+    this.perRun = Math.max(1, Math.min(perRun, this.concurrency));
     this.pool =
         Executors.newFixedThreadPool(
             Math.max(1, concurrency),
@@ -149,18 +162,29 @@ public final class ProbeRunner implements AutoCloseable {
   }
 
   private Map<String, Probe> probeAll(List<ProbeTarget> targets) throws InterruptedException {
-    List<Future<Probe>> futures = new ArrayList<>();
-    for (ProbeTarget t : targets) {
-      futures.add(pool.submit(() -> prober.probe(t)));
-    }
-    Map<String, Probe> out = new LinkedHashMap<>();
     // every probe bounds itself (one deadline, twice for the TLS retry); this only guards against a
-    // bug,
-    // from the start of the whole batch, so that queued probes are not cut short
+    // bug, from the start of the whole batch, so that queued probes are not cut short
     int longest = targets.stream().mapToInt(ProbeTarget::timeoutMillis).max().orElse(0);
-    long waves = (targets.size() + concurrency - 1) / concurrency + 1;
+    long waves = (targets.size() + perRun - 1) / perRun + 1;
     long deadline =
         System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waves * (2L * longest + 1000));
+    // at most perRun of this batch in the pool at once: the caller's thread hands them in as
+    // earlier ones finish
+    java.util.concurrent.Semaphore share = new java.util.concurrent.Semaphore(perRun);
+    List<Future<Probe>> futures = new ArrayList<>();
+    for (ProbeTarget t : targets) {
+      share.acquire();
+      futures.add(
+          pool.submit(
+              () -> {
+                try {
+                  return prober.probe(t);
+                } finally {
+                  share.release();
+                }
+              }));
+    }
+    Map<String, Probe> out = new LinkedHashMap<>();
     for (int i = 0; i < futures.size(); i++) {
       ProbeTarget t = targets.get(i);
       try {
