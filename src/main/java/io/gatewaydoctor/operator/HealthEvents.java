@@ -25,6 +25,9 @@ final class HealthEvents {
   private static final Logger LOG = Logger.getLogger(HealthEvents.class);
   static final String COMPONENT = "gateway-doctor";
 
+  /** One write per Event per period, the held-back repeats counted on the next. */
+  static final EventThrottle THROTTLE = new EventThrottle();
+
   private HealthEvents() {}
 
   static void changed(
@@ -179,13 +182,28 @@ final class HealthEvents {
             + Integer.toHexString(
                 (about.getKind() + "/" + about.getUid() + "/" + reason + "/" + warning).hashCode()
                     & 0x7fffffff);
+    ObjectReference involved = about;
+    THROTTLE.occurred(
+        ns + "/" + name, now, n -> write(client, ns, name, involved, warning, reason, text, ts, n));
+  }
+
+  private static void write(
+      KubernetesClient client,
+      String ns,
+      String name,
+      ObjectReference about,
+      boolean warning,
+      String reason,
+      String text,
+      String ts,
+      int occurrences) {
     try {
       var existing = client.v1().events().inNamespace(ns).withName(name);
       Event before = existing.get();
       if (before != null) {
         existing.edit(
             e -> {
-              e.setCount(e.getCount() == null ? 2 : e.getCount() + 1);
+              e.setCount(e.getCount() == null ? 1 + occurrences : e.getCount() + occurrences);
               e.setLastTimestamp(ts);
               e.setMessage(text);
               return e;
@@ -202,7 +220,7 @@ final class HealthEvents {
               .withType(warning ? "Warning" : "Normal")
               .withReason(reason)
               .withMessage(text)
-              .withCount(1)
+              .withCount(occurrences)
               .withFirstTimestamp(ts)
               .withLastTimestamp(ts)
               .withNewSource()

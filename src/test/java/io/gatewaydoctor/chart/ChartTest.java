@@ -133,10 +133,20 @@ class ChartTest {
     for (PolicyRule r : Stream.concat(defaults.stream(), all.stream()).toList()) {
       assertThat(Stream.of(r.getApiGroups(), r.getResources(), r.getVerbs()).flatMap(List::stream))
           .doesNotContain("*");
-      if (!r.getResources().equals(List.of("configmaps"))) {
+      if (!r.getResources().equals(List.of("configmaps"))
+          && !r.getResources().equals(List.of("customresourcedefinitions"))) {
         assertThat(r.getResourceNames()).isNullOrEmpty();
       }
     }
+    // the CRD: its own, by name
+    assertThat(clusterRules(render(Map.of())))
+        .filteredOn(r -> r.getResources().contains("customresourcedefinitions"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getResourceNames()).containsExactly("gatewaydiagnoses.gatewaydoctor.io");
+              assertThat(r.getVerbs()).containsExactly("get");
+            });
     // the remediation ledger: one ConfigMap of its own namespace, by name, with remediation only
     assertThat(rulesOfRole(render(Map.of()), "gateway-doctor-remediation-ledger")).isEmpty();
     List<PolicyRule> ledger =

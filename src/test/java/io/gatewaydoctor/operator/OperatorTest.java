@@ -904,11 +904,12 @@ class OperatorTest extends OperatorTestBase {
                   .doesNotContain("namespace=\"" + ns + "\",root_cause=\"NoReadyEndpoints\"");
             });
     // failing again: the same Event on the Ingress, counted up, not a second one (at least 2: the
-    // endpoints going unready one by one can pass through Degraded, a change of its own)
+    // endpoints going unready one by one can pass through Degraded, a change of its own); written
+    // at most once per 10 s per Event, so the repeat lands when that period ends (EventThrottle)
     setEndpointsReady(ns, false);
     awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "NoReadyEndpoints"));
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(15))
         .untilAsserted(
             () ->
                 assertThat(client.v1().events().inNamespace(ns).list().getItems())
