@@ -190,7 +190,8 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
                 logged,
                 gatewaySettings,
                 clock)
-            .onTick(() -> states.sweep(id -> diagnoses.get(id).isPresent()));
+            .onTick(() -> states.sweep(id -> diagnoses.get(id).isPresent()))
+            .onStream(metrics::logStream);
     metrics.evidence(logs.store().budget());
     // every holder of per-target state, forgotten at once when a diagnosis is gone
     states = new TargetStates();

@@ -123,6 +123,14 @@ final class GatewayLogStreams implements AutoCloseable {
 
   private Runnable gone = () -> {};
 
+  private java.util.function.BiConsumer<PodLogStream, Boolean> onStream = (s, on) -> {};
+
+  /** Told of every stream that starts (true) or stops (false): the per-controller metrics. */
+  GatewayLogStreams onStream(java.util.function.BiConsumer<PodLogStream, Boolean> c) {
+    this.onStream = c;
+    return this;
+  }
+
   /** Run on every tick, before the interests are read: the sweep of diagnoses that are gone. */
   GatewayLogStreams onTick(Runnable sweep) {
     this.gone = sweep;
@@ -248,6 +256,7 @@ final class GatewayLogStreams implements AutoCloseable {
             s -> {
               if (!want.containsKey(s.getKey())) {
                 s.getValue().close();
+                onStream.accept(s.getValue(), false);
                 LOG.infof("stopped following the log of %s", s.getKey());
                 return true;
               }
@@ -265,6 +274,7 @@ final class GatewayLogStreams implements AutoCloseable {
                 store.feed(format(p)),
                 settings.backfill());
         streams.put(w.getKey(), s);
+        onStream.accept(s, true);
         daemon(s, "gateway-doctor-log-" + p.getMetadata().getName()).start();
         LOG.infof("following the log of %s", w.getKey());
       }
@@ -335,7 +345,13 @@ final class GatewayLogStreams implements AutoCloseable {
     closed = true;
     tick.shutdownNow();
     metrics.close();
-    streams.values().forEach(PodLogStream::close);
+    streams
+        .values()
+        .forEach(
+            st -> {
+              st.close();
+              onStream.accept(st, false);
+            });
     streams.clear();
     if (ownClient) {
       client.close();

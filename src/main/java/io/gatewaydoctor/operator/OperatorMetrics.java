@@ -57,6 +57,40 @@ public class OperatorMetrics {
     }
   }
 
+  private final Map<PodLogStream, List<io.micrometer.core.instrument.Meter>> streamMeters =
+      new ConcurrentHashMap<>();
+
+  /**
+   * A controller's log stream started or stopped: gatewaydoctor_gateway_log_lines_total{pod,
+   * result="read"|"counted"} (one pair per followed controller pod). Lines read but hardly any
+   * counted means the access-log format is not the one configured.
+   */
+  public void logStream(PodLogStream s, boolean started) {
+    if (!started) {
+      List<io.micrometer.core.instrument.Meter> meters = streamMeters.remove(s);
+      if (meters != null) {
+        meters.forEach(registry::remove);
+      }
+      return;
+    }
+    String pod = s.namespace + "/" + s.pod;
+    streamMeters.put(
+        s,
+        List.of(
+            io.micrometer.core.instrument.FunctionCounter.builder(
+                    "gatewaydoctor.gateway.log.lines", s, x -> x.lines)
+                .tags("pod", pod, "result", "read")
+                .description(
+                    "Lines read from a controller pod's log, and those counted as evidence")
+                .register(registry),
+            io.micrometer.core.instrument.FunctionCounter.builder(
+                    "gatewaydoctor.gateway.log.lines", s, x -> x.counted)
+                .tags("pod", pod, "result", "counted")
+                .description(
+                    "Lines read from a controller pod's log, and those counted as evidence")
+                .register(registry)));
+  }
+
   private volatile io.gatewaydoctor.signals.ByteBudget evidenceBudget;
   private boolean evidenceMeters;
 

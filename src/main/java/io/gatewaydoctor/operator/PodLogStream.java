@@ -62,6 +62,13 @@ final class PodLogStream implements Runnable, AutoCloseable {
   private final java.util.TreeMap<Long, Integer> perSecond = new java.util.TreeMap<>();
   private long skip;
   volatile long lines;
+
+  /**
+   * Lines read as access or upstream-error lines (the rest is the controller's own chatter, or a
+   * format not understood: counted near zero while lines flow means the format is wrong).
+   */
+  volatile long counted;
+
   volatile long connections;
 
   PodLogStream(
@@ -206,7 +213,9 @@ final class PodLogStream implements Runnable, AutoCloseable {
     }
     lines++;
     try {
-      feed.line(raw, ts);
+      if (feed.line(raw, ts)) {
+        counted++;
+      }
     } catch (RuntimeException e) { // a line must never end the stream
       LOG.debugf(e, "log of %s/%s: line not counted", namespace, pod);
     }

@@ -77,8 +77,8 @@ public class Remediator {
    * Where the ledger outlives diagnoses and restarts: a ConfigMap of this name in this namespace
    * (the operator's own; empty: memory only).
    */
-  @ConfigProperty(name = "gatewaydoctor.remediation.ledger-namespace", defaultValue = " ")
-  String ledgerNamespace;
+  @ConfigProperty(name = "gatewaydoctor.remediation.ledger-namespace")
+  Optional<String> ledgerNamespace;
 
   @ConfigProperty(
       name = "gatewaydoctor.remediation.ledger-name",
@@ -106,7 +106,7 @@ public class Remediator {
     if (l == null) {
       synchronized (this) {
         if (ledger == null) {
-          ledger = new LedgerStore(client, ledgerNamespace.trim(), ledgerName);
+          ledger = new LedgerStore(client, ledgerNamespace.orElse(null), ledgerName);
         }
         l = ledger;
       }

@@ -111,6 +111,40 @@ class ChartTest {
                     && e.getValue().equals("5"));
   }
 
+  /**
+   * #22 item 4: the dashboard counts each error once. gatewaydoctor_gateway_errors describes the
+   * same requests from several sources (the controller's metrics: what clients got; its logs: the
+   * gateway's and the app's own), so no panel sums across all of them: each selects its sources,
+   * and "returned" is combined with the others only through {@code or} (the first where present).
+   */
+  @Test
+  void theDashboardCountsEachErrorOnce() throws Exception {
+    var cm =
+        render(Map.of("grafanaDashboard.enabled", true)).stream()
+            .filter(o -> o instanceof io.fabric8.kubernetes.api.model.ConfigMap)
+            .map(o -> (io.fabric8.kubernetes.api.model.ConfigMap) o)
+            .findFirst()
+            .orElseThrow();
+    String json = cm.getData().values().iterator().next();
+    List<String> exprs =
+        io.fabric8.kubernetes.client.utils.Serialization.jsonMapper()
+            .readTree(json)
+            .findValues("expr")
+            .stream()
+            .map(com.fasterxml.jackson.databind.JsonNode::asText)
+            .filter(e -> e.contains("gatewaydoctor_gateway_errors"))
+            .toList();
+    assertThat(exprs).isNotEmpty();
+    for (String e : exprs) {
+      assertThat(e)
+          .as("every use selects its sources")
+          .doesNotContainPattern("gatewaydoctor_gateway_errors(?!\\{source)");
+      if (e.contains("\"returned\"") && e.contains("gateway")) {
+        assertThat(e).as("returned is never added to the log's sources").contains(") or sum");
+      }
+    }
+  }
+
   @Test
   void aMistypedValueFailsTheRender() {
     assertThatThrownBy(() -> template().set("replicaCont", 2).call())

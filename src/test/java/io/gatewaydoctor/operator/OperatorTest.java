@@ -612,6 +612,12 @@ class OperatorTest extends OperatorTestBase {
       long errorLines = lines.stream().filter(l -> l.contains("upstream: ")).count();
       assertThat(understood).isEqualTo(accessLines + errorLines);
       assertThat(requests).isGreaterThanOrEqualTo(20);
+      // #22 item 5: per controller pod, the lines read and those counted as evidence
+      assertThat(get(metricsUrl))
+          .containsPattern(
+              "gatewaydoctor_gateway_log_lines_total\\{pod=\"gateway-gwlog/controller-0\",result=\"counted\"\\} [1-9]")
+          .containsPattern(
+              "gatewaydoctor_gateway_log_lines_total\\{pod=\"gateway-gwlog/controller-0\",result=\"read\"\\} [1-9]");
     } finally {
       client.resource(controller).delete();
       await()
@@ -620,6 +626,9 @@ class OperatorTest extends OperatorTestBase {
               () ->
                   reconciler.logs().streams().stream()
                       .noneMatch(p -> p.pod.equals("controller-0") && p.namespace.equals(gwNs)));
+      assertThat(get(metricsUrl))
+          .as("a stream that stopped takes its series along")
+          .doesNotContain("pod=\"gateway-gwlog/controller-0\"");
     }
   }
 
