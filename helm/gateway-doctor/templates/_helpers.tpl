@@ -18,3 +18,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- .Values.watchNamespaces -}}
 {{- end -}}
 {{- end -}}
+
+{{- /* The operator's ServiceAccount: serviceAccount.name, else the release's name. */ -}}
+{{- define "gateway-doctor.serviceAccountName" -}}
+{{- default .Release.Name .Values.serviceAccount.name -}}
+{{- end -}}

@@ -145,6 +145,69 @@ class ChartTest {
     }
   }
 
+  /**
+   * #22 item 6: a ServiceAccount of one's own (none created, every binding and the pod use it), the
+   * OpenShift restricted SCC (no fixed UID), and topology spread.
+   */
+  @Test
+  void aServiceAccountOfOnesOwnOpenShiftAndTopologySpread() {
+    List<HasMetadata> own =
+        render(
+            Map.of(
+                "serviceAccount.create",
+                false,
+                "serviceAccount.name",
+                "platform-sa",
+                "remediation.enabled",
+                true,
+                "openshift",
+                true,
+                "topologySpreadConstraints[0].maxSkew",
+                1,
+                "topologySpreadConstraints[0].topologyKey",
+                "kubernetes.io/hostname",
+                "topologySpreadConstraints[0].whenUnsatisfiable",
+                "ScheduleAnyway"));
+    assertThat(own).noneMatch(o -> o.getKind().equals("ServiceAccount"));
+    PodSpec pod = deployment(own).getSpec().getTemplate().getSpec();
+    assertThat(pod.getServiceAccountName()).isEqualTo("platform-sa");
+    List<io.fabric8.kubernetes.api.model.rbac.Subject> subjects =
+        own.stream()
+            .flatMap(
+                o ->
+                    o instanceof io.fabric8.kubernetes.api.model.rbac.RoleBinding rb
+                        ? rb.getSubjects().stream()
+                        : o instanceof io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding crb
+                            ? crb.getSubjects().stream()
+                            : Stream.empty())
+            .toList();
+    assertThat(subjects)
+        .hasSizeGreaterThanOrEqualTo(4)
+        .allMatch(x -> x.getName().equals("platform-sa"));
+    assertThat(pod.getSecurityContext().getRunAsUser()).isNull();
+    assertThat(pod.getSecurityContext().getFsGroup()).isNull();
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getTopologySpreadConstraints())
+        .singleElement()
+        .satisfies(t -> assertThat(t.getTopologyKey()).isEqualTo("kubernetes.io/hostname"));
+    // the defaults: a ServiceAccount named after the release, the fixed UID
+    List<HasMetadata> defaults = render(Map.of());
+    assertThat(defaults)
+        .filteredOn(o -> o.getKind().equals("ServiceAccount"))
+        .singleElement()
+        .satisfies(o -> assertThat(o.getMetadata().getName()).isEqualTo(RELEASE));
+    assertThat(
+            deployment(defaults)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getSecurityContext()
+                .getRunAsUser())
+        .isEqualTo(185L);
+    assertThatThrownBy(() -> template().set("serviceAccount.name", "Not_A_Name").call())
+        .hasMessageContaining("serviceAccount");
+  }
+
   @Test
   void aMistypedValueFailsTheRender() {
     assertThatThrownBy(() -> template().set("replicaCont", 2).call())
