@@ -316,6 +316,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     next = StatusBudget.fit(next); // under 256 KiB whatever the cluster holds
     if (StatusWriter.due(gd.getStatus(), next, now, heartbeat)) {
       StatusWriter.write(client, gd, next, round == null ? null : round.resourceVersion());
+      StatusWriter.labels(client, gd, next);
       HealthEvents.changed(client, gd, gd.getStatus(), next, now);
       HealthEvents.policyChanged(client, gd, gd.getStatus(), next, policy, now);
       LOG.debugf(

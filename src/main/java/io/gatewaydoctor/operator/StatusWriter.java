@@ -59,4 +59,44 @@ final class StatusWriter {
         .resource(copy)
         .updateStatus();
   }
+
+  public static final String HEALTH_LABEL = "gatewaydoctor.io/health";
+  public static final String ROOT_CAUSE_LABEL = "gatewaydoctor.io/root-cause";
+
+  /**
+   * Labels the diagnosis with its health and root cause when they changed, for {@code kubectl get
+   * gd -l gatewaydoctor.io/health=Failing}: one merge patch of the metadata, only on a change.
+   */
+  static void labels(KubernetesClient client, GatewayDiagnosis gd, GatewayDiagnosisStatus status) {
+    java.util.Map<String, String> now =
+        gd.getMetadata().getLabels() == null ? java.util.Map.of() : gd.getMetadata().getLabels();
+    String health = status.health == null ? "Unknown" : status.health;
+    String cause = status.rootCause == null ? "None" : status.rootCause;
+    if (health.equals(now.get(HEALTH_LABEL)) && cause.equals(now.get(ROOT_CAUSE_LABEL))) {
+      return;
+    }
+    try {
+      client
+          .resources(GatewayDiagnosis.class)
+          .inNamespace(gd.getMetadata().getNamespace())
+          .withName(gd.getMetadata().getName())
+          .patch(
+              io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                  io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+              "{\"metadata\":{\"labels\":{\""
+                  + HEALTH_LABEL
+                  + "\":\""
+                  + health
+                  + "\",\""
+                  + ROOT_CAUSE_LABEL
+                  + "\":\""
+                  + cause
+                  + "\"}}}");
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      org.jboss.logging.Logger.getLogger(StatusWriter.class)
+          .debugf(
+              "labels of %s/%s not written: %s",
+              gd.getMetadata().getNamespace(), gd.getMetadata().getName(), e.getMessage());
+    }
+  }
 }

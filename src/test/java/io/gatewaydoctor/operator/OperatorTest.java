@@ -851,6 +851,21 @@ class OperatorTest extends OperatorTestBase {
         .contains("\"UP\"", "Quarkus Operator SDK health check");
     setEndpointsReady(ns, false);
     awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "NoReadyEndpoints"));
+    // #22 item 1: kubectl get gd -l gatewaydoctor.io/health=Failing finds it
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .resources(GatewayDiagnosis.class)
+                            .inNamespace(ns)
+                            .withLabel("gatewaydoctor.io/health", "Failing")
+                            .withLabel("gatewaydoctor.io/root-cause", "NoReadyEndpoints")
+                            .list()
+                            .getItems())
+                    .extracting(g -> g.getMetadata().getName())
+                    .containsExactly("web"));
     await()
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(
