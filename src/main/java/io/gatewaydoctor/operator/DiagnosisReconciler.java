@@ -173,7 +173,9 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
             .keepAlive(probing.upstreamKeepaliveTimeout().orElse(null), probing.keepaliveEvery())
             .onProbe(metrics::probed)
             .scope(ProbeScope.of(probing.allowedCidrs().orElse(List.of())));
-    remediator.onRecheck(g -> prober.probeNow(ResourceID.fromResource(g)));
+    remediator.onRecheck(
+        g -> prober.probeNow(ResourceID.fromResource(g)),
+        (g, t) -> prober.roundStartedSince(ResourceID.fromResource(g), t));
     SimpleInboundEventSource<GatewayDiagnosis> logged =
         new SimpleInboundEventSource<>("gateway-logs");
     if (logs != null) {

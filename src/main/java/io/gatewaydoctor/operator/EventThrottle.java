@@ -66,18 +66,22 @@ final class EventThrottle {
         }
         return;
       }
-      if (entries.size() >= MAX) {
+      if (e == null && entries.size() >= MAX) {
         Instant idle = now.minus(period.multipliedBy(10));
         entries.values().removeIf(x -> x.held == 0 && x.written.isBefore(idle));
       }
-      if (e == null) {
-        e = new Entry();
-        entries.put(event, e);
+      if (e == null && entries.size() >= MAX) {
+        n = 1; // full of Events written lately: this one is written, not remembered (bounded)
+      } else {
+        if (e == null) {
+          e = new Entry();
+          entries.put(event, e);
+        }
+        n = 1 + e.held;
+        e.written = now;
+        e.held = 0;
+        e.latest = null;
       }
-      n = 1 + e.held;
-      e.written = now;
-      e.held = 0;
-      e.latest = null;
     }
     write.occurrences(n);
   }

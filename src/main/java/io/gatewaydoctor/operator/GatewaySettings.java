@@ -69,15 +69,15 @@ public interface GatewaySettings {
   int maxKeysPerMinute();
 
   /**
-   * The bytes (estimated) all counted minutes may hold together; 0: an eighth of the heap the JVM
-   * may use (which the chart sizes from the container's memory limit).
+   * The bytes (estimated) all counted minutes may hold together; 0: a quarter of the heap the JVM
+   * may use (which the image sizes at 75% of the container's memory limit).
    */
   @WithDefault("0")
   long maxBytes();
 
   /** {@link #maxBytes()}, with 0 resolved against the heap. */
   default long evidenceBytes() {
-    return maxBytes() > 0 ? maxBytes() : Runtime.getRuntime().maxMemory() / 8;
+    return maxBytes() > 0 ? maxBytes() : Runtime.getRuntime().maxMemory() / 4;
   }
 
   /** The controllers' request metrics ({@code gatewaydoctor.gateway-logs.metrics.*}). */

@@ -90,8 +90,10 @@ final class LedgerStore {
    */
   void put(String target, List<RemediationRecord> records, Instant now, Duration keep) {
     load();
-    List<RemediationRecord> kept = kept(records, now, keep);
     List<RemediationRecord> before = byTarget.getOrDefault(target, List.of());
+    // merged, never replaced: another diagnosis of the same target (a hand-made one) cannot erase
+    // what this one did
+    List<RemediationRecord> kept = kept(merge(before, records), now, keep);
     if (same(before, kept)) {
       return;
     }
@@ -106,11 +108,37 @@ final class LedgerStore {
     write();
   }
 
+  /** The union of two record lists (one record per action, object, time and result), by time. */
+  static List<RemediationRecord> merge(List<RemediationRecord> a, List<RemediationRecord> b) {
+    Map<String, RemediationRecord> byKey = new java.util.LinkedHashMap<>();
+    for (List<RemediationRecord> l : List.of(a, b == null ? List.<RemediationRecord>of() : b)) {
+      for (RemediationRecord r : l) {
+        byKey.putIfAbsent(r.action + "|" + r.target + "|" + r.time + "|" + r.result, r);
+      }
+    }
+    List<RemediationRecord> out = new ArrayList<>(byKey.values());
+    out.sort(
+        java.util.Comparator.comparing(
+            (RemediationRecord r) -> {
+              Instant t = Times.parse(r.time);
+              return t == null ? Instant.EPOCH : t;
+            }));
+    return out;
+  }
+
   static List<RemediationRecord> kept(List<RemediationRecord> records, Instant now, Duration keep) {
+    List<RemediationRecord> all = records == null ? List.of() : records;
+    // a stop after NoImprovement holds until Resumed, however old: its records stay with it
+    var state = Ledger.of(all);
+    Instant stoppedSince =
+        state.stopped() && state.lastApplied() != null
+            ? Times.parse(state.lastApplied().time)
+            : null;
     List<RemediationRecord> out = new ArrayList<>();
-    for (RemediationRecord r : records == null ? List.<RemediationRecord>of() : records) {
+    for (RemediationRecord r : all) {
       Instant at = Times.parse(r.time);
-      if (KEPT.contains(r.result) && at != null && at.isAfter(now.minus(keep))) {
+      boolean partOfStop = stoppedSince != null && at != null && !at.isBefore(stoppedSince);
+      if (KEPT.contains(r.result) && at != null && (partOfStop || at.isAfter(now.minus(keep)))) {
         String patch =
             r.patch == null || r.patch.length() <= MAX_PATCH
                 ? r.patch
@@ -186,16 +214,38 @@ final class LedgerStore {
     }
   }
 
-  private synchronized void load() {
+  private volatile long lastTry;
+
+  /**
+   * Reads the ConfigMap once it can be read (found, or known to be absent); until then every
+   * attempt (at most every 30 s) tries again and nothing is written, so a failed first read never
+   * overwrites what earlier processes kept.
+   */
+  private void load() {
     if (loaded) {
       return;
     }
-    loaded = true;
-    if (namespace == null || client == null) {
-      return;
+    synchronized (this) {
+      if (loaded) {
+        return;
+      }
+      if (namespace == null || client == null) {
+        loaded = true;
+        return;
+      }
+      long now = System.nanoTime();
+      if (lastTry != 0 && now - lastTry < java.util.concurrent.TimeUnit.SECONDS.toNanos(30)) {
+        return;
+      }
+      lastTry = now;
+      read();
     }
+  }
+
+  private void read() {
     try {
       ConfigMap cm = client.configMaps().inNamespace(namespace).withName(name).get();
+      loaded = true;
       if (cm == null || cm.getData() == null) {
         return;
       }
@@ -221,8 +271,8 @@ final class LedgerStore {
   }
 
   private synchronized void write() {
-    if (namespace == null || client == null) {
-      return;
+    if (namespace == null || client == null || !loaded) {
+      return; // not read yet: writing memory alone would erase what the ConfigMap holds
     }
     Map<String, String> data = data();
     while (data.values().stream().mapToInt(v -> v.length() + 64).sum() > MAX_BYTES

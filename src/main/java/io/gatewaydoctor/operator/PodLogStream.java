@@ -133,22 +133,23 @@ final class PodLogStream implements Runnable, AutoCloseable {
                 .watchLog();
     current = w;
     lastActivityNanos = System.nanoTime();
-    boolean[] cut = new boolean[1];
+    java.util.concurrent.atomic.AtomicBoolean cut = new java.util.concurrent.atomic.AtomicBoolean();
     boolean ended = false;
     try (InputStream in = w.getOutput()) {
       long check = Math.max(50, idle.toMillis() / 4);
       var watchdog =
           WATCHDOG.scheduleWithFixedDelay(
               () -> {
-                if (System.nanoTime() - lastActivityNanos > idle.toNanos()) {
-                  cut[0] = true;
-                  LOG.debugf("log of %s/%s: nothing for %s, reconnecting", namespace, pod, idle);
-                  w.close();
-                  try {
+                try {
+                  if (System.nanoTime() - lastActivityNanos > idle.toNanos()) {
+                    cut.set(true);
+                    LOG.debugf("log of %s/%s: nothing for %s, reconnecting", namespace, pod, idle);
+                    w.close();
                     in.close(); // the reader may wait on the stream, not on the connection
-                  } catch (java.io.IOException e) {
-                    // closed already
                   }
+                } catch (java.io.IOException | RuntimeException e) {
+                  // closed already: the reader ends either way (an exception here must not end
+                  // the watchdog)
                 }
               },
               check,
@@ -157,7 +158,7 @@ final class PodLogStream implements Runnable, AutoCloseable {
       try {
         if (!closed) {
           LineSplitter.split(in, this::line);
-          ended = !cut[0];
+          ended = !cut.get();
         }
       } finally {
         watchdog.cancel(false);

@@ -46,11 +46,13 @@ final class ProbeScheduler implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ProbeScheduler.class);
   static final int DEFAULT_INTERVAL_SECONDS = 30;
 
+  /** One round's evidence, when it ended ({@code at}) and when it started. */
   record Round(
       ProbeEvidence evidence,
       Instant at,
       Map<String, String> outcomes,
-      java.util.Set<ProbeTarget> planned) {}
+      java.util.Set<ProbeTarget> planned,
+      Instant started) {}
 
   private final IndexerResourceCache<GatewayDiagnosis> diagnoses;
   private final InformerEventSource<Ingress, GatewayDiagnosis> ingresses;
@@ -89,14 +91,14 @@ final class ProbeScheduler implements AutoCloseable {
   private final Map<ResourceID, Duration> gatewayKeepAliveOf = new ConcurrentHashMap<>();
 
   /** Targets whose next round re-evaluates them whatever its outcomes (a change waits on it). */
-  private final java.util.Set<ResourceID> wanted = ConcurrentHashMap.newKeySet();
+  private final Map<ResourceID, Instant> wanted = new ConcurrentHashMap<>();
 
   /**
    * Probes a target at the next tick and re-evaluates it after that round, even when nothing
    * changed: the remediator takes the evidence again right before a change.
    */
   void probeNow(ResourceID id) {
-    wanted.add(id);
+    wanted.putIfAbsent(id, clock.instant());
     due.put(id, Instant.EPOCH);
   }
 
@@ -182,6 +184,12 @@ final class ProbeScheduler implements AutoCloseable {
   }
 
   /** When the target's last probe round ended, or null before its first. */
+  /** Whether the target's last round started at or after {@code t} (its evidence is newer). */
+  boolean roundStartedSince(ResourceID id, Instant t) {
+    Round r = rounds.get(id);
+    return r != null && !r.started().isBefore(t);
+  }
+
   Instant lastRound(ResourceID id) {
     Round r = rounds.get(id);
     return r == null ? null : r.at();
@@ -261,6 +269,7 @@ final class ProbeScheduler implements AutoCloseable {
   }
 
   private void round(GatewayDiagnosis gd, ResourceID id) {
+    Instant started = clock.instant();
     try {
       ProbeSpec spec = gd.getSpec() == null ? null : gd.getSpec().getProbe();
       int interval =
@@ -308,9 +317,12 @@ final class ProbeScheduler implements AutoCloseable {
                   outcomes,
                   plan.stream()
                       .map(ProbePlanner.Planned::target)
-                      .collect(java.util.stream.Collectors.toSet())));
-      if (wanted.remove(id)
-          | (previous == null || !Objects.equals(previous.outcomes(), outcomes))) {
+                      .collect(java.util.stream.Collectors.toSet()),
+                  started));
+      // a round asked for before a change counts only when it started after the asking
+      Instant asked = wanted.get(id);
+      boolean answers = asked != null && !started.isBefore(asked) && wanted.remove(id, asked);
+      if (answers || previous == null || !Objects.equals(previous.outcomes(), outcomes)) {
         trigger.propagateEvent(id);
       }
       if (!keepAliveRunning.containsKey(id)

@@ -95,10 +95,21 @@ public class Remediator {
   Duration recheckWithin;
 
   private volatile Consumer<GatewayDiagnosis> recheck = gd -> {};
+  private volatile java.util.function.BiPredicate<GatewayDiagnosis, Instant> probedSince =
+      (gd, t) -> true;
 
-  /** Asks for a fresh probe round of a target (the prober), before a change. */
-  void onRecheck(Consumer<GatewayDiagnosis> c) {
+  /** When each target asked for a fresh round before a change (by diagnosis key). */
+  private final Map<String, Instant> asked = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Asks for a fresh probe round of a target (the prober), before a change; and tells whether its
+   * last round started at or after an instant.
+   */
+  void onRecheck(
+      Consumer<GatewayDiagnosis> c,
+      java.util.function.BiPredicate<GatewayDiagnosis, Instant> since) {
     this.recheck = c;
+    this.probedSince = since;
   }
 
   LedgerStore ledger() {
@@ -387,7 +398,18 @@ public class Remediator {
               now),
           null);
     }
-    if (situation.freshAt() != null && situation.freshAt().isBefore(now.minus(recheckWithin))) {
+    Instant askedAt = asked.get(key(gd));
+    if (askedAt != null && askedAt.isBefore(now.minus(recheckWithin.multipliedBy(6)))) {
+      asked.remove(key(gd)); // asked long ago (the plan went and came back): ask again
+      askedAt = null;
+    }
+    if (askedAt != null && situation.freshAt() != null && !probedSince.test(gd, askedAt)) {
+      return new Done(records, null); // the round asked for has not started and ended yet
+    }
+    if (askedAt == null
+        && situation.freshAt() != null
+        && situation.freshAt().isBefore(now.minus(recheckWithin))) {
+      asked.put(key(gd), now);
       // right before a change the evidence is taken again: a fresh probe round of the whole target
       // (the victim and the endpoints that must stay), and the change waits for the verdict on it
       recheck.accept(gd);
@@ -395,6 +417,7 @@ public class Remediator {
           "remediation of %s: probing %s again before the change", plan.objectKey(), ingress);
       return new Done(records, null);
     }
+    asked.remove(key(gd)); // the evidence is new: this change runs on it
     RemediationRecord intent = decision.record(Ledger.APPLIED, plan.why(), now);
     Optional<String> no = reserve(key(gd), targetKey(gd), plan, intent, situation, diagnoses, now);
     if (no.isPresent()) {
@@ -605,6 +628,7 @@ public class Remediator {
     String k = keys.remove(namespace + "/" + name);
     if (k != null) {
       written.remove(k);
+      asked.remove(k);
     }
   }
 }

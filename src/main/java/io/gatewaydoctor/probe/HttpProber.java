@@ -465,8 +465,15 @@ public final class HttpProber implements Prober {
       if (length >= 0 && body.size() >= length) {
         break;
       }
-      if (chunked && chunkedComplete(body.toByteArray())) {
-        break;
+      if (chunked) {
+        int state = chunked(body.toByteArray());
+        if (state == CHUNKS_COMPLETE) {
+          break;
+        }
+        if (state == CHUNKS_INVALID) {
+          // nginx: "upstream sent invalid chunked response", a 502
+          return x.end(Outcome.invalidResponse, status, "an invalid chunked body");
+        }
       }
       if (total >= t.byteCap()) {
         capped = true;
@@ -610,18 +617,29 @@ public final class HttpProber implements Prober {
    * the blank line.
    */
   static boolean chunkedComplete(byte[] b) {
+    return chunked(b) == CHUNKS_COMPLETE;
+  }
+
+  static final int CHUNKS_INCOMPLETE = 0;
+  static final int CHUNKS_COMPLETE = 1;
+  static final int CHUNKS_INVALID = -1;
+
+  /**
+   * Where a chunked body stands: complete, incomplete, or invalid (a chunk size that is not hex:
+   * nginx answers 502, "upstream sent invalid chunked response").
+   */
+  static int chunked(byte[] b) {
     int i = 0;
     while (true) {
       int eol = indexOf(b, '\n', i);
       if (eol < 0) {
-        return false;
+        return CHUNKS_INCOMPLETE;
       }
       String line = new String(b, i, eol - i, StandardCharsets.ISO_8859_1).trim();
       int semi = line.indexOf(';');
       String hex = semi < 0 ? line : line.substring(0, semi).trim();
       if (!hex.matches("[0-9a-fA-F]{1,15}")) {
-        return false; // a sign, garbage or an absurd size: never a chunk (the read goes on to its
-        // deadline or cap)
+        return CHUNKS_INVALID; // a sign, garbage or an absurd size: never a chunk
       }
       long size = Long.parseLong(hex, 16);
       i = eol + 1;
@@ -629,22 +647,22 @@ public final class HttpProber implements Prober {
         while (true) { // trailers, then an empty line
           int end = indexOf(b, '\n', i);
           if (end < 0) {
-            return false;
+            return CHUNKS_INCOMPLETE;
           }
           boolean empty = new String(b, i, end - i, StandardCharsets.ISO_8859_1).trim().isEmpty();
           i = end + 1;
           if (empty) {
-            return true;
+            return CHUNKS_COMPLETE;
           }
         }
       }
       if (size > b.length) {
-        return false;
+        return CHUNKS_INCOMPLETE;
       }
       i += (int) size;
       int crlf = indexOf(b, '\n', i);
       if (crlf < 0) {
-        return false;
+        return CHUNKS_INCOMPLETE;
       }
       i = crlf + 1;
     }

@@ -101,17 +101,11 @@ public final class ProbeRunner implements AutoCloseable {
                     targets.add(p.target().withPath(path).withTimeout(p.routedTimeoutMillis())));
       }
     }
-    List<Future<Probe>> futures = new ArrayList<>();
-    for (ProbeTarget t : targets) {
-      futures.add(pool.submit(() -> prober.probe(t)));
-    }
+    // within the run's share of the pool too: routed paths wait up to the gateway's read timeout
     List<Probe> out = new ArrayList<>();
-    for (int i = 0; i < futures.size(); i++) {
-      try {
-        out.add(
-            futures.get(i).get(targets.get(i).timeoutMillis() * 3L + 1000, TimeUnit.MILLISECONDS));
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        futures.get(i).cancel(true);
+    for (Probe p : bounded(targets)) {
+      if (p.outcome() != Outcome.error || !DID_NOT_FINISH.equals(p.detail())) {
+        out.add(p);
       }
     }
     return out;
@@ -161,19 +155,35 @@ public final class ProbeRunner implements AutoCloseable {
     return out;
   }
 
+  static final String DID_NOT_FINISH = "probe did not finish";
+
   private Map<String, Probe> probeAll(List<ProbeTarget> targets) throws InterruptedException {
-    // every probe bounds itself (one deadline, twice for the TLS retry); this only guards against a
-    // bug, from the start of the whole batch, so that queued probes are not cut short
+    List<Probe> probes = bounded(targets);
+    Map<String, Probe> out = new LinkedHashMap<>();
+    for (int i = 0; i < targets.size(); i++) {
+      out.put(targets.get(i).address(), probes.get(i));
+    }
+    return out;
+  }
+
+  /**
+   * Probes each target, in order, with at most {@link #perRun} of them in the pool at once (the
+   * caller's thread hands in the next as one finishes). Every probe bounds itself (one deadline,
+   * twice for the TLS retry); the batch's own deadline only guards against a bug: what is not
+   * handed in or not done by then is "did not finish", and the caller's thread never waits longer.
+   */
+  private List<Probe> bounded(List<ProbeTarget> targets) throws InterruptedException {
     int longest = targets.stream().mapToInt(ProbeTarget::timeoutMillis).max().orElse(0);
     long waves = (targets.size() + perRun - 1) / perRun + 1;
     long deadline =
         System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waves * (2L * longest + 1000));
-    // at most perRun of this batch in the pool at once: the caller's thread hands them in as
-    // earlier ones finish
     java.util.concurrent.Semaphore share = new java.util.concurrent.Semaphore(perRun);
     List<Future<Probe>> futures = new ArrayList<>();
     for (ProbeTarget t : targets) {
-      share.acquire();
+      if (!share.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        futures.add(null); // the pool is stuck past every deadline: not handed in
+        continue;
+      }
       futures.add(
           pool.submit(
               () -> {
@@ -184,19 +194,23 @@ public final class ProbeRunner implements AutoCloseable {
                 }
               }));
     }
-    Map<String, Probe> out = new LinkedHashMap<>();
-    for (int i = 0; i < futures.size(); i++) {
+    List<Probe> out = new ArrayList<>();
+    for (int i = 0; i < targets.size(); i++) {
       ProbeTarget t = targets.get(i);
-      try {
-        out.put(
-            t.address(),
-            futures.get(i).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        futures.get(i).cancel(true);
-        out.put(
-            t.address(),
-            new Probe(t, Outcome.error, null, t.timeoutMillis(), "probe did not finish", false, 0));
+      Future<Probe> f = futures.get(i);
+      Probe p = null;
+      if (f != null) {
+        try {
+          p = f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.ExecutionException
+            | java.util.concurrent.TimeoutException e) {
+          f.cancel(true);
+        }
       }
+      out.add(
+          p != null
+              ? p
+              : new Probe(t, Outcome.error, null, t.timeoutMillis(), DID_NOT_FINISH, false, 0));
     }
     return out;
   }

@@ -75,7 +75,11 @@ public record Plan(
         // the same change, also backed by evidence the operator can check: it is confirmed
         for (int i = 0; i < out.size(); i++) {
           Plan o = out.get(i);
-          if (!o.confirmed() && o.action.equals(p.action) && o.objectKey().equals(p.objectKey())) {
+          if (!o.confirmed()
+              && o.action.equals(p.action)
+              && o.objectKey().equals(p.objectKey())
+              && java.util.Objects.equals(
+                  RemediationRecord.unversioned(o.patch), RemediationRecord.unversioned(p.patch))) {
             out.set(i, o.confirmedBy());
           }
         }

@@ -37,9 +37,22 @@ public final class ByteBudget {
 
   /** Takes {@code n} bytes; false (and nothing taken) when that would pass the bound. */
   public boolean take(long n) {
+    return take(n, limit);
+  }
+
+  /**
+   * Takes {@code n} bytes for a key not seen in the minute before, only while three quarters of the
+   * bound are free to take: a burst of new keys cannot take the room the keys counted all along
+   * need in the next minutes.
+   */
+  public boolean takeNew(long n) {
+    return take(n, limit - limit / 4);
+  }
+
+  private boolean take(long n, long bound) {
     while (true) {
       long u = used.get();
-      if (u + n > limit) {
+      if (u + n > bound) {
         refused.incrementAndGet();
         return false;
       }

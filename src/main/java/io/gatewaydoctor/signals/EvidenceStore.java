@@ -75,7 +75,14 @@ public final class EvidenceStore {
     }
     lines++;
     return buckets.computeIfAbsent(
-        m, x -> GatewayEvidence.Builder.unbounded().maxKeys(maxKeys).budget(budget));
+        m,
+        x -> {
+          GatewayEvidence.Builder before = buckets.get(x - 1);
+          return GatewayEvidence.Builder.unbounded()
+              .maxKeys(maxKeys)
+              .budget(budget)
+              .known(before == null ? k -> false : before::has);
+        });
   }
 
   private void evictBefore(long minute) {

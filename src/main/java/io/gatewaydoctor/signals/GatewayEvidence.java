@@ -399,13 +399,17 @@ public final class GatewayEvidence {
      * Whether one more key may be counted: fewer than maxKeys, a name of sane length, and room in
      * the byte budget (taken here).
      */
-    private boolean admit(String key) {
-      if (keys() >= maxKeys || key.length() > MAX_KEY_CHARS) {
+    private boolean admit(String key, String... names) {
+      boolean tooLong = key.length() > MAX_KEY_CHARS && names.length == 0;
+      for (String n : names) {
+        tooLong |= n.length() > MAX_KEY_CHARS;
+      }
+      if (keys() >= maxKeys || tooLong) {
         droppedKeys++;
         return false;
       }
       long n = ByteBudget.keyBytes(key);
-      if (!budget.take(n)) {
+      if (!(known.test(key) ? budget.take(n) : budget.takeNew(n))) {
         droppedKeys++;
         return false;
       }
@@ -421,7 +425,7 @@ public final class GatewayEvidence {
       Map<String, Counts> m = byUpstream.get(upstream);
       Counts c = m == null ? null : m.get(lastAddress);
       if (c == null) {
-        if (!admit(upstream + " " + lastAddress)) {
+        if (!admit(upstream + " " + lastAddress, upstream, lastAddress)) {
           return null;
         }
         c = new Counts();
@@ -447,10 +451,31 @@ public final class GatewayEvidence {
     private ByteBudget budget = ByteBudget.unlimited();
     private long bytes;
 
+    private java.util.function.Predicate<String> known = k -> false;
+
     /** Takes the bytes of what it counts from {@code b} (shared by every minute of a store). */
     Builder budget(ByteBudget b) {
       this.budget = b;
       return this;
+    }
+
+    /** Which keys were counted in the minute before (they may use the whole budget). */
+    Builder known(java.util.function.Predicate<String> k) {
+      this.known = k;
+      return this;
+    }
+
+    /** Whether this builder counts the key (an address, or "upstream address"). */
+    boolean has(String key) {
+      if (byAddress.containsKey(key)) {
+        return true;
+      }
+      int sp = key.indexOf(' ');
+      if (sp < 0) {
+        return false;
+      }
+      Map<String, Counts> m = byUpstream.get(key.substring(0, sp));
+      return m != null && m.containsKey(key.substring(sp + 1));
     }
 
     /** The bytes this builder took from its budget. */

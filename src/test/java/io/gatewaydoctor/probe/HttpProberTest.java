@@ -367,7 +367,8 @@ class HttpProberTest {
             });
     assertThat(negativeChunk.outcome())
         .as(negativeChunk.detail())
-        .isEqualTo(Outcome.prematureClose);
+        .isEqualTo(Outcome.invalidResponse);
+    assertThat(negativeChunk.detail()).isEqualTo("an invalid chunked body");
     assertThat((System.nanoTime() - t0) / 1_000_000).as("ms").isLessThan(1500);
     int port =
         backends.start(
