@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         "Finds out why traffic through an Ingress fails with 502/503/504 and says what to change.",
     subcommands = {
       AnalyzeCommand.class,
+      DescribeCommand.class,
       DemoCommand.class,
       OperatorCommand.class,
       BenchCommand.class
