@@ -34,6 +34,16 @@ public class OperatorMetrics {
 
   @Inject MeterRegistry registry;
 
+  /**
+   * Series per target (namespace, target, root cause) or, when false, per namespace only: a
+   * multi-tenant cluster whose metrics reach many readers need not show every team's Ingress names,
+   * and the series stay as few as the namespaces.
+   */
+  @org.eclipse.microprofile.config.inject.ConfigProperty(
+      name = "gatewaydoctor.metrics.per-target",
+      defaultValue = "true")
+  boolean perTarget = true;
+
   private final Map<String, TargetState> targets = new ConcurrentHashMap<>();
   private MultiGauge targetGauge;
   private MultiGauge findingGauge;
@@ -215,6 +225,29 @@ public class OperatorMetrics {
           String[] cs = k.split("\\|");
           findingRows.add(MultiGauge.Row.of(Tags.of("code", cs[0], "severity", cs[1]), v));
         });
+    if (!perTarget) {
+      rows.clear();
+      errorRows.clear();
+      Map<String, Long> byNamespace = new TreeMap<>();
+      Map<String, Long> errorsByNamespace = new TreeMap<>();
+      targets.forEach(
+          (key, t) -> {
+            String ns = key.split("/", 2)[0];
+            byNamespace.merge(ns + "|" + t.health(), 1L, Long::sum);
+            t.errors().forEach((k, v) -> errorsByNamespace.merge(ns + "|" + k, v, Long::sum));
+          });
+      byNamespace.forEach(
+          (k, v) -> {
+            String[] p = k.split("\\|");
+            rows.add(MultiGauge.Row.of(Tags.of("namespace", p[0], "health", p[1]), v));
+          });
+      errorsByNamespace.forEach(
+          (k, v) -> {
+            String[] p = k.split("\\|");
+            errorRows.add(
+                MultiGauge.Row.of(Tags.of("namespace", p[0], "source", p[1], "status", p[2]), v));
+          });
+    }
     targetGauge.register(rows, true);
     findingGauge.register(findingRows, true);
     errorGauge.register(errorRows, true);

@@ -184,6 +184,18 @@ class ChartTest {
     assertThat(subjects)
         .hasSizeGreaterThanOrEqualTo(4)
         .allMatch(x -> x.getName().equals("platform-sa"));
+    assertThat(
+            deployment(render(Map.of("metrics.perTarget", false)))
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv())
+        .anyMatch(
+            e ->
+                e.getName().equals("GATEWAYDOCTOR_METRICS_PER_TARGET")
+                    && e.getValue().equals("false"));
     assertThat(pod.getSecurityContext().getRunAsUser()).isNull();
     assertThat(pod.getSecurityContext().getFsGroup()).isNull();
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
