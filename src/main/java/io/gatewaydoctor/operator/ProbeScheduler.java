@@ -249,14 +249,7 @@ final class ProbeScheduler implements AutoCloseable {
                 }
                 // one namespace runs at most its share of the rounds at once: one tenant's many
                 // slow targets cannot hold every round thread (it stays due for the next tick)
-                long ofNamespace =
-                    running.keySet().stream()
-                        .filter(
-                            r ->
-                                Objects.equals(
-                                    r.getNamespace().orElse(null), id.getNamespace().orElse(null)))
-                        .count();
-                if (ofNamespace >= namespaceShare) {
+                if (!mayStart(running.keySet(), id, namespaceShare)) {
                   return;
                 }
                 running.put(id, true);
@@ -266,6 +259,16 @@ final class ProbeScheduler implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warnf("probe tick failed: %s", e.toString());
     }
+  }
+
+  /** Whether a round of {@code id} may start while {@code running} run: its namespace's share. */
+  static boolean mayStart(java.util.Set<ResourceID> running, ResourceID id, int share) {
+    long ofNamespace =
+        running.stream()
+            .filter(
+                r -> Objects.equals(r.getNamespace().orElse(null), id.getNamespace().orElse(null)))
+            .count();
+    return ofNamespace < share;
   }
 
   private void round(GatewayDiagnosis gd, ResourceID id) {
