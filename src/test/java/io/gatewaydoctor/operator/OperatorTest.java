@@ -866,8 +866,10 @@ class OperatorTest extends OperatorTestBase {
                             .getItems())
                     .extracting(g -> g.getMetadata().getName())
                     .containsExactly("web"));
+    // the Event of the same object, reason and type written at the start (the seed passes through
+    // Failing) may hold this one back for up to 10 s (EventThrottle)
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(15))
         .untilAsserted(
             () -> {
               var events = client.v1().events().inNamespace(ns).list().getItems();
@@ -915,7 +917,7 @@ class OperatorTest extends OperatorTestBase {
     setEndpointsReady(ns, true);
     awaitStatus(ns, EVENT_DRIVEN, verdict("Healthy", "None"));
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(15))
         .untilAsserted(
             () -> {
               assertThat(client.v1().events().inNamespace(ns).list().getItems())
@@ -1212,7 +1214,7 @@ class OperatorTest extends OperatorTestBase {
                     && f.message.contains("\"sometimes\" is not off, dry-run or auto")
                     && "Ingress".equals(f.resource.kind));
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(15))
         .untilAsserted(
             () ->
                 assertThat(client.v1().events().inNamespace(ns).list().getItems())

@@ -652,7 +652,7 @@ class RemediationTest extends OperatorTestBase {
     assertThat(api.to(ns, "/pods/web-6d4b7c9f8-aaaaa", false)).isEmpty();
     assertThat(api.to(ns, "/pods/web-6d4b7c9f8-aaaaa", true)).as("not even a dry-run").isEmpty();
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(15))
         .untilAsserted(
             () ->
                 assertThat(events(ns, "RemediationBlocked", "Ingress"))
