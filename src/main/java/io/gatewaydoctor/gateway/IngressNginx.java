@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * ingress-nginx: its annotations and their defaults, its upstream names ({@code
@@ -253,9 +252,7 @@ public final class IngressNginx implements GatewayDialect {
   }
 
   static boolean runsNginxController(Container c) {
-    return Stream.concat(
-            c.getCommand() == null ? Stream.empty() : c.getCommand().stream(),
-            c.getArgs() == null ? Stream.empty() : c.getArgs().stream())
+    return Gateways.words(c).stream()
         .anyMatch(
             w ->
                 w != null

@@ -59,9 +59,7 @@ public record ControllerConfig(String source, Map<String, String> data, String n
     String cls =
         target.ingress().flatMap(i -> Gateways.className(i, cluster)).orElse(DEFAULT_CLASS);
     List<Pod> serving =
-        Gateways.servingPods(target, cluster).stream()
-            .filter(p -> Pods.containers(p).stream().anyMatch(Gateways::runsIngressNginx))
-            .toList();
+        Gateways.servingPods(target, cluster).stream().filter(Gateways::runsIngressNginx).toList();
     if (serving.isEmpty()) {
       return NONE;
     }
@@ -115,7 +113,7 @@ public record ControllerConfig(String source, Map<String, String> data, String n
   public static List<ControllerConfig> all(ClusterSnapshot cluster) {
     TreeSet<String> refs = new TreeSet<>();
     for (Pod p : Gateways.controllerPods(cluster, null)) {
-      if (Pods.containers(p).stream().anyMatch(Gateways::runsIngressNginx)) {
+      if (Gateways.runsIngressNginx(p)) {
         configMapRef(p).ifPresent(refs::add);
       }
     }

@@ -164,7 +164,7 @@ public final class Gateways {
             controllerPods(cluster, target.controller()).stream()
                 .filter(
                     p ->
-                        Pods.containers(p).stream().noneMatch(Gateways::runsIngressNginx)
+                        !runsIngressNginx(p)
                             || cls.equals(flag(p, "--ingress-class").orElse(DEFAULT_NGINX_CLASS)))
                 .toList());
   }
@@ -183,8 +183,8 @@ public final class Gateways {
     return Optional.empty();
   }
 
-  /** A flag's value in {@code --flag=value} or {@code --flag value} form. */
-  public static Optional<String> flag(Container c, String flag) {
+  /** A container's command and then its arguments, as one list of words (nulls kept). */
+  public static List<String> words(Container c) {
     List<String> words = new ArrayList<>();
     if (c.getCommand() != null) {
       words.addAll(c.getCommand());
@@ -192,6 +192,12 @@ public final class Gateways {
     if (c.getArgs() != null) {
       words.addAll(c.getArgs());
     }
+    return words;
+  }
+
+  /** A flag's value in {@code --flag=value} or {@code --flag value} form. */
+  public static Optional<String> flag(Container c, String flag) {
+    List<String> words = words(c);
     for (int i = 0; i < words.size(); i++) {
       String w = words.get(i);
       if (w == null) {
@@ -210,22 +216,18 @@ public final class Gateways {
   /** Whether a container runs the ingress-nginx controller binary (its flags are then its own). */
   public static boolean runsIngressNginx(Container c) {
     Known nginx = KNOWN.get(0);
-    return java.util.stream.Stream.concat(
-            c.getCommand() == null ? java.util.stream.Stream.empty() : c.getCommand().stream(),
-            c.getArgs() == null ? java.util.stream.Stream.empty() : c.getArgs().stream())
-        .anyMatch(w -> w != null && nginx.runs(w));
+    return words(c).stream().anyMatch(w -> w != null && nginx.runs(w));
+  }
+
+  /** Whether one of a pod's containers runs the ingress-nginx controller binary. */
+  public static boolean runsIngressNginx(Pod p) {
+    return Pods.containers(p).stream().anyMatch(Gateways::runsIngressNginx);
   }
 
   /** Which controller a pod runs, if it runs one this code recognises. */
   public static Optional<String> controllerOf(Pod p) {
     for (Container c : Pods.containers(p)) {
-      List<String> words = new ArrayList<>();
-      if (c.getCommand() != null) {
-        words.addAll(c.getCommand());
-      }
-      if (c.getArgs() != null) {
-        words.addAll(c.getArgs());
-      }
+      List<String> words = words(c);
       for (String w : words) {
         if (w != null && w.startsWith("--controller-class=")) {
           return Optional.of(w.substring("--controller-class=".length()));
