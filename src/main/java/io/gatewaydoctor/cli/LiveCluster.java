@@ -12,7 +12,6 @@ import io.gatewaydoctor.gateway.UpstreamNames;
 import io.gatewaydoctor.model.ChainResolver;
 import io.gatewaydoctor.model.ClusterSnapshot;
 import io.gatewaydoctor.model.ControllerConfig;
-import io.gatewaydoctor.model.Gateways;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,17 +118,16 @@ final class LiveCluster {
    * proxy-read-timeout, proxy-buffer-size and log-format-upstream configure the gateway).
    */
   private void configMaps() {
-    java.util.Set<String> refs = new java.util.TreeSet<>();
-    for (HasMetadata o : List.copyOf(objects)) {
+    List<io.fabric8.kubernetes.api.model.Pod> trusted = new ArrayList<>();
+    for (HasMetadata o : objects) {
       if (o instanceof io.fabric8.kubernetes.api.model.Pod p
-          && ClusterSnapshot.trusts(controllerNamespaces, p.getMetadata().getNamespace())
-          && Gateways.controllerOf(p).filter(Gateways.INGRESS_NGINX::equals).isPresent()) {
-        ControllerConfig.configMapRef(p)
-            .filter(
-                r -> ClusterSnapshot.trusts(controllerNamespaces, r.substring(0, r.indexOf('/'))))
-            .ifPresent(refs::add);
+          && ClusterSnapshot.trusts(controllerNamespaces, p.getMetadata().getNamespace())) {
+        trusted.add(p);
       }
     }
+    java.util.Set<String> refs = ControllerConfig.refs(trusted);
+    refs.removeIf(
+        r -> !ClusterSnapshot.trusts(controllerNamespaces, r.substring(0, r.indexOf('/'))));
     refs.stream()
         .limit(16)
         .forEach(

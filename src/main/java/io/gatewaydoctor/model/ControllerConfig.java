@@ -63,10 +63,7 @@ public record ControllerConfig(String source, Map<String, String> data, String n
     if (serving.isEmpty()) {
       return NONE;
     }
-    TreeSet<String> refs = new TreeSet<>();
-    for (Pod p : serving) {
-      configMapRef(p).ifPresent(refs::add);
-    }
+    TreeSet<String> refs = refs(serving);
     if (refs.isEmpty()) {
       return NONE; // no --configmap: ingress-nginx runs on its defaults
     }
@@ -111,14 +108,8 @@ public record ControllerConfig(String source, Map<String, String> data, String n
    * its trusted controller pods name and the snapshot holds, in name order.
    */
   public static List<ControllerConfig> all(ClusterSnapshot cluster) {
-    TreeSet<String> refs = new TreeSet<>();
-    for (Pod p : Gateways.controllerPods(cluster, null)) {
-      if (Gateways.runsIngressNginx(p)) {
-        configMapRef(p).ifPresent(refs::add);
-      }
-    }
     List<ControllerConfig> out = new ArrayList<>();
-    for (String ref : refs) {
+    for (String ref : refs(Gateways.controllerPods(cluster, null))) {
       String ns = ref.substring(0, ref.indexOf('/'));
       if (cluster.gatewayNamespace(ns)) {
         cluster
@@ -127,6 +118,20 @@ public record ControllerConfig(String source, Map<String, String> data, String n
       }
     }
     return out;
+  }
+
+  /**
+   * The distinct ConfigMaps ("namespace/name", in order) the ingress-nginx controller pods among
+   * {@code pods} name; the caller decides which namespaces it trusts.
+   */
+  public static TreeSet<String> refs(java.util.Collection<Pod> pods) {
+    TreeSet<String> refs = new TreeSet<>();
+    for (Pod p : pods) {
+      if (Gateways.runsIngressNginx(p)) {
+        configMapRef(p).ifPresent(refs::add);
+      }
+    }
+    return refs;
   }
 
   /**

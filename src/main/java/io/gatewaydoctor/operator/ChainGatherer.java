@@ -129,9 +129,8 @@ final class ChainGatherer {
     objects.stream()
         .filter(o -> o instanceof Pod)
         .forEach(o -> have.add(ResourceID.fromResource(o).toString()));
-    Set<String> configMaps = new java.util.TreeSet<>();
-    for (Pod g : c.pods().byIndex(Indexes.BY_GATEWAY, Indexes.GATEWAY)) {
-      ControllerConfig.configMapRef(g).ifPresent(configMaps::add);
+    List<Pod> gateways = c.pods().byIndex(Indexes.BY_GATEWAY, Indexes.GATEWAY);
+    for (Pod g : gateways) {
       if (have.add(ResourceID.fromResource(g).toString())) {
         objects.add(g);
         if (!policies.isEmpty()) {
@@ -141,7 +140,7 @@ final class ChainGatherer {
         }
       }
     }
-    configMaps.forEach(ref -> this.configMaps.get(ref).ifPresent(objects::add));
+    ControllerConfig.refs(gateways).forEach(ref -> configMaps.get(ref).ifPresent(objects::add));
     List<String> known = new ArrayList<>(KNOWN_KINDS);
     if (tlsSecretCheck && gatherSecrets(ingress, objects)) {
       known.add("Secret");
