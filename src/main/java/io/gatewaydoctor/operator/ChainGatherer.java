@@ -66,6 +66,11 @@ final class ChainGatherer {
   private final List<String> controllerNamespaces;
   private final ControllerConfigMaps configMaps;
 
+  /** The controllers' ConfigMaps, cached (shared with the log streams: one GET per minute each). */
+  ControllerConfigMaps configMaps() {
+    return configMaps;
+  }
+
   ChainGatherer(
       KubernetesClient client,
       Caches caches,

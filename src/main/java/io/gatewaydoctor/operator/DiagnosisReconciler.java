@@ -191,6 +191,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
                 diagnoses,
                 logged,
                 gatewaySettings,
+                gatherer.configMaps(),
                 clock)
             .onTick(() -> states.sweep(id -> diagnoses.get(id).isPresent()))
             .onStream(metrics::logStream);

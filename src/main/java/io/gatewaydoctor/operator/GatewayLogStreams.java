@@ -68,6 +68,7 @@ final class GatewayLogStreams implements AutoCloseable {
       IndexerResourceCache<GatewayDiagnosis> diagnoses,
       SimpleInboundEventSource<GatewayDiagnosis> trigger,
       GatewaySettings settings,
+      ControllerConfigMaps configMaps,
       Clock clock) {
     // the log streams get a client (and connection pool) of their own: a long-lived stream that
     // ends or is cut must never take down a connection the reconciler's requests share
@@ -99,7 +100,7 @@ final class GatewayLogStreams implements AutoCloseable {
       }
     }
     this.format = f;
-    this.configMaps = new ControllerConfigMaps(this.client, settings::trustsControllerIn, clock);
+    this.configMaps = configMaps;
     this.metrics =
         new GatewayMetrics(
             gatewayPods,
