@@ -9,15 +9,11 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.gatewaydoctor.demo.DemoScenario;
 import io.gatewaydoctor.model.ObjectLoader;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,20 +30,8 @@ class AnalyzeLiveTest {
 
   @BeforeAll
   static void seed(@TempDir Path tmp) throws IOException {
-    // CRUD, plus expectations where a test sets one (a pod's log: the CRUD mock cannot serve one)
-    var expectations =
-        new HashMap<
-            io.fabric8.mockwebserver.ServerRequest,
-            java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
-    server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            expectations,
-            new io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher(expectations),
-            false);
-    server.init(InetAddress.getByName("127.0.0.1"), 0);
-    String url = "http://127.0.0.1:" + server.getPort();
+    server = MockApi.start();
+    String url = MockApi.url(server);
     try (KubernetesClient client =
         new KubernetesClientBuilder()
             .withConfig(Config.empty())
@@ -64,26 +48,7 @@ class AnalyzeLiveTest {
         DemoScenario.create(client, o);
       }
     }
-    kubeconfig = tmp.resolve("kubeconfig");
-    Files.writeString(
-        kubeconfig,
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: mock
-          cluster: {server: "%s"}
-        users:
-        - name: me
-          user: {token: test}
-        contexts:
-        - name: mock
-          context: {cluster: mock, user: me, namespace: shop}
-        - name: other
-          context: {cluster: mock, user: me, namespace: payments}
-        current-context: mock
-        """
-            .formatted(url));
+    kubeconfig = MockApi.kubeconfig(tmp.resolve("kubeconfig"), server);
   }
 
   @AfterAll

@@ -6,15 +6,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.gatewaydoctor.api.GatewayDiagnosis;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -70,20 +66,9 @@ class DescribeCommandTest {
 
   @Test
   void aDiagnosisFromTheClusterIsPrintedVerdictFirst(@TempDir Path tmp) throws Exception {
-    var expectations =
-        new HashMap<
-            io.fabric8.mockwebserver.ServerRequest,
-            java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
-    KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            expectations,
-            new io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher(expectations),
-            false);
-    server.init(InetAddress.getByName("127.0.0.1"), 0);
+    KubernetesMockServer server = MockApi.start();
     try {
-      String url = "http://127.0.0.1:" + server.getPort();
+      String url = MockApi.url(server);
       var analyzed =
           AnalyzeCommandTest.run(
               AnalyzeCommandTest.args(
@@ -100,24 +85,7 @@ class DescribeCommandTest {
               .build()) {
         client.resources(GatewayDiagnosis.class).inNamespace("shop").resource(gd).create();
       }
-      Path kubeconfig = tmp.resolve("kubeconfig");
-      Files.writeString(
-          kubeconfig,
-          """
-          apiVersion: v1
-          kind: Config
-          clusters:
-          - name: mock
-            cluster: {server: "%s"}
-          users:
-          - name: me
-            user: {token: test}
-          contexts:
-          - name: mock
-            context: {cluster: mock, user: me, namespace: shop}
-          current-context: mock
-          """
-              .formatted(url));
+      Path kubeconfig = MockApi.kubeconfig(tmp.resolve("kubeconfig"), server);
       var r = describe("web", "--kubeconfig", kubeconfig.toString());
       assertThat(r.code()).as(r.err()).isZero();
       verdictFirst(r.out());
