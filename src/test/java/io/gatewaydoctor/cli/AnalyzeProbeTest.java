@@ -509,40 +509,14 @@ class AnalyzeProbeTest {
   static void controllerWithConfigMap(
       List<HasMetadata> items, String configMapNamespace, Map<String, String> data) {
     items.add(
-        new PodBuilder()
-            .withNewMetadata()
-            .withNamespace("ingress-nginx")
-            .withName("ingress-nginx-controller-5d8c7b9f4-x2k8p")
-            .endMetadata()
-            .withNewSpec()
-            .addNewContainer()
-            .withName("controller")
-            .withArgs(
-                "/nginx-ingress-controller",
-                "--configmap=$(POD_NAMESPACE)/ingress-nginx-controller",
-                "--ingress-class=nginx")
-            .addNewEnv()
-            .withName("POD_NAMESPACE")
-            .withNewValueFrom()
-            .withNewFieldRef()
-            .withFieldPath("metadata.namespace")
-            .endFieldRef()
-            .endValueFrom()
-            .endEnv()
-            .endContainer()
-            .endSpec()
-            .withNewStatus()
-            .withPhase("Running")
-            .endStatus()
-            .build());
+        io.gatewaydoctor.model.ControllerConfigTest.controller(
+            "ingress-nginx",
+            "ingress-nginx-controller-5d8c7b9f4-x2k8p",
+            "--configmap=$(POD_NAMESPACE)/ingress-nginx-controller",
+            "--ingress-class=nginx"));
     items.add(
-        new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
-            .withNewMetadata()
-            .withNamespace(configMapNamespace)
-            .withName("ingress-nginx-controller")
-            .endMetadata()
-            .withData(data)
-            .build());
+        io.gatewaydoctor.model.ControllerConfigTest.configMap(
+            configMapNamespace, "ingress-nginx-controller", data));
   }
 
   /**

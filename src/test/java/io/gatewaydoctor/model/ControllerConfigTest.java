@@ -18,8 +18,12 @@ import org.junit.jupiter.api.Test;
  * {@code --configmap} (expanded as the kubelet expands {@code $(VAR)}), only from namespaces
  * trusted to run controllers, and per IngressClass when several installs run.
  */
-class ControllerConfigTest {
-  static Pod controller(String ns, String name, String... args) {
+public class ControllerConfigTest {
+  /**
+   * A running ingress-nginx controller pod with these arguments after the binary, its POD_NAMESPACE
+   * from the downward API (as the official chart sets it) and CM=edge-settings.
+   */
+  public static Pod controller(String ns, String name, String... args) {
     List<String> all = new ArrayList<>(List.of("/nginx-ingress-controller"));
     all.addAll(List.of(args));
     return new PodBuilder()
@@ -51,7 +55,7 @@ class ControllerConfigTest {
         .build();
   }
 
-  static HasMetadata configMap(String ns, String name, Map<String, String> data) {
+  public static HasMetadata configMap(String ns, String name, Map<String, String> data) {
     return new ConfigMapBuilder()
         .withNewMetadata()
         .withNamespace(ns)

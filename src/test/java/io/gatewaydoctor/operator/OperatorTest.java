@@ -442,32 +442,11 @@ class OperatorTest extends OperatorTestBase {
     // this install serves only IngressClass gwconfig: the other tests' targets keep the defaults
     DemoScenario.create(
         client,
-        new io.fabric8.kubernetes.api.model.PodBuilder()
-            .withNewMetadata()
-            .withName("controller-0")
-            .withNamespace(gwNs)
-            .endMetadata()
-            .withNewSpec()
-            .addNewContainer()
-            .withName("controller")
-            .withArgs(
-                "/nginx-ingress-controller",
-                "--ingress-class=gwconfig",
-                "--configmap=$(POD_NAMESPACE)/ingress-nginx-controller")
-            .addNewEnv()
-            .withName("POD_NAMESPACE")
-            .withNewValueFrom()
-            .withNewFieldRef()
-            .withFieldPath("metadata.namespace")
-            .endFieldRef()
-            .endValueFrom()
-            .endEnv()
-            .endContainer()
-            .endSpec()
-            .withNewStatus()
-            .withPhase("Running")
-            .endStatus()
-            .build());
+        io.gatewaydoctor.model.ControllerConfigTest.controller(
+            gwNs,
+            "controller-0",
+            "--ingress-class=gwconfig",
+            "--configmap=$(POD_NAMESPACE)/ingress-nginx-controller"));
     Thread.sleep(500); // the pod informer's cache holds the controller pod
     moveEndpoints(ns, ip -> shift(ip, "7")); // 6000-byte response headers
     GatewayDiagnosisStatus fits =
