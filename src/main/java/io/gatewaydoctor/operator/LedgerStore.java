@@ -192,26 +192,26 @@ final class LedgerStore {
     return data;
   }
 
+  /** Drops what no longer decides anything, then the targets idle longest past {@code most}. */
   private void prune(Instant now, Duration keep, int most) {
-    if (!Instant.MAX.equals(now)) {
-      byTarget.replaceAll((k, v) -> kept(v, now, keep));
-      byTarget.values().removeIf(List::isEmpty);
-    }
+    byTarget.replaceAll((k, v) -> kept(v, now, keep));
+    byTarget.values().removeIf(List::isEmpty);
     while (byTarget.size() > most) {
-      // the target whose newest record is oldest goes first
-      String oldest =
-          byTarget.entrySet().stream()
-              .min(
-                  java.util.Comparator.comparing(
-                      (Map.Entry<String, List<RemediationRecord>> e) ->
-                          e.getValue().get(e.getValue().size() - 1).time))
-              .map(Map.Entry::getKey)
-              .orElse(null);
-      if (oldest == null) {
+      if (!dropOldest()) {
         break;
       }
-      byTarget.remove(oldest);
     }
+  }
+
+  /** Drops the target whose newest record is oldest; false when there is none. */
+  private boolean dropOldest() {
+    return byTarget.entrySet().stream()
+        .min(
+            java.util.Comparator.comparing(
+                (Map.Entry<String, List<RemediationRecord>> e) ->
+                    e.getValue().get(e.getValue().size() - 1).time))
+        .map(e -> byTarget.remove(e.getKey()) != null)
+        .orElse(false);
   }
 
   private volatile long lastTry;
@@ -277,7 +277,7 @@ final class LedgerStore {
     Map<String, String> data = data();
     while (data.values().stream().mapToInt(v -> v.length() + 64).sum() > MAX_BYTES
         && !byTarget.isEmpty()) {
-      prune(Instant.MAX, Duration.ZERO, byTarget.size() - 1); // the oldest target goes
+      dropOldest();
       data = data();
     }
     final Map<String, String> written = data;

@@ -612,21 +612,14 @@ public final class HttpProber implements Prober {
     return found;
   }
 
-  /**
-   * Whether a chunked body is complete: chunk sizes (extensions ignored), the last chunk, trailers,
-   * the blank line.
-   */
-  static boolean chunkedComplete(byte[] b) {
-    return chunked(b) == CHUNKS_COMPLETE;
-  }
-
   static final int CHUNKS_INCOMPLETE = 0;
   static final int CHUNKS_COMPLETE = 1;
   static final int CHUNKS_INVALID = -1;
 
   /**
-   * Where a chunked body stands: complete, incomplete, or invalid (a chunk size that is not hex:
-   * nginx answers 502, "upstream sent invalid chunked response").
+   * Where a chunked body stands (chunk sizes with extensions ignored, the last chunk, trailers, the
+   * blank line): complete, incomplete, or invalid (a chunk size that is not hex: nginx answers 502,
+   * "upstream sent invalid chunked response").
    */
   static int chunked(byte[] b) {
     int i = 0;
