@@ -103,25 +103,7 @@ class OperatorTest extends OperatorTestBase {
     forEachPod(
         ns,
         p -> {
-          p.getStatus()
-              .setContainerStatuses(
-                  List.of(
-                      new ContainerStatusBuilder()
-                          .withName("web")
-                          .withRestartCount(5)
-                          .withReady(false)
-                          .withNewState()
-                          .withNewWaiting()
-                          .withReason("CrashLoopBackOff")
-                          .endWaiting()
-                          .endState()
-                          .withNewLastState()
-                          .withNewTerminated()
-                          .withExitCode(1)
-                          .withReason("Error")
-                          .endTerminated()
-                          .endLastState()
-                          .build()));
+          p.getStatus().setContainerStatuses(List.of(crashLooping(null)));
         });
     GatewayDiagnosisStatus crash =
         awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "BackendCrashLooping"));

@@ -238,6 +238,30 @@ abstract class OperatorTestBase {
         .build();
   }
 
+  /**
+   * Container "web" crash-looping as the kubelet reports it: waiting in CrashLoopBackOff, 5
+   * restarts, the last run ended with exit code 1; with {@code image} when not null.
+   */
+  static io.fabric8.kubernetes.api.model.ContainerStatus crashLooping(String image) {
+    return new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
+        .withName("web")
+        .withImage(image)
+        .withReady(false)
+        .withRestartCount(5)
+        .withNewState()
+        .withNewWaiting()
+        .withReason("CrashLoopBackOff")
+        .endWaiting()
+        .endState()
+        .withNewLastState()
+        .withNewTerminated()
+        .withExitCode(1)
+        .withReason("Error")
+        .endTerminated()
+        .endLastState()
+        .build();
+  }
+
   void editIngress(String ns, java.util.function.UnaryOperator<Ingress> change) {
     client.network().v1().ingresses().inNamespace(ns).withName("web").edit(change);
   }

@@ -3,7 +3,6 @@ package io.gatewaydoctor.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -450,25 +449,7 @@ class RemediationTest extends OperatorTestBase {
       n.getSpec().getContainers().get(0).setImage("registry.example.com/web:2.4.0-broken");
       setReady(n, false);
       n.getStatus()
-          .setContainerStatuses(
-              List.of(
-                  new ContainerStatusBuilder()
-                      .withName("web")
-                      .withImage("registry.example.com/web:2.4.0-broken")
-                      .withReady(false)
-                      .withRestartCount(5)
-                      .withNewState()
-                      .withNewWaiting()
-                      .withReason("CrashLoopBackOff")
-                      .endWaiting()
-                      .endState()
-                      .withNewLastState()
-                      .withNewTerminated()
-                      .withExitCode(1)
-                      .withReason("Error")
-                      .endTerminated()
-                      .endLastState()
-                      .build()));
+          .setContainerStatuses(List.of(crashLooping("registry.example.com/web:2.4.0-broken")));
       DemoScenario.create(client, n);
     }
     client
