@@ -3,7 +3,6 @@ package io.gatewaydoctor.analysis;
 import io.gatewaydoctor.api.DriftEntry;
 import io.gatewaydoctor.gateway.Dialects;
 import io.gatewaydoctor.gateway.GatewayDialect;
-import io.gatewaydoctor.gateway.UpstreamNames;
 import io.gatewaydoctor.model.ClusterSnapshot;
 import io.gatewaydoctor.model.Endpoint;
 import io.gatewaydoctor.model.ResolvedBackend;
@@ -54,22 +53,24 @@ public record AnalysisContext(
    * it either, nor lines that reached no pod at all.
    */
   public GatewayEvidence.Counts upstream(ResolvedBackend b) {
-    String name = dialect().upstreamName(b.namespace(), b.ref().service(), b.ref().portLabel());
-    if (!UpstreamNames.ambiguous(name, b.namespace(), cluster)) {
-      return gateway.upstream(name);
+    java.util.Map<String, Boolean> names = new java.util.LinkedHashMap<>();
+    for (GatewayDialect.Upstream u : dialect().upstreams(chain.target(), b, cluster)) {
+      names.merge(u.name(), u.whole(), Boolean::logicalAnd);
     }
     java.util.Set<String> mine = new java.util.HashSet<>();
-    Endpoint.of(b).stream()
-        .filter(e -> e.ip() != null && e.port() != null)
-        .forEach(e -> mine.add(e.address()));
-    // service-upstream: "true" sends to the Service's ClusterIP, which is this backend's too
-    if (b.service() != null && b.service().getSpec() != null && b.servicePort() != null) {
-      String ip = b.service().getSpec().getClusterIP();
-      if (ip != null && !ip.isBlank() && !"None".equals(ip)) {
-        mine.add(Endpoint.address(ip, b.servicePort().getPort()));
+    if (names.containsValue(false)) {
+      Endpoint.of(b).stream()
+          .filter(e -> e.ip() != null && e.port() != null)
+          .forEach(e -> mine.add(e.address()));
+      // service-upstream: "true" sends to the Service's ClusterIP, which is this backend's too
+      if (b.service() != null && b.service().getSpec() != null && b.servicePort() != null) {
+        String ip = b.service().getSpec().getClusterIP();
+        if (ip != null && !ip.isBlank() && !"None".equals(ip)) {
+          mine.add(Endpoint.address(ip, b.servicePort().getPort()));
+        }
       }
     }
-    return gateway.upstream(name, mine);
+    return gateway.upstreams(names, mine);
   }
 
   /** The dialect of the gateway that serves the target: its setting names and defaults. */

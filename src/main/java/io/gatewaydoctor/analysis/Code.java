@@ -24,6 +24,9 @@ public enum Code {
   BackendCrashLooping(Kind.CAUSE, "backend containers restart / CrashLoopBackOff"),
   ConfigDrift(Kind.CAUSE, "errors began after a change to the config chain"),
   RolloutWithoutGracefulShutdown(Kind.CAUSE, "errors cluster around pod terminations of a rollout"),
+  StaleEndpoints(
+      Kind.CAUSE,
+      "the data plane sends traffic to addresses that are no longer endpoints of the Service"),
   NoReadyEndpoints(Kind.CAUSE, "pods exist but no endpoint is ready"),
   BackendRefusingConnections(Kind.CAUSE, "connect refused on pod IP:port"),
   BackendResettingConnections(Kind.CAUSE, "connection reset by the backend"),

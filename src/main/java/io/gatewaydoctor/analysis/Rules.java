@@ -25,6 +25,7 @@ import io.gatewaydoctor.analysis.rules.ReadinessProbeMissingRule;
 import io.gatewaydoctor.analysis.rules.RolloutWithoutGracefulShutdownRule;
 import io.gatewaydoctor.analysis.rules.ServicePortMismatchRule;
 import io.gatewaydoctor.analysis.rules.SingleReplicaRule;
+import io.gatewaydoctor.analysis.rules.StaleEndpointsRule;
 import io.gatewaydoctor.analysis.rules.TargetPortMismatchRule;
 import io.gatewaydoctor.analysis.rules.TlsSecretMissingRule;
 import java.util.List;
@@ -56,6 +57,7 @@ public final class Rules {
         new GatewayErrorReasonsRule(),
         new BackendServerErrorRule(),
         new RolloutWithoutGracefulShutdownRule(),
+        new StaleEndpointsRule(),
         new ReadinessProbeMissingRule(),
         new IngressClassMissingRule(),
         new TlsSecretMissingRule(),

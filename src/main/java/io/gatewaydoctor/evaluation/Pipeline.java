@@ -50,9 +50,8 @@ public final class Pipeline {
           .backends()
           .forEach(
               b ->
-                  out.add(
-                      Dialects.of(chain.target())
-                          .upstreamName(b.namespace(), b.ref().service(), b.ref().portLabel())));
+                  Dialects.of(chain.target()).upstreams(chain.target(), b, cluster).stream()
+                      .forEach(u -> out.add(u.name())));
       return out;
     }
 

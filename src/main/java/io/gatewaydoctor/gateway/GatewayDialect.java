@@ -60,6 +60,23 @@ public interface GatewayDialect {
   /** The name the gateway's logs give a Service port's upstream. */
   String upstreamName(String namespace, String service, String port);
 
+  /**
+   * One name under which the gateway's logs count requests to a backend.
+   *
+   * @param whole every line under the name is this backend's; else only the lines whose last try
+   *     reached one of its endpoints count (the name is shared, or could be)
+   */
+  record Upstream(String name, boolean whole) {}
+
+  /** The names the gateway's logs give one backend of a target, in the cluster view. */
+  default java.util.List<Upstream> upstreams(
+      io.gatewaydoctor.model.Target target,
+      io.gatewaydoctor.model.ResolvedBackend b,
+      io.gatewaydoctor.model.ClusterSnapshot cluster) {
+    return java.util.List.of(
+        new Upstream(upstreamName(b.namespace(), b.ref().service(), b.ref().portLabel()), true));
+  }
+
   /** The container of one of the gateway's pods whose log to read, or null when it is not one. */
   String logContainer(Pod pod);
 

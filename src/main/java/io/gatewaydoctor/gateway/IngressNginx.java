@@ -185,6 +185,19 @@ public final class IngressNginx implements GatewayDialect {
   }
 
   /**
+   * {@code <namespace>-<service>-<port>}, whole unless another namespace the view holds could
+   * produce the same name ({@link UpstreamNames#ambiguous}).
+   */
+  @Override
+  public List<Upstream> upstreams(
+      io.gatewaydoctor.model.Target target,
+      io.gatewaydoctor.model.ResolvedBackend b,
+      io.gatewaydoctor.model.ClusterSnapshot cluster) {
+    String name = upstreamName(b.namespace(), b.ref().service(), b.ref().portLabel());
+    return List.of(new Upstream(name, !UpstreamNames.ambiguous(name, b.namespace(), cluster)));
+  }
+
+  /**
    * The SNI name ingress-nginx sends to a TLS backend: proxy-ssl-name, only when
    * proxy-ssl-server-name is "on" and the name is a DNS name; else none (nginx's default).
    */

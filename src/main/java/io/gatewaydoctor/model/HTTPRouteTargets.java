@@ -80,21 +80,32 @@ public final class HTTPRouteTargets {
 
   /** The controllerName of the GatewayClass of the first parent Gateway the view holds, or null. */
   static String controller(HTTPRoute route, ClusterSnapshot cluster) {
-    var parents = route.getSpec() == null ? null : route.getSpec().getParentRefs();
-    for (ParentReference p : parents == null ? List.<ParentReference>of() : parents) {
-      if (p.getKind() != null && !"Gateway".equals(p.getKind())) {
-        continue;
-      }
-      String ns = p.getNamespace() != null ? p.getNamespace() : route.getMetadata().getNamespace();
-      var gw = cluster.gateway(ns, p.getName());
-      if (gw.isPresent() && gw.get().getSpec() != null) {
-        var cls = cluster.gatewayClass(gw.get().getSpec().getGatewayClassName());
+    for (var gw : parents(route, cluster)) {
+      if (gw.getSpec() != null) {
+        var cls = cluster.gatewayClass(gw.getSpec().getGatewayClassName());
         if (cls.isPresent() && cls.get().getSpec() != null) {
           return cls.get().getSpec().getControllerName();
         }
       }
     }
     return null;
+  }
+
+  /** The parent Gateways of a route that the view holds, in the order of its parentRefs. */
+  public static List<io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway> parents(
+      HTTPRoute route, ClusterSnapshot cluster) {
+    List<io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway> out = new ArrayList<>();
+    var parents = route.getSpec() == null ? null : route.getSpec().getParentRefs();
+    for (ParentReference p : parents == null ? List.<ParentReference>of() : parents) {
+      if (p == null
+          || p.getName() == null
+          || (p.getKind() != null && !"Gateway".equals(p.getKind()))) {
+        continue;
+      }
+      String ns = p.getNamespace() != null ? p.getNamespace() : route.getMetadata().getNamespace();
+      cluster.gateway(ns, p.getName()).filter(g -> !out.contains(g)).ifPresent(out::add);
+    }
+    return out;
   }
 
   private static List<String> places(List<String> hosts, HTTPRouteRule rule) {

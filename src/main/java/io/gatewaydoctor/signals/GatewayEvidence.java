@@ -224,6 +224,29 @@ public final class GatewayEvidence {
     return c.requests == 0 && c.failedAddresses.isEmpty() ? null : c;
   }
 
+  /**
+   * A backend's counters over several upstream names: all the lines of a name mapped to true, only
+   * those whose last try went to one of {@code addresses} for a name mapped to false; null when
+   * nothing counted.
+   */
+  public Counts upstreams(Map<String, Boolean> names, java.util.Set<String> addresses) {
+    if (names.size() == 1) {
+      Map.Entry<String, Boolean> only = names.entrySet().iterator().next();
+      return only.getValue() ? upstream(only.getKey()) : upstream(only.getKey(), addresses);
+    }
+    Counts out = null;
+    for (Map.Entry<String, Boolean> e : new java.util.TreeMap<>(names).entrySet()) {
+      Counts c = e.getValue() ? upstream(e.getKey()) : upstream(e.getKey(), addresses);
+      if (c != null) {
+        if (out == null) {
+          out = new Counts();
+        }
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
   private static Counts sum(
       Map<String, Counts> byLastAddress, java.util.function.Predicate<String> take) {
     Counts out = new Counts();
@@ -235,6 +258,14 @@ public final class GatewayEvidence {
               }
             });
     return out;
+  }
+
+  /**
+   * An upstream's counters per the address its lines' last try went to ({@link #NO_ADDRESS} for
+   * none); empty when the upstream has no lines.
+   */
+  public Map<String, Counts> byLastAddress(String upstream) {
+    return byUpstream.getOrDefault(upstream, Map.of());
   }
 
   /** The key of an upstream's lines that reached no address. */
@@ -524,7 +555,9 @@ public final class GatewayEvidence {
         if (a.tryFailed(i)) {
           // this try failed at the gateway: nothing came back (refused, reset, timed out, cut
           // short)
-          c.gateway[st.equals("504") || (last && a.status() == 504) ? 3 : 1]++;
+          // the client's status on the last try (Envoy answers 503 for a connect failure),
+          // else what nginx wrote for the try
+          c.gateway[last && slot >= 0 ? slot : st.equals("504") ? 3 : 1]++;
           c.errorMinutes.merge(Math.floorDiv(a.time().getEpochSecond(), 60), 1L, Long::sum);
           if (u.failedAddresses.containsKey(addr)
               || u.failedAddresses.size() < MAX_FAILED_ADDRESSES) {

@@ -67,6 +67,9 @@ public final class LogFeed {
   }
 
   private boolean parse(String raw, java.time.Instant at) {
+    if (format == null && EnvoyLogParser.looksLike(raw)) {
+      return envoy(raw, at);
+    }
     AccessLine a;
     if (format == null) {
       a = NginxLogParser.access(raw);
@@ -91,6 +94,9 @@ public final class LogFeed {
                   a.upstreamLengths()));
       return true;
     }
+    if (format != null && EnvoyLogParser.looksLike(raw)) {
+      return envoy(raw, at);
+    }
     ErrorLine e = NginxLogParser.error(raw);
     if (e != null) {
       understood++;
@@ -104,6 +110,36 @@ public final class LogFeed {
       return true;
     }
     return false;
+  }
+
+  /**
+   * An Envoy access line (Envoy Gateway, Istio, Envoy's default): the request, and the reason its
+   * upstream failed as an error line of the same instant.
+   */
+  private boolean envoy(String raw, java.time.Instant at) {
+    EnvoyLogParser.Parsed p = EnvoyLogParser.parse(raw);
+    if (p == null) {
+      return false;
+    }
+    understood++;
+    AccessLine a = p.access();
+    access.accept(
+        at == null
+            ? a
+            : new AccessLine(
+                at,
+                a.status(),
+                a.upstream(),
+                a.upstreamAddrs(),
+                a.upstreamStatuses(),
+                a.upstreamLengths()));
+    ErrorLine e = p.error();
+    if (e != null) {
+      error.accept(
+          new ErrorLine(
+              at != null ? at : e.time(), e.reason(), e.upstreamAddr(), e.server(), e.message()));
+    }
+    return true;
   }
 
   public long understood() {

@@ -29,7 +29,12 @@ public final class BackendHeadersTooLargeRule implements Rule {
               int largest = h.probes().stream().mapToInt(Probe::headerBytes).max().orElse(0);
               int limit = h.probes().get(0).target().headerLimit();
               int size = Integer.highestOneBit(Math.max(largest, 1)) << 1;
-              boolean fits = size <= MAX_BUFFER && largest < size;
+              // an annotation fixes an Ingress only; a route's gateway has no such setting here
+              boolean fits =
+                  size <= MAX_BUFFER
+                      && largest < size
+                      && ctx.chain().target().ingress().isPresent()
+                      && ctx.dialect().headerBufferSetting() != null;
               String value = (Math.min(size, MAX_BUFFER) / 1024) + "k";
               var fix =
                   new Remedy(

@@ -34,7 +34,9 @@ public final class BackendProtocolMismatchRule implements Rule {
                       .map(o -> o.backend().serviceKey())
                       .collect(java.util.stream.Collectors.toSet());
               boolean whole =
-                  ctx.chain().backends().stream().allMatch(b -> same.contains(b.serviceKey()));
+                  ctx.chain().target().ingress().isPresent()
+                      && ctx.chain().backends().stream()
+                          .allMatch(b -> same.contains(b.serviceKey()));
               String msg =
                   wantsTls
                       ? h.culprit()

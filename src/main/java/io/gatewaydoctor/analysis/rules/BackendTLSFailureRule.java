@@ -20,9 +20,9 @@ public final class BackendTLSFailureRule implements Rule {
   @Override
   public List<RuleFinding> check(AnalysisContext ctx) {
     Map<String, String> ann = ctx.chain().annotations();
+    String certSetting = ctx.dialect().clientCertificateSetting();
     boolean gatewayHasClientCert =
-        ann.get(ctx.dialect().clientCertificateSetting()) != null
-            && !ann.get(ctx.dialect().clientCertificateSetting()).isBlank();
+        certSetting != null && ann.get(certSetting) != null && !ann.get(certSetting).isBlank();
     return ProbeTrouble.hits(
             ctx,
             p ->

@@ -48,6 +48,7 @@ import java.util.TreeSet;
  *       doing;
  *   <li>{@code NoReadyEndpoints} accounts for the errors with no pod behind them;
  *   <li>{@code RolloutWithoutGracefulShutdown} for the failed tries to pods that are gone;
+ *   <li>{@code StaleEndpoints} for the errors at addresses that are no endpoint of the Service;
  *   <li>{@code BackendServerError} for the 5xx the app answered itself;
  *   <li>{@code ConfigDrift} accounts for the errors only when nothing more direct does.
  * </ul>
@@ -107,6 +108,7 @@ public final class Explained {
       case NoReadyEndpoints -> 2 * unattributed(ctx, backends);
       case BackendServerError -> 2 * backends.stream().mapToLong(b -> appErrors(ctx, b)).sum();
       case RolloutWithoutGracefulShutdown -> 2 * departed(ctx, backends);
+      case StaleEndpoints -> 2 * StaleAddresses.errors(ctx, distinct(backends));
       case BackendOOMKilled, BackendCrashLooping ->
           2 * aroundRestarts(ctx, f, backends)
               + (f.severity() == Severity.Critical ? 2 * unattributed(ctx, backends) : 0);

@@ -213,6 +213,9 @@ public final class GatewayErrorReasonsRule implements Rule {
    * while the Ingress does not ask for TLS to the backend: the word that says so, or null.
    */
   static String tlsPort(AnalysisContext ctx, ResolvedBackend b) {
+    if (ctx.chain().target().ingress().isEmpty()) {
+      return null; // a route's protocol to the backend is no annotation of its own
+    }
     String proto = ctx.chain().annotations().get(ctx.dialect().protocolSetting());
     if (proto != null && !proto.isBlank() && !proto.trim().equalsIgnoreCase("HTTP")) {
       return null;

@@ -1,0 +1,181 @@
+package io.gatewaydoctor.gateway;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.gatewaydoctor.model.ClusterSnapshot;
+import io.gatewaydoctor.model.ControllerConfig;
+import io.gatewaydoctor.model.Pods;
+import io.gatewaydoctor.model.ResolvedBackend;
+import io.gatewaydoctor.model.Target;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Envoy-based Gateway API implementations (Envoy Gateway, Istio, kgateway, Contour, Cilium):
+ * Envoy's defaults (a 15 s route timeout, 60 KiB of response headers, idle upstream connections
+ * kept for an hour), the Service port's {@code appProtocol} for the protocol to the backend, and
+ * the names Envoy's access log gives a backend: Istio's cluster {@code
+ * outbound|<port>||<service>.<namespace>.svc.cluster.local} (one per Service port) and Envoy
+ * Gateway's {@code httproute/<namespace>/<name>/rule/<i>} (one per route rule, shared by the rule's
+ * backends). Pure.
+ */
+public final class Envoy implements GatewayDialect {
+  public static final String ENVOY_GATEWAY = "gateway.envoyproxy.io/gatewayclass-controller";
+  public static final String ISTIO = "istio.io/gateway-controller";
+  public static final String KGATEWAY = "kgateway.dev/kgateway";
+  public static final String CONTOUR = "projectcontour.io/gateway-controller";
+  public static final String CILIUM = "io.cilium/gateway-controller";
+
+  /** The controllers whose data plane is Envoy and whose access lines this dialect reads. */
+  public static final Set<String> CONTROLLERS =
+      Set.of(ENVOY_GATEWAY, ISTIO, KGATEWAY, CONTOUR, CILIUM);
+
+  /** Envoy's default route timeout, in seconds (route.RouteAction.timeout). */
+  public static final int DEFAULT_ROUTE_TIMEOUT = 15;
+
+  /** Envoy's default limit on response headers (max_response_headers_kb: 60 KiB). */
+  public static final int DEFAULT_HEADER_LIMIT = 60 * 1024;
+
+  /** Envoy's default idle timeout of upstream connections (common_http_protocol_options). */
+  public static final Duration DEFAULT_UPSTREAM_IDLE = Duration.ofHours(1);
+
+  /** The Service port field that chooses the protocol Envoy speaks to the backend. */
+  public static final String APP_PROTOCOL = "appProtocol";
+
+  private final String controller;
+
+  private Envoy(String controller) {
+    this.controller = controller;
+  }
+
+  /** The dialect of one Envoy-based controller, or null when {@code controller} is not one. */
+  public static Envoy of(String controller) {
+    return controller != null && CONTROLLERS.contains(controller) ? new Envoy(controller) : null;
+  }
+
+  @Override
+  public String controller() {
+    return controller;
+  }
+
+  /**
+   * From the Service port's appProtocol: {@code kubernetes.io/h2c} and gRPC are not HTTP/1.1 (not
+   * judged by an HTTP/1.1 probe); TLS only where a BackendTLSPolicy asks for it, which this dialect
+   * does not read yet (plain HTTP, as Envoy speaks without one).
+   */
+  @Override
+  public BackendSettings backend(
+      Map<String, String> settings, ControllerConfig config, ServicePort port) {
+    String app = port == null || port.getAppProtocol() == null ? "" : port.getAppProtocol();
+    String a = app.toLowerCase(Locale.ROOT);
+    boolean http = !(a.equals("kubernetes.io/h2c") || a.contains("grpc") || a.equals("http2"));
+    // Istio disables the route timeout by default: a probe then waits at most the longest wait
+    int timeout =
+        ISTIO.equals(controller) ? IngressNginx.MAX_PROXY_READ_TIMEOUT : DEFAULT_ROUTE_TIMEOUT;
+    return new BackendSettings(http, false, DEFAULT_HEADER_LIMIT, timeout, null, false);
+  }
+
+  @Override
+  public String origin(String setting, Map<String, String> settings, ControllerConfig config) {
+    return "Envoy's default";
+  }
+
+  @Override
+  public Duration upstreamKeepAlive(ControllerConfig config) {
+    return DEFAULT_UPSTREAM_IDLE;
+  }
+
+  @Override
+  public Optional<String> accessLogFormat(ControllerConfig config) {
+    return Optional.empty(); // Envoy's lines are recognised by their shape
+  }
+
+  @Override
+  public String protocolSetting() {
+    return APP_PROTOCOL;
+  }
+
+  @Override
+  public String headerBufferSetting() {
+    return null;
+  }
+
+  @Override
+  public String readTimeoutSetting() {
+    return "spec.rules[].timeouts.request";
+  }
+
+  @Override
+  public String clientCertificateSetting() {
+    return null;
+  }
+
+  @Override
+  public boolean configures(String key) {
+    return false; // routes configure Envoy through their spec, which baselines record
+  }
+
+  /** Istio's cluster name of a Service port. */
+  @Override
+  public String upstreamName(String namespace, String service, String port) {
+    return "outbound|" + port + "||" + service + "." + namespace + ".svc.cluster.local";
+  }
+
+  /**
+   * Istio's cluster of the Service port (every line under it is this backend's), and Envoy
+   * Gateway's cluster of each route rule that sends to the backend (whole only when the rule sends
+   * nowhere else).
+   */
+  @Override
+  public List<Upstream> upstreams(Target target, ResolvedBackend b, ClusterSnapshot cluster) {
+    List<Upstream> out = new ArrayList<>();
+    String port =
+        b.servicePort() != null ? String.valueOf(b.servicePort().getPort()) : b.ref().portLabel();
+    out.add(new Upstream(upstreamName(b.namespace(), b.ref().service(), port), true));
+    if (target.object() instanceof HTTPRoute route && route.getSpec() != null) {
+      var rules = route.getSpec().getRules();
+      for (int i = 0; rules != null && i < rules.size(); i++) {
+        var refs = rules.get(i) == null ? null : rules.get(i).getBackendRefs();
+        if (refs == null) {
+          continue;
+        }
+        boolean mine = false;
+        boolean others = false;
+        for (var r : refs) {
+          String ns = r.getNamespace() == null ? target.namespace() : r.getNamespace();
+          boolean same =
+              b.ref().service().equals(r.getName())
+                  && b.namespace().equals(ns)
+                  && r.getPort() != null
+                  && b.ref().portLabel().equals(String.valueOf(r.getPort()));
+          mine |= same;
+          others |= !same;
+        }
+        if (mine) {
+          out.add(
+              new Upstream(
+                  "httproute/" + target.namespace() + "/" + target.name() + "/rule/" + i, !others));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The Envoy container of a data-plane pod ({@code envoy}, Istio's {@code istio-proxy}). */
+  @Override
+  public String logContainer(Pod pod) {
+    for (Container c : Pods.containers(pod)) {
+      if ("envoy".equals(c.getName()) || "istio-proxy".equals(c.getName())) {
+        return c.getName();
+      }
+    }
+    return null;
+  }
+}
