@@ -7,6 +7,12 @@ package io.gatewaydoctor.analysis;
  */
 public enum Code {
   // causes, most explanatory first
+  GatewayNotProgrammed(
+      Kind.CAUSE,
+      "the route's parent Gateway or its listener is not Accepted/Programmed (class, address, conflict, certificate)"),
+  RouteNotAccepted(
+      Kind.CAUSE,
+      "no listener of the route's parent Gateway admits it (parent, sectionName/port, allowedRoutes, hostname)"),
   BackendRefNotPermitted(
       Kind.CAUSE,
       "a route's cross-namespace backendRef has no ReferenceGrant that permits it (Gateway API answers 500)"),

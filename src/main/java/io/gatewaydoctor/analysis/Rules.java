@@ -15,6 +15,7 @@ import io.gatewaydoctor.analysis.rules.BackendServiceMissingRule;
 import io.gatewaydoctor.analysis.rules.BackendTLSFailureRule;
 import io.gatewaydoctor.analysis.rules.BackendTimeoutRule;
 import io.gatewaydoctor.analysis.rules.GatewayErrorReasonsRule;
+import io.gatewaydoctor.analysis.rules.GatewayNotProgrammedRule;
 import io.gatewaydoctor.analysis.rules.IngressClassMissingRule;
 import io.gatewaydoctor.analysis.rules.KeepAliveTimeoutRaceRule;
 import io.gatewaydoctor.analysis.rules.NetworkPolicyBlockedRule;
@@ -23,6 +24,7 @@ import io.gatewaydoctor.analysis.rules.NoPreStopHookRule;
 import io.gatewaydoctor.analysis.rules.NoReadyEndpointsRule;
 import io.gatewaydoctor.analysis.rules.ReadinessProbeMissingRule;
 import io.gatewaydoctor.analysis.rules.RolloutWithoutGracefulShutdownRule;
+import io.gatewaydoctor.analysis.rules.RouteNotAcceptedRule;
 import io.gatewaydoctor.analysis.rules.ServicePortMismatchRule;
 import io.gatewaydoctor.analysis.rules.SingleReplicaRule;
 import io.gatewaydoctor.analysis.rules.StaleEndpointsRule;
@@ -36,6 +38,8 @@ public final class Rules {
 
   public static List<Rule> all() {
     return List.of(
+        new GatewayNotProgrammedRule(),
+        new RouteNotAcceptedRule(),
         new BackendRefNotPermittedRule(),
         new BackendServiceMissingRule(),
         new ServicePortMismatchRule(),

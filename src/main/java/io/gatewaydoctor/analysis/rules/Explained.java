@@ -99,7 +99,10 @@ public final class Explained {
     List<ResolvedBackend> backends = backendsOf(ctx, f);
     return switch (f.code()) {
       case ConfigDrift -> 1; // above nothing, below anything
-      case BackendServiceMissing,
+      case GatewayNotProgrammed,
+          RouteNotAccepted,
+          BackendRefNotPermitted,
+          BackendServiceMissing,
           ServicePortMismatch,
           TargetPortMismatch,
           NoPodsSelected,
