@@ -91,8 +91,8 @@ public final class EnvoyLogParser {
       String addr = address(host);
       boolean failed = flagList.stream().anyMatch(FAILURE_FLAGS::contains);
       // gRPC failures are written with HTTP status 200 and the flags set: the client got
-      // UNAVAILABLE, the gRPC form of a 503
-      int st = status == 200 && failed ? 503 : status;
+      // UNAVAILABLE, the gRPC form of a 503 (a reset after a 200 began is that 200, cut short)
+      int st = status == 200 && failed && !detail.contains("after_response_started") ? 503 : status;
       boolean fromApp =
           detail.equals("via_upstream") || (detail.isEmpty() && !failed && addr != null);
       String upstream =
@@ -131,7 +131,10 @@ public final class EnvoyLogParser {
     if (t.contains("wrong_version_number") || d.contains("wrong_version_number")) {
       return ErrorLine.Reason.tlsToPlain; // TLS spoken to a plain-HTTP port
     }
-    if (t.contains("tls_error") || d.contains("tls_error") || t.contains("certificate_verify")) {
+    if (t.contains("tls_error")
+        || t.contains("tls error")
+        || d.contains("tls_error")
+        || t.contains("certificate_verify")) {
       return ErrorLine.Reason.tls;
     }
     if (flags.contains("UT") || d.contains("upstream_response_timeout")) {
@@ -205,6 +208,9 @@ public final class EnvoyLogParser {
   static String address(String host) {
     if (none(host) || host.length() > GatewayEvidence.MAX_KEY_CHARS) {
       return null;
+    }
+    if (host.startsWith("tcp://")) {
+      host = host.substring(6); // Envoy's older spelling of a socket address
     }
     int colon = host.lastIndexOf(':');
     if (colon <= 0 || colon == host.length() - 1) {
@@ -323,39 +329,36 @@ public final class EnvoyLogParser {
       return null;
     }
     List<String> t = tokens(line, q + 1, 24);
-    if (t.size() < 10) {
+    if (t.size() < 11) {
       return null;
     }
     f.code = t.get(0);
     f.flags = t.get(1);
-    int rest;
     if (t.size() >= ISTIO_TOKENS) {
-      // Istio: DETAILS CONNECTION_TERMINATION_DETAILS "TRANSPORT_FAILURE_REASON" then the counts
+      // Istio: DETAILS CONNECTION_TERMINATION_DETAILS "TRANSPORT_FAILURE_REASON" BYTES_RECEIVED
+      // BYTES_SENT DURATION UPSTREAM_SERVICE_TIME "XFF" "UA" "REQUEST_ID" "AUTHORITY"
+      // "UPSTREAM_HOST" UPSTREAM_CLUSTER UPSTREAM_LOCAL DOWNSTREAM_LOCAL DOWNSTREAM_REMOTE SNI
+      // ROUTE_NAME
       f.details = t.get(2);
       f.transportFailure = t.get(4);
-      rest = 5;
-    } else {
-      rest = 2; // Envoy's default: the counts right after the flags, 11 fields in all
+      f.bytesSent = t.get(6);
+      f.authority = t.get(12);
+      f.host = t.get(13);
+      f.cluster = t.get(14);
+      f.route = t.size() > 19 ? t.get(19) : null;
+      return f;
     }
-    // BYTES_RECEIVED BYTES_SENT DURATION UPSTREAM_SERVICE_TIME "XFF" "UA" "REQUEST_ID" "AUTHORITY"
-    // "UPSTREAM_HOST" [Istio: UPSTREAM_CLUSTER UPSTREAM_LOCAL DOWNSTREAM_LOCAL DOWNSTREAM_REMOTE
-    // SNI ROUTE_NAME]
-    if (t.size() < rest + 9) {
-      return null;
-    }
-    f.bytesSent = t.get(rest + 1);
-    f.authority = t.get(rest + 7);
-    f.host = t.get(rest + 8);
-    if (t.size() > rest + 9) {
-      f.cluster = t.get(rest + 9);
-    }
-    if (t.size() > rest + 14) {
-      f.route = t.get(rest + 14);
-    }
+    // Envoy's default: BYTES_RECEIVED BYTES_SENT DURATION UPSTREAM_SERVICE_TIME "XFF" "UA"
+    // "REQUEST_ID" "AUTHORITY" "UPSTREAM_HOST" (a common variant adds DETAILS after the flags)
+    boolean details = number(t.get(2)) == null && !t.get(2).equals("-");
+    f.details = details ? t.get(2) : null;
+    f.bytesSent = t.get(details ? 4 : 3);
+    f.authority = t.get(t.size() - 2);
+    f.host = t.get(t.size() - 1);
     return f;
   }
 
-  /** Istio's format has 20 fields after the request, Envoy's default 11. */
+  /** Istio's format has 20 fields after the request, Envoy's default 11 (12 with details). */
   private static final int ISTIO_TOKENS = 17;
 
   /** Space-separated tokens from {@code from}; a quoted one ("…") is one token, quotes off. */

@@ -269,6 +269,16 @@ public final class GatewayErrorReasonsRule implements Rule {
   /** What nginx's words say failed in the TLS handshake. */
   static String tlsDetail(String sample) {
     String l = sample.toLowerCase(java.util.Locale.ROOT);
+    if (l.contains("alert_certificate_expired")
+        || l.contains("alert_bad_certificate")
+        || l.contains("alert_certificate_required")) {
+      // Envoy's words for an alert the backend sent: it refused the certificate it was given
+      return "the backend refused the client certificate the gateway presented (missing, expired"
+          + " or not trusted)";
+    }
+    if (l.contains("certificate_verify_failed")) {
+      return "the backend's certificate did not verify against the gateway's CA or name";
+    }
     if (l.contains("certificate verify error")
         || l.contains("unable to get")
         || l.contains("self-signed")
