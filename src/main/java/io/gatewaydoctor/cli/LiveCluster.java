@@ -105,11 +105,90 @@ final class LiveCluster {
         }
       }
     }
+    gatewayApi();
     configMaps();
     if (secrets()) {
       known.add("Secret");
     }
     return ClusterSnapshot.of(objects, known, controllerNamespaces);
+  }
+
+  static final String GATEWAY_API = "gateway.networking.k8s.io";
+
+  /**
+   * The Gateway API objects, when the cluster serves the API (asked by discovery, so a cluster
+   * without it gets no warning): HTTPRoutes of the namespace read, every GatewayClass, the Gateways
+   * (of every namespace when allowed: a route's parent usually lives elsewhere, else of the
+   * namespace) and the ReferenceGrants of the namespaces the routes send to.
+   */
+  private void gatewayApi() {
+    if (!served(GATEWAY_API + "/v1", "httproutes")) {
+      return;
+    }
+    list(
+        "HTTPRoute",
+        () ->
+            items(client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class)));
+    list(
+        "GatewayClass",
+        () ->
+            client
+                .resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass.class)
+                .list()
+                .getItems());
+    var gateways = client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway.class);
+    try {
+      objects.addAll(gateways.inAnyNamespace().list().getItems());
+      known.add("Gateway");
+    } catch (KubernetesClientException e) {
+      if (namespace == null) {
+        list("Gateway", () -> gateways.inAnyNamespace().list().getItems());
+      } else {
+        list("Gateway", () -> gateways.inNamespace(namespace).list().getItems());
+      }
+    }
+    if (!served(GATEWAY_API + "/v1beta1", "referencegrants")) {
+      return;
+    }
+    var grants =
+        client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant.class);
+    if (namespace == null) {
+      list("ReferenceGrant", () -> grants.inAnyNamespace().list().getItems());
+      return;
+    }
+    java.util.Set<String> backendNamespaces = new java.util.TreeSet<>();
+    backendNamespaces.add(namespace);
+    for (HasMetadata o : List.copyOf(objects)) {
+      if (o instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute r
+          && r.getSpec() != null
+          && r.getSpec().getRules() != null) {
+        r.getSpec().getRules().stream()
+            .filter(rule -> rule != null && rule.getBackendRefs() != null)
+            .flatMap(rule -> rule.getBackendRefs().stream())
+            .filter(b -> b.getNamespace() != null)
+            .forEach(b -> backendNamespaces.add(b.getNamespace()));
+      }
+    }
+    list(
+        "ReferenceGrant",
+        () ->
+            backendNamespaces.stream()
+                .limit(64)
+                .flatMap(n -> grants.inNamespace(n).list().getItems().stream())
+                .map(HasMetadata.class::cast)
+                .toList());
+  }
+
+  /** Whether discovery lists the resource in the group version. */
+  private boolean served(String groupVersion, String resource) {
+    try {
+      var list = client.getApiResources(groupVersion);
+      return list != null
+          && list.getResources() != null
+          && list.getResources().stream().anyMatch(r -> resource.equals(r.getName()));
+    } catch (KubernetesClientException e) {
+      return false; // not served, or discovery not allowed: as if there were no Gateway API
+    }
   }
 
   /**
