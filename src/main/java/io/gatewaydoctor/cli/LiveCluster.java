@@ -113,8 +113,6 @@ final class LiveCluster {
     return ClusterSnapshot.of(objects, known, controllerNamespaces);
   }
 
-  static final String GATEWAY_API = "gateway.networking.k8s.io";
-
   /**
    * The Gateway API objects, when the cluster serves the API (asked by discovery, so a cluster
    * without it gets no warning): HTTPRoutes of the namespace read, every GatewayClass, the Gateways
@@ -122,7 +120,7 @@ final class LiveCluster {
    * namespace) and the ReferenceGrants of the namespaces the routes send to.
    */
   private void gatewayApi() {
-    if (!served(GATEWAY_API + "/v1", "httproutes")) {
+    if (!io.gatewaydoctor.sources.GatewayApi.routesServed(client)) {
       return;
     }
     list(
@@ -147,7 +145,7 @@ final class LiveCluster {
         list("Gateway", () -> gateways.inNamespace(namespace).list().getItems());
       }
     }
-    if (!served(GATEWAY_API + "/v1beta1", "referencegrants")) {
+    if (!io.gatewaydoctor.sources.GatewayApi.grantsServed(client)) {
       return;
     }
     var grants =
@@ -177,18 +175,6 @@ final class LiveCluster {
                 .flatMap(n -> grants.inNamespace(n).list().getItems().stream())
                 .map(HasMetadata.class::cast)
                 .toList());
-  }
-
-  /** Whether discovery lists the resource in the group version. */
-  private boolean served(String groupVersion, String resource) {
-    try {
-      var list = client.getApiResources(groupVersion);
-      return list != null
-          && list.getResources() != null
-          && list.getResources().stream().anyMatch(r -> resource.equals(r.getName()));
-    } catch (KubernetesClientException e) {
-      return false; // not served, or discovery not allowed: as if there were no Gateway API
-    }
   }
 
   /**

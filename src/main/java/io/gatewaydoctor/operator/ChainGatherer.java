@@ -45,7 +45,12 @@ final class ChainGatherer {
       InformerEventSource<Namespace, ?> namespaces,
       InformerEventSource<NetworkPolicy, ?> policies,
       InformerEventSource<Deployment, ?> deployments,
-      InformerEventSource<io.fabric8.kubernetes.api.model.apps.ReplicaSet, ?> replicaSets) {}
+      InformerEventSource<io.fabric8.kubernetes.api.model.apps.ReplicaSet, ?> replicaSets,
+      InformerEventSource<io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway, ?> gateways,
+      InformerEventSource<io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass, ?>
+          gatewayClasses,
+      InformerEventSource<io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant, ?>
+          grants) {}
 
   static final List<String> KNOWN_KINDS =
       List.of(
@@ -94,28 +99,7 @@ final class ChainGatherer {
     c.classes().list(x -> true).forEach(objects::add);
     Set<String> seenDeployments = new java.util.HashSet<>();
     for (var ref : ChainResolver.backendRefs(ingress, new ArrayList<>()).values()) {
-      Service svc = c.services().get(new ResourceID(ref.service(), ns)).orElse(null);
-      if (svc == null) {
-        continue;
-      }
-      objects.add(svc);
-      objects.addAll(
-          c.slices().byIndex(Indexes.BY_SERVICE, ClusterSnapshot.key(ns, ref.service())));
-      Map<String, String> selector = svc.getSpec() == null ? null : svc.getSpec().getSelector();
-      String pair = Indexes.firstPair(ns, selector);
-      if (pair != null) {
-        for (Pod p : c.pods().byIndex(Indexes.BY_LABEL_PAIR, pair)) {
-          if (Labels.matches(selector, p.getMetadata().getLabels())) {
-            objects.add(p);
-            ResourceRef w = Pods.workload(p);
-            if ("Deployment".equals(w.kind) && seenDeployments.add(w.name)) {
-              c.deployments().get(new ResourceID(w.name, ns)).ifPresent(objects::add);
-              objects.addAll(
-                  c.replicaSets().byIndex(Indexes.BY_OWNER, ns + "/" + w.name)); // its rollouts
-            }
-          }
-        }
-      }
+      addBackend(ns, ref.service(), objects, seenDeployments);
     }
     // the namespaces that could share an upstream name with this target's (their traffic is then
     // not charged to it)
@@ -149,6 +133,92 @@ final class ChainGatherer {
     List<String> known = new ArrayList<>(KNOWN_KINDS);
     if (tlsSecretCheck && gatherSecrets(ingress, objects)) {
       known.add("Secret");
+    }
+    return ClusterSnapshot.of(objects, known, controllerNamespaces);
+  }
+
+  /** A backend Service of the chain, its slices, its pods and their Deployments and rollouts. */
+  private void addBackend(
+      String ns, String service, List<HasMetadata> objects, Set<String> seenDeployments) {
+    Service svc = c.services().get(new ResourceID(service, ns)).orElse(null);
+    if (svc == null) {
+      return;
+    }
+    objects.add(svc);
+    objects.addAll(c.slices().byIndex(Indexes.BY_SERVICE, ClusterSnapshot.key(ns, service)));
+    Map<String, String> selector = svc.getSpec() == null ? null : svc.getSpec().getSelector();
+    String pair = Indexes.firstPair(ns, selector);
+    if (pair == null) {
+      return;
+    }
+    for (Pod p : c.pods().byIndex(Indexes.BY_LABEL_PAIR, pair)) {
+      if (Labels.matches(selector, p.getMetadata().getLabels())) {
+        objects.add(p);
+        ResourceRef w = Pods.workload(p);
+        if ("Deployment".equals(w.kind) && seenDeployments.add(ns + "/" + w.name)) {
+          c.deployments().get(new ResourceID(w.name, ns)).ifPresent(objects::add);
+          objects.addAll(
+              c.replicaSets().byIndex(Indexes.BY_OWNER, ns + "/" + w.name)); // its rollouts
+        }
+      }
+    }
+  }
+
+  /**
+   * An HTTPRoute's chain: the route, its parent Gateways and every GatewayClass, the
+   * ReferenceGrants of the namespaces it sends to, each backend Service with its slices, pods and
+   * Deployments, the NetworkPolicies and Namespaces of those namespaces.
+   */
+  ClusterSnapshot gather(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute route) {
+    String ns = route.getMetadata().getNamespace();
+    List<HasMetadata> objects = new ArrayList<>();
+    objects.add(route);
+    List<String> known = new ArrayList<>(KNOWN_KINDS);
+    known.addAll(List.of("HTTPRoute", "Gateway", "GatewayClass"));
+    if (c.gatewayClasses() != null) {
+      c.gatewayClasses().list(x -> true).forEach(objects::add);
+    }
+    if (c.gateways() != null) {
+      for (String parent : Indexes.routeParents(route)) {
+        int slash = parent.indexOf('/');
+        c.gateways()
+            .get(new ResourceID(parent.substring(slash + 1), parent.substring(0, slash)))
+            .ifPresent(objects::add);
+      }
+    }
+    Set<String> namespaces = new java.util.TreeSet<>(Indexes.routeBackendNamespaces(route));
+    namespaces.add(ns);
+    if (c.grants() != null) {
+      known.add("ReferenceGrant");
+      for (String n : namespaces) {
+        c.grants().list(n).forEach(objects::add);
+      }
+    }
+    Set<String> seenDeployments = new java.util.HashSet<>();
+    for (String key : Indexes.routeServices(route)) {
+      int slash = key.indexOf('/');
+      addBackend(key.substring(0, slash), key.substring(slash + 1), objects, seenDeployments);
+    }
+    boolean policies = false;
+    for (String n : namespaces) {
+      c.namespaces().get(new ResourceID(n)).ifPresent(objects::add);
+      List<NetworkPolicy> nps = c.policies().list(n).toList();
+      objects.addAll(nps);
+      policies |= !nps.isEmpty();
+    }
+    Set<String> have = new java.util.HashSet<>();
+    objects.stream()
+        .filter(o -> o instanceof Pod)
+        .forEach(o -> have.add(ResourceID.fromResource(o).toString()));
+    for (Pod g : c.pods().byIndex(Indexes.BY_GATEWAY, Indexes.GATEWAY)) {
+      if (have.add(ResourceID.fromResource(g).toString())) {
+        objects.add(g);
+        if (policies) {
+          c.namespaces()
+              .get(new ResourceID(g.getMetadata().getNamespace()))
+              .ifPresent(objects::add);
+        }
+      }
     }
     return ClusterSnapshot.of(objects, known, controllerNamespaces);
   }

@@ -6,6 +6,10 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -41,9 +45,28 @@ final class DiagnosisInformers {
   final InformerEventSource<Deployment, GatewayDiagnosis> deployments;
   final InformerEventSource<ReplicaSet, GatewayDiagnosis> replicaSets;
 
+  /** The Gateway API informers: null when the cluster does not serve the API. */
+  final InformerEventSource<HTTPRoute, GatewayDiagnosis> routes;
+
+  final InformerEventSource<Gateway, GatewayDiagnosis> gateways;
+  final InformerEventSource<GatewayClass, GatewayDiagnosis> gatewayClasses;
+  final InformerEventSource<ReferenceGrant, GatewayDiagnosis> grants;
+
   /** {@code trustedControllerNamespace}: where a pod may be the ingress controller's. */
   DiagnosisInformers(
       EventSourceContext<GatewayDiagnosis> ctx, Predicate<String> trustedControllerNamespace) {
+    this(ctx, trustedControllerNamespace, false, false);
+  }
+
+  /**
+   * {@code gatewayApi}: the cluster serves HTTPRoutes, Gateways and GatewayClasses
+   * (gateway.networking.k8s.io/v1); {@code grantsServed}: and ReferenceGrants (v1beta1).
+   */
+  DiagnosisInformers(
+      EventSourceContext<GatewayDiagnosis> ctx,
+      Predicate<String> trustedControllerNamespace,
+      boolean gatewayApi,
+      boolean grantsServed) {
     diagnoses = ctx.getPrimaryCache();
     diagnoses.addIndexer(Indexes.BY_TARGET, Indexes::diagnosisTarget);
     ingresses = informer(ctx, Ingress.class, i -> forIngresses(Stream.of(i)), true);
@@ -140,6 +163,48 @@ final class DiagnosisInformers {
                             : rs.getSpec().getTemplate().getMetadata().getLabels())),
             true);
     replicaSets.addIndexer(Indexes.BY_OWNER, Indexes::replicaSetOwner);
+    if (gatewayApi) {
+      routes = informer(ctx, HTTPRoute.class, r -> forRoutes(Stream.of(r)), true);
+      routes.addIndexers(
+          Map.of(
+              Indexes.BY_SERVICE,
+              Indexes::routeServices,
+              Indexes.BY_PARENT,
+              Indexes::routeParents,
+              Indexes.BY_BACKEND_NAMESPACE,
+              Indexes::routeBackendNamespaces));
+      // a route's parent Gateway usually lives in another namespace (the platform team's)
+      gateways =
+          informer(
+              ctx,
+              Gateway.class,
+              g ->
+                  forRoutes(
+                      routes
+                          .byIndex(
+                              Indexes.BY_PARENT,
+                              key(g.getMetadata().getNamespace(), g.getMetadata().getName()))
+                          .stream()),
+              false);
+      gatewayClasses = informer(ctx, GatewayClass.class, c -> forRoutes(routes.list()), false);
+      grants =
+          grantsServed
+              ? informer(
+                  ctx,
+                  ReferenceGrant.class,
+                  g ->
+                      forRoutes(
+                          routes
+                              .byIndex(Indexes.BY_BACKEND_NAMESPACE, g.getMetadata().getNamespace())
+                              .stream()),
+                  false)
+              : null;
+    } else {
+      routes = null;
+      gateways = null;
+      gatewayClasses = null;
+      grants = null;
+    }
     namespaces =
         informer(
             ctx,
@@ -163,8 +228,22 @@ final class DiagnosisInformers {
   }
 
   List<EventSource<?, GatewayDiagnosis>> all() {
-    return List.of(
-        ingresses, classes, services, slices, pods, namespaces, policies, deployments, replicaSets);
+    List<EventSource<?, GatewayDiagnosis>> out =
+        new java.util.ArrayList<>(
+            List.of(
+                ingresses,
+                classes,
+                services,
+                slices,
+                pods,
+                namespaces,
+                policies,
+                deployments,
+                replicaSets));
+    Stream.of(routes, gateways, gatewayClasses, grants)
+        .filter(java.util.Objects::nonNull)
+        .forEach(out::add);
+    return out;
   }
 
   /** Whether every informer a verdict reads is watching and synced. */
@@ -175,7 +254,17 @@ final class DiagnosisInformers {
 
   ChainGatherer.Caches caches() {
     return new ChainGatherer.Caches(
-        services, slices, pods, classes, namespaces, policies, deployments, replicaSets);
+        services,
+        slices,
+        pods,
+        classes,
+        namespaces,
+        policies,
+        deployments,
+        replicaSets,
+        gateways,
+        gatewayClasses,
+        grants);
   }
 
   private <R extends io.fabric8.kubernetes.api.model.HasMetadata>
@@ -233,8 +322,32 @@ final class DiagnosisInformers {
   }
 
   private Set<ResourceID> forServiceKeys(Stream<String> serviceKeys) {
-    return forIngresses(
-        serviceKeys.flatMap(k -> ingresses.byIndex(Indexes.BY_SERVICE, k).stream()));
+    List<String> keys = serviceKeys.toList();
+    Set<ResourceID> out =
+        new java.util.HashSet<>(
+            forIngresses(
+                keys.stream().flatMap(k -> ingresses.byIndex(Indexes.BY_SERVICE, k).stream())));
+    if (routes != null) {
+      out.addAll(
+          forRoutes(keys.stream().flatMap(k -> routes.byIndex(Indexes.BY_SERVICE, k).stream())));
+    }
+    return out;
+  }
+
+  private Set<ResourceID> forRoutes(Stream<HTTPRoute> found) {
+    return found
+        .flatMap(
+            r ->
+                diagnoses
+                    .byIndex(
+                        Indexes.BY_TARGET,
+                        Indexes.targetKey(
+                            r.getMetadata().getNamespace(),
+                            io.gatewaydoctor.model.HTTPRouteTargets.KIND,
+                            r.getMetadata().getName()))
+                    .stream())
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
   }
 
   private Set<ResourceID> forIngresses(Stream<Ingress> found) {

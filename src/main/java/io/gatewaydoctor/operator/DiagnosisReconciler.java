@@ -23,6 +23,7 @@ import io.gatewaydoctor.remediation.Remediation;
 import io.gatewaydoctor.remediation.RemediationPolicy;
 import io.gatewaydoctor.report.StatusAggregator;
 import io.gatewaydoctor.report.StatusBudget;
+import io.gatewaydoctor.sources.GatewayApi;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -65,6 +66,10 @@ import org.jboss.logging.Logger;
 @RBACRule(
     apiGroups = "discovery.k8s.io",
     resources = "endpointslices",
+    verbs = {"get", "list", "watch"})
+@RBACRule(
+    apiGroups = GatewayApi.GROUP,
+    resources = {"httproutes", "gateways", "gatewayclasses", "referencegrants"},
     verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "", resources = "secrets", verbs = "get")
 @RBACRule(
@@ -125,6 +130,10 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   private ProbeScheduler prober;
   private GatewayLogStreams logs;
 
+  /** Whether HTTPRoutes are watched where the cluster serves the Gateway API. */
+  @ConfigProperty(name = "gatewaydoctor.gateway-api.enabled", defaultValue = "true")
+  boolean gatewayApiEnabled;
+
   @Override
   public List<EventSource<?, GatewayDiagnosis>> prepareEventSources(
       EventSourceContext<GatewayDiagnosis> ctx) {
@@ -138,7 +147,18 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
               + remediationMaxMode
               + "\" is not off, dry-run or auto");
     }
-    informers = new DiagnosisInformers(ctx, gatewaySettings::trustsControllerIn);
+    boolean routes = gatewayApiEnabled && GatewayApi.routesServed(client);
+    informers =
+        new DiagnosisInformers(
+            ctx,
+            gatewaySettings::trustsControllerIn,
+            routes,
+            routes && GatewayApi.grantsServed(client));
+    LOG.infof(
+        routes
+            ? "the Gateway API is served: HTTPRoutes are diagnosed"
+            : "the Gateway API is not served (or gatewaydoctor.gateway-api.enabled is false):"
+                + " Ingresses only");
     diagnoses = informers.diagnoses;
     ingresses = informers.ingresses;
     namespaces = informers.namespaces;
@@ -271,7 +291,11 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     Diagnosis d = ev.diagnosis();
     String ns = gd.getMetadata().getNamespace();
     TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
-    var ingressRef = new ResourceRef("Ingress", ns, t == null ? null : t.getName());
+    var ingressRef =
+        new ResourceRef(
+            t == null || t.getKind() == null ? TargetRef.INGRESS : t.getKind(),
+            ns,
+            t == null ? null : t.getName());
     var prev = gd.getStatus();
     var round =
         ev.picture() == null
@@ -422,6 +446,11 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   RemediationPolicy policy(GatewayDiagnosis gd) {
     String ns = gd.getMetadata().getNamespace();
     TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
+    if (t != null && t.getKind() != null && !TargetRef.INGRESS.equals(t.getKind())) {
+      // routes: findings carry their fixes, and nothing is changed for them yet
+      return new RemediationPolicy(
+          RemediationPolicy.Mode.off, Set.of(), "not for " + t.getKind() + " targets yet", null);
+    }
     var ing =
         t == null || t.getName() == null
             ? null

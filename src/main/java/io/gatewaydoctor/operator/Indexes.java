@@ -67,6 +67,74 @@ public final class Indexes {
     return keys;
   }
 
+  /** Index of HTTPRoutes by the Gateways their parentRefs name ("ns/name"). */
+  public static final String BY_PARENT = "route-parent";
+
+  /** Index of HTTPRoutes by the namespaces of their backends (where their ReferenceGrants live). */
+  public static final String BY_BACKEND_NAMESPACE = "route-backend-namespace";
+
+  /** The Services an HTTPRoute's rules send to, "ns/name" (cross-namespace refs included). */
+  public static List<String> routeServices(
+      io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute r) {
+    List<String> keys = new ArrayList<>();
+    String ns = r.getMetadata().getNamespace();
+    var rules = r.getSpec() == null ? null : r.getSpec().getRules();
+    for (var rule :
+        rules == null
+            ? List.<io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule>of()
+            : rules) {
+      for (var b :
+          rule == null || rule.getBackendRefs() == null
+              ? List.<io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef>of()
+              : rule.getBackendRefs()) {
+        boolean service =
+            (b.getGroup() == null || b.getGroup().isEmpty())
+                && (b.getKind() == null || "Service".equals(b.getKind()));
+        if (service && b.getName() != null) {
+          String k =
+              ClusterSnapshot.key(b.getNamespace() == null ? ns : b.getNamespace(), b.getName());
+          if (!keys.contains(k)) {
+            keys.add(k);
+          }
+        }
+      }
+    }
+    return keys;
+  }
+
+  public static List<String> routeParents(
+      io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute r) {
+    List<String> keys = new ArrayList<>();
+    var refs = r.getSpec() == null ? null : r.getSpec().getParentRefs();
+    for (var p :
+        refs == null
+            ? List.<io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference>of()
+            : refs) {
+      if (p != null && p.getName() != null) {
+        String k =
+            ClusterSnapshot.key(
+                p.getNamespace() == null ? r.getMetadata().getNamespace() : p.getNamespace(),
+                p.getName());
+        if (!keys.contains(k)) {
+          keys.add(k);
+        }
+      }
+    }
+    return keys;
+  }
+
+  public static List<String> routeBackendNamespaces(
+      io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute r) {
+    List<String> out = new ArrayList<>();
+    for (String k : routeServices(r)) {
+      String ns = k.substring(0, k.indexOf('/'));
+      if (!out.contains(ns)) {
+        out.add(ns);
+      }
+    }
+    return out;
+  }
+
   public static List<String> ingressClass(Ingress i) {
     String c = i.getSpec() == null ? null : i.getSpec().getIngressClassName();
     return List.of(c == null ? NO_CLASS : c);

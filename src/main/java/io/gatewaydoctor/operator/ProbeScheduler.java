@@ -283,8 +283,10 @@ final class ProbeScheduler implements AutoCloseable {
       due.put(id, clock.instant().plusSeconds(interval).plusMillis(jitterMillis));
       TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
       Ingress ing =
-          t == null || t.getName() == null
-              ? null
+          t == null
+                  || t.getName() == null
+                  || (t.getKind() != null && !TargetRef.INGRESS.equals(t.getKind()))
+              ? null // a route's backends are not probed by the operator yet
               : ingresses
                   .get(new ResourceID(t.getName(), gd.getMetadata().getNamespace()))
                   .orElse(null);

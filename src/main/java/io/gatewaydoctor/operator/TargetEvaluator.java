@@ -1,5 +1,6 @@
 package io.gatewaydoctor.operator;
 
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Diagnosis;
@@ -11,6 +12,7 @@ import io.gatewaydoctor.api.TargetRef;
 import io.gatewaydoctor.evaluation.Pipeline;
 import io.gatewaydoctor.history.ChainState;
 import io.gatewaydoctor.history.Timeline;
+import io.gatewaydoctor.model.HTTPRouteTargets;
 import io.gatewaydoctor.model.OptOut;
 import io.gatewaydoctor.probe.ProbeEvidence;
 import io.gatewaydoctor.probe.ProbePlanner;
@@ -64,9 +66,10 @@ final class TargetEvaluator {
     if (ev.picture() != null) {
       return ev;
     }
+    String kind = t == null || t.getKind() == null ? TargetRef.INGRESS : t.getKind();
     return new Evaluation(
         Pipeline.withPolicy(
-            ev.diagnosis(), policy, new ResourceRef("Ingress", ns, t == null ? null : t.getName())),
+            ev.diagnosis(), policy, new ResourceRef(kind, ns, t == null ? null : t.getName())),
         null);
   }
 
@@ -78,32 +81,52 @@ final class TargetEvaluator {
       return new Evaluation(
           Diagnosis.targetMissing("Ingress", ns, "(spec.targetRef not set)"), null);
     }
-    if (t.getKind() != null && !TargetRef.INGRESS.equals(t.getKind())) {
+    boolean route = HTTPRouteTargets.KIND.equals(t.getKind());
+    if (t.getKind() != null && !TargetRef.INGRESS.equals(t.getKind()) && !route) {
       return new Evaluation(
           new Diagnosis(
               t.getKind() + "/" + t.getName(),
               Health.Unknown,
               Code.NONE,
-              "Targets of kind " + t.getKind() + " are not supported yet (Ingress only)",
+              "Targets of kind " + t.getKind() + " are not supported yet (Ingress and HTTPRoute)",
               List.of(),
               List.of()),
           null);
     }
-    Ingress ingress = informers.ingresses.get(new ResourceID(t.getName(), ns)).orElse(null);
-    if (ingress == null) {
-      return new Evaluation(Diagnosis.targetMissing(TargetRef.INGRESS, ns, t.getName()), null);
+    if (route && informers.routes == null) {
+      return new Evaluation(
+          new Diagnosis(
+              t.getKind() + "/" + t.getName(),
+              Health.Unknown,
+              Code.NONE,
+              "Not diagnosed: this cluster does not serve the Gateway API"
+                  + " (gateway.networking.k8s.io/v1 HTTPRoutes), or gatewaydoctor.gateway-api.enabled"
+                  + " is false",
+              List.of(),
+              List.of()),
+          null);
+    }
+    io.fabric8.kubernetes.api.model.HasMetadata object =
+        route
+            ? informers.routes.get(new ResourceID(t.getName(), ns)).orElse(null)
+            : informers.ingresses.get(new ResourceID(t.getName(), ns)).orElse(null);
+    if (object == null) {
+      return new Evaluation(
+          Diagnosis.targetMissing(
+              route ? HTTPRouteTargets.KIND : TargetRef.INGRESS, ns, t.getName()),
+          null);
     }
     var namespace = informers.namespaces.get(new ResourceID(ns)).orElse(null);
     var optOut =
         OptOut.of(
-            ingress.getMetadata().getAnnotations(),
+            object.getMetadata().getAnnotations(),
             namespace == null ? null : namespace.getMetadata().getAnnotations());
     if (optOut.out()) {
       // a diagnosis made by hand does not lift the opt-out: nothing is probed, read or changed for
       // it
       return new Evaluation(
           new Diagnosis(
-              "Ingress/" + t.getName(),
+              (route ? HTTPRouteTargets.KIND : TargetRef.INGRESS) + "/" + t.getName(),
               Health.Unknown,
               Code.NONE,
               "Not diagnosed: " + OptOut.ANNOTATION + " is \"false\" on the " + optOut.by(),
@@ -111,7 +134,14 @@ final class TargetEvaluator {
               List.of()),
           null);
     }
-    var target = Pipeline.resolve(ingress, gatherer.gather(ingress));
+    Pipeline.Resolved target;
+    if (object instanceof HTTPRoute r) {
+      var snapshot = gatherer.gather(r);
+      target = Pipeline.resolve(HTTPRouteTargets.of(r, snapshot), snapshot);
+    } else {
+      Ingress ingress = (Ingress) object;
+      target = Pipeline.resolve(ingress, gatherer.gather(ingress));
+    }
     Duration window = Windows.parse(gd.getSpec().getWindow());
     ProbeEvidence probes = ProbeEvidence.NONE;
     if (ProbeScheduler.probingOn(gd)) {

@@ -36,6 +36,27 @@ import org.junit.jupiter.api.Test;
 @WithKubernetesTestServer(crud = true)
 class OperatorTest extends OperatorTestBase {
 
+  /**
+   * #20: without the Gateway API CRDs the operator starts and works as before (every other test
+   * here), and a diagnosis made by hand for an HTTPRoute says why it is not diagnosed.
+   */
+  @Test
+  void withoutTheGatewayApiARouteDiagnosisSaysWhy() throws IOException {
+    String ns = "no-gateway-api";
+    seed(ns);
+    GatewayDiagnosis gd = new GatewayDiagnosis();
+    gd.setMetadata(new ObjectMetaBuilder().withName("web.httproute").withNamespace(ns).build());
+    GatewayDiagnosisSpec spec = new GatewayDiagnosisSpec();
+    spec.setTargetRef(new TargetRef("gateway.networking.k8s.io", "HTTPRoute", "web"));
+    gd.setSpec(spec);
+    client.resource(gd).create();
+    GatewayDiagnosisStatus s =
+        awaitStatus(ns, "web.httproute", SETTLE, x -> "Unknown".equals(x.health));
+    assertThat(s.summary).contains("does not serve the Gateway API");
+    // the Ingress of the same name keeps its own diagnosis
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+  }
+
   @Test
   void statusFollowsEveryBreakageAndHeals() throws IOException {
     String ns = "follow";

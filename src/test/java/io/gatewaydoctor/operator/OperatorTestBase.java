@@ -177,22 +177,29 @@ abstract class OperatorTestBase {
 
   GatewayDiagnosisStatus awaitStatus(
       String ns, Duration within, Predicate<GatewayDiagnosisStatus> p) {
+    return awaitStatus(ns, "web", within, p);
+  }
+
+  GatewayDiagnosisStatus awaitStatus(
+      String ns, String name, Duration within, Predicate<GatewayDiagnosisStatus> p) {
     await()
         .atMost(within)
         .pollInterval(Duration.ofMillis(50))
         .untilAsserted(
             () -> {
-              GatewayDiagnosisStatus s = statusOf(ns, "web");
+              GatewayDiagnosisStatus s = statusOf(ns, name);
               assertThat(s != null && p.test(s))
                   .as(
                       () ->
                           "the status of "
                               + ns
-                              + "/web now:\n"
+                              + "/"
+                              + name
+                              + " now:\n"
                               + io.fabric8.kubernetes.client.utils.Serialization.asYaml(s))
                   .isTrue();
             });
-    return statusOf(ns, "web");
+    return statusOf(ns, name);
   }
 
   static Predicate<GatewayDiagnosisStatus> verdict(String health, String rootCause) {

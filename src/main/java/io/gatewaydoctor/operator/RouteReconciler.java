@@ -1,0 +1,206 @@
+package io.gatewaydoctor.operator;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.gatewaydoctor.api.GatewayDiagnosis;
+import io.gatewaydoctor.api.GatewayDiagnosisSpec;
+import io.gatewaydoctor.api.TargetRef;
+import io.gatewaydoctor.model.HTTPRouteTargets;
+import io.gatewaydoctor.model.OptOut;
+import io.gatewaydoctor.report.DiagnosisResources;
+import io.gatewaydoctor.sources.GatewayApi;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps one GatewayDiagnosis per HTTPRoute, as {@link IngressReconciler} does per Ingress, where
+ * the cluster serves the Gateway API (asked by discovery at start; without it this controller
+ * watches nothing but Namespaces and does nothing). Its primary is the Namespace, so that it runs
+ * only on the leader like every controller and needs no informer of a kind the cluster may lack: a
+ * route's change, a diagnosis's and the namespace's own (the opt-out) each bring its namespace
+ * back, which then holds one diagnosis per route, named {@code NAME.httproute} ({@link
+ * DiagnosisResources#nameOf}), owned by the route, deleted when it opts out.
+ */
+@ControllerConfiguration(name = RouteReconciler.NAME, generationAwareEventProcessing = false)
+public class RouteReconciler implements Reconciler<Namespace> {
+  public static final String NAME = "httproute";
+  private static final Logger LOG = Logger.getLogger(RouteReconciler.class);
+
+  @Inject KubernetesClient client;
+
+  @ConfigProperty(name = "gatewaydoctor.gateway-api.enabled", defaultValue = "true")
+  boolean enabled;
+
+  @ConfigProperty(name = "gatewaydoctor.watch-namespaces", defaultValue = "JOSDK_ALL_NAMESPACES")
+  String watchNamespaces;
+
+  private InformerEventSource<HTTPRoute, Namespace> routes;
+  private InformerEventSource<GatewayDiagnosis, Namespace> diagnoses;
+
+  @Override
+  public List<EventSource<?, Namespace>> prepareEventSources(EventSourceContext<Namespace> ctx) {
+    if (!enabled || !GatewayApi.routesServed(client)) {
+      routes = null;
+      diagnoses = null;
+      return List.of();
+    }
+    Set<String> watched = watched();
+    var r =
+        InformerEventSourceConfiguration.from(HTTPRoute.class, Namespace.class)
+            .withName("route-routes")
+            .withSecondaryToPrimaryMapper(
+                x -> Set.of(new ResourceID(x.getMetadata().getNamespace())));
+    var d =
+        InformerEventSourceConfiguration.from(GatewayDiagnosis.class, Namespace.class)
+            .withName("route-diagnoses")
+            .withSecondaryToPrimaryMapper(
+                x -> Set.of(new ResourceID(x.getMetadata().getNamespace())));
+    if (watched == null) {
+      r.withWatchAllNamespaces();
+      d.withWatchAllNamespaces();
+    } else {
+      r.withNamespaces(watched);
+      d.withNamespaces(watched);
+    }
+    routes = new InformerEventSource<>(r.build(), ctx);
+    diagnoses = new InformerEventSource<>(d.build(), ctx);
+    diagnoses.addIndexer(Indexes.BY_TARGET, Indexes::diagnosisTarget);
+    return List.of(routes, diagnoses);
+  }
+
+  /** The watched namespaces, or null for all. */
+  private Set<String> watched() {
+    if (watchNamespaces == null
+        || watchNamespaces.isBlank()
+        || watchNamespaces.trim().equals("JOSDK_ALL_NAMESPACES")) {
+      return null;
+    }
+    Set<String> out = new java.util.TreeSet<>();
+    for (String n : watchNamespaces.split(",")) {
+      if (!n.isBlank()) {
+        out.add(n.trim());
+      }
+    }
+    return out.isEmpty() ? null : out;
+  }
+
+  @Override
+  public UpdateControl<Namespace> reconcile(Namespace namespace, Context<Namespace> context) {
+    if (routes == null) {
+      return UpdateControl.noUpdate();
+    }
+    String ns = namespace.getMetadata().getName();
+    Set<String> watched = watched();
+    if (watched != null && !watched.contains(ns)) {
+      return UpdateControl.noUpdate();
+    }
+    var gds = client.resources(GatewayDiagnosis.class).inNamespace(ns);
+    for (HTTPRoute route : routes.list(ns).toList()) {
+      String name = route.getMetadata().getName();
+      String gdName = DiagnosisResources.nameOf(HTTPRouteTargets.KIND, name);
+      List<GatewayDiagnosis> existing =
+          diagnoses.byIndex(Indexes.BY_TARGET, Indexes.targetKey(ns, HTTPRouteTargets.KIND, name));
+      boolean out =
+          OptOut.of(route.getMetadata().getAnnotations(), namespace.getMetadata().getAnnotations())
+              .out();
+      if (out) {
+        existing.stream().filter(gd -> ownedBy(gd, route)).forEach(gd -> gds.resource(gd).delete());
+        continue;
+      }
+      if (existing.isEmpty()) {
+        if (gdName.length() > 253) {
+          LOG.warnf("HTTPRoute %s/%s: its name is too long for a diagnosis of its own", ns, name);
+          continue;
+        }
+        create(gds, route, gdName);
+        continue;
+      }
+      for (GatewayDiagnosis gd : existing) {
+        if (gdName.equals(gd.getMetadata().getName()) && !ownedBy(gd, route)) {
+          gds.resource(gd)
+              .edit(
+                  g -> {
+                    List<OwnerReference> refs =
+                        g.getMetadata().getOwnerReferences() == null
+                            ? new ArrayList<>()
+                            : new ArrayList<>(g.getMetadata().getOwnerReferences());
+                    refs.add(ownerRef(route));
+                    g.getMetadata().setOwnerReferences(refs);
+                    return g;
+                  });
+          LOG.infof("adopted GatewayDiagnosis %s/%s", ns, gdName);
+        }
+      }
+    }
+    return UpdateControl.noUpdate();
+  }
+
+  private static void create(
+      io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+              GatewayDiagnosis,
+              io.fabric8.kubernetes.api.model.KubernetesResourceList<GatewayDiagnosis>,
+              io.fabric8.kubernetes.client.dsl.Resource<GatewayDiagnosis>>
+          gds,
+      HTTPRoute route,
+      String gdName) {
+    GatewayDiagnosis gd = new GatewayDiagnosis();
+    gd.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(gdName)
+            .withNamespace(route.getMetadata().getNamespace())
+            .withLabels(Map.of(DiagnosisResources.MANAGED_BY, "gateway-doctor"))
+            .withOwnerReferences(ownerRef(route))
+            .build());
+    GatewayDiagnosisSpec spec = new GatewayDiagnosisSpec();
+    spec.setTargetRef(
+        new TargetRef(GatewayApi.GROUP, HTTPRouteTargets.KIND, route.getMetadata().getName()));
+    gd.setSpec(spec);
+    try {
+      gds.resource(gd).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      // created a moment ago and not in the cache yet, or a hand-made one that targets something
+      // else: left as it is
+      LOG.debugf("GatewayDiagnosis %s/%s exists", route.getMetadata().getNamespace(), gdName);
+    }
+  }
+
+  static boolean ownedBy(GatewayDiagnosis gd, HTTPRoute route) {
+    return gd.getMetadata().getOwnerReferences() != null
+        && route.getMetadata().getUid() != null
+        && gd.getMetadata().getOwnerReferences().stream()
+            .anyMatch(o -> route.getMetadata().getUid().equals(o.getUid()));
+  }
+
+  static OwnerReference ownerRef(HTTPRoute route) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(GatewayApi.GROUP + "/v1")
+        .withKind(HTTPRouteTargets.KIND)
+        .withName(route.getMetadata().getName())
+        .withUid(route.getMetadata().getUid())
+        .withBlockOwnerDeletion(false)
+        .withController(false)
+        .build();
+  }
+}

@@ -1,0 +1,245 @@
+package io.gatewaydoctor.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.gatewaydoctor.api.GatewayDiagnosis;
+import io.gatewaydoctor.api.GatewayDiagnosisStatus;
+import io.gatewaydoctor.demo.DemoScenario;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * #20: the real operator on a mock API server that serves the Gateway API (its CRDs registered
+ * before the operator starts): each HTTPRoute gets a diagnosis of its own, named NAME.httproute and
+ * owned by the route, whose verdict follows its backend, its ReferenceGrant and its Gateway.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true, setup = RouteOperatorTest.GatewayApiCrds.class)
+class RouteOperatorTest extends OperatorTestBase {
+
+  /** The Gateway API CRDs, as a cluster with the standard channel installed serves them. */
+  public static class GatewayApiCrds implements Consumer<KubernetesServer> {
+    @Override
+    public void accept(KubernetesServer server) {
+      var crds = server.getClient().apiextensions().v1().customResourceDefinitions();
+      crds.resource(crd("httproutes", "HTTPRoute", "v1", true)).create();
+      crds.resource(crd("gateways", "Gateway", "v1", true)).create();
+      crds.resource(crd("gatewayclasses", "GatewayClass", "v1", false)).create();
+      crds.resource(crd("referencegrants", "ReferenceGrant", "v1beta1", true)).create();
+    }
+
+    static CustomResourceDefinition crd(
+        String plural, String kind, String version, boolean namespaced) {
+      return new CustomResourceDefinitionBuilder()
+          .withNewMetadata()
+          .withName(plural + ".gateway.networking.k8s.io")
+          .endMetadata()
+          .withNewSpec()
+          .withGroup("gateway.networking.k8s.io")
+          .withScope(namespaced ? "Namespaced" : "Cluster")
+          .withNewNames()
+          .withPlural(plural)
+          .withKind(kind)
+          .withSingular(kind.toLowerCase(java.util.Locale.ROOT))
+          .withListKind(kind + "List")
+          .endNames()
+          .addNewVersion()
+          .withName(version)
+          .withServed(true)
+          .withStorage(true)
+          .withNewSubresources()
+          .withNewStatus()
+          .endStatus()
+          .endSubresources()
+          .withNewSchema()
+          .withNewOpenAPIV3Schema()
+          .withType("object")
+          .withXKubernetesPreserveUnknownFields(true)
+          .endOpenAPIV3Schema()
+          .endSchema()
+          .endVersion()
+          .endSpec()
+          .build();
+    }
+  }
+
+  private void apply(String items) {
+    String list =
+        "apiVersion: v1\nkind: List\nitems:\n"
+            + items.lines().map(l -> "  " + l).collect(java.util.stream.Collectors.joining("\n"));
+    for (HasMetadata o : io.gatewaydoctor.model.ObjectLoader.parse(list, "test")) {
+      DemoScenario.create(client, o);
+    }
+  }
+
+  private static String gatewayClassAndGateway(String ns) {
+    return """
+        - apiVersion: gateway.networking.k8s.io/v1
+          kind: GatewayClass
+          metadata: {name: eg}
+          spec: {controllerName: gateway.envoyproxy.io/gatewayclass-controller}
+        - apiVersion: gateway.networking.k8s.io/v1
+          kind: Gateway
+          metadata: {name: eg, namespace: %s}
+          spec:
+            gatewayClassName: eg
+            listeners:
+            - {name: http, protocol: HTTP, port: 80, allowedRoutes: {namespaces: {from: All}}}
+        """
+        .formatted(ns);
+  }
+
+  private static String route(String ns, String name, String backendNs) {
+    return """
+        - apiVersion: gateway.networking.k8s.io/v1
+          kind: HTTPRoute
+          metadata: {name: %s, namespace: %s}
+          spec:
+            parentRefs: [{name: eg, namespace: %s}]
+            hostnames: [shop.example.com]
+            rules:
+            - backendRefs: [{name: web, namespace: %s, port: 80}]
+        """
+        .formatted(name, ns, backendNs, backendNs);
+  }
+
+  @Test
+  void aRoutesDiagnosisFollowsItsBackendItsGatewayAndItsGrant() throws IOException {
+    String ns = "routes";
+    seed(ns);
+    probesOff(ns);
+    apply(gatewayClassAndGateway(ns) + route(ns, "web", ns));
+
+    GatewayDiagnosisStatus healthy =
+        awaitStatus(ns, "web.httproute", SETTLE, verdict("Healthy", "None"));
+    assertThat(healthy.target).isEqualTo("HTTPRoute/web");
+    GatewayDiagnosis gd =
+        client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web.httproute").get();
+    HTTPRoute route = client.resources(HTTPRoute.class).inNamespace(ns).withName("web").get();
+    assertThat(gd.getSpec().getTargetRef().getKind()).isEqualTo("HTTPRoute");
+    assertThat(gd.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(o -> assertThat(o.getUid()).isEqualTo(route.getMetadata().getUid()));
+
+    // the backend Service goes: the route's diagnosis says so, event-driven
+    Service svc = client.services().inNamespace(ns).withName("web").get();
+    client.resource(svc).delete();
+    awaitStatus(ns, "web.httproute", EVENT_DRIVEN, verdict("Failing", "BackendServiceMissing"));
+    svc.getMetadata().setResourceVersion(null);
+    svc.getMetadata().setUid(null);
+    DemoScenario.create(client, svc);
+    awaitStatus(ns, "web.httproute", EVENT_DRIVEN, verdict("Healthy", "None"));
+
+    // the Gateway loses its address: GatewayNotProgrammed, on the Gateway
+    client
+        .resources(Gateway.class)
+        .inNamespace(ns)
+        .withName("eg")
+        .editStatus(
+            g -> {
+              g.setStatus(
+                  Serialization.unmarshal(
+                      """
+                      {"conditions":[{"type":"Programmed","status":"False","reason":"AddressNotAssigned",
+                        "message":"No addresses have been assigned to the Gateway",
+                        "lastTransitionTime":"2026-12-01T11:00:00Z"}]}
+                      """,
+                      io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus.class));
+              return g;
+            });
+    GatewayDiagnosisStatus unprogrammed =
+        awaitStatus(ns, "web.httproute", EVENT_DRIVEN, verdict("Failing", "GatewayNotProgrammed"));
+    assertThat(unprogrammed.summary).contains("Gateway " + ns + "/eg", "AddressNotAssigned");
+    client
+        .resources(Gateway.class)
+        .inNamespace(ns)
+        .withName("eg")
+        .editStatus(
+            g -> {
+              g.getStatus().getConditions().get(0).setStatus("True");
+              g.getStatus().getConditions().get(0).setReason("Programmed");
+              return g;
+            });
+    awaitStatus(ns, "web.httproute", EVENT_DRIVEN, verdict("Healthy", "None"));
+
+    // a route in another namespace sends to web: only a ReferenceGrant in "routes" lets it
+    String front = "routes-front";
+    client
+        .namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(front)
+                .endMetadata()
+                .build())
+        .create();
+    apply(route(front, "shop", ns));
+    awaitStatus(front, "shop.httproute", SETTLE, s -> "BackendRefNotPermitted".equals(s.rootCause));
+    ReferenceGrant grant =
+        Serialization.unmarshal(
+            """
+            apiVersion: gateway.networking.k8s.io/v1beta1
+            kind: ReferenceGrant
+            metadata: {name: allow-front, namespace: %s}
+            spec:
+              from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: %s}]
+              to: [{group: "", kind: Service, name: web}]
+            """
+                .formatted(ns, front),
+            ReferenceGrant.class);
+    DemoScenario.create(client, grant);
+    awaitStatus(
+        front, "shop.httproute", EVENT_DRIVEN, s -> !"BackendRefNotPermitted".equals(s.rootCause));
+    client.resource(grant).delete();
+    awaitStatus(
+        front, "shop.httproute", EVENT_DRIVEN, s -> "BackendRefNotPermitted".equals(s.rootCause));
+  }
+
+  @Test
+  void aRouteThatOptsOutLosesItsDiagnosis() throws IOException {
+    String ns = "routes-out";
+    seed(ns);
+    probesOff(ns);
+    apply(
+        gatewayClassAndGateway(ns)
+                .replaceFirst(
+                    "(?s)- apiVersion: gateway.networking.k8s.io/v1\n  kind: GatewayClass.*?\n- ",
+                    "- ")
+            + route(ns, "web", ns));
+    awaitStatus(ns, "web.httproute", SETTLE, s -> s.health != null);
+    client
+        .resources(HTTPRoute.class)
+        .inNamespace(ns)
+        .withName("web")
+        .edit(
+            r -> {
+              r.getMetadata()
+                  .setAnnotations(java.util.Map.of("gatewaydoctor.io/diagnose", "false"));
+              return r;
+            });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                client
+                        .resources(GatewayDiagnosis.class)
+                        .inNamespace(ns)
+                        .withName("web.httproute")
+                        .get()
+                    == null);
+  }
+}
