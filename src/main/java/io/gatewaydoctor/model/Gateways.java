@@ -225,6 +225,31 @@ public final class Gateways {
   }
 
   /** Which controller a pod runs, if it runs one this code recognises. */
+  /**
+   * The Gateway API controller whose data plane (an Envoy proxy serving Gateways) this pod is, from
+   * the labels its controller puts on the pods it creates: Envoy Gateway's {@code
+   * gateway.envoyproxy.io/owning-gateway-name} on a pod with an {@code envoy} container, Istio's
+   * {@code gateway.networking.k8s.io/gateway-name} on a pod with an {@code istio-proxy} container.
+   * Anyone may set labels: only pods in the namespaces trusted to run gateways count (callers
+   * check).
+   */
+  public static Optional<String> dataPlaneOf(Pod p) {
+    Map<String, String> labels =
+        p.getMetadata() == null || p.getMetadata().getLabels() == null
+            ? Map.of()
+            : p.getMetadata().getLabels();
+    List<String> names = Pods.containers(p).stream().map(Container::getName).toList();
+    if (labels.containsKey("gateway.envoyproxy.io/owning-gateway-name")
+        && names.contains("envoy")) {
+      return Optional.of("gateway.envoyproxy.io/gatewayclass-controller");
+    }
+    if (labels.containsKey("gateway.networking.k8s.io/gateway-name")
+        && names.contains("istio-proxy")) {
+      return Optional.of("istio.io/gateway-controller");
+    }
+    return Optional.empty();
+  }
+
   public static Optional<String> controllerOf(Pod p) {
     for (Container c : Pods.containers(p)) {
       List<String> words = words(c);

@@ -227,7 +227,7 @@ final class GatewayLogStreams implements AutoCloseable {
     }
     Map<String, Pod> candidates = new java.util.TreeMap<>();
     for (Pod p : gatewayPods.get()) {
-      String container = nginxContainer(p);
+      String container = container(p);
       boolean running =
           p.getStatus() != null
               && "Running".equals(p.getStatus().getPhase())
@@ -271,7 +271,7 @@ final class GatewayLogStreams implements AutoCloseable {
                 client,
                 p.getMetadata().getNamespace(),
                 p.getMetadata().getName(),
-                nginxContainer(p),
+                container(p),
                 store.feed(format(p)),
                 settings.backfill());
         streams.put(w.getKey(), s);
@@ -288,8 +288,11 @@ final class GatewayLogStreams implements AutoCloseable {
    * else ingress-nginx's default. Read when its stream starts.
    */
   private LogFormat format(Pod p) {
-    if (format != null) {
+    if (format != null && nginxContainer(p) != null) {
       return format;
+    }
+    if (nginxContainer(p) == null) {
+      return null; // an Envoy proxy: its lines are recognised by their shape
     }
     String ref = ControllerConfig.configMapRef(p).orElse(null);
     String text =
@@ -330,6 +333,20 @@ final class GatewayLogStreams implements AutoCloseable {
    */
   static String nginxContainer(Pod p) {
     return IngressNginx.INSTANCE.logContainer(p);
+  }
+
+  /**
+   * The container whose log to read: an ingress-nginx controller's, or an Envoy-based gateway's
+   * proxy ({@code envoy}, Istio's {@code istio-proxy}); null for other pods.
+   */
+  static String container(Pod p) {
+    String nginx = nginxContainer(p);
+    if (nginx != null) {
+      return nginx;
+    }
+    return io.gatewaydoctor.model.Gateways.dataPlaneOf(p)
+        .map(c -> io.gatewaydoctor.gateway.Dialects.of(c).logContainer(p))
+        .orElse(null);
   }
 
   /** The streams followed now (for tests and logs). */

@@ -152,7 +152,7 @@ public final class Indexes {
   public static List<String> gatewayPod(
       Pod p, java.util.function.Predicate<String> trustedNamespace) {
     return trustedNamespace.test(p.getMetadata().getNamespace())
-            && Gateways.controllerOf(p).isPresent()
+            && (Gateways.controllerOf(p).isPresent() || Gateways.dataPlaneOf(p).isPresent())
         ? List.of(GATEWAY)
         : List.of();
   }

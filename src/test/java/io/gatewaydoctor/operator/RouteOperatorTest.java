@@ -82,6 +82,9 @@ class RouteOperatorTest extends OperatorTestBase {
         "apiVersion: v1\nkind: List\nitems:\n"
             + items.lines().map(l -> "  " + l).collect(java.util.stream.Collectors.joining("\n"));
     for (HasMetadata o : io.gatewaydoctor.model.ObjectLoader.parse(list, "test")) {
+      if (o.getMetadata().getNamespace() == null && client.resource(o).get() != null) {
+        continue; // the GatewayClass, made by a test before
+      }
       DemoScenario.create(client, o);
     }
   }
@@ -241,5 +244,92 @@ class RouteOperatorTest extends OperatorTestBase {
                         .withName("web.httproute")
                         .get()
                     == null);
+  }
+
+  /**
+   * The Envoy proxy of an Envoy Gateway install, in a namespace trusted to run gateways, is read
+   * through pods/log: its 503 UF lines pin the refusals on the pod behind the route.
+   */
+  @Test
+  void theEnvoyProxysLogPinsTheRoutesErrorsOnThePod() throws IOException {
+    String ns = "routes-envoy";
+    seed(ns);
+    probesOff(ns);
+    // addresses of their own (probes are off): the evidence of an address is every target's
+    moveEndpoints(ns, "127.0.0.1", "127.0.0.4");
+    apply(gatewayClassAndGateway(ns) + route(ns, "web", ns));
+    awaitStatus(ns, "web.httproute", SETTLE, verdict("Healthy", "None"));
+    String gwNs = "gateway-envoy";
+    java.time.Instant now = java.time.Instant.now();
+    StringBuilder log = new StringBuilder();
+    for (int i = 0; i < 12; i++) {
+      java.time.Instant t = now.minusSeconds(120 - 10L * i);
+      boolean fail = i % 2 == 1;
+      log.append(t)
+          .append(' ')
+          .append(
+              io.gatewaydoctor.signals.EnvoyLogParserTest.eg(
+                      fail ? 503 : 200,
+                      fail ? "UF" : null,
+                      fail
+                          ? "upstream_reset_before_response_started{remote_connection_failure|delayed_connect_error:_Connection_refused}"
+                          : "via_upstream",
+                      fail ? "127.0.0.42:8080" : "127.0.0.41:8080",
+                      null)
+                  .replace("2026-12-01T11:52:05.123Z", t.toString())
+                  .replace("httproute/shop/web/", "httproute/" + ns + "/web/"))
+          .append('\n');
+    }
+    server
+        .expect()
+        .get()
+        .withPath(
+            "/api/v1/namespaces/"
+                + gwNs
+                + "/pods/envoy-eg-0/log?pretty=false&container=envoy&sinceSeconds=600&timestamps=true&follow=true")
+        .andReturn(200, log.toString())
+        .always();
+    client
+        .namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(gwNs)
+                .endMetadata()
+                .build())
+        .create();
+    DemoScenario.create(
+        client,
+        new io.fabric8.kubernetes.api.model.PodBuilder()
+            .withNewMetadata()
+            .withName("envoy-eg-0")
+            .withNamespace(gwNs)
+            .withLabels(
+                java.util.Map.of(
+                    "gateway.envoyproxy.io/owning-gateway-name",
+                    "eg",
+                    "gateway.envoyproxy.io/owning-gateway-namespace",
+                    ns))
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("envoy")
+            .withImage("docker.io/envoyproxy/envoy:distroless-v1.34.1")
+            .endContainer()
+            .addNewContainer()
+            .withName("shutdown-manager")
+            .withImage("docker.io/envoyproxy/gateway:v1.4.1")
+            .endContainer()
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Running")
+            .withPodIP("127.0.0.52")
+            .endStatus()
+            .build());
+    GatewayDiagnosisStatus s =
+        awaitStatus(
+            ns, "web.httproute", SETTLE, x -> "BackendRefusingConnections".equals(x.rootCause));
+    assertThat(s.summary).contains("web-6d4b7c9f8-bbbbb", "127.0.0.42");
+    assertThat(s.gatewayErrors.gateway.s503).isEqualTo(6L);
   }
 }

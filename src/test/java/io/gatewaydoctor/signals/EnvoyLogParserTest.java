@@ -14,9 +14,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * "Envoy", for where each shape comes from): every response flag and code detail a verdict reads,
  * mapped to the reason, the address and the status the client got.
  */
-class EnvoyLogParserTest {
+public class EnvoyLogParserTest {
   /** Envoy Gateway v1.4+: typed JSON, numbers and nulls. */
-  static String eg(int code, String flags, String details, String host, String tfr) {
+  public static String eg(int code, String flags, String details, String host, String tfr) {
     return "{\"start_time\":\"2026-12-01T11:52:05.123Z\",\"method\":\"GET\","
         + "\"x-envoy-origin-path\":\"/cart\",\"protocol\":\"HTTP/1.1\",\"response_code\":"
         + code
