@@ -87,16 +87,13 @@ public class DemoCommand implements Callable<Integer> {
 
   private String table() {
     List<GatewayDiagnosis> items =
-        client
-            .resources(GatewayDiagnosis.class)
-            .inNamespace(DemoScenario.NAMESPACE)
-            .list()
-            .getItems();
+        client.resources(GatewayDiagnosis.class).inAnyNamespace().list().getItems();
     return DiagnosisTable.render(items, clock.instant(), true);
   }
 
   /**
-   * The table once every demo Ingress has a diagnosis and nothing changed for 2 s; null on timeout.
+   * The table once every demo Ingress and route has a diagnosis and nothing changed for 2 s; null
+   * on timeout.
    */
   private String waitForSettled(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -104,13 +101,9 @@ public class DemoCommand implements Callable<Integer> {
     int stable = 0;
     while (System.nanoTime() < deadline) {
       List<GatewayDiagnosis> items =
-          client
-              .resources(GatewayDiagnosis.class)
-              .inNamespace(DemoScenario.NAMESPACE)
-              .list()
-              .getItems();
+          client.resources(GatewayDiagnosis.class).inAnyNamespace().list().getItems();
       boolean complete =
-          items.size() >= DemoScenario.INGRESSES.size()
+          items.size() >= DemoScenario.targets()
               && items.stream()
                   .allMatch(g -> g.getStatus() != null && g.getStatus().health != null);
       String now =

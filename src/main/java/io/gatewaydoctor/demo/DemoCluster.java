@@ -32,6 +32,17 @@ public final class DemoCluster {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start the embedded API server on 127.0.0.1", e);
       }
+      // the Gateway API is served before the operator starts (it asks discovery then)
+      try (var client =
+          new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+              .withConfig(
+                  new io.fabric8.kubernetes.client.ConfigBuilder(
+                          io.fabric8.kubernetes.client.Config.empty())
+                      .withMasterUrl("http://127.0.0.1:" + server.getPort())
+                      .build())
+              .build()) {
+        GatewayApiCrds.create(client);
+      }
     }
     String url = "http://127.0.0.1:" + server.getPort();
     Map.of(

@@ -36,6 +36,14 @@ public final class DemoScenario {
       List.of("storefront", "checkout", "cart", "search", "payments", "reviews", "admin");
   public static final String GATEWAY_NAMESPACE = "ingress-nginx";
 
+  /** The HTTPRoutes, "namespace/name": one healthy, one refused for want of a ReferenceGrant. */
+  public static final List<String> ROUTES = List.of("shop/storefront", "marketing/promo");
+
+  /** How many diagnoses the demo settles on: one per Ingress and per route. */
+  public static int targets() {
+    return INGRESSES.size() + ROUTES.size();
+  }
+
   private DemoScenario() {}
 
   /** Seeds the shop; healthy pods get real servers on 127.0.0.x from {@code backends}. */
@@ -211,9 +219,56 @@ public final class DemoScenario {
             .endStatus()
             .build());
 
+    objects.addAll(routes());
     for (HasMetadata o : objects) {
       create(client, o);
     }
+  }
+
+  /**
+   * Gateway API: an Envoy Gateway class and a Gateway in shop that admits routes from every
+   * namespace; HTTPRoute shop/storefront to the healthy storefront Service; HTTPRoute
+   * marketing/promo to the same Service across namespaces, which no ReferenceGrant in shop permits
+   * (the gateway answers 500 for it).
+   */
+  static List<HasMetadata> routes() {
+    return io.gatewaydoctor.model.ObjectLoader.parse(
+        """
+        apiVersion: v1
+        kind: List
+        items:
+        - apiVersion: v1
+          kind: Namespace
+          metadata: {name: marketing}
+        - apiVersion: gateway.networking.k8s.io/v1
+          kind: GatewayClass
+          metadata: {name: eg}
+          spec: {controllerName: gateway.envoyproxy.io/gatewayclass-controller}
+        - apiVersion: gateway.networking.k8s.io/v1
+          kind: Gateway
+          metadata: {name: eg, namespace: shop}
+          spec:
+            gatewayClassName: eg
+            listeners:
+            - {name: http, protocol: HTTP, port: 80, allowedRoutes: {namespaces: {from: All}}}
+        - apiVersion: gateway.networking.k8s.io/v1
+          kind: HTTPRoute
+          metadata: {name: storefront, namespace: shop}
+          spec:
+            parentRefs: [{name: eg}]
+            hostnames: [www.shop.example.com]
+            rules:
+            - backendRefs: [{name: storefront, port: 80}]
+        - apiVersion: gateway.networking.k8s.io/v1
+          kind: HTTPRoute
+          metadata: {name: promo, namespace: marketing}
+          spec:
+            parentRefs: [{name: eg, namespace: shop}]
+            hostnames: [promo.shop.example.com]
+            rules:
+            - backendRefs: [{name: storefront, namespace: shop, port: 80}]
+        """,
+        "demo");
   }
 
   /** An Ingress, its Service and two ready pods answering for real on loopback. */

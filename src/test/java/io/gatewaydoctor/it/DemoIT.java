@@ -44,6 +44,11 @@ class DemoIT {
         .containsPattern(
             "shop\\s+reviews\\s+Ingress/reviews\\s+Failing\\s+BackendResettingConnections")
         .containsPattern("shop\\s+admin\\s+Ingress/admin\\s+Failing\\s+BackendProtocolMismatch")
+        // #20: HTTPRoutes beside the Ingresses, diagnosed by the same operator
+        .containsPattern(
+            "shop\\s+storefront\\.httproute\\s+HTTPRoute/storefront\\s+Healthy\\s+None")
+        .containsPattern(
+            "marketing\\s+promo\\.httproute\\s+HTTPRoute/promo\\s+Failing\\s+BackendRefNotPermitted")
         .contains("admin: Deployment shop/admin speaks TLS on port")
         .contains("checkout: Service shop/checkout port 80 has targetPort 8081")
         // checkout opts into dry-run: the plan is shown, checked by the (embedded) API server, and

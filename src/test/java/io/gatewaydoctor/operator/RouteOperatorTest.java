@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
@@ -31,49 +29,11 @@ import org.junit.jupiter.api.Test;
 @WithKubernetesTestServer(crud = true, setup = RouteOperatorTest.GatewayApiCrds.class)
 class RouteOperatorTest extends OperatorTestBase {
 
-  /** The Gateway API CRDs, as a cluster with the standard channel installed serves them. */
+  /** The Gateway API CRDs, registered before the operator starts. */
   public static class GatewayApiCrds implements Consumer<KubernetesServer> {
     @Override
     public void accept(KubernetesServer server) {
-      var crds = server.getClient().apiextensions().v1().customResourceDefinitions();
-      crds.resource(crd("httproutes", "HTTPRoute", "v1", true)).create();
-      crds.resource(crd("gateways", "Gateway", "v1", true)).create();
-      crds.resource(crd("gatewayclasses", "GatewayClass", "v1", false)).create();
-      crds.resource(crd("referencegrants", "ReferenceGrant", "v1beta1", true)).create();
-    }
-
-    static CustomResourceDefinition crd(
-        String plural, String kind, String version, boolean namespaced) {
-      return new CustomResourceDefinitionBuilder()
-          .withNewMetadata()
-          .withName(plural + ".gateway.networking.k8s.io")
-          .endMetadata()
-          .withNewSpec()
-          .withGroup("gateway.networking.k8s.io")
-          .withScope(namespaced ? "Namespaced" : "Cluster")
-          .withNewNames()
-          .withPlural(plural)
-          .withKind(kind)
-          .withSingular(kind.toLowerCase(java.util.Locale.ROOT))
-          .withListKind(kind + "List")
-          .endNames()
-          .addNewVersion()
-          .withName(version)
-          .withServed(true)
-          .withStorage(true)
-          .withNewSubresources()
-          .withNewStatus()
-          .endStatus()
-          .endSubresources()
-          .withNewSchema()
-          .withNewOpenAPIV3Schema()
-          .withType("object")
-          .withXKubernetesPreserveUnknownFields(true)
-          .endOpenAPIV3Schema()
-          .endSchema()
-          .endVersion()
-          .endSpec()
-          .build();
+      io.gatewaydoctor.demo.GatewayApiCrds.create(server.getClient());
     }
   }
 
