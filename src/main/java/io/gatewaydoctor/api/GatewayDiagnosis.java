@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
-/** One diagnosis per gateway target (Ingress, later HTTPRoute). Carries annotations only. */
+/** One diagnosis per gateway target (Ingress, HTTPRoute). Carries annotations only. */
 @Group(GatewayDiagnosis.GROUP)
 @Version(GatewayDiagnosis.VERSION)
 @Kind("GatewayDiagnosis")

@@ -9,11 +9,13 @@ public class TargetRef {
   public static final String INGRESS_GROUP = "networking.k8s.io";
   public static final String INGRESS = "Ingress";
 
-  @JsonPropertyDescription("API group of the target: networking.k8s.io for an Ingress.")
+  @JsonPropertyDescription(
+      "API group of the target: networking.k8s.io for an Ingress, gateway.networking.k8s.io for an HTTPRoute.")
   private String apiGroup;
 
   @Required
-  @JsonPropertyDescription("Kind of the target: Ingress (HTTPRoute is planned).")
+  @JsonPropertyDescription(
+      "Kind of the target: Ingress, or HTTPRoute where the cluster serves the Gateway API.")
   private String kind;
 
   @Required
