@@ -192,7 +192,8 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
                 probing.enabled())
             .keepAlive(probing.upstreamKeepaliveTimeout().orElse(null), probing.keepaliveEvery())
             .onProbe(metrics::probed)
-            .scope(ProbeScope.of(probing.allowedCidrs().orElse(List.of())));
+            .scope(ProbeScope.of(probing.allowedCidrs().orElse(List.of())))
+            .routes(informers.routes);
     remediator.onRecheck(
         g -> prober.probeNow(ResourceID.fromResource(g)),
         (g, t) -> prober.roundStartedSince(ResourceID.fromResource(g), t));

@@ -56,6 +56,20 @@ final class ProbeScheduler implements AutoCloseable {
 
   private final IndexerResourceCache<GatewayDiagnosis> diagnoses;
   private final InformerEventSource<Ingress, GatewayDiagnosis> ingresses;
+
+  /** The HTTPRoutes, where the cluster serves the Gateway API; null otherwise. */
+  private volatile InformerEventSource<
+          io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute, GatewayDiagnosis>
+      routes;
+
+  /** Probes the backends of HTTPRoute targets too, read from this cache. */
+  ProbeScheduler routes(
+      InformerEventSource<io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute, GatewayDiagnosis>
+          r) {
+    this.routes = r;
+    return this;
+  }
+
   private final ChainGatherer gatherer;
   private final SimpleInboundEventSource<GatewayDiagnosis> trigger;
   private final Clock clock;
@@ -282,25 +296,40 @@ final class ProbeScheduler implements AutoCloseable {
       long jitterMillis = ThreadLocalRandom.current().nextLong(interval * 100L + 1);
       due.put(id, clock.instant().plusSeconds(interval).plusMillis(jitterMillis));
       TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
-      Ingress ing =
-          t == null
-                  || t.getName() == null
-                  || (t.getKind() != null && !TargetRef.INGRESS.equals(t.getKind()))
-              ? null // a route's backends are not probed by the operator yet
-              : ingresses
-                  .get(new ResourceID(t.getName(), gd.getMetadata().getNamespace()))
-                  .orElse(null);
-      if (ing == null) {
+      boolean route = t != null && io.gatewaydoctor.model.HTTPRouteTargets.KIND.equals(t.getKind());
+      ResourceID target =
+          t == null || t.getName() == null
+              ? null
+              : new ResourceID(t.getName(), gd.getMetadata().getNamespace());
+      io.fabric8.kubernetes.api.model.HasMetadata object =
+          target == null
+              ? null
+              : route
+                  ? (routes == null ? null : routes.get(target).orElse(null))
+                  : t.getKind() == null || TargetRef.INGRESS.equals(t.getKind())
+                      ? ingresses.get(target).orElse(null)
+                      : null;
+      if (object == null) {
         return;
       }
-      ClusterSnapshot snapshot = gatherer.gather(ing);
-      var namespace = snapshot.namespace(ing.getMetadata().getNamespace()).orElse(null);
+      ClusterSnapshot snapshot =
+          object instanceof Ingress ing
+              ? gatherer.gather(ing)
+              : gatherer.gather((io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute) object);
+      var namespace = snapshot.namespace(object.getMetadata().getNamespace()).orElse(null);
       if (namespace == null
-          || OptOut.of(ing.getMetadata().getAnnotations(), namespace.getMetadata().getAnnotations())
+          || OptOut.of(
+                  object.getMetadata().getAnnotations(), namespace.getMetadata().getAnnotations())
               .out()) {
         return; // opted out (or its namespace not seen yet): its backends are not reached
       }
-      var chain = ChainResolver.resolve(ing, snapshot);
+      var chain =
+          object instanceof Ingress ing
+              ? ChainResolver.resolve(ing, snapshot)
+              : ChainResolver.resolve(
+                  io.gatewaydoctor.model.HTTPRouteTargets.of(
+                      (io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute) object, snapshot),
+                  snapshot);
       Duration gateway =
           gatewayKeepAlive != null
               ? gatewayKeepAlive

@@ -292,4 +292,33 @@ class RouteOperatorTest extends OperatorTestBase {
     assertThat(s.summary).contains("web-6d4b7c9f8-bbbbb", "127.0.0.42");
     assertThat(s.gatewayErrors.gateway.s503).isEqualTo(6L);
   }
+
+  /** A route's backends are probed as an Ingress's are: pods that reset show on the route. */
+  @Test
+  void theRoutesBackendsAreProbed() throws IOException {
+    String ns = "routes-probed";
+    seed(ns);
+    apply(gatewayClassAndGateway(ns) + route(ns, "web", ns));
+    // healthy, with every endpoint's probe result in the status
+    awaitStatus(
+        ns,
+        "web.httproute",
+        SETTLE,
+        x ->
+            verdict("Healthy", "None").test(x)
+                && x.backends != null
+                && x.backends.size() == 1
+                && x.backends.get(0).endpoints.size() == 2
+                && x.backends.get(0).endpoints.stream()
+                    .allMatch(e -> e.lastProbe != null && "ok".equals(e.lastProbe.outcome)));
+    moveEndpoints(ns, "127.0.0.1", "127.0.0.8"); // servers that reset every connection
+    GatewayDiagnosisStatus reset =
+        awaitStatus(
+            ns,
+            "web.httproute",
+            Duration.ofSeconds(8),
+            verdict("Failing", "BackendResettingConnections"));
+    assertThat(reset.findings.get(0).evidence)
+        .anyMatch(e -> e.contains("127.0.0.81:8080") && e.contains("reset"));
+  }
 }
