@@ -142,7 +142,8 @@ final class LiveCluster {
       if (namespace == null) {
         list("Gateway", () -> gateways.inAnyNamespace().list().getItems());
       } else {
-        list("Gateway", () -> gateways.inNamespace(namespace).list().getItems());
+        // only this namespace's: a parent elsewhere is unseen, not missing (Gateway stays unknown)
+        optional(() -> gateways.inNamespace(namespace).list().getItems());
       }
     }
     if (!io.gatewaydoctor.sources.GatewayApi.grantsServed(client)) {
@@ -167,11 +168,13 @@ final class LiveCluster {
             .forEach(b -> backendNamespaces.add(b.getNamespace()));
       }
     }
+    if (backendNamespaces.size() > 64) {
+      return; // a partial list would read as missing grants: ReferenceGrant stays unknown
+    }
     list(
         "ReferenceGrant",
         () ->
             backendNamespaces.stream()
-                .limit(64)
                 .flatMap(n -> grants.inNamespace(n).list().getItems().stream())
                 .map(HasMetadata.class::cast)
                 .toList());

@@ -21,7 +21,15 @@ public final class Dialects {
         : IngressNginx.OTHER;
   }
 
+  /**
+   * A route's dialect is its controller's, else the Gateway API's ({@link Envoy#forRoute}): never
+   * ingress-nginx's names for a route.
+   */
   public static GatewayDialect of(Target target) {
-    return of(target.controller());
+    GatewayDialect d = of(target.controller());
+    if (target.ingress().isEmpty() && !(d instanceof Envoy)) {
+      return Envoy.forRoute(target.controller());
+    }
+    return d;
   }
 }

@@ -55,6 +55,14 @@ public final class Envoy implements GatewayDialect {
     this.controller = controller;
   }
 
+  /**
+   * The dialect of a route whose controller has no dialect of its own (unknown, or NGINX Gateway
+   * Fabric): the Gateway API's names and Envoy's defaults rather than ingress-nginx's.
+   */
+  public static Envoy forRoute(String controller) {
+    return new Envoy(controller);
+  }
+
   /** The dialect of one Envoy-based controller, or null when {@code controller} is not one. */
   public static Envoy of(String controller) {
     return controller != null && CONTROLLERS.contains(controller) ? new Envoy(controller) : null;
@@ -87,9 +95,14 @@ public final class Envoy implements GatewayDialect {
     return "Envoy's default";
   }
 
+  /**
+   * Not measured: Envoy keeps idle upstream connections for an hour, longer than a probe may wait;
+   * a backend that closes sooner races it, and the access log's {@code UC} on reused connections
+   * shows it ({@code BackendPrematureClose} with the keep-alive signature).
+   */
   @Override
   public Duration upstreamKeepAlive(ControllerConfig config) {
-    return DEFAULT_UPSTREAM_IDLE;
+    return Duration.ZERO;
   }
 
   @Override
@@ -149,6 +162,9 @@ public final class Envoy implements GatewayDialect {
         boolean mine = false;
         boolean others = false;
         for (var r : refs) {
+          if (r == null || r.getName() == null) {
+            continue;
+          }
           String ns = r.getNamespace() == null ? target.namespace() : r.getNamespace();
           boolean same =
               b.ref().service().equals(r.getName())

@@ -224,7 +224,6 @@ public final class Gateways {
     return Pods.containers(p).stream().anyMatch(Gateways::runsIngressNginx);
   }
 
-  /** Which controller a pod runs, if it runs one this code recognises. */
   /**
    * The Gateway API controller whose data plane (an Envoy proxy serving Gateways) this pod is, from
    * the labels its controller puts on the pods it creates: Envoy Gateway's {@code
@@ -250,6 +249,7 @@ public final class Gateways {
     return Optional.empty();
   }
 
+  /** Which controller a pod runs, if it runs one this code recognises. */
   public static Optional<String> controllerOf(Pod p) {
     for (Container c : Pods.containers(p)) {
       List<String> words = words(c);

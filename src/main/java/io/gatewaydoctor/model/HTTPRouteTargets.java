@@ -24,6 +24,7 @@ public final class HTTPRouteTargets {
     String ns = route.getMetadata().getNamespace();
     List<String> notDiagnosed = new ArrayList<>();
     Map<String, BackendRef> refs = new LinkedHashMap<>();
+    Map<String, BackendRef> notPermitted = new LinkedHashMap<>();
     List<Target.Route> routes = new ArrayList<>();
     var spec = route.getSpec();
     List<String> hosts =
@@ -39,6 +40,10 @@ public final class HTTPRouteTargets {
       for (int b = 0; b < backends.size(); b++) {
         HTTPBackendRef br = backends.get(b);
         String field = "spec.rules[" + r + "].backendRefs[" + b + "]";
+        if (br == null) {
+          notDiagnosed.add(field + " is empty");
+          continue;
+        }
         boolean service =
             (br.getGroup() == null || br.getGroup().isEmpty())
                 && (br.getKind() == null || "Service".equals(br.getKind()));
@@ -54,6 +59,28 @@ public final class HTTPRouteTargets {
             br.getNamespace() == null || br.getNamespace().equals(ns) ? null : br.getNamespace();
         BackendRef fresh =
             new BackendRef(br.getName(), br.getPort(), null, new ArrayList<>(), other);
+        if (other != null && !cluster.knows("ReferenceGrant")) {
+          // whether the other namespace consents cannot be told: its Service is not followed
+          notDiagnosed.add(
+              field
+                  + " names Service "
+                  + other
+                  + "/"
+                  + br.getName()
+                  + " in another namespace; the ReferenceGrants that would permit it were not"
+                  + " read, so it is not followed");
+          continue;
+        }
+        if (other != null
+            && !ReferenceGrants.permits(cluster.referenceGrants(other), KIND, ns, br.getName())) {
+          BackendRef denied = notPermitted.computeIfAbsent(fresh.key(), k -> fresh);
+          for (String where : places(hosts, rule)) {
+            if (denied.usedBy().size() < ChainResolver.MAX_USED_BY) {
+              denied.usedBy().add(where);
+            }
+          }
+          continue; // the other namespace did not consent: its pods are not this route's
+        }
         BackendRef ref = refs.computeIfAbsent(fresh.key(), k -> fresh);
         for (String where : places(hosts, rule)) {
           if (ref.usedBy().size() < ChainResolver.MAX_USED_BY) {
@@ -63,7 +90,7 @@ public final class HTTPRouteTargets {
         routes.addAll(routes(hosts, rule, ref.key()));
       }
     }
-    if (refs.isEmpty() && notDiagnosed.isEmpty()) {
+    if (refs.isEmpty() && notDiagnosed.isEmpty() && notPermitted.isEmpty()) {
       notDiagnosed.add("HTTPRoute sends to no backend (no rule with backendRefs)");
     }
     return new Target(
@@ -75,7 +102,8 @@ public final class HTTPRouteTargets {
         routes,
         List.copyOf(refs.values()),
         controller(route, cluster),
-        notDiagnosed);
+        notDiagnosed,
+        List.copyOf(notPermitted.values()));
   }
 
   /** The controllerName of the GatewayClass of the first parent Gateway the view holds, or null. */

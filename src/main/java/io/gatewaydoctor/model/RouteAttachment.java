@@ -33,7 +33,7 @@ public final class RouteAttachment {
       String ref, Gateway gateway, List<Listener> listeners, String problem, Condition status) {
     /** Attached by the objects, and not refused by the status. */
     public boolean accepted() {
-      return problem == null && (status == null || "True".equals(status.getStatus()));
+      return problem == null && (status == null || !"False".equals(status.getStatus()));
     }
   }
 
@@ -79,6 +79,9 @@ public final class RouteAttachment {
               : gw.get().getSpec().getListeners();
       List<Listener> named = new ArrayList<>();
       for (Listener l : listeners) {
+        if (l == null) {
+          continue;
+        }
         if ((p.getSectionName() == null || p.getSectionName().equals(l.getName()))
             && (p.getPort() == null || p.getPort().equals(l.getPort()))) {
           named.add(l);
@@ -228,6 +231,15 @@ public final class RouteAttachment {
 
   /** A condition of a Gateway's status or of one of its listeners' statuses, or null. */
   public static Condition condition(Gateway gw, String listener, String type) {
+    return condition(gw, listener, type, listener == null);
+  }
+
+  /** As above; {@code gatewayLevel} false with a null listener: no condition. */
+  private static Condition condition(
+      Gateway gw, String listener, String type, boolean gatewayLevel) {
+    if (listener == null && !gatewayLevel) {
+      return null;
+    }
     var st = gw.getStatus();
     if (st == null) {
       return null;
@@ -237,7 +249,7 @@ public final class RouteAttachment {
       conditions = st.getConditions();
     } else if (st.getListeners() != null) {
       for (var ls : st.getListeners()) {
-        if (listener.equals(ls.getName())) {
+        if (ls != null && listener.equals(ls.getName())) {
           conditions = ls.getConditions();
         }
       }

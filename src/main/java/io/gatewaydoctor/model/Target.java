@@ -15,6 +15,8 @@ import java.util.Optional;
  *
  * @param controller the controller that serves it (IngressClass spec.controller), null when unknown
  * @param notDiagnosed the parts of the target that name no backend that can be followed, with why
+ * @param notPermitted a route's backends in other namespaces that no ReferenceGrant there permits:
+ *     never followed (their Services, pods and traffic are the other namespace's), only reported
  */
 public record Target(
     String kind,
@@ -25,7 +27,8 @@ public record Target(
     List<Route> routes,
     List<BackendRef> backends,
     String controller,
-    List<String> notDiagnosed) {
+    List<String> notDiagnosed,
+    List<BackendRef> notPermitted) {
 
   /** How a route matches a request path. */
   public enum Match {
@@ -46,6 +49,30 @@ public record Target(
     routes = List.copyOf(routes);
     backends = List.copyOf(backends);
     notDiagnosed = List.copyOf(notDiagnosed);
+    notPermitted = notPermitted == null ? List.of() : List.copyOf(notPermitted);
+  }
+
+  public Target(
+      String kind,
+      String namespace,
+      String name,
+      HasMetadata object,
+      Map<String, String> annotations,
+      List<Route> routes,
+      List<BackendRef> backends,
+      String controller,
+      List<String> notDiagnosed) {
+    this(
+        kind,
+        namespace,
+        name,
+        object,
+        annotations,
+        routes,
+        backends,
+        controller,
+        notDiagnosed,
+        List.of());
   }
 
   public ResourceRef ref() {

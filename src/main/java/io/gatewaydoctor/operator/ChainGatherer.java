@@ -197,10 +197,33 @@ final class ChainGatherer {
     Set<String> seenDeployments = new java.util.HashSet<>();
     for (String key : Indexes.routeServices(route)) {
       int slash = key.indexOf('/');
-      addBackend(key.substring(0, slash), key.substring(slash + 1), objects, seenDeployments);
+      String bns = key.substring(0, slash);
+      String svc = key.substring(slash + 1);
+      // another namespace's Service is read only where a ReferenceGrant there lets this route
+      // reach it: without its consent, its pods are not this route's to look at (or to probe)
+      if (!bns.equals(ns)
+          && (c.grants() == null
+              || !io.gatewaydoctor.model.ReferenceGrants.permits(
+                  c.grants().list(bns).toList(),
+                  io.gatewaydoctor.model.HTTPRouteTargets.KIND,
+                  ns,
+                  svc))) {
+        continue;
+      }
+      addBackend(bns, svc, objects, seenDeployments);
     }
     boolean policies = false;
-    for (String n : namespaces) {
+    for (String n :
+        namespaces.stream()
+            .filter(
+                n ->
+                    n.equals(ns)
+                        || objects.stream()
+                            .anyMatch(
+                                o ->
+                                    o instanceof Service
+                                        && n.equals(o.getMetadata().getNamespace())))
+            .toList()) {
       c.namespaces().get(new ResourceID(n)).ifPresent(objects::add);
       List<NetworkPolicy> nps = c.policies().list(n).toList();
       objects.addAll(nps);

@@ -248,7 +248,19 @@ final class DiagnosisInformers {
 
   /** Whether every informer a verdict reads is watching and synced. */
   boolean watching() {
-    return Stream.of(ingresses, services, slices, pods, deployments, replicaSets, namespaces)
+    return Stream.of(
+            ingresses,
+            services,
+            slices,
+            pods,
+            deployments,
+            replicaSets,
+            namespaces,
+            routes,
+            gateways,
+            gatewayClasses,
+            grants)
+        .filter(java.util.Objects::nonNull)
         .allMatch(i -> i.getStatus() == io.javaoperatorsdk.operator.health.Status.HEALTHY);
   }
 

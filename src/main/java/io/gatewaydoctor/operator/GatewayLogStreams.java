@@ -174,7 +174,10 @@ final class GatewayLogStreams implements AutoCloseable {
         settings.enabled()
             ? store.evidence(now, window, upstreams, addresses)
             : GatewayEvidence.NONE;
-    return e.withReturned(namespace, ingress, metrics.returned(namespace, ingress, now, window));
+    // ingress-nginx's request metrics are per Ingress: a route (ingress null) has none
+    return ingress == null
+        ? e
+        : e.withReturned(namespace, ingress, metrics.returned(namespace, ingress, now, window));
   }
 
   private void tick() {
@@ -225,6 +228,8 @@ final class GatewayLogStreams implements AutoCloseable {
     if (closed) {
       return;
     }
+    // ingress-nginx controllers sort before Envoy proxies ("0/" before "1/"), so proxies of
+    // Gateways that tenants create cannot crowd the controllers out of max-streams
     Map<String, Pod> candidates = new java.util.TreeMap<>();
     for (Pod p : gatewayPods.get()) {
       String container = container(p);
@@ -234,7 +239,13 @@ final class GatewayLogStreams implements AutoCloseable {
               && p.getMetadata().getDeletionTimestamp() == null;
       if (container != null && running && trusted(p)) {
         candidates.put(
-            p.getMetadata().getNamespace() + "/" + p.getMetadata().getName() + "/" + container, p);
+            (nginxContainer(p) != null ? "0/" : "1/")
+                + p.getMetadata().getNamespace()
+                + "/"
+                + p.getMetadata().getName()
+                + "/"
+                + container,
+            p);
       }
     }
     // the streams followed already stay (their resume point with them); new pods fill what is left
@@ -258,7 +269,7 @@ final class GatewayLogStreams implements AutoCloseable {
               if (!want.containsKey(s.getKey())) {
                 s.getValue().close();
                 onStream.accept(s.getValue(), false);
-                LOG.infof("stopped following the log of %s", s.getKey());
+                LOG.infof("stopped following the log of %s", s.getKey().substring(2));
                 return true;
               }
               return false;
@@ -277,7 +288,7 @@ final class GatewayLogStreams implements AutoCloseable {
         streams.put(w.getKey(), s);
         onStream.accept(s, true);
         daemon(s, "gateway-doctor-log-" + p.getMetadata().getName()).start();
-        LOG.infof("following the log of %s", w.getKey());
+        LOG.infof("following the log of %s", w.getKey().substring(2));
       }
     }
   }

@@ -87,6 +87,9 @@ public final class Indexes {
           rule == null || rule.getBackendRefs() == null
               ? List.<io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef>of()
               : rule.getBackendRefs()) {
+        if (b == null) {
+          continue;
+        }
         boolean service =
             (b.getGroup() == null || b.getGroup().isEmpty())
                 && (b.getKind() == null || "Service".equals(b.getKind()));

@@ -50,7 +50,8 @@ public class RouteReconciler implements Reconciler<Namespace> {
   @ConfigProperty(name = "gatewaydoctor.gateway-api.enabled", defaultValue = "true")
   boolean enabled;
 
-  @ConfigProperty(name = "gatewaydoctor.watch-namespaces", defaultValue = "JOSDK_ALL_NAMESPACES")
+  /** The namespaces every controller watches (the chart sets it from watchNamespaces). */
+  @ConfigProperty(name = "quarkus.operator-sdk.namespaces", defaultValue = "JOSDK_ALL_NAMESPACES")
   String watchNamespaces;
 
   private InformerEventSource<HTTPRoute, Namespace> routes;
@@ -114,44 +115,66 @@ public class RouteReconciler implements Reconciler<Namespace> {
       return UpdateControl.noUpdate();
     }
     var gds = client.resources(GatewayDiagnosis.class).inNamespace(ns);
+    int failed = 0;
     for (HTTPRoute route : routes.list(ns).toList()) {
-      String name = route.getMetadata().getName();
-      String gdName = DiagnosisResources.nameOf(HTTPRouteTargets.KIND, name);
-      List<GatewayDiagnosis> existing =
-          diagnoses.byIndex(Indexes.BY_TARGET, Indexes.targetKey(ns, HTTPRouteTargets.KIND, name));
-      boolean out =
-          OptOut.of(route.getMetadata().getAnnotations(), namespace.getMetadata().getAnnotations())
-              .out();
-      if (out) {
-        existing.stream().filter(gd -> ownedBy(gd, route)).forEach(gd -> gds.resource(gd).delete());
-        continue;
-      }
-      if (existing.isEmpty()) {
-        if (gdName.length() > 253) {
-          LOG.warnf("HTTPRoute %s/%s: its name is too long for a diagnosis of its own", ns, name);
-          continue;
-        }
-        create(gds, route, gdName);
-        continue;
-      }
-      for (GatewayDiagnosis gd : existing) {
-        if (gdName.equals(gd.getMetadata().getName()) && !ownedBy(gd, route)) {
-          gds.resource(gd)
-              .edit(
-                  g -> {
-                    List<OwnerReference> refs =
-                        g.getMetadata().getOwnerReferences() == null
-                            ? new ArrayList<>()
-                            : new ArrayList<>(g.getMetadata().getOwnerReferences());
-                    refs.add(ownerRef(route));
-                    g.getMetadata().setOwnerReferences(refs);
-                    return g;
-                  });
-          LOG.infof("adopted GatewayDiagnosis %s/%s", ns, gdName);
-        }
+      try {
+        keep(route, namespace, gds);
+      } catch (KubernetesClientException e) {
+        // one route's trouble (a quota, a webhook, a namespace going away) keeps the others
+        failed++;
+        LOG.warnf(
+            "HTTPRoute %s/%s: cannot keep its GatewayDiagnosis: %s",
+            ns, route.getMetadata().getName(), e.getMessage());
       }
     }
-    return UpdateControl.noUpdate();
+    return failed == 0
+        ? UpdateControl.noUpdate()
+        : UpdateControl.<Namespace>noUpdate().rescheduleAfter(java.time.Duration.ofSeconds(30));
+  }
+
+  /** One route's diagnosis: created, adopted, or deleted when the route opts out. */
+  private void keep(
+      HTTPRoute route,
+      Namespace namespace,
+      io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+              GatewayDiagnosis,
+              io.fabric8.kubernetes.api.model.KubernetesResourceList<GatewayDiagnosis>,
+              io.fabric8.kubernetes.client.dsl.Resource<GatewayDiagnosis>>
+          gds) {
+    String ns = namespace.getMetadata().getName();
+    String name = route.getMetadata().getName();
+    String gdName = DiagnosisResources.nameOf(HTTPRouteTargets.KIND, name);
+    List<GatewayDiagnosis> existing =
+        diagnoses.byIndex(Indexes.BY_TARGET, Indexes.targetKey(ns, HTTPRouteTargets.KIND, name));
+    if (OptOut.of(route.getMetadata().getAnnotations(), namespace.getMetadata().getAnnotations())
+        .out()) {
+      existing.stream().filter(gd -> ownedBy(gd, route)).forEach(gd -> gds.resource(gd).delete());
+      return;
+    }
+    if (existing.isEmpty()) {
+      if (gdName.length() > 253) {
+        LOG.warnf("HTTPRoute %s/%s: its name is too long for a diagnosis of its own", ns, name);
+        return;
+      }
+      create(gds, route, gdName);
+      return;
+    }
+    for (GatewayDiagnosis gd : existing) {
+      if (gdName.equals(gd.getMetadata().getName()) && !ownedBy(gd, route)) {
+        gds.resource(gd)
+            .edit(
+                g -> {
+                  List<OwnerReference> refs =
+                      g.getMetadata().getOwnerReferences() == null
+                          ? new ArrayList<>()
+                          : new ArrayList<>(g.getMetadata().getOwnerReferences());
+                  refs.add(ownerRef(route));
+                  g.getMetadata().setOwnerReferences(refs);
+                  return g;
+                });
+        LOG.infof("adopted GatewayDiagnosis %s/%s", ns, gdName);
+      }
+    }
   }
 
   private static void create(
@@ -180,9 +203,17 @@ public class RouteReconciler implements Reconciler<Namespace> {
       if (e.getCode() != 409) {
         throw e;
       }
-      // created a moment ago and not in the cache yet, or a hand-made one that targets something
-      // else: left as it is
-      LOG.debugf("GatewayDiagnosis %s/%s exists", route.getMetadata().getNamespace(), gdName);
+      // created a moment ago and not in the cache yet, or one that targets something else (an
+      // Ingress named NAME.httproute, a hand-made one): left as it is, and said
+      GatewayDiagnosis other = gds.withName(gdName).get();
+      var t = other == null || other.getSpec() == null ? null : other.getSpec().getTargetRef();
+      if (t != null
+          && !(HTTPRouteTargets.KIND.equals(t.getKind())
+              && route.getMetadata().getName().equals(t.getName()))) {
+        LOG.warnf(
+            "GatewayDiagnosis %s/%s exists but targets %s; not creating one for HTTPRoute %s",
+            route.getMetadata().getNamespace(), gdName, t, route.getMetadata().getName());
+      }
     }
   }
 

@@ -159,7 +159,7 @@ final class TargetEvaluator {
         logs.evidence(
             ResourceID.fromResource(gd),
             ns,
-            t.getName(),
+            route ? null : t.getName(), // the controller's request metrics are per Ingress
             window,
             target.upstreams(),
             target.addresses());

@@ -92,7 +92,11 @@ public final class EnvoyLogParser {
       boolean failed = flagList.stream().anyMatch(FAILURE_FLAGS::contains);
       // gRPC failures are written with HTTP status 200 and the flags set: the client got
       // UNAVAILABLE, the gRPC form of a 503 (a reset after a 200 began is that 200, cut short)
-      int st = status == 200 && failed && !detail.contains("after_response_started") ? 503 : status;
+      // (without details, as in Envoy's default format, a 200 stays a 200)
+      int st =
+          status == 200 && failed && !detail.isEmpty() && !detail.contains("after_response_started")
+              ? 503
+              : status;
       boolean fromApp =
           detail.equals("via_upstream") || (detail.isEmpty() && !failed && addr != null);
       String upstream =
@@ -328,13 +332,19 @@ public final class EnvoyLogParser {
     if (q < 0) {
       return null;
     }
-    List<String> t = tokens(line, q + 1, 24);
-    if (t.size() < 11) {
+    // Envoy does not escape '"' in header values: a client's User-Agent with quotes would shift
+    // the fields after it. Every such quote adds tokens, so a line counts only with exactly the
+    // number of fields its format has; the flags must look like flags
+    List<String> t = tokens(line, q + 1, 64);
+    if (t.size() != ISTIO_TOKENS && t.size() != 11 && t.size() != 12) {
       return null;
     }
     f.code = t.get(0);
     f.flags = t.get(1);
-    if (t.size() >= ISTIO_TOKENS) {
+    if (!f.flags.matches("-|[A-Z]{2,5}(,[A-Z]{2,5}){0,7}")) {
+      return null;
+    }
+    if (t.size() == ISTIO_TOKENS) {
       // Istio: DETAILS CONNECTION_TERMINATION_DETAILS "TRANSPORT_FAILURE_REASON" BYTES_RECEIVED
       // BYTES_SENT DURATION UPSTREAM_SERVICE_TIME "XFF" "UA" "REQUEST_ID" "AUTHORITY"
       // "UPSTREAM_HOST" UPSTREAM_CLUSTER UPSTREAM_LOCAL DOWNSTREAM_LOCAL DOWNSTREAM_REMOTE SNI
@@ -359,7 +369,7 @@ public final class EnvoyLogParser {
   }
 
   /** Istio's format has 20 fields after the request, Envoy's default 11 (12 with details). */
-  private static final int ISTIO_TOKENS = 17;
+  private static final int ISTIO_TOKENS = 20;
 
   /** Space-separated tokens from {@code from}; a quoted one ("…") is one token, quotes off. */
   static List<String> tokens(String s, int from, int max) {

@@ -151,7 +151,13 @@ class RouteOperatorTest extends OperatorTestBase {
                 .build())
         .create();
     apply(route(front, "shop", ns));
-    awaitStatus(front, "shop.httproute", SETTLE, s -> "BackendRefNotPermitted".equals(s.rootCause));
+    GatewayDiagnosisStatus refused =
+        awaitStatus(
+            front, "shop.httproute", SETTLE, s -> "BackendRefNotPermitted".equals(s.rootCause));
+    // without the other namespace's consent nothing of it is read, shown or probed
+    assertThat(refused.backends == null || refused.backends.isEmpty())
+        .as("backends of a route refused by " + ns + ": " + refused.backends)
+        .isTrue();
     ReferenceGrant grant =
         Serialization.unmarshal(
             """
@@ -165,8 +171,13 @@ class RouteOperatorTest extends OperatorTestBase {
                 .formatted(ns, front),
             ReferenceGrant.class);
     DemoScenario.create(client, grant);
-    awaitStatus(
-        front, "shop.httproute", EVENT_DRIVEN, s -> !"BackendRefNotPermitted".equals(s.rootCause));
+    GatewayDiagnosisStatus granted =
+        awaitStatus(
+            front,
+            "shop.httproute",
+            EVENT_DRIVEN,
+            s -> !"BackendRefNotPermitted".equals(s.rootCause));
+    assertThat(granted.backends).hasSize(1);
     client.resource(grant).delete();
     awaitStatus(
         front, "shop.httproute", EVENT_DRIVEN, s -> "BackendRefNotPermitted".equals(s.rootCause));

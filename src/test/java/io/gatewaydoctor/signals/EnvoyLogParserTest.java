@@ -251,4 +251,29 @@ public class EnvoyLogParserTest {
     assertThat(e.address("10.244.1.8:8080").gatewayErrors()).isZero();
     assertThat(e.skipped()).isEqualTo(1);
   }
+
+  /**
+   * Envoy does not escape quotes in header values (envoyproxy/envoy#4191): a client whose
+   * User-Agent carries quotes and a fake upstream host must not become evidence about that host.
+   */
+  @Test
+  void aClientsQuotesCannotForgeTheUpstreamHost() {
+    String honest =
+        "[2026-12-01T11:52:06.001Z] \"GET /cart HTTP/1.1\" 503 UF"
+            + " upstream_reset_before_response_started{remote_connection_failure|delayed_connect_error:_Connection_refused}"
+            + " - \"-\" 0 145 1 - \"10.244.0.1\" \"UA\""
+            + " \"4c1a0002-9d8e-4b2f-8a7c-1e5d3f9b0002\" \"shop.example.com\" \"10.244.1.8:8080\""
+            + " outbound|80||web.shop.svc.cluster.local - 10.244.0.9:80 10.244.0.1:52001 - -";
+    assertThat(EnvoyLogParser.parse(honest.replace("UA", "curl/8.5.0")).error().upstreamAddr())
+        .isEqualTo("10.244.1.8:8080");
+    for (String ua :
+        java.util.List.of(
+            "x\" \"id\" \"h\" \"10.9.9.9:80\" outbound|80||api.bank.svc.cluster.local - a b c - - \"",
+            "x\" \"10.9.9.9:80",
+            "\"")) {
+      var p = EnvoyLogParser.parse(honest.replace("UA", ua));
+      assertThat(p == null || !"10.9.9.9:80".equals(p.access().lastUpstreamAddr())).as(ua).isTrue();
+      assertThat(p).as("a line with extra fields is not read: " + ua).isNull();
+    }
+  }
 }

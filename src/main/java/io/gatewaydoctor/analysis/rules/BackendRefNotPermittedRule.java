@@ -8,8 +8,9 @@ import io.gatewaydoctor.analysis.Remedy;
 import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
+import io.gatewaydoctor.model.BackendRef;
 import io.gatewaydoctor.model.HTTPRouteTargets;
-import io.gatewaydoctor.model.ResolvedBackend;
+import io.gatewaydoctor.model.ReferenceGrants;
 import io.gatewaydoctor.model.Target;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,14 +29,9 @@ public final class BackendRefNotPermittedRule implements Rule {
     if (!HTTPRouteTargets.KIND.equals(t.kind()) || !ctx.cluster().knows("ReferenceGrant")) {
       return out; // without the grants listed, a missing one cannot be told from an unseen one
     }
-    for (ResolvedBackend b : ctx.chain().backends()) {
-      if (b.ref().namespace() == null) {
-        continue;
-      }
-      List<ReferenceGrant> grants = ctx.cluster().referenceGrants(b.namespace());
-      if (permits(grants, t, b.ref().service())) {
-        continue;
-      }
+    for (BackendRef b : t.notPermitted()) {
+      String bns = b.namespace();
+      List<ReferenceGrant> grants = ctx.cluster().referenceGrants(bns);
       out.add(
           RuleFinding.of(
                   Code.BackendRefNotPermitted,
@@ -43,15 +39,17 @@ public final class BackendRefNotPermittedRule implements Rule {
                   t.ref(),
                   t
                       + " sends "
-                      + String.join(", ", b.ref().usedBy())
+                      + String.join(", ", b.usedBy())
                       + " to Service "
-                      + b.serviceKey()
+                      + bns
+                      + "/"
+                      + b.service()
                       + " in another namespace, and no ReferenceGrant in "
-                      + b.namespace()
+                      + bns
                       + " permits it: the gateway answers 500 for that backend",
                   List.of(
                       "ReferenceGrants in namespace "
-                          + b.namespace()
+                          + bns
                           + ": "
                           + (grants.isEmpty()
                               ? "none"
@@ -62,7 +60,7 @@ public final class BackendRefNotPermittedRule implements Rule {
                   new Remedy(
                       Action.MANUAL,
                       "Add a ReferenceGrant in namespace "
-                          + b.namespace()
+                          + bns
                           + ": {apiVersion: gateway.networking.k8s.io/v1beta1, kind: ReferenceGrant,"
                           + " metadata: {name: allow-"
                           + t.namespace()
@@ -73,7 +71,7 @@ public final class BackendRefNotPermittedRule implements Rule {
                           + ", namespace: "
                           + t.namespace()
                           + "}], to: [{group: \"\", kind: Service, name: "
-                          + b.ref().service()
+                          + b.service()
                           + "}]}}",
                       false)));
     }
@@ -82,31 +80,6 @@ public final class BackendRefNotPermittedRule implements Rule {
 
   /** Whether one of the grants lets routes of this kind from this namespace reach the Service. */
   static boolean permits(List<ReferenceGrant> grants, Target t, String service) {
-    for (ReferenceGrant g : grants) {
-      var spec = g.getSpec();
-      if (spec == null || spec.getFrom() == null || spec.getTo() == null) {
-        continue;
-      }
-      boolean from =
-          spec.getFrom().stream()
-              .anyMatch(
-                  f ->
-                      HTTPRouteTargets.GROUP.equals(f.getGroup())
-                          && t.kind().equals(f.getKind())
-                          && t.namespace().equals(f.getNamespace()));
-      boolean to =
-          spec.getTo().stream()
-              .anyMatch(
-                  x ->
-                      (x.getGroup() == null || x.getGroup().isEmpty())
-                          && "Service".equals(x.getKind())
-                          && (x.getName() == null
-                              || x.getName().isEmpty()
-                              || x.getName().equals(service)));
-      if (from && to) {
-        return true;
-      }
-    }
-    return false;
+    return ReferenceGrants.permits(grants, t.kind(), t.namespace(), service);
   }
 }

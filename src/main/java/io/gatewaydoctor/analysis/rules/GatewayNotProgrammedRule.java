@@ -30,7 +30,7 @@ public final class GatewayNotProgrammedRule implements Rule {
     if (!(ctx.chain().target().object() instanceof HTTPRoute route)) {
       return out;
     }
-    record Broken(Gateway gw, String problem, List<String> evidence) {}
+    record Broken(Gateway gw, String problem, List<String> evidence, boolean blocking) {}
     List<Broken> broken = new ArrayList<>();
     int usable = 0;
     for (RouteAttachment.Parent p : RouteAttachment.of(route, ctx.cluster())) {
@@ -38,15 +38,16 @@ public final class GatewayNotProgrammedRule implements Rule {
         continue; // RouteNotAccepted says the parent does not exist
       }
       List<String> evidence = new ArrayList<>();
-      String problem = problem(ctx, p, evidence);
-      if (problem == null) {
+      Problem problem = problem(ctx, p, evidence);
+      if (problem == null || !problem.blocking()) {
         usable += p.accepted() ? 1 : 0;
-      } else if (broken.stream().noneMatch(b -> b.gw() == p.gateway())) {
-        broken.add(new Broken(p.gateway(), problem, evidence));
+      }
+      if (problem != null && broken.stream().noneMatch(b -> b.gw() == p.gateway())) {
+        broken.add(new Broken(p.gateway(), problem.text(), evidence, problem.blocking()));
       }
     }
-    Severity sev = usable == 0 ? Severity.Critical : Severity.Warning;
     for (Broken b : broken) {
+      Severity sev = usable == 0 && b.blocking() ? Severity.Critical : Severity.Warning;
       Gateway gw = b.gw();
       String ref = gw.getMetadata().getNamespace() + "/" + gw.getMetadata().getName();
       out.add(
@@ -77,23 +78,33 @@ public final class GatewayNotProgrammedRule implements Rule {
     return out;
   }
 
-  /** What keeps a parent from carrying traffic, or null. */
-  static String problem(AnalysisContext ctx, RouteAttachment.Parent p, List<String> evidence) {
+  /**
+   * What is wrong with a parent, or null; {@code blocking}: it carries none of the route's traffic
+   * (its class, the Gateway itself, or every listener the route attaches to).
+   */
+  record Problem(String text, boolean blocking) {}
+
+  static Problem problem(AnalysisContext ctx, RouteAttachment.Parent p, List<String> evidence) {
     Gateway gw = p.gateway();
     String cls = gw.getSpec() == null ? null : gw.getSpec().getGatewayClassName();
     if (ctx.cluster().knows("GatewayClass")
         && (cls == null || ctx.cluster().gatewayClass(cls).isEmpty())) {
       evidence.add("objects: no GatewayClass " + cls);
-      return "its GatewayClass " + cls + " does not exist, so no controller serves it";
+      return new Problem(
+          "its GatewayClass " + cls + " does not exist, so no controller serves it", true);
     }
     for (String type : List.of("Accepted", "Programmed")) {
       Condition c = RouteAttachment.condition(gw, null, type);
       if (c != null && "False".equals(c.getStatus())) {
         evidence.add(line("status.conditions", c));
-        return type + "=False (" + c.getReason() + ")" + message(c);
+        return new Problem(type + "=False (" + c.getReason() + ")" + message(c), true);
       }
     }
+    List<String> badListeners = new ArrayList<>();
     for (Listener l : p.listeners()) {
+      if (l.getName() == null) {
+        continue;
+      }
       List<String> bad = new ArrayList<>();
       for (String type : List.of("ResolvedRefs", "Conflicted", "Programmed")) {
         Condition c = RouteAttachment.condition(gw, l.getName(), type);
@@ -106,10 +117,17 @@ public final class GatewayNotProgrammedRule implements Rule {
         }
       }
       if (!bad.isEmpty()) {
-        return "its listener " + l.getName() + " has " + String.join("; ", bad);
+        badListeners.add("its listener " + l.getName() + " has " + String.join("; ", bad));
       }
     }
-    return null;
+    if (badListeners.isEmpty()) {
+      return null;
+    }
+    boolean all = badListeners.size() == p.listeners().size();
+    return new Problem(
+        String.join("; ", badListeners)
+            + (all ? "" : " (the route's other listeners carry its traffic)"),
+        all);
   }
 
   private static String line(String where, Condition c) {

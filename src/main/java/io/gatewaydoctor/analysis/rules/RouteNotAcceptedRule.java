@@ -40,7 +40,10 @@ public final class RouteNotAcceptedRule implements Rule {
       String reason =
           p.problem() != null
               ? p.problem()
-              : "its status says Accepted=False, " + p.status().getReason();
+              : "its status says Accepted="
+                  + p.status().getStatus()
+                  + ", "
+                  + p.status().getReason();
       why.add(p.ref() + ": " + reason);
       if (p.status() != null && evidence.size() < 4) {
         evidence.add(
