@@ -185,7 +185,8 @@ final class DiagnosisInformers {
                               Indexes.BY_PARENT,
                               key(g.getMetadata().getNamespace(), g.getMetadata().getName()))
                           .stream()),
-              false);
+              false,
+              Indexes::gatewayUpdateMatters);
       gatewayClasses = informer(ctx, GatewayClass.class, c -> forRoutes(routes.list()), false);
       grants =
           grantsServed

@@ -138,6 +138,54 @@ public final class Indexes {
     return out;
   }
 
+  /**
+   * Update filter of the Gateway informer: its spec (generation), its labels, and its own and its
+   * listeners' conditions count; the listeners' attachedRoutes, which every tenant's route moves,
+   * do not.
+   */
+  public static boolean gatewayUpdateMatters(
+      io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway now,
+      io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway before) {
+    if (before == null
+        || !java.util.Objects.equals(
+            now.getMetadata().getGeneration(), before.getMetadata().getGeneration())
+        || !java.util.Objects.equals(
+            now.getMetadata().getLabels(), before.getMetadata().getLabels())) {
+      return true;
+    }
+    return !conditions(now).equals(conditions(before));
+  }
+
+  private static List<String> conditions(io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway g) {
+    List<String> out = new ArrayList<>();
+    var st = g.getStatus();
+    if (st == null) {
+      return out;
+    }
+    if (st.getConditions() != null) {
+      st.getConditions()
+          .forEach(c -> out.add(c.getType() + "=" + c.getStatus() + "/" + c.getReason()));
+    }
+    if (st.getListeners() != null) {
+      for (var l : st.getListeners()) {
+        if (l != null && l.getConditions() != null) {
+          l.getConditions()
+              .forEach(
+                  c ->
+                      out.add(
+                          l.getName()
+                              + ":"
+                              + c.getType()
+                              + "="
+                              + c.getStatus()
+                              + "/"
+                              + c.getReason()));
+        }
+      }
+    }
+    return out;
+  }
+
   public static List<String> ingressClass(Ingress i) {
     String c = i.getSpec() == null ? null : i.getSpec().getIngressClassName();
     return List.of(c == null ? NO_CLASS : c);

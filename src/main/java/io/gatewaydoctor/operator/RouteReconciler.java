@@ -74,7 +74,17 @@ public class RouteReconciler implements Reconciler<Namespace> {
         InformerEventSourceConfiguration.from(GatewayDiagnosis.class, Namespace.class)
             .withName("route-diagnoses")
             .withSecondaryToPrimaryMapper(
-                x -> Set.of(new ResourceID(x.getMetadata().getNamespace())));
+                x -> Set.of(new ResourceID(x.getMetadata().getNamespace())))
+            // a diagnosis's status changes on every verdict: only what this controller keeps
+            // (its spec, whose changes bump the generation, and its owners) brings the namespace
+            // back
+            .withOnUpdateFilter(
+                (now, before) ->
+                    !java.util.Objects.equals(
+                            now.getMetadata().getGeneration(), before.getMetadata().getGeneration())
+                        || !java.util.Objects.equals(
+                            now.getMetadata().getOwnerReferences(),
+                            before.getMetadata().getOwnerReferences()));
     if (watched == null) {
       r.withWatchAllNamespaces();
       d.withWatchAllNamespaces();

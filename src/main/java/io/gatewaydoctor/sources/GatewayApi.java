@@ -28,13 +28,25 @@ public final class GatewayApi {
 
   /** Whether discovery lists the resource in the group version; false when it cannot be asked. */
   public static boolean served(KubernetesClient client, String groupVersion, String resource) {
-    try {
-      var list = client.getApiResources(groupVersion);
-      return list != null
-          && list.getResources() != null
-          && list.getResources().stream().anyMatch(r -> resource.equals(r.getName()));
-    } catch (KubernetesClientException e) {
-      return false; // not served, or discovery not allowed: as if there were no Gateway API
+    for (int attempt = 1; ; attempt++) {
+      try {
+        var list = client.getApiResources(groupVersion);
+        return list != null
+            && list.getResources() != null
+            && list.getResources().stream().anyMatch(r -> resource.equals(r.getName()));
+      } catch (KubernetesClientException e) {
+        // not served (404) or not allowed (403): as if there were no Gateway API; anything else
+        // (a timeout, a restarting API server) is asked again, three times in all
+        if (e.getCode() == 404 || e.getCode() == 403 || attempt >= 3) {
+          return false;
+        }
+        try {
+          Thread.sleep(500L * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
     }
   }
 }

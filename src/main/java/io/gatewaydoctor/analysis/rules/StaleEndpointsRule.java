@@ -34,8 +34,8 @@ public final class StaleEndpointsRule implements Rule {
     }
     for (ResolvedBackend b : ctx.chain().backends()) {
       Map<String, GatewayEvidence.Counts> stale = StaleAddresses.of(ctx, b);
-      if (stale.isEmpty()) {
-        continue;
+      if (stale.isEmpty() || rolledOutRecently(ctx, b)) {
+        continue; // a rollout's departed pods: RolloutWithoutGracefulShutdown's to say
       }
       long errors = 0;
       Instant since = null;
@@ -94,6 +94,20 @@ public final class StaleEndpointsRule implements Rule {
                       false)));
     }
     return out;
+  }
+
+  /** Whether the backend's Deployment started a new ReplicaSet within the window. */
+  static boolean rolledOutRecently(AnalysisContext ctx, ResolvedBackend b) {
+    if (b.pods().isEmpty()) {
+      return false;
+    }
+    var w = io.gatewaydoctor.model.Pods.workload(b.pods().get(0));
+    if (!"Deployment".equals(w.kind)) {
+      return false;
+    }
+    return ctx.cluster().replicaSetsOf(b.namespace(), w.name).stream()
+        .map(rs -> io.gatewaydoctor.model.Times.parse(rs.getMetadata().getCreationTimestamp()))
+        .anyMatch(t -> t != null && ctx.isRecent(t) && !t.isAfter(ctx.now()));
   }
 
   /** The route's first parent Gateway the view holds, else the route. */
