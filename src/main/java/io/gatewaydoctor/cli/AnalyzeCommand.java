@@ -344,8 +344,20 @@ public class AnalyzeCommand implements Callable<Integer> {
           !gatewayLogs.isEmpty()
               ? GatewayLogs.read(gatewayLogs, at, w, run.format())
               : liveGateway != null ? liveGateway : GatewayEvidence.NONE;
-      java.util.Map<Ingress, ProbeEvidence> probes =
-          probe ? probe(selected, in.snapshot(), gateway, err) : java.util.Map.of();
+      List<io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute> routes = new ArrayList<>();
+      for (var route : run.selectRoutes(in.snapshot().httpRoutes())) {
+        var ns = in.snapshot().namespace(route.getMetadata().getNamespace()).orElse(null);
+        if (!OptOut.of(
+                route.getMetadata().getAnnotations(),
+                ns == null ? null : ns.getMetadata().getAnnotations())
+            .out()) {
+          routes.add(route);
+        }
+      }
+      List<HasMetadata> targets = new ArrayList<>(selected);
+      targets.addAll(routes);
+      java.util.Map<HasMetadata, ProbeEvidence> probes =
+          probe ? probe(targets, in.snapshot(), gateway, err) : java.util.Map.of();
       if (gateway.skipped() > 0) {
         err.println(
             "gateway logs: "
@@ -368,14 +380,16 @@ public class AnalyzeCommand implements Callable<Integer> {
       for (Ingress ing : selected) {
         items.add(diagnose(ing, in, gateway, probes, metrics, before, at, w, explained));
       }
-      for (var route : run.selectRoutes(in.snapshot().httpRoutes())) {
-        var ns = in.snapshot().namespace(route.getMetadata().getNamespace()).orElse(null);
-        if (!OptOut.of(
-                route.getMetadata().getAnnotations(),
-                ns == null ? null : ns.getMetadata().getAnnotations())
-            .out()) {
-          items.add(diagnoseRoute(route, in, gateway, at, w, explained));
-        }
+      for (var route : routes) {
+        items.add(
+            diagnoseRoute(
+                route,
+                in,
+                gateway,
+                probes.getOrDefault(route, ProbeEvidence.NONE),
+                at,
+                w,
+                explained));
       }
       long t2 = System.nanoTime();
       switch (output) {
@@ -470,7 +484,7 @@ public class AnalyzeCommand implements Callable<Integer> {
       Ingress ing,
       Input in,
       GatewayEvidence gateway,
-      java.util.Map<Ingress, ProbeEvidence> probes,
+      java.util.Map<HasMetadata, ProbeEvidence> probes,
       java.util.Map<String, java.util.Map<String, Long>> metrics,
       ClusterSnapshot before,
       Instant at,
@@ -528,21 +542,21 @@ public class AnalyzeCommand implements Callable<Integer> {
   }
 
   /**
-   * One HTTPRoute through the same pipeline (its backends, the rules that apply to them); no
-   * probes, metrics or baseline for routes yet.
+   * One HTTPRoute through the same pipeline (its backends, the rules that apply to them, its probes
+   * with --probe); no metrics or baseline for routes yet.
    */
   private GatewayDiagnosis diagnoseRoute(
       io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute route,
       Input in,
       GatewayEvidence gateway,
+      ProbeEvidence probes,
       Instant at,
       Duration w,
       StringBuilder explained) {
     var target = Pipeline.resolve(HTTPRouteTargets.of(route, in.snapshot()), in.snapshot());
     var policy = policyOf(route, in.snapshot());
     Diagnosis d =
-        Pipeline.evaluate(
-                target, new Pipeline.Inputs(ProbeEvidence.NONE, gateway, null, true, policy, at, w))
+        Pipeline.evaluate(target, new Pipeline.Inputs(probes, gateway, null, true, policy, at, w))
             .diagnosis();
     GatewayDiagnosis gd = DiagnosisResources.of(target.chain().target(), d, at);
     var timeline = DumpTimeline.of(target.chain(), in.snapshot(), at, Duration.ofHours(1), 20);
@@ -595,19 +609,28 @@ public class AnalyzeCommand implements Callable<Integer> {
    * buffer): one evidence per Ingress; a target shared by several is probed once. Evidence is
    * dropped when nothing at all was reachable from here.
    */
-  private java.util.Map<Ingress, ProbeEvidence> probe(
-      List<Ingress> selected, ClusterSnapshot snapshot, GatewayEvidence gateway, PrintWriter err)
+  private java.util.Map<HasMetadata, ProbeEvidence> probe(
+      List<HasMetadata> selected,
+      ClusterSnapshot snapshot,
+      GatewayEvidence gateway,
+      PrintWriter err)
       throws InterruptedException {
     java.util.Set<String> suspected =
         new java.util.LinkedHashSet<>(); // Services whose logs show the keep-alive race's signature
     ProbeScope scope = ProbeScope.of(probeAllowedCidrs); // checked at parse time
     ProbeSpec spec = new ProbeSpec();
     spec.setTimeoutMillis(probeTimeout);
-    java.util.Map<Ingress, List<ProbePlanner.Planned>> plans = new java.util.LinkedHashMap<>();
+    java.util.Map<HasMetadata, List<ProbePlanner.Planned>> plans = new java.util.LinkedHashMap<>();
     java.util.Set<ProbeTarget> distinct = new java.util.HashSet<>();
-    java.util.Map<Ingress, Duration> keepAliveOf = new java.util.HashMap<>();
-    for (Ingress ing : selected) {
-      var chain = ChainResolver.resolve(ing, snapshot);
+    java.util.Map<HasMetadata, Duration> keepAliveOf = new java.util.HashMap<>();
+    for (HasMetadata ing : selected) {
+      var chain =
+          ing instanceof Ingress i
+              ? ChainResolver.resolve(i, snapshot)
+              : ChainResolver.resolve(
+                  HTTPRouteTargets.of(
+                      (io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute) ing, snapshot),
+                  snapshot);
       keepAliveOf.put(
           ing,
           upstreamKeepAlive != null
@@ -618,7 +641,7 @@ public class AnalyzeCommand implements Callable<Integer> {
       plans.put(ing, plan);
       plan.stream().filter(ProbePlanner.Planned::probed).forEach(p -> distinct.add(p.target()));
     }
-    java.util.Map<Ingress, ProbeEvidence> out = new java.util.LinkedHashMap<>();
+    java.util.Map<HasMetadata, ProbeEvidence> out = new java.util.LinkedHashMap<>();
     if (distinct.isEmpty()) {
       // nothing may be probed: only what was not, and why
       plans.forEach(
@@ -684,7 +707,7 @@ public class AnalyzeCommand implements Callable<Integer> {
 
   /** Says how many endpoints were not probed (not provably pods of their Service), if any. */
   private static void reportSkipped(
-      java.util.Map<Ingress, ProbeEvidence> evidence, PrintWriter err) {
+      java.util.Map<HasMetadata, ProbeEvidence> evidence, PrintWriter err) {
     long n = evidence.values().stream().mapToLong(e -> e.skipped().size()).sum();
     if (n > 0) {
       err.println(

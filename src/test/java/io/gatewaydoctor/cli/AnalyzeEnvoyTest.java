@@ -133,4 +133,45 @@ class AnalyzeEnvoyTest {
     assertThat(st.get("culprit").asText()).isEqualTo("Gateway/shop/eg");
     assertThat(st.get("summary").asText()).contains("127.0.0.13:8080");
   }
+
+  /**
+   * analyze --probe probes a route's endpoints as an Ingress's (real sockets on loopback): a pod
+   * that resets every connection is named on the route, without any gateway log.
+   */
+  @Test
+  void aRoutesEndpointsAreProbed(@TempDir Path dir) throws Exception {
+    String dump =
+        Files.readString(dump("httproute-envoy-one-pod-refusing", dir))
+            .replace("127.0.0.11", "127.0.0.93")
+            .replace("127.0.0.12", "127.0.0.94");
+    Path file = dir.resolve("probed.json");
+    Files.writeString(file, dump);
+    try (var backends = new io.gatewaydoctor.probe.Backends()) {
+      backends.start("127.0.0.93", 8080, io.gatewaydoctor.probe.Backends::ok);
+      backends.start(
+          "127.0.0.94",
+          8080,
+          sock -> {
+            io.gatewaydoctor.probe.Backends.readRequest(sock);
+            sock.setSoLinger(true, 0); // reset
+          });
+      var r =
+          run(
+              "-f",
+              file.toString(),
+              "--probe",
+              "--target",
+              "httproute/shop/web",
+              "-o",
+              "json",
+              "--now",
+              NOW);
+      JsonNode st = r.json().at("/items/0/status");
+      assertThat(st.get("rootCause").asText())
+          .as(r.err() + st)
+          .isEqualTo("BackendResettingConnections");
+      assertThat(st.get("summary").asText()).contains("web-6d4b7c9f8-bbbbb", "127.0.0.94");
+      assertThat(r.err()).contains("probed 2 endpoints");
+    }
+  }
 }
