@@ -21,5 +21,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{- /* The operator's ServiceAccount: serviceAccount.name, else the release's name. */ -}}
 {{- define "gateway-doctor.serviceAccountName" -}}
-{{- default .Release.Name .Values.serviceAccount.name -}}
+{{- default (include "gateway-doctor.fullname" .) .Values.serviceAccount.name -}}
+{{- end -}}
+
+{{- /* The name of the release's objects: fullnameOverride, else the release's name. */ -}}
+{{- define "gateway-doctor.fullname" -}}
+{{- default .Release.Name .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
 {{- end -}}

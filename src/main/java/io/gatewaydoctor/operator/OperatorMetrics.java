@@ -49,6 +49,19 @@ public class OperatorMetrics {
   private MultiGauge findingGauge;
   private MultiGauge errorGauge;
 
+  @org.eclipse.microprofile.config.inject.ConfigProperty(
+      name = "quarkus.application.version",
+      defaultValue = "unknown")
+  String version = "unknown";
+
+  /** gatewaydoctor_build_info{version} 1: which build runs (joins with any other series). */
+  void onStart(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent e) {
+    io.micrometer.core.instrument.Gauge.builder("gatewaydoctor.build.info", () -> 1)
+        .description("The running build (1), labelled with its version")
+        .tag("version", version)
+        .register(registry);
+  }
+
   private synchronized void init() {
     if (targetGauge == null) {
       targetGauge =

@@ -57,6 +57,59 @@ class ChartTest {
           Map.entry("imagePullSecrets[0].name", "registry"),
           Map.entry("nodeSelector.kubernetes\\.io/os", "linux"));
 
+  /**
+   * #22: fullnameOverride names every object of the release (and the bindings follow it), extra
+   * volumes reach the pod; #20: the Gateway API read rights come and go with gatewayApi.enabled.
+   */
+  @Test
+  void fullnameOverrideExtraVolumesAndTheGatewayApiRights() {
+    List<HasMetadata> named =
+        render(
+            Map.of(
+                "fullnameOverride", "gd",
+                "extraVolumes[0].name", "ca",
+                "extraVolumes[0].configMap.name", "corp-ca",
+                "extraVolumeMounts[0].name", "ca",
+                "extraVolumeMounts[0].mountPath", "/etc/corp-ca"));
+    assertThat(named)
+        .filteredOn(
+            o -> !"ClusterRole".equals(o.getKind()) || o.getMetadata().getName().startsWith("gd"))
+        .extracting(o -> o.getMetadata().getName())
+        .allMatch(
+            n ->
+                n.startsWith("gd")
+                    || n.startsWith("gateway-doctor-view")
+                    || n.startsWith("gateway-doctor-edit"),
+            "named after fullnameOverride");
+    assertThat(named).extracting(o -> o.getMetadata().getName()).doesNotContain("gateway-doctor");
+    var pod = deployment(named).getSpec().getTemplate().getSpec();
+    assertThat(pod.getServiceAccountName()).isEqualTo("gd");
+    assertThat(pod.getVolumes())
+        .anyMatch(v -> v.getName().equals("ca") && v.getConfigMap() != null);
+    assertThat(pod.getContainers().get(0).getVolumeMounts())
+        .anyMatch(m -> m.getMountPath().equals("/etc/corp-ca"));
+    assertThat(named)
+        .filteredOn(o -> o instanceof io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding)
+        .allSatisfy(
+            b ->
+                assertThat(
+                        ((io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding) b).getSubjects())
+                    .allMatch(x -> x.getName().equals("gd")));
+    java.util.function.Function<List<HasMetadata>, Boolean> readsRoutes =
+        objects ->
+            objects.stream()
+                .filter(o -> o instanceof io.fabric8.kubernetes.api.model.rbac.ClusterRole)
+                .flatMap(
+                    o -> ((io.fabric8.kubernetes.api.model.rbac.ClusterRole) o).getRules().stream())
+                .anyMatch(
+                    r ->
+                        r.getApiGroups().contains("gateway.networking.k8s.io")
+                            && r.getResources().contains("httproutes")
+                            && !r.getVerbs().contains("create"));
+    assertThat(readsRoutes.apply(render(Map.of()))).isTrue();
+    assertThat(readsRoutes.apply(render(Map.of("gatewayApi.enabled", false)))).isFalse();
+  }
+
   @Test
   void lintsStrictlyClean() {
     var r = new Helm(CHART).lint().strict().call();

@@ -332,4 +332,11 @@ class RouteOperatorTest extends OperatorTestBase {
     assertThat(reset.findings.get(0).evidence)
         .anyMatch(e -> e.contains("127.0.0.81:8080") && e.contains("reset"));
   }
+
+  /** #22: the running build is one series, whatever else is exposed. */
+  @Test
+  void theBuildIsExposed() throws Exception {
+    assertThat(get(metricsUrl))
+        .containsPattern("(?m)^gatewaydoctor_build_info\\{version=\"[^\"]+\"} 1\\.0$");
+  }
 }
