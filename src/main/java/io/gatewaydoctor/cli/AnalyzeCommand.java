@@ -126,7 +126,9 @@ public class AnalyzeCommand implements Callable<Integer> {
   @Option(
       names = "--target",
       paramLabel = "KIND/[NS/]NAME",
-      description = "Only this target: ingress/[NS/]NAME or httproute/[NS/]NAME. Repeatable.")
+      description =
+          "Only this target: ingress/[NS/]NAME, httproute/[NS/]NAME or grpcroute/[NS/]NAME."
+              + " Repeatable.")
   List<String> targets = new ArrayList<>();
 
   @Option(
@@ -344,8 +346,8 @@ public class AnalyzeCommand implements Callable<Integer> {
           !gatewayLogs.isEmpty()
               ? GatewayLogs.read(gatewayLogs, at, w, run.format())
               : liveGateway != null ? liveGateway : GatewayEvidence.NONE;
-      List<io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute> routes = new ArrayList<>();
-      for (var route : run.selectRoutes(in.snapshot().httpRoutes())) {
+      List<HasMetadata> routes = new ArrayList<>();
+      for (var route : run.selectRoutes(in.snapshot().routes())) {
         var ns = in.snapshot().namespace(route.getMetadata().getNamespace()).orElse(null);
         if (!OptOut.of(
                 route.getMetadata().getAnnotations(),
@@ -546,7 +548,7 @@ public class AnalyzeCommand implements Callable<Integer> {
    * with --probe); no metrics or baseline for routes yet.
    */
   private GatewayDiagnosis diagnoseRoute(
-      io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute route,
+      HasMetadata route,
       Input in,
       GatewayEvidence gateway,
       ProbeEvidence probes,
@@ -627,10 +629,7 @@ public class AnalyzeCommand implements Callable<Integer> {
       var chain =
           ing instanceof Ingress i
               ? ChainResolver.resolve(i, snapshot)
-              : ChainResolver.resolve(
-                  HTTPRouteTargets.of(
-                      (io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute) ing, snapshot),
-                  snapshot);
+              : ChainResolver.resolve(HTTPRouteTargets.of(ing, snapshot), snapshot);
       keepAliveOf.put(
           ing,
           upstreamKeepAlive != null
@@ -936,8 +935,8 @@ public class AnalyzeCommand implements Callable<Integer> {
           throw new UsageException(
               "--target "
                   + t
-                  + ": expected ingress/NAME, ingress/NAMESPACE/NAME, httproute/NAME or"
-                  + " httproute/NAMESPACE/NAME");
+                  + ": expected KIND/NAME or KIND/NAMESPACE/NAME, KIND one of ingress,"
+                  + " httproute, grpcroute");
         }
       }
       LabelSelector labels = null;
@@ -1005,13 +1004,14 @@ public class AnalyzeCommand implements Callable<Integer> {
       return switch (word.toLowerCase(java.util.Locale.ROOT)) {
         case "ingress", "ingresses", "ing" -> "ingress";
         case "httproute", "httproutes", "httproute.gateway.networking.k8s.io" -> "httproute";
+        case "grpcroute", "grpcroutes", "grpcroute.gateway.networking.k8s.io" -> "grpcroute";
         default -> null;
       };
     }
 
     private static boolean matches(String target, HasMetadata i) {
       String[] p = target.split("/");
-      String kind = i instanceof Ingress ? "ingress" : "httproute";
+      String kind = i instanceof Ingress ? "ingress" : io.gatewaydoctor.model.Routes.lowerKind(i);
       if (!kind.equals(kindOf(p[0]))) {
         return false;
       }
@@ -1020,11 +1020,25 @@ public class AnalyzeCommand implements Callable<Integer> {
           : p[1].equals(i.getMetadata().getNamespace()) && p[2].equals(i.getMetadata().getName());
     }
 
-    /** The HTTPRoutes of the input to diagnose, chosen as the Ingresses are. */
-    List<io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute> selectRoutes(
-        java.util.Collection<io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute> all)
-        throws UsageException {
-      return select(all, "httproute", "HTTPRoute");
+    /** The routes (HTTPRoute, GRPCRoute) of the input to diagnose, chosen as the Ingresses are. */
+    List<HasMetadata> selectRoutes(java.util.Collection<HasMetadata> all) throws UsageException {
+      List<HasMetadata> http =
+          select(
+              all.stream()
+                  .filter(r -> r instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute)
+                  .toList(),
+              "httproute",
+              "HTTPRoute");
+      List<HasMetadata> grpc =
+          select(
+              all.stream()
+                  .filter(r -> r instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute)
+                  .toList(),
+              "grpcroute",
+              "GRPCRoute");
+      List<HasMetadata> out = new ArrayList<>(http);
+      out.addAll(grpc);
+      return out;
     }
 
     Instant instant(Input in) throws InputFiles.InputException {

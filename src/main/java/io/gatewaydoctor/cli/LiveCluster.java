@@ -127,6 +127,14 @@ final class LiveCluster {
         "HTTPRoute",
         () ->
             items(client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class)));
+    if (io.gatewaydoctor.sources.GatewayApi.served(
+        client, io.gatewaydoctor.sources.GatewayApi.GROUP + "/v1", "grpcroutes")) {
+      list(
+          "GRPCRoute",
+          () ->
+              items(
+                  client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute.class)));
+    }
     list(
         "GatewayClass",
         () ->
@@ -158,14 +166,11 @@ final class LiveCluster {
     java.util.Set<String> backendNamespaces = new java.util.TreeSet<>();
     backendNamespaces.add(namespace);
     for (HasMetadata o : List.copyOf(objects)) {
-      if (o instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute r
-          && r.getSpec() != null
-          && r.getSpec().getRules() != null) {
-        r.getSpec().getRules().stream()
-            .filter(rule -> rule != null && rule.getBackendRefs() != null)
-            .flatMap(rule -> rule.getBackendRefs().stream())
-            .filter(b -> b.getNamespace() != null)
-            .forEach(b -> backendNamespaces.add(b.getNamespace()));
+      if (io.gatewaydoctor.model.Routes.isRoute(o)) {
+        io.gatewaydoctor.model.Routes.rules(o).stream()
+            .flatMap(rule -> rule.backends().stream())
+            .filter(b -> b != null && b.namespace() != null)
+            .forEach(b -> backendNamespaces.add(b.namespace()));
       }
     }
     if (backendNamespaces.size() > 64) {

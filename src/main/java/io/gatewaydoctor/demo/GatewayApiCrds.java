@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The Gateway API CRDs an embedded API server needs to serve HTTPRoutes, Gateways, GatewayClasses
- * (v1) and ReferenceGrants (v1beta1), and to list them in discovery as a cluster with the standard
- * channel installed does. Schemas are left open: the embedded server does not validate.
+ * The Gateway API CRDs an embedded API server needs to serve HTTPRoutes, GRPCRoutes, Gateways,
+ * GatewayClasses (v1) and ReferenceGrants (v1beta1), and to list them in discovery as a cluster
+ * with the standard channel installed does. Schemas are left open: the embedded server does not
+ * validate.
  */
 public final class GatewayApiCrds {
   public static final String GROUP = "gateway.networking.k8s.io";
@@ -19,6 +20,7 @@ public final class GatewayApiCrds {
   public static List<CustomResourceDefinition> all() {
     return List.of(
         crd("httproutes", "HTTPRoute", "v1", true),
+        crd("grpcroutes", "GRPCRoute", "v1", true),
         crd("gateways", "Gateway", "v1", true),
         crd("gatewayclasses", "GatewayClass", "v1", false),
         crd("referencegrants", "ReferenceGrant", "v1beta1", true));

@@ -28,8 +28,10 @@ public final class Dialects {
   public static GatewayDialect of(Target target) {
     GatewayDialect d = of(target.controller());
     if (target.ingress().isEmpty() && !(d instanceof Envoy)) {
-      return Envoy.forRoute(target.controller());
+      d = Envoy.forRoute(target.controller());
     }
-    return d;
+    return d instanceof Envoy e && io.gatewaydoctor.model.Routes.GRPC.equals(target.kind())
+        ? e.grpc()
+        : d;
   }
 }

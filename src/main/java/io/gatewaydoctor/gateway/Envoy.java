@@ -3,11 +3,11 @@ package io.gatewaydoctor.gateway;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServicePort;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.gatewaydoctor.model.ClusterSnapshot;
 import io.gatewaydoctor.model.ControllerConfig;
 import io.gatewaydoctor.model.Pods;
 import io.gatewaydoctor.model.ResolvedBackend;
+import io.gatewaydoctor.model.Routes;
 import io.gatewaydoctor.model.Target;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,8 +51,21 @@ public final class Envoy implements GatewayDialect {
 
   private final String controller;
 
+  /** A GRPCRoute's: the data plane speaks HTTP/2 (gRPC) to its backends. */
+  private final boolean grpc;
+
   private Envoy(String controller) {
+    this(controller, false);
+  }
+
+  private Envoy(String controller, boolean grpc) {
     this.controller = controller;
+    this.grpc = grpc;
+  }
+
+  /** The same dialect for a GRPCRoute's backends: no HTTP/1.1 probe judges a gRPC server. */
+  public Envoy grpc() {
+    return new Envoy(controller, true);
   }
 
   /**
@@ -83,7 +96,8 @@ public final class Envoy implements GatewayDialect {
       Map<String, String> settings, ControllerConfig config, ServicePort port) {
     String app = port == null || port.getAppProtocol() == null ? "" : port.getAppProtocol();
     String a = app.toLowerCase(Locale.ROOT);
-    boolean http = !(a.equals("kubernetes.io/h2c") || a.contains("grpc") || a.equals("http2"));
+    boolean http =
+        !(grpc || a.equals("kubernetes.io/h2c") || a.contains("grpc") || a.equals("http2"));
     // Istio disables the route timeout by default: a probe then waits at most the longest wait
     int timeout =
         ISTIO.equals(controller) ? IngressNginx.MAX_PROXY_READ_TIMEOUT : DEFAULT_ROUTE_TIMEOUT;
@@ -152,32 +166,35 @@ public final class Envoy implements GatewayDialect {
     String port =
         b.servicePort() != null ? String.valueOf(b.servicePort().getPort()) : b.ref().portLabel();
     out.add(new Upstream(upstreamName(b.namespace(), b.ref().service(), port), true));
-    if (target.object() instanceof HTTPRoute route && route.getSpec() != null) {
-      var rules = route.getSpec().getRules();
-      for (int i = 0; rules != null && i < rules.size(); i++) {
-        var refs = rules.get(i) == null ? null : rules.get(i).getBackendRefs();
-        if (refs == null) {
-          continue;
-        }
+    if (target.object() != null && Routes.isRoute(target.object())) {
+      var rules = Routes.rules(target.object());
+      for (int i = 0; i < rules.size(); i++) {
         boolean mine = false;
         boolean others = false;
-        for (var r : refs) {
-          if (r == null || r.getName() == null) {
+        for (var r : rules.get(i).backends()) {
+          if (r == null || r.name() == null) {
             continue;
           }
-          String ns = r.getNamespace() == null ? target.namespace() : r.getNamespace();
+          String ns = r.namespace() == null ? target.namespace() : r.namespace();
           boolean same =
-              b.ref().service().equals(r.getName())
+              b.ref().service().equals(r.name())
                   && b.namespace().equals(ns)
-                  && r.getPort() != null
-                  && b.ref().portLabel().equals(String.valueOf(r.getPort()));
+                  && r.port() != null
+                  && b.ref().portLabel().equals(String.valueOf(r.port()));
           mine |= same;
           others |= !same;
         }
         if (mine) {
           out.add(
               new Upstream(
-                  "httproute/" + target.namespace() + "/" + target.name() + "/rule/" + i, !others));
+                  Routes.lowerKind(target.object())
+                      + "/"
+                      + target.namespace()
+                      + "/"
+                      + target.name()
+                      + "/rule/"
+                      + i,
+                  !others));
         }
       }
     }

@@ -40,6 +40,8 @@ public final class ClusterSnapshot {
   private final Map<String, IngressClass> ingressClasses = new HashMap<>();
   private final Map<String, Ingress> ingresses = new HashMap<>();
   private final Map<String, HTTPRoute> httpRoutes = new HashMap<>();
+  private final Map<String, io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute> grpcRoutes =
+      new HashMap<>();
   private final Map<String, Gateway> gateways = new HashMap<>();
   private final Map<String, GatewayClass> gatewayClasses = new HashMap<>();
   private final Map<String, List<ReferenceGrant>> referenceGrants = new HashMap<>();
@@ -106,6 +108,8 @@ public final class ClusterSnapshot {
         s.ingresses.put(key, i);
       } else if (o instanceof HTTPRoute r) {
         s.httpRoutes.put(key, r);
+      } else if (o instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute r) {
+        s.grpcRoutes.put(key, r);
       } else if (o instanceof Gateway g) {
         s.gateways.put(key, g);
       } else if (o instanceof GatewayClass gc) {
@@ -180,6 +184,17 @@ public final class ClusterSnapshot {
 
   public Collection<HTTPRoute> httpRoutes() {
     return httpRoutes.values();
+  }
+
+  public Collection<io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute> grpcRoutes() {
+    return grpcRoutes.values();
+  }
+
+  /** Every route (HTTPRoute, GRPCRoute) of the view. */
+  public java.util.List<HasMetadata> routes() {
+    java.util.List<HasMetadata> out = new java.util.ArrayList<>(httpRoutes.values());
+    out.addAll(grpcRoutes.values());
+    return out;
   }
 
   public Optional<Gateway> gateway(String ns, String name) {

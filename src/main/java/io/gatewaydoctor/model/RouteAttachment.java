@@ -1,8 +1,8 @@
 package io.gatewaydoctor.model;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 import java.util.ArrayList;
@@ -37,13 +37,11 @@ public final class RouteAttachment {
     }
   }
 
-  public static List<Parent> of(HTTPRoute route, ClusterSnapshot cluster) {
+  public static List<Parent> of(HasMetadata route, ClusterSnapshot cluster) {
     List<Parent> out = new ArrayList<>();
-    var spec = route.getSpec();
-    var refs =
-        spec == null || spec.getParentRefs() == null
-            ? List.<ParentReference>of()
-            : spec.getParentRefs();
+    var refs = Routes.parentRefs(route);
+    List<String> hostnames = Routes.hostnames(route);
+    String kind = Routes.kind(route);
     String routeNs = route.getMetadata().getNamespace();
     for (ParentReference p : refs) {
       if (p == null
@@ -102,7 +100,7 @@ public final class RouteAttachment {
       List<Listener> allowing = new ArrayList<>();
       String why = null;
       for (Listener l : named) {
-        String no = refuses(l, gw.get(), routeNs, cluster);
+        String no = refuses(l, gw.get(), kind, routeNs, cluster);
         if (no == null) {
           allowing.add(l);
         } else if (why == null) {
@@ -111,14 +109,14 @@ public final class RouteAttachment {
       }
       List<Listener> matching = new ArrayList<>();
       for (Listener l : allowing) {
-        if (sharesHostname(l.getHostname(), spec.getHostnames())) {
+        if (sharesHostname(l.getHostname(), hostnames)) {
           matching.add(l);
         }
       }
       if (matching.isEmpty() && !allowing.isEmpty()) {
         why =
             "no hostname of the route ("
-                + String.join(", ", spec.getHostnames())
+                + String.join(", ", hostnames)
                 + ") matches listener "
                 + String.join(
                     ", ",
@@ -136,17 +134,18 @@ public final class RouteAttachment {
    * protocol carries no HTTP, its allowedRoutes.namespaces ({@code Same} by default, {@code All},
    * or a {@code Selector} on the namespace's labels), its allowedRoutes.kinds.
    */
-  static String refuses(Listener l, Gateway gw, String routeNs, ClusterSnapshot cluster) {
+  static String refuses(
+      Listener l, Gateway gw, String kind, String routeNs, ClusterSnapshot cluster) {
     String proto = l.getProtocol() == null ? "" : l.getProtocol().toUpperCase(Locale.ROOT);
     var allowed = l.getAllowedRoutes();
     var kinds = allowed == null ? null : allowed.getKinds();
     if (kinds != null && !kinds.isEmpty()) {
-      if (kinds.stream().noneMatch(k -> "HTTPRoute".equals(k.getKind()))) {
+      if (kinds.stream().noneMatch(k -> k != null && kind.equals(k.getKind()))) {
         return "allows only "
             + String.join(", ", kinds.stream().map(k -> String.valueOf(k.getKind())).toList());
       }
     } else if (!proto.equals("HTTP") && !proto.equals("HTTPS")) {
-      return "speaks " + l.getProtocol() + ", which takes no HTTPRoute";
+      return "speaks " + l.getProtocol() + ", which takes no " + kind;
     }
     var nsRule = allowed == null ? null : allowed.getNamespaces();
     String from = nsRule == null || nsRule.getFrom() == null ? "Same" : nsRule.getFrom();
@@ -204,12 +203,8 @@ public final class RouteAttachment {
   }
 
   /** The route's Accepted condition for this parent, from its status, or null. */
-  static Condition accepted(HTTPRoute route, ParentReference p, String ns) {
-    var st = route.getStatus();
-    if (st == null || st.getParents() == null) {
-      return null;
-    }
-    for (var ps : st.getParents()) {
+  static Condition accepted(HasMetadata route, ParentReference p, String ns) {
+    for (var ps : Routes.statusParents(route)) {
       ParentReference r = ps.getParentRef();
       if (r == null || !p.getName().equals(r.getName())) {
         continue;

@@ -169,12 +169,12 @@ final class ChainGatherer {
    * ReferenceGrants of the namespaces it sends to, each backend Service with its slices, pods and
    * Deployments, the NetworkPolicies and Namespaces of those namespaces.
    */
-  ClusterSnapshot gather(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute route) {
+  ClusterSnapshot gatherRoute(HasMetadata route) {
     String ns = route.getMetadata().getNamespace();
     List<HasMetadata> objects = new ArrayList<>();
     objects.add(route);
     List<String> known = new ArrayList<>(KNOWN_KINDS);
-    known.addAll(List.of("HTTPRoute", "Gateway", "GatewayClass"));
+    known.addAll(List.of("HTTPRoute", "GRPCRoute", "Gateway", "GatewayClass"));
     if (c.gatewayClasses() != null) {
       c.gatewayClasses().list(x -> true).forEach(objects::add);
     }
@@ -205,7 +205,7 @@ final class ChainGatherer {
           && (c.grants() == null
               || !io.gatewaydoctor.model.ReferenceGrants.permits(
                   c.grants().list(bns).toList(),
-                  io.gatewaydoctor.model.HTTPRouteTargets.KIND,
+                  io.gatewaydoctor.model.Routes.kind(route),
                   ns,
                   svc))) {
         continue;

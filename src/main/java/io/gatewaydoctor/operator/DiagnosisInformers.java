@@ -48,6 +48,11 @@ final class DiagnosisInformers {
   /** The Gateway API informers: null when the cluster does not serve the API. */
   final InformerEventSource<HTTPRoute, GatewayDiagnosis> routes;
 
+  /** GRPCRoutes: null when the cluster does not serve them. */
+  final InformerEventSource<
+          io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute, GatewayDiagnosis>
+      grpcRoutes;
+
   final InformerEventSource<Gateway, GatewayDiagnosis> gateways;
   final InformerEventSource<GatewayClass, GatewayDiagnosis> gatewayClasses;
   final InformerEventSource<ReferenceGrant, GatewayDiagnosis> grants;
@@ -55,7 +60,7 @@ final class DiagnosisInformers {
   /** {@code trustedControllerNamespace}: where a pod may be the ingress controller's. */
   DiagnosisInformers(
       EventSourceContext<GatewayDiagnosis> ctx, Predicate<String> trustedControllerNamespace) {
-    this(ctx, trustedControllerNamespace, false, false);
+    this(ctx, trustedControllerNamespace, false, false, false);
   }
 
   /**
@@ -66,7 +71,8 @@ final class DiagnosisInformers {
       EventSourceContext<GatewayDiagnosis> ctx,
       Predicate<String> trustedControllerNamespace,
       boolean gatewayApi,
-      boolean grantsServed) {
+      boolean grantsServed,
+      boolean grpcServed) {
     diagnoses = ctx.getPrimaryCache();
     diagnoses.addIndexer(Indexes.BY_TARGET, Indexes::diagnosisTarget);
     ingresses = informer(ctx, Ingress.class, i -> forIngresses(Stream.of(i)), true);
@@ -173,6 +179,24 @@ final class DiagnosisInformers {
               Indexes::routeParents,
               Indexes.BY_BACKEND_NAMESPACE,
               Indexes::routeBackendNamespaces));
+      grpcRoutes =
+          grpcServed
+              ? informer(
+                  ctx,
+                  io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute.class,
+                  r -> forRoutes(Stream.of(r)),
+                  true)
+              : null;
+      if (grpcRoutes != null) {
+        grpcRoutes.addIndexers(
+            Map.of(
+                Indexes.BY_SERVICE,
+                Indexes::routeServices,
+                Indexes.BY_PARENT,
+                Indexes::routeParents,
+                Indexes.BY_BACKEND_NAMESPACE,
+                Indexes::routeBackendNamespaces));
+      }
       // a route's parent Gateway usually lives in another namespace (the platform team's)
       gateways =
           informer(
@@ -180,14 +204,20 @@ final class DiagnosisInformers {
               Gateway.class,
               g ->
                   forRoutes(
-                      routes
-                          .byIndex(
-                              Indexes.BY_PARENT,
-                              key(g.getMetadata().getNamespace(), g.getMetadata().getName()))
-                          .stream()),
+                      routesByIndex(
+                          Indexes.BY_PARENT,
+                          key(g.getMetadata().getNamespace(), g.getMetadata().getName()))),
               false,
               Indexes::gatewayUpdateMatters);
-      gatewayClasses = informer(ctx, GatewayClass.class, c -> forRoutes(routes.list()), false);
+      gatewayClasses =
+          informer(
+              ctx,
+              GatewayClass.class,
+              c ->
+                  forRoutes(
+                      Stream.concat(
+                          routes.list(), grpcRoutes == null ? Stream.empty() : grpcRoutes.list())),
+              false);
       grants =
           grantsServed
               ? informer(
@@ -195,13 +225,13 @@ final class DiagnosisInformers {
                   ReferenceGrant.class,
                   g ->
                       forRoutes(
-                          routes
-                              .byIndex(Indexes.BY_BACKEND_NAMESPACE, g.getMetadata().getNamespace())
-                              .stream()),
+                          routesByIndex(
+                              Indexes.BY_BACKEND_NAMESPACE, g.getMetadata().getNamespace())),
                   false)
               : null;
     } else {
       routes = null;
+      grpcRoutes = null;
       gateways = null;
       gatewayClasses = null;
       grants = null;
@@ -241,7 +271,7 @@ final class DiagnosisInformers {
                 policies,
                 deployments,
                 replicaSets));
-    Stream.of(routes, gateways, gatewayClasses, grants)
+    Stream.of(routes, grpcRoutes, gateways, gatewayClasses, grants)
         .filter(java.util.Objects::nonNull)
         .forEach(out::add);
     return out;
@@ -258,6 +288,7 @@ final class DiagnosisInformers {
             replicaSets,
             namespaces,
             routes,
+            grpcRoutes,
             gateways,
             gatewayClasses,
             grants)
@@ -341,13 +372,35 @@ final class DiagnosisInformers {
             forIngresses(
                 keys.stream().flatMap(k -> ingresses.byIndex(Indexes.BY_SERVICE, k).stream())));
     if (routes != null) {
-      out.addAll(
-          forRoutes(keys.stream().flatMap(k -> routes.byIndex(Indexes.BY_SERVICE, k).stream())));
+      out.addAll(forRoutes(keys.stream().flatMap(k -> routesByIndex(Indexes.BY_SERVICE, k))));
     }
     return out;
   }
 
-  private Set<ResourceID> forRoutes(Stream<HTTPRoute> found) {
+  /** The routes of both kinds under an index key. */
+  private Stream<io.fabric8.kubernetes.api.model.HasMetadata> routesByIndex(
+      String index, String key) {
+    Stream<io.fabric8.kubernetes.api.model.HasMetadata> http =
+        routes == null ? Stream.empty() : routes.byIndex(index, key).stream().map(r -> r);
+    Stream<io.fabric8.kubernetes.api.model.HasMetadata> grpc =
+        grpcRoutes == null ? Stream.empty() : grpcRoutes.byIndex(index, key).stream().map(r -> r);
+    return Stream.concat(http, grpc);
+  }
+
+  /** A route target by kind, from its cache; empty when that kind is not watched. */
+  java.util.Optional<io.fabric8.kubernetes.api.model.HasMetadata> route(
+      String kind, ResourceID id) {
+    if (io.gatewaydoctor.model.Routes.HTTP.equals(kind) && routes != null) {
+      return routes.get(id).map(r -> r);
+    }
+    if (io.gatewaydoctor.model.Routes.GRPC.equals(kind) && grpcRoutes != null) {
+      return grpcRoutes.get(id).map(r -> r);
+    }
+    return java.util.Optional.empty();
+  }
+
+  private Set<ResourceID> forRoutes(
+      Stream<? extends io.fabric8.kubernetes.api.model.HasMetadata> found) {
     return found
         .flatMap(
             r ->
@@ -356,7 +409,7 @@ final class DiagnosisInformers {
                         Indexes.BY_TARGET,
                         Indexes.targetKey(
                             r.getMetadata().getNamespace(),
-                            io.gatewaydoctor.model.HTTPRouteTargets.KIND,
+                            io.gatewaydoctor.model.Routes.kind(r),
                             r.getMetadata().getName()))
                     .stream())
         .map(ResourceID::fromResource)

@@ -69,7 +69,7 @@ import org.jboss.logging.Logger;
     verbs = {"get", "list", "watch"})
 @RBACRule(
     apiGroups = GatewayApi.GROUP,
-    resources = {"httproutes", "gateways", "gatewayclasses", "referencegrants"},
+    resources = {"httproutes", "grpcroutes", "gateways", "gatewayclasses", "referencegrants"},
     verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "", resources = "secrets", verbs = "get")
 @RBACRule(
@@ -153,7 +153,8 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
             ctx,
             gatewaySettings::trustsControllerIn,
             routes,
-            routes && GatewayApi.grantsServed(client));
+            routes && GatewayApi.grantsServed(client),
+            routes && GatewayApi.served(client, GatewayApi.GROUP + "/v1", "grpcroutes"));
     LOG.infof(
         routes
             ? "the Gateway API is served: HTTPRoutes are diagnosed"
@@ -193,7 +194,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
             .keepAlive(probing.upstreamKeepaliveTimeout().orElse(null), probing.keepaliveEvery())
             .onProbe(metrics::probed)
             .scope(ProbeScope.of(probing.allowedCidrs().orElse(List.of())))
-            .routes(informers.routes);
+            .routes(informers::route);
     remediator.onRecheck(
         g -> prober.probeNow(ResourceID.fromResource(g)),
         (g, t) -> prober.roundStartedSince(ResourceID.fromResource(g), t));

@@ -73,29 +73,20 @@ public final class Indexes {
   /** Index of HTTPRoutes by the namespaces of their backends (where their ReferenceGrants live). */
   public static final String BY_BACKEND_NAMESPACE = "route-backend-namespace";
 
-  /** The Services an HTTPRoute's rules send to, "ns/name" (cross-namespace refs included). */
-  public static List<String> routeServices(
-      io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute r) {
+  /** The Services a route's rules send to, "ns/name" (cross-namespace refs included). */
+  public static List<String> routeServices(io.fabric8.kubernetes.api.model.HasMetadata r) {
     List<String> keys = new ArrayList<>();
     String ns = r.getMetadata().getNamespace();
-    var rules = r.getSpec() == null ? null : r.getSpec().getRules();
-    for (var rule :
-        rules == null
-            ? List.<io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule>of()
-            : rules) {
-      for (var b :
-          rule == null || rule.getBackendRefs() == null
-              ? List.<io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef>of()
-              : rule.getBackendRefs()) {
+    for (var rule : io.gatewaydoctor.model.Routes.rules(r)) {
+      for (var b : rule.backends()) {
         if (b == null) {
           continue;
         }
         boolean service =
-            (b.getGroup() == null || b.getGroup().isEmpty())
-                && (b.getKind() == null || "Service".equals(b.getKind()));
-        if (service && b.getName() != null) {
-          String k =
-              ClusterSnapshot.key(b.getNamespace() == null ? ns : b.getNamespace(), b.getName());
+            (b.group() == null || b.group().isEmpty())
+                && (b.kind() == null || "Service".equals(b.kind()));
+        if (service && b.name() != null) {
+          String k = ClusterSnapshot.key(b.namespace() == null ? ns : b.namespace(), b.name());
           if (!keys.contains(k)) {
             keys.add(k);
           }
@@ -105,15 +96,10 @@ public final class Indexes {
     return keys;
   }
 
-  public static List<String> routeParents(
-      io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute r) {
+  public static List<String> routeParents(io.fabric8.kubernetes.api.model.HasMetadata r) {
     List<String> keys = new ArrayList<>();
-    var refs = r.getSpec() == null ? null : r.getSpec().getParentRefs();
-    for (var p :
-        refs == null
-            ? List.<io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference>of()
-            : refs) {
-      if (p != null && p.getName() != null) {
+    for (var p : io.gatewaydoctor.model.Routes.parentRefs(r)) {
+      if (p.getName() != null) {
         String k =
             ClusterSnapshot.key(
                 p.getNamespace() == null ? r.getMetadata().getNamespace() : p.getNamespace(),
@@ -126,8 +112,7 @@ public final class Indexes {
     return keys;
   }
 
-  public static List<String> routeBackendNamespaces(
-      io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute r) {
+  public static List<String> routeBackendNamespaces(io.fabric8.kubernetes.api.model.HasMetadata r) {
     List<String> out = new ArrayList<>();
     for (String k : routeServices(r)) {
       String ns = k.substring(0, k.indexOf('/'));

@@ -57,14 +57,15 @@ final class ProbeScheduler implements AutoCloseable {
   private final IndexerResourceCache<GatewayDiagnosis> diagnoses;
   private final InformerEventSource<Ingress, GatewayDiagnosis> ingresses;
 
-  /** The HTTPRoutes, where the cluster serves the Gateway API; null otherwise. */
-  private volatile InformerEventSource<
-          io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute, GatewayDiagnosis>
-      routes;
+  /** The routes by kind and id, where the cluster serves the Gateway API; empty otherwise. */
+  private volatile java.util.function.BiFunction<
+          String, ResourceID, java.util.Optional<io.fabric8.kubernetes.api.model.HasMetadata>>
+      routes = (k, id) -> java.util.Optional.empty();
 
-  /** Probes the backends of HTTPRoute targets too, read from this cache. */
+  /** Probes the backends of route targets too, read from these caches. */
   ProbeScheduler routes(
-      InformerEventSource<io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute, GatewayDiagnosis>
+      java.util.function.BiFunction<
+              String, ResourceID, java.util.Optional<io.fabric8.kubernetes.api.model.HasMetadata>>
           r) {
     this.routes = r;
     return this;
@@ -296,7 +297,7 @@ final class ProbeScheduler implements AutoCloseable {
       long jitterMillis = ThreadLocalRandom.current().nextLong(interval * 100L + 1);
       due.put(id, clock.instant().plusSeconds(interval).plusMillis(jitterMillis));
       TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
-      boolean route = t != null && io.gatewaydoctor.model.HTTPRouteTargets.KIND.equals(t.getKind());
+      boolean route = t != null && io.gatewaydoctor.model.Routes.isRouteKind(t.getKind());
       ResourceID target =
           t == null || t.getName() == null
               ? null
@@ -305,7 +306,7 @@ final class ProbeScheduler implements AutoCloseable {
           target == null
               ? null
               : route
-                  ? (routes == null ? null : routes.get(target).orElse(null))
+                  ? routes.apply(t.getKind(), target).orElse(null)
                   : t.getKind() == null || TargetRef.INGRESS.equals(t.getKind())
                       ? ingresses.get(target).orElse(null)
                       : null;
@@ -313,9 +314,7 @@ final class ProbeScheduler implements AutoCloseable {
         return;
       }
       ClusterSnapshot snapshot =
-          object instanceof Ingress ing
-              ? gatherer.gather(ing)
-              : gatherer.gather((io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute) object);
+          object instanceof Ingress ing ? gatherer.gather(ing) : gatherer.gatherRoute(object);
       var namespace = snapshot.namespace(object.getMetadata().getNamespace()).orElse(null);
       if (namespace == null
           || OptOut.of(
@@ -327,9 +326,7 @@ final class ProbeScheduler implements AutoCloseable {
           object instanceof Ingress ing
               ? ChainResolver.resolve(ing, snapshot)
               : ChainResolver.resolve(
-                  io.gatewaydoctor.model.HTTPRouteTargets.of(
-                      (io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute) object, snapshot),
-                  snapshot);
+                  io.gatewaydoctor.model.HTTPRouteTargets.of(object, snapshot), snapshot);
       Duration gateway =
           gatewayKeepAlive != null
               ? gatewayKeepAlive

@@ -10,8 +10,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gatewaydoctor.api.GatewayDiagnosis;
 import io.gatewaydoctor.api.GatewayDiagnosisSpec;
 import io.gatewaydoctor.api.TargetRef;
-import io.gatewaydoctor.model.HTTPRouteTargets;
 import io.gatewaydoctor.model.OptOut;
+import io.gatewaydoctor.model.Routes;
 import io.gatewaydoctor.report.DiagnosisResources;
 import io.gatewaydoctor.sources.GatewayApi;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -55,15 +55,25 @@ public class RouteReconciler implements Reconciler<Namespace> {
   String watchNamespaces;
 
   private InformerEventSource<HTTPRoute, Namespace> routes;
+  private InformerEventSource<io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute, Namespace>
+      grpcRoutes;
   private InformerEventSource<GatewayDiagnosis, Namespace> diagnoses;
 
   @Override
   public List<EventSource<?, Namespace>> prepareEventSources(EventSourceContext<Namespace> ctx) {
     if (!enabled || !GatewayApi.routesServed(client)) {
       routes = null;
+      grpcRoutes = null;
       diagnoses = null;
       return List.of();
     }
+    boolean grpc = GatewayApi.served(client, GatewayApi.GROUP + "/v1", "grpcroutes");
+    var g =
+        InformerEventSourceConfiguration.from(
+                io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute.class, Namespace.class)
+            .withName("route-grpcroutes")
+            .withSecondaryToPrimaryMapper(
+                x -> Set.of(new ResourceID(x.getMetadata().getNamespace())));
     Set<String> watched = watched();
     var r =
         InformerEventSourceConfiguration.from(HTTPRoute.class, Namespace.class)
@@ -88,14 +98,21 @@ public class RouteReconciler implements Reconciler<Namespace> {
     if (watched == null) {
       r.withWatchAllNamespaces();
       d.withWatchAllNamespaces();
+      g.withWatchAllNamespaces();
     } else {
       r.withNamespaces(watched);
       d.withNamespaces(watched);
+      g.withNamespaces(watched);
     }
     routes = new InformerEventSource<>(r.build(), ctx);
     diagnoses = new InformerEventSource<>(d.build(), ctx);
     diagnoses.addIndexer(Indexes.BY_TARGET, Indexes::diagnosisTarget);
-    return List.of(routes, diagnoses);
+    if (!grpc) {
+      grpcRoutes = null;
+      return List.of(routes, diagnoses);
+    }
+    grpcRoutes = new InformerEventSource<>(g.build(), ctx);
+    return List.of(routes, grpcRoutes, diagnoses);
   }
 
   /** The watched namespaces, or null for all. */
@@ -126,7 +143,12 @@ public class RouteReconciler implements Reconciler<Namespace> {
     }
     var gds = client.resources(GatewayDiagnosis.class).inNamespace(ns);
     int failed = 0;
-    for (HTTPRoute route : routes.list(ns).toList()) {
+    List<io.fabric8.kubernetes.api.model.HasMetadata> all =
+        new ArrayList<>(routes.list(ns).toList());
+    if (grpcRoutes != null) {
+      all.addAll(grpcRoutes.list(ns).toList());
+    }
+    for (var route : all) {
       try {
         keep(route, namespace, gds);
       } catch (KubernetesClientException e) {
@@ -144,7 +166,7 @@ public class RouteReconciler implements Reconciler<Namespace> {
 
   /** One route's diagnosis: created, adopted, or deleted when the route opts out. */
   private void keep(
-      HTTPRoute route,
+      io.fabric8.kubernetes.api.model.HasMetadata route,
       Namespace namespace,
       io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
               GatewayDiagnosis,
@@ -153,9 +175,10 @@ public class RouteReconciler implements Reconciler<Namespace> {
           gds) {
     String ns = namespace.getMetadata().getName();
     String name = route.getMetadata().getName();
-    String gdName = DiagnosisResources.nameOf(HTTPRouteTargets.KIND, name);
+    String kind = Routes.kind(route);
+    String gdName = DiagnosisResources.nameOf(kind, name);
     List<GatewayDiagnosis> existing =
-        diagnoses.byIndex(Indexes.BY_TARGET, Indexes.targetKey(ns, HTTPRouteTargets.KIND, name));
+        diagnoses.byIndex(Indexes.BY_TARGET, Indexes.targetKey(ns, kind, name));
     if (OptOut.of(route.getMetadata().getAnnotations(), namespace.getMetadata().getAnnotations())
         .out()) {
       existing.stream().filter(gd -> ownedBy(gd, route)).forEach(gd -> gds.resource(gd).delete());
@@ -193,7 +216,7 @@ public class RouteReconciler implements Reconciler<Namespace> {
               io.fabric8.kubernetes.api.model.KubernetesResourceList<GatewayDiagnosis>,
               io.fabric8.kubernetes.client.dsl.Resource<GatewayDiagnosis>>
           gds,
-      HTTPRoute route,
+      io.fabric8.kubernetes.api.model.HasMetadata route,
       String gdName) {
     GatewayDiagnosis gd = new GatewayDiagnosis();
     gd.setMetadata(
@@ -205,7 +228,7 @@ public class RouteReconciler implements Reconciler<Namespace> {
             .build());
     GatewayDiagnosisSpec spec = new GatewayDiagnosisSpec();
     spec.setTargetRef(
-        new TargetRef(GatewayApi.GROUP, HTTPRouteTargets.KIND, route.getMetadata().getName()));
+        new TargetRef(GatewayApi.GROUP, Routes.kind(route), route.getMetadata().getName()));
     gd.setSpec(spec);
     try {
       gds.resource(gd).create();
@@ -218,26 +241,30 @@ public class RouteReconciler implements Reconciler<Namespace> {
       GatewayDiagnosis other = gds.withName(gdName).get();
       var t = other == null || other.getSpec() == null ? null : other.getSpec().getTargetRef();
       if (t != null
-          && !(HTTPRouteTargets.KIND.equals(t.getKind())
+          && !(Routes.kind(route).equals(t.getKind())
               && route.getMetadata().getName().equals(t.getName()))) {
         LOG.warnf(
-            "GatewayDiagnosis %s/%s exists but targets %s; not creating one for HTTPRoute %s",
-            route.getMetadata().getNamespace(), gdName, t, route.getMetadata().getName());
+            "GatewayDiagnosis %s/%s exists but targets %s; not creating one for %s %s",
+            route.getMetadata().getNamespace(),
+            gdName,
+            t,
+            Routes.kind(route),
+            route.getMetadata().getName());
       }
     }
   }
 
-  static boolean ownedBy(GatewayDiagnosis gd, HTTPRoute route) {
+  static boolean ownedBy(GatewayDiagnosis gd, io.fabric8.kubernetes.api.model.HasMetadata route) {
     return gd.getMetadata().getOwnerReferences() != null
         && route.getMetadata().getUid() != null
         && gd.getMetadata().getOwnerReferences().stream()
             .anyMatch(o -> route.getMetadata().getUid().equals(o.getUid()));
   }
 
-  static OwnerReference ownerRef(HTTPRoute route) {
+  static OwnerReference ownerRef(io.fabric8.kubernetes.api.model.HasMetadata route) {
     return new OwnerReferenceBuilder()
         .withApiVersion(GatewayApi.GROUP + "/v1")
-        .withKind(HTTPRouteTargets.KIND)
+        .withKind(Routes.kind(route))
         .withName(route.getMetadata().getName())
         .withUid(route.getMetadata().getUid())
         .withBlockOwnerDeletion(false)

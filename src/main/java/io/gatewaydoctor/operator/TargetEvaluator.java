@@ -1,6 +1,5 @@
 package io.gatewaydoctor.operator;
 
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.gatewaydoctor.analysis.Code;
 import io.gatewaydoctor.analysis.Diagnosis;
@@ -81,19 +80,24 @@ final class TargetEvaluator {
       return new Evaluation(
           Diagnosis.targetMissing("Ingress", ns, "(spec.targetRef not set)"), null);
     }
-    boolean route = HTTPRouteTargets.KIND.equals(t.getKind());
+    boolean route = io.gatewaydoctor.model.Routes.isRouteKind(t.getKind());
     if (t.getKind() != null && !TargetRef.INGRESS.equals(t.getKind()) && !route) {
       return new Evaluation(
           new Diagnosis(
               t.getKind() + "/" + t.getName(),
               Health.Unknown,
               Code.NONE,
-              "Targets of kind " + t.getKind() + " are not supported yet (Ingress and HTTPRoute)",
+              "Targets of kind "
+                  + t.getKind()
+                  + " are not supported yet (Ingress, HTTPRoute, GRPCRoute)",
               List.of(),
               List.of()),
           null);
     }
-    if (route && informers.routes == null) {
+    if (route
+        && (informers.routes == null
+            || (io.gatewaydoctor.model.Routes.GRPC.equals(t.getKind())
+                && informers.grpcRoutes == null))) {
       return new Evaluation(
           new Diagnosis(
               t.getKind() + "/" + t.getName(),
@@ -108,13 +112,11 @@ final class TargetEvaluator {
     }
     io.fabric8.kubernetes.api.model.HasMetadata object =
         route
-            ? informers.routes.get(new ResourceID(t.getName(), ns)).orElse(null)
+            ? informers.route(t.getKind(), new ResourceID(t.getName(), ns)).orElse(null)
             : informers.ingresses.get(new ResourceID(t.getName(), ns)).orElse(null);
     if (object == null) {
       return new Evaluation(
-          Diagnosis.targetMissing(
-              route ? HTTPRouteTargets.KIND : TargetRef.INGRESS, ns, t.getName()),
-          null);
+          Diagnosis.targetMissing(route ? t.getKind() : TargetRef.INGRESS, ns, t.getName()), null);
     }
     var namespace = informers.namespaces.get(new ResourceID(ns)).orElse(null);
     var optOut =
@@ -126,7 +128,7 @@ final class TargetEvaluator {
       // it
       return new Evaluation(
           new Diagnosis(
-              (route ? HTTPRouteTargets.KIND : TargetRef.INGRESS) + "/" + t.getName(),
+              (route ? t.getKind() : TargetRef.INGRESS) + "/" + t.getName(),
               Health.Unknown,
               Code.NONE,
               "Not diagnosed: " + OptOut.ANNOTATION + " is \"false\" on the " + optOut.by(),
@@ -135,9 +137,9 @@ final class TargetEvaluator {
           null);
     }
     Pipeline.Resolved target;
-    if (object instanceof HTTPRoute r) {
-      var snapshot = gatherer.gather(r);
-      target = Pipeline.resolve(HTTPRouteTargets.of(r, snapshot), snapshot);
+    if (route) {
+      var snapshot = gatherer.gatherRoute(object);
+      target = Pipeline.resolve(HTTPRouteTargets.of(object, snapshot), snapshot);
     } else {
       Ingress ingress = (Ingress) object;
       target = Pipeline.resolve(ingress, gatherer.gather(ingress));

@@ -41,6 +41,7 @@ class ScenarioTest {
           "GatewayClass",
           "Gateway",
           "HTTPRoute",
+          "GRPCRoute",
           "ReferenceGrant");
 
   static Stream<String> scenarios() throws IOException {
@@ -63,20 +64,29 @@ class ScenarioTest {
     // back
     ClusterSnapshot snapshot = ClusterSnapshot.of(objects, LISTED);
     // "ns/name" is an Ingress; "httproute/ns/name" an HTTPRoute
-    boolean route = target.length == 3 && target[0].equalsIgnoreCase("httproute");
+    boolean route =
+        target.length == 3
+            && (target[0].equalsIgnoreCase("httproute") || target[0].equalsIgnoreCase("grpcroute"));
+    String routeKind = route ? target[0].toLowerCase(java.util.Locale.ROOT) : null;
     if (route) {
       target = new String[] {target[1], target[2]};
     }
+    String[] at = target;
     io.fabric8.kubernetes.api.model.HasMetadata object =
         route
-            ? snapshot.httpRoute(target[0], target[1]).orElseThrow()
+            ? snapshot.routes().stream()
+                .filter(
+                    r ->
+                        io.gatewaydoctor.model.Routes.lowerKind(r).equals(routeKind)
+                            && r.getMetadata().getNamespace().equals(at[0])
+                            && r.getMetadata().getName().equals(at[1]))
+                .findFirst()
+                .orElseThrow()
             : snapshot.ingress(target[0], target[1]).orElseThrow();
     var resolved =
         route
             ? io.gatewaydoctor.evaluation.Pipeline.resolve(
-                io.gatewaydoctor.model.HTTPRouteTargets.of(
-                    (io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute) object, snapshot),
-                snapshot)
+                io.gatewaydoctor.model.HTTPRouteTargets.of(object, snapshot), snapshot)
             : io.gatewaydoctor.evaluation.Pipeline.resolve((Ingress) object, snapshot);
     Path log = dir.resolve("in-gateway.log");
     Path baseline = dir.resolve("baseline.yaml");

@@ -174,4 +174,28 @@ class AnalyzeEnvoyTest {
       assertThat(r.err()).contains("probed 2 endpoints");
     }
   }
+
+  /** A GRPCRoute: gRPC failures Envoy logs with status 200 pin the refusals on the pod. */
+  @Test
+  void aGrpcRouteIsDiagnosedFromEnvoysGrpcFailures(@TempDir Path dir) throws IOException {
+    String s = "grpcroute-envoy-one-pod-refusing";
+    var r =
+        run(
+            "-f",
+            dump(s, dir).toString(),
+            "--gateway-log",
+            log(s, dir).toString(),
+            "--target",
+            "grpcroute/shop/api",
+            "-o",
+            "json",
+            "--now",
+            NOW);
+    JsonNode gd = r.json().at("/items/0");
+    assertThat(r.json().get("items")).as(r.err()).hasSize(1);
+    assertThat(gd.at("/metadata/name").asText()).isEqualTo("api.grpcroute");
+    assertThat(gd.at("/spec/targetRef/kind").asText()).isEqualTo("GRPCRoute");
+    assertThat(gd.at("/status/rootCause").asText()).isEqualTo("BackendRefusingConnections");
+    assertThat(gd.at("/status/gatewayErrors/gateway/503").asLong()).isEqualTo(8);
+  }
 }

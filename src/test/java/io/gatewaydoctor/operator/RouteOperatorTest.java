@@ -339,4 +339,36 @@ class RouteOperatorTest extends OperatorTestBase {
     assertThat(get(metricsUrl))
         .containsPattern("(?m)^gatewaydoctor_build_info\\{version=\"[^\"]+\"} 1\\.0$");
   }
+
+  /** A GRPCRoute gets a diagnosis of its own too (NAME.grpcroute), owned by it. */
+  @Test
+  void aGrpcRouteGetsItsDiagnosis() throws IOException {
+    String ns = "routes-grpc";
+    seed(ns);
+    probesOff(ns);
+    apply(
+        gatewayClassAndGateway(ns)
+            + """
+            - apiVersion: gateway.networking.k8s.io/v1
+              kind: GRPCRoute
+              metadata: {name: api, namespace: %s}
+              spec:
+                parentRefs: [{name: eg}]
+                rules:
+                - matches: [{method: {service: shop.v1.Cart}}]
+                  backendRefs: [{name: web, port: 80}]
+            """
+                .formatted(ns));
+    GatewayDiagnosisStatus s = awaitStatus(ns, "api.grpcroute", SETTLE, verdict("Healthy", "None"));
+    assertThat(s.target).isEqualTo("GRPCRoute/api");
+    GatewayDiagnosis gd =
+        client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("api.grpcroute").get();
+    assertThat(gd.getSpec().getTargetRef().getKind()).isEqualTo("GRPCRoute");
+    assertThat(gd.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(o -> assertThat(o.getKind()).isEqualTo("GRPCRoute"));
+    // its backend goes: the verdict follows, through the Service index of GRPCRoutes
+    client.services().inNamespace(ns).withName("web").delete();
+    awaitStatus(ns, "api.grpcroute", EVENT_DRIVEN, verdict("Failing", "BackendServiceMissing"));
+  }
 }

@@ -9,7 +9,6 @@ import io.gatewaydoctor.analysis.Rule;
 import io.gatewaydoctor.analysis.RuleFinding;
 import io.gatewaydoctor.analysis.Severity;
 import io.gatewaydoctor.model.BackendRef;
-import io.gatewaydoctor.model.HTTPRouteTargets;
 import io.gatewaydoctor.model.ReferenceGrants;
 import io.gatewaydoctor.model.Target;
 import java.util.ArrayList;
@@ -26,7 +25,8 @@ public final class BackendRefNotPermittedRule implements Rule {
   public List<RuleFinding> check(AnalysisContext ctx) {
     List<RuleFinding> out = new ArrayList<>();
     Target t = ctx.chain().target();
-    if (!HTTPRouteTargets.KIND.equals(t.kind()) || !ctx.cluster().knows("ReferenceGrant")) {
+    if (!io.gatewaydoctor.model.Routes.isRouteKind(t.kind())
+        || !ctx.cluster().knows("ReferenceGrant")) {
       return out; // without the grants listed, a missing one cannot be told from an unseen one
     }
     for (BackendRef b : t.notPermitted()) {

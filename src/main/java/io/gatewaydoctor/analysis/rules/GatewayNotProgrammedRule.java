@@ -2,7 +2,6 @@ package io.gatewaydoctor.analysis.rules;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
@@ -27,7 +26,8 @@ public final class GatewayNotProgrammedRule implements Rule {
   @Override
   public List<RuleFinding> check(AnalysisContext ctx) {
     List<RuleFinding> out = new ArrayList<>();
-    if (!(ctx.chain().target().object() instanceof HTTPRoute route)) {
+    var route = ctx.chain().target().object();
+    if (route == null || !io.gatewaydoctor.model.Routes.isRoute(route)) {
       return out;
     }
     record Broken(Gateway gw, String problem, List<String> evidence, boolean blocking) {}

@@ -1,6 +1,5 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
@@ -24,10 +23,11 @@ public final class RouteNotAcceptedRule implements Rule {
   @Override
   public List<RuleFinding> check(AnalysisContext ctx) {
     List<RuleFinding> out = new ArrayList<>();
-    if (!(ctx.chain().target().object() instanceof HTTPRoute route)) {
+    var route = ctx.chain().target().object();
+    if (route == null || !io.gatewaydoctor.model.Routes.isRoute(route)) {
       return out;
     }
-    var refs = route.getSpec() == null ? null : route.getSpec().getParentRefs();
+    var refs = io.gatewaydoctor.model.Routes.parentRefs(route);
     List<RouteAttachment.Parent> parents = RouteAttachment.of(route, ctx.cluster());
     List<String> why = new ArrayList<>();
     List<String> evidence = new ArrayList<>();

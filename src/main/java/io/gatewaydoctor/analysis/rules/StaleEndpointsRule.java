@@ -1,6 +1,5 @@
 package io.gatewaydoctor.analysis.rules;
 
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.gatewaydoctor.analysis.Action;
 import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Code;
@@ -112,7 +111,8 @@ public final class StaleEndpointsRule implements Rule {
 
   /** The route's first parent Gateway the view holds, else the route. */
   private static ResourceRef blamed(AnalysisContext ctx) {
-    if (ctx.chain().target().object() instanceof HTTPRoute route) {
+    var route = ctx.chain().target().object();
+    if (route != null && io.gatewaydoctor.model.Routes.isRoute(route)) {
       for (var gw : HTTPRouteTargets.parents(route, ctx.cluster())) {
         return new ResourceRef(
             "Gateway", gw.getMetadata().getNamespace(), gw.getMetadata().getName());
