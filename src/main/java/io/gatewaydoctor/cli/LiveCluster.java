@@ -150,8 +150,12 @@ final class LiveCluster {
       if (namespace == null) {
         list("Gateway", () -> gateways.inAnyNamespace().list().getItems());
       } else {
-        // only this namespace's: a parent elsewhere is unseen, not missing (Gateway stays unknown)
-        optional(() -> gateways.inNamespace(namespace).list().getItems());
+        // none: the kinds a snapshot holds count as listed, and a parent elsewhere would read as
+        // missing; Gateway stays unknown and the attachment checks stay silent
+        err.println(
+            "warning: cannot list Gateways in every namespace ("
+                + e.getCode()
+                + "); the checks of routes' parent Gateways are skipped");
       }
     }
     if (!io.gatewaydoctor.sources.GatewayApi.grantsServed(client)) {
@@ -183,6 +187,71 @@ final class LiveCluster {
                 .flatMap(n -> grants.inNamespace(n).list().getItems().stream())
                 .map(HasMetadata.class::cast)
                 .toList());
+    permittedBackends();
+  }
+
+  /**
+   * With -n, the Services of other namespaces that a ReferenceGrant there lets a route of this
+   * namespace reach were not listed: each is read by name, with its EndpointSlices and the pods it
+   * selects, so a permitted backend is diagnosed rather than taken for missing. Nothing of a
+   * namespace that gave no consent is read.
+   */
+  private void permittedBackends() {
+    java.util.Map<String, List<io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant>>
+        grantsOf = new java.util.HashMap<>();
+    for (HasMetadata o : objects) {
+      if (o instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant g) {
+        grantsOf.computeIfAbsent(g.getMetadata().getNamespace(), k -> new ArrayList<>()).add(g);
+      }
+    }
+    java.util.Set<String> read = new java.util.TreeSet<>();
+    for (HasMetadata o : List.copyOf(objects)) {
+      if (!io.gatewaydoctor.model.Routes.isRoute(o)) {
+        continue;
+      }
+      for (var rule : io.gatewaydoctor.model.Routes.rules(o)) {
+        for (var b : rule.backends()) {
+          if (b == null
+              || b.name() == null
+              || b.namespace() == null
+              || b.namespace().equals(namespace)
+              || read.size() >= 32
+              || !read.add(b.namespace() + "/" + b.name())
+              || !io.gatewaydoctor.model.ReferenceGrants.permits(
+                  grantsOf.getOrDefault(b.namespace(), List.of()),
+                  io.gatewaydoctor.model.Routes.kind(o),
+                  namespace,
+                  b.name())) {
+            continue;
+          }
+          var svc = client.services().inNamespace(b.namespace()).withName(b.name());
+          optional(() -> java.util.Optional.ofNullable(svc.get()).stream().toList());
+          optional(
+              () ->
+                  client
+                      .discovery()
+                      .v1()
+                      .endpointSlices()
+                      .inNamespace(b.namespace())
+                      .withLabel("kubernetes.io/service-name", b.name())
+                      .list()
+                      .getItems());
+          optional(
+              () -> {
+                var s = svc.get();
+                var selector = s == null || s.getSpec() == null ? null : s.getSpec().getSelector();
+                return selector == null || selector.isEmpty()
+                    ? List.of()
+                    : client
+                        .pods()
+                        .inNamespace(b.namespace())
+                        .withLabels(selector)
+                        .list()
+                        .getItems();
+              });
+        }
+      }
+    }
   }
 
   /**

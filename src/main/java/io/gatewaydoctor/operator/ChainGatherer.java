@@ -188,10 +188,14 @@ final class ChainGatherer {
     }
     Set<String> namespaces = new java.util.TreeSet<>(Indexes.routeBackendNamespaces(route));
     namespaces.add(ns);
+    Map<String, List<io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant>> grants =
+        new java.util.HashMap<>();
     if (c.grants() != null) {
       known.add("ReferenceGrant");
       for (String n : namespaces) {
-        c.grants().list(n).forEach(objects::add);
+        var list = c.grants().list(n).toList();
+        grants.put(n, list); // one read: consent is judged on what the snapshot holds
+        objects.addAll(list);
       }
     }
     Set<String> seenDeployments = new java.util.HashSet<>();
@@ -204,7 +208,7 @@ final class ChainGatherer {
       if (!bns.equals(ns)
           && (c.grants() == null
               || !io.gatewaydoctor.model.ReferenceGrants.permits(
-                  c.grants().list(bns).toList(),
+                  grants.getOrDefault(bns, List.of()),
                   io.gatewaydoctor.model.Routes.kind(route),
                   ns,
                   svc))) {

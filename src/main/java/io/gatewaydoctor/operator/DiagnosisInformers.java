@@ -279,20 +279,7 @@ final class DiagnosisInformers {
 
   /** Whether every informer a verdict reads is watching and synced. */
   boolean watching() {
-    return Stream.of(
-            ingresses,
-            services,
-            slices,
-            pods,
-            deployments,
-            replicaSets,
-            namespaces,
-            routes,
-            grpcRoutes,
-            gateways,
-            gatewayClasses,
-            grants)
-        .filter(java.util.Objects::nonNull)
+    return Stream.of(ingresses, services, slices, pods, deployments, replicaSets, namespaces)
         .allMatch(i -> i.getStatus() == io.javaoperatorsdk.operator.health.Status.HEALTHY);
   }
 

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -248,20 +249,25 @@ final class GatewayLogStreams implements AutoCloseable {
             p);
       }
     }
-    // the streams followed already stay (their resume point with them); new pods fill what is left
+    // the streams followed already stay (their resume point with them) and new pods fill what is
+    // left, controllers first: a new controller pod takes a slot before any Envoy proxy keeps one
     Map<String, Pod> want = new HashMap<>();
-    candidates.forEach(
-        (k, p) -> {
-          if (streams.containsKey(k) && want.size() < settings.maxStreams()) {
-            want.put(k, p);
-          }
-        });
-    candidates.forEach(
-        (k, p) -> {
-          if (want.size() < settings.maxStreams()) {
-            want.putIfAbsent(k, p);
-          }
-        });
+    for (String priority : List.of("0/", "1/")) {
+      candidates.forEach(
+          (k, p) -> {
+            if (k.startsWith(priority)
+                && streams.containsKey(k)
+                && want.size() < settings.maxStreams()) {
+              want.put(k, p);
+            }
+          });
+      candidates.forEach(
+          (k, p) -> {
+            if (k.startsWith(priority) && want.size() < settings.maxStreams()) {
+              want.putIfAbsent(k, p);
+            }
+          });
+    }
     streams
         .entrySet()
         .removeIf(

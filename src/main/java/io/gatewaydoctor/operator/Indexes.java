@@ -149,7 +149,16 @@ public final class Indexes {
     }
     if (st.getConditions() != null) {
       st.getConditions()
-          .forEach(c -> out.add(c.getType() + "=" + c.getStatus() + "/" + c.getReason()));
+          .forEach(
+              c ->
+                  out.add(
+                      c.getType()
+                          + "="
+                          + c.getStatus()
+                          + "/"
+                          + c.getReason()
+                          + ":"
+                          + c.getMessage()));
     }
     if (st.getListeners() != null) {
       for (var l : st.getListeners()) {
@@ -164,7 +173,9 @@ public final class Indexes {
                               + "="
                               + c.getStatus()
                               + "/"
-                              + c.getReason()));
+                              + c.getReason()
+                              + ":"
+                              + c.getMessage()));
         }
       }
     }

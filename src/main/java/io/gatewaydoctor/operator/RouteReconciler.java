@@ -155,8 +155,8 @@ public class RouteReconciler implements Reconciler<Namespace> {
         // one route's trouble (a quota, a webhook, a namespace going away) keeps the others
         failed++;
         LOG.warnf(
-            "HTTPRoute %s/%s: cannot keep its GatewayDiagnosis: %s",
-            ns, route.getMetadata().getName(), e.getMessage());
+            "%s %s/%s: cannot keep its GatewayDiagnosis: %s",
+            Routes.kind(route), ns, route.getMetadata().getName(), e.getMessage());
       }
     }
     return failed == 0
@@ -186,7 +186,7 @@ public class RouteReconciler implements Reconciler<Namespace> {
     }
     if (existing.isEmpty()) {
       if (gdName.length() > 253) {
-        LOG.warnf("HTTPRoute %s/%s: its name is too long for a diagnosis of its own", ns, name);
+        LOG.warnf("%s %s/%s: its name is too long for a diagnosis of its own", kind, ns, name);
         return;
       }
       create(gds, route, gdName);

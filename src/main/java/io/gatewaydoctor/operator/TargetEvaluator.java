@@ -103,9 +103,10 @@ final class TargetEvaluator {
               t.getKind() + "/" + t.getName(),
               Health.Unknown,
               Code.NONE,
-              "Not diagnosed: this cluster does not serve the Gateway API"
-                  + " (gateway.networking.k8s.io/v1 HTTPRoutes), or gatewaydoctor.gateway-api.enabled"
-                  + " is false",
+              "Not diagnosed: this cluster does not serve the Gateway API's "
+                  + t.getKind()
+                  + "s (gateway.networking.k8s.io/v1), or gatewaydoctor.gateway-api.enabled is"
+                  + " false",
               List.of(),
               List.of()),
           null);

@@ -344,7 +344,28 @@ public final class EnvoyLogParser {
     if (!f.flags.matches("-|[A-Z]{2,5}(,[A-Z]{2,5}){0,7}")) {
       return null;
     }
-    if (t.size() == ISTIO_TOKENS) {
+    boolean istio = t.size() == ISTIO_TOKENS;
+    boolean withDetails = t.size() == 12;
+    // each shape's Envoy-written fields must look like themselves: the counts are numbers, Istio's
+    // details are no number (Envoy's default has BYTES_RECEIVED there), the addresses addresses;
+    // so a default-format line a client padded to 20 fields is not read as Istio's
+    int counts = istio ? 5 : withDetails ? 3 : 2;
+    for (int k = counts; k < counts + 3; k++) {
+      if (!t.get(k).equals("-") && number(t.get(k)) == null) {
+        return null;
+      }
+    }
+    if ((istio || withDetails) && (number(t.get(2)) != null || t.get(2).equals("-"))) {
+      return null;
+    }
+    if (istio) {
+      for (int k = 15; k <= 17; k++) {
+        if (!t.get(k).equals("-") && address(t.get(k)) == null) {
+          return null;
+        }
+      }
+    }
+    if (istio) {
       // Istio: DETAILS CONNECTION_TERMINATION_DETAILS "TRANSPORT_FAILURE_REASON" BYTES_RECEIVED
       // BYTES_SENT DURATION UPSTREAM_SERVICE_TIME "XFF" "UA" "REQUEST_ID" "AUTHORITY"
       // "UPSTREAM_HOST" UPSTREAM_CLUSTER UPSTREAM_LOCAL DOWNSTREAM_LOCAL DOWNSTREAM_REMOTE SNI
@@ -360,9 +381,8 @@ public final class EnvoyLogParser {
     }
     // Envoy's default: BYTES_RECEIVED BYTES_SENT DURATION UPSTREAM_SERVICE_TIME "XFF" "UA"
     // "REQUEST_ID" "AUTHORITY" "UPSTREAM_HOST" (a common variant adds DETAILS after the flags)
-    boolean details = number(t.get(2)) == null && !t.get(2).equals("-");
-    f.details = details ? t.get(2) : null;
-    f.bytesSent = t.get(details ? 4 : 3);
+    f.details = withDetails ? t.get(2) : null;
+    f.bytesSent = t.get(withDetails ? 4 : 3);
     f.authority = t.get(t.size() - 2);
     f.host = t.get(t.size() - 1);
     return f;
@@ -386,7 +406,7 @@ public final class EnvoyLogParser {
       if (s.charAt(i) == '"') {
         int e = s.indexOf('"', i + 1);
         if (e < 0) {
-          return out;
+          return List.of(); // an unclosed quote: no line of a known shape
         }
         out.add(s.substring(i + 1, e));
         i = e + 1;

@@ -147,4 +147,20 @@ class AnalyzeLiveRoutesTest {
     assertThat(r.json().get("items"))
         .allSatisfy(i -> assertThat(i.at("/spec/targetRef/kind").asText()).isEqualTo("Ingress"));
   }
+
+  /**
+   * -n on the route's namespace: the Service it may reach in another namespace (a ReferenceGrant
+   * there permits it) is read by name and diagnosed, not taken for missing.
+   */
+  @Test
+  void aPermittedBackendInAnotherNamespaceIsReadWithNamespaceScope(@TempDir Path tmp)
+      throws IOException {
+    Path kubeconfig = cluster(tmp, "httproute-backendref-permitted", true);
+    var r =
+        AnalyzeCommandTest.run(
+            "--kubeconfig", kubeconfig.toString(), "-n", "storefront", "-o", "json", "--now", NOW);
+    JsonNode st = r.json().at("/items/0/status");
+    assertThat(st.get("health").asText()).as(r.err() + st).isEqualTo("Healthy");
+    assertThat(st.get("backends")).hasSize(1);
+  }
 }

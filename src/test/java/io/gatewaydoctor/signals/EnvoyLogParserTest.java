@@ -276,4 +276,23 @@ public class EnvoyLogParserTest {
       assertThat(p).as("a line with extra fields is not read: " + ua).isNull();
     }
   }
+
+  /**
+   * Envoy's default format (11 fields) padded by a client's User-Agent to Istio's 20, with a fake
+   * upstream host and cluster where Istio's would be: not read.
+   */
+  @Test
+  void aDefaultFormatLinePaddedToIstiosShapeIsNotRead() {
+    String ua =
+        "a\" \"b\" \"c\" \"d\" \"e\" \"f\" \"10.1.2.3:8080\""
+            + " \"outbound|80||web.victim.svc.cluster.local\" \"x\" \"y";
+    String line =
+        "[2026-12-01T11:52:05.123Z] \"GET /cart HTTP/1.1\" 503 UF 0 91 1 - \"10.244.0.1\" \""
+            + ua
+            + "\" \"4c1a0003-9d8e-4b2f-8a7c-1e5d3f9b0003\" \"shop.example.com\" \"10.244.1.7:8080\"";
+    assertThat(EnvoyLogParser.tokens(line, line.indexOf("HTTP/1.1\"") + 9, 64)).hasSize(20);
+    assertThat(EnvoyLogParser.parse(line)).isNull();
+    // an unclosed quote is no line of a known shape either
+    assertThat(EnvoyLogParser.parse(line.substring(0, line.length() - 1))).isNull();
+  }
 }

@@ -47,15 +47,19 @@ public final class BackendRefNotPermittedRule implements Rule {
                       + " in another namespace, and no ReferenceGrant in "
                       + bns
                       + " permits it: the gateway answers 500 for that backend",
+                  // another namespace's grants are its own business: only how many, none of them
+                  // for this route
                   List.of(
                       "ReferenceGrants in namespace "
                           + bns
                           + ": "
-                          + (grants.isEmpty()
-                              ? "none"
-                              : String.join(
-                                  ", ",
-                                  grants.stream().map(g -> g.getMetadata().getName()).toList()))))
+                          + grants.size()
+                          + ", none for "
+                          + t.kind()
+                          + "s of namespace "
+                          + t.namespace()
+                          + " to Service "
+                          + b.service()))
               .withRemediation(
                   new Remedy(
                       Action.MANUAL,

@@ -123,7 +123,8 @@ public final class GatewayNotProgrammedRule implements Rule {
     if (badListeners.isEmpty()) {
       return null;
     }
-    boolean all = badListeners.size() == p.listeners().size();
+    boolean all =
+        badListeners.size() == p.listeners().stream().filter(l -> l.getName() != null).count();
     return new Problem(
         String.join("; ", badListeners)
             + (all ? "" : " (the route's other listeners carry its traffic)"),

@@ -33,7 +33,7 @@ public final class StaleEndpointsRule implements Rule {
     }
     for (ResolvedBackend b : ctx.chain().backends()) {
       Map<String, GatewayEvidence.Counts> stale = StaleAddresses.of(ctx, b);
-      if (stale.isEmpty() || rolledOutRecently(ctx, b)) {
+      if (stale.isEmpty() || rolloutExplains(ctx, b)) {
         continue; // a rollout's departed pods: RolloutWithoutGracefulShutdown's to say
       }
       long errors = 0;
@@ -95,9 +95,14 @@ public final class StaleEndpointsRule implements Rule {
     return out;
   }
 
-  /** Whether the backend's Deployment started a new ReplicaSet within the window. */
-  static boolean rolledOutRecently(AnalysisContext ctx, ResolvedBackend b) {
-    if (b.pods().isEmpty()) {
+  /**
+   * Whether RolloutWithoutGracefulShutdown says it: the backend's Deployment started a new
+   * ReplicaSet within the window and its pods serve without a preStop drain.
+   */
+  static boolean rolloutExplains(AnalysisContext ctx, ResolvedBackend b) {
+    if (b.pods().isEmpty()
+        || io.gatewaydoctor.model.Pods.servingWithoutPreStop(b.pods().get(0), b.targetPortLabel())
+            .isEmpty()) {
       return false;
     }
     var w = io.gatewaydoctor.model.Pods.workload(b.pods().get(0));
