@@ -198,4 +198,31 @@ class AnalyzeEnvoyTest {
     assertThat(gd.at("/status/rootCause").asText()).isEqualTo("BackendRefusingConnections");
     assertThat(gd.at("/status/gatewayErrors/gateway/503").asLong()).isEqualTo(8);
   }
+
+  /**
+   * A route's TLS failure at Istio's proxy: the fix is the route's (a BackendTLSPolicy), not
+   * nginx's.
+   */
+  @Test
+  void aRoutesTlsFixIsABackendTlsPolicy(@TempDir Path dir) throws IOException {
+    String s = "httproute-istio-backend-tls-verify-failed";
+    var r =
+        run(
+            "-f",
+            dump(s, dir).toString(),
+            "--gateway-log",
+            log(s, dir).toString(),
+            "--target",
+            "httproute/shop/web",
+            "-o",
+            "json",
+            "--now",
+            NOW);
+    JsonNode st = r.json().at("/items/0/status");
+    assertThat(st.get("rootCause").asText()).as(r.err() + st).isEqualTo("BackendTLSFailure");
+    assertThat(st.get("fix").asText())
+        .contains("BackendTLSPolicy", "Service shop/web")
+        .doesNotContain("nginx.ingress.kubernetes.io");
+    assertThat(st.get("summary").asText()).contains("did not verify");
+  }
 }

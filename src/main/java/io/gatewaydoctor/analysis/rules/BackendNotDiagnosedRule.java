@@ -30,10 +30,8 @@ public final class BackendNotDiagnosedRule implements Rule {
             reasons.size()
                 + " backend entr"
                 + (reasons.size() == 1 ? "y" : "ies")
-                + " of Ingress "
-                + ctx.chain().namespace()
-                + "/"
-                + ctx.chain().name()
+                + " of "
+                + ctx.chain().target()
                 + " not diagnosed: "
                 + reasons.get(0)
                 + more,

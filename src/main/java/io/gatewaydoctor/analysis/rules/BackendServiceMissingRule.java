@@ -29,10 +29,7 @@ public final class BackendServiceMissingRule implements Rule {
                   Code.BackendServiceMissing,
                   Severity.Critical,
                   new ResourceRef("Service", b.namespace(), b.ref().service()),
-                  "Ingress "
-                      + ctx.chain().namespace()
-                      + "/"
-                      + ctx.chain().name()
+                  ctx.chain().target()
                       + " routes "
                       + String.join(", ", b.ref().usedBy())
                       + " to Service "

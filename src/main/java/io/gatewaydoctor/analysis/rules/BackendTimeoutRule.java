@@ -52,7 +52,9 @@ public final class BackendTimeoutRule implements Rule {
                                   ? "Check NetworkPolicies and the node of the pods of " + culprit
                                   : "Find what "
                                       + culprit
-                                      + " waits on (a database, a lock), or raise proxy-read-timeout if slow answers are expected",
+                                      + " waits on (a database, a lock), or raise "
+                                      + raise(ctx)
+                                      + " if slow answers are expected",
                               false));
                     })
                 .toList());
@@ -144,11 +146,24 @@ public final class BackendTimeoutRule implements Rule {
                             + culprit
                             + " waits on for "
                             + paths
-                            + ", or raise nginx.ingress.kubernetes.io/proxy-read-timeout on the Ingress if answers that slow are expected",
+                            + ", or raise "
+                            + raise(ctx)
+                            + " if answers that slow are expected",
                         false)));
         break; // one endpoint per backend carries the routed paths
       }
     }
     return out;
+  }
+
+  /**
+   * What sets how long the gateway waits: the Ingress's annotation, or the route rule's timeout.
+   */
+  static String raise(AnalysisContext ctx) {
+    return ctx.chain().target().ingress().isPresent()
+        ? "nginx.ingress.kubernetes.io/proxy-read-timeout on " + ctx.chain().target()
+        : "timeouts.request of the rule of "
+            + ctx.chain().target()
+            + " (Gateway API; the gateway's default applies without it)";
   }
 }

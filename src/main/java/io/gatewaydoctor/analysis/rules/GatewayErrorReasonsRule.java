@@ -202,7 +202,13 @@ public final class GatewayErrorReasonsRule implements Rule {
                         + GatewayTrouble.shape(GatewayTrouble.at(ctx, worst)),
                     evidence)
                 .withSince(GatewayTrouble.at(ctx, worst).errorsSince())
-                .withRemediation(new Remedy(Action.MANUAL, fix(rc.getKey(), culprit, b), false)));
+                .withRemediation(
+                    new Remedy(
+                        Action.MANUAL,
+                        ctx.chain().target().ingress().isEmpty() && rc.getKey() == Reason.tls
+                            ? routeTlsFix(culprit, b)
+                            : fix(rc.getKey(), culprit, b),
+                        false)));
       }
     }
     return out;
@@ -303,6 +309,21 @@ public final class GatewayErrorReasonsRule implements Rule {
       return "no TLS protocol version or cipher in common";
     }
     return "see the error line";
+  }
+
+  /** A route's TLS to its backend is set by a BackendTLSPolicy on the Service. */
+  private static String routeTlsFix(ResourceRef culprit, ResolvedBackend b) {
+    return "Make the BackendTLSPolicy of Service "
+        + b.serviceKey()
+        + " match "
+        + culprit
+        + ": {apiVersion: gateway.networking.k8s.io/v1alpha3, kind: BackendTLSPolicy, spec:"
+        + " {targetRefs: [{group: \"\", kind: Service, name: "
+        + b.ref().service()
+        + "}], validation: {hostname: <the name in its certificate>, caCertificateRefs:"
+        + " [{group: \"\", kind: ConfigMap, name: <the CA that signed it>}]}}}"
+        + " (or wellKnownCACertificates: System for a public CA); see"
+        + " docs/root-causes.md#backendtlsfailure";
   }
 
   private static String fix(Reason r, ResourceRef culprit, ResolvedBackend b) {

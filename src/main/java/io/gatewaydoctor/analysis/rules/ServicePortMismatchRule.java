@@ -53,10 +53,7 @@ public final class ServicePortMismatchRule implements Rule {
                   Code.ServicePortMismatch,
                   Severity.Critical,
                   ctx.chain().target().ref(),
-                  "Ingress "
-                      + ctx.chain().namespace()
-                      + "/"
-                      + ctx.chain().name()
+                  ctx.chain().target()
                       + " routes to "
                       + wanted
                       + " of Service "
@@ -83,8 +80,7 @@ public final class ServicePortMismatchRule implements Rule {
             Code.ServicePortMismatch,
             Severity.Info,
             ctx.chain().target().ref(),
-            "Ingress "
-                + ing
+            ctx.chain().target()
                 + " routes to port "
                 + b.ref().portLabel()
                 + " of Service "
