@@ -248,13 +248,17 @@ class RemediationTest extends OperatorTestBase {
                     .contains("\"Applied\"", applied, "\"Improved\""));
     Ingress ing = client.network().v1().ingresses().inNamespace(ns).withName("web").get();
     client.network().v1().ingresses().inNamespace(ns).withName("web").delete();
-    client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").delete();
+    // the mock API server (unlike a real one) creates an object a PATCH names after its delete:
+    // a reconcile in flight that labels the diagnosis would bring it back, so delete until gone
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(10))
         .until(
-            () ->
-                client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").get()
-                    == null);
+            () -> {
+              client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").delete();
+              Thread.sleep(200);
+              return client.resources(GatewayDiagnosis.class).inNamespace(ns).withName("web").get()
+                  == null;
+            });
     ing.getMetadata().setUid(null);
     ing.getMetadata().setResourceVersion(null);
     DemoScenario.create(client, ing);
