@@ -122,7 +122,11 @@ public final class BackendTimeoutRule implements Rule {
                         + GatewayTrouble.pods(List.of(e))
                         + " of "
                         + culprit
-                        + " got no response within the gateway's proxy-read-timeout of "
+                        + " got no response within the gateway's "
+                        + (ctx.chain().target().ingress().isPresent()
+                            ? "proxy-read-timeout"
+                            : "route timeout")
+                        + " of "
                         + secs
                         + " s ("
                         + ctx.dialect()
