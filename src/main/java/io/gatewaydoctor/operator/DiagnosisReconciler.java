@@ -331,6 +331,8 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     if (round != null) {
       next.remediations = round.records();
     }
+    StatusAggregator.gatewayLogs(
+        next, prev, logs.notUnderstood(), gd.getMetadata().getGeneration(), now);
     next.baseline =
         Baselines.next(
             gd.getStatus() == null ? null : gd.getStatus().baseline,

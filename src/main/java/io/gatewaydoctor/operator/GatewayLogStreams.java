@@ -371,6 +371,29 @@ final class GatewayLogStreams implements AutoCloseable {
     return java.util.List.copyOf(streams.values());
   }
 
+  /** Lines read before a stream's understanding is judged: a controller's start-up chatter. */
+  static final long JUDGED_AFTER = 200;
+
+  /**
+   * The followed gateway pods whose lines are hardly understood (at least {@link #JUDGED_AFTER}
+   * read, fewer than one in ten an access or upstream-error line): their access-log format is not
+   * the one configured, and their traffic counts for no verdict. "ns/pod: 1200 lines read, 3
+   * understood", sorted.
+   */
+  java.util.List<String> notUnderstood() {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (PodLogStream s : streams()) {
+      long read = s.lines;
+      long counted = s.counted;
+      if (read >= JUDGED_AFTER && counted * 10 < read) {
+        out.add(
+            s.namespace + "/" + s.pod + ": " + read + " lines read, " + counted + " understood");
+      }
+    }
+    java.util.Collections.sort(out);
+    return out;
+  }
+
   EvidenceStore store() {
     return store;
   }

@@ -174,6 +174,39 @@ public final class StatusAggregator {
     return s;
   }
 
+  /** Condition type: the gateway's logs are understood (present only when they are not). */
+  public static final String GATEWAY_LOGS = "GatewayLogsUnderstood";
+
+  /**
+   * Adds the condition that the followed gateway pods' log lines are not understood (their
+   * access-log format is not the one configured), naming them; nothing when all are understood.
+   */
+  public static void gatewayLogs(
+      GatewayDiagnosisStatus next,
+      GatewayDiagnosisStatus previous,
+      java.util.List<String> notUnderstood,
+      Long generation,
+      Instant now) {
+    if (notUnderstood.isEmpty()) {
+      return;
+    }
+    GatewayDiagnosisStatus prev = previous == null ? new GatewayDiagnosisStatus() : previous;
+    next.conditions.add(
+        condition(
+            prev,
+            GATEWAY_LOGS,
+            "False",
+            "LinesNotUnderstood",
+            capTo(
+                "The gateway's log lines are hardly understood, so its errors count for no verdict"
+                    + " (is log-format-upstream, or gatewaydoctor.gateway-logs.log-format, the"
+                    + " format it writes?): "
+                    + String.join("; ", notUnderstood),
+                1024),
+            generation,
+            now.truncatedTo(ChronoUnit.SECONDS).toString()));
+  }
+
   private static Condition condition(
       GatewayDiagnosisStatus prev,
       String type,

@@ -371,4 +371,80 @@ class RouteOperatorTest extends OperatorTestBase {
     client.services().inNamespace(ns).withName("web").delete();
     awaitStatus(ns, "api.grpcroute", EVENT_DRIVEN, verdict("Failing", "BackendServiceMissing"));
   }
+
+  /**
+   * #22: a followed gateway pod whose lines are hardly understood (another log format than the one
+   * configured) is said on the diagnoses, naming the pod, instead of silently counting nothing.
+   */
+  @Test
+  void aGatewayLogInAnotherFormatIsSaid() throws IOException {
+    String ns = "routes-garbled";
+    seed(ns);
+    probesOff(ns);
+    apply(gatewayClassAndGateway(ns) + route(ns, "web", ns));
+    awaitStatus(ns, "web.httproute", SETTLE, verdict("Healthy", "None"));
+    String gwNs = "gateway-garbled";
+    java.time.Instant now = java.time.Instant.now();
+    StringBuilder log = new StringBuilder();
+    for (int i = 0; i < 300; i++) {
+      // a custom format nobody configured: neither an access nor an upstream error line
+      log.append(now.minusSeconds(300 - i))
+          .append(" shop.example.com 10.244.0.1 GET /cart 200 0.004 upstream=127.0.0.11:8080\n");
+    }
+    server
+        .expect()
+        .get()
+        .withPath(
+            "/api/v1/namespaces/"
+                + gwNs
+                + "/pods/envoy-garbled-0/log?pretty=false&container=envoy&sinceSeconds=600&timestamps=true&follow=true")
+        .andReturn(200, log.toString())
+        .always();
+    client
+        .namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(gwNs)
+                .endMetadata()
+                .build())
+        .create();
+    DemoScenario.create(
+        client,
+        new io.fabric8.kubernetes.api.model.PodBuilder()
+            .withNewMetadata()
+            .withName("envoy-garbled-0")
+            .withNamespace(gwNs)
+            .withLabels(java.util.Map.of("gateway.envoyproxy.io/owning-gateway-name", "eg"))
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("envoy")
+            .withImage("docker.io/envoyproxy/envoy:distroless-v1.34.1")
+            .endContainer()
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Running")
+            .withPodIP("127.0.0.53")
+            .endStatus()
+            .build());
+    GatewayDiagnosisStatus s =
+        awaitStatus(
+            ns,
+            "web.httproute",
+            SETTLE,
+            x ->
+                x.conditions.stream()
+                    .anyMatch(
+                        c ->
+                            "GatewayLogsUnderstood".equals(c.getType())
+                                && "False".equals(c.getStatus())));
+    assertThat(s.conditions)
+        .filteredOn(c -> "GatewayLogsUnderstood".equals(c.getType()))
+        .singleElement()
+        .satisfies(
+            c ->
+                assertThat(c.getMessage())
+                    .contains("gateway-garbled/envoy-garbled-0", "300 lines read, 0 understood"));
+  }
 }
