@@ -92,6 +92,20 @@ public class DemoCommand implements Callable<Integer> {
   }
 
   /**
+   * Whether every ready endpoint of a diagnosis has its first probe result: until then a verdict
+   * that only the prober can reach (resets, TLS behind plain HTTP) is not in yet.
+   */
+  static boolean probed(GatewayDiagnosis g) {
+    var backends = g.getStatus() == null ? null : g.getStatus().backends;
+    return backends == null
+        || backends.stream()
+            .filter(b -> b.endpoints != null)
+            .flatMap(b -> b.endpoints.stream())
+            .filter(e -> Boolean.TRUE.equals(e.ready))
+            .allMatch(e -> e.lastProbe != null);
+  }
+
+  /**
    * The table once every demo Ingress and route has a diagnosis and nothing changed for 2 s; null
    * on timeout.
    */
@@ -104,8 +118,8 @@ public class DemoCommand implements Callable<Integer> {
           client.resources(GatewayDiagnosis.class).inAnyNamespace().list().getItems();
       boolean complete =
           items.size() >= DemoScenario.targets()
-              && items.stream()
-                  .allMatch(g -> g.getStatus() != null && g.getStatus().health != null);
+              && items.stream().allMatch(g -> g.getStatus() != null && g.getStatus().health != null)
+              && items.stream().allMatch(DemoCommand::probed);
       String now =
           DiagnosisTable.render(items, clock.instant(), true).replaceAll("\\s\\d+s\\n", "\n");
       stable = complete && now.equals(last) ? stable + 1 : 0;
