@@ -57,20 +57,9 @@ public record AnalysisContext(
     for (GatewayDialect.Upstream u : dialect().upstreams(chain.target(), b, cluster)) {
       names.merge(u.name(), u.whole(), Boolean::logicalAnd);
     }
-    java.util.Set<String> mine = new java.util.HashSet<>();
-    if (names.containsValue(false)) {
-      Endpoint.of(b).stream()
-          .filter(e -> e.ip() != null && e.port() != null)
-          .forEach(e -> mine.add(e.address()));
-      // service-upstream: "true" sends to the Service's ClusterIP, which is this backend's too
-      if (b.service() != null && b.service().getSpec() != null && b.servicePort() != null) {
-        String ip = b.service().getSpec().getClusterIP();
-        if (ip != null && !ip.isBlank() && !"None".equals(ip)) {
-          mine.add(Endpoint.address(ip, b.servicePort().getPort()));
-        }
-      }
-    }
-    return gateway.upstreams(names, mine);
+    // only needed where a name is shared: then the lines that reached this backend count
+    return gateway.upstreams(
+        names, names.containsValue(false) ? Endpoint.addressesOf(b) : java.util.Set.of());
   }
 
   /** The dialect of the gateway that serves the target: its setting names and defaults. */

@@ -47,6 +47,24 @@ public record Endpoint(String ip, Integer port, boolean ready, boolean terminati
     return new ArrayList<>(out.values());
   }
 
+  /**
+   * The addresses a gateway's traffic to this backend may go to: its endpoints' (ip:port) and its
+   * Service's ClusterIP on the Service port (ingress-nginx's service-upstream sends there).
+   */
+  public static java.util.Set<String> addressesOf(ResolvedBackend b) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    of(b).stream()
+        .filter(e -> e.ip() != null && e.port() != null)
+        .forEach(e -> out.add(e.address()));
+    if (b.service() != null && b.service().getSpec() != null && b.servicePort() != null) {
+      String ip = b.service().getSpec().getClusterIP();
+      if (ip != null && !ip.isBlank() && !"None".equals(ip)) {
+        out.add(address(ip, b.servicePort().getPort()));
+      }
+    }
+    return out;
+  }
+
   /** "ip:port", IPv6 in brackets: the key probes and gateway logs use for an endpoint. */
   public static String address(String ip, Integer port) {
     return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port;

@@ -112,23 +112,8 @@ final class ChainGatherer {
     }
     List<NetworkPolicy> policies = c.policies().list(ns).toList();
     objects.addAll(policies);
-    // the gateway's pods (the ConfigMap they name configures the gateway) and, behind a policy,
-    // their namespaces, to tell whether the policies admit them
-    Set<String> have = new java.util.HashSet<>();
-    objects.stream()
-        .filter(o -> o instanceof Pod)
-        .forEach(o -> have.add(ResourceID.fromResource(o).toString()));
-    List<Pod> gateways = c.pods().byIndex(Indexes.BY_GATEWAY, Indexes.GATEWAY);
-    for (Pod g : gateways) {
-      if (have.add(ResourceID.fromResource(g).toString())) {
-        objects.add(g);
-        if (!policies.isEmpty()) {
-          c.namespaces()
-              .get(new ResourceID(g.getMetadata().getNamespace()))
-              .ifPresent(objects::add);
-        }
-      }
-    }
+    // the gateway's pods (the ConfigMap they name configures the gateway)
+    List<Pod> gateways = addGatewayPods(objects, !policies.isEmpty());
     ControllerConfig.refs(gateways).forEach(ref -> configMaps.get(ref).ifPresent(objects::add));
     List<String> known = new ArrayList<>(KNOWN_KINDS);
     if (tlsSecretCheck && gatherSecrets(ingress, objects)) {
@@ -233,11 +218,21 @@ final class ChainGatherer {
       objects.addAll(nps);
       policies |= !nps.isEmpty();
     }
+    addGatewayPods(objects, policies);
+    return ClusterSnapshot.of(objects, known, controllerNamespaces);
+  }
+
+  /**
+   * Adds the gateway's pods not in {@code objects} yet and, when a NetworkPolicy is in the chain,
+   * their namespaces, to tell whether the policies admit them; returns the gateway's pods.
+   */
+  private List<Pod> addGatewayPods(List<HasMetadata> objects, boolean policies) {
     Set<String> have = new java.util.HashSet<>();
     objects.stream()
         .filter(o -> o instanceof Pod)
         .forEach(o -> have.add(ResourceID.fromResource(o).toString()));
-    for (Pod g : c.pods().byIndex(Indexes.BY_GATEWAY, Indexes.GATEWAY)) {
+    List<Pod> gateways = c.pods().byIndex(Indexes.BY_GATEWAY, Indexes.GATEWAY);
+    for (Pod g : gateways) {
       if (have.add(ResourceID.fromResource(g).toString())) {
         objects.add(g);
         if (policies) {
@@ -247,7 +242,7 @@ final class ChainGatherer {
         }
       }
     }
-    return ClusterSnapshot.of(objects, known, controllerNamespaces);
+    return gateways;
   }
 
   /**

@@ -3,7 +3,6 @@ package io.gatewaydoctor.operator;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -147,17 +146,7 @@ public class IngressReconciler implements Reconciler<Ingress> {
     }
     for (GatewayDiagnosis gd : existing) {
       if (name.equals(gd.getMetadata().getName()) && !ownedBy(gd, ingress)) {
-        gds.resource(gd)
-            .edit(
-                g -> {
-                  List<OwnerReference> refs =
-                      g.getMetadata().getOwnerReferences() == null
-                          ? new java.util.ArrayList<>()
-                          : new java.util.ArrayList<>(g.getMetadata().getOwnerReferences());
-                  refs.add(ownerRef(ingress));
-                  g.getMetadata().setOwnerReferences(refs);
-                  return g;
-                });
+        DiagnosisOwners.adopt(gds.resource(gd), ownerRef(ingress));
         LOG.infof("adopted GatewayDiagnosis %s/%s", ns, name);
       }
     }
@@ -165,22 +154,10 @@ public class IngressReconciler implements Reconciler<Ingress> {
   }
 
   static boolean ownedBy(GatewayDiagnosis gd, Ingress ingress) {
-    return gd.getMetadata().getOwnerReferences() != null
-        && gd.getMetadata().getOwnerReferences().stream()
-            .anyMatch(
-                o ->
-                    ingress.getMetadata().getUid() != null
-                        && ingress.getMetadata().getUid().equals(o.getUid()));
+    return DiagnosisOwners.ownedBy(gd, ingress);
   }
 
   static OwnerReference ownerRef(Ingress ingress) {
-    return new OwnerReferenceBuilder()
-        .withApiVersion("networking.k8s.io/v1")
-        .withKind("Ingress")
-        .withName(ingress.getMetadata().getName())
-        .withUid(ingress.getMetadata().getUid())
-        .withBlockOwnerDeletion(false)
-        .withController(false)
-        .build();
+    return DiagnosisOwners.ownerRef(ingress, "networking.k8s.io/v1", "Ingress");
   }
 }

@@ -3,7 +3,6 @@ package io.gatewaydoctor.operator;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -194,17 +193,7 @@ public class RouteReconciler implements Reconciler<Namespace> {
     }
     for (GatewayDiagnosis gd : existing) {
       if (gdName.equals(gd.getMetadata().getName()) && !ownedBy(gd, route)) {
-        gds.resource(gd)
-            .edit(
-                g -> {
-                  List<OwnerReference> refs =
-                      g.getMetadata().getOwnerReferences() == null
-                          ? new ArrayList<>()
-                          : new ArrayList<>(g.getMetadata().getOwnerReferences());
-                  refs.add(ownerRef(route));
-                  g.getMetadata().setOwnerReferences(refs);
-                  return g;
-                });
+        DiagnosisOwners.adopt(gds.resource(gd), ownerRef(route));
         LOG.infof("adopted GatewayDiagnosis %s/%s", ns, gdName);
       }
     }
@@ -255,20 +244,10 @@ public class RouteReconciler implements Reconciler<Namespace> {
   }
 
   static boolean ownedBy(GatewayDiagnosis gd, io.fabric8.kubernetes.api.model.HasMetadata route) {
-    return gd.getMetadata().getOwnerReferences() != null
-        && route.getMetadata().getUid() != null
-        && gd.getMetadata().getOwnerReferences().stream()
-            .anyMatch(o -> route.getMetadata().getUid().equals(o.getUid()));
+    return DiagnosisOwners.ownedBy(gd, route);
   }
 
   static OwnerReference ownerRef(io.fabric8.kubernetes.api.model.HasMetadata route) {
-    return new OwnerReferenceBuilder()
-        .withApiVersion(GatewayApi.GROUP + "/v1")
-        .withKind(Routes.kind(route))
-        .withName(route.getMetadata().getName())
-        .withUid(route.getMetadata().getUid())
-        .withBlockOwnerDeletion(false)
-        .withController(false)
-        .build();
+    return DiagnosisOwners.ownerRef(route, GatewayApi.GROUP + "/v1", Routes.kind(route));
   }
 }

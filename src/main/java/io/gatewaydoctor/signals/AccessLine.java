@@ -17,6 +17,11 @@ public record AccessLine(
     List<String> upstreamStatuses,
     List<String> upstreamLengths) {
 
+  /** The same line counted at another instant (the kubelet's timestamp of it). */
+  public AccessLine at(Instant t) {
+    return new AccessLine(t, status, upstream, upstreamAddrs, upstreamStatuses, upstreamLengths);
+  }
+
   /** The status of the last upstream tried, or null when it answered nothing. */
   public Integer lastUpstreamStatus() {
     if (upstreamStatuses.isEmpty()) {

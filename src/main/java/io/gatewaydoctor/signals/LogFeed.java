@@ -82,16 +82,7 @@ public final class LogFeed {
     }
     if (a != null) {
       understood++;
-      access.accept(
-          at == null
-              ? a
-              : new AccessLine(
-                  at,
-                  a.status(),
-                  a.upstream(),
-                  a.upstreamAddrs(),
-                  a.upstreamStatuses(),
-                  a.upstreamLengths()));
+      access.accept(at == null ? a : a.at(at));
       return true;
     }
     if (format != null && EnvoyLogParser.looksLike(raw)) {
@@ -122,17 +113,7 @@ public final class LogFeed {
       return false;
     }
     understood++;
-    AccessLine a = p.access();
-    access.accept(
-        at == null
-            ? a
-            : new AccessLine(
-                at,
-                a.status(),
-                a.upstream(),
-                a.upstreamAddrs(),
-                a.upstreamStatuses(),
-                a.upstreamLengths()));
+    access.accept(at == null ? p.access() : p.access().at(at));
     ErrorLine e = p.error();
     if (e != null) {
       error.accept(

@@ -5,7 +5,6 @@ import io.gatewaydoctor.gateway.GatewayDialect;
 import io.gatewaydoctor.model.Endpoint;
 import io.gatewaydoctor.model.ResolvedBackend;
 import io.gatewaydoctor.signals.GatewayEvidence;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -25,14 +24,7 @@ final class StaleAddresses {
     if (ctx.gateway().isEmpty() || b.service() == null) {
       return out;
     }
-    Set<String> current = new HashSet<>();
-    Endpoint.of(b).stream()
-        .filter(e -> e.ip() != null && e.port() != null)
-        .forEach(e -> current.add(e.address()));
-    String clusterIp = b.service().getSpec() == null ? null : b.service().getSpec().getClusterIP();
-    if (clusterIp != null && !clusterIp.isBlank() && b.servicePort() != null) {
-      current.add(Endpoint.address(clusterIp, b.servicePort().getPort()));
-    }
+    Set<String> current = Endpoint.addressesOf(b);
     for (GatewayDialect.Upstream u :
         ctx.dialect().upstreams(ctx.chain().target(), b, ctx.cluster())) {
       if (!u.whole()) {
