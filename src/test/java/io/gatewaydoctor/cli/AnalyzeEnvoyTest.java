@@ -67,19 +67,21 @@ class AnalyzeEnvoyTest {
     return out;
   }
 
+  /** analyze on a scenario's dump and its proxy's log, with more arguments. */
+  static AnalyzeCommandTest.Result analyze(String scenario, Path dir, String... more)
+      throws IOException {
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of(
+            "-f", dump(scenario, dir).toString(), "--gateway-log", log(scenario, dir).toString()));
+    args.addAll(List.of(more));
+    return run(args.toArray(String[]::new));
+  }
+
   @Test
   void anEnvoyGatewayDumpAndItsProxyLogNameTheRefusingPod(@TempDir Path dir) throws IOException {
     String s = "httproute-envoy-one-pod-refusing";
-    var r =
-        run(
-            "-f",
-            dump(s, dir).toString(),
-            "--gateway-log",
-            log(s, dir).toString(),
-            "-o",
-            "json",
-            "--now",
-            NOW);
+    var r = analyze(s, dir, "-o", "json", "--now", NOW);
     assertThat(r.code()).as(r.err()).isEqualTo(1);
     JsonNode route = null;
     JsonNode ingress = null;
@@ -116,18 +118,7 @@ class AnalyzeEnvoyTest {
   @Test
   void staleEndpointsBlameTheGateway(@TempDir Path dir) throws IOException {
     String s = "httproute-envoy-stale-endpoints";
-    var r =
-        run(
-            "-f",
-            dump(s, dir).toString(),
-            "--gateway-log",
-            log(s, dir).toString(),
-            "--target",
-            "httproute/shop/web",
-            "-o",
-            "json",
-            "--now",
-            NOW);
+    var r = analyze(s, dir, "--target", "httproute/shop/web", "-o", "json", "--now", NOW);
     JsonNode st = r.json().at("/items/0/status");
     assertThat(st.get("rootCause").asText()).as(r.err() + st).isEqualTo("StaleEndpoints");
     assertThat(st.get("culprit").asText()).isEqualTo("Gateway/shop/eg");
@@ -179,18 +170,7 @@ class AnalyzeEnvoyTest {
   @Test
   void aGrpcRouteIsDiagnosedFromEnvoysGrpcFailures(@TempDir Path dir) throws IOException {
     String s = "grpcroute-envoy-one-pod-refusing";
-    var r =
-        run(
-            "-f",
-            dump(s, dir).toString(),
-            "--gateway-log",
-            log(s, dir).toString(),
-            "--target",
-            "grpcroute/shop/api",
-            "-o",
-            "json",
-            "--now",
-            NOW);
+    var r = analyze(s, dir, "--target", "grpcroute/shop/api", "-o", "json", "--now", NOW);
     JsonNode gd = r.json().at("/items/0");
     assertThat(r.json().get("items")).as(r.err()).hasSize(1);
     assertThat(gd.at("/metadata/name").asText()).isEqualTo("api.grpcroute");
@@ -206,18 +186,7 @@ class AnalyzeEnvoyTest {
   @Test
   void aRoutesTlsFixIsABackendTlsPolicy(@TempDir Path dir) throws IOException {
     String s = "httproute-istio-backend-tls-verify-failed";
-    var r =
-        run(
-            "-f",
-            dump(s, dir).toString(),
-            "--gateway-log",
-            log(s, dir).toString(),
-            "--target",
-            "httproute/shop/web",
-            "-o",
-            "json",
-            "--now",
-            NOW);
+    var r = analyze(s, dir, "--target", "httproute/shop/web", "-o", "json", "--now", NOW);
     JsonNode st = r.json().at("/items/0/status");
     assertThat(st.get("rootCause").asText()).as(r.err() + st).isEqualTo("BackendTLSFailure");
     assertThat(st.get("fix").asText())

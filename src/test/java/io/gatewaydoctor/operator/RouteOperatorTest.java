@@ -49,6 +49,57 @@ class RouteOperatorTest extends OperatorTestBase {
     }
   }
 
+  /**
+   * An Envoy Gateway proxy pod in {@code gwNs} (made with the namespace), whose envoy container's
+   * log the mock API serves through pods/log as {@code log}.
+   */
+  private void followEnvoyProxy(
+      String gwNs, String pod, String ip, java.util.Map<String, String> labels, String log) {
+    server
+        .expect()
+        .get()
+        .withPath(
+            "/api/v1/namespaces/"
+                + gwNs
+                + "/pods/"
+                + pod
+                + "/log?pretty=false&container=envoy&sinceSeconds=600&timestamps=true&follow=true")
+        .andReturn(200, log)
+        .always();
+    client
+        .namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(gwNs)
+                .endMetadata()
+                .build())
+        .create();
+    DemoScenario.create(
+        client,
+        new io.fabric8.kubernetes.api.model.PodBuilder()
+            .withNewMetadata()
+            .withName(pod)
+            .withNamespace(gwNs)
+            .withLabels(labels)
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("envoy")
+            .withImage("docker.io/envoyproxy/envoy:distroless-v1.34.1")
+            .endContainer()
+            .addNewContainer()
+            .withName("shutdown-manager")
+            .withImage("docker.io/envoyproxy/gateway:v1.4.1")
+            .endContainer()
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Running")
+            .withPodIP(ip)
+            .endStatus()
+            .build());
+  }
+
   private static String gatewayClassAndGateway(String ns) {
     return """
         - apiVersion: gateway.networking.k8s.io/v1
@@ -251,52 +302,16 @@ class RouteOperatorTest extends OperatorTestBase {
                   .replace("httproute/shop/web/", "httproute/" + ns + "/web/"))
           .append('\n');
     }
-    server
-        .expect()
-        .get()
-        .withPath(
-            "/api/v1/namespaces/"
-                + gwNs
-                + "/pods/envoy-eg-0/log?pretty=false&container=envoy&sinceSeconds=600&timestamps=true&follow=true")
-        .andReturn(200, log.toString())
-        .always();
-    client
-        .namespaces()
-        .resource(
-            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
-                .withNewMetadata()
-                .withName(gwNs)
-                .endMetadata()
-                .build())
-        .create();
-    DemoScenario.create(
-        client,
-        new io.fabric8.kubernetes.api.model.PodBuilder()
-            .withNewMetadata()
-            .withName("envoy-eg-0")
-            .withNamespace(gwNs)
-            .withLabels(
-                java.util.Map.of(
-                    "gateway.envoyproxy.io/owning-gateway-name",
-                    "eg",
-                    "gateway.envoyproxy.io/owning-gateway-namespace",
-                    ns))
-            .endMetadata()
-            .withNewSpec()
-            .addNewContainer()
-            .withName("envoy")
-            .withImage("docker.io/envoyproxy/envoy:distroless-v1.34.1")
-            .endContainer()
-            .addNewContainer()
-            .withName("shutdown-manager")
-            .withImage("docker.io/envoyproxy/gateway:v1.4.1")
-            .endContainer()
-            .endSpec()
-            .withNewStatus()
-            .withPhase("Running")
-            .withPodIP("127.0.0.52")
-            .endStatus()
-            .build());
+    followEnvoyProxy(
+        gwNs,
+        "envoy-eg-0",
+        "127.0.0.52",
+        java.util.Map.of(
+            "gateway.envoyproxy.io/owning-gateway-name",
+            "eg",
+            "gateway.envoyproxy.io/owning-gateway-namespace",
+            ns),
+        log.toString());
     GatewayDiagnosisStatus s =
         awaitStatus(
             ns, "web.httproute", SETTLE, x -> "BackendRefusingConnections".equals(x.rootCause));
@@ -391,43 +406,12 @@ class RouteOperatorTest extends OperatorTestBase {
       log.append(now.minusSeconds(300 - i))
           .append(" shop.example.com 10.244.0.1 GET /cart 200 0.004 upstream=127.0.0.11:8080\n");
     }
-    server
-        .expect()
-        .get()
-        .withPath(
-            "/api/v1/namespaces/"
-                + gwNs
-                + "/pods/envoy-garbled-0/log?pretty=false&container=envoy&sinceSeconds=600&timestamps=true&follow=true")
-        .andReturn(200, log.toString())
-        .always();
-    client
-        .namespaces()
-        .resource(
-            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
-                .withNewMetadata()
-                .withName(gwNs)
-                .endMetadata()
-                .build())
-        .create();
-    DemoScenario.create(
-        client,
-        new io.fabric8.kubernetes.api.model.PodBuilder()
-            .withNewMetadata()
-            .withName("envoy-garbled-0")
-            .withNamespace(gwNs)
-            .withLabels(java.util.Map.of("gateway.envoyproxy.io/owning-gateway-name", "eg"))
-            .endMetadata()
-            .withNewSpec()
-            .addNewContainer()
-            .withName("envoy")
-            .withImage("docker.io/envoyproxy/envoy:distroless-v1.34.1")
-            .endContainer()
-            .endSpec()
-            .withNewStatus()
-            .withPhase("Running")
-            .withPodIP("127.0.0.53")
-            .endStatus()
-            .build());
+    followEnvoyProxy(
+        gwNs,
+        "envoy-garbled-0",
+        "127.0.0.53",
+        java.util.Map.of("gateway.envoyproxy.io/owning-gateway-name", "eg"),
+        log.toString());
     GatewayDiagnosisStatus s =
         awaitStatus(
             ns,
