@@ -60,7 +60,7 @@ final class DiagnosisInformers {
   /** {@code trustedControllerNamespace}: where a pod may be the ingress controller's. */
   DiagnosisInformers(
       EventSourceContext<GatewayDiagnosis> ctx, Predicate<String> trustedControllerNamespace) {
-    this(ctx, trustedControllerNamespace, false, false, false);
+    this(ctx, trustedControllerNamespace, java.util.List.of(), false, false, false);
   }
 
   /**
@@ -70,6 +70,7 @@ final class DiagnosisInformers {
   DiagnosisInformers(
       EventSourceContext<GatewayDiagnosis> ctx,
       Predicate<String> trustedControllerNamespace,
+      java.util.Collection<String> controllerNamespaces,
       boolean gatewayApi,
       boolean grantsServed,
       boolean grpcServed) {
@@ -122,7 +123,7 @@ final class DiagnosisInformers {
               }
               return out;
             },
-            true,
+            podNamespaces(ctx, controllerNamespaces),
             Indexes::podUpdateMatters);
     pods.addIndexers(
         Map.of(
@@ -207,7 +208,7 @@ final class DiagnosisInformers {
                       routesByIndex(
                           Indexes.BY_PARENT,
                           key(g.getMetadata().getNamespace(), g.getMetadata().getName()))),
-              false,
+              (Set<String>) null,
               Indexes::gatewayUpdateMatters);
       gatewayClasses =
           informer(
@@ -304,7 +305,30 @@ final class DiagnosisInformers {
           Class<R> type,
           io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper<R> mapper,
           boolean namespaced) {
-    return informer(ctx, type, mapper, namespaced, null);
+    return informer(ctx, type, mapper, namespaced ? INHERITED : null, null);
+  }
+
+  /** Marks an informer that watches the controller's namespaces; null: every namespace. */
+  private static final Set<String> INHERITED =
+      java.util.Collections.unmodifiableSet(new java.util.HashSet<>());
+
+  /**
+   * Where pods are watched: the controller's namespaces (a shard's, or every one) and, when those
+   * are a list, the namespaces trusted to run the gateway too (its pods are where the evidence
+   * comes from; no diagnosis is made there unless that namespace is watched as well).
+   */
+  static Set<String> podNamespaces(
+      EventSourceContext<GatewayDiagnosis> ctx, java.util.Collection<String> controllerNamespaces) {
+    var config = ctx.getControllerConfiguration().getInformerConfig();
+    if (config.watchAllNamespaces() || controllerNamespaces.isEmpty()) {
+      return INHERITED;
+    }
+    if (controllerNamespaces.contains("*")) {
+      return null;
+    }
+    Set<String> out = new java.util.TreeSet<>(config.getNamespaces());
+    out.addAll(controllerNamespaces);
+    return out;
   }
 
   private <R extends io.fabric8.kubernetes.api.model.HasMetadata>
@@ -312,7 +336,7 @@ final class DiagnosisInformers {
           EventSourceContext<GatewayDiagnosis> ctx,
           Class<R> type,
           io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper<R> mapper,
-          boolean namespaced,
+          Set<String> namespaces,
           io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter<R> onUpdate) {
     var b =
         InformerEventSourceConfiguration.from(type, GatewayDiagnosis.class)
@@ -321,10 +345,12 @@ final class DiagnosisInformers {
     if (onUpdate != null) {
       b.withOnUpdateFilter(onUpdate);
     }
-    if (namespaced) {
+    if (namespaces == INHERITED) {
       b.withNamespacesInheritedFromController();
-    } else {
+    } else if (namespaces == null) {
       b.withWatchAllNamespaces();
+    } else {
+      b.withNamespaces(namespaces);
     }
     return new InformerEventSource<>(b.build(), ctx);
   }

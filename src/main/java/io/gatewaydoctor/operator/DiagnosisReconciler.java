@@ -152,6 +152,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
         new DiagnosisInformers(
             ctx,
             gatewaySettings::trustsControllerIn,
+            gatewaySettings.controllerNamespaces(),
             routes,
             routes && GatewayApi.grantsServed(client),
             routes && GatewayApi.served(client, GatewayApi.GROUP + "/v1", "grpcroutes"));

@@ -110,6 +110,110 @@ class ChartTest {
     assertThat(readsRoutes.apply(render(Map.of("gatewayApi.enabled", false)))).isFalse();
   }
 
+  static Map<String, String> env(Deployment d) {
+    Map<String, String> out = new java.util.HashMap<>();
+    d.getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getEnv()
+        .forEach(e -> out.put(e.getName(), e.getValue()));
+    return out;
+  }
+
+  /**
+   * #23: one Deployment per shard, each watching only its namespaces, with its own Lease, ledger
+   * and selector (a PDB each with 2 replicas); the ledger Role names every shard's ledger. Without
+   * shards the one Deployment keeps the Lease and ledger names it always had (an upgrade starts no
+   * second leader). A namespace in two shards, a shard over every namespace, or shards beside
+   * watchNamespaces fail the install.
+   */
+  @Test
+  void shardsSplitTheNamespacesOneDeploymentLeaseAndLedgerEach() {
+    Map<String, Object> shards =
+        Map.of(
+            "shards[0].name", "a",
+            "shards[0].namespaces[0]", "shop",
+            "shards[0].namespaces[1]", "cart",
+            "shards[1].name", "b",
+            "shards[1].namespaces[0]", "payments",
+            "replicaCount", 2,
+            "remediation.enabled", true);
+    List<HasMetadata> objects = render(shards);
+    List<Deployment> deployments =
+        objects.stream().filter(o -> o instanceof Deployment).map(o -> (Deployment) o).toList();
+    assertThat(deployments)
+        .extracting(d -> d.getMetadata().getName())
+        .containsExactly("gateway-doctor-a", "gateway-doctor-b");
+    assertThat(env(deployments.get(0)))
+        .containsEntry("GATEWAYDOCTOR_WATCH_NAMESPACES", "shop,cart")
+        .containsEntry("GATEWAYDOCTOR_LEADER_ELECTION_LEASE_NAME", "gateway-doctor-a-lease")
+        .containsEntry(
+            "GATEWAYDOCTOR_REMEDIATION_LEDGER_NAME", "gateway-doctor-a-remediation-ledger");
+    assertThat(env(deployments.get(1)))
+        .containsEntry("GATEWAYDOCTOR_WATCH_NAMESPACES", "payments")
+        .containsEntry("GATEWAYDOCTOR_LEADER_ELECTION_LEASE_NAME", "gateway-doctor-b-lease");
+    for (Deployment d : deployments) {
+      String shard = d.getMetadata().getName().substring("gateway-doctor-".length());
+      assertThat(d.getSpec().getSelector().getMatchLabels())
+          .containsEntry("gatewaydoctor.io/shard", shard);
+      assertThat(d.getSpec().getTemplate().getMetadata().getLabels())
+          .containsEntry("gatewaydoctor.io/shard", shard);
+    }
+    assertThat(objects)
+        .filteredOn(o -> o instanceof io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget)
+        .extracting(
+            o ->
+                ((io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget) o)
+                    .getSpec()
+                    .getSelector()
+                    .getMatchLabels()
+                    .get("gatewaydoctor.io/shard"))
+        .containsExactly("a", "b");
+    assertThat(objects)
+        .filteredOn(
+            o -> o instanceof Role && o.getMetadata().getName().endsWith("-remediation-ledger"))
+        .flatExtracting(o -> ((Role) o).getRules())
+        .flatExtracting(PolicyRule::getResourceNames)
+        .containsExactlyInAnyOrder(
+            "gateway-doctor-a-remediation-ledger", "gateway-doctor-b-remediation-ledger");
+
+    Deployment single = deployment(render(Map.of("fullnameOverride", "gd")));
+    assertThat(env(single))
+        .containsEntry("GATEWAYDOCTOR_WATCH_NAMESPACES", "JOSDK_ALL_NAMESPACES")
+        .containsEntry("GATEWAYDOCTOR_LEADER_ELECTION_LEASE_NAME", "gateway-doctor-lease")
+        .containsEntry(
+            "GATEWAYDOCTOR_REMEDIATION_LEDGER_NAME", "gateway-doctor-remediation-ledger");
+    assertThat(single.getSpec().getSelector().getMatchLabels())
+        .doesNotContainKey("gatewaydoctor.io/shard");
+
+    assertThatThrownBy(
+            () ->
+                template()
+                    .set("shards[0].name", "a")
+                    .set("shards[0].namespaces[0]", "shop")
+                    .set("shards[1].name", "b")
+                    .set("shards[1].namespaces[0]", "shop")
+                    .call())
+        .hasMessageContaining("namespace \"shop\" is in shards \"a\" and \"b\"");
+    assertThatThrownBy(
+            () ->
+                template()
+                    .set("shards[0].name", "a")
+                    .set("shards[0].namespaces[0]", "JOSDK_ALL_NAMESPACES")
+                    .call())
+        .hasMessageContaining("/shards/0/namespaces/0"); // the schema: names only
+    assertThatThrownBy(
+            () ->
+                template()
+                    .set("watchNamespaces", "shop")
+                    .set("shards[0].name", "a")
+                    .set("shards[0].namespaces[0]", "cart")
+                    .call())
+        .hasMessageContaining("leave watchNamespaces unset");
+  }
+
   @Test
   void lintsStrictlyClean() {
     var r = new Helm(CHART).lint().strict().call();

@@ -34,29 +34,6 @@ class LeaderElectionIT {
     }
   }
 
-  /** The leader election checks its access to Leases first; the mock has no RBAC to answer it. */
-  void allowLeases() {
-    api.server
-        .expect()
-        .post()
-        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(
-            201,
-            new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder()
-                .withNewMetadata()
-                .endMetadata()
-                .withNewStatus()
-                .withIncomplete(false)
-                .addNewResourceRule()
-                .withApiGroups("coordination.k8s.io")
-                .withResources("leases")
-                .withVerbs("get", "list", "watch", "create", "update", "patch")
-                .endResourceRule()
-                .endStatus()
-                .build())
-        .always();
-  }
-
   Process operator(String identity) throws Exception {
     Process p =
         api.start(
@@ -75,7 +52,7 @@ class LeaderElectionIT {
   @Test
   void oneLeaderWorksAndTheStandbyTakesOverWhenItDies() throws Exception {
     api = new PackagedOperator();
-    allowLeases();
+    api.allowLeases();
     KubernetesClient client = api.client;
     // the namespace exists, as in any cluster (the operator waits for a target's Namespace before
     // it diagnoses it)
@@ -135,7 +112,7 @@ class LeaderElectionIT {
   @Test
   void aStandbyOpensNoConnectionToAnyBackend() throws Exception {
     api = new PackagedOperator();
-    allowLeases();
+    api.allowLeases();
     KubernetesClient client = api.client;
     // someone else holds the Lease, and renewed it just now for an hour
     client

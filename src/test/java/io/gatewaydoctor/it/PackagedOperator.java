@@ -42,18 +42,47 @@ final class PackagedOperator implements AutoCloseable {
             .items()) {
       client.resource(crd).create();
     }
-    kubeconfig = Files.createTempFile(Path.of("target"), "mock", ".kubeconfig");
+    kubeconfig = kubeconfig("mock");
+  }
+
+  /** The leader election checks its access to Leases first; the mock has no RBAC to answer it. */
+  void allowLeases() {
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(
+            201,
+            new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder()
+                .withNewMetadata()
+                .endMetadata()
+                .withNewStatus()
+                .withIncomplete(false)
+                .addNewResourceRule()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withVerbs("get", "list", "watch", "create", "update", "patch")
+                .endResourceRule()
+                .endStatus()
+                .build())
+        .always();
+  }
+
+  /** A kubeconfig for the mock API server whose requests carry this bearer token. */
+  Path kubeconfig(String token) throws IOException {
+    Path out = Files.createTempFile(Path.of("target"), "mock", ".kubeconfig");
     Files.writeString(
-        kubeconfig,
+        out,
         """
         apiVersion: v1
         kind: Config
         clusters: [{name: mock, cluster: {server: "http://127.0.0.1:%d"}}]
-        users: [{name: mock, user: {token: mock}}]
+        users: [{name: mock, user: {token: %s}}]
         contexts: [{name: mock, context: {cluster: mock, user: mock, namespace: gateway-doctor}}]
         current-context: mock
         """
-            .formatted(server.getPort()));
+            .formatted(server.getPort(), token));
+    return out;
   }
 
   /**
@@ -70,7 +99,7 @@ final class PackagedOperator implements AutoCloseable {
                 "operator")
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
-    pb.environment().put("KUBECONFIG", kubeconfig.toString());
+    pb.environment().put("KUBECONFIG", kubeconfig.toString()); // env may name another
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       pb.environment().put("GATEWAYDOCTOR_HTTP_PORT", String.valueOf(s.getLocalPort()));
     }
