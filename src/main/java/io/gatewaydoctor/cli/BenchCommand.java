@@ -3,6 +3,7 @@ package io.gatewaydoctor.cli;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.gatewaydoctor.bench.LogBench;
+import io.gatewaydoctor.bench.OperatorBench;
 import io.gatewaydoctor.bench.ProbeBench;
 import io.gatewaydoctor.bench.SyntheticCluster;
 import io.gatewaydoctor.bench.TimelineBench;
@@ -90,9 +91,55 @@ public class BenchCommand implements Callable<Integer> {
               + " (for the flat-memory run of analyze --gateway-log and for awk).")
   Path writeLog;
 
+  @Option(
+      names = "--operator",
+      description =
+          "Benchmark the packaged operator instead: --ingresses targets in the mock API server,"
+              + " every pod answering on loopback (see bin/bench-operator).")
+  boolean operator;
+
+  @Option(
+      names = "--operator-jvm",
+      defaultValue = "",
+      description = "JVM options of the operator under benchmark, e.g. -Xmx288m.")
+  String operatorJvm;
+
+  @Option(names = "--idle", defaultValue = "PT20S", description = "The settled window measured.")
+  java.time.Duration idle;
+
+  @Option(names = "--timeout", defaultValue = "PT15M", description = "Give up on the verdicts.")
+  java.time.Duration timeout;
+
+  @Option(names = "--changes", defaultValue = "20", description = "Services broken and fixed.")
+  int changes;
+
+  @Option(names = "--no-probes", description = "The operator benchmark without probes.")
+  boolean noProbes;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = new PrintWriter(System.out, true);
+    if (operator) {
+      String cp = System.getProperty("java.class.path", "");
+      Path jar =
+          cp.endsWith("quarkus-run.jar")
+              ? Path.of(cp)
+              : Path.of("target/quarkus-app/quarkus-run.jar");
+      OperatorBench.run(
+          out,
+          new OperatorBench.Options(
+              ingresses,
+              podsPerIngress,
+              namespaces,
+              fat,
+              jar,
+              operatorJvm.isBlank() ? List.of() : List.of(operatorJvm.trim().split("\\s+")),
+              timeout,
+              idle,
+              changes,
+              !noProbes));
+      return 0;
+    }
     if (timeline) {
       TimelineBench.run(out, ingresses, rounds);
       return 0;

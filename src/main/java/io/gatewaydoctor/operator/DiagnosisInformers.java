@@ -124,7 +124,12 @@ final class DiagnosisInformers {
               return out;
             },
             podNamespaces(ctx, controllerNamespaces),
-            Indexes::podUpdateMatters);
+            Indexes::podUpdateMatters,
+            // one informer over every namespace: its store may slim the pods it holds
+            ctx.getControllerConfiguration().getInformerConfig().watchAllNamespaces()
+                    || controllerNamespaces.contains("*")
+                ? new SlimPods(trustedControllerNamespace)
+                : null);
     pods.addIndexers(
         Map.of(
             Indexes.BY_LABEL_PAIR,
@@ -209,7 +214,8 @@ final class DiagnosisInformers {
                           Indexes.BY_PARENT,
                           key(g.getMetadata().getNamespace(), g.getMetadata().getName()))),
               (Set<String>) null,
-              Indexes::gatewayUpdateMatters);
+              Indexes::gatewayUpdateMatters,
+              null);
       gatewayClasses =
           informer(
               ctx,
@@ -305,7 +311,7 @@ final class DiagnosisInformers {
           Class<R> type,
           io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper<R> mapper,
           boolean namespaced) {
-    return informer(ctx, type, mapper, namespaced ? INHERITED : null, null);
+    return informer(ctx, type, mapper, namespaced ? INHERITED : null, null, null);
   }
 
   /** Marks an informer that watches the controller's namespaces; null: every namespace. */
@@ -337,13 +343,17 @@ final class DiagnosisInformers {
           Class<R> type,
           io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper<R> mapper,
           Set<String> namespaces,
-          io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter<R> onUpdate) {
+          io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter<R> onUpdate,
+          io.fabric8.kubernetes.client.informers.cache.ItemStore<R> store) {
     var b =
         InformerEventSourceConfiguration.from(type, GatewayDiagnosis.class)
             .withName(type.getSimpleName())
             .withSecondaryToPrimaryMapper(mapper);
     if (onUpdate != null) {
       b.withOnUpdateFilter(onUpdate);
+    }
+    if (store != null) {
+      b.withItemStore(store);
     }
     if (namespaces == INHERITED) {
       b.withNamespacesInheritedFromController();

@@ -247,6 +247,9 @@ final class ProbeScheduler implements AutoCloseable {
   private void tick() {
     try {
       Instant now = clock.instant();
+      // the most overdue first: when rounds fall behind their interval (thousands of targets),
+      // every target still gets its turn rather than the first ones in the cache's order
+      List<GatewayDiagnosis> dueNow = new java.util.ArrayList<>();
       diagnoses
           .list()
           .forEach(
@@ -259,18 +262,28 @@ final class ProbeScheduler implements AutoCloseable {
                   }
                   return;
                 }
-                if (running.containsKey(id) || now.isBefore(due.getOrDefault(id, Instant.EPOCH))) {
-                  return;
+                if (!running.containsKey(id)
+                    && !now.isBefore(due.getOrDefault(id, Instant.EPOCH))) {
+                  dueNow.add(gd);
                 }
-                // one namespace runs at most its share of the rounds at once: one tenant's many
-                // slow targets cannot hold every round thread (it stays due for the next tick)
-                if (!mayStart(running.keySet(), id, namespaceShare)) {
-                  return;
-                }
-                running.put(id, true);
-                onRound.accept(id);
-                rounds_.submit(() -> round(gd, id));
               });
+      dueNow.sort(
+          java.util.Comparator.comparing(
+              gd -> due.getOrDefault(ResourceID.fromResource(gd), Instant.EPOCH)));
+      Map<String, Integer> inFlight = inFlight(running.keySet());
+      dueNow.forEach(
+          gd -> {
+            ResourceID id = ResourceID.fromResource(gd);
+            // one namespace runs at most its share of the rounds at once: one tenant's many
+            // slow targets cannot hold every round thread (it stays due for the next tick)
+            if (!mayStart(inFlight, id, namespaceShare)) {
+              return;
+            }
+            inFlight.merge(id.getNamespace().orElse(""), 1, Integer::sum);
+            running.put(id, true);
+            onRound.accept(id);
+            rounds_.submit(() -> round(gd, id));
+          });
     } catch (RuntimeException e) {
       LOG.warnf("probe tick failed: %s", e.toString());
     }
@@ -278,12 +291,19 @@ final class ProbeScheduler implements AutoCloseable {
 
   /** Whether a round of {@code id} may start while {@code running} run: its namespace's share. */
   static boolean mayStart(java.util.Set<ResourceID> running, ResourceID id, int share) {
-    long ofNamespace =
-        running.stream()
-            .filter(
-                r -> Objects.equals(r.getNamespace().orElse(null), id.getNamespace().orElse(null)))
-            .count();
-    return ofNamespace < share;
+    return mayStart(inFlight(running), id, share);
+  }
+
+  /** As above, from the rounds in flight per namespace. */
+  static boolean mayStart(Map<String, Integer> inFlight, ResourceID id, int share) {
+    return inFlight.getOrDefault(id.getNamespace().orElse(""), 0) < share;
+  }
+
+  /** The rounds in flight per namespace ("" for none). */
+  static Map<String, Integer> inFlight(java.util.Set<ResourceID> running) {
+    Map<String, Integer> out = new java.util.HashMap<>();
+    running.forEach(r -> out.merge(r.getNamespace().orElse(""), 1, Integer::sum));
+    return out;
   }
 
   private void round(GatewayDiagnosis gd, ResourceID id) {

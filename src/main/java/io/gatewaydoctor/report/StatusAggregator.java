@@ -235,16 +235,44 @@ public final class StatusAggregator {
         .build();
   }
 
-  /** True when the two statuses differ in anything but lastEvaluated. */
+  /**
+   * True when the two statuses differ in what a reader acts on: anything but lastEvaluated, the
+   * time of each endpoint's last probe, and its latency within one of {@link #LATENCY_BUCKETS}.
+   * What changes with every probe round alone is then written only with the next real change or the
+   * heartbeat, so a settled cluster costs the API server no writes (#23).
+   */
   public static boolean differs(GatewayDiagnosisStatus a, GatewayDiagnosisStatus b) {
     if (a == null || b == null) {
       return a != b;
     }
-    ObjectNode x = Serialization.jsonMapper().valueToTree(a);
-    ObjectNode y = Serialization.jsonMapper().valueToTree(b);
+    return !comparable(a).equals(comparable(b));
+  }
+
+  /** Probe latency buckets (ms): a latency that crosses one is a change. */
+  static final long[] LATENCY_BUCKETS = {100, 250, 500, 1000, 2500, 5000, 10000};
+
+  static int latencyBucket(long ms) {
+    int i = 0;
+    while (i < LATENCY_BUCKETS.length && ms >= LATENCY_BUCKETS[i]) {
+      i++;
+    }
+    return i;
+  }
+
+  private static ObjectNode comparable(GatewayDiagnosisStatus s) {
+    ObjectNode x = Serialization.jsonMapper().valueToTree(s);
     x.remove("lastEvaluated");
-    y.remove("lastEvaluated");
-    return !x.equals(y);
+    for (var backend : x.path("backends")) {
+      for (var endpoint : backend.path("endpoints")) {
+        if (endpoint.path("lastProbe") instanceof ObjectNode probe) {
+          probe.remove("time");
+          if (probe.path("latencyMillis").isNumber()) {
+            probe.put("latencyMillis", latencyBucket(probe.path("latencyMillis").asLong()));
+          }
+        }
+      }
+    }
+    return x;
   }
 
   private static String cap(String s) {

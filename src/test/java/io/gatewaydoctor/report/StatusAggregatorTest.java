@@ -111,6 +111,43 @@ class StatusAggregatorTest {
     assertThat(StatusAggregator.differs(second, healed)).isTrue();
   }
 
+  /**
+   * #23: a probe round that only moves the probe's time, or its latency within a bucket, is no
+   * change worth a write; a latency across a bucket, an outcome or a new endpoint is.
+   */
+  @Test
+  void aProbeRoundThatChangesNothingButItsTimeIsNoChange() {
+    GatewayDiagnosisStatus first = build(healthy(), null, T0);
+    java.util.function.BiFunction<Long, String, GatewayDiagnosisStatus> probed =
+        (latency, time) -> {
+          GatewayDiagnosisStatus s = build(healthy(), first, T1);
+          var e = new io.gatewaydoctor.api.EndpointStatus();
+          e.ip = "10.0.0.7";
+          e.port = 8080;
+          e.lastProbe = new io.gatewaydoctor.api.ProbeResult();
+          e.lastProbe.outcome = "OK";
+          e.lastProbe.latencyMillis = latency;
+          e.lastProbe.time = time;
+          var b = new io.gatewaydoctor.api.BackendStatus();
+          b.endpoints.add(e);
+          s.backends = new java.util.ArrayList<>(List.of(b));
+          return s;
+        };
+    GatewayDiagnosisStatus round1 = probed.apply(3L, "2026-12-01T12:00:00Z");
+    assertThat(StatusAggregator.differs(round1, probed.apply(47L, "2026-12-01T12:00:30Z")))
+        .as("same bucket (<100 ms: a loaded node's jitter), a later time")
+        .isFalse();
+    assertThat(StatusAggregator.differs(round1, probed.apply(120L, "2026-12-01T12:00:30Z")))
+        .as("crossed 100 ms")
+        .isTrue();
+    GatewayDiagnosisStatus refused = probed.apply(3L, "2026-12-01T12:00:30Z");
+    refused.backends.get(0).endpoints.get(0).lastProbe.outcome = "REFUSED";
+    assertThat(StatusAggregator.differs(round1, refused)).isTrue();
+    assertThat(StatusAggregator.latencyBucket(99)).isZero();
+    assertThat(StatusAggregator.latencyBucket(100)).isEqualTo(1);
+    assertThat(StatusAggregator.latencyBucket(60_000)).isEqualTo(7);
+  }
+
   @Test
   void listsAndTextsAreCapped() {
     GatewayDiagnosisStatus s = build(failing(80), null, T0);
