@@ -39,7 +39,7 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
    * generation), without the API: the benchmark's load (40,000 creates through the mock take
    * minutes).
    */
-  void putCreated(io.fabric8.kubernetes.api.model.HasMetadata o) {
+  synchronized void putCreated(io.fabric8.kubernetes.api.model.HasMetadata o) {
     var m = o.getMetadata();
     m.setUid(java.util.UUID.randomUUID().toString());
     m.setResourceVersion(String.valueOf(requestResourceVersion()));
@@ -81,8 +81,30 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     return null;
   }
 
+  // every request under one monitor: an indexed get must not fall between the mock's remove and
+  // put of an updated object (the mock's own lock is private)
   @Override
-  public MockResponse handleGet(String path) {
+  public synchronized MockResponse handleCreate(io.fabric8.mockwebserver.http.RecordedRequest r) {
+    return super.handleCreate(r);
+  }
+
+  @Override
+  public synchronized MockResponse handleUpdate(io.fabric8.mockwebserver.http.RecordedRequest r) {
+    return super.handleUpdate(r);
+  }
+
+  @Override
+  public synchronized MockResponse handlePatch(io.fabric8.mockwebserver.http.RecordedRequest r) {
+    return super.handlePatch(r);
+  }
+
+  @Override
+  public synchronized MockResponse handleDelete(String path) {
+    return super.handleDelete(path);
+  }
+
+  @Override
+  public synchronized MockResponse handleGet(String path) {
     if (!path.contains("watch=true")) {
       AttributeSet query = getKey(path);
       if (query.containsKey(KubernetesAttributesExtractor.NAME)) {

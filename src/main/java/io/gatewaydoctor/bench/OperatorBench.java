@@ -173,6 +173,18 @@ public final class OperatorBench {
       Path log = Files.createTempFile("gateway-doctor-bench-operator-", ".log");
       ProcessBuilder pb =
           new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+      // only what is set here: an inherited KUBERNETES_MASTER, proxy or GATEWAYDOCTOR_* setting
+      // could send the operator's requests or probes somewhere other than loopback
+      Map<String, String> env = pb.environment();
+      Map<String, String> keep = new HashMap<>();
+      for (String k : List.of("PATH", "JAVA_HOME", "HOME", "LANG", "TZ")) {
+        if (env.containsKey(k)) {
+          keep.put(k, env.get(k));
+        }
+      }
+      env.clear();
+      env.putAll(keep);
+      pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
       pb.environment().put("KUBECONFIG", kubeconfig.toString());
       pb.environment().put("GATEWAYDOCTOR_HTTP_PORT", String.valueOf(httpPort));
       pb.environment().put("GATEWAYDOCTOR_PROBE_ENABLED", String.valueOf(o.probes()));

@@ -326,8 +326,11 @@ final class DiagnosisInformers {
   static Set<String> podNamespaces(
       EventSourceContext<GatewayDiagnosis> ctx, java.util.Collection<String> controllerNamespaces) {
     var config = ctx.getControllerConfiguration().getInformerConfig();
-    if (config.watchAllNamespaces() || controllerNamespaces.isEmpty()) {
-      return INHERITED;
+    if (config.watchAllNamespaces()
+        || config.watchCurrentNamespace()
+        || controllerNamespaces.isEmpty()
+        || config.getNamespaces().stream().anyMatch(n -> n.startsWith("JOSDK_"))) {
+      return INHERITED; // JOSDK takes its markers (JOSDK_WATCH_CURRENT) only alone
     }
     if (controllerNamespaces.contains("*")) {
       return null;

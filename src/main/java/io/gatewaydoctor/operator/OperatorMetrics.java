@@ -217,17 +217,30 @@ public class OperatorMetrics {
     }
   }
 
-  private synchronized java.util.concurrent.ScheduledExecutorService publisher() {
-    if (publisher == null) {
-      publisher =
-          java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t = new Thread(r, "gateway-doctor-metrics");
-                t.setDaemon(true);
-                return t;
-              });
+  private final Object publisherLock = new Object(); // not the rebuild's own lock
+
+  private java.util.concurrent.ScheduledExecutorService publisher() {
+    synchronized (publisherLock) {
+      if (publisher == null) {
+        publisher =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "gateway-doctor-metrics");
+                  t.setDaemon(true);
+                  return t;
+                });
+      }
+      return publisher;
     }
-    return publisher;
+  }
+
+  @jakarta.annotation.PreDestroy
+  void stopPublisher() {
+    synchronized (publisherLock) {
+      if (publisher != null) {
+        publisher.shutdownNow();
+      }
+    }
   }
 
   /** The non-zero counts only: a target without errors has no series (12 per target were idle). */

@@ -249,7 +249,7 @@ final class ProbeScheduler implements AutoCloseable {
       Instant now = clock.instant();
       // the most overdue first: when rounds fall behind their interval (thousands of targets),
       // every target still gets its turn rather than the first ones in the cache's order
-      List<GatewayDiagnosis> dueNow = new java.util.ArrayList<>();
+      List<Map.Entry<GatewayDiagnosis, Instant>> dueNow = new java.util.ArrayList<>();
       diagnoses
           .list()
           .forEach(
@@ -262,17 +262,16 @@ final class ProbeScheduler implements AutoCloseable {
                   }
                   return;
                 }
-                if (!running.containsKey(id)
-                    && !now.isBefore(due.getOrDefault(id, Instant.EPOCH))) {
-                  dueNow.add(gd);
+                Instant dueAt = due.getOrDefault(id, Instant.EPOCH);
+                if (!running.containsKey(id) && !now.isBefore(dueAt)) {
+                  dueNow.add(Map.entry(gd, dueAt)); // sorted on this copy: due changes meanwhile
                 }
               });
-      dueNow.sort(
-          java.util.Comparator.comparing(
-              gd -> due.getOrDefault(ResourceID.fromResource(gd), Instant.EPOCH)));
+      dueNow.sort(Map.Entry.comparingByValue());
       Map<String, Integer> inFlight = inFlight(running.keySet());
       dueNow.forEach(
-          gd -> {
+          e -> {
+            GatewayDiagnosis gd = e.getKey();
             ResourceID id = ResourceID.fromResource(gd);
             // one namespace runs at most its share of the rounds at once: one tenant's many
             // slow targets cannot hold every round thread (it stays due for the next tick)

@@ -179,6 +179,27 @@ class ChartTest {
         .containsExactlyInAnyOrder(
             "gateway-doctor-a-remediation-ledger", "gateway-doctor-b-remediation-ledger");
 
+    var withRule = new java.util.HashMap<String, Object>(shards);
+    withRule.put("prometheusRule.enabled", true);
+    var shardRules =
+        render(withRule).stream()
+            .filter(o -> o instanceof io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule)
+            .map(o -> (io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule) o)
+            .findFirst()
+            .orElseThrow()
+            .getSpec()
+            .getGroups()
+            .get(0)
+            .getRules();
+    assertThat(shardRules)
+        .filteredOn(r -> "GatewayDoctorDown".equals(r.getAlert()))
+        .extracting(r -> r.getLabels().get("shard") + " " + r.getExpr().getStrVal())
+        .containsExactly(
+            "a absent(up{job=\"gateway-doctor\", namespace=\"gateway-doctor\","
+                + " pod=~\"gateway-doctor-a-[a-z0-9]+-[a-z0-9]+\"} == 1)",
+            "b absent(up{job=\"gateway-doctor\", namespace=\"gateway-doctor\","
+                + " pod=~\"gateway-doctor-b-[a-z0-9]+-[a-z0-9]+\"} == 1)");
+
     Deployment single = deployment(render(Map.of("fullnameOverride", "gd")));
     assertThat(env(single))
         .containsEntry("GATEWAYDOCTOR_WATCH_NAMESPACES", "JOSDK_ALL_NAMESPACES")
@@ -699,7 +720,10 @@ class ChartTest {
         .hasEntrySatisfying("summary", s -> assertThat(s).contains("query", "root_cause"));
     assertThat(rules.get(2).getExpr().getStrVal())
         .contains("increase(gatewaydoctor_reconcile_seconds_count[30m])");
-    assertThat(rules.get(3).getExpr().getStrVal()).contains("absent(up{job=\"gateway-doctor\"");
+    assertThat(rules.get(3).getExpr().getStrVal())
+        .contains("absent(up{job=\"gateway-doctor\"")
+        .doesNotContain("pod=~");
+    assertThat(rules.get(2).getExpr().getStrVal()).contains("sum by (pod)");
     assertThat(rules.get(4).getExpr().getStrVal()).contains("result=\"Failed\"");
     assertThatThrownBy(() -> template().set("prometheusRule.severity.failing", "page").call())
         .hasMessageContaining("failing");
