@@ -1,0 +1,85 @@
+package io.gatewaydoctor.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.gatewaydoctor.bench.SyntheticCluster;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * #23: a kubectl JSON List's items are found by one scan of the text (strings, escapes and nesting
+ * respected) and read on every core to the same objects as on one; anything else is left to the
+ * usual reading.
+ */
+class JsonItemsTest {
+  static List<String> items(String json) {
+    List<int[]> r = JsonItems.of(json);
+    return r == null ? null : r.stream().map(a -> json.substring(a[0], a[1])).toList();
+  }
+
+  @Test
+  void findsEachItemWhateverItsStringsHold() {
+    // an annotation value with braces, brackets, a comma, an escaped quote and a backslash
+    String tricky =
+        "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"a\","
+            + " \"annotations\": {\"x\": \"}]{[\\\\\\\" ,\"}}}";
+    String plain =
+        "{\"apiVersion\": \"v1\", \"kind\": \"Service\", \"spec\": {\"ports\": [{\"port\": 80}]}}";
+    String json =
+        "{\"apiVersion\": \"v1\", \"items\": [\n  "
+            + tricky
+            + ",\n  "
+            + plain
+            + "\n], \"kind\": \"List\", \"metadata\": {\"resourceVersion\": \"\"}}\n";
+    assertThat(items(json)).containsExactly(tricky, plain);
+    assertThat(
+            Serialization.jsonMapper()
+                .valueToTree(ObjectLoader.parseJsonOnOneCore(json, "x").get(0))
+                .at("/metadata/annotations/x")
+                .asText())
+        .isEqualTo("}]{[\\\" ,");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "not a List | {\"kind\": \"Pod\", \"items\": [{\"kind\": \"Pod\"}]}",
+        "a null item | {\"kind\": \"List\", \"items\": [null, {\"kind\": \"Pod\"}]}",
+        "a number item | {\"kind\": \"List\", \"items\": [1]}",
+        "two documents | {\"kind\": \"List\", \"items\": []} {\"kind\": \"List\", \"items\": []}",
+        "an array | [{\"kind\": \"Pod\"}]",
+        "unterminated | {\"kind\": \"List\", \"items\": [{\"kind\": \"Pod\"}",
+        "items nested deeper | {\"kind\": \"List\", \"x\": {\"items\": [{\"kind\": \"Pod\"}]}}",
+        "items twice | {\"kind\": \"List\", \"items\": [], \"items\": []}",
+        "an open string | {\"kind\": \"List\", \"items\": [{\"kind\": \"Pod}]}"
+      })
+  void leavesAnythingElseToTheUsualReading(String what, String json) {
+    assertThat(items(json)).as(what).isNull();
+  }
+
+  @Test
+  void readsALargeDumpOnEveryCoreToTheSameObjectsAsOnOne() {
+    String json = Serialization.asJson(SyntheticCluster.generate(400, 4, 10, true));
+    assertThat(json.length()).isGreaterThan(ObjectLoader.PARALLEL_CHARS);
+    var parallel = ObjectLoader.onEveryCore(json, "dump.json");
+    var oneCore = ObjectLoader.parseJsonOnOneCore(json, "dump.json");
+    assertThat(parallel).isNotNull().hasSize(oneCore.size());
+    assertThat(Serialization.asJson(parallel)).isEqualTo(Serialization.asJson(oneCore));
+    assertThat(ObjectLoader.parse(json, "dump.json")).hasSize(oneCore.size());
+  }
+
+  @Test
+  void anItemThatDoesNotReadIsReportedAsOnOneCore() {
+    String json =
+        "{\"kind\": \"List\", \"items\": [{\"apiVersion\": \"v1\", \"kind\": \"Pod\","
+            + " \"metadata\": {\"name\": \"a\"}},"
+            + " {\"metadata\": {\"name\": \"no-kind\"}}]}";
+    assertThat(ObjectLoader.onEveryCore(json, "dump.json")).isNull();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ObjectLoader.parse(json, "dump.json"))
+        .hasMessageContaining("dump.json: document 1 item 1");
+  }
+}
