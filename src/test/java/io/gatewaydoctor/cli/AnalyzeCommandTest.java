@@ -30,6 +30,30 @@ class AnalyzeCommandTest {
     }
   }
 
+  /** #23: many Ingresses are analysed on every core, to the very same output as on one. */
+  @org.junit.jupiter.api.Test
+  void manyTargetsOnEveryCoreGiveTheSameOutputAsOnOne() throws IOException {
+    Path dump = Files.createTempFile("many", ".json");
+    dump.toFile().deleteOnExit();
+    Files.writeString(
+        dump,
+        io.fabric8.kubernetes.client.utils.Serialization.asJson(
+            io.gatewaydoctor.bench.SyntheticCluster.generate(600, 2, 10)));
+    String[] args = {"-f", dump.toString(), "-o", "json", "--now", "2026-12-01T12:00:00Z"};
+    int before = AnalyzeCommand.parallelTargets;
+    try {
+      AnalyzeCommand.parallelTargets = Integer.MAX_VALUE;
+      Result oneCore = run(args);
+      AnalyzeCommand.parallelTargets = 1;
+      Result everyCore = run(args);
+      org.assertj.core.api.Assertions.assertThat(oneCore.out()).contains("app-599");
+      org.assertj.core.api.Assertions.assertThat(everyCore.out()).isEqualTo(oneCore.out());
+      org.assertj.core.api.Assertions.assertThat(everyCore.code()).isEqualTo(oneCore.code());
+    } finally {
+      AnalyzeCommand.parallelTargets = before;
+    }
+  }
+
   static Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
