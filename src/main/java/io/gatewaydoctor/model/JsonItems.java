@@ -1,110 +1,71 @@
 package io.gatewaydoctor.model;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where the items of a kubectl JSON List are in its text, found by one scan of the characters
- * (strings and escapes respected), so that a large dump's items can be read on every core (#23).
- * Anything other than one JSON object whose {@code kind} ends with "List" and whose {@code items}
- * is an array of objects gives null: such text is read the usual way, which also words its errors.
+ * Where the items of a kubectl JSON List are in its text, so that a large dump's items can be read
+ * on every core (#23). One pass of Jackson's tokenizer over the whole text (no tree is built):
+ * whatever Jackson rejects is rejected here, and the item offsets are its own. Anything other than
+ * one JSON object whose {@code kind} ends with "List" and whose {@code items} is an array of
+ * objects gives null, and so does a key given twice: such text is read the usual way, which also
+ * words its errors.
  */
 final class JsonItems {
   private JsonItems() {}
 
   /** The [start, end) character ranges of the items, in order; null when not such a List. */
   static List<int[]> of(String text) {
-    int n = text.length();
-    int i = skipSpace(text, 0);
-    if (i >= n || text.charAt(i) != '{') {
-      return null;
-    }
-    List<int[]> items = null;
-    String kind = null;
-    int depth = 0;
-    boolean expectKey = false;
-    String key = null;
-    int itemStart = -1;
-    boolean inItems = false;
-    for (; i < n; i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '"' -> {
-          int end = endOfString(text, i);
-          if (end < 0) {
+    try (JsonParser p = Serialization.jsonMapper().getFactory().createParser(text)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      List<int[]> items = null;
+      String kind = null;
+      java.util.Set<String> keys = new java.util.HashSet<>();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String key = p.currentName();
+        if (!keys.add(key)) {
+          return null; // a key twice: which one counts is the usual reading's business
+        }
+        JsonToken value = p.nextToken();
+        if ("items".equals(key)) {
+          if (value != JsonToken.START_ARRAY) {
             return null;
           }
-          if (depth == 1) {
-            String s = end - i - 1 <= 16 ? text.substring(i + 1, end) : "";
-            if (expectKey) {
-              key = s;
-            } else if ("kind".equals(key)) {
-              kind = s;
+          items = new ArrayList<>();
+          JsonToken t;
+          while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t != JsonToken.START_OBJECT) {
+              return null; // an item that is not an object (null, a string, a number, ...)
             }
+            long start = p.currentTokenLocation().getCharOffset();
+            p.skipChildren();
+            long end = p.currentLocation().getCharOffset();
+            if (start < 0 || end <= start || end > text.length()) {
+              return null;
+            }
+            items.add(new int[] {(int) start, (int) end});
           }
-          i = end;
-        }
-        case '{', '[' -> {
-          if (depth == 1 && "items".equals(key) && c == '[' && !expectKey) {
-            if (items != null) {
-              return null; // items twice
-            }
-            items = new ArrayList<>();
-            inItems = true;
-          } else if (depth == 2 && inItems) {
-            if (c != '{') {
-              return null; // an item that is not an object
-            }
-            itemStart = i;
-          }
-          depth++;
-          expectKey = c == '{';
-        }
-        case '}', ']' -> {
-          depth--;
-          if (depth == 2 && inItems && c == '}') {
-            items.add(new int[] {itemStart, i + 1});
-          } else if (depth == 1 && inItems) {
-            inItems = false;
-          } else if (depth == 0) {
-            if (skipSpace(text, i + 1) != n) {
-              return null; // more than one document
-            }
-            return kind != null && kind.endsWith("List") && items != null ? items : null;
-          } else if (depth < 0) {
+        } else if ("kind".equals(key)) {
+          if (value != JsonToken.VALUE_STRING) {
             return null;
           }
-          expectKey = false;
-        }
-        case ',' -> expectKey = true; // only strings at the List's own level are looked at
-        case ':' -> expectKey = false;
-        default -> {
-          if (depth == 2 && inItems && !Character.isWhitespace(c)) {
-            return null; // an item that is not an object (null, a number, ...)
-          }
+          kind = p.getText();
+        } else {
+          p.skipChildren();
         }
       }
-    }
-    return null;
-  }
-
-  private static int skipSpace(String s, int i) {
-    while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-      i++;
-    }
-    return i;
-  }
-
-  /** The index of the closing quote of the string that opens at {@code i}, or -1. */
-  private static int endOfString(String s, int i) {
-    for (int j = i + 1; j < s.length(); j++) {
-      char c = s.charAt(j);
-      if (c == '\\') {
-        j++;
-      } else if (c == '"') {
-        return j;
+      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+        return null; // more than one document
       }
+      return kind != null && kind.endsWith("List") && items != null ? items : null;
+    } catch (IOException | RuntimeException e) {
+      return null; // not valid JSON: the usual reading says where
     }
-    return -1;
   }
 }

@@ -55,7 +55,13 @@ class JsonItemsTest {
         "unterminated | {\"kind\": \"List\", \"items\": [{\"kind\": \"Pod\"}",
         "items nested deeper | {\"kind\": \"List\", \"x\": {\"items\": [{\"kind\": \"Pod\"}]}}",
         "items twice | {\"kind\": \"List\", \"items\": [], \"items\": []}",
-        "an open string | {\"kind\": \"List\", \"items\": [{\"kind\": \"Pod}]}"
+        "an open string | {\"kind\": \"List\", \"items\": [{\"kind\": \"Pod}]}",
+        "a string item | {\"kind\": \"List\", \"items\": [{\"kind\": \"Pod\"}, \"oops\", {\"kind\": \"Pod\"}]}",
+        "mismatched brackets | {\"kind\": \"List\", \"items\": [{\"x\": [1}], {\"kind\": \"Pod\"}]}",
+        "a trailing comma | {\"kind\": \"List\", \"items\": [{\"kind\": \"Pod\"},]}",
+        "no comma | {\"kind\": \"List\", \"items\": [{\"kind\": \"Pod\"}{\"kind\": \"Pod\"}]}",
+        "an escaped key twice | {\"kind\": \"List\", \"items\": [{\"a\": 1}], \"it\\u0065ms\": [{\"b\": 1}]}",
+        "broken elsewhere | {\"kind\": \"List\", \"items\": [{\"a\": 1}], \"metadata\": {\"x\" 1}}"
       })
   void leavesAnythingElseToTheUsualReading(String what, String json) {
     assertThat(items(json)).as(what).isNull();
