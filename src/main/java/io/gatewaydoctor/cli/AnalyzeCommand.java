@@ -489,13 +489,13 @@ public class AnalyzeCommand implements Callable<Integer> {
 
   private LogFormat liveFormat;
 
+  /** At least this many Ingresses are analysed on every core (without --explain). */
+  static int parallelTargets = 500;
+
   /**
    * One target through the pipeline the operator runs, with what analyze adds: the Prometheus
    * request counts, the baseline given, the remediation preview and the dump's own timeline.
    */
-  /** At least this many Ingresses are analysed on every core (without --explain). */
-  static int parallelTargets = 500;
-
   private GatewayDiagnosis diagnose(
       Ingress ing,
       Input in,
