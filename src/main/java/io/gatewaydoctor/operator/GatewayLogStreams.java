@@ -181,6 +181,9 @@ final class GatewayLogStreams implements AutoCloseable {
         : e.withReturned(namespace, ingress, metrics.returned(namespace, ingress, now, window));
   }
 
+  /** The pods {@link #notUnderstood()} named at the last tick. */
+  private java.util.List<String> lastNotUnderstood = java.util.List.of();
+
   private void tick() {
     try {
       if (settings.enabled()) {
@@ -200,6 +203,11 @@ final class GatewayLogStreams implements AutoCloseable {
       }
       metrics.round();
       gone.run(); // the registry forgets diagnoses that are gone, here too
+      // a gateway pod whose lines stopped (or started) being understood changes a condition of
+      // every diagnosis that reads the gateway's evidence, though no evidence changed
+      java.util.List<String> unread = notUnderstood();
+      boolean formatChanged = !unread.equals(lastNotUnderstood);
+      lastNotUnderstood = unread;
       for (Map.Entry<ResourceID, Interest> e : interests.entrySet()) {
         ResourceID id = e.getKey();
         if (diagnoses.get(id).isEmpty()) {
@@ -210,7 +218,10 @@ final class GatewayLogStreams implements AutoCloseable {
             read(i.namespace(), i.ingress(), i.window(), i.upstreams(), i.addresses());
         java.time.Instant at = clock.instant();
         // what the verdict reads changed: re-evaluate, at most once per min-reevaluation per target
-        if (now.digest() != i.digest()
+        if (formatChanged) {
+          triggered.put(id, at);
+          trigger.propagateEvent(id);
+        } else if (now.digest() != i.digest()
             && !at.isBefore(
                 triggered
                     .getOrDefault(id, java.time.Instant.EPOCH)

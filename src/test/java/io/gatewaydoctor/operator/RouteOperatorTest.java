@@ -314,7 +314,14 @@ class RouteOperatorTest extends OperatorTestBase {
         log.toString());
     GatewayDiagnosisStatus s =
         awaitStatus(
-            ns, "web.httproute", SETTLE, x -> "BackendRefusingConnections".equals(x.rootCause));
+            ns,
+            "web.httproute",
+            SETTLE,
+            // the probes may name the cause before the proxy's log is read: wait for both
+            x ->
+                "BackendRefusingConnections".equals(x.rootCause)
+                    && x.gatewayErrors != null
+                    && x.gatewayErrors.gateway != null);
     assertThat(s.summary).contains("web-6d4b7c9f8-bbbbb", "127.0.0.42");
     assertThat(s.gatewayErrors.gateway.s503).isEqualTo(6L);
   }
