@@ -22,6 +22,20 @@ import java.util.concurrent.ConcurrentHashMap;
 final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
   private final Map<String, Set<AttributeSet>> byName = new ConcurrentHashMap<>();
 
+  /** A mock API server on a free port of 127.0.0.1 that answers through this dispatcher. */
+  io.fabric8.kubernetes.client.server.mock.KubernetesMockServer serveOnLoopback()
+      throws java.net.UnknownHostException {
+    var server =
+        new io.fabric8.kubernetes.client.server.mock.KubernetesMockServer(
+            new io.fabric8.mockwebserver.Context(),
+            new io.fabric8.mockwebserver.MockWebServer(),
+            new java.util.HashMap<>(),
+            this,
+            false);
+    server.init(java.net.InetAddress.getByName("127.0.0.1"), 0);
+    return server;
+  }
+
   /** "namespace/name" of a key or query with a name, else null. */
   static String nameKey(AttributeSet a) {
     Attribute name = a.getAttribute(KubernetesAttributesExtractor.NAME);

@@ -113,14 +113,7 @@ public final class OperatorBench {
               + " --no-probes");
     }
     IndexedCrudDispatcher crud = new IndexedCrudDispatcher();
-    KubernetesMockServer server =
-        new KubernetesMockServer(
-            new io.fabric8.mockwebserver.Context(),
-            new io.fabric8.mockwebserver.MockWebServer(),
-            new HashMap<>(),
-            crud,
-            false);
-    server.init(InetAddress.getByName("127.0.0.1"), 0);
+    KubernetesMockServer server = crud.serveOnLoopback();
     Process operator = null;
     try (KubernetesClient client = server.createClient();
         LoopbackBackends backends =
@@ -151,18 +144,11 @@ public final class OperatorBench {
       Requests requests = new Requests(server);
       Cpu self = Cpu.self();
 
-      Path kubeconfig = Files.createTempFile("gateway-doctor-bench-", ".kubeconfig");
-      Files.writeString(
-          kubeconfig,
-          """
-          apiVersion: v1
-          kind: Config
-          clusters: [{name: bench, cluster: {server: "http://127.0.0.1:%d"}}]
-          users: [{name: bench, user: {token: %s}}]
-          contexts: [{name: bench, context: {cluster: bench, user: bench, namespace: gateway-doctor}}]
-          current-context: bench
-          """
-              .formatted(server.getPort(), TOKEN));
+      Path kubeconfig =
+          writeKubeconfig(
+              Files.createTempFile("gateway-doctor-bench-", ".kubeconfig"),
+              server.getPort(),
+              TOKEN);
       int httpPort;
       try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
         httpPort = s.getLocalPort();
@@ -300,6 +286,24 @@ public final class OperatorBench {
       }
       server.destroy();
     }
+  }
+
+  /**
+   * Writes a kubeconfig for a mock API server on 127.0.0.1:port (plain HTTP), whose requests carry
+   * this bearer token (which tells their sender apart), namespace gateway-doctor; returns the file.
+   */
+  public static Path writeKubeconfig(Path file, int port, String token) throws IOException {
+    return Files.writeString(
+        file,
+        """
+        apiVersion: v1
+        kind: Config
+        clusters: [{name: mock, cluster: {server: "http://127.0.0.1:%d"}}]
+        users: [{name: mock, user: {token: %s}}]
+        contexts: [{name: mock, context: {cluster: mock, user: mock, namespace: gateway-doctor}}]
+        current-context: mock
+        """
+            .formatted(port, token));
   }
 
   /**

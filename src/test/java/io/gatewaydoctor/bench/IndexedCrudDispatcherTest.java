@@ -9,8 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import java.net.InetAddress;
-import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -31,14 +29,7 @@ class IndexedCrudDispatcherTest {
   @BeforeEach
   void start() throws Exception {
     crud = new IndexedCrudDispatcher();
-    server =
-        new KubernetesMockServer(
-            new io.fabric8.mockwebserver.Context(),
-            new io.fabric8.mockwebserver.MockWebServer(),
-            new HashMap<>(),
-            crud,
-            false);
-    server.init(InetAddress.getByName("127.0.0.1"), 0);
+    server = crud.serveOnLoopback();
     client = server.createClient();
   }
 

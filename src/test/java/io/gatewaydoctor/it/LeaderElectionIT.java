@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gatewaydoctor.api.GatewayDiagnosis;
 import io.gatewaydoctor.api.GatewayDiagnosisSpec;
@@ -229,37 +228,7 @@ class LeaderElectionIT {
                   .endEndpoint()
                   .build())
           .create();
-      client
-          .network()
-          .v1()
-          .ingresses()
-          .inNamespace("shop")
-          .resource(
-              new IngressBuilder()
-                  .withNewMetadata()
-                  .withName("web")
-                  .endMetadata()
-                  .withNewSpec()
-                  .addNewRule()
-                  .withHost("web.example.com")
-                  .withNewHttp()
-                  .addNewPath()
-                  .withPath("/")
-                  .withPathType("Prefix")
-                  .withNewBackend()
-                  .withNewService()
-                  .withName("web")
-                  .withNewPort()
-                  .withNumber(80)
-                  .endPort()
-                  .endService()
-                  .endBackend()
-                  .endPath()
-                  .endHttp()
-                  .endRule()
-                  .endSpec()
-                  .build())
-          .create();
+      ingress(client, "web");
       // the diagnosis an earlier leader made: its target is one the prober would probe
       GatewayDiagnosis gd = new GatewayDiagnosis();
       gd.setMetadata(
@@ -310,36 +279,6 @@ class LeaderElectionIT {
   }
 
   static void ingress(KubernetesClient client, String name) {
-    client
-        .network()
-        .v1()
-        .ingresses()
-        .inNamespace("shop")
-        .resource(
-            new IngressBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .endMetadata()
-                .withNewSpec()
-                .addNewRule()
-                .withHost(name + ".example.com")
-                .withNewHttp()
-                .addNewPath()
-                .withPath("/")
-                .withPathType("Prefix")
-                .withNewBackend()
-                .withNewService()
-                .withName(name)
-                .withNewPort()
-                .withNumber(80)
-                .endPort()
-                .endService()
-                .endBackend()
-                .endPath()
-                .endHttp()
-                .endRule()
-                .endSpec()
-                .build())
-        .create();
+    PackagedOperator.ingress(client, "shop", name, name + ".example.com");
   }
 }

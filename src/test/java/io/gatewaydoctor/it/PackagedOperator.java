@@ -70,19 +70,8 @@ final class PackagedOperator implements AutoCloseable {
 
   /** A kubeconfig for the mock API server whose requests carry this bearer token. */
   Path kubeconfig(String token) throws IOException {
-    Path out = Files.createTempFile(Path.of("target"), "mock", ".kubeconfig");
-    Files.writeString(
-        out,
-        """
-        apiVersion: v1
-        kind: Config
-        clusters: [{name: mock, cluster: {server: "http://127.0.0.1:%d"}}]
-        users: [{name: mock, user: {token: %s}}]
-        contexts: [{name: mock, context: {cluster: mock, user: mock, namespace: gateway-doctor}}]
-        current-context: mock
-        """
-            .formatted(server.getPort(), token));
-    return out;
+    return io.gatewaydoctor.bench.OperatorBench.writeKubeconfig(
+        Files.createTempFile(Path.of("target"), "mock", ".kubeconfig"), server.getPort(), token);
   }
 
   /**
@@ -106,6 +95,41 @@ final class PackagedOperator implements AutoCloseable {
     pb.environment().put("GATEWAYDOCTOR_PROBE_ENABLED", "false");
     pb.environment().putAll(env);
     return pb.start();
+  }
+
+  /** An Ingress NS/NAME for HOST, all paths to the Service NAME port 80. */
+  static void ingress(KubernetesClient client, String ns, String name, String host) {
+    client
+        .network()
+        .v1()
+        .ingresses()
+        .inNamespace(ns)
+        .resource(
+            new io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .addNewRule()
+                .withHost(host)
+                .withNewHttp()
+                .addNewPath()
+                .withPath("/")
+                .withPathType("Prefix")
+                .withNewBackend()
+                .withNewService()
+                .withName(name)
+                .withNewPort()
+                .withNumber(80)
+                .endPort()
+                .endService()
+                .endBackend()
+                .endPath()
+                .endHttp()
+                .endRule()
+                .endSpec()
+                .build())
+        .create();
   }
 
   @Override

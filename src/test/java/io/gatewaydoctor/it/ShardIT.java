@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.gatewaydoctor.api.GatewayDiagnosis;
@@ -150,36 +149,6 @@ class ShardIT {
   }
 
   static void ingress(KubernetesClient client, String ns, String name) {
-    client
-        .network()
-        .v1()
-        .ingresses()
-        .inNamespace(ns)
-        .resource(
-            new IngressBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .endMetadata()
-                .withNewSpec()
-                .addNewRule()
-                .withHost(name + "." + ns + ".example.com")
-                .withNewHttp()
-                .addNewPath()
-                .withPath("/")
-                .withPathType("Prefix")
-                .withNewBackend()
-                .withNewService()
-                .withName(name)
-                .withNewPort()
-                .withNumber(80)
-                .endPort()
-                .endService()
-                .endBackend()
-                .endPath()
-                .endHttp()
-                .endRule()
-                .endSpec()
-                .build())
-        .create();
+    PackagedOperator.ingress(client, ns, name, name + "." + ns + ".example.com");
   }
 }
