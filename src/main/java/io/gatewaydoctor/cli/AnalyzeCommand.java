@@ -379,20 +379,17 @@ public class AnalyzeCommand implements Callable<Integer> {
         }
       }
       ClusterSnapshot before = baseline.isEmpty() ? null : baselineSnapshot();
-      if (!explain
-          && selected.size() >= parallelTargets
-          && Runtime.getRuntime().availableProcessors() > 1) {
-        // the pipeline is pure and the snapshot read-only: the targets on every core, in order
-        final var metricsOf = metrics;
-        items.addAll(
-            selected.parallelStream()
-                .map(ing -> diagnose(ing, in, gateway, probes, metricsOf, before, at, w, null))
-                .toList());
-      } else {
-        for (Ingress ing : selected) {
-          items.add(diagnose(ing, in, gateway, probes, metrics, before, at, w, explained));
-        }
-      }
+      // the pipeline is pure and the snapshot read-only: many targets on every core, in order
+      // (--explain appends to one text, so it stays on one)
+      boolean everyCore =
+          !explain
+              && selected.size() >= parallelTargets
+              && Runtime.getRuntime().availableProcessors() > 1;
+      final var metricsOf = metrics;
+      items.addAll(
+          (everyCore ? selected.parallelStream() : selected.stream())
+              .map(ing -> diagnose(ing, in, gateway, probes, metricsOf, before, at, w, explained))
+              .toList());
       for (var route : routes) {
         items.add(
             diagnoseRoute(

@@ -86,13 +86,11 @@ public final class ObjectLoader {
     List<HasMetadata> out = new ArrayList<>();
     String head = text.stripLeading();
     if (head.startsWith("{") || head.startsWith("[")) {
-      if (text.length() >= PARALLEL_CHARS && Runtime.getRuntime().availableProcessors() > 1) {
-        List<HasMetadata> fast = onEveryCore(text, source);
-        if (fast != null) {
-          return fast;
-        }
-      }
-      readAll(Serialization.jsonMapper(), text, source, out);
+      List<HasMetadata> fast =
+          text.length() >= PARALLEL_CHARS && Runtime.getRuntime().availableProcessors() > 1
+              ? onEveryCore(text, source)
+              : null;
+      return fast != null ? fast : parseJsonOnOneCore(text, source);
     } else {
       try {
         readAll(FAST_YAML, text, source, out);

@@ -177,14 +177,7 @@ final class DiagnosisInformers {
     replicaSets.addIndexer(Indexes.BY_OWNER, Indexes::replicaSetOwner);
     if (gatewayApi) {
       routes = informer(ctx, HTTPRoute.class, r -> forRoutes(Stream.of(r)), true);
-      routes.addIndexers(
-          Map.of(
-              Indexes.BY_SERVICE,
-              Indexes::routeServices,
-              Indexes.BY_PARENT,
-              Indexes::routeParents,
-              Indexes.BY_BACKEND_NAMESPACE,
-              Indexes::routeBackendNamespaces));
+      routes.addIndexers(routeIndexers());
       grpcRoutes =
           grpcServed
               ? informer(
@@ -194,14 +187,7 @@ final class DiagnosisInformers {
                   true)
               : null;
       if (grpcRoutes != null) {
-        grpcRoutes.addIndexers(
-            Map.of(
-                Indexes.BY_SERVICE,
-                Indexes::routeServices,
-                Indexes.BY_PARENT,
-                Indexes::routeParents,
-                Indexes.BY_BACKEND_NAMESPACE,
-                Indexes::routeBackendNamespaces));
+        grpcRoutes.addIndexers(routeIndexers());
       }
       // a route's parent Gateway usually lives in another namespace (the platform team's)
       gateways =
@@ -312,6 +298,21 @@ final class DiagnosisInformers {
           io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper<R> mapper,
           boolean namespaced) {
     return informer(ctx, type, mapper, namespaced ? INHERITED : null, null, null);
+  }
+
+  /**
+   * The indexes of HTTPRoutes and GRPCRoutes alike: by Service, parent Gateway, backends'
+   * namespace.
+   */
+  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata>
+      Map<String, java.util.function.Function<R, List<String>>> routeIndexers() {
+    return Map.of(
+        Indexes.BY_SERVICE,
+        Indexes::routeServices,
+        Indexes.BY_PARENT,
+        Indexes::routeParents,
+        Indexes.BY_BACKEND_NAMESPACE,
+        Indexes::routeBackendNamespaces);
   }
 
   /** Marks an informer that watches the controller's namespaces; null: every namespace. */

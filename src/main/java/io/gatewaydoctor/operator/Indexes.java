@@ -148,38 +148,20 @@ public final class Indexes {
       return out;
     }
     if (st.getConditions() != null) {
-      st.getConditions()
-          .forEach(
-              c ->
-                  out.add(
-                      c.getType()
-                          + "="
-                          + c.getStatus()
-                          + "/"
-                          + c.getReason()
-                          + ":"
-                          + c.getMessage()));
+      st.getConditions().forEach(c -> out.add(condition(c)));
     }
     if (st.getListeners() != null) {
       for (var l : st.getListeners()) {
         if (l != null && l.getConditions() != null) {
-          l.getConditions()
-              .forEach(
-                  c ->
-                      out.add(
-                          l.getName()
-                              + ":"
-                              + c.getType()
-                              + "="
-                              + c.getStatus()
-                              + "/"
-                              + c.getReason()
-                              + ":"
-                              + c.getMessage()));
+          l.getConditions().forEach(c -> out.add(l.getName() + ":" + condition(c)));
         }
       }
     }
     return out;
+  }
+
+  private static String condition(io.fabric8.kubernetes.api.model.Condition c) {
+    return c.getType() + "=" + c.getStatus() + "/" + c.getReason() + ":" + c.getMessage();
   }
 
   public static List<String> ingressClass(Ingress i) {
