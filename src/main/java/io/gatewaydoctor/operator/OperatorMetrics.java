@@ -59,7 +59,16 @@ public class OperatorMetrics {
   private final java.util.concurrent.atomic.AtomicBoolean publishDue =
       new java.util.concurrent.atomic.AtomicBoolean();
   private volatile long lastPublished = System.nanoTime() - Long.MAX_VALUE / 2;
-  private java.util.concurrent.ScheduledExecutorService publisher;
+
+  /** Runs the delayed rebuilds (its thread starts with the first one). */
+  private final java.util.concurrent.ScheduledExecutorService publisher =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "gateway-doctor-metrics");
+            t.setDaemon(true);
+            return t;
+          });
+
   private MultiGauge targetGauge;
   private MultiGauge findingGauge;
   private MultiGauge errorGauge;
@@ -201,46 +210,24 @@ public class OperatorMetrics {
     }
     if (publishDue.compareAndSet(false, true)) {
       long wait = lastPublished + publishEvery.toNanos() - System.nanoTime();
-      publisher()
-          .schedule(
-              () -> {
-                publishDue.set(false);
-                try {
-                  publish();
-                } catch (RuntimeException e) {
-                  org.jboss.logging.Logger.getLogger(OperatorMetrics.class)
-                      .warnf("metrics: the target gauges were not rebuilt: %s", e.toString());
-                }
-              },
-              Math.max(0, wait),
-              java.util.concurrent.TimeUnit.NANOSECONDS);
-    }
-  }
-
-  private final Object publisherLock = new Object(); // not the rebuild's own lock
-
-  private java.util.concurrent.ScheduledExecutorService publisher() {
-    synchronized (publisherLock) {
-      if (publisher == null) {
-        publisher =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                r -> {
-                  Thread t = new Thread(r, "gateway-doctor-metrics");
-                  t.setDaemon(true);
-                  return t;
-                });
-      }
-      return publisher;
+      publisher.schedule(
+          () -> {
+            publishDue.set(false);
+            try {
+              publish();
+            } catch (RuntimeException e) {
+              org.jboss.logging.Logger.getLogger(OperatorMetrics.class)
+                  .warnf("metrics: the target gauges were not rebuilt: %s", e.toString());
+            }
+          },
+          Math.max(0, wait),
+          java.util.concurrent.TimeUnit.NANOSECONDS);
     }
   }
 
   @jakarta.annotation.PreDestroy
   void stopPublisher() {
-    synchronized (publisherLock) {
-      if (publisher != null) {
-        publisher.shutdownNow();
-      }
-    }
+    publisher.shutdownNow();
   }
 
   /** The non-zero counts only: a target without errors has no series (12 per target were idle). */
