@@ -210,6 +210,11 @@ abstract class OperatorTestBase {
    * Switches probing off in the diagnosis's spec (retried: the status writer may race the edit).
    */
   void probesOff(String ns) {
+    probesOff(ns, "web");
+  }
+
+  /** Turns probes off on diagnosis NAME (waiting for it to exist). */
+  void probesOff(String ns, String name) {
     await()
         .atMost(Duration.ofSeconds(5))
         .ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
@@ -218,7 +223,7 @@ abstract class OperatorTestBase {
               client
                   .resources(GatewayDiagnosis.class)
                   .inNamespace(ns)
-                  .withName("web")
+                  .withName(name)
                   .edit(
                       g -> {
                         ProbeSpec probe = new ProbeSpec();
