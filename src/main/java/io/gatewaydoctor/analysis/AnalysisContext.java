@@ -9,6 +9,7 @@ import io.gatewaydoctor.model.ResolvedBackend;
 import io.gatewaydoctor.model.TargetChain;
 import io.gatewaydoctor.probe.ProbeEvidence;
 import io.gatewaydoctor.signals.GatewayEvidence;
+import io.gatewaydoctor.signals.UpstreamKeys;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -53,12 +54,18 @@ public record AnalysisContext(
    * it either, nor lines that reached no pod at all.
    */
   public GatewayEvidence.Counts upstream(ResolvedBackend b) {
+    return keys(chain, cluster, b).in(gateway);
+  }
+
+  /** What the gateway's lines of one backend of the chain are keyed by (see {@link #upstream}). */
+  public static UpstreamKeys keys(TargetChain chain, ClusterSnapshot cluster, ResolvedBackend b) {
     java.util.Map<String, Boolean> names = new java.util.LinkedHashMap<>();
-    for (GatewayDialect.Upstream u : dialect().upstreams(chain.target(), b, cluster)) {
+    for (GatewayDialect.Upstream u :
+        Dialects.of(chain.target()).upstreams(chain.target(), b, cluster)) {
       names.merge(u.name(), u.whole(), Boolean::logicalAnd);
     }
     // only needed where a name is shared: then the lines that reached this backend count
-    return gateway.upstreams(
+    return new UpstreamKeys(
         names, names.containsValue(false) ? Endpoint.addressesOf(b) : java.util.Set.of());
   }
 

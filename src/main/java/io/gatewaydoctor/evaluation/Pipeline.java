@@ -1,6 +1,7 @@
 package io.gatewaydoctor.evaluation;
 
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.gatewaydoctor.analysis.AnalysisContext;
 import io.gatewaydoctor.analysis.Analyzer;
 import io.gatewaydoctor.analysis.Diagnosis;
 import io.gatewaydoctor.analysis.Health;
@@ -17,6 +18,7 @@ import io.gatewaydoctor.probe.ProbeEvidence;
 import io.gatewaydoctor.remediation.Plan;
 import io.gatewaydoctor.remediation.RemediationPolicy;
 import io.gatewaydoctor.signals.GatewayEvidence;
+import io.gatewaydoctor.signals.UpstreamKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -53,6 +55,14 @@ public final class Pipeline {
                   Dialects.of(chain.target()).upstreams(chain.target(), b, cluster).stream()
                       .forEach(u -> out.add(u.name())));
       return out;
+    }
+
+    /**
+     * What the gateway's lines of each backend are keyed by: the attribution the verdict uses, for
+     * the operator's error counters.
+     */
+    public List<UpstreamKeys> backendKeys() {
+      return chain.backends().stream().map(b -> AnalysisContext.keys(chain, cluster, b)).toList();
     }
 
     /** The endpoint addresses (ip:port) of the target's backends. */

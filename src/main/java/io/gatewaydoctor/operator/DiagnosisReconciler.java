@@ -217,7 +217,11 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
                 gatherer.configMaps(),
                 clock)
             .onTick(() -> states.sweep(id -> diagnoses.get(id).isPresent()))
-            .onStream(metrics::logStream);
+            .onStream(metrics::logStream)
+            .onErrors(
+                (id, added) ->
+                    metrics.gatewayErrorsCounted(
+                        id.getNamespace().orElse(""), id.getName(), added));
     metrics.evidence(logs.store().budget());
     // every holder of per-target state, forgotten at once when a diagnosis is gone
     states = new TargetStates();

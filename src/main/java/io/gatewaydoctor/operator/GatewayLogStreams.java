@@ -46,6 +46,7 @@ final class GatewayLogStreams implements AutoCloseable {
       Duration window,
       Set<String> upstreams,
       Set<String> addresses,
+      List<io.gatewaydoctor.signals.UpstreamKeys> backends,
       long digest) {}
 
   private final KubernetesClient client;
@@ -59,6 +60,8 @@ final class GatewayLogStreams implements AutoCloseable {
   private final Map<String, PodLogStream> streams = new HashMap<>();
   private final Map<ResourceID, Interest> interests = new ConcurrentHashMap<>();
   private final Map<ResourceID, java.time.Instant> triggered = new ConcurrentHashMap<>();
+  private final Map<ResourceID, GatewayErrorTally> tallies = new ConcurrentHashMap<>();
+  private java.util.function.BiConsumer<ResourceID, long[]> onErrors = (id, d) -> {};
   private boolean closed;
   private final ScheduledExecutorService tick =
       Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "gateway-doctor-logs-tick"));
@@ -133,6 +136,15 @@ final class GatewayLogStreams implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Told of the gateway errors newly counted for a target (gateway 500/502/503/504, then the
+   * app's): the counters that rate() reads.
+   */
+  GatewayLogStreams onErrors(java.util.function.BiConsumer<ResourceID, long[]> c) {
+    this.onErrors = c;
+    return this;
+  }
+
   /** Run on every tick, before the interests are read: the sweep of diagnoses that are gone. */
   GatewayLogStreams onTick(Runnable sweep) {
     this.gone = sweep;
@@ -143,6 +155,7 @@ final class GatewayLogStreams implements AutoCloseable {
   void forget(ResourceID id) {
     interests.remove(id);
     triggered.remove(id);
+    tallies.remove(id);
   }
 
   /**
@@ -155,13 +168,47 @@ final class GatewayLogStreams implements AutoCloseable {
       String ingress,
       Duration window,
       Set<String> upstreams,
-      Set<String> addresses) {
+      Set<String> addresses,
+      List<io.gatewaydoctor.signals.UpstreamKeys> backends) {
     GatewayEvidence e = read(namespace, ingress, window, upstreams, addresses);
-    interests.put(
-        id,
+    Interest i =
         new Interest(
-            namespace, ingress, window, Set.copyOf(upstreams), Set.copyOf(addresses), e.digest()));
+            namespace,
+            ingress,
+            window,
+            Set.copyOf(upstreams),
+            Set.copyOf(addresses),
+            List.copyOf(backends),
+            e.digest());
+    interests.put(id, i);
+    GatewayErrorTally t = tallies.computeIfAbsent(id, k -> new GatewayErrorTally());
+    synchronized (t) {
+      if (settings.enabled() && t.differs(i.backends())) {
+        tally(id, i, t, e.digest()); // a baseline: what is counted already is not added
+      }
+    }
     return e;
+  }
+
+  /** Adds a target's newly counted errors to its counters. Holds the tally's lock. */
+  private void tally(ResourceID id, Interest i, GatewayErrorTally t, long digest) {
+    t.digest = digest;
+    long minute = Math.floorDiv(clock.instant().getEpochSecond(), 60);
+    long[] added =
+        t.update(
+            minute,
+            i.backends(),
+            m ->
+                io.gatewaydoctor.signals.UpstreamKeys.errors(
+                    store.evidence(
+                        java.time.Instant.ofEpochSecond(m * 60),
+                        Duration.ZERO,
+                        i.upstreams(),
+                        i.addresses()),
+                    i.backends()));
+    if (added != null) {
+      onErrors.accept(id, added);
+    }
   }
 
   private GatewayEvidence read(
@@ -216,6 +263,14 @@ final class GatewayLogStreams implements AutoCloseable {
         Interest i = e.getValue();
         GatewayEvidence now =
             read(i.namespace(), i.ingress(), i.window(), i.upstreams(), i.addresses());
+        GatewayErrorTally t = tallies.get(id);
+        if (t != null && settings.enabled()) {
+          synchronized (t) {
+            if (t.digest != now.digest()) { // new lines (or old ones leaving the window)
+              tally(id, i, t, now.digest());
+            }
+          }
+        }
         java.time.Instant at = clock.instant();
         // what the verdict reads changed: re-evaluate, at most once per min-reevaluation per target
         if (formatChanged) {

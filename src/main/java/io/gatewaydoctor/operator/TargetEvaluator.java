@@ -165,7 +165,8 @@ final class TargetEvaluator {
             route ? null : t.getName(), // the controller's request metrics are per Ingress
             window,
             target.upstreams(),
-            target.addresses());
+            target.addresses(),
+            target.backendKeys());
     var baseline =
         gd.getStatus() == null || gd.getStatus().baseline == null
             ? null

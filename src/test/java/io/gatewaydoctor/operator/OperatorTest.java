@@ -594,6 +594,12 @@ class OperatorTest extends OperatorTestBase {
       long errorLines = lines.stream().filter(l -> l.contains("upstream: ")).count();
       assertThat(understood).isEqualTo(accessLines + errorLines);
       assertThat(requests).isGreaterThanOrEqualTo(20);
+      // #22 item 5: the error counter counts what clients got, as the window's gauge does: every
+      // refused try here was retried on the other pod, so there is no series
+      var g = statusOf(ns, "web").gatewayErrors;
+      assertThat(g.gateway.s502 + g.gateway.s503 + g.gateway.s504 + g.gateway.s500).isZero();
+      assertThat(get(metricsUrl))
+          .doesNotContain("gatewaydoctor_gateway_error_responses_total{namespace=\"" + ns + "\"");
       // #22 item 5: per controller pod, the lines read and those counted as evidence
       assertThat(get(metricsUrl))
           .containsPattern(
@@ -889,9 +895,13 @@ class OperatorTest extends OperatorTestBase {
                 assertThat(get(metricsUrl))
                     .startsWith("200 ")
                     .contains(
-                        "gatewaydoctor_targets{health=\"Failing\",namespace=\""
+                        "gatewaydoctor_target_info{health=\"Failing\",namespace=\""
                             + ns
                             + "\",root_cause=\"NoReadyEndpoints\",target=\"web\"} 1.0")
+                    .contains(
+                        "gatewaydoctor_target_health{namespace=\"" + ns + "\",target=\"web\"} 2.0")
+                    .contains(
+                        "gatewaydoctor_targets{health=\"Failing\",namespace=\"" + ns + "\"} 1.0")
                     .contains(
                         "gatewaydoctor_findings{code=\"NoReadyEndpoints\",severity=\"Critical\"}")
                     .contains("gatewaydoctor_reconcile_seconds_count")

@@ -327,6 +327,17 @@ class RouteOperatorTest extends OperatorTestBase {
                     && x.gatewayErrors.gateway != null);
     assertThat(s.summary).contains("web-6d4b7c9f8-bbbbb", "127.0.0.42");
     assertThat(s.gatewayErrors.gateway.s503).isEqualTo(6L);
+    // #22 item 5: the same lines as a counter that rate() reads (they all came after the route
+    // was first evaluated, so it holds what the window holds), read once across reconnects
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(get(metricsUrl))
+                    .contains(
+                        "gatewaydoctor_gateway_error_responses_total{namespace=\""
+                            + ns
+                            + "\",source=\"gateway\",status=\"503\",target=\"web.httproute\"} 6.0"));
   }
 
   /** A route's backends are probed as an Ingress's are: pods that reset show on the route. */
