@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gatewaydoctor.api.GatewayDiagnosis;
 import io.gatewaydoctor.demo.DemoBackends;
 import io.gatewaydoctor.demo.DemoCluster;
+import io.gatewaydoctor.demo.DemoGateway;
 import io.gatewaydoctor.demo.DemoScenario;
 import io.gatewaydoctor.demo.DiagnosisTable;
 import io.javaoperatorsdk.operator.Operator;
@@ -52,9 +53,12 @@ public class DemoCommand implements Callable<Integer> {
           "demo: the embedded API server is not running (start demo through bin/gateway-doctor)");
       return 2;
     }
+    DemoGateway gateway = null;
     try (DemoBackends backends = new DemoBackends()) {
       applyCrd(client);
       DemoScenario.seed(client, backends, clock.instant());
+      gateway = startGateway();
+      this.gateway = gateway;
       operator.start();
       boolean interactive = !once && System.console() != null;
       String settled = waitForSettled(Duration.ofSeconds(timeoutSeconds));
@@ -73,6 +77,45 @@ public class DemoCommand implements Callable<Integer> {
       }
     } finally {
       operator.stop();
+      if (gateway != null) {
+        DemoCluster.podLogs()
+            .stopServing(
+                DemoScenario.GATEWAY_NAMESPACE,
+                DemoScenario.CONTROLLER_POD,
+                DemoScenario.CONTROLLER_CONTAINER);
+        gateway.close();
+      }
+    }
+  }
+
+  private DemoGateway gateway;
+
+  /**
+   * A real nginx as the ingress controller when one is installed, its log served as the controller
+   * pod's; else one line saying how to see the gateway's evidence.
+   */
+  private DemoGateway startGateway() {
+    try {
+      var g = DemoGateway.start(client, DemoScenario.NAMESPACE, DemoScenario.CONTROLLER_IP, clock);
+      if (g.isEmpty()) {
+        System.err.println(
+            "demo: nginx is not installed, so the gateway's own evidence (502/MIN, the pod nginx"
+                + " blames and why) is not shown; install nginx (e.g. apt-get install nginx-light)"
+                + " and run the demo again to see it");
+        return null;
+      }
+      DemoCluster.podLogs()
+          .serve(
+              DemoScenario.GATEWAY_NAMESPACE,
+              DemoScenario.CONTROLLER_POD,
+              DemoScenario.CONTROLLER_CONTAINER,
+              g.get()::linesSince);
+      return g.get();
+    } catch (java.io.IOException | RuntimeException e) {
+      System.err.println(
+          "demo: the demo's nginx did not start, the gateway's own evidence is not shown: "
+              + e.getMessage());
+      return null;
     }
   }
 
@@ -106,6 +149,24 @@ public class DemoCommand implements Callable<Integer> {
   }
 
   /**
+   * Whether the gateway's log has reached a diagnosis whose Ingress the demo's nginx serves (its
+   * 502/MIN is then shown, zero or not).
+   */
+  private boolean gatewaySeen(GatewayDiagnosis g) {
+    DemoGateway gw = gateway;
+    var ref = g.getSpec() == null ? null : g.getSpec().getTargetRef();
+    if (gw == null || g.getStatus() == null || ref == null) {
+      return true;
+    }
+    if (!gw.trafficFor(25)) {
+      return false; // five seconds of traffic: enough lines for a rate and a reason
+    }
+    boolean ingress =
+        ref.getKind() == null || io.gatewaydoctor.api.TargetRef.INGRESS.equals(ref.getKind());
+    return !ingress || !gw.ingresses().contains(ref.getName()) || g.getStatus().errorRate != null;
+  }
+
+  /**
    * The table once every demo Ingress and route has a diagnosis and nothing changed for 2 s; null
    * on timeout.
    */
@@ -119,9 +180,13 @@ public class DemoCommand implements Callable<Integer> {
       boolean complete =
           items.size() >= DemoScenario.targets()
               && items.stream().allMatch(g -> g.getStatus() != null && g.getStatus().health != null)
-              && items.stream().allMatch(DemoCommand::probed);
+              && items.stream().allMatch(DemoCommand::probed)
+              && items.stream().allMatch(this::gatewaySeen);
+      // settled: the verdicts stay; the counts and rates go on growing with the gateway's traffic
       String now =
-          DiagnosisTable.render(items, clock.instant(), true).replaceAll("\\s\\d+s\\n", "\n");
+          DiagnosisTable.render(items, clock.instant(), true)
+              .replaceAll("\\d+(\\.\\d+)?", "#")
+              .replaceAll("[ \\t]+", " ");
       stable = complete && now.equals(last) ? stable + 1 : 0;
       last = now;
       if (stable >= 8) {

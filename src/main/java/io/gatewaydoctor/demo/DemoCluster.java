@@ -14,6 +14,7 @@ import java.util.Map;
  */
 public final class DemoCluster {
   private static KubernetesMockServer server;
+  private static DemoPodLogs podLogs;
 
   private DemoCluster() {}
 
@@ -24,8 +25,11 @@ public final class DemoCluster {
               new io.fabric8.mockwebserver.Context(),
               new io.fabric8.mockwebserver.MockWebServer(),
               new java.util.HashMap<>(),
-              new DryRunDispatcher(
-                  new io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher()),
+              podLogs =
+                  new DemoPodLogs(
+                      new DryRunDispatcher(
+                          new io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher()),
+                      java.time.Clock.systemUTC()),
               false);
       try {
         server.init(InetAddress.getByName("127.0.0.1"), 0);
@@ -62,6 +66,11 @@ public final class DemoCluster {
               }
             });
     return url;
+  }
+
+  /** The pods/log API of the embedded server (for the demo's real nginx). */
+  public static synchronized DemoPodLogs podLogs() {
+    return podLogs;
   }
 
   public static synchronized boolean running() {

@@ -36,6 +36,12 @@ public final class DemoScenario {
       List.of("storefront", "checkout", "cart", "search", "payments", "reviews", "admin");
   public static final String GATEWAY_NAMESPACE = "ingress-nginx";
 
+  /** The ingress controller's pod, its container and its (loopback) address. */
+  public static final String CONTROLLER_POD = "ingress-nginx-controller-5c8d66c76d-x7k2p";
+
+  public static final String CONTROLLER_CONTAINER = "controller";
+  public static final String CONTROLLER_IP = "127.0.0.2";
+
   /** The HTTPRoutes, "namespace/name": one healthy, one refused for want of a ReferenceGrant. */
   public static final List<String> ROUTES = List.of("shop/storefront", "marketing/promo");
 
@@ -198,14 +204,14 @@ public final class DemoScenario {
     objects.add(
         new PodBuilder()
             .withNewMetadata()
-            .withName("ingress-nginx-controller-5c8d66c76d-x7k2p")
+            .withName(CONTROLLER_POD)
             .withNamespace(GATEWAY_NAMESPACE)
             .addToLabels("app.kubernetes.io/name", "ingress-nginx")
             .addToLabels("app.kubernetes.io/component", "controller")
             .endMetadata()
             .withNewSpec()
             .addNewContainer()
-            .withName("controller")
+            .withName(CONTROLLER_CONTAINER)
             .withImage("registry.k8s.io/ingress-nginx/controller:v1.11.2")
             .withArgs(
                 "/nginx-ingress-controller",
@@ -215,7 +221,7 @@ public final class DemoScenario {
             .endSpec()
             .withNewStatus()
             .withPhase("Running")
-            .withPodIP("127.0.0.2")
+            .withPodIP(CONTROLLER_IP)
             .endStatus()
             .build());
 

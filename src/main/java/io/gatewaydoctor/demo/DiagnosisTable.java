@@ -61,6 +61,10 @@ public final class DiagnosisTable {
               .append(": ")
               .append(g.getStatus().summary)
               .append('\n');
+          // what the gateway's own log says, where it says something: the pod and nginx's reason
+          gatewayEvidence(g.getStatus())
+              .ifPresent(
+                  e -> sb.append(g.getMetadata().getName()).append(": ").append(e).append('\n'));
         }
         // a remediation at work: its plan (dry-run), its action, or why it is held back
         (g.getStatus() == null || g.getStatus().conditions == null
@@ -84,6 +88,18 @@ public final class DiagnosisTable {
       }
     }
     return sb.toString();
+  }
+
+  /** The first line of the gateway's log evidence among the findings, if any. */
+  static java.util.Optional<String> gatewayEvidence(GatewayDiagnosisStatus s) {
+    if (s.findings == null) {
+      return java.util.Optional.empty();
+    }
+    return s.findings.stream()
+        .filter(f -> f.evidence != null)
+        .flatMap(f -> f.evidence.stream())
+        .filter(e -> e.startsWith("gateway error log") || e.startsWith("gateway access log"))
+        .findFirst();
   }
 
   static String age(Instant created, Instant now) {
