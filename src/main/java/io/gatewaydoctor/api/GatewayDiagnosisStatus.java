@@ -46,7 +46,10 @@ public class GatewayDiagnosisStatus {
   public String lastEvaluated;
 
   @JsonPropertyDescription(
-      "Healthy, RemediationApplied and ConfigDrift, per the Kubernetes API conventions.")
+      "Per the Kubernetes API conventions, only those that say something: Healthy (always),"
+          + " RemediationApplied (when remediation is on for the target), ConfigDrift (True when"
+          + " the chain changed since its baseline), GatewayLogsUnderstood (False when the"
+          + " gateway's log lines are not understood).")
   public List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Backend chain per Service:port with its endpoints.")

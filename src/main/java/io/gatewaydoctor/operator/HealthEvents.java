@@ -60,12 +60,23 @@ final class HealthEvents {
         reason,
         message,
         now);
-    TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
-    if (t != null
-        && t.getName() != null
-        && (t.getKind() == null || TargetRef.INGRESS.equals(t.getKind()))) {
-      about(client, new ResourceRef("Ingress", ns, t.getName()), bad, reason, message, now);
+    ResourceRef target = target(gd);
+    if (target != null) {
+      about(client, target, bad, reason, message, now);
     }
+  }
+
+  /** The diagnosis's target (an Ingress, HTTPRoute or GRPCRoute), or null when it has none. */
+  static ResourceRef target(GatewayDiagnosis gd) {
+    TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
+    if (t == null || t.getName() == null) {
+      return null;
+    }
+    String kind = t.getKind() == null ? TargetRef.INGRESS : t.getKind();
+    if (!TargetRef.INGRESS.equals(kind) && !io.gatewaydoctor.model.Routes.isRouteKind(kind)) {
+      return null;
+    }
+    return new ResourceRef(kind, gd.getMetadata().getNamespace(), t.getName());
   }
 
   /**
@@ -93,16 +104,9 @@ final class HealthEvents {
     if (Objects.equals(was, "PolicyInvalid" + policy.error())) {
       return; // told already
     }
-    TargetRef t = gd.getSpec() == null ? null : gd.getSpec().getTargetRef();
-    String ns = gd.getMetadata().getNamespace();
-    if (t != null && t.getName() != null) {
-      about(
-          client,
-          new ResourceRef("Ingress", ns, t.getName()),
-          true,
-          "RemediationPolicyInvalid",
-          policy.error(),
-          now);
+    ResourceRef target = target(gd);
+    if (target != null) {
+      about(client, target, true, "RemediationPolicyInvalid", policy.error(), now);
     }
   }
 
@@ -120,6 +124,9 @@ final class HealthEvents {
         switch (o.kind) {
           case "Ingress" -> "networking.k8s.io/v1";
           case "Deployment" -> "apps/v1";
+          case "HTTPRoute", "GRPCRoute", "Gateway", "GatewayClass" ->
+              "gateway.networking.k8s.io/v1";
+          case "ReferenceGrant" -> "gateway.networking.k8s.io/v1beta1";
           default -> "v1";
         };
     emit(

@@ -120,8 +120,9 @@ public final class StatusAggregator {
         };
     s.conditions.add(
         condition(prev, HEALTHY, healthStatus, healthReason, s.summary, generation, ts));
-    // the first look: who to blame, what to change, since when
-    s.since = s.conditions.get(s.conditions.size() - 1).getLastTransitionTime();
+    // the first look: who to blame, what to change, since when (the health, not the condition:
+    // Degraded and Failing are both Healthy=False)
+    s.since = Objects.equals(prev.health, s.health) && prev.since != null ? prev.since : ts;
     if (d.health() != Health.Healthy && !Code.NONE.equals(d.rootCause()) && !s.findings.isEmpty()) {
       Finding root = s.findings.get(0);
       if (root.resource != null) {
@@ -131,32 +132,24 @@ public final class StatusAggregator {
         s.fix = capTo(root.remediation.description, MAX_FIX);
       }
     }
-    s.conditions.add(
-        condition(
-            prev,
-            REMEDIATION_APPLIED,
-            remediation.status(),
-            remediation.reason(),
-            remediation.message(),
-            generation,
-            ts));
+    // conditions only where they say something: none for remediation that is off, none for a
+    // chain without a baseline or without drift
+    if (!REMEDIATION_OFF.equals(remediation.reason())) {
+      s.conditions.add(
+          condition(
+              prev,
+              REMEDIATION_APPLIED,
+              remediation.status(),
+              remediation.reason(),
+              remediation.message(),
+              generation,
+              ts));
+    }
     s.drift =
         d.drift() != null
             ? new ArrayList<>(d.drift())
             : prev.drift == null ? new ArrayList<>() : prev.drift;
-    if (s.drift.isEmpty()) {
-      s.conditions.add(
-          condition(
-              prev,
-              CONFIG_DRIFT,
-              "False",
-              d.drift() == null ? "NoBaseline" : "NoDrift",
-              d.drift() == null
-                  ? "No baseline of the chain to compare with yet"
-                  : "The chain is as in its baseline",
-              generation,
-              ts));
-    } else {
+    if (!s.drift.isEmpty()) {
       var last = s.drift.get(s.drift.size() - 1);
       s.conditions.add(
           condition(

@@ -46,6 +46,35 @@ class CrdSyncIT {
         .hasSameTextualContentAs(committed);
   }
 
+  /**
+   * #22 item 1: kubectl shows the columns in this order, LAST-EVALUATED only with -o wide (priority
+   * 1), and the demo's table (which stands for kubectl get gd -A) has the same header.
+   */
+  @Test
+  void theColumnsAreWhatKubectlAndTheDemoShow() throws IOException {
+    JsonNode crd = Serialization.yamlMapper().readTree(Path.of("crds", FILE).toFile());
+    List<String> names = new ArrayList<>();
+    List<String> wideOnly = new ArrayList<>();
+    for (JsonNode c : crd.path("spec").path("versions").get(0).path("additionalPrinterColumns")) {
+      names.add(c.path("name").asText());
+      if (c.path("priority").asInt(0) > 0) {
+        wideOnly.add(c.path("name").asText());
+      }
+    }
+    assertThat(names).isEqualTo(COLUMN_ORDER);
+    assertThat(wideOnly).containsExactly("LAST-EVALUATED");
+    String header =
+        io.gatewaydoctor.demo.DiagnosisTable.render(List.of(), java.time.Instant.EPOCH, false)
+            .lines()
+            .findFirst()
+            .orElseThrow();
+    List<String> shown = new ArrayList<>(List.of(header.trim().split("\\s+")));
+    assertThat(shown.subList(0, 2)).containsExactly("NAMESPACE", "NAME");
+    assertThat(shown.subList(2, shown.size()))
+        .as("kubectl get gd -A without -o wide")
+        .isEqualTo(COLUMN_ORDER.subList(0, COLUMN_ORDER.size() - 1));
+  }
+
   static JsonNode canonical(JsonNode crd) {
     for (JsonNode version : crd.path("spec").path("versions")) {
       ArrayNode cols = (ArrayNode) version.path("additionalPrinterColumns");

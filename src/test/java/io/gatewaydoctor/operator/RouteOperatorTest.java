@@ -153,6 +153,24 @@ class RouteOperatorTest extends OperatorTestBase {
     Service svc = client.services().inNamespace(ns).withName("web").get();
     client.resource(svc).delete();
     awaitStatus(ns, "web.httproute", EVENT_DRIVEN, verdict("Failing", "BackendServiceMissing"));
+    // #22 item 2: the Event is on the route itself, with its uid (kubectl describe httproute)
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                    .anyMatch(
+                        e ->
+                            "HTTPRoute".equals(e.getInvolvedObject().getKind())
+                                && "gateway.networking.k8s.io/v1"
+                                    .equals(e.getInvolvedObject().getApiVersion())
+                                && "web".equals(e.getInvolvedObject().getName())
+                                && route
+                                    .getMetadata()
+                                    .getUid()
+                                    .equals(e.getInvolvedObject().getUid())
+                                && "BackendServiceMissing".equals(e.getReason())
+                                && "Warning".equals(e.getType())));
     svc.getMetadata().setResourceVersion(null);
     svc.getMetadata().setUid(null);
     DemoScenario.create(client, svc);

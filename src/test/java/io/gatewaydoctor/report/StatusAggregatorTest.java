@@ -52,15 +52,12 @@ class StatusAggregatorTest {
   @Test
   void conditionsFollowTheConventions() {
     GatewayDiagnosisStatus s = build(failing(1), null, T0);
-    assertThat(s.conditions)
-        .extracting(c -> c.getType())
-        .containsExactly("Healthy", "RemediationApplied", "ConfigDrift");
+    // only conditions that say something: remediation off and no baseline say nothing
+    assertThat(s.conditions).extracting(c -> c.getType()).containsExactly("Healthy");
     assertThat(s.conditions.get(0).getStatus()).isEqualTo("False");
     assertThat(s.conditions.get(0).getReason()).isEqualTo("NoReadyEndpoints");
     assertThat(s.conditions.get(0).getObservedGeneration()).isEqualTo(3L);
     assertThat(s.conditions.get(0).getLastTransitionTime()).isEqualTo("2026-12-01T12:00:00Z");
-    assertThat(s.conditions.get(2).getStatus()).isEqualTo("False");
-    assertThat(s.conditions.get(2).getReason()).isEqualTo("NoBaseline");
     // with a drift: the ConfigDrift condition says what changed last
     DriftEntry e = new DriftEntry();
     e.resource = "Service shop/web";
@@ -83,15 +80,43 @@ class StatusAggregatorTest {
                 java.util.List.of(e)),
             s,
             T0);
-    assertThat(drifted.conditions.get(2).getStatus()).isEqualTo("True");
-    assertThat(drifted.conditions.get(2).getReason()).isEqualTo("ChainChanged");
-    assertThat(drifted.conditions.get(2).getMessage())
+    assertThat(drifted.conditions)
+        .extracting(c -> c.getType())
+        .containsExactly("Healthy", "ConfigDrift");
+    assertThat(drifted.conditions.get(1).getStatus()).isEqualTo("True");
+    assertThat(drifted.conditions.get(1).getReason()).isEqualTo("ChainChanged");
+    assertThat(drifted.conditions.get(1).getMessage())
         .contains("Service shop/web spec.ports[80].targetPort 8080 → 8081");
     assertThat(drifted.drift)
         .singleElement()
         .satisfies(x -> assertThat(x.changedAt).isEqualTo("2026-12-01T11:59:00Z"));
     assertThat(build(healthy(), null, T0).conditions.get(0).getReason())
         .isEqualTo("BackendsHealthy");
+    // remediation on: the condition says what it does
+    GatewayDiagnosisStatus armed =
+        StatusAggregator.build(failing(1), s, 3L, T0, "Armed", "auto: restart-pod");
+    assertThat(armed.conditions)
+        .extracting(c -> c.getType() + "/" + c.getReason())
+        .containsExactly("Healthy/NoReadyEndpoints", "RemediationApplied/Armed");
+  }
+
+  /**
+   * #22 item 1: since is when the current health began: Degraded → Failing moves it, though the
+   * Healthy condition stays False; an unchanged health keeps it.
+   */
+  @Test
+  void sinceIsWhenTheHealthBegan() {
+    Diagnosis f = failing(1);
+    Diagnosis degraded =
+        new Diagnosis(
+            f.target(), Health.Degraded, f.rootCause(), f.summary(), f.findings(), f.backends());
+    GatewayDiagnosisStatus first = build(degraded, null, T0);
+    assertThat(first.since).isEqualTo("2026-12-01T12:00:00Z");
+    GatewayDiagnosisStatus still = build(degraded, first, T1);
+    assertThat(still.since).isEqualTo("2026-12-01T12:00:00Z");
+    GatewayDiagnosisStatus worse = build(failing(1), still, T1);
+    assertThat(worse.conditions.get(0).getLastTransitionTime()).isEqualTo("2026-12-01T12:00:00Z");
+    assertThat(worse.since).isEqualTo("2026-12-01T12:01:00Z");
   }
 
   @Test
@@ -105,9 +130,7 @@ class StatusAggregatorTest {
     GatewayDiagnosisStatus healed = build(healthy(), second, T1);
     assertThat(healed.conditions.get(0).getStatus()).isEqualTo("True");
     assertThat(healed.conditions.get(0).getLastTransitionTime()).isEqualTo("2026-12-01T12:01:00Z");
-    assertThat(healed.conditions.get(1).getLastTransitionTime())
-        .as("RemediationApplied did not flip")
-        .isEqualTo("2026-12-01T12:00:00Z");
+    assertThat(healed.since).isEqualTo("2026-12-01T12:01:00Z");
     assertThat(StatusAggregator.differs(second, healed)).isTrue();
   }
 
