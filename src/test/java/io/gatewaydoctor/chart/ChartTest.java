@@ -181,6 +181,7 @@ class ChartTest {
 
     var withRule = new java.util.HashMap<String, Object>(shards);
     withRule.put("prometheusRule.enabled", true);
+    withRule.put("serviceMonitor.enabled", true);
     var shardRules =
         render(withRule).stream()
             .filter(o -> o instanceof io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule)
@@ -282,7 +283,7 @@ class ChartTest {
         .anyMatch(
             e ->
                 e.getName().equals("GATEWAYDOCTOR_REMEDIATION_COOLDOWN")
-                    && e.getValue().equals("PT10M"))
+                    && e.getValue().equals("10m"))
         .anyMatch(
             e ->
                 e.getName().equals("GATEWAYDOCTOR_REMEDIATION_RATE_LIMIT")
@@ -398,6 +399,126 @@ class ChartTest {
         .hasMessageContaining("serviceAccount");
   }
 
+  /**
+   * #22 item 6: rbac.create false leaves the operator's own RBAC to the platform (no ClusterRole,
+   * Role or binding of it; the aggregated user roles stay theirs to switch); extraEnv reaches the
+   * container; ServiceAccount annotations; without a ServiceMonitor no operator-down alert (its
+   * "up" would never exist and it would fire forever).
+   */
+  @Test
+  void rbacOfOnesOwnExtraEnvAndNoDownAlertWithoutAScrape() {
+    List<HasMetadata> none =
+        render(
+            Map.of(
+                "rbac.create",
+                false,
+                "rbac.aggregateToDefaultRoles",
+                false,
+                "remediation.enabled",
+                true,
+                "serviceAccount.annotations.iam\\.example\\.com/role",
+                "gd",
+                "extraEnv[0].name",
+                "HTTPS_PROXY",
+                "extraEnv[0].value",
+                "http://proxy.example.com:3128"));
+    assertThat(none)
+        .extracting(HasMetadata::getKind)
+        .doesNotContain("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding")
+        .contains("Deployment", "ServiceAccount");
+    assertThat(
+            none.stream()
+                .filter(o -> o instanceof io.fabric8.kubernetes.api.model.ServiceAccount)
+                .findFirst()
+                .orElseThrow()
+                .getMetadata()
+                .getAnnotations())
+        .containsEntry("iam.example.com/role", "gd");
+    assertThat(deployment(none).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anyMatch(
+            e ->
+                e.getName().equals("HTTPS_PROXY")
+                    && e.getValue().equals("http://proxy.example.com:3128"));
+    assertThat(render(Map.of("remediation.enabled", true)))
+        .extracting(HasMetadata::getKind)
+        .contains("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding");
+    var rules =
+        render(Map.of("prometheusRule.enabled", true)).stream()
+            .filter(o -> o instanceof io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule)
+            .map(o -> (io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule) o)
+            .findFirst()
+            .orElseThrow()
+            .getSpec()
+            .getGroups()
+            .get(0)
+            .getRules();
+    assertThat(rules).extracting(r -> r.getAlert()).doesNotContain("GatewayDoctorDown");
+  }
+
+  /** NOTES.txt as `helm install` prints it (client-only dry run). */
+  static String notes(Map<String, Object> values) {
+    var install =
+        new Helm(CHART).install().withName(RELEASE).withNamespace(RELEASE).dryRun().clientOnly();
+    values.forEach(install::set);
+    return install.call().getOutput();
+  }
+
+  /**
+   * #22 item 6: the notes say what is watched in words (a list, all, or the shards), how to read
+   * the diagnoses of Ingresses and routes, and warn where an install will not do what it seems to.
+   */
+  @Test
+  void theNotesSayWhatIsWatchedAndWarn() {
+    String plain = notes(Map.of());
+    assertThat(plain)
+        .contains("watches every namespace", "NAME.httproute", "kubectl gateway-doctor describe")
+        .contains("is not published to any registry")
+        .doesNotContain("JOSDK_");
+    assertThat(
+            notes(
+                Map.of(
+                    "watchNamespaces[0]",
+                    "shop",
+                    "watchNamespaces[1]",
+                    "pay",
+                    "remediation.enabled",
+                    true,
+                    "prometheusRule.enabled",
+                    true,
+                    "rbac.create",
+                    false)))
+        .contains("watches: shop, pay.")
+        .contains("\"auto\" acts as dry-run everywhere")
+        .contains("operator-down alert is left out")
+        .contains("rbac.create is false");
+    assertThat(
+            notes(
+                Map.of(
+                    "shards[0].name",
+                    "a",
+                    "shards[0].namespaces[0]",
+                    "shop",
+                    "shards[1].name",
+                    "b",
+                    "shards[1].namespaces[0]",
+                    "pay")))
+        .contains("as 2 shards (a: shop; b: pay)")
+        .doesNotContain("JOSDK_");
+  }
+
+  /** deploy/ is the default render without the CRD (crds/ holds it), as deploy/README.md says. */
+  @Test
+  void deployHoldsNoCrd() throws IOException {
+    try (Stream<Path> files = Files.list(Path.of("deploy"))) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+        assertThat(Manifests.parse(Files.readString(f), f.toString()))
+            .extracting(HasMetadata::getKind)
+            .doesNotContain("CustomResourceDefinition");
+      }
+    }
+    assertThat(Files.readString(Path.of("deploy/README.md"))).contains("does not include the CRD");
+  }
+
   @Test
   void aMistypedValueFailsTheRender() {
     assertThatThrownBy(() -> template().set("replicaCont", 2).call())
@@ -406,8 +527,23 @@ class ChartTest {
         .hasMessageContaining("port");
     assertThatThrownBy(() -> template().set("resyncInterval", "5 minutes").call())
         .hasMessageContaining("resyncInterval");
-    assertThatThrownBy(() -> template().set("remediation.cooldown", "10m").call())
-        .hasMessageContaining("cooldown");
+    // #22 item 6: one duration format everywhere (a number and s, m or h)
+    for (String key :
+        List.of(
+            "resyncInterval",
+            "gatewayLogs.backfill",
+            "gatewayLogs.horizon",
+            "remediation.cooldown",
+            "remediation.ratePeriod",
+            "serviceMonitor.interval",
+            "prometheusRule.failingFor",
+            "prometheusRule.degradedFor",
+            "prometheusRule.staleAfter")) {
+      assertThatThrownBy(() -> template().set(key, "PT10M").call())
+          .as(key)
+          .hasMessageContaining(key.substring(key.lastIndexOf('.') + 1));
+      assertThat(template().set(key, "10m").call()).as(key).isNotBlank();
+    }
     assertThatThrownBy(
             () -> template().set("replicaCount", 2).set("leaderElection.enabled", false).call())
         .hasMessageContaining("replicaCount > 1 needs leaderElection.enabled");
@@ -690,6 +826,8 @@ class ChartTest {
     var rule =
         render(
                 Map.of(
+                    "serviceMonitor.enabled",
+                    true,
                     "prometheusRule.enabled",
                     true,
                     "prometheusRule.severity.failing",
@@ -716,7 +854,9 @@ class ChartTest {
         .doesNotContain("root_cause");
     assertThat(failing.getLabels()).containsEntry("severity", "warning");
     assertThat(failing.getAnnotations())
-        .containsEntry("runbook_url", "https://runbooks.example.com/gateway-doctor")
+        .hasEntrySatisfying(
+            "runbook_url",
+            u -> assertThat(u).startsWith("https://runbooks.example.com/gateway-doctor{{"))
         .hasEntrySatisfying("summary", s -> assertThat(s).contains("query", "root_cause"));
     assertThat(rules.get(2).getExpr().getStrVal())
         .contains("increase(gatewaydoctor_reconcile_seconds_count[30m])");

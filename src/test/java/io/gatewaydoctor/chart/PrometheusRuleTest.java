@@ -65,6 +65,8 @@ class PrometheusRuleTest {
     String rules =
         rules(
             Map.of(
+                "serviceMonitor.enabled",
+                true,
                 "prometheusRule.enabled",
                 true,
                 "prometheusRule.runbookUrl",
@@ -110,7 +112,7 @@ class PrometheusRuleTest {
                   exp_annotations:
                     summary: 'Failing: shop/web, root cause TargetPortMismatch'
                     description: 'kubectl describe gd -n shop web for the verdict, the culprit and the fix.'
-                    runbook_url: 'https://runbooks.example.com/gd'
+                    runbook_url: 'https://runbooks.example.com/gd#targetportmismatch'
               - eval_time: 12m
                 alertname: GatewayTargetDegraded
                 exp_alerts: []
