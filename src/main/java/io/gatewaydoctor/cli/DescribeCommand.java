@@ -60,6 +60,15 @@ public final class DescribeCommand implements Callable<Integer> {
   @Option(names = "--context", description = "The kubeconfig context to use.")
   String context;
 
+  @Option(
+      names = "--stale-after",
+      defaultValue = "30m",
+      paramLabel = "DURATION",
+      description =
+          "Warn when the verdict was last evaluated longer ago than this (a number and s, m or h;"
+              + " default ${DEFAULT-VALUE}, as the chart's stale-verdicts alert).")
+  String staleAfter;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -67,6 +76,19 @@ public final class DescribeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String wanted = name == null ? null : name.replaceFirst("^(gd|gatewaydiagnos[a-z]*)/", "");
+    var stale = java.util.regex.Pattern.compile("(\\d{1,6})(s|m|h)").matcher(staleAfter);
+    if (!stale.matches()) {
+      err.println("describe: --stale-after " + staleAfter + ": a number and s, m or h (e.g. 30m)");
+      return 2;
+    }
+    java.time.Duration staleLimit =
+        java.time.Duration.of(
+            Long.parseLong(stale.group(1)),
+            switch (stale.group(2)) {
+              case "s" -> java.time.temporal.ChronoUnit.SECONDS;
+              case "m" -> java.time.temporal.ChronoUnit.MINUTES;
+              default -> java.time.temporal.ChronoUnit.HOURS;
+            });
     try {
       List<GatewayDiagnosis> found = new ArrayList<>();
       if (!files.isEmpty()) {
@@ -113,7 +135,7 @@ public final class DescribeCommand implements Callable<Integer> {
         if (i > 0) {
           out.println();
         }
-        out.print(Describer.describe(found.get(i)));
+        out.print(Describer.describe(found.get(i), java.time.Instant.now(), staleLimit));
       }
       out.flush();
       return 0;

@@ -21,6 +21,50 @@ import java.util.List;
 public final class Describer {
   private Describer() {}
 
+  /** As {@link #describe(GatewayDiagnosis)}, and says so when the verdict is stale. */
+  public static String describe(
+      GatewayDiagnosis gd, java.time.Instant now, java.time.Duration staleAfter) {
+    String text = describe(gd);
+    String stale = stale(gd.getStatus(), now, staleAfter);
+    if (stale == null) {
+      return text;
+    }
+    int eol = text.indexOf('\n');
+    return text.substring(0, eol + 1) + Printable.safe(stale) + "\n" + text.substring(eol + 1);
+  }
+
+  /**
+   * The warning for a verdict last evaluated longer ago than {@code staleAfter} (the operator
+   * rewrites every status at least every status-heartbeat, 10 min by default): null when fresh.
+   */
+  static String stale(
+      GatewayDiagnosisStatus s, java.time.Instant now, java.time.Duration staleAfter) {
+    if (s == null || s.lastEvaluated == null) {
+      return null;
+    }
+    java.time.Instant at;
+    try {
+      at = java.time.Instant.parse(s.lastEvaluated);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
+    java.time.Duration age = java.time.Duration.between(at, now);
+    if (age.compareTo(staleAfter) <= 0) {
+      return null;
+    }
+    return "STALE:          last evaluated "
+        + ago(age)
+        + " ago, more than "
+        + ago(staleAfter)
+        + ": the operator is stopped, not leading, or stuck, so this verdict may be out of date"
+        + " (kubectl get pods -n <its namespace>; its log)";
+  }
+
+  private static String ago(java.time.Duration d) {
+    long s = d.getSeconds();
+    return s < 120 ? s + "s" : s < 7200 ? s / 60 + "m" : s / 3600 + "h";
+  }
+
   public static String describe(GatewayDiagnosis gd) {
     StringBuilder sb = new StringBuilder();
     String ns = gd.getMetadata().getNamespace();
