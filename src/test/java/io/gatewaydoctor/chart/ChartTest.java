@@ -305,14 +305,19 @@ class ChartTest {
             .findFirst()
             .orElseThrow();
     String json = cm.getData().values().iterator().next();
-    List<String> exprs =
+    List<String> all =
         io.fabric8.kubernetes.client.utils.Serialization.jsonMapper()
             .readTree(json)
             .findValues("expr")
             .stream()
             .map(com.fasterxml.jackson.databind.JsonNode::asText)
-            .filter(e -> e.contains("gatewaydoctor_gateway_errors"))
             .toList();
+    // the counter: a rate, kept apart by source (gateway-made and app-returned are not one error)
+    assertThat(all.stream().filter(e -> e.contains("gatewaydoctor_gateway_error_responses_total")))
+        .isNotEmpty()
+        .allSatisfy(e -> assertThat(e).contains("rate(").containsPattern("by \\([^)]*source"));
+    List<String> exprs =
+        all.stream().filter(e -> e.contains("gatewaydoctor_gateway_errors")).toList();
     assertThat(exprs).isNotEmpty();
     for (String e : exprs) {
       assertThat(e)
