@@ -76,14 +76,17 @@ public class DemoCommand implements Callable<Integer> {
         Thread.sleep(2000);
       }
     } finally {
-      operator.stop();
-      if (gateway != null) {
-        DemoCluster.podLogs()
-            .stopServing(
-                DemoScenario.GATEWAY_NAMESPACE,
-                DemoScenario.CONTROLLER_POD,
-                DemoScenario.CONTROLLER_CONTAINER);
-        gateway.close();
+      try {
+        operator.stop();
+      } finally {
+        if (gateway != null) {
+          DemoCluster.podLogs()
+              .stopServing(
+                  DemoScenario.GATEWAY_NAMESPACE,
+                  DemoScenario.CONTROLLER_POD,
+                  DemoScenario.CONTROLLER_CONTAINER);
+          gateway.close();
+        }
       }
     }
   }
@@ -110,7 +113,10 @@ public class DemoCommand implements Callable<Integer> {
               DemoScenario.CONTROLLER_POD,
               DemoScenario.CONTROLLER_CONTAINER,
               g.get()::linesSince);
-      return g.get();
+      // Ctrl-C or a signal ends the interactive demo without the finally: nginx goes with it
+      DemoGateway started = g.get();
+      Runtime.getRuntime().addShutdownHook(new Thread(started::close, "demo-gateway-stop"));
+      return started;
     } catch (java.io.IOException | RuntimeException e) {
       System.err.println(
           "demo: the demo's nginx did not start, the gateway's own evidence is not shown: "

@@ -47,8 +47,11 @@ import java.util.concurrent.TimeUnit;
  * NetworkPolicy (no policy is enforced here, so nginx would reach the pods); they get no traffic.
  */
 public final class DemoGateway implements AutoCloseable {
-  /** Rounds of traffic (one request per route each), five a second: ten minutes at most. */
+  /** Rounds of traffic (one request per route each), five a second, at most this many... */
   public static final int MAX_ROUNDS = 3000;
+
+  /** ...and for at most this long. */
+  public static final Duration MAX_TRAFFIC = Duration.ofMinutes(10);
 
   static final long ROUND_MILLIS = 200;
 
@@ -68,7 +71,11 @@ public final class DemoGateway implements AutoCloseable {
   private final Path dir;
   private final List<Route> routes;
   private final Clock clock;
-  private final ArrayDeque<String> lines = new ArrayDeque<>();
+
+  /** A line as read, and when (its kubelet stamp). */
+  private record Stamped(Instant at, String line) {}
+
+  private final ArrayDeque<Stamped> lines = new ArrayDeque<>();
   private final Map<Path, Long> read = new LinkedHashMap<>();
   private final StringBuilder partial = new StringBuilder();
   private final Thread traffic;
@@ -121,18 +128,24 @@ public final class DemoGateway implements AutoCloseable {
     Path dir = Files.createTempDirectory("gateway-doctor-demo-nginx");
     Files.createDirectories(dir.resolve("tmp"));
     Files.writeString(dir.resolve("nginx.conf"), config(dir, ip, routes));
-    Process p =
-        new ProcessBuilder(
-                binary.get(),
-                "-p",
-                dir.toString(),
-                "-c",
-                dir.resolve("nginx.conf").toString(),
-                "-e",
-                dir.resolve("error.log").toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("stdout.log").toFile())
-            .start();
+    Process p;
+    try {
+      p =
+          new ProcessBuilder(
+                  binary.get(),
+                  "-p",
+                  dir.toString(),
+                  "-c",
+                  dir.resolve("nginx.conf").toString(),
+                  "-e",
+                  dir.resolve("error.log").toString())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("stdout.log").toFile())
+              .start();
+    } catch (IOException | RuntimeException e) {
+      delete(dir);
+      throw e;
+    }
     DemoGateway g = new DemoGateway(p, dir, routes, clock);
     g.listenIp = ip;
     try {
@@ -177,7 +190,10 @@ public final class DemoGateway implements AutoCloseable {
                           (io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy) np,
                           ingress));
       TargetChain chain = ChainResolver.resolve(ingress, cluster);
-      for (var rule : ingress.getSpec().getRules()) {
+      for (var rule :
+          ingress.getSpec().getRules() == null
+              ? List.<io.fabric8.kubernetes.api.model.networking.v1.IngressRule>of()
+              : ingress.getSpec().getRules()) {
         if (rule.getHttp() == null) {
           continue;
         }
@@ -221,6 +237,9 @@ public final class DemoGateway implements AutoCloseable {
       return false;
     }
     // the demo's policies select by app label, which is the Ingress's backend Service's name
+    if (ingress.getSpec().getRules() == null) {
+      return false;
+    }
     return ingress.getSpec().getRules().stream()
         .flatMap(
             r ->
@@ -236,8 +255,10 @@ public final class DemoGateway implements AutoCloseable {
     StringBuilder http = new StringBuilder();
     http.append("  log_format upstreaminfo ").append(ACCESS_FORMAT).append(";\n");
     http.append("  access_log ").append(dir.resolve("access.log")).append(" upstreaminfo;\n");
+    java.util.Set<String> defined = new java.util.HashSet<>();
     for (Route r : routes) {
-      if (!r.servers().isEmpty()) {
+      // one upstream block per name (two paths to one Service share it)
+      if (!r.servers().isEmpty() && defined.add(r.upstream())) {
         http.append("  upstream ").append(r.upstream()).append(" {");
         r.servers().forEach(s -> http.append(" server ").append(s).append(" max_fails=0;"));
         http.append(" keepalive 8; }\n");
@@ -327,7 +348,8 @@ public final class DemoGateway implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(2))
             .version(HttpClient.Version.HTTP_1_1)
             .build();
-    for (int round = 0; round < MAX_ROUNDS && !closed; round++) {
+    long deadline = System.nanoTime() + MAX_TRAFFIC.toNanos();
+    for (int round = 0; round < MAX_ROUNDS && !closed && System.nanoTime() < deadline; round++) {
       for (Route r : routes) {
         if (closed) {
           return;
@@ -395,7 +417,7 @@ public final class DemoGateway implements AutoCloseable {
       synchronized (lines) {
         for (String line : chunk.substring(0, end).split("\n")) {
           if (!line.isBlank()) {
-            lines.addLast(at + " " + line);
+            lines.addLast(new Stamped(at, line));
             if (lines.size() > MAX_LINES) {
               lines.removeFirst();
             }
@@ -414,9 +436,9 @@ public final class DemoGateway implements AutoCloseable {
   public List<String> linesSince(Instant since) {
     List<String> out = new ArrayList<>();
     synchronized (lines) {
-      for (String l : lines) {
-        if (!Instant.parse(l.substring(0, l.indexOf(' '))).isBefore(since)) {
-          out.add(l);
+      for (Stamped l : lines) {
+        if (!l.at().isBefore(since)) {
+          out.add(l.at() + " " + l.line());
         }
       }
     }
@@ -465,6 +487,10 @@ public final class DemoGateway implements AutoCloseable {
       nginx.destroyForcibly();
       Thread.currentThread().interrupt();
     }
+    delete(dir);
+  }
+
+  private static void delete(Path dir) {
     try (var files = Files.walk(dir)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {

@@ -58,6 +58,19 @@ final class GatewayLogStreams implements AutoCloseable {
   private final Clock clock;
   private final EvidenceStore store;
   private final Map<String, PodLogStream> streams = new HashMap<>();
+
+  /**
+   * Where the streams of pods no longer followed stopped (the newest 256): a pod followed again
+   * resumes there, so its backfill is not counted twice (the evidence and the error counters).
+   */
+  private final Map<String, PodLogStream.Resume> resumes =
+      new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PodLogStream.Resume> e) {
+          return size() > 256;
+        }
+      };
+
   private final Map<ResourceID, Interest> interests = new ConcurrentHashMap<>();
   private final Map<ResourceID, java.time.Instant> triggered = new ConcurrentHashMap<>();
   private final Map<ResourceID, GatewayErrorTally> tallies = new ConcurrentHashMap<>();
@@ -266,8 +279,9 @@ final class GatewayLogStreams implements AutoCloseable {
         GatewayErrorTally t = tallies.get(id);
         if (t != null && settings.enabled()) {
           synchronized (t) {
-            if (t.digest != now.digest()) { // new lines (or old ones leaving the window)
-              tally(id, i, t, now.digest());
+            Interest latest = interests.get(id); // a reconcile may have changed the keys since
+            if (latest != null && t.digest != now.digest()) { // new lines, or old ones leaving
+              tally(id, latest, t, now.digest());
             }
           }
         }
@@ -340,6 +354,10 @@ final class GatewayLogStreams implements AutoCloseable {
             s -> {
               if (!want.containsKey(s.getKey())) {
                 s.getValue().close();
+                PodLogStream.Resume r = s.getValue().resume();
+                if (r != null) {
+                  resumes.put(s.getKey(), r);
+                }
                 onStream.accept(s.getValue(), false);
                 LOG.infof("stopped following the log of %s", s.getKey().substring(2));
                 return true;
@@ -357,6 +375,7 @@ final class GatewayLogStreams implements AutoCloseable {
                 container(p),
                 store.feed(format(p)),
                 settings.backfill());
+        s.resumeFrom(resumes.remove(w.getKey()));
         streams.put(w.getKey(), s);
         onStream.accept(s, true);
         daemon(s, "gateway-doctor-log-" + p.getMetadata().getName()).start();

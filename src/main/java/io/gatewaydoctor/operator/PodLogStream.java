@@ -177,7 +177,7 @@ final class PodLogStream implements Runnable, AutoCloseable {
    * A new connection repeats the lines read since the second of the newest timestamp: they are
    * skipped once more.
    */
-  void resuming() {
+  synchronized void resuming() {
     skip =
         lastTs == null
             ? 0
@@ -186,8 +186,32 @@ final class PodLogStream implements Runnable, AutoCloseable {
                 .sum();
   }
 
+  /**
+   * Where a stream stopped: its newest timestamp and the lines per second since, for a stream of
+   * the same pod started again later (a pod that left the followed set and came back) to resume
+   * there instead of reading its backfill a second time into the evidence.
+   */
+  record Resume(Instant lastTs, java.util.SortedMap<Long, Integer> perSecond) {}
+
+  /** Where this stream is now (null when it read no timestamped line). */
+  synchronized Resume resume() {
+    return lastTs == null ? null : new Resume(lastTs, new java.util.TreeMap<>(perSecond));
+  }
+
+  /** Starts (before {@link #run}) where an earlier stream of the same pod stopped. */
+  synchronized void resumeFrom(Resume r) {
+    if (r != null && r.lastTs() != null) {
+      lastTs = r.lastTs();
+      perSecond.clear();
+      perSecond.putAll(r.perSecond());
+    }
+  }
+
   /** One line as the kubelet sends it: an RFC 3339 timestamp, a space, the container's line. */
-  void line(String raw) {
+  synchronized void line(String raw) {
+    if (closed) {
+      return; // a stream that was stopped counts nothing more (its successor resumes after it)
+    }
     lastActivityNanos = System.nanoTime();
     int sp = raw.indexOf(' ');
     Instant ts = null;

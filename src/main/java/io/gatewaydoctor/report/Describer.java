@@ -56,8 +56,8 @@ public final class Describer {
         + ago(age)
         + " ago, more than "
         + ago(staleAfter)
-        + ": the operator is stopped, not leading, or stuck, so this verdict may be out of date"
-        + " (kubectl get pods -n <its namespace>; its log)";
+        + ": this verdict may be out of date (read from the cluster, this means the operator is"
+        + " stopped, not leading, or stuck: kubectl get pods -n <its namespace>, its log)";
   }
 
   private static String ago(java.time.Duration d) {

@@ -261,6 +261,29 @@ class ChartTest {
             "ClusterRole",
             "NetworkPolicy");
     List<HasMetadata> all = render(ALL_FEATURES);
+    // the series carry the target's namespace: the scrape keeps it (honorLabels), or every alert
+    // and panel by namespace would read the operator's own namespace
+    assertThat(
+            all.stream()
+                .filter(
+                    o -> o instanceof io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor)
+                .map(o -> (io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor) o)
+                .findFirst()
+                .orElseThrow()
+                .getSpec()
+                .getEndpoints())
+        .singleElement()
+        .satisfies(e -> assertThat(e.getHonorLabels()).isTrue());
+    // Events are read by name and counted up (HealthEvents.write: get, then patch or create)
+    assertThat(
+            all.stream()
+                .filter(o -> o instanceof ClusterRole)
+                .map(o -> (ClusterRole) o)
+                .filter(r -> !r.getMetadata().getName().contains("aggregate"))
+                .flatMap(r -> r.getRules().stream())
+                .filter(r -> r.getResources().contains("events")))
+        .hasSize(2)
+        .allSatisfy(r -> assertThat(r.getVerbs()).contains("get", "create", "patch"));
     assertThat(all)
         .extracting(HasMetadata::getKind)
         .contains("ServiceMonitor", "PrometheusRule", "ConfigMap", "PodDisruptionBudget")
@@ -509,6 +532,17 @@ class ChartTest {
                     "pay")))
         .contains("as 2 shards (a: shop; b: pay)")
         .doesNotContain("JOSDK_");
+    assertThat(
+            notes(
+                Map.of(
+                    "shards[0].name",
+                    "only",
+                    "shards[0].namespaces[0]",
+                    "shop",
+                    "shards[0].namespaces[1]",
+                    "pay")))
+        .contains("as 1 shard (only: shop, pay)")
+        .doesNotContain("every namespace");
   }
 
   /** deploy/ is the default render without the CRD (crds/ holds it), as deploy/README.md says. */

@@ -99,7 +99,7 @@ class StaleVerdictIT {
     assertThat(text.lines().skip(1).findFirst().orElseThrow())
         .as(text)
         .startsWith("STALE:")
-        .contains("more than 5s", "the operator is stopped");
+        .contains("more than 5s", "may be out of date", "the operator is stopped");
     assertThat(describe("30m")).doesNotContain("STALE");
   }
 }

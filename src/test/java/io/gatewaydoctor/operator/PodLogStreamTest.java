@@ -46,6 +46,43 @@ class PodLogStreamTest {
   }
 
   /**
+   * A pod that stops being followed and is followed again (another stream object) resumes where the
+   * first stopped: its backfill is not counted a second time (it would inflate the evidence and the
+   * error counters for good); and a stopped stream counts nothing more.
+   */
+  @Test
+  void aStreamStartedAgainResumesWhereTheLastStopped() {
+    EvidenceStore store = new EvidenceStore(Duration.ofHours(1), 1000);
+    PodLogStream a =
+        new PodLogStream(
+            null, "ingress-nginx", "c", "controller", store.feed(), Duration.ofMinutes(10));
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      lines.add(access("2026-12-01T10:17:5" + i + ".5Z", "a" + i));
+    }
+    lines.forEach(a::line);
+    a.close();
+    a.line(access("2026-12-01T10:17:59Z", "after-close"));
+    assertThat(store.lines()).isEqualTo(4);
+    PodLogStream b =
+        new PodLogStream(
+            null, "ingress-nginx", "c", "controller", store.feed(), Duration.ofMinutes(10));
+    b.resumeFrom(a.resume());
+    // the kubelet answers sinceTime=10:17:53 (the second of the newest line): that line again
+    b.resuming();
+    b.line(lines.get(3));
+    b.line(access("2026-12-01T10:18:00Z", "new"));
+    assertThat(store.lines()).isEqualTo(5);
+    // without the resume point, the backfill would count all four again
+    PodLogStream fresh =
+        new PodLogStream(
+            null, "ingress-nginx", "c", "controller", store.feed(), Duration.ofMinutes(10));
+    fresh.resuming();
+    lines.forEach(fresh::line);
+    assertThat(store.lines()).isEqualTo(9);
+  }
+
+  /**
    * stdout and stderr are stamped apart: a line stamped a little earlier than the one before it is
    * read, not dropped.
    */
