@@ -76,3 +76,68 @@ watches every namespace fails the install: a target must be owned by exactly one
 {{- toJson (list (dict "name" "" "deployment" $full "namespaces" (include "gateway-doctor.watchNamespaces" .) "lease" "gateway-doctor-lease" "ledger" "gateway-doctor-remediation-ledger")) -}}
 {{- end -}}
 {{- end -}}
+
+{{- /*
+The namespaces the operator diagnoses, as a JSON list, when they are listed (watchNamespaces, the
+shards', or its own with JOSDK_WATCH_CURRENT): its read rights are then Roles in those namespaces;
+empty when it watches every namespace (a ClusterRole).
+*/ -}}
+{{- define "gateway-doctor.watchedNamespaces" -}}
+{{- $out := list -}}
+{{- if .Values.shards -}}
+{{- range .Values.shards -}}
+{{- range .namespaces -}}
+{{- $out = append $out (toString .) -}}
+{{- end -}}
+{{- end -}}
+{{- else -}}
+{{- $w := include "gateway-doctor.watchNamespaces" . -}}
+{{- if eq $w "JOSDK_WATCH_CURRENT" -}}
+{{- $out = list .Release.Namespace -}}
+{{- else if and (ne $w "") (ne $w "JOSDK_ALL_NAMESPACES") -}}
+{{- $out = splitList "," $w -}}
+{{- end -}}
+{{- end -}}
+{{- toJson ($out | uniq) -}}
+{{- end -}}
+
+{{- /* What the operator reads and writes in each namespace it diagnoses. */ -}}
+{{- define "gateway-doctor.namespacedRules" -}}
+- apiGroups: [networking.k8s.io]
+  resources: [ingresses, networkpolicies]
+  verbs: [get, list, watch]
+- apiGroups: [apps]
+  resources: [deployments, replicasets]
+  verbs: [get, list, watch]
+- apiGroups: [""]
+  resources: [services, pods]
+  verbs: [get, list, watch]
+- apiGroups: [discovery.k8s.io]
+  resources: [endpointslices]
+  verbs: [get, list, watch]
+{{- if .Values.gatewayApi.enabled }}
+# HTTPRoute and GRPCRoute targets, where the cluster serves the Gateway API (asked by discovery at start)
+- apiGroups: [gateway.networking.k8s.io]
+  resources: [httproutes, grpcroutes]
+  verbs: [get, list, watch]
+{{- end }}
+{{- if .Values.tlsSecretCheck }}
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [get]
+{{- end }}
+- apiGroups: [gatewaydoctor.io]
+  resources: [gatewaydiagnoses]
+  verbs: [get, list, watch, create, update, patch, delete]
+- apiGroups: [gatewaydoctor.io]
+  resources: [gatewaydiagnoses/status]
+  verbs: [get, update, patch]
+# Events on the targets when their health changes: one per object and reason, read by name and
+# counted up on repeats (get, then patch; create the first time)
+- apiGroups: [""]
+  resources: [events]
+  verbs: [get, create, patch]
+- apiGroups: [events.k8s.io]
+  resources: [events]
+  verbs: [get, create, patch]
+{{- end -}}

@@ -364,6 +364,26 @@ public class Remediator {
         return new Done(records, null);
       }
       refuse(plan, now);
+      if (e.getCode() == 403 && !apply) {
+        // no write rights here (the chart binds them only where auto may act): the plan stands,
+        // unchecked by the API server; nothing failed
+        return new Done(
+            note(
+                ingress,
+                records,
+                decision.record(
+                    Ledger.DRY_RUN,
+                    plan.why()
+                        + "; not checked by the API server (403: no write rights in namespace "
+                        + plan.object().namespace
+                        + "; remediation.writeRights binds them where auto may act)",
+                    now),
+                plan,
+                false,
+                true,
+                now),
+            null);
+      }
       String why =
           e.getCode() == 403
               ? "the API server refused the dry-run (403: no write permission; the chart grants it with"

@@ -274,15 +274,15 @@ class ChartTest {
                 .getEndpoints())
         .singleElement()
         .satisfies(e -> assertThat(e.getHonorLabels()).isTrue());
-    // Events are read by name and counted up (HealthEvents.write: get, then patch or create)
+    // Events are read by name and counted up (HealthEvents.write: get, then patch or create); the
+    // namespaces are listed here, so the rights are Roles in each (shop, ingress-nginx)
     assertThat(
             all.stream()
-                .filter(o -> o instanceof ClusterRole)
-                .map(o -> (ClusterRole) o)
-                .filter(r -> !r.getMetadata().getName().contains("aggregate"))
+                .filter(o -> o instanceof Role)
+                .map(o -> (Role) o)
                 .flatMap(r -> r.getRules().stream())
                 .filter(r -> r.getResources().contains("events")))
-        .hasSize(2)
+        .hasSize(4)
         .allSatisfy(r -> assertThat(r.getVerbs()).contains("get", "create", "patch"));
     assertThat(all)
         .extracting(HasMetadata::getKind)
@@ -481,6 +481,101 @@ class ChartTest {
             .get(0)
             .getRules();
     assertThat(rules).extracting(r -> r.getAlert()).doesNotContain("GatewayDoctorDown");
+  }
+
+  /**
+   * #18 item 10: listed namespaces get Roles, not a ClusterRole, for everything namespaced (the
+   * ClusterRole keeps cluster-scoped objects and the Gateway API's parents); the controller's pods
+   * are watched through the gateway Role; remediation's write rights are bound only where auto may
+   * act unless writeRights is cluster.
+   */
+  @Test
+  void listedNamespacesGetRolesAndWriteRightsOnlyWhereAutoActs() {
+    List<HasMetadata> listed =
+        render(
+            Map.of(
+                "watchNamespaces[0]",
+                "shop",
+                "watchNamespaces[1]",
+                "pay",
+                "remediation.enabled",
+                true,
+                "remediation.autoNamespaces[0]",
+                "shop"));
+    ClusterRole reader =
+        listed.stream()
+            .filter(o -> o instanceof ClusterRole && o.getMetadata().getName().endsWith("-reader"))
+            .map(o -> (ClusterRole) o)
+            .findFirst()
+            .orElseThrow();
+    assertThat(reader.getRules())
+        .flatExtracting(PolicyRule::getResources)
+        .containsExactlyInAnyOrder(
+            "ingressclasses",
+            "namespaces",
+            "gateways",
+            "gatewayclasses",
+            "referencegrants",
+            "customresourcedefinitions");
+    List<Role> roles = listed.stream().filter(o -> o instanceof Role).map(o -> (Role) o).toList();
+    for (String ns : List.of("shop", "pay")) {
+      assertThat(roles)
+          .filteredOn(
+              r ->
+                  r.getMetadata().getName().endsWith("-reader")
+                      && ns.equals(r.getMetadata().getNamespace()))
+          .singleElement()
+          .satisfies(
+              r ->
+                  assertThat(r.getRules())
+                      .flatExtracting(PolicyRule::getResources)
+                      .contains(
+                          "ingresses",
+                          "services",
+                          "pods",
+                          "endpointslices",
+                          "httproutes",
+                          "gatewaydiagnoses",
+                          "events"));
+    }
+    assertThat(roles)
+        .filteredOn(
+            r ->
+                r.getMetadata().getName().endsWith("-gateway-logs")
+                    && "ingress-nginx".equals(r.getMetadata().getNamespace()))
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.getRules())
+                    .anyMatch(
+                        x -> x.getResources().contains("pods") && x.getVerbs().contains("watch")));
+    assertThat(listed)
+        .filteredOn(o -> o.getKind().equals("ClusterRoleBinding"))
+        .extracting(o -> o.getMetadata().getName())
+        .containsExactly("gateway-doctor-reader");
+    assertThat(listed)
+        .filteredOn(
+            o ->
+                o.getKind().equals("RoleBinding")
+                    && o.getMetadata().getName().equals("gateway-doctor-remediation"))
+        .extracting(o -> o.getMetadata().getNamespace())
+        .containsExactly("shop");
+    // JOSDK_WATCH_CURRENT: its own namespace; every namespace: one ClusterRole as before
+    assertThat(render(Map.of("watchNamespaces", "JOSDK_WATCH_CURRENT")))
+        .filteredOn(o -> o instanceof Role && o.getMetadata().getName().endsWith("-reader"))
+        .extracting(o -> o.getMetadata().getNamespace())
+        .containsExactly(RELEASE);
+    List<HasMetadata> everywhere =
+        render(Map.of("remediation.enabled", true, "remediation.writeRights", "cluster"));
+    assertThat(everywhere)
+        .filteredOn(o -> o instanceof Role && o.getMetadata().getName().endsWith("-reader"))
+        .isEmpty();
+    assertThat(everywhere)
+        .filteredOn(o -> o.getKind().equals("ClusterRoleBinding"))
+        .extracting(o -> o.getMetadata().getName())
+        .containsExactlyInAnyOrder("gateway-doctor-reader", "gateway-doctor-remediation");
+    assertThatThrownBy(() -> template().set("remediation.writeRights", "everywhere").call())
+        .hasMessageContaining("writeRights");
   }
 
   /** NOTES.txt as `helm install` prints it (client-only dry run). */

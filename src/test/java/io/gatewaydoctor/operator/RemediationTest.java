@@ -585,25 +585,48 @@ class RemediationTest extends OperatorTestBase {
     assertThat(api.to(ns, "/pods/web-6d4b7c9f8-bbbbb", false)).isEmpty();
   }
 
+  /**
+   * #18 item 10: write rights bound only where auto may act (remediation.writeRights) make the API
+   * server refuse a dry-run elsewhere (403): the plan stands as a dry-run the API server did not
+   * check, recorded once and not sent again; nothing failed (no Failed alert).
+   */
   @Test
   void aDryRunTheApiServerRefusesIsRecordedOnceAndNotRetried() throws IOException {
     String ns = "rem-forbidden";
     seed(ns);
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
-    api.refuse.put(
-        "/namespaces/" + ns + "/services/web",
-        403); // no write permission (the chart without remediation.enabled)
+    api.refuse.put("/namespaces/" + ns + "/services/web", 403); // no write rights here
     try {
       mode(ns, "dry-run");
+      breakTargetPort(ns);
+      GatewayDiagnosisStatus s = awaitStatus(ns, SETTLE, has("DryRun", "fix-target-port"));
+      assertThat(first(s, "DryRun").reason)
+          .contains("not checked by the API server (403: no write rights in namespace " + ns);
+      await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+      assertThat(api.to(ns, "/services/web", true)).as("sent once, not every round").hasSize(1);
+      assertThat(statusOf(ns, "web").remediations)
+          .noneMatch(r -> "Failed".equals(r.result))
+          .filteredOn(r -> "DryRun".equals(r.result))
+          .hasSize(1);
+    } finally {
+      api.refuse.clear();
+    }
+  }
+
+  /** Under auto, a refused dry-run is a failure: the change cannot be made. */
+  @Test
+  void underAutoARefusedDryRunFails() throws IOException {
+    String ns = "rem-forbidden-auto";
+    seed(ns);
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    api.refuse.put("/namespaces/" + ns + "/services/web", 403);
+    try {
+      mode(ns, "auto");
       breakTargetPort(ns);
       GatewayDiagnosisStatus s = awaitStatus(ns, SETTLE, has("Failed", "fix-target-port"));
       assertThat(first(s, "Failed").reason)
           .startsWith("the API server refused the dry-run (403: no write permission");
       assertThat(condition(s)).startsWith("False/Failed");
-      await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
-      assertThat(api.to(ns, "/services/web", true)).as("sent once, not every round").hasSize(1);
-      assertThat(statusOf(ns, "web").remediations.stream().filter(r -> "Failed".equals(r.result)))
-          .hasSize(1);
     } finally {
       api.refuse.clear();
     }
