@@ -86,14 +86,40 @@ final class EventThrottle {
     write.occurrences(n);
   }
 
+  /**
+   * Writes everything held back now (the operator is stopping: a period's repeats would be lost),
+   * for at most {@code budget}; returns how many Events were written.
+   */
+  int flushAll(Duration budget) {
+    long deadline = System.nanoTime() + budget.toNanos();
+    java.util.List<String> held;
+    synchronized (this) {
+      held =
+          entries.entrySet().stream()
+              .filter(x -> x.getValue().held > 0 && x.getValue().latest != null)
+              .map(Map.Entry::getKey)
+              .toList();
+    }
+    int written = 0;
+    for (String event : held) {
+      if (System.nanoTime() > deadline) {
+        break;
+      }
+      if (flush(event)) {
+        written++;
+      }
+    }
+    return written;
+  }
+
   /** Writes what was held back for {@code event}, if anything. */
-  private void flush(String event) {
+  private boolean flush(String event) {
     Write w;
     int n;
     synchronized (this) {
       Entry e = entries.get(event);
       if (e == null || e.held == 0 || e.latest == null) {
-        return;
+        return false;
       }
       w = e.latest;
       n = e.held;
@@ -102,5 +128,6 @@ final class EventThrottle {
       e.written = e.written.plus(period);
     }
     w.occurrences(n);
+    return true;
   }
 }

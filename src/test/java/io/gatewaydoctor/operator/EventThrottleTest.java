@@ -36,4 +36,24 @@ class EventThrottleTest {
         .as("every occurrence counted once")
         .isEqualTo(1 + 5 + 1 + 1);
   }
+
+  /**
+   * #18 item 11: the operator stopping within a period writes what is held back (EventFlushOnStop
+   * on Quarkus's shutdown), once, and the scheduled flush then finds nothing left to write.
+   */
+  @Test
+  void whatIsHeldBackIsWrittenWhenTheOperatorStops() {
+    EventThrottle t = new EventThrottle(Duration.ofSeconds(30));
+    List<Integer> writes = new CopyOnWriteArrayList<>();
+    Instant t0 = Instant.now();
+    t.occurred("shop/web.1", t0, writes::add);
+    t.occurred("shop/web.1", t0.plusMillis(10), writes::add);
+    t.occurred("shop/web.1", t0.plusMillis(20), writes::add);
+    t.occurred("shop/api.2", t0, writes::add);
+    assertThat(writes).containsExactly(1, 1);
+    assertThat(t.flushAll(Duration.ofSeconds(5))).isEqualTo(1);
+    assertThat(writes).containsExactly(1, 1, 2);
+    assertThat(t.flushAll(Duration.ofSeconds(5))).as("nothing held any more").isZero();
+    assertThat(t.flushAll(Duration.ZERO)).isZero();
+  }
 }
