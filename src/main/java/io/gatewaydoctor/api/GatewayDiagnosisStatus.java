@@ -49,7 +49,8 @@ public class GatewayDiagnosisStatus {
       "Per the Kubernetes API conventions, only those that say something: Healthy (always),"
           + " RemediationApplied (when remediation is on for the target), ConfigDrift (True when"
           + " the chain changed since its baseline), GatewayLogsUnderstood (False when the"
-          + " gateway's log lines are not understood).")
+          + " gateway's log lines are not understood), GatewayEvidenceComplete (False while its"
+          + " byte budget refused evidence within the horizon).")
   public List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Backend chain per Service:port with its endpoints.")

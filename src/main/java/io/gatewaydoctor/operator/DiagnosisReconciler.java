@@ -338,6 +338,8 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     }
     StatusAggregator.gatewayLogs(
         next, prev, logs.notUnderstood(), gd.getMetadata().getGeneration(), now);
+    StatusAggregator.gatewayEvidence(
+        next, prev, logs.evidenceDegraded(), gd.getMetadata().getGeneration(), now);
     next.baseline =
         Baselines.next(
             gd.getStatus() == null ? null : gd.getStatus().baseline,

@@ -244,6 +244,39 @@ final class GatewayLogStreams implements AutoCloseable {
   /** The pods {@link #notUnderstood()} named at the last tick. */
   private java.util.List<String> lastNotUnderstood = java.util.List.of();
 
+  /** When the byte budget last refused a key (null: never), and whether that was said. */
+  private volatile java.time.Instant lastRefused;
+
+  private boolean lastDegraded;
+
+  /**
+   * Why the gateway evidence is incomplete, or null: the byte budget refused keys within the
+   * horizon (those minutes' errors of new upstreams and addresses were not counted).
+   */
+  String evidenceDegraded() {
+    return degraded(store.budget(), lastRefused, clock.instant(), settings.horizon());
+  }
+
+  static String degraded(
+      io.gatewaydoctor.signals.ByteBudget b,
+      java.time.Instant lastRefused,
+      java.time.Instant now,
+      Duration horizon) {
+    if (lastRefused == null || !now.isBefore(lastRefused.plus(horizon))) {
+      return null;
+    }
+    return "The gateway evidence's byte budget ("
+        + b.limit()
+        + " bytes, gatewaydoctor.gateway-logs.max-bytes) was full at "
+        + lastRefused.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        + ": "
+        + b.refused()
+        + " new upstreams, addresses or samples were not counted since the start, so this verdict"
+        + " may miss gateway errors until those minutes leave the horizon ("
+        + horizon
+        + "); raise the budget or the memory limit";
+  }
+
   private void tick() {
     try {
       if (settings.enabled()) {
@@ -259,6 +292,7 @@ final class GatewayLogStreams implements AutoCloseable {
                 store.budget().limit());
           }
           warnedRefused = refused;
+          lastRefused = clock.instant();
         }
       }
       metrics.round();
@@ -266,8 +300,12 @@ final class GatewayLogStreams implements AutoCloseable {
       // a gateway pod whose lines stopped (or started) being understood changes a condition of
       // every diagnosis that reads the gateway's evidence, though no evidence changed
       java.util.List<String> unread = notUnderstood();
-      boolean formatChanged = !unread.equals(lastNotUnderstood);
+      boolean degraded = evidenceDegraded() != null;
+      // the pods not understood, or the evidence's completeness, changed: a condition of every
+      // diagnosis that reads the gateway's evidence changes
+      boolean formatChanged = !unread.equals(lastNotUnderstood) || degraded != lastDegraded;
       lastNotUnderstood = unread;
+      lastDegraded = degraded;
       for (Map.Entry<ResourceID, Interest> e : interests.entrySet()) {
         ResourceID id = e.getKey();
         if (diagnoses.get(id).isEmpty()) {

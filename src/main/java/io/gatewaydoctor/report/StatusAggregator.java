@@ -167,6 +167,34 @@ public final class StatusAggregator {
     return s;
   }
 
+  /** Condition type: the gateway's evidence is complete (present only when it is not). */
+  public static final String GATEWAY_EVIDENCE = "GatewayEvidenceComplete";
+
+  /**
+   * Adds the condition that the gateway's evidence is degraded (its byte budget refused keys within
+   * the horizon), with why; nothing when {@code degraded} is null.
+   */
+  public static void gatewayEvidence(
+      GatewayDiagnosisStatus next,
+      GatewayDiagnosisStatus previous,
+      String degraded,
+      Long generation,
+      Instant now) {
+    if (degraded == null) {
+      return;
+    }
+    GatewayDiagnosisStatus prev = previous == null ? new GatewayDiagnosisStatus() : previous;
+    next.conditions.add(
+        condition(
+            prev,
+            GATEWAY_EVIDENCE,
+            "False",
+            "EvidenceBudgetFull",
+            capTo(degraded, 1024),
+            generation,
+            now.truncatedTo(ChronoUnit.SECONDS).toString()));
+  }
+
   /** Condition type: the gateway's logs are understood (present only when they are not). */
   public static final String GATEWAY_LOGS = "GatewayLogsUnderstood";
 
