@@ -218,6 +218,14 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
                 clock)
             .onTick(() -> states.sweep(id -> diagnoses.get(id).isPresent()))
             .onStream(metrics::logStream)
+            .knownIngresses(
+                k -> {
+                  int slash = k.indexOf('/');
+                  return informers
+                      .ingresses
+                      .get(new ResourceID(k.substring(slash + 1), k.substring(0, slash)))
+                      .isPresent();
+                })
             .onErrors(
                 (id, added) ->
                     metrics.gatewayErrorsCounted(

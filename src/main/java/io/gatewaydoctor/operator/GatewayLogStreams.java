@@ -128,6 +128,15 @@ final class GatewayLogStreams implements AutoCloseable {
             clock);
   }
 
+  /**
+   * Only the request-counter series of Ingresses that exist are kept, within the evidence's byte
+   * budget.
+   */
+  GatewayLogStreams knownIngresses(java.util.function.Predicate<String> known) {
+    metrics.within(store.budget(), known);
+    return this;
+  }
+
   private final GatewayMetrics metrics;
 
   private final LogFormat format;

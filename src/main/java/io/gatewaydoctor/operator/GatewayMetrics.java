@@ -49,6 +49,21 @@ final class GatewayMetrics {
 
   private final java.util.function.Predicate<Pod> trusted;
 
+  /** The gateway evidence's one byte budget, shared with the log evidence. */
+  private volatile io.gatewaydoctor.signals.ByteBudget budget =
+      io.gatewaydoctor.signals.ByteBudget.unlimited();
+
+  /** Whether an Ingress "namespace/name" exists (its series are kept); null: all. */
+  private volatile java.util.function.Predicate<String> knownIngress;
+
+  /** Counts within this budget, and only the series of Ingresses that exist. */
+  GatewayMetrics within(
+      io.gatewaydoctor.signals.ByteBudget budget, java.util.function.Predicate<String> known) {
+    this.budget = budget;
+    this.knownIngress = known;
+    return this;
+  }
+
   private final java.util.List<String> controllerNamespaces;
 
   GatewayMetrics(
@@ -123,7 +138,16 @@ final class GatewayMetrics {
         pods.put(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName(), p);
       }
     }
-    perPod.keySet().retainAll(pods.keySet());
+    perPod
+        .entrySet()
+        .removeIf(
+            x -> {
+              if (pods.containsKey(x.getKey())) {
+                return false;
+              }
+              x.getValue().close(); // its bytes go back to the budget
+              return true;
+            });
     for (Map.Entry<String, Pod> e : pods.entrySet()) {
       String ip = e.getValue().getStatus().getPodIP();
       URI uri =
@@ -136,7 +160,8 @@ final class GatewayMetrics {
       try {
         String text = client.scrape(uri);
         perPod
-            .computeIfAbsent(e.getKey(), k -> new RequestCounters(horizon, 100_000))
+            .computeIfAbsent(
+                e.getKey(), k -> new RequestCounters(horizon, 100_000, budget, knownIngress))
             .add(clock.instant(), text);
       } catch (java.io.IOException | RuntimeException ex) {
         LOG.debugf("metrics of %s (%s): %s", e.getKey(), uri, ex.getMessage());

@@ -17,9 +17,19 @@ public final class RequestCounters {
   public static final String METRIC = "nginx_ingress_controller_requests";
 
   /**
-   * What changed between two scrapes, per Ingress and status, in the interval ending at {@code at}.
+   * What changed between two scrapes, per Ingress and status, in the interval ending at {@code at},
+   * and the bytes it holds of the budget.
    */
-  private record Interval(Instant at, Map<String, Double> increments) {}
+  private record Interval(Instant at, Map<String, Double> increments, long bytes) {}
+
+  /** The estimated size of one kept entry: the map entry, the boxed value, the key. */
+  static long entryBytes(String key) {
+    return 96 + 2L * key.length();
+  }
+
+  private final ByteBudget budget;
+  private final java.util.function.Predicate<String> known;
+  private long lastBytes;
 
   private final ArrayDeque<Interval> intervals = new ArrayDeque<>();
 
@@ -33,8 +43,32 @@ public final class RequestCounters {
   private final int maxKeys;
 
   public RequestCounters(Duration horizon, int maxKeys) {
+    this(horizon, maxKeys, ByteBudget.unlimited(), null);
+  }
+
+  /**
+   * Within a byte budget (shared with the log evidence: one bound for all the gateway's evidence),
+   * keeping only the series of Ingresses {@code known} says exist ("namespace/name"; null: all).
+   * Past the budget, series are dropped (the budget counts them as refused).
+   */
+  public RequestCounters(
+      Duration horizon,
+      int maxKeys,
+      ByteBudget budget,
+      java.util.function.Predicate<String> known) {
     this.horizon = horizon;
     this.maxKeys = maxKeys;
+    this.budget = budget;
+    this.known = known;
+  }
+
+  /** Gives back every byte it holds (its controller pod is gone). */
+  public synchronized void close() {
+    budget.release(lastBytes);
+    lastBytes = 0;
+    last = null;
+    intervals.forEach(i -> budget.release(i.bytes()));
+    intervals.clear();
   }
 
   /** Key of an Ingress and status: "namespace/name status". */
@@ -51,37 +85,67 @@ public final class RequestCounters {
     if (lastAt != null && !at.isAfter(lastAt)) {
       return; // out of order: ignored
     }
-    Map<String, Double> series = new HashMap<>();
+    // the series kept replace the last scrape's: its bytes are given back first
+    budget.release(lastBytes);
+    lastBytes = 0;
+    Map<String, Double> series = new java.util.LinkedHashMap<>();
     Map<String, String> keyOf = new HashMap<>();
+    // the series of the last scrape first: a burst of new series cannot take the room of those
+    // counted all along (new ones get at most three quarters of the budget)
+    List<PrometheusText.Sample> ordered = new java.util.ArrayList<>(samples.size());
+    List<PrometheusText.Sample> fresh = new java.util.ArrayList<>();
     for (PrometheusText.Sample s : samples) {
+      (last != null && last.containsKey(new java.util.TreeMap<>(s.labels()).toString())
+              ? ordered
+              : fresh)
+          .add(s);
+    }
+    ordered.addAll(fresh);
+    for (PrometheusText.Sample s : ordered) {
       String ns = s.labels().get("namespace");
       String ing = s.labels().get("ingress");
       String st = s.labels().get("status");
       if (ns == null || ing == null || st == null || ns.isEmpty() || ing.isEmpty()) {
         continue;
       }
+      if (ns.length() + ing.length() + st.length() > GatewayEvidence.MAX_KEY_CHARS
+          || (known != null && !known.test(ns + "/" + ing))) {
+        continue; // no Ingress of that name exists: a series that cannot be anybody's evidence
+      }
       String id = new java.util.TreeMap<>(s.labels()).toString();
-      if (series.containsKey(id) || series.size() < maxKeys) {
+      boolean established = last != null && last.containsKey(id);
+      if (series.containsKey(id)) {
+        series.put(id, s.value());
+      } else if (series.size() < maxKeys
+          && (established ? budget.take(entryBytes(id)) : budget.takeNew(entryBytes(id)))) {
+        lastBytes += entryBytes(id);
         series.put(id, s.value());
         keyOf.put(id, key(ns, ing, st));
       }
     }
     if (last != null) {
       Map<String, Double> inc = new HashMap<>();
+      long bytes = 0;
       for (Map.Entry<String, Double> e : series.entrySet()) {
         Double before = last.get(e.getKey());
         // a new series, or one that went down (a restarted controller), counts from zero
         double d = before == null || e.getValue() < before ? e.getValue() : e.getValue() - before;
         if (d > 0) {
-          inc.merge(keyOf.get(e.getKey()), d, Double::sum);
+          String k = keyOf.get(e.getKey());
+          if (inc.containsKey(k)) {
+            inc.merge(k, d, Double::sum);
+          } else if (before != null ? budget.take(entryBytes(k)) : budget.takeNew(entryBytes(k))) {
+            bytes += entryBytes(k);
+            inc.put(k, d);
+          }
         }
       }
-      intervals.addLast(new Interval(at, inc));
+      intervals.addLast(new Interval(at, inc, bytes));
     }
     last = series;
     lastAt = at;
     while (!intervals.isEmpty() && intervals.peekFirst().at().isBefore(at.minus(horizon))) {
-      intervals.removeFirst();
+      budget.release(intervals.removeFirst().bytes());
     }
   }
 

@@ -731,6 +731,10 @@ class OperatorTest extends OperatorTestBase {
   @Test
   void aPodThatLooksLikeTheControllerInATenantNamespaceIsNeitherStreamedNorScraped()
       throws Exception {
+    // the operator works (streams, scrapes) from its first reconcile on: one target, also when
+    // this test runs alone
+    seed("lookalike");
+    awaitStatus("lookalike", SETTLE, verdict("Healthy", "None"));
     java.util.Map<String, java.util.concurrent.atomic.AtomicLong> scrapes =
         new java.util.concurrent.ConcurrentHashMap<>();
     List<com.sun.net.httpserver.HttpServer> servers = new java.util.ArrayList<>();

@@ -79,4 +79,51 @@ class RequestCountersTest {
     assertThat(c.increase("shop", "web", T0.plusSeconds(30), Duration.ofMinutes(5)))
         .containsEntry("200", 10L);
   }
+
+  /**
+   * #18 item 4: the request counters are within the gateway evidence's byte budget (shared with the
+   * log evidence): a flood of series from a controller stays within it and is counted as refused,
+   * the established Ingress keeps counting, series of Ingresses that do not exist and over-long
+   * names are dropped, and a controller pod that goes gives every byte back.
+   */
+  @Test
+  void aFloodOfSeriesStaysWithinTheByteBudget() {
+    ByteBudget budget = new ByteBudget(256 * 1024);
+    RequestCounters c =
+        new RequestCounters(
+            Duration.ofHours(1), 100_000, budget, k -> k.startsWith("shop/") || k.startsWith("t/"));
+    String web =
+        "nginx_ingress_controller_requests{ingress=\"web\",namespace=\"shop\",status=\"502\"} ";
+    long max = 0;
+    for (int round = 0; round < 6; round++) {
+      StringBuilder text = new StringBuilder(web + (10 * round) + "\n");
+      for (int i = 0; i < 3000; i++) {
+        text.append("nginx_ingress_controller_requests{ingress=\"flood-")
+            .append(i)
+            .append("\",namespace=\"t\",path=\"/")
+            .append(round)
+            .append("\",status=\"200\"} ")
+            .append(round + 1)
+            .append('\n');
+      }
+      text.append(
+          "nginx_ingress_controller_requests{ingress=\"ghost\",namespace=\"nowhere\",status=\"502\"} 5\n");
+      text.append("nginx_ingress_controller_requests{ingress=\"")
+          .append("x".repeat(300))
+          .append("\",namespace=\"shop\",status=\"502\"} 5\n");
+      c.add(T0.plusSeconds(30L * round), text.toString());
+      max = Math.max(max, budget.used());
+    }
+    assertThat(max).isLessThanOrEqualTo(256 * 1024);
+    assertThat(budget.refused()).isPositive();
+    assertThat(c.increase("shop", "web", T0.plusSeconds(150), Duration.ofMinutes(10)))
+        .as("the Ingress that was there first keeps counting")
+        .containsEntry("502", 50L);
+    assertThat(c.increase("nowhere", "ghost", T0.plusSeconds(150), Duration.ofMinutes(10)))
+        .isEmpty();
+    assertThat(c.increase("shop", "x".repeat(300), T0.plusSeconds(150), Duration.ofMinutes(10)))
+        .isEmpty();
+    c.close();
+    assertThat(budget.used()).isZero();
+  }
 }
