@@ -35,11 +35,15 @@ public final class HttpProber implements Prober {
     Probe first = once(t);
     // a TLS server that gets plain bytes often just closes or resets: ask it in TLS before
     // concluding
+    // the retry has what is left of the probe's one deadline, not a deadline of its own: a backend
+    // that drips before it closes costs the timeout once, not twice
+    int left = t.timeoutMillis() - (int) Math.min(Integer.MAX_VALUE, first.latencyMillis());
     if (!t.tls()
+        && left > 0
         && (first.outcome() == Outcome.prematureClose
             || first.outcome() == Outcome.reset
             || first.outcome() == Outcome.invalidResponse)) {
-      Probe tls = once(t.withTls(true));
+      Probe tls = once(t.withTls(true).withTimeout(left));
       if (!tls.outcome().failed()) {
         return new Probe(
             t,

@@ -62,12 +62,18 @@ public final class ProbeRunner implements AutoCloseable {
     int alternatesPlanned = 0;
     for (ProbePlanner.Planned p : plan) {
       Probe r = results.get(p.target().address());
-      if (r != null && r.outcome() == Outcome.refused) {
+      // the alternate ports share what is left of the endpoint's probe deadline (a refusal is
+      // quick: most of it), not one each
+      int left =
+          r == null
+              ? 0
+              : p.target().timeoutMillis() - (int) Math.min(Integer.MAX_VALUE, r.latencyMillis());
+      if (r != null && r.outcome() == Outcome.refused && left > 0) {
         List<ProbeTarget> alts = new ArrayList<>();
         for (int port : ProbePlanner.alternatePorts(p.pod(), p.target().port())) {
           if (alts.size() < MAX_ALTERNATES_PER_ENDPOINT
               && alternatesPlanned < MAX_ALTERNATES_PER_ROUND) {
-            alts.add(p.target().withPort(port));
+            alts.add(p.target().withPort(port).withTimeout(left));
             alternatesPlanned++;
           }
         }

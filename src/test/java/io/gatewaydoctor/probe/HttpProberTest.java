@@ -101,6 +101,29 @@ class HttpProberTest {
     assertThat(p.afterRequest()).isTrue();
   }
 
+  /**
+   * #18 item 5: the TLS retry (a plain request that got a close) has what is left of the probe's
+   * one deadline: a backend that waits 700 ms before closing every connection, plain or TLS, costs
+   * one 1 s timeout in all, not 700 ms and then another full timeout.
+   */
+  @Test
+  void theTlsRetryKeepsTheProbesOneDeadline() throws Exception {
+    int port =
+        backends.start(
+            IP,
+            s -> {
+              s.getInputStream().read(new byte[4096]);
+              Thread.sleep(700);
+            });
+    long t0 = System.nanoTime();
+    Probe p = prober.probe(target(port, false, 1000));
+    long took = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(p.outcome()).isEqualTo(Outcome.prematureClose);
+    assertThat(took)
+        .as("the retry had the 300 ms left, not a second second")
+        .isBetween(650L, 1000L + HttpProber.DEADLINE_SLACK_MILLIS + 250L);
+  }
+
   @Test
   void aCleanCloseWithoutResponseOrInTheBodyIsPrematureClose() throws Exception {
     Probe none = probe(Backends::readRequest);
