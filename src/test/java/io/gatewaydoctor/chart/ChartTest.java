@@ -578,6 +578,103 @@ class ChartTest {
         .hasMessageContaining("writeRights");
   }
 
+  /**
+   * #18 item 10: metrics.auth makes the operator check who scrapes (the env it reads, the rights
+   * for TokenReviews and SubjectAccessReviews), gives the scraper a reader ClusterRole bound to the
+   * ServiceAccounts named, and makes the ServiceMonitor send its token. Off by default.
+   */
+  @Test
+  void metricsAuthIsTheOperatorsAndTheScrapersRights() {
+    assertThat(
+            deployment(render(Map.of()))
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv())
+        .anyMatch(
+            e -> e.getName().equals("GATEWAYDOCTOR_METRICS_AUTH") && e.getValue().equals("false"));
+    List<HasMetadata> on =
+        render(
+            Map.of(
+                "metrics.auth",
+                true,
+                "serviceMonitor.enabled",
+                true,
+                "metrics.readers[0].namespace",
+                "monitoring",
+                "metrics.readers[0].name",
+                "prometheus-k8s"));
+    assertThat(deployment(on).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anyMatch(
+            e -> e.getName().equals("GATEWAYDOCTOR_METRICS_AUTH") && e.getValue().equals("true"));
+    ClusterRole reader =
+        on.stream()
+            .filter(
+                o ->
+                    o instanceof ClusterRole
+                        && o.getMetadata().getName().endsWith("-reader")
+                        && !o.getMetadata().getName().endsWith("-metrics-reader"))
+            .map(o -> (ClusterRole) o)
+            .findFirst()
+            .orElseThrow();
+    assertThat(reader.getRules())
+        .anyMatch(
+            r ->
+                r.getResources().contains("tokenreviews") && r.getVerbs().equals(List.of("create")))
+        .anyMatch(
+            r ->
+                r.getResources().contains("subjectaccessreviews")
+                    && r.getVerbs().equals(List.of("create")));
+    ClusterRole scraper =
+        on.stream()
+            .filter(
+                o ->
+                    o instanceof ClusterRole
+                        && o.getMetadata().getName().equals("gateway-doctor-metrics-reader"))
+            .map(o -> (ClusterRole) o)
+            .findFirst()
+            .orElseThrow();
+    assertThat(scraper.getRules())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getNonResourceURLs()).containsExactly("/q/metrics");
+              assertThat(r.getVerbs()).containsExactly("get");
+            });
+    assertThat(on)
+        .filteredOn(
+            o ->
+                o.getKind().equals("ClusterRoleBinding")
+                    && o.getMetadata().getName().equals("gateway-doctor-metrics-reader"))
+        .singleElement()
+        .satisfies(
+            b ->
+                assertThat(
+                        ((io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding) b).getSubjects())
+                    .singleElement()
+                    .satisfies(
+                        x -> {
+                          assertThat(x.getName()).isEqualTo("prometheus-k8s");
+                          assertThat(x.getNamespace()).isEqualTo("monitoring");
+                        }));
+    assertThat(
+            on.stream()
+                .filter(
+                    o -> o instanceof io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor)
+                .map(o -> (io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor) o)
+                .findFirst()
+                .orElseThrow()
+                .getSpec()
+                .getEndpoints()
+                .get(0)
+                .getBearerTokenFile())
+        .isEqualTo("/var/run/secrets/kubernetes.io/serviceaccount/token");
+    assertThatThrownBy(() -> template().set("metrics.readers[0].name", "x").call())
+        .hasMessageContaining("namespace");
+  }
+
   /** NOTES.txt as `helm install` prints it (client-only dry run). */
   static String notes(Map<String, Object> values) {
     var install =
