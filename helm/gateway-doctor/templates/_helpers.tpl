@@ -137,7 +137,4 @@ empty when it watches every namespace (a ClusterRole).
 - apiGroups: [""]
   resources: [events]
   verbs: [get, create, patch]
-- apiGroups: [events.k8s.io]
-  resources: [events]
-  verbs: [get, create, patch]
 {{- end -}}

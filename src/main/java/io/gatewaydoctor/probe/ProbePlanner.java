@@ -231,11 +231,13 @@ public final class ProbePlanner {
                 ref == null ? null : ref.getNamespace(),
                 ref == null ? null : ref.getName());
         if (why == null) {
-          proven.putIfAbsent(
-              address,
-              ref == null || ref.getName() == null
-                  ? ""
-                  : ref.getName()); // "": an allowed CIDR, no pod
+          // the pod whose readiness path and ports apply: only one that owns the address; an
+          // address admitted by an allowed CIDR alone takes the spec's path and no alternate port
+          boolean byPod =
+              ref != null
+                  && ref.getName() != null
+                  && scope.provenByPod(b, s, ip, ref.getKind(), ref.getNamespace(), ref.getName());
+          proven.putIfAbsent(address, byPod ? ref.getName() : "");
         } else {
           refused.putIfAbsent(address, why);
         }

@@ -97,6 +97,21 @@ public final class ProbeScope {
     return why + "; not probed (probe.allowed-cidrs names no CIDR of it)";
   }
 
+  /**
+   * Whether the endpoint is provably a pod of the Service (its targetRef pod owns the address), not
+   * only admitted by an allowed CIDR: only then does that pod's readiness path and ports apply.
+   */
+  public boolean provenByPod(
+      ResolvedBackend b,
+      EndpointSlice slice,
+      String ip,
+      String targetKind,
+      String targetNamespace,
+      String targetName) {
+    return literal(ip) != null
+        && podOfService(b, slice, ip, targetKind, targetNamespace, targetName) == null;
+  }
+
   private static String podOfService(
       ResolvedBackend b,
       EndpointSlice slice,

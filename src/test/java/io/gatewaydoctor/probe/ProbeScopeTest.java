@@ -156,6 +156,22 @@ class ProbeScopeTest {
         .contains("never probed");
   }
 
+  /**
+   * An address an allowed CIDR admits, but whose targetRef names a pod that does not own it, is
+   * probed without that pod's readiness path or ports (they are the pod's, not the address's).
+   */
+  @Test
+  void anAddressTheCidrAdmitsDoesNotBorrowAPodsPath() {
+    ProbeScope scope = ProbeScope.of(List.of("10.0.0.0/8"));
+    EndpointSlice legit = slice("IPv4", ProbeScope.CONTROLLER);
+    assertThat(scope.refusal(web, legit, "10.9.9.9", "Pod", "shop", "web-6d4b7c9f8-aaaaa"))
+        .isNull();
+    assertThat(scope.provenByPod(web, legit, "10.9.9.9", "Pod", "shop", "web-6d4b7c9f8-aaaaa"))
+        .isFalse();
+    assertThat(scope.provenByPod(web, legit, "127.0.0.11", "Pod", "shop", "web-6d4b7c9f8-aaaaa"))
+        .isTrue();
+  }
+
   @Test
   void anAllowedCidrAdmitsWhatIsNotAPodButNeverMetadata() {
     ProbeScope scope = ProbeScope.of(List.of("10.0.0.0/8", "0.0.0.0/0", "::/0"));
