@@ -613,6 +613,38 @@ class RemediationTest extends OperatorTestBase {
     }
   }
 
+  /**
+   * #18 item 7 end to end: the namespace's dry-run is a ceiling an Ingress's auto cannot lift: the
+   * plan is a dry-run and nothing is written for real (which annotation decided is
+   * RemediationPolicyTest's).
+   */
+  @Test
+  void aNamespacesDryRunHoldsAnIngressThatAsksForAuto() throws IOException {
+    String ns = "rem-ceiling";
+    seed(ns);
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    client
+        .namespaces()
+        .withName(ns)
+        .edit(
+            n -> {
+              n.getMetadata().getAnnotations().put("gatewaydoctor.io/remediation", "dry-run");
+              return n;
+            });
+    mode(ns, "auto");
+    breakTargetPort(ns);
+    GatewayDiagnosisStatus s = awaitStatus(ns, SETTLE, has("DryRun", "fix-target-port"));
+    assertThat(s.remediations).noneMatch(r -> "Applied".equals(r.result));
+    await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+    assertThat(api.to(ns, "/services/web", false)).as("nothing written for real").isEmpty();
+    assertThat(statusOf(ns, "web").conditions)
+        .anySatisfy(
+            c -> {
+              assertThat(c.getType()).isEqualTo("RemediationApplied");
+              assertThat(c.getReason()).isEqualTo("DryRun");
+            });
+  }
+
   /** Under auto, a refused dry-run is a failure: the change cannot be made. */
   @Test
   void underAutoARefusedDryRunFails() throws IOException {
