@@ -333,8 +333,8 @@ final class LiveCluster {
           if (tls == null || tls.getSecretName() == null || tls.getSecretName().isBlank()) {
             continue;
           }
-          Secret s = client.secrets().inNamespace(ns).withName(tls.getSecretName()).get();
-          if (s != null) {
+          // metadata only: the Secret's data never comes over the wire
+          if (io.gatewaydoctor.sources.SecretMetadata.exists(client, ns, tls.getSecretName())) {
             Secret meta = new Secret();
             meta.setMetadata(
                 new ObjectMetaBuilder().withName(tls.getSecretName()).withNamespace(ns).build());

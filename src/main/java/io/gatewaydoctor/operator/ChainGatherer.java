@@ -259,12 +259,11 @@ final class ChainGatherer {
         .forEach(t -> names.add(t.getSecretName()));
     try {
       for (String name : names) {
-        Secret s = client.secrets().inNamespace(ns).withName(name).get();
-        if (s != null) {
+        // metadata only: the Secret's data never comes over the wire
+        if (io.gatewaydoctor.sources.SecretMetadata.exists(client, ns, name)) {
           Secret meta = new Secret();
           meta.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-          meta.setType(s.getType());
-          objects.add(meta); // keep no secret data in memory
+          objects.add(meta);
         }
       }
       return true;

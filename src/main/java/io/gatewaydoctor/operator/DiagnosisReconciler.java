@@ -83,7 +83,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   @Inject KubernetesClient client;
   @Inject Clock clock;
 
-  @ConfigProperty(name = "gatewaydoctor.tls-secret-check", defaultValue = "true")
+  @ConfigProperty(name = "gatewaydoctor.tls-secret-check", defaultValue = "false")
   boolean tlsSecretCheck;
 
   @ConfigProperty(name = "gatewaydoctor.status-heartbeat", defaultValue = "PT10M")

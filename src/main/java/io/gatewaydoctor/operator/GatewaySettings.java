@@ -70,7 +70,7 @@ public interface GatewaySettings {
 
   /**
    * The bytes (estimated) all counted minutes may hold together; 0: a quarter of the heap the JVM
-   * may use (which the image sizes at 75% of the container's memory limit).
+   * may use (which the image sizes at 50% of the container's memory limit).
    */
   @WithDefault("0")
   long maxBytes();
