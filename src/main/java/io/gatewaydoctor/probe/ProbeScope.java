@@ -28,7 +28,7 @@ public final class ProbeScope {
    * addresses outside it (AWS IPv6, GCP IPv6, Alibaba, Azure WireServer), and "this host"
    * (0.0.0.0/8, ::), which would reach the operator's own pod.
    */
-  static final List<String> NEVER =
+  public static final List<String> NEVER =
       List.of(
           "169.254.0.0/16",
           "fe80::/10",

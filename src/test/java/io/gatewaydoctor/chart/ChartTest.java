@@ -1001,11 +1001,45 @@ class ChartTest {
                     .anySatisfy(
                         t ->
                             assertThat(t.getIpBlock().getExcept())
-                                .contains("169.254.0.0/16", "100.100.100.200/32"))
+                                .contains(
+                                    "169.254.0.0/16", "100.100.100.200/32", "168.63.129.16/32"))
                     .anySatisfy(
                         t ->
                             assertThat(t.getIpBlock().getExcept())
-                                .contains("fe80::/10", "fd00:ec2::254/128")));
+                                .contains("fe80::/10", "fd00:ec2::254/128", "fd20:ce::254/128")));
+    // every address the prober never probes is outside the operator's egress too
+    List<String> except =
+        np.getSpec().getEgress().stream()
+            .filter(e -> e.getTo() != null)
+            .flatMap(e -> e.getTo().stream())
+            .flatMap(t -> t.getIpBlock().getExcept().stream())
+            .toList();
+    assertThat(except)
+        .containsAll(
+            io.gatewaydoctor.probe.ProbeScope.NEVER.stream()
+                .filter(c -> !c.equals("0.0.0.0/8") && !c.equals("::/128"))
+                .toList());
+    // egress narrowed to named networks (the API server, the pod network)
+    var narrow =
+        render(
+                Map.of(
+                    "networkPolicy.egressCidrs[0]", "10.0.0.10/32",
+                    "networkPolicy.egressCidrs[1]", "10.244.0.0/16"))
+            .stream()
+            .filter(o -> o instanceof io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy)
+            .map(o -> (io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy) o)
+            .findFirst()
+            .orElseThrow();
+    assertThat(narrow.getSpec().getEgress())
+        .flatExtracting(e -> e.getTo() == null ? List.of() : e.getTo())
+        .extracting(
+            t ->
+                ((io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer) t)
+                    .getIpBlock()
+                    .getCidr())
+        .containsExactly("10.0.0.10/32", "10.244.0.0/16");
+    assertThatThrownBy(() -> template().set("networkPolicy.egressCidrs[0]", "everywhere").call())
+        .hasMessageContaining("egressCidrs");
     assertThat(np.getSpec().getIngress())
         .singleElement()
         .satisfies(
