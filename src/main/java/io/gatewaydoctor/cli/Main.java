@@ -37,6 +37,11 @@ public class Main implements QuarkusApplication {
 
   @Override
   public int run(String... args) {
-    return new CommandLine(new GatewayDoctorCommand(), factory).execute(args);
+    CommandLine cl = new CommandLine(new GatewayDoctorCommand(), factory);
+    // stderr quotes the input in its messages: nothing in it reaches the terminal as a control
+    cl.setErr(
+        io.gatewaydoctor.report.Printable.writer(
+            new java.io.OutputStreamWriter(System.err, java.nio.charset.Charset.defaultCharset())));
+    return cl.execute(args);
   }
 }

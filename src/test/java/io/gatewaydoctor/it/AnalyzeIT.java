@@ -64,4 +64,24 @@ class AnalyzeIT {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("analyze: ").contains("-f FILE|DIR").doesNotContain("\tat ");
   }
+
+  /**
+   * #18 item 11: an error message that quotes the input (here a file name carrying an escape
+   * sequence and a right-to-left override) reaches stderr escaped: the CLI's stderr goes through
+   * the same filter as its table.
+   */
+  @Test
+  void stderrNeverCarriesTheInputsControlCharacters(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws IOException, InterruptedException {
+    Path f = tmp.resolve("dump\u001b]0;pwned\u0007\u202egol.yaml");
+    Files.writeString(f, "kind: [unclosed");
+    Run r = run("-f", f.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("\\x1b]0;pwned\\x07")
+        .contains("\\u202e")
+        .doesNotContain("\u001b")
+        .doesNotContain("\u0007")
+        .doesNotContain("\u202e");
+  }
 }
