@@ -723,6 +723,116 @@ class OperatorTest extends OperatorTestBase {
     }
   }
 
+  /** gatewaydoctor_probes_total{outcome="ok"} as the operator exposes it now. */
+  long okProbes() throws Exception {
+    var m =
+        java.util.regex.Pattern.compile("gatewaydoctor_probes_total\\{outcome=\"ok\"\\} ([0-9.E]+)")
+            .matcher(get(metricsUrl));
+    return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+  }
+
+  /**
+   * #18 acceptance: endpoints a tenant forges (an FQDN slice, a hand-made slice, a
+   * controller-looking slice whose targetRef pod has another IP) are never connected to, against
+   * the real prober and the mock API server, while the pods of the Service go on being probed; the
+   * status says why each forged one was skipped.
+   */
+  @Test
+  void forgedEndpointsAreNeverConnectedToWhileThePodsAre() throws Exception {
+    String ns = "forged";
+    seed(ns);
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> accepts =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    List<java.net.ServerSocket> listeners = new java.util.ArrayList<>();
+    for (String ip : List.of("127.0.0.91", "127.0.0.92", "127.0.0.93")) {
+      java.net.ServerSocket ss = new java.net.ServerSocket();
+      ss.bind(new java.net.InetSocketAddress(ip, 8080));
+      listeners.add(ss);
+      accepts.put(ip, new java.util.concurrent.atomic.AtomicInteger());
+      Thread t =
+          new Thread(
+              () -> {
+                while (!ss.isClosed()) {
+                  try (java.net.Socket c = ss.accept()) {
+                    accepts.get(ip).incrementAndGet();
+                  } catch (IOException e) {
+                    // closed
+                  }
+                }
+              });
+      t.setDaemon(true);
+      t.start();
+    }
+    try {
+      EndpointSlice real =
+          client.resources(EndpointSlice.class).inNamespace(ns).withName("web-x7k2p").get();
+      String pod = real.getEndpoints().get(0).getTargetRef().getName();
+      for (String[] f :
+          List.of(
+              new String[] {"web-fqdn", "FQDN", "endpointslice-controller.k8s.io", "127.0.0.91"},
+              new String[] {"web-byhand", "IPv4", null, "127.0.0.92"},
+              new String[] {
+                "web-otherip", "IPv4", "endpointslice-controller.k8s.io", "127.0.0.93"
+              })) {
+        EndpointSlice forged = io.fabric8.kubernetes.client.utils.Serialization.clone(real);
+        forged.getMetadata().setName(f[0]);
+        forged.getMetadata().setResourceVersion(null);
+        forged.getMetadata().setUid(null);
+        if (f[2] == null) {
+          forged.getMetadata().getLabels().remove("endpointslice.kubernetes.io/managed-by");
+        } else {
+          forged.getMetadata().getLabels().put("endpointslice.kubernetes.io/managed-by", f[2]);
+        }
+        forged.setAddressType(f[1]);
+        var e = forged.getEndpoints().get(0);
+        e.setAddresses(List.of(f[3]));
+        e.getTargetRef().setName(pod);
+        forged.setEndpoints(List.of(e));
+        client.resource(forged).create();
+      }
+      // probe rounds every second from now on (the operator writes the diagnosis too: retried)
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+          .until(
+              () -> {
+                client
+                    .resources(GatewayDiagnosis.class)
+                    .inNamespace(ns)
+                    .withName("web")
+                    .edit(
+                        g -> {
+                          var probe = new io.gatewaydoctor.api.ProbeSpec();
+                          probe.setIntervalSeconds(1);
+                          g.getSpec().setProbe(probe);
+                          return g;
+                        });
+                return true;
+              });
+      // the forged endpoints are part of the chain the operator sees...
+      awaitStatus(
+          ns,
+          SETTLE,
+          x ->
+              x.backends.get(0).endpoints.stream()
+                      .filter(ep -> ep.ip.startsWith("127.0.0.9"))
+                      .count()
+                  == 3);
+      // ...and the prober goes on probing (rounds every second; a status is not rewritten for a
+      // probe's time alone, so the operator's probe counter shows it), never reaching them
+      long before = okProbes();
+      await().atMost(Duration.ofSeconds(15)).until(() -> okProbes() >= before + 6);
+      assertThat(accepts)
+          .as("connections to the forged addresses while the pods were probed")
+          .allSatisfy((ip, n) -> assertThat(n.get()).as(ip).isZero());
+    } finally {
+      for (java.net.ServerSocket ss : listeners) {
+        ss.close();
+      }
+    }
+  }
+
   /**
    * #18: a tenant's pod that passes for the ingress controller (its arguments, its labels) is an
    * ordinary pod outside the namespaces trusted to run the controller: its log is never streamed
