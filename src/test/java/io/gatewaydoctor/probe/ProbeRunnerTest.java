@@ -78,4 +78,51 @@ class ProbeRunnerTest {
       slow.join(15_000);
     }
   }
+
+  /**
+   * #18 item 6: the alternate ports tried when an endpoint refuses are capped, per endpoint (8) and
+   * per round (32), whatever number of ports a tenant's pods declare.
+   */
+  @Test
+  void alternatePortsAreCappedPerEndpointAndPerRound() throws Exception {
+    List<ProbePlanner.Planned> plan = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      String ip = "127.0.0." + (160 + i);
+      var pod =
+          new io.fabric8.kubernetes.api.model.PodBuilder()
+              .withNewMetadata()
+              .withName("p" + i)
+              .endMetadata()
+              .withNewSpec()
+              .addNewContainer()
+              .withName("c")
+              .endContainer()
+              .endSpec()
+              .build();
+      for (int port = 20001; port <= 20020; port++) {
+        pod.getSpec()
+            .getContainers()
+            .get(0)
+            .getPorts()
+            .add(
+                new io.fabric8.kubernetes.api.model.ContainerPortBuilder()
+                    .withContainerPort(port)
+                    .build());
+      }
+      // nothing listens on the probed port: refused, so the declared ports are tried
+      plan.add(new ProbePlanner.Planned(planned(ip, 20000, 1000).target(), null, pod, true));
+    }
+    try (ProbeRunner runner = new ProbeRunner(new HttpProber(), 4, 4)) {
+      ProbeEvidence e = runner.run(plan);
+      List<List<Probe>> alternates = new ArrayList<>();
+      for (var p : plan) {
+        alternates.add(e.alternates(p.target().address()));
+      }
+      assertThat(alternates)
+          .allSatisfy(
+              l -> assertThat(l).hasSizeLessThanOrEqualTo(ProbeRunner.MAX_ALTERNATES_PER_ENDPOINT));
+      assertThat(alternates.stream().mapToInt(List::size).sum())
+          .isEqualTo(ProbeRunner.MAX_ALTERNATES_PER_ROUND);
+    }
+  }
 }
