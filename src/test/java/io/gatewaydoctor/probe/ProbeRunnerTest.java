@@ -125,4 +125,85 @@ class ProbeRunnerTest {
           .isEqualTo(ProbeRunner.MAX_ALTERNATES_PER_ROUND);
     }
   }
+
+  /** Bytes the probe pool's threads have allocated so far (the JVM's per-thread counter). */
+  static long probeThreadsAllocated() {
+    var mx =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals("gateway-doctor-probe")) {
+        sum += Math.max(0, mx.getThreadAllocatedBytes(t.getId()));
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * #18 acceptance: 48 endpoints each sending 4 MiB of headers take no more heap under a gateway
+   * buffer of 1 MiB (proxy-buffer-size: 1m) than under the default: the prober counts header bytes
+   * past its own 64 KiB and never holds the gateway's limit. Measured as the bytes the probe
+   * threads allocate (the JVM's per-thread counter: no GC timing in it): within a few MiB, where
+   * holding the limit would be 48 MiB or more.
+   */
+  @Test
+  void hugeHeadersUnderALargeGatewayBufferTakeNoMoreHeap() throws Exception {
+    int mib = 1024 * 1024;
+    byte[] chunk = "a".repeat(8192).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    List<Integer> ports = new ArrayList<>();
+    for (int i = 0; i < 48; i++) {
+      ports.add(
+          BACKENDS.start(
+              "127.0.0.170",
+              s -> {
+                Backends.readRequest(s);
+                var out = s.getOutputStream();
+                out.write(
+                    "HTTP/1.1 200 OK\r\nX-Big: "
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                for (int sent = 0; sent < 4 * mib; sent += chunk.length) {
+                  out.write(chunk);
+                }
+                out.write(
+                    "\r\nContent-Length: 0\r\n\r\n"
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                out.flush();
+              }));
+    }
+    long[] allocated = new long[2];
+    int[] limits = {ProbeTarget.DEFAULT_HEADER_LIMIT, mib};
+    for (int run = 0; run < 2; run++) {
+      List<ProbePlanner.Planned> plan = new ArrayList<>();
+      for (int port : ports) {
+        plan.add(
+            new ProbePlanner.Planned(
+                new ProbeTarget(
+                    "127.0.0.170",
+                    port,
+                    null,
+                    false,
+                    "web.example.com",
+                    "/",
+                    10_000,
+                    limits[run],
+                    ProbeTarget.DEFAULT_BYTE_CAP),
+                null,
+                null,
+                true));
+      }
+      try (ProbeRunner runner = new ProbeRunner(new HttpProber(), 48, 48)) {
+        long before = probeThreadsAllocated();
+        ProbeEvidence e = runner.run(plan);
+        allocated[run] = probeThreadsAllocated() - before;
+        assertThat(e.all())
+            .hasSize(48)
+            .allMatch(p -> p.outcome() == Outcome.headersTooLarge, "headers too large");
+      }
+    }
+    assertThat(allocated[1] - allocated[0])
+        .as(
+            "bytes allocated under 1 MiB (%d) minus under the default (%d)",
+            allocated[1], allocated[0])
+        .isLessThan(8L * mib);
+  }
 }
