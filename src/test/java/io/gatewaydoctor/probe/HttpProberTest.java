@@ -406,6 +406,36 @@ class HttpProberTest {
     assertThat(k.detail()).contains("unreadable Content-Length");
   }
 
+  /**
+   * #18 item 5: the keep-alive meter keeps its one hard deadline against a backend that drips its
+   * response a byte every 100 ms (no read ever times out): it gives up within twice the probe
+   * timeout plus the idle wait, not when the backend is done.
+   */
+  @Test
+  void aDrippingBackendCannotHoldTheKeepAliveMeter() throws Exception {
+    int port =
+        backends.start(
+            IP,
+            s -> {
+              Backends.readRequest(s);
+              var out = s.getOutputStream();
+              byte[] head =
+                  "HTTP/1.1 200 OK\r\nX-Slow: "
+                      .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+              out.write(head);
+              for (int i = 0; i < 200; i++) { // 20 s of drip
+                out.write('a');
+                out.flush();
+                Thread.sleep(100);
+              }
+            });
+    long t0 = System.nanoTime();
+    KeepAlive k = KeepAliveMeter.measure(target(port, false, 500), Duration.ofSeconds(1));
+    long took = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(k.measured()).isFalse();
+    assertThat(took).isLessThan(2L * 500 + 1000 + HttpProber.DEADLINE_SLACK_MILLIS + 500);
+  }
+
   @Test
   void onlyDottedQuadsAndIpv6AreAddresses() {
     assertThat(HttpProber.isLiteral("10.0.0.1")).isTrue();
