@@ -333,7 +333,7 @@ final class LiveCluster {
           if (tls == null || tls.getSecretName() == null || tls.getSecretName().isBlank()) {
             continue;
           }
-          // metadata only: the Secret's data never comes over the wire
+          // metadata only (SecretMetadata): not the Secret's data
           if (io.gatewaydoctor.sources.SecretMetadata.exists(client, ns, tls.getSecretName())) {
             Secret meta = new Secret();
             meta.setMetadata(

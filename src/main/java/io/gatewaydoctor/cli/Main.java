@@ -39,9 +39,15 @@ public class Main implements QuarkusApplication {
   public int run(String... args) {
     CommandLine cl = new CommandLine(new GatewayDoctorCommand(), factory);
     // stderr quotes the input in its messages: nothing in it reaches the terminal as a control
+    String enc = System.getProperty("sun.stderr.encoding");
+    java.nio.charset.Charset cs =
+        enc != null && java.nio.charset.Charset.isSupported(enc)
+            ? java.nio.charset.Charset.forName(enc)
+            : java.nio.charset.Charset.defaultCharset();
     cl.setErr(
-        io.gatewaydoctor.report.Printable.writer(
-            new java.io.OutputStreamWriter(System.err, java.nio.charset.Charset.defaultCharset())));
+        io.gatewaydoctor.report.Printable.writer(new java.io.OutputStreamWriter(System.err, cs)));
+    // picocli's colours would reach stderr as escaped text: its messages go plain
+    cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
     return cl.execute(args);
   }
 }

@@ -52,7 +52,14 @@ public final class DryRunDispatcher extends Dispatcher {
             .setResponseCode(r.getValue())
             .setBody(
                 "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
-                    + "\"message\":\"refused by the test\",\"code\":"
+                    + "\"message\":\""
+                    + (r.getValue() == 403
+                        ? "services \\\""
+                            + target.substring(target.lastIndexOf('/') + 1)
+                            + "\\\" is forbidden: User \\\"system:serviceaccount:gateway-doctor:gateway-doctor\\\""
+                            + " cannot patch resource \\\"services\\\" in API group \\\"\\\""
+                        : "refused by the test")
+                    + "\",\"reason\":\"Forbidden\",\"code\":"
                     + r.getValue()
                     + "}");
       }

@@ -259,7 +259,7 @@ final class ChainGatherer {
         .forEach(t -> names.add(t.getSecretName()));
     try {
       for (String name : names) {
-        // metadata only: the Secret's data never comes over the wire
+        // metadata only (SecretMetadata): not the Secret's data
         if (io.gatewaydoctor.sources.SecretMetadata.exists(client, ns, name)) {
           Secret meta = new Secret();
           meta.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());

@@ -288,21 +288,22 @@ final class GatewayLogStreams implements AutoCloseable {
 
   private void tick() {
     try {
+      // the budget is the request counters' too (scraped with logs off as well)
+      long refused = store.budget().refused();
       if (settings.enabled()) {
         syncStreams();
         store.prune(clock.instant());
-        long refused = store.budget().refused();
-        if (refused > warnedRefused) {
-          if (warnedRefused == 0) {
-            LOG.warnf(
-                "gateway evidence: the byte budget (%d bytes, gatewaydoctor.gateway-logs.max-bytes)"
-                    + " is full; new upstreams and addresses are not counted until old minutes leave"
-                    + " the horizon (gatewaydoctor_gateway_evidence_refused_total)",
-                store.budget().limit());
-          }
-          warnedRefused = refused;
-          lastRefused = clock.instant();
+      }
+      if (refused > warnedRefused) {
+        if (warnedRefused == 0) {
+          LOG.warnf(
+              "gateway evidence: the byte budget (%d bytes, gatewaydoctor.gateway-logs.max-bytes)"
+                  + " is full; new upstreams, addresses or series are not counted until old"
+                  + " minutes leave the horizon (gatewaydoctor_gateway_evidence_refused_total)",
+              store.budget().limit());
         }
+        warnedRefused = refused;
+        lastRefused = clock.instant();
       }
       metrics.round();
       gone.run(); // the registry forgets diagnoses that are gone, here too

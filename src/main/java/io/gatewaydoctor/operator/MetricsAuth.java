@@ -30,7 +30,10 @@ final class MetricsAuth {
   static final Duration CACHE = Duration.ofMinutes(1);
   static final int MAX_CACHED = 1000;
 
-  /** 200 (allowed), 401 (no token, or one the API server does not authenticate), 403, or 503. */
+  /**
+   * 200 (allowed), 401 (no token, or one the API server does not authenticate), 403, 429 (too many
+   * new tokens at once) or 503.
+   */
   record Decision(int status, String why) {}
 
   private record Cached(Decision decision, Instant until) {}
@@ -44,6 +47,12 @@ final class MetricsAuth {
           return size() > MAX_CACHED;
         }
       };
+
+  /** Reviews in flight at once. */
+  static final int CONCURRENT_REVIEWS = 4;
+
+  private final java.util.concurrent.Semaphore reviews =
+      new java.util.concurrent.Semaphore(CONCURRENT_REVIEWS);
 
   MetricsAuth(KubernetesClient client, Clock clock) {
     this.client = client;
@@ -67,8 +76,25 @@ final class MetricsAuth {
         return c.decision();
       }
     }
-    Decision d = ask(token);
-    if (d.status() != 503) { // the API server's trouble is not remembered
+    // tokens not seen yet cost the API server two reviews each: a few at a time, the rest wait
+    // briefly and are told to come back (a flood of made-up tokens cannot queue up work)
+    boolean got;
+    try {
+      got = reviews.tryAcquire(1, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      got = false;
+    }
+    if (!got) {
+      return new Decision(429, "too many tokens being checked; try again");
+    }
+    Decision d;
+    try {
+      d = ask(token);
+    } finally {
+      reviews.release();
+    }
+    if (d.status() == 200 || d.status() == 401 || d.status() == 403) { // not the API's trouble
       synchronized (cache) {
         cache.put(key, new Cached(d, now.plus(CACHE)));
       }
@@ -83,6 +109,10 @@ final class MetricsAuth {
               .resource(new TokenReviewBuilder().withNewSpec().withToken(token).endSpec().build())
               .create();
       var status = review == null ? null : review.getStatus();
+      if (status != null && status.getError() != null && !status.getError().isBlank()) {
+        // the API server could not review it (its authenticator failed): not the token's fault
+        return new Decision(503, "the API server could not check the token");
+      }
       if (status == null
           || !Boolean.TRUE.equals(status.getAuthenticated())
           || status.getUser() == null) {

@@ -36,8 +36,9 @@ public class MetricsAuthRoute {
             .build();
     MetricsAuth auth = new MetricsAuth(once, clock);
     // before the metrics handler; the TokenReview is a blocking call: off the event loop
+    // every path under it too: the metrics handler answers /q/metrics/anything as well
     router
-        .route(MetricsAuth.PATH)
+        .routeWithRegex("^" + java.util.regex.Pattern.quote(MetricsAuth.PATH) + "(/.*)?$")
         .order(-1000)
         .blockingHandler(
             ctx -> {

@@ -139,4 +139,17 @@ public class PatchExecutor {
   HasMetadata read(ResourceRef o) {
     return resource(o).get();
   }
+
+  /**
+   * Whether a 403 is RBAC's (the ServiceAccount may not write here: "... is forbidden: User ...
+   * cannot patch resource ..."), not an admission webhook's, a quota's or a namespace being deleted
+   * (which also answer 403).
+   */
+  static boolean rbacDenied(KubernetesClientException e) {
+    String m = e.getMessage() == null ? "" : e.getMessage();
+    return e.getCode() == 403
+        && m.contains("is forbidden: User ")
+        && m.contains(" cannot ")
+        && !m.contains("admission webhook");
+  }
 }

@@ -364,7 +364,7 @@ public class Remediator {
         return new Done(records, null);
       }
       refuse(plan, now);
-      if (e.getCode() == 403 && !apply) {
+      if (e.getCode() == 403 && !apply && PatchExecutor.rbacDenied(e)) {
         // no write rights here (the chart binds them only where auto may act): the plan stands,
         // unchecked by the API server; nothing failed
         return new Done(

@@ -32,12 +32,15 @@ public final class HttpProber implements Prober {
 
   @Override
   public Probe probe(ProbeTarget t) {
+    long start = System.nanoTime();
     Probe first = once(t);
     // a TLS server that gets plain bytes often just closes or resets: ask it in TLS before
     // concluding
     // the retry has what is left of the probe's one deadline, not a deadline of its own: a backend
     // that drips before it closes costs the timeout once, not twice
-    int left = t.timeoutMillis() - (int) Math.min(Integer.MAX_VALUE, first.latencyMillis());
+    // (elapsed time: the first probe's latency is its time to the first byte)
+    long spent = (System.nanoTime() - start) / 1_000_000;
+    int left = (int) Math.max(0, t.timeoutMillis() - spent);
     if (!t.tls()
         && left > 0
         && (first.outcome() == Outcome.prematureClose

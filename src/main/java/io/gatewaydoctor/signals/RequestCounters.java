@@ -27,6 +27,14 @@ public final class RequestCounters {
     return 96 + 2L * key.length();
   }
 
+  /**
+   * Hashes of series dropped for want of room (bounded): one admitted later starts from a baseline,
+   * not its whole cumulative count as one interval's increase.
+   */
+  private final java.util.Set<Integer> dropped = new java.util.HashSet<>();
+
+  static final int MAX_DROPPED = 20_000;
+
   private final ByteBudget budget;
   private final java.util.function.Predicate<String> known;
   private long lastBytes;
@@ -108,11 +116,18 @@ public final class RequestCounters {
       if (ns == null || ing == null || st == null || ns.isEmpty() || ing.isEmpty()) {
         continue;
       }
-      if (ns.length() + ing.length() + st.length() > GatewayEvidence.MAX_KEY_CHARS
-          || (known != null && !known.test(ns + "/" + ing))) {
-        continue; // no Ingress of that name exists: a series that cannot be anybody's evidence
+      if (ns.length() + ing.length() + st.length() > GatewayEvidence.MAX_KEY_CHARS) {
+        continue;
       }
       String id = new java.util.TreeMap<>(s.labels()).toString();
+      if (known != null && !known.test(ns + "/" + ing)) {
+        // no Ingress of that name exists (yet): no evidence of anybody's; once it exists, the
+        // series starts from a baseline
+        if (dropped.size() < MAX_DROPPED) {
+          dropped.add(id.hashCode());
+        }
+        continue;
+      }
       boolean established = last != null && last.containsKey(id);
       if (series.containsKey(id)) {
         series.put(id, s.value());
@@ -121,6 +136,8 @@ public final class RequestCounters {
         lastBytes += entryBytes(id);
         series.put(id, s.value());
         keyOf.put(id, key(ns, ing, st));
+      } else if (dropped.size() < MAX_DROPPED) {
+        dropped.add(id.hashCode());
       }
     }
     if (last != null) {
@@ -128,6 +145,9 @@ public final class RequestCounters {
       long bytes = 0;
       for (Map.Entry<String, Double> e : series.entrySet()) {
         Double before = last.get(e.getKey());
+        if (before == null && dropped.remove(e.getKey().hashCode())) {
+          continue; // dropped before for want of room: its count so far is no increase
+        }
         // a new series, or one that went down (a restarted controller), counts from zero
         double d = before == null || e.getValue() < before ? e.getValue() : e.getValue() - before;
         if (d > 0) {

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * Whether a Secret exists, read as metadata only: the request asks the API server for a {@code
  * PartialObjectMetadata} (Accept {@code application/json;as=PartialObjectMetadata;g=meta.k8s.io;
- * v=v1}), so the Secret's data never comes over the wire, let alone into memory. The TLS-secret
- * check needs nothing more.
+ * v=v1}), so the API server sends its metadata, not its data (a Secret made by kubectl apply still
+ * has its data in the last-applied annotation, which is metadata: the answer is discarded at once).
+ * The TLS-secret check needs nothing more.
  */
 public final class SecretMetadata {
   static final String ACCEPT = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1";

@@ -83,6 +83,11 @@ class MetricsAuthIT {
         .ignoreExceptions()
         .until(() -> get(http, base + "/q/health/live", null).statusCode() == 200);
     assertThat(get(http, base + "/q/metrics", null).statusCode()).isEqualTo(401);
+    for (String other : java.util.List.of("/q/metrics/", "/q/metrics/x", "/q/metrics?name=x")) {
+      var r = get(http, base + other, null);
+      assertThat(r.statusCode()).as(other).isEqualTo(401);
+      assertThat(r.body()).as(other).doesNotContain("gatewaydoctor_");
+    }
     assertThat(get(http, base + "/q/metrics", "forged-token").statusCode()).isEqualTo(401);
     var tenant = get(http, base + "/q/metrics", "tenant-token");
     assertThat(tenant.statusCode()).isEqualTo(403);

@@ -126,4 +126,25 @@ class RequestCountersTest {
     c.close();
     assertThat(budget.used()).isZero();
   }
+
+  /**
+   * A series first dropped (its Ingress not known yet, or no room) and admitted later starts from a
+   * baseline: its cumulative count is no increase of one interval.
+   */
+  @Test
+  void aSeriesAdmittedLateStartsFromABaseline() {
+    java.util.Set<String> known = new java.util.HashSet<>();
+    RequestCounters c =
+        new RequestCounters(Duration.ofHours(1), 1000, ByteBudget.unlimited(), known::contains);
+    String line =
+        "nginx_ingress_controller_requests{ingress=\"web\",namespace=\"shop\",status=\"502\"} ";
+    c.add(T0, line + "5000\n");
+    c.add(T0.plusSeconds(30), line + "5010\n");
+    known.add("shop/web"); // the Ingress appears
+    c.add(T0.plusSeconds(60), line + "5020\n");
+    c.add(T0.plusSeconds(90), line + "5027\n");
+    assertThat(c.increase("shop", "web", T0.plusSeconds(90), Duration.ofMinutes(10)))
+        .as("only what came after it was admitted")
+        .containsEntry("502", 7L);
+  }
 }
