@@ -274,6 +274,11 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   }
 
   /** The gateway log streams (tests look at them). */
+  /** The prober (tests: which rounds ran). */
+  ProbeScheduler prober() {
+    return prober;
+  }
+
   GatewayLogStreams logs() {
     return logs;
   }

@@ -723,14 +723,6 @@ class OperatorTest extends OperatorTestBase {
     }
   }
 
-  /** gatewaydoctor_probes_total{outcome="ok"} as the operator exposes it now. */
-  long okProbes() throws Exception {
-    var m =
-        java.util.regex.Pattern.compile("gatewaydoctor_probes_total\\{outcome=\"ok\"\\} ([0-9.E]+)")
-            .matcher(get(metricsUrl));
-    return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
-  }
-
   /**
    * #18 acceptance: endpoints a tenant forges (an FQDN slice, a hand-made slice, a
    * controller-looking slice whose targetRef pod has another IP) are never connected to, against
@@ -819,10 +811,12 @@ class OperatorTest extends OperatorTestBase {
                       .filter(ep -> ep.ip.startsWith("127.0.0.9"))
                       .count()
                   == 3);
-      // ...and the prober goes on probing (rounds every second; a status is not rewritten for a
-      // probe's time alone, so the operator's probe counter shows it), never reaching them
-      long before = okProbes();
-      await().atMost(Duration.ofSeconds(15)).until(() -> okProbes() >= before + 6);
+      // ...and the prober goes on probing the target (rounds every second), never reaching them
+      java.time.Instant forgedAt = java.time.Instant.now();
+      var id = new io.javaoperatorsdk.operator.processing.event.ResourceID("web", ns);
+      await()
+          .atMost(Duration.ofSeconds(45))
+          .until(() -> reconciler.prober().roundStartedSince(id, forgedAt.plusSeconds(2)));
       assertThat(accepts)
           .as("connections to the forged addresses while the pods were probed")
           .allSatisfy((ip, n) -> assertThat(n.get()).as(ip).isZero());

@@ -556,7 +556,7 @@ class RemediationTest extends OperatorTestBase {
     mode(ns, "auto");
     moveOne(ns, "web-6d4b7c9f8-aaaaa", "127.0.0.17"); // both targets see the same refusing pod
     await()
-        .atMost(SETTLE)
+        .atMost(SETTLE.multipliedBy(2)) // two targets' rounds, on a prober the whole suite shares
         .until(
             () -> {
               var a = statusOf(ns, "web");
