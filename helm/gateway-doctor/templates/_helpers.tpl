@@ -95,7 +95,11 @@ empty when it watches every namespace (a ClusterRole).
 {{- if eq $w "JOSDK_WATCH_CURRENT" -}}
 {{- $out = list .Release.Namespace -}}
 {{- else if and (ne $w "") (ne $w "JOSDK_ALL_NAMESPACES") -}}
-{{- $out = splitList "," $w -}}
+{{- range splitList "," $w -}}
+{{- if trim . -}}
+{{- $out = append $out (trim .) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- toJson ($out | uniq) -}}

@@ -59,6 +59,9 @@ final class GatewayLogStreams implements AutoCloseable {
   private final EvidenceStore store;
   private final Map<String, PodLogStream> streams = new HashMap<>();
 
+  /** The uid of each followed pod (its stream's key). */
+  private final Map<String, String> uids = new HashMap<>();
+
   /**
    * Where the streams of pods no longer followed stopped (the newest 256): a pod followed again
    * resumes there, so its backfill is not counted twice (the evidence and the error counters).
@@ -404,8 +407,9 @@ final class GatewayLogStreams implements AutoCloseable {
                 s.getValue().close();
                 PodLogStream.Resume r = s.getValue().resume();
                 if (r != null) {
-                  resumes.put(s.getKey(), r);
+                  resumes.put(s.getKey() + "/" + uids.get(s.getKey()), r);
                 }
+                uids.remove(s.getKey());
                 onStream.accept(s.getValue(), false);
                 LOG.infof("stopped following the log of %s", s.getKey().substring(2));
                 return true;
@@ -423,7 +427,10 @@ final class GatewayLogStreams implements AutoCloseable {
                 container(p),
                 store.feed(format(p)),
                 settings.backfill());
-        s.resumeFrom(resumes.remove(w.getKey()));
+        // the same pod (by uid: a pod recreated under its name is another log)
+        String uid = p.getMetadata().getUid();
+        uids.put(w.getKey(), uid);
+        s.resumeFrom(resumes.remove(w.getKey() + "/" + uid));
         streams.put(w.getKey(), s);
         onStream.accept(s, true);
         daemon(s, "gateway-doctor-log-" + p.getMetadata().getName()).start();

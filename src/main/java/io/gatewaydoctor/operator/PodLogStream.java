@@ -198,9 +198,12 @@ final class PodLogStream implements Runnable, AutoCloseable {
     return lastTs == null ? null : new Resume(lastTs, new java.util.TreeMap<>(perSecond));
   }
 
-  /** Starts (before {@link #run}) where an earlier stream of the same pod stopped. */
+  /**
+   * Starts (before {@link #run}) where an earlier stream of the same pod stopped, unless that is
+   * further back than the backfill (then the backfill, as a new stream).
+   */
   synchronized void resumeFrom(Resume r) {
-    if (r != null && r.lastTs() != null) {
+    if (r != null && r.lastTs() != null && r.lastTs().isAfter(Instant.now().minus(backfill))) {
       lastTs = r.lastTs();
       perSecond.clear();
       perSecond.putAll(r.perSecond());

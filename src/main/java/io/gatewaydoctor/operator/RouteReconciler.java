@@ -123,7 +123,9 @@ public class RouteReconciler implements Reconciler<Namespace> {
     }
     Set<String> out = new java.util.TreeSet<>();
     for (String n : watchNamespaces.split(",")) {
-      if (!n.isBlank()) {
+      if (n.trim().equals("JOSDK_WATCH_CURRENT")) {
+        out.add(client.getNamespace()); // JOSDK's marker: the operator's own namespace
+      } else if (!n.isBlank()) {
         out.add(n.trim());
       }
     }

@@ -560,6 +560,9 @@ class ChartTest {
                     && o.getMetadata().getName().equals("gateway-doctor-remediation"))
         .extracting(o -> o.getMetadata().getNamespace())
         .containsExactly("shop");
+    // a comma string with blanks or empty parts is refused (no Role for a namespace "")
+    assertThatThrownBy(() -> template().set("watchNamespaces", "shop, pay,,").call())
+        .hasMessageContaining("watchNamespaces");
     // JOSDK_WATCH_CURRENT: its own namespace; every namespace: one ClusterRole as before
     assertThat(render(Map.of("watchNamespaces", "JOSDK_WATCH_CURRENT")))
         .filteredOn(o -> o instanceof Role && o.getMetadata().getName().endsWith("-reader"))

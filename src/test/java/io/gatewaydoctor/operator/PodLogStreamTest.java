@@ -56,13 +56,16 @@ class PodLogStreamTest {
     PodLogStream a =
         new PodLogStream(
             null, "ingress-nginx", "c", "controller", store.feed(), Duration.ofMinutes(10));
+    // stamped a minute ago: within the backfill, as a pod followed again soon after
+    java.time.Instant t0 =
+        java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(60);
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      lines.add(access("2026-12-01T10:17:5" + i + ".5Z", "a" + i));
+      lines.add(access(t0.plusMillis(1000L * i + 500).toString(), "a" + i));
     }
     lines.forEach(a::line);
     a.close();
-    a.line(access("2026-12-01T10:17:59Z", "after-close"));
+    a.line(access(t0.plusSeconds(9).toString(), "after-close"));
     assertThat(store.lines()).isEqualTo(4);
     PodLogStream b =
         new PodLogStream(
@@ -71,8 +74,14 @@ class PodLogStreamTest {
     // the kubelet answers sinceTime=10:17:53 (the second of the newest line): that line again
     b.resuming();
     b.line(lines.get(3));
-    b.line(access("2026-12-01T10:18:00Z", "new"));
+    b.line(access(t0.plusSeconds(10).toString(), "new"));
     assertThat(store.lines()).isEqualTo(5);
+    // a resume point older than the backfill is not taken: the stream starts afresh
+    PodLogStream c =
+        new PodLogStream(
+            null, "ingress-nginx", "c", "controller", store.feed(), Duration.ofSeconds(30));
+    c.resumeFrom(a.resume());
+    assertThat(c.resume()).isNull();
     // without the resume point, the backfill would count all four again
     PodLogStream fresh =
         new PodLogStream(
