@@ -98,16 +98,31 @@ public final class Envoy implements GatewayDialect {
     String a = app.toLowerCase(Locale.ROOT);
     boolean http =
         !(grpc || a.equals("kubernetes.io/h2c") || a.contains("grpc") || a.equals("http2"));
+    // the route's own timeout where it sets one (0: none), else the implementation's default;
     // Istio disables the route timeout by default: a probe then waits at most the longest wait
     int timeout =
         ISTIO.equals(controller) ? IngressNginx.MAX_PROXY_READ_TIMEOUT : DEFAULT_ROUTE_TIMEOUT;
+    String own = settings == null ? null : settings.get(ROUTE_TIMEOUT);
+    if (own != null && own.matches("[0-9]{1,9}")) {
+      long s = Long.parseLong(own);
+      timeout =
+          (int)
+              (s == 0
+                  ? IngressNginx.MAX_PROXY_READ_TIMEOUT
+                  : Math.min(s, IngressNginx.MAX_PROXY_READ_TIMEOUT));
+    }
     return new BackendSettings(http, false, DEFAULT_HEADER_LIMIT, timeout, null, false);
   }
 
   @Override
   public String origin(String setting, Map<String, String> settings, ControllerConfig config) {
-    return "Envoy's default";
+    return settings != null && settings.containsKey(setting)
+        ? "the route's " + setting
+        : "Envoy's default";
   }
+
+  /** Where a route's own timeout comes in (model.HTTPRouteTargets puts it there). */
+  static final String ROUTE_TIMEOUT = io.gatewaydoctor.model.HTTPRouteTargets.ROUTE_TIMEOUT;
 
   /**
    * Not measured: Envoy keeps idle upstream connections for an hour, longer than a probe may wait;

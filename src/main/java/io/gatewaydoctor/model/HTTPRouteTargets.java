@@ -89,17 +89,79 @@ public final class HTTPRouteTargets {
     if (refs.isEmpty() && notDiagnosed.isEmpty() && notPermitted.isEmpty()) {
       notDiagnosed.add(kind + " sends to no backend (no rule with backendRefs)");
     }
+    // the route's own timeout (the smallest of its rules', backendRequest before request): the
+    // gateway's read deadline for its backends, as proxy-read-timeout is an Ingress's
+    Map<String, String> settings =
+        new java.util.HashMap<>(
+            route.getMetadata().getAnnotations() == null
+                ? Map.of()
+                : route.getMetadata().getAnnotations());
+    routeTimeout(route).ifPresent(t -> settings.put(ROUTE_TIMEOUT, t));
     return new Target(
         kind,
         ns,
         route.getMetadata().getName(),
         route,
-        route.getMetadata().getAnnotations(),
+        settings,
         routes,
         List.copyOf(refs.values()),
         controller(route, cluster),
         notDiagnosed,
         List.copyOf(notPermitted.values()));
+  }
+
+  /** The setting a route's timeout is carried under (its place in the route's spec). */
+  public static final String ROUTE_TIMEOUT = "spec.rules[].timeouts.request";
+
+  /**
+   * An HTTPRoute's timeout in seconds (as text), the smallest over its rules of {@code
+   * timeouts.backendRequest}, else {@code timeouts.request}; "0" when one says 0s (no timeout);
+   * empty when no rule sets one or one is not a Gateway API duration.
+   */
+  static java.util.Optional<String> routeTimeout(HasMetadata route) {
+    if (!(route instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute r)
+        || r.getSpec() == null
+        || r.getSpec().getRules() == null) {
+      return java.util.Optional.empty();
+    }
+    Long smallest = null;
+    for (var rule : r.getSpec().getRules()) {
+      var t = rule == null ? null : rule.getTimeouts();
+      if (t == null) {
+        continue;
+      }
+      String d = t.getBackendRequest() != null ? t.getBackendRequest() : t.getRequest();
+      Long millis = gatewayApiDuration(d);
+      if (millis != null && (smallest == null || millis < smallest)) {
+        smallest = millis;
+      }
+    }
+    return smallest == null
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(String.valueOf((smallest + 999) / 1000));
+  }
+
+  private static final java.util.regex.Pattern DURATION =
+      java.util.regex.Pattern.compile("^([0-9]{1,5}(h|m|s|ms)){1,4}$");
+
+  /** A Gateway API duration ("10s", "1m30s", "500ms") in milliseconds, or null. */
+  static Long gatewayApiDuration(String d) {
+    if (d == null || !DURATION.matcher(d).matches()) {
+      return null;
+    }
+    long total = 0;
+    var m = java.util.regex.Pattern.compile("([0-9]+)(ms|h|m|s)").matcher(d);
+    while (m.find()) {
+      long n = Long.parseLong(m.group(1));
+      total +=
+          switch (m.group(2)) {
+            case "h" -> n * 3_600_000;
+            case "m" -> n * 60_000;
+            case "s" -> n * 1000;
+            default -> n;
+          };
+    }
+    return total;
   }
 
   /** The controllerName of the GatewayClass of the first parent Gateway the view holds, or null. */
