@@ -83,6 +83,8 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   @Inject KubernetesClient client;
   @Inject Clock clock;
 
+  @Inject GatewayApiServed gatewayApi;
+
   @ConfigProperty(name = "gatewaydoctor.tls-secret-check", defaultValue = "false")
   boolean tlsSecretCheck;
 
@@ -147,15 +149,16 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
               + remediationMaxMode
               + "\" is not off, dry-run or auto");
     }
-    boolean routes = gatewayApiEnabled && GatewayApi.routesServed(client);
+    GatewayApi.Served served = gatewayApiEnabled ? gatewayApi.get() : GatewayApi.Served.NONE;
+    boolean routes = served.routes();
     informers =
         new DiagnosisInformers(
             ctx,
             gatewaySettings::trustsControllerIn,
             gatewaySettings.controllerNamespaces(),
             routes,
-            routes && GatewayApi.grantsServed(client),
-            routes && GatewayApi.served(client, GatewayApi.GROUP + "/v1", "grpcroutes"));
+            served.grants(),
+            served.grpcRoutes());
     LOG.infof(
         routes
             ? "the Gateway API is served: HTTPRoutes are diagnosed"

@@ -45,6 +45,7 @@ public class RouteReconciler implements Reconciler<Namespace> {
   private static final Logger LOG = Logger.getLogger(RouteReconciler.class);
 
   @Inject KubernetesClient client;
+  @Inject GatewayApiServed gatewayApi;
 
   @ConfigProperty(name = "gatewaydoctor.gateway-api.enabled", defaultValue = "true")
   boolean enabled;
@@ -60,13 +61,14 @@ public class RouteReconciler implements Reconciler<Namespace> {
 
   @Override
   public List<EventSource<?, Namespace>> prepareEventSources(EventSourceContext<Namespace> ctx) {
-    if (!enabled || !GatewayApi.routesServed(client)) {
+    GatewayApi.Served served = enabled ? gatewayApi.get() : GatewayApi.Served.NONE;
+    if (!served.routes()) {
       routes = null;
       grpcRoutes = null;
       diagnoses = null;
       return List.of();
     }
-    boolean grpc = GatewayApi.served(client, GatewayApi.GROUP + "/v1", "grpcroutes");
+    boolean grpc = served.grpcRoutes();
     var g =
         InformerEventSourceConfiguration.from(
                 io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute.class, Namespace.class)

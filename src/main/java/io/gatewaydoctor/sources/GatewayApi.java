@@ -14,6 +14,25 @@ public final class GatewayApi {
 
   private GatewayApi() {}
 
+  /** What the cluster serves of the Gateway API, asked once (two discovery requests). */
+  public record Served(boolean routes, boolean grpcRoutes, boolean grants) {
+    public static final Served NONE = new Served(false, false, false);
+  }
+
+  /** Asks discovery once per group version: v1 (routes, Gateways, classes), v1beta1 (grants). */
+  public static Served ask(KubernetesClient client) {
+    java.util.Set<String> v1 = resources(client, GROUP + "/v1");
+    boolean routes =
+        v1.contains("httproutes") && v1.contains("gateways") && v1.contains("gatewayclasses");
+    if (!routes) {
+      return Served.NONE;
+    }
+    return new Served(
+        true,
+        v1.contains("grpcroutes"),
+        resources(client, GROUP + "/v1beta1").contains("referencegrants"));
+  }
+
   /** HTTPRoutes, Gateways and GatewayClasses (v1). */
   public static boolean routesServed(KubernetesClient client) {
     return served(client, GROUP + "/v1", "httproutes")
@@ -28,23 +47,30 @@ public final class GatewayApi {
 
   /** Whether discovery lists the resource in the group version; false when it cannot be asked. */
   public static boolean served(KubernetesClient client, String groupVersion, String resource) {
+    return resources(client, groupVersion).contains(resource);
+  }
+
+  /** The resources discovery lists in the group version; none when it cannot be asked. */
+  static java.util.Set<String> resources(KubernetesClient client, String groupVersion) {
     for (int attempt = 1; ; attempt++) {
       try {
         var list = client.getApiResources(groupVersion);
-        return list != null
-            && list.getResources() != null
-            && list.getResources().stream().anyMatch(r -> resource.equals(r.getName()));
+        java.util.Set<String> out = new java.util.HashSet<>();
+        if (list != null && list.getResources() != null) {
+          list.getResources().forEach(r -> out.add(r.getName()));
+        }
+        return out;
       } catch (KubernetesClientException e) {
         // not served (404) or not allowed (403): as if there were no Gateway API; anything else
         // (a timeout, a restarting API server) is asked again, three times in all
         if (e.getCode() == 404 || e.getCode() == 403 || attempt >= 3) {
-          return false;
+          return java.util.Set.of();
         }
         try {
           Thread.sleep(500L * attempt);
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
-          return false;
+          return java.util.Set.of();
         }
       }
     }

@@ -1,0 +1,72 @@
+package io.gatewaydoctor.sources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.net.InetAddress;
+import java.util.HashMap;
+import org.junit.jupiter.api.Test;
+
+/** #20: what the cluster serves of the Gateway API is asked in two discovery requests, once. */
+class GatewayApiTest {
+  static String list(String gv, String... resources) {
+    StringBuilder r = new StringBuilder();
+    for (String x : resources) {
+      r.append(r.length() == 0 ? "" : ",")
+          .append("{\"name\":\"")
+          .append(x)
+          .append("\",\"namespaced\":true,\"kind\":\"X\",\"verbs\":[\"get\"]}");
+    }
+    return "{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\",\"groupVersion\":\""
+        + gv
+        + "\",\"resources\":["
+        + r
+        + "]}";
+  }
+
+  @Test
+  void theGatewayApiIsAskedInTwoRequests() throws Exception {
+    var expectations =
+        new HashMap<
+            io.fabric8.mockwebserver.ServerRequest,
+            java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            expectations,
+            new KubernetesMixedDispatcher(expectations),
+            false);
+    server.init(InetAddress.getByName("127.0.0.1"), 0);
+    server
+        .expect()
+        .get()
+        .withPath("/apis/gateway.networking.k8s.io/v1")
+        .andReturn(
+            200,
+            list(
+                "gateway.networking.k8s.io/v1",
+                "httproutes",
+                "gateways",
+                "gatewayclasses",
+                "grpcroutes"))
+        .always();
+    server
+        .expect()
+        .get()
+        .withPath("/apis/gateway.networking.k8s.io/v1beta1")
+        .andReturn(200, list("gateway.networking.k8s.io/v1beta1", "referencegrants"))
+        .always();
+    try (var client = server.createClient()) {
+      int before = server.getRequestCount();
+      GatewayApi.Served s = GatewayApi.ask(client);
+      assertThat(s).isEqualTo(new GatewayApi.Served(true, true, true));
+      assertThat(server.getRequestCount() - before).isEqualTo(2);
+    } finally {
+      server.destroy();
+    }
+  }
+}
