@@ -266,7 +266,58 @@ public final class StatusAggregator {
     if (a == null || b == null) {
       return a != b;
     }
-    return !comparable(a).equals(comparable(b));
+    ObjectNode ca = comparable(a);
+    ObjectNode cb = comparable(b);
+    hysteresis(a, b, cb, ca);
+    return !ca.equals(cb);
+  }
+
+  /**
+   * A latency that crosses a bucket edge by little (less than a fifth, e.g. 98 → 102 ms) is no
+   * change: a latency near an edge would otherwise write at every round. Compared with the written
+   * one, a slow drift still shows once it is a fifth away.
+   */
+  static final double HYSTERESIS = 0.2;
+
+  private static void hysteresis(
+      GatewayDiagnosisStatus a, GatewayDiagnosisStatus b, ObjectNode cb, ObjectNode ca) {
+    if (a.backends == null || b.backends == null) {
+      return;
+    }
+    for (int i = 0; i < Math.min(a.backends.size(), b.backends.size()); i++) {
+      var ea = a.backends.get(i).endpoints;
+      var eb = b.backends.get(i).endpoints;
+      if (ea == null || eb == null) {
+        continue;
+      }
+      for (int j = 0; j < Math.min(ea.size(), eb.size()); j++) {
+        var pa = ea.get(j).lastProbe;
+        var pb = eb.get(j).lastProbe;
+        if (pa == null
+            || pb == null
+            || pa.latencyMillis == null
+            || pb.latencyMillis == null
+            || !java.util.Objects.equals(ea.get(j).ip, eb.get(j).ip)
+            || !java.util.Objects.equals(ea.get(j).port, eb.get(j).port)) {
+          continue;
+        }
+        long la = pa.latencyMillis;
+        long lb = pb.latencyMillis;
+        if (Math.abs(la - lb) < HYSTERESIS * Math.max(la, lb)
+            && cb.path("backends").path(i).path("endpoints").path(j).path("lastProbe")
+                instanceof ObjectNode probe) {
+          probe.put(
+              "latencyMillis",
+              ca.path("backends")
+                  .path(i)
+                  .path("endpoints")
+                  .path(j)
+                  .path("lastProbe")
+                  .path("latencyMillis")
+                  .asInt());
+        }
+      }
+    }
   }
 
   /** Probe latency buckets (ms): a latency that crosses one is a change. */

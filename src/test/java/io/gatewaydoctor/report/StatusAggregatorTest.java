@@ -163,6 +163,12 @@ class StatusAggregatorTest {
     assertThat(StatusAggregator.differs(round1, probed.apply(120L, "2026-12-01T12:00:30Z")))
         .as("crossed 100 ms")
         .isTrue();
+    // #23: near an edge, a small move across it is no change (98 → 102 ms); a fifth away is
+    GatewayDiagnosisStatus near = probed.apply(98L, "2026-12-01T12:00:00Z");
+    assertThat(StatusAggregator.differs(near, probed.apply(102L, "2026-12-01T12:00:30Z")))
+        .as("98 → 102 ms crosses 100 by little")
+        .isFalse();
+    assertThat(StatusAggregator.differs(near, probed.apply(130L, "2026-12-01T12:00:30Z"))).isTrue();
     GatewayDiagnosisStatus refused = probed.apply(3L, "2026-12-01T12:00:30Z");
     refused.backends.get(0).endpoints.get(0).lastProbe.outcome = "REFUSED";
     assertThat(StatusAggregator.differs(round1, refused)).isTrue();
