@@ -727,6 +727,9 @@ class ChartTest {
                     "pay")))
         .contains("as 2 shards (a: shop; b: pay)")
         .doesNotContain("JOSDK_");
+    // an image loaded into a local kind or k3d cluster (pullPolicy Never) is not "unpublished"
+    assertThat(notes(Map.of("image.tag", "dev", "image.pullPolicy", "Never")))
+        .doesNotContain("is not published");
     assertThat(
             notes(
                 Map.of(
