@@ -1,13 +1,9 @@
 package io.gatewaydoctor.cli;
 
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 
 /**
  * The Fabric8 mock API server on loopback, in CRUD mode plus the expectations a test sets (a pod's
@@ -17,19 +13,7 @@ final class MockApi {
   private MockApi() {}
 
   static KubernetesMockServer start() throws IOException {
-    var expectations =
-        new HashMap<
-            io.fabric8.mockwebserver.ServerRequest,
-            java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
-    KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            expectations,
-            new io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher(expectations),
-            false);
-    server.init(InetAddress.getByName("127.0.0.1"), 0);
-    return server;
+    return io.gatewaydoctor.testing.MockApiServer.start();
   }
 
   static String url(KubernetesMockServer server) {

@@ -34,36 +34,8 @@ class MetricsAuthIT {
   @Test
   void theMetricsAnswerOnlyAnAuthorisedScraper() throws Exception {
     api = new PackagedOperator();
-    api.server
-        .expect()
-        .post()
-        .withPath("/apis/authentication.k8s.io/v1/tokenreviews")
-        .andReply(
-            201,
-            r -> {
-              String body = r.getBody().readUtf8();
-              String user =
-                  body.contains("prometheus-token")
-                      ? "system:serviceaccount:monitoring:prometheus"
-                      : body.contains("tenant-token") ? "system:serviceaccount:shop:default" : null;
-              return user == null
-                  ? "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenReview\",\"status\":{\"authenticated\":false}}"
-                  : "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenReview\",\"status\":{\"authenticated\":true,\"user\":{\"username\":\""
-                      + user
-                      + "\"}}}";
-            })
-        .always();
-    api.server
-        .expect()
-        .post()
-        .withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews")
-        .andReply(
-            201,
-            r ->
-                "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SubjectAccessReview\",\"status\":{\"allowed\":"
-                    + r.getBody().readUtf8().contains("monitoring:prometheus")
-                    + "}}")
-        .always();
+    io.gatewaydoctor.testing.MockApiServer.answerReviews(
+        api.server, new java.util.concurrent.atomic.AtomicInteger());
     int port;
     try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       port = s.getLocalPort();

@@ -3,15 +3,10 @@ package io.gatewaydoctor.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,18 +25,7 @@ class MetricsAuthTest {
 
   @BeforeEach
   void start() throws Exception {
-    var expectations =
-        new HashMap<
-            io.fabric8.mockwebserver.ServerRequest,
-            java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
-    server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            expectations,
-            new KubernetesMixedDispatcher(expectations),
-            false);
-    server.init(InetAddress.getByName("127.0.0.1"), 0);
+    server = io.gatewaydoctor.testing.MockApiServer.start();
     client =
         new io.fabric8.kubernetes.client.KubernetesClientBuilder()
             .withConfig(
@@ -50,43 +34,7 @@ class MetricsAuthTest {
                     .withRequestRetryBackoffLimit(0)
                     .build())
             .build();
-    server
-        .expect()
-        .post()
-        .withPath("/apis/authentication.k8s.io/v1/tokenreviews")
-        .andReply(
-            201,
-            r -> {
-              reviews.incrementAndGet();
-              String body = r.getBody().readUtf8();
-              String user =
-                  body.contains("prometheus-token")
-                      ? "system:serviceaccount:monitoring:prometheus"
-                      : body.contains("tenant-token") ? "system:serviceaccount:shop:default" : null;
-              return user == null
-                  ? "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenReview\",\"status\":{\"authenticated\":false}}"
-                  : "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenReview\",\"status\":{\"authenticated\":true,\"user\":{\"username\":\""
-                      + user
-                      + "\",\"groups\":[\"system:serviceaccounts\"]}}}";
-            })
-        .always();
-    server
-        .expect()
-        .post()
-        .withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews")
-        .andReply(
-            201,
-            r -> {
-              String body = r.getBody().readUtf8();
-              boolean allowed =
-                  body.contains("\"user\":\"system:serviceaccount:monitoring:prometheus\"")
-                      && body.contains("\"path\":\"/q/metrics\"")
-                      && body.contains("\"verb\":\"get\"");
-              return "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SubjectAccessReview\",\"status\":{\"allowed\":"
-                  + allowed
-                  + "}}";
-            })
-        .always();
+    io.gatewaydoctor.testing.MockApiServer.answerReviews(server, reviews);
   }
 
   @AfterEach

@@ -783,25 +783,7 @@ class OperatorTest extends OperatorTestBase {
         forged.setEndpoints(List.of(e));
         client.resource(forged).create();
       }
-      // probe rounds every second from now on (the operator writes the diagnosis too: retried)
-      await()
-          .atMost(Duration.ofSeconds(5))
-          .ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
-          .until(
-              () -> {
-                client
-                    .resources(GatewayDiagnosis.class)
-                    .inNamespace(ns)
-                    .withName("web")
-                    .edit(
-                        g -> {
-                          var probe = new io.gatewaydoctor.api.ProbeSpec();
-                          probe.setIntervalSeconds(1);
-                          g.getSpec().setProbe(probe);
-                          return g;
-                        });
-                return true;
-              });
+      probeEvery(ns, 1); // probe rounds every second from now on
       // the forged endpoints are part of the chain the operator sees...
       awaitStatus(
           ns,

@@ -215,6 +215,24 @@ abstract class OperatorTestBase {
 
   /** Turns probes off on diagnosis NAME (waiting for it to exist). */
   void probesOff(String ns, String name) {
+    probeSpec(
+        ns,
+        name,
+        probe -> {
+          probe.setEnabled(false);
+        });
+  }
+
+  /** Probes diagnosis web every {@code seconds}. */
+  void probeEvery(String ns, int seconds) {
+    probeSpec(ns, "web", probe -> probe.setIntervalSeconds(seconds));
+  }
+
+  /**
+   * Sets the probe spec of diagnosis NAME (waiting for it to exist; retried: the status writer may
+   * race the edit).
+   */
+  void probeSpec(String ns, String name, java.util.function.Consumer<ProbeSpec> set) {
     await()
         .atMost(Duration.ofSeconds(5))
         .ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
@@ -227,7 +245,7 @@ abstract class OperatorTestBase {
                   .edit(
                       g -> {
                         ProbeSpec probe = new ProbeSpec();
-                        probe.setEnabled(false);
+                        set.accept(probe);
                         g.getSpec().setProbe(probe);
                         return g;
                       });

@@ -174,24 +174,7 @@ class RemediationTest extends OperatorTestBase {
     // #18 item 8: no regular probe round for ten minutes; the change below still runs on a verdict
     // whose probes are at most recheck-within (1 s here) old: the remediator has the target probed
     // again right before it, and without that re-probe nothing would be applied
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
-        .until(
-            () -> {
-              client
-                  .resources(GatewayDiagnosis.class)
-                  .inNamespace(ns)
-                  .withName("web")
-                  .edit(
-                      g -> {
-                        var probe = new io.gatewaydoctor.api.ProbeSpec();
-                        probe.setIntervalSeconds(600);
-                        g.getSpec().setProbe(probe);
-                        return g;
-                      });
-              return true;
-            });
+    probeEvery(ns, 600);
     client
         .services()
         .inNamespace(ns)

@@ -2,12 +2,7 @@ package io.gatewaydoctor.sources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.net.InetAddress;
-import java.util.HashMap;
 import org.junit.jupiter.api.Test;
 
 /** #20: what the cluster serves of the Gateway API is asked in two discovery requests, once. */
@@ -29,18 +24,7 @@ class GatewayApiTest {
 
   @Test
   void theGatewayApiIsAskedInTwoRequests() throws Exception {
-    var expectations =
-        new HashMap<
-            io.fabric8.mockwebserver.ServerRequest,
-            java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
-    KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            expectations,
-            new KubernetesMixedDispatcher(expectations),
-            false);
-    server.init(InetAddress.getByName("127.0.0.1"), 0);
+    KubernetesMockServer server = io.gatewaydoctor.testing.MockApiServer.start();
     server
         .expect()
         .get()
