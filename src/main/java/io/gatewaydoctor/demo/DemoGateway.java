@@ -11,9 +11,6 @@ import io.gatewaydoctor.model.ResolvedBackend;
 import io.gatewaydoctor.model.TargetChain;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The demo's ingress controller: a real nginx (when one is installed) configured as ingress-nginx
@@ -67,7 +63,7 @@ public final class DemoGateway implements AutoCloseable {
   /** One Ingress path as nginx serves it: where to send the demo's requests. */
   record Route(String ingress, String upstream, List<String> servers, String path, int port) {}
 
-  private final Process nginx;
+  private final Nginx nginx;
   private final Path dir;
   private final List<Route> routes;
   private final Clock clock;
@@ -83,7 +79,7 @@ public final class DemoGateway implements AutoCloseable {
   private volatile boolean closed;
   private volatile long requests;
 
-  private DemoGateway(Process nginx, Path dir, List<Route> routes, Clock clock) {
+  private DemoGateway(Nginx nginx, Path dir, List<Route> routes, Clock clock) {
     this.nginx = nginx;
     this.dir = dir;
     this.routes = routes;
@@ -103,12 +99,7 @@ public final class DemoGateway implements AutoCloseable {
           ? Optional.empty()
           : Optional.of(own);
     }
-    for (String b : List.of("/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx")) {
-      if (Files.isExecutable(Path.of(b))) {
-        return Optional.of(b);
-      }
-    }
-    return Optional.empty();
+    return Nginx.installed();
   }
 
   /**
@@ -126,34 +117,26 @@ public final class DemoGateway implements AutoCloseable {
     }
     List<Route> routes = routes(client, namespace, ip);
     Path dir = Files.createTempDirectory("gateway-doctor-demo-nginx");
-    Files.createDirectories(dir.resolve("tmp"));
-    Files.writeString(dir.resolve("nginx.conf"), config(dir, ip, routes));
-    Process p;
+    Nginx nginx;
     try {
-      p =
-          new ProcessBuilder(
-                  binary.get(),
-                  "-p",
-                  dir.toString(),
-                  "-c",
-                  dir.resolve("nginx.conf").toString(),
-                  "-e",
-                  dir.resolve("error.log").toString())
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("stdout.log").toFile())
-              .start();
+      nginx =
+          Nginx.start(
+              binary.get(),
+              dir,
+              "error",
+              http(dir, ip, routes),
+              ip,
+              routes.stream().mapToInt(Route::port).toArray());
     } catch (IOException | RuntimeException e) {
       delete(dir);
       throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      delete(dir);
+      throw new IOException("interrupted while nginx started", e);
     }
-    DemoGateway g = new DemoGateway(p, dir, routes, clock);
+    DemoGateway g = new DemoGateway(nginx, dir, routes, clock);
     g.listenIp = ip;
-    try {
-      g.awaitListening(ip);
-    } catch (IOException | RuntimeException e) {
-      g.close();
-      throw e;
-    }
     g.tail.start();
     g.traffic.start();
     return Optional.of(g);
@@ -223,7 +206,7 @@ public final class DemoGateway implements AutoCloseable {
                   upstream,
                   servers,
                   path.getPath() == null ? "/" : path.getPath(),
-                  freePort(ip)));
+                  Nginx.freePort(ip)));
         }
       }
     }
@@ -251,7 +234,8 @@ public final class DemoGateway implements AutoCloseable {
         .anyMatch(s -> s != null && s.equals(sel.getMatchLabels().get("app")));
   }
 
-  static String config(Path dir, String ip, List<Route> routes) {
+  /** The http{} block of the demo's nginx: ingress-nginx's log format, one server per route. */
+  static String http(Path dir, String ip, List<Route> routes) {
     StringBuilder http = new StringBuilder();
     http.append("  log_format upstreaminfo ").append(ACCESS_FORMAT).append(";\n");
     http.append("  access_log ").append(dir.resolve("access.log")).append(" upstreaminfo;\n");
@@ -287,40 +271,7 @@ public final class DemoGateway implements AutoCloseable {
           .append("    }\n")
           .append("  }\n");
     }
-    return """
-        daemon off;
-        master_process off;
-        worker_processes 1;
-        pid %1$s/nginx.pid;
-        error_log %1$s/error.log error;
-        events { worker_connections 128; }
-        http {
-          client_body_temp_path %1$s/tmp/body;
-          proxy_temp_path %1$s/tmp/proxy;
-          fastcgi_temp_path %1$s/tmp/fastcgi;
-          uwsgi_temp_path %1$s/tmp/uwsgi;
-          scgi_temp_path %1$s/tmp/scgi;
-        %2$s}
-        """
-        .formatted(dir, http);
-  }
-
-  private void awaitListening(String ip) throws IOException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    for (Route r : routes) {
-      while (!accepts(ip, r.port())) {
-        if (!nginx.isAlive() || System.nanoTime() > deadline) {
-          throw new IOException(
-              "nginx did not start: " + Files.readString(dir.resolve("stdout.log")));
-        }
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted while nginx started", e);
-        }
-      }
-    }
+    return http.toString();
   }
 
   /** The routes nginx serves: which Ingresses get traffic. */
@@ -459,34 +410,11 @@ public final class DemoGateway implements AutoCloseable {
     }
   }
 
-  static int freePort(String ip) throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static boolean accepts(String ip, int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new java.net.InetSocketAddress(InetAddress.getByName(ip), port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
   @Override
   public void close() {
     closed = true;
     traffic.interrupt();
-    nginx.destroy();
-    try {
-      if (!nginx.waitFor(5, TimeUnit.SECONDS)) {
-        nginx.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      nginx.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    nginx.close();
     delete(dir);
   }
 

@@ -1,13 +1,8 @@
 package io.gatewaydoctor.probe;
 
+import io.gatewaydoctor.demo.Nginx;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -15,84 +10,35 @@ import java.util.concurrent.TimeUnit;
  * test's, listening on loopback only. Stopped by {@link #close()}.
  */
 public final class RealNginx implements AutoCloseable {
-  private final Process process;
+  private final Nginx nginx;
   public final Path dir;
 
-  private RealNginx(Process process, Path dir) {
-    this.process = process;
-    this.dir = dir;
+  private RealNginx(Nginx nginx) {
+    this.nginx = nginx;
+    this.dir = nginx.dir;
   }
 
   public static String binary() {
-    for (String b : List.of("/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx")) {
-      if (Files.isExecutable(Path.of(b))) {
-        return b;
-      }
-    }
-    throw new IllegalStateException(
-        "nginx is not installed: the gateway tests need it (run bin/test, which installs it, or apt-get install -y nginx-light)");
+    return Nginx.installed()
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "nginx is not installed: the gateway tests need it (run bin/test, which installs it, or apt-get install -y nginx-light)"));
   }
 
-  /** Starts nginx with the given http{} body; waits until every given loopback port accepts. */
+  /**
+   * Starts nginx with the given http{} body (and a default access log in the directory); waits
+   * until every given loopback port accepts.
+   */
   public static RealNginx start(Path dir, String httpBody, String ip, int... ports)
       throws IOException, InterruptedException {
-    Files.createDirectories(dir.resolve("tmp"));
-    String conf =
-        """
-        daemon off;
-        master_process off;
-        worker_processes 1;
-        pid %1$s/nginx.pid;
-        error_log %1$s/error.log info;
-        events { worker_connections 128; }
-        http {
-          access_log %1$s/access.log;
-          client_body_temp_path %1$s/tmp/body;
-          proxy_temp_path %1$s/tmp/proxy;
-          fastcgi_temp_path %1$s/tmp/fastcgi;
-          uwsgi_temp_path %1$s/tmp/uwsgi;
-          scgi_temp_path %1$s/tmp/scgi;
-        %2$s
-        }
-        """
-            .formatted(dir, httpBody);
-    Path file = dir.resolve("nginx.conf");
-    Files.writeString(file, conf);
-    Process p =
-        new ProcessBuilder(
-                binary(),
-                "-p",
-                dir.toString(),
-                "-c",
-                file.toString(),
-                "-e",
-                dir.resolve("error.log").toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("stdout.log").toFile())
-            .start();
-    RealNginx n = new RealNginx(p, dir);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    for (int port : ports) {
-      while (!accepts(ip, port)) {
-        if (!p.isAlive() || System.nanoTime() > deadline) {
-          n.close();
-          throw new IllegalStateException(
-              "nginx did not start: "
-                  + Files.readString(dir.resolve("stdout.log"))
-                  + (Files.exists(dir.resolve("error.log"))
-                      ? Files.readString(dir.resolve("error.log"))
-                      : ""));
-        }
-        Thread.sleep(50);
-      }
-    }
-    return n;
+    return new RealNginx(
+        Nginx.start(
+            binary(), dir, "info", "  access_log " + dir + "/access.log;\n" + httpBody, ip, ports));
   }
 
   public static int freePort(String ip) throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
-      return s.getLocalPort();
-    }
+    return Nginx.freePort(ip);
   }
 
   /** A self-signed certificate and key in PEM, made by openssl. */
@@ -124,25 +70,8 @@ public final class RealNginx implements AutoCloseable {
     return new Path[] {crt, key};
   }
 
-  private static boolean accepts(String ip, int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(InetAddress.getByName(ip), port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    nginx.close();
   }
 }
