@@ -183,11 +183,7 @@ class ChartTest {
     withRule.put("prometheusRule.enabled", true);
     withRule.put("serviceMonitor.enabled", true);
     var shardRules =
-        render(withRule).stream()
-            .filter(o -> o instanceof io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule)
-            .map(o -> (io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule) o)
-            .findFirst()
-            .orElseThrow()
+        first(render(withRule), io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule.class)
             .getSpec()
             .getGroups()
             .get(0)
@@ -264,12 +260,7 @@ class ChartTest {
     // the series carry the target's namespace: the scrape keeps it (honorLabels), or every alert
     // and panel by namespace would read the operator's own namespace
     assertThat(
-            all.stream()
-                .filter(
-                    o -> o instanceof io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor)
-                .map(o -> (io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor) o)
-                .findFirst()
-                .orElseThrow()
+            first(all, io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor.class)
                 .getSpec()
                 .getEndpoints())
         .singleElement()
@@ -322,11 +313,9 @@ class ChartTest {
   @Test
   void theDashboardCountsEachErrorOnce() throws Exception {
     var cm =
-        render(Map.of("grafanaDashboard.enabled", true)).stream()
-            .filter(o -> o instanceof io.fabric8.kubernetes.api.model.ConfigMap)
-            .map(o -> (io.fabric8.kubernetes.api.model.ConfigMap) o)
-            .findFirst()
-            .orElseThrow();
+        first(
+            render(Map.of("grafanaDashboard.enabled", true)),
+            io.fabric8.kubernetes.api.model.ConfigMap.class);
     String json = cm.getData().values().iterator().next();
     List<String> all =
         io.fabric8.kubernetes.client.utils.Serialization.jsonMapper()
@@ -471,11 +460,9 @@ class ChartTest {
         .extracting(HasMetadata::getKind)
         .contains("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding");
     var rules =
-        render(Map.of("prometheusRule.enabled", true)).stream()
-            .filter(o -> o instanceof io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule)
-            .map(o -> (io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule) o)
-            .findFirst()
-            .orElseThrow()
+        first(
+                render(Map.of("prometheusRule.enabled", true)),
+                io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule.class)
             .getSpec()
             .getGroups()
             .get(0)
@@ -663,12 +650,7 @@ class ChartTest {
                           assertThat(x.getNamespace()).isEqualTo("monitoring");
                         }));
     assertThat(
-            on.stream()
-                .filter(
-                    o -> o instanceof io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor)
-                .map(o -> (io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor) o)
-                .findFirst()
-                .orElseThrow()
+            first(on, io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor.class)
                 .getSpec()
                 .getEndpoints()
                 .get(0)
@@ -983,12 +965,7 @@ class ChartTest {
                   .as("status is the operator's")
                   .isFalse();
             });
-    var np =
-        defaults.stream()
-            .filter(o -> o instanceof io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy)
-            .map(o -> (io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy) o)
-            .findFirst()
-            .orElseThrow();
+    var np = first(defaults, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
     assertThat(np.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
     assertThat(np.getSpec().getEgress())
         .as("DNS anywhere, node-local caches included")
@@ -1027,15 +1004,12 @@ class ChartTest {
                 .toList());
     // egress narrowed to named networks (the API server, the pod network)
     var narrow =
-        render(
+        first(
+            render(
                 Map.of(
                     "networkPolicy.egressCidrs[0]", "10.0.0.10/32",
-                    "networkPolicy.egressCidrs[1]", "10.244.0.0/16"))
-            .stream()
-            .filter(o -> o instanceof io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy)
-            .map(o -> (io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy) o)
-            .findFirst()
-            .orElseThrow();
+                    "networkPolicy.egressCidrs[1]", "10.244.0.0/16")),
+            io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
     assertThat(narrow.getSpec().getEgress())
         .flatExtracting(e -> e.getTo() == null ? List.of() : e.getTo())
         .extracting(
@@ -1097,7 +1071,8 @@ class ChartTest {
   @Test
   void thePrometheusRuleAlertsPerTargetAndOnTheOperatorItself() {
     var rule =
-        render(
+        first(
+            render(
                 Map.of(
                     "serviceMonitor.enabled",
                     true,
@@ -1106,12 +1081,8 @@ class ChartTest {
                     "prometheusRule.severity.failing",
                     "warning",
                     "prometheusRule.runbookUrl",
-                    "https://runbooks.example.com/gateway-doctor"))
-            .stream()
-            .filter(o -> o instanceof io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule)
-            .map(o -> (io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule) o)
-            .findFirst()
-            .orElseThrow();
+                    "https://runbooks.example.com/gateway-doctor")),
+            io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule.class);
     var rules = rule.getSpec().getGroups().get(0).getRules();
     assertThat(rules)
         .extracting(r -> r.getAlert())
@@ -1240,11 +1211,12 @@ class ChartTest {
   }
 
   static Deployment deployment(List<HasMetadata> objects) {
-    return objects.stream()
-        .filter(o -> o instanceof Deployment)
-        .map(o -> (Deployment) o)
-        .findFirst()
-        .orElseThrow();
+    return first(objects, Deployment.class);
+  }
+
+  /** The first rendered object of this type. */
+  static <T extends HasMetadata> T first(List<HasMetadata> objects, Class<T> type) {
+    return objects.stream().filter(type::isInstance).map(type::cast).findFirst().orElseThrow();
   }
 
   static List<PolicyRule> rules(List<HasMetadata> objects) {

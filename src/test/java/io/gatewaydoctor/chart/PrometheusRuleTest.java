@@ -34,12 +34,7 @@ class PrometheusRuleTest {
   }
 
   String rules(Map<String, Object> values) throws Exception {
-    PrometheusRule rule =
-        ChartTest.render(values).stream()
-            .filter(o -> o instanceof PrometheusRule)
-            .map(o -> (PrometheusRule) o)
-            .findFirst()
-            .orElseThrow();
+    PrometheusRule rule = ChartTest.first(ChartTest.render(values), PrometheusRule.class);
     Path f = dir.resolve("rules.yml");
     Files.writeString(f, Serialization.asYaml(rule.getSpec()));
     return f.getFileName().toString();

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -126,37 +125,7 @@ class K3sIT {
                     .endSpec()
                     .build())
             .create();
-        client
-            .network()
-            .v1()
-            .ingresses()
-            .inNamespace("shop")
-            .resource(
-                new IngressBuilder()
-                    .withNewMetadata()
-                    .withName("web")
-                    .endMetadata()
-                    .withNewSpec()
-                    .addNewRule()
-                    .withHost("shop.example.com")
-                    .withNewHttp()
-                    .addNewPath()
-                    .withPath("/")
-                    .withPathType("Prefix")
-                    .withNewBackend()
-                    .withNewService()
-                    .withName("web")
-                    .withNewPort()
-                    .withNumber(80)
-                    .endPort()
-                    .endService()
-                    .endBackend()
-                    .endPath()
-                    .endHttp()
-                    .endRule()
-                    .endSpec()
-                    .build())
-            .create();
+        PackagedOperator.ingress(client, "shop", "web", "shop.example.com");
         var gd = client.resources(GatewayDiagnosis.class).inNamespace("shop").withName("web");
         await()
             .atMost(Duration.ofMinutes(4))
