@@ -100,16 +100,18 @@ public final class RequestCounters {
     Map<String, String> keyOf = new HashMap<>();
     // the series of the last scrape first: a burst of new series cannot take the room of those
     // counted all along (new ones get at most three quarters of the budget)
-    List<PrometheusText.Sample> ordered = new java.util.ArrayList<>(samples.size());
-    List<PrometheusText.Sample> fresh = new java.util.ArrayList<>();
+    // (each series' id, its labels in order, is made once: a scrape may hold 100,000 of them)
+    List<Map.Entry<String, PrometheusText.Sample>> ordered =
+        new java.util.ArrayList<>(samples.size());
+    List<Map.Entry<String, PrometheusText.Sample>> fresh = new java.util.ArrayList<>();
     for (PrometheusText.Sample s : samples) {
-      (last != null && last.containsKey(new java.util.TreeMap<>(s.labels()).toString())
-              ? ordered
-              : fresh)
-          .add(s);
+      String id = new java.util.TreeMap<>(s.labels()).toString();
+      (last != null && last.containsKey(id) ? ordered : fresh).add(Map.entry(id, s));
     }
     ordered.addAll(fresh);
-    for (PrometheusText.Sample s : ordered) {
+    for (Map.Entry<String, PrometheusText.Sample> e : ordered) {
+      String id = e.getKey();
+      PrometheusText.Sample s = e.getValue();
       String ns = s.labels().get("namespace");
       String ing = s.labels().get("ingress");
       String st = s.labels().get("status");
@@ -119,7 +121,6 @@ public final class RequestCounters {
       if (ns.length() + ing.length() + st.length() > GatewayEvidence.MAX_KEY_CHARS) {
         continue;
       }
-      String id = new java.util.TreeMap<>(s.labels()).toString();
       if (known != null && !known.test(ns + "/" + ing)) {
         // no Ingress of that name exists (yet): no evidence of anybody's; once it exists, the
         // series starts from a baseline
