@@ -54,10 +54,7 @@ public final class DryRunDispatcher extends Dispatcher {
                 "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
                     + "\"message\":\""
                     + (r.getValue() == 403
-                        ? "services \\\""
-                            + target.substring(target.lastIndexOf('/') + 1)
-                            + "\\\" is forbidden: User \\\"system:serviceaccount:gateway-doctor:gateway-doctor\\\""
-                            + " cannot patch resource \\\"services\\\" in API group \\\"\\\""
+                        ? forbidden(method, target, eviction)
                         : "refused by the test")
                     + "\",\"reason\":\"Forbidden\",\"code\":"
                     + r.getValue()
@@ -101,5 +98,22 @@ public final class DryRunDispatcher extends Dispatcher {
     return new MockResponse()
         .setResponseCode(200)
         .setBody("{\"kind\":\"" + kind + "\",\"metadata\":{\"name\":\"" + name + "\"}}");
+  }
+
+  /** RBAC's refusal as the API server words it, for the object of {@code path}. */
+  private static String forbidden(String method, String path, boolean eviction) {
+    String[] parts = path.split("/");
+    String resource = parts[parts.length - 2] + (eviction ? "/eviction" : "");
+    String name = parts[parts.length - 1];
+    String verb = eviction ? "create" : method.toLowerCase(java.util.Locale.ROOT);
+    return resource
+        + " \\\""
+        + name
+        + "\\\" is forbidden: User \\\"system:serviceaccount:gateway-doctor:gateway-doctor\\\""
+        + " cannot "
+        + verb
+        + " resource \\\""
+        + resource
+        + "\\\" in API group \\\"\\\"";
   }
 }
