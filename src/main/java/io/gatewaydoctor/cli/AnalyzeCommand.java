@@ -344,7 +344,9 @@ public class AnalyzeCommand implements Callable<Integer> {
       StringBuilder explained = new StringBuilder();
       GatewayEvidence gateway =
           !gatewayLogs.isEmpty()
-              ? GatewayLogs.read(gatewayLogs, at, w, run.format())
+              ? logsAtNewest != null && logsAtNewest.at().equals(at)
+                  ? logsAtNewest.evidence()
+                  : GatewayLogs.read(gatewayLogs, at, w, run.format())
               : liveGateway != null ? liveGateway : GatewayEvidence.NONE;
       List<HasMetadata> routes = new ArrayList<>();
       for (var route : run.selectRoutes(in.snapshot().routes())) {
@@ -890,6 +892,9 @@ public class AnalyzeCommand implements Callable<Integer> {
   }
 
   /** The validated options and the pure decisions (selection, instant, exit code). */
+  /** The gateway logs, when reading them was part of finding the evaluation instant. */
+  private GatewayLogs.AtNewest logsAtNewest;
+
   record AnalyzeRun(AnalyzeCommand c, LabelSelector labels, Instant fixedNow, LogFormat format) {
     AnalyzeRun withFormat(LogFormat f) {
       return new AnalyzeRun(c, labels, fixedNow, f);
@@ -1060,14 +1065,15 @@ public class AnalyzeCommand implements Callable<Integer> {
         return Instant.now();
       }
       java.util.Optional<Instant> objects = Newest.in(in.objects());
-      java.util.Optional<Instant> logs =
-          c.gatewayLogs.isEmpty()
-              ? java.util.Optional.empty()
-              : GatewayLogs.newest(c.gatewayLogs, format());
-      return java.util.stream.Stream.of(objects, logs)
-          .flatMap(java.util.Optional::stream)
-          .max(Instant::compareTo)
-          .orElseGet(Instant::now);
+      if (!c.gatewayLogs.isEmpty()) {
+        // the logs are read here, at the newest instant of the objects and of their own lines
+        c.logsAtNewest =
+            GatewayLogs.atNewest(c.gatewayLogs, objects, Windows.parse(c.window), format());
+        if (c.logsAtNewest != null) {
+          return c.logsAtNewest.at();
+        }
+      }
+      return objects.orElseGet(Instant::now);
     }
 
     int exitCode(List<GatewayDiagnosis> items) {

@@ -24,22 +24,112 @@ import java.util.function.Consumer;
 final class GatewayLogs {
   private GatewayLogs() {}
 
+  /** Inputs of at least this many bytes are read on every core ({@link LogParts}). */
+  static final long PARALLEL_BYTES = 32L << 20;
+
   /** The newest time stamped on any line, for the evaluation instant of offline input. */
   static Optional<Instant> newest(List<Path> files, LogFormat format)
       throws InputFiles.InputException {
     // the same reading as the real one (error-log times shifted by the access lines' offset), with
     // no window
-    GatewayEvidence.Builder b =
-        new GatewayEvidence.Builder(Instant.MAX, java.time.Duration.ZERO).format(format);
-    each(files, b::line);
-    return Optional.ofNullable(b.newest());
+    return Optional.ofNullable(
+        builder(files, () -> new GatewayEvidence.Builder(Instant.MAX, Duration.ZERO), format)
+            .newest());
   }
 
   static GatewayEvidence read(List<Path> files, Instant now, Duration window, LogFormat format)
       throws InputFiles.InputException {
-    GatewayEvidence.Builder b = new GatewayEvidence.Builder(now, window).format(format);
+    return builder(files, () -> new GatewayEvidence.Builder(now, window), format).build();
+  }
+
+  /** The evidence of the logs read at an instant, and the newest time on any of their lines. */
+  record AtNewest(Instant at, GatewayEvidence evidence) {}
+
+  /**
+   * The logs read at the newest instant of {@code objects} and of every log line, in one pass when
+   * the newest line is among the last of a file (as it is in a log), else two: the pass is read at
+   * a guess from the files' tails, and read again when a line turns out newer.
+   */
+  static AtNewest atNewest(
+      List<Path> files, Optional<Instant> objects, Duration window, LogFormat format)
+      throws InputFiles.InputException {
+    Optional<Instant> guess = max(objects, Optional.ofNullable(tailsNewest(files, format)));
+    if (guess.isPresent()) {
+      GatewayEvidence e = read(files, guess.get(), window, format);
+      Optional<Instant> real = max(objects, Optional.ofNullable(e.newest()));
+      if (real.equals(guess)) {
+        return new AtNewest(guess.get(), e);
+      }
+    }
+    Optional<Instant> real = max(objects, newest(files, format));
+    return real.isEmpty()
+        ? null
+        : new AtNewest(real.get(), read(files, real.get(), window, format));
+  }
+
+  private static Optional<Instant> max(Optional<Instant> a, Optional<Instant> b) {
+    return a.isEmpty() ? b : b.isEmpty() || a.get().isAfter(b.get()) ? a : b;
+  }
+
+  /** The newest time on the last lines (64 KiB) of each file; null when none reads. */
+  private static Instant tailsNewest(List<Path> files, LogFormat format) {
+    GatewayEvidence.Builder b =
+        new GatewayEvidence.Builder(Instant.MAX, Duration.ZERO).format(format);
+    for (Path f : files) {
+      try (var ch = java.nio.channels.FileChannel.open(f)) {
+        long from = Math.max(0, ch.size() - (64 << 10));
+        LineSplitter.split(
+            java.nio.channels.Channels.newInputStream(ch.position(from)),
+            new Consumer<String>() {
+              boolean whole = from == 0;
+
+              @Override
+              public void accept(String line) {
+                if (whole) {
+                  b.line(line);
+                }
+                whole = true; // the first line of a tail is the end of a longer one
+              }
+            });
+      } catch (IOException | RuntimeException e) {
+        // only a guess; the full reading says what is wrong with the file
+      }
+    }
+    return b.newest();
+  }
+
+  private static GatewayEvidence.Builder builder(
+      List<Path> files,
+      java.util.function.Supplier<GatewayEvidence.Builder> builders,
+      LogFormat format)
+      throws InputFiles.InputException {
+    long bytes = 0;
+    for (Path f : files) {
+      if (!Files.isRegularFile(f)) {
+        throw new InputFiles.InputException(f + ": no such file (--gateway-log)");
+      }
+      try {
+        bytes += Files.size(f);
+      } catch (IOException e) {
+        throw new InputFiles.InputException(f + ": cannot read: " + e.getMessage());
+      }
+    }
+    int cores = Runtime.getRuntime().availableProcessors();
+    if (cores > 1 && bytes >= PARALLEL_BYTES) {
+      try {
+        return LogParts.read(
+            files,
+            builders.get().format(format),
+            () -> builders.get().format(format).uncappedFailures(),
+            Math.max(4L << 20, Math.min(64L << 20, bytes / (cores * 8L))),
+            cores);
+      } catch (IOException e) {
+        throw new InputFiles.InputException("--gateway-log: cannot read: " + e.getMessage());
+      }
+    }
+    GatewayEvidence.Builder b = builders.get().format(format);
     each(files, b::line);
-    return b.build();
+    return b;
   }
 
   /**

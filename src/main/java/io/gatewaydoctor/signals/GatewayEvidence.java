@@ -39,7 +39,7 @@ public final class GatewayEvidence {
      * For an upstream: its addresses whose tries failed, with how many (at most {@link
      * #MAX_FAILED_ADDRESSES}).
      */
-    public final Map<String, Long> failedAddresses = new HashMap<>();
+    public final Map<String, Long> failedAddresses = new java.util.LinkedHashMap<>();
 
     /**
      * Gateway-generated errors per epoch minute: when they began, and whether steadily or in
@@ -309,6 +309,53 @@ public final class GatewayEvidence {
     return h;
   }
 
+  /**
+   * Everything counted, in a fixed order (keys sorted; samples and failed addresses in the order
+   * their lines came): two readings of the same lines give the same text.
+   */
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder();
+    new java.util.TreeMap<>(byUpstream)
+        .forEach(
+            (u, m) ->
+                new java.util.TreeMap<>(m)
+                    .forEach(
+                        (a, c) ->
+                            b.append("upstream ")
+                                .append(u)
+                                .append(" last ")
+                                .append(a)
+                                .append(": ")
+                                .append(describe(c))
+                                .append('\n')));
+    new java.util.TreeMap<>(byAddress)
+        .forEach(
+            (a, c) -> b.append("address ").append(a).append(": ").append(describe(c)).append('\n'));
+    return b.append("newest ").append(newest).append(", skipped ").append(skipped).toString();
+  }
+
+  private static String describe(Counts c) {
+    return "requests="
+        + c.requests
+        + " gateway="
+        + java.util.Arrays.toString(c.gateway)
+        + " app="
+        + java.util.Arrays.toString(c.app)
+        + " reasons="
+        + new java.util.TreeMap<>(c.reasons)
+        + " samples="
+        + c.samples
+        + " failed="
+        + c.failedAddresses
+        + " minutes="
+        + c.errorMinutes
+        + " client="
+        + c.clientErrors
+        + " "
+        + c.clientErrorMinutes;
+  }
+
   /** Lines that were neither an access line nor an upstream error line. */
   public long skipped() {
     return skipped;
@@ -393,7 +440,83 @@ public final class GatewayEvidence {
     /** Reads access lines in a custom format (null: the default log-format-upstream). */
     public Builder format(LogFormat f) {
       this.feed = new LogFeed(this::add, this::add, f);
+      if (deferUnknownOffset) {
+        feed.deferUnknownOffset();
+      }
+      if (seededOffset != null) {
+        feed.seedOffset(seededOffset);
+      }
       return this;
+    }
+
+    private boolean deferUnknownOffset;
+    private Integer seededOffset;
+    private boolean uncappedFailures;
+
+    /**
+     * For a reader that starts in the middle of a log: error lines before the first access line
+     * that gives the UTC offset are not counted; {@link #takeDeferred()} says when the last line
+     * was one ({@link LogFeed#deferUnknownOffset()}).
+     */
+    public Builder deferUnknownOffset() {
+      this.deferUnknownOffset = true;
+      feed.deferUnknownOffset();
+      return this;
+    }
+
+    /** Starts with the UTC offset of the lines before (error lines are shifted by it). */
+    public Builder seedOffset(int seconds) {
+      this.seededOffset = seconds;
+      feed.seedOffset(seconds);
+      return this;
+    }
+
+    /** Whether the last line was an error line left uncounted for want of the offset. */
+    public boolean takeDeferred() {
+      return feed.takeDeferred();
+    }
+
+    public boolean offsetKnown() {
+      return feed.offsetKnown();
+    }
+
+    public int offsetSeconds() {
+      return feed.offsetSeconds();
+    }
+
+    /**
+     * Keeps every failed address of an upstream, not only the first {@link #MAX_FAILED_ADDRESSES}:
+     * for a part of a log whose builder is {@link #absorb absorbed} into the whole in order (the
+     * cap applies there, to the same addresses as one reader would keep).
+     */
+    public Builder uncappedFailures() {
+      this.uncappedFailures = true;
+      return this;
+    }
+
+    /**
+     * Adds everything another builder counted, as if its lines had come after this one's: a log
+     * read in parts and joined in their order counts what one reader would.
+     */
+    public void absorb(Builder o) {
+      o.byUpstream.forEach(
+          (k, m) -> {
+            Map<String, Counts> mine = byUpstream.computeIfAbsent(k, x -> new HashMap<>());
+            m.forEach(
+                (a, c) ->
+                    mine.computeIfAbsent(
+                            a,
+                            x -> {
+                              upstreamKeys++;
+                              return new Counts();
+                            })
+                        .add(c));
+          });
+      o.byAddress.forEach((k, c) -> byAddress.computeIfAbsent(k, x -> new Counts()).add(c));
+      skipped += o.skipped;
+      if (o.newest != null && (newest == null || o.newest.isAfter(newest))) {
+        newest = o.newest;
+      }
     }
 
     /** One raw line of either log; returns false when it was not understood (and counts it). */
@@ -559,7 +682,8 @@ public final class GatewayEvidence {
           // else what nginx wrote for the try
           c.gateway[last && slot >= 0 ? slot : st.equals("504") ? 3 : 1]++;
           c.errorMinutes.merge(Math.floorDiv(a.time().getEpochSecond(), 60), 1L, Long::sum);
-          if (u.failedAddresses.containsKey(addr)
+          if (uncappedFailures
+              || u.failedAddresses.containsKey(addr)
               || u.failedAddresses.size() < MAX_FAILED_ADDRESSES) {
             u.failedAddresses.merge(addr, 1L, Long::sum);
           }

@@ -24,13 +24,13 @@ public final class LineSplitter {
     long lines = 0;
     int n;
     while ((n = in.read(buf)) >= 0) {
+      // the block as one Latin-1 string: String.indexOf finds the newlines many bytes at a time
+      String block = new String(buf, 0, n, StandardCharsets.ISO_8859_1);
       int start = 0;
-      for (int i = 0; i < n; i++) {
-        if (buf[i] != '\n') {
-          continue;
-        }
+      int i;
+      while ((i = block.indexOf('\n', start)) >= 0) {
         if (carried == 0 && !overlong) {
-          sink.accept(new String(buf, start, i - start, StandardCharsets.ISO_8859_1));
+          sink.accept(block.substring(start, i));
         } else {
           int take = Math.min(i - start, MAX_LINE - carried);
           if (!overlong && take > 0) {

@@ -13,6 +13,9 @@ public final class LogFeed {
   private final LogFormat format;
   private final int[] offset = new int[1];
   private int offsetSeconds;
+  private boolean offsetKnown;
+  private boolean deferUnknownOffset;
+  private boolean deferred;
   private long understood;
   private long skipped;
 
@@ -74,11 +77,17 @@ public final class LogFeed {
     if (format == null) {
       a = NginxLogParser.access(raw);
       Integer off = a == null ? null : NginxLogParser.offsetSeconds(raw);
-      offsetSeconds = off == null ? offsetSeconds : off;
+      if (off != null) {
+        offsetSeconds = off;
+        offsetKnown = true;
+      }
     } else {
-      offset[0] = offsetSeconds;
+      offset[0] = UNSET;
       a = format.parse(raw, offset);
-      offsetSeconds = a == null ? offsetSeconds : offset[0];
+      if (a != null && offset[0] != UNSET) {
+        offsetSeconds = offset[0];
+        offsetKnown = true;
+      }
     }
     if (a != null) {
       understood++;
@@ -89,6 +98,10 @@ public final class LogFeed {
       return envoy(raw, at);
     }
     ErrorLine e = NginxLogParser.error(raw);
+    if (e != null && at == null && deferUnknownOffset && !offsetKnown) {
+      deferred = true; // its time needs the offset of access lines this feed has not seen
+      return true;
+    }
     if (e != null) {
       understood++;
       error.accept(
@@ -121,6 +134,42 @@ public final class LogFeed {
               at != null ? at : e.time(), e.reason(), e.upstreamAddr(), e.server(), e.message()));
     }
     return true;
+  }
+
+  private static final int UNSET = Integer.MIN_VALUE;
+
+  /**
+   * For a feed that starts in the middle of a stream: an error line that needs the UTC offset of
+   * access lines before any was seen is neither counted nor handed on, and {@link #takeDeferred()}
+   * says so (the reader counts it once the offset of the lines before is known).
+   */
+  public LogFeed deferUnknownOffset() {
+    this.deferUnknownOffset = true;
+    return this;
+  }
+
+  /** Starts with the UTC offset that the lines before this feed's first carried. */
+  public LogFeed seedOffset(int seconds) {
+    this.offsetSeconds = seconds;
+    this.offsetKnown = true;
+    return this;
+  }
+
+  /** Whether the last line was deferred (see {@link #deferUnknownOffset()}); clears the flag. */
+  public boolean takeDeferred() {
+    boolean d = deferred;
+    deferred = false;
+    return d;
+  }
+
+  /** Whether an access line set the UTC offset (or it was seeded). */
+  public boolean offsetKnown() {
+    return offsetKnown;
+  }
+
+  /** The UTC offset of the last access line that carried one, in seconds (0 before any). */
+  public int offsetSeconds() {
+    return offsetSeconds;
   }
 
   public long understood() {

@@ -236,8 +236,14 @@ public final class NginxLogParser {
       if (month < 0 || day < 1 || year < 0 || hh < 0 || mm < 0 || ss < 0 || oh < 0 || om < 0) {
         return null;
       }
-      return LocalDateTime.of(year, month, day, hh, mm, ss)
-          .toInstant(ZoneOffset.ofHoursMinutes(sign * oh, sign * om));
+      // what LocalDateTime.of(...).toInstant(ZoneOffset.ofHoursMinutes(...)) gives, without the
+      // offset cache's map lookup on every line (lines out of time order miss the minute cache)
+      if (hh > 23 || mm > 59 || ss > 59 || oh > 18 || om > 59 || oh * 60 + om > 18 * 60) {
+        return null;
+      }
+      long day0 = java.time.LocalDate.of(year, month, day).toEpochDay();
+      return Instant.ofEpochSecond(
+          day0 * 86400 + hh * 3600 + mm * 60 + ss - sign * (oh * 3600 + om * 60));
     } catch (RuntimeException e) {
       return null;
     }

@@ -242,4 +242,37 @@ class NginxLogParserTest {
                 + " HTTP/1.1\", upstream: \"http://10.244.1.5:8080/\", host: \"x\", referrer: \"(104: Connection reset by peer)\"");
     assertThat(spoof.reason()).isEqualTo(ErrorLine.Reason.timeout);
   }
+
+  /**
+   * The hand-made conversion of $time_local gives what java.time gives, and null where it throws.
+   */
+  @Test
+  void localTimeAgreesWithJavaTime() {
+    java.util.Random r = new java.util.Random(42);
+    java.time.format.DateTimeFormatter f =
+        java.time.format.DateTimeFormatter.ofPattern(
+            "dd/MMM/yyyy:HH:mm:ss xx", java.util.Locale.ROOT);
+    for (int i = 0; i < 5000; i++) {
+      // a fresh minute each time, so no line is served from the last minute's cache
+      java.time.OffsetDateTime t =
+          Instant.ofEpochSecond(1_600_000_000L + r.nextInt(400_000_000))
+              .atOffset(
+                  java.time.ZoneOffset.ofTotalSeconds(
+                      (r.nextInt(35) - 17) * 3600 + (r.nextBoolean() ? 1800 : 0)));
+      String s = f.format(t);
+      assertThat(NginxLogParser.localTime(s, 0, s.length())).as(s).isEqualTo(t.toInstant());
+    }
+    for (String bad :
+        List.of(
+            "31/Feb/2026:11:58:30 +0000",
+            "01/Dec/2026:24:00:00 +0000",
+            "01/Dec/2026:11:60:00 +0000",
+            "01/Dec/2026:11:58:60 +0000",
+            "01/Dec/2026:11:58:30 +1900",
+            "01/Dec/2026:11:58:30 +1801",
+            "01/Dec/2026:11:58:30 +0060",
+            "01/Foo/2026:11:58:30 +0000")) {
+      assertThat(NginxLogParser.localTime(bad, 0, bad.length())).as(bad).isNull();
+    }
+  }
 }

@@ -1,0 +1,70 @@
+package io.gatewaydoctor.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launchers choose the JVM's options by command and input size: one-shot commands get the quick
+ * JIT, except when an input file is over 256 MiB (a gateway log of GiBs), which the optimising JIT
+ * reads faster. Run against a stand-in {@code java} that prints its arguments.
+ */
+class LauncherTest {
+  static final Path DIST = Path.of("packaging/dist/gateway-doctor").toAbsolutePath();
+
+  static String launch(Path javaHome, String... args) throws Exception {
+    List<String> argv = new java.util.ArrayList<>(List.of("bash", DIST.toString()));
+    argv.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+    pb.environment().put("JAVA_HOME", javaHome.toString());
+    pb.environment().remove("JAVA_OPTS");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    return out.strip();
+  }
+
+  @Test
+  void bigInputsGetTheOptimisingCompiler(@TempDir Path tmp) throws Exception {
+    Path bin = Files.createDirectories(tmp.resolve("jdk/bin"));
+    Path java = bin.resolve("java");
+    Files.writeString(
+        java,
+        "#!/bin/sh\n"
+            + "if [ \"$1\" = -version ]; then echo 'openjdk version \"17.0.15\"' >&2; exit 0; fi\n"
+            + "echo \"$@\"\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path small = Files.writeString(tmp.resolve("small.log"), "x\n");
+    Path big = tmp.resolve("big.log");
+    try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+      f.setLength(300L << 20); // sparse: no disk taken
+    }
+    Path jdk = tmp.resolve("jdk");
+
+    assertThat(launch(jdk, "analyze", "-f", small.toString()))
+        .startsWith("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar ");
+    assertThat(launch(jdk, "analyze", "-f", small.toString(), "--gateway-log", big.toString()))
+        .startsWith("-XX:+UseSerialGC -jar ")
+        .doesNotContain("TieredStopAtLevel");
+    assertThat(launch(jdk, "analyze", "--gateway-log=" + big)).startsWith("-XX:+UseSerialGC -jar ");
+    // the operator keeps the JVM's defaults whatever its arguments
+    assertThat(launch(jdk, "operator", big.toString())).startsWith("-jar ");
+  }
+
+  @Test
+  void bothLaunchersChooseAlike() throws Exception {
+    String dist = Files.readString(DIST);
+    String dev = Files.readString(Path.of("bin/gateway-doctor"));
+    String choice = dist.substring(dist.indexOf("quick=\"\""), dist.indexOf("exec "));
+    assertThat(choice).contains("262144k");
+    assertThat(dev).contains(choice);
+  }
+}
