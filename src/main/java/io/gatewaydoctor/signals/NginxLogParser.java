@@ -185,10 +185,10 @@ public final class NginxLogParser {
   }
 
   /**
-   * The last minute parsed ("01/Dec/2026:11:58" and its offset) and its epoch second: lines come in
-   * time order.
+   * The last day parsed ("01/Dec/2026" and its offset "+0000") and the epoch second of its midnight
+   * in that offset: lines come from a few days at most, in any order within them.
    */
-  private static final ThreadLocal<Object[]> LAST_MINUTE =
+  private static final ThreadLocal<Object[]> LAST_DAY =
       ThreadLocal.withInitial(() -> new Object[] {null, 0L});
 
   /** "01/Dec/2026:11:58:30 +0000" */
@@ -197,18 +197,30 @@ public final class NginxLogParser {
       if (to - from < 26) {
         return null;
       }
-      Object[] last = LAST_MINUTE.get();
-      String minute = (String) last[0];
-      if (minute != null
-          && s.regionMatches(from, minute, 0, 17)
-          && s.regionMatches(from + 20, minute, 17, 6)) {
-        int sec = number(s, from + 18, from + 20);
-        return sec < 0 || sec > 60 ? null : Instant.ofEpochSecond((Long) last[1] + sec);
+      Object[] last = LAST_DAY.get();
+      String day = (String) last[0];
+      if (day != null
+          && s.regionMatches(from, day, 0, 11)
+          && s.regionMatches(from + 20, day, 11, 6)
+          && s.charAt(from + 11) == ':'
+          && s.charAt(from + 14) == ':'
+          && s.charAt(from + 17) == ':') {
+        int hh = number(s, from + 12, from + 14);
+        int mm = number(s, from + 15, from + 17);
+        int ss = number(s, from + 18, from + 20);
+        if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59) {
+          return null;
+        }
+        return Instant.ofEpochSecond((Long) last[1] + hh * 3600 + mm * 60 + ss);
       }
       Instant full = parseLocalTime(s, from);
       if (full != null) {
-        last[0] = s.substring(from, from + 17) + s.substring(from + 20, from + 26);
-        last[1] = full.getEpochSecond() - number(s, from + 18, from + 20);
+        last[0] = s.substring(from, from + 11) + s.substring(from + 20, from + 26);
+        last[1] =
+            full.getEpochSecond()
+                - number(s, from + 12, from + 14) * 3600L
+                - number(s, from + 15, from + 17) * 60L
+                - number(s, from + 18, from + 20);
       }
       return full;
     } catch (RuntimeException e) {

@@ -262,6 +262,13 @@ class NginxLogParserTest {
       String s = f.format(t);
       assertThat(NginxLogParser.localTime(s, 0, s.length())).as(s).isEqualTo(t.toInstant());
     }
+    // many lines of one day, out of time order: the day's cache
+    java.time.OffsetDateTime day = java.time.OffsetDateTime.parse("2026-12-01T00:00:00-05:30");
+    for (int i = 0; i < 5000; i++) {
+      java.time.OffsetDateTime t = day.plusSeconds(r.nextInt(86400));
+      String s = f.format(t);
+      assertThat(NginxLogParser.localTime(s, 0, s.length())).as(s).isEqualTo(t.toInstant());
+    }
     for (String bad :
         List.of(
             "31/Feb/2026:11:58:30 +0000",
