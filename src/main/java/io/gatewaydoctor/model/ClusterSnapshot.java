@@ -45,6 +45,7 @@ public final class ClusterSnapshot {
   private final Map<String, Gateway> gateways = new HashMap<>();
   private final Map<String, GatewayClass> gatewayClasses = new HashMap<>();
   private final Map<String, List<ReferenceGrant>> referenceGrants = new HashMap<>();
+  private final Map<String, List<HasMetadata>> backendTlsPolicies = new HashMap<>();
   private final Map<String, Service> services = new HashMap<>();
   private final Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
   private final Map<String, List<Pod>> podsByNamespace = new HashMap<>();
@@ -118,6 +119,10 @@ public final class ClusterSnapshot {
         s.referenceGrants
             .computeIfAbsent(nz(rg.getMetadata().getNamespace()), k -> new ArrayList<>())
             .add(rg);
+      } else if (BackendTlsPolicies.is(o)) {
+        s.backendTlsPolicies
+            .computeIfAbsent(nz(o.getMetadata().getNamespace()), k -> new ArrayList<>())
+            .add(o);
       } else if (o instanceof Service svc) {
         s.services.put(key, svc);
       } else if (o instanceof EndpointSlice es) {
@@ -210,6 +215,11 @@ public final class ClusterSnapshot {
     return referenceGrants.getOrDefault(nz(ns), List.of());
   }
 
+  /** The BackendTLSPolicies of a namespace (v1 or v1alpha3; they live beside their Services). */
+  public List<HasMetadata> backendTlsPolicies(String ns) {
+    return backendTlsPolicies.getOrDefault(nz(ns), List.of());
+  }
+
   public Optional<Service> service(String ns, String name) {
     return Optional.ofNullable(services.get(key(ns, name)));
   }
@@ -231,7 +241,10 @@ public final class ClusterSnapshot {
     return gatewayNamespaces == null || gatewayNamespaces.contains(namespace);
   }
 
-  /** A ConfigMap (the snapshot holds only those of the controllers: {@link ControllerConfig}). */
+  /**
+   * A ConfigMap (the operator's snapshots hold only those of the controllers, {@link
+   * ControllerConfig}, and the CA ConfigMaps of BackendTLSPolicies).
+   */
   public Optional<ConfigMap> configMap(String ns, String name) {
     return Optional.ofNullable(configMaps.get(key(ns, name)));
   }

@@ -19,6 +19,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -118,12 +119,34 @@ public final class HttpProber implements Prober {
       }
       Socket s = raw;
       if (t.tls()) {
-        SSLSocket ssl =
-            (SSLSocket) TRUST_ALL.getSocketFactory().createSocket(raw, t.ip(), t.port(), true);
-        if (t.sni() != null) {
+        Verifying verifying = null;
+        SSLSocket ssl;
+        if (t.verify() != null) {
+          try {
+            verifying = Verifying.of(t.verify());
+          } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+            return x.end(
+                Outcome.tlsFailed,
+                null,
+                "the CA certificates of " + t.verify().source() + " cannot be read as PEM");
+          }
+          ssl =
+              (SSLSocket)
+                  verifying
+                      .context
+                      .getSocketFactory()
+                      .createSocket(raw, t.verify().hostname(), t.port(), true);
+        } else {
+          ssl = (SSLSocket) TRUST_ALL.getSocketFactory().createSocket(raw, t.ip(), t.port(), true);
+        }
+        if (t.sni() != null || verifying != null) {
           try {
             javax.net.ssl.SSLParameters params = ssl.getSSLParameters();
-            params.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(t.sni())));
+            String name = verifying != null ? t.verify().hostname() : t.sni();
+            params.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(name)));
+            if (verifying != null && t.verify().subjectAltNames().isEmpty()) {
+              params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate names it
+            }
             ssl.setSSLParameters(params);
           } catch (IllegalArgumentException e) {
             return x.end(Outcome.error, null, "not a host name for SNI");
@@ -152,7 +175,8 @@ public final class HttpProber implements Prober {
           if (e.getCause() instanceof EOFException || m.contains("remote host terminated")) {
             return x.end(Outcome.prematureClose, null, "closed during the TLS handshake");
           }
-          String why = tlsAlert(m);
+          String why = verifying != null ? verifying.failure(m, t.verify()) : null;
+          why = why != null ? why : tlsAlert(m);
           return why != null
               ? x.end(Outcome.tlsFailed, null, why)
               : x.end(Outcome.error, null, "TLS handshake failed");
@@ -725,6 +749,236 @@ public final class HttpProber implements Prober {
         && (ip.matches(
                 "(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}")
             || (ip.contains(":") && ip.matches("[0-9a-fA-F:.]+")));
+  }
+
+  /**
+   * A TLS context that verifies as a BackendTLSPolicy asks (chain to its CAs, the certificate names
+   * its hostname), and keeps the DNS names of the certificate the backend presented, for what a
+   * failed check says.
+   */
+  static final class Verifying {
+    final SSLContext context;
+    private volatile java.util.List<String> presented = java.util.List.of();
+
+    private Verifying(X509ExtendedTrustManager trust, List<String> sans)
+        throws java.security.GeneralSecurityException {
+      this.context = SSLContext.getInstance("TLS");
+      X509ExtendedTrustManager keeping =
+          new X509ExtendedTrustManager() {
+            private void keep(X509Certificate[] chain) {
+              presented = chain == null || chain.length == 0 ? List.of() : dnsNames(chain[0]);
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String auth, Socket socket)
+                throws java.security.cert.CertificateException {
+              keep(chain);
+              trust.checkServerTrusted(chain, auth, socket);
+              if (!sans.isEmpty() && !carriesOneOf(chain[0], sans)) {
+                throw new java.security.cert.CertificateException(
+                    "no subject alternative name of the policy's");
+              }
+            }
+
+            @Override
+            public void checkServerTrusted(
+                X509Certificate[] chain, String auth, javax.net.ssl.SSLEngine engine)
+                throws java.security.cert.CertificateException {
+              keep(chain);
+              trust.checkServerTrusted(chain, auth, engine);
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String auth)
+                throws java.security.cert.CertificateException {
+              keep(chain);
+              trust.checkServerTrusted(chain, auth);
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String auth, Socket socket)
+                throws java.security.cert.CertificateException {
+              throw new java.security.cert.CertificateException("a client only");
+            }
+
+            @Override
+            public void checkClientTrusted(
+                X509Certificate[] chain, String auth, javax.net.ssl.SSLEngine engine)
+                throws java.security.cert.CertificateException {
+              throw new java.security.cert.CertificateException("a client only");
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String auth)
+                throws java.security.cert.CertificateException {
+              throw new java.security.cert.CertificateException("a client only");
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+              return trust.getAcceptedIssuers();
+            }
+          };
+      context.init(null, new TrustManager[] {keeping}, new SecureRandom());
+    }
+
+    /** The trust managers made so far, by CA text (null: the JVM's well-known CAs); bounded. */
+    private static final java.util.Map<String, X509ExtendedTrustManager> TRUST =
+        java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+              @Override
+              protected boolean removeEldestEntry(
+                  java.util.Map.Entry<String, X509ExtendedTrustManager> e) {
+                return size() > 64;
+              }
+            });
+
+    static Verifying of(TlsVerification v) throws java.security.GeneralSecurityException {
+      String key = v.caPem() == null ? "" : v.caPem();
+      X509ExtendedTrustManager trust = TRUST.get(key);
+      if (trust == null) {
+        trust = trustManager(v.caPem());
+        TRUST.put(key, trust);
+      }
+      return new Verifying(trust, v.subjectAltNames() == null ? List.of() : v.subjectAltNames());
+    }
+
+    /** Whether the certificate carries one of the names ("Hostname:NAME", "URI:URI"). */
+    static boolean carriesOneOf(X509Certificate c, List<String> sans) {
+      try {
+        if (c.getSubjectAlternativeNames() == null) {
+          return false;
+        }
+        for (List<?> n : c.getSubjectAlternativeNames()) {
+          if (n.size() < 2) {
+            continue;
+          }
+          String value = String.valueOf(n.get(1));
+          for (String want : sans) {
+            if (Integer.valueOf(2).equals(n.get(0))
+                && want.startsWith("Hostname:")
+                && dnsMatches(value, want.substring("Hostname:".length()))) {
+              return true;
+            }
+            if (Integer.valueOf(6).equals(n.get(0))
+                && want.startsWith("URI:")
+                && value.equals(want.substring("URI:".length()))) {
+              return true;
+            }
+          }
+        }
+      } catch (java.security.cert.CertificateParsingException e) {
+        return false;
+      }
+      return false;
+    }
+
+    /** A DNS name of a certificate (a leading "*." covers one label) against a hostname. */
+    static boolean dnsMatches(String certName, String host) {
+      String c = certName.toLowerCase(Locale.ROOT);
+      String h = host.toLowerCase(Locale.ROOT);
+      if (c.startsWith("*.")) {
+        int dot = h.indexOf('.');
+        return dot > 0 && h.substring(dot).equals(c.substring(1));
+      }
+      return c.equals(h);
+    }
+
+    private static X509ExtendedTrustManager trustManager(String pem)
+        throws java.security.GeneralSecurityException {
+      java.security.KeyStore store = null;
+      if (pem != null) {
+        store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        try {
+          store.load(null, null);
+        } catch (IOException e) {
+          throw new java.security.GeneralSecurityException(e);
+        }
+        int i = 0;
+        for (java.security.cert.Certificate c :
+            java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificates(
+                    new java.io.ByteArrayInputStream(
+                        pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))) {
+          store.setCertificateEntry("ca-" + i++, c);
+        }
+        if (i == 0) {
+          throw new java.security.GeneralSecurityException("no certificate");
+        }
+      }
+      javax.net.ssl.TrustManagerFactory f =
+          javax.net.ssl.TrustManagerFactory.getInstance(
+              javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      f.init(store);
+      for (TrustManager m : f.getTrustManagers()) {
+        if (m instanceof X509ExtendedTrustManager x) {
+          return x;
+        }
+      }
+      throw new java.security.GeneralSecurityException("no X.509 trust manager");
+    }
+
+    /** The certificate's DNS names in plain characters (at most 3; the backend writes them). */
+    static List<String> dnsNames(X509Certificate c) {
+      List<String> out = new java.util.ArrayList<>();
+      try {
+        if (c.getSubjectAlternativeNames() != null) {
+          for (List<?> n : c.getSubjectAlternativeNames()) {
+            if (n.size() > 1 && Integer.valueOf(2).equals(n.get(0)) && out.size() < 3) {
+              String name = String.valueOf(n.get(1));
+              if (name.length() <= 253 && name.matches("[A-Za-z0-9*.-]+")) {
+                out.add(name);
+              }
+            }
+          }
+        }
+      } catch (java.security.cert.CertificateParsingException e) {
+        // no names to show
+      }
+      if (out.isEmpty()) {
+        String cn = c.getSubjectX500Principal().getName();
+        java.util.regex.Matcher m =
+            java.util.regex.Pattern.compile("(?:^|,)CN=([A-Za-z0-9*.-]{1,253})(?:,|$)").matcher(cn);
+        if (m.find()) {
+          out.add("CN " + m.group(1));
+        }
+      }
+      return out;
+    }
+
+    /** Why the certificate was refused, in fixed words (and its names), or null. */
+    String failure(String m, TlsVerification v) {
+      String names = presented.isEmpty() ? "" : " (" + String.join(", ", presented) + ")";
+      if (m.contains("subject alternative name of the policy")) {
+        return "the backend's certificate"
+            + names
+            + " carries none of the subjectAltNames of "
+            + v.source();
+      }
+      if (m.contains("no subject alternative") || m.contains("no name matching")) {
+        return "the backend's certificate"
+            + names
+            + " does not name "
+            + v.hostname()
+            + ", the hostname of "
+            + v.source();
+      }
+      if (m.contains("validity check failed")
+          || m.contains("certificate expired")
+          || m.contains("notafter")
+          || m.contains("not yet valid")) {
+        return "the backend's certificate" + names + " has expired or is not valid yet";
+      }
+      if (m.contains("pkix path") || m.contains("certification path")) {
+        return "the backend's certificate"
+            + names
+            + " is not signed by "
+            + (v.caPem() == null ? "a well-known CA" : "the CA")
+            + " of "
+            + v.source();
+      }
+      return null;
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.gatewaydoctor.api.ProbeSpec;
 import io.gatewaydoctor.gateway.Dialects;
 import io.gatewaydoctor.gateway.GatewayDialect;
+import io.gatewaydoctor.model.BackendTlsPolicies;
 import io.gatewaydoctor.model.ClusterSnapshot;
 import io.gatewaydoctor.model.Endpoint;
 import io.gatewaydoctor.model.Pods;
@@ -107,6 +108,26 @@ public final class ProbePlanner {
         continue;
       }
       boolean tls = dialect.backend(annotations, chain.controllerConfig(), b.servicePort()).tls();
+      String backendSni = tls ? sni : null;
+      TlsVerification verify = null;
+      if (!"Ingress".equals(chain.target().ref().kind)) {
+        // a Gateway API data plane speaks TLS to a backend only as a BackendTLSPolicy says
+        var policy =
+            BackendTlsPolicies.of(cluster, b.namespace(), b.ref().service(), b.servicePort());
+        if (policy.isPresent() && policy.get().hostname() != null) {
+          var trust = BackendTlsPolicies.trust(cluster, policy.get());
+          tls = true;
+          backendSni = policy.get().hostname();
+          if (trust.pem() != null || policy.get().wellKnown() != null) {
+            verify =
+                new TlsVerification(
+                    trust.pem(),
+                    policy.get().hostname(),
+                    policy.get().subjectAltNames(),
+                    "BackendTLSPolicy " + policy.get().policy());
+          }
+        }
+      }
       String host = host(b);
       List<String> routed = routedPaths(chain.target(), b);
       Scope judged = judge(b, scope);
@@ -148,7 +169,8 @@ public final class ProbePlanner {
                 timeout,
                 headerLimit,
                 byteCap,
-                tls ? sni : null);
+                backendSni,
+                verify);
         boolean ready = e.ready() && !e.terminating();
         List<String> paths =
             ready ? routed.stream().filter(r -> !r.equals(path)).toList() : List.of();

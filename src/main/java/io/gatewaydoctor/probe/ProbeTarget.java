@@ -18,7 +18,23 @@ public record ProbeTarget(
     int timeoutMillis,
     int headerLimit,
     int byteCap,
-    String sni) {
+    String sni,
+    TlsVerification verify) {
+
+  /** With SNI, verifying nothing (ingress-nginx's default: proxy_ssl_verify off). */
+  public ProbeTarget(
+      String ip,
+      int port,
+      String pod,
+      boolean tls,
+      String host,
+      String path,
+      int timeoutMillis,
+      int headerLimit,
+      int byteCap,
+      String sni) {
+    this(ip, port, pod, tls, host, path, timeoutMillis, headerLimit, byteCap, sni, null);
+  }
 
   /** Without SNI (ingress-nginx sends none unless proxy-ssl-server-name is on). */
   public ProbeTarget(
@@ -46,18 +62,22 @@ public record ProbeTarget(
   }
 
   public ProbeTarget withTls(boolean t) {
-    return new ProbeTarget(ip, port, pod, t, host, path, timeoutMillis, headerLimit, byteCap, sni);
+    return new ProbeTarget(
+        ip, port, pod, t, host, path, timeoutMillis, headerLimit, byteCap, sni, verify);
   }
 
   public ProbeTarget withPath(String p) {
-    return new ProbeTarget(ip, port, pod, tls, host, p, timeoutMillis, headerLimit, byteCap, sni);
+    return new ProbeTarget(
+        ip, port, pod, tls, host, p, timeoutMillis, headerLimit, byteCap, sni, verify);
   }
 
   public ProbeTarget withTimeout(int millis) {
-    return new ProbeTarget(ip, port, pod, tls, host, path, millis, headerLimit, byteCap, sni);
+    return new ProbeTarget(
+        ip, port, pod, tls, host, path, millis, headerLimit, byteCap, sni, verify);
   }
 
   public ProbeTarget withPort(int p) {
-    return new ProbeTarget(ip, p, pod, tls, host, path, timeoutMillis, headerLimit, byteCap, sni);
+    return new ProbeTarget(
+        ip, p, pod, tls, host, path, timeoutMillis, headerLimit, byteCap, sni, verify);
   }
 }
