@@ -14,6 +14,7 @@ import io.gatewaydoctor.analysis.rules.BackendServerErrorRule;
 import io.gatewaydoctor.analysis.rules.BackendServiceMissingRule;
 import io.gatewaydoctor.analysis.rules.BackendTLSFailureRule;
 import io.gatewaydoctor.analysis.rules.BackendTimeoutRule;
+import io.gatewaydoctor.analysis.rules.BackendTlsPolicyInvalidRule;
 import io.gatewaydoctor.analysis.rules.GatewayErrorReasonsRule;
 import io.gatewaydoctor.analysis.rules.GatewayNotProgrammedRule;
 import io.gatewaydoctor.analysis.rules.IngressClassMissingRule;
@@ -55,6 +56,7 @@ public final class Rules {
         new BackendInvalidResponseRule(),
         new BackendHeadersTooLargeRule(),
         new BackendProtocolMismatchRule(),
+        new BackendTlsPolicyInvalidRule(),
         new BackendTLSFailureRule(),
         new BackendTimeoutRule(),
         new KeepAliveTimeoutRaceRule(),

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,69 +24,9 @@ class BackendTlsVerifyTest {
   static String otherCa;
   final HttpProber prober = new HttpProber();
 
-  static void openssl(Path dir, String... args) throws Exception {
-    List<String> argv = new java.util.ArrayList<>(List.of("openssl"));
-    argv.addAll(List.of(args));
-    Process p = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
-  }
-
-  /** A CA (ca.crt, ca.key) and a certificate it signs for web.shop.svc (web.crt, web.key). */
-  static void certificates(Path dir) throws Exception {
-    for (String name : List.of("ca", "other-ca")) {
-      openssl(
-          dir,
-          "req",
-          "-x509",
-          "-newkey",
-          "rsa:2048",
-          "-nodes",
-          "-keyout",
-          name + ".key",
-          "-out",
-          name + ".crt",
-          "-days",
-          "2",
-          "-subj",
-          "/CN=" + name);
-    }
-    openssl(
-        dir,
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "web.key",
-        "-out",
-        "web.csr",
-        "-subj",
-        "/CN=web.shop.svc");
-    Files.writeString(dir.resolve("san.ext"), "subjectAltName=DNS:web.shop.svc\n");
-    openssl(
-        dir,
-        "x509",
-        "-req",
-        "-in",
-        "web.csr",
-        "-CA",
-        "ca.crt",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-out",
-        "web.crt",
-        "-days",
-        "2",
-        "-extfile",
-        "san.ext");
-  }
-
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
-    certificates(dir);
+    RealNginx.caSignedCertificate(dir);
     ca = Files.readString(dir.resolve("ca.crt"));
     otherCa = Files.readString(dir.resolve("other-ca.crt"));
     tlsPort = RealNginx.freePort(IP);

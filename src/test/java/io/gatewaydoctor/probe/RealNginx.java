@@ -2,7 +2,9 @@ package io.gatewaydoctor.probe;
 
 import io.gatewaydoctor.demo.Nginx;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -68,6 +70,70 @@ public final class RealNginx implements AutoCloseable {
       throw new IllegalStateException("openssl failed: " + out);
     }
     return new Path[] {crt, key};
+  }
+
+  static void openssl(Path dir, String... args) throws IOException, InterruptedException {
+    List<String> argv = new java.util.ArrayList<>(List.of("openssl"));
+    argv.addAll(List.of(args));
+    Process p = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("openssl failed: " + out);
+    }
+  }
+
+  /**
+   * In {@code dir}: two CAs made by openssl (ca.crt/ca.key, other-ca.crt/other-ca.key) and a
+   * certificate the first signs for web.shop.svc (web.crt, web.key; its subjectAltName names it).
+   */
+  public static void caSignedCertificate(Path dir) throws IOException, InterruptedException {
+    for (String name : List.of("ca", "other-ca")) {
+      openssl(
+          dir,
+          "req",
+          "-x509",
+          "-newkey",
+          "rsa:2048",
+          "-nodes",
+          "-keyout",
+          name + ".key",
+          "-out",
+          name + ".crt",
+          "-days",
+          "2",
+          "-subj",
+          "/CN=" + name);
+    }
+    openssl(
+        dir,
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "web.key",
+        "-out",
+        "web.csr",
+        "-subj",
+        "/CN=web.shop.svc");
+    Files.writeString(dir.resolve("san.ext"), "subjectAltName=DNS:web.shop.svc\n");
+    openssl(
+        dir,
+        "x509",
+        "-req",
+        "-in",
+        "web.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "web.crt",
+        "-days",
+        "2",
+        "-extfile",
+        "san.ext");
   }
 
   @Override

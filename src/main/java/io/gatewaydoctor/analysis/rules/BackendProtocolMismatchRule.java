@@ -26,6 +26,9 @@ public final class BackendProtocolMismatchRule implements Rule {
         .map(
             h -> {
               boolean wantsTls = h.probes().get(0).outcome() == Outcome.tlsExpected;
+              if (io.gatewaydoctor.model.Routes.isRouteKind(ctx.chain().target().kind())) {
+                return routeFinding(ctx, h, wantsTls);
+              }
               // the annotation applies to every backend of the Ingress: automatic only when each of
               // them needs the same
               var same =
@@ -104,5 +107,80 @@ public final class BackendProtocolMismatchRule implements Rule {
                           false));
             })
         .toList();
+  }
+
+  /**
+   * A Gateway API data plane speaks TLS to a backend exactly where a BackendTLSPolicy governs the
+   * Service port: the fix is the policy (added, or corrected), never an annotation.
+   */
+  private static io.gatewaydoctor.analysis.RuleFinding routeFinding(
+      io.gatewaydoctor.analysis.AnalysisContext ctx, ProbeTrouble.Hits h, boolean wantsTls) {
+    var t = ctx.chain().target();
+    var b = h.backend();
+    int port = h.probes().get(0).target().port();
+    var policy =
+        io.gatewaydoctor.model.BackendTlsPolicies.of(
+            ctx.cluster(), b.namespace(), b.ref().service(), b.servicePort());
+    String msg;
+    Remedy remedy;
+    if (wantsTls) {
+      msg =
+          h.culprit()
+              + " speaks TLS on port "
+              + port
+              + ", but "
+              + t
+              + " sends to Service "
+              + b.serviceKey()
+              + " in plain HTTP: no BackendTLSPolicy governs "
+              + (b.servicePort() == null || b.servicePort().getName() == null
+                  ? "the Service"
+                  : "its port " + b.servicePort().getName());
+      remedy =
+          new Remedy(
+              Action.MANUAL,
+              "Add a BackendTLSPolicy in namespace "
+                  + b.namespace()
+                  + ": {apiVersion: gateway.networking.k8s.io/v1, kind: BackendTLSPolicy,"
+                  + " metadata: {name: "
+                  + b.ref().service()
+                  + "-tls, namespace: "
+                  + b.namespace()
+                  + "}, spec: {targetRefs: [{group: \"\", kind: Service, name: "
+                  + b.ref().service()
+                  + (b.servicePort() != null && b.servicePort().getName() != null
+                      ? ", sectionName: " + b.servicePort().getName()
+                      : "")
+                  + "}], validation: {hostname: <the name in the backend's certificate>,"
+                  + " caCertificateRefs: [{group: \"\", kind: ConfigMap, name: <ConfigMap with"
+                  + " ca.crt>}]}}}",
+              false);
+    } else {
+      String p = policy.map(a -> "BackendTLSPolicy " + a.policy()).orElse("a BackendTLSPolicy");
+      msg =
+          h.culprit()
+              + " speaks plain HTTP on port "
+              + port
+              + ", but "
+              + p
+              + " makes the gateway speak TLS to Service "
+              + b.serviceKey()
+              + " for "
+              + t;
+      remedy =
+          new Remedy(
+              Action.MANUAL,
+              "Serve TLS on port "
+                  + port
+                  + " of "
+                  + h.culprit()
+                  + ", or remove "
+                  + p
+                  + " (or its targetRef to Service "
+                  + b.ref().service()
+                  + ") if the backend is meant to speak plain HTTP",
+              false);
+    }
+    return ProbeTrouble.finding(Code.BackendProtocolMismatch, h, t.ref(), msg, remedy);
   }
 }

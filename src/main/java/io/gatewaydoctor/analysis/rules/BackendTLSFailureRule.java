@@ -50,18 +50,60 @@ public final class BackendTLSFailureRule implements Rule {
                       + pods
                       + "): "
                       + why,
-                  new Remedy(
-                      Action.MANUAL,
-                      why.contains("client certificate")
-                          ? "Give the gateway a client certificate the backend trusts: nginx.ingress.kubernetes.io/proxy-ssl-secret: \"<ns>/<secret>\""
-                              + " with tls.crt and tls.key (and ca.crt to verify the backend), or stop requiring one on "
-                              + culprit
-                          : "Make the gateway's TLS settings (proxy-ssl-protocols, proxy-ssl-ciphers, proxy-ssl-name with proxy-ssl-server-name: \"on\")"
-                              + " match what "
-                              + culprit
-                              + " serves; see docs/root-causes.md#backendtlsfailure",
-                      false));
+                  routeRemedy(ctx, h, why) != null
+                      ? routeRemedy(ctx, h, why)
+                      : new Remedy(
+                          Action.MANUAL,
+                          why.contains("client certificate")
+                              ? "Give the gateway a client certificate the backend trusts: nginx.ingress.kubernetes.io/proxy-ssl-secret: \"<ns>/<secret>\""
+                                  + " with tls.crt and tls.key (and ca.crt to verify the backend), or stop requiring one on "
+                                  + culprit
+                              : "Make the gateway's TLS settings (proxy-ssl-protocols, proxy-ssl-ciphers, proxy-ssl-name with proxy-ssl-server-name: \"on\")"
+                                  + " match what "
+                                  + culprit
+                                  + " serves; see docs/root-causes.md#backendtlsfailure",
+                          false));
             })
         .toList();
+  }
+
+  /**
+   * For a route backend under a BackendTLSPolicy: the certificate and the policy must agree (the
+   * CA, the hostname or subjectAltNames); null when no policy governs the backend.
+   */
+  static Remedy routeRemedy(AnalysisContext ctx, ProbeTrouble.Hits h, String why) {
+    if (!io.gatewaydoctor.model.Routes.isRouteKind(ctx.chain().target().kind())) {
+      return null;
+    }
+    var b = h.backend();
+    var policy =
+        io.gatewaydoctor.model.BackendTlsPolicies.of(
+            ctx.cluster(), b.namespace(), b.ref().service(), b.servicePort());
+    if (policy.isEmpty()) {
+      return null;
+    }
+    var a = policy.get();
+    String what =
+        why.contains("does not name") || why.contains("subjectAltNames")
+            ? "a certificate that names "
+                + (a.subjectAltNames().isEmpty()
+                    ? a.hostname()
+                    : String.join(" or ", a.subjectAltNames()))
+            : why.contains("expired")
+                ? "a certificate that is valid now"
+                : "a certificate signed by "
+                    + (a.caConfigMaps().isEmpty()
+                        ? "a well-known CA"
+                        : "the CA in ConfigMap " + a.namespace() + "/" + a.caConfigMaps().get(0));
+    return new Remedy(
+        Action.MANUAL,
+        "Serve "
+            + what
+            + " on "
+            + h.culprit()
+            + ", or correct validation of BackendTLSPolicy "
+            + a.policy()
+            + " (hostname, subjectAltNames, caCertificateRefs) to match the certificate it serves",
+        false);
   }
 }
