@@ -106,6 +106,7 @@ final class LiveCluster {
       }
     }
     gatewayApi();
+    backendTlsPolicies();
     configMaps();
     if (secrets()) {
       known.add("Secret");
@@ -259,6 +260,61 @@ final class LiveCluster {
    * namespaces trusted to run controllers only (their upstream-keepalive-timeout,
    * proxy-read-timeout, proxy-buffer-size and log-format-upstream configure the gateway).
    */
+  /**
+   * The BackendTLSPolicies (v1, else v1alpha3, as served) of the namespaces read, and the CA
+   * ConfigMaps they name, each read by name (at most 32): a ConfigMap that is not there is known to
+   * be missing, one that could not be read stays unknown.
+   */
+  private void backendTlsPolicies() {
+    String gv = io.gatewaydoctor.sources.GatewayApi.GROUP;
+    boolean v1 =
+        io.gatewaydoctor.sources.GatewayApi.served(client, gv + "/v1", "backendtlspolicies");
+    if (!v1
+        && !io.gatewaydoctor.sources.GatewayApi.served(
+            client, gv + "/v1alpha3", "backendtlspolicies")) {
+      return;
+    }
+    List<HasMetadata> policies = new ArrayList<>();
+    list(
+        "BackendTLSPolicy",
+        () -> {
+          List<? extends HasMetadata> l =
+              v1
+                  ? items(
+                      client.resources(
+                          io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy.class))
+                  : items(
+                      client.resources(
+                          io.fabric8.kubernetes.api.model.gatewayapi.v1alpha3.BackendTLSPolicy
+                              .class));
+          policies.addAll(l);
+          return l;
+        });
+    java.util.Set<String> refs = new java.util.TreeSet<>();
+    for (HasMetadata p : policies) {
+      String pns = p.getMetadata().getNamespace();
+      var applied = io.gatewaydoctor.model.BackendTlsPolicies.caConfigMaps(p);
+      applied.forEach(name -> refs.add(pns + "/" + name));
+    }
+    refs.stream()
+        .limit(32)
+        .forEach(
+            r -> {
+              String ns = r.substring(0, r.indexOf('/'));
+              String name = r.substring(r.indexOf('/') + 1);
+              try {
+                var cm = client.configMaps().inNamespace(ns).withName(name).get();
+                if (cm != null) {
+                  objects.add(cm);
+                }
+                known.add(ClusterSnapshot.lookedUp("ConfigMap", ns, name));
+              } catch (KubernetesClientException e) {
+                // not allowed to read it: the policy's CA stays unknown, no finding on it
+                known.add(ClusterSnapshot.unreadable("ConfigMap", ns, name));
+              }
+            });
+  }
+
   private void configMaps() {
     List<io.fabric8.kubernetes.api.model.Pod> trusted = new ArrayList<>();
     for (HasMetadata o : objects) {

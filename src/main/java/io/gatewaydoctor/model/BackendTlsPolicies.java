@@ -111,6 +111,12 @@ public final class BackendTlsPolicies {
         .map(c -> applied(c.policy()));
   }
 
+  /** The names of the ConfigMaps (core group) a policy takes its CA certificates from. */
+  public static List<String> caConfigMaps(HasMetadata p) {
+    BackendTLSPolicySpec spec = spec(p);
+    return spec == null || spec.getValidation() == null ? List.of() : applied(p).caConfigMaps();
+  }
+
   private static Applied applied(HasMetadata p) {
     var v = spec(p).getValidation();
     List<String> maps = new ArrayList<>();
@@ -157,7 +163,7 @@ public final class BackendTlsPolicies {
       Optional<ConfigMap> cm = cluster.configMap(a.namespace(), name);
       String text = cm.map(ConfigMap::getData).map(d -> d.get(CA_KEY)).orElse(null);
       if (cm.isEmpty()) {
-        if (cluster.knows("ConfigMap")) {
+        if (cluster.knows("ConfigMap", a.namespace(), name)) {
           problems.add("ConfigMap " + a.namespace() + "/" + name + " does not exist");
         } else {
           problems.add("ConfigMap " + a.namespace() + "/" + name + " was not read");

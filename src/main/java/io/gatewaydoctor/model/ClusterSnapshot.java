@@ -175,6 +175,31 @@ public final class ClusterSnapshot {
     return knownKinds.contains(kind);
   }
 
+  /**
+   * The known-kind word for one object read by name ("ConfigMap shop/web-ca"): in a snapshot's
+   * known kinds, its absence from the snapshot means it does not exist.
+   */
+  public static String lookedUp(String kind, String namespace, String name) {
+    return kind + " " + nz(namespace) + "/" + name;
+  }
+
+  /**
+   * The known-kind word for one object that could not be read (forbidden): its absence from the
+   * snapshot says nothing, even where other objects of its kind were read.
+   */
+  public static String unreadable(String kind, String namespace, String name) {
+    return "unreadable " + lookedUp(kind, namespace, name);
+  }
+
+  /**
+   * Whether the object's absence is known: it was read by name, or its whole kind was listed, and
+   * it was not refused.
+   */
+  public boolean knows(String kind, String namespace, String name) {
+    return knows(lookedUp(kind, namespace, name))
+        || (knows(kind) && !knows(unreadable(kind, namespace, name)));
+  }
+
   public Optional<Ingress> ingress(String ns, String name) {
     return Optional.ofNullable(ingresses.get(key(ns, name)));
   }

@@ -48,7 +48,8 @@ class AnalyzeLiveRoutesTest {
                   .withResources(
                       resource("httproutes", "HTTPRoute", true),
                       resource("gateways", "Gateway", true),
-                      resource("gatewayclasses", "GatewayClass", false))
+                      resource("gatewayclasses", "GatewayClass", false),
+                      resource("backendtlspolicies", "BackendTLSPolicy", true))
                   .build())
           .always();
       server
@@ -135,6 +136,29 @@ class AnalyzeLiveRoutesTest {
     assertThat(r.json().at("/items/0/status/rootCause").asText())
         .as(r.err() + r.out())
         .isEqualTo("BackendRefNotPermitted");
+  }
+
+  @Test
+  void aBackendTlsPolicysCaConfigMapIsLookedUpByName(@TempDir Path tmp) throws IOException {
+    Path kubeconfig = cluster(tmp, "httproute-backend-tls-ca-missing", true);
+    for (String scope : new String[] {"-A", "--namespace=shop"}) {
+      var r =
+          AnalyzeCommandTest.run(
+              "--kubeconfig",
+              kubeconfig.toString(),
+              scope,
+              "--target",
+              "httproute/shop/web",
+              "-o",
+              "json",
+              "--now",
+              NOW);
+      assertThat(r.json().at("/items/0/status/rootCause").asText())
+          .as(r.err())
+          .isEqualTo("BackendTLSFailure");
+      assertThat(r.json().at("/items/0/status/summary").asText())
+          .contains("ConfigMap shop/web-ca does not exist");
+    }
   }
 
   @Test
