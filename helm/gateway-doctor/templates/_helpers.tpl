@@ -122,8 +122,15 @@ empty when it watches every namespace (a ClusterRole).
 {{- if .Values.gatewayApi.enabled }}
 # HTTPRoute and GRPCRoute targets, where the cluster serves the Gateway API (asked by discovery at start)
 - apiGroups: [gateway.networking.k8s.io]
-  resources: [httproutes, grpcroutes]
+  resources: [httproutes, grpcroutes, backendtlspolicies]
   verbs: [get, list, watch]
+{{- if .Values.gatewayApi.backendTlsCaConfigMaps }}
+# the CA ConfigMaps that BackendTLSPolicies name, read by name (ca.crt alone is kept): probes verify
+# the backends' certificates as the gateway does, and a missing CA is found
+- apiGroups: [""]
+  resources: [configmaps]
+  verbs: [get]
+{{- end }}
 {{- end }}
 {{- if .Values.tlsSecretCheck }}
 - apiGroups: [""]

@@ -23,7 +23,8 @@ public final class GatewayApiCrds {
         crd("grpcroutes", "GRPCRoute", "v1", true),
         crd("gateways", "Gateway", "v1", true),
         crd("gatewayclasses", "GatewayClass", "v1", false),
-        crd("referencegrants", "ReferenceGrant", "v1beta1", true));
+        crd("referencegrants", "ReferenceGrant", "v1beta1", true),
+        crd("backendtlspolicies", "BackendTLSPolicy", "v1", true));
   }
 
   /** Creates them (those that exist already stay). */

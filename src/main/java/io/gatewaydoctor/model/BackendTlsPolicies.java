@@ -111,6 +111,24 @@ public final class BackendTlsPolicies {
         .map(c -> applied(c.policy()));
   }
 
+  /** The names of the Services (core group) a policy targets, in its namespace. */
+  public static List<String> services(HasMetadata p) {
+    BackendTLSPolicySpec spec = spec(p);
+    if (spec == null || spec.getTargetRefs() == null) {
+      return List.of();
+    }
+    return spec.getTargetRefs().stream()
+        .filter(
+            r ->
+                r != null
+                    && r.getName() != null
+                    && "Service".equals(r.getKind())
+                    && (r.getGroup() == null || r.getGroup().isEmpty()))
+        .map(LocalPolicyTargetReferenceWithSectionName::getName)
+        .distinct()
+        .toList();
+  }
+
   /** The names of the ConfigMaps (core group) a policy takes its CA certificates from. */
   public static List<String> caConfigMaps(HasMetadata p) {
     BackendTLSPolicySpec spec = spec(p);

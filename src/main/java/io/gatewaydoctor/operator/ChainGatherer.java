@@ -50,7 +50,8 @@ final class ChainGatherer {
       InformerEventSource<io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass, ?>
           gatewayClasses,
       InformerEventSource<io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant, ?>
-          grants) {}
+          grants,
+      InformerEventSource<? extends HasMetadata, ?> tlsPolicies) {}
 
   static final List<String> KNOWN_KINDS =
       List.of(
@@ -89,7 +90,20 @@ final class ChainGatherer {
     this.configMaps =
         new ControllerConfigMaps(
             client, n -> ClusterSnapshot.trusts(this.controllerNamespaces, n), clock);
+    // the CA ConfigMaps of BackendTLSPolicies in the namespaces watched: ca.crt alone is kept
+    this.caConfigMaps =
+        new ControllerConfigMaps(
+            client,
+            n -> true,
+            clock,
+            MAX_CA_CONFIG_MAPS,
+            Set.of(io.gatewaydoctor.model.BackendTlsPolicies.CA_KEY));
   }
+
+  /** CA ConfigMaps of BackendTLSPolicies kept at most (read by GET, for a minute each). */
+  static final int MAX_CA_CONFIG_MAPS = 256;
+
+  private final ControllerConfigMaps caConfigMaps;
 
   ClusterSnapshot gather(Ingress ingress) {
     String ns = ingress.getMetadata().getNamespace();
@@ -219,7 +233,43 @@ final class ChainGatherer {
       policies |= !nps.isEmpty();
     }
     addGatewayPods(objects, policies);
+    addBackendTlsPolicies(objects, known);
     return ClusterSnapshot.of(objects, known, controllerNamespaces);
+  }
+
+  /**
+   * The BackendTLSPolicies of the backend Services' namespaces that target one of them, and the CA
+   * ConfigMaps they name (by GET, cached): one that is not there is known missing, one that could
+   * not be read stays unknown.
+   */
+  private void addBackendTlsPolicies(List<HasMetadata> objects, List<String> known) {
+    if (c.tlsPolicies() == null) {
+      return;
+    }
+    known.add("BackendTLSPolicy");
+    Set<String> services = new java.util.HashSet<>();
+    objects.stream()
+        .filter(o -> o instanceof Service)
+        .forEach(
+            o -> services.add(o.getMetadata().getNamespace() + "/" + o.getMetadata().getName()));
+    Set<String> namespaces = new java.util.TreeSet<>();
+    services.forEach(k -> namespaces.add(k.substring(0, k.indexOf('/'))));
+    for (String n : namespaces) {
+      for (HasMetadata p : c.tlsPolicies().list(n).toList()) {
+        if (Indexes.tlsPolicyServices(p).stream().noneMatch(services::contains)) {
+          continue;
+        }
+        objects.add(p);
+        for (String name : io.gatewaydoctor.model.BackendTlsPolicies.caConfigMaps(p)) {
+          ControllerConfigMaps.Lookup l = caConfigMaps.lookup(n + "/" + name);
+          l.value().ifPresent(objects::add);
+          known.add(
+              l.known()
+                  ? ClusterSnapshot.lookedUp("ConfigMap", n, name)
+                  : ClusterSnapshot.unreadable("ConfigMap", n, name));
+        }
+      }
+    }
   }
 
   /**

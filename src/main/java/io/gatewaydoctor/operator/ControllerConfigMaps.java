@@ -24,17 +24,43 @@ final class ControllerConfigMaps {
   /** Distinct ConfigMaps kept at most (each controller install has one). */
   static final int MAX = 16;
 
-  private record Entry(Optional<ConfigMap> value, Instant at) {}
+  /** A kept value longer than this is dropped (a CA bundle is a few KiB; a ConfigMap 1 MiB). */
+  static final int MAX_VALUE_CHARS = 256 * 1024;
+
+  private record Entry(Optional<ConfigMap> value, Instant at, boolean known) {}
+
+  /**
+   * What a read by name found: the ConfigMap, or none; {@code known} false when it could not be
+   * read (refused, a blip), so its absence says nothing.
+   */
+  record Lookup(Optional<ConfigMap> value, boolean known) {}
 
   private final KubernetesClient client;
   private final Predicate<String> trusted;
   private final Clock clock;
+  private final int max;
+  private final java.util.Set<String> keys;
   private final Map<String, Entry> cache = new ConcurrentHashMap<>();
 
   ControllerConfigMaps(KubernetesClient client, Predicate<String> trusted, Clock clock) {
+    this(client, trusted, clock, MAX, null);
+  }
+
+  /**
+   * Kept at most {@code max} ConfigMaps, only the data {@code keys} (null: all) of each: the CA
+   * ConfigMaps of BackendTLSPolicies keep {@code ca.crt} alone.
+   */
+  ControllerConfigMaps(
+      KubernetesClient client,
+      Predicate<String> trusted,
+      Clock clock,
+      int max,
+      java.util.Set<String> keys) {
     this.client = client;
     this.trusted = trusted;
     this.clock = clock;
+    this.max = max;
+    this.keys = keys;
   }
 
   /**
@@ -42,22 +68,28 @@ final class ControllerConfigMaps {
    * namespace is not trusted, or when reading failed (the defaults are then assumed).
    */
   Optional<ConfigMap> get(String ref) {
+    return lookup(ref).value();
+  }
+
+  /** As {@link #get}, and whether the answer is known (read, or known from a read before). */
+  Lookup lookup(String ref) {
     int slash = ref.indexOf('/');
     if (slash < 1 || !trusted.test(ref.substring(0, slash))) {
-      return Optional.empty();
+      return new Lookup(Optional.empty(), false);
     }
     Instant now = clock.instant();
     Entry e = cache.get(ref);
     if (e != null && e.at().plus(TTL).isAfter(now)) {
-      return e.value();
+      return new Lookup(e.value(), e.known());
     }
-    if (e == null && cache.size() >= MAX) {
+    if (e == null && cache.size() >= max) {
       cache.entrySet().removeIf(x -> !x.getValue().at().plus(TTL).isAfter(now));
-      if (cache.size() >= MAX) {
-        return Optional.empty();
+      if (cache.size() >= max) {
+        return new Lookup(Optional.empty(), false);
       }
     }
     Optional<ConfigMap> value;
+    boolean known = true;
     try {
       ConfigMap cm =
           client
@@ -65,22 +97,35 @@ final class ControllerConfigMaps {
               .inNamespace(ref.substring(0, slash))
               .withName(ref.substring(slash + 1))
               .get();
-      value = Optional.ofNullable(cm).map(ControllerConfigMaps::dataOnly);
+      value = Optional.ofNullable(cm).map(this::dataOnly);
     } catch (KubernetesClientException ex) {
       value = e == null ? Optional.empty() : e.value(); // 403, a blip: the last known stays
+      known = e != null && e.known();
     }
-    cache.put(ref, new Entry(value, now));
-    return value;
+    cache.put(ref, new Entry(value, now, known));
+    return new Lookup(value, known);
   }
 
-  private static ConfigMap dataOnly(ConfigMap cm) {
+  private ConfigMap dataOnly(ConfigMap cm) {
     ConfigMap out = new ConfigMap();
     out.setMetadata(
         new ObjectMetaBuilder()
             .withName(cm.getMetadata().getName())
             .withNamespace(cm.getMetadata().getNamespace())
             .build());
-    out.setData(cm.getData());
+    if (keys == null || cm.getData() == null) {
+      out.setData(cm.getData());
+    } else {
+      Map<String, String> kept = new java.util.HashMap<>();
+      cm.getData()
+          .forEach(
+              (k, v) -> {
+                if (keys.contains(k) && v != null && v.length() <= MAX_VALUE_CHARS) {
+                  kept.put(k, v);
+                }
+              });
+      out.setData(kept);
+    }
     return out;
   }
 }

@@ -57,10 +57,14 @@ final class DiagnosisInformers {
   final InformerEventSource<GatewayClass, GatewayDiagnosis> gatewayClasses;
   final InformerEventSource<ReferenceGrant, GatewayDiagnosis> grants;
 
+  /** BackendTLSPolicies (v1 or v1alpha3, as served), or null. */
+  final InformerEventSource<? extends io.fabric8.kubernetes.api.model.HasMetadata, GatewayDiagnosis>
+      tlsPolicies;
+
   /** {@code trustedControllerNamespace}: where a pod may be the ingress controller's. */
   DiagnosisInformers(
       EventSourceContext<GatewayDiagnosis> ctx, Predicate<String> trustedControllerNamespace) {
-    this(ctx, trustedControllerNamespace, java.util.List.of(), false, false, false);
+    this(ctx, trustedControllerNamespace, java.util.List.of(), false, false, false, null);
   }
 
   /**
@@ -73,7 +77,8 @@ final class DiagnosisInformers {
       java.util.Collection<String> controllerNamespaces,
       boolean gatewayApi,
       boolean grantsServed,
-      boolean grpcServed) {
+      boolean grpcServed,
+      String tlsPoliciesServed) {
     diagnoses = ctx.getPrimaryCache();
     diagnoses.addIndexer(Indexes.BY_TARGET, Indexes::diagnosisTarget);
     ingresses = informer(ctx, Ingress.class, i -> forIngresses(Stream.of(i)), true);
@@ -222,12 +227,27 @@ final class DiagnosisInformers {
                               Indexes.BY_BACKEND_NAMESPACE, g.getMetadata().getNamespace())),
                   false)
               : null;
+      tlsPolicies =
+          "v1".equals(tlsPoliciesServed)
+              ? informer(
+                  ctx,
+                  io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy.class,
+                  p -> forServiceKeys(Indexes.tlsPolicyServices(p).stream()),
+                  true)
+              : "v1alpha3".equals(tlsPoliciesServed)
+                  ? informer(
+                      ctx,
+                      io.fabric8.kubernetes.api.model.gatewayapi.v1alpha3.BackendTLSPolicy.class,
+                      p -> forServiceKeys(Indexes.tlsPolicyServices(p).stream()),
+                      true)
+                  : null;
     } else {
       routes = null;
       grpcRoutes = null;
       gateways = null;
       gatewayClasses = null;
       grants = null;
+      tlsPolicies = null;
     }
     namespaces =
         informer(
@@ -264,7 +284,7 @@ final class DiagnosisInformers {
                 policies,
                 deployments,
                 replicaSets));
-    Stream.of(routes, grpcRoutes, gateways, gatewayClasses, grants)
+    Stream.of(routes, grpcRoutes, gateways, gatewayClasses, grants, tlsPolicies)
         .filter(java.util.Objects::nonNull)
         .forEach(out::add);
     return out;
@@ -288,7 +308,8 @@ final class DiagnosisInformers {
         replicaSets,
         gateways,
         gatewayClasses,
-        grants);
+        grants,
+        tlsPolicies);
   }
 
   private <R extends io.fabric8.kubernetes.api.model.HasMetadata>

@@ -69,9 +69,17 @@ import org.jboss.logging.Logger;
     verbs = {"get", "list", "watch"})
 @RBACRule(
     apiGroups = GatewayApi.GROUP,
-    resources = {"httproutes", "grpcroutes", "gateways", "gatewayclasses", "referencegrants"},
+    resources = {
+      "httproutes",
+      "grpcroutes",
+      "gateways",
+      "gatewayclasses",
+      "referencegrants",
+      "backendtlspolicies"
+    },
     verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "", resources = "secrets", verbs = "get")
+@RBACRule(apiGroups = "", resources = "configmaps", verbs = "get")
 @RBACRule(
     apiGroups = "",
     resources = "events",
@@ -158,7 +166,8 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
             gatewaySettings.controllerNamespaces(),
             routes,
             served.grants(),
-            served.grpcRoutes());
+            served.grpcRoutes(),
+            served.tlsPolicies());
     LOG.infof(
         routes
             ? "the Gateway API is served: HTTPRoutes are diagnosed"

@@ -265,4 +265,11 @@ public final class Indexes {
     new TreeMap<>(m).forEach((k, v) -> out.add(ns + "/" + k + "=" + v));
     return out;
   }
+
+  /** The Services ("namespace/name") a BackendTLSPolicy targets (core group, kind Service). */
+  static List<String> tlsPolicyServices(io.fabric8.kubernetes.api.model.HasMetadata policy) {
+    return io.gatewaydoctor.model.BackendTlsPolicies.services(policy).stream()
+        .map(s -> policy.getMetadata().getNamespace() + "/" + s)
+        .toList();
+  }
 }

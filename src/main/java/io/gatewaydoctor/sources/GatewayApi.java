@@ -15,11 +15,18 @@ public final class GatewayApi {
   private GatewayApi() {}
 
   /** What the cluster serves of the Gateway API, asked once (two discovery requests). */
-  public record Served(boolean routes, boolean grpcRoutes, boolean grants) {
-    public static final Served NONE = new Served(false, false, false);
+  public record Served(boolean routes, boolean grpcRoutes, boolean grants, String tlsPolicies) {
+    public static final Served NONE = new Served(false, false, false, null);
+
+    public Served(boolean routes, boolean grpcRoutes, boolean grants) {
+      this(routes, grpcRoutes, grants, null);
+    }
   }
 
-  /** Asks discovery once per group version: v1 (routes, Gateways, classes), v1beta1 (grants). */
+  /**
+   * Asks discovery once per group version: v1 (routes, Gateways, classes, BackendTLSPolicies),
+   * v1beta1 (grants), and v1alpha3 (BackendTLSPolicies) where v1 has none.
+   */
   public static Served ask(KubernetesClient client) {
     java.util.Set<String> v1 = resources(client, GROUP + "/v1");
     boolean routes =
@@ -27,10 +34,18 @@ public final class GatewayApi {
     if (!routes) {
       return Served.NONE;
     }
+    // BackendTLSPolicy: v1 since Gateway API 1.4, v1alpha3 before (read where v1 is not served)
+    String tls =
+        v1.contains("backendtlspolicies")
+            ? "v1"
+            : resources(client, GROUP + "/v1alpha3").contains("backendtlspolicies")
+                ? "v1alpha3"
+                : null;
     return new Served(
         true,
         v1.contains("grpcroutes"),
-        resources(client, GROUP + "/v1beta1").contains("referencegrants"));
+        resources(client, GROUP + "/v1beta1").contains("referencegrants"),
+        tls);
   }
 
   /** HTTPRoutes, Gateways and GatewayClasses (v1). */

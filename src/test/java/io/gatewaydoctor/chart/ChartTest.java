@@ -855,6 +855,25 @@ class ChartTest {
    * The controller's logs are readable in the namespaces trusted to run it, through a Role in each,
    * never cluster-wide by default.
    */
+  /**
+   * BackendTLSPolicies are read where routes are; their CA ConfigMaps only when asked for
+   * (gatewayApi.backendTlsCaConfigMaps), by get.
+   */
+  @Test
+  void backendTlsCaConfigMapsAreReadOnlyWhenAskedFor() {
+    List<HasMetadata> defaults = render(Map.of());
+    assertThat(
+            grants(
+                clusterRules(defaults), "gateway.networking.k8s.io", "backendtlspolicies", "watch"))
+        .isTrue();
+    assertThat(grants(clusterRules(defaults), "", "configmaps", "get")).isFalse();
+    List<HasMetadata> asked = render(Map.of("gatewayApi.backendTlsCaConfigMaps", true));
+    assertThat(grants(clusterRules(asked), "", "configmaps", "get")).isTrue();
+    assertThat(clusterRules(asked))
+        .filteredOn(r -> r.getResources().contains("configmaps"))
+        .allSatisfy(r -> assertThat(r.getVerbs()).containsExactly("get"));
+  }
+
   @Test
   void controllerLogsAreReadableOnlyInTheControllerNamespaces() {
     List<HasMetadata> defaults = render(Map.of());

@@ -253,6 +253,42 @@ class RouteOperatorTest extends OperatorTestBase {
   }
 
   @Test
+  void aBackendTlsPolicyWithoutItsCaConfigMapFailsTheRoute() throws IOException {
+    String ns = "routes-tls";
+    seed(ns);
+    probesOff(ns);
+    apply(gatewayClassAndGateway(ns) + route(ns, "web", ns));
+    awaitStatus(ns, "web.httproute", SETTLE, verdict("Healthy", "None"));
+
+    // a BackendTLSPolicy on the backend Service names a CA ConfigMap that is not there
+    apply(
+        """
+        - apiVersion: gateway.networking.k8s.io/v1
+          kind: BackendTLSPolicy
+          metadata: {name: web-tls, namespace: %s}
+          spec:
+            targetRefs: [{group: "", kind: Service, name: web}]
+            validation:
+              hostname: web.%s.svc
+              caCertificateRefs: [{group: "", kind: ConfigMap, name: web-ca}]
+        """
+            .formatted(ns, ns));
+    GatewayDiagnosisStatus failing =
+        awaitStatus(ns, "web.httproute", EVENT_DRIVEN, verdict("Failing", "BackendTLSFailure"));
+    assertThat(failing.summary)
+        .contains(
+            "BackendTLSPolicy " + ns + "/web-tls", "ConfigMap " + ns + "/web-ca does not exist");
+
+    // the policy goes: the route is healthy again, event-driven
+    client
+        .resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy.class)
+        .inNamespace(ns)
+        .withName("web-tls")
+        .delete();
+    awaitStatus(ns, "web.httproute", EVENT_DRIVEN, verdict("Healthy", "None"));
+  }
+
+  @Test
   void aRouteThatOptsOutLosesItsDiagnosis() throws IOException {
     String ns = "routes-out";
     seed(ns);

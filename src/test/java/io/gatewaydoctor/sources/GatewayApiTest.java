@@ -23,7 +23,7 @@ class GatewayApiTest {
   }
 
   @Test
-  void theGatewayApiIsAskedInTwoRequests() throws Exception {
+  void theGatewayApiIsAskedInThreeRequestsAtMost() throws Exception {
     KubernetesMockServer server = io.gatewaydoctor.testing.MockApiServer.start();
     server
         .expect()
@@ -44,10 +44,43 @@ class GatewayApiTest {
         .withPath("/apis/gateway.networking.k8s.io/v1beta1")
         .andReturn(200, list("gateway.networking.k8s.io/v1beta1", "referencegrants"))
         .always();
+    server
+        .expect()
+        .get()
+        .withPath("/apis/gateway.networking.k8s.io/v1alpha3")
+        .andReturn(200, list("gateway.networking.k8s.io/v1alpha3", "backendtlspolicies"))
+        .always();
     try (var client = server.createClient()) {
       int before = server.getRequestCount();
       GatewayApi.Served s = GatewayApi.ask(client);
-      assertThat(s).isEqualTo(new GatewayApi.Served(true, true, true));
+      // BackendTLSPolicy is not in v1 here (Gateway API before 1.4): v1alpha3 is asked too
+      assertThat(s).isEqualTo(new GatewayApi.Served(true, true, true, "v1alpha3"));
+      assertThat(server.getRequestCount() - before).isEqualTo(3);
+    } finally {
+      server.destroy();
+    }
+  }
+
+  @Test
+  void backendTlsPoliciesInV1NeedNoThirdRequest() throws Exception {
+    KubernetesMockServer server = io.gatewaydoctor.testing.MockApiServer.start();
+    server
+        .expect()
+        .get()
+        .withPath("/apis/gateway.networking.k8s.io/v1")
+        .andReturn(
+            200,
+            list(
+                "gateway.networking.k8s.io/v1",
+                "httproutes",
+                "gateways",
+                "gatewayclasses",
+                "backendtlspolicies"))
+        .always();
+    try (var client = server.createClient()) {
+      int before = server.getRequestCount();
+      GatewayApi.Served s = GatewayApi.ask(client);
+      assertThat(s).isEqualTo(new GatewayApi.Served(true, false, false, "v1"));
       assertThat(server.getRequestCount() - before).isEqualTo(2);
     } finally {
       server.destroy();
