@@ -54,14 +54,17 @@ final class GatewayLogs {
       List<Path> files, Optional<Instant> objects, Duration window, LogFormat format)
       throws InputFiles.InputException {
     Optional<Instant> guess = max(objects, Optional.ofNullable(tailsNewest(files, format)));
+    Optional<Instant> real;
     if (guess.isPresent()) {
       GatewayEvidence e = read(files, guess.get(), window, format);
-      Optional<Instant> real = max(objects, Optional.ofNullable(e.newest()));
+      // every line's time counts for the newest, in the window or not: this reading has it
+      real = max(objects, Optional.ofNullable(e.newest()));
       if (real.equals(guess)) {
         return new AtNewest(guess.get(), e);
       }
+    } else {
+      real = max(objects, newest(files, format));
     }
-    Optional<Instant> real = max(objects, newest(files, format));
     return real.isEmpty()
         ? null
         : new AtNewest(real.get(), read(files, real.get(), window, format));

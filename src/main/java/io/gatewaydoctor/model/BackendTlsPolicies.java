@@ -145,6 +145,10 @@ public final class BackendTlsPolicies {
           continue;
         }
         if ("ConfigMap".equals(r.getKind()) && (r.getGroup() == null || r.getGroup().isEmpty())) {
+          if (!r.getName().matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
+            other.add(INVALID_NAME);
+            continue;
+          }
           maps.add(r.getName());
         } else {
           other.add(r.getKind() + "/" + r.getName());
@@ -178,24 +182,72 @@ public final class BackendTlsPolicies {
     StringBuilder pem = new StringBuilder();
     List<String> problems = new ArrayList<>();
     for (String name : a.caConfigMaps()) {
+      String ref = "ConfigMap " + a.namespace() + "/" + name;
       Optional<ConfigMap> cm = cluster.configMap(a.namespace(), name);
       String text = cm.map(ConfigMap::getData).map(d -> d.get(CA_KEY)).orElse(null);
       if (cm.isEmpty()) {
-        if (cluster.knows("ConfigMap", a.namespace(), name)) {
-          problems.add("ConfigMap " + a.namespace() + "/" + name + " does not exist");
-        } else {
-          problems.add("ConfigMap " + a.namespace() + "/" + name + " was not read");
-        }
-      } else if (text == null || !text.contains("-----BEGIN CERTIFICATE-----")) {
         problems.add(
-            "ConfigMap " + a.namespace() + "/" + name + " has no PEM certificate under " + CA_KEY);
+            ref + (absenceKnown(cluster, a.namespace(), name) ? " does not exist" : UNREAD));
+      } else if (text == null || !text.contains("-----BEGIN CERTIFICATE-----")) {
+        problems.add(ref + " has no PEM certificate under " + CA_KEY);
+      } else if (text.length() > MAX_PEM_CHARS || pem.length() + text.length() > MAX_PEM_CHARS) {
+        problems.add(
+            ref + UNREAD + " (its " + CA_KEY + " is over " + MAX_PEM_CHARS / 1024 + " KiB)");
+      } else if (certificates(text) < 0) {
+        problems.add(ref + " has a " + CA_KEY + " that does not parse as PEM certificates");
       } else {
         pem.append(text).append('\n');
       }
     }
     for (String o : a.otherCaRefs()) {
-      problems.add(o + " is not a ConfigMap (the core kind every implementation reads)");
+      problems.add(
+          o.equals(INVALID_NAME)
+              ? "a ConfigMap in caCertificateRefs has a name no object can have"
+              : o + " is not a ConfigMap (the core kind every implementation reads)");
     }
     return new Trust(pem.length() == 0 ? null : pem.toString(), List.copyOf(problems));
+  }
+
+  /** An entry of otherCaRefs for a ConfigMap name that is not a DNS-1123 subdomain (not echoed). */
+  static final String INVALID_NAME = "ConfigMap/<invalid name>";
+
+  /** The words of a problem that says nothing about the policy: the ConfigMap was not read. */
+  public static final String UNREAD = " was not read";
+
+  /**
+   * CA text checked at most (all the policy's ConfigMaps together); a bundle is a few hundred KiB.
+   */
+  public static final int MAX_PEM_CHARS = 512 * 1024;
+
+  /** Certificates in a CA text read at most. */
+  static final int MAX_CERTIFICATES = 512;
+
+  /**
+   * Whether a ConfigMap the snapshot lacks is known not to exist: it was read by name and was not
+   * there, or (a dump) other ConfigMaps of its namespace were listed and it was not among them;
+   * never when reading it was refused.
+   */
+  static boolean absenceKnown(ClusterSnapshot cluster, String ns, String name) {
+    if (cluster.knows(ClusterSnapshot.unreadable("ConfigMap", ns, name))) {
+      return false;
+    }
+    return cluster.knows(ClusterSnapshot.lookedUp("ConfigMap", ns, name))
+        || cluster.hasConfigMapsIn(ns);
+  }
+
+  /**
+   * The number of X.509 certificates in PEM text, or -1 when it does not parse (or has too many).
+   */
+  static int certificates(String pem) {
+    try {
+      var certs =
+          java.security.cert.CertificateFactory.getInstance("X.509")
+              .generateCertificates(
+                  new java.io.ByteArrayInputStream(
+                      pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+      return certs.isEmpty() || certs.size() > MAX_CERTIFICATES ? -1 : certs.size();
+    } catch (java.security.cert.CertificateException | RuntimeException e) {
+      return -1;
+    }
   }
 }

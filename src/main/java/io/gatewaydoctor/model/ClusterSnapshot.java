@@ -191,15 +191,6 @@ public final class ClusterSnapshot {
     return "unreadable " + lookedUp(kind, namespace, name);
   }
 
-  /**
-   * Whether the object's absence is known: it was read by name, or its whole kind was listed, and
-   * it was not refused.
-   */
-  public boolean knows(String kind, String namespace, String name) {
-    return knows(lookedUp(kind, namespace, name))
-        || (knows(kind) && !knows(unreadable(kind, namespace, name)));
-  }
-
   public Optional<Ingress> ingress(String ns, String name) {
     return Optional.ofNullable(ingresses.get(key(ns, name)));
   }
@@ -264,6 +255,12 @@ public final class ClusterSnapshot {
   /** Whether a pod in this namespace may be taken for the ingress controller's. */
   public boolean gatewayNamespace(String namespace) {
     return gatewayNamespaces == null || gatewayNamespaces.contains(namespace);
+  }
+
+  /** Whether the snapshot holds any ConfigMap of the namespace (a dump that listed them). */
+  public boolean hasConfigMapsIn(String ns) {
+    String prefix = nz(ns) + "/";
+    return configMaps.keySet().stream().anyMatch(k -> k.startsWith(prefix));
   }
 
   /**

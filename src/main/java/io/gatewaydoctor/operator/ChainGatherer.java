@@ -101,7 +101,7 @@ final class ChainGatherer {
   }
 
   /** CA ConfigMaps of BackendTLSPolicies kept at most (read by GET, for a minute each). */
-  static final int MAX_CA_CONFIG_MAPS = 256;
+  static final int MAX_CA_CONFIG_MAPS = 64;
 
   private final ControllerConfigMaps caConfigMaps;
 

@@ -24,8 +24,11 @@ final class ControllerConfigMaps {
   /** Distinct ConfigMaps kept at most (each controller install has one). */
   static final int MAX = 16;
 
-  /** A kept value longer than this is dropped (a CA bundle is a few KiB; a ConfigMap 1 MiB). */
-  static final int MAX_VALUE_CHARS = 256 * 1024;
+  /**
+   * A kept value longer than this makes the ConfigMap unread, not kept (a CA bundle is at most a
+   * few hundred KiB; a ConfigMap up to 1 MiB).
+   */
+  static final int MAX_VALUE_CHARS = io.gatewaydoctor.model.BackendTlsPolicies.MAX_PEM_CHARS;
 
   private record Entry(Optional<ConfigMap> value, Instant at, boolean known) {}
 
@@ -98,6 +101,10 @@ final class ControllerConfigMaps {
               .withName(ref.substring(slash + 1))
               .get();
       value = Optional.ofNullable(cm).map(this::dataOnly);
+      if (value.isPresent() && value.get().getData() == null && cm.getData() != null) {
+        value = Optional.empty(); // a kept value over the cap: not read, its absence says nothing
+        known = false;
+      }
     } catch (KubernetesClientException ex) {
       value = e == null ? Optional.empty() : e.value(); // 403, a blip: the last known stays
       known = e != null && e.known();
@@ -117,14 +124,14 @@ final class ControllerConfigMaps {
       out.setData(cm.getData());
     } else {
       Map<String, String> kept = new java.util.HashMap<>();
-      cm.getData()
-          .forEach(
-              (k, v) -> {
-                if (keys.contains(k) && v != null && v.length() <= MAX_VALUE_CHARS) {
-                  kept.put(k, v);
-                }
-              });
-      out.setData(kept);
+      boolean over = false;
+      for (var e : cm.getData().entrySet()) {
+        if (keys.contains(e.getKey()) && e.getValue() != null) {
+          over |= e.getValue().length() > MAX_VALUE_CHARS;
+          kept.put(e.getKey(), e.getValue());
+        }
+      }
+      out.setData(over ? null : kept);
     }
     return out;
   }

@@ -43,6 +43,7 @@ public final class HttpProber implements Prober {
     long spent = (System.nanoTime() - start) / 1_000_000;
     int left = (int) Math.max(0, t.timeoutMillis() - spent);
     if (!t.tls()
+        && !t.h2c()
         && left > 0
         && (first.outcome() == Outcome.prematureClose
             || first.outcome() == Outcome.reset
@@ -118,6 +119,16 @@ public final class HttpProber implements Prober {
             e instanceof java.net.NoRouteToHostException ? "no route to host" : "cannot connect");
       }
       Socket s = raw;
+      if (t.h2c() && !t.tls()) {
+        x.afterRequest = true;
+        String authority = visible(t.host()) ? t.host() : t.address();
+        String path = visible(t.path()) && t.path().startsWith("/") ? t.path() : "/";
+        H2cExchange.Result r = H2cExchange.exchange(raw, authority, path, deadline, t.byteCap());
+        if (r.firstByte()) {
+          x.firstByteNanos = System.nanoTime();
+        }
+        return x.end(r.outcome(), r.status(), r.detail());
+      }
       if (t.tls()) {
         Verifying verifying = null;
         SSLSocket ssl;
@@ -126,7 +137,7 @@ public final class HttpProber implements Prober {
             verifying = Verifying.of(t.verify());
           } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
             return x.end(
-                Outcome.tlsFailed,
+                Outcome.error,
                 null,
                 "the CA certificates of " + t.verify().source() + " cannot be read as PEM");
           }
@@ -760,7 +771,7 @@ public final class HttpProber implements Prober {
     final SSLContext context;
     private volatile java.util.List<String> presented = java.util.List.of();
 
-    private Verifying(X509ExtendedTrustManager trust, List<String> sans)
+    private Verifying(X509ExtendedTrustManager trust, List<String> sans, String hostname)
         throws java.security.GeneralSecurityException {
       this.context = SSLContext.getInstance("TLS");
       X509ExtendedTrustManager keeping =
@@ -774,6 +785,11 @@ public final class HttpProber implements Prober {
                 throws java.security.cert.CertificateException {
               keep(chain);
               trust.checkServerTrusted(chain, auth, socket);
+              if (sans.isEmpty() && !carriesOneOf(chain[0], List.of("Hostname:" + hostname))) {
+                // the JDK takes the CN where there is no DNS name; Envoy matches DNS names only
+                throw new java.security.cert.CertificateException(
+                    "No subject alternative DNS name matching " + hostname + " found");
+              }
               if (!sans.isEmpty() && !carriesOneOf(chain[0], sans)) {
                 throw new java.security.cert.CertificateException(
                     "no subject alternative name of the policy's");
@@ -829,18 +845,30 @@ public final class HttpProber implements Prober {
               @Override
               protected boolean removeEldestEntry(
                   java.util.Map.Entry<String, X509ExtendedTrustManager> e) {
-                return size() > 64;
+                return size() > 16;
               }
             });
 
     static Verifying of(TlsVerification v) throws java.security.GeneralSecurityException {
-      String key = v.caPem() == null ? "" : v.caPem();
+      String key = v.caPem() == null ? "" : sha256(v.caPem());
       X509ExtendedTrustManager trust = TRUST.get(key);
       if (trust == null) {
         trust = trustManager(v.caPem());
         TRUST.put(key, trust);
       }
-      return new Verifying(trust, v.subjectAltNames() == null ? List.of() : v.subjectAltNames());
+      return new Verifying(
+          trust, v.subjectAltNames() == null ? List.of() : v.subjectAltNames(), v.hostname());
+    }
+
+    private static String sha256(String s) {
+      try {
+        return java.util.HexFormat.of()
+            .formatHex(
+                java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
     }
 
     /** Whether the certificate carries one of the names ("Hostname:NAME", "URI:URI"). */

@@ -118,7 +118,11 @@ public final class ProbePlanner {
           var trust = BackendTlsPolicies.trust(cluster, policy.get());
           tls = true;
           backendSni = policy.get().hostname();
-          if (trust.pem() != null || policy.get().wellKnown() != null) {
+          // verified only against the whole of what the policy names: with a CA missing, unread
+          // or unparsable the data plane fails anyway (a finding of its own), and a partial
+          // trust would misjudge the backend
+          if (trust.problems().isEmpty()
+              && (trust.pem() != null || "System".equals(policy.get().wellKnown()))) {
             verify =
                 new TlsVerification(
                     trust.pem(),

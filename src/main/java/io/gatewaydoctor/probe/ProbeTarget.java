@@ -19,7 +19,24 @@ public record ProbeTarget(
     int headerLimit,
     int byteCap,
     String sni,
-    TlsVerification verify) {
+    TlsVerification verify,
+    boolean h2c) {
+
+  /** HTTP/1.1 (or TLS as {@code tls} and {@code verify} say). */
+  public ProbeTarget(
+      String ip,
+      int port,
+      String pod,
+      boolean tls,
+      String host,
+      String path,
+      int timeoutMillis,
+      int headerLimit,
+      int byteCap,
+      String sni,
+      TlsVerification verify) {
+    this(ip, port, pod, tls, host, path, timeoutMillis, headerLimit, byteCap, sni, verify, false);
+  }
 
   /** With SNI, verifying nothing (ingress-nginx's default: proxy_ssl_verify off). */
   public ProbeTarget(
@@ -33,7 +50,7 @@ public record ProbeTarget(
       int headerLimit,
       int byteCap,
       String sni) {
-    this(ip, port, pod, tls, host, path, timeoutMillis, headerLimit, byteCap, sni, null);
+    this(ip, port, pod, tls, host, path, timeoutMillis, headerLimit, byteCap, sni, null, false);
   }
 
   /** Without SNI (ingress-nginx sends none unless proxy-ssl-server-name is on). */
@@ -63,21 +80,27 @@ public record ProbeTarget(
 
   public ProbeTarget withTls(boolean t) {
     return new ProbeTarget(
-        ip, port, pod, t, host, path, timeoutMillis, headerLimit, byteCap, sni, verify);
+        ip, port, pod, t, host, path, timeoutMillis, headerLimit, byteCap, sni, verify, h2c);
   }
 
   public ProbeTarget withPath(String p) {
     return new ProbeTarget(
-        ip, port, pod, tls, host, p, timeoutMillis, headerLimit, byteCap, sni, verify);
+        ip, port, pod, tls, host, p, timeoutMillis, headerLimit, byteCap, sni, verify, h2c);
   }
 
   public ProbeTarget withTimeout(int millis) {
     return new ProbeTarget(
-        ip, port, pod, tls, host, path, millis, headerLimit, byteCap, sni, verify);
+        ip, port, pod, tls, host, path, millis, headerLimit, byteCap, sni, verify, h2c);
+  }
+
+  /** HTTP/2 over plain TCP with prior knowledge, as the data plane speaks to an h2c port. */
+  public ProbeTarget withH2c(boolean h) {
+    return new ProbeTarget(
+        ip, port, pod, tls, host, path, timeoutMillis, headerLimit, byteCap, sni, verify, h);
   }
 
   public ProbeTarget withPort(int p) {
     return new ProbeTarget(
-        ip, p, pod, tls, host, path, timeoutMillis, headerLimit, byteCap, sni, verify);
+        ip, p, pod, tls, host, path, timeoutMillis, headerLimit, byteCap, sni, verify, h2c);
   }
 }

@@ -694,7 +694,8 @@ public final class GatewayEvidence {
       if (slot >= 0 && !a.fromApp()) {
         // the client got the gateway's error: charge it once, to the address of the last try that
         // failed
-        for (int i = a.upstreamAddrs().size() - 1; i >= 0; i--) {
+        // within the tries counted above: a try past them has no counters of its own here
+        for (int i = Math.min(a.upstreamAddrs().size(), MAX_TRIES) - 1; i >= 0; i--) {
           String addr = a.upstreamAddrs().get(i);
           if (!addr.equals("-")
               && !addr.startsWith("unix:")

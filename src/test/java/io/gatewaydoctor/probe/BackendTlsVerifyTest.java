@@ -20,6 +20,7 @@ class BackendTlsVerifyTest {
   static RealNginx nginx;
   static int tlsPort;
   static int plainPort;
+  static int cnOnlyPort;
   static String ca;
   static String otherCa;
   final HttpProber prober = new HttpProber();
@@ -31,6 +32,7 @@ class BackendTlsVerifyTest {
     otherCa = Files.readString(dir.resolve("other-ca.crt"));
     tlsPort = RealNginx.freePort(IP);
     plainPort = RealNginx.freePort(IP);
+    cnOnlyPort = RealNginx.freePort(IP);
     nginx =
         RealNginx.start(
             dir,
@@ -45,11 +47,18 @@ class BackendTlsVerifyTest {
             listen %1$s:%3$d;
             location / { return 200 "plain ok\\n"; }
           }
+          server {
+            listen %1$s:%5$d ssl;
+            ssl_certificate %4$s/cn-only.crt;
+            ssl_certificate_key %4$s/cn-only.key;
+            location / { return 200 "tls ok\\n"; }
+          }
         """
-                .formatted(IP, tlsPort, plainPort, dir),
+                .formatted(IP, tlsPort, plainPort, dir, cnOnlyPort),
             IP,
             tlsPort,
-            plainPort);
+            plainPort,
+            cnOnlyPort);
   }
 
   @AfterAll
@@ -116,7 +125,7 @@ class BackendTlsVerifyTest {
   void caTextThatIsNoCertificateSaysSo() {
     Probe p =
         prober.probe(verifying(tlsPort, "-----BEGIN CERTIFICATE-----\nnope\n", "web.shop.svc"));
-    assertThat(p.outcome()).isEqualTo(Outcome.tlsFailed);
+    assertThat(p.outcome()).isEqualTo(Outcome.error);
     assertThat(p.detail())
         .isEqualTo("the CA certificates of BackendTLSPolicy shop/web-tls cannot be read as PEM");
   }
@@ -167,5 +176,14 @@ class BackendTlsVerifyTest {
     assertThat(HttpProber.Verifying.dnsMatches("*.shop.svc", "a.web.shop.svc")).isFalse();
     assertThat(HttpProber.Verifying.dnsMatches("*.shop.svc", "shop.svc")).isFalse();
     assertThat(HttpProber.Verifying.dnsMatches("WEB.shop.svc", "web.SHOP.svc")).isTrue();
+  }
+
+  /** Envoy matches the certificate's DNS names only; the JDK alone would take the CN. */
+  @Test
+  void aNameInTheCnAloneIsNotEnough() {
+    Probe p = prober.probe(verifying(cnOnlyPort, ca, "web.shop.svc"));
+    assertThat(p.outcome()).isEqualTo(Outcome.tlsFailed);
+    assertThat(p.detail())
+        .startsWith("the backend's certificate (CN web.shop.svc) does not name web.shop.svc");
   }
 }

@@ -134,6 +134,34 @@ public final class RealNginx implements AutoCloseable {
         "2",
         "-extfile",
         "san.ext");
+    // the same name in the CN alone, no subjectAltName (cn-only.crt, cn-only.key)
+    openssl(
+        dir,
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "cn-only.key",
+        "-out",
+        "cn-only.csr",
+        "-subj",
+        "/CN=web.shop.svc");
+    openssl(
+        dir,
+        "x509",
+        "-req",
+        "-in",
+        "cn-only.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "cn-only.crt",
+        "-days",
+        "2");
   }
 
   @Override

@@ -20,9 +20,16 @@ class LauncherTest {
   static final Path DIST = Path.of("packaging/dist/gateway-doctor").toAbsolutePath();
 
   static String launch(Path javaHome, String... args) throws Exception {
+    return launch(null, javaHome, args);
+  }
+
+  static String launch(Path dir, Path javaHome, String... args) throws Exception {
     List<String> argv = new java.util.ArrayList<>(List.of("bash", DIST.toString()));
     argv.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+    if (dir != null) {
+      pb.directory(dir.toFile());
+    }
     pb.environment().put("JAVA_HOME", javaHome.toString());
     pb.environment().remove("JAVA_OPTS");
     Process p = pb.start();
@@ -55,6 +62,15 @@ class LauncherTest {
         .startsWith("-XX:+UseSerialGC -jar ")
         .doesNotContain("TieredStopAtLevel");
     assertThat(launch(jdk, "analyze", "--gateway-log=" + big)).startsWith("-XX:+UseSerialGC -jar ");
+    // a symlink to a big log (kubelet's /var/log/containers/*.log are): its target's size counts
+    Path link = tmp.resolve("link.log");
+    Files.createSymbolicLink(link, big);
+    assertThat(launch(jdk, "analyze", "--gateway-log", link.toString()))
+        .startsWith("-XX:+UseSerialGC -jar ");
+    // a file named like an option of find is still a file, and only its size counts
+    Files.writeString(tmp.resolve("!"), "x\n");
+    assertThat(launch(tmp, jdk, "analyze", "--gateway-log", "!"))
+        .startsWith("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar ");
     // the operator keeps the JVM's defaults whatever its arguments
     assertThat(launch(jdk, "operator", big.toString())).startsWith("-jar ");
   }
