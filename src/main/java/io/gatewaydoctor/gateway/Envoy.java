@@ -88,8 +88,8 @@ public final class Envoy implements GatewayDialect {
 
   /**
    * From the Service port's appProtocol: {@code kubernetes.io/h2c} and gRPC are not HTTP/1.1 (not
-   * judged by an HTTP/1.1 probe); TLS only where a BackendTLSPolicy asks for it, which this dialect
-   * does not read yet (plain HTTP, as Envoy speaks without one).
+   * judged by an HTTP/1.1 probe; h2c is probed in HTTP/2 with prior knowledge); TLS only where a
+   * BackendTLSPolicy governs the port (the probe planner reads it).
    */
   @Override
   public BackendSettings backend(
@@ -111,7 +111,15 @@ public final class Envoy implements GatewayDialect {
                   ? IngressNginx.MAX_PROXY_READ_TIMEOUT
                   : Math.min(s, IngressNginx.MAX_PROXY_READ_TIMEOUT));
     }
-    return new BackendSettings(http, false, DEFAULT_HEADER_LIMIT, timeout, null, false);
+    // kubernetes.io/h2c: HTTP/2 with prior knowledge over plain TCP, which the prober speaks too
+    return new BackendSettings(
+        http,
+        false,
+        DEFAULT_HEADER_LIMIT,
+        timeout,
+        null,
+        false,
+        !grpc && a.equals("kubernetes.io/h2c"));
   }
 
   @Override

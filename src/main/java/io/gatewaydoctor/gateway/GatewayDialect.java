@@ -96,5 +96,17 @@ public interface GatewayDialect {
       int headerLimit,
       int readTimeoutSeconds,
       String sni,
-      boolean clientCertificate) {}
+      boolean clientCertificate,
+      boolean h2c) {
+    /** HTTP/1.1 or TLS as the fields say; not h2c. */
+    BackendSettings(
+        boolean http,
+        boolean tls,
+        int headerLimit,
+        int readTimeoutSeconds,
+        String sni,
+        boolean clientCertificate) {
+      this(http, tls, headerLimit, readTimeoutSeconds, sni, clientCertificate, false);
+    }
+  }
 }

@@ -80,7 +80,7 @@ final class H2cExchange {
       read += 9;
       if (startsHttp1(head)) {
         return new Result(
-            Outcome.invalidResponse,
+            Outcome.http1Expected,
             null,
             "the backend answered HTTP/1.x to HTTP/2 with prior knowledge (h2c): it does not speak"
                 + " h2c",

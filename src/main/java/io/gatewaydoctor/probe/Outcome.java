@@ -25,6 +25,8 @@ public enum Outcome {
   tlsExpected,
   /** The backend speaks plain HTTP where TLS was sent. */
   plainExpected,
+  /** The backend speaks HTTP/1.x where HTTP/2 with prior knowledge (h2c) was sent. */
+  http1Expected,
   /**
    * The TLS handshake the gateway would make fails: a client certificate required, no protocol or
    * cipher in common, the SNI name.

@@ -107,7 +107,12 @@ public final class ProbePlanner {
       if (b.servicePort() == null) {
         continue;
       }
-      boolean tls = dialect.backend(annotations, chain.controllerConfig(), b.servicePort()).tls();
+      GatewayDialect.BackendSettings port =
+          dialect.backend(annotations, chain.controllerConfig(), b.servicePort());
+      boolean tls = port.tls();
+      if (!port.http() && !port.h2c()) {
+        continue; // gRPC on this port: an HTTP/1.1 probe would misjudge a healthy backend
+      }
       String backendSni = tls ? sni : null;
       TlsVerification verify = null;
       if (!"Ingress".equals(chain.target().ref().kind)) {
@@ -174,7 +179,8 @@ public final class ProbePlanner {
                 headerLimit,
                 byteCap,
                 backendSni,
-                verify);
+                verify,
+                port.h2c() && !tls); // h2 over TLS (ALPN) is probed as HTTPS
         boolean ready = e.ready() && !e.terminating();
         List<String> paths =
             ready ? routed.stream().filter(r -> !r.equals(path)).toList() : List.of();

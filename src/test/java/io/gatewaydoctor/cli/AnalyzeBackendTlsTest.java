@@ -29,6 +29,12 @@ class AnalyzeBackendTlsTest {
 
   /** A route "name" to Service "name" whose one pod answers at ip:port; then the extra objects. */
   static String route(String name, String ip, int port, String extra) {
+    return route(name, ip, port, extra, "https", null);
+  }
+
+  /** The same, the Service port named {@code portName}, with {@code appProtocol} when not null. */
+  static String route(
+      String name, String ip, int port, String extra, String portName, String appProtocol) {
     return """
         - apiVersion: gateway.networking.k8s.io/v1
           kind: HTTPRoute
@@ -50,7 +56,7 @@ class AnalyzeBackendTlsTest {
           metadata: {name: %1$s, namespace: shop}
           spec:
             selector: {app: %1$s}
-            ports: [{name: https, port: 443, targetPort: %3$d}]
+            ports: [{name: %4$s, port: 443, targetPort: %3$d%5$s}]
         - apiVersion: v1
           kind: Pod
           metadata: {name: %1$s-6d4b7c9f8-aaaaa, namespace: shop, labels: {app: %1$s}}
@@ -86,13 +92,18 @@ class AnalyzeBackendTlsTest {
             namespace: shop
             labels: {kubernetes.io/service-name: %1$s, endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io}
           addressType: IPv4
-          ports: [{name: https, port: %3$d, protocol: TCP}]
+          ports: [{name: %4$s, port: %3$d, protocol: TCP}]
           endpoints:
           - addresses: [%2$s]
             conditions: {ready: true}
             targetRef: {kind: Pod, name: %1$s-6d4b7c9f8-aaaaa, namespace: shop}
         """
-            .formatted(name, ip, port)
+            .formatted(
+                name,
+                ip,
+                port,
+                portName,
+                appProtocol == null ? "" : ", appProtocol: \"" + appProtocol + "\"")
         + extra;
   }
 
@@ -118,6 +129,7 @@ class AnalyzeBackendTlsTest {
     String plainIp = "127.0.0.97";
     int tls = RealNginx.freePort(tlsIp);
     int plain = RealNginx.freePort(plainIp);
+    int h2c = RealNginx.freePort(tlsIp);
     nginx =
         RealNginx.start(
             dir,
@@ -132,10 +144,15 @@ class AnalyzeBackendTlsTest {
             listen %3$s:%4$d;
             location / { return 200 "plain ok\\n"; }
           }
+          server {
+            listen %1$s:%6$d http2;
+            location / { return 200 "h2c ok\\n"; }
+          }
         """
-                .formatted(tlsIp, tls, plainIp, plain, dir),
+                .formatted(tlsIp, tls, plainIp, plain, dir, h2c),
             tlsIp,
-            tls);
+            tls,
+            h2c);
     String yaml =
         """
         apiVersion: v1
@@ -170,7 +187,9 @@ class AnalyzeBackendTlsTest {
             + route("wronghost", tlsIp, tls, policy("wronghost", "api.shop.svc", "web-ca"))
             + route("noca", tlsIp, tls, policy("noca", "web.shop.svc", "missing-ca"))
             + route("plain", plainIp, plain, policy("plain", "web.shop.svc", "web-ca"))
-            + route("nopolicy", tlsIp, tls, "");
+            + route("nopolicy", tlsIp, tls, "")
+            + route("h2c", tlsIp, h2c, "", "grpc-web", "kubernetes.io/h2c")
+            + route("h2cwrong", plainIp, plain, "", "web", "kubernetes.io/h2c");
     Path dump = dir.resolve("dump.yaml");
     Files.writeString(dump, yaml);
     var run =
@@ -252,5 +271,23 @@ class AnalyzeBackendTlsTest {
     JsonNode s = status("nopolicy");
     assertThat(s.path("rootCause").asText()).as(s.toString()).isEqualTo("BackendProtocolMismatch");
     assertThat(s.path("summary").asText()).contains("no BackendTLSPolicy governs its port https");
+  }
+
+  @Test
+  void anH2cPortIsProbedInHttp2WithPriorKnowledge() {
+    JsonNode s = status("h2c");
+    assertThat(s.path("health").asText()).as(s.toString()).isEqualTo("Healthy");
+    JsonNode probe = s.path("backends").get(0).path("endpoints").get(0).path("lastProbe");
+    assertThat(probe.path("outcome").asText()).isEqualTo("ok");
+    assertThat(probe.path("detail").asText()).isEqualTo("HTTP/2 (h2c) 200");
+  }
+
+  @Test
+  void anHttp1BackendBehindAnH2cPortIsAProtocolMismatch() {
+    JsonNode s = status("h2cwrong");
+    assertThat(s.path("rootCause").asText()).as(s.toString()).isEqualTo("BackendProtocolMismatch");
+    assertThat(s.path("summary").asText())
+        .contains("speaks HTTP/1.x", "appProtocol kubernetes.io/h2c", "UPE");
+    assertThat(s.toString()).contains("Remove appProtocol: kubernetes.io/h2c from port web");
   }
 }

@@ -74,7 +74,7 @@ class H2cProbeTest {
   @Test
   void anHttp1OnlyBackendDoesNotSpeakH2c() {
     Probe p = prober.probe(h2c(http1Port, "/"));
-    assertThat(p.outcome()).isEqualTo(Outcome.invalidResponse);
+    assertThat(p.outcome()).isEqualTo(Outcome.http1Expected);
     assertThat(p.detail()).contains("does not speak h2c");
   }
 

@@ -21,10 +21,17 @@ public final class BackendProtocolMismatchRule implements Rule {
     String name = ctx.chain().name();
     var hits =
         ProbeTrouble.hits(
-            ctx, p -> p.outcome() == Outcome.tlsExpected || p.outcome() == Outcome.plainExpected);
+            ctx,
+            p ->
+                p.outcome() == Outcome.tlsExpected
+                    || p.outcome() == Outcome.plainExpected
+                    || p.outcome() == Outcome.http1Expected);
     return hits.stream()
         .map(
             h -> {
+              if (h.probes().get(0).outcome() == Outcome.http1Expected) {
+                return h2cFinding(ctx, h);
+              }
               boolean wantsTls = h.probes().get(0).outcome() == Outcome.tlsExpected;
               if (io.gatewaydoctor.model.Routes.isRouteKind(ctx.chain().target().kind())) {
                 return routeFinding(ctx, h, wantsTls);
@@ -107,6 +114,45 @@ public final class BackendProtocolMismatchRule implements Rule {
                           false));
             })
         .toList();
+  }
+
+  /**
+   * The Service port's {@code appProtocol: kubernetes.io/h2c} makes an Envoy-based data plane speak
+   * HTTP/2 with prior knowledge, and the backend speaks HTTP/1.x: Envoy answers 502 {@code UPE}.
+   */
+  private static io.gatewaydoctor.analysis.RuleFinding h2cFinding(
+      io.gatewaydoctor.analysis.AnalysisContext ctx, ProbeTrouble.Hits h) {
+    var b = h.backend();
+    String port =
+        b.servicePort() == null
+            ? "its port"
+            : "port "
+                + (b.servicePort().getName() != null
+                    ? b.servicePort().getName()
+                    : String.valueOf(b.servicePort().getPort()));
+    return ProbeTrouble.finding(
+        Code.BackendProtocolMismatch,
+        h,
+        b.serviceRef(),
+        h.culprit()
+            + " speaks HTTP/1.x on port "
+            + h.probes().get(0).target().port()
+            + ", but "
+            + port
+            + " of Service "
+            + b.serviceKey()
+            + " has appProtocol kubernetes.io/h2c: "
+            + ctx.chain().target()
+            + "'s gateway speaks HTTP/2 to it (Envoy answers 502, flag UPE)",
+        new Remedy(
+            Action.MANUAL,
+            "Remove appProtocol: kubernetes.io/h2c from "
+                + port
+                + " of Service "
+                + b.serviceKey()
+                + " (the pods speak HTTP/1.1), or serve h2c (HTTP/2 without TLS) on "
+                + h.culprit(),
+            false));
   }
 
   /**
