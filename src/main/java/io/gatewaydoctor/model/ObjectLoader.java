@@ -92,12 +92,31 @@ public final class ObjectLoader {
               : null;
       return fast != null ? fast : parseJsonOnOneCore(text, source);
     } else {
+      List<HasMetadata> fast =
+          text.length() >= PARALLEL_CHARS && Runtime.getRuntime().availableProcessors() > 1
+              ? yamlOnEveryCore(text, source)
+              : null;
+      if (fast != null) {
+        return fast;
+      }
       try {
         readAll(FAST_YAML, text, source, out);
       } catch (AliasInDocument e) {
         out.clear();
         readAllWithAliases(text, source, out);
       }
+    }
+    return out;
+  }
+
+  /** As {@link #parse} for YAML, on one core (the reference for the parallel reading). */
+  static List<HasMetadata> parseYamlOnOneCore(String text, String source) {
+    List<HasMetadata> out = new ArrayList<>();
+    try {
+      readAll(FAST_YAML, text, source, out);
+    } catch (AliasInDocument e) {
+      out.clear();
+      readAllWithAliases(text, source, out);
     }
     return out;
   }
@@ -152,6 +171,56 @@ public final class ObjectLoader {
       return out;
     } catch (RuntimeException e) {
       return null; // read again the usual way, which says what and where
+    }
+  }
+
+  /**
+   * A kubectl YAML List read on every core: its items found by {@link YamlItems}, each read as a
+   * document of its own in contiguous runs, one run per task, joined in their order. Null (then it
+   * is read the usual way, which words any error and resolves aliases) when the text is not such a
+   * List or any item does not read.
+   */
+  static List<HasMetadata> yamlOnEveryCore(String text, String source) {
+    List<int[]> items = YamlItems.of(text);
+    if (items == null) {
+      return null;
+    }
+    int runs = Math.min(items.size(), Runtime.getRuntime().availableProcessors() * 4);
+    try {
+      List<List<HasMetadata>> parts =
+          java.util.stream.IntStream.range(0, runs)
+              .parallel()
+              .mapToObj(
+                  r -> {
+                    List<HasMetadata> part = new ArrayList<>();
+                    int from = (int) ((long) items.size() * r / runs);
+                    int to = (int) ((long) items.size() * (r + 1) / runs);
+                    for (int k = from; k < to; k++) {
+                      String item = YamlItems.item(text, items.get(k));
+                      if (item == null) {
+                        throw new IllegalStateException("not kubectl's shape");
+                      }
+                      try (com.fasterxml.jackson.core.JsonParser p =
+                          FAST_YAML.getFactory().createParser(item)) {
+                        if (p.nextToken() == null) {
+                          throw new IllegalStateException("an empty item");
+                        }
+                        read(SlimTree.read(p), source + ": document 1 item " + k, part);
+                        if (p.nextToken() != null) {
+                          throw new IllegalStateException("more than one document in an item");
+                        }
+                      } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                      }
+                    }
+                    return part;
+                  })
+              .toList();
+      List<HasMetadata> out = new ArrayList<>(items.size());
+      parts.forEach(out::addAll);
+      return out;
+    } catch (RuntimeException e) {
+      return null; // read again the usual way, which says what and where (or resolves aliases)
     }
   }
 
