@@ -9,12 +9,17 @@ public final class Dialects {
 
   /**
    * ingress-nginx for its own targets and those whose controller is unknown; {@link Envoy} for the
-   * Envoy-based Gateway API implementations; else {@link IngressNginx#OTHER}.
+   * Envoy-based Gateway API implementations; {@link NginxGatewayFabric} for NGINX Gateway Fabric;
+   * else {@link IngressNginx#OTHER}.
    */
   public static GatewayDialect of(String controller) {
     Envoy envoy = Envoy.of(controller);
     if (envoy != null) {
       return envoy;
+    }
+    NginxGatewayFabric ngf = NginxGatewayFabric.of(controller);
+    if (ngf != null) {
+      return ngf;
     }
     return controller == null || Gateways.INGRESS_NGINX.equals(controller)
         ? IngressNginx.INSTANCE
@@ -27,7 +32,7 @@ public final class Dialects {
    */
   public static GatewayDialect of(Target target) {
     GatewayDialect d = of(target.controller());
-    if (target.ingress().isEmpty() && !(d instanceof Envoy)) {
+    if (target.ingress().isEmpty() && !(d instanceof Envoy) && !(d instanceof NginxGatewayFabric)) {
       d = Envoy.forRoute(target.controller());
     }
     return d instanceof Envoy e && io.gatewaydoctor.model.Routes.GRPC.equals(target.kind())

@@ -228,9 +228,10 @@ public final class Gateways {
    * The Gateway API controller whose data plane (an Envoy proxy serving Gateways) this pod is, from
    * the labels its controller puts on the pods it creates: Envoy Gateway's {@code
    * gateway.envoyproxy.io/owning-gateway-name} on a pod with an {@code envoy} container, Istio's
-   * {@code gateway.networking.k8s.io/gateway-name} on a pod with an {@code istio-proxy} container.
-   * Anyone may set labels: only pods in the namespaces trusted to run gateways count (callers
-   * check).
+   * {@code gateway.networking.k8s.io/gateway-name} on a pod with an {@code istio-proxy} container,
+   * NGINX Gateway Fabric's on a pod with an {@code nginx} container (2.x: also {@code
+   * app.kubernetes.io/managed-by}; 1.x: beside its {@code nginx-gateway} container). Anyone may set
+   * labels: only pods in the namespaces trusted to run gateways count (callers check).
    */
   public static Optional<String> dataPlaneOf(Pod p) {
     Map<String, String> labels =
@@ -245,6 +246,14 @@ public final class Gateways {
     if (labels.containsKey("gateway.networking.k8s.io/gateway-name")
         && names.contains("istio-proxy")) {
       return Optional.of("istio.io/gateway-controller");
+    }
+    // NGINX Gateway Fabric 2.x: an nginx Deployment per Gateway, labelled with its Gateway and
+    // managed by the control plane; 1.x: the control plane and nginx in one pod
+    if (names.contains("nginx")
+        && ((labels.containsKey("gateway.networking.k8s.io/gateway-name")
+                && labels.containsKey("app.kubernetes.io/managed-by"))
+            || names.contains("nginx-gateway"))) {
+      return Optional.of("gateway.nginx.org/nginx-gateway-controller");
     }
     return Optional.empty();
   }

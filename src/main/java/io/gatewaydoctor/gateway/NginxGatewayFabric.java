@@ -1,0 +1,150 @@
+package io.gatewaydoctor.gateway;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.gatewaydoctor.model.ControllerConfig;
+import io.gatewaydoctor.model.Pods;
+import io.gatewaydoctor.model.ResolvedBackend;
+import io.gatewaydoctor.model.Target;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * NGINX Gateway Fabric (github.com/nginx/nginx-gateway-fabric): a Gateway API implementation whose
+ * data plane is nginx. What it writes and how it answers (from its source, 1.x and 2.x; see
+ * docs/root-causes.md, "What the gateway shows"):
+ *
+ * <ul>
+ *   <li>controller {@code gateway.nginx.org/nginx-gateway-controller} (the path may be changed, the
+ *       domain may not);
+ *   <li>the data plane's {@code nginx} container writes stock nginx error lines on stderr (read by
+ *       the ingress-nginx parser: {@code connect() failed (111: Connection refused) while
+ *       connecting to upstream, ... upstream: "http://10.244.0.5:8080/"}), so errors are pinned on
+ *       the pod by address; its default access format is nginx's {@code combined}, which names no
+ *       upstream (NginxProxy {@code spec.logging.accessLog.format} adds {@code $upstream_addr});
+ *   <li>upstreams named {@code <namespace>_<service>_<port>}; an invalid backendRef answers 500, a
+ *       Service without endpoints 503 (502 before 1.5), from its own unix-socket servers.
+ * </ul>
+ *
+ * Backend settings follow the Gateway API as for Envoy-based gateways (the Service port's {@code
+ * appProtocol}, the route's timeouts), with nginx's defaults where the route sets nothing. Pure.
+ */
+public final class NginxGatewayFabric implements GatewayDialect {
+  public static final String CONTROLLER = "gateway.nginx.org/nginx-gateway-controller";
+
+  /** The domain every NGF controller name has (its path may be configured). */
+  public static final String DOMAIN = "gateway.nginx.org/";
+
+  /** nginx's default proxy_read_timeout, in seconds. */
+  public static final int DEFAULT_READ_TIMEOUT = 60;
+
+  /** nginx's default proxy_buffer_size on x86-64 (one memory page). */
+  public static final int DEFAULT_HEADER_LIMIT = 4096;
+
+  private final String controller;
+  private final GatewayDialect routes;
+
+  private NginxGatewayFabric(String controller) {
+    this.controller = controller;
+    this.routes = Envoy.forRoute(controller);
+  }
+
+  /** The dialect of an NGF controller, or null when {@code controller} is not one. */
+  public static NginxGatewayFabric of(String controller) {
+    return controller != null
+            && controller.startsWith(DOMAIN)
+            && controller.length() > DOMAIN.length()
+        ? new NginxGatewayFabric(controller)
+        : null;
+  }
+
+  @Override
+  public String controller() {
+    return controller;
+  }
+
+  @Override
+  public BackendSettings backend(
+      Map<String, String> settings, ControllerConfig config, ServicePort port) {
+    BackendSettings r = routes.backend(settings, config, port);
+    boolean own = settings != null && settings.containsKey(Envoy.ROUTE_TIMEOUT);
+    return new BackendSettings(
+        r.http(),
+        r.tls(),
+        DEFAULT_HEADER_LIMIT,
+        own ? r.readTimeoutSeconds() : DEFAULT_READ_TIMEOUT,
+        r.sni(),
+        r.clientCertificate(),
+        r.h2c());
+  }
+
+  @Override
+  public String origin(String setting, Map<String, String> settings, ControllerConfig config) {
+    return settings != null && settings.containsKey(setting)
+        ? "the route's " + setting
+        : "nginx's default";
+  }
+
+  @Override
+  public Duration upstreamKeepAlive(ControllerConfig config) {
+    return Duration.ZERO; // not measured here
+  }
+
+  @Override
+  public Optional<String> accessLogFormat(ControllerConfig config) {
+    return Optional.empty();
+  }
+
+  @Override
+  public String protocolSetting() {
+    return Envoy.APP_PROTOCOL;
+  }
+
+  @Override
+  public String headerBufferSetting() {
+    return null;
+  }
+
+  @Override
+  public String readTimeoutSetting() {
+    return routes.readTimeoutSetting();
+  }
+
+  @Override
+  public String clientCertificateSetting() {
+    return null;
+  }
+
+  @Override
+  public boolean configures(String key) {
+    return false;
+  }
+
+  /** NGF's upstream of a Service port: {@code <namespace>_<service>_<port>}. */
+  @Override
+  public String upstreamName(String namespace, String service, String port) {
+    return namespace + "_" + service + "_" + port;
+  }
+
+  @Override
+  public List<Upstream> upstreams(
+      Target target, ResolvedBackend b, io.gatewaydoctor.model.ClusterSnapshot cluster) {
+    String port =
+        b.servicePort() != null ? String.valueOf(b.servicePort().getPort()) : b.ref().portLabel();
+    return List.of(new Upstream(upstreamName(b.namespace(), b.ref().service(), port), true));
+  }
+
+  /** The data plane's {@code nginx} container. */
+  @Override
+  public String logContainer(Pod pod) {
+    for (Container c : Pods.containers(pod)) {
+      if ("nginx".equals(c.getName())) {
+        return c.getName();
+      }
+    }
+    return null;
+  }
+}
