@@ -119,7 +119,9 @@ public final class Envoy implements GatewayDialect {
         timeout,
         null,
         false,
-        !grpc && a.equals("kubernetes.io/h2c"));
+        !grpc && a.equals("kubernetes.io/h2c"),
+        // a GRPCRoute's backends, or a port that says gRPC: probed with a gRPC health check
+        grpc || a.contains("grpc"));
   }
 
   @Override

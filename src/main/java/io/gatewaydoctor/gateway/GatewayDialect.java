@@ -97,7 +97,20 @@ public interface GatewayDialect {
       int readTimeoutSeconds,
       String sni,
       boolean clientCertificate,
-      boolean h2c) {
+      boolean h2c,
+      boolean grpc) {
+    /** Not gRPC. */
+    BackendSettings(
+        boolean http,
+        boolean tls,
+        int headerLimit,
+        int readTimeoutSeconds,
+        String sni,
+        boolean clientCertificate,
+        boolean h2c) {
+      this(http, tls, headerLimit, readTimeoutSeconds, sni, clientCertificate, h2c, false);
+    }
+
     /** HTTP/1.1 or TLS as the fields say; not h2c. */
     BackendSettings(
         boolean http,

@@ -78,7 +78,8 @@ public final class NginxGatewayFabric implements GatewayDialect {
         own ? r.readTimeoutSeconds() : DEFAULT_READ_TIMEOUT,
         r.sni(),
         r.clientCertificate(),
-        r.h2c());
+        r.h2c(),
+        r.grpc());
   }
 
   @Override

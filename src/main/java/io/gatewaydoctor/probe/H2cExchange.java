@@ -43,11 +43,27 @@ final class H2cExchange {
    */
   static Result exchange(Socket s, String authority, String path, long deadlineNanos, int byteCap)
       throws IOException {
+    return exchange(s, authority, path, deadlineNanos, byteCap, false);
+  }
+
+  /**
+   * With {@code grpc}: a gRPC call of {@link #GRPC_HEALTH} (an empty HealthCheckRequest), as the
+   * data plane of a GRPCRoute speaks to its backends; the answer's grpc-status (in the headers of a
+   * trailers-only answer, else in the trailers) and the health status it carries say the outcome.
+   */
+  static Result exchange(
+      Socket s, String authority, String path, long deadlineNanos, int byteCap, boolean grpc)
+      throws IOException {
     OutputStream out = s.getOutputStream();
     ByteArrayOutputStream req = new ByteArrayOutputStream();
     req.write(PREFACE);
     frame(req, SETTINGS, 0, 0, new byte[0]);
-    frame(req, HEADERS, 0x5, 1, headerBlock(authority, path)); // END_STREAM | END_HEADERS
+    if (grpc) {
+      frame(req, HEADERS, 0x4, 1, grpcHeaderBlock(authority)); // END_HEADERS
+      frame(req, DATA, 0x1, 1, new byte[5]); // END_STREAM: an empty message, not compressed
+    } else {
+      frame(req, HEADERS, 0x5, 1, headerBlock(authority, path)); // END_STREAM | END_HEADERS
+    }
     try {
       out.write(req.toByteArray());
       out.flush();
@@ -58,6 +74,9 @@ final class H2cExchange {
     int read = 0;
     boolean first = false;
     ByteArrayOutputStream block = null;
+    DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(true);
+    Http2Headers answer = null; // a gRPC call's response headers, until its trailers
+    ByteArrayOutputStream message = new ByteArrayOutputStream();
     while (true) {
       byte[] head;
       try {
@@ -146,8 +165,34 @@ final class H2cExchange {
         }
         block.write(fragment);
         if ((flags & 0x4) != 0) { // END_HEADERS
-          return decode(block.toByteArray());
+          if (!grpc) {
+            return decode(decoder, block.toByteArray());
+          }
+          Http2Headers h;
+          try {
+            h = decoder.decodeHeaders(1, Unpooled.wrappedBuffer(block.toByteArray()));
+          } catch (Http2Exception | RuntimeException e) {
+            return new Result(
+                Outcome.invalidResponse, null, "HTTP/2 headers that do not decode (HPACK)", true);
+          }
+          block = null;
+          if (answer == null) {
+            Result bad = notGrpc(h);
+            if (bad != null) {
+              return bad;
+            }
+            answer = h;
+          }
+          if (h.get("grpc-status") != null) {
+            return grpc(h.get("grpc-status").toString(), message.toByteArray());
+          }
+          if ((flags & 0x1) != 0) {
+            return new Result(
+                Outcome.invalidResponse, 200, "a gRPC answer that ended without grpc-status", true);
+          }
         }
+      } else if (type == DATA && stream == 1 && grpc && message.size() < 64) {
+        message.write(payload, 0, Math.min(payload.length, 64 - message.size()));
       }
       // DATA, PING, WINDOW_UPDATE, PRIORITY and other streams: not needed for the status
     }
@@ -158,10 +203,111 @@ final class H2cExchange {
     return new String(head, 0, 7, StandardCharsets.ISO_8859_1).equals("HTTP/1.");
   }
 
-  private static Result decode(byte[] block) {
+  /** The gRPC method the probes call: the standard health check, answered by most servers. */
+  static final String GRPC_HEALTH = "/grpc.health.v1.Health/Check";
+
+  /** Why response headers are no gRPC answer, or null when they are one. */
+  private static Result notGrpc(Http2Headers h) {
+    CharSequence st = h.status();
+    CharSequence type = h.get("content-type");
+    if (st == null || !"200".contentEquals(st)) {
+      Integer status =
+          st != null && st.toString().matches("[1-5][0-9][0-9]")
+              ? Integer.valueOf(st.toString())
+              : null;
+      return new Result(
+          Outcome.invalidResponse,
+          status,
+          "not a gRPC answer: HTTP/2 status " + (status == null ? "missing" : status),
+          true);
+    }
+    if (type == null || !type.toString().startsWith("application/grpc")) {
+      return new Result(
+          Outcome.invalidResponse,
+          200,
+          "not a gRPC answer: no application/grpc content type",
+          true);
+    }
+    return null;
+  }
+
+  /** gRPC status codes by name. */
+  static String grpcName(int code) {
+    String[] names = {
+      "OK",
+      "CANCELLED",
+      "UNKNOWN",
+      "INVALID_ARGUMENT",
+      "DEADLINE_EXCEEDED",
+      "NOT_FOUND",
+      "ALREADY_EXISTS",
+      "PERMISSION_DENIED",
+      "RESOURCE_EXHAUSTED",
+      "FAILED_PRECONDITION",
+      "ABORTED",
+      "OUT_OF_RANGE",
+      "UNIMPLEMENTED",
+      "INTERNAL",
+      "UNAVAILABLE",
+      "DATA_LOSS",
+      "UNAUTHENTICATED"
+    };
+    return code >= 0 && code < names.length ? names[code] : "status " + code;
+  }
+
+  /**
+   * A gRPC call's outcome: OK with the health status its message carries; UNIMPLEMENTED (no health
+   * service) still a gRPC server that answered; UNAVAILABLE, INTERNAL, UNKNOWN and
+   * DEADLINE_EXCEEDED the server's own errors, as an HTTP backend's 5xx.
+   */
+  static Result grpc(String status, byte[] message) {
+    if (!status.matches("[0-9]{1,2}")) {
+      return new Result(Outcome.invalidResponse, 200, "a grpc-status that is no number", true);
+    }
+    int code = Integer.parseInt(status);
+    if (code == 0) {
+      // HealthCheckResponse{status}: the 5-byte prefix, then field 1 (tag 0x08) and its value
+      int health = message.length >= 7 && message[5] == 0x08 ? message[6] : -1;
+      if (health == 2) {
+        return new Result(Outcome.http5xx, 200, "gRPC health check: NOT_SERVING", true);
+      }
+      return new Result(
+          Outcome.ok, 200, health == 1 ? "gRPC health check: SERVING" : "gRPC status OK", true);
+    }
+    boolean serverError = code == 2 || code == 4 || code == 13 || code == 14;
+    return new Result(
+        serverError ? Outcome.http5xx : Outcome.ok,
+        200,
+        code == 12
+            ? "gRPC status UNIMPLEMENTED (no health service; the server speaks gRPC)"
+            : "gRPC status " + grpcName(code),
+        true);
+  }
+
+  /**
+   * The gRPC request's header block: :method POST, :scheme http, :path, :authority, content-type
+   * application/grpc and te: trailers (a literal name: it is in no static table).
+   */
+  static byte[] grpcHeaderBlock(String authority) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.write(0x83); // :method POST
+    b.write(0x86); // :scheme http
+    literal(b, 4, GRPC_HEALTH);
+    literal(b, 1, authority);
+    literal(b, 31, "application/grpc"); // content-type
+    b.write(0x00); // te, a new name
+    integer(b, 0x00, 7, 2);
+    b.write('t');
+    b.write('e');
+    integer(b, 0x00, 7, 8);
+    b.write("trailers".getBytes(StandardCharsets.US_ASCII), 0, 8);
+    literal(b, 58, "gateway-doctor-probe");
+    return b.toByteArray();
+  }
+
+  private static Result decode(DefaultHttp2HeadersDecoder decoder, byte[] block) {
     try {
-      Http2Headers h =
-          new DefaultHttp2HeadersDecoder(true).decodeHeaders(1, Unpooled.wrappedBuffer(block));
+      Http2Headers h = decoder.decodeHeaders(1, Unpooled.wrappedBuffer(block));
       CharSequence st = h.status();
       if (st == null || !st.toString().matches("[1-5][0-9][0-9]")) {
         return new Result(

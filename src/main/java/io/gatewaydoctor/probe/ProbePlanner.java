@@ -94,8 +94,8 @@ public final class ProbePlanner {
     int headerLimit = Math.min(MAX_HEADER_LIMIT, settings.headerLimit());
     int byteCap =
         ProbeTarget.DEFAULT_BYTE_CAP; // what the prober holds, whatever the annotation says
-    if (!settings.http()) {
-      return List.of(); // gRPC, FastCGI, AJP: an HTTP/1.1 probe would misjudge a healthy backend
+    if (!settings.http() && !settings.h2c() && !settings.grpc()) {
+      return List.of(); // FastCGI, AJP, ingress-nginx's GRPC: an HTTP/1.1 probe would misjudge them
     }
     int timeout =
         spec == null || spec.getTimeoutMillis() == null
@@ -110,8 +110,8 @@ public final class ProbePlanner {
       GatewayDialect.BackendSettings port =
           dialect.backend(annotations, chain.controllerConfig(), b.servicePort());
       boolean tls = port.tls();
-      if (!port.http() && !port.h2c()) {
-        continue; // gRPC on this port: an HTTP/1.1 probe would misjudge a healthy backend
+      if (!port.http() && !port.h2c() && !port.grpc()) {
+        continue; // a protocol no probe here speaks
       }
       String backendSni = tls ? sni : null;
       TlsVerification verify = null;
@@ -181,6 +181,12 @@ public final class ProbePlanner {
                 backendSni,
                 verify,
                 port.h2c() && !tls); // h2 over TLS (ALPN) is probed as HTTPS
+        if (port.grpc()) {
+          if (tls) {
+            continue; // gRPC over TLS: not probed (ALPN h2 is not spoken here)
+          }
+          t = t.withGrpc(true);
+        }
         boolean ready = e.ready() && !e.terminating();
         List<String> paths =
             ready ? routed.stream().filter(r -> !r.equals(path)).toList() : List.of();

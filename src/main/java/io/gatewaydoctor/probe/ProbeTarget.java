@@ -20,7 +20,38 @@ public record ProbeTarget(
     int byteCap,
     String sni,
     TlsVerification verify,
-    boolean h2c) {
+    boolean h2c,
+    boolean grpc) {
+
+  /** Not gRPC. */
+  public ProbeTarget(
+      String ip,
+      int port,
+      String pod,
+      boolean tls,
+      String host,
+      String path,
+      int timeoutMillis,
+      int headerLimit,
+      int byteCap,
+      String sni,
+      TlsVerification verify,
+      boolean h2c) {
+    this(
+        ip,
+        port,
+        pod,
+        tls,
+        host,
+        path,
+        timeoutMillis,
+        headerLimit,
+        byteCap,
+        sni,
+        verify,
+        h2c,
+        false);
+  }
 
   /** HTTP/1.1 (or TLS as {@code tls} and {@code verify} say). */
   public ProbeTarget(
@@ -35,7 +66,20 @@ public record ProbeTarget(
       int byteCap,
       String sni,
       TlsVerification verify) {
-    this(ip, port, pod, tls, host, path, timeoutMillis, headerLimit, byteCap, sni, verify, false);
+    this(
+        ip,
+        port,
+        pod,
+        tls,
+        host,
+        path,
+        timeoutMillis,
+        headerLimit,
+        byteCap,
+        sni,
+        verify,
+        false,
+        false);
   }
 
   /** With SNI, verifying nothing (ingress-nginx's default: proxy_ssl_verify off). */
@@ -80,27 +124,48 @@ public record ProbeTarget(
 
   public ProbeTarget withTls(boolean t) {
     return new ProbeTarget(
-        ip, port, pod, t, host, path, timeoutMillis, headerLimit, byteCap, sni, verify, h2c);
+        ip, port, pod, t, host, path, timeoutMillis, headerLimit, byteCap, sni, verify, h2c, grpc);
   }
 
   public ProbeTarget withPath(String p) {
     return new ProbeTarget(
-        ip, port, pod, tls, host, p, timeoutMillis, headerLimit, byteCap, sni, verify, h2c);
+        ip, port, pod, tls, host, p, timeoutMillis, headerLimit, byteCap, sni, verify, h2c, grpc);
   }
 
   public ProbeTarget withTimeout(int millis) {
     return new ProbeTarget(
-        ip, port, pod, tls, host, path, millis, headerLimit, byteCap, sni, verify, h2c);
+        ip, port, pod, tls, host, path, millis, headerLimit, byteCap, sni, verify, h2c, grpc);
   }
 
   /** HTTP/2 over plain TCP with prior knowledge, as the data plane speaks to an h2c port. */
   public ProbeTarget withH2c(boolean h) {
     return new ProbeTarget(
-        ip, port, pod, tls, host, path, timeoutMillis, headerLimit, byteCap, sni, verify, h);
+        ip, port, pod, tls, host, path, timeoutMillis, headerLimit, byteCap, sni, verify, h, grpc);
+  }
+
+  /**
+   * A gRPC health check over h2c (grpc.health.v1.Health/Check), as a GRPCRoute's data plane speaks
+   * to its backends.
+   */
+  public ProbeTarget withGrpc(boolean g) {
+    return new ProbeTarget(
+        ip,
+        port,
+        pod,
+        tls,
+        host,
+        path,
+        timeoutMillis,
+        headerLimit,
+        byteCap,
+        sni,
+        verify,
+        g || h2c,
+        g);
   }
 
   public ProbeTarget withPort(int p) {
     return new ProbeTarget(
-        ip, p, pod, tls, host, path, timeoutMillis, headerLimit, byteCap, sni, verify, h2c);
+        ip, p, pod, tls, host, path, timeoutMillis, headerLimit, byteCap, sni, verify, h2c, grpc);
   }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AnalyzeBackendTlsTest {
   static RealNginx nginx;
+  static io.gatewaydoctor.probe.GrpcServer grpcServer;
   static JsonNode result;
   static final Map<String, String> IPS = new HashMap<>();
 
@@ -124,6 +125,7 @@ class AnalyzeBackendTlsTest {
   @BeforeAll
   static void seed(@TempDir Path dir) throws Exception {
     RealNginx.caSignedCertificate(dir);
+    grpcServer = io.gatewaydoctor.probe.GrpcServer.start("127.0.0.99", "serving");
     String ca = Files.readString(dir.resolve("ca.crt"));
     String tlsIp = "127.0.0.96";
     String plainIp = "127.0.0.97";
@@ -189,7 +191,11 @@ class AnalyzeBackendTlsTest {
             + route("plain", plainIp, plain, policy("plain", "web.shop.svc", "web-ca"))
             + route("nopolicy", tlsIp, tls, "")
             + route("h2c", tlsIp, h2c, "", "grpc-web", "kubernetes.io/h2c")
-            + route("h2cwrong", plainIp, plain, "", "web", "kubernetes.io/h2c");
+            + route("h2cwrong", plainIp, plain, "", "web", "kubernetes.io/h2c")
+            + route("grpc", "127.0.0.99", grpcServer.port, "", "grpc", null)
+                .replace("kind: HTTPRoute", "kind: GRPCRoute")
+            + route("grpcwrong", plainIp, plain, "", "grpc", null)
+                .replace("kind: HTTPRoute", "kind: GRPCRoute");
     Path dump = dir.resolve("dump.yaml");
     Files.writeString(dump, yaml);
     var run =
@@ -210,6 +216,7 @@ class AnalyzeBackendTlsTest {
   @AfterAll
   static void stop() {
     nginx.close();
+    grpcServer.close();
   }
 
   static JsonNode status(String route) {
@@ -289,5 +296,22 @@ class AnalyzeBackendTlsTest {
     assertThat(s.path("summary").asText())
         .contains("speaks HTTP/1.x", "appProtocol kubernetes.io/h2c", "UPE");
     assertThat(s.toString()).contains("Remove appProtocol: kubernetes.io/h2c from port web");
+  }
+
+  @Test
+  void aGrpcRoutesBackendsAreProbedWithAGrpcHealthCheck() {
+    JsonNode s = status("grpc");
+    assertThat(s.path("health").asText()).as(s.toString()).isEqualTo("Healthy");
+    JsonNode probe = s.path("backends").get(0).path("endpoints").get(0).path("lastProbe");
+    assertThat(probe.path("outcome").asText()).isEqualTo("ok");
+    assertThat(probe.path("detail").asText()).isEqualTo("gRPC health check: SERVING");
+  }
+
+  @Test
+  void anHttp1BackendBehindAGrpcRouteIsAProtocolMismatch() {
+    JsonNode s = status("grpcwrong");
+    assertThat(s.path("rootCause").asText()).as(s.toString()).isEqualTo("BackendProtocolMismatch");
+    assertThat(s.path("summary").asText())
+        .contains("speaks HTTP/1.x", "GRPCRoute", "gRPC (HTTP/2)");
   }
 }

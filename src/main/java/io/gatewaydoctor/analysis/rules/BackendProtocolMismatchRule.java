@@ -123,6 +123,27 @@ public final class BackendProtocolMismatchRule implements Rule {
   private static io.gatewaydoctor.analysis.RuleFinding h2cFinding(
       io.gatewaydoctor.analysis.AnalysisContext ctx, ProbeTrouble.Hits h) {
     var b = h.backend();
+    if (h.probes().get(0).target().grpc()) {
+      return ProbeTrouble.finding(
+          Code.BackendProtocolMismatch,
+          h,
+          b.serviceRef(),
+          h.culprit()
+              + " speaks HTTP/1.x on port "
+              + h.probes().get(0).target().port()
+              + ", but "
+              + ctx.chain().target()
+              + " makes the gateway speak gRPC (HTTP/2) to Service "
+              + b.serviceKey()
+              + " (Envoy answers 502, flag UPE, or gRPC UNAVAILABLE)",
+          new Remedy(
+              Action.MANUAL,
+              "Serve gRPC on "
+                  + h.culprit()
+                  + ", or send its HTTP traffic through an HTTPRoute instead of "
+                  + ctx.chain().target(),
+              false));
+    }
     String port =
         b.servicePort() == null
             ? "its port"
