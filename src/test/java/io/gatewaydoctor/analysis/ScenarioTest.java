@@ -171,6 +171,14 @@ class ScenarioTest {
           .get("summaryContains")
           .forEach(w -> assertThat(d.summary()).as(context).contains(w.asText()));
     }
+    if (expected.has("fixContains")) {
+      // what the root cause's fix says (the object to apply, the setting to change)
+      String fix =
+          d.findings().isEmpty() || d.findings().get(0).remediation() == null
+              ? ""
+              : d.findings().get(0).remediation().description();
+      expected.get("fixContains").forEach(w -> assertThat(fix).as(context).contains(w.asText()));
+    }
     if (expected.has("plans")) {
       // the typed remediation plans, in order: "action Kind ns/name"
       List<String> plans = new ArrayList<>();

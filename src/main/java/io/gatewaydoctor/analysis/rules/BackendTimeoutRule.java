@@ -166,8 +166,6 @@ public final class BackendTimeoutRule implements Rule {
   static String raise(AnalysisContext ctx) {
     return ctx.chain().target().ingress().isPresent()
         ? "nginx.ingress.kubernetes.io/proxy-read-timeout on " + ctx.chain().target()
-        : "timeouts.request of the rule of "
-            + ctx.chain().target()
-            + " (Gateway API; the gateway's default applies without it)";
+        : RouteTuning.requestTimeout(ctx);
   }
 }

@@ -207,7 +207,16 @@ public final class GatewayErrorReasonsRule implements Rule {
                         Action.MANUAL,
                         ctx.chain().target().ingress().isEmpty() && rc.getKey() == Reason.tls
                             ? routeTlsFix(culprit, b)
-                            : fix(rc.getKey(), culprit, b),
+                            : ctx.chain().target().ingress().isEmpty()
+                                    && (rc.getKey() == Reason.prematureClose
+                                        || rc.getKey() == Reason.reset)
+                                    && KeepAliveSignature.shows(GatewayTrouble.at(ctx, worst))
+                                ? "Raise the HTTP keep-alive (idle) timeout of "
+                                    + culprit
+                                    + " above the gateway's (Envoy: 1 h by default), or "
+                                    + RouteTuning.idleTimeout(
+                                        ctx, b, "<less than the backend's keep-alive timeout>")
+                                : fix(rc.getKey(), culprit, b),
                         false)));
       }
     }
