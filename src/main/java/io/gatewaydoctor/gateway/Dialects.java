@@ -35,8 +35,10 @@ public final class Dialects {
     if (target.ingress().isEmpty() && !(d instanceof Envoy) && !(d instanceof NginxGatewayFabric)) {
       d = Envoy.forRoute(target.controller());
     }
-    return d instanceof Envoy e && io.gatewaydoctor.model.Routes.GRPC.equals(target.kind())
-        ? e.grpc()
-        : d;
+    boolean grpcRoute = io.gatewaydoctor.model.Routes.GRPC.equals(target.kind());
+    if (grpcRoute && d instanceof Envoy e) {
+      return e.grpc();
+    }
+    return grpcRoute && d instanceof NginxGatewayFabric n ? n.grpc() : d;
   }
 }

@@ -119,9 +119,10 @@ public final class Envoy implements GatewayDialect {
         timeout,
         null,
         false,
-        !grpc && a.equals("kubernetes.io/h2c"),
+        // Istio reads "http2" as HTTP/2 without TLS too
+        !grpc && (a.equals("kubernetes.io/h2c") || (ISTIO.equals(controller) && a.equals("http2"))),
         // a GRPCRoute's backends, or a port that says gRPC: probed with a gRPC health check
-        grpc || a.contains("grpc"));
+        grpc || a.equals("grpc") || a.equals("kubernetes.io/grpc"));
   }
 
   @Override

@@ -29,8 +29,8 @@ import java.util.Optional;
  *       Service without endpoints 503 (502 before 1.5), from its own unix-socket servers.
  * </ul>
  *
- * Backend settings follow the Gateway API as for Envoy-based gateways (the Service port's {@code
- * appProtocol}, the route's timeouts), with nginx's defaults where the route sets nothing. Pure.
+ * Backend settings are nginx's: HTTP/1.1 (gRPC for a GRPCRoute), proxy_read_timeout 60 s (NGF does
+ * not apply the routes' timeouts), a 4 KiB header buffer. Pure.
  */
 public final class NginxGatewayFabric implements GatewayDialect {
   public static final String CONTROLLER = "gateway.nginx.org/nginx-gateway-controller";
@@ -45,11 +45,16 @@ public final class NginxGatewayFabric implements GatewayDialect {
   public static final int DEFAULT_HEADER_LIMIT = 4096;
 
   private final String controller;
-  private final GatewayDialect routes;
+  private final boolean grpc;
 
-  private NginxGatewayFabric(String controller) {
+  private NginxGatewayFabric(String controller, boolean grpc) {
     this.controller = controller;
-    this.routes = Envoy.forRoute(controller);
+    this.grpc = grpc;
+  }
+
+  /** The same dialect for a GRPCRoute's backends: nginx speaks gRPC (HTTP/2) to them. */
+  public NginxGatewayFabric grpc() {
+    return new NginxGatewayFabric(controller, true);
   }
 
   /** The dialect of an NGF controller, or null when {@code controller} is not one. */
@@ -57,7 +62,7 @@ public final class NginxGatewayFabric implements GatewayDialect {
     return controller != null
             && controller.startsWith(DOMAIN)
             && controller.length() > DOMAIN.length()
-        ? new NginxGatewayFabric(controller)
+        ? new NginxGatewayFabric(controller, false)
         : null;
   }
 
@@ -66,20 +71,16 @@ public final class NginxGatewayFabric implements GatewayDialect {
     return controller;
   }
 
+  /**
+   * HTTP/1.1 to an HTTPRoute's backends whatever the port's appProtocol (NGF refuses h2c and HTTP/2
+   * ports: the route's ResolvedRefs says UnsupportedProtocol), gRPC to a GRPCRoute's; nginx's read
+   * timeout (NGF does not apply the routes' timeouts).
+   */
   @Override
   public BackendSettings backend(
       Map<String, String> settings, ControllerConfig config, ServicePort port) {
-    BackendSettings r = routes.backend(settings, config, port);
-    boolean own = settings != null && settings.containsKey(Envoy.ROUTE_TIMEOUT);
     return new BackendSettings(
-        r.http(),
-        r.tls(),
-        DEFAULT_HEADER_LIMIT,
-        own ? r.readTimeoutSeconds() : DEFAULT_READ_TIMEOUT,
-        r.sni(),
-        r.clientCertificate(),
-        r.h2c(),
-        r.grpc());
+        !grpc, false, DEFAULT_HEADER_LIMIT, DEFAULT_READ_TIMEOUT, null, false, false, grpc);
   }
 
   @Override
@@ -111,7 +112,7 @@ public final class NginxGatewayFabric implements GatewayDialect {
 
   @Override
   public String readTimeoutSetting() {
-    return routes.readTimeoutSetting();
+    return null; // NGF does not apply the Gateway API's timeouts
   }
 
   @Override

@@ -255,7 +255,7 @@ public final class Gateways {
             || names.contains("nginx-gateway"))) {
       return Optional.of("gateway.nginx.org/nginx-gateway-controller");
     }
-    return Optional.empty();
+    return DataPlanes.of(p).map(DataPlanes.Rule::controller); // configured ones
   }
 
   /** Which controller a pod runs, if it runs one this code recognises. */

@@ -185,6 +185,25 @@ public final class ObjectLoader {
     if (items == null) {
       return null;
     }
+    // what the document says beside its items must read as the List it claims to be, with the
+    // same top-level keys: else the whole text is read the usual way
+    try (com.fasterxml.jackson.core.JsonParser p =
+        FAST_YAML.getFactory().createParser(YamlItems.skeleton(text, items))) {
+      if (p.nextToken() == null) {
+        return null;
+      }
+      JsonNode skeleton = SlimTree.read(p);
+      if (p.nextToken() != null
+          || !skeleton.isObject()
+          || !skeleton.path("items").isArray()
+          || !skeleton.path("items").isEmpty()
+          || !skeleton.path("kind").isTextual()
+          || !skeleton.path("kind").asText().endsWith("List")) {
+        return null;
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    }
     int runs = Math.min(items.size(), Runtime.getRuntime().availableProcessors() * 4);
     try {
       List<List<HasMetadata>> parts =

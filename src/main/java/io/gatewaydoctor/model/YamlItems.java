@@ -20,6 +20,15 @@ final class YamlItems {
 
   /** The [start, end) character ranges of the items' lines, in order; null when not such a List. */
   static List<int[]> of(String text) {
+    // line breaks of YAML's that are not '\n' would cut lines where this does not
+    if (text.indexOf('\r') >= 0
+        || text.indexOf('\u0085') >= 0
+        || text.indexOf('\u2028') >= 0
+        || text.indexOf('\u2029') >= 0
+        || text.indexOf('\t') >= 0
+        || text.startsWith("\uFEFF")) {
+      return null;
+    }
     List<int[]> items = new ArrayList<>();
     Set<String> keys = new HashSet<>();
     boolean inItems = false;
@@ -84,6 +93,22 @@ final class YamlItems {
       items.add(new int[] {itemStart, n});
     }
     return list && keys.contains("items") && !items.isEmpty() ? items : null;
+  }
+
+  /**
+   * The text without its items ({@code items: []} in their place): what the document says beside
+   * them, for the parser to check (a quoted scalar opened at the top level, garbage under a key).
+   */
+  static String skeleton(String text, List<int[]> items) {
+    StringBuilder b = new StringBuilder();
+    int pos = 0;
+    for (int[] at : items) {
+      b.append(text, pos, at[0]);
+      pos = at[1];
+    }
+    b.append(text, pos, text.length());
+    // "items:" then nothing: the items were its value
+    return b.toString().replaceFirst("(?m)^items:[ ]*$", "items: []");
   }
 
   /**

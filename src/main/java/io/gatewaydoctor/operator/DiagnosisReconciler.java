@@ -96,6 +96,14 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   @ConfigProperty(name = "gatewaydoctor.tls-secret-check", defaultValue = "false")
   boolean tlsSecretCheck;
 
+  /**
+   * The data planes of Gateway API implementations not built in:
+   * CONTROLLER|LABEL[=VALUE]|CONTAINER, comma-separated ({@link
+   * io.gatewaydoctor.model.DataPlanes}).
+   */
+  @ConfigProperty(name = "gatewaydoctor.gateway-api.data-planes")
+  java.util.Optional<String> dataPlanes;
+
   @ConfigProperty(name = "gatewaydoctor.status-heartbeat", defaultValue = "PT10M")
   Duration heartbeat;
 
@@ -157,6 +165,9 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
               + remediationMaxMode
               + "\" is not off, dry-run or auto");
     }
+    // a mistake in it stops the start: the wrong pods would be taken for a gateway's, or none
+    io.gatewaydoctor.model.DataPlanes.configure(
+        io.gatewaydoctor.model.DataPlanes.parse(dataPlanes.orElse("")));
     GatewayApi.Served served = gatewayApiEnabled ? gatewayApi.get() : GatewayApi.Served.NONE;
     boolean routes = served.routes();
     informers =

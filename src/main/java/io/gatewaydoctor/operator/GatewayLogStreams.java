@@ -501,6 +501,10 @@ final class GatewayLogStreams implements AutoCloseable {
     if (nginx != null) {
       return nginx;
     }
+    var configured = io.gatewaydoctor.model.DataPlanes.of(p);
+    if (configured.isPresent()) {
+      return configured.get().container();
+    }
     return io.gatewaydoctor.model.Gateways.dataPlaneOf(p)
         .map(c -> io.gatewaydoctor.gateway.Dialects.of(c).logContainer(p))
         .orElse(null);

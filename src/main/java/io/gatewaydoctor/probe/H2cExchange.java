@@ -43,8 +43,11 @@ final class H2cExchange {
    */
   static Result exchange(Socket s, String authority, String path, long deadlineNanos, int byteCap)
       throws IOException {
-    return exchange(s, authority, path, deadlineNanos, byteCap, false);
+    return exchange(s, authority, path, deadlineNanos, byteCap, false, DEFAULT_HEADER_LIST);
   }
+
+  /** The response headers accepted at most when the caller does not say (Envoy's 60 KiB). */
+  static final int DEFAULT_HEADER_LIST = 60 * 1024;
 
   /**
    * With {@code grpc}: a gRPC call of {@link #GRPC_HEALTH} (an empty HealthCheckRequest), as the
@@ -52,12 +55,18 @@ final class H2cExchange {
    * trailers-only answer, else in the trailers) and the health status it carries say the outcome.
    */
   static Result exchange(
-      Socket s, String authority, String path, long deadlineNanos, int byteCap, boolean grpc)
+      Socket s,
+      String authority,
+      String path,
+      long deadlineNanos,
+      int byteCap,
+      boolean grpc,
+      int headerLimit)
       throws IOException {
     OutputStream out = s.getOutputStream();
     ByteArrayOutputStream req = new ByteArrayOutputStream();
     req.write(PREFACE);
-    frame(req, SETTINGS, 0, 0, new byte[0]);
+    frame(req, SETTINGS, 0, 0, new byte[] {0, 2, 0, 0, 0, 0}); // SETTINGS_ENABLE_PUSH = 0
     if (grpc) {
       frame(req, HEADERS, 0x4, 1, grpcHeaderBlock(authority)); // END_HEADERS
       frame(req, DATA, 0x1, 1, new byte[5]); // END_STREAM: an empty message, not compressed
@@ -74,7 +83,13 @@ final class H2cExchange {
     int read = 0;
     boolean first = false;
     ByteArrayOutputStream block = null;
-    DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(true);
+    DefaultHttp2HeadersDecoder decoder;
+    try {
+      decoder = new DefaultHttp2HeadersDecoder(true, Math.max(1024, headerLimit));
+    } catch (RuntimeException e) {
+      decoder = new DefaultHttp2HeadersDecoder(true);
+    }
+    int headersFlags = 0; // the flags of the HEADERS frame a CONTINUATION carries on
     Http2Headers answer = null; // a gRPC call's response headers, until its trailers
     ByteArrayOutputStream message = new ByteArrayOutputStream();
     while (true) {
@@ -95,9 +110,10 @@ final class H2cExchange {
       } catch (SocketException e) {
         return new Result(Outcome.reset, null, "reset during the HTTP/2 exchange", first);
       }
+      boolean firstFrame = !first;
       first = true;
       read += 9;
-      if (startsHttp1(head)) {
+      if (firstFrame && startsHttp1(head)) {
         return new Result(
             Outcome.http1Expected,
             null,
@@ -158,6 +174,9 @@ final class H2cExchange {
         if (block == null) {
           block = new ByteArrayOutputStream();
         }
+        if (type == HEADERS) {
+          headersFlags = flags;
+        }
         byte[] fragment = type == HEADERS ? fragment(payload, flags) : payload;
         if (fragment == null) {
           return new Result(
@@ -166,11 +185,18 @@ final class H2cExchange {
         block.write(fragment);
         if ((flags & 0x4) != 0) { // END_HEADERS
           if (!grpc) {
-            return decode(decoder, block.toByteArray());
+            Result r = decode(decoder, block.toByteArray());
+            if (r.status() != null && r.status() >= 100 && r.status() < 200) {
+              block = null; // an interim answer (103 Early Hints): the final one follows
+              continue;
+            }
+            return r;
           }
           Http2Headers h;
           try {
             h = decoder.decodeHeaders(1, Unpooled.wrappedBuffer(block.toByteArray()));
+          } catch (Http2Exception.HeaderListSizeException e) {
+            return TOO_LARGE;
           } catch (Http2Exception | RuntimeException e) {
             return new Result(
                 Outcome.invalidResponse, null, "HTTP/2 headers that do not decode (HPACK)", true);
@@ -186,13 +212,16 @@ final class H2cExchange {
           if (h.get("grpc-status") != null) {
             return grpc(h.get("grpc-status").toString(), message.toByteArray());
           }
-          if ((flags & 0x1) != 0) {
+          if ((headersFlags & 0x1) != 0) {
             return new Result(
                 Outcome.invalidResponse, 200, "a gRPC answer that ended without grpc-status", true);
           }
         }
       } else if (type == DATA && stream == 1 && grpc && message.size() < 64) {
-        message.write(payload, 0, Math.min(payload.length, 64 - message.size()));
+        byte[] data = (flags & 0x8) != 0 ? fragment(payload, 0x8) : payload; // PADDED
+        if (data != null) {
+          message.write(data, 0, Math.min(data.length, 64 - message.size()));
+        }
       }
       // DATA, PING, WINDOW_UPDATE, PRIORITY and other streams: not needed for the status
     }
@@ -202,6 +231,13 @@ final class H2cExchange {
   static boolean startsHttp1(byte[] head) {
     return new String(head, 0, 7, StandardCharsets.ISO_8859_1).equals("HTTP/1.");
   }
+
+  private static final Result TOO_LARGE =
+      new Result(
+          Outcome.headersTooLarge,
+          null,
+          "HTTP/2 response headers larger than the gateway accepts",
+          true);
 
   /** The gRPC method the probes call: the standard health check, answered by most servers. */
   static final String GRPC_HEALTH = "/grpc.health.v1.Health/Check";
@@ -307,7 +343,12 @@ final class H2cExchange {
 
   private static Result decode(DefaultHttp2HeadersDecoder decoder, byte[] block) {
     try {
-      Http2Headers h = decoder.decodeHeaders(1, Unpooled.wrappedBuffer(block));
+      Http2Headers h;
+      try {
+        h = decoder.decodeHeaders(1, Unpooled.wrappedBuffer(block));
+      } catch (Http2Exception.HeaderListSizeException e) {
+        return TOO_LARGE;
+      }
       CharSequence st = h.status();
       if (st == null || !st.toString().matches("[1-5][0-9][0-9]")) {
         return new Result(

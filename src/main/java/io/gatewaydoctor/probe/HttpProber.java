@@ -124,7 +124,8 @@ public final class HttpProber implements Prober {
         String authority = visible(t.host()) ? t.host() : t.address();
         String path = visible(t.path()) && t.path().startsWith("/") ? t.path() : "/";
         H2cExchange.Result r =
-            H2cExchange.exchange(raw, authority, path, deadline, t.byteCap(), t.grpc());
+            H2cExchange.exchange(
+                raw, authority, path, deadline, t.byteCap(), t.grpc(), t.headerLimit());
         if (r.firstByte()) {
           x.firstByteNanos = System.nanoTime();
         }

@@ -188,8 +188,11 @@ public final class ProbePlanner {
           t = t.withGrpc(true);
         }
         boolean ready = e.ready() && !e.terminating();
+        // one health check per gRPC endpoint: a method path is no page to fetch
         List<String> paths =
-            ready ? routed.stream().filter(r -> !r.equals(path)).toList() : List.of();
+            ready && !t.grpc()
+                ? routed.stream().filter(r -> !r.equals(path)).toList()
+                : List.<String>of();
         Planned planned = new Planned(t, b, pod, ready, paths, readTimeout, null);
         if (out.putIfAbsent(t.address(), planned) == null && !paths.isEmpty()) {
           routed = List.of(); // one endpoint per backend carries the routed paths

@@ -860,6 +860,47 @@ class ChartTest {
    * (gatewayApi.backendTlsCaConfigMaps), by get.
    */
   @Test
+  void configuredDataPlanesReachTheOperator() {
+    List<HasMetadata> objects =
+        Manifests.parse(
+            template()
+                .set("gatewayApi.dataPlanes[0].controller", "kgateway.dev/kgateway")
+                .set("gatewayApi.dataPlanes[0].podLabel", "gateway.networking.k8s.io/gateway-name")
+                .set("gatewayApi.dataPlanes[0].container", "kgateway-proxy")
+                .call(),
+            "planes");
+    String value =
+        deployment(objects)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getEnv()
+            .stream()
+            .filter(e -> e.getName().equals("GATEWAYDOCTOR_GATEWAY_API_DATA_PLANES"))
+            .findFirst()
+            .orElseThrow()
+            .getValue();
+    assertThat(io.gatewaydoctor.model.DataPlanes.parse(value))
+        .containsExactly(
+            new io.gatewaydoctor.model.DataPlanes.Rule(
+                "kgateway.dev/kgateway",
+                "gateway.networking.k8s.io/gateway-name",
+                null,
+                "kgateway-proxy"));
+    assertThat(
+            deployment(render(Map.of()))
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv())
+        .noneMatch(e -> e.getName().equals("GATEWAYDOCTOR_GATEWAY_API_DATA_PLANES"));
+  }
+
+  @Test
   void backendTlsCaConfigMapsAreReadOnlyWhenAskedFor() {
     List<HasMetadata> defaults = render(Map.of());
     assertThat(

@@ -64,4 +64,25 @@ class NginxGatewayFabricTest {
             NginxGatewayFabric.of(NginxGatewayFabric.CONTROLLER).upstreamName("shop", "web", "80"))
         .isEqualTo("shop_web_80");
   }
+
+  @Test
+  void nginxSpeaksHttp1ToAnHttpRoutesBackendsAndGrpcToAGrpcRoutes() {
+    var h2cPort =
+        new io.fabric8.kubernetes.api.model.ServicePortBuilder()
+            .withName("web")
+            .withPort(80)
+            .withAppProtocol("kubernetes.io/h2c")
+            .build();
+    NginxGatewayFabric ngf = NginxGatewayFabric.of(NginxGatewayFabric.CONTROLLER);
+    var http = ngf.backend(Map.of(), null, h2cPort);
+    assertThat(http.http()).isTrue();
+    assertThat(http.h2c()).isFalse();
+    assertThat(http.grpc()).isFalse();
+    // NGF does not apply the routes' timeouts: nginx's 60 s
+    assertThat(ngf.backend(Map.of(Envoy.ROUTE_TIMEOUT, "5"), null, h2cPort).readTimeoutSeconds())
+        .isEqualTo(60);
+    var grpc = ngf.grpc().backend(Map.of(), null, h2cPort);
+    assertThat(grpc.grpc()).isTrue();
+    assertThat(grpc.http()).isFalse();
+  }
 }

@@ -104,4 +104,25 @@ class YamlItemsTest {
     assertThat(ObjectLoader.yamlOnEveryCore(yaml, "x")).isNull();
     assertThat(ObjectLoader.parse(yaml, "x")).hasSize(2);
   }
+
+  /** What the document says beside its items is read too: text that is no List is no List. */
+  @Test
+  void aQuotedScalarOpenedAtTheTopLevelIsNoList() {
+    String yaml =
+        "apiVersion: v1\nkind: List\nmetadata:\n  resourceVersion: \"x\nitems:\n"
+            + POD.formatted("s")
+            + "zz: y\"\n";
+    assertThat(YamlItems.of(yaml)).isNotNull(); // the lines look like kubectl's
+    assertThat(ObjectLoader.yamlOnEveryCore(yaml, "x")).isNull(); // but the text says otherwise
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\r", "\u0085", "\u2028", "\u2029"})
+  void lineBreaksOtherThanNewlineAreLeftToTheUsualReading(String lineBreak) {
+    String yaml =
+        list(
+            POD.formatted("a")
+                .replace("    namespace: shop\n", "    namespace: shop" + lineBreak + "\n"));
+    assertThat(YamlItems.of(yaml)).isNull();
+  }
 }

@@ -33,13 +33,17 @@ class H2cProbeTest {
             location / { return 200 "h2c ok\\n"; }
             location /broken { return 502; }
             location /teapot { return 418; }
+            location /big {
+              add_header X-Big-1 %4$s; add_header X-Big-2 %4$s; add_header X-Big-3 %4$s;
+              return 200;
+            }
           }
           server {
             listen %1$s:%3$d;
             location / { return 200 "http/1.1 ok\\n"; }
           }
         """
-                .formatted(IP, h2cPort, http1Port),
+                .formatted(IP, h2cPort, http1Port, "b".repeat(2500)),
             IP,
             h2cPort,
             http1Port);
@@ -93,5 +97,20 @@ class H2cProbeTest {
     assertThat(b.toByteArray()).containsExactly(10, 31, 154 - 256, 10);
     assertThat(H2cExchange.headerBlock("a", "/x"))
         .startsWith(0x82 - 256, 0x86 - 256, 0x04, 2, '/', 'x', 0x01, 1, 'a');
+  }
+
+  /** Response headers are held to the gateway's buffer, as an HTTP/1.1 answer's are. */
+  @Test
+  void headersLargerThanTheGatewayAcceptsAreTooLarge() {
+    ProbeTarget big =
+        new ProbeTarget(IP, h2cPort, "web-0", false, "grpc.example.com", "/big", 2000, 61440, 65536)
+            .withH2c(true);
+    assertThat(prober.probe(big).outcome()).isEqualTo(Outcome.ok); // within Envoy's 60 KiB
+    Probe small =
+        prober.probe(
+            new ProbeTarget(
+                    IP, h2cPort, "web-0", false, "grpc.example.com", "/big", 2000, 4096, 65536)
+                .withH2c(true));
+    assertThat(small.outcome()).as(small.detail()).isEqualTo(Outcome.headersTooLarge);
   }
 }
