@@ -86,14 +86,21 @@ final class LogParts {
           long from = r.deferFrom;
           long to = r.deferTo;
           long[] i = {0};
-          lines(
-              p,
-              raw -> {
-                long n = i[0]++;
-                if (n >= from && n < to) {
-                  between.line(raw);
-                }
-              });
+          try {
+            lines(
+                p,
+                raw -> {
+                  long n = i[0]++;
+                  if (n >= to) {
+                    throw new Enough(); // the rest of the part was counted already
+                  }
+                  if (n >= from) {
+                    between.line(raw);
+                  }
+                });
+          } catch (Enough e) {
+            // read as far as needed
+          }
           whole.absorb(between);
           if (r.tail != null) {
             whole.absorb(r.tail);
@@ -107,6 +114,13 @@ final class LogParts {
       pool.shutdownNow();
     }
     return whole;
+  }
+
+  /** Ends a reading that has what it needs. */
+  private static final class Enough extends RuntimeException {
+    Enough() {
+      super(null, null, false, false);
+    }
   }
 
   private static Read join(Future<Read> f) throws IOException {
