@@ -141,7 +141,28 @@ public final class ObjectLoader {
     if (items == null || items.isEmpty()) {
       return null;
     }
-    int runs = Math.min(items.size(), Runtime.getRuntime().availableProcessors() * 4);
+    return inRuns(
+        items.size(),
+        (k, part) -> {
+          int[] at = items.get(k);
+          try (com.fasterxml.jackson.core.JsonParser p =
+              Serialization.jsonMapper().getFactory().createParser(text.substring(at[0], at[1]))) {
+            p.nextToken();
+            read(SlimTree.read(p), source + ": document 1 item " + k, part);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+  }
+
+  /**
+   * Items 0..n-1 read on every core in contiguous runs, one run per task, and joined in their
+   * order; null when reading any item throws (the caller then reads the text the usual way, which
+   * says what and where).
+   */
+  private static List<HasMetadata> inRuns(
+      int n, java.util.function.BiConsumer<Integer, List<HasMetadata>> readItem) {
+    int runs = Math.min(n, Runtime.getRuntime().availableProcessors() * 4);
     try {
       List<List<HasMetadata>> parts =
           java.util.stream.IntStream.range(0, runs)
@@ -149,28 +170,19 @@ public final class ObjectLoader {
               .mapToObj(
                   r -> {
                     List<HasMetadata> part = new ArrayList<>();
-                    int from = (int) ((long) items.size() * r / runs);
-                    int to = (int) ((long) items.size() * (r + 1) / runs);
+                    int from = (int) ((long) n * r / runs);
+                    int to = (int) ((long) n * (r + 1) / runs);
                     for (int k = from; k < to; k++) {
-                      int[] at = items.get(k);
-                      try (com.fasterxml.jackson.core.JsonParser p =
-                          Serialization.jsonMapper()
-                              .getFactory()
-                              .createParser(text.substring(at[0], at[1]))) {
-                        p.nextToken();
-                        read(SlimTree.read(p), source + ": document 1 item " + k, part);
-                      } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                      }
+                      readItem.accept(k, part);
                     }
                     return part;
                   })
               .toList();
-      List<HasMetadata> out = new ArrayList<>(items.size());
+      List<HasMetadata> out = new ArrayList<>(n);
       parts.forEach(out::addAll);
       return out;
     } catch (RuntimeException e) {
-      return null; // read again the usual way, which says what and where
+      return null;
     }
   }
 
@@ -204,43 +216,27 @@ public final class ObjectLoader {
     } catch (java.io.IOException | RuntimeException e) {
       return null;
     }
-    int runs = Math.min(items.size(), Runtime.getRuntime().availableProcessors() * 4);
-    try {
-      List<List<HasMetadata>> parts =
-          java.util.stream.IntStream.range(0, runs)
-              .parallel()
-              .mapToObj(
-                  r -> {
-                    List<HasMetadata> part = new ArrayList<>();
-                    int from = (int) ((long) items.size() * r / runs);
-                    int to = (int) ((long) items.size() * (r + 1) / runs);
-                    for (int k = from; k < to; k++) {
-                      String item = YamlItems.item(text, items.get(k));
-                      if (item == null) {
-                        throw new IllegalStateException("not kubectl's shape");
-                      }
-                      try (com.fasterxml.jackson.core.JsonParser p =
-                          FAST_YAML.getFactory().createParser(item)) {
-                        if (p.nextToken() == null) {
-                          throw new IllegalStateException("an empty item");
-                        }
-                        read(SlimTree.read(p), source + ": document 1 item " + k, part);
-                        if (p.nextToken() != null) {
-                          throw new IllegalStateException("more than one document in an item");
-                        }
-                      } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                      }
-                    }
-                    return part;
-                  })
-              .toList();
-      List<HasMetadata> out = new ArrayList<>(items.size());
-      parts.forEach(out::addAll);
-      return out;
-    } catch (RuntimeException e) {
-      return null; // read again the usual way, which says what and where (or resolves aliases)
-    }
+    // null from a run: read again the usual way, which says what and where (or resolves aliases)
+    return inRuns(
+        items.size(),
+        (k, part) -> {
+          String item = YamlItems.item(text, items.get(k));
+          if (item == null) {
+            throw new IllegalStateException("not kubectl's shape");
+          }
+          try (com.fasterxml.jackson.core.JsonParser p =
+              FAST_YAML.getFactory().createParser(item)) {
+            if (p.nextToken() == null) {
+              throw new IllegalStateException("an empty item");
+            }
+            read(SlimTree.read(p), source + ": document 1 item " + k, part);
+            if (p.nextToken() != null) {
+              throw new IllegalStateException("more than one document in an item");
+            }
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
   }
 
   private static void readAll(

@@ -169,18 +169,18 @@ public final class ProbePlanner {
         String path = path(pod, e.port(), spec);
         ProbeTarget t =
             new ProbeTarget(
-                e.ip(),
-                e.port(),
-                e.pod(),
-                tls,
-                host,
-                path,
-                timeout,
-                headerLimit,
-                byteCap,
-                backendSni,
-                verify,
-                port.h2c() && !tls); // h2 over TLS (ALPN) is probed as HTTPS
+                    e.ip(),
+                    e.port(),
+                    e.pod(),
+                    tls,
+                    host,
+                    path,
+                    timeout,
+                    headerLimit,
+                    byteCap,
+                    backendSni)
+                .withVerify(verify)
+                .withH2c(port.h2c() && !tls); // h2 over TLS (ALPN) is probed as HTTPS
         if (port.grpc()) {
           if (tls) {
             continue; // gRPC over TLS: not probed (ALPN h2 is not spoken here)

@@ -23,65 +23,6 @@ public record ProbeTarget(
     boolean h2c,
     boolean grpc) {
 
-  /** Not gRPC. */
-  public ProbeTarget(
-      String ip,
-      int port,
-      String pod,
-      boolean tls,
-      String host,
-      String path,
-      int timeoutMillis,
-      int headerLimit,
-      int byteCap,
-      String sni,
-      TlsVerification verify,
-      boolean h2c) {
-    this(
-        ip,
-        port,
-        pod,
-        tls,
-        host,
-        path,
-        timeoutMillis,
-        headerLimit,
-        byteCap,
-        sni,
-        verify,
-        h2c,
-        false);
-  }
-
-  /** HTTP/1.1 (or TLS as {@code tls} and {@code verify} say). */
-  public ProbeTarget(
-      String ip,
-      int port,
-      String pod,
-      boolean tls,
-      String host,
-      String path,
-      int timeoutMillis,
-      int headerLimit,
-      int byteCap,
-      String sni,
-      TlsVerification verify) {
-    this(
-        ip,
-        port,
-        pod,
-        tls,
-        host,
-        path,
-        timeoutMillis,
-        headerLimit,
-        byteCap,
-        sni,
-        verify,
-        false,
-        false);
-  }
-
   /** With SNI, verifying nothing (ingress-nginx's default: proxy_ssl_verify off). */
   public ProbeTarget(
       String ip,
@@ -94,7 +35,20 @@ public record ProbeTarget(
       int headerLimit,
       int byteCap,
       String sni) {
-    this(ip, port, pod, tls, host, path, timeoutMillis, headerLimit, byteCap, sni, null, false);
+    this(
+        ip,
+        port,
+        pod,
+        tls,
+        host,
+        path,
+        timeoutMillis,
+        headerLimit,
+        byteCap,
+        sni,
+        null,
+        false,
+        false);
   }
 
   /** Without SNI (ingress-nginx sends none unless proxy-ssl-server-name is on). */
@@ -135,6 +89,12 @@ public record ProbeTarget(
   public ProbeTarget withTimeout(int millis) {
     return new ProbeTarget(
         ip, port, pod, tls, host, path, millis, headerLimit, byteCap, sni, verify, h2c, grpc);
+  }
+
+  /** Verifying the backend's certificate as a BackendTLSPolicy asks (null: verifying nothing). */
+  public ProbeTarget withVerify(TlsVerification v) {
+    return new ProbeTarget(
+        ip, port, pod, tls, host, path, timeoutMillis, headerLimit, byteCap, sni, v, h2c, grpc);
   }
 
   /** HTTP/2 over plain TCP with prior knowledge, as the data plane speaks to an h2c port. */

@@ -400,26 +400,39 @@ public final class GatewayEvidence {
       for (String k : upstreams) {
         Map<String, Counts> m = o.byUpstream.get(k);
         if (m != null) {
-          Map<String, Counts> mine = byUpstream.computeIfAbsent(k, x -> new HashMap<>());
-          m.forEach(
-              (a, c) ->
-                  mine.computeIfAbsent(
-                          a,
-                          x -> {
-                            upstreamKeys++;
-                            return new Counts();
-                          })
-                      .add(c));
+          addUpstream(k, m);
         }
       }
       for (String k : addresses) {
         Counts c = o.byAddress.get(k);
         if (c != null) {
-          byAddress.computeIfAbsent(k, x -> new Counts()).add(c);
+          addAddress(k, c);
         }
       }
-      if (o.newest != null && (newest == null || o.newest.isAfter(newest))) {
-        newest = o.newest;
+      newer(o.newest);
+    }
+
+    /** Adds another builder's counters of one upstream, per last address. */
+    private void addUpstream(String upstream, Map<String, Counts> byLast) {
+      Map<String, Counts> mine = byUpstream.computeIfAbsent(upstream, x -> new HashMap<>());
+      byLast.forEach(
+          (a, c) ->
+              mine.computeIfAbsent(
+                      a,
+                      x -> {
+                        upstreamKeys++;
+                        return new Counts();
+                      })
+                  .add(c));
+    }
+
+    private void addAddress(String address, Counts c) {
+      byAddress.computeIfAbsent(address, x -> new Counts()).add(c);
+    }
+
+    private void newer(Instant t) {
+      if (t != null && (newest == null || t.isAfter(newest))) {
+        newest = t;
       }
     }
 
@@ -499,24 +512,10 @@ public final class GatewayEvidence {
      * read in parts and joined in their order counts what one reader would.
      */
     public void absorb(Builder o) {
-      o.byUpstream.forEach(
-          (k, m) -> {
-            Map<String, Counts> mine = byUpstream.computeIfAbsent(k, x -> new HashMap<>());
-            m.forEach(
-                (a, c) ->
-                    mine.computeIfAbsent(
-                            a,
-                            x -> {
-                              upstreamKeys++;
-                              return new Counts();
-                            })
-                        .add(c));
-          });
-      o.byAddress.forEach((k, c) -> byAddress.computeIfAbsent(k, x -> new Counts()).add(c));
+      o.byUpstream.forEach(this::addUpstream);
+      o.byAddress.forEach(this::addAddress);
       skipped += o.skipped;
-      if (o.newest != null && (newest == null || o.newest.isAfter(newest))) {
-        newest = o.newest;
-      }
+      newer(o.newest);
     }
 
     /** One raw line of either log; returns false when it was not understood (and counts it). */

@@ -68,17 +68,8 @@ class BackendTlsVerifyTest {
 
   static ProbeTarget verifying(int port, String caPem, String hostname) {
     return new ProbeTarget(
-        IP,
-        port,
-        "web-0",
-        true,
-        "shop.example.com",
-        "/",
-        2000,
-        4096,
-        65536,
-        hostname,
-        new TlsVerification(caPem, hostname, "BackendTLSPolicy shop/web-tls"));
+            IP, port, "web-0", true, "shop.example.com", "/", 2000, 4096, 65536, hostname)
+        .withVerify(new TlsVerification(caPem, hostname, "BackendTLSPolicy shop/web-tls"));
   }
 
   @Test
@@ -141,17 +132,9 @@ class BackendTlsVerifyTest {
 
   static ProbeTarget withSans(String hostname, String... sans) {
     return new ProbeTarget(
-        IP,
-        tlsPort,
-        "web-0",
-        true,
-        "shop.example.com",
-        "/",
-        2000,
-        4096,
-        65536,
-        hostname,
-        new TlsVerification(ca, hostname, List.of(sans), "BackendTLSPolicy shop/web-tls"));
+            IP, tlsPort, "web-0", true, "shop.example.com", "/", 2000, 4096, 65536, hostname)
+        .withVerify(
+            new TlsVerification(ca, hostname, List.of(sans), "BackendTLSPolicy shop/web-tls"));
   }
 
   @Test
