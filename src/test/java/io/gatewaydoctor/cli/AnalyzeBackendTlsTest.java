@@ -229,20 +229,29 @@ class AnalyzeBackendTlsTest {
     throw new AssertionError("no diagnosis of " + route + " in " + result);
   }
 
+  /** A route is Healthy, its first endpoint's probe ok with these words. */
+  static void healthyWithProbe(String route, String detail) {
+    JsonNode s = status(route);
+    assertThat(s.path("health").asText()).as(s.toString()).isEqualTo("Healthy");
+    JsonNode probe = s.path("backends").get(0).path("endpoints").get(0).path("lastProbe");
+    assertThat(probe.path("outcome").asText()).isEqualTo("ok");
+    if (detail != null) {
+      assertThat(probe.path("detail").asText()).isEqualTo(detail);
+    }
+  }
+
+  /** A route's root cause is this code, and its summary says these words. */
+  static JsonNode causedBy(String route, String code, String... words) {
+    JsonNode s = status(route);
+    assertThat(s.path("rootCause").asText()).as(s.toString()).isEqualTo(code);
+    assertThat(s.path("summary").asText()).contains(words);
+    return s;
+  }
+
   @Test
   void aCertificateThatMatchesThePolicyIsHealthy() {
-    JsonNode s = status("good");
-    assertThat(s.path("health").asText()).as(s.toString()).isEqualTo("Healthy");
     // probed over TLS with the policy's CA and hostname, not skipped
-    assertThat(
-            s.path("backends")
-                .get(0)
-                .path("endpoints")
-                .get(0)
-                .path("lastProbe")
-                .path("outcome")
-                .asText())
-        .isEqualTo("ok");
+    healthyWithProbe("good", null);
   }
 
   @Test
@@ -275,43 +284,34 @@ class AnalyzeBackendTlsTest {
 
   @Test
   void aTlsBackendWithoutAPolicyIsAProtocolMismatch() {
-    JsonNode s = status("nopolicy");
-    assertThat(s.path("rootCause").asText()).as(s.toString()).isEqualTo("BackendProtocolMismatch");
-    assertThat(s.path("summary").asText()).contains("no BackendTLSPolicy governs its port https");
+    causedBy("nopolicy", "BackendProtocolMismatch", "no BackendTLSPolicy governs its port https");
   }
 
   @Test
   void anH2cPortIsProbedInHttp2WithPriorKnowledge() {
-    JsonNode s = status("h2c");
-    assertThat(s.path("health").asText()).as(s.toString()).isEqualTo("Healthy");
-    JsonNode probe = s.path("backends").get(0).path("endpoints").get(0).path("lastProbe");
-    assertThat(probe.path("outcome").asText()).isEqualTo("ok");
-    assertThat(probe.path("detail").asText()).isEqualTo("HTTP/2 (h2c) 200");
+    healthyWithProbe("h2c", "HTTP/2 (h2c) 200");
   }
 
   @Test
   void anHttp1BackendBehindAnH2cPortIsAProtocolMismatch() {
-    JsonNode s = status("h2cwrong");
-    assertThat(s.path("rootCause").asText()).as(s.toString()).isEqualTo("BackendProtocolMismatch");
-    assertThat(s.path("summary").asText())
-        .contains("speaks HTTP/1.x", "appProtocol kubernetes.io/h2c", "UPE");
+    JsonNode s =
+        causedBy(
+            "h2cwrong",
+            "BackendProtocolMismatch",
+            "speaks HTTP/1.x",
+            "appProtocol kubernetes.io/h2c",
+            "UPE");
     assertThat(s.toString()).contains("Remove appProtocol: kubernetes.io/h2c from port web");
   }
 
   @Test
   void aGrpcRoutesBackendsAreProbedWithAGrpcHealthCheck() {
-    JsonNode s = status("grpc");
-    assertThat(s.path("health").asText()).as(s.toString()).isEqualTo("Healthy");
-    JsonNode probe = s.path("backends").get(0).path("endpoints").get(0).path("lastProbe");
-    assertThat(probe.path("outcome").asText()).isEqualTo("ok");
-    assertThat(probe.path("detail").asText()).isEqualTo("gRPC health check: SERVING");
+    healthyWithProbe("grpc", "gRPC health check: SERVING");
   }
 
   @Test
   void anHttp1BackendBehindAGrpcRouteIsAProtocolMismatch() {
-    JsonNode s = status("grpcwrong");
-    assertThat(s.path("rootCause").asText()).as(s.toString()).isEqualTo("BackendProtocolMismatch");
-    assertThat(s.path("summary").asText())
-        .contains("speaks HTTP/1.x", "GRPCRoute", "gRPC (HTTP/2)");
+    causedBy(
+        "grpcwrong", "BackendProtocolMismatch", "speaks HTTP/1.x", "GRPCRoute", "gRPC (HTTP/2)");
   }
 }
