@@ -97,11 +97,15 @@ final class ChainGatherer {
             n -> true,
             clock,
             MAX_CA_CONFIG_MAPS,
+            MAX_CA_CONFIG_MAPS_PER_NAMESPACE,
             Set.of(io.gatewaydoctor.model.BackendTlsPolicies.CA_KEY));
   }
 
   /** CA ConfigMaps of BackendTLSPolicies kept at most (read by GET, for a minute each). */
   static final int MAX_CA_CONFIG_MAPS = 64;
+
+  /** Of one namespace: one tenant's policies cannot crowd out the others' CAs. */
+  static final int MAX_CA_CONFIG_MAPS_PER_NAMESPACE = 16;
 
   private final ControllerConfigMaps caConfigMaps;
 

@@ -42,27 +42,31 @@ final class ControllerConfigMaps {
   private final Predicate<String> trusted;
   private final Clock clock;
   private final int max;
+  private final int perNamespace;
   private final java.util.Set<String> keys;
   private final Map<String, Entry> cache = new ConcurrentHashMap<>();
 
   ControllerConfigMaps(KubernetesClient client, Predicate<String> trusted, Clock clock) {
-    this(client, trusted, clock, MAX, null);
+    this(client, trusted, clock, MAX, MAX, null);
   }
 
   /**
-   * Kept at most {@code max} ConfigMaps, only the data {@code keys} (null: all) of each: the CA
-   * ConfigMaps of BackendTLSPolicies keep {@code ca.crt} alone.
+   * Kept at most {@code max} ConfigMaps, at most {@code perNamespace} of one namespace (so that one
+   * tenant's many names cannot crowd out the others'), only the data {@code keys} (null: all) of
+   * each: the CA ConfigMaps of BackendTLSPolicies keep {@code ca.crt} alone.
    */
   ControllerConfigMaps(
       KubernetesClient client,
       Predicate<String> trusted,
       Clock clock,
       int max,
+      int perNamespace,
       java.util.Set<String> keys) {
     this.client = client;
     this.trusted = trusted;
     this.clock = clock;
     this.max = max;
+    this.perNamespace = perNamespace;
     this.keys = keys;
   }
 
@@ -85,10 +89,10 @@ final class ControllerConfigMaps {
     if (e != null && e.at().plus(TTL).isAfter(now)) {
       return new Lookup(e.value(), e.known());
     }
-    if (e == null && cache.size() >= max) {
+    if (e == null && (cache.size() >= max || inNamespace(ref, slash) >= perNamespace)) {
       cache.entrySet().removeIf(x -> !x.getValue().at().plus(TTL).isAfter(now));
-      if (cache.size() >= max) {
-        return new Lookup(Optional.empty(), false);
+      if (cache.size() >= max || inNamespace(ref, slash) >= perNamespace) {
+        return new Lookup(Optional.empty(), false); // unread: its absence says nothing
       }
     }
     Optional<ConfigMap> value;
@@ -111,6 +115,11 @@ final class ControllerConfigMaps {
     }
     cache.put(ref, new Entry(value, now, known));
     return new Lookup(value, known);
+  }
+
+  private int inNamespace(String ref, int slash) {
+    String prefix = ref.substring(0, slash + 1);
+    return (int) cache.keySet().stream().filter(k -> k.startsWith(prefix)).count();
   }
 
   private ConfigMap dataOnly(ConfigMap cm) {
