@@ -296,27 +296,26 @@ final class LiveCluster {
       var applied = io.gatewaydoctor.model.BackendTlsPolicies.caConfigMaps(p);
       applied.forEach(name -> refs.add(pns + "/" + name));
     }
-    int[] asked = {0};
-    refs.forEach(
-        r -> {
-          String ns = r.substring(0, r.indexOf('/'));
-          String name = r.substring(r.indexOf('/') + 1);
-          if (asked[0]++ >= 32) {
-            // past the reads allowed: unread, so its absence says nothing
-            known.add(ClusterSnapshot.unreadable("ConfigMap", ns, name));
-            return;
-          }
-          try {
-            var cm = client.configMaps().inNamespace(ns).withName(name).get();
-            if (cm != null) {
-              objects.add(cm);
-            }
-            known.add(ClusterSnapshot.lookedUp("ConfigMap", ns, name));
-          } catch (KubernetesClientException e) {
-            // not allowed to read it: the policy's CA stays unknown, no finding on it
-            known.add(ClusterSnapshot.unreadable("ConfigMap", ns, name));
-          }
-        });
+    int asked = 0;
+    for (String r : refs) {
+      String ns = r.substring(0, r.indexOf('/'));
+      String name = r.substring(r.indexOf('/') + 1);
+      if (asked++ >= 32) {
+        // past the reads allowed: unread, so its absence says nothing
+        known.add(ClusterSnapshot.unreadable("ConfigMap", ns, name));
+        continue;
+      }
+      try {
+        var cm = client.configMaps().inNamespace(ns).withName(name).get();
+        if (cm != null) {
+          objects.add(cm);
+        }
+        known.add(ClusterSnapshot.lookedUp("ConfigMap", ns, name));
+      } catch (KubernetesClientException e) {
+        // not allowed to read it: the policy's CA stays unknown, no finding on it
+        known.add(ClusterSnapshot.unreadable("ConfigMap", ns, name));
+      }
+    }
   }
 
   private void configMaps() {

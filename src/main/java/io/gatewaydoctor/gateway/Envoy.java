@@ -189,8 +189,7 @@ public final class Envoy implements GatewayDialect {
   @Override
   public List<Upstream> upstreams(Target target, ResolvedBackend b, ClusterSnapshot cluster) {
     List<Upstream> out = new ArrayList<>();
-    String port =
-        b.servicePort() != null ? String.valueOf(b.servicePort().getPort()) : b.ref().portLabel();
+    String port = b.portLabel();
     out.add(new Upstream(upstreamName(b.namespace(), b.ref().service(), port), true));
     if (target.object() != null && Routes.isRoute(target.object())) {
       var rules = Routes.rules(target.object());

@@ -134,8 +134,7 @@ public final class NginxGatewayFabric implements GatewayDialect {
   @Override
   public List<Upstream> upstreams(
       Target target, ResolvedBackend b, io.gatewaydoctor.model.ClusterSnapshot cluster) {
-    String port =
-        b.servicePort() != null ? String.valueOf(b.servicePort().getPort()) : b.ref().portLabel();
+    String port = b.portLabel();
     return List.of(new Upstream(upstreamName(b.namespace(), b.ref().service(), port), true));
   }
 

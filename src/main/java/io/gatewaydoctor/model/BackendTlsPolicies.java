@@ -179,6 +179,11 @@ public final class BackendTlsPolicies {
    * missing or has no {@value #CA_KEY}. Null PEM when the policy names no ConfigMap.
    */
   public static Trust trust(ClusterSnapshot cluster, Applied a) {
+    // the planner and the rules ask for each backend: the CA text is parsed once per snapshot
+    return cluster.memo("backend-tls-trust " + a.policy(), () -> readTrust(cluster, a));
+  }
+
+  private static Trust readTrust(ClusterSnapshot cluster, Applied a) {
     StringBuilder pem = new StringBuilder();
     List<String> problems = new ArrayList<>();
     for (String name : a.caConfigMaps()) {

@@ -86,16 +86,10 @@ public final class ObjectLoader {
     List<HasMetadata> out = new ArrayList<>();
     String head = text.stripLeading();
     if (head.startsWith("{") || head.startsWith("[")) {
-      List<HasMetadata> fast =
-          text.length() >= PARALLEL_CHARS && Runtime.getRuntime().availableProcessors() > 1
-              ? onEveryCore(text, source)
-              : null;
+      List<HasMetadata> fast = worthEveryCore(text) ? onEveryCore(text, source) : null;
       return fast != null ? fast : parseJsonOnOneCore(text, source);
     } else {
-      List<HasMetadata> fast =
-          text.length() >= PARALLEL_CHARS && Runtime.getRuntime().availableProcessors() > 1
-              ? yamlOnEveryCore(text, source)
-              : null;
+      List<HasMetadata> fast = worthEveryCore(text) ? yamlOnEveryCore(text, source) : null;
       if (fast != null) {
         return fast;
       }
@@ -128,8 +122,12 @@ public final class ObjectLoader {
     return out;
   }
 
-  /** JSON at least this long is read on every core when it is one List (kubectl -o json). */
+  /** Text at least this long is read on every core when it is one List (kubectl -o json|yaml). */
   static final int PARALLEL_CHARS = 4 << 20;
+
+  private static boolean worthEveryCore(String text) {
+    return text.length() >= PARALLEL_CHARS && Runtime.getRuntime().availableProcessors() > 1;
+  }
 
   /**
    * A kubectl JSON List read on every core: its items found by {@link JsonItems}, read in

@@ -54,6 +54,11 @@ public record ResolvedBackend(
     return pod(podName).map(Pods::workload).orElseGet(this::serviceRef);
   }
 
+  /** The Service port's number when it resolved, else the port as the reference names it. */
+  public String portLabel() {
+    return servicePort != null ? String.valueOf(servicePort.getPort()) : ref.portLabel();
+  }
+
   /** The targetPort as written (defaults to the port number), or null without a Service port. */
   public String targetPortLabel() {
     if (servicePort == null) {
