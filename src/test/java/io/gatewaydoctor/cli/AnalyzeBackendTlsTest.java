@@ -58,34 +58,7 @@ class AnalyzeBackendTlsTest {
           spec:
             selector: {app: %1$s}
             ports: [{name: %4$s, port: 443, targetPort: %3$d%5$s}]
-        - apiVersion: v1
-          kind: Pod
-          metadata: {name: %1$s-6d4b7c9f8-aaaaa, namespace: shop, labels: {app: %1$s}}
-          spec:
-            containers:
-            - name: web
-              image: web:1
-              ports: [{name: https, containerPort: %3$d}]
-              readinessProbe: {tcpSocket: {port: %3$d}}
-              lifecycle: {preStop: {exec: {command: [sleep, "5"]}}}
-          status:
-            phase: Running
-            podIP: %2$s
-            conditions: [{type: Ready, status: "True"}]
-        - apiVersion: v1
-          kind: Pod
-          metadata: {name: %1$s-6d4b7c9f8-bbbbb, namespace: shop, labels: {app: %1$s}}
-          spec:
-            containers:
-            - name: web
-              image: web:1
-              ports: [{name: https, containerPort: %3$d}]
-              readinessProbe: {tcpSocket: {port: %3$d}}
-              lifecycle: {preStop: {exec: {command: [sleep, "5"]}}}
-          status:
-            phase: Running
-            podIP: %2$s
-            conditions: [{type: Ready, status: "True"}]
+        %6$s
         - apiVersion: discovery.k8s.io/v1
           kind: EndpointSlice
           metadata:
@@ -104,8 +77,30 @@ class AnalyzeBackendTlsTest {
                 ip,
                 port,
                 portName,
-                appProtocol == null ? "" : ", appProtocol: \"" + appProtocol + "\"")
+                appProtocol == null ? "" : ", appProtocol: \"" + appProtocol + "\"",
+                pod(name, ip, port, "aaaaa") + pod(name, ip, port, "bbbbb"))
         + extra;
+  }
+
+  /** One Ready pod of the route's Service, at ip:port (the list item, indented as an item). */
+  static String pod(String app, String ip, int port, String suffix) {
+    return """
+        - apiVersion: v1
+          kind: Pod
+          metadata: {name: %1$s-6d4b7c9f8-%4$s, namespace: shop, labels: {app: %1$s}}
+          spec:
+            containers:
+            - name: web
+              image: web:1
+              ports: [{name: https, containerPort: %3$d}]
+              readinessProbe: {tcpSocket: {port: %3$d}}
+              lifecycle: {preStop: {exec: {command: [sleep, "5"]}}}
+          status:
+            phase: Running
+            podIP: %2$s
+            conditions: [{type: Ready, status: "True"}]
+        """
+        .formatted(app, ip, port, suffix);
   }
 
   static String policy(String service, String hostname, String configMap) {

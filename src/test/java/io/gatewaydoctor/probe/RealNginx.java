@@ -47,28 +47,21 @@ public final class RealNginx implements AutoCloseable {
   public static Path[] certificate(Path dir) throws IOException, InterruptedException {
     Path key = dir.resolve("backend.key");
     Path crt = dir.resolve("backend.crt");
-    Process p =
-        new ProcessBuilder(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-keyout",
-                key.toString(),
-                "-out",
-                crt.toString(),
-                "-days",
-                "2",
-                "-subj",
-                "/CN=backend.shop.svc")
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException("openssl failed: " + out);
-    }
+    openssl(
+        dir,
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        key.toString(),
+        "-out",
+        crt.toString(),
+        "-days",
+        "2",
+        "-subj",
+        "/CN=backend.shop.svc");
     return new Path[] {crt, key};
   }
 

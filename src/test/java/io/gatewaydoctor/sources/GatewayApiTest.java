@@ -22,34 +22,18 @@ class GatewayApiTest {
         + "]}";
   }
 
+  /** Discovery of one group version of the Gateway API, answered with these resources. */
+  static void serve(KubernetesMockServer server, String version, String... resources) {
+    String gv = "gateway.networking.k8s.io/" + version;
+    server.expect().get().withPath("/apis/" + gv).andReturn(200, list(gv, resources)).always();
+  }
+
   @Test
   void theGatewayApiIsAskedInThreeRequestsAtMost() throws Exception {
     KubernetesMockServer server = io.gatewaydoctor.testing.MockApiServer.start();
-    server
-        .expect()
-        .get()
-        .withPath("/apis/gateway.networking.k8s.io/v1")
-        .andReturn(
-            200,
-            list(
-                "gateway.networking.k8s.io/v1",
-                "httproutes",
-                "gateways",
-                "gatewayclasses",
-                "grpcroutes"))
-        .always();
-    server
-        .expect()
-        .get()
-        .withPath("/apis/gateway.networking.k8s.io/v1beta1")
-        .andReturn(200, list("gateway.networking.k8s.io/v1beta1", "referencegrants"))
-        .always();
-    server
-        .expect()
-        .get()
-        .withPath("/apis/gateway.networking.k8s.io/v1alpha3")
-        .andReturn(200, list("gateway.networking.k8s.io/v1alpha3", "backendtlspolicies"))
-        .always();
+    serve(server, "v1", "httproutes", "gateways", "gatewayclasses", "grpcroutes");
+    serve(server, "v1beta1", "referencegrants");
+    serve(server, "v1alpha3", "backendtlspolicies");
     try (var client = server.createClient()) {
       int before = server.getRequestCount();
       GatewayApi.Served s = GatewayApi.ask(client);
@@ -64,19 +48,7 @@ class GatewayApiTest {
   @Test
   void backendTlsPoliciesInV1NeedNoThirdRequest() throws Exception {
     KubernetesMockServer server = io.gatewaydoctor.testing.MockApiServer.start();
-    server
-        .expect()
-        .get()
-        .withPath("/apis/gateway.networking.k8s.io/v1")
-        .andReturn(
-            200,
-            list(
-                "gateway.networking.k8s.io/v1",
-                "httproutes",
-                "gateways",
-                "gatewayclasses",
-                "backendtlspolicies"))
-        .always();
+    serve(server, "v1", "httproutes", "gateways", "gatewayclasses", "backendtlspolicies");
     try (var client = server.createClient()) {
       int before = server.getRequestCount();
       GatewayApi.Served s = GatewayApi.ask(client);
