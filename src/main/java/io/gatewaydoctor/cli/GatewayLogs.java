@@ -79,10 +79,11 @@ final class GatewayLogs {
     GatewayEvidence.Builder b =
         new GatewayEvidence.Builder(Instant.MAX, Duration.ZERO).format(format);
     for (Path f : files) {
-      try (var ch = java.nio.channels.FileChannel.open(f)) {
-        long from = Math.max(0, ch.size() - (64 << 10));
-        LineSplitter.split(
-            java.nio.channels.Channels.newInputStream(ch.position(from)),
+      try {
+        long size = Files.size(f);
+        long from = Math.max(0, size - (64 << 10));
+        LogParts.lines(
+            new LogParts.Part(f, from, size),
             new Consumer<String>() {
               boolean whole = from == 0;
 
