@@ -121,8 +121,8 @@ public final class HttpProber implements Prober {
       Socket s = raw;
       if (t.h2c() && !t.tls()) {
         x.afterRequest = true;
-        String authority = visible(t.host()) ? t.host() : t.address();
-        String path = visible(t.path()) && t.path().startsWith("/") ? t.path() : "/";
+        String authority = host(t);
+        String path = path(t);
         H2cExchange.Result r =
             H2cExchange.exchange(
                 raw, authority, path, deadline, t.byteCap(), t.grpc(), t.headerLimit());
@@ -569,13 +569,25 @@ public final class HttpProber implements Prober {
   }
 
   /**
+   * The Host (or :authority) sent: the target's when it is plain visible ASCII, else its address.
+   */
+  static String host(ProbeTarget t) {
+    return visible(t.host()) ? t.host() : t.address();
+  }
+
+  /** The path sent: the target's when it is plain visible ASCII beginning with '/', else "/". */
+  static String path(ProbeTarget t) {
+    return visible(t.path()) && t.path().startsWith("/") ? t.path() : "/";
+  }
+
+  /**
    * The request line and headers. The Host and path come from objects (an Ingress rule, a readiness
    * probe, a spec) and are used only when they are plain visible ASCII: a CR, LF or space in them
    * can never add a header or a second request.
    */
   static byte[] request(ProbeTarget t, String connection) {
-    String host = visible(t.host()) ? t.host() : t.address();
-    String path = visible(t.path()) && t.path().startsWith("/") ? t.path() : "/";
+    String host = host(t);
+    String path = path(t);
     return ("GET "
             + path
             + " HTTP/1.1\r\nHost: "
