@@ -39,20 +39,11 @@ final class H2cExchange {
 
   /**
    * Sends the request on a connected socket and reads the answer within {@code deadlineNanos}
-   * (System.nanoTime), reading at most {@code byteCap} bytes.
-   */
-  static Result exchange(Socket s, String authority, String path, long deadlineNanos, int byteCap)
-      throws IOException {
-    return exchange(s, authority, path, deadlineNanos, byteCap, false, DEFAULT_HEADER_LIST);
-  }
-
-  /** The response headers accepted at most when the caller does not say (Envoy's 60 KiB). */
-  static final int DEFAULT_HEADER_LIST = 60 * 1024;
-
-  /**
-   * With {@code grpc}: a gRPC call of {@link #GRPC_HEALTH} (an empty HealthCheckRequest), as the
-   * data plane of a GRPCRoute speaks to its backends; the answer's grpc-status (in the headers of a
-   * trailers-only answer, else in the trailers) and the health status it carries say the outcome.
+   * (System.nanoTime), reading at most {@code byteCap} bytes and response headers of at most {@code
+   * headerLimit}. With {@code grpc}: a gRPC call of {@link #GRPC_HEALTH} (an empty
+   * HealthCheckRequest), as the data plane of a GRPCRoute speaks to its backends; the answer's
+   * grpc-status (in the headers of a trailers-only answer, else in the trailers) and the health
+   * status it carries say the outcome.
    */
   static Result exchange(
       Socket s,
