@@ -36,6 +36,7 @@ public final class BackendTLSFailureRule implements Rule {
               var culprit = h.culprit();
               String pods = GatewayTrouble.list(ProbeTrouble.podNames(h));
               String why = h.probes().get(0).detail();
+              Remedy route = routeRemedy(ctx, h, why);
               return ProbeTrouble.finding(
                   Code.BackendTLSFailure,
                   h,
@@ -50,8 +51,8 @@ public final class BackendTLSFailureRule implements Rule {
                       + pods
                       + "): "
                       + why,
-                  routeRemedy(ctx, h, why) != null
-                      ? routeRemedy(ctx, h, why)
+                  route != null
+                      ? route
                       : new Remedy(
                           Action.MANUAL,
                           why.contains("client certificate")
