@@ -163,6 +163,10 @@ public final class GatewayErrorReasonsRule implements Rule {
                 .sum();
         Severity sev = GatewayTrouble.impact(ctx, b, failing >= Math.max(1, withTraffic), lines);
         String sample = sample(ctx, failingEndpoints, rc.getKey());
+        // closes or resets, sporadic on an endpoint that otherwise answers
+        boolean keepAliveRace =
+            (rc.getKey() == Reason.prematureClose || rc.getKey() == Reason.reset)
+                && KeepAliveSignature.shows(GatewayTrouble.at(ctx, worst));
         out.add(
             RuleFinding.of(
                     rc.getValue(),
@@ -191,9 +195,7 @@ public final class GatewayErrorReasonsRule implements Rule {
                         + (rc.getKey() == Reason.tls && sample != null
                             ? " (" + tlsDetail(sample) + ")"
                             : "")
-                        + ((rc.getKey() == Reason.prematureClose || rc.getKey() == Reason.reset)
-                                && KeepAliveSignature.shows(GatewayTrouble.at(ctx, worst))
-                                && !measured(ctx, b)
+                        + (keepAliveRace && !measured(ctx, b)
                             ? "; sporadic on an endpoint that otherwise answers: the signature of a keep-alive race (the backend closes idle"
                                 + " connections before the gateway stops reusing them), which a keep-alive measurement (analyze --probe, the"
                                 + " operator's prober) confirms"
@@ -207,10 +209,7 @@ public final class GatewayErrorReasonsRule implements Rule {
                         Action.MANUAL,
                         ctx.chain().target().ingress().isEmpty() && rc.getKey() == Reason.tls
                             ? routeTlsFix(culprit, b)
-                            : ctx.chain().target().ingress().isEmpty()
-                                    && (rc.getKey() == Reason.prematureClose
-                                        || rc.getKey() == Reason.reset)
-                                    && KeepAliveSignature.shows(GatewayTrouble.at(ctx, worst))
+                            : ctx.chain().target().ingress().isEmpty() && keepAliveRace
                                 ? "Raise the HTTP keep-alive (idle) timeout of "
                                     + culprit
                                     + " above the gateway's (Envoy: 1 h by default), or "
