@@ -147,6 +147,10 @@ public final class ObjectLoader {
               Serialization.jsonMapper().getFactory().createParser(text.substring(at[0], at[1]))) {
             p.nextToken();
             read(SlimTree.read(p), source + ": document 1 item " + k, part);
+            if (p.nextToken() != null) {
+              // JsonItems cut where only its quick scan said: the range must be one object alone
+              throw new IllegalStateException("more than one value in an item's range");
+            }
           } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
           }

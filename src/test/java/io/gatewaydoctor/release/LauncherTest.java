@@ -24,6 +24,11 @@ class LauncherTest {
   }
 
   static String launch(Path dir, Path javaHome, String... args) throws Exception {
+    return onCores("2", dir, javaHome, args);
+  }
+
+  /** {@code cpus}: what nproc says (it honours OMP_NUM_THREADS), whatever this machine has. */
+  static String onCores(String cpus, Path dir, Path javaHome, String... args) throws Exception {
     List<String> argv = new java.util.ArrayList<>(List.of("bash", DIST.toString()));
     argv.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
@@ -32,6 +37,7 @@ class LauncherTest {
     }
     pb.environment().put("JAVA_HOME", javaHome.toString());
     pb.environment().remove("JAVA_OPTS");
+    pb.environment().put("OMP_NUM_THREADS", cpus);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -41,20 +47,9 @@ class LauncherTest {
 
   @Test
   void bigInputsGetTheOptimisingCompiler(@TempDir Path tmp) throws Exception {
-    Path bin = Files.createDirectories(tmp.resolve("jdk/bin"));
-    Path java = bin.resolve("java");
-    Files.writeString(
-        java,
-        "#!/bin/sh\n"
-            + "if [ \"$1\" = -version ]; then echo 'openjdk version \"17.0.15\"' >&2; exit 0; fi\n"
-            + "echo \"$@\"\n");
-    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path jdk = standInJdk(tmp);
     Path small = Files.writeString(tmp.resolve("small.log"), "x\n");
-    Path big = tmp.resolve("big.log");
-    try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
-      f.setLength(300L << 20); // sparse: no disk taken
-    }
-    Path jdk = tmp.resolve("jdk");
+    Path big = sparse(tmp.resolve("big.log"), 300L << 20);
 
     assertThat(launch(jdk, "analyze", "-f", small.toString()))
         .startsWith("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar ");
@@ -73,6 +68,49 @@ class LauncherTest {
         .startsWith("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar ");
     // the operator keeps the JVM's defaults whatever its arguments
     assertThat(launch(jdk, "operator", big.toString())).startsWith("-jar ");
+  }
+
+  @Test
+  void bigDumpsGetTheParallelCollectorWhereThereIsMoreThanOneCore(@TempDir Path tmp)
+      throws Exception {
+    Path jdk = standInJdk(tmp);
+    Path dump = sparse(tmp.resolve("dump.json"), 16L << 20);
+    Path below = sparse(tmp.resolve("below.json"), (16L << 20) - 1024);
+    String quickParallel = "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC -jar ";
+    assertThat(launch(jdk, "analyze", "-f", dump.toString())).startsWith(quickParallel);
+    assertThat(launch(jdk, "analyze", "--filename", dump.toString())).startsWith(quickParallel);
+    assertThat(launch(jdk, "analyze", "-A", "--filename=" + dump)).startsWith(quickParallel);
+    assertThat(launch(jdk, "analyze", "-f", below.toString()))
+        .startsWith("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar ");
+    // one core: nothing to run beside the parse, the serial collector stays
+    assertThat(onCores("1", null, jdk, "analyze", "-f", dump.toString()))
+        .startsWith("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar ");
+    // a gateway log that size is read in parts that make short-lived garbage: serial stays
+    assertThat(launch(jdk, "analyze", "--gateway-log", dump.toString()))
+        .startsWith("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar ");
+    // a big dump and a log over 256 MiB: the optimising JIT and the parallel collector
+    Path log = sparse(tmp.resolve("big.log"), 300L << 20);
+    assertThat(launch(jdk, "analyze", "-f", dump.toString(), "--gateway-log", log.toString()))
+        .startsWith("-XX:+UseParallelGC -jar ");
+  }
+
+  static Path standInJdk(Path tmp) throws Exception {
+    Path bin = Files.createDirectories(tmp.resolve("jdk/bin"));
+    Path java = bin.resolve("java");
+    Files.writeString(
+        java,
+        "#!/bin/sh\n"
+            + "if [ \"$1\" = -version ]; then echo 'openjdk version \"17.0.15\"' >&2; exit 0; fi\n"
+            + "echo \"$@\"\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return tmp.resolve("jdk");
+  }
+
+  static Path sparse(Path file, long size) throws Exception {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(size); // sparse: no disk taken
+    }
+    return file;
   }
 
   @Test
