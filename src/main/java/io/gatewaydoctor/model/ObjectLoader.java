@@ -226,6 +226,11 @@ public final class ObjectLoader {
           if (item == null) {
             throw new IllegalStateException("not kubectl's shape");
           }
+          JsonNode quick = KubectlYaml.read(item); // null: not sure, the YAML parser reads it
+          if (quick != null) {
+            read(quick, source + ": document 1 item " + k, part);
+            return;
+          }
           try (com.fasterxml.jackson.core.JsonParser p =
               FAST_YAML.getFactory().createParser(item)) {
             if (p.nextToken() == null) {
