@@ -89,7 +89,9 @@ public final class ObjectLoader {
       List<HasMetadata> fast = worthEveryCore(text) ? onEveryCore(text, source) : null;
       return fast != null ? fast : parseJsonOnOneCore(text, source);
     } else {
-      List<HasMetadata> fast = worthEveryCore(text) ? yamlOnEveryCore(text, source) : null;
+      // item by item, even on one core: most items are then read by KubectlYaml, not SnakeYAML
+      List<HasMetadata> fast =
+          text.length() >= PARALLEL_CHARS ? yamlOnEveryCore(text, source) : null;
       if (fast != null) {
         return fast;
       }
