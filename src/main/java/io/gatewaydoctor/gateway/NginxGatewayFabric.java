@@ -83,11 +83,10 @@ public final class NginxGatewayFabric implements GatewayDialect {
         !grpc, false, DEFAULT_HEADER_LIMIT, DEFAULT_READ_TIMEOUT, null, false, false, grpc);
   }
 
+  /** NGF applies none of a route's settings (its timeouts included): nginx's own always hold. */
   @Override
   public String origin(String setting, Map<String, String> settings, ControllerConfig config) {
-    return settings != null && settings.containsKey(setting)
-        ? "the route's " + setting
-        : "nginx's default";
+    return "nginx's default";
   }
 
   @Override

@@ -81,6 +81,9 @@ class NginxGatewayFabricTest {
     // NGF does not apply the routes' timeouts: nginx's 60 s
     assertThat(ngf.backend(Map.of(Envoy.ROUTE_TIMEOUT, "5"), null, h2cPort).readTimeoutSeconds())
         .isEqualTo(60);
+    // ... and a finding says where the 60 s comes from: nginx, not the route that set 5 s
+    assertThat(ngf.origin(Envoy.ROUTE_TIMEOUT, Map.of(Envoy.ROUTE_TIMEOUT, "5"), null))
+        .isEqualTo("nginx's default");
     var grpc = ngf.grpc().backend(Map.of(), null, h2cPort);
     assertThat(grpc.grpc()).isTrue();
     assertThat(grpc.http()).isFalse();
