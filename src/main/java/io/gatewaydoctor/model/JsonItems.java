@@ -143,7 +143,14 @@ final class JsonItems {
     }
   }
 
-  /** The index just past the brace that closes the object opening at {@code i}, or -1. */
+  /** How deep an item may nest: Jackson's limit for the whole text, less the List and its items. */
+  private static final int MAX_ITEM_DEPTH =
+      Serialization.jsonMapper().getFactory().streamReadConstraints().getMaxNestingDepth() - 2;
+
+  /**
+   * The index just past the brace that closes the object opening at {@code i}, or -1 (also when it
+   * nests deeper than Jackson allows inside the List: the usual reading says so).
+   */
   private static int endOfObject(String s, int i) {
     int depth = 0;
     for (int n = s.length(); i < n; i++) {
@@ -154,7 +161,9 @@ final class JsonItems {
           return -1;
         }
       } else if (c == '{' || c == '[') {
-        depth++;
+        if (++depth > MAX_ITEM_DEPTH) {
+          return -1;
+        }
       } else if ((c == '}' || c == ']') && --depth == 0) {
         return i + 1;
       }

@@ -28,10 +28,13 @@ final class KubectlYaml {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final Resolver RESOLVER = new Resolver();
 
-  /** Under SnakeYAML's default nesting limit (50), with room for the List around an item. */
+  /** Far under Jackson's nesting limit (1000, less the List around an item); kubectl's are ~10. */
   private static final int MAX_DEPTH = 40;
 
-  /** Longer keys and scalars are left to the YAML parser (its limits, its messages). */
+  /**
+   * Keys longer than this in the text are left to the YAML parser: its limit of 1024 characters for
+   * a simple key counts the key as written (escapes and quotes too).
+   */
   private static final int MAX_KEY = 256;
 
   private static final int MAX_SCALAR = 1 << 20;
@@ -65,8 +68,13 @@ final class KubectlYaml {
   static JsonNode read(String doc) {
     for (int i = 0, n = doc.length(); i < n; i++) {
       char c = doc.charAt(i);
-      if ((c < 0x20 && c != '\n') || (c >= 0x7f && c <= 0x9f) || c >= 0xd800) {
-        return null; // control, surrogate or special characters: the YAML parser's rules
+      if ((c < 0x20 && c != '\n')
+          || (c >= 0x7f && c <= 0x9f)
+          || c == '\u2028'
+          || c == '\u2029'
+          || c >= 0xd800) {
+        // control, surrogate or special characters, and YAML's other line breaks: its rules
+        return null;
       }
     }
     try {
@@ -97,6 +105,9 @@ final class KubectlYaml {
       if (i < end) {
         if (s.charAt(i) == '#') {
           throw UNSUPPORTED;
+        }
+        if (i == start && (s.startsWith("---", i) || s.startsWith("...", i))) {
+          throw UNSUPPORTED; // a document marker at column 0 (or text that looks like one)
         }
         ls = start;
         le = end;
@@ -202,7 +213,7 @@ final class KubectlYaml {
           throw UNSUPPORTED;
         }
       }
-      if (key.length() > MAX_KEY || o.has(key)) {
+      if (colon - q > MAX_KEY || o.has(key)) {
         throw UNSUPPORTED; // a key twice: the YAML parser's business
       }
       if (colon + 1 < le && s.charAt(colon + 1) != ' ') {
@@ -414,9 +425,13 @@ final class KubectlYaml {
   private int hex(int from, int len) {
     int v = 0;
     for (int i = from; i < from + len; i++) {
-      int d = Character.digit(s.charAt(i), 16);
+      char c = s.charAt(i);
+      int d =
+          c >= '0' && c <= '9'
+              ? c - '0'
+              : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
       if (d < 0) {
-        throw UNSUPPORTED;
+        throw UNSUPPORTED; // ASCII hex digits only (Character.digit takes any script's digits)
       }
       v = v * 16 + d;
     }

@@ -48,6 +48,31 @@ public final class ObjectLoader {
             com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder()
                 .loaderOptions(options)
                 .build());
+    ITEM_YAML =
+        com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder()
+            .loaderOptions(options)
+            .streamReadConstraints(itemConstraints(FAST_YAML.getFactory()))
+            .build();
+    ITEM_JSON =
+        Serialization.jsonMapper()
+            .getFactory()
+            .copy()
+            .setStreamReadConstraints(itemConstraints(Serialization.jsonMapper().getFactory()));
+  }
+
+  /**
+   * The parsers of one item of a List read on its own: an item sits two levels deep in its List
+   * (the List, its items), so it may nest two levels less than the whole text may (review: an item
+   * 999 deep read alone where the List is refused).
+   */
+  private static final com.fasterxml.jackson.core.JsonFactory ITEM_YAML;
+
+  private static final com.fasterxml.jackson.core.JsonFactory ITEM_JSON;
+
+  private static com.fasterxml.jackson.core.StreamReadConstraints itemConstraints(
+      com.fasterxml.jackson.core.JsonFactory whole) {
+    var c = whole.streamReadConstraints();
+    return c.rebuild().maxNestingDepth(c.getMaxNestingDepth() - 2).build();
   }
 
   private static Yaml yaml() {
@@ -146,7 +171,7 @@ public final class ObjectLoader {
         (k, part) -> {
           int[] at = items.get(k);
           try (com.fasterxml.jackson.core.JsonParser p =
-              Serialization.jsonMapper().getFactory().createParser(text.substring(at[0], at[1]))) {
+              ITEM_JSON.createParser(text.substring(at[0], at[1]))) {
             p.nextToken();
             read(SlimTree.read(p), source + ": document 1 item " + k, part);
             if (p.nextToken() != null) {
@@ -233,8 +258,7 @@ public final class ObjectLoader {
             read(quick, source + ": document 1 item " + k, part);
             return;
           }
-          try (com.fasterxml.jackson.core.JsonParser p =
-              FAST_YAML.getFactory().createParser(item)) {
+          try (com.fasterxml.jackson.core.JsonParser p = ITEM_YAML.createParser(item)) {
             if (p.nextToken() == null) {
               throw new IllegalStateException("an empty item");
             }

@@ -111,6 +111,15 @@ final class YamlItems {
     return b.toString().replaceFirst("(?m)^items:[ ]*$", "items: []");
   }
 
+  private static boolean spacesOnly(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (text.charAt(i) != ' ') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * The text of one item as a document of its own: the {@code "- "} of its first line and two
    * spaces of every other line taken off; null when a non-empty line is indented by less.
@@ -125,8 +134,8 @@ final class YamlItems {
       if (!first) {
         if (end - pos >= 2 && text.charAt(pos) == ' ' && text.charAt(pos + 1) == ' ') {
           pos += 2;
-        } else if (end > pos && !text.substring(pos, end).isBlank()) {
-          return null;
+        } else if (!spacesOnly(text, pos, end)) {
+          return null; // not String.isBlank: YAML's white space is the space (U+3000 is text)
         }
       }
       b.append(text, pos, end).append('\n');

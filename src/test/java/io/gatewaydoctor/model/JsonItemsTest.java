@@ -99,4 +99,26 @@ class JsonItemsTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> ObjectLoader.parse(json, "dump.json"))
         .hasMessageContaining("dump.json: document 1 item 1");
   }
+
+  /** Review: an item is read alone, two levels shallower than in its List. */
+  @Test
+  void anItemTooDeepForTheListIsLeftToTheUsualReading() {
+    String deep = deepItem(998); // 1001 levels in the List: Jackson's limit is 1000
+    String json = "{\"kind\": \"List\", \"items\": [" + deep + "]}";
+    assertThat(ObjectLoader.onEveryCore(json, "x")).isNull();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> ObjectLoader.parseJsonOnOneCore(json, "x"))
+        .hasMessageContaining("nesting depth");
+    String fits = "{\"kind\": \"List\", \"items\": [" + deepItem(997) + "]}";
+    assertThat(ObjectLoader.onEveryCore(fits, "x")).hasSize(1);
+    assertThat(ObjectLoader.parseJsonOnOneCore(fits, "x")).hasSize(1);
+  }
+
+  static String deepItem(int arrays) {
+    return "{\"apiVersion\": \"example.com/v1\", \"kind\": \"Widget\", \"metadata\":"
+        + " {\"name\": \"deep\"}, \"spec\": "
+        + "[".repeat(arrays)
+        + "]".repeat(arrays)
+        + "}";
+  }
 }

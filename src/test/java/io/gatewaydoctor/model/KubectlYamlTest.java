@@ -33,7 +33,14 @@ import org.yaml.snakeyaml.Yaml;
  * that parser (null).
  */
 class KubectlYamlTest {
-  static final ObjectMapper JACKSON_YAML = new ObjectMapper(new YAMLFactory());
+  /** As the loader's own parser (ObjectLoader.FAST_YAML). */
+  static final ObjectMapper JACKSON_YAML = jacksonYaml();
+
+  static ObjectMapper jacksonYaml() {
+    org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+    options.setCodePointLimit(Integer.MAX_VALUE);
+    return new ObjectMapper(YAMLFactory.builder().loaderOptions(options).build());
+  }
 
   /** The reference: Jackson's YAML parser, slimmed as the loader does. */
   static JsonNode jackson(String doc) throws Exception {
@@ -158,7 +165,14 @@ class KubectlYamlTest {
         parser("a literal indented by four", "a: |\n    x\n"),
         parser("an indicator at the start", "a: @x\n"),
         parser("a document marker", "---\na: 1\n"),
-        parser("a sequence after a mapping at its column", "a: 1\n- x\n"));
+        parser("a sequence after a mapping at its column", "a: 1\n- x\n"),
+        // found by review: each once read here though YAML's parser refuses it
+        parser("a \\u escape in another script's digits", "k: \"\\u\u0660\u0660\u0664\u0661\"\n"),
+        parser("a quoted key long as written", "\"" + "\\u0061".repeat(200) + "\": v\n"),
+        parser("a line separator", "a: x\u2028y\n"),
+        parser("a paragraph separator in a block", "a: |\n  x\u2029y\n"),
+        parser("a document start as a key", "--- x: y\n"),
+        parser("a document end among keys", "a: 1\n... x: 2\n"));
   }
 
   static Arguments quick(String what, String doc) {
@@ -219,6 +233,49 @@ class KubectlYamlTest {
         .coverage(c -> c.check(true).percentage(p -> p > 20));
     net.jqwik.api.statistics.Statistics.label("Fabric8's layout read here")
         .coverage(c -> c.check(true).percentage(p -> p > 20));
+  }
+
+  /** The reference's answer: its tree, or that it refuses the text. */
+  static Object jacksonOrRefusal(String doc) {
+    try {
+      return jackson(doc);
+    } catch (Exception e) {
+      return "refused: " + e.getMessage();
+    }
+  }
+
+  /**
+   * What YAML's parser refuses is never read here (review: a mutated text, not only valid YAML):
+   * documents SnakeYAML writes, with characters put in, taken out or swapped at random places.
+   */
+  @Property(tries = 1000)
+  void neverReadsWhatJacksonRefuses(
+      @ForAll("trees") Map<String, Object> tree,
+      @ForAll @net.jqwik.api.constraints.Size(min = 1, max = 3)
+          List<@net.jqwik.api.constraints.IntRange(min = 0, max = 100000) Integer> at,
+      @ForAll @net.jqwik.api.constraints.Size(min = 3, max = 3)
+          List<@net.jqwik.api.constraints.IntRange(min = 0, max = 40) Integer> what) {
+    DumperOptions o = new DumperOptions();
+    o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+    StringBuilder doc = new StringBuilder(new Yaml(o).dump(tree));
+    String put = " \n-:#'\"|>{}[],&*!?%@`\\~\u00a0\u3000\u2028.0aZ";
+    for (int k = 0; k < at.size(); k++) {
+      int i = at.get(k) % (doc.length() + 1);
+      int w = what.get(k);
+      if (w < 8 && i < doc.length()) {
+        doc.deleteCharAt(i);
+      } else {
+        doc.insert(i, put.charAt(w % put.length()));
+      }
+    }
+    String text = doc.toString();
+    JsonNode quick = KubectlYaml.read(text);
+    if (quick != null) {
+      assertThat((Object) quick).as(text).isEqualTo(jacksonOrRefusal(text));
+    }
+    net.jqwik.api.statistics.Statistics.label("mutated, read here").collect(quick != null);
+    net.jqwik.api.statistics.Statistics.label("mutated, read here")
+        .coverage(c -> c.check(true).percentage(p -> p > 5));
   }
 
   @Provide

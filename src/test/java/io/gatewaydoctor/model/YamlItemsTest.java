@@ -125,4 +125,30 @@ class YamlItemsTest {
                 .replace("    namespace: shop\n", "    namespace: shop" + lineBreak + "\n"));
     assertThat(YamlItems.of(yaml)).isNull();
   }
+
+  /** Review: an item read alone nests two levels shallower than in its List. */
+  @Test
+  void anItemTooDeepForTheListIsLeftToTheUsualReading() {
+    String deep =
+        "- apiVersion: example.com/v1\n  kind: Widget\n  metadata:\n    name: deep\n  spec: "
+            + "[".repeat(998)
+            + "]".repeat(998)
+            + "\n";
+    String yaml = list(deep);
+    assertThat(ObjectLoader.yamlOnEveryCore(yaml, "x")).isNull();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> ObjectLoader.parseYamlOnOneCore(yaml, "x"))
+        .hasMessageContaining("nesting depth");
+  }
+
+  /** Review: a line of a space and U+3000 is text to YAML, not a blank line of the item. */
+  @Test
+  void aLineOfUnicodeSpacesIsNoBlankLine() {
+    String yaml =
+        list("- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\n  note: x\n \u3000\n");
+    List<int[]> items = YamlItems.of(yaml);
+    assertThat(items).hasSize(1);
+    assertThat(YamlItems.item(yaml, items.get(0))).isNull();
+    assertThat(ObjectLoader.yamlOnEveryCore(yaml, "x")).isNull();
+  }
 }
