@@ -67,6 +67,7 @@ public final class OperatorBench {
       Duration timeout,
       Duration idle,
       int changes,
+      int startChanges,
       boolean probes) {}
 
   private OperatorBench() {}
@@ -187,6 +188,7 @@ public final class OperatorBench {
       // 1. every target has a verdict
       long deadline = t0 + o.timeout().toNanos();
       long first = -1;
+      StartChanges during = null;
       while (verdicts.withHealth() < o.ingresses() && System.nanoTime() < deadline) {
         if (!operator.isAlive()) {
           throw new IllegalStateException("the operator exited; see " + log);
@@ -194,10 +196,21 @@ public final class OperatorBench {
         if (first < 0 && verdicts.withHealth() > 0) {
           first = System.nanoTime();
         }
+        // 1b. while most first evaluations are still queued: change -> verdict of targets that
+        // have theirs already
+        if (during == null
+            && o.startChanges() > 0
+            && verdicts.withHealth() >= Math.max(1, o.ingresses() / 20)) {
+          during = new StartChanges(o, client, items, verdicts);
+          during.start();
+        }
         TimeUnit.MILLISECONDS.sleep(200);
         requests.drain();
       }
       long all = System.nanoTime();
+      if (during != null) {
+        during.allVerdictsAt = all;
+      }
       out.printf(
           Locale.ROOT,
           "verdicts: first after %.1f s, %d of %d after %.1f s%s; health %s%n",
@@ -214,6 +227,10 @@ public final class OperatorBench {
           self.since() / 1e9);
       requests.drain();
       out.printf(Locale.ROOT, "  requests until then: %s%n", requests.byKind());
+      if (during != null) {
+        during.join(TimeUnit.MINUTES.toMillis(5));
+        during.report(out);
+      }
 
       // 2. settled (every endpoint has its first probe result): what it asks and writes with
       // nothing changing
@@ -443,6 +460,99 @@ public final class OperatorBench {
         pct(fixMs, 50),
         pct(fixMs, 99),
         pct(fixMs, 100));
+  }
+
+  /**
+   * Services of targets that have their first verdict, broken and fixed one after the other while
+   * the others' first evaluations are still queued: each timed until the diagnosis leaves or
+   * returns to Healthy (60 s at most), and told apart by whether every verdict was in by then.
+   */
+  static final class StartChanges extends Thread {
+    final Options o;
+    final KubernetesClient client;
+    final List<Service> healthy = new ArrayList<>();
+    final Verdicts verdicts;
+    final List<double[]> breakMs = java.util.Collections.synchronizedList(new ArrayList<>());
+    final List<double[]> fixMs = java.util.Collections.synchronizedList(new ArrayList<>());
+    volatile long allVerdictsAt = Long.MAX_VALUE;
+
+    StartChanges(Options o, KubernetesClient client, List<HasMetadata> items, Verdicts verdicts) {
+      super("start-changes");
+      setDaemon(true);
+      this.o = o;
+      this.client = client;
+      this.verdicts = verdicts;
+      for (HasMetadata i : items) {
+        if (i instanceof Service s
+            && "Healthy"
+                .equals(
+                    verdicts.health(s.getMetadata().getNamespace(), s.getMetadata().getName()))) {
+          healthy.add(s);
+        }
+      }
+    }
+
+    @Override
+    public void run() {
+      Random random = new Random(42);
+      for (int c = 0; c < o.startChanges() && !healthy.isEmpty(); c++) {
+        Service s = healthy.remove(random.nextInt(healthy.size()));
+        String ns = s.getMetadata().getNamespace();
+        String name = s.getMetadata().getName();
+        for (boolean broken : new boolean[] {true, false}) {
+          long t = System.nanoTime();
+          try {
+            client
+                .services()
+                .inNamespace(ns)
+                .withName(name)
+                .edit(
+                    x -> {
+                      x.getSpec()
+                          .getPorts()
+                          .get(0)
+                          .setTargetPort(broken ? new IntOrString(8081) : new IntOrString("http"));
+                      return x;
+                    });
+            long until = t + TimeUnit.SECONDS.toNanos(60);
+            while (broken == "Healthy".equals(verdicts.health(ns, name))
+                && System.nanoTime() < until) {
+              TimeUnit.MILLISECONDS.sleep(5);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          } catch (RuntimeException e) {
+            continue; // a step that fails is not counted
+          }
+          long done = System.nanoTime();
+          double ms =
+              broken != "Healthy".equals(verdicts.health(ns, name)) ? (done - t) / 1e6 : 60_000;
+          (broken ? breakMs : fixMs).add(new double[] {ms, done < allVerdictsAt ? 1 : 0});
+        }
+      }
+    }
+
+    void report(PrintWriter out) {
+      long before = breakMs.stream().filter(x -> x[1] == 1).count();
+      out.printf(
+          Locale.ROOT,
+          "change -> verdict during start-up (%d changes, %d of them seen before every verdict was in): break → not Healthy p50 %.0f ms, p99 %.0f ms, max %.0f ms; fix → Healthy p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+          breakMs.size(),
+          before,
+          pct(ms(breakMs), 50),
+          pct(ms(breakMs), 99),
+          pct(ms(breakMs), 100),
+          pct(ms(fixMs), 50),
+          pct(ms(fixMs), 99),
+          pct(ms(fixMs), 100));
+    }
+
+    static List<Double> ms(List<double[]> v) {
+      synchronized (v) {
+        return v.stream().map(x -> x[0]).toList();
+      }
+    }
   }
 
   static double pct(List<Double> v, int p) {

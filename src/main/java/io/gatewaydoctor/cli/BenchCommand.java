@@ -113,6 +113,13 @@ public class BenchCommand implements Callable<Integer> {
   @Option(names = "--changes", defaultValue = "20", description = "Services broken and fixed.")
   int changes;
 
+  @Option(
+      names = "--start-changes",
+      defaultValue = "0",
+      description =
+          "Services broken and fixed while the start-up's first evaluations are still queued.")
+  int startChanges;
+
   @Option(names = "--no-probes", description = "The operator benchmark without probes.")
   boolean noProbes;
 
@@ -137,6 +144,7 @@ public class BenchCommand implements Callable<Integer> {
               timeout,
               idle,
               changes,
+              startChanges,
               !noProbes));
       return 0;
     }
