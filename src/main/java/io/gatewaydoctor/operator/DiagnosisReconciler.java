@@ -27,6 +27,7 @@ import io.gatewaydoctor.sources.GatewayApi;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -83,8 +84,7 @@ import org.jboss.logging.Logger;
     apiGroups = "",
     resources = "events",
     verbs = {"create", "patch"})
-public class DiagnosisReconciler
-    implements io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler<GatewayDiagnosis> {
+public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   public static final String NAME = "gatewaydiagnosis";
   private static final Logger LOG = Logger.getLogger(DiagnosisReconciler.class);
 
@@ -111,7 +111,6 @@ public class DiagnosisReconciler
   @Inject GatewaySettings gatewaySettings;
   @Inject OperatorMetrics metrics;
   @Inject Remediator remediator;
-  @Inject ChangeFirst changes;
 
   /**
    * Each target's timeline (bounded; seeded from its status after a restart; dropped with the
@@ -153,15 +152,6 @@ public class DiagnosisReconciler
   @ConfigProperty(name = "gatewaydoctor.gateway-api.enabled", defaultValue = "true")
   boolean gatewayApiEnabled;
 
-  /**
-   * Nothing to change: being configurable makes QOSDK give this controller the customised
-   * configuration service (ChangeFirst's executor); other controllers keep JOSDK's own.
-   */
-  @Override
-  public void updateConfigurationFrom(
-      io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<GatewayDiagnosis>
-          overrider) {}
-
   @Override
   public List<EventSource<?, GatewayDiagnosis>> prepareEventSources(
       EventSourceContext<GatewayDiagnosis> ctx) {
@@ -194,7 +184,6 @@ public class DiagnosisReconciler
             ? "the Gateway API is served: HTTPRoutes are diagnosed"
             : "the Gateway API is not served (or gatewaydoctor.gateway-api.enabled is false):"
                 + " Ingresses only");
-    informers.onChange(changes::changed);
     diagnoses = informers.diagnoses;
     ingresses = informers.ingresses;
     namespaces = informers.namespaces;
@@ -274,8 +263,7 @@ public class DiagnosisReconciler
         .register(streams::forget)
         .register(id -> metrics.forget(id.getNamespace().orElse(""), id.getName()))
         .register(id -> remediator.forget(id.getNamespace().orElse(""), id.getName()))
-        .register(timelines::remove)
-        .register(changes::forget);
+        .register(timelines::remove);
     probes.onRound(states::seen);
     evaluator = new TargetEvaluator(informers, gatherer, probes, streams, this::timelineOf);
     working.set(false); // started by the first reconcile, which only the leader runs
@@ -339,7 +327,6 @@ public class DiagnosisReconciler
       GatewayDiagnosis gd, Context<GatewayDiagnosis> context) {
     startWorking();
     states.seen(ResourceID.fromResource(gd));
-    changes.evaluated(ResourceID.fromResource(gd));
     Instant now = clock.instant();
     long t0 = System.nanoTime();
     var policy = policy(gd);

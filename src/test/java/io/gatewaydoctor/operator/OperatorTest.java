@@ -57,35 +57,6 @@ class OperatorTest extends OperatorTestBase {
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
   }
 
-  @jakarta.inject.Inject ChangeFirst changes;
-
-  /**
-   * #23: JOSDK's reconciles run on the change-first executor, which reads each task's target; an
-   * event of a watched object marks its target as changed only once the target was evaluated.
-   */
-  @Test
-  void aChangeToAnEvaluatedTargetIsMarkedForTheChangeFirstExecutor() throws IOException {
-    String ns = "change-first";
-    seed(ns);
-    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
-    var executor = changes.executor();
-    assertThat(executor).as("JOSDK's executor replaced").isNotNull();
-    assertThat(executor.keyed()).as("targets read from JOSDK's tasks").isPositive();
-    var id = new io.javaoperatorsdk.operator.processing.event.ResourceID("web", ns);
-    long before = changes.changesOf(id);
-    client
-        .services()
-        .inNamespace(ns)
-        .withName("web")
-        .edit(
-            s -> {
-              s.getSpec().getPorts().get(0).setTargetPort(new IntOrString(8081));
-              return s;
-            });
-    awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "TargetPortMismatch"));
-    assertThat(changes.changesOf(id)).isGreaterThan(before);
-  }
-
   @Test
   void statusFollowsEveryBreakageAndHeals() throws IOException {
     String ns = "follow";
