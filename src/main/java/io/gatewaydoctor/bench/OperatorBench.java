@@ -422,27 +422,8 @@ public final class OperatorBench {
         String ns = s.getMetadata().getNamespace();
         String name = s.getMetadata().getName();
         for (boolean broken : new boolean[] {true, false}) {
-          long t = System.nanoTime();
-          client
-              .services()
-              .inNamespace(ns)
-              .withName(name)
-              .edit(
-                  x -> {
-                    x.getSpec()
-                        .getPorts()
-                        .get(0)
-                        .setTargetPort(broken ? new IntOrString(8081) : new IntOrString("http"));
-                    return x;
-                  });
-          long until = t + TimeUnit.SECONDS.toNanos(30);
-          while (broken == "Healthy".equals(verdicts.health(ns, name))
-              && System.nanoTime() < until) {
-            TimeUnit.MILLISECONDS.sleep(2);
-          }
-          double ms = (System.nanoTime() - t) / 1e6;
           (broken ? breakMs : fixMs)
-              .add(broken != "Healthy".equals(verdicts.health(ns, name)) ? ms : 30_000.0);
+              .add(breakOrFix(client, verdicts, ns, name, broken, Duration.ofSeconds(30), 2));
         }
         TimeUnit.MILLISECONDS.sleep(500);
       }
@@ -500,35 +481,17 @@ public final class OperatorBench {
         String ns = s.getMetadata().getNamespace();
         String name = s.getMetadata().getName();
         for (boolean broken : new boolean[] {true, false}) {
-          long t = System.nanoTime();
+          double ms;
           try {
-            client
-                .services()
-                .inNamespace(ns)
-                .withName(name)
-                .edit(
-                    x -> {
-                      x.getSpec()
-                          .getPorts()
-                          .get(0)
-                          .setTargetPort(broken ? new IntOrString(8081) : new IntOrString("http"));
-                      return x;
-                    });
-            long until = t + TimeUnit.SECONDS.toNanos(60);
-            while (broken == "Healthy".equals(verdicts.health(ns, name))
-                && System.nanoTime() < until) {
-              TimeUnit.MILLISECONDS.sleep(5);
-            }
+            ms = breakOrFix(client, verdicts, ns, name, broken, Duration.ofSeconds(60), 5);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
           } catch (RuntimeException e) {
             continue; // a step that fails is not counted
           }
-          long done = System.nanoTime();
-          double ms =
-              broken != "Healthy".equals(verdicts.health(ns, name)) ? (done - t) / 1e6 : 60_000;
-          (broken ? breakMs : fixMs).add(new double[] {ms, done < allVerdictsAt ? 1 : 0});
+          (broken ? breakMs : fixMs)
+              .add(new double[] {ms, System.nanoTime() < allVerdictsAt ? 1 : 0});
         }
       }
     }
@@ -553,6 +516,41 @@ public final class OperatorBench {
         return v.stream().map(x -> x[0]).toList();
       }
     }
+  }
+
+  /**
+   * Breaks (targetPort 8081) or fixes (targetPort "http") a Service, then waits until its diagnosis
+   * leaves or returns to Healthy: the milliseconds it took, or the cap's.
+   */
+  static double breakOrFix(
+      KubernetesClient client,
+      Verdicts verdicts,
+      String ns,
+      String name,
+      boolean broken,
+      Duration cap,
+      long pollMs)
+      throws InterruptedException {
+    long t = System.nanoTime();
+    client
+        .services()
+        .inNamespace(ns)
+        .withName(name)
+        .edit(
+            x -> {
+              x.getSpec()
+                  .getPorts()
+                  .get(0)
+                  .setTargetPort(broken ? new IntOrString(8081) : new IntOrString("http"));
+              return x;
+            });
+    long until = t + cap.toNanos();
+    while (broken == "Healthy".equals(verdicts.health(ns, name)) && System.nanoTime() < until) {
+      TimeUnit.MILLISECONDS.sleep(pollMs);
+    }
+    return broken != "Healthy".equals(verdicts.health(ns, name))
+        ? (System.nanoTime() - t) / 1e6
+        : cap.toMillis();
   }
 
   static double pct(List<Double> v, int p) {
