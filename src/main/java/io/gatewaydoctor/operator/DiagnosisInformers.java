@@ -373,7 +373,12 @@ final class DiagnosisInformers {
     var b =
         InformerEventSourceConfiguration.from(type, GatewayDiagnosis.class)
             .withName(type.getSimpleName())
-            .withSecondaryToPrimaryMapper(mapper);
+            .withSecondaryToPrimaryMapper(
+                r -> {
+                  Set<ResourceID> ids = mapper.toPrimaryResourceIDs(r);
+                  onChange.accept(ids);
+                  return ids;
+                });
     if (onUpdate != null) {
       b.withOnUpdateFilter(onUpdate);
     }
@@ -388,6 +393,14 @@ final class DiagnosisInformers {
       b.withNamespaces(namespaces);
     }
     return new InformerEventSource<>(b.build(), ctx);
+  }
+
+  /** Told the targets that an event of a watched object maps to (ChangeFirst). */
+  private volatile java.util.function.Consumer<Set<ResourceID>> onChange = ids -> {};
+
+  /** Whom to tell the targets of each event of a watched object. */
+  void onChange(java.util.function.Consumer<Set<ResourceID>> onChange) {
+    this.onChange = onChange;
   }
 
   private static String key(String ns, String name) {

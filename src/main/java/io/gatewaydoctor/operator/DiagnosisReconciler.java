@@ -111,6 +111,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   @Inject GatewaySettings gatewaySettings;
   @Inject OperatorMetrics metrics;
   @Inject Remediator remediator;
+  @Inject ChangeFirst changes;
 
   /**
    * Each target's timeline (bounded; seeded from its status after a restart; dropped with the
@@ -184,6 +185,14 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
             ? "the Gateway API is served: HTTPRoutes are diagnosed"
             : "the Gateway API is not served (or gatewaydoctor.gateway-api.enabled is false):"
                 + " Ingresses only");
+    informers.onChange(changes::changed);
+    changes.onChange(
+        id -> {
+          ProbeScheduler p = prober;
+          if (p != null) {
+            p.probeNow(id); // what it found before the change may not hold: probed first
+          }
+        });
     diagnoses = informers.diagnoses;
     ingresses = informers.ingresses;
     namespaces = informers.namespaces;
@@ -263,7 +272,8 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
         .register(streams::forget)
         .register(id -> metrics.forget(id.getNamespace().orElse(""), id.getName()))
         .register(id -> remediator.forget(id.getNamespace().orElse(""), id.getName()))
-        .register(timelines::remove);
+        .register(timelines::remove)
+        .register(changes::forget);
     probes.onRound(states::seen);
     evaluator = new TargetEvaluator(informers, gatherer, probes, streams, this::timelineOf);
     working.set(false); // started by the first reconcile, which only the leader runs
@@ -327,6 +337,7 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
       GatewayDiagnosis gd, Context<GatewayDiagnosis> context) {
     startWorking();
     states.seen(ResourceID.fromResource(gd));
+    changes.evaluated(ResourceID.fromResource(gd));
     Instant now = clock.instant();
     long t0 = System.nanoTime();
     var policy = policy(gd);

@@ -57,6 +57,39 @@ class OperatorTest extends OperatorTestBase {
     awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
   }
 
+  @jakarta.inject.Inject ChangeFirst changes;
+
+  /**
+   * #23: JOSDK's reconciles run on the change-first executor, which reads each task's target; an
+   * event of a watched object marks its target as changed only once the target was evaluated.
+   */
+  @Test
+  void aChangeToAnEvaluatedTargetIsMarkedForTheChangeFirstExecutor() throws IOException {
+    String ns = "change-first";
+    seed(ns);
+    awaitStatus(ns, SETTLE, verdict("Healthy", "None"));
+    var executor = changes.executor();
+    assertThat(executor).as("JOSDK's executor replaced").isNotNull();
+    assertThat(executor.keyed()).as("targets read from JOSDK's tasks").isPositive();
+    var id = new io.javaoperatorsdk.operator.processing.event.ResourceID("web", ns);
+    long before = changes.changesOf(id);
+    // settled: the next regular round of web is 30 s away; a change sends it first
+    await().atMost(SETTLE).until(() -> reconciler.prober().lastRound(id) != null);
+    java.time.Instant changedAt = java.time.Instant.now();
+    client
+        .services()
+        .inNamespace(ns)
+        .withName("web")
+        .edit(
+            s -> {
+              s.getSpec().getPorts().get(0).setTargetPort(new IntOrString(8081));
+              return s;
+            });
+    awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "TargetPortMismatch"));
+    assertThat(changes.changesOf(id)).isGreaterThan(before);
+    await().atMost(EVENT_DRIVEN).until(() -> reconciler.prober().roundStartedSince(id, changedAt));
+  }
+
   @Test
   void statusFollowsEveryBreakageAndHeals() throws IOException {
     String ns = "follow";
