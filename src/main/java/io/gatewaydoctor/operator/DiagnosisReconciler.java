@@ -113,6 +113,9 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
   @Inject Remediator remediator;
   @Inject ChangeFirst changes;
 
+  /** A change probes its target at once, unless a round of it started this recently. */
+  static final Duration EARLY_ROUND_FLOOR = Duration.ofSeconds(5);
+
   /**
    * Each target's timeline (bounded; seeded from its status after a restart; dropped with the
    * diagnosis).
@@ -189,8 +192,11 @@ public class DiagnosisReconciler implements Reconciler<GatewayDiagnosis> {
     changes.onChange(
         id -> {
           ProbeScheduler p = prober;
-          if (p != null) {
-            p.probeNow(id); // what it found before the change may not hold: probed first
+          // what it found before the change may not hold: probed first, but not within 5 s of
+          // its last round (pods that flap all the time cannot have their target probed every
+          // tick, nor keep others' rounds waiting)
+          if (p != null && !p.roundStartedSince(id, clock.instant().minus(EARLY_ROUND_FLOOR))) {
+            p.probeNow(id);
           }
         });
     diagnoses = informers.diagnoses;

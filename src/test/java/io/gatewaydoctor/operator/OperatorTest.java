@@ -73,8 +73,17 @@ class OperatorTest extends OperatorTestBase {
     assertThat(executor.keyed()).as("targets read from JOSDK's tasks").isPositive();
     var id = new io.javaoperatorsdk.operator.processing.event.ResourceID("web", ns);
     long before = changes.changesOf(id);
-    // settled: the next regular round of web is 30 s away; a change sends it first
+    // settled: the next regular round of web is 30 s away; a change sends it first (once its
+    // last round is older than the floor that keeps flapping pods from being probed every tick)
     await().atMost(SETTLE).until(() -> reconciler.prober().lastRound(id) != null);
+    await()
+        .atMost(SETTLE)
+        .until(
+            () ->
+                !reconciler
+                    .prober()
+                    .roundStartedSince(
+                        id, java.time.Instant.now().minus(DiagnosisReconciler.EARLY_ROUND_FLOOR)));
     java.time.Instant changedAt = java.time.Instant.now();
     client
         .services()
