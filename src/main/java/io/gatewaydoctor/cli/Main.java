@@ -22,6 +22,9 @@ public class Main implements QuarkusApplication {
     if (args.length == 0 || !"operator".equals(args[0])) {
       // health and metrics are the operator's; a command-line run listens on no port
       System.setProperty("quarkus.http.host-enabled", "false");
+      // no reconciles here: the operator's configuration is not even built (its log line would
+      // reach the command's output)
+      System.setProperty("gatewaydoctor.reconcile.changes-first", "false");
     }
     Quarkus.run(Main.class, args);
   }

@@ -32,7 +32,10 @@ public class ChangeFirst {
   @ConfigProperty(name = "quarkus.operator-sdk.concurrent-reconciliation-threads")
   Optional<Integer> threads;
 
-  @jakarta.inject.Inject io.quarkiverse.operatorsdk.runtime.QuarkusConfigurationService config;
+  /** Looked up only where the operator runs (a command-line run never builds it). */
+  @jakarta.inject.Inject
+  jakarta.enterprise.inject.Instance<io.quarkiverse.operatorsdk.runtime.QuarkusConfigurationService>
+      configs;
 
   private volatile ChangeFirstExecutor executor;
 
@@ -45,7 +48,11 @@ public class ChangeFirst {
   void install(
       @jakarta.enterprise.event.Observes @jakarta.annotation.Priority(3000)
           io.quarkus.runtime.StartupEvent start) {
-    if (!enabled || !config.shouldStartOperator()) {
+    if (!enabled) {
+      return;
+    }
+    var config = configs.get();
+    if (!config.shouldStartOperator()) {
       return;
     }
     ChangeFirstExecutor e = newExecutor(threads.orElse(50));
