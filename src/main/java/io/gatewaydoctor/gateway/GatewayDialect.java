@@ -99,19 +99,7 @@ public interface GatewayDialect {
       boolean clientCertificate,
       boolean h2c,
       boolean grpc) {
-    /** Not gRPC. */
-    BackendSettings(
-        boolean http,
-        boolean tls,
-        int headerLimit,
-        int readTimeoutSeconds,
-        String sni,
-        boolean clientCertificate,
-        boolean h2c) {
-      this(http, tls, headerLimit, readTimeoutSeconds, sni, clientCertificate, h2c, false);
-    }
-
-    /** HTTP/1.1 or TLS as the fields say; not h2c. */
+    /** HTTP/1.1 or TLS as the fields say; neither h2c nor gRPC. */
     BackendSettings(
         boolean http,
         boolean tls,
@@ -119,7 +107,7 @@ public interface GatewayDialect {
         int readTimeoutSeconds,
         String sni,
         boolean clientCertificate) {
-      this(http, tls, headerLimit, readTimeoutSeconds, sni, clientCertificate, false);
+      this(http, tls, headerLimit, readTimeoutSeconds, sni, clientCertificate, false, false);
     }
   }
 }
