@@ -108,26 +108,14 @@ public final class ObjectLoader {
    * YAML that turns out to use aliases is read again by SnakeYAML, which resolves them.
    */
   public static List<HasMetadata> parse(String text, String source) {
-    List<HasMetadata> out = new ArrayList<>();
     String head = text.stripLeading();
     if (head.startsWith("{") || head.startsWith("[")) {
       List<HasMetadata> fast = worthEveryCore(text) ? onEveryCore(text, source) : null;
       return fast != null ? fast : parseJsonOnOneCore(text, source);
-    } else {
-      // item by item, even on one core: most items are then read by KubectlYaml, not SnakeYAML
-      List<HasMetadata> fast =
-          text.length() >= PARALLEL_CHARS ? yamlOnEveryCore(text, source) : null;
-      if (fast != null) {
-        return fast;
-      }
-      try {
-        readAll(FAST_YAML, text, source, out);
-      } catch (AliasInDocument e) {
-        out.clear();
-        readAllWithAliases(text, source, out);
-      }
     }
-    return out;
+    // item by item, even on one core: most items are then read by KubectlYaml, not SnakeYAML
+    List<HasMetadata> fast = text.length() >= PARALLEL_CHARS ? yamlOnEveryCore(text, source) : null;
+    return fast != null ? fast : parseYamlOnOneCore(text, source);
   }
 
   /** As {@link #parse} for YAML, on one core (the reference for the parallel reading). */
