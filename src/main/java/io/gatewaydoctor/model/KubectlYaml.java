@@ -96,12 +96,8 @@ final class KubectlYaml {
   private void nextLine() {
     int start = le + 1;
     while (start < n) {
-      int eol = s.indexOf('\n', start);
-      int end = eol < 0 ? n : eol;
-      int i = start;
-      while (i < end && s.charAt(i) == ' ') {
-        i++;
-      }
+      int end = lineEnd(start);
+      int i = spacesEnd(start, end);
       if (i < end) {
         if (s.charAt(i) == '#') {
           throw UNSUPPORTED;
@@ -457,12 +453,8 @@ final class KubectlYaml {
     int start = le + 1;
     int lastContentEnd = -1;
     while (start < n) {
-      int eol = s.indexOf('\n', start);
-      int end = eol < 0 ? n : eol;
-      int i = start;
-      while (i < end && s.charAt(i) == ' ') {
-        i++;
-      }
+      int end = lineEnd(start);
+      int i = spacesEnd(start, end);
       int indent = i - start;
       if (i == end) { // a line of spaces only
         if (contentIndent < 0 ? indent > parentIndent : indent > contentIndent) {
@@ -508,9 +500,20 @@ final class KubectlYaml {
   }
 
   private int skipSpaces(int i) {
-    while (i < le && s.charAt(i) == ' ') {
+    return spacesEnd(i, le);
+  }
+
+  /** The index of the first character from {@code i} (before {@code end}) that is no space. */
+  private int spacesEnd(int i, int end) {
+    while (i < end && s.charAt(i) == ' ') {
       i++;
     }
     return i;
+  }
+
+  /** Where the line starting at {@code start} ends: its '\n', or the end of the text. */
+  private int lineEnd(int start) {
+    int eol = s.indexOf('\n', start);
+    return eol < 0 ? n : eol;
   }
 }
