@@ -85,15 +85,7 @@ class OperatorTest extends OperatorTestBase {
                     .roundStartedSince(
                         id, java.time.Instant.now().minus(DiagnosisReconciler.EARLY_ROUND_FLOOR)));
     java.time.Instant changedAt = java.time.Instant.now();
-    client
-        .services()
-        .inNamespace(ns)
-        .withName("web")
-        .edit(
-            s -> {
-              s.getSpec().getPorts().get(0).setTargetPort(new IntOrString(8081));
-              return s;
-            });
+    targetPort(ns, new IntOrString(8081));
     awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "TargetPortMismatch"));
     assertThat(changes.changesOf(id)).isGreaterThan(before);
     await().atMost(EVENT_DRIVEN).until(() -> reconciler.prober().roundStartedSince(id, changedAt));
@@ -130,15 +122,7 @@ class OperatorTest extends OperatorTestBase {
     awaitStatus(ns, EVENT_DRIVEN, verdict("Healthy", "None"));
 
     // wrong targetPort, then back
-    client
-        .services()
-        .inNamespace(ns)
-        .withName("web")
-        .edit(
-            s -> {
-              s.getSpec().getPorts().get(0).setTargetPort(new IntOrString(8081));
-              return s;
-            });
+    targetPort(ns, new IntOrString(8081));
     GatewayDiagnosisStatus wrongPort =
         awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "TargetPortMismatch"));
     assertThat(wrongPort.summary).contains("targetPort 8081").contains("http:8080");
@@ -148,15 +132,7 @@ class OperatorTest extends OperatorTestBase {
     assertThat(wrongPort.fix).contains("targetPort");
     assertThat(wrongPort.since).isNotNull().isGreaterThanOrEqualTo(healthy.since);
     assertThat(wrongPort.lastEvaluated).isGreaterThanOrEqualTo(wrongPort.since);
-    client
-        .services()
-        .inNamespace(ns)
-        .withName("web")
-        .edit(
-            s -> {
-              s.getSpec().getPorts().get(0).setTargetPort(new IntOrString("http"));
-              return s;
-            });
+    targetPort(ns, new IntOrString("http"));
     awaitStatus(ns, EVENT_DRIVEN, verdict("Healthy", "None"));
 
     // pods not ready (the kubelet flips the condition, the slice controller the endpoints)
@@ -1088,15 +1064,7 @@ class OperatorTest extends OperatorTestBase {
     assertThat(healthy.baseline.fields)
         .containsEntry("Service " + ns + "/web|spec.ports[80].targetPort", "http");
     String recorded = healthy.baseline.recordedAt;
-    client
-        .services()
-        .inNamespace(ns)
-        .withName("web")
-        .edit(
-            svc -> {
-              svc.getSpec().getPorts().get(0).setTargetPort(new IntOrString(8081));
-              return svc;
-            });
+    targetPort(ns, new IntOrString(8081));
     GatewayDiagnosisStatus broken =
         awaitStatus(ns, EVENT_DRIVEN, verdict("Failing", "TargetPortMismatch"));
     assertThat(broken.drift)
@@ -1121,15 +1089,7 @@ class OperatorTest extends OperatorTestBase {
                 "config".equals(e.kind)
                     && ("Service " + ns + "/web").equals(e.object)
                     && e.detail.equals("spec.ports[80].targetPort http → 8081"));
-    client
-        .services()
-        .inNamespace(ns)
-        .withName("web")
-        .edit(
-            svc -> {
-              svc.getSpec().getPorts().get(0).setTargetPort(new IntOrString("http"));
-              return svc;
-            });
+    targetPort(ns, new IntOrString("http"));
     GatewayDiagnosisStatus back = awaitStatus(ns, EVENT_DRIVEN, verdict("Healthy", "None"));
     assertThat(back.drift).isEmpty();
     assertThat(back.conditions)

@@ -223,6 +223,19 @@ abstract class OperatorTestBase {
         });
   }
 
+  /** Sets the targetPort of Service web's first port. */
+  void targetPort(String ns, io.fabric8.kubernetes.api.model.IntOrString port) {
+    client
+        .services()
+        .inNamespace(ns)
+        .withName("web")
+        .edit(
+            s -> {
+              s.getSpec().getPorts().get(0).setTargetPort(port);
+              return s;
+            });
+  }
+
   /** Probes diagnosis web every {@code seconds}. */
   void probeEvery(String ns, int seconds) {
     probeSpec(ns, "web", probe -> probe.setIntervalSeconds(seconds));

@@ -175,15 +175,7 @@ class RemediationTest extends OperatorTestBase {
     // whose probes are at most recheck-within (1 s here) old: the remediator has the target probed
     // again right before it, and without that re-probe nothing would be applied
     probeEvery(ns, 600);
-    client
-        .services()
-        .inNamespace(ns)
-        .withName("web")
-        .edit(
-            s -> {
-              s.getSpec().getPorts().get(0).setTargetPort(new IntOrString("web-http"));
-              return s;
-            });
+    breakTargetPort(ns);
     dryRunThenAuto(
         ns,
         "fix-target-port",
@@ -725,15 +717,7 @@ class RemediationTest extends OperatorTestBase {
   }
 
   void breakTargetPort(String ns) {
-    client
-        .services()
-        .inNamespace(ns)
-        .withName("web")
-        .edit(
-            s -> {
-              s.getSpec().getPorts().get(0).setTargetPort(new IntOrString("web-http"));
-              return s;
-            });
+    targetPort(ns, new IntOrString("web-http"));
   }
 
   /** Gives one pod, and its endpoint, another address. */
