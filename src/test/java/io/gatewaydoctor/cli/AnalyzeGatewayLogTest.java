@@ -98,27 +98,21 @@ class AnalyzeGatewayLogTest {
     int mtls = backends.startTls("127.0.0.109", 0, keystore, true, Backends::ok);
     int verify = backends.startTls("127.0.0.110", keystore, Backends::ok);
     Path otherCa = dir.resolve("other-ca.pem");
-    Process ca =
-        new ProcessBuilder(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-keyout",
-                dir.resolve("other-ca.key").toString(),
-                "-out",
-                otherCa.toString(),
-                "-subj",
-                "/CN=another-ca",
-                "-days",
-                "2")
-            .redirectErrorStream(true)
-            .start();
-    assertThat(ca.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && ca.exitValue() == 0)
-        .as(new String(ca.getInputStream().readAllBytes()))
-        .isTrue();
+    RealNginx.openssl(
+        dir,
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        dir.resolve("other-ca.key").toString(),
+        "-out",
+        otherCa.toString(),
+        "-subj",
+        "/CN=another-ca",
+        "-days",
+        "2");
     int port = RealNginx.freePort(GW);
     nginx =
         RealNginx.start(

@@ -65,7 +65,8 @@ public final class RealNginx implements AutoCloseable {
     return new Path[] {crt, key};
   }
 
-  static void openssl(Path dir, String... args) throws IOException, InterruptedException {
+  /** Runs openssl in {@code dir}; fails with its output unless it succeeds within a minute. */
+  public static void openssl(Path dir, String... args) throws IOException, InterruptedException {
     List<String> argv = new java.util.ArrayList<>(List.of("openssl"));
     argv.addAll(List.of(args));
     Process p = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true).start();
