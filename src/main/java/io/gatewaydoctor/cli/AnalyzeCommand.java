@@ -274,6 +274,9 @@ public class AnalyzeCommand implements Callable<Integer> {
       long t0 = System.nanoTime();
       AnalyzeRun run = AnalyzeRun.of(this);
       liveFormat = run.format();
+      // the logs are read while the objects are (used only if the objects change nothing of it)
+      early =
+          GatewayLogs.Early.start(gatewayLogs, run.fixedNow(), Windows.parse(window), run.format());
       Input in = load(err);
       if (!gatewayLogs.isEmpty()) {
         // --log-format, else the controllers' ConfigMap (read with the live cluster already)
@@ -346,7 +349,7 @@ public class AnalyzeCommand implements Callable<Integer> {
           !gatewayLogs.isEmpty()
               ? logsAtNewest != null && logsAtNewest.at().equals(at)
                   ? logsAtNewest.evidence()
-                  : GatewayLogs.read(gatewayLogs, at, w, run.format())
+                  : GatewayLogs.read(gatewayLogs, at, w, run.format(), early)
               : liveGateway != null ? liveGateway : GatewayEvidence.NONE;
       List<HasMetadata> routes = new ArrayList<>();
       for (var route : run.selectRoutes(in.snapshot().routes())) {
@@ -475,6 +478,10 @@ public class AnalyzeCommand implements Callable<Integer> {
     } catch (RuntimeException | StackOverflowError e) {
       err.println("analyze: internal error, please report it with the input that caused it: " + e);
       return INTERNAL_ERROR;
+    } finally {
+      if (early != null) {
+        early.cancel(); // a reading nobody took (the input was refused, or read otherwise)
+      }
     }
   }
 
@@ -895,6 +902,9 @@ public class AnalyzeCommand implements Callable<Integer> {
   /** The gateway logs, when reading them was part of finding the evaluation instant. */
   private GatewayLogs.AtNewest logsAtNewest;
 
+  /** The reading of --gateway-log begun before the objects were read, or null. */
+  private GatewayLogs.Early early;
+
   record AnalyzeRun(AnalyzeCommand c, LabelSelector labels, Instant fixedNow, LogFormat format) {
     AnalyzeRun withFormat(LogFormat f) {
       return new AnalyzeRun(c, labels, fixedNow, f);
@@ -1068,7 +1078,8 @@ public class AnalyzeCommand implements Callable<Integer> {
       if (!c.gatewayLogs.isEmpty()) {
         // the logs are read here, at the newest instant of the objects and of their own lines
         c.logsAtNewest =
-            GatewayLogs.atNewest(c.gatewayLogs, objects, Windows.parse(c.window), format());
+            GatewayLogs.atNewest(
+                c.gatewayLogs, objects, Windows.parse(c.window), format(), c.early);
         if (c.logsAtNewest != null) {
           return c.logsAtNewest.at();
         }

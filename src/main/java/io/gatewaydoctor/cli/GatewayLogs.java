@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * Reads {@code --gateway-log FILE} (ingress-nginx controller logs: access and error lines mixed, as
@@ -46,6 +45,90 @@ final class GatewayLogs {
   record AtNewest(Instant at, GatewayEvidence evidence) {}
 
   /**
+   * A reading of the logs begun before the objects are read, on a thread of its own, so that the
+   * two inputs are read at once: at {@code --now} or at the newest time on the files' last lines,
+   * in the format given on the command line (or the default). The objects may say otherwise (a
+   * ConfigMap's log-format-upstream, an object newer than every line): then it is cancelled and the
+   * logs are read again as they would have been without it, so the result never depends on it.
+   */
+  static final class Early {
+    private final List<Path> files;
+    private final Duration window;
+    private final LogFormat format;
+    private final java.util.concurrent.CompletableFuture<Instant> at =
+        new java.util.concurrent.CompletableFuture<>();
+    private final java.util.concurrent.FutureTask<GatewayEvidence> reading;
+
+    private Early(List<Path> files, Instant fixed, Duration window, LogFormat format) {
+      this.files = List.copyOf(files);
+      this.window = window;
+      this.format = format;
+      this.reading =
+          new java.util.concurrent.FutureTask<>(
+              () -> {
+                Instant when = fixed != null ? fixed : tailsNewest(files, format);
+                at.complete(when);
+                return when == null ? null : read(files, when, window, format);
+              });
+    }
+
+    /** Starts reading {@code files}; null when there is nothing to read early. */
+    static Early start(List<Path> files, Instant fixed, Duration window, LogFormat format) {
+      if (files.isEmpty()) {
+        return null;
+      }
+      Early e = new Early(files, fixed, window, format);
+      Thread t = new Thread(e.reading, "gateway-logs-early");
+      t.setDaemon(true);
+      t.start();
+      return e;
+    }
+
+    /**
+     * The evidence of {@code files} read at {@code when} in {@code format} over {@code window},
+     * when this reading is that one (waiting for it to end); else null, and this reading stops.
+     */
+    GatewayEvidence take(List<Path> files, Instant when, Duration window, LogFormat format)
+        throws InputFiles.InputException {
+      try {
+        if (!this.files.equals(files)
+            || !this.window.equals(window)
+            || !java.util.Objects.equals(this.format, format)
+            || !when.equals(at.get())) {
+          cancel();
+          return null;
+        }
+        return reading.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InputFiles.InputException("--gateway-log: interrupted");
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof InputFiles.InputException ie) {
+          throw ie;
+        }
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        throw new InputFiles.InputException("--gateway-log: cannot read: " + e.getCause());
+      }
+    }
+
+    /** Stops the reading if it still runs (its threads end at their next read of the file). */
+    void cancel() {
+      at.complete(null);
+      reading.cancel(true);
+    }
+  }
+
+  /** {@link #read}, taken from {@code early} when that is the same reading. */
+  static GatewayEvidence read(
+      List<Path> files, Instant now, Duration window, LogFormat format, Early early)
+      throws InputFiles.InputException {
+    GatewayEvidence e = early == null ? null : early.take(files, now, window, format);
+    return e != null ? e : read(files, now, window, format);
+  }
+
+  /**
    * The logs read at the newest instant of {@code objects} and of every log line, in one pass when
    * the newest line is among the last of a file (as it is in a log), else two: the pass is read at
    * a guess from the files' tails, and read again when a line turns out newer.
@@ -53,10 +136,17 @@ final class GatewayLogs {
   static AtNewest atNewest(
       List<Path> files, Optional<Instant> objects, Duration window, LogFormat format)
       throws InputFiles.InputException {
+    return atNewest(files, objects, window, format, null);
+  }
+
+  /** {@link #atNewest}, its first reading taken from {@code early} when that is the same. */
+  static AtNewest atNewest(
+      List<Path> files, Optional<Instant> objects, Duration window, LogFormat format, Early early)
+      throws InputFiles.InputException {
     Optional<Instant> guess = max(objects, Optional.ofNullable(tailsNewest(files, format)));
     Optional<Instant> real;
     if (guess.isPresent()) {
-      GatewayEvidence e = read(files, guess.get(), window, format);
+      GatewayEvidence e = read(files, guess.get(), window, format, early);
       // every line's time counts for the newest, in the window or not: this reading has it
       real = max(objects, Optional.ofNullable(e.newest()));
       if (real.equals(guess)) {
@@ -84,13 +174,13 @@ final class GatewayLogs {
         long from = Math.max(0, size - (64 << 10));
         LogParts.lines(
             new LogParts.Part(f, from, size),
-            new Consumer<String>() {
+            new LineSplitter.ByteLines() {
               boolean whole = from == 0;
 
               @Override
-              public void accept(String line) {
+              public void line(byte[] buf, int start, int end) {
                 if (whole) {
-                  b.line(line);
+                  b.line(buf, start, end);
                 }
                 whole = true; // the first line of a tail is the end of a longer one
               }
@@ -177,14 +267,14 @@ final class GatewayLogs {
     }
   }
 
-  private static void each(List<Path> files, Consumer<String> sink)
+  private static void each(List<Path> files, LineSplitter.ByteLines sink)
       throws InputFiles.InputException {
     for (Path f : files) {
       if (!Files.isRegularFile(f)) {
         throw new InputFiles.InputException(f + ": no such file (--gateway-log)");
       }
       try (var in = Files.newInputStream(f)) {
-        LineSplitter.split(in, sink);
+        LineSplitter.splitBytes(in, sink);
       } catch (IOException e) {
         throw new InputFiles.InputException(f + ": cannot read: " + e.getMessage());
       }

@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -89,13 +88,13 @@ final class LogParts {
           try {
             lines(
                 p,
-                raw -> {
+                (b, f, t) -> {
                   long n = i[0]++;
                   if (n >= to) {
                     throw new Enough(); // the rest of the part was counted already
                   }
                   if (n >= from) {
-                    between.line(raw);
+                    between.line(b, f, t);
                   }
                 });
           } catch (Enough e) {
@@ -151,23 +150,23 @@ final class LogParts {
     long[] i = {0};
     lines(
         p,
-        raw -> {
+        (b, f, t) -> {
           long n = i[0]++;
           if (r.tail != null) {
-            r.tail.line(raw);
+            r.tail.line(b, f, t);
           } else if (scratch[0] == null) {
-            r.head.line(raw);
+            r.head.line(b, f, t);
             if (r.head.takeDeferred()) {
               r.deferFrom = n;
               scratch[0] = builders.get().deferUnknownOffset();
             }
           } else {
             // only to learn where the offset becomes known; these lines are counted later
-            scratch[0].line(raw);
+            scratch[0].line(b, f, t);
             if (scratch[0].offsetKnown()) {
               r.deferTo = n;
               r.tail = builders.get();
-              r.tail.line(raw);
+              r.tail.line(b, f, t);
             }
           }
         });
@@ -210,9 +209,9 @@ final class LogParts {
   }
 
   /** The lines of a part, cut as {@link LineSplitter} cuts a whole file. */
-  static void lines(Part p, Consumer<String> sink) throws IOException {
+  static void lines(Part p, LineSplitter.ByteLines sink) throws IOException {
     try (FileChannel ch = FileChannel.open(p.file())) {
-      LineSplitter.split(new Region(ch, p.start(), p.end()), sink);
+      LineSplitter.splitBytes(new Region(ch, p.start(), p.end()), sink);
     }
   }
 

@@ -27,14 +27,31 @@ public record AccessLine(
     if (upstreamStatuses.isEmpty()) {
       return null;
     }
-    String s = upstreamStatuses.get(upstreamStatuses.size() - 1);
-    return s.length() == 3 && Character.isDigit(s.charAt(0)) ? Integer.valueOf(s) : null;
+    int code = code(upstreamStatuses.get(upstreamStatuses.size() - 1));
+    return code < 0 ? null : code;
+  }
+
+  /** A three-digit status ("502" → 502), or -1 ("-", "5xx" or any other text a line carries). */
+  private static int code(String s) {
+    if (s.length() != 3) {
+      return -1;
+    }
+    int v = 0;
+    for (int i = 0; i < 3; i++) {
+      int d = s.charAt(i) - '0';
+      if (d < 0 || d > 9) {
+        return -1;
+      }
+      v = v * 10 + d;
+    }
+    return v;
   }
 
   /** The client's status came from the application: its last try answered, with that status. */
   public boolean fromApp() {
-    Integer u = lastUpstreamStatus();
-    return u != null && u == status && !tryFailed(upstreamStatuses.size() - 1);
+    return !upstreamStatuses.isEmpty()
+        && code(upstreamStatuses.get(upstreamStatuses.size() - 1)) == status
+        && !tryFailed(upstreamStatuses.size() - 1);
   }
 
   /**

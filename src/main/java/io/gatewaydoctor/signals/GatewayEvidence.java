@@ -527,6 +527,15 @@ public final class GatewayEvidence {
       return false;
     }
 
+    /** One raw line as bytes, read as Latin-1 ({@link LogFeed#line(byte[], int, int)}). */
+    public boolean line(byte[] b, int from, int to) {
+      if (feed.line(b, from, to)) {
+        return true;
+      }
+      skipped++;
+      return false;
+    }
+
     /** Counts a line that was not understood. */
     void skipped(long n) {
       skipped += n;

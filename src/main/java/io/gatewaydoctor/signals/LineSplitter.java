@@ -15,8 +15,21 @@ public final class LineSplitter {
 
   private LineSplitter() {}
 
+  /** A line as bytes: {@code buf[from, to)}, without its newline; buf is reused after the call. */
+  @FunctionalInterface
+  public interface ByteLines {
+    void line(byte[] buf, int from, int to);
+  }
+
   /** Reads {@code in} to its end; returns the number of lines delivered. */
   public static long split(InputStream in, Consumer<String> sink) throws IOException {
+    return splitBytes(
+        in,
+        (b, from, to) -> sink.accept(new String(b, from, to - from, StandardCharsets.ISO_8859_1)));
+  }
+
+  /** Reads {@code in} to its end, each line as bytes; returns the number of lines delivered. */
+  public static long splitBytes(InputStream in, ByteLines sink) throws IOException {
     byte[] buf = new byte[1 << 16];
     byte[] carry = new byte[MAX_LINE];
     int carried = 0;
@@ -24,20 +37,21 @@ public final class LineSplitter {
     long lines = 0;
     int n;
     while ((n = in.read(buf)) >= 0) {
-      // the block as one Latin-1 string: String.indexOf finds the newlines many bytes at a time
+      // the block as one Latin-1 string only to find the newlines: String.indexOf looks at many
+      // bytes at a time
       String block = new String(buf, 0, n, StandardCharsets.ISO_8859_1);
       int start = 0;
       int i;
       while ((i = block.indexOf('\n', start)) >= 0) {
         if (carried == 0 && !overlong) {
-          sink.accept(block.substring(start, i));
+          sink.line(buf, start, i);
         } else {
           int take = Math.min(i - start, MAX_LINE - carried);
           if (!overlong && take > 0) {
             System.arraycopy(buf, start, carry, carried, take);
             carried += take;
           }
-          sink.accept(new String(carry, 0, carried, StandardCharsets.ISO_8859_1));
+          sink.line(carry, 0, carried);
           carried = 0;
           overlong = false;
         }
@@ -53,7 +67,7 @@ public final class LineSplitter {
       }
     }
     if (carried > 0) {
-      sink.accept(new String(carry, 0, carried, StandardCharsets.ISO_8859_1));
+      sink.line(carry, 0, carried);
       lines++;
     }
     return lines;

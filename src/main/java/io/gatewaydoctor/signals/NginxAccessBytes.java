@@ -1,0 +1,292 @@
+package io.gatewaydoctor.signals;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The common case of ingress-nginx's default access line, read from the bytes of the line without
+ * making a string of it: a bare line (no kubectl, CRI or Docker wrapper), its time written in full,
+ * one try per upstream field (no retries, no internal redirect). For such a line it returns what
+ * {@link NginxLogParser#access} returns for the same line read as Latin-1; for any other line it
+ * returns null, which says nothing about the line: the caller reads it as a string ({@link
+ * LogFeed#line(byte[], int, int)}). {@code NginxAccessBytesTest} compares the two readers line by
+ * line.
+ *
+ * <p>The names and the one-element lists of addresses, statuses and lengths come from small bounded
+ * caches keyed by their bytes: a log repeats a few of each, so most lines make no string at all.
+ * One per reader, not thread-safe.
+ */
+final class NginxAccessBytes {
+  private static final byte[][] MONTHS = new byte[12][];
+
+  static {
+    String[] m = {
+      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+    };
+    for (int i = 0; i < 12; i++) {
+      MONTHS[i] = m[i].getBytes(StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /** $time_local's day and offset ("01/Dec/2026" and " +0000") last read, and their midnight. */
+  private final byte[] day = new byte[17];
+
+  private boolean dayKnown;
+  private long midnight;
+  private int dayOffset;
+  private int offsetSeconds;
+
+  private final Cache<String> names = new Cache<>(s -> s);
+  private final Cache<List<String>> singles = new Cache<>(List::of);
+  private final int[] field = new int[8];
+
+  /** The UTC offset of the last line read, in seconds. */
+  int offsetSeconds() {
+    return offsetSeconds;
+  }
+
+  /** The access line in {@code b[from, to)}, or null: not read here. */
+  AccessLine read(byte[] b, int from, int to) {
+    int n = to - from;
+    if (n < 40 || n > LineSplitter.MAX_LINE) {
+      return null;
+    }
+    // what LogShapes would unwrap ({"log":…}, [pod/…], a timestamp) and Envoy's shapes ({…, […)
+    byte c0 = b[from];
+    if (c0 == '{' || c0 == '[' || b[from + 4] == '-') {
+      return null;
+    }
+    int rb = indexOf(b, ']', from, to - 2);
+    while (rb >= 0 && (b[rb + 1] != ' ' || b[rb + 2] != '"')) {
+      rb = indexOf(b, ']', rb + 1, to - 2);
+    }
+    int t = rb - 26;
+    if (rb < 0 || t - 1 < from || b[t - 1] != '[') {
+      return null;
+    }
+    long epoch = time(b, t);
+    if (epoch == Long.MIN_VALUE) {
+      return null;
+    }
+    int q2 = indexOf(b, '"', rb + 3, to);
+    if (q2 < 0 || q2 + 5 >= to || b[q2 + 1] != ' ' || b[q2 + 5] != ' ') {
+      return null;
+    }
+    int status = digits(b, q2 + 2, q2 + 5);
+    if (status < 0 || (status < 100 && status != 9) || status > 599) {
+      return null;
+    }
+    // the fourth quote from the status on closes the user agent
+    int uaEnd = q2 + 4;
+    for (int k = 0; k < 4 && uaEnd >= 0; k++) {
+      uaEnd = indexOf(b, '"', uaEnd + 1, to);
+    }
+    if (uaEnd < 0) {
+      return null;
+    }
+    // the first " [" from there: up1 is its '['
+    int up1 = indexOf(b, '[', uaEnd + 1, to);
+    while (up1 >= 0 && b[up1 - 1] != ' ') {
+      up1 = indexOf(b, '[', up1 + 1, to);
+    }
+    int up2 = up1 < 0 ? -1 : indexOf(b, ']', up1, to);
+    int alt1 = up2 < 0 ? -1 : indexOf(b, '[', up2, to);
+    int alt2 = alt1 < 0 ? -1 : indexOf(b, ']', alt1, to);
+    if (alt2 < 0) {
+      return null;
+    }
+    // $upstream_addr $upstream_response_length $upstream_response_time $upstream_status
+    int i = alt2 + 1;
+    for (int k = 0; k < 4; k++) {
+      while (i < to && b[i] == ' ') {
+        i++;
+      }
+      int start = i;
+      i = indexOf(b, ' ', i, to);
+      if (i < 0) {
+        i = to;
+      }
+      if (i == start) {
+        return null;
+      }
+      if (i < to) {
+        byte prev = b[i - 1];
+        if (prev == ',' || prev == ':' || (i + 2 < to && b[i + 1] == ':' && b[i + 2] == ' ')) {
+          return null; // tries joined ("a, b", "a : b"): the string reader splits them
+        }
+      }
+      field[2 * k] = start;
+      field[2 * k + 1] = i;
+    }
+    String upstream = alt2 > alt1 + 1 ? names.get(b, alt1 + 1, alt2) : names.get(b, up1 + 1, up2);
+    offsetSeconds = dayOffset;
+    return new AccessLine(
+        Instant.ofEpochSecond(epoch),
+        status,
+        upstream,
+        singles.get(b, field[0], field[1]),
+        singles.get(b, field[6], field[7]),
+        singles.get(b, field[2], field[3]));
+  }
+
+  /**
+   * "01/Dec/2026:11:58:30 +0000" at {@code t}: its epoch second, or Long.MIN_VALUE when it is not
+   * written in full or is no time.
+   */
+  private long time(byte[] b, int t) {
+    if (b[t + 2] != '/'
+        || b[t + 6] != '/'
+        || b[t + 11] != ':'
+        || b[t + 14] != ':'
+        || b[t + 17] != ':'
+        || b[t + 20] != ' ') {
+      return Long.MIN_VALUE;
+    }
+    int hh = digits(b, t + 12, t + 14);
+    int mm = digits(b, t + 15, t + 17);
+    int ss = digits(b, t + 18, t + 20);
+    if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59) {
+      return Long.MIN_VALUE;
+    }
+    if (!dayKnown
+        || !Arrays.equals(day, 0, 11, b, t, t + 11)
+        || !Arrays.equals(day, 11, 17, b, t + 20, t + 26)) {
+      if (!day(b, t)) {
+        return Long.MIN_VALUE;
+      }
+    }
+    return midnight + hh * 3600 + mm * 60 + ss;
+  }
+
+  /** Reads the day and the offset of the time at {@code t} into the cache; false: none. */
+  private boolean day(byte[] b, int t) {
+    int d = digits(b, t, t + 2);
+    int y = digits(b, t + 7, t + 11);
+    byte sign = b[t + 21];
+    int oh = digits(b, t + 22, t + 24);
+    int om = digits(b, t + 24, t + 26);
+    int month = -1;
+    for (int m = 0; m < 12; m++) {
+      if (Arrays.equals(MONTHS[m], 0, 3, b, t + 3, t + 6)) {
+        month = m + 1;
+      }
+    }
+    if (d < 1 || y < 0 || month < 0 || (sign != '+' && sign != '-') || oh < 0 || om < 0) {
+      return false;
+    }
+    if (oh > 18 || om > 59 || oh * 60 + om > 18 * 60) {
+      return false;
+    }
+    long day0;
+    try {
+      day0 = LocalDate.of(y, month, d).toEpochDay();
+    } catch (DateTimeException e) {
+      return false;
+    }
+    int offset = (sign == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+    System.arraycopy(b, t, day, 0, 11);
+    System.arraycopy(b, t + 20, day, 11, 6);
+    midnight = day0 * 86400 - offset;
+    dayOffset = offset;
+    dayKnown = true;
+    return true;
+  }
+
+  /** The decimal number in {@code b[from, to)}, or -1 when it is not all ASCII digits. */
+  private static int digits(byte[] b, int from, int to) {
+    int v = 0;
+    for (int i = from; i < to; i++) {
+      int c = b[i] - '0';
+      if (c < 0 || c > 9) {
+        return -1;
+      }
+      v = v * 10 + c;
+    }
+    return v;
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  /**
+   * The first index of {@code c} in {@code b[from, to)}, or -1; eight bytes at a time: a byte of
+   * {@code word ^ pattern} is zero where c is, and the lowest high bit of {@code (x - ONES) & ~x &
+   * HIGHS} marks the first zero byte exactly (little-endian: the lowest bits are the first byte).
+   */
+  static int indexOf(byte[] b, char c, int from, int to) {
+    long pattern = (c & 0xffL) * ONES;
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long x = (long) LONGS.get(b, i) ^ pattern;
+      long zero = (x - ONES) & ~x & HIGHS;
+      if (zero != 0) {
+        return i + (Long.numberOfTrailingZeros(zero) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (b[i] == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Values for byte ranges seen before, made once: at most {@link #MAX} keys of at most {@link
+   * #MAX_KEY} bytes (past that, values are made afresh each time).
+   */
+  private static final class Cache<T> {
+    static final int SLOTS = 8192;
+    static final int MAX = 4096;
+    static final int MAX_KEY = 96;
+    private final byte[][] keys = new byte[SLOTS][];
+    private final Object[] values = new Object[SLOTS];
+    private final java.util.function.Function<String, T> make;
+    private int size;
+
+    Cache(java.util.function.Function<String, T> make) {
+      this.make = make;
+    }
+
+    @SuppressWarnings("unchecked")
+    T get(byte[] b, int from, int to) {
+      int len = to - from;
+      if (len > MAX_KEY) {
+        return make.apply(new String(b, from, len, StandardCharsets.ISO_8859_1));
+      }
+      long h = len;
+      int i = from;
+      for (; i + 8 <= to; i += 8) {
+        h = (h ^ (long) LONGS.get(b, i)) * 0x9E3779B97F4A7C15L;
+      }
+      for (; i < to; i++) {
+        h = (h ^ b[i]) * 0x9E3779B97F4A7C15L;
+      }
+      int slot = (int) (h ^ (h >>> 32) ^ (h >>> 47)) & (SLOTS - 1);
+      byte[] k;
+      while ((k = keys[slot]) != null) {
+        if (k.length == len && Arrays.equals(k, 0, len, b, from, to)) {
+          return (T) values[slot];
+        }
+        slot = (slot + 1) & (SLOTS - 1);
+      }
+      T v = make.apply(new String(b, from, len, StandardCharsets.ISO_8859_1));
+      if (size < MAX) {
+        keys[slot] = Arrays.copyOfRange(b, from, to);
+        values[slot] = v;
+        size++;
+      }
+      return v;
+    }
+  }
+}
