@@ -1,6 +1,7 @@
 package io.gatewaydoctor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatewaydoctor.signals.EnvoyLogParserTest;
 import io.gatewaydoctor.signals.GatewayEvidence;
@@ -229,5 +230,55 @@ class LogPartsTest {
     assertThat(r.at()).isEqualTo(later);
     assertThat(r.evidence().toString())
         .isEqualTo(GatewayLogs.read(List.of(f), later, WINDOW, null).toString());
+  }
+
+  /**
+   * The reading begun before the objects are read is taken only when it is the reading the objects
+   * call for; otherwise the logs are read again: every result equals the one without it.
+   */
+  @Test
+  void anEarlyReadingIsTakenOnlyWhenItIsTheSameReading() throws Exception {
+    List<String> lines = new ArrayList<>(mixedLog(9, 400));
+    Path f = dir.resolve("early.log");
+    Files.writeString(f, String.join("\n", lines) + "\n");
+    List<Path> files = List.of(f);
+    GatewayLogs.AtNewest plain = GatewayLogs.atNewest(files, Optional.empty(), WINDOW, null);
+
+    // the objects older than the lines: the early reading is the one
+    GatewayLogs.Early early = GatewayLogs.Early.start(files, null, WINDOW, null);
+    GatewayLogs.AtNewest taken =
+        GatewayLogs.atNewest(files, Optional.of(NOW.minusSeconds(86400)), WINDOW, null, early);
+    assertThat(taken.at()).isEqualTo(plain.at());
+    assertThat(taken.evidence().toString()).isEqualTo(plain.evidence().toString());
+    assertThat(taken.evidence().hasLogs()).isTrue();
+
+    // objects newer than every line, another format, another window, --now: read again, the same
+    Instant later = plain.at().plusSeconds(60);
+    early = GatewayLogs.Early.start(files, null, WINDOW, null);
+    assertThat(
+            GatewayLogs.atNewest(files, Optional.of(later), WINDOW, null, early)
+                .evidence()
+                .toString())
+        .isEqualTo(GatewayLogs.read(files, later, WINDOW, null).toString());
+    io.gatewaydoctor.signals.LogFormat other =
+        io.gatewaydoctor.signals.LogFormat.of(
+            "$remote_addr [$time_local] \"$request\" $status [$proxy_upstream_name] $upstream_addr"
+                + " $upstream_status");
+    early = GatewayLogs.Early.start(files, null, WINDOW, null);
+    assertThat(GatewayLogs.read(files, plain.at(), WINDOW, other, early).toString())
+        .isEqualTo(GatewayLogs.read(files, plain.at(), WINDOW, other).toString());
+    early = GatewayLogs.Early.start(files, null, WINDOW, null);
+    assertThat(GatewayLogs.read(files, plain.at(), WINDOW.plusHours(1), null, early).toString())
+        .isEqualTo(GatewayLogs.read(files, plain.at(), WINDOW.plusHours(1), null).toString());
+    early = GatewayLogs.Early.start(files, NOW, WINDOW, null);
+    assertThat(GatewayLogs.read(files, NOW, WINDOW, null, early).toString())
+        .isEqualTo(GatewayLogs.read(files, NOW, WINDOW, null).toString());
+
+    // a file that is not there: the early reading's error is the reading's error
+    List<Path> missing = List.of(dir.resolve("nope.log"));
+    GatewayLogs.Early gone = GatewayLogs.Early.start(missing, NOW, WINDOW, null);
+    assertThatThrownBy(() -> GatewayLogs.read(missing, NOW, WINDOW, null, gone))
+        .isInstanceOf(InputFiles.InputException.class)
+        .hasMessageContaining("nope.log: no such file (--gateway-log)");
   }
 }
