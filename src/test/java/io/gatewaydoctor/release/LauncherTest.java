@@ -29,6 +29,20 @@ class LauncherTest {
 
   /** {@code cpus}: what nproc says (it honours OMP_NUM_THREADS), whatever this machine has. */
   static String onCores(String cpus, Path dir, Path javaHome, String... args) throws Exception {
+    return run(
+        java.util.Map.of("OMP_NUM_THREADS", cpus, "GATEWAYDOCTOR_CDS", "off"),
+        0,
+        dir,
+        javaHome,
+        args);
+  }
+
+  /**
+   * The launcher's output (the stand-in java's arguments) with {@code env} set; exits {@code code}.
+   */
+  static String run(
+      java.util.Map<String, String> env, int code, Path dir, Path javaHome, String... args)
+      throws Exception {
     List<String> argv = new java.util.ArrayList<>(List.of("bash", DIST.toString()));
     argv.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
@@ -37,12 +51,59 @@ class LauncherTest {
     }
     pb.environment().put("JAVA_HOME", javaHome.toString());
     pb.environment().remove("JAVA_OPTS");
-    pb.environment().put("OMP_NUM_THREADS", cpus);
+    pb.environment().remove("GATEWAYDOCTOR_CDS");
+    pb.environment().putAll(env);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(p.exitValue()).as(out).isEqualTo(code);
     return out.strip();
+  }
+
+  /**
+   * The first analyze run writes a class-data archive into the user's cache (under a name of its
+   * own, renamed at the end, its exit code kept); later one-shot runs map it; the operator never
+   * does; GATEWAYDOCTOR_CDS=off turns it off.
+   */
+  @Test
+  void oneShotCommandsShareTheClassesTheFirstAnalyzeArchived(@TempDir Path tmp) throws Exception {
+    Path jdk = standInJdk(tmp);
+    Path cache = tmp.resolve("cache");
+    java.util.Map<String, String> env =
+        java.util.Map.of("OMP_NUM_THREADS", "2", "XDG_CACHE_HOME", cache.toString());
+    Path dump = Files.writeString(tmp.resolve("dump.yaml"), "x\n");
+    // describe and version write nothing
+    assertThat(run(env, 0, null, jdk, "describe", "gd/web"))
+        .doesNotContain("SharedArchive")
+        .doesNotContain("ArchiveClasses");
+    assertThat(cache.resolve("gateway-doctor")).doesNotExist();
+    // the first analyze writes it, failing or not
+    String first = run(env, 3, null, jdk, "analyze", "-f", dump.toString(), "--exit", "3");
+    assertThat(first)
+        .startsWith(
+            "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:ArchiveClassesAtExit="
+                + cache.resolve("gateway-doctor/cds-"))
+        .contains("-Xlog:cds*=off -jar ");
+    Path archive;
+    try (var files = Files.list(cache.resolve("gateway-doctor"))) {
+      List<Path> all = files.toList();
+      assertThat(all).hasSize(1);
+      archive = all.get(0);
+    }
+    assertThat(archive.getFileName().toString()).matches("cds-[0-9]+\\.jsa");
+    String mapped = "-XX:SharedArchiveFile=" + archive + " -Xlog:cds*=off -jar ";
+    assertThat(run(env, 0, null, jdk, "analyze", "-f", dump.toString()))
+        .startsWith("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC " + mapped);
+    assertThat(run(env, 0, null, jdk, "describe", "gd/web")).contains(mapped);
+    assertThat(run(env, 0, null, jdk, "operator")).startsWith("-jar ");
+    java.util.Map<String, String> off = new java.util.HashMap<>(env);
+    off.put("GATEWAYDOCTOR_CDS", "off");
+    assertThat(run(off, 0, null, jdk, "analyze", "-f", dump.toString()))
+        .startsWith("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar ");
+    // another JVM (or jar) is another archive: this one is not mapped
+    Files.setLastModifiedTime(
+        jdk.resolve("bin/java"), java.nio.file.attribute.FileTime.fromMillis(0));
+    assertThat(run(env, 0, null, jdk, "describe", "gd/web")).doesNotContain("SharedArchiveFile");
   }
 
   @Test
@@ -101,7 +162,13 @@ class LauncherTest {
         java,
         "#!/bin/sh\n"
             + "if [ \"$1\" = -version ]; then echo 'openjdk version \"17.0.15\"' >&2; exit 0; fi\n"
-            + "echo \"$@\"\n");
+            + "code=0; prev=''\n"
+            + "for a in \"$@\"; do\n"
+            + "  case \"$a\" in -XX:ArchiveClassesAtExit=*) echo archive > \"${a#*=}\" ;; esac\n"
+            + "  if [ \"$prev\" = --exit ]; then code=\"$a\"; fi; prev=\"$a\"\n"
+            + "done\n"
+            + "echo \"$@\"\n"
+            + "exit \"$code\"\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
     return tmp.resolve("jdk");
   }
