@@ -379,9 +379,21 @@ public final class GatewayEvidence {
       this(now, window, false);
     }
 
+    /**
+     * The start of the window: {@code now - window} (the earliest instant when that is before it).
+     */
+    private final Instant since;
+
     private Builder(Instant now, Duration window, boolean unbounded) {
       this.now = now;
       this.window = window;
+      Instant s;
+      try {
+        s = now.minus(window);
+      } catch (java.time.DateTimeException | ArithmeticException e) {
+        s = Instant.MIN;
+      }
+      this.since = s;
       this.unbounded = unbounded;
       this.feed = new LogFeed(this::add, this::add);
     }
@@ -445,7 +457,7 @@ public final class GatewayEvidence {
       if (newest == null || t.isAfter(newest)) {
         newest = t;
       }
-      return unbounded || (!t.isAfter(now) && !t.isBefore(now.minus(window)));
+      return unbounded || (!t.isAfter(now) && !t.isBefore(since));
     }
 
     private LogFeed feed;
@@ -660,18 +672,30 @@ public final class GatewayEvidence {
         return;
       }
       Counts u = upstreamCounts(a.upstream(), lastAddress(a));
-      int slot = slot(a.status());
       if (u == null) {
         u = new Counts(); // past the key limit: counted nowhere
       }
+      int slot = slot(a.status());
+      // the client's error was the application's answer (else the gateway's own)
+      boolean fromApp = slot >= 0 && a.fromApp();
+      long minute = Math.floorDiv(a.time().getEpochSecond(), 60);
       u.requests++;
       if (slot >= 0) {
-        (a.fromApp() ? u.app : u.gateway)[slot]++;
-        if (!a.fromApp()) {
-          u.errorMinutes.merge(Math.floorDiv(a.time().getEpochSecond(), 60), 1L, Long::sum);
+        (fromApp ? u.app : u.gateway)[slot]++;
+        if (!fromApp) {
+          u.errorMinutes.merge(minute, 1L, Long::sum);
         }
       }
-      for (int i = 0; i < Math.min(a.upstreamAddrs().size(), MAX_TRIES); i++) {
+      tries(a, u, slot, fromApp, minute);
+      if (slot >= 0 && !fromApp) {
+        chargeClient(a, minute);
+      }
+    }
+
+    /** Counts each try of a line (at most {@link #MAX_TRIES}) for its address. */
+    private void tries(AccessLine a, Counts u, int slot, boolean fromApp, long minute) {
+      int tries = a.upstreamAddrs().size();
+      for (int i = 0; i < Math.min(tries, MAX_TRIES); i++) {
         String addr = a.upstreamAddrs().get(i);
         if (addr.equals("-") || addr.startsWith("unix:")) {
           continue;
@@ -681,41 +705,40 @@ public final class GatewayEvidence {
           continue;
         }
         c.requests++;
-        String st = i < a.upstreamStatuses().size() ? a.upstreamStatuses().get(i) : "-";
-        boolean last = i == a.upstreamAddrs().size() - 1;
+        boolean last = i == tries - 1;
         if (a.tryFailed(i)) {
           // this try failed at the gateway: nothing came back (refused, reset, timed out, cut
-          // short)
-          // the client's status on the last try (Envoy answers 503 for a connect failure),
-          // else what nginx wrote for the try
+          // short); the client's status on the last try (Envoy answers 503 for a connect
+          // failure), else what nginx wrote for the try
+          String st = i < a.upstreamStatuses().size() ? a.upstreamStatuses().get(i) : "-";
           c.gateway[last && slot >= 0 ? slot : st.equals("504") ? 3 : 1]++;
-          c.errorMinutes.merge(Math.floorDiv(a.time().getEpochSecond(), 60), 1L, Long::sum);
+          c.errorMinutes.merge(minute, 1L, Long::sum);
           if (uncappedFailures
               || u.failedAddresses.containsKey(addr)
               || u.failedAddresses.size() < MAX_FAILED_ADDRESSES) {
             u.failedAddresses.merge(addr, 1L, Long::sum);
           }
-        } else if (last && slot >= 0 && a.fromApp()) {
+        } else if (last && fromApp) {
           c.app[slot]++;
         }
       }
-      if (slot >= 0 && !a.fromApp()) {
-        // the client got the gateway's error: charge it once, to the address of the last try that
-        // failed
-        // within the tries counted above: a try past them has no counters of its own here
-        for (int i = Math.min(a.upstreamAddrs().size(), MAX_TRIES) - 1; i >= 0; i--) {
-          String addr = a.upstreamAddrs().get(i);
-          if (!addr.equals("-")
-              && !addr.startsWith("unix:")
-              && (a.tryFailed(i) || i == a.upstreamAddrs().size() - 1)) {
-            Counts c = byAddress.get(addr);
-            if (c != null) {
-              c.clientErrors++;
-              c.clientErrorMinutes.merge(
-                  Math.floorDiv(a.time().getEpochSecond(), 60), 1L, Long::sum);
-            }
-            break;
+    }
+
+    /**
+     * The client got the gateway's error: charged once, to the address of the last try that failed
+     * (within the tries counted: a try past them has no counters of its own here).
+     */
+    private void chargeClient(AccessLine a, long minute) {
+      int tries = a.upstreamAddrs().size();
+      for (int i = Math.min(tries, MAX_TRIES) - 1; i >= 0; i--) {
+        String addr = a.upstreamAddrs().get(i);
+        if (!addr.equals("-") && !addr.startsWith("unix:") && (a.tryFailed(i) || i == tries - 1)) {
+          Counts c = byAddress.get(addr);
+          if (c != null) {
+            c.clientErrors++;
+            c.clientErrorMinutes.merge(minute, 1L, Long::sum);
           }
+          break;
         }
       }
     }

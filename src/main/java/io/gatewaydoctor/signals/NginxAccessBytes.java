@@ -1,8 +1,5 @@
 package io.gatewaydoctor.signals;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -212,28 +209,9 @@ final class NginxAccessBytes {
     return v;
   }
 
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
-
-  /**
-   * The first index of {@code c} in {@code b[from, to)}, or -1; eight bytes at a time: a byte of
-   * {@code word ^ pattern} is zero where c is, and the lowest high bit of {@code (x - ONES) & ~x &
-   * HIGHS} marks the first zero byte exactly (little-endian: the lowest bits are the first byte).
-   */
+  /** The first index of {@code c} in {@code b[from, to)}, or -1. */
   static int indexOf(byte[] b, char c, int from, int to) {
-    long pattern = (c & 0xffL) * ONES;
-    int i = from;
-    for (; i + 8 <= to; i += 8) {
-      long x = (long) LONGS.get(b, i) ^ pattern;
-      long zero = (x - ONES) & ~x & HIGHS;
-      if (zero != 0) {
-        return i + (Long.numberOfTrailingZeros(zero) >>> 3);
-      }
-    }
-    for (; i < to; i++) {
+    for (int i = from; i < to; i++) {
       if (b[i] == c) {
         return i;
       }
@@ -264,15 +242,12 @@ final class NginxAccessBytes {
       if (len > MAX_KEY) {
         return make.apply(new String(b, from, len, StandardCharsets.ISO_8859_1));
       }
-      long h = len;
-      int i = from;
-      for (; i + 8 <= to; i += 8) {
-        h = (h ^ (long) LONGS.get(b, i)) * 0x9E3779B97F4A7C15L;
+      int h = len;
+      for (int i = from; i < to; i++) {
+        h = 31 * h + b[i];
       }
-      for (; i < to; i++) {
-        h = (h ^ b[i]) * 0x9E3779B97F4A7C15L;
-      }
-      int slot = (int) (h ^ (h >>> 32) ^ (h >>> 47)) & (SLOTS - 1);
+      h *= 0x9E3779B9; // spread the bits before the low ones are taken
+      int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
       byte[] k;
       while ((k = keys[slot]) != null) {
         if (k.length == len && Arrays.equals(k, 0, len, b, from, to)) {
