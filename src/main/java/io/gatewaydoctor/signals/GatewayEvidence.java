@@ -453,6 +453,17 @@ public final class GatewayEvidence {
       return upstreamKeys + byAddress.size();
     }
 
+    /** {@link #inWindow(Instant)} for a whole second. */
+    private boolean inWindow(long second) {
+      if (newest == null || second > newest.getEpochSecond()) {
+        newest = Instant.ofEpochSecond(second);
+      }
+      return unbounded
+          || (second <= now.getEpochSecond()
+              && (second > since.getEpochSecond()
+                  || (second == since.getEpochSecond() && since.getNano() == 0)));
+    }
+
     private boolean inWindow(Instant t) {
       if (newest == null || t.isAfter(newest)) {
         newest = t;
@@ -539,14 +550,36 @@ public final class GatewayEvidence {
       return false;
     }
 
-    /** One raw line as bytes, read as Latin-1 ({@link LogFeed#line(byte[], int, int)}). */
+    /**
+     * One raw line as bytes, read as Latin-1: counts what {@link #line(String)} counts for the same
+     * line. The common access line of the default format is read from its bytes and counted by the
+     * {@link Plan} of its shape, made once (by the same code as {@link #add(AccessLine)}) and kept;
+     * any other line is read as a string.
+     */
     public boolean line(byte[] b, int from, int to) {
-      if (feed.line(b, from, to)) {
+      NginxAccessBytes r = NginxAccessBytes.local();
+      if (!feed.scan(r, b, from, to)) {
+        return line(new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1));
+      }
+      long second = r.epochSecond();
+      if (!inWindow(second)) {
         return true;
       }
-      skipped++;
-      return false;
+      if (plans == null) {
+        plans = new Plans(); // only a builder that reads bytes keeps plans
+      }
+      Plan p = plans.get(r, b);
+      if (p == null) {
+        p = plan(r.line(b));
+        if (p.complete) {
+          plans.put(p);
+        }
+      }
+      count(p, Math.floorDiv(second, 60));
+      return true;
     }
+
+    private Plans plans;
 
     /** Counts a line that was not understood. */
     void skipped(long n) {
@@ -671,75 +704,188 @@ public final class GatewayEvidence {
       if (!inWindow(a.time())) {
         return;
       }
+      count(plan(a), Math.floorDiv(a.time().getEpochSecond(), 60));
+    }
+
+    /**
+     * What one access line adds to, whatever its time: the counters of its upstream (by the address
+     * of its last try) and of each address it tried, and what each gets. Making it admits the
+     * line's keys (as counting the line would); a plan whose keys were all admitted is {@code
+     * complete} and holds for every line of the same shape.
+     */
+    static final class Plan {
+      final Counts upstream;
+      final int slot;
+      final boolean fromApp;
+      final Counts[] tries;
+      final String[] addrs;
+
+      /** Per try: the gateway slot its failure counts in, or -1 (it did not fail). */
+      final int[] failedSlot;
+
+      /** Per try: whether it answered the client's error itself (the application's). */
+      final boolean[] app;
+
+      /** The address charged with the client's error, or null. */
+      final Counts client;
+
+      final boolean complete;
+
+      Plan(
+          Counts upstream,
+          int slot,
+          boolean fromApp,
+          List<Counts> tries,
+          List<String> addrs,
+          List<Integer> failedSlot,
+          List<Boolean> app,
+          Counts client,
+          boolean complete) {
+        this.upstream = upstream;
+        this.slot = slot;
+        this.fromApp = fromApp;
+        this.tries = tries.toArray(new Counts[0]);
+        this.addrs = addrs.toArray(new String[0]);
+        this.failedSlot = failedSlot.stream().mapToInt(Integer::intValue).toArray();
+        this.app = new boolean[app.size()];
+        for (int i = 0; i < this.app.length; i++) {
+          this.app[i] = app.get(i);
+        }
+        this.client = client;
+        this.complete = complete;
+      }
+    }
+
+    /** The plan of a line: its keys are admitted here, in the order counting them admits them. */
+    Plan plan(AccessLine a) {
+      boolean complete = true;
       Counts u = upstreamCounts(a.upstream(), lastAddress(a));
       if (u == null) {
         u = new Counts(); // past the key limit: counted nowhere
+        complete = false;
       }
       int slot = slot(a.status());
       // the client's error was the application's answer (else the gateway's own)
       boolean fromApp = slot >= 0 && a.fromApp();
-      long minute = Math.floorDiv(a.time().getEpochSecond(), 60);
-      u.requests++;
-      if (slot >= 0) {
-        (fromApp ? u.app : u.gateway)[slot]++;
-        if (!fromApp) {
-          u.errorMinutes.merge(minute, 1L, Long::sum);
-        }
-      }
-      tries(a, u, slot, fromApp, minute);
-      if (slot >= 0 && !fromApp) {
-        chargeClient(a, minute);
-      }
-    }
-
-    /** Counts each try of a line (at most {@link #MAX_TRIES}) for its address. */
-    private void tries(AccessLine a, Counts u, int slot, boolean fromApp, long minute) {
-      int tries = a.upstreamAddrs().size();
-      for (int i = 0; i < Math.min(tries, MAX_TRIES); i++) {
+      int n = a.upstreamAddrs().size();
+      List<Counts> tries = new ArrayList<>(1);
+      List<String> addrs = new ArrayList<>(1);
+      List<Integer> failedSlot = new ArrayList<>(1);
+      List<Boolean> app = new ArrayList<>(1);
+      for (int i = 0; i < Math.min(n, MAX_TRIES); i++) {
         String addr = a.upstreamAddrs().get(i);
         if (addr.equals("-") || addr.startsWith("unix:")) {
           continue;
         }
         Counts c = counts(byAddress, addr);
         if (c == null) {
+          complete = false;
           continue;
         }
+        boolean last = i == n - 1;
+        boolean failed = a.tryFailed(i);
+        // a failed try: nothing came back (refused, reset, timed out, cut short); it counts as the
+        // client's status on the last try (Envoy answers 503 for a connect failure), else as
+        // what nginx wrote for the try
+        String st = i < a.upstreamStatuses().size() ? a.upstreamStatuses().get(i) : "-";
+        tries.add(c);
+        addrs.add(addr);
+        failedSlot.add(!failed ? -1 : last && slot >= 0 ? slot : st.equals("504") ? 3 : 1);
+        app.add(!failed && last && fromApp);
+      }
+      Counts client = null;
+      if (slot >= 0 && !fromApp) {
+        // the client got the gateway's error: charged once, to the address of the last try that
+        // failed (within the tries counted: a try past them has no counters of its own here)
+        for (int i = Math.min(n, MAX_TRIES) - 1; i >= 0; i--) {
+          String addr = a.upstreamAddrs().get(i);
+          if (!addr.equals("-") && !addr.startsWith("unix:") && (a.tryFailed(i) || i == n - 1)) {
+            client = byAddress.get(addr);
+            break;
+          }
+        }
+      }
+      return new Plan(u, slot, fromApp, tries, addrs, failedSlot, app, client, complete);
+    }
+
+    /** Counts one line of a plan's shape in epoch minute {@code minute}. */
+    private void count(Plan p, long minute) {
+      Counts u = p.upstream;
+      u.requests++;
+      if (p.slot >= 0) {
+        (p.fromApp ? u.app : u.gateway)[p.slot]++;
+        if (!p.fromApp) {
+          u.errorMinutes.merge(minute, 1L, Long::sum);
+        }
+      }
+      for (int i = 0; i < p.tries.length; i++) {
+        Counts c = p.tries[i];
         c.requests++;
-        boolean last = i == tries - 1;
-        if (a.tryFailed(i)) {
-          // this try failed at the gateway: nothing came back (refused, reset, timed out, cut
-          // short); the client's status on the last try (Envoy answers 503 for a connect
-          // failure), else what nginx wrote for the try
-          String st = i < a.upstreamStatuses().size() ? a.upstreamStatuses().get(i) : "-";
-          c.gateway[last && slot >= 0 ? slot : st.equals("504") ? 3 : 1]++;
+        if (p.failedSlot[i] >= 0) {
+          c.gateway[p.failedSlot[i]]++;
           c.errorMinutes.merge(minute, 1L, Long::sum);
+          String addr = p.addrs[i];
           if (uncappedFailures
               || u.failedAddresses.containsKey(addr)
               || u.failedAddresses.size() < MAX_FAILED_ADDRESSES) {
             u.failedAddresses.merge(addr, 1L, Long::sum);
           }
-        } else if (last && fromApp) {
-          c.app[slot]++;
+        } else if (p.app[i]) {
+          c.app[p.slot]++;
         }
+      }
+      if (p.client != null) {
+        p.client.clientErrors++;
+        p.client.clientErrorMinutes.merge(minute, 1L, Long::sum);
       }
     }
 
     /**
-     * The client got the gateway's error: charged once, to the address of the last try that failed
-     * (within the tries counted: a try past them has no counters of its own here).
+     * The complete plans of one builder by the shape of their lines ({@link
+     * NginxAccessBytes#shape}): at most {@link #MAX} (past that, plans are made per line).
      */
-    private void chargeClient(AccessLine a, long minute) {
-      int tries = a.upstreamAddrs().size();
-      for (int i = Math.min(tries, MAX_TRIES) - 1; i >= 0; i--) {
-        String addr = a.upstreamAddrs().get(i);
-        if (!addr.equals("-") && !addr.startsWith("unix:") && (a.tryFailed(i) || i == tries - 1)) {
-          Counts c = byAddress.get(addr);
-          if (c != null) {
-            c.clientErrors++;
-            c.clientErrorMinutes.merge(minute, 1L, Long::sum);
-          }
-          break;
+    private static final class Plans {
+      static final int SLOTS = 8192;
+      static final int MAX = 4096;
+      private final byte[][] keys = new byte[SLOTS][];
+      private final Plan[] plans = new Plan[SLOTS];
+      private final byte[] key = new byte[1024];
+      private int keyLength = -1;
+      private int slot;
+      private int size;
+
+      /** The plan of the shape of the line {@code r} scanned, or null (then {@link #put} it). */
+      Plan get(NginxAccessBytes r, byte[] b) {
+        keyLength = r.shape(b, key);
+        if (keyLength < 0) {
+          return null;
         }
+        int h = 0;
+        for (int i = 0; i < keyLength; i++) {
+          h = 31 * h + key[i];
+        }
+        h *= 0x9E3779B9;
+        int s = (h ^ (h >>> 16)) & (SLOTS - 1);
+        byte[] k;
+        while ((k = keys[s]) != null) {
+          if (k.length == keyLength
+              && java.util.Arrays.equals(k, 0, keyLength, key, 0, keyLength)) {
+            return plans[s];
+          }
+          s = (s + 1) & (SLOTS - 1);
+        }
+        slot = s;
+        return null;
+      }
+
+      /** Keeps the plan of the shape {@link #get} just missed. */
+      void put(Plan p) {
+        if (keyLength >= 0 && size < MAX) {
+          keys[slot] = java.util.Arrays.copyOf(key, keyLength);
+          plans[slot] = p;
+          size++;
+        }
+        keyLength = -1;
       }
     }
 

@@ -40,30 +40,19 @@ public final class LogFeed {
   }
 
   /**
-   * One byte reader per thread, shared by the feeds the thread reads (its caches hold only what
-   * bytes mean, never which feed read them): a log read in parts starts each part warm.
+   * Whether the line in {@code b[from, to)} is an access line of the default format that {@code r}
+   * reads from its bytes ({@link NginxAccessBytes#scan}); then it is counted as understood and its
+   * UTC offset taken, and the caller counts what {@code r} found. Else the caller hands the line to
+   * {@link #line(String)}.
    */
-  private static final ThreadLocal<NginxAccessBytes> BYTES =
-      ThreadLocal.withInitial(NginxAccessBytes::new);
-
-  /**
-   * One raw line as bytes ({@code b[from, to)}, read as Latin-1), as {@link #line(String)}: the
-   * common access line of the default format is read from the bytes ({@link NginxAccessBytes}), any
-   * other line as a string.
-   */
-  public boolean line(byte[] b, int from, int to) {
-    if (format == null) {
-      NginxAccessBytes bytes = BYTES.get();
-      AccessLine a = bytes.read(b, from, to);
-      if (a != null) {
-        offsetSeconds = bytes.offsetSeconds();
-        offsetKnown = true;
-        understood++;
-        access.accept(a);
-        return true;
-      }
+  boolean scan(NginxAccessBytes r, byte[] b, int from, int to) {
+    if (format != null || !r.scan(b, from, to)) {
+      return false;
     }
-    return line(new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1));
+    offsetSeconds = r.offsetSeconds();
+    offsetKnown = true;
+    understood++;
+    return true;
   }
 
   /**

@@ -51,14 +51,80 @@ final class NginxAccessBytes {
 
   /** The access line in {@code b[from, to)}, or null: not read here. */
   AccessLine read(byte[] b, int from, int to) {
+    return scan(b, from, to) ? line(b) : null;
+  }
+
+  // what the last scan found: the time, the status, and where the fields are
+  private long epoch;
+  private int status;
+  private int nameFrom;
+  private int nameTo;
+
+  /** One reader per thread: its caches hold only what bytes mean, never who read them. */
+  private static final ThreadLocal<NginxAccessBytes> LOCAL =
+      ThreadLocal.withInitial(NginxAccessBytes::new);
+
+  static NginxAccessBytes local() {
+    return LOCAL.get();
+  }
+
+  /** The epoch second of the line last scanned. */
+  long epochSecond() {
+    return epoch;
+  }
+
+  /** The line last scanned, from the same bytes (not changed since). */
+  AccessLine line(byte[] b) {
+    return new AccessLine(
+        Instant.ofEpochSecond(epoch),
+        status,
+        names.get(b, nameFrom, nameTo),
+        singles.get(b, field[0], field[1]),
+        singles.get(b, field[6], field[7]),
+        singles.get(b, field[2], field[3]));
+  }
+
+  /**
+   * The shape of the line last scanned into {@code key}: what a line counts for, apart from its
+   * time (its status, upstream, address, the address's status, whether its answer was empty),
+   * {@link GatewayEvidence.Builder#plan}. Returns the key's length, or -1 when it does not fit.
+   */
+  int shape(byte[] b, byte[] key) {
+    int n = 0;
+    key[n++] = (byte) (status >> 8);
+    key[n++] = (byte) status;
+    int[] spans = {nameFrom, nameTo, field[0], field[1], field[6], field[7]};
+    for (int k = 0; k < spans.length; k += 2) {
+      int len = spans[k + 1] - spans[k];
+      if (len > 255 || n + len + 1 > key.length) {
+        return -1;
+      }
+      key[n++] = (byte) len; // each field with its length first: no two shapes write one key
+      System.arraycopy(b, spans[k], key, n, len);
+      n += len;
+    }
+    int lenFrom = field[2];
+    boolean empty = field[3] - lenFrom == 1 && (b[lenFrom] == '-' || b[lenFrom] == '0');
+    if (n + 1 > key.length) {
+      return -1;
+    }
+    key[n++] = (byte) (empty ? 1 : 2);
+    return n;
+  }
+
+  /**
+   * Whether {@code b[from, to)} is an access line read here: then its time, status and fields are
+   * kept for {@link #line} and {@link #shape}.
+   */
+  boolean scan(byte[] b, int from, int to) {
     int n = to - from;
     if (n < 40 || n > LineSplitter.MAX_LINE) {
-      return null;
+      return false;
     }
     // what LogShapes would unwrap ({"log":…}, [pod/…], a timestamp) and Envoy's shapes ({…, […)
     byte c0 = b[from];
     if (c0 == '{' || c0 == '[' || b[from + 4] == '-') {
-      return null;
+      return false;
     }
     int rb = indexOf(b, ']', from, to - 2);
     while (rb >= 0 && (b[rb + 1] != ' ' || b[rb + 2] != '"')) {
@@ -66,19 +132,19 @@ final class NginxAccessBytes {
     }
     int t = rb - 26;
     if (rb < 0 || t - 1 < from || b[t - 1] != '[') {
-      return null;
+      return false;
     }
     long epoch = time(b, t);
     if (epoch == Long.MIN_VALUE) {
-      return null;
+      return false;
     }
     int q2 = indexOf(b, '"', rb + 3, to);
     if (q2 < 0 || q2 + 5 >= to || b[q2 + 1] != ' ' || b[q2 + 5] != ' ') {
-      return null;
+      return false;
     }
     int status = digits(b, q2 + 2, q2 + 5);
     if (status < 0 || (status < 100 && status != 9) || status > 599) {
-      return null;
+      return false;
     }
     // the fourth quote from the status on closes the user agent
     int uaEnd = q2 + 4;
@@ -86,7 +152,7 @@ final class NginxAccessBytes {
       uaEnd = indexOf(b, '"', uaEnd + 1, to);
     }
     if (uaEnd < 0) {
-      return null;
+      return false;
     }
     // the first " [" from there: up1 is its '['
     int up1 = indexOf(b, '[', uaEnd + 1, to);
@@ -97,7 +163,7 @@ final class NginxAccessBytes {
     int alt1 = up2 < 0 ? -1 : indexOf(b, '[', up2, to);
     int alt2 = alt1 < 0 ? -1 : indexOf(b, ']', alt1, to);
     if (alt2 < 0) {
-      return null;
+      return false;
     }
     // $upstream_addr $upstream_response_length $upstream_response_time $upstream_status
     int i = alt2 + 1;
@@ -111,26 +177,24 @@ final class NginxAccessBytes {
         i = to;
       }
       if (i == start) {
-        return null;
+        return false;
       }
       if (i < to) {
         byte prev = b[i - 1];
         if (prev == ',' || prev == ':' || (i + 2 < to && b[i + 1] == ':' && b[i + 2] == ' ')) {
-          return null; // tries joined ("a, b", "a : b"): the string reader splits them
+          return false; // tries joined ("a, b", "a : b"): the string reader splits them
         }
       }
       field[2 * k] = start;
       field[2 * k + 1] = i;
     }
-    String upstream = alt2 > alt1 + 1 ? names.get(b, alt1 + 1, alt2) : names.get(b, up1 + 1, up2);
+    // a canary's requests carry its name as the alternative upstream
+    nameFrom = alt2 > alt1 + 1 ? alt1 + 1 : up1 + 1;
+    nameTo = alt2 > alt1 + 1 ? alt2 : up2;
+    this.epoch = epoch;
+    this.status = status;
     offsetSeconds = dayOffset;
-    return new AccessLine(
-        Instant.ofEpochSecond(epoch),
-        status,
-        upstream,
-        singles.get(b, field[0], field[1]),
-        singles.get(b, field[6], field[7]),
-        singles.get(b, field[2], field[3]));
+    return true;
   }
 
   /**

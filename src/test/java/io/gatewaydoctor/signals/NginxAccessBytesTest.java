@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.From;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
@@ -212,6 +213,96 @@ class NginxAccessBytesTest {
                     + " 0.003 "
                     + st
                     + " 9f8e");
+  }
+
+  /**
+   * Any run of lines, fed as bytes (counted by the plans of their shapes) and as strings (each
+   * counted by {@link GatewayEvidence.Builder#add(AccessLine)}), counts the same evidence: any
+   * window, its bounds inside a second or not, few keys allowed (plans that are not complete are
+   * not kept), every failed address kept or not.
+   */
+  @Property(tries = 400)
+  void runsOfLinesCountTheSameAsBytesAndAsStrings(
+      @ForAll @Size(min = 1, max = 60) List<@From("runLines") String> lines,
+      @ForAll @IntRange(min = 0, max = 7200) int windowSeconds,
+      @ForAll @IntRange(min = 0, max = 999) int nowMillis,
+      @ForAll @IntRange(min = 1, max = 12) int maxKeys,
+      @ForAll boolean uncapped) {
+    Instant now = Instant.parse("2026-12-01T11:54:00Z").plusMillis(nowMillis);
+    GatewayEvidence.Builder strings = bounded(now, windowSeconds, maxKeys, uncapped);
+    GatewayEvidence.Builder bytes = bounded(now, windowSeconds, maxKeys, uncapped);
+    for (String l : lines) {
+      byte[] b = ("x" + l).getBytes(StandardCharsets.ISO_8859_1);
+      assertThat(bytes.line(b, 1, b.length)).isEqualTo(strings.line(l));
+    }
+    assertThat(bytes.build().toString()).isEqualTo(strings.build().toString());
+    assertThat(bytes.droppedKeys()).isEqualTo(strings.droppedKeys());
+    assertThat(bytes.newest()).isEqualTo(strings.newest());
+    COUNTED[strings.build().hasLogs() ? 1 : 0]++;
+  }
+
+  private static final int[] COUNTED = new int[2];
+
+  @org.junit.jupiter.api.AfterAll
+  static void theRunsCountedSomething() {
+    if (COUNTED[0] + COUNTED[1] > 0) {
+      assertThat(COUNTED[1]).as("runs that counted lines").isGreaterThan(COUNTED[0]);
+    }
+  }
+
+  private static GatewayEvidence.Builder bounded(
+      Instant now, int windowSeconds, int maxKeys, boolean uncapped) {
+    GatewayEvidence.Builder b =
+        new GatewayEvidence.Builder(now, Duration.ofSeconds(windowSeconds)).maxKeys(maxKeys);
+    return uncapped ? b.uncappedFailures() : b;
+  }
+
+  @Provide
+  Arbitrary<String> runLines() {
+    Arbitrary<String> second =
+        Arbitraries.integers().between(0, 59).map(i -> String.format("%02d", i));
+    Arbitrary<String> minute =
+        Arbitraries.integers().between(0, 59).map(i -> String.format("%02d", i));
+    Arbitrary<String> addr =
+        Arbitraries.of("10.244.3.10:8080", "10.244.3.11:8080", "-", "unix:/x.sock", "10.0.0.1:80");
+    Arbitrary<String> status = Arbitraries.of("200", "502", "504", "499", "503", "-", "500");
+    Arbitrary<String> len = Arbitraries.of("0", "-", "150");
+    Arbitrary<String> name = Arbitraries.of("team-3-app-3-80", "web-80", "a");
+    Arbitrary<String> access =
+        net.jqwik.api.Combinators.combine(minute, second, status, name, addr, len, status)
+            .as(
+                (m, sec, client, up, a, l, st) ->
+                    "10.0.3.7 - - [01/Dec/2026:11:"
+                        + m
+                        + ":"
+                        + sec
+                        + " +0000] \"GET /x HTTP/1.1\" "
+                        + (client.equals("-") ? "502" : client)
+                        + " 150 \"-\" \"curl/8\" 412 0.03 ["
+                        + up
+                        + "] [] "
+                        + a
+                        + " "
+                        + l
+                        + " 0.003 "
+                        + st
+                        + " 9f8e");
+    Arbitrary<String> retried =
+        access.map(
+            l ->
+                l.replaceFirst(
+                    " \\[\\] (\\S+) (\\S+) 0.003 (\\S+) ",
+                    " [] 10.244.3.12:8080, $1 0, $2 0.001, 0.003 502, $3 "));
+    Arbitrary<String> error =
+        Arbitraries.of(
+            "2026/12/01 11:53:30 [error] 32#32: *9 connect() failed (111: Connection refused) while"
+                + " connecting to upstream, client: 10.0.0.7, server: shop, request: \"GET /"
+                + " HTTP/1.1\", upstream: \"http://10.244.3.10:8080/\", host: \"shop\"",
+            "I1201 11:55:30.000000 7 controller.go:190] \"reload\"");
+    return Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(8, access),
+        net.jqwik.api.Tuple.of(2, retried),
+        net.jqwik.api.Tuple.of(1, error));
   }
 
   /** Every line of a stream, fed as bytes and as strings, counts the same evidence. */
