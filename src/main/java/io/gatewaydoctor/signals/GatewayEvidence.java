@@ -860,11 +860,7 @@ public final class GatewayEvidence {
         if (keyLength < 0) {
           return null;
         }
-        int h = 0;
-        for (int i = 0; i < keyLength; i++) {
-          h = 31 * h + key[i];
-        }
-        h *= 0x9E3779B9;
+        int h = r.shapeHash() * 0x9E3779B9;
         int s = (h ^ (h >>> 16)) & (SLOTS - 1);
         byte[] k;
         while ((k = keys[s]) != null) {

@@ -93,23 +93,33 @@ final class NginxAccessBytes {
     int n = 0;
     key[n++] = (byte) (status >> 8);
     key[n++] = (byte) status;
-    int[] spans = {nameFrom, nameTo, field[0], field[1], field[6], field[7]};
-    for (int k = 0; k < spans.length; k += 2) {
-      int len = spans[k + 1] - spans[k];
-      if (len > 255 || n + len + 1 > key.length) {
+    int h = status;
+    for (int k = 0; k < 3; k++) {
+      int from = k == 0 ? nameFrom : field[k == 1 ? 0 : 6];
+      int to = k == 0 ? nameTo : field[k == 1 ? 1 : 7];
+      int len = to - from;
+      if (len > 255 || n + len + 2 > key.length) {
         return -1;
       }
       key[n++] = (byte) len; // each field with its length first: no two shapes write one key
-      System.arraycopy(b, spans[k], key, n, len);
-      n += len;
+      for (int i = from; i < to; i++) {
+        byte c = b[i];
+        key[n++] = c;
+        h = 31 * h + c;
+      }
     }
     int lenFrom = field[2];
     boolean empty = field[3] - lenFrom == 1 && (b[lenFrom] == '-' || b[lenFrom] == '0');
-    if (n + 1 > key.length) {
-      return -1;
-    }
     key[n++] = (byte) (empty ? 1 : 2);
+    shapeHash = 31 * h + n + (empty ? 1 : 2);
     return n;
+  }
+
+  private int shapeHash;
+
+  /** A hash of the key {@link #shape} wrote last. */
+  int shapeHash() {
+    return shapeHash;
   }
 
   /**

@@ -106,6 +106,10 @@ class LauncherTest {
     assertThat(run(env, 0, null, jdk, "describe", "gd/web")).doesNotContain("SharedArchiveFile");
   }
 
+  static final String OPTIMISING =
+      "-XX:Tier4InvocationThreshold=100000 -XX:Tier4MinInvocationThreshold=50000"
+          + " -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=120000 ";
+
   @Test
   void bigInputsGetTheOptimisingCompiler(@TempDir Path tmp) throws Exception {
     Path jdk = standInJdk(tmp);
@@ -115,14 +119,15 @@ class LauncherTest {
     assertThat(launch(jdk, "analyze", "-f", small.toString()))
         .startsWith("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar ");
     assertThat(launch(jdk, "analyze", "-f", small.toString(), "--gateway-log", big.toString()))
-        .startsWith("-XX:+UseSerialGC -jar ")
+        .startsWith(OPTIMISING + "-XX:+UseSerialGC -jar ")
         .doesNotContain("TieredStopAtLevel");
-    assertThat(launch(jdk, "analyze", "--gateway-log=" + big)).startsWith("-XX:+UseSerialGC -jar ");
+    assertThat(launch(jdk, "analyze", "--gateway-log=" + big))
+        .startsWith(OPTIMISING + "-XX:+UseSerialGC -jar ");
     // a symlink to a big log (kubelet's /var/log/containers/*.log are): its target's size counts
     Path link = tmp.resolve("link.log");
     Files.createSymbolicLink(link, big);
     assertThat(launch(jdk, "analyze", "--gateway-log", link.toString()))
-        .startsWith("-XX:+UseSerialGC -jar ");
+        .startsWith(OPTIMISING + "-XX:+UseSerialGC -jar ");
     // a file named like an option of find is still a file, and only its size counts
     Files.writeString(tmp.resolve("!"), "x\n");
     assertThat(launch(tmp, jdk, "analyze", "--gateway-log", "!"))
@@ -152,7 +157,7 @@ class LauncherTest {
     // a big dump and a log over 256 MiB: the optimising JIT and the parallel collector
     Path log = sparse(tmp.resolve("big.log"), 300L << 20);
     assertThat(launch(jdk, "analyze", "-f", dump.toString(), "--gateway-log", log.toString()))
-        .startsWith("-XX:+UseParallelGC -jar ");
+        .startsWith(OPTIMISING + "-XX:+UseParallelGC -jar ");
   }
 
   static Path standInJdk(Path tmp) throws Exception {
