@@ -92,6 +92,14 @@ public class BenchCommand implements Callable<Integer> {
   Path writeLog;
 
   @Option(
+      names = "--log-shape",
+      defaultValue = "nginx",
+      description =
+          "The lines --write-log writes: nginx (ingress-nginx's default access format) or"
+              + " envoy-json (Envoy Gateway's default JSON).")
+  String logShape;
+
+  @Option(
       names = "--operator",
       description =
           "Benchmark the packaged operator instead: --ingresses targets in the mock API server,"
@@ -153,7 +161,14 @@ public class BenchCommand implements Callable<Integer> {
       return 0;
     }
     if (writeLog != null) {
-      LogBench.write(writeLog, lines);
+      switch (logShape) {
+        case "nginx" -> LogBench.write(writeLog, lines);
+        case "envoy-json" -> LogBench.writeEnvoy(writeLog, lines);
+        default -> {
+          System.err.println("bench: --log-shape is nginx or envoy-json");
+          return 2;
+        }
+      }
       out.printf(
           Locale.ROOT,
           "log: %s, %d access lines, %.1f MiB%n",

@@ -80,7 +80,11 @@ public final class EnvoyLogParser {
     String bytesSent;
 
     Parsed toParsed(String raw) {
-      Instant time = time(start);
+      return toParsed(time(start));
+    }
+
+    /** What the line says, its start time already read (null: none). */
+    Parsed toParsed(Instant time) {
       Integer status = number(code);
       if (time == null || status == null || status < 0 || status > 599) {
         return null;

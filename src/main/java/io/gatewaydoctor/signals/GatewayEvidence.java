@@ -557,6 +557,9 @@ public final class GatewayEvidence {
      * any other line is read as a string.
      */
     public boolean line(byte[] b, int from, int to) {
+      if (to > from && b[from] == '{' && feed.envoy(b, from, to)) {
+        return true;
+      }
       NginxAccessBytes r = NginxAccessBytes.local();
       if (!feed.scan(r, b, from, to)) {
         return line(new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1));
@@ -735,22 +738,21 @@ public final class GatewayEvidence {
           Counts upstream,
           int slot,
           boolean fromApp,
-          List<Counts> tries,
-          List<String> addrs,
-          List<Integer> failedSlot,
-          List<Boolean> app,
+          int tries,
+          Counts[] counts,
+          String[] addrs,
+          int[] failedSlot,
+          boolean[] app,
           Counts client,
           boolean complete) {
         this.upstream = upstream;
         this.slot = slot;
         this.fromApp = fromApp;
-        this.tries = tries.toArray(new Counts[0]);
-        this.addrs = addrs.toArray(new String[0]);
-        this.failedSlot = failedSlot.stream().mapToInt(Integer::intValue).toArray();
-        this.app = new boolean[app.size()];
-        for (int i = 0; i < this.app.length; i++) {
-          this.app[i] = app.get(i);
-        }
+        this.tries = tries == counts.length ? counts : java.util.Arrays.copyOf(counts, tries);
+        this.addrs = tries == addrs.length ? addrs : java.util.Arrays.copyOf(addrs, tries);
+        this.failedSlot =
+            tries == failedSlot.length ? failedSlot : java.util.Arrays.copyOf(failedSlot, tries);
+        this.app = tries == app.length ? app : java.util.Arrays.copyOf(app, tries);
         this.client = client;
         this.complete = complete;
       }
@@ -768,11 +770,13 @@ public final class GatewayEvidence {
       // the client's error was the application's answer (else the gateway's own)
       boolean fromApp = slot >= 0 && a.fromApp();
       int n = a.upstreamAddrs().size();
-      List<Counts> tries = new ArrayList<>(1);
-      List<String> addrs = new ArrayList<>(1);
-      List<Integer> failedSlot = new ArrayList<>(1);
-      List<Boolean> app = new ArrayList<>(1);
-      for (int i = 0; i < Math.min(n, MAX_TRIES); i++) {
+      int most = Math.min(n, MAX_TRIES);
+      Counts[] tries = new Counts[most];
+      String[] addrs = new String[most];
+      int[] failedSlot = new int[most];
+      boolean[] app = new boolean[most];
+      int t = 0;
+      for (int i = 0; i < most; i++) {
         String addr = a.upstreamAddrs().get(i);
         if (addr.equals("-") || addr.startsWith("unix:")) {
           continue;
@@ -788,16 +792,17 @@ public final class GatewayEvidence {
         // client's status on the last try (Envoy answers 503 for a connect failure), else as
         // what nginx wrote for the try
         String st = i < a.upstreamStatuses().size() ? a.upstreamStatuses().get(i) : "-";
-        tries.add(c);
-        addrs.add(addr);
-        failedSlot.add(!failed ? -1 : last && slot >= 0 ? slot : st.equals("504") ? 3 : 1);
-        app.add(!failed && last && fromApp);
+        tries[t] = c;
+        addrs[t] = addr;
+        failedSlot[t] = !failed ? -1 : last && slot >= 0 ? slot : st.equals("504") ? 3 : 1;
+        app[t] = !failed && last && fromApp;
+        t++;
       }
       Counts client = null;
       if (slot >= 0 && !fromApp) {
         // the client got the gateway's error: charged once, to the address of the last try that
         // failed (within the tries counted: a try past them has no counters of its own here)
-        for (int i = Math.min(n, MAX_TRIES) - 1; i >= 0; i--) {
+        for (int i = most - 1; i >= 0; i--) {
           String addr = a.upstreamAddrs().get(i);
           if (!addr.equals("-") && !addr.startsWith("unix:") && (a.tryFailed(i) || i == n - 1)) {
             client = byAddress.get(addr);
@@ -805,7 +810,7 @@ public final class GatewayEvidence {
           }
         }
       }
-      return new Plan(u, slot, fromApp, tries, addrs, failedSlot, app, client, complete);
+      return new Plan(u, slot, fromApp, t, tries, addrs, failedSlot, app, client, complete);
     }
 
     /** Counts one line of a plan's shape in epoch minute {@code minute}. */

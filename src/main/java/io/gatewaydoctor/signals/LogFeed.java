@@ -40,6 +40,27 @@ public final class LogFeed {
   }
 
   /**
+   * Whether the line in {@code b[from, to)} is an Envoy JSON access line that {@link
+   * EnvoyJsonBytes} reads from its bytes; then it is counted and handed on as {@link #line(String)}
+   * would. Else the caller hands the line to {@link #line(String)}.
+   */
+  boolean envoy(byte[] b, int from, int to) {
+    if (format != null) {
+      return false;
+    }
+    EnvoyLogParser.Parsed p = EnvoyJsonBytes.local().read(b, from, to);
+    if (p == null) {
+      return false;
+    }
+    understood++;
+    access.accept(p.access());
+    if (p.error() != null) {
+      error.accept(p.error());
+    }
+    return true;
+  }
+
+  /**
    * Whether the line in {@code b[from, to)} is an access line of the default format that {@code r}
    * reads from its bytes ({@link NginxAccessBytes#scan}); then it is counted as understood and its
    * UTC offset taken, and the caller counts what {@code r} found. Else the caller hands the line to

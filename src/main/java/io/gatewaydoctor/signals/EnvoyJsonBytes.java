@@ -1,0 +1,370 @@
+package io.gatewaydoctor.signals;
+
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
+
+/**
+ * The common case of an Envoy JSON access line (Envoy Gateway's default, Istio's JSON encoding),
+ * read from the bytes of the line: a flat object written without white space, no escapes, and a
+ * {@code start_time} in UTC ("2026-12-01T11:52:05.123Z"). For such a line it returns what {@link
+ * EnvoyLogParser#parse} returns for the same line read as Latin-1; for any other line null, which
+ * says nothing about the line: the caller reads it as a string ({@link LogFeed}). {@code
+ * EnvoyJsonBytesTest} compares the two readers.
+ *
+ * <p>A log repeats a few shapes (the same route, endpoint, status, flags and details at other
+ * times): what a shape means is worked out once by {@link EnvoyLogParser.Fields#toParsed} and kept
+ * in a small bounded cache keyed by the shape's bytes; each line then only takes its time. One per
+ * thread, not thread-safe.
+ */
+final class EnvoyJsonBytes {
+  /** The keys EnvoyLogParser reads, in the order of {@link #span}. */
+  private static final byte[][] KEYS =
+      java.util.stream.Stream.of(
+              "start_time",
+              "response_code",
+              "response_flags",
+              "response_code_details",
+              "upstream_transport_failure_reason",
+              "upstream_host",
+              "upstream_cluster",
+              "route_name",
+              ":authority",
+              "authority",
+              "bytes_sent")
+          .map(k -> k.getBytes(StandardCharsets.ISO_8859_1))
+          .toArray(byte[][]::new);
+
+  private static final ThreadLocal<EnvoyJsonBytes> LOCAL =
+      ThreadLocal.withInitial(EnvoyJsonBytes::new);
+
+  static EnvoyJsonBytes local() {
+    return LOCAL.get();
+  }
+
+  /** Per key: where its last non-null value is ({@code from}, {@code to}), or from = -1. */
+  private final int[] span = new int[2 * KEYS.length];
+
+  private static final int SLOTS = 4096;
+  private static final int MAX = 2048;
+  private final byte[][] keys = new byte[SLOTS][];
+  private final EnvoyLogParser.Parsed[] parsed = new EnvoyLogParser.Parsed[SLOTS];
+  private final byte[] key = new byte[4096];
+  private int size;
+
+  /** The line in {@code b[from, to)}, or null: not read here. */
+  EnvoyLogParser.Parsed read(byte[] b, int from, int to) {
+    if (to - from < 20 || !object(b, from, to) || span[0] < 0 || span[2] < 0) {
+      return null;
+    }
+    Instant time = time(b, span[0], span[1]);
+    if (time == null) {
+      return null;
+    }
+    // the shape: every value read but the time, each with its length first (-1: none)
+    int n = 0;
+    int h = 0;
+    for (int k = 1; k < KEYS.length; k++) {
+      int f = span[2 * k];
+      int len = f < 0 ? 0 : span[2 * k + 1] - f;
+      if (n + len + 3 > key.length) {
+        return fields(b).toParsed(time); // too long to keep: worked out for this line
+      }
+      key[n++] = (byte) (f < 0 ? 0xff : len >> 8);
+      key[n++] = (byte) len;
+      for (int i = f; i >= 0 && i < f + len; i++) {
+        key[n++] = b[i];
+        h = 31 * h + b[i];
+      }
+    }
+    h = (31 * h + n) * 0x9E3779B9;
+    int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
+    byte[] known;
+    while ((known = keys[slot]) != null) {
+      if (known.length == n && Arrays.equals(known, 0, n, key, 0, n)) {
+        return at(parsed[slot], time);
+      }
+      slot = (slot + 1) & (SLOTS - 1);
+    }
+    EnvoyLogParser.Parsed p = fields(b).toParsed(time);
+    if (p != null && size < MAX) {
+      keys[slot] = Arrays.copyOf(key, n);
+      parsed[slot] = p;
+      size++;
+    }
+    return p;
+  }
+
+  /** A shape's meaning at another time (nothing else in it depends on the time). */
+  private static EnvoyLogParser.Parsed at(EnvoyLogParser.Parsed p, Instant time) {
+    ErrorLine e = p.error();
+    return new EnvoyLogParser.Parsed(
+        p.access().at(time),
+        e == null
+            ? null
+            : new ErrorLine(time, e.reason(), e.upstreamAddr(), e.server(), e.message()));
+  }
+
+  private EnvoyLogParser.Fields fields(byte[] b) {
+    EnvoyLogParser.Fields f = new EnvoyLogParser.Fields();
+    f.start = text(b, 0);
+    f.code = text(b, 1);
+    f.flags = text(b, 2);
+    f.details = text(b, 3);
+    f.transportFailure = text(b, 4);
+    f.host = text(b, 5);
+    f.cluster = text(b, 6);
+    f.route = text(b, 7);
+    f.authority = span[16] >= 0 ? text(b, 8) : text(b, 9);
+    f.bytesSent = text(b, 10);
+    return f;
+  }
+
+  private String text(byte[] b, int k) {
+    int f = span[2 * k];
+    return f < 0 ? null : new String(b, f, span[2 * k + 1] - f, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Reads {@code b[from, to)} as a flat JSON object without white space or escapes, noting where
+   * the wanted keys' values are; false when it is anything else (left to Jackson).
+   */
+  private boolean object(byte[] b, int from, int to) {
+    Arrays.fill(span, -1);
+    // {"log":…} is Docker's wrapper (LogShapes), not an Envoy line
+    if (b[from] != '{' || b[to - 1] != '}' || startsWith(b, from, to, "{\"log\":")) {
+      return false;
+    }
+    int i = from + 1;
+    if (b[i] == '}') {
+      return false;
+    }
+    while (true) {
+      if (b[i] != '"') {
+        return false;
+      }
+      int keyEnd = stringEnd(b, i + 1, to);
+      if (keyEnd < 0 || keyEnd + 1 >= to || b[keyEnd + 1] != ':') {
+        return false;
+      }
+      int wanted = wanted(b, i + 1, keyEnd);
+      int v = keyEnd + 2;
+      if (v >= to) {
+        return false;
+      }
+      int end;
+      byte c = b[v];
+      if (c == '"') {
+        int close = stringEnd(b, v + 1, to);
+        if (close < 0) {
+          return false;
+        }
+        if (wanted >= 0) {
+          span[2 * wanted] = v + 1;
+          span[2 * wanted + 1] = close;
+        }
+        end = close + 1;
+      } else if (c == 'n' || c == 't' || c == 'f') {
+        String word = c == 'n' ? "null" : c == 't' ? "true" : "false";
+        if (!startsWith(b, v, to, word)) {
+          return false;
+        }
+        end = v + word.length();
+        if (wanted >= 0 && c != 'n') {
+          span[2 * wanted] = v; // Jackson's text of true and false; a null is no value
+          span[2 * wanted + 1] = end;
+        }
+      } else {
+        end = number(b, v, to);
+        if (end < 0) {
+          return false;
+        }
+        if (wanted >= 0) {
+          span[2 * wanted] = v;
+          span[2 * wanted + 1] = end;
+        }
+      }
+      if (end >= to) {
+        return false;
+      }
+      if (b[end] == '}') {
+        return end == to - 1;
+      }
+      if (b[end] != ',' || end + 1 >= to) {
+        return false;
+      }
+      i = end + 1;
+    }
+  }
+
+  /** The index of the quote that ends a string starting at {@code i}; -1: an escape or control. */
+  private static int stringEnd(byte[] b, int i, int to) {
+    // eight bytes at a time to the first quote, backslash or control character: the lowest high
+    // bit of each test marks its first byte exactly (little-endian: the lowest bits come first)
+    for (; i + 8 <= to; i += 8) {
+      long x = (long) LONGS.get(b, i);
+      long q = x ^ 0x2222222222222222L;
+      long s = x ^ 0x5c5c5c5c5c5c5c5cL;
+      long hit = ((q - ONES) & ~q | (s - ONES) & ~s | (x - 0x2020202020202020L) & ~x) & HIGHS;
+      if (hit != 0) {
+        i += Long.numberOfTrailingZeros(hit) >>> 3;
+        break;
+      }
+    }
+    for (; i < to; i++) {
+      byte c = b[i];
+      if (c == '"') {
+        return i;
+      }
+      if (c == '\\' || (c >= 0 && c < 0x20)) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  /** The end of a JSON number at {@code i} (-?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?), or -1. */
+  private static int number(byte[] b, int i, int to) {
+    if (i < to && b[i] == '-') {
+      i++;
+    }
+    if (i >= to || !digit(b[i])) {
+      return -1;
+    }
+    if (b[i] == '0') {
+      i++;
+    } else {
+      while (i < to && digit(b[i])) {
+        i++;
+      }
+    }
+    if (i < to && b[i] == '.') {
+      int d = ++i;
+      while (i < to && digit(b[i])) {
+        i++;
+      }
+      if (i == d) {
+        return -1;
+      }
+    }
+    if (i < to && (b[i] == 'e' || b[i] == 'E')) {
+      i++;
+      if (i < to && (b[i] == '+' || b[i] == '-')) {
+        i++;
+      }
+      int d = i;
+      while (i < to && digit(b[i])) {
+        i++;
+      }
+      if (i == d) {
+        return -1;
+      }
+    }
+    return i < to && (b[i] == ',' || b[i] == '}') ? i : -1;
+  }
+
+  private static boolean digit(byte c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static int wanted(byte[] b, int from, int to) {
+    int len = to - from;
+    for (int k = 0; k < KEYS.length; k++) {
+      if (KEYS[k].length == len && Arrays.equals(KEYS[k], 0, len, b, from, to)) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean startsWith(byte[] b, int from, int to, String s) {
+    if (to - from < s.length()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (b[from + i] != s.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The last day read ("2026-12-01") and its epoch day. */
+  private final byte[] day = new byte[10];
+
+  private boolean dayKnown;
+  private long epochDay;
+
+  /** "2026-12-01T11:52:05.123Z" (any fraction of 1 to 9 digits, or none), or null. */
+  private Instant time(byte[] b, int from, int to) {
+    int n = to - from;
+    if (n < 20
+        || n > 30
+        || b[to - 1] != 'Z'
+        || b[from + 4] != '-'
+        || b[from + 7] != '-'
+        || b[from + 10] != 'T'
+        || b[from + 13] != ':'
+        || b[from + 16] != ':') {
+      return null;
+    }
+    int hh = digits(b, from + 11, from + 13);
+    int mm = digits(b, from + 14, from + 16);
+    int ss = digits(b, from + 17, from + 19);
+    if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59) {
+      return null;
+    }
+    int nanos = 0;
+    if (n > 20) {
+      int digits = n - 21; // between the '.' and the 'Z'
+      if (b[from + 19] != '.' || digits < 1 || digits > 9) {
+        return null;
+      }
+      int f = digits(b, from + 20, to - 1);
+      if (f < 0) {
+        return null;
+      }
+      nanos = f;
+      for (int k = digits; k < 9; k++) {
+        nanos *= 10;
+      }
+    }
+    if (!dayKnown || !Arrays.equals(day, 0, 10, b, from, from + 10)) {
+      int y = digits(b, from, from + 4);
+      int mo = digits(b, from + 5, from + 7);
+      int d = digits(b, from + 8, from + 10);
+      if (y < 0 || mo < 0 || d < 0) {
+        return null;
+      }
+      try {
+        epochDay = LocalDate.of(y, mo, d).toEpochDay();
+      } catch (DateTimeException e) {
+        return null;
+      }
+      System.arraycopy(b, from, day, 0, 10);
+      dayKnown = true;
+    }
+    return Instant.ofEpochSecond(epochDay * 86400 + hh * 3600 + mm * 60 + ss, nanos);
+  }
+
+  private static int digits(byte[] b, int from, int to) {
+    int v = 0;
+    for (int i = from; i < to; i++) {
+      int c = b[i] - '0';
+      if (c < 0 || c > 9) {
+        return -1;
+      }
+      v = v * 10 + c;
+    }
+    return v;
+  }
+}

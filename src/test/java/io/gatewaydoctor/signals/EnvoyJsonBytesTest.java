@@ -1,0 +1,190 @@
+package io.gatewaydoctor.signals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatewaydoctor.bench.LogBench;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The byte reader of Envoy JSON access lines against {@link EnvoyLogParser#parse} (Jackson): for
+ * every line it reads, the same access and error lines; a line it leaves is read as a string.
+ * Coverage checks make sure the comparisons are not idle.
+ */
+class EnvoyJsonBytesTest {
+  /** Envoy Gateway typed JSON, as in envoyproxy/gateway#7811 (EnvoyRealLinesTest). */
+  static final String BASE =
+      "{\":authority\":\"www.example.com\",\"bytes_received\":0,\"bytes_sent\":466,"
+          + "\"connection_termination_details\":null,\"downstream_local_address\":\"127.0.0.1:10080\","
+          + "\"downstream_remote_address\":\"127.0.0.1:50548\",\"duration\":7,\"method\":\"GET\","
+          + "\"protocol\":\"HTTP/1.1\",\"requested_server_name\":null,\"response_code\":503,"
+          + "\"response_code_details\":\"upstream_reset_before_response_started{connection_failure,"
+          + "delayed_connect_error:_111}\",\"response_flags\":\"UF\","
+          + "\"route_name\":\"httproute/default/backend/rule/0/match/0/www_example_com\","
+          + "\"start_time\":\"2025-12-24T10:30:50.941Z\","
+          + "\"upstream_cluster\":\"httproute/default/backend/rule/0\","
+          + "\"upstream_host\":\"10.244.0.7:3000\",\"upstream_local_address\":\"10.244.0.8:40258\","
+          + "\"upstream_transport_failure_reason\":null,\"user-agent\":\"curl/7.87.0\","
+          + "\"x-envoy-origin-path\":\"/get\",\"x-envoy-upstream-service-time\":null,"
+          + "\"x-forwarded-for\":\"10.244.0.8\",\"x-request-id\":\"2ab6ffcd-7221-4630-9d6a\"}";
+
+  /** The byte reader's answer, checked against Jackson's; true when it read the line. */
+  static boolean agrees(EnvoyJsonBytes bytes, String line) {
+    byte[] b = ("x" + line + "y").getBytes(StandardCharsets.ISO_8859_1);
+    EnvoyLogParser.Parsed fast = bytes.read(b, 1, b.length - 1);
+    if (fast == null) {
+      return false;
+    }
+    assertThat(LogShapes.unwrap(line).line()).as(line).isEqualTo(line);
+    assertThat(fast).as(line).isEqualTo(EnvoyLogParser.parse(line));
+    return true;
+  }
+
+  @Test
+  void readsTheBenchmarksLinesAsJacksonDoes(@TempDir Path tmp) throws IOException {
+    List<String> lines = Files.readAllLines(LogBench.writeEnvoy(tmp.resolve("e.log"), 5_000));
+    EnvoyJsonBytes bytes = new EnvoyJsonBytes();
+    int read = 0;
+    for (String l : lines) {
+      read += agrees(bytes, l) ? 1 : 0;
+    }
+    assertThat(read).isEqualTo(5_000);
+    // and the failed ones mean what Jackson's reading says: a refused connection
+    String bad = lines.get(3);
+    assertThat(EnvoyLogParser.parse(bad).error().reason()).isEqualTo(ErrorLine.Reason.refused);
+  }
+
+  @Test
+  void readsTheScenariosEnvoyLinesAsJacksonDoes() throws IOException {
+    int read = 0;
+    try (Stream<Path> files = Files.walk(Path.of("src/test/resources"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".log")).toList()) {
+        EnvoyJsonBytes bytes = new EnvoyJsonBytes();
+        for (String l : Files.readAllLines(f, StandardCharsets.ISO_8859_1)) {
+          read += agrees(bytes, l) ? 1 : 0;
+        }
+      }
+    }
+    assertThat(read).isGreaterThan(20);
+  }
+
+  @Test
+  void leavesWhatItDoesNotReadToJackson() {
+    EnvoyJsonBytes bytes = new EnvoyJsonBytes();
+    assertThat(agrees(bytes, BASE)).isTrue();
+    assertThat(agrees(bytes, BASE.replace("\"response_code\":503", "\"response_code\":\"503\"")))
+        .as("v1.0-1.3: every value a string")
+        .isTrue();
+    List<String> others = new ArrayList<>();
+    others.add(BASE.replace("\"method\":\"GET\"", "\"method\" : \"GET\"")); // white space
+    others.add(BASE.replace("/get", "/g\\\"et")); // an escape
+    others.add(BASE.replace("/get", "/g\tet")); // a control character: Jackson refuses the line
+    others.add(BASE.replace("\"duration\":7", "\"duration\":07")); // no JSON number
+    others.add(BASE.replace("\"duration\":7", "\"duration\":{\"ms\":7}")); // nested
+    others.add(BASE.replace("10:30:50.941Z", "10:30:50.941+01:00")); // an offset
+    others.add(BASE.replace("10:30:50.941Z", "10:30:50Z").replace("2025-12-24", "2025-02-30"));
+    others.add(BASE.replace("\"response_code\":503,", "")); // no status
+    others.add(BASE + " "); // something after the object
+    others.add("{\"log\":" + BASE.substring(1)); // Docker's wrapper
+    for (String o : others) {
+      assertThat(agrees(bytes, o)).as(o).isFalse();
+    }
+    // a key written twice: the last value that is not null, as Jackson's reading keeps it
+    assertThat(
+            agrees(
+                bytes,
+                BASE.replace(
+                    "\"response_flags\":\"UF\"",
+                    "\"response_flags\":\"UF\",\"response_flags\":null,\"upstream_host\":\"10.0.0.9:80\"")))
+        .isTrue();
+  }
+
+  /** Bytes that matter to the reader, and some that do not. */
+  private static final String NASTY = "\"\\:,{}[]nulltrfase0123456789.-+eEZT \t\u0001\u0080\u00ff";
+
+  @Property(tries = 3000)
+  void agreesOnMutatedLines(
+      @ForAll("lines") String line,
+      @ForAll @Size(min = 1, max = 4) List<@IntRange(min = 0, max = 100_000) Integer> at,
+      @ForAll @Size(min = 4, max = 4) List<@IntRange(min = 0, max = 1000) Integer> what) {
+    StringBuilder s = new StringBuilder(line);
+    for (int k = 0; k < at.size(); k++) {
+      int pos = at.get(k) % (s.length() + 1);
+      char c = NASTY.charAt(what.get(k) % NASTY.length());
+      switch (what.get((k + 1) % 4) % 3) {
+        case 0 -> s.insert(pos, c);
+        case 1 -> {
+          if (pos < s.length()) {
+            s.deleteCharAt(pos);
+          }
+        }
+        default -> {
+          if (pos < s.length()) {
+            s.setCharAt(pos, c);
+          }
+        }
+      }
+    }
+    EnvoyJsonBytes bytes = new EnvoyJsonBytes();
+    agrees(bytes, line); // the caches warm, as in a log
+    READ[agrees(bytes, s.toString()) ? 1 : 0]++;
+  }
+
+  private static final int[] READ = new int[2];
+
+  @org.junit.jupiter.api.AfterAll
+  static void theMutationsWereReadAndLeftBoth() {
+    if (READ[0] + READ[1] > 0) {
+      assertThat(READ[1]).as("mutated lines read").isGreaterThan(100);
+      assertThat(READ[0]).as("mutated lines left").isGreaterThan(100);
+    }
+  }
+
+  @Provide
+  Arbitrary<String> lines() {
+    Arbitrary<String> code = Arbitraries.of("200", "503", "\"503\"", "0", "504", "\"-\"");
+    Arbitrary<String> flags = Arbitraries.of("\"-\"", "\"UF\"", "\"UH\"", "\"UC,URX\"", "null");
+    Arbitrary<String> details =
+        Arbitraries.of(
+            "\"via_upstream\"",
+            "\"upstream_reset_before_response_started{connection_failure,delayed_connect_error:_111}\"",
+            "\"no_healthy_upstream\"",
+            "null",
+            "\"upstream_response_timeout\"");
+    Arbitrary<String> host =
+        Arbitraries.of("\"10.244.0.7:3000\"", "null", "\"-\"", "\"[fd00::1]:80\"");
+    Arbitrary<String> start =
+        Arbitraries.of(
+            "\"2025-12-24T10:30:50.941Z\"",
+            "\"2028-02-29T23:59:59Z\"",
+            "\"2026-12-01T00:00:00.123456789Z\"");
+    return net.jqwik.api.Combinators.combine(code, flags, details, host, start)
+        .as(
+            (c, f, d, h, t) ->
+                "{\":authority\":\"shop\",\"bytes_sent\":12,\"response_code\":"
+                    + c
+                    + ",\"response_code_details\":"
+                    + d
+                    + ",\"response_flags\":"
+                    + f
+                    + ",\"route_name\":\"httproute/a/b/rule/0/match/0/x\",\"start_time\":"
+                    + t
+                    + ",\"upstream_cluster\":\"httproute/a/b/rule/0\",\"upstream_host\":"
+                    + h
+                    + ",\"upstream_transport_failure_reason\":null,\"duration\":-1.5e3}");
+  }
+}
