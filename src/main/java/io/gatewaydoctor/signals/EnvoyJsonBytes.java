@@ -20,20 +20,9 @@ import java.util.Arrays;
  * thread, not thread-safe.
  */
 final class EnvoyJsonBytes {
-  /** The keys EnvoyLogParser reads, in the order of {@link #span}. */
+  /** The keys EnvoyLogParser reads ({@link EnvoyLogParser#KEYS}), in the order of {@link #span}. */
   private static final byte[][] KEYS =
-      java.util.stream.Stream.of(
-              "start_time",
-              "response_code",
-              "response_flags",
-              "response_code_details",
-              "upstream_transport_failure_reason",
-              "upstream_host",
-              "upstream_cluster",
-              "route_name",
-              ":authority",
-              "authority",
-              "bytes_sent")
+      EnvoyLogParser.KEYS.stream()
           .map(k -> k.getBytes(StandardCharsets.ISO_8859_1))
           .toArray(byte[][]::new);
 
@@ -317,9 +306,9 @@ final class EnvoyJsonBytes {
         || b[from + 16] != ':') {
       return null;
     }
-    int hh = digits(b, from + 11, from + 13);
-    int mm = digits(b, from + 14, from + 16);
-    int ss = digits(b, from + 17, from + 19);
+    int hh = NginxAccessBytes.digits(b, from + 11, from + 13);
+    int mm = NginxAccessBytes.digits(b, from + 14, from + 16);
+    int ss = NginxAccessBytes.digits(b, from + 17, from + 19);
     if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59) {
       return null;
     }
@@ -329,7 +318,7 @@ final class EnvoyJsonBytes {
       if (b[from + 19] != '.' || digits < 1 || digits > 9) {
         return null;
       }
-      int f = digits(b, from + 20, to - 1);
+      int f = NginxAccessBytes.digits(b, from + 20, to - 1);
       if (f < 0) {
         return null;
       }
@@ -339,9 +328,9 @@ final class EnvoyJsonBytes {
       }
     }
     if (!dayKnown || !Arrays.equals(day, 0, 10, b, from, from + 10)) {
-      int y = digits(b, from, from + 4);
-      int mo = digits(b, from + 5, from + 7);
-      int d = digits(b, from + 8, from + 10);
+      int y = NginxAccessBytes.digits(b, from, from + 4);
+      int mo = NginxAccessBytes.digits(b, from + 5, from + 7);
+      int d = NginxAccessBytes.digits(b, from + 8, from + 10);
       if (y < 0 || mo < 0 || d < 0) {
         return null;
       }
@@ -354,17 +343,5 @@ final class EnvoyJsonBytes {
       dayKnown = true;
     }
     return Instant.ofEpochSecond(epochDay * 86400 + hh * 3600 + mm * 60 + ss, nanos);
-  }
-
-  private static int digits(byte[] b, int from, int to) {
-    int v = 0;
-    for (int i = from; i < to; i++) {
-      int c = b[i] - '0';
-      if (c < 0 || c > 9) {
-        return -1;
-      }
-      v = v * 10 + c;
-    }
-    return v;
   }
 }

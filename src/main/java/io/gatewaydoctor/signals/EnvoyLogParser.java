@@ -307,8 +307,9 @@ public final class EnvoyLogParser {
     return f.start == null || f.code == null ? null : f;
   }
 
-  private static final java.util.Set<String> WANTED =
-      java.util.Set.of(
+  /** The keys read from a JSON line, in this order ({@link EnvoyJsonBytes} reads them by index). */
+  static final List<String> KEYS =
+      List.of(
           "start_time",
           "response_code",
           "response_flags",
@@ -320,6 +321,8 @@ public final class EnvoyLogParser {
           ":authority",
           "authority",
           "bytes_sent");
+
+  private static final java.util.Set<String> WANTED = java.util.Set.copyOf(KEYS);
 
   /**
    * The text shapes: {@code [START] "REQUEST" CODE FLAGS} then Istio's details, or Envoy's default

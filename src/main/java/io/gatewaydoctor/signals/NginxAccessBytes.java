@@ -271,7 +271,7 @@ final class NginxAccessBytes {
   }
 
   /** The decimal number in {@code b[from, to)}, or -1 when it is not all ASCII digits. */
-  private static int digits(byte[] b, int from, int to) {
+  static int digits(byte[] b, int from, int to) {
     int v = 0;
     for (int i = from; i < to; i++) {
       int c = b[i] - '0';

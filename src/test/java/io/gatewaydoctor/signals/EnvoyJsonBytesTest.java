@@ -121,27 +121,10 @@ class EnvoyJsonBytesTest {
       @ForAll("lines") String line,
       @ForAll @Size(min = 1, max = 4) List<@IntRange(min = 0, max = 100_000) Integer> at,
       @ForAll @Size(min = 4, max = 4) List<@IntRange(min = 0, max = 1000) Integer> what) {
-    StringBuilder s = new StringBuilder(line);
-    for (int k = 0; k < at.size(); k++) {
-      int pos = at.get(k) % (s.length() + 1);
-      char c = NASTY.charAt(what.get(k) % NASTY.length());
-      switch (what.get((k + 1) % 4) % 3) {
-        case 0 -> s.insert(pos, c);
-        case 1 -> {
-          if (pos < s.length()) {
-            s.deleteCharAt(pos);
-          }
-        }
-        default -> {
-          if (pos < s.length()) {
-            s.setCharAt(pos, c);
-          }
-        }
-      }
-    }
+    String mutated = Mutations.of(line, at, what, NASTY);
     EnvoyJsonBytes bytes = new EnvoyJsonBytes();
     agrees(bytes, line); // the caches warm, as in a log
-    READ[agrees(bytes, s.toString()) ? 1 : 0]++;
+    READ[agrees(bytes, mutated) ? 1 : 0]++;
   }
 
   private static final int[] READ = new int[2];

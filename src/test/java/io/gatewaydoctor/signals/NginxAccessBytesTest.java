@@ -147,28 +147,11 @@ class NginxAccessBytesTest {
       @ForAll("lines") String line,
       @ForAll @Size(min = 1, max = 4) List<@IntRange(min = 0, max = 100_000) Integer> at,
       @ForAll @Size(min = 4, max = 4) List<@IntRange(min = 0, max = 1000) Integer> what) {
-    StringBuilder s = new StringBuilder(line);
-    for (int k = 0; k < at.size(); k++) {
-      int pos = at.get(k) % (s.length() + 1);
-      char c = NASTY.charAt(what.get(k) % NASTY.length());
-      switch (what.get((k + 1) % 4) % 3) {
-        case 0 -> s.insert(pos, c);
-        case 1 -> {
-          if (pos < s.length()) {
-            s.deleteCharAt(pos);
-          }
-        }
-        default -> {
-          if (pos < s.length()) {
-            s.setCharAt(pos, c);
-          }
-        }
-      }
-    }
+    String mutated = Mutations.of(line, at, what, NASTY);
     NginxAccessBytes bytes = new NginxAccessBytes();
     agrees(bytes, line); // the day cache warm, as in a log
-    agrees(bytes, s.toString());
-    READ[agrees(new NginxAccessBytes(), s.toString()) ? 1 : 0]++;
+    agrees(bytes, mutated);
+    READ[agrees(new NginxAccessBytes(), mutated) ? 1 : 0]++;
   }
 
   private static final int[] READ = new int[2];
@@ -196,23 +179,33 @@ class NginxAccessBytesTest {
             "15/Jul/2026:12:00:00 +0545");
     Arbitrary<String> names = Arbitraries.of("team-3-app-3-80", "", "canary-web-80", "a]b");
     return net.jqwik.api.Combinators.combine(addr, status, len, time, names, names, status)
-        .as(
-            (a, st, l, t, up, alt, client) ->
-                "10.0.3.7 - - ["
-                    + t
-                    + "] \"GET /x HTTP/1.1\" "
-                    + client
-                    + " 150 \"-\" \"curl/8\" 412 0.03 ["
-                    + up
-                    + "] ["
-                    + alt
-                    + "] "
-                    + a
-                    + " "
-                    + l
-                    + " 0.003 "
-                    + st
-                    + " 9f8e");
+        .as((a, st, l, t, up, alt, client) -> line(t, client, up, alt, a, l, st));
+  }
+
+  /** An access line in the default format with these fields. */
+  static String line(
+      String time,
+      String status,
+      String upstream,
+      String alternative,
+      String addr,
+      String length,
+      String upstreamStatus) {
+    return "10.0.3.7 - - ["
+        + time
+        + "] \"GET /x HTTP/1.1\" "
+        + status
+        + " 150 \"-\" \"curl/8\" 412 0.03 ["
+        + upstream
+        + "] ["
+        + alternative
+        + "] "
+        + addr
+        + " "
+        + length
+        + " 0.003 "
+        + upstreamStatus
+        + " 9f8e";
   }
 
   /**
@@ -272,21 +265,14 @@ class NginxAccessBytesTest {
         net.jqwik.api.Combinators.combine(minute, second, status, name, addr, len, status)
             .as(
                 (m, sec, client, up, a, l, st) ->
-                    "10.0.3.7 - - [01/Dec/2026:11:"
-                        + m
-                        + ":"
-                        + sec
-                        + " +0000] \"GET /x HTTP/1.1\" "
-                        + (client.equals("-") ? "502" : client)
-                        + " 150 \"-\" \"curl/8\" 412 0.03 ["
-                        + up
-                        + "] [] "
-                        + a
-                        + " "
-                        + l
-                        + " 0.003 "
-                        + st
-                        + " 9f8e");
+                    line(
+                        "01/Dec/2026:11:" + m + ":" + sec + " +0000",
+                        client.equals("-") ? "502" : client,
+                        up,
+                        "",
+                        a,
+                        l,
+                        st));
     Arbitrary<String> retried =
         access.map(
             l ->
