@@ -54,7 +54,6 @@ final class EnvoyJsonBytes {
     }
     // the shape: every value read but the time, each with its length first (-1: none)
     int n = 0;
-    int h = 0;
     for (int k = 1; k < KEYS.length; k++) {
       int f = span[2 * k];
       int len = f < 0 ? 0 : span[2 * k + 1] - f;
@@ -63,13 +62,21 @@ final class EnvoyJsonBytes {
       }
       key[n++] = (byte) (f < 0 ? 0xff : len >> 8);
       key[n++] = (byte) len;
-      for (int i = f; i >= 0 && i < f + len; i++) {
-        key[n++] = b[i];
-        h = 31 * h + b[i];
+      if (len > 0) {
+        System.arraycopy(b, f, key, n, len);
+        n += len;
       }
     }
-    h = (31 * h + n) * 0x9E3779B9;
-    int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
+    // the key's hash, eight bytes at a time
+    long h = n;
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+      h = (h ^ (long) LONGS.get(key, i)) * 0x9E3779B97F4A7C15L;
+    }
+    for (; i < n; i++) {
+      h = (h ^ key[i]) * 0x9E3779B97F4A7C15L;
+    }
+    int slot = (int) (h ^ (h >>> 29) ^ (h >>> 47)) & (SLOTS - 1);
     byte[] known;
     while ((known = keys[slot]) != null) {
       if (known.length == n && Arrays.equals(known, 0, n, key, 0, n)) {
