@@ -274,9 +274,13 @@ public class AnalyzeCommand implements Callable<Integer> {
       long t0 = System.nanoTime();
       AnalyzeRun run = AnalyzeRun.of(this);
       liveFormat = run.format();
-      // the logs are read while the objects are (used only if the objects change nothing of it)
-      early =
-          GatewayLogs.Early.start(gatewayLogs, run.fixedNow(), Windows.parse(window), run.format());
+      // the logs are read while the objects are (used only if the objects change nothing of it);
+      // a live read without --now is evaluated at the clock's instant, which no tail can guess
+      if (!files.isEmpty() || run.fixedNow() != null) {
+        early =
+            GatewayLogs.Early.start(
+                gatewayLogs, run.fixedNow(), Windows.parse(window), run.format());
+      }
       Input in = load(err);
       if (!gatewayLogs.isEmpty()) {
         // --log-format, else the controllers' ConfigMap (read with the live cluster already)

@@ -49,7 +49,8 @@ final class GatewayLogs {
    * two inputs are read at once: at {@code --now} or at the newest time on the files' last lines,
    * in the format given on the command line (or the default). The objects may say otherwise (a
    * ConfigMap's log-format-upstream, an object newer than every line): then it is cancelled and the
-   * logs are read again as they would have been without it, so the result never depends on it.
+   * logs are read again as they would have been without it. Either way the result is one reading of
+   * the files (as any reading, of the files as they are while it reads them).
    */
   static final class Early {
     private final List<Path> files;
@@ -66,9 +67,13 @@ final class GatewayLogs {
       this.reading =
           new java.util.concurrent.FutureTask<>(
               () -> {
-                Instant when = fixed != null ? fixed : tailsNewest(files, format);
-                at.complete(when);
-                return when == null ? null : read(files, when, window, format);
+                try {
+                  Instant when = fixed != null ? fixed : tailsNewest(files, format);
+                  at.complete(when);
+                  return when == null ? null : read(files, when, window, format);
+                } finally {
+                  at.complete(null); // whatever stopped it (an Error too): take() never waits
+                }
               });
     }
 
@@ -108,6 +113,9 @@ final class GatewayLogs {
         }
         if (e.getCause() instanceof RuntimeException re) {
           throw re;
+        }
+        if (e.getCause() instanceof Error err) {
+          throw err; // out of memory stays out of memory (analyze's own advice), not a read error
         }
         throw new InputFiles.InputException("--gateway-log: cannot read: " + e.getCause());
       }

@@ -13,7 +13,8 @@ import org.jboss.logmanager.handlers.ConsoleHandler;
  * holds every log record in a delayed handler until the application configures logging; without the
  * application nothing would ever configure it and a library's warning (the Kubernetes client's,
  * say) would be lost. This gives that handler a console handler on stderr (Quarkus' line format)
- * and the levels application.properties sets for the command line.
+ * and the levels application.properties sets for the command line. Quarkus' own log settings
+ * ({@code quarkus.log.*}, {@code QUARKUS_LOG_*}) apply to the operator and the demo only.
  */
 final class PlainLogging {
   private PlainLogging() {}

@@ -142,7 +142,7 @@ final class EnvoyJsonBytes {
         return false;
       }
       int keyEnd = stringEnd(b, i + 1, to);
-      if (keyEnd < 0 || keyEnd + 1 >= to || b[keyEnd + 1] != ':') {
+      if (keyEnd < 0 || keyEnd + 1 >= to || b[keyEnd + 1] != ':' || keyEnd - i > LONGEST) {
         return false;
       }
       int wanted = wanted(b, i + 1, keyEnd);
@@ -174,7 +174,7 @@ final class EnvoyJsonBytes {
         }
       } else {
         end = number(b, v, to);
-        if (end < 0) {
+        if (end < 0 || end - v > LONGEST) {
           return false;
         }
         if (wanted >= 0) {
@@ -194,6 +194,12 @@ final class EnvoyJsonBytes {
       i = end + 1;
     }
   }
+
+  /**
+   * The longest key or number read here. Jackson refuses numbers over 1,000 characters and names
+   * over 50,000 (StreamReadConstraints' defaults): those lines, and more, are left to it.
+   */
+  private static final int LONGEST = 512;
 
   /** The index of the quote that ends a string starting at {@code i}; -1: an escape or control. */
   private static int stringEnd(byte[] b, int i, int to) {

@@ -281,4 +281,38 @@ class LogPartsTest {
         .isInstanceOf(InputFiles.InputException.class)
         .hasMessageContaining("nope.log: no such file (--gateway-log)");
   }
+
+  /**
+   * An Error while the early reading runs (out of memory while the dump is read beside it) is that
+   * Error where the reading is taken, never a wait without end nor an input error.
+   */
+  @Test
+  void anErrorInTheEarlyReadingIsThatError() {
+    Path failing =
+        (Path)
+            java.lang.reflect.Proxy.newProxyInstance(
+                Path.class.getClassLoader(),
+                new Class<?>[] {Path.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("toString")) {
+                    return "failing.log";
+                  }
+                  throw new OutOfMemoryError("simulated");
+                });
+    List<Path> files = List.of(failing);
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        java.time.Duration.ofSeconds(20),
+        () -> {
+          // no --now: the guess from the tails fails first
+          GatewayLogs.Early guessing = GatewayLogs.Early.start(files, null, WINDOW, null);
+          assertThatThrownBy(
+                  () -> GatewayLogs.atNewest(files, Optional.empty(), WINDOW, null, guessing))
+              .isInstanceOf(OutOfMemoryError.class);
+          // --now: the reading itself fails
+          GatewayLogs.Early reading = GatewayLogs.Early.start(files, NOW, WINDOW, null);
+          assertThatThrownBy(() -> GatewayLogs.read(files, NOW, WINDOW, null, reading))
+              .isInstanceOf(OutOfMemoryError.class)
+              .hasMessage("simulated");
+        });
+  }
 }

@@ -77,19 +77,23 @@ class LauncherTest {
         .doesNotContain("SharedArchive")
         .doesNotContain("ArchiveClasses");
     assertThat(cache.resolve("gateway-doctor")).doesNotExist();
-    // the first analyze writes it, failing or not
-    String first = run(env, 3, null, jdk, "analyze", "-f", dump.toString(), "--exit", "3");
+    // a run that fails (a usage error), or whose archive the JVM would not map, leaves none
+    String first = run(env, 2, null, jdk, "analyze", "-f", dump.toString(), "--exit", "2");
     assertThat(first)
         .startsWith(
             "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:ArchiveClassesAtExit="
                 + cache.resolve("gateway-doctor/cds-"))
         .contains("-Xlog:cds*=off -jar ");
-    Path archive;
-    try (var files = Files.list(cache.resolve("gateway-doctor"))) {
-      List<Path> all = files.toList();
-      assertThat(all).hasSize(1);
-      archive = all.get(0);
-    }
+    assertThat(archives(cache)).isEmpty();
+    java.util.Map<String, String> unmappable = new java.util.HashMap<>(env);
+    unmappable.put("STANDIN_BAD_ARCHIVE", "1");
+    run(unmappable, 0, null, jdk, "analyze", "-f", dump.toString());
+    assertThat(archives(cache)).isEmpty();
+    // the first analyze that succeeds (1: it found something) writes it
+    run(env, 1, null, jdk, "analyze", "-f", dump.toString(), "--exit", "1");
+    List<Path> written = archives(cache);
+    assertThat(written).hasSize(1);
+    Path archive = written.get(0);
     assertThat(archive.getFileName().toString()).matches("cds-[0-9]+\\.jsa");
     String mapped = "-XX:SharedArchiveFile=" + archive + " -Xlog:cds*=off -jar ";
     assertThat(run(env, 0, null, jdk, "analyze", "-f", dump.toString()))
@@ -100,10 +104,54 @@ class LauncherTest {
     off.put("GATEWAYDOCTOR_CDS", "off");
     assertThat(run(off, 0, null, jdk, "analyze", "-f", dump.toString()))
         .startsWith("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar ");
-    // another JVM (or jar) is another archive: this one is not mapped
+    // a directory others can write is not trusted, nor an archive that is a symbolic link
+    Path dir = cache.resolve("gateway-doctor");
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertThat(run(env, 0, null, jdk, "describe", "gd/web")).doesNotContain("SharedArchiveFile");
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    Path real = Files.move(archive, tmp.resolve("elsewhere.jsa"));
+    Files.createSymbolicLink(archive, real);
+    assertThat(run(env, 0, null, jdk, "describe", "gd/web")).doesNotContain("SharedArchiveFile");
+    Files.delete(archive);
+    Files.move(real, archive);
+    // another JVM (or jar) is another archive; the three newest stay
+    for (int i = 0; i < 3; i++) {
+      Path old = Files.writeString(dir.resolve("cds-" + (100 + i) + ".jsa"), "old");
+      Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.fromMillis(1000L * i));
+    }
     Files.setLastModifiedTime(
         jdk.resolve("bin/java"), java.nio.file.attribute.FileTime.fromMillis(0));
     assertThat(run(env, 0, null, jdk, "describe", "gd/web")).doesNotContain("SharedArchiveFile");
+    run(env, 0, null, jdk, "analyze", "-f", dump.toString());
+    assertThat(archives(cache))
+        .hasSize(3)
+        .contains(archive)
+        .doesNotContain(dir.resolve("cds-100.jsa"), dir.resolve("cds-101.jsa"));
+    // a relative XDG_CACHE_HOME is ignored (the XDG rule): HOME's .cache
+    Path home = Files.createDirectories(tmp.resolve("home"));
+    run(
+        java.util.Map.of("OMP_NUM_THREADS", "2", "XDG_CACHE_HOME", "rel", "HOME", home.toString()),
+        0,
+        tmp,
+        jdk,
+        "analyze",
+        "-f",
+        dump.toString());
+    assertThat(archives(home.resolve(".cache"))).hasSize(1);
+    assertThat(tmp.resolve("rel")).doesNotExist();
+  }
+
+  /** The archives in a cache, and no file being written. */
+  static List<Path> archives(Path cache) throws Exception {
+    Path dir = cache.resolve("gateway-doctor");
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (var files = Files.list(dir)) {
+      List<Path> all = files.sorted().toList();
+      assertThat(all).allMatch(f -> f.getFileName().toString().endsWith(".jsa"));
+      return all;
+    }
   }
 
   static final String OPTIMISING =
@@ -167,6 +215,7 @@ class LauncherTest {
         java,
         "#!/bin/sh\n"
             + "if [ \"$1\" = -version ]; then echo 'openjdk version \"17.0.15\"' >&2; exit 0; fi\n"
+            + "case \"$*\" in *-Xshare:on*) [ -n \"$STANDIN_BAD_ARCHIVE\" ] && exit 1 ;; esac\n"
             + "code=0; prev=''\n"
             + "for a in \"$@\"; do\n"
             + "  case \"$a\" in -XX:ArchiveClassesAtExit=*) echo archive > \"${a#*=}\" ;; esac\n"

@@ -100,6 +100,11 @@ class EnvoyJsonBytesTest {
     others.add(BASE.replace("\"response_code\":503,", "")); // no status
     others.add(BASE + " "); // something after the object
     others.add("{\"log\":" + BASE.substring(1)); // Docker's wrapper
+    // past Jackson's limits (a number over 1,000 characters, a name over 50,000): it refuses them
+    String end = BASE.substring(0, BASE.length() - 1);
+    others.add(end + ",\"x\":" + "1".repeat(1001) + "}");
+    others.add(end + ",\"x\":1." + "1".repeat(1001) + "}");
+    others.add(end + ",\"" + "k".repeat(50_001) + "\":1}");
     for (String o : others) {
       assertThat(agrees(bytes, o)).as(o).isFalse();
     }
