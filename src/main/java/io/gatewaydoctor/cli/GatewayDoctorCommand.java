@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
       DescribeCommand.class,
       DemoCommand.class,
       OperatorCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      WarmUpCommand.class
     })
 public class GatewayDoctorCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

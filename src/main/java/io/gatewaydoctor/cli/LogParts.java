@@ -135,6 +135,9 @@ final class LogParts {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
       }
+      if (e.getCause() instanceof Error err) {
+        throw err; // out of memory in a part is out of memory, not a file that cannot be read
+      }
       throw new IOException(e.getCause());
     }
   }
