@@ -92,8 +92,8 @@ final class DiagnosisInformers {
             c ->
                 forIngresses(
                     Stream.concat(
-                        ingresses.byIndex(Indexes.BY_CLASS, c.getMetadata().getName()).stream(),
-                        ingresses.byIndex(Indexes.BY_CLASS, Indexes.NO_CLASS).stream())),
+                        indexed(ingresses, Indexes.BY_CLASS, c.getMetadata().getName()).stream(),
+                        indexed(ingresses, Indexes.BY_CLASS, Indexes.NO_CLASS).stream())),
             false);
     services =
         informer(
@@ -259,7 +259,7 @@ final class DiagnosisInformers {
                       .list(n.getMetadata().getName())
                       .map(ResourceID::fromResource)
                       .collect(Collectors.toCollection(java.util.HashSet::new));
-              if (pods.byIndex(Indexes.BY_GATEWAY, Indexes.GATEWAY).stream()
+              if (indexed(pods, Indexes.BY_GATEWAY, Indexes.GATEWAY).stream()
                   .anyMatch(
                       g -> n.getMetadata().getName().equals(g.getMetadata().getNamespace()))) {
                 out.addAll(
@@ -420,7 +420,7 @@ final class DiagnosisInformers {
 
   private Stream<String> servicesSelecting(List<String> labelPairs, Map<String, String> labels) {
     return labelPairs.stream()
-        .flatMap(pair -> services.byIndex(Indexes.BY_SELECTOR_PAIR, pair).stream())
+        .flatMap(pair -> indexed(services, Indexes.BY_SELECTOR_PAIR, pair).stream())
         .filter(s -> Labels.matches(s.getSpec().getSelector(), labels))
         .map(s -> key(s.getMetadata().getNamespace(), s.getMetadata().getName()))
         .distinct();
@@ -431,7 +431,7 @@ final class DiagnosisInformers {
     Set<ResourceID> out =
         new java.util.HashSet<>(
             forIngresses(
-                keys.stream().flatMap(k -> ingresses.byIndex(Indexes.BY_SERVICE, k).stream())));
+                keys.stream().flatMap(k -> indexed(ingresses, Indexes.BY_SERVICE, k).stream())));
     if (routes != null) {
       out.addAll(forRoutes(keys.stream().flatMap(k -> routesByIndex(Indexes.BY_SERVICE, k))));
     }
@@ -442,9 +442,9 @@ final class DiagnosisInformers {
   private Stream<io.fabric8.kubernetes.api.model.HasMetadata> routesByIndex(
       String index, String key) {
     Stream<io.fabric8.kubernetes.api.model.HasMetadata> http =
-        routes == null ? Stream.empty() : routes.byIndex(index, key).stream().map(r -> r);
+        routes == null ? Stream.empty() : indexed(routes, index, key).stream().map(r -> r);
     Stream<io.fabric8.kubernetes.api.model.HasMetadata> grpc =
-        grpcRoutes == null ? Stream.empty() : grpcRoutes.byIndex(index, key).stream().map(r -> r);
+        grpcRoutes == null ? Stream.empty() : indexed(grpcRoutes, index, key).stream().map(r -> r);
     return Stream.concat(http, grpc);
   }
 
@@ -491,5 +491,16 @@ final class DiagnosisInformers {
                     .stream())
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
+  }
+
+  /**
+   * An informer's index, empty before the informer has started: a mapper of one informer may run
+   * while the others are still starting (JOSDK starts them at once), and every primary is
+   * reconciled once they all have, so nothing is lost. Without this, an early event failed the
+   * operator's start (a NullPointerException in JOSDK's byIndex, seen in DemoIT).
+   */
+  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> List<R> indexed(
+      InformerEventSource<R, ?> source, String index, String key) {
+    return source == null || !source.isRunning() ? List.of() : source.byIndex(index, key);
   }
 }
