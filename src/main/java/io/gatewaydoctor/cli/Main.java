@@ -23,14 +23,13 @@ public class Main implements QuarkusApplication {
       PlainLogging.install();
       System.exit(execute(new CommandLine(new GatewayDoctorCommand()), args));
     }
-    if (args.length > 0 && "demo".equals(args[0]) && !wantsHelp(args)) {
-      DemoCluster.startAndConfigure();
-    }
-    if (args.length == 0 || !"operator".equals(args[0])) {
-      // health and metrics are the operator's; a command-line run listens on no port
+    if ("demo".equals(args[0])) {
+      if (!wantsHelp(args)) {
+        DemoCluster.startAndConfigure();
+      }
+      // health and metrics are the operator's: the demo listens on no port; and its small
+      // operator keeps JOSDK's own queue (the change-first executor is the operator command's)
       System.setProperty("quarkus.http.host-enabled", "false");
-      // no reconciles here: the operator's configuration is not even built (its log line would
-      // reach the command's output)
       System.setProperty("gatewaydoctor.reconcile.changes-first", "false");
     }
     Quarkus.run(Main.class, args);
