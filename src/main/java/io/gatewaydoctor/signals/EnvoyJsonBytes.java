@@ -36,12 +36,10 @@ final class EnvoyJsonBytes {
   /** Per key: where its last non-null value is ({@code from}, {@code to}), or from = -1. */
   private final int[] span = new int[2 * KEYS.length];
 
-  private static final int SLOTS = 4096;
-  private static final int MAX = 2048;
-  private final byte[][] keys = new byte[SLOTS][];
-  private final EnvoyLogParser.Parsed[] parsed = new EnvoyLogParser.Parsed[SLOTS];
+  /** What each shape means, by its key (the values but the time). */
+  private final ByteTable<EnvoyLogParser.Parsed> meanings = new ByteTable<>(4096);
+
   private final byte[] key = new byte[4096];
-  private int size;
 
   /** The line in {@code b[from, to)}, or null: not read here. */
   EnvoyLogParser.Parsed read(byte[] b, int from, int to) {
@@ -67,40 +65,15 @@ final class EnvoyJsonBytes {
         n += len;
       }
     }
-    // the key's hash, eight bytes at a time
-    long h = n;
-    int i = 0;
-    for (; i + 8 <= n; i += 8) {
-      h = (h ^ (long) LONGS.get(key, i)) * 0x9E3779B97F4A7C15L;
-    }
-    for (; i < n; i++) {
-      h = (h ^ key[i]) * 0x9E3779B97F4A7C15L;
-    }
-    int slot = (int) (h ^ (h >>> 29) ^ (h >>> 47)) & (SLOTS - 1);
-    byte[] known;
-    while ((known = keys[slot]) != null) {
-      if (known.length == n && Arrays.equals(known, 0, n, key, 0, n)) {
-        return at(parsed[slot], time);
-      }
-      slot = (slot + 1) & (SLOTS - 1);
+    EnvoyLogParser.Parsed known = meanings.get(key, 0, n);
+    if (known != null) {
+      return known.at(time);
     }
     EnvoyLogParser.Parsed p = fields(b).toParsed(time);
-    if (p != null && size < MAX) {
-      keys[slot] = Arrays.copyOf(key, n);
-      parsed[slot] = p;
-      size++;
+    if (p != null) {
+      meanings.put(key, 0, n, p);
     }
     return p;
-  }
-
-  /** A shape's meaning at another time (nothing else in it depends on the time). */
-  private static EnvoyLogParser.Parsed at(EnvoyLogParser.Parsed p, Instant time) {
-    ErrorLine e = p.error();
-    return new EnvoyLogParser.Parsed(
-        p.access().at(time),
-        e == null
-            ? null
-            : new ErrorLine(time, e.reason(), e.upstreamAddr(), e.server(), e.message()));
   }
 
   private EnvoyLogParser.Fields fields(byte[] b) {

@@ -41,7 +41,17 @@ public final class EnvoyLogParser {
   private EnvoyLogParser() {}
 
   /** What one Envoy access line says: the request, and why its upstream failed (or null). */
-  public record Parsed(AccessLine access, ErrorLine error) {}
+  public record Parsed(AccessLine access, ErrorLine error) {
+    /** The same line at another instant (nothing else in it depends on the time). */
+    public Parsed at(Instant t) {
+      return new Parsed(
+          access.at(t),
+          error == null
+              ? null
+              : new ErrorLine(
+                  t, error.reason(), error.upstreamAddr(), error.server(), error.message()));
+    }
+  }
 
   /** Whether the line looks like an Envoy access line at all (cheap: before any parsing). */
   public static boolean looksLike(String line) {

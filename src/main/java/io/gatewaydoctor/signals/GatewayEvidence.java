@@ -453,7 +453,10 @@ public final class GatewayEvidence {
       return upstreamKeys + byAddress.size();
     }
 
-    /** {@link #inWindow(Instant)} for a whole second. */
+    /**
+     * {@link #inWindow(Instant)} for a whole second, without making an Instant per line (an Instant
+     * here measured about 8% slower on the 1 GiB benchmark log).
+     */
     private boolean inWindow(long second) {
       if (newest == null || second > newest.getEpochSecond()) {
         newest = Instant.ofEpochSecond(second);
@@ -847,44 +850,23 @@ public final class GatewayEvidence {
 
     /**
      * The complete plans of one builder by the shape of their lines ({@link
-     * NginxAccessBytes#shape}): at most {@link #MAX} (past that, plans are made per line).
+     * NginxAccessBytes#shape}), in a bounded {@link ByteTable} (past it, plans are made per line).
      */
     private static final class Plans {
-      static final int SLOTS = 8192;
-      static final int MAX = 4096;
-      private final byte[][] keys = new byte[SLOTS][];
-      private final Plan[] plans = new Plan[SLOTS];
+      private final ByteTable<Plan> table = new ByteTable<>(8192);
       private final byte[] key = new byte[1024];
       private int keyLength = -1;
-      private int slot;
-      private int size;
 
       /** The plan of the shape of the line {@code r} scanned, or null (then {@link #put} it). */
       Plan get(NginxAccessBytes r, byte[] b) {
         keyLength = r.shape(b, key);
-        if (keyLength < 0) {
-          return null;
-        }
-        int h = r.shapeHash() * 0x9E3779B9;
-        int s = (h ^ (h >>> 16)) & (SLOTS - 1);
-        byte[] k;
-        while ((k = keys[s]) != null) {
-          if (k.length == keyLength
-              && java.util.Arrays.equals(k, 0, keyLength, key, 0, keyLength)) {
-            return plans[s];
-          }
-          s = (s + 1) & (SLOTS - 1);
-        }
-        slot = s;
-        return null;
+        return keyLength < 0 ? null : table.get(key, 0, keyLength);
       }
 
       /** Keeps the plan of the shape {@link #get} just missed. */
       void put(Plan p) {
-        if (keyLength >= 0 && size < MAX) {
-          keys[slot] = java.util.Arrays.copyOf(key, keyLength);
-          plans[slot] = p;
-          size++;
+        if (keyLength >= 0) {
+          table.put(key, 0, keyLength, p);
         }
         keyLength = -1;
       }

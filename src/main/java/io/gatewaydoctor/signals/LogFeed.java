@@ -48,16 +48,7 @@ public final class LogFeed {
     if (format != null) {
       return false;
     }
-    EnvoyLogParser.Parsed p = EnvoyJsonBytes.local().read(b, from, to);
-    if (p == null) {
-      return false;
-    }
-    understood++;
-    access.accept(p.access());
-    if (p.error() != null) {
-      error.accept(p.error());
-    }
-    return true;
+    return handOn(EnvoyJsonBytes.local().read(b, from, to));
   }
 
   /**
@@ -159,16 +150,18 @@ public final class LogFeed {
    */
   private boolean envoy(String raw, java.time.Instant at) {
     EnvoyLogParser.Parsed p = EnvoyLogParser.parse(raw);
+    return handOn(p == null || at == null ? p : p.at(at));
+  }
+
+  /** Counts an Envoy line and hands on its request and its upstream's failure; false: none. */
+  private boolean handOn(EnvoyLogParser.Parsed p) {
     if (p == null) {
       return false;
     }
     understood++;
-    access.accept(at == null ? p.access() : p.access().at(at));
-    ErrorLine e = p.error();
-    if (e != null) {
-      error.accept(
-          new ErrorLine(
-              at != null ? at : e.time(), e.reason(), e.upstreamAddr(), e.server(), e.message()));
+    access.accept(p.access());
+    if (p.error() != null) {
+      error.accept(p.error());
     }
     return true;
   }

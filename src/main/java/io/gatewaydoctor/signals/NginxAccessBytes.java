@@ -13,12 +13,12 @@ import java.util.List;
  * one try per upstream field (no retries, no internal redirect). For such a line it returns what
  * {@link NginxLogParser#access} returns for the same line read as Latin-1; for any other line it
  * returns null, which says nothing about the line: the caller reads it as a string ({@link
- * LogFeed#line(byte[], int, int)}). {@code NginxAccessBytesTest} compares the two readers line by
- * line.
+ * GatewayEvidence.Builder#line(byte[], int, int)}). {@code NginxAccessBytesTest} compares the two
+ * readers line by line.
  *
  * <p>The names and the one-element lists of addresses, statuses and lengths come from small bounded
  * caches keyed by their bytes: a log repeats a few of each, so most lines make no string at all.
- * One per reader, not thread-safe.
+ * One per thread ({@link #local()}), not thread-safe.
  */
 final class NginxAccessBytes {
   private static final byte[][] MONTHS = new byte[12][];
@@ -93,33 +93,20 @@ final class NginxAccessBytes {
     int n = 0;
     key[n++] = (byte) (status >> 8);
     key[n++] = (byte) status;
-    int h = status;
     for (int k = 0; k < 3; k++) {
       int from = k == 0 ? nameFrom : field[k == 1 ? 0 : 6];
-      int to = k == 0 ? nameTo : field[k == 1 ? 1 : 7];
-      int len = to - from;
+      int len = (k == 0 ? nameTo : field[k == 1 ? 1 : 7]) - from;
       if (len > 255 || n + len + 2 > key.length) {
         return -1;
       }
       key[n++] = (byte) len; // each field with its length first: no two shapes write one key
-      for (int i = from; i < to; i++) {
-        byte c = b[i];
-        key[n++] = c;
-        h = 31 * h + c;
-      }
+      System.arraycopy(b, from, key, n, len);
+      n += len;
     }
     int lenFrom = field[2];
     boolean empty = field[3] - lenFrom == 1 && (b[lenFrom] == '-' || b[lenFrom] == '0');
     key[n++] = (byte) (empty ? 1 : 2);
-    shapeHash = 31 * h + n + (empty ? 1 : 2);
     return n;
-  }
-
-  private int shapeHash;
-
-  /** A hash of the key {@link #shape} wrote last. */
-  int shapeHash() {
-    return shapeHash;
   }
 
   /**
@@ -294,46 +281,26 @@ final class NginxAccessBytes {
   }
 
   /**
-   * Values for byte ranges seen before, made once: at most {@link #MAX} keys of at most {@link
-   * #MAX_KEY} bytes (past that, values are made afresh each time).
+   * Values for byte ranges seen before, made once: keys of at most {@link #MAX_KEY} bytes, kept in
+   * a bounded {@link ByteTable} (past it, values are made afresh each time).
    */
   private static final class Cache<T> {
-    static final int SLOTS = 8192;
-    static final int MAX = 4096;
     static final int MAX_KEY = 96;
-    private final byte[][] keys = new byte[SLOTS][];
-    private final Object[] values = new Object[SLOTS];
+    private final ByteTable<T> table = new ByteTable<>(8192);
     private final java.util.function.Function<String, T> make;
-    private int size;
 
     Cache(java.util.function.Function<String, T> make) {
       this.make = make;
     }
 
-    @SuppressWarnings("unchecked")
     T get(byte[] b, int from, int to) {
-      int len = to - from;
-      if (len > MAX_KEY) {
-        return make.apply(new String(b, from, len, StandardCharsets.ISO_8859_1));
+      if (to - from > MAX_KEY) {
+        return make.apply(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
       }
-      int h = len;
-      for (int i = from; i < to; i++) {
-        h = 31 * h + b[i];
-      }
-      h *= 0x9E3779B9; // spread the bits before the low ones are taken
-      int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
-      byte[] k;
-      while ((k = keys[slot]) != null) {
-        if (k.length == len && Arrays.equals(k, 0, len, b, from, to)) {
-          return (T) values[slot];
-        }
-        slot = (slot + 1) & (SLOTS - 1);
-      }
-      T v = make.apply(new String(b, from, len, StandardCharsets.ISO_8859_1));
-      if (size < MAX) {
-        keys[slot] = Arrays.copyOfRange(b, from, to);
-        values[slot] = v;
-        size++;
+      T v = table.get(b, from, to);
+      if (v == null) {
+        v = make.apply(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
+        table.put(b, from, to, v);
       }
       return v;
     }
