@@ -97,22 +97,7 @@ class AnalyzeGatewayLogTest {
     // not sign
     int mtls = backends.startTls("127.0.0.109", 0, keystore, true, Backends::ok);
     int verify = backends.startTls("127.0.0.110", keystore, Backends::ok);
-    Path otherCa = dir.resolve("other-ca.pem");
-    RealNginx.openssl(
-        dir,
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        dir.resolve("other-ca.key").toString(),
-        "-out",
-        otherCa.toString(),
-        "-subj",
-        "/CN=another-ca",
-        "-days",
-        "2");
+    Path otherCa = RealNginx.certificate(dir, "other-ca", "another-ca")[0];
     int port = RealNginx.freePort(GW);
     nginx =
         RealNginx.start(

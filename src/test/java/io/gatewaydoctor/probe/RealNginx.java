@@ -43,10 +43,19 @@ public final class RealNginx implements AutoCloseable {
     return Nginx.freePort(ip);
   }
 
-  /** A self-signed certificate and key in PEM, made by openssl. */
+  /** A self-signed certificate and key in PEM for backend.shop.svc, made by openssl. */
   public static Path[] certificate(Path dir) throws IOException, InterruptedException {
-    Path key = dir.resolve("backend.key");
-    Path crt = dir.resolve("backend.crt");
+    return certificate(dir, "backend", "backend.shop.svc");
+  }
+
+  /**
+   * A self-signed certificate and key in PEM ({@code NAME.crt}, {@code NAME.key}) for the common
+   * name {@code cn}, made by openssl.
+   */
+  public static Path[] certificate(Path dir, String name, String cn)
+      throws IOException, InterruptedException {
+    Path key = dir.resolve(name + ".key");
+    Path crt = dir.resolve(name + ".crt");
     openssl(
         dir,
         "req",
@@ -61,7 +70,7 @@ public final class RealNginx implements AutoCloseable {
         "-days",
         "2",
         "-subj",
-        "/CN=backend.shop.svc");
+        "/CN=" + cn);
     return new Path[] {crt, key};
   }
 
