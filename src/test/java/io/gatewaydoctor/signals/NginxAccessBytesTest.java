@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -68,13 +67,11 @@ class NginxAccessBytesTest {
   void readsTheScenariosLogsAsTheStringReaderDoes() throws IOException {
     int read = 0;
     int all = 0;
-    try (Stream<Path> files = Files.walk(Path.of("src/test/resources"))) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".log")).toList()) {
-        NginxAccessBytes bytes = new NginxAccessBytes();
-        for (String l : Files.readAllLines(f, StandardCharsets.ISO_8859_1)) {
-          all++;
-          read += agrees(bytes, l) ? 1 : 0;
-        }
+    for (List<String> log : ScenarioLogs.each()) {
+      NginxAccessBytes bytes = new NginxAccessBytes();
+      for (String l : log) {
+        all++;
+        read += agrees(bytes, l) ? 1 : 0;
       }
     }
     assertThat(all).isGreaterThan(500);
@@ -296,10 +293,8 @@ class NginxAccessBytesTest {
   void aFeedOfBytesCountsWhatAFeedOfStringsCounts(@TempDir Path tmp) throws IOException {
     List<String> lines =
         new ArrayList<>(Files.readAllLines(LogBench.write(tmp.resolve("a.log"), 3_000)));
-    try (Stream<Path> files = Files.walk(Path.of("src/test/resources/scenarios"))) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
-        lines.addAll(Files.readAllLines(f, StandardCharsets.ISO_8859_1));
-      }
+    for (List<String> log : ScenarioLogs.each()) {
+      lines.addAll(log);
     }
     lines.add(
         BASE.replace(
