@@ -1,0 +1,84 @@
+package io.gatewaydoctor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's launcher, {@code bin/gateway-doctor}, runs the one-shot commands on the JVM's
+ * application class loader (the fast-jar's jars on {@code -cp}, not Quarkus' loader): they answer
+ * exactly as {@code java -jar quarkus-run.jar} does ({@link AnalyzeIT}), the first analyze writes
+ * the class-data archive for that class path, and the next runs map it.
+ */
+class DevLauncherIT {
+  record Run(int code, String out, String err) {}
+
+  static Run run(Path cache, List<String> argv) throws IOException, InterruptedException {
+    return run(cache, null, argv);
+  }
+
+  static Run run(Path cache, String javaOpts, List<String> argv)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(argv);
+    Path err = Files.createTempFile(Path.of("target"), "launcher", ".err");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
+    pb.environment().put("KUBECONFIG", "/nonexistent/kubeconfig");
+    pb.environment().put("XDG_CACHE_HOME", cache.toString());
+    pb.environment().remove("JAVA_OPTS");
+    if (javaOpts != null) {
+      pb.environment().put("JAVA_OPTS", javaOpts);
+    }
+    pb.environment().remove("GATEWAYDOCTOR_CDS");
+    Process p = pb.start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    boolean done = p.waitFor(120, TimeUnit.SECONDS);
+    if (!done) {
+      p.destroyForcibly();
+    }
+    assertThat(done).as("finished within 120 s").isTrue();
+    return new Run(p.exitValue(), out, Files.readString(err));
+  }
+
+  @Test
+  void oneShotCommandsAnswerAsThePackagedJarDoes(@TempDir Path tmp) throws Exception {
+    String dump = "src/test/resources/dumps/kubectl-all/cluster.yaml";
+    String jar = System.getProperty("app.jar", "target/quarkus-app/quarkus-run.jar");
+    Run packaged = run(tmp, List.of("java", "-jar", jar, "analyze", "-f", dump));
+    assertThat(packaged.code()).as(packaged.err()).isEqualTo(1);
+    assertThat(packaged.out()).contains("TargetPortMismatch");
+
+    Run first = run(tmp, List.of("bin/gateway-doctor", "analyze", "-f", dump));
+    assertThat(first).isEqualTo(packaged);
+    List<Path> archives;
+    try (Stream<Path> s = Files.list(tmp.resolve("gateway-doctor"))) {
+      archives = s.filter(f -> f.getFileName().toString().matches("cds-[0-9]+\\.jsa")).toList();
+    }
+    assertThat(archives).as("the first analyze wrote the archive").hasSize(1);
+
+    // -Xshare:on: the JVM stops rather than run without the archive
+    Path loads = tmp.resolve("loads.txt");
+    Run mapped =
+        run(
+            tmp,
+            "-Xshare:on -Xlog:class+load=info:file=" + loads,
+            List.of("bin/gateway-doctor", "analyze", "-f", dump));
+    assertThat(mapped).isEqualTo(packaged);
+    assertThat(Files.readString(loads))
+        .contains("io.gatewaydoctor.cli.AnalyzeCommand source: shared objects file (top)")
+        .contains("io.fabric8.kubernetes.api.model.networking.v1.Ingress source: shared objects");
+    Run version = run(tmp, List.of("bin/gateway-doctor", "--version"));
+    assertThat(version.code()).isZero();
+    assertThat(version.out()).startsWith("gateway-doctor ");
+    assertThat(version.err()).isEmpty();
+  }
+}
