@@ -68,7 +68,11 @@ final class GatewayLogs {
           new java.util.concurrent.FutureTask<>(
               () -> {
                 try {
-                  Instant when = fixed != null ? fixed : tailsNewest(files, format);
+                  Instant when = fixed;
+                  if (when == null) {
+                    when = tailsNewest(files, format);
+                    tails = java.util.Optional.ofNullable(when);
+                  }
                   at.complete(when);
                   return when == null ? null : read(files, when, window, format);
                 } finally {
@@ -121,6 +125,31 @@ final class GatewayLogs {
       }
     }
 
+    /** What {@link #tailsNewest} said of these files before the reading (null: not asked). */
+    private volatile java.util.Optional<Instant> tails;
+
+    /**
+     * {@link #tailsNewest} of {@code files} in {@code format}, as this reading found it before it
+     * began (waiting for that); null when it did not look or looked at other files. Reading the
+     * tails again on another thread while the reading runs is not only work done twice: its first
+     * lines through a fresh reader made the JIT drop the readers' optimised code (their branches
+     * for a first line had never been taken), and the reading ran slow until it was compiled again.
+     */
+    java.util.Optional<Instant> tails(List<Path> files, LogFormat format) {
+      if (!this.files.equals(files) || !java.util.Objects.equals(this.format, format)) {
+        return null;
+      }
+      try {
+        at.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      } catch (java.util.concurrent.ExecutionException e) {
+        return null;
+      }
+      return tails;
+    }
+
     /** Stops the reading if it still runs (its threads end at their next read of the file). */
     void cancel() {
       at.complete(null);
@@ -151,7 +180,11 @@ final class GatewayLogs {
   static AtNewest atNewest(
       List<Path> files, Optional<Instant> objects, Duration window, LogFormat format, Early early)
       throws InputFiles.InputException {
-    Optional<Instant> guess = max(objects, Optional.ofNullable(tailsNewest(files, format)));
+    Optional<Instant> tails = early == null ? null : early.tails(files, format);
+    if (tails == null) {
+      tails = Optional.ofNullable(tailsNewest(files, format));
+    }
+    Optional<Instant> guess = max(objects, tails);
     Optional<Instant> real;
     if (guess.isPresent()) {
       GatewayEvidence e = read(files, guess.get(), window, format, early);

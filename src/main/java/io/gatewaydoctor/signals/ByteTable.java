@@ -48,15 +48,18 @@ final class ByteTable<V> {
   }
 
   /**
-   * Keeps {@code v} for the key the last {@link #get} missed (the same bytes), if there is room.
+   * Keeps {@code v} for the key the last {@link #get} missed (the same bytes), if there is room;
+   * whether it did.
    */
-  void put(byte[] b, int from, int to, V v) {
-    if (missed >= 0 && size < max) {
+  boolean put(byte[] b, int from, int to, V v) {
+    boolean room = missed >= 0 && size < max;
+    if (room) {
       keys[missed] = Arrays.copyOfRange(b, from, to);
       values[missed] = v;
       size++;
     }
     missed = -1;
+    return room;
   }
 
   /** The key's first slot: its hash taken eight bytes at a time. */

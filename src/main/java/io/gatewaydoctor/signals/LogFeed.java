@@ -40,15 +40,20 @@ public final class LogFeed {
   }
 
   /**
-   * Whether the line in {@code b[from, to)} is an Envoy JSON access line that {@link
-   * EnvoyJsonBytes} reads from its bytes; then it is counted and handed on as {@link #line(String)}
-   * would. Else the caller hands the line to {@link #line(String)}.
+   * What the Envoy JSON access line in {@code b[from, to)} means, read from its bytes by {@code r}
+   * ({@link EnvoyJsonBytes#shape}: its time is {@code r}'s), counted as understood; or null, and
+   * the caller hands the line to {@link #line(String)}. The caller counts its request and its
+   * upstream's failure as {@link #line(String)} would hand them on.
    */
-  boolean envoy(byte[] b, int from, int to) {
+  EnvoyLogParser.Parsed envoy(EnvoyJsonBytes r, byte[] b, int from, int to) {
     if (format != null) {
-      return false;
+      return null;
     }
-    return handOn(EnvoyJsonBytes.local().read(b, from, to));
+    EnvoyLogParser.Parsed p = r.shape(b, from, to);
+    if (p != null) {
+      understood++;
+    }
+    return p;
   }
 
   /**

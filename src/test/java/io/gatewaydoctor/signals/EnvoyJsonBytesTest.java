@@ -7,11 +7,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.From;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
@@ -113,6 +115,91 @@ class EnvoyJsonBytesTest {
                     "\"response_flags\":\"UF\"",
                     "\"response_flags\":\"UF\",\"response_flags\":null,\"upstream_host\":\"10.0.0.9:80\"")))
         .isTrue();
+  }
+
+  /**
+   * A run of Envoy lines fed to a builder as bytes (each shape's plan kept, the time read without
+   * an Instant) and as strings (read by Jackson, counted by {@link
+   * GatewayEvidence.Builder#add(AccessLine)} and {@link GatewayEvidence.Builder#add(ErrorLine)})
+   * counts the same evidence: any window, its bounds inside a second or not, on a line's
+   * millisecond or not, few keys allowed, every failed address kept or not.
+   */
+  @Property(tries = 400)
+  void runsOfLinesCountTheSameAsBytesAndAsStrings(
+      @ForAll @Size(min = 1, max = 60) List<@From("runLines") String> lines,
+      @ForAll @IntRange(min = 0, max = 600) int windowSeconds,
+      @ForAll @IntRange(min = 0, max = 999) int nowMillis,
+      @ForAll @IntRange(min = 1, max = 12) int maxKeys,
+      @ForAll boolean uncapped) {
+    Instant now = Instant.parse("2026-12-01T11:54:00Z").plusMillis(nowMillis);
+    GatewayEvidence.Builder strings = bounded(now, windowSeconds, maxKeys, uncapped);
+    GatewayEvidence.Builder bytes = bounded(now, windowSeconds, maxKeys, uncapped);
+    for (String l : lines) {
+      byte[] b = ("x" + l).getBytes(StandardCharsets.ISO_8859_1);
+      assertThat(bytes.line(b, 1, b.length)).isEqualTo(strings.line(l));
+    }
+    assertThat(bytes.build().toString()).isEqualTo(strings.build().toString());
+    assertThat(bytes.droppedKeys()).isEqualTo(strings.droppedKeys());
+    assertThat(bytes.newest()).isEqualTo(strings.newest());
+    COUNTED[strings.build().hasLogs() ? 1 : 0]++;
+  }
+
+  private static final int[] COUNTED = new int[2];
+
+  @org.junit.jupiter.api.AfterAll
+  static void theRunsCountedSomething() {
+    if (COUNTED[0] + COUNTED[1] > 0) {
+      assertThat(COUNTED[1]).as("runs that counted lines").isGreaterThan(COUNTED[0]);
+    }
+  }
+
+  private static GatewayEvidence.Builder bounded(
+      Instant now, int windowSeconds, int maxKeys, boolean uncapped) {
+    GatewayEvidence.Builder b =
+        new GatewayEvidence.Builder(now, java.time.Duration.ofSeconds(windowSeconds))
+            .maxKeys(maxKeys);
+    return uncapped ? b.uncappedFailures() : b;
+  }
+
+  @Provide
+  Arbitrary<String> runLines() {
+    // around now (11:54:00.nnn): the window's bounds fall between lines of one second
+    Arbitrary<String> start =
+        Arbitraries.integers()
+            .between(-400_000, 2_000)
+            .map(ms -> "\"" + Instant.parse("2026-12-01T11:54:00Z").plusMillis(ms) + "\"");
+    Arbitrary<String> failure =
+        Arbitraries.of(
+            "\"200\",\"response_code_details\":\"via_upstream\",\"response_flags\":\"-\"",
+            "503,\"response_code_details\":\"upstream_reset_before_response_started{connection_failure,"
+                + "delayed_connect_error:_111}\",\"response_flags\":\"UF\"",
+            "503,\"response_code_details\":\"no_healthy_upstream\",\"response_flags\":\"UH\"",
+            "504,\"response_code_details\":\"upstream_response_timeout\",\"response_flags\":\"UT\"",
+            "502,\"response_code_details\":\"via_upstream\",\"response_flags\":\"-\"",
+            "500,\"response_code_details\":\"via_upstream\",\"response_flags\":\"-\"");
+    Arbitrary<String> host =
+        Arbitraries.of("\"10.244.0.7:3000\"", "\"10.244.0.8:3000\"", "null", "\"10.0.0.1:80\"");
+    Arbitrary<String> cluster =
+        Arbitraries.of("httproute/a/b/rule/0", "httproute/a/c/rule/0", "httproute/d/e/rule/1");
+    Arbitrary<String> line =
+        net.jqwik.api.Combinators.combine(start, failure, host, cluster)
+            .as(
+                (t, f, h, c) ->
+                    "{\":authority\":\"shop\",\"bytes_sent\":12,\"response_code\":"
+                        + f
+                        + ",\"route_name\":\""
+                        + c
+                        + "/match/0/x\",\"start_time\":"
+                        + t
+                        + ",\"upstream_cluster\":\""
+                        + c
+                        + "\",\"upstream_host\":"
+                        + h
+                        + ",\"upstream_transport_failure_reason\":null}");
+    return Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(10, line),
+        net.jqwik.api.Tuple.of(1, line.map(l -> l.replace(",\"bytes_sent\":12", ""))),
+        net.jqwik.api.Tuple.of(1, Arbitraries.of("not a line", "{\"response_code\":}")));
   }
 
   /** Bytes that matter to the reader, and some that do not. */
