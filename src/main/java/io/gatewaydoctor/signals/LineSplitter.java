@@ -28,6 +28,32 @@ public final class LineSplitter {
         (b, from, to) -> sink.accept(new String(b, from, to - from, StandardCharsets.ISO_8859_1)));
   }
 
+  /**
+   * The first newline in {@code b[from, to)}, or -1; eight bytes at a time (the block copied into a
+   * Latin-1 string for String.indexOf was a fifth of reading an Envoy log).
+   */
+  static int newline(byte[] b, int from, int to) {
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long x = (long) LONGS.get(b, i) ^ 0x0a0a0a0a0a0a0a0aL;
+      // the lowest high bit set marks the first newline exactly (little-endian: first byte lowest)
+      long hit = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+      if (hit != 0) {
+        return i + (Long.numberOfTrailingZeros(hit) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (b[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
   /** Reads {@code in} to its end, each line as bytes; returns the number of lines delivered. */
   public static long splitBytes(InputStream in, ByteLines sink) throws IOException {
     byte[] buf = new byte[1 << 16];
@@ -37,12 +63,9 @@ public final class LineSplitter {
     long lines = 0;
     int n;
     while ((n = in.read(buf)) >= 0) {
-      // the block as one Latin-1 string only to find the newlines: String.indexOf looks at many
-      // bytes at a time
-      String block = new String(buf, 0, n, StandardCharsets.ISO_8859_1);
       int start = 0;
       int i;
-      while ((i = block.indexOf('\n', start)) >= 0) {
+      while ((i = newline(buf, start, n)) >= 0) {
         if (carried == 0 && !overlong) {
           sink.line(buf, start, i);
         } else {
