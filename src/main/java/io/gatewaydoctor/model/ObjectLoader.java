@@ -364,7 +364,11 @@ public final class ObjectLoader {
     }
     Object o;
     try {
-      o = Serialization.jsonMapper().treeToValue(node, KubernetesResource.class);
+      Class<? extends KubernetesResource> type =
+          KNOWN.getOrDefault(
+              node.path("apiVersion").asText() + "/" + node.get("kind").asText(),
+              KubernetesResource.class);
+      o = Serialization.jsonMapper().treeToValue(node, type);
     } catch (JsonProcessingException | RuntimeException e) {
       throw new InvalidInputException(where + " cannot be read: " + reason(e), e);
     }
@@ -373,6 +377,55 @@ public final class ObjectLoader {
     }
     out.add(h);
   }
+
+  /**
+   * The classes of the kinds a dump holds most, by "apiVersion/kind": read straight into them, as
+   * fabric8's KubernetesDeserializer reads them (ObjectLoaderTest checks that it picks these). That
+   * deserializer is made only for another kind: building its map of every kind was a tenth of a
+   * small analyze's start.
+   */
+  static final java.util.Map<String, Class<? extends KubernetesResource>> KNOWN =
+      java.util.Map.ofEntries(
+          java.util.Map.entry("v1/Pod", io.fabric8.kubernetes.api.model.Pod.class),
+          java.util.Map.entry("v1/Service", io.fabric8.kubernetes.api.model.Service.class),
+          java.util.Map.entry("v1/Endpoints", io.fabric8.kubernetes.api.model.Endpoints.class),
+          java.util.Map.entry("v1/Namespace", io.fabric8.kubernetes.api.model.Namespace.class),
+          java.util.Map.entry("v1/ConfigMap", io.fabric8.kubernetes.api.model.ConfigMap.class),
+          java.util.Map.entry("v1/Secret", io.fabric8.kubernetes.api.model.Secret.class),
+          java.util.Map.entry("v1/Node", io.fabric8.kubernetes.api.model.Node.class),
+          java.util.Map.entry("v1/Event", io.fabric8.kubernetes.api.model.Event.class),
+          java.util.Map.entry(
+              "apps/v1/Deployment", io.fabric8.kubernetes.api.model.apps.Deployment.class),
+          java.util.Map.entry(
+              "apps/v1/ReplicaSet", io.fabric8.kubernetes.api.model.apps.ReplicaSet.class),
+          java.util.Map.entry(
+              "apps/v1/StatefulSet", io.fabric8.kubernetes.api.model.apps.StatefulSet.class),
+          java.util.Map.entry(
+              "apps/v1/DaemonSet", io.fabric8.kubernetes.api.model.apps.DaemonSet.class),
+          java.util.Map.entry(
+              "discovery.k8s.io/v1/EndpointSlice",
+              io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice.class),
+          java.util.Map.entry(
+              "networking.k8s.io/v1/Ingress",
+              io.fabric8.kubernetes.api.model.networking.v1.Ingress.class),
+          java.util.Map.entry(
+              "networking.k8s.io/v1/IngressClass",
+              io.fabric8.kubernetes.api.model.networking.v1.IngressClass.class),
+          java.util.Map.entry(
+              "networking.k8s.io/v1/NetworkPolicy",
+              io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class),
+          java.util.Map.entry(
+              "gateway.networking.k8s.io/v1/Gateway",
+              io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway.class),
+          java.util.Map.entry(
+              "gateway.networking.k8s.io/v1/GatewayClass",
+              io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass.class),
+          java.util.Map.entry(
+              "gateway.networking.k8s.io/v1/HTTPRoute",
+              io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class),
+          java.util.Map.entry(
+              "gateway.networking.k8s.io/v1/GRPCRoute",
+              io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute.class));
 
   private static String where(Exception e) {
     if (e instanceof JsonProcessingException j

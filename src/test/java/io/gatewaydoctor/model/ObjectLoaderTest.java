@@ -172,4 +172,31 @@ class ObjectLoaderTest {
         .containsEntry("path", "/api/*")
         .containsEntry("glob", "a*b");
   }
+
+  /**
+   * The kinds read straight into their classes get exactly the class fabric8's own deserializer
+   * picks for them (and their fields), so the short way changes nothing.
+   */
+  @Test
+  void knownKindsAreReadIntoTheClassesFabric8Picks() throws Exception {
+    var mapper = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper();
+    for (var e : ObjectLoader.KNOWN.entrySet()) {
+      String key = e.getKey();
+      int slash = key.lastIndexOf('/');
+      String yaml =
+          "apiVersion: "
+              + key.substring(0, slash)
+              + "\nkind: "
+              + key.substring(slash + 1)
+              + "\nmetadata: {name: a, namespace: b, labels: {x: y}}\n";
+      var generic =
+          mapper.treeToValue(
+              mapper.readTree(mapper.writeValueAsString(new org.yaml.snakeyaml.Yaml().load(yaml))),
+              io.fabric8.kubernetes.api.model.KubernetesResource.class);
+      assertThat(generic).as(key).isExactlyInstanceOf(e.getValue());
+      var read = ObjectLoader.parse(yaml, "t");
+      assertThat(read).as(key).hasSize(1);
+      assertThat(read.get(0)).as(key).isExactlyInstanceOf(e.getValue()).isEqualTo(generic);
+    }
+  }
 }
