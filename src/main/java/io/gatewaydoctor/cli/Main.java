@@ -21,7 +21,8 @@ public class Main implements QuarkusApplication {
   public static void main(String... args) {
     if (!needsContainer(args)) {
       PlainLogging.install();
-      System.exit(execute(new CommandLine(new GatewayDoctorCommand()), args));
+      System.exit(
+          execute(GatewayDoctorCommand.commandLine(CommandLine.defaultFactory(), args), args));
     }
     if ("demo".equals(args[0])) {
       if (!wantsHelp(args)) {
@@ -51,7 +52,7 @@ public class Main implements QuarkusApplication {
 
   @Override
   public int run(String... args) {
-    return execute(new CommandLine(new GatewayDoctorCommand(), factory), args);
+    return execute(GatewayDoctorCommand.commandLine(factory, args), args);
   }
 
   /** Runs a command line with the error stream and colours every run uses. */
