@@ -133,7 +133,7 @@ final class EnvoyJsonBytes {
   private boolean object(byte[] b, int from, int to) {
     Arrays.fill(span, -1);
     // {"log":…} is Docker's wrapper (LogShapes), not an Envoy line
-    if (b[from] != '{' || b[to - 1] != '}' || startsWith(b, from, to, "{\"log\":")) {
+    if (b[from] != '{' || b[to - 1] != '}' || startsWith(b, from, to, DOCKER)) {
       return false;
     }
     int i = from + 1;
@@ -180,11 +180,11 @@ final class EnvoyJsonBytes {
         }
         end = close + 1;
       } else if (c == 'n' || c == 't' || c == 'f') {
-        String word = c == 'n' ? "null" : c == 't' ? "true" : "false";
+        byte[] word = c == 'n' ? NULL : c == 't' ? TRUE : FALSE;
         if (!startsWith(b, v, to, word)) {
           return false;
         }
-        end = v + word.length();
+        end = v + word.length;
         if (wanted >= 0 && c != 'n') {
           span[2 * wanted] = v; // Jackson's text of true and false; a null is no value
           span[2 * wanted + 1] = end;
@@ -341,17 +341,22 @@ final class EnvoyJsonBytes {
     return -1;
   }
 
-  private static boolean startsWith(byte[] b, int from, int to, String s) {
-    if (to - from < s.length()) {
+  private static boolean startsWith(byte[] b, int from, int to, byte[] s) {
+    if (to - from < s.length) {
       return false;
     }
-    for (int i = 0; i < s.length(); i++) {
-      if (b[from + i] != s.charAt(i)) {
+    for (int i = 0; i < s.length; i++) {
+      if (b[from + i] != s[i]) {
         return false;
       }
     }
     return true;
   }
+
+  private static final byte[] DOCKER = "{\"log\":".getBytes(StandardCharsets.ISO_8859_1);
+  private static final byte[] NULL = "null".getBytes(StandardCharsets.ISO_8859_1);
+  private static final byte[] TRUE = "true".getBytes(StandardCharsets.ISO_8859_1);
+  private static final byte[] FALSE = "false".getBytes(StandardCharsets.ISO_8859_1);
 
   /** The last day read ("2026-12-01") and its epoch day. */
   private final byte[] day = new byte[10];
