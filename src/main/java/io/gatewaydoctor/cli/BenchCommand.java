@@ -135,11 +135,16 @@ public class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = new PrintWriter(System.out, true);
     if (operator) {
+      // the packaged application: bin/gateway-doctor names it (its one-shot commands run on -cp),
+      // java -jar is it, else the build's
+      String named = System.getProperty("gatewaydoctor.jar");
       String cp = System.getProperty("java.class.path", "");
       Path jar =
-          cp.endsWith("quarkus-run.jar")
-              ? Path.of(cp)
-              : Path.of("target/quarkus-app/quarkus-run.jar");
+          named != null && !named.isEmpty()
+              ? Path.of(named)
+              : cp.endsWith("quarkus-run.jar")
+                  ? Path.of(cp)
+                  : Path.of("target/quarkus-app/quarkus-run.jar");
       OperatorBench.run(
           out,
           new OperatorBench.Options(

@@ -54,7 +54,11 @@ final class EnvoyJsonBytes {
    */
   EnvoyLogParser.Parsed shape(byte[] b, int from, int to) {
     kept = false;
-    if (to - from < 20 || !object(b, from, to) || span[0] < 0 || span[2] < 0) {
+    if (to - from < 20
+        || to - from > EnvoyLogParser.MAX_LINE // longer lines Jackson's reading refuses
+        || !object(b, from, to)
+        || span[0] < 0
+        || span[2] < 0) {
       return null;
     }
     if (!time(b, span[0], span[1])) {

@@ -36,7 +36,7 @@ import java.util.Map;
  */
 public final class EnvoyLogParser {
   private static final JsonFactory JSON = new JsonFactory();
-  private static final int MAX_LINE = 64 * 1024;
+  static final int MAX_LINE = 64 * 1024;
 
   private EnvoyLogParser() {}
 

@@ -76,6 +76,12 @@ class DevLauncherIT {
     assertThat(Files.readString(loads))
         .contains("io.gatewaydoctor.cli.AnalyzeCommand source: shared objects file (top)")
         .contains("io.fabric8.kubernetes.api.model.networking.v1.Ingress source: shared objects");
+    // bench --operator starts the packaged jar, which the class path no longer names
+    Run settings =
+        run(tmp, "-XshowSettings:properties", List.of("bin/gateway-doctor", "--version"));
+    assertThat(settings.err())
+        .contains(
+            "gatewaydoctor.jar = " + Path.of("target/quarkus-app/quarkus-run.jar").toRealPath());
     Run version = run(tmp, List.of("bin/gateway-doctor", "--version"));
     assertThat(version.code()).isZero();
     assertThat(version.out()).startsWith("gateway-doctor ");
