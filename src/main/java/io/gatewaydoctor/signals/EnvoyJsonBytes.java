@@ -135,6 +135,7 @@ final class EnvoyJsonBytes {
    * the wanted keys' values are; false when it is anything else (left to Jackson).
    */
   private boolean object(byte[] b, int from, int to) {
+    int[] span = this.span;
     Arrays.fill(span, -1);
     // {"log":…} is Docker's wrapper (LogShapes), not an Envoy line
     if (b[from] != '{' || b[to - 1] != '}' || startsWith(b, from, to, DOCKER)) {
@@ -144,18 +145,36 @@ final class EnvoyJsonBytes {
     if (b[i] == '}') {
       return false;
     }
+    byte[][] seenKeys = this.seenKeys;
+    long[][] seenWords = this.seenWords;
+    // the per-member steps are written out here, not called: the quick JIT (C1), which reads
+    // big logs fastest through the whole command, inlines little
     for (int m = 0; ; m++) {
       if (b[i] != '"') {
         return false;
       }
-      int wanted;
-      int v;
+      int wanted = -1;
+      int v = -1;
       byte[] seen = m < seenKeys.length ? seenKeys[m] : null;
-      if (seen != null && i + seen.length < to && same(b, i, seen, seenWords[m])) {
+      if (seen != null && i + seen.length < to) {
         // the same key as the last line's at this place, read then: no need to read it again
-        wanted = seenWanted[m];
-        v = i + seen.length;
-      } else {
+        long[] words = seenWords[m];
+        int k = 0;
+        while (k < words.length && (long) LONGS.get(b, i + 8 * k) == words[k]) {
+          k++;
+        }
+        if (k == words.length) {
+          k *= 8;
+          while (k < seen.length && b[i + k] == seen[k]) {
+            k++;
+          }
+          if (k == seen.length) {
+            wanted = seenWanted[m];
+            v = i + k;
+          }
+        }
+      }
+      if (v < 0) {
         int keyEnd = stringEnd(b, i + 1, to);
         if (keyEnd < 0 || keyEnd + 1 >= to || b[keyEnd + 1] != ':' || keyEnd - i > LONGEST) {
           return false;
@@ -174,8 +193,26 @@ final class EnvoyJsonBytes {
       int end;
       byte c = b[v];
       if (c == '"') {
-        int close = stringEnd(b, v + 1, to);
-        if (close < 0) {
+        // the closing quote: eight bytes at a time to the first quote, backslash or control
+        // character (the lowest high bit of each test marks its first byte exactly)
+        int close = v + 1;
+        for (; close + 8 <= to; close += 8) {
+          long x = (long) LONGS.get(b, close);
+          long q = x ^ 0x2222222222222222L;
+          long bs = x ^ 0x5c5c5c5c5c5c5c5cL;
+          long hit = ((q - ONES) & ~q | (bs - ONES) & ~bs | (x - 0x2020202020202020L) & ~x) & HIGHS;
+          if (hit != 0) {
+            close += Long.numberOfTrailingZeros(hit) >>> 3;
+            break;
+          }
+        }
+        while (close < to
+            && b[close] != '"'
+            && b[close] != '\\'
+            && (b[close] < 0 || b[close] >= 0x20)) {
+          close++;
+        }
+        if (close >= to || b[close] != '"') {
           return false;
         }
         if (wanted >= 0) {
@@ -232,21 +269,6 @@ final class EnvoyJsonBytes {
       w[k] = (long) LONGS.get(key, 8 * k);
     }
     return w;
-  }
-
-  /** Whether {@code b} holds {@code key} at {@code i} (which has room for it). */
-  private static boolean same(byte[] b, int i, byte[] key, long[] words) {
-    for (int k = 0; k < words.length; k++) {
-      if ((long) LONGS.get(b, i + 8 * k) != words[k]) {
-        return false;
-      }
-    }
-    for (int k = 8 * words.length; k < key.length; k++) {
-      if (b[i + k] != key[k]) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** What {@link #wanted} said of each of {@link #seenKeys}. */
