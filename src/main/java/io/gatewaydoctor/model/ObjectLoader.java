@@ -368,7 +368,7 @@ public final class ObjectLoader {
           KNOWN.getOrDefault(
               node.path("apiVersion").asText() + "/" + node.get("kind").asText(),
               KubernetesResource.class);
-      o = Serialization.jsonMapper().treeToValue(node, type);
+      o = OBJECTS.treeToValue(node, type);
     } catch (JsonProcessingException | RuntimeException e) {
       throw new InvalidInputException(where + " cannot be read: " + reason(e), e);
     }
@@ -377,6 +377,27 @@ public final class ObjectLoader {
     }
     out.add(h);
   }
+
+  /**
+   * Fabric8's mapper, but blind to what {@link SlimTree} takes off a pod spec while it reads (its
+   * volumes, its containers' env, envFrom and volumeMounts): Jackson then never builds its readers
+   * of those classes (a volume alone has some thirty kinds of source), which was a large part of a
+   * small analyze's start. The same objects come out: the trees have none of them (but a YAML
+   * document with aliases, which is read without SlimTree: now slimmed alike).
+   */
+  private static final com.fasterxml.jackson.databind.ObjectMapper OBJECTS =
+      Serialization.jsonMapper()
+          .copy()
+          .addMixIn(io.fabric8.kubernetes.api.model.PodSpec.class, NoVolumes.class)
+          .addMixIn(io.fabric8.kubernetes.api.model.Container.class, NoContainerBulk.class)
+          .addMixIn(
+              io.fabric8.kubernetes.api.model.EphemeralContainer.class, NoContainerBulk.class);
+
+  @com.fasterxml.jackson.annotation.JsonIgnoreProperties({"volumes"})
+  private abstract static class NoVolumes {}
+
+  @com.fasterxml.jackson.annotation.JsonIgnoreProperties({"env", "envFrom", "volumeMounts"})
+  private abstract static class NoContainerBulk {}
 
   /**
    * The classes of the kinds a dump holds most, by "apiVersion/kind": read straight into them, as

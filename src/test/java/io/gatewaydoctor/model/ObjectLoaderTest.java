@@ -199,4 +199,42 @@ class ObjectLoaderTest {
       assertThat(read.get(0)).as(key).isExactlyInstanceOf(e.getValue()).isEqualTo(generic);
     }
   }
+
+  /**
+   * A pod spec's volumes and its containers' env, envFrom and volumeMounts are never read, with or
+   * without YAML aliases (which are read without the streaming slimming); what the checks read of a
+   * container stays.
+   */
+  @Test
+  void podsAreSlimmedAlikeWithAndWithoutAliases() {
+    String pod =
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: a, namespace: b, labels: &l {app: x}ANNOTATIONS}
+        spec:
+          volumes: [{name: v, emptyDir: {}}]
+          containers:
+          - name: c
+            image: i
+            env: [{name: E, value: secret}]
+            envFrom: [{configMapRef: {name: m}}]
+            ports: [{containerPort: 8080}]
+            readinessProbe: {httpGet: {path: /h, port: 8080}}
+            volumeMounts: [{name: v, mountPath: /v}]
+        """;
+    for (String annotations : new String[] {"", ", annotations: *l"}) {
+      var read = ObjectLoader.parse(pod.replace("ANNOTATIONS", annotations), "t");
+      var p = (io.fabric8.kubernetes.api.model.Pod) read.get(0);
+      var c = p.getSpec().getContainers().get(0);
+      assertThat(p.getSpec().getVolumes()).as(annotations).isEmpty();
+      assertThat(c.getEnv()).as(annotations).isEmpty();
+      assertThat(c.getEnvFrom()).as(annotations).isEmpty();
+      assertThat(c.getVolumeMounts()).as(annotations).isEmpty();
+      assertThat(c.getPorts().get(0).getContainerPort()).isEqualTo(8080);
+      assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/h");
+      assertThat(p.getAdditionalProperties()).isEmpty();
+      assertThat(c.getAdditionalProperties()).isEmpty();
+    }
+  }
 }
