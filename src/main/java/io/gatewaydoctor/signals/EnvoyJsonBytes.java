@@ -147,8 +147,8 @@ final class EnvoyJsonBytes {
     }
     byte[][] seenKeys = this.seenKeys;
     long[][] seenWords = this.seenWords;
-    // the per-member steps are written out here, not called: the quick JIT (C1), which reads
-    // big logs fastest through the whole command, inlines little
+    // the key's comparison is written out here, not called: the quick JIT (C1), which reads big
+    // logs fastest through the whole command, inlines little
     for (int m = 0; ; m++) {
       if (b[i] != '"') {
         return false;
@@ -193,26 +193,8 @@ final class EnvoyJsonBytes {
       int end;
       byte c = b[v];
       if (c == '"') {
-        // the closing quote: eight bytes at a time to the first quote, backslash or control
-        // character (the lowest high bit of each test marks its first byte exactly)
-        int close = v + 1;
-        for (; close + 8 <= to; close += 8) {
-          long x = (long) LONGS.get(b, close);
-          long q = x ^ 0x2222222222222222L;
-          long bs = x ^ 0x5c5c5c5c5c5c5c5cL;
-          long hit = ((q - ONES) & ~q | (bs - ONES) & ~bs | (x - 0x2020202020202020L) & ~x) & HIGHS;
-          if (hit != 0) {
-            close += Long.numberOfTrailingZeros(hit) >>> 3;
-            break;
-          }
-        }
-        while (close < to
-            && b[close] != '"'
-            && b[close] != '\\'
-            && (b[close] < 0 || b[close] >= 0x20)) {
-          close++;
-        }
-        if (close >= to || b[close] != '"') {
+        int close = stringEnd(b, v + 1, to);
+        if (close < 0) {
           return false;
         }
         if (wanted >= 0) {
