@@ -22,17 +22,34 @@ class AnalyzeIT {
     String jar = System.getProperty("app.jar", "target/quarkus-app/quarkus-run.jar");
     List<String> cmd = new ArrayList<>(List.of("java", "-jar", jar, "analyze"));
     cmd.addAll(List.of(args));
-    Path err = Files.createTempFile(Path.of("target"), "analyze", ".err");
+    return exec(cmd, java.util.Map.of(), 60);
+  }
+
+  /**
+   * Runs {@code cmd} with no kubeconfig, stdin closed and {@code env} set (a null value removes the
+   * variable), within {@code seconds}.
+   */
+  static Run exec(List<String> cmd, java.util.Map<String, String> env, int seconds)
+      throws IOException, InterruptedException {
+    Path err = Files.createTempFile(Path.of("target"), "run", ".err");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
     pb.environment().put("KUBECONFIG", "/nonexistent/kubeconfig");
+    env.forEach(
+        (k, v) -> {
+          if (v == null) {
+            pb.environment().remove(k);
+          } else {
+            pb.environment().put(k, v);
+          }
+        });
     Process p = pb.start();
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    boolean done = p.waitFor(60, TimeUnit.SECONDS);
+    boolean done = p.waitFor(seconds, TimeUnit.SECONDS);
     if (!done) {
       p.destroyForcibly();
     }
-    assertThat(done).as("analyze finished within 60 s").isTrue();
+    assertThat(done).as("finished within " + seconds + " s").isTrue();
     return new Run(p.exitValue(), out, Files.readString(err));
   }
 

@@ -3,12 +3,9 @@ package io.gatewaydoctor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,44 +17,29 @@ import org.junit.jupiter.api.io.TempDir;
  * the class-data archive for that class path, and the next runs map it.
  */
 class DevLauncherIT {
-  record Run(int code, String out, String err) {}
-
-  static Run run(Path cache, List<String> argv) throws IOException, InterruptedException {
+  static AnalyzeIT.Run run(Path cache, List<String> argv) throws IOException, InterruptedException {
     return run(cache, null, argv);
   }
 
-  static Run run(Path cache, String javaOpts, List<String> argv)
+  /** {@code argv} with its own class-data cache and {@code javaOpts} (null: none). */
+  static AnalyzeIT.Run run(Path cache, String javaOpts, List<String> argv)
       throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(argv);
-    Path err = Files.createTempFile(Path.of("target"), "launcher", ".err");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
-    pb.environment().put("KUBECONFIG", "/nonexistent/kubeconfig");
-    pb.environment().put("XDG_CACHE_HOME", cache.toString());
-    pb.environment().remove("JAVA_OPTS");
-    if (javaOpts != null) {
-      pb.environment().put("JAVA_OPTS", javaOpts);
-    }
-    pb.environment().remove("GATEWAYDOCTOR_CDS");
-    Process p = pb.start();
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    boolean done = p.waitFor(120, TimeUnit.SECONDS);
-    if (!done) {
-      p.destroyForcibly();
-    }
-    assertThat(done).as("finished within 120 s").isTrue();
-    return new Run(p.exitValue(), out, Files.readString(err));
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    env.put("XDG_CACHE_HOME", cache.toString());
+    env.put("JAVA_OPTS", javaOpts);
+    env.put("GATEWAYDOCTOR_CDS", null);
+    return AnalyzeIT.exec(argv, env, 120);
   }
 
   @Test
   void oneShotCommandsAnswerAsThePackagedJarDoes(@TempDir Path tmp) throws Exception {
     String dump = "src/test/resources/dumps/kubectl-all/cluster.yaml";
     String jar = System.getProperty("app.jar", "target/quarkus-app/quarkus-run.jar");
-    Run packaged = run(tmp, List.of("java", "-jar", jar, "analyze", "-f", dump));
+    AnalyzeIT.Run packaged = run(tmp, List.of("java", "-jar", jar, "analyze", "-f", dump));
     assertThat(packaged.code()).as(packaged.err()).isEqualTo(1);
     assertThat(packaged.out()).contains("TargetPortMismatch");
 
-    Run first = run(tmp, List.of("bin/gateway-doctor", "analyze", "-f", dump));
+    AnalyzeIT.Run first = run(tmp, List.of("bin/gateway-doctor", "analyze", "-f", dump));
     assertThat(first).isEqualTo(packaged);
     List<Path> archives;
     try (Stream<Path> s = Files.list(tmp.resolve("gateway-doctor"))) {
@@ -67,7 +49,7 @@ class DevLauncherIT {
 
     // -Xshare:on: the JVM stops rather than run without the archive
     Path loads = tmp.resolve("loads.txt");
-    Run mapped =
+    AnalyzeIT.Run mapped =
         run(
             tmp,
             "-Xshare:on -Xlog:class+load=info:file=" + loads,
@@ -77,12 +59,12 @@ class DevLauncherIT {
         .contains("io.gatewaydoctor.cli.AnalyzeCommand source: shared objects file (top)")
         .contains("io.fabric8.kubernetes.api.model.networking.v1.Ingress source: shared objects");
     // bench --operator starts the packaged jar, which the class path no longer names
-    Run settings =
+    AnalyzeIT.Run settings =
         run(tmp, "-XshowSettings:properties", List.of("bin/gateway-doctor", "--version"));
     assertThat(settings.err())
         .contains(
             "gatewaydoctor.jar = " + Path.of("target/quarkus-app/quarkus-run.jar").toRealPath());
-    Run version = run(tmp, List.of("bin/gateway-doctor", "--version"));
+    AnalyzeIT.Run version = run(tmp, List.of("bin/gateway-doctor", "--version"));
     assertThat(version.code()).isZero();
     assertThat(version.out()).startsWith("gateway-doctor ");
     assertThat(version.err()).isEmpty();
