@@ -147,7 +147,7 @@ public final class LogBench {
           new GatewayEvidence.Builder(Instant.parse("2026-12-01T12:00:00Z"), Duration.ofHours(1));
       long n;
       try (var in = Files.newInputStream(file)) {
-        n = LineSplitter.splitBytes(in, b::line); // as analyze --gateway-log reads a file
+        n = LineSplitter.splitBytes(in, b.byteLines()); // as analyze --gateway-log reads a file
       }
       GatewayEvidence e = b.build();
       double secs = (System.nanoTime() - t0) / 1e9;

@@ -263,7 +263,7 @@ final class GatewayLogs {
       }
     }
     GatewayEvidence.Builder b = builders.get().format(format);
-    each(files, b::line);
+    each(files, b.byteLines());
     return b;
   }
 

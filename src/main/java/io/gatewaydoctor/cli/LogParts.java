@@ -153,24 +153,39 @@ final class LogParts {
     long[] i = {0};
     lines(
         p,
-        (b, f, t) -> {
-          long n = i[0]++;
-          if (r.tail != null) {
-            r.tail.line(b, f, t);
-          } else if (scratch[0] == null) {
-            r.head.line(b, f, t);
-            if (r.head.takeDeferred()) {
-              r.deferFrom = n;
-              scratch[0] = builders.get().deferUnknownOffset();
-            }
-          } else {
-            // only to learn where the offset becomes known; these lines are counted later
-            scratch[0].line(b, f, t);
-            if (scratch[0].offsetKnown()) {
-              r.deferTo = n;
-              r.tail = builders.get();
+        new LineSplitter.ByteLines() {
+          @Override
+          public void line(byte[] b, int f, int t) {
+            long n = i[0]++;
+            if (r.tail != null) {
               r.tail.line(b, f, t);
+            } else if (scratch[0] == null) {
+              r.head.line(b, f, t);
+              if (r.head.takeDeferred()) {
+                r.deferFrom = n;
+                scratch[0] = builders.get().deferUnknownOffset();
+              }
+            } else {
+              // only to learn where the offset becomes known; these lines are counted later
+              scratch[0].line(b, f, t);
+              if (scratch[0].offsetKnown()) {
+                r.deferTo = n;
+                r.tail = builders.get();
+                r.tail.line(b, f, t);
+              }
             }
+          }
+
+          @Override
+          public int lineAt(byte[] b, int f, int limit) {
+            // an Envoy line read whole (it never waits for an offset: its time is UTC)
+            GatewayEvidence.Builder to =
+                r.tail != null ? r.tail : scratch[0] == null ? r.head : null;
+            int end = to == null ? -1 : to.lineAt(b, f, limit);
+            if (end >= 0) {
+              i[0]++;
+            }
+            return end;
           }
         });
     return r;

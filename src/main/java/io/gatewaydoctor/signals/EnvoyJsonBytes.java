@@ -54,9 +54,39 @@ final class EnvoyJsonBytes {
    */
   EnvoyLogParser.Parsed shape(byte[] b, int from, int to) {
     kept = false;
-    if (to - from < 20
-        || to - from > EnvoyLogParser.MAX_LINE // longer lines Jackson's reading refuses
-        || !object(b, from, to)
+    if (to - from < 20 || b[to - 1] != '}' || object(b, from, to) != to - 1) {
+      return null;
+    }
+    return meaning(b, from, to);
+  }
+
+  /**
+   * What the line that starts at {@code b[from]} and ends at a newline before {@code limit} means
+   * but its time, as {@link #shape} says of the same line; or null: not read here (also when its
+   * newline is not before {@code limit}). Its newline is then at {@link #end()}. One pass finds the
+   * line and reads it: no byte of a line read here is a newline (strings refuse control characters;
+   * every other byte is checked), so the object's closing brace followed by a newline is the line's
+   * end.
+   */
+  EnvoyLogParser.Parsed shapeAt(byte[] b, int from, int limit) {
+    kept = false;
+    int close = object(b, from, limit);
+    if (close < 0 || close + 1 >= limit || b[close + 1] != '\n' || close + 1 - from < 20) {
+      return null;
+    }
+    end = close + 1;
+    return meaning(b, from, end);
+  }
+
+  /** The newline of the line {@link #shapeAt} read last. */
+  int end() {
+    return end;
+  }
+
+  private int end;
+
+  private EnvoyLogParser.Parsed meaning(byte[] b, int from, int to) {
+    if (to - from > EnvoyLogParser.MAX_LINE // longer lines Jackson's reading refuses
         || span[0] < 0
         || span[2] < 0) {
       return null;
@@ -131,19 +161,20 @@ final class EnvoyJsonBytes {
   }
 
   /**
-   * Reads {@code b[from, to)} as a flat JSON object without white space or escapes, noting where
-   * the wanted keys' values are; false when it is anything else (left to Jackson).
+   * Reads a flat JSON object without white space or escapes from {@code b[from]}, before {@code
+   * to}, noting where the wanted keys' values are; returns the index of its closing brace, or -1
+   * when it is anything else (left to Jackson).
    */
-  private boolean object(byte[] b, int from, int to) {
+  private int object(byte[] b, int from, int to) {
     int[] span = this.span;
     Arrays.fill(span, -1);
     // {"log":…} is Docker's wrapper (LogShapes), not an Envoy line
-    if (b[from] != '{' || b[to - 1] != '}' || startsWith(b, from, to, DOCKER)) {
-      return false;
+    if (to - from < 3 || b[from] != '{' || startsWith(b, from, to, DOCKER)) {
+      return -1;
     }
     int i = from + 1;
     if (b[i] == '}') {
-      return false;
+      return -1;
     }
     byte[][] seenKeys = this.seenKeys;
     long[][] seenWords = this.seenWords;
@@ -151,7 +182,7 @@ final class EnvoyJsonBytes {
     // logs fastest through the whole command, inlines little
     for (int m = 0; ; m++) {
       if (b[i] != '"') {
-        return false;
+        return -1;
       }
       int wanted = -1;
       int v = -1;
@@ -177,12 +208,12 @@ final class EnvoyJsonBytes {
       if (v < 0) {
         int keyEnd = stringEnd(b, i + 1, to);
         if (keyEnd < 0 || keyEnd + 1 >= to || b[keyEnd + 1] != ':' || keyEnd - i > LONGEST) {
-          return false;
+          return -1;
         }
         wanted = wanted(b, i + 1, keyEnd);
         v = keyEnd + 2;
         if (v >= to) {
-          return false;
+          return -1;
         }
         if (m < seenKeys.length) {
           seenKeys[m] = Arrays.copyOfRange(b, i, v);
@@ -195,7 +226,7 @@ final class EnvoyJsonBytes {
       if (c == '"') {
         int close = stringEnd(b, v + 1, to);
         if (close < 0) {
-          return false;
+          return -1;
         }
         if (wanted >= 0) {
           span[2 * wanted] = v + 1;
@@ -205,7 +236,7 @@ final class EnvoyJsonBytes {
       } else if (c == 'n' || c == 't' || c == 'f') {
         byte[] word = c == 'n' ? NULL : c == 't' ? TRUE : FALSE;
         if (!startsWith(b, v, to, word)) {
-          return false;
+          return -1;
         }
         end = v + word.length;
         if (wanted >= 0 && c != 'n') {
@@ -215,7 +246,7 @@ final class EnvoyJsonBytes {
       } else {
         end = number(b, v, to);
         if (end < 0 || end - v > LONGEST) {
-          return false;
+          return -1;
         }
         if (wanted >= 0) {
           span[2 * wanted] = v;
@@ -223,13 +254,13 @@ final class EnvoyJsonBytes {
         }
       }
       if (end >= to) {
-        return false;
+        return -1;
       }
       if (b[end] == '}') {
-        return end == to - 1;
+        return end;
       }
       if (b[end] != ',' || end + 1 >= to) {
-        return false;
+        return -1;
       }
       i = end + 1;
     }

@@ -598,6 +598,41 @@ public final class GatewayEvidence {
     private Plans plans;
 
     /**
+     * Reads the line that starts at {@code b[from]} if it is an Envoy JSON line whose newline comes
+     * before {@code limit}, counting what {@link #line(byte[], int, int)} counts for it; returns
+     * the index of its newline, or -1 when it was not read here (then the caller finds the line's
+     * end and hands it to {@link #line(byte[], int, int)}). Finding a line's end and reading it in
+     * one pass saves the search for its newline (a sixth of reading an Envoy log).
+     */
+    public int lineAt(byte[] b, int from, int limit) {
+      if (from >= limit || b[from] != '{') {
+        return -1;
+      }
+      EnvoyJsonBytes e = EnvoyJsonBytes.local();
+      EnvoyLogParser.Parsed shape = feed.envoyAt(e, b, from, limit);
+      if (shape == null) {
+        return -1;
+      }
+      envoy(e, shape);
+      return e.end();
+    }
+
+    /** This builder as the sink of {@link LineSplitter#splitBytes}: each line as bytes. */
+    public LineSplitter.ByteLines byteLines() {
+      return new LineSplitter.ByteLines() {
+        @Override
+        public void line(byte[] buf, int from, int to) {
+          Builder.this.line(buf, from, to);
+        }
+
+        @Override
+        public int lineAt(byte[] buf, int from, int limit) {
+          return Builder.this.lineAt(buf, from, limit);
+        }
+      };
+    }
+
+    /**
      * Counts an Envoy line of {@code shape} at the time {@code e} read, as {@link #add(AccessLine)}
      * and {@link #add(ErrorLine)} count its request and its upstream's failure. A shape the reader
      * keeps is always the same object: its plan is kept too (the plan of a line of the 1 GiB

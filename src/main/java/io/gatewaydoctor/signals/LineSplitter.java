@@ -19,6 +19,15 @@ public final class LineSplitter {
   @FunctionalInterface
   public interface ByteLines {
     void line(byte[] buf, int from, int to);
+
+    /**
+     * Optionally reads the line that starts at {@code buf[from]} whole, if its newline comes before
+     * {@code limit}, as {@link #line} would have read it; returns the index of its newline, or -1
+     * when it was not read (then the splitter finds its end and calls {@link #line}).
+     */
+    default int lineAt(byte[] buf, int from, int limit) {
+      return -1;
+    }
   }
 
   /** Reads {@code in} to its end; returns the number of lines delivered. */
@@ -65,7 +74,19 @@ public final class LineSplitter {
     while ((n = in.read(buf)) >= 0) {
       int start = 0;
       int i;
-      while ((i = newline(buf, start, n)) >= 0) {
+      while (true) {
+        if (carried == 0 && !overlong && start < n) {
+          i = sink.lineAt(buf, start, n);
+          if (i >= 0) {
+            lines++;
+            start = i + 1;
+            continue;
+          }
+        }
+        i = newline(buf, start, n);
+        if (i < 0) {
+          break;
+        }
         if (carried == 0 && !overlong) {
           sink.line(buf, start, i);
         } else {

@@ -57,6 +57,22 @@ public final class LogFeed {
   }
 
   /**
+   * What the Envoy JSON access line that starts at {@code b[from]} means, its newline found before
+   * {@code limit} by {@code r} ({@link EnvoyJsonBytes#shapeAt}); as {@link #envoy} says of the same
+   * line.
+   */
+  EnvoyLogParser.Parsed envoyAt(EnvoyJsonBytes r, byte[] b, int from, int limit) {
+    if (format != null) {
+      return null;
+    }
+    EnvoyLogParser.Parsed p = r.shapeAt(b, from, limit);
+    if (p != null) {
+      understood++;
+    }
+    return p;
+  }
+
+  /**
    * Whether the line in {@code b[from, to)} is an access line of the default format that {@code r}
    * reads from its bytes ({@link NginxAccessBytes#scan}); then it is counted as understood and its
    * UTC offset taken, and the caller counts what {@code r} found. Else the caller hands the line to

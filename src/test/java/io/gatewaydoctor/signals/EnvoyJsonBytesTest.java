@@ -47,6 +47,18 @@ class EnvoyJsonBytesTest {
   static boolean agrees(EnvoyJsonBytes bytes, String line) {
     byte[] b = ("x" + line + "y").getBytes(StandardCharsets.ISO_8859_1);
     EnvoyLogParser.Parsed fast = bytes.read(b, 1, b.length - 1);
+    if (line.indexOf('\n') < 0) {
+      // the same line found and read in one pass (its newline before the end of the block)
+      byte[] w = ("x" + line + "\n{}").getBytes(StandardCharsets.ISO_8859_1);
+      EnvoyLogParser.Parsed whole = bytes.shapeAt(w, 1, w.length);
+      assertThat(whole == null).as(line).isEqualTo(fast == null);
+      if (whole != null) {
+        assertThat(bytes.end()).isEqualTo(1 + line.length());
+        assertThat(whole.at(Instant.ofEpochSecond(bytes.second(), bytes.nano())))
+            .as(line)
+            .isEqualTo(fast);
+      }
+    }
     if (fast == null) {
       return false;
     }
@@ -116,6 +128,39 @@ class EnvoyJsonBytesTest {
                     "\"response_flags\":\"UF\"",
                     "\"response_flags\":\"UF\",\"response_flags\":null,\"upstream_host\":\"10.0.0.9:80\"")))
         .isTrue();
+  }
+
+  /**
+   * A line found and read in one pass ({@link EnvoyJsonBytes#shapeAt}) is read only when its
+   * newline comes before the limit, and then ends there; a line with a newline, a carriage return
+   * or anything else before it is left to the splitter.
+   */
+  @Test
+  void readsALineInOnePassOnlyToItsNewline() {
+    EnvoyJsonBytes bytes = new EnvoyJsonBytes();
+    byte[] two = (BASE + "\n" + BASE + "\n").getBytes(StandardCharsets.ISO_8859_1);
+    int nl = BASE.length();
+    for (int limit = 0; limit <= two.length; limit++) {
+      EnvoyLogParser.Parsed p = bytes.shapeAt(two, 0, limit);
+      assertThat(p != null).as("limit " + limit).isEqualTo(limit > nl);
+      if (p != null) {
+        assertThat(bytes.end()).isEqualTo(nl);
+      }
+    }
+    assertThat(bytes.shapeAt(two, nl + 1, two.length)).isNotNull();
+    assertThat(bytes.end()).isEqualTo(two.length - 1);
+    for (String other :
+        List.of(
+            BASE + "\r\n",
+            BASE + " \n",
+            BASE + "}\n",
+            BASE.replace("/get", "/g\net") + "\n", // a newline in a string: two lines
+            BASE.replace(",\"duration\":7", ",\"duration\":7\n") + "\n",
+            BASE.replace("\"method\":\"GET\"", "\"method\"\n:\"GET\"") + "\n",
+            BASE.substring(0, BASE.length() - 1) + "\n}\n")) {
+      byte[] b = other.getBytes(StandardCharsets.ISO_8859_1);
+      assertThat(bytes.shapeAt(b, 0, b.length)).as(other).isNull();
+    }
   }
 
   /**
