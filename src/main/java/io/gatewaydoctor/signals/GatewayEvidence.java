@@ -653,8 +653,19 @@ public final class GatewayEvidence {
         }
       }
       count(p, Math.floorDiv(second, 60), kept);
-      if (shape.error() != null) {
-        countError(shape.error());
+      ErrorLine error = shape.error();
+      if (error == null) {
+        return;
+      }
+      if (p.errorCounts != null) {
+        p.errorPending++; // only a reason to add: the address's samples are full
+        listPending(p);
+        return;
+      }
+      Counts c = countError(error);
+      if (kept && c != null && c.samples.size() >= MAX_SAMPLES) {
+        p.errorCounts = c;
+        p.errorReason = error.reason();
       }
     }
 
@@ -828,6 +839,23 @@ public final class GatewayEvidence {
       /** Whether the builder holds it among the plans with lines pending. */
       boolean listed;
 
+      /**
+       * Per try of a kept plan: whether its address is among its upstream's failed addresses (it
+       * stays there), so that its failures wait in {@link #failedPending} to be added.
+       */
+      final boolean[] failedIn;
+
+      final long[] failedPending;
+
+      /**
+       * A kept Envoy plan's upstream failure, once its address's samples are full: the address's
+       * counters and the reason, its lines waiting in {@link #errorPending} to be added.
+       */
+      Counts errorCounts;
+
+      ErrorLine.Reason errorReason;
+      long errorPending;
+
       Plan(
           Counts upstream,
           int slot,
@@ -849,6 +877,8 @@ public final class GatewayEvidence {
         this.app = tries == app.length ? app : java.util.Arrays.copyOf(app, tries);
         this.client = client;
         this.complete = complete;
+        this.failedIn = new boolean[this.tries.length];
+        this.failedPending = new long[this.tries.length];
         java.util.List<java.util.TreeMap<Long, Long>> m = new ArrayList<>();
         if (slot >= 0 && !fromApp) {
           m.add(upstream.errorMinutes);
@@ -937,11 +967,17 @@ public final class GatewayEvidence {
         c.requests++;
         if (p.failedSlot[i] >= 0) {
           c.gateway[p.failedSlot[i]]++;
-          String addr = p.addrs[i];
-          if (uncappedFailures
-              || u.failedAddresses.containsKey(addr)
-              || u.failedAddresses.size() < MAX_FAILED_ADDRESSES) {
-            u.failedAddresses.merge(addr, 1L, Long::sum);
+          if (p.failedIn[i]) {
+            p.failedPending[i]++;
+            listPending(p);
+          } else {
+            String addr = p.addrs[i];
+            if (uncappedFailures
+                || u.failedAddresses.containsKey(addr)
+                || u.failedAddresses.size() < MAX_FAILED_ADDRESSES) {
+              u.failedAddresses.merge(addr, 1L, Long::sum);
+              p.failedIn[i] = kept; // the address stays: a kept plan's next failures wait
+            }
           }
         } else if (p.app[i]) {
           c.app[p.slot]++;
@@ -960,13 +996,17 @@ public final class GatewayEvidence {
       } else if (p.pending > 0 && p.pendingMinute == minute) {
         p.pending++;
       } else {
-        flush(p);
+        flushMinutes(p);
         p.pendingMinute = minute;
         p.pending = 1;
-        if (!p.listed) {
-          p.listed = true;
-          pending.add(p);
-        }
+        listPending(p);
+      }
+    }
+
+    private void listPending(Plan p) {
+      if (!p.listed) {
+        p.listed = true;
+        pending.add(p);
       }
     }
 
@@ -974,6 +1014,20 @@ public final class GatewayEvidence {
     private final List<Plan> pending = new ArrayList<>();
 
     private static void flush(Plan p) {
+      flushMinutes(p);
+      for (int i = 0; i < p.failedPending.length; i++) {
+        if (p.failedPending[i] > 0) {
+          p.upstream.failedAddresses.merge(p.addrs[i], p.failedPending[i], Long::sum);
+          p.failedPending[i] = 0;
+        }
+      }
+      if (p.errorPending > 0) {
+        p.errorCounts.reasons.merge(p.errorReason, p.errorPending, Long::sum);
+        p.errorPending = 0;
+      }
+    }
+
+    private static void flushMinutes(Plan p) {
       if (p.pending > 0) {
         Long n = (long) p.pending;
         for (java.util.TreeMap<Long, Long> m : p.minutes) {
@@ -1019,14 +1073,14 @@ public final class GatewayEvidence {
       }
     }
 
-    /** Counts an upstream's failure in the window. */
-    private void countError(ErrorLine e) {
+    /** Counts an upstream's failure in the window; the counters of its address, or null. */
+    private Counts countError(ErrorLine e) {
       if (e.upstreamAddr() == null) {
-        return;
+        return null;
       }
       Counts c = counts(byAddress, e.upstreamAddr());
       if (c == null) {
-        return;
+        return null;
       }
       c.reasons.merge(e.reason(), 1L, Long::sum);
       if (c.samples.size() < MAX_SAMPLES) {
@@ -1036,6 +1090,7 @@ public final class GatewayEvidence {
           c.samples.add(sample);
         }
       }
+      return c;
     }
 
     private static int slot(int status) {

@@ -172,7 +172,7 @@ class EnvoyJsonBytesTest {
    */
   @Property(tries = 400)
   void runsOfLinesCountTheSameAsBytesAndAsStrings(
-      @ForAll @Size(min = 1, max = 60) List<@From("runLines") String> lines,
+      @ForAll @Size(min = 1, max = 200) List<@From("runLines") String> lines,
       @ForAll @IntRange(min = 0, max = 600) int windowSeconds,
       @ForAll @IntRange(min = 0, max = 999) int nowMillis,
       @ForAll @IntRange(min = 1, max = 12) int maxKeys,
