@@ -195,13 +195,21 @@ final class EnvoyJsonBytes {
           k++;
         }
         if (k == words.length) {
-          k *= 8;
-          while (k < seen.length && b[i + k] == seen[k]) {
-            k++;
+          int len = seen.length;
+          boolean same;
+          if (len >= 8) {
+            // the last eight bytes as one word (overlapping the whole words read above)
+            same = (long) LONGS.get(b, i + len - 8) == seenLast[m];
+          } else {
+            k = 0;
+            while (k < len && b[i + k] == seen[k]) {
+              k++;
+            }
+            same = k == len;
           }
-          if (k == seen.length) {
+          if (same) {
             wanted = seenWanted[m];
-            v = i + k;
+            v = i + len;
           }
         }
       }
@@ -218,6 +226,7 @@ final class EnvoyJsonBytes {
         if (m < seenKeys.length) {
           seenKeys[m] = Arrays.copyOfRange(b, i, v);
           seenWords[m] = words(seenKeys[m]);
+          seenLast[m] = v - i >= 8 ? (long) LONGS.get(b, v - 8) : 0;
           seenWanted[m] = wanted;
         }
       }
@@ -283,6 +292,9 @@ final class EnvoyJsonBytes {
     }
     return w;
   }
+
+  /** The last eight bytes of each of {@link #seenKeys} of eight bytes or more. */
+  private final long[] seenLast = new long[64];
 
   /** What {@link #wanted} said of each of {@link #seenKeys}. */
   private final int[] seenWanted = new int[64];
