@@ -95,6 +95,9 @@ public class AnalyzeCommand implements Callable<Integer> {
    */
   public static final int INTERNAL_ERROR = 3;
 
+  /** The default of --window. */
+  static final String WINDOW = "10m";
+
   @Option(
       names = {"-f", "--filename"},
       paramLabel = "FILE|DIR",
@@ -164,7 +167,7 @@ public class AnalyzeCommand implements Callable<Integer> {
 
   @Option(
       names = "--window",
-      defaultValue = "10m",
+      defaultValue = WINDOW,
       description = "How far back evidence counts (default ${DEFAULT-VALUE}).")
   String window;
 
@@ -272,14 +275,27 @@ public class AnalyzeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try {
       long t0 = System.nanoTime();
-      AnalyzeRun run = AnalyzeRun.of(this);
+      GatewayLogs.Early begun = EarlyStart.take(); // the same reading, begun before picocli
+      AnalyzeRun run;
+      try {
+        run = AnalyzeRun.of(this);
+      } catch (UsageException e) {
+        if (begun != null) {
+          begun.cancel();
+        }
+        throw e;
+      }
       liveFormat = run.format();
       // the logs are read while the objects are (used only if the objects change nothing of it);
       // a live read without --now is evaluated at the clock's instant, which no tail can guess
-      if (!files.isEmpty() || run.fixedNow() != null) {
+      if (!gatewayLogs.isEmpty() && (!files.isEmpty() || run.fixedNow() != null)) {
         early =
-            GatewayLogs.Early.start(
-                gatewayLogs, run.fixedNow(), Windows.parse(window), run.format());
+            begun != null
+                ? begun
+                : GatewayLogs.Early.start(
+                    gatewayLogs, run.fixedNow(), Windows.parse(window), run.format());
+      } else if (begun != null) {
+        begun.cancel();
       }
       Input in = load(err);
       if (!gatewayLogs.isEmpty()) {

@@ -20,6 +20,7 @@ public class Main implements QuarkusApplication {
 
   public static void main(String... args) {
     if (!needsContainer(args)) {
+      EarlyStart.begin(args); // analyze's gateway logs, read while the rest starts
       PlainLogging.install();
       System.exit(
           execute(GatewayDoctorCommand.commandLine(CommandLine.defaultFactory(), args), args));
