@@ -273,29 +273,23 @@ public class AnalyzeCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    // the same reading, begun before picocli read the command line (stopped below if not taken)
+    early = EarlyStart.take();
     try {
       long t0 = System.nanoTime();
-      GatewayLogs.Early begun = EarlyStart.take(); // the same reading, begun before picocli
-      AnalyzeRun run;
-      try {
-        run = AnalyzeRun.of(this);
-      } catch (UsageException e) {
-        if (begun != null) {
-          begun.cancel();
-        }
-        throw e;
-      }
+      AnalyzeRun run = AnalyzeRun.of(this);
       liveFormat = run.format();
       // the logs are read while the objects are (used only if the objects change nothing of it);
       // a live read without --now is evaluated at the clock's instant, which no tail can guess
       if (!gatewayLogs.isEmpty() && (!files.isEmpty() || run.fixedNow() != null)) {
-        early =
-            begun != null
-                ? begun
-                : GatewayLogs.Early.start(
-                    gatewayLogs, run.fixedNow(), Windows.parse(window), run.format());
-      } else if (begun != null) {
-        begun.cancel();
+        if (early == null) {
+          early =
+              GatewayLogs.Early.start(
+                  gatewayLogs, run.fixedNow(), Windows.parse(window), run.format());
+        }
+      } else if (early != null) {
+        early.cancel();
+        early = null;
       }
       Input in = load(err);
       if (!gatewayLogs.isEmpty()) {

@@ -13,10 +13,12 @@ import java.util.Set;
  * glanced at: the reading begins only when every word is an option {@code analyze} knows (its
  * value, if it takes one, the next word), a dump is given and neither {@code --now}, {@code
  * --window} nor {@code --log-format} is; anything else (a value joined to its option, an argument
- * file, an unknown word) leaves the start to {@link AnalyzeCommand} as before. What begins here is
- * what {@link AnalyzeCommand} would begin with the same words; it takes it ({@link #take}) and the
- * reading is used only if it is that reading ({@link GatewayLogs.Early#take}), else it stops and
- * the logs are read again.
+ * file anywhere, a value that looks like an option, an option given twice that may not be, help,
+ * version, an unknown word) leaves the start to {@link AnalyzeCommand} as before. Only regular
+ * files are opened ({@code GatewayLogs}: a pipe would block, a device never end). What begins here
+ * is what {@link AnalyzeCommand} would begin with the same words; it takes it ({@link #take}) and
+ * the reading is used only if it is that reading ({@link GatewayLogs.Early#take}), else it stops
+ * and the logs are read again.
  */
 final class EarlyStart {
   private EarlyStart() {}
@@ -51,7 +53,7 @@ final class EarlyStart {
           "--upstream-keepalive-timeout",
           "--controller-namespace");
 
-  /** The options that take no value. */
+  /** The options that take no value (but help and version, which read no log). */
   static final Set<String> FLAGS =
       Set.of(
           "-A",
@@ -61,11 +63,28 @@ final class EarlyStart {
           "--probe-keepalive",
           "--no-probe-keepalive",
           "--timings",
-          "--no-gateway-logs",
-          "-h",
-          "--help",
-          "-V",
-          "--version");
+          "--no-gateway-logs");
+
+  /** The options that may be given more than once (the others once at most, else an error). */
+  static final Set<String> REPEATABLE =
+      Set.of(
+          "-f",
+          "--filename",
+          "--target",
+          "--gateway-log",
+          "--baseline",
+          "--probe-allowed-cidr",
+          "--controller-namespace");
+
+  /** The short names of options that are also given long (one option, given once). */
+  private static final java.util.Map<String, String> ALIASES =
+      java.util.Map.of(
+          "-f", "--filename",
+          "-n", "--namespace",
+          "-l", "--selector",
+          "-o", "--output",
+          "-A", "--all-namespaces",
+          "--no-probe-keepalive", "--probe-keepalive");
 
   /** Options whose use means the early reading would not be the command's. */
   private static final Set<String> OWN_READING = Set.of("--now", "--window", "--log-format");
@@ -92,17 +111,25 @@ final class EarlyStart {
       return null;
     }
     List<String> logs = new ArrayList<>();
+    Set<String> seen = new java.util.HashSet<>();
     boolean dump = false;
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
       if (OWN_READING.contains(a)) {
         return null;
       }
+      if (!REPEATABLE.contains(a) && !seen.add(ALIASES.getOrDefault(a, a))) {
+        return null; // given twice: picocli refuses it
+      }
       if (VALUED.contains(a)) {
         if (i + 1 >= args.length) {
           return null;
         }
         String v = args[++i];
+        // a value like an option (picocli may refuse it) or an argument file (it expands it)
+        if (v.startsWith("@") || v.startsWith("-") && !v.equals("-")) {
+          return null;
+        }
         if (a.equals("--gateway-log")) {
           logs.add(v);
         } else if (a.equals("-f") || a.equals("--filename")) {

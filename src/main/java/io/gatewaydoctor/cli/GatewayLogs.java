@@ -210,6 +210,9 @@ final class GatewayLogs {
     GatewayEvidence.Builder b =
         new GatewayEvidence.Builder(Instant.MAX, Duration.ZERO).format(format);
     for (Path f : files) {
+      if (!Files.isRegularFile(f)) {
+        continue; // a pipe or a device would block its opening: the reading says what it is
+      }
       try {
         long size = Files.size(f);
         long from = Math.max(0, size - (64 << 10));
@@ -241,7 +244,8 @@ final class GatewayLogs {
     long bytes = 0;
     for (Path f : files) {
       if (!Files.isRegularFile(f)) {
-        throw new InputFiles.InputException(f + ": no such file (--gateway-log)");
+        throw new InputFiles.InputException(
+            f + (Files.exists(f) ? ": not a regular file" : ": no such file") + " (--gateway-log)");
       }
       try {
         bytes += Files.size(f);
@@ -312,7 +316,8 @@ final class GatewayLogs {
       throws InputFiles.InputException {
     for (Path f : files) {
       if (!Files.isRegularFile(f)) {
-        throw new InputFiles.InputException(f + ": no such file (--gateway-log)");
+        throw new InputFiles.InputException(
+            f + (Files.exists(f) ? ": not a regular file" : ": no such file") + " (--gateway-log)");
       }
       try (var in = Files.newInputStream(f)) {
         LineSplitter.splitBytes(in, sink);

@@ -71,5 +71,9 @@ class BenchPairsTest {
     assertThat(run(2, "-n", "0", "--", "true", "true")).contains("usage");
     assertThat(run(2, "-n", "x", "--", "true", "true")).contains("usage");
     assertThat(run(2, "--warmup", "11", "--", "true", "true")).contains("usage");
+    // a leading zero is decimal, and a run GNU time gives no figures for stops the call
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/time")), "GNU time (/usr/bin/time)");
+    assertThat(run(0, "-n", "08", "--warmup", "0", "--", "true", "true")).contains("(8 pairs");
+    assertThat(run(1, "-n", "1", "--", "kill -9 $PPID", "true")).contains("gave no figures");
   }
 }

@@ -26,8 +26,16 @@ class EarlyStartTest {
   void knowsEveryOptionOfAnalyzeAndWhetherItTakesAValue() {
     Set<String> valued = new HashSet<>();
     Set<String> flags = new HashSet<>();
+    Set<String> repeatable = new HashSet<>();
     for (OptionSpec o : new CommandLine(new AnalyzeCommand()).getCommandSpec().options()) {
       CommandLine.Range arity = o.arity();
+      if (o.usageHelp() || o.versionHelp()) {
+        assertThat(List.of(o.names())).noneMatch(EarlyStart.FLAGS::contains);
+        continue; // they read no log: the glance stops there
+      }
+      if (o.isMultiValue()) {
+        repeatable.addAll(List.of(o.names()));
+      }
       Set<String> to = arity.min() == 0 && arity.max() == 0 ? flags : valued;
       assertThat(arity.max())
           .as(o.longestName() + ": one value or none (else add it to neither set)")
@@ -42,6 +50,7 @@ class EarlyStartTest {
     }
     assertThat(EarlyStart.VALUED).isEqualTo(valued);
     assertThat(EarlyStart.FLAGS).isEqualTo(flags);
+    assertThat(EarlyStart.REPEATABLE).isEqualTo(repeatable);
   }
 
   @Test
@@ -64,6 +73,21 @@ class EarlyStartTest {
                 "--target",
                 "ingress/shop/web"))
         .containsExactly(Path.of("a.log"), Path.of("b.log"));
+    // repeatable options, and - (standard input) as a dump
+    assertThat(
+            EarlyStart.logs(
+                "analyze",
+                "-f",
+                "-",
+                "-f",
+                "e.yaml",
+                "--gateway-log",
+                "a.log",
+                "--baseline",
+                "b",
+                "--baseline",
+                "c"))
+        .containsExactly(Path.of("a.log"));
   }
 
   @ParameterizedTest
@@ -84,10 +108,46 @@ class EarlyStartTest {
         "analyze -f d.yaml --gateway-log a.log --unknown",
         "analyze -f d.yaml -o --gateway-log a.log", // -o's value, then a word
         "analyze -f d.yaml --gateway-log", // no value
+        "analyze -f d.yaml --gateway-log a.log --help", // help, version: no log read
+        "analyze -f d.yaml --gateway-log a.log -V",
+        "analyze -f d.yaml --gateway-log @a.args", // an argument file as a value too
+        "analyze -f @d.args --gateway-log a.log",
+        "analyze -f d.yaml --target --gateway-log --gateway-log a.log", // a value like an option
+        "analyze -f d.yaml --gateway-log a.log -n -A",
+        "analyze -f d.yaml --gateway-log a.log -o json --output yaml", // once at most
+        "analyze -f d.yaml --gateway-log a.log --probe --probe",
+        "analyze -f d.yaml --gateway-log a.log --probe-keepalive --no-probe-keepalive",
         "analyze -f d.yaml --gateway-log a\u0000.log" // no path
       })
   void leavesAnyOtherCommandLineToTheCommand(String line) {
     assertThat(EarlyStart.logs(line.split(" "))).isNull();
+  }
+
+  /** A pipe given as a log is refused, not opened (its opening would wait for a writer). */
+  @Test
+  void aPipeIsRefusedNotWaitedFor(@TempDir Path dir) throws Exception {
+    Path fifo = dir.resolve("log.fifo");
+    Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo");
+    Path dump = AnalyzeEnvoyTest.dump("httproute-envoy-one-pod-refusing", dir);
+    String[] args = {"-f", dump.toString(), "--gateway-log", fifo.toString(), "-o", "json"};
+    for (boolean begin : new boolean[] {true, false}) {
+      if (begin) {
+        EarlyStart.begin(prepend("analyze", args));
+      }
+      var r =
+          org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+              java.time.Duration.ofSeconds(60), () -> AnalyzeCommandTest.run(args));
+      assertThat(r.code()).isEqualTo(2);
+      assertThat(r.err()).contains(fifo + ": not a regular file (--gateway-log)");
+    }
+  }
+
+  static String[] prepend(String first, String... rest) {
+    String[] all = new String[rest.length + 1];
+    all[0] = first;
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    return all;
   }
 
   @Test
@@ -96,9 +156,7 @@ class EarlyStartTest {
     Path dump = AnalyzeEnvoyTest.dump(s, dir);
     Path log = AnalyzeEnvoyTest.log(s, dir);
     String[] args = {"-f", dump.toString(), "--gateway-log", log.toString(), "-o", "json"};
-    String[] line = new String[args.length + 1];
-    line[0] = "analyze";
-    System.arraycopy(args, 0, line, 1, args.length);
+    String[] line = prepend("analyze", args);
     assertThat(EarlyStart.take()).isNull();
     var plain = AnalyzeCommandTest.run(args);
     assertThat(plain.code()).as(plain.err()).isEqualTo(1);
