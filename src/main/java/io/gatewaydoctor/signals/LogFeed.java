@@ -46,14 +46,7 @@ public final class LogFeed {
    * upstream's failure as {@link #line(String)} would hand them on.
    */
   EnvoyLogParser.Parsed envoy(EnvoyJsonBytes r, byte[] b, int from, int to) {
-    if (format != null) {
-      return null;
-    }
-    EnvoyLogParser.Parsed p = r.shape(b, from, to);
-    if (p != null) {
-      understood++;
-    }
-    return p;
+    return format != null ? null : understood(r.shape(b, from, to));
   }
 
   /**
@@ -62,10 +55,11 @@ public final class LogFeed {
    * line.
    */
   EnvoyLogParser.Parsed envoyAt(EnvoyJsonBytes r, byte[] b, int from, int limit) {
-    if (format != null) {
-      return null;
-    }
-    EnvoyLogParser.Parsed p = r.shapeAt(b, from, limit);
+    return format != null ? null : understood(r.shapeAt(b, from, limit));
+  }
+
+  /** Counts a line read from its bytes as understood, if it was. */
+  private EnvoyLogParser.Parsed understood(EnvoyLogParser.Parsed p) {
     if (p != null) {
       understood++;
     }
