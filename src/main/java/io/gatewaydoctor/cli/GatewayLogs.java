@@ -243,10 +243,7 @@ final class GatewayLogs {
       throws InputFiles.InputException {
     long bytes = 0;
     for (Path f : files) {
-      if (!Files.isRegularFile(f)) {
-        throw new InputFiles.InputException(
-            f + (Files.exists(f) ? ": not a regular file" : ": no such file") + " (--gateway-log)");
-      }
+      requireRegularFile(f);
       try {
         bytes += Files.size(f);
       } catch (IOException e) {
@@ -312,13 +309,20 @@ final class GatewayLogs {
     }
   }
 
+  /**
+   * Refuses a log that is not a regular file: a pipe would block its opening, a device never end.
+   */
+  private static void requireRegularFile(Path f) throws InputFiles.InputException {
+    if (!Files.isRegularFile(f)) {
+      throw new InputFiles.InputException(
+          f + (Files.exists(f) ? ": not a regular file" : ": no such file") + " (--gateway-log)");
+    }
+  }
+
   private static void each(List<Path> files, LineSplitter.ByteLines sink)
       throws InputFiles.InputException {
     for (Path f : files) {
-      if (!Files.isRegularFile(f)) {
-        throw new InputFiles.InputException(
-            f + (Files.exists(f) ? ": not a regular file" : ": no such file") + " (--gateway-log)");
-      }
+      requireRegularFile(f);
       try (var in = Files.newInputStream(f)) {
         LineSplitter.splitBytes(in, sink);
       } catch (IOException e) {
